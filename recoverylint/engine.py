@@ -1,0 +1,158 @@
+"""One file end to end: source → schema → model → graphs → rules → findings.
+
+A broken file becomes findings for that file; a bug of ours while checking
+one file becomes an internal error for that file.  Neither stops the run.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator, Optional
+
+from .catalog import rule_doc
+from .finding import Finding, Issue
+from .graphs import build_graphs
+from .model import Runbook, Span
+from .native import build_runbook
+from .rules import RuleContext, registry
+from .schema import validate
+from .source import Document, Limits, SourceError, parse, read_text
+
+YAML_SUFFIXES = (".yaml", ".yml")
+# Codes the engine itself raises, before any rule unit runs.
+ENGINE_CODES = ("RL001", "RL002", "RL003")
+# Directory discovery looks for this before parsing, so that the many YAML
+# files of a repository that are not runbooks cost almost nothing.
+_RUNBOOK_KEY = re.compile(r"""^["']?runbook["']?[ \t]*:""", re.MULTILINE)
+
+
+@dataclass
+class FileResult:
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    runbook: Optional[Runbook] = None
+    document: Optional[Document] = None
+    internal_error: Optional[str] = None
+    skipped: bool = False  # found by discovery and not a runbook
+
+
+def finding(code: str, path: str, issue: Issue) -> Finding:
+    doc = rule_doc(code)
+    return Finding(
+        code=code,
+        name=doc.name,
+        severity=doc.severity,
+        message=issue.message,
+        path=path,
+        span=issue.span,
+        suggestion=issue.suggestion,
+        steps=issue.steps,
+        related=issue.related,
+    )
+
+
+def check_file(path: Path, display_path: str, explicit: bool = True, limits: Limits = Limits()) -> FileResult:
+    """Check one file; `explicit` when named on the command line rather than discovered."""
+    result = FileResult(display_path)
+    try:
+        _check(path, result, explicit, limits)
+    except Exception:  # a bug of ours: report it for this file and go on
+        result.findings.clear()
+        result.internal_error = traceback.format_exc(limit=-8)
+    result.findings.sort(key=lambda f: f.sort_key)
+    return result
+
+
+def check_text(text: str, display_path: str = "<string>") -> FileResult:
+    """Check a runbook given as text (for tests, editors and the rule catalog)."""
+    result = FileResult(display_path)
+    _check_document(text, result, explicit=True, limits=Limits())
+    result.findings.sort(key=lambda f: f.sort_key)
+    return result
+
+
+def _check(path: Path, result: FileResult, explicit: bool, limits: Limits) -> None:
+    try:
+        text = read_text(path, limits)
+    except SourceError as error:
+        result.findings.append(finding("RL001", result.path, Issue(error.span, error.message)))
+        return
+    if not explicit and not _RUNBOOK_KEY.search(text):
+        result.skipped = True
+        return
+    _check_document(text, result, explicit, limits)
+
+
+def _check_document(text: str, result: FileResult, explicit: bool, limits: Limits) -> None:
+    path = result.path
+    try:
+        document = parse(text, limits)
+    except SourceError as error:
+        result.findings.append(finding("RL001", path, Issue(error.span, error.message)))
+        return
+    result.document = document
+    data = document.data
+    if not isinstance(data, dict) or "runbook" not in data:
+        if not explicit:
+            result.skipped = True
+            return
+        result.findings.append(
+            finding(
+                "RL003",
+                path,
+                Issue(
+                    Span(1, 1, 1, 1) if data is None else document.root_span,
+                    "this file has no top-level `runbook` key, so it is not a recoverylint runbook",
+                    suggestion="add `runbook: <slug>` at the top, or do not pass this file",
+                ),
+            )
+        )
+        return
+    problems = validate(document)
+    if problems:
+        result.findings.extend(
+            finding("RL002", path, Issue(p.span, p.message)) for p in problems
+        )
+        return
+    runbook = build_runbook(document, path)
+    result.runbook = runbook
+    result.findings.extend(run_rules(runbook))
+
+
+def run_rules(runbook: Runbook, codes: Optional[Iterable[str]] = None) -> list[Finding]:
+    """Every registered rule (or those of `codes`) on one runbook model."""
+    ids = [step.id for step in runbook.steps]
+    graphs = cycle = None
+    if len(set(ids)) == len(ids):
+        graphs, cycle = build_graphs(runbook)
+    context = RuleContext(runbook, graphs, cycle)
+    rules = registry()
+    selected = sorted(rules) if codes is None else sorted(set(codes) & set(rules))
+    findings = []
+    for code in selected:
+        unit = rules[code]
+        if unit.needs_graphs and graphs is None:
+            continue
+        findings.extend(finding(code, runbook.path, issue) for issue in unit.check(context))
+    return findings
+
+
+def discover(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
+    """Files to check: those named (explicit), and YAML files under named
+    directories (hidden directories skipped), in a stable order."""
+    for path in paths:
+        if path.is_dir():
+            found = []
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                found.extend(
+                    Path(root) / name for name in files if name.lower().endswith(YAML_SUFFIXES)
+                )
+            for file in sorted(found):
+                yield file, False
+        else:
+            yield path, True

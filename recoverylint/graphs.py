@@ -1,0 +1,440 @@
+"""The declared order graph O and the required order graph D of a runbook.
+
+Steps are numbered in file order.  Reachability is kept as Python-int bitsets
+of ancestors, with bits numbered by topological position: one pass over the
+graph, then any "does A come before B" question is a bit test, and questions
+about many steps at once (who writes this resource before me?) are a mask
+operation instead of a loop of path searches.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Iterable, Iterator, Optional
+
+from .model import DeclaredEdge, Phase, Runbook, Step
+
+
+@dataclass(frozen=True)
+class Reachability:
+    """Ancestor bitsets of a graph that may have cycles (D can)."""
+
+    position: list[int]  # node -> position of its component in topological order
+    ancestors: list[int]  # node -> bitset of positions of components that reach it
+    cyclic: list[bool]  # node -> lies on a cycle (reaches itself)
+
+    def reaches(self, a: int, b: int) -> bool:
+        if self.position[a] == self.position[b]:
+            return a != b or self.cyclic[a]
+        return bool(self.ancestors[b] >> self.position[a] & 1)
+
+
+def topological_order(preds: list[list[int]]) -> Optional[list[int]]:
+    """Kahn's algorithm, stable in file order; None when there is a cycle."""
+    count = len(preds)
+    succs: list[list[int]] = [[] for _ in range(count)]
+    indegree = [0] * count
+    for node, node_preds in enumerate(preds):
+        indegree[node] = len(node_preds)
+        for pred in node_preds:
+            succs[pred].append(node)
+    ready = [node for node in range(count) if not indegree[node]]
+    ready.reverse()
+    order: list[int] = []
+    while ready:
+        node = ready.pop()
+        order.append(node)
+        released = []
+        for succ in succs[node]:
+            indegree[succ] -= 1
+            if not indegree[succ]:
+                released.append(succ)
+        ready.extend(reversed(released))
+    return order if len(order) == count else None
+
+
+def reachability(preds: list[list[int]]) -> Reachability:
+    """Ancestor bitsets; a graph with cycles is condensed first."""
+    count = len(preds)
+    order = topological_order(preds)
+    if order is not None:
+        position = [0] * count
+        for index, node in enumerate(order):
+            position[node] = index
+        ancestors = [0] * count
+        for node in order:
+            mask = 0
+            for pred in preds[node]:
+                mask |= ancestors[pred] | (1 << position[pred])
+            ancestors[node] = mask
+        return Reachability(position, ancestors, [False] * count)
+    return _condensed_reachability(preds)
+
+
+def _condensed_reachability(preds: list[list[int]]) -> Reachability:
+    import networkx as nx
+
+    graph = nx.DiGraph()
+    graph.add_nodes_from(range(len(preds)))
+    graph.add_edges_from((pred, node) for node, node_preds in enumerate(preds) for pred in node_preds)
+    condensed = nx.condensation(graph)
+    members = condensed.graph["mapping"]  # node -> component
+    component_preds = [list(condensed.predecessors(c)) for c in range(len(condensed))]
+    inner = reachability(component_preds)
+    cyclic = [False] * len(preds)
+    for component in condensed.nodes:
+        nodes = condensed.nodes[component]["members"]
+        if len(nodes) > 1:
+            for node in nodes:
+                cyclic[node] = True
+    for node, node_preds in enumerate(preds):
+        if node in node_preds:
+            cyclic[node] = True
+    return Reachability(
+        [inner.position[members[node]] for node in range(len(preds))],
+        [inner.ancestors[members[node]] for node in range(len(preds))],
+        cyclic,
+    )
+
+
+def overlaps(a: str, b: str) -> bool:
+    """Resource names overlap when one is a prefix path of the other, glob segments matching."""
+    for left, right in zip(a.split("/"), b.split("/")):
+        if left != right and not (
+            fnmatch.fnmatchcase(left, right) or fnmatch.fnmatchcase(right, left)
+        ):
+            return False
+    return True
+
+
+def lies_under(name: str, declared: str) -> bool:
+    """`k8s/orders/*` and `k8s/orders/pod-1` lie under `k8s/orders`."""
+    parts, owner = name.split("/"), declared.split("/")
+    return len(parts) >= len(owner) and parts[: len(owner)] == owner
+
+
+class ResourceIndex:
+    """Which distinct resource names overlap which, found without comparing all pairs."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self.names = sorted(set(names))
+        by_prefix: dict[str, list[str]] = defaultdict(list)
+        for name in self.names:
+            parts = name.split("/")
+            for length in range(1, len(parts) + 1):
+                by_prefix["/".join(parts[:length])].append(name)
+        globs = [name for name in self.names if _is_glob(name)]
+        known = set(self.names)
+        self._overlapping: dict[str, tuple[str, ...]] = {}
+        for name in self.names:
+            parts = name.split("/")
+            found = set(by_prefix[name])  # itself and the names under it
+            found.update(
+                prefix
+                for prefix in ("/".join(parts[:length]) for length in range(1, len(parts)))
+                if prefix in known
+            )
+            candidates = self.names if _is_glob(name) else globs
+            found.update(other for other in candidates if overlaps(name, other))
+            self._overlapping[name] = tuple(sorted(found))
+
+    def overlapping(self, name: str) -> tuple[str, ...]:
+        return self._overlapping.get(name, ())
+
+
+def _is_glob(name: str) -> bool:
+    return any(char in name for char in "*?[")
+
+
+def _bit_positions(mask: int) -> Iterator[int]:
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low
+
+
+class Graphs:
+    """O, D and the questions rules ask of them, computed once per runbook.
+
+    Built only for a runbook whose step ids are unique and whose O is acyclic.
+    """
+
+    def __init__(self, runbook: Runbook, order_preds: list[list[int]], order: list[int]) -> None:
+        self.runbook = runbook
+        self.steps = runbook.steps
+        self.index = {step.id: step.index for step in runbook.steps}
+        count = len(self.steps)
+        self.order_preds = order_preds
+        self.topological = order  # O's topological order, stable in file order
+        self.position = [0] * count
+        for position, node in enumerate(order):
+            self.position[node] = position
+        self.node_at = order
+        ancestors = [0] * count
+        position = self.position
+        for node in order:
+            mask = 0
+            for pred in order_preds[node]:
+                mask |= ancestors[pred] | (1 << position[pred])
+            ancestors[node] = mask
+        self.ancestors = ancestors  # O ancestors, bits by O topological position
+        self.alternatives = self._alternatives()
+        self.resources = ResourceIndex(
+            ref.name for step in self.steps for ref in step.reads + step.writes
+        )
+        self._shared = self._shared_names()
+        self._writers_by_name: dict[str, list[int]] = defaultdict(list)
+        for step in self.steps:
+            for ref in step.writes:
+                self._writers_by_name[ref.name].append(step.index)
+        self.required_preds = self._required_preds()
+        self.required = reachability(self.required_preds)
+        self._declared: Optional[dict[tuple[str, str], list[DeclaredEdge]]] = None
+        self._needless_gates: Optional[list[tuple[str, str]]] = None
+
+    # -- O ---------------------------------------------------------------
+
+    def before(self, a: int, b: int) -> bool:
+        """a comes before b in O (b waits for a, directly or not)."""
+        return bool(self.ancestors[b] >> self.position[a] & 1)
+
+    def concurrent(self, a: int, b: int) -> bool:
+        """Neither waits for the other in O, and they are not alternatives a step decides between."""
+        if a == b or self.before(a, b) or self.before(b, a):
+            return False
+        return frozenset((a, b)) not in self.alternatives
+
+    def mask(self, nodes: Iterable[int]) -> int:
+        mask = 0
+        for node in nodes:
+            mask |= 1 << self.position[node]
+        return mask
+
+    def nodes_in(self, mask: int) -> list[int]:
+        return [self.node_at[bit] for bit in _bit_positions(mask)]
+
+    def latest(self, mask: int) -> list[int]:
+        """The steps of `mask` that no other step of `mask` comes before... in O: the maximal ones."""
+        found = []
+        while mask:
+            top = mask.bit_length() - 1
+            node = self.node_at[top]
+            found.append(node)
+            mask &= ~((1 << top) | self.ancestors[node])
+        return found
+
+    def reduction_preds(self, node: int) -> list[int]:
+        """O predecessors of `node` that no other predecessor comes after."""
+        preds = self.order_preds[node]
+        if len(preds) < 2:
+            return list(preds)
+        implied = 0
+        for pred in preds:
+            implied |= self.ancestors[pred]
+        return [pred for pred in preds if not implied >> self.position[pred] & 1]
+
+    def order_graph(self):  # -> networkx.DiGraph
+        """O as a networkx graph, for analyses that want one."""
+        import networkx as nx
+
+        graph = nx.DiGraph()
+        graph.add_nodes_from(step.id for step in self.steps)
+        graph.add_edges_from(
+            (self.steps[pred].id, self.steps[node].id)
+            for node, preds in enumerate(self.order_preds)
+            for pred in preds
+        )
+        return graph
+
+    def declared_between(self) -> dict[tuple[str, str], list[DeclaredEdge]]:
+        """Why the runbook makes each pair wait: (source id, target id) -> declarations."""
+        if self._declared is None:
+            self._declared = defaultdict(list)
+            for edge in self.runbook.declared_edges:
+                self._declared[(edge.source, edge.target)].append(edge)
+        return self._declared
+
+    def needless_stage_gates(self) -> list[tuple[str, str]]:
+        """(earlier, later) stage gates where no step of the later stage requires
+        any step of the earlier one."""
+        if self._needless_gates is None:
+            self._needless_gates = []
+            stages = self.runbook.stages
+            position = self.required.position
+            for earlier, later in zip(stages, stages[1:]):
+                if not later.gate or not earlier.steps or not later.steps:
+                    continue
+                earlier_mask = 0
+                for step_id in earlier.steps:
+                    earlier_mask |= 1 << position[self.index[step_id]]
+                required = 0
+                for step_id in later.steps:
+                    required |= self.required.ancestors[self.index[step_id]]
+                if not required & earlier_mask:
+                    self._needless_gates.append((earlier.name, later.name))
+        return self._needless_gates
+
+    # -- D ---------------------------------------------------------------
+
+    def requires(self, a: int, b: int) -> bool:
+        """b cannot be right unless a is done (a reaches b in D)."""
+        return self.required.reaches(a, b)
+
+    def real_prerequisites(self, node: int) -> list[int]:
+        """The D predecessors of `node` that no other one of them requires: what it really waits for."""
+        preds = self.required_preds[node]
+        implied = 0
+        for pred in preds:
+            implied |= self.required.ancestors[pred]
+        position = self.required.position
+        return [pred for pred in preds if not implied >> position[pred] & 1]
+
+    def _alternatives(self) -> set[frozenset[int]]:
+        pairs: set[frozenset[int]] = set()
+        for step in self.steps:
+            chosen = sorted({self.index[ref.name] for ref in step.decides if ref.name in self.index})
+            for offset, first in enumerate(chosen):
+                for second in chosen[offset + 1:]:
+                    pairs.add(frozenset((first, second)))
+        return pairs
+
+    def _shared_names(self) -> set[str]:
+        declared = self.runbook.resources or {}
+        shared = set()
+        for name in self.resources.names:
+            owners = [d for d in declared if lies_under(name, d)]
+            if owners and declared[max(owners, key=len)].shared:
+                shared.add(name)
+        return shared
+
+    def producers(self) -> dict[str, list[int]]:
+        found: dict[str, list[int]] = defaultdict(list)
+        for step in self.steps:
+            for ref in step.outputs:
+                found[ref.name].append(step.index)
+        return found
+
+    def verified_changes(self, step: Step) -> list[int]:
+        """The steps `step` verifies: named in `verifies`, or for a verify-phase
+        step without them, every change that writes what it reads."""
+        if step.verifies:
+            return [self.index[ref.name] for ref in step.verifies if ref.name in self.index]
+        if step.phase is not Phase.VERIFY:
+            return []
+        found: set[int] = set()
+        for ref in step.reads:
+            for name in self.resources.overlapping(ref.name):
+                found.update(self._writers_by_name.get(name, ()))
+        found.discard(step.index)
+        return sorted(found)
+
+    def _required_preds(self) -> list[list[int]]:
+        steps, index = self.steps, self.index
+        preds: list[set[int]] = [set() for _ in steps]
+
+        # Facts: a consumer needs the latest producers O puts before it, or,
+        # when O puts none before it, every producer.
+        producer_masks = {fact: self.mask(nodes) for fact, nodes in self.producers().items()}
+        for step in steps:
+            node = step.index
+            for ref in step.inputs:
+                mask = producer_masks.get(ref.name, 0) & ~(1 << self.position[node])
+                if not mask:
+                    continue
+                earlier = mask & self.ancestors[node]
+                preds[node].update(self.latest(earlier) if earlier else self.nodes_in(mask))
+
+        # Resources: conflicting uses in the order O gives them.
+        writers: dict[str, int] = defaultdict(int)
+        readers: dict[str, int] = defaultdict(int)
+        for step in steps:
+            bit = 1 << self.position[step.index]
+            for ref in step.writes:
+                writers[ref.name] |= bit
+            for ref in step.reads:
+                readers[ref.name] |= bit
+        for step in steps:
+            node = step.index
+            ancestors = self.ancestors[node]
+            uses = [(ref.name, True) for ref in step.writes] + [(ref.name, False) for ref in step.reads]
+            for name, writes in uses:
+                for other in self.resources.overlapping(name):
+                    if name in self._shared and other in self._shared:
+                        continue
+                    latest_writers = self.latest(writers.get(other, 0) & ancestors)
+                    preds[node].update(latest_writers)
+                    if writes:
+                        # Readers since the latest writes: earlier ones reach
+                        # this step through those writes already.
+                        covered = 0
+                        for writer in latest_writers:
+                            covered |= self.ancestors[writer]
+                        preds[node].update(self.nodes_in(readers.get(other, 0) & ancestors & ~covered))
+
+        for step in steps:
+            node = step.index
+            for changed in self.verified_changes(step):
+                if changed != node:
+                    preds[node].add(changed)
+            for ref in step.approves + step.decides:
+                if ref.name in index and index[ref.name] != node:
+                    preds[index[ref.name]].add(node)
+            for need in step.needs:
+                if need.reason and need.step in index and index[need.step] != node:
+                    preds[node].add(index[need.step])
+
+        # Closing waits for everything else; close steps among themselves keep O's order.
+        closing = [step.index for step in steps if step.phase is Phase.CLOSE]
+        if closing:
+            others = [step.index for step in steps if step.phase is not Phase.CLOSE]
+            for close in closing:
+                preds[close].update(others)
+                preds[close].update(c for c in closing if c != close and self.before(c, close))
+        for node in range(len(steps)):
+            preds[node].discard(node)
+        return [sorted(node_preds) for node_preds in preds]
+
+
+@dataclass(frozen=True)
+class OrderProblem:
+    """O cannot be built as a DAG: the cycle to report."""
+
+    cycle: list[str]
+    edges: list[DeclaredEdge]
+
+
+def order_predecessors(runbook: Runbook) -> list[list[int]]:
+    index = {step.id: step.index for step in runbook.steps}
+    preds: list[set[int]] = [set() for _ in runbook.steps]
+    for edge in runbook.declared_edges:
+        if edge.source in index and edge.target in index:
+            preds[index[edge.target]].add(index[edge.source])
+    return [sorted(node_preds) for node_preds in preds]
+
+
+def find_cycle(runbook: Runbook, preds: list[list[int]]) -> OrderProblem:
+    """One cycle of O, in order, with the declared edges that make it."""
+    import networkx as nx
+
+    graph = nx.DiGraph()
+    graph.add_edges_from((pred, node) for node, node_preds in enumerate(preds) for pred in node_preds)
+    cycle_edges = nx.find_cycle(graph)
+    ids = [runbook.steps[source].id for source, _ in cycle_edges]
+    by_pair = {(edge.source, edge.target): edge for edge in runbook.declared_edges}
+    edges = [
+        by_pair[(runbook.steps[a].id, runbook.steps[b].id)]
+        for a, b in cycle_edges
+        if (runbook.steps[a].id, runbook.steps[b].id) in by_pair
+    ]
+    return OrderProblem(ids + [ids[0]], edges)
+
+
+def build_graphs(runbook: Runbook) -> tuple[Optional[Graphs], Optional[OrderProblem]]:
+    """Graphs of a runbook with unique step ids; or O's cycle when there is one."""
+    preds = order_predecessors(runbook)
+    order = topological_order(preds)
+    if order is None:
+        return None, find_cycle(runbook, preds)
+    return Graphs(runbook, preds, order), None

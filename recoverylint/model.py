@@ -1,0 +1,156 @@
+"""The format-agnostic runbook model.
+
+The native loader and every future format adapter produce these objects;
+rules and analysis read nothing else.  Positions are 1-based, and an end
+column points just past the last character (as SARIF's endColumn does).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Mapping, Optional
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+NO_SPAN = Span(1, 1, 1, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """A name written somewhere in the runbook, and where."""
+
+    name: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Need:
+    """A `needs` entry: start only after `step` ends; a reason marks the gate intended."""
+
+    step: str
+    span: Span
+    reason: Optional[str] = None
+
+
+class Phase(str, Enum):
+    DETECT = "detect"
+    TRIAGE = "triage"
+    DIAGNOSE = "diagnose"
+    REMEDIATE = "remediate"
+    VERIFY = "verify"
+    COMMUNICATE = "communicate"
+    CLOSE = "close"
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    name: str
+    span: Span
+    authority: frozenset[str] = frozenset()
+    people: int = 1
+    approval: Optional[Ref] = None
+
+
+@dataclass(frozen=True, slots=True)
+class Resource:
+    name: str
+    span: Span
+    kind: Optional[str] = None
+    shared: bool = False  # `concurrency: shared`: concurrent use is safe
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    id: str
+    span: Span  # the id value
+    index: int  # position in file order
+    title: Optional[str] = None
+    role: Optional[Ref] = None
+    phase: Optional[Phase] = None
+    phase_span: Optional[Span] = None
+    duration: Optional[float] = None  # minutes; None: the runbook's default
+    needs: tuple[Need, ...] = ()
+    inputs: tuple[Ref, ...] = ()
+    outputs: tuple[Ref, ...] = ()
+    reads: tuple[Ref, ...] = ()
+    writes: tuple[Ref, ...] = ()
+    approval: Optional[Ref] = None
+    pre_approved: bool = False
+    verifies: tuple[Ref, ...] = ()
+    excludes: tuple[Ref, ...] = ()
+    decides: tuple[Ref, ...] = ()
+    approves: tuple[Ref, ...] = ()
+    rollback: Optional[Ref] = None
+    stage: Optional[str] = None
+
+    @property
+    def is_change(self) -> bool:
+        return bool(self.writes)
+
+    @property
+    def is_verification(self) -> bool:
+        return bool(self.verifies) or self.phase is Phase.VERIFY
+
+
+class EdgeKind(str, Enum):
+    """Why the runbook makes one step wait for another."""
+
+    SEQUENCE = "sequence"  # consecutive items of a sequential flow or block
+    STAGE_GATE = "stage-gate"  # every step of a stage waits for the stage before
+    NEEDS = "needs"  # an explicit `needs` entry
+
+
+@dataclass(frozen=True, slots=True)
+class DeclaredEdge:
+    source: str
+    target: str
+    kind: EdgeKind
+    span: Span  # the `needs` entry, or the target step's id
+    reason: Optional[str] = None
+    stage: Optional[str] = None  # for a stage gate: the later stage
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    name: str
+    span: Span
+    flow: str = "sequential"
+    gate: bool = True
+    steps: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Runbook:
+    """One runbook, whatever format it was written in."""
+
+    id: str
+    path: str
+    span: Span
+    steps: tuple[Step, ...]
+    declared_edges: tuple[DeclaredEdge, ...]
+    title: Optional[str] = None
+    service: Optional[str] = None
+    criticality: Optional[str] = None
+    regulated: bool = False
+    team_size: Optional[int] = None
+    team_drilled: bool = False
+    automation: bool = False
+    observability: bool = False
+    cost_per_minute: Optional[float] = None
+    sync_overhead: float = 0.0
+    default_duration: float = 5.0
+    given: tuple[Ref, ...] = ()
+    roles: Mapping[str, Role] = field(default_factory=dict)
+    resources: Optional[Mapping[str, Resource]] = None  # None: not declared
+    stages: tuple[Stage, ...] = ()
+
+    def duration_of(self, step: Step) -> float:
+        return self.default_duration if step.duration is None else step.duration

@@ -1,0 +1,243 @@
+"""The native recoverylint format: a schema-valid document into the model."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Optional
+
+from .model import (
+    DeclaredEdge,
+    EdgeKind,
+    Need,
+    Phase,
+    Ref,
+    Resource,
+    Role,
+    Runbook,
+    Stage,
+    Step,
+)
+from .source import Document
+
+_DURATION = re.compile(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?")
+
+
+def parse_duration(value: Any) -> Optional[float]:
+    """Minutes from `90s`, `5m`, `1h30m`, `2h` or a bare number of minutes."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    match = _DURATION.fullmatch(str(value).strip())
+    if not match or not any(match.groups()):
+        return None
+    hours, minutes, seconds = (int(part) if part else 0 for part in match.groups())
+    return hours * 60 + minutes + seconds / 60
+
+
+class _Builder:
+    def __init__(self, document: Document, path: str) -> None:
+        self.doc = document
+        self.path = path
+        self.steps: list[Step] = []
+        self.edges: list[DeclaredEdge] = []
+
+    def refs(self, mapping: dict, key: str) -> tuple[Ref, ...]:
+        values = mapping.get(key)
+        if not isinstance(values, list):
+            return ()
+        span = self.doc.value_span
+        return tuple(
+            Ref(value, span(values, index))
+            for index, value in enumerate(values)
+            if isinstance(value, str)
+        )
+
+    def ref(self, mapping: dict, key: str) -> Optional[Ref]:
+        value = mapping.get(key)
+        if not isinstance(value, str):
+            return None
+        return Ref(value, self.doc.value_span(mapping, key))
+
+    def needs(self, step: dict) -> tuple[Need, ...]:
+        entries = step.get("needs")
+        if not isinstance(entries, list):
+            return ()
+        result = []
+        for index, entry in enumerate(entries):
+            if isinstance(entry, str):
+                result.append(Need(entry, self.doc.value_span(entries, index)))
+            elif isinstance(entry, dict) and isinstance(entry.get("step"), str):
+                reason = entry.get("reason")
+                result.append(
+                    Need(
+                        entry["step"],
+                        self.doc.value_span(entry, "step"),
+                        reason if isinstance(reason, str) and reason.strip() else None,
+                    )
+                )
+        return tuple(result)
+
+    def step(self, item: dict, stage: Optional[str]) -> Step:
+        phase = item.get("phase")
+        step = Step(
+            id=str(item["id"]),
+            span=self.doc.value_span(item, "id"),
+            index=len(self.steps),
+            title=item.get("title") if isinstance(item.get("title"), str) else None,
+            role=self.ref(item, "role"),
+            phase=Phase(phase) if phase in Phase._value2member_map_ else None,
+            phase_span=self.doc.value_span(item, "phase") if "phase" in item else None,
+            duration=parse_duration(item.get("duration")),
+            needs=self.needs(item),
+            inputs=self.refs(item, "inputs"),
+            outputs=self.refs(item, "outputs"),
+            reads=self.refs(item, "reads"),
+            writes=self.refs(item, "writes"),
+            approval=self.ref(item, "approval"),
+            pre_approved=item.get("pre_approved") is True,
+            verifies=self.refs(item, "verifies"),
+            excludes=self.refs(item, "excludes"),
+            decides=self.refs(item, "decides"),
+            approves=self.refs(item, "approves"),
+            rollback=self.ref(item, "rollback"),
+            stage=stage,
+        )
+        self.steps.append(step)
+        for need in step.needs:
+            self.edges.append(DeclaredEdge(need.step, step.id, EdgeKind.NEEDS, need.span, need.reason))
+        return step
+
+    def flow(self, items: list, sequential: bool, stage: Optional[str]) -> tuple[list[Step], list[Step]]:
+        """Add the steps of a list of flow items; return its entry and exit steps."""
+        entries: list[Step] = []
+        exits: list[Step] = []
+        for item in items:
+            if not isinstance(item, dict):
+                continue
+            if "id" in item:
+                step = self.step(item, stage)
+                item_entries, item_exits = [step], [step]
+            elif isinstance(item.get("parallel"), list):
+                item_entries, item_exits = self.flow(item["parallel"], False, stage)
+            elif isinstance(item.get("sequence"), list):
+                item_entries, item_exits = self.flow(item["sequence"], True, stage)
+            else:
+                continue
+            if not item_entries:
+                continue
+            if not sequential:
+                entries += item_entries
+                exits += item_exits
+                continue
+            if exits:
+                for target in item_entries:
+                    for source in exits:
+                        self.edges.append(
+                            DeclaredEdge(source.id, target.id, EdgeKind.SEQUENCE, target.span)
+                        )
+            else:
+                entries = item_entries
+            exits = item_exits
+        return entries, exits
+
+    def stages(self, stages: list) -> tuple[Stage, ...]:
+        result: list[Stage] = []
+        previous: Optional[Stage] = None
+        for item in stages:
+            if not isinstance(item, dict):
+                continue
+            name = str(item.get("stage", f"stage-{len(result) + 1}"))
+            flow = item.get("flow", "sequential")
+            first_step = len(self.steps)
+            self.flow(item.get("steps") or [], flow != "sequential", name)
+            stage = Stage(
+                name=name,
+                span=self.doc.value_span(item, "stage") if "stage" in item else self.doc.root_span,
+                flow=flow,
+                gate=item.get("gate", True) is not False,
+                steps=tuple(step.id for step in self.steps[first_step:]),
+            )
+            if stage.gate and previous is not None:
+                self.gate(previous, stage, first_step)
+            result.append(stage)
+            previous = stage
+        return tuple(result)
+
+    def gate(self, earlier: Stage, later: Stage, first_step: int) -> None:
+        """Every step of `later` waits for every step of `earlier`: link the
+        earlier stage's last steps to the later stage's first ones."""
+        earlier_ids, later_ids = set(earlier.steps), set(later.steps)
+        has_successor: set[str] = set()
+        has_predecessor: set[str] = set()
+        for edge in self.edges:
+            if edge.source in earlier_ids and edge.target in earlier_ids:
+                has_successor.add(edge.source)
+            if edge.source in later_ids and edge.target in later_ids:
+                has_predecessor.add(edge.target)
+        sinks = [step_id for step_id in earlier.steps if step_id not in has_successor]
+        for step in self.steps[first_step:]:
+            if step.id in has_predecessor:
+                continue
+            for source in sinks:
+                self.edges.append(
+                    DeclaredEdge(source, step.id, EdgeKind.STAGE_GATE, step.span, stage=later.name)
+                )
+
+
+def build_runbook(document: Document, path: str) -> Runbook:
+    """The model of a native runbook document that passed the schema."""
+    data: dict = document.data
+    builder = _Builder(document, path)
+    stages: tuple[Stage, ...] = ()
+    if isinstance(data.get("stages"), list):
+        stages = builder.stages(data["stages"])
+    else:
+        builder.flow(data.get("steps") or [], data.get("flow", "sequential") != "parallel", None)
+
+    roles = {}
+    for name, role in (data.get("roles") or {}).items():
+        role = role or {}
+        roles[name] = Role(
+            name=name,
+            span=document.key_span(data["roles"], name),
+            authority=frozenset(role.get("authority") or ()),
+            people=int(role.get("people", 1)),
+            approval=builder.ref(role, "approval"),
+        )
+    resources = None
+    if isinstance(data.get("resources"), dict):
+        resources = {}
+        for name, resource in data["resources"].items():
+            resource = resource or {}
+            resources[name] = Resource(
+                name=name,
+                span=document.key_span(data["resources"], name),
+                kind=resource.get("kind"),
+                shared=resource.get("concurrency") == "shared",
+            )
+    team = data.get("team") or {}
+    tooling = data.get("tooling") or {}
+    default_duration = parse_duration(data.get("default_duration"))
+    return Runbook(
+        id=str(data.get("runbook")),
+        path=path,
+        span=document.value_span(data, "runbook"),
+        steps=tuple(builder.steps),
+        declared_edges=tuple(builder.edges),
+        title=data.get("title"),
+        service=data.get("service"),
+        criticality=data.get("criticality"),
+        regulated=data.get("regulated") is True,
+        team_size=team.get("size"),
+        team_drilled=team.get("drilled") is True,
+        automation=tooling.get("automation") is True,
+        observability=tooling.get("observability") is True,
+        cost_per_minute=data.get("cost_per_minute"),
+        sync_overhead=parse_duration(data.get("sync_overhead")) or 0.0,
+        default_duration=5.0 if default_duration is None else default_duration,
+        given=builder.refs(data, "given"),
+        roles=roles,
+        resources=resources,
+        stages=stages,
+    )

@@ -1,0 +1,72 @@
+"""`--format full`: ruff-style findings with the source lines they point at."""
+
+from __future__ import annotations
+
+from typing import Callable, Optional
+
+from ..finding import Finding, Severity
+from . import summarize
+
+_SEVERITY_COLOUR = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
+
+
+def render(
+    findings: list[Finding],
+    files: int,
+    source_lines: Callable[[str], Optional[list[str]]],
+    colour: bool,
+) -> str:
+    """`source_lines(path)` gives a file's lines, or None when it has none to show."""
+    import click
+
+    def style(text: str, **kwargs) -> str:
+        return click.style(text, **kwargs) if colour else text
+
+    highlight = _highlighter() if colour else (lambda line: line)
+    out: list[str] = []
+    for item in sorted(findings, key=lambda f: f.sort_key):
+        span = item.span
+        out.append(
+            f"{style(item.path, bold=True)}:{span.line}:{span.column}: "
+            f"{style(item.code, fg=_SEVERITY_COLOUR[item.severity], bold=True)} "
+            f"[{item.severity.value}] {item.message}"
+        )
+        lines = source_lines(item.path)
+        if lines and 0 < span.line <= len(lines):
+            width = len(str(span.line))
+            gutter = " " * width + " |"
+            text = lines[span.line - 1].expandtabs(1)
+            end = span.end_column if span.end_line == span.line else len(text) + 1
+            carets = "^" * max(1, min(end, len(text) + 1) - span.column)
+            out.append(style(gutter, fg="blue"))
+            out.append(style(f"{span.line:>{width}} |", fg="blue") + " " + highlight(text))
+            out.append(
+                style(gutter, fg="blue") + " " + " " * (span.column - 1)
+                + style(f"{carets} {item.code}", fg=_SEVERITY_COLOUR[item.severity])
+            )
+            if item.suggestion:
+                out.append(style(gutter, fg="blue"))
+                out.append(" " * width + style(" = help: ", bold=True) + item.suggestion)
+        elif item.suggestion:
+            out.append(f"  = help: {item.suggestion}")
+        out.append("")
+    summary = summarize(findings, files)
+    noun = "file" if files == 1 else "files"
+    if findings:
+        out.append(
+            f"Found {len(findings)} finding{'s' if len(findings) != 1 else ''} in {files} {noun}"
+            f" ({summary.errors} errors, {summary.warnings} warnings, {summary.infos} infos)."
+        )
+    else:
+        out.append(style(f"All checks passed! ({files} {noun} checked)", fg="green"))
+    return "\n".join(out) + "\n"
+
+
+def _highlighter() -> Callable[[str], str]:
+    # pygments is imported only when colouring: it costs startup time.
+    from pygments import highlight
+    from pygments.formatters import TerminalFormatter
+    from pygments.lexers import YamlLexer
+
+    lexer, formatter = YamlLexer(), TerminalFormatter()
+    return lambda line: highlight(line, lexer, formatter).rstrip("\n")

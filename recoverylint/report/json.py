@@ -1,0 +1,38 @@
+"""`--format json`: one document with every finding and a summary."""
+
+from __future__ import annotations
+
+import json
+
+from .. import __version__
+from ..finding import Finding
+from . import summarize
+
+
+def render(findings: list[Finding], files: int) -> str:
+    summary = summarize(findings, files)
+    document = {
+        "version": __version__,
+        "findings": [
+            {
+                "code": f.code,
+                "name": f.name,
+                "severity": f.severity.value,
+                "message": f.message,
+                "path": f.path,
+                "line": f.span.line,
+                "column": f.span.column,
+                "end_line": f.span.end_line,
+                "end_column": f.span.end_column,
+                "suggestion": f.suggestion,
+            }
+            for f in sorted(findings, key=lambda f: f.sort_key)
+        ],
+        "summary": {
+            "files": summary.files,
+            "errors": summary.errors,
+            "warnings": summary.warnings,
+            "infos": summary.infos,
+        },
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,54 @@
+import re
+
+from ..finding import Issue
+from ..graphs import lies_under
+from . import RuleContext, rule
+from ._words import closest
+
+# A rollback written as one id-like word names a step; anything else is prose.
+_STEP_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def _unknown(ref, kind, known, owner):
+    near = closest(ref.name, known)
+    return Issue(
+        ref.span,
+        f"{kind} `{ref.name}` of `{owner}` refers to no {kind.split()[-1]} in this runbook",
+        suggestion=f"did you mean `{near}`?" if near else None,
+        steps=(owner,),
+    )
+
+
+@rule("RL102")
+def unknown_reference(ctx: RuleContext):
+    runbook = ctx.runbook
+    step_ids = {step.id for step in runbook.steps}
+    roles = runbook.roles
+    for name, role in roles.items():
+        if role.approval and role.approval.name not in roles:
+            yield _unknown(role.approval, "approval role", roles, name)
+    for step in runbook.steps:
+        for need in step.needs:
+            if need.step not in step_ids:
+                near = closest(need.step, step_ids)
+                yield Issue(
+                    need.span,
+                    f"`{step.id}` needs `{need.step}`, which is no step in this runbook",
+                    suggestion=f"did you mean `{near}`?" if near else None,
+                    steps=(step.id,),
+                )
+        for key in ("verifies", "excludes", "decides", "approves"):
+            for ref in getattr(step, key):
+                if ref.name not in step_ids:
+                    yield _unknown(ref, f"`{key}` step", step_ids, step.id)
+        rollback = step.rollback
+        if rollback and _STEP_ID.fullmatch(rollback.name) and rollback.name not in step_ids:
+            yield _unknown(rollback, "`rollback` step", step_ids, step.id)
+        for ref, kind in ((step.role, "role"), (step.approval, "approval role")):
+            if ref and ref.name not in roles:
+                yield _unknown(ref, kind, roles, step.id)
+        if runbook.resources is not None:
+            declared = runbook.resources
+            for ref in step.reads + step.writes:
+                if not any(lies_under(ref.name, name) for name in declared):
+                    yield _unknown(ref, "resource", declared, step.id)

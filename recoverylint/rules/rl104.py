@@ -1,0 +1,26 @@
+from ..finding import Issue
+from . import RuleContext, rule
+from ._words import closest
+
+
+@rule("RL104")
+def missing_input(ctx: RuleContext):
+    runbook = ctx.runbook
+    produced: dict[str, set[str]] = {}
+    for step in runbook.steps:
+        for ref in step.outputs:
+            produced.setdefault(ref.name, set()).add(step.id)
+    given = {ref.name for ref in runbook.given}
+    for step in runbook.steps:
+        for ref in step.inputs:
+            if ref.name in given or produced.get(ref.name, set()) - {step.id}:
+                continue
+            near = closest(ref.name, set(produced) | given)
+            yield Issue(
+                ref.span,
+                f"`{step.id}` uses the fact `{ref.name}`, which no other step outputs"
+                " and `given` does not list",
+                suggestion=f"did you mean `{near}`?" if near else
+                f"add a step that outputs `{ref.name}`, or list it under `given`",
+                steps=(step.id,),
+            )

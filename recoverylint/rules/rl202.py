@@ -1,0 +1,16 @@
+from ..finding import Issue
+from . import RuleContext, rule
+
+
+@rule("RL202", needs_graphs=True)
+def needless_stage_gate(ctx: RuleContext):
+    stages = {stage.name: stage for stage in ctx.runbook.stages}
+    for earlier, later in ctx.graphs.needless_stage_gates():
+        stage = stages[later]
+        yield Issue(
+            stage.span,
+            f"stage `{later}` waits for stage `{earlier}`, but none of its steps needs"
+            f" anything from `{earlier}`: the two stages could overlap",
+            suggestion=f"set `gate: false` on stage `{later}`, or merge the two stages",
+            steps=stages[earlier].steps[:1] + stage.steps[:1],
+        )

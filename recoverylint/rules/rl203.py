@@ -1,0 +1,43 @@
+from ..finding import Issue
+from ..model import EdgeKind
+from . import RuleContext, rule
+
+
+@rule("RL203", needs_graphs=True)
+def redundant_need(ctx: RuleContext):
+    graphs = ctx.graphs
+    steps, index = graphs.steps, graphs.index
+    declared = graphs.declared_between()
+    for step in steps:
+        node = step.index
+        seen = set()
+        for need in step.needs:
+            if need.reason or need.step not in index or need.step == step.id:
+                continue  # a reason marks the gate intended; others are RL102/RL103
+            if need.step in seen:
+                yield _redundant(step, need, f"`{need.step}` is listed twice")
+                continue
+            seen.add(need.step)
+            source = index[need.step]
+            kinds = {edge.kind for edge in declared[(need.step, step.id)]}
+            if kinds - {EdgeKind.NEEDS}:
+                how = "the sequence" if EdgeKind.SEQUENCE in kinds else "the stage gate"
+                yield _redundant(step, need, f"{how} already makes it wait for `{need.step}`")
+                continue
+            through = [
+                pred for pred in graphs.order_preds[node]
+                if pred != source and graphs.before(source, pred)
+            ]
+            if through:
+                yield _redundant(
+                    step, need, f"it already waits for `{need.step}` through `{steps[through[0]].id}`"
+                )
+
+
+def _redundant(step, need, why):
+    return Issue(
+        need.span,
+        f"`{step.id}` needs `{need.step}` redundantly: {why}",
+        suggestion=f"remove `{need.step}` from the `needs` of `{step.id}`",
+        steps=(need.step, step.id),
+    )

@@ -1,0 +1,33 @@
+from ..finding import Issue
+from . import RuleContext, rule
+from ._words import quoted
+
+
+def producer_order(ctx: RuleContext):
+    """For each (step, input) with producers, which come before, alongside or after it in O."""
+    graphs = ctx.graphs
+    producers = graphs.producers()
+    for step in graphs.steps:
+        node = step.index
+        for ref in step.inputs:
+            others = [p for p in producers.get(ref.name, ()) if p != node]
+            if not others or any(graphs.before(p, node) for p in others):
+                continue
+            concurrent = [p for p in others if graphs.concurrent(p, node)]
+            yield step, ref, others, concurrent
+
+
+@rule("RL301", needs_graphs=True)
+def input_race(ctx: RuleContext):
+    steps = ctx.graphs.steps
+    for step, ref, _, concurrent in producer_order(ctx):
+        if not concurrent:
+            continue
+        names = [steps[p].id for p in concurrent]
+        yield Issue(
+            ref.span,
+            f"`{step.id}` uses `{ref.name}` while {quoted(names)} may still be producing it:"
+            " nothing makes it wait, so it can act on a missing or stale value",
+            suggestion=f"needs: [{', '.join(names)}]",
+            steps=tuple(names) + (step.id,),
+        )

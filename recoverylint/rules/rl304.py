@@ -1,0 +1,21 @@
+from ..finding import Issue
+from ..model import Phase
+from . import RuleContext, rule
+
+
+@rule("RL304", needs_graphs=True)
+def remediation_without_hypothesis(ctx: RuleContext):
+    graphs = ctx.graphs
+    diagnosis = graphs.mask(s.index for s in graphs.steps if s.phase is Phase.DIAGNOSE)
+    for step in graphs.steps:
+        if step.phase is not Phase.REMEDIATE or not step.is_change or step.pre_approved:
+            continue
+        if graphs.ancestors[step.index] & diagnosis:
+            continue
+        yield Issue(
+            step.phase_span or step.span,
+            f"`{step.id}` changes {', '.join(f'`{w.name}`' for w in step.writes)} with no"
+            " diagnose-phase step before it: the fix is applied before anyone knows the cause",
+            suggestion="make it wait for a diagnose step, or mark it `pre_approved` as an emergency action",
+            steps=(step.id,),
+        )

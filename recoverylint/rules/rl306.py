@@ -1,0 +1,22 @@
+from ..finding import Issue
+from ..model import Phase
+from . import RuleContext, rule
+from ._words import quoted
+
+
+@rule("RL306", needs_graphs=True)
+def closed_before_verified(ctx: RuleContext):
+    graphs = ctx.graphs
+    verifications = [s for s in graphs.steps if s.is_verification]
+    for step in graphs.steps:
+        if step.phase is not Phase.CLOSE:
+            continue
+        pending = [v.id for v in verifications if v is not step and not graphs.before(v.index, step.index)]
+        if pending:
+            yield Issue(
+                step.phase_span or step.span,
+                f"`{step.id}` closes the incident without waiting for the verification"
+                f" {quoted(pending)}: it can be declared resolved before the fix is confirmed",
+                suggestion=f"needs: [{', '.join(pending)}]",
+                steps=tuple(pending) + (step.id,),
+            )

@@ -1,0 +1,409 @@
+"""Reading a YAML file into plain data with a source span for every value.
+
+The C-backed libyaml parser produces events; this module builds plain Python
+data from them without recursion, so that depth, alias expansion, duplicate
+keys and tags are checked while building and a hostile file is rejected early
+(ruamel's own composer recurses and crashes the interpreter on deep nesting).
+Nothing here knows what a runbook is.
+"""
+
+from __future__ import annotations
+
+import gc
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator, Union
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
+
+from .model import Span
+
+DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
+DEFAULT_MAX_DEPTH = 200
+# Nodes that aliases may add beyond those written in the file: generous for
+# real anchors, while a "billion laughs" file is rejected after a few levels.
+DEFAULT_MAX_ALIAS_NODES = 100_000
+
+# A span as (line, column, end line, end column), 0-based with an exclusive
+# end, as libyaml's marks give it; turned into a 1-based Span only when asked.
+RawSpan = tuple[int, int, int, int]
+Container = Union[dict, list]
+
+_STANDARD_TAG = "tag:yaml.org,2002:"
+_SCALAR_TAGS = frozenset(
+    _STANDARD_TAG + name for name in ("str", "int", "float", "bool", "null")
+)
+# YAML 1.2 c-printable, less what libyaml already rejects on its own: these
+# are refused with a precise location before parsing.
+_FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds that keep a hostile file from exhausting time or memory."""
+
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    max_depth: int = DEFAULT_MAX_DEPTH
+    max_alias_nodes: int = DEFAULT_MAX_ALIAS_NODES
+
+
+class SourceError(Exception):
+    """The file cannot be read as one YAML document of plain data (RL001)."""
+
+    def __init__(self, message: str, line: int = 1, column: int = 1) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+    @property
+    def span(self) -> Span:
+        return Span(self.line, self.column, self.line, self.column + 1)
+
+
+class Document:
+    """Plain data of one YAML document, and where each part of it was written."""
+
+    def __init__(self, data: Any, root_span: RawSpan, spans: dict[int, Any], text: str) -> None:
+        self.data = data
+        self._root_span = root_span
+        # id(container) -> {key: (key span, value span)} for a mapping,
+        # [value span, ...] for a sequence.  Containers are kept alive by data.
+        self._spans = spans
+        self.text = text
+        self._lines: list[str] | None = None
+
+    @property
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            self._lines = self.text.splitlines()
+        return self._lines
+
+    @property
+    def root_span(self) -> Span:
+        return _to_span(self._root_span)
+
+    def value_span(self, container: Container, key: Any) -> Span:
+        """Span of the value at `key` (a mapping key or a list index)."""
+        entry = self._spans[id(container)][key]
+        return _to_span(entry[1] if isinstance(container, dict) else entry)
+
+    def key_span(self, mapping: dict, key: str) -> Span:
+        """Span of the key itself, where a finding about the entry points."""
+        return _to_span(self._spans[id(mapping)][key][0])
+
+    def span_at(self, path: Iterator[Any] | tuple[Any, ...]) -> Span:
+        """Span of the deepest node reached along a JSON path (keys and indices)."""
+        node: Any = self.data
+        raw = self._root_span
+        for part in path:
+            spans = self._spans.get(id(node))
+            if spans is None:
+                break
+            if isinstance(node, dict) and part in node:
+                raw = spans[part][1]
+            elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+                raw = spans[part]
+            else:
+                break
+            node = node[part]
+        return _to_span(raw)
+
+    def line_text(self, line: int) -> str:
+        """Text of a 1-based line, '' past the end."""
+        lines = self.lines
+        return lines[line - 1] if 0 < line <= len(lines) else ""
+
+
+def _to_span(raw: RawSpan) -> Span:
+    line, column, end_line, end_column = raw
+    return Span(line + 1, column + 1, end_line + 1, end_column + 1)
+
+
+def read_text(path: Path, limits: Limits = Limits()) -> str:
+    """Read a file as UTF-8 text, enforcing the size limit and the character set."""
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise SourceError(f"cannot read the file: {error.strerror or error}") from None
+    if size > limits.max_file_size:
+        raise SourceError(
+            f"the file is {size:,} bytes, over the limit of {limits.max_file_size:,} bytes"
+            " (raise it with --max-file-size)"
+        )
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise SourceError(f"cannot read the file: {error.strerror or error}") from None
+    return decode(raw)
+
+
+def decode(raw: bytes) -> str:
+    """Decode UTF-8 (a BOM is allowed) and refuse bytes YAML does not allow."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise SourceError("the file is UTF-16 encoded; recoverylint reads UTF-8 only")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line, column = _position(raw[: error.start].decode("utf-8", "replace"))
+        raise SourceError(
+            f"invalid UTF-8: byte 0x{raw[error.start]:02x} cannot start or continue a character",
+            line,
+            column,
+        ) from None
+    match = _FORBIDDEN_CHARS.search(text)
+    if match:
+        line, column = _position(text[: match.start()])
+        raise SourceError(
+            f"control character U+{ord(match.group()):04X} is not allowed in YAML", line, column
+        )
+    return text
+
+
+def _position(prefix: str) -> tuple[int, int]:
+    """1-based line and column of the character that follows `prefix`."""
+    line = prefix.count("\n") + 1
+    return line, len(prefix) - (prefix.rfind("\n") + 1) + 1
+
+
+def _resolve_plain(value: str) -> Any:
+    """YAML 1.2 core schema resolution of an untagged plain scalar."""
+    if not value:
+        return None
+    first = value[0]
+    # Most scalars in a runbook are words: decide those without a regex.
+    if first not in "-+.0123456789~nNtTfF":
+        return value
+    if value in ("~", "null", "Null", "NULL"):
+        return None
+    if value in ("true", "True", "TRUE"):
+        return True
+    if value in ("false", "False", "FALSE"):
+        return False
+    if _INT.fullmatch(value):
+        return int(value)
+    if _OCT.fullmatch(value):
+        return int(value[2:], 8)
+    if _HEX.fullmatch(value):
+        return int(value[2:], 16)
+    if _FLOAT.fullmatch(value):
+        return float(value)
+    if _INF.fullmatch(value):
+        return float("-inf") if first == "-" else float("inf")
+    if value in (".nan", ".NaN", ".NAN"):
+        return float("nan")
+    return value
+
+
+_INT = re.compile(r"[-+]?[0-9]+")
+_OCT = re.compile(r"0o[0-7]+")
+_HEX = re.compile(r"0x[0-9a-fA-F]+")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+_INF = re.compile(r"[-+]?\.(inf|Inf|INF)")
+
+
+def _scalar(event: ScalarEvent) -> Any:
+    tag = event.tag
+    value = event.value
+    if tag is None or tag == "!":
+        if event.style or tag == "!":  # quoted, literal or folded: a string
+            return value
+        return _resolve_plain(value)
+    if tag == _STANDARD_TAG + "str":
+        return value
+    if tag in _SCALAR_TAGS:
+        resolved = _resolve_plain(value)
+        expected = tag[len(_STANDARD_TAG):]
+        kinds = {"int": int, "float": (int, float), "bool": bool, "null": type(None)}[expected]
+        if isinstance(resolved, bool) and expected != "bool" or not isinstance(resolved, kinds):
+            raise _tag_error(event, f"`{value}` is not a valid !!{expected}")
+        return float(resolved) if expected == "float" else resolved
+    raise _tag_error(event, _tag_problem(tag))
+
+
+def _tag_problem(tag: str) -> str:
+    shown = "!!" + tag[len(_STANDARD_TAG):] if tag.startswith(_STANDARD_TAG) else tag
+    return f"the tag `{shown}` is not allowed: recoverylint reads plain data only and builds no objects"
+
+
+def _tag_error(event: Any, problem: str) -> SourceError:
+    mark = event.start_mark
+    return SourceError(problem, mark.line + 1, mark.column + 1)
+
+
+def _raw(event: Any) -> RawSpan:
+    start, end = event.start_mark, event.end_mark
+    return (start.line, start.column, end.line, end.column)
+
+
+class _Frame:
+    """A collection under construction."""
+
+    __slots__ = ("value", "spans", "start", "anchor", "pending_key", "size", "merged")
+
+    def __init__(self, value: Container, start: Any, anchor: str | None) -> None:
+        self.value = value
+        self.spans: Any = {} if isinstance(value, dict) else []
+        self.start = start
+        self.anchor = anchor
+        self.pending_key: tuple[str, RawSpan, bool] | None = None
+        self.size = 1
+        self.merged: set[str] = set()
+
+
+def parse(text: str, limits: Limits = Limits()) -> Document:
+    """Build one document of plain data with spans, or raise SourceError."""
+    enabled = gc.isenabled()
+    # The data built here has no reference cycles: the cyclic collector would
+    # only rescan it again and again (measured 2-5x slower on large files).
+    gc.disable()
+    try:
+        return _build(text, limits)
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        problem = error.problem or str(error)
+        if error.context:
+            problem = f"{problem} ({error.context})"
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise SourceError(f"YAML syntax error: {problem}", line, column) from None
+    except YAMLError as error:
+        raise SourceError(f"YAML error: {error}") from None
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build(text: str, limits: Limits) -> Document:
+    yaml = YAML(typ="safe", pure=False)
+    spans: dict[int, Any] = {}
+    anchors: dict[str, tuple[Any, int]] = {}
+    stack: list[_Frame] = []
+    alias_nodes = 0
+    documents = 0
+    root: Any = None
+    root_span: RawSpan = (0, 0, 0, 0)
+    max_depth = limits.max_depth
+
+    for event in yaml.parse(text):
+        cls = event.__class__
+        if cls is ScalarEvent:
+            value: Any = _scalar(event)
+            size = 1
+            if event.anchor:
+                anchors[event.anchor] = (value, 1)
+        elif cls is MappingStartEvent or cls is SequenceStartEvent:
+            if len(stack) >= max_depth:
+                raise _limit_error(event, f"nesting deeper than {max_depth} levels")
+            tag = event.tag
+            if tag is not None and tag != "!" and tag not in (
+                _STANDARD_TAG + "map",
+                _STANDARD_TAG + "seq",
+                _STANDARD_TAG + "omap",
+            ):
+                raise _tag_error(event, _tag_problem(tag))
+            if stack and stack[-1].pending_key is None and isinstance(stack[-1].value, dict):
+                raise _limit_error(event, "a mapping or sequence used as a key is not supported")
+            stack.append(_Frame({} if cls is MappingStartEvent else [], event, event.anchor))
+            continue
+        elif cls is MappingEndEvent or cls is SequenceEndEvent:
+            frame = stack.pop()
+            value = frame.value
+            size = frame.size
+            spans[id(value)] = frame.spans
+            start = frame.start.start_mark
+            end = event.end_mark
+            span_of_value = (start.line, start.column, end.line, end.column)
+            if frame.anchor:
+                anchors[frame.anchor] = (value, size)
+            if not stack:
+                root, root_span = value, span_of_value
+                continue
+            _attach(stack[-1], value, span_of_value, size, spans)
+            continue
+        elif cls is AliasEvent:
+            target = anchors.get(event.anchor)
+            if target is None:
+                raise _limit_error(event, f"alias `*{event.anchor}` refers to no complete anchor")
+            value, size = target
+            alias_nodes += size
+            if alias_nodes > limits.max_alias_nodes:
+                raise _limit_error(
+                    event,
+                    f"aliases expand to more than {limits.max_alias_nodes:,} nodes"
+                    " (an alias bomb?)",
+                )
+        elif cls is DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                raise _limit_error(event, "a second YAML document: a runbook file holds one document")
+            continue
+        else:
+            continue
+        # A scalar or an alias: a complete value.
+        raw = _raw(event)
+        if not stack:
+            root, root_span = value, raw
+            continue
+        frame = stack[-1]
+        if isinstance(frame.value, dict) and frame.pending_key is None:
+            if cls is AliasEvent:
+                raise _limit_error(event, "an alias used as a key is not supported")
+            merge = event.value == "<<" and event.tag is None and not event.style
+            frame.pending_key = (event.value, raw, merge)
+            continue
+        _attach(frame, value, raw, size, spans)
+    return Document(root, root_span, spans, text)
+
+
+def _attach(frame: _Frame, value: Any, raw: RawSpan, size: int, spans: dict[int, Any]) -> None:
+    frame.size += size
+    container = frame.value
+    if isinstance(container, list):
+        container.append(value)
+        frame.spans.append(raw)
+        return
+    assert frame.pending_key is not None
+    key, key_raw, merge = frame.pending_key
+    frame.pending_key = None
+    if merge:
+        _merge(frame, value, key_raw, spans)
+        return
+    if key in container and key not in frame.merged:
+        line, column = key_raw[0] + 1, key_raw[1] + 1
+        first = frame.spans[key][0][0] + 1
+        raise SourceError(f"duplicate key `{key}` (first defined on line {first})", line, column)
+    frame.merged.discard(key)
+    container[key] = value
+    frame.spans[key] = (key_raw, raw)
+
+
+def _merge(frame: _Frame, value: Any, key_raw: RawSpan, spans: dict[int, Any]) -> None:
+    """`<<: *defaults` merge keys: explicit keys of the mapping win."""
+    sources = value if isinstance(value, list) else [value]
+    for source in sources:
+        if not isinstance(source, dict):
+            line, column = key_raw[0] + 1, key_raw[1] + 1
+            raise SourceError("a merge key `<<` takes a mapping or a list of mappings", line, column)
+        source_spans = spans.get(id(source))
+        for key, item in source.items():
+            if key in frame.value:
+                continue
+            frame.value[key] = item
+            frame.merged.add(key)
+            frame.spans[key] = source_spans[key] if source_spans else (key_raw, key_raw)
+
+
+def _limit_error(event: Any, problem: str) -> SourceError:
+    mark = event.start_mark
+    return SourceError(problem, mark.line + 1, mark.column + 1)
