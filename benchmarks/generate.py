@@ -73,10 +73,10 @@ class Kind:
 
 KINDS: dict[str, tuple[Kind, ...]] = {
     "detect": (
-        Kind("ack-alert", "commander", "Acknowledge the page and open the incident channel",
+        Kind("ack-alert", "commander", "Acknowledge the page, open a channel",
              wants="alert", output="incident-open",
              run=('pd incident ack --id "$INCIDENT_ID"', "slack-cli channel create inc-$INCIDENT_ID")),
-        Kind("confirm-alert", "diagnostician", "Confirm the {svc} alert is not a monitoring artefact",
+        Kind("confirm-alert", "diagnostician", "Confirm the {svc} alert is real",
              reads=("lb",), wants="alert", output="impact-confirmed",
              run=("curl -sf https://{svc}.internal/healthz", "curl -s https://{svc}.internal/metrics | grep http_5xx")),
     ),
@@ -84,10 +84,10 @@ KINDS: dict[str, tuple[Kind, ...]] = {
         Kind("assess-impact", "diagnostician", "Measure the share of failing {svc} requests",
              reads=("lb",), wants="impact-confirmed", output="impact-scope",
              run=("promql 'sum(rate(http_requests_total{{job=\"{svc}\",code=~\"5..\"}}[5m]))'",)),
-        Kind("declare-severity", "commander", "Declare the severity from the measured impact",
+        Kind("declare-severity", "commander", "Declare the severity",
              wants="impact-scope", output="severity",
              run=("Declare SEV-2 in the channel if more than 5% of requests fail, SEV-3 otherwise.",)),
-        Kind("check-saturation", "diagnostician", "Check CPU and memory saturation of {svc} pods",
+        Kind("check-saturation", "diagnostician", "Check saturation of {svc} pods",
              reads=("pods",), output="saturation-overview",
              run=("kubectl -n {svc} top pods --sort-by=cpu | head -20",)),
         Kind("page-secondary", "commander", "Page the {svc} secondary on-call",
@@ -98,9 +98,9 @@ KINDS: dict[str, tuple[Kind, ...]] = {
         Kind("check-disk", "diagnostician", "Check disk usage on the {svc} primary",
              reads=("db/disk",), output="disk-usage",
              run=("df -h /var/lib/postgresql/data", "du -sh /var/lib/postgresql/data/pg_wal")),
-        Kind("check-replication", "diagnostician", "Check replication lag of the {svc} replicas",
+        Kind("check-replication", "diagnostician", "Check replica lag of {svc}-db",
              reads=("db/replica-1", "db/replica-2"), output="replication-lag",
-             run=("psql -h {svc}-db -c 'select client_addr, replay_lag from pg_stat_replication'",)),
+             run=("psql -h {svc}-db -c 'table pg_stat_replication'",)),
         Kind("list-deploys", "diagnostician", "List deploys of {svc} in the last six hours",
              reads=("deploy",), output="recent-deploys",
              run=("kubectl -n {svc} rollout history deploy/{svc}",)),
@@ -115,8 +115,8 @@ KINDS: dict[str, tuple[Kind, ...]] = {
              run=("rabbitmqctl list_queues name messages consumers | grep {svc}",)),
         Kind("check-connections", "diagnostician", "Count open connections on {svc}-db",
              reads=("db/connections",), output="connection-count",
-             run=("psql -h {svc}-db -c 'select state, count(*) from pg_stat_activity group by state'",)),
-        Kind("check-latency", "diagnostician", "Compare upstream latency across the {svc} pool",
+             run=("psql -h {svc}-db -c 'table pg_stat_activity'",)),
+        Kind("check-latency", "diagnostician", "Compare upstream latency in the pool",
              reads=("lb/pool",), output="latency-breakdown",
              run=("curl -s http://lb.internal/stats/{svc} | jq '.upstreams[] | {{name, p99}}'",)),
         Kind("capture-heap", "diagnostician", "Capture a heap dump from pod {pod}",
@@ -155,7 +155,7 @@ KINDS: dict[str, tuple[Kind, ...]] = {
              run=("patronictl -c /etc/patroni.yml failover --candidate {svc}-db-replica-1 --force",),
              rollback="fail back once the old primary has been rebuilt",
              check=("confirm-primary", "Confirm the new primary accepts writes", "psql -h {svc}-db -c 'select pg_is_in_recovery()'")),
-        Kind("drain-traffic", "remediator", "Drain traffic from the unhealthy {svc} pool members",
+        Kind("drain-traffic", "remediator", "Drain unhealthy pool members",
              writes=("lb/weights",), wants="latency-breakdown", output="traffic-drained",
              run=("lbctl set-weight {svc} --member unhealthy --weight 0",),
              rollback="restore the weights from lb/{svc}.weights.bak",
@@ -387,7 +387,7 @@ class Writer:
                     picked.append(name)
                     break
         evidence = [name for base, name in pool[-12:] if base in EVIDENCE]
-        if evidence and (not picked or rng.random() < 0.25):
+        if evidence and (not picked or rng.random() < 0.15):
             extra = rng.choice(evidence)
             if extra not in picked:
                 picked.append(extra)

@@ -101,7 +101,7 @@ def check(
             except OSError:
                 return None
 
-        click.echo(render_full(findings, files, lines, colour), nl=False)
+        click.echo(render_full(findings, files, lines, colour), nl=False, color=colour)
 
     for shown, trace in internal_errors:
         click.echo(

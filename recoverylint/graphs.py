@@ -421,6 +421,9 @@ def find_cycle(runbook: Runbook, preds: list[list[int]]) -> OrderProblem:
     graph = nx.DiGraph()
     graph.add_edges_from((pred, node) for node, node_preds in enumerate(preds) for pred in node_preds)
     cycle_edges = nx.find_cycle(graph)
+    # Start from the step written first, so the message does not depend on the search.
+    first = min(range(len(cycle_edges)), key=lambda i: cycle_edges[i][0])
+    cycle_edges = cycle_edges[first:] + cycle_edges[:first]
     ids = [runbook.steps[source].id for source, _ in cycle_edges]
     by_pair = {(edge.source, edge.target): edge for edge in runbook.declared_edges}
     edges = [

@@ -150,7 +150,7 @@ class _Builder:
             name = str(item.get("stage", f"stage-{len(result) + 1}"))
             flow = item.get("flow", "sequential")
             first_step = len(self.steps)
-            self.flow(item.get("steps") or [], flow != "sequential", name)
+            self.flow(item.get("steps") or [], flow == "sequential", name)
             stage = Stage(
                 name=name,
                 span=self.doc.value_span(item, "stage") if "stage" in item else self.doc.root_span,

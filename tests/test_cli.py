@@ -1,0 +1,107 @@
+"""The command line as a user runs it: formats, exit codes, colour."""
+
+import json
+import subprocess
+import sys
+import textwrap
+
+from click.testing import CliRunner
+
+from recoverylint.cli import cli
+
+GATED = textwrap.dedent(
+    """\
+    runbook: gated
+    given: [alert]
+    steps:
+      - id: triage
+        inputs: [alert]
+        outputs: [scope]
+      - id: check-disk
+        inputs: [scope]
+        outputs: [disk]
+      - id: check-deploys
+        inputs: [scope]
+        outputs: [deploys]
+      - id: decide
+        inputs: [disk, deploys]
+    """
+)
+CLEAN = "runbook: clean\nsteps:\n  - id: only\n"
+
+
+def run(*args, env=None):
+    return CliRunner().invoke(cli, list(args), env=env or {}, catch_exceptions=False)
+
+
+def test_json_output_has_exactly_the_documented_shape(tmp_path):
+    (tmp_path / "gated.yaml").write_text(GATED)
+    result = run("check", str(tmp_path / "gated.yaml"), "--format", "json")
+    assert result.exit_code == 1
+    document = json.loads(result.output)
+    assert set(document) == {"version", "findings", "summary"}
+    assert document["summary"] == {"files": 1, "errors": 0, "warnings": 1, "infos": 0}
+    (item,) = document["findings"]
+    assert set(item) == {
+        "code", "name", "severity", "message", "path", "line", "column",
+        "end_line", "end_column", "suggestion",
+    }
+    assert (item["code"], item["name"], item["line"], item["column"], item["end_column"]) == (
+        "RL201", "false-sequential-gate", 10, 9, 22,
+    )
+
+
+def test_full_output_shows_source_with_caret_and_summary(tmp_path):
+    (tmp_path / "gated.yaml").write_text(GATED)
+    result = run("check", str(tmp_path / "gated.yaml"), "--no-color")
+    lines = result.output.splitlines()
+    assert lines[0].endswith(
+        "gated.yaml:10:9: RL201 [warning] `check-deploys` waits for `check-disk` but uses"
+        " nothing from it; it needs only `triage`. This gate adds 5 min to the critical path."
+    )
+    assert lines[2] == "10 |   - id: check-deploys"
+    assert lines[3] == "   |         ^^^^^^^^^^^^^ RL201"
+    assert "= help: needs: [triage]" in result.output
+    assert lines[-1] == "Found 1 finding in 1 file (0 errors, 1 warnings, 0 infos)."
+    assert "\x1b[" not in result.output
+
+
+def test_colour_is_forced_by_option_and_refused_by_no_color(tmp_path):
+    (tmp_path / "gated.yaml").write_text(GATED)
+    assert "\x1b[" in run("check", str(tmp_path), "--color").output
+    # Not a terminal here: plain by default, and NO_COLOR keeps it plain.
+    assert "\x1b[" not in run("check", str(tmp_path), env={"NO_COLOR": "1"}).output
+
+
+def test_fail_on_threshold(tmp_path):
+    (tmp_path / "gated.yaml").write_text(GATED)
+    assert run("check", str(tmp_path), "--fail-on", "warning").exit_code == 1
+    assert run("check", str(tmp_path), "--fail-on", "error").exit_code == 0
+
+
+def test_clean_directory_exits_zero_and_skips_non_runbooks(tmp_path):
+    (tmp_path / "clean.yaml").write_text(CLEAN)
+    (tmp_path / "ci.yml").write_text("on: push\njobs: {}\n")
+    result = run("check", str(tmp_path), "--format", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.output)["summary"]["files"] == 1
+
+
+def test_usage_errors_exit_two(tmp_path):
+    assert run("check", str(tmp_path / "missing.yaml")).exit_code == 2
+    assert run("check", str(tmp_path), "--format", "xml").exit_code == 2
+
+
+def test_schema_command_prints_the_bundled_schema():
+    schema = json.loads(run("schema").output)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+
+
+def test_python_dash_m_entry_point(tmp_path):
+    (tmp_path / "clean.yaml").write_text(CLEAN)
+    done = subprocess.run(
+        [sys.executable, "-m", "recoverylint", "check", str(tmp_path)],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "All checks passed! (1 file checked)" in done.stdout
