@@ -41,15 +41,16 @@ INCIDENTS = (
 )
 # Weighted by repetition: most estimates are a few minutes.
 DURATIONS = ("5m", "5m", "5m", "10m", "10m", "2m", "2m", "90s", "15m", "30m", "1h", "1h30m", "3", "10")
-# Why a step waits, by the phase of the waiting step: a `needs` reason marks the gate as intended.
+# Why a step waits, by (phase of the waiting step, phase of the step it needs):
+# a `needs` reason marks the gate as intended.
 REASONS = {
-    "remediate": ("the cause must be confirmed before anything is changed",
-                  "the error signature decides which fix applies"),
-    "verify": ("check only once the change has landed",
-               "the check is meaningless while traffic is still shifting"),
-    "communicate": ("customers hear about it only once the scope is known",),
-    "diagnose": ("the logs only make sense once we know which pods fail",
-                 "writes must stop before the disk is inspected"),
+    ("remediate", "diagnose"): ("the cause must be confirmed before anything is changed",
+                                "the error signature decides which fix applies"),
+    ("remediate", "remediate"): ("one change at a time on this cell",),
+    ("verify", "remediate"): ("check only once the change has landed",),
+    ("verify", "verify"): ("the check is meaningless while traffic is still shifting",),
+    ("communicate", "triage"): ("customers hear about it only once the scope is known",),
+    ("diagnose", "diagnose"): ("the logs only make sense once we know which pods fail",),
 }
 PODS = tuple(f"p{i}" for i in range(1, 10))
 Fact = tuple[str, str]  # a fact as (base name, name as written)
@@ -431,11 +432,11 @@ class Writer:
             for line in k.run[: self.rng.randint(1, 3)]:
                 out.append(f"{p}  {line.format(**fmt)}")
 
-    def need_ref(self, st: Step, sid: str) -> str:
-        reasons = REASONS.get(st.phase)
-        if reasons and self.rng.random() < 0.12:
-            return f'{{step: {sid}, reason: "{self.rng.choice(reasons)}"}}'
-        return sid
+    def need_ref(self, st: Step, need: Step) -> str:
+        reasons = REASONS.get((st.phase, need.phase))
+        if reasons and self.rng.random() < 0.2:
+            return f'{{step: {need.sid}, reason: "{self.rng.choice(reasons)}"}}'
+        return need.sid
 
     def sequential(self, steps: list[Step], ind: str, pool: list[Fact], blocks: bool) -> None:
         """A checklist. With `blocks`, a run of three or more diagnosis steps becomes a
@@ -502,7 +503,7 @@ class Writer:
                 pool += c.pool[-10:]
                 pool += facts_of(c)
             st.pool = pool
-            st.needs = [self.need_ref(st, c.sid) for c in chosen] or list(entry)
+            st.needs = [self.need_ref(st, c) for c in chosen] or list(entry)
             needed.update(c.sid for c in chosen)
             self.emit(st, ind, pool)
             if st.phase == "diagnose":

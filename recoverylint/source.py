@@ -13,7 +13,7 @@ import gc
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Union
+from typing import Any, Callable, Iterator, Union
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -25,7 +25,13 @@ from ruamel.yaml.events import (
     ScalarEvent,
     SequenceEndEvent,
     SequenceStartEvent,
+    StreamEndEvent,
 )
+
+try:  # libyaml through ruamel.yaml.clib; the pure parser is several times slower
+    from ruamel.yaml.main import CParser
+except ImportError:  # pragma: no cover - CPython wheels ship it
+    CParser = None
 
 from .model import Span
 
@@ -214,6 +220,13 @@ _INF = re.compile(r"[-+]?\.(inf|Inf|INF)")
 
 
 def _scalar(event: ScalarEvent) -> Any:
+    try:
+        return _scalar_value(event)
+    except ValueError:  # Python refuses to convert integers of thousands of digits
+        raise _tag_error(event, f"the number `{event.value[:20]}…` is too large") from None
+
+
+def _scalar_value(event: ScalarEvent) -> Any:
     tag = event.tag
     value = event.value
     if tag is None or tag == "!":
@@ -284,8 +297,15 @@ def parse(text: str, limits: Limits = Limits()) -> Document:
             gc.enable()
 
 
+def _event_source(text: str) -> Callable[[], Any]:
+    """A function returning the next parser event, the C parser's own when there is one."""
+    if CParser is not None:
+        return CParser(text).get_event
+    return YAML(typ="safe", pure=True).parse(text).__next__
+
+
 def _build(text: str, limits: Limits) -> Document:
-    yaml = YAML(typ="safe", pure=False)
+    next_event = _event_source(text)
     spans: dict[int, Any] = {}
     anchors: dict[str, tuple[Any, int]] = {}
     stack: list[_Frame] = []
@@ -295,7 +315,8 @@ def _build(text: str, limits: Limits) -> Document:
     root_span: RawSpan = (0, 0, 0, 0)
     max_depth = limits.max_depth
 
-    for event in yaml.parse(text):
+    while True:
+        event = next_event()
         cls = event.__class__
         if cls is ScalarEvent:
             value: Any = _scalar(event)
@@ -343,6 +364,8 @@ def _build(text: str, limits: Limits) -> Document:
                     f"aliases expand to more than {limits.max_alias_nodes:,} nodes"
                     " (an alias bomb?)",
                 )
+        elif cls is StreamEndEvent:
+            break
         elif cls is DocumentStartEvent:
             documents += 1
             if documents > 1:

@@ -35,4 +35,5 @@ def render(findings: list[Finding], files: int) -> str:
             "infos": summary.infos,
         },
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    # Compact: reports of tens of thousands of findings are written fast.
+    return json.dumps(document, ensure_ascii=False) + "\n"

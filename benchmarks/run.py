@@ -1,0 +1,309 @@
+#!/usr/bin/env python3
+"""Benchmark `recoverylint check` against a bare C-backed YAML parse of the same files.
+
+    python benchmarks/run.py [--workdir DIR] [--repeat N] [--timeout S]
+
+Generates the corpus with generate.py when it is missing or stale, then, for each
+case, times N runs of (i) a bare parse, a child process composing every file with
+ruamel.yaml's C parser, and (ii) `recoverylint check` as a whole process, and
+compares the medians. Writes benchmarks/results.json and benchmarks/RESULTS.md.
+Exits 1 when a target is missed or a check run fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import hashlib
+import json
+import os
+import platform
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+GENERATOR = HERE / "generate.py"
+MAX_FILE_SIZE = "100000000"  # the default 10 MB limit would reject the 50,000-step file
+
+# Composes every file the way recoverylint's source stage does, and nothing else.
+# It reports whether the C parser was really used: without ruamel.yaml.clib,
+# pure=False silently falls back to the pure-Python parser and the baseline is void.
+BARE_PARSE = """
+import json, pathlib, sys
+from ruamel.yaml import YAML
+from ruamel.yaml.main import CParser
+root = pathlib.Path(sys.argv[1])
+files = sorted(root.rglob('*.yaml')) if root.is_dir() else [root]
+c_parser = CParser is not None and YAML(typ='safe', pure=False).Parser is CParser
+for f in files:
+    YAML(typ='safe', pure=False).compose(f.read_text(encoding='utf-8'))
+print(json.dumps({'files': len(files), 'c_parser': c_parser}))
+"""
+
+STEP_LINE = re.compile(rb"^\s*- id: ", re.M)
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    path: str  # relative to the corpus directory
+    target_ratio: float | None = None
+    max_peak_mb: float | None = None
+
+
+CASES = (
+    Case("many", "many", target_ratio=1.5),
+    Case("steps-1000", "single/steps-1000.yaml"),
+    Case("steps-10000", "single/steps-10000.yaml", target_ratio=2.0),
+    Case("steps-50000", "single/steps-50000.yaml", max_peak_mb=1024.0),
+)
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_mb: float
+    exit_code: int  # negative: killed by that signal
+    stdout: bytes
+    stderr: bytes
+
+
+@dataclass
+class Result:
+    case: str
+    files: int
+    mb: float
+    steps: int
+    bare_s: float | None = None
+    check_s: float | None = None
+    ratio: float | None = None
+    target_ratio: float | None = None
+    peak_mb: float | None = None
+    max_peak_mb: float | None = None
+    bare_peak_mb: float | None = None
+    c_parser: bool | None = None
+    findings: int | None = None
+    status: str = "pass"
+    error: str | None = None
+    bare_runs_s: list[float] = field(default_factory=list)
+    check_runs_s: list[float] = field(default_factory=list)
+    check_exit_codes: list[int] = field(default_factory=list)
+
+
+def measure(cmd: list[str], timeout: float) -> Run:
+    """Run cmd as a whole process: wall time including interpreter start, and the
+    child's peak RSS from os.wait4 (RUSAGE_CHILDREN would add up every child so far).
+
+    Each run gets a fresh working directory and XDG cache so no run can reuse a
+    cache written by an earlier one. Output goes to files, not pipes, so a large
+    JSON report cannot block the child while we sit in wait4."""
+    with tempfile.TemporaryDirectory(prefix="rlbench-") as scratch, \
+            open(Path(scratch) / "out", "w+b") as out, open(Path(scratch) / "err", "w+b") as err:
+        env = dict(os.environ, XDG_CACHE_HOME=str(Path(scratch) / "cache"))
+        # The repo first on the path: `-m recoverylint` then works uninstalled too.
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH")) if p)
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=scratch, env=env)
+        killer = threading.Timer(timeout, os.kill, (proc.pid, signal.SIGKILL))
+        killer.start()
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            killer.cancel()
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)  # we reaped it, not Popen
+        out.seek(0)
+        err.seek(0)
+        # ru_maxrss is in KiB on Linux and in bytes on macOS.
+        peak = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
+        return Run(seconds, peak, proc.returncode, out.read(), err.read())
+
+
+def tail(data: bytes, lines: int = 15) -> str:
+    return "\n".join(data.decode("utf-8", "replace").rstrip().splitlines()[-lines:])
+
+
+def ensure_corpus(workdir: Path) -> Path:
+    """Generate the corpus unless one from this exact generator is already there."""
+    corpus = workdir / "corpus"
+    stamp = corpus / ".generator-sha256"
+    digest = hashlib.sha256(GENERATOR.read_bytes()).hexdigest()
+    if stamp.is_file() and stamp.read_text().strip() == digest:
+        return corpus
+    print(f"generating corpus in {corpus} ...", flush=True)
+    start = time.perf_counter()
+    subprocess.run([sys.executable, str(GENERATOR), str(corpus)], check=True)
+    stamp.write_text(digest + "\n")
+    print(f"  done in {time.perf_counter() - start:.1f} s", flush=True)
+    return corpus
+
+
+def describe(path: Path) -> tuple[int, int, int]:
+    """Files, bytes and steps of a case; reading the files also warms the page cache."""
+    files = sorted(path.rglob("*.yaml")) if path.is_dir() else [path]
+    size = steps = 0
+    for f in files:
+        data = f.read_bytes()
+        size += len(data)
+        steps += len(STEP_LINE.findall(data))
+    return len(files), size, steps
+
+
+def count_findings(stdout: bytes) -> int | None:
+    try:
+        report = json.loads(stdout)
+    except ValueError:
+        return None
+    findings = report.get("findings") if isinstance(report, dict) else None
+    return len(findings) if isinstance(findings, list) else None
+
+
+def bench_case(case: Case, corpus: Path, repeat: int, timeout: float) -> Result:
+    path = corpus / case.path
+    files, size, steps = describe(path)
+    res = Result(case.name, files, round(size / 1e6, 2), steps,
+                 target_ratio=case.target_ratio, max_peak_mb=case.max_peak_mb)
+    bare_cmd = [sys.executable, "-c", BARE_PARSE, str(path)]
+    check_cmd = [sys.executable, "-m", "recoverylint", "check", str(path),
+                 "--format", "json", "--max-file-size", MAX_FILE_SIZE]
+    bare_peaks: list[float] = []
+    check_peaks: list[float] = []
+    for i in range(repeat):
+        # Alternate the two so drift in machine load hits both alike.
+        print(f"  {case.name}: run {i + 1}/{repeat} bare parse", flush=True)
+        bare = measure(bare_cmd, timeout)
+        if bare.exit_code != 0:
+            res.status, res.error = "error", f"bare parse exited {bare.exit_code}:\n{tail(bare.stderr)}"
+            return res
+        res.bare_runs_s.append(bare.seconds)
+        bare_peaks.append(bare.peak_mb)
+        info = json.loads(bare.stdout)
+        res.c_parser = info["c_parser"]
+        print(f"  {case.name}: run {i + 1}/{repeat} recoverylint check", flush=True)
+        check = measure(check_cmd, timeout)
+        res.check_exit_codes.append(check.exit_code)
+        if check.exit_code not in (0, 1):  # 1 only means findings were reported
+            why = f"killed by signal {-check.exit_code}" if check.exit_code < 0 else f"exited {check.exit_code}"
+            if check.exit_code == -signal.SIGKILL:
+                why += f" (timeout {timeout:.0f} s, or out of memory)"
+            res.status, res.error = "error", f"recoverylint check {why}:\n{tail(check.stderr)}"
+            print(f"  {case.name}: FAILED, {res.error}", file=sys.stderr, flush=True)
+            break
+        res.check_runs_s.append(check.seconds)
+        check_peaks.append(check.peak_mb)
+        res.findings = count_findings(check.stdout)
+    res.bare_s = round(statistics.median(res.bare_runs_s), 3)
+    res.bare_peak_mb = round(max(bare_peaks), 1)
+    if res.status == "error":
+        return res
+    res.check_s = round(statistics.median(res.check_runs_s), 3)
+    res.ratio = round(res.check_s / res.bare_s, 2)
+    res.peak_mb = round(max(check_peaks), 1)  # the worst run: a limit must hold every time
+    if case.target_ratio is not None and res.ratio > case.target_ratio:
+        res.status = "fail"
+    if case.max_peak_mb is not None and res.peak_mb >= case.max_peak_mb:
+        res.status = "fail"
+    return res
+
+
+def fmt(value: float | int | None, spec: str = "") -> str:
+    return "-" if value is None else format(value, spec)
+
+
+def target_text(res: Result) -> str:
+    parts = []
+    if res.target_ratio is not None:
+        parts.append(f"<= {res.target_ratio:g}")
+    if res.max_peak_mb is not None:
+        parts.append(f"peak < {res.max_peak_mb:g} MB")
+    return ", ".join(parts) or "none"
+
+
+HEADERS = ("case", "files", "MB", "steps", "bare parse s", "check s", "ratio", "target",
+           "peak MB (check)", "result")
+
+
+def rows(results: list[Result]) -> list[tuple[str, ...]]:
+    return [(r.case, str(r.files), fmt(r.mb, ".2f"), str(r.steps), fmt(r.bare_s, ".2f"),
+             fmt(r.check_s, ".2f"), fmt(r.ratio, ".2f"), target_text(r), fmt(r.peak_mb, ".0f"), r.status)
+            for r in results]
+
+
+def text_table(results: list[Result]) -> str:
+    table = [HEADERS, *rows(results)]
+    widths = [max(len(row[i]) for row in table) for i in range(len(HEADERS))]
+    return "\n".join("  ".join(cell.rjust(w) if i else cell.ljust(w) for i, (cell, w) in
+                               enumerate(zip(row, widths))) for row in table)
+
+
+def markdown(results: list[Result], meta: dict[str, object]) -> str:
+    lines = [
+        "# recoverylint benchmark results",
+        "",
+        f"- date: {meta['date']}",
+        f"- python: {meta['python']} ({meta['implementation']}, {meta['platform']})",
+        f"- CPUs: {meta['cpus']}",
+        f"- runs per measurement: {meta['repeat']} (medians shown; peak memory is the largest of the runs)",
+        f"- bare parse used the C parser: {meta['c_parser']}",
+        "",
+        "| " + " | ".join(HEADERS) + " |",
+        "|" + "|".join("---" if i == 0 else "---:" for i in range(len(HEADERS))) + "|",
+    ]
+    lines += ["| " + " | ".join(row) + " |" for row in rows(results)]
+    errors = [r for r in results if r.error]
+    if errors:
+        lines += ["", "## Errors", ""]
+        for r in errors:
+            lines += [f"### {r.case}", "", "```", r.error or "", "```", ""]
+    lines += ["", "Produced by `python benchmarks/run.py`; see benchmarks/README.md for how to read it.", ""]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "recoverylint-bench",
+                    help="where the generated corpus lives (default: %(default)s)")
+    ap.add_argument("--repeat", type=int, default=3, help="runs per measurement; the median is used")
+    ap.add_argument("--timeout", type=float, default=900.0, help="seconds before a run is killed")
+    args = ap.parse_args(argv)
+    if args.repeat < 1:
+        ap.error("--repeat must be at least 1")
+    corpus = ensure_corpus(args.workdir.resolve())
+    results = []
+    for case in CASES:
+        print(f"{case.name} ...", flush=True)
+        results.append(bench_case(case, corpus, args.repeat, args.timeout))
+    c_parser = all(r.c_parser for r in results if r.c_parser is not None)
+    if not c_parser:
+        print("WARNING: the bare parse did not use ruamel.yaml.clib's CParser (is ruamel.yaml.clib "
+              "installed for this interpreter?); its times are not the intended baseline.", file=sys.stderr)
+    meta = {
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "implementation": platform.python_implementation(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "repeat": args.repeat,
+        "c_parser": c_parser,
+        "corpus": str(corpus),
+    }
+    print()
+    print(text_table(results))
+    (HERE / "results.json").write_text(
+        json.dumps({"meta": meta, "results": [asdict(r) for r in results]}, indent=2) + "\n", encoding="utf-8")
+    (HERE / "RESULTS.md").write_text(markdown(results, meta), encoding="utf-8")
+    print(f"\nwrote {HERE / 'results.json'} and {HERE / 'RESULTS.md'}")
+    return 0 if all(r.status == "pass" for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
