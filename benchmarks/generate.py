@@ -208,6 +208,8 @@ HOTFIX = Kind("deploy-hotfix", "remediator", "Deploy the hotfix build of {svc}",
 # Facts a step may use as supporting evidence besides the one it wants.
 EVIDENCE = {k.output for ph in ("detect", "triage", "diagnose") for k in KINDS[ph]}
 ROLLBACK = next(k for k in KINDS["remediate"] if k.slug == "rollback-deploy")
+KICKOFF = Kind("assign-cells", "commander", "Assign cells to responders for this stage",
+               output="cells-assigned", run=("Post the cell assignment table in the incident channel.",))
 
 
 @dataclass
@@ -310,7 +312,8 @@ class Planner:
         pod = rng.choice(PODS)
         duration = rng.choice(DURATIONS) if rng.random() < 0.85 else None
         if verifies is not None:
-            slug, title, shell = verifies.kind.check or ("confirm-fix", "Confirm the fix holds", "true")
+            assert verifies.kind.check is not None, "every kind that writes says how to check it"
+            slug, title, shell = verifies.kind.check
             kind = Kind(slug, "diagnostician", title, wants=verifies.outputs[0] if verifies.outputs else None,
                         output=slug.removeprefix("confirm-") + "-confirmed", run=(shell,))
             reads = list(verifies.writes)
@@ -620,7 +623,12 @@ def single_runbook(size: int) -> str:
     head = planner.plan(["detect", "triage", "triage", "triage", "communicate"], first, allow_decide=False)
     cells = [first]
     segments: list[list[Step]] = []
-    left = size - len(head) - 3
+    # A parallel stage opens with a kickoff that every cell thread needs, as a
+    # commander would brief before fanning out; it also keeps each stage gate
+    # one join instead of a product of the threads on both sides.
+    shape = {1000: "checklist", 10000: "parallel"}.get(size, "stages")
+    kickoffs = [planner.step("communicate", first, KICKOFF) for _ in range(3)] if shape == "stages" else []
+    left = size - len(head) - len(kickoffs) - 3
     while left > 0:
         m = min(left, rng.randint(20, 60))
         if left - m < 10:
@@ -634,10 +642,10 @@ def single_runbook(size: int) -> str:
     out = writer.lines
     out += header(rng, f"fleet-{size}-region-evacuation", f"Evacuate a failing region across {len(cells)} cells",
                   "edge-fleet", cells, 40)
-    if size == 1000:
+    if shape == "checklist":
         out.append("steps:")
         writer.sequential(head + [s for seg in segments for s in seg] + tail, "  ", [], blocks=True)
-    elif size == 10000:
+    elif shape == "parallel":
         out += ["flow: parallel", "steps:"]
         writer.with_needs(head, "  ", [], [], back=1, dense=1.0)
         settled = [f for st in head for f in facts_of(st)]
@@ -663,13 +671,17 @@ def single_runbook(size: int) -> str:
             ("close", tail, False),
         ]
         pool: list[Fact] = []
+        kickoff_iter = iter(kickoffs)
         for name, members, parallel in stages:
             writer.lines += [f"  - stage: {name}", f"    flow: {'parallel' if parallel else 'sequential'}",
                              "    steps:"]
             if parallel:
+                kickoff = next(kickoff_iter)
+                writer.emit(kickoff, "      ", pool)
                 # Needs stay inside a cell, so every cell is its own thread: a wide DAG.
                 for cell_steps in split_by_cell(members):
-                    writer.with_needs(cell_steps, "      ", pool, [], back=4, dense=0.85)
+                    writer.with_needs(cell_steps, "      ", pool, [kickoff.sid], back=4, dense=0.85)
+                members = [kickoff, *members]
                 pool.extend(f for st in members for f in facts_of(st))
             else:
                 writer.sequential(members, "      ", pool, blocks=False)

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Benchmark `recoverylint check` against a bare C-backed YAML parse of the same files.
 
-    python benchmarks/run.py [--workdir DIR] [--repeat N] [--timeout S]
+    python benchmarks/run.py [--workdir DIR] [--repeat N] [--case NAME] [--timeout S]
+                             [--max-memory-mb M]
 
 Generates the corpus with generate.py when it is missing or stale, then, for each
 case, times N runs of (i) a bare parse, a child process composing every file with
@@ -19,12 +20,10 @@ import json
 import os
 import platform
 import re
-import signal
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -32,6 +31,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 GENERATOR = HERE / "generate.py"
+PEAK = HERE / "peak.py"
 MAX_FILE_SIZE = "100000000"  # the default 10 MB limit would reject the 50,000-step file
 
 # Composes every file the way recoverylint's source stage does, and nothing else.
@@ -73,6 +73,7 @@ class Run:
     seconds: float
     peak_mb: float
     exit_code: int  # negative: killed by that signal
+    timed_out: bool
     stdout: bytes
     stderr: bytes
 
@@ -99,33 +100,30 @@ class Result:
     check_exit_codes: list[int] = field(default_factory=list)
 
 
-def measure(cmd: list[str], timeout: float) -> Run:
-    """Run cmd as a whole process: wall time including interpreter start, and the
-    child's peak RSS from os.wait4 (RUSAGE_CHILDREN would add up every child so far).
+def measure(cmd: list[str], timeout: float, max_memory_mb: int) -> Run:
+    """Run cmd as a whole process through peak.py: wall time including interpreter
+    start, exit code, and the child's own peak RSS.
 
     Each run gets a fresh working directory and XDG cache so no run can reuse a
     cache written by an earlier one. Output goes to files, not pipes, so a large
-    JSON report cannot block the child while we sit in wait4."""
-    with tempfile.TemporaryDirectory(prefix="rlbench-") as scratch, \
-            open(Path(scratch) / "out", "w+b") as out, open(Path(scratch) / "err", "w+b") as err:
-        env = dict(os.environ, XDG_CACHE_HOME=str(Path(scratch) / "cache"))
+    JSON report cannot block the child."""
+    with tempfile.TemporaryDirectory(prefix="rlbench-") as scratch:
+        tmp = Path(scratch)
+        env = dict(os.environ, XDG_CACHE_HOME=str(tmp / "cache"))
         # The repo first on the path: `-m recoverylint` then works uninstalled too.
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH")) if p)
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=scratch, env=env)
-        killer = threading.Timer(timeout, os.kill, (proc.pid, signal.SIGKILL))
-        killer.start()
-        try:
-            _, status, usage = os.wait4(proc.pid, 0)
-        finally:
-            killer.cancel()
-        seconds = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)  # we reaped it, not Popen
-        out.seek(0)
-        err.seek(0)
-        # ru_maxrss is in KiB on Linux and in bytes on macOS.
-        peak = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
-        return Run(seconds, peak, proc.returncode, out.read(), err.read())
+        with open(tmp / "out", "w+b") as out, open(tmp / "err", "w+b") as err:
+            wrapper = [sys.executable, str(PEAK), "--report", str(tmp / "report.json"),
+                       "--timeout", str(timeout), "--max-memory-mb", str(max_memory_mb), "--"]
+            done = subprocess.run(wrapper + cmd, stdout=out, stderr=err, cwd=scratch, env=env)
+            out.seek(0)
+            err.seek(0)
+            stdout, stderr = out.read(), err.read()
+        if done.returncode != 0:
+            raise RuntimeError(f"peak.py failed ({done.returncode}):\n{tail(stderr)}")
+        report = json.loads((tmp / "report.json").read_text(encoding="utf-8"))
+        return Run(report["seconds"], report["peak_mb"], report["exit_code"], report["timed_out"],
+                   stdout, stderr)
 
 
 def tail(data: bytes, lines: int = 15) -> str:
@@ -167,7 +165,25 @@ def count_findings(stdout: bytes) -> int | None:
     return len(findings) if isinstance(findings, list) else None
 
 
-def bench_case(case: Case, corpus: Path, repeat: int, timeout: float) -> Result:
+def failure(run: Run, timeout: float, max_memory_mb: int) -> str | None:
+    """Why a check run failed, or None. Exit 1 only means findings were reported, but
+    a run that crashed (MemoryError exits 1 too) leaves no JSON report behind."""
+    if run.timed_out:
+        return f"timed out after {timeout:.0f} s"
+    if run.exit_code < 0:
+        return f"was killed by signal {-run.exit_code} at a peak of {run.peak_mb:.0f} MB"
+    if b"MemoryError" in run.stderr:
+        return f"ran out of memory under the {max_memory_mb} MB cap (--max-memory-mb)"
+    if run.exit_code not in (0, 1):
+        return f"exited {run.exit_code}"
+    try:
+        json.loads(run.stdout)
+    except ValueError:
+        return f"exited {run.exit_code} without a JSON report on stdout"
+    return None
+
+
+def bench_case(case: Case, corpus: Path, repeat: int, timeout: float, max_memory_mb: int) -> Result:
     path = corpus / case.path
     files, size, steps = describe(path)
     res = Result(case.name, files, round(size / 1e6, 2), steps,
@@ -180,7 +196,7 @@ def bench_case(case: Case, corpus: Path, repeat: int, timeout: float) -> Result:
     for i in range(repeat):
         # Alternate the two so drift in machine load hits both alike.
         print(f"  {case.name}: run {i + 1}/{repeat} bare parse", flush=True)
-        bare = measure(bare_cmd, timeout)
+        bare = measure(bare_cmd, timeout, max_memory_mb)
         if bare.exit_code != 0:
             res.status, res.error = "error", f"bare parse exited {bare.exit_code}:\n{tail(bare.stderr)}"
             return res
@@ -189,25 +205,23 @@ def bench_case(case: Case, corpus: Path, repeat: int, timeout: float) -> Result:
         info = json.loads(bare.stdout)
         res.c_parser = info["c_parser"]
         print(f"  {case.name}: run {i + 1}/{repeat} recoverylint check", flush=True)
-        check = measure(check_cmd, timeout)
+        check = measure(check_cmd, timeout, max_memory_mb)
         res.check_exit_codes.append(check.exit_code)
-        if check.exit_code not in (0, 1):  # 1 only means findings were reported
-            why = f"killed by signal {-check.exit_code}" if check.exit_code < 0 else f"exited {check.exit_code}"
-            if check.exit_code == -signal.SIGKILL:
-                why += f" (timeout {timeout:.0f} s, or out of memory)"
+        check_peaks.append(check.peak_mb)
+        why = failure(check, timeout, max_memory_mb)
+        if why:
             res.status, res.error = "error", f"recoverylint check {why}:\n{tail(check.stderr)}"
             print(f"  {case.name}: FAILED, {res.error}", file=sys.stderr, flush=True)
             break
         res.check_runs_s.append(check.seconds)
-        check_peaks.append(check.peak_mb)
         res.findings = count_findings(check.stdout)
     res.bare_s = round(statistics.median(res.bare_runs_s), 3)
-    res.bare_peak_mb = round(max(bare_peaks), 1)
+    res.bare_peak_mb = max(bare_peaks)
+    res.peak_mb = max(check_peaks)  # the worst run: a limit must hold every time
     if res.status == "error":
         return res
     res.check_s = round(statistics.median(res.check_runs_s), 3)
     res.ratio = round(res.check_s / res.bare_s, 2)
-    res.peak_mb = round(max(check_peaks), 1)  # the worst run: a limit must hold every time
     if case.target_ratio is not None and res.ratio > case.target_ratio:
         res.status = "fail"
     if case.max_peak_mb is not None and res.peak_mb >= case.max_peak_mb:
@@ -273,15 +287,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "recoverylint-bench",
                     help="where the generated corpus lives (default: %(default)s)")
     ap.add_argument("--repeat", type=int, default=3, help="runs per measurement; the median is used")
+    ap.add_argument("--case", action="append", choices=[c.name for c in CASES],
+                    help="run only this case (repeatable; default: all)")
     ap.add_argument("--timeout", type=float, default=900.0, help="seconds before a run is killed")
+    ap.add_argument("--max-memory-mb", type=int, default=4096,
+                    help="address-space cap for every measured process, so a runaway run fails "
+                         "alone instead of invoking the OOM killer; 0: no cap (default: %(default)s)")
     args = ap.parse_args(argv)
     if args.repeat < 1:
         ap.error("--repeat must be at least 1")
     corpus = ensure_corpus(args.workdir.resolve())
     results = []
-    for case in CASES:
+    for case in (c for c in CASES if not args.case or c.name in args.case):
         print(f"{case.name} ...", flush=True)
-        results.append(bench_case(case, corpus, args.repeat, args.timeout))
+        results.append(bench_case(case, corpus, args.repeat, args.timeout, args.max_memory_mb))
     c_parser = all(r.c_parser for r in results if r.c_parser is not None)
     if not c_parser:
         print("WARNING: the bare parse did not use ruamel.yaml.clib's CParser (is ruamel.yaml.clib "
@@ -293,6 +312,7 @@ def main(argv: list[str] | None = None) -> int:
         "platform": platform.platform(),
         "cpus": os.cpu_count(),
         "repeat": args.repeat,
+        "max_memory_mb": args.max_memory_mb,
         "c_parser": c_parser,
         "corpus": str(corpus),
     }

@@ -80,13 +80,25 @@ def gate_costs(graphs: Graphs, gates: list[tuple[int, int]]) -> dict[tuple[int, 
         for pred in preds:
             if pred in successors:
                 successors[pred].append(node)
+    # The two latest-finishing O predecessors of each gated step: lifting one
+    # gate, the step still waits for the best of the others.
+    latest_two: dict[int, list[tuple[float, int]]] = {}
+    prerequisites_finish: dict[int, float] = {}
+    for target in successors:
+        finishes = [(path.finish[pred], pred) for pred in graphs.order_preds[target]]
+        latest_two[target] = heapq.nlargest(2, finishes)
+        prerequisites_finish[target] = max(
+            (
+                path.finish[pred]
+                for pred in graphs.real_prerequisites(target)
+                if not graphs.before(target, pred)
+            ),
+            default=0.0,
+        )
     costs = {}
     for source, target in gates:
-        waits_for = [pred for pred in graphs.order_preds[target] if pred != source]
-        waits_for += [
-            pred for pred in graphs.real_prerequisites(target) if not graphs.before(target, pred)
-        ]
-        start = max((path.finish[pred] for pred in waits_for), default=0.0)
+        others = [finish for finish, pred in latest_two[target] if pred != source]
+        start = max(others[:1] + [prerequisites_finish[target]])
         after_source = max((path.tail[succ] for succ in successors[target]), default=0.0)
         longest = max(
             avoiding[target],

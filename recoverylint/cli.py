@@ -73,7 +73,7 @@ def check(
 
     limits = Limits() if max_file_size is None else Limits(max_file_size=max_file_size)
     findings: list[Finding] = []
-    documents = {}
+    sources: dict[str, Optional[str]] = {}
     files = 0
     internal_errors = []
     for path, explicit in discover(paths or (Path("."),)):
@@ -83,10 +83,8 @@ def check(
             continue
         files += 1
         findings.extend(result.findings)
-        if result.document is not None:
-            documents[shown] = result.document
-        elif result.findings:
-            documents[shown] = None
+        if result.findings and output_format == "full":
+            sources[shown] = result.text
         if result.internal_error:
             internal_errors.append((shown, result.internal_error))
 
@@ -100,10 +98,10 @@ def check(
         colour = color if color is not None else _colour_by_default()
 
         def lines(path: str) -> Optional[list[str]]:
-            document = documents.get(path)
-            if document is not None:
-                return document.lines
-            try:  # an unparsable file: show its raw lines for the syntax error
+            text = sources.get(path)
+            if text is not None:
+                return text.splitlines()
+            try:  # a file that could not be decoded: show what can be shown
                 return Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
             except OSError:
                 return None

@@ -20,7 +20,7 @@ from .model import Runbook, Span
 from .native import build_runbook
 from .rules import RuleContext, registry
 from .schema import validate
-from .source import Document, Limits, SourceError, parse, read_text
+from .source import Limits, SourceError, parse, read_text
 
 YAML_SUFFIXES = (".yaml", ".yml")
 # Codes the engine itself raises, before any rule unit runs.
@@ -35,7 +35,7 @@ class FileResult:
     path: str
     findings: list[Finding] = field(default_factory=list)
     runbook: Optional[Runbook] = None
-    document: Optional[Document] = None
+    text: Optional[str] = None  # the source, for reports that show lines
     internal_error: Optional[str] = None
     skipped: bool = False  # found by discovery and not a runbook
 
@@ -94,7 +94,7 @@ def _check_document(text: str, result: FileResult, explicit: bool, limits: Limit
     except SourceError as error:
         result.findings.append(finding("RL001", path, Issue(error.span, error.message)))
         return
-    result.document = document
+    result.text = text
     data = document.data
     if not isinstance(data, dict) or "runbook" not in data:
         if not explicit:
@@ -119,6 +119,9 @@ def _check_document(text: str, result: FileResult, explicit: bool, limits: Limit
         )
         return
     runbook = build_runbook(document, path)
+    # The model holds all the rules need: free the parsed data before the
+    # graphs are built (it is the largest thing in memory on big runbooks).
+    del document, data
     result.runbook = runbook
     result.findings.extend(run_rules(runbook))
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import fnmatch
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Iterable, Iterator, Optional
+from typing import Container, Iterable, Iterator, Optional
 
 from .model import DeclaredEdge, Phase, Runbook, Step
 
@@ -109,10 +109,15 @@ def overlaps(a: str, b: str) -> bool:
     return True
 
 
-def lies_under(name: str, declared: str) -> bool:
-    """`k8s/orders/*` and `k8s/orders/pod-1` lie under `k8s/orders`."""
-    parts, owner = name.split("/"), declared.split("/")
-    return len(parts) >= len(owner) and parts[: len(owner)] == owner
+def owner(name: str, declared: Container[str]) -> Optional[str]:
+    """The closest declared resource `name` equals or lies under, if any:
+    `k8s/orders/*` and `k8s/orders/pod-1` lie under `k8s/orders`."""
+    parts = name.split("/")
+    for length in range(len(parts), 0, -1):
+        prefix = "/".join(parts[:length])
+        if prefix in declared:
+            return prefix
+    return None
 
 
 class ResourceIndex:
@@ -304,8 +309,8 @@ class Graphs:
         declared = self.runbook.resources or {}
         shared = set()
         for name in self.resources.names:
-            owners = [d for d in declared if lies_under(name, d)]
-            if owners and declared[max(owners, key=len)].shared:
+            closest = owner(name, declared)
+            if closest is not None and declared[closest].shared:
                 shared.add(name)
         return shared
 

@@ -27,12 +27,18 @@ def parse_duration(value: Any) -> Optional[float]:
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, (int, float)):
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:  # the schema bounds durations; stay safe without it
+            return None
     match = _DURATION.fullmatch(str(value).strip())
     if not match or not any(match.groups()):
         return None
     hours, minutes, seconds = (int(part) if part else 0 for part in match.groups())
-    return hours * 60 + minutes + seconds / 60
+    try:
+        return hours * 60 + minutes + seconds / 60
+    except OverflowError:  # the schema bounds the digits; stay safe without it
+        return None
 
 
 class _Builder:

@@ -177,10 +177,15 @@ def decode(raw: bytes) -> str:
     return text
 
 
+_LINE_BREAK = re.compile("\r\n|\r|\n")
+
+
 def _position(prefix: str) -> tuple[int, int]:
-    """1-based line and column of the character that follows `prefix`."""
-    line = prefix.count("\n") + 1
-    return line, len(prefix) - (prefix.rfind("\n") + 1) + 1
+    """1-based line and column of the character that follows `prefix`
+    (YAML line breaks are LF, CR LF or a lone CR)."""
+    breaks = list(_LINE_BREAK.finditer(prefix))
+    start = breaks[-1].end() if breaks else 0
+    return len(breaks) + 1, len(prefix) - start + 1
 
 
 def _resolve_plain(value: str) -> Any:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 import time
@@ -201,6 +202,24 @@ CASES = [
         b"runbook: ctl\ntitle: a\x07b\nsteps: []\n",
         "RL001", 2, 9, "U+0007",
     ),
+    # Old-Mac line endings: YAML (and the parser, for every other finding)
+    # counts a lone CR as a line break, so the bad byte is on line 2.
+    Case(
+        "invalid-utf8-cr-line-endings", b"runbook: cr\rtitle: \xff\rsteps: []\r",
+        "RL001", 2, 8, "invalid UTF-8",
+    ),
+    Case(
+        "control-character-cr-line-endings", b"runbook: cr\rtitle: a\x01\rsteps: []\r",
+        "RL001", 2, 9, "U+0001",
+    ),
+    Case(
+        "invalid-utf8-crlf-line-endings", b"runbook: crlf\r\ntitle: \xff\r\nsteps: []\r\n",
+        "RL001", 2, 8, "invalid UTF-8",
+    ),
+    Case(
+        "schema-error-cr-line-endings", b"runbook: cr\rsteps: []\rcolour: red\r",
+        "RL002", 3, 1, "unknown key `colour`",
+    ),
     Case("png-header", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "RL001", 1, 1, "invalid UTF-8"),
     Case(
         "random-bytes-invalid-utf8", RANDOM_BYTES, "RL001", RANDOM_LINE, RANDOM_COLUMN,
@@ -245,12 +264,6 @@ CASES = [
         b"runbook: sch\nsteps:\n  - id: a\n    duration: soon\n",
         "RL002", 4, 15, "$.steps[0].duration",
     ),
-    Case(
-        # A plain integer longer than Python's int-to-str digit limit (4300).
-        "huge-integer",
-        b"runbook: big\nformat: " + b"9" * 5000 + b"\nsteps: []\n",
-        "RL001", 2,
-    ),
 ]
 
 
@@ -264,7 +277,7 @@ def byte_at(raw: bytes, line: int, column: int) -> tuple[int, str]:
     character there when the line up to it is valid UTF-8."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
-    data = raw.split(b"\n")[line - 1]
+    data = re.split(rb"\r\n|\r|\n", raw)[line - 1]  # YAML's line breaks
     for offset in range(len(data) + 1):
         try:
             chars = len(data[:offset].decode("utf-8"))
@@ -279,7 +292,7 @@ def byte_at(raw: bytes, line: int, column: int) -> tuple[int, str]:
 def test_random_bytes_located_at_an_offending_byte(tmp_path: Path, seed: int) -> None:
     rng = random.Random(seed)
     raw = bytes(rng.randrange(256) for _ in range(2048))
-    run, found = check_one_file(tmp_path, Case(f"random-{seed}", raw, "RL001"))
+    _run, found = check_one_file(tmp_path, Case(f"random-{seed}", raw, "RL001"))
     byte, char = byte_at(raw, found["line"], found["column"])
     message = found["message"]
     if message.startswith("invalid UTF-8"):
@@ -331,6 +344,39 @@ def test_deep_nesting_in_process(text: str) -> None:
         pytest.fail("100,000 levels of nesting were accepted")
     assert time.perf_counter() - start < 0.5
     assert [f.code for f in check_text(text).findings] == ["RL001"]
+
+
+HUGE_NUMBERS = {
+    # A plain integer longer than Python's int-to-str digit limit (4300 digits).
+    "integer-over-4300-digits": ("runbook: big\nformat: " + "9" * 5000 + "\nsteps: []\n", 2),
+    # Durations that are valid by the schema but overflow a float.
+    "duration-400-digit-minutes": (
+        "runbook: big\nsteps:\n  - id: a\n    duration: " + "9" * 400 + "\n  - id: b\n", 4
+    ),
+    "duration-400-digit-hours": (
+        "runbook: big\nsteps:\n  - id: a\n    duration: " + "9" * 400 + "h\n  - id: b\n", 4
+    ),
+    "default-duration-400-digits": (
+        "runbook: big\ndefault_duration: " + "9" * 400 + "\nsteps:\n  - id: a\n  - id: b\n", None
+    ),
+}
+
+
+@pytest.mark.parametrize("text, line", HUGE_NUMBERS.values(), ids=HUGE_NUMBERS.keys())
+def test_huge_numbers(tmp_path: Path, text: str, line: int | None) -> None:
+    """A finding (RL001/RL002, or a rule's on the runbook), never an internal error."""
+    home = tmp_path / "case"
+    home.mkdir()
+    (home / "big.yaml").write_text(text)
+    before = snapshot(home)
+    run = run_cli("big.yaml", cwd=home)
+    assert_sane(run)
+    assert run.returncode == 1, (run.returncode, run.stdout, run.stderr[-2000:])
+    assert snapshot(home) == before
+    assert run.findings
+    engine = [f for f in run.findings if f["code"] in ("RL001", "RL002")]
+    if engine and line is not None:
+        assert engine[0]["line"] == line, engine
 
 
 def test_huge_integer_in_process() -> None:

@@ -1,7 +1,7 @@
 import re
 
 from ..finding import Issue
-from ..graphs import lies_under
+from ..graphs import owner
 from . import RuleContext, rule
 from ._words import closest
 
@@ -50,5 +50,5 @@ def unknown_reference(ctx: RuleContext):
         if runbook.resources is not None:
             declared = runbook.resources
             for ref in step.reads + step.writes:
-                if not any(lies_under(ref.name, name) for name in declared):
+                if owner(ref.name, declared) is None:
                     yield _unknown(ref, "resource", declared, step.id)

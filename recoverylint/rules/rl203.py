@@ -10,6 +10,9 @@ def redundant_need(ctx: RuleContext):
     declared = graphs.declared_between()
     for step in steps:
         node = step.index
+        implied = 0  # what the step's other waits already bring before it
+        for pred in graphs.order_preds[node]:
+            implied |= graphs.ancestors[pred]
         seen = set()
         for need in step.needs:
             if need.reason or need.step not in index or need.step == step.id:
@@ -24,13 +27,10 @@ def redundant_need(ctx: RuleContext):
                 how = "the sequence" if EdgeKind.SEQUENCE in kinds else "the stage gate"
                 yield _redundant(step, need, f"{how} already makes it wait for `{need.step}`")
                 continue
-            through = [
-                pred for pred in graphs.order_preds[node]
-                if pred != source and graphs.before(source, pred)
-            ]
-            if through:
+            if implied >> graphs.position[source] & 1:
+                through = next(p for p in graphs.order_preds[node] if graphs.before(source, p))
                 yield _redundant(
-                    step, need, f"it already waits for `{need.step}` through `{steps[through[0]].id}`"
+                    step, need, f"it already waits for `{need.step}` through `{steps[through].id}`"
                 )
 
 
