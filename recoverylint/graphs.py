@@ -240,19 +240,6 @@ class Graphs:
             implied |= self.ancestors[pred]
         return [pred for pred in preds if not implied >> self.position[pred] & 1]
 
-    def order_graph(self):  # -> networkx.DiGraph
-        """O as a networkx graph, for analyses that want one."""
-        import networkx as nx
-
-        graph = nx.DiGraph()
-        graph.add_nodes_from(step.id for step in self.steps)
-        graph.add_edges_from(
-            (self.steps[pred].id, self.steps[node].id)
-            for node, preds in enumerate(self.order_preds)
-            for pred in preds
-        )
-        return graph
-
     def declared_between(self) -> dict[tuple[str, str], list[DeclaredEdge]]:
         """Why the runbook makes each pair wait: (source id, target id) -> declarations."""
         if self._declared is None:

@@ -20,9 +20,6 @@ class Span:
     end_column: int
 
 
-NO_SPAN = Span(1, 1, 1, 1)
-
-
 @dataclass(frozen=True, slots=True)
 class Ref:
     """A name written somewhere in the runbook, and where."""

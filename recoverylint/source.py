@@ -81,20 +81,12 @@ class SourceError(Exception):
 class Document:
     """Plain data of one YAML document, and where each part of it was written."""
 
-    def __init__(self, data: Any, root_span: RawSpan, spans: dict[int, Any], text: str) -> None:
+    def __init__(self, data: Any, root_span: RawSpan, spans: dict[int, Any]) -> None:
         self.data = data
         self._root_span = root_span
         # id(container) -> {key: (key span, value span)} for a mapping,
         # [value span, ...] for a sequence.  Containers are kept alive by data.
         self._spans = spans
-        self.text = text
-        self._lines: list[str] | None = None
-
-    @property
-    def lines(self) -> list[str]:
-        if self._lines is None:
-            self._lines = self.text.splitlines()
-        return self._lines
 
     @property
     def root_span(self) -> Span:
@@ -125,11 +117,6 @@ class Document:
                 break
             node = node[part]
         return _to_span(raw)
-
-    def line_text(self, line: int) -> str:
-        """Text of a 1-based line, '' past the end."""
-        lines = self.lines
-        return lines[line - 1] if 0 < line <= len(lines) else ""
 
 
 def _to_span(raw: RawSpan) -> Span:
@@ -391,7 +378,7 @@ def _build(text: str, limits: Limits) -> Document:
             frame.pending_key = (event.value, raw, merge)
             continue
         _attach(frame, value, raw, size, spans)
-    return Document(root, root_span, spans, text)
+    return Document(root, root_span, spans)
 
 
 def _attach(frame: _Frame, value: Any, raw: RawSpan, size: int, spans: dict[int, Any]) -> None:
