@@ -28,9 +28,11 @@ def parse_duration(value: Any) -> Optional[float]:
         return None
     if isinstance(value, (int, float)):
         try:
-            return float(value)
+            minutes = float(value)
         except OverflowError:  # the schema bounds durations; stay safe without it
             return None
+        # NaN passes the schema's bounds (every comparison with it is false).
+        return minutes if minutes == minutes and minutes != float("inf") else None
     match = _DURATION.fullmatch(str(value).strip())
     if not match or not any(match.groups()):
         return None

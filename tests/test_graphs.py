@@ -199,3 +199,4 @@ def test_durations():
     assert parse_duration("2h") == 120
     assert parse_duration(7) == 7.0
     assert parse_duration("soon") is None
+    assert parse_duration(float("nan")) is None
