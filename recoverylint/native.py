@@ -44,9 +44,8 @@ def parse_duration(value: Any) -> Optional[float]:
 
 
 class _Builder:
-    def __init__(self, document: Document, path: str) -> None:
+    def __init__(self, document: Document) -> None:
         self.doc = document
-        self.path = path
         self.steps: list[Step] = []
         self.edges: list[DeclaredEdge] = []
 
@@ -151,13 +150,13 @@ class _Builder:
 
     def stages(self, stages: list) -> tuple[Stage, ...]:
         result: list[Stage] = []
-        previous: Optional[Stage] = None
+        previous_sinks: list[str] = []
         for item in stages:
             if not isinstance(item, dict):
                 continue
             name = str(item.get("stage", f"stage-{len(result) + 1}"))
             flow = item.get("flow", "sequential")
-            first_step = len(self.steps)
+            first_step, first_edge = len(self.steps), len(self.edges)
             self.flow(item.get("steps") or [], flow == "sequential", name)
             stage = Stage(
                 name=name,
@@ -166,37 +165,32 @@ class _Builder:
                 gate=item.get("gate", True) is not False,
                 steps=tuple(step.id for step in self.steps[first_step:]),
             )
-            if stage.gate and previous is not None:
-                self.gate(previous, stage, first_step)
+            # Edges inside the stage, to find its first and last steps.
+            members = set(stage.steps)
+            inner = [
+                edge for edge in self.edges[first_edge:]
+                if edge.source in members and edge.target in members
+            ]
+            has_predecessor = {edge.target for edge in inner}
+            has_successor = {edge.source for edge in inner}
+            if stage.gate and result:
+                # Every step waits for every step of the stage before: linking
+                # that stage's last steps to this one's first steps says so.
+                for step in self.steps[first_step:]:
+                    if step.id not in has_predecessor:
+                        self.edges.extend(
+                            DeclaredEdge(source, step.id, EdgeKind.STAGE_GATE, step.span, stage=name)
+                            for source in previous_sinks
+                        )
             result.append(stage)
-            previous = stage
+            previous_sinks = [step_id for step_id in stage.steps if step_id not in has_successor]
         return tuple(result)
-
-    def gate(self, earlier: Stage, later: Stage, first_step: int) -> None:
-        """Every step of `later` waits for every step of `earlier`: link the
-        earlier stage's last steps to the later stage's first ones."""
-        earlier_ids, later_ids = set(earlier.steps), set(later.steps)
-        has_successor: set[str] = set()
-        has_predecessor: set[str] = set()
-        for edge in self.edges:
-            if edge.source in earlier_ids and edge.target in earlier_ids:
-                has_successor.add(edge.source)
-            if edge.source in later_ids and edge.target in later_ids:
-                has_predecessor.add(edge.target)
-        sinks = [step_id for step_id in earlier.steps if step_id not in has_successor]
-        for step in self.steps[first_step:]:
-            if step.id in has_predecessor:
-                continue
-            for source in sinks:
-                self.edges.append(
-                    DeclaredEdge(source, step.id, EdgeKind.STAGE_GATE, step.span, stage=later.name)
-                )
 
 
 def build_runbook(document: Document, path: str) -> Runbook:
     """The model of a native runbook document that passed the schema."""
     data: dict = document.data
-    builder = _Builder(document, path)
+    builder = _Builder(document)
     stages: tuple[Stage, ...] = ()
     if isinstance(data.get("stages"), list):
         stages = builder.stages(data["stages"])

@@ -215,7 +215,7 @@ def _scalar(event: ScalarEvent) -> Any:
     try:
         return _scalar_value(event)
     except ValueError:  # Python refuses to convert integers of thousands of digits
-        raise _tag_error(event, f"the number `{event.value[:20]}…` is too large") from None
+        raise _error_at(event, f"the number `{event.value[:20]}…` is too large") from None
 
 
 def _scalar_value(event: ScalarEvent) -> Any:
@@ -232,9 +232,9 @@ def _scalar_value(event: ScalarEvent) -> Any:
         expected = tag[len(_STANDARD_TAG):]
         kinds = {"int": int, "float": (int, float), "bool": bool, "null": type(None)}[expected]
         if isinstance(resolved, bool) and expected != "bool" or not isinstance(resolved, kinds):
-            raise _tag_error(event, f"`{value}` is not a valid !!{expected}")
+            raise _error_at(event, f"`{value}` is not a valid !!{expected}")
         return float(resolved) if expected == "float" else resolved
-    raise _tag_error(event, _tag_problem(tag))
+    raise _error_at(event, _tag_problem(tag))
 
 
 def _tag_problem(tag: str) -> str:
@@ -242,7 +242,7 @@ def _tag_problem(tag: str) -> str:
     return f"the tag `{shown}` is not allowed: recoverylint reads plain data only and builds no objects"
 
 
-def _tag_error(event: Any, problem: str) -> SourceError:
+def _error_at(event: Any, problem: str) -> SourceError:
     mark = event.start_mark
     return SourceError(problem, mark.line + 1, mark.column + 1)
 
@@ -317,16 +317,16 @@ def _build(text: str, limits: Limits) -> Document:
                 anchors[event.anchor] = (value, 1)
         elif cls is MappingStartEvent or cls is SequenceStartEvent:
             if len(stack) >= max_depth:
-                raise _limit_error(event, f"nesting deeper than {max_depth} levels")
+                raise _error_at(event, f"nesting deeper than {max_depth} levels")
             tag = event.tag
             if tag is not None and tag != "!" and tag not in (
                 _STANDARD_TAG + "map",
                 _STANDARD_TAG + "seq",
                 _STANDARD_TAG + "omap",
             ):
-                raise _tag_error(event, _tag_problem(tag))
+                raise _error_at(event, _tag_problem(tag))
             if stack and stack[-1].pending_key is None and isinstance(stack[-1].value, dict):
-                raise _limit_error(event, "a mapping or sequence used as a key is not supported")
+                raise _error_at(event, "a mapping or sequence used as a key is not supported")
             stack.append(_Frame({} if cls is MappingStartEvent else [], event, event.anchor))
             continue
         elif cls is MappingEndEvent or cls is SequenceEndEvent:
@@ -347,11 +347,11 @@ def _build(text: str, limits: Limits) -> Document:
         elif cls is AliasEvent:
             target = anchors.get(event.anchor)
             if target is None:
-                raise _limit_error(event, f"alias `*{event.anchor}` refers to no complete anchor")
+                raise _error_at(event, f"alias `*{event.anchor}` refers to no complete anchor")
             value, size = target
             alias_nodes += size
             if alias_nodes > limits.max_alias_nodes:
-                raise _limit_error(
+                raise _error_at(
                     event,
                     f"aliases expand to more than {limits.max_alias_nodes:,} nodes"
                     " (an alias bomb?)",
@@ -361,7 +361,7 @@ def _build(text: str, limits: Limits) -> Document:
         elif cls is DocumentStartEvent:
             documents += 1
             if documents > 1:
-                raise _limit_error(event, "a second YAML document: a runbook file holds one document")
+                raise _error_at(event, "a second YAML document: a runbook file holds one document")
             continue
         else:
             continue
@@ -373,7 +373,7 @@ def _build(text: str, limits: Limits) -> Document:
         frame = stack[-1]
         if isinstance(frame.value, dict) and frame.pending_key is None:
             if cls is AliasEvent:
-                raise _limit_error(event, "an alias used as a key is not supported")
+                raise _error_at(event, "an alias used as a key is not supported")
             merge = event.value == "<<" and event.tag is None and not event.style
             frame.pending_key = (event.value, raw, merge)
             continue
@@ -417,8 +417,3 @@ def _merge(frame: _Frame, value: Any, key_raw: RawSpan, spans: dict[int, Any]) -
             frame.value[key] = item
             frame.merged.add(key)
             frame.spans[key] = source_spans[key] if source_spans else (key_raw, key_raw)
-
-
-def _limit_error(event: Any, problem: str) -> SourceError:
-    mark = event.start_mark
-    return SourceError(problem, mark.line + 1, mark.column + 1)
