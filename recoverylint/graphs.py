@@ -55,22 +55,27 @@ def topological_order(preds: list[list[int]]) -> Optional[list[int]]:
     return order if len(order) == count else None
 
 
+def ancestor_bitsets(preds: list[list[int]], order: list[int]) -> tuple[list[int], list[int]]:
+    """Topological positions, and each node's ancestors as a bitset of positions."""
+    position = [0] * len(preds)
+    for index, node in enumerate(order):
+        position[node] = index
+    ancestors = [0] * len(preds)
+    for node in order:
+        mask = 0
+        for pred in preds[node]:
+            mask |= ancestors[pred] | (1 << position[pred])
+        ancestors[node] = mask
+    return position, ancestors
+
+
 def reachability(preds: list[list[int]]) -> Reachability:
     """Ancestor bitsets; a graph with cycles is condensed first."""
-    count = len(preds)
     order = topological_order(preds)
-    if order is not None:
-        position = [0] * count
-        for index, node in enumerate(order):
-            position[node] = index
-        ancestors = [0] * count
-        for node in order:
-            mask = 0
-            for pred in preds[node]:
-                mask |= ancestors[pred] | (1 << position[pred])
-            ancestors[node] = mask
-        return Reachability(position, ancestors, [False] * count)
-    return _condensed_reachability(preds)
+    if order is None:
+        return _condensed_reachability(preds)
+    position, ancestors = ancestor_bitsets(preds, order)
+    return Reachability(position, ancestors, [False] * len(preds))
 
 
 def _condensed_reachability(preds: list[list[int]]) -> Reachability:
@@ -170,30 +175,27 @@ class Graphs:
         self.runbook = runbook
         self.steps = runbook.steps
         self.index = {step.id: step.index for step in runbook.steps}
-        count = len(self.steps)
         self.order_preds = order_preds
         self.topological = order  # O's topological order, stable in file order
-        self.position = [0] * count
-        for position, node in enumerate(order):
-            self.position[node] = position
-        self.node_at = order
-        ancestors = [0] * count
-        position = self.position
-        for node in order:
-            mask = 0
-            for pred in order_preds[node]:
-                mask |= ancestors[pred] | (1 << position[pred])
-            ancestors[node] = mask
-        self.ancestors = ancestors  # O ancestors, bits by O topological position
+        self.node_at = order  # topological position -> node
+        # O ancestors, bits numbered by O topological position
+        self.position, self.ancestors = ancestor_bitsets(order_preds, order)
         self.alternatives = self._alternatives()
         self.resources = ResourceIndex(
             ref.name for step in self.steps for ref in step.reads + step.writes
         )
         self._shared = self._shared_names()
-        self._writers_by_name: dict[str, list[int]] = defaultdict(list)
+        self.producers: dict[str, list[int]] = defaultdict(list)  # fact -> steps, file order
+        self._writers: dict[str, int] = defaultdict(int)  # resource name -> bitset
+        self._readers: dict[str, int] = defaultdict(int)
         for step in self.steps:
+            bit = 1 << self.position[step.index]
+            for ref in step.outputs:
+                self.producers[ref.name].append(step.index)
             for ref in step.writes:
-                self._writers_by_name[ref.name].append(step.index)
+                self._writers[ref.name] |= bit
+            for ref in step.reads:
+                self._readers[ref.name] |= bit
         self.required_preds = self._required_preds()
         self.required = reachability(self.required_preds)
         self._declared: Optional[dict[tuple[str, str], list[DeclaredEdge]]] = None
@@ -221,7 +223,7 @@ class Graphs:
         return [self.node_at[bit] for bit in _bit_positions(mask)]
 
     def latest(self, mask: int) -> list[int]:
-        """The steps of `mask` that no other step of `mask` comes before... in O: the maximal ones."""
+        """The steps of `mask` that come before no other step of `mask` in O (its maximal ones)."""
         found = []
         while mask:
             top = mask.bit_length() - 1
@@ -301,26 +303,47 @@ class Graphs:
                 shared.add(name)
         return shared
 
-    def producers(self) -> dict[str, list[int]]:
-        found: dict[str, list[int]] = defaultdict(list)
-        for step in self.steps:
-            for ref in step.outputs:
-                found[ref.name].append(step.index)
-        return found
-
-    def verified_changes(self, step: Step) -> list[int]:
-        """The steps `step` verifies: named in `verifies`, or for a verify-phase
-        step without them, every change that writes what it reads."""
-        if step.verifies:
-            return [self.index[ref.name] for ref in step.verifies if ref.name in self.index]
-        if step.phase is not Phase.VERIFY:
-            return []
-        found: set[int] = set()
+    def _implicit_writers(self, step: Step) -> tuple[int, int]:
+        """Bitsets of the changes a verify-phase step without `verifies` checks
+        (every change writing what it reads), and of those among them whose use
+        of the resource is shared on both sides (no conflict orders them)."""
+        writers = shared = 0
         for ref in step.reads:
             for name in self.resources.overlapping(ref.name):
-                found.update(self._writers_by_name.get(name, ()))
-        found.discard(step.index)
-        return sorted(found)
+                mask = self._writers.get(name, 0)
+                writers |= mask
+                if ref.name in self._shared and name in self._shared:
+                    shared |= mask
+        return writers & ~(1 << self.position[step.index]), shared
+
+    def verified_out_of_order(self, step: Step) -> list[int]:
+        """The changes `step` verifies that O does not put before it: named in
+        `verifies`, or for a verify-phase step without them, the changes that
+        write what it reads."""
+        node = step.index
+        if step.verifies:
+            return [
+                changed
+                for changed in (self.index[r.name] for r in step.verifies if r.name in self.index)
+                if changed != node and not self.before(changed, node)
+            ]
+        if step.phase is not Phase.VERIFY:
+            return []
+        writers, _ = self._implicit_writers(step)
+        return sorted(self.nodes_in(writers & ~self.ancestors[node]))
+
+    def _verification_preds(self, step: Step) -> list[int]:
+        """D predecessors of a verification.  An implicitly verified change that
+        O puts before it needs no edge of its own: the resource conflict
+        between them already orders them in D, unless both uses are shared."""
+        node = step.index
+        if step.verifies:
+            return [self.index[r.name] for r in step.verifies if r.name in self.index]
+        if step.phase is not Phase.VERIFY:
+            return []
+        writers, shared = self._implicit_writers(step)
+        ancestors = self.ancestors[node]
+        return self.nodes_in(writers & ~ancestors | shared & ancestors)
 
     def _required_preds(self) -> list[list[int]]:
         steps, index = self.steps, self.index
@@ -328,7 +351,7 @@ class Graphs:
 
         # Facts: a consumer needs the latest producers O puts before it, or,
         # when O puts none before it, every producer.
-        producer_masks = {fact: self.mask(nodes) for fact, nodes in self.producers().items()}
+        producer_masks = {fact: self.mask(nodes) for fact, nodes in self.producers.items()}
         for step in steps:
             node = step.index
             for ref in step.inputs:
@@ -339,14 +362,7 @@ class Graphs:
                 preds[node].update(self.latest(earlier) if earlier else self.nodes_in(mask))
 
         # Resources: conflicting uses in the order O gives them.
-        writers: dict[str, int] = defaultdict(int)
-        readers: dict[str, int] = defaultdict(int)
-        for step in steps:
-            bit = 1 << self.position[step.index]
-            for ref in step.writes:
-                writers[ref.name] |= bit
-            for ref in step.reads:
-                readers[ref.name] |= bit
+        writers, readers = self._writers, self._readers
         for step in steps:
             node = step.index
             ancestors = self.ancestors[node]
@@ -367,9 +383,7 @@ class Graphs:
 
         for step in steps:
             node = step.index
-            for changed in self.verified_changes(step):
-                if changed != node:
-                    preds[node].add(changed)
+            preds[node].update(self._verification_preds(step))
             for ref in step.approves + step.decides:
                 if ref.name in index and index[ref.name] != node:
                     preds[index[ref.name]].add(node)

@@ -200,3 +200,22 @@ def test_durations():
     assert parse_duration(7) == 7.0
     assert parse_duration("soon") is None
     assert parse_duration(float("nan")) is None
+
+
+def test_implicit_verification_of_a_shared_resource_still_orders_it():
+    # Shared uses never conflict, so the verification edge itself must be in D.
+    graphs = graphs_of(
+        """
+        runbook: r
+        resources:
+          status-page: {concurrency: shared}
+        steps:
+          - id: post
+            writes: [status-page]
+          - id: check-post
+            phase: verify
+            reads: [status-page]
+        """
+    )
+    assert required_edges(graphs) == {("post", "check-post")}
+    assert graphs.verified_out_of_order(graphs.steps[1]) == []

@@ -6,7 +6,7 @@ from ._words import quoted
 def producer_order(ctx: RuleContext):
     """For each (step, input) with producers, which come before, alongside or after it in O."""
     graphs = ctx.graphs
-    producers = graphs.producers()
+    producers = graphs.producers
     for step in graphs.steps:
         node = step.index
         for ref in step.inputs:

@@ -11,9 +11,9 @@ def verification_not_after_change(ctx: RuleContext):
         if not step.is_verification:
             continue
         explicit = {ref.name: ref for ref in step.verifies}
-        for changed in graphs.verified_changes(step):
+        for changed in graphs.verified_out_of_order(step):
             change = steps[changed]
-            if graphs.before(changed, step.index) or frozenset((changed, step.index)) in graphs.alternatives:
+            if frozenset((changed, step.index)) in graphs.alternatives:
                 continue
             when = "before" if graphs.before(step.index, changed) else "while"
             where = explicit.get(change.id) or next(

@@ -7,7 +7,7 @@ def unreconciled_outputs(ctx: RuleContext):
     graphs = ctx.graphs
     steps = graphs.steps
     used = {ref.name for step in steps for ref in step.inputs}
-    for fact, producers in graphs.producers().items():
+    for fact, producers in graphs.producers.items():
         if fact not in used or len(producers) < 2:
             continue
         for offset, later in enumerate(producers):
