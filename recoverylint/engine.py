@@ -16,6 +16,7 @@ from typing import Iterable, Iterator, Optional
 from .catalog import rule_doc
 from .finding import Finding, Issue
 from .graphs import build_graphs
+from .limits import TooLarge
 from .model import Runbook, Span
 from .native import build_runbook
 from .rules import RuleContext, registry
@@ -118,12 +119,18 @@ def _check_document(text: str, result: FileResult, explicit: bool, limits: Limit
             finding("RL002", path, Issue(p.span, p.message)) for p in problems
         )
         return
-    runbook = build_runbook(document, path)
-    # The model holds all the rules need: free the parsed data before the
-    # graphs are built (it is the largest thing in memory on big runbooks).
-    del document, data
-    result.runbook = runbook
-    result.findings.extend(run_rules(runbook))
+    runbook_span = document.value_span(data, "runbook")
+    try:
+        runbook = build_runbook(document, path)
+        # The model holds all the rules need: free the parsed data before the
+        # graphs are built (it is the largest thing in memory on big runbooks).
+        del document, data
+        result.runbook = runbook
+        result.findings.extend(run_rules(runbook))
+    except TooLarge as error:
+        result.findings.append(
+            finding("RL001", path, Issue(runbook_span, f"too large to analyse: {error}"))
+        )
 
 
 def run_rules(runbook: Runbook, codes: Optional[Iterable[str]] = None) -> list[Finding]:

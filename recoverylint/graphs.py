@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Container, Iterable, Iterator, Optional
 
+from .limits import AnalysisLimits, TooLarge
 from .model import DeclaredEdge, Phase, Runbook, Step
 
 
@@ -171,8 +172,15 @@ class Graphs:
     Built only for a runbook whose step ids are unique and whose O is acyclic.
     """
 
-    def __init__(self, runbook: Runbook, order_preds: list[list[int]], order: list[int]) -> None:
+    def __init__(
+        self,
+        runbook: Runbook,
+        order_preds: list[list[int]],
+        order: list[int],
+        limits: AnalysisLimits = AnalysisLimits(),
+    ) -> None:
         self.runbook = runbook
+        self.limits = limits
         self.steps = runbook.steps
         self.index = {step.id: step.index for step in runbook.steps}
         self.order_preds = order_preds
@@ -345,7 +353,18 @@ class Graphs:
         ancestors = self.ancestors[node]
         return self.nodes_in(writers & ~ancestors | shared & ancestors)
 
+    def _count_edges(self, added: set[int]) -> None:
+        """Stop building D once it is over the edge limit (counted generously:
+        a set counted again after it grew)."""
+        self._edges_counted += len(added)
+        if self._edges_counted > self.limits.max_edges:
+            raise TooLarge(
+                f"the order the work requires has over {self.limits.max_edges:,} edges"
+                " (many steps racing for one fact or resource?)"
+            )
+
     def _required_preds(self) -> list[list[int]]:
+        self._edges_counted = 0
         steps, index = self.steps, self.index
         preds: list[set[int]] = [set() for _ in steps]
 
@@ -360,6 +379,7 @@ class Graphs:
                     continue
                 earlier = mask & self.ancestors[node]
                 preds[node].update(self.latest(earlier) if earlier else self.nodes_in(mask))
+            self._count_edges(preds[node])
 
         # Resources: conflicting uses in the order O gives them.
         writers, readers = self._writers, self._readers
@@ -380,10 +400,12 @@ class Graphs:
                         for writer in latest_writers:
                             covered |= self.ancestors[writer]
                         preds[node].update(self.nodes_in(readers.get(other, 0) & ancestors & ~covered))
+            self._count_edges(preds[node])
 
         for step in steps:
             node = step.index
             preds[node].update(self._verification_preds(step))
+            self._count_edges(preds[node])
             for ref in step.approves + step.decides:
                 if ref.name in index and index[ref.name] != node:
                     preds[index[ref.name]].add(node)
@@ -398,6 +420,7 @@ class Graphs:
             for close in closing:
                 preds[close].update(others)
                 preds[close].update(c for c in closing if c != close and self.before(c, close))
+                self._count_edges(preds[close])
         for node in range(len(steps)):
             preds[node].discard(node)
         return [sorted(node_preds) for node_preds in preds]
@@ -440,10 +463,18 @@ def find_cycle(runbook: Runbook, preds: list[list[int]]) -> OrderProblem:
     return OrderProblem(ids + [ids[0]], edges)
 
 
-def build_graphs(runbook: Runbook) -> tuple[Optional[Graphs], Optional[OrderProblem]]:
-    """Graphs of a runbook with unique step ids; or O's cycle when there is one."""
+def build_graphs(
+    runbook: Runbook, limits: AnalysisLimits = AnalysisLimits()
+) -> tuple[Optional[Graphs], Optional[OrderProblem]]:
+    """Graphs of a runbook with unique step ids; or O's cycle when there is one.
+    Raises TooLarge past the limits."""
+    if len(runbook.declared_edges) > limits.max_edges:
+        raise TooLarge(
+            f"the declared order has {len(runbook.declared_edges):,} edges,"
+            f" over the limit of {limits.max_edges:,}"
+        )
     preds = order_predecessors(runbook)
     order = topological_order(preds)
     if order is None:
         return None, find_cycle(runbook, preds)
-    return Graphs(runbook, preds, order), None
+    return Graphs(runbook, preds, order, limits), None

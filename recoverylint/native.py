@@ -17,6 +17,7 @@ from .model import (
     Stage,
     Step,
 )
+from .limits import AnalysisLimits, TooLarge
 from .source import Document
 
 _DURATION = re.compile(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?")
@@ -44,8 +45,9 @@ def parse_duration(value: Any) -> Optional[float]:
 
 
 class _Builder:
-    def __init__(self, document: Document) -> None:
+    def __init__(self, document: Document, limits: AnalysisLimits) -> None:
         self.doc = document
+        self.limits = limits
         self.steps: list[Step] = []
         self.edges: list[DeclaredEdge] = []
 
@@ -174,6 +176,12 @@ class _Builder:
             has_predecessor = {edge.target for edge in inner}
             has_successor = {edge.source for edge in inner}
             if stage.gate and result:
+                sources = sum(1 for s in self.steps[first_step:] if s.id not in has_predecessor)
+                if len(self.edges) + sources * len(previous_sinks) > self.limits.max_edges:
+                    raise TooLarge(
+                        f"the gate of stage `{name}` alone links {sources * len(previous_sinks):,}"
+                        f" pairs of steps, over the limit of {self.limits.max_edges:,} edges"
+                    )
                 # Every step waits for every step of the stage before: linking
                 # that stage's last steps to this one's first steps says so.
                 for step in self.steps[first_step:]:
@@ -187,15 +195,18 @@ class _Builder:
         return tuple(result)
 
 
-def build_runbook(document: Document, path: str) -> Runbook:
+def build_runbook(document: Document, path: str, limits: AnalysisLimits = AnalysisLimits()) -> Runbook:
     """The model of a native runbook document that passed the schema."""
     data: dict = document.data
-    builder = _Builder(document)
+    builder = _Builder(document, limits)
     stages: tuple[Stage, ...] = ()
     if isinstance(data.get("stages"), list):
         stages = builder.stages(data["stages"])
     else:
         builder.flow(data.get("steps") or [], data.get("flow", "sequential") != "parallel", None)
+
+    if len(builder.steps) > limits.max_steps:
+        raise TooLarge(f"{len(builder.steps):,} steps, over the limit of {limits.max_steps:,}")
 
     roles = {}
     for name, role in (data.get("roles") or {}).items():

@@ -1,5 +1,10 @@
 from ..finding import Issue, Related
 from . import RuleContext, rule
+from ._words import listed
+
+# Places named per finding: a file with thousands of copies of one id must
+# not produce a report that grows with the square of them.
+_SHOWN = 5
 
 
 @rule("RL101")
@@ -12,12 +17,14 @@ def duplicate_step_id(ctx: RuleContext):
             continue
         for step in steps:
             others = [other for other in steps if other is not step]
-            lines = ", ".join(str(other.span.line) for other in others)
+            lines = listed((str(other.span.line) for other in others), _SHOWN)
             yield Issue(
                 step.span,
                 f"step id `{step_id}` is used more than once (also on line {lines}):"
                 " `needs` and every other reference to it are ambiguous",
                 suggestion="give each step a unique id",
                 steps=(step_id,),
-                related=tuple(Related(f"`{step_id}` also defined here", o.span) for o in others),
+                related=tuple(
+                    Related(f"`{step_id}` also defined here", other.span) for other in others[:_SHOWN]
+                ),
             )

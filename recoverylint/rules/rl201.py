@@ -2,7 +2,7 @@ from ..analysis import gate_costs
 from ..finding import Issue
 from ..model import EdgeKind
 from . import RuleContext, rule
-from ._words import minutes, quoted
+from ._words import minutes, needs_suggestion, quoted
 
 
 @rule("RL201", needs_graphs=True)
@@ -37,6 +37,6 @@ def false_sequential_gate(ctx: RuleContext):
         yield Issue(
             span,
             f"`{waiter.id}` waits for `{waited.id}` but uses nothing from it; {really}. {added}",
-            suggestion=f"needs: [{', '.join(real)}]" if real else "needs: [] (it can start at once)",
+            suggestion=needs_suggestion(real) if real else "needs: [] (it can start at once)",
             steps=(waited.id, waiter.id),
         )

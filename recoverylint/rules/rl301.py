@@ -1,6 +1,6 @@
 from ..finding import Issue
 from . import RuleContext, rule
-from ._words import quoted
+from ._words import involved, needs_suggestion, quoted
 
 
 def producer_order(ctx: RuleContext):
@@ -28,6 +28,6 @@ def input_race(ctx: RuleContext):
             ref.span,
             f"`{step.id}` uses `{ref.name}` while {quoted(names)} may still be producing it:"
             " nothing makes it wait, so it can act on a missing or stale value",
-            suggestion=f"needs: [{', '.join(names)}]",
-            steps=tuple(names) + (step.id,),
+            suggestion=needs_suggestion(names),
+            steps=involved(names, step.id),
         )

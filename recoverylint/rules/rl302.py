@@ -1,6 +1,6 @@
 from ..finding import Issue
 from . import RuleContext, rule
-from ._words import quoted
+from ._words import involved, quoted
 from .rl301 import producer_order
 
 
@@ -16,5 +16,5 @@ def input_used_before_produced(ctx: RuleContext):
             f"`{step.id}` uses `{ref.name}`, but every step that outputs it ({quoted(names)})"
             " comes after it in the declared order",
             suggestion=f"move `{step.id}` after {quoted(names)}",
-            steps=tuple(names) + (step.id,),
+            steps=involved(names, step.id),
         )

@@ -1,6 +1,7 @@
 from ..finding import Issue
 from ..graphs import overlaps
 from . import RuleContext, rule
+from ._words import needs_suggestion
 
 
 @rule("RL303", needs_graphs=True)
@@ -23,6 +24,6 @@ def verification_not_after_change(ctx: RuleContext):
                 where.span if where else step.span,
                 f"`{step.id}` verifies `{change.id}` but can run {when} `{change.id}` applies"
                 " its change: it would confirm a state that is not there yet",
-                suggestion=f"needs: [{change.id}]",
+                suggestion=needs_suggestion([change.id]),
                 steps=(change.id, step.id),
             )

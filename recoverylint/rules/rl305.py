@@ -1,9 +1,12 @@
 from ..finding import Issue, Related
 from . import RuleContext, rule
+from ._words import involved, quoted
 
 
 @rule("RL305", needs_graphs=True)
 def unreconciled_outputs(ctx: RuleContext):
+    """One finding per producer, on the later one in the file, naming the
+    earlier producers it can run alongside."""
     graphs = ctx.graphs
     steps = graphs.steps
     used = {ref.name for step in steps for ref in step.inputs}
@@ -11,16 +14,23 @@ def unreconciled_outputs(ctx: RuleContext):
         if fact not in used or len(producers) < 2:
             continue
         for offset, later in enumerate(producers):
-            for earlier in producers[:offset]:
-                if not graphs.concurrent(earlier, later):
-                    continue
-                ref = next(r for r in steps[later].outputs if r.name == fact)
-                other = next(r for r in steps[earlier].outputs if r.name == fact)
-                yield Issue(
-                    ref.span,
-                    f"`{steps[later].id}` and `{steps[earlier].id}` both output `{fact}` and can run"
-                    " at the same time: which value the steps that use it see is undefined",
-                    suggestion=f"add a step that needs both and outputs the reconciled `{fact}`",
-                    steps=(steps[earlier].id, steps[later].id),
-                    related=(Related(f"`{steps[earlier].id}` outputs `{fact}` here", other.span),),
-                )
+            alongside = [e for e in producers[:offset] if graphs.concurrent(e, later)]
+            if not alongside:
+                continue
+            names = [steps[earlier].id for earlier in alongside]
+            together = "both" if len(names) == 1 else "all"
+            yield Issue(
+                _output(steps[later], fact).span,
+                f"{quoted([steps[later].id] + names)} {together} output `{fact}` and can run"
+                " at the same time: which value the steps that use it see is undefined",
+                suggestion=f"add a step that needs them all and outputs the reconciled `{fact}`",
+                steps=involved(names, steps[later].id),
+                related=tuple(
+                    Related(f"`{steps[e].id}` outputs `{fact}` here", _output(steps[e], fact).span)
+                    for e in alongside[:5]
+                ),
+            )
+
+
+def _output(step, fact):
+    return next(ref for ref in step.outputs if ref.name == fact)

@@ -1,7 +1,7 @@
 from ..finding import Issue
 from ..model import Phase
 from . import RuleContext, rule
-from ._words import quoted
+from ._words import involved, needs_suggestion, quoted
 
 
 @rule("RL306", needs_graphs=True)
@@ -17,6 +17,6 @@ def closed_before_verified(ctx: RuleContext):
                 step.phase_span or step.span,
                 f"`{step.id}` closes the incident without waiting for the verification"
                 f" {quoted(pending)}: it can be declared resolved before the fix is confirmed",
-                suggestion=f"needs: [{', '.join(pending)}]",
-                steps=tuple(pending) + (step.id,),
+                suggestion=needs_suggestion(pending),
+                steps=involved(pending, step.id),
             )

@@ -304,3 +304,25 @@ def test_rl306_closed_before_verified(lint):
     )
     assert (found.span.line, found.span.column) == (10, 12)
     assert found.suggestion == "needs: [check]"
+
+
+def test_rl305_one_finding_per_producer_naming_the_others(lint):
+    found = lint(
+        """
+        runbook: r
+        flow: parallel
+        steps:
+          - id: a
+            outputs: [cause]
+          - id: b
+            outputs: [cause]
+          - id: c
+            outputs: [cause]
+          - id: fix
+            needs: [a, b, c]
+            inputs: [cause]
+        """,
+        "RL305",
+    )
+    assert [f.steps for f in found] == [("a", "b"), ("a", "b", "c")]
+    assert found[1].message.startswith("`c`, `a` and `b` all output `cause`")

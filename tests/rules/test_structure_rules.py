@@ -133,3 +133,11 @@ def test_rl105_unused_output_is_info(lint):
     (found,) = lint("runbook: r\nsteps:\n  - id: a\n    outputs: [x]\n", "RL105")
     assert found.severity.value == "info"
     assert (found.span.line, found.span.column) == (4, 15)
+
+
+def test_rl101_names_at_most_five_other_places(lint):
+    text = "runbook: r\nsteps:\n" + "  - id: s\n" * 8
+    found = lint(text, "RL101")
+    assert len(found) == 8
+    assert "(also on line 4, 5, 6, 7, 8 and 2 more)" in found[0].message
+    assert len(found[0].related) == 5
