@@ -106,7 +106,11 @@ def check(
             except OSError:
                 return None
 
-        click.echo(render_full(findings, files, lines, colour), nl=False, color=colour)
+        click.echo(
+            render_full(findings, files, lines, colour, unchecked=len(internal_errors)),
+            nl=False,
+            color=colour,
+        )
 
     for shown, trace in internal_errors:
         click.echo(

@@ -29,6 +29,7 @@ ENGINE_CODES = ("RL001", "RL002", "RL003")
 # Directory discovery looks for this before parsing, so that the many YAML
 # files of a repository that are not runbooks cost almost nothing.
 _RUNBOOK_KEY = re.compile(r"""^["']?runbook["']?[ \t]*:""", re.MULTILINE)
+_RUNBOOK_KEY_BYTES = re.compile(_RUNBOOK_KEY.pattern.encode(), re.MULTILINE)
 
 
 @dataclass
@@ -80,6 +81,9 @@ def _check(path: Path, result: FileResult, explicit: bool, limits: Limits) -> No
     try:
         text = read_text(path, limits)
     except SourceError as error:
+        if not explicit and not _mentions_runbook(path):
+            result.skipped = True  # a binary or huge YAML file that is no runbook
+            return
         result.findings.append(finding("RL001", result.path, Issue(error.span, error.message)))
         return
     if not explicit and not _RUNBOOK_KEY.search(text):
@@ -131,6 +135,15 @@ def _check_document(text: str, result: FileResult, explicit: bool, limits: Limit
         result.findings.append(
             finding("RL001", path, Issue(runbook_span, f"too large to analyse: {error}"))
         )
+
+
+def _mentions_runbook(path: Path) -> bool:
+    """Whether an unreadable file's first megabyte has a top-level `runbook` key."""
+    try:
+        with path.open("rb") as file:
+            return bool(_RUNBOOK_KEY_BYTES.search(file.read(1 << 20)))
+    except OSError:
+        return True  # unreadable: say so rather than skip it silently
 
 
 def run_rules(runbook: Runbook, codes: Optional[Iterable[str]] = None) -> list[Finding]:

@@ -62,7 +62,7 @@ def test_full_output_shows_source_with_caret_and_summary(tmp_path):
     assert lines[2] == "10 |   - id: check-deploys"
     assert lines[3] == "   |         ^^^^^^^^^^^^^ RL201"
     assert "= help: needs: [triage]" in result.output
-    assert lines[-1] == "Found 1 finding in 1 file (0 errors, 1 warnings, 0 infos)."
+    assert lines[-1] == "Found 1 finding in 1 file (0 errors, 1 warning, 0 infos)."
     assert "\x1b[" not in result.output
 
 
@@ -105,3 +105,35 @@ def test_python_dash_m_entry_point(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert "All checks passed! (1 file checked)" in done.stdout
+
+
+def test_an_internal_error_is_reported_for_its_file_and_the_run_goes_on(tmp_path, monkeypatch):
+    import recoverylint.engine as engine
+
+    real_run_rules = engine.run_rules
+
+    def broken_for_one(runbook, codes=None):
+        if runbook.id == "broken":
+            raise RuntimeError("a bug")
+        return real_run_rules(runbook, codes)
+
+    monkeypatch.setattr(engine, "run_rules", broken_for_one)
+    (tmp_path / "a.yaml").write_text(CLEAN.replace("clean", "broken"))
+    (tmp_path / "b.yaml").write_text(GATED)
+    result = CliRunner().invoke(cli, ["check", str(tmp_path), "--no-color"])
+    assert result.exit_code == 2
+    assert "RL201" in result.stdout  # the other file was still checked
+    assert "1 file could not be checked: an internal error, reported on stderr." in result.stdout
+    assert "a.yaml: internal error in recoverylint" in result.stderr
+    assert "RuntimeError: a bug" in result.stderr
+
+
+def test_discovery_skips_unreadable_yaml_that_is_no_runbook(tmp_path):
+    (tmp_path / "blob.yaml").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    (tmp_path / "broken-runbook.yaml").write_bytes(b"runbook: x\ntitle: \xff\n")
+    result = run("check", str(tmp_path), "--format", "json")
+    document = json.loads(result.output)
+    assert [(f["path"].rsplit("/", 1)[-1], f["code"]) for f in document["findings"]] == [
+        ("broken-runbook.yaml", "RL001")
+    ]
+    assert document["summary"]["files"] == 1

@@ -15,8 +15,10 @@ def render(
     files: int,
     source_lines: Callable[[str], Optional[list[str]]],
     colour: bool,
+    unchecked: int = 0,
 ) -> str:
-    """`source_lines(path)` gives a file's lines, or None when it has none to show."""
+    """`source_lines(path)` gives a file's lines, or None when it has none to show;
+    `unchecked` files could not be checked (an internal error, reported apart)."""
     import click
 
     def style(text: str, **kwargs) -> str:
@@ -51,15 +53,23 @@ def render(
             out.append(f"  = help: {item.suggestion}")
         out.append("")
     summary = summarize(findings, files)
-    noun = "file" if files == 1 else "files"
     if findings:
         out.append(
-            f"Found {len(findings)} finding{'s' if len(findings) != 1 else ''} in {files} {noun}"
-            f" ({summary.errors} errors, {summary.warnings} warnings, {summary.infos} infos)."
+            f"Found {_count(len(findings), 'finding')} in {_count(files, 'file')}"
+            f" ({_count(summary.errors, 'error')}, {_count(summary.warnings, 'warning')},"
+            f" {_count(summary.infos, 'info')})."
         )
-    else:
-        out.append(style(f"All checks passed! ({files} {noun} checked)", fg="green"))
+    elif not unchecked:
+        out.append(style(f"All checks passed! ({_count(files, 'file')} checked)", fg="green"))
+    if unchecked:
+        out.append(
+            style(f"{_count(unchecked, 'file')} could not be checked: an internal error, reported on stderr.", fg="red")
+        )
     return "\n".join(out) + "\n"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _highlighter() -> Callable[[str], str]:
