@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator, Union
@@ -142,9 +143,12 @@ def _to_span(raw: RawSpan) -> Span:
 def read_text(path: Path, limits: Limits = Limits()) -> str:
     """Read a file as UTF-8 text, enforcing the size limit and the character set."""
     try:
-        size = path.stat().st_size
+        status = path.stat()
     except OSError as error:
         raise SourceError(f"cannot read the file: {error.strerror or error}") from None
+    if not stat.S_ISREG(status.st_mode):  # a FIFO or a device would block the run
+        raise SourceError("not a regular file")
+    size = status.st_size
     if size > limits.max_file_size:
         raise SourceError(
             f"the file is {size:,} bytes, over the limit of {limits.max_file_size:,} bytes"

@@ -137,3 +137,17 @@ def test_discovery_skips_unreadable_yaml_that_is_no_runbook(tmp_path):
         ("broken-runbook.yaml", "RL001")
     ]
     assert document["summary"]["files"] == 1
+
+
+def test_a_fifo_is_reported_not_waited_on(tmp_path):
+    import os
+
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    done = subprocess.run(
+        [sys.executable, "-m", "recoverylint", "check", str(fifo), "--format", "json"],
+        capture_output=True, text=True, timeout=30,
+    )
+    assert done.returncode == 1
+    (found,) = json.loads(done.stdout)["findings"]
+    assert (found["code"], found["message"]) == ("RL001", "not a regular file")
