@@ -9,13 +9,14 @@ from ._words import closest
 _STEP_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
-def _unknown(ref, kind, known, owner):
+def _unknown(ref, kind, known, holder):
+    """`holder` (a step or role) names `ref`, which is none of `known`."""
     near = closest(ref.name, known)
     return Issue(
         ref.span,
-        f"{kind} `{ref.name}` of `{owner}` refers to no {kind.split()[-1]} in this runbook",
+        f"{kind} `{ref.name}` of `{holder}` refers to no {kind.split()[-1]} in this runbook",
         suggestion=f"did you mean `{near}`?" if near else None,
-        steps=(owner,),
+        steps=(holder,),
     )
 
 
