@@ -21,6 +21,7 @@ from .model import Runbook, Span
 from .native import build_runbook
 from .rules import RuleContext, registry
 from .schema import validate
+from .settings import Settings
 from .source import Limits, SourceError, parse, read_text
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -42,12 +43,12 @@ class FileResult:
     skipped: bool = False  # found by discovery and not a runbook
 
 
-def finding(code: str, path: str, issue: Issue) -> Finding:
+def finding(code: str, path: str, issue: Issue, settings: Settings = Settings()) -> Finding:
     doc = rule_doc(code)
     return Finding(
         code=code,
         name=doc.name,
-        severity=doc.severity,
+        severity=settings.severity_of(code, issue.severity or doc.severity),
         message=issue.message,
         path=path,
         span=issue.span,
@@ -57,11 +58,17 @@ def finding(code: str, path: str, issue: Issue) -> Finding:
     )
 
 
-def check_file(path: Path, display_path: str, explicit: bool = True, limits: Limits = Limits()) -> FileResult:
+def check_file(
+    path: Path,
+    display_path: str,
+    explicit: bool = True,
+    limits: Limits = Limits(),
+    settings: Settings = Settings(),
+) -> FileResult:
     """Check one file; `explicit` when named on the command line rather than discovered."""
     result = FileResult(display_path)
     try:
-        _check(path, result, explicit, limits)
+        _check(path, result, explicit, limits, settings)
     except Exception:  # a bug of ours: report it for this file and go on
         result.findings.clear()
         result.internal_error = traceback.format_exc(limit=-8)
@@ -69,15 +76,19 @@ def check_file(path: Path, display_path: str, explicit: bool = True, limits: Lim
     return result
 
 
-def check_text(text: str, display_path: str = "<string>") -> FileResult:
+def check_text(
+    text: str, display_path: str = "<string>", settings: Settings = Settings()
+) -> FileResult:
     """Check a runbook given as text (for tests, editors and the rule catalog)."""
     result = FileResult(display_path)
-    _check_document(text, result, explicit=True, limits=Limits())
+    _check_document(text, result, explicit=True, limits=Limits(), settings=settings)
     result.findings.sort(key=lambda f: f.sort_key)
     return result
 
 
-def _check(path: Path, result: FileResult, explicit: bool, limits: Limits) -> None:
+def _check(
+    path: Path, result: FileResult, explicit: bool, limits: Limits, settings: Settings
+) -> None:
     try:
         text = read_text(path, limits)
     except SourceError as error:
@@ -89,10 +100,12 @@ def _check(path: Path, result: FileResult, explicit: bool, limits: Limits) -> No
     if not explicit and not _RUNBOOK_KEY.search(text):
         result.skipped = True
         return
-    _check_document(text, result, explicit, limits)
+    _check_document(text, result, explicit, limits, settings)
 
 
-def _check_document(text: str, result: FileResult, explicit: bool, limits: Limits) -> None:
+def _check_document(
+    text: str, result: FileResult, explicit: bool, limits: Limits, settings: Settings
+) -> None:
     path = result.path
     try:
         document = parse(text, limits)
@@ -125,12 +138,12 @@ def _check_document(text: str, result: FileResult, explicit: bool, limits: Limit
         return
     runbook_span = document.value_span(data, "runbook")
     try:
-        runbook = build_runbook(document, path)
+        runbook = build_runbook(document, path, default_duration=settings.default_duration)
         # The model holds all the rules need: free the parsed data before the
         # graphs are built (it is the largest thing in memory on big runbooks).
         del document, data
         result.runbook = runbook
-        result.findings.extend(run_rules(runbook))
+        result.findings.extend(run_rules(runbook, settings=settings))
     except TooLarge as error:
         result.findings.append(
             finding("RL001", path, Issue(runbook_span, f"too large to analyse: {error}"))
@@ -146,21 +159,26 @@ def _mentions_runbook(path: Path) -> bool:
         return True  # unreadable: say so rather than skip it silently
 
 
-def run_rules(runbook: Runbook, codes: Optional[Iterable[str]] = None) -> list[Finding]:
-    """Every registered rule (or those of `codes`) on one runbook model."""
+def run_rules(
+    runbook: Runbook, codes: Optional[Iterable[str]] = None, settings: Settings = Settings()
+) -> list[Finding]:
+    """The rules `settings` enables (and among them those of `codes`) on one runbook model."""
     ids = [step.id for step in runbook.steps]
     graphs = cycle = None
     if len(set(ids)) == len(ids):
         graphs, cycle = build_graphs(runbook)
-    context = RuleContext(runbook, graphs, cycle)
+    context = RuleContext(runbook, graphs, cycle, settings)
     rules = registry()
-    selected = sorted(rules) if codes is None else sorted(set(codes) & set(rules))
+    wanted = rules.keys() if codes is None else set(codes) & rules.keys()
+    selected = sorted(code for code in wanted if settings.enabled(code))
     findings = []
     for code in selected:
         unit = rules[code]
         if unit.needs_graphs and graphs is None:
             continue
-        findings.extend(finding(code, runbook.path, issue) for issue in unit.check(context))
+        findings.extend(
+            finding(code, runbook.path, issue, settings) for issue in unit.check(context)
+        )
     return findings
 
 

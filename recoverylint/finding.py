@@ -36,6 +36,7 @@ class Issue:
     suggestion: Optional[str] = None
     steps: tuple[str, ...] = ()  # step ids involved: how baselines recognise it
     related: tuple[Related, ...] = ()
+    severity: Optional[Severity] = None  # when the rule's own default does not fit this case
 
 
 @dataclass(frozen=True, slots=True)

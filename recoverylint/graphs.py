@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Container, Iterable, Iterator, Optional
 
 from .limits import AnalysisLimits, TooLarge
-from .model import DeclaredEdge, Phase, Runbook, Step
+from .model import DeclaredEdge, Phase, Ref, Runbook, Step
 
 
 @dataclass(frozen=True)
@@ -166,6 +166,73 @@ def _bit_positions(mask: int) -> Iterator[int]:
         mask ^= low
 
 
+def _widest_antichain(earlier: dict[int, int]) -> int:
+    """A maximum antichain of a partial order given, for each element, the
+    bitset of the elements before it (transitively closed), as a bitset.
+
+    Matches each element to one element before it (Kuhn's augmenting paths on
+    bitsets, after a greedy start that links each element to the latest free
+    one before it, which finds most chains at once); the antichain is the set
+    of elements that König's cover leaves out on both sides."""
+    matched_to: dict[int, int] = {}  # later element -> the earlier one it follows
+    follower: dict[int, int] = {}  # earlier element -> the later one following it
+    taken = 0
+    for element, before in earlier.items():
+        free = before & ~taken
+        if free:
+            chosen = free.bit_length() - 1
+            matched_to[element], follower[chosen] = chosen, element
+            taken |= 1 << chosen
+    while True:
+        visited = 0
+        grew = False
+        for root in [e for e in earlier if e not in matched_to]:
+            # Depth-first search for an augmenting path, without recursion.
+            stack, options, via = [root], [earlier[root] & ~visited], []
+            while stack:
+                choices = options[-1]
+                if not choices:
+                    stack.pop()
+                    options.pop()
+                    if stack:
+                        via.pop()
+                    continue
+                low = choices & -choices
+                options[-1] = choices ^ low
+                if visited & low:
+                    continue
+                visited |= low
+                target = low.bit_length() - 1
+                holder = follower.get(target)
+                if holder is None:
+                    for element, chosen in zip(stack, via + [target]):
+                        matched_to[element], follower[chosen] = chosen, element
+                    grew = True
+                    break
+                via.append(target)
+                stack.append(holder)
+                options.append(earlier[holder] & ~visited)
+        if not grew:
+            break
+    # König: from the unmatched "later" copies, follow unmatched edges to
+    # "earlier" copies and matched edges back.
+    reached_later = 0
+    reached_earlier = 0
+    frontier = [e for e in earlier if e not in matched_to]
+    for element in frontier:
+        reached_later |= 1 << element
+    while frontier:
+        element = frontier.pop()
+        new = earlier[element] & ~reached_earlier
+        reached_earlier |= new
+        for target in _bit_positions(new):
+            holder = follower[target]
+            if not reached_later >> holder & 1:
+                reached_later |= 1 << holder
+                frontier.append(holder)
+    return reached_later & ~reached_earlier
+
+
 class Graphs:
     """O, D and the questions rules ask of them, computed once per runbook.
 
@@ -292,6 +359,83 @@ class Graphs:
             implied |= self.required.ancestors[pred]
         position = self.required.position
         return [pred for pred in preds if not implied >> position[pred] & 1]
+
+    def widest(self, nodes: Iterable[int]) -> list[int]:
+        """The largest set of `nodes` that can all run at the same time in O,
+        in file order: a maximum antichain, found through Dilworth's theorem
+        (n minus a maximum matching of "comes before" pairs, then König's
+        cover).  Alternatives a step decides between count as ordered, so no
+        two of them are ever in the set; with alternatives the set found may
+        be a little smaller than the true widest point, never wrong."""
+        return sorted(self.nodes_in(_widest_antichain(self._comparable_to(self.mask(nodes)))))
+
+    def _comparable_to(self, members: int) -> dict[int, int]:
+        """For each position of `members`: the positions of `members` before it
+        in O, or alternatives of it earlier in topological order."""
+        earlier_alternatives: dict[int, int] = defaultdict(int)
+        for pair in self.alternatives:
+            first, second = sorted(self.position[node] for node in pair)
+            earlier_alternatives[second] |= 1 << first
+        return {
+            position: (self.ancestors[self.node_at[position]] | earlier_alternatives.get(position, 0))
+            & members
+            for position in _bit_positions(members)
+        }
+
+    def exclusive_pairs(self) -> list[tuple[int, int, Ref]]:
+        """Pairs of steps that exclude each other, once each (first in file
+        order first), with the `excludes` entry that says so first."""
+        seen: set[frozenset[int]] = set()
+        pairs = []
+        for step in self.steps:
+            for ref in step.excludes:
+                other = self.index.get(ref.name)
+                if other is None or other == step.index:
+                    continue
+                pair = frozenset((step.index, other))
+                if pair not in seen:
+                    seen.add(pair)
+                    pairs.append((min(pair), max(pair), ref))
+        return pairs
+
+    def deciders(self, a: int, b: int) -> list[int]:
+        """Steps whose `decides` names both a and b."""
+        first, second = self.steps[a].id, self.steps[b].id
+        return [
+            step.index
+            for step in self.steps
+            if {first, second} <= {ref.name for ref in step.decides}
+        ]
+
+    def verified_changes(self, step: Step) -> list[int]:
+        """The changes `step` verifies: those its `verifies` names or, for a
+        verify-phase step without `verifies`, every change writing what it reads."""
+        if step.verifies:
+            return sorted(
+                {self.index[r.name] for r in step.verifies if r.name in self.index} - {step.index}
+            )
+        if step.phase is not Phase.VERIFY:
+            return []
+        writers, _ = self._implicit_writers(step)
+        return sorted(self.nodes_in(writers))
+
+    def independent_required_pairs(self) -> int:
+        """How many pairs of steps D leaves unordered (neither requires the other)."""
+        count = len(self.steps)
+        required = self.required
+        sizes: dict[int, int] = defaultdict(int)  # component position -> steps in it
+        for position in required.position:
+            sizes[position] += 1
+        if all(size == 1 for size in sizes.values()):
+            ordered = sum(mask.bit_count() for mask in required.ancestors)
+        else:
+            ordered = sum(
+                sum(sizes[p] for p in _bit_positions(required.ancestors[node]))
+                + (sizes[required.position[node]] - 1)
+                for node in range(count)
+            )
+        mutual = sum(size * (size - 1) // 2 for size in sizes.values())
+        return count * (count - 1) // 2 - (ordered - mutual)
 
     def _alternatives(self) -> set[frozenset[int]]:
         pairs: set[frozenset[int]] = set()

@@ -87,6 +87,7 @@ class Step:
     approves: tuple[Ref, ...] = ()
     rollback: Optional[Ref] = None
     stage: Optional[str] = None
+    extent: Optional[Span] = None  # the whole step, from its first key to its last value
 
     @property
     def is_change(self) -> bool:
@@ -148,6 +149,9 @@ class Runbook:
     roles: Mapping[str, Role] = field(default_factory=dict)
     resources: Optional[Mapping[str, Resource]] = None  # None: not declared
     stages: tuple[Stage, ...] = ()
+    # Where top-level settings are written, by dotted key ("team.size",
+    # "criticality"...): findings about the runbook as a whole point there.
+    key_spans: Mapping[str, Span] = field(default_factory=dict)
 
     def duration_of(self, step: Step) -> float:
         return self.default_duration if step.duration is None else step.duration

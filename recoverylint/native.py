@@ -14,6 +14,7 @@ from .model import (
     Resource,
     Role,
     Runbook,
+    Span,
     Stage,
     Step,
 )
@@ -87,7 +88,7 @@ class _Builder:
                 )
         return tuple(result)
 
-    def step(self, item: dict, stage: Optional[str]) -> Step:
+    def step(self, item: dict, stage: Optional[str], extent: Span) -> Step:
         phase = item.get("phase")
         step = Step(
             id=str(item["id"]),
@@ -111,6 +112,7 @@ class _Builder:
             approves=self.refs(item, "approves"),
             rollback=self.ref(item, "rollback"),
             stage=stage,
+            extent=extent,
         )
         self.steps.append(step)
         for need in step.needs:
@@ -121,11 +123,11 @@ class _Builder:
         """Add the steps of a list of flow items; return its entry and exit steps."""
         entries: list[Step] = []
         exits: list[Step] = []
-        for item in items:
+        for position, item in enumerate(items):
             if not isinstance(item, dict):
                 continue
             if "id" in item:
-                step = self.step(item, stage)
+                step = self.step(item, stage, self.doc.value_span(items, position))
                 item_entries, item_exits = [step], [step]
             elif isinstance(item.get("parallel"), list):
                 item_entries, item_exits = self.flow(item["parallel"], False, stage)
@@ -195,8 +197,36 @@ class _Builder:
         return tuple(result)
 
 
-def build_runbook(document: Document, path: str, limits: AnalysisLimits = AnalysisLimits()) -> Runbook:
-    """The model of a native runbook document that passed the schema."""
+# Top-level settings whose place a finding about the whole runbook may point at.
+_LOCATED_KEYS = (
+    "runbook", "criticality", "regulated", "team", "team.size", "team.drilled",
+    "tooling", "tooling.automation", "roles", "resources", "steps", "stages",
+)
+
+
+def _key_spans(document: Document) -> dict[str, Span]:
+    found = {}
+    for dotted in _LOCATED_KEYS:
+        *parents, key = dotted.split(".")
+        mapping = document.data
+        for parent in parents:
+            mapping = mapping.get(parent)
+            if not isinstance(mapping, dict):
+                break
+        else:
+            if key in mapping:
+                found[dotted] = document.key_span(mapping, key)
+    return found
+
+
+def build_runbook(
+    document: Document,
+    path: str,
+    limits: AnalysisLimits = AnalysisLimits(),
+    default_duration: float = 5.0,
+) -> Runbook:
+    """The model of a native runbook document that passed the schema;
+    `default_duration` (minutes) applies when the runbook sets none."""
     data: dict = document.data
     builder = _Builder(document, limits)
     stages: tuple[Stage, ...] = ()
@@ -231,7 +261,7 @@ def build_runbook(document: Document, path: str, limits: AnalysisLimits = Analys
             )
     team = data.get("team") or {}
     tooling = data.get("tooling") or {}
-    default_duration = parse_duration(data.get("default_duration"))
+    own_default = parse_duration(data.get("default_duration"))
     return Runbook(
         id=str(data.get("runbook")),
         path=path,
@@ -248,9 +278,10 @@ def build_runbook(document: Document, path: str, limits: AnalysisLimits = Analys
         observability=tooling.get("observability") is True,
         cost_per_minute=data.get("cost_per_minute"),
         sync_overhead=parse_duration(data.get("sync_overhead")) or 0.0,
-        default_duration=5.0 if default_duration is None else default_duration,
+        default_duration=default_duration if own_default is None else own_default,
         given=builder.refs(data, "given"),
         roles=roles,
         resources=resources,
         stages=stages,
+        key_spans=_key_spans(document),
     )

@@ -14,6 +14,7 @@ from typing import Callable, Iterable, Optional
 from ..finding import Issue
 from ..graphs import Graphs, OrderProblem
 from ..model import Runbook
+from ..settings import Settings
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class RuleContext:
     runbook: Runbook
     graphs: Optional[Graphs]  # None when ids repeat or O has a cycle
     cycle: Optional[OrderProblem] = None
+    settings: Settings = Settings()
 
 
 Check = Callable[[RuleContext], Iterable[Issue]]

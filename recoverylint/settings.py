@@ -1,0 +1,37 @@
+"""What configuration decides for checking one file.
+
+The core reads these values and nothing else of configuration: finding and
+reading configuration files is `config`'s job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping
+
+from .finding import Severity
+
+# Rules reading the file itself: always on, since without them a broken file
+# would look clean.
+ALWAYS_ON = ("RL001", "RL002", "RL003")
+
+
+@dataclass(frozen=True)
+class Settings:
+    select: tuple[str, ...] = ("RL",)  # codes or prefixes ("RL2")
+    ignore: tuple[str, ...] = ()
+    severity: Mapping[str, Severity] = field(default_factory=dict)  # code -> severity
+    default_duration: float = 5.0  # minutes, for runbooks that set no default_duration
+    span_of_control: int = 7  # threads one commander can follow (RL701)
+
+    def enabled(self, code: str) -> bool:
+        """Whether `code` is reported: the most specific of `select` and
+        `ignore` that matches it wins, and `ignore` wins a tie."""
+        if code in ALWAYS_ON:
+            return True
+        selected = max((len(p) for p in self.select if code.startswith(p)), default=-1)
+        ignored = max((len(p) for p in self.ignore if code.startswith(p)), default=-1)
+        return selected > ignored
+
+    def severity_of(self, code: str, default: Severity) -> Severity:
+        return self.severity.get(code, default)
