@@ -360,6 +360,18 @@ class Graphs:
         position = self.required.position
         return [pred for pred in preds if not implied >> position[pred] & 1]
 
+    def shared(self, name: str) -> bool:
+        """Uses of this resource name are safe together (`concurrency: shared`)."""
+        return name in self._shared
+
+    def writers_of(self, name: str) -> int:
+        """Bitset (O positions) of the steps that write exactly this resource name;
+        `self.resources.overlapping(name)` gives the names to ask about."""
+        return self._writers.get(name, 0)
+
+    def readers_of(self, name: str) -> int:
+        return self._readers.get(name, 0)
+
     def widest(self, nodes: Iterable[int]) -> list[int]:
         """The largest set of `nodes` that can all run at the same time in O,
         in file order: a maximum antichain, found through Dilworth's theorem
