@@ -2,6 +2,9 @@
 
 import textwrap
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from recoverylint.graphs import ResourceIndex, build_graphs, overlaps, reachability
 from recoverylint.native import build_runbook, parse_duration
 from recoverylint.source import parse
@@ -219,3 +222,113 @@ def test_implicit_verification_of_a_shared_resource_still_orders_it():
     )
     assert required_edges(graphs) == {("post", "check-post")}
     assert graphs.verified_out_of_order(graphs.steps[1]) == []
+
+
+def test_widest_is_a_maximum_antichain_of_the_declared_order():
+    graphs = graphs_of(
+        """
+        runbook: r
+        steps:
+          - id: triage
+          - parallel:
+              - id: disk
+              - sequence:
+                  - id: deploys
+                  - id: rollback-plan
+              - id: logs
+          - id: fix
+        """
+    )
+    ids = [s.id for s in graphs.steps]
+    assert [ids[n] for n in graphs.widest(range(len(ids)))] == ["disk", "deploys", "logs"]
+    # Among a subset, steps ordered through others stay ordered.
+    subset = [graphs.index["triage"], graphs.index["rollback-plan"], graphs.index["fix"]]
+    assert len(graphs.widest(subset)) == 1
+
+
+def test_widest_never_takes_two_alternatives_a_step_decides_between():
+    graphs = graphs_of(
+        """
+        runbook: r
+        steps:
+          - id: choose
+            decides: [hotfix, rollback]
+          - parallel:
+              - id: hotfix
+              - id: rollback
+              - id: notify
+        """
+    )
+    ids = [s.id for s in graphs.steps]
+    widest = [ids[n] for n in graphs.widest(range(len(ids)))]
+    assert len(widest) == 2 and "notify" in widest
+
+
+def _brute_width(before, members):
+    from itertools import combinations
+
+    for size in range(len(members), 0, -1):
+        for group in combinations(members, size):
+            if not any(before[b] >> a & 1 or before[a] >> b & 1 for a, b in combinations(group, 2)):
+                return size
+    return 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_widest_antichain_matches_brute_force(data):
+    from recoverylint.graphs import _widest_antichain
+
+    count = data.draw(st.integers(1, 9))
+    before = [0] * count
+    for later in range(count):
+        for earlier in range(later):
+            if data.draw(st.booleans()):
+                before[later] |= 1 << earlier | before[earlier]
+    members = data.draw(st.lists(st.integers(0, count - 1), min_size=1, unique=True))
+    member_mask = sum(1 << m for m in members)
+    found = _widest_antichain({m: before[m] & member_mask for m in sorted(members)})
+    chosen = [m for m in members if found >> m & 1]
+    assert found & ~member_mask == 0
+    assert not any(
+        before[b] >> a & 1 or before[a] >> b & 1 for a in chosen for b in chosen if a != b
+    )
+    assert len(chosen) == _brute_width(before, members)
+
+
+def test_independent_required_pairs_counts_pairs_neither_requires():
+    graphs = graphs_of(
+        """
+        runbook: r
+        flow: parallel
+        given: [alert]
+        steps:
+          - id: a
+            inputs: [alert]
+            outputs: [x]
+          - id: b
+            inputs: [x]
+          - id: c
+          - id: d
+        """
+    )
+    assert graphs.independent_required_pairs() == 5  # of 6 pairs, only a->b is required
+
+
+def test_independent_required_pairs_with_a_cycle_in_the_required_order():
+    # `b` approves `a` (so D puts b first) yet `b` uses what `a` outputs.
+    graphs = graphs_of(
+        """
+        runbook: r
+        flow: parallel
+        steps:
+          - id: a
+            outputs: [x]
+          - id: b
+            inputs: [x]
+            approves: [a]
+          - id: c
+        """
+    )
+    assert graphs.requires(graphs.index["a"], graphs.index["a"])
+    assert graphs.independent_required_pairs() == 2
