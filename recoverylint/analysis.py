@@ -1,11 +1,14 @@
-"""Schedule arithmetic on O: critical path, and what removing one gate would save."""
+"""Schedule arithmetic on O: critical path, and what removing one gate would save;
+and the decision checklist that says which workflow mode suits a runbook."""
 
 from __future__ import annotations
 
 import heapq
 from dataclasses import dataclass
+from typing import Optional
 
 from .graphs import Graphs
+from .model import Runbook, Span
 
 
 @dataclass(frozen=True)
@@ -107,3 +110,90 @@ def gate_costs(graphs: Graphs, gates: list[tuple[int, int]]) -> dict[tuple[int, 
         )
         costs[(source, target)] = max(0.0, path.length - longest)
     return costs
+
+
+# -- Decision checklist ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One question of the decision checklist, answered from the runbook."""
+
+    question: str
+    value: str  # what the runbook says: "team.size 4", "not set"
+    favours_parallel: bool
+    source: str  # where the answer came from: "team.size (line 6)", "computed from ..."
+    span: Optional[Span]  # the key it came from, when written
+
+
+@dataclass(frozen=True)
+class Checklist:
+    answers: tuple[Answer, ...]
+
+    @property
+    def score(self) -> int:
+        """How many answers favour parallel recovery (0 to 6)."""
+        return sum(answer.favours_parallel for answer in self.answers)
+
+    @property
+    def mode(self) -> str:
+        """"parallel" for 4 or more, "hybrid" (parallel investigation,
+        sequential remediation) for 2-3, "sequential" for 0-1."""
+        if self.score >= 4:
+            return "parallel"
+        return "hybrid" if self.score >= 2 else "sequential"
+
+
+def decision_checklist(runbook: Runbook, graphs: Graphs) -> Checklist:
+    """The six questions that decide between sequential, hybrid and parallel
+    recovery.  A setting the runbook leaves out counts against parallel work,
+    except `regulated`, whose default (false) counts for it."""
+    spans = runbook.key_spans
+
+    def setting(question: str, key: str, written: str, favours: bool, unset_source: str) -> Answer:
+        span = spans.get(key)
+        if span is None:
+            return Answer(question, "not set", favours, unset_source, None)
+        return Answer(question, f"{key} {written}", favours, f"{key} (line {span.line})", span)
+
+    size = runbook.team_size
+    count = len(runbook.steps)
+    pairs = count * (count - 1) // 2
+    independent = graphs.independent_required_pairs()
+    return Checklist(
+        (
+            setting(
+                "team.size >= 3", "team.size", str(size), size is not None and size >= 3,
+                "team.size not set: counts against parallel",
+            ),
+            Answer(
+                "most step pairs independent",
+                f"{independent:,} of {pairs:,} step pairs",
+                independent * 2 > pairs,
+                f"computed from the required order: {independent:,} of {pairs:,} step pairs"
+                " independent",
+                None,
+            ),
+            setting(
+                "tooling.automation", "tooling.automation", _yaml_bool(runbook.automation),
+                runbook.automation, "tooling.automation not set: counts against parallel",
+            ),
+            setting(
+                "criticality critical or high", "criticality", str(runbook.criticality),
+                runbook.criticality in ("critical", "high"),
+                "criticality not set: counts against parallel",
+            ),
+            setting(
+                "team.drilled", "team.drilled", _yaml_bool(runbook.team_drilled),
+                runbook.team_drilled, "team.drilled not set: counts against parallel",
+            ),
+            setting(
+                "not regulated", "regulated", _yaml_bool(runbook.regulated),
+                not runbook.regulated, "regulated not set: defaults to false",
+            ),
+        )
+    )
+
+
+def _yaml_bool(value: bool) -> str:
+    return "true" if value else "false"

@@ -5,12 +5,16 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Callable, NoReturn, Optional
 
 import click
 
 from . import __version__
 from .finding import Finding, Severity
+
+if TYPE_CHECKING:
+    from .catalog import RuleDoc
+    from .config import Glob
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -19,6 +23,43 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 @click.version_option(__version__, prog_name="recoverylint")
 def cli() -> None:
     """Lint incident-recovery runbooks: false gates, premature parallelism, and the order the work really needs."""
+
+
+CodesCallback = Callable[[click.Context, click.Parameter, Optional[str]], Optional[tuple[str, ...]]]
+
+
+def _codes_option(ignoring: bool) -> CodesCallback:
+    """A click callback: comma-separated rule codes or prefixes, checked against the catalog."""
+
+    def parse(
+        ctx: click.Context, param: click.Parameter, value: Optional[str]
+    ) -> Optional[tuple[str, ...]]:
+        if value is None:
+            return None
+        from .config import code_problem
+
+        codes = tuple(code.strip() for code in value.split(",") if code.strip())
+        for code in codes:
+            problem = code_problem(code, ignoring=ignoring)
+            if problem:
+                raise click.BadParameter(problem)
+        return codes
+
+    return parse
+
+
+def _exclude_option(
+    ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
+) -> tuple[Glob, ...]:
+    from .config import Glob
+
+    globs = []
+    for pattern in value:
+        try:
+            globs.append(Glob(pattern))
+        except ValueError as error:
+            raise click.BadParameter(f"the glob `{pattern}` {error}") from None
+    return tuple(globs)
 
 
 @cli.command()
@@ -32,11 +73,54 @@ def cli() -> None:
     help="Output format.",
 )
 @click.option(
+    "--config",
+    "config_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Use this configuration file for every file (default: the closest .recoverylint.yaml,"
+    " or pyproject.toml with [tool.recoverylint], from each file's folder upward).",
+)
+@click.option(
+    "--select",
+    metavar="CODES",
+    callback=_codes_option(ignoring=False),
+    help="Comma-separated rule codes or prefixes to report (RL2,RL301);"
+    " replaces the configuration's.",
+)
+@click.option(
+    "--ignore",
+    metavar="CODES",
+    callback=_codes_option(ignoring=True),
+    help="Comma-separated rule codes or prefixes not to report; replaces the configuration's.",
+)
+@click.option(
+    "--exclude",
+    metavar="GLOB",
+    multiple=True,
+    callback=_exclude_option,
+    help="Skip files found in directories whose path from the current directory matches GLOB"
+    " (repeatable; adds to the configuration's exclude).",
+)
+@click.option(
     "--fail-on",
     type=click.Choice(["error", "warning", "info"]),
-    default="warning",
-    show_default=True,
-    help="Exit 1 when a finding of this severity or above is reported.",
+    default=None,
+    help="Exit 1 when a finding of this severity or above is reported"
+    " (default: the configuration's fail-on, else warning).",
+)
+@click.option(
+    "--baseline",
+    "baseline_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Report only findings that are not in this baseline file.",
+)
+@click.option(
+    "--write-baseline",
+    "write_baseline_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Record every finding in this baseline file, and exit 0.",
 )
 @click.option(
     "--color/--no-color",
@@ -52,19 +136,51 @@ def cli() -> None:
 def check(
     paths: tuple[Path, ...],
     output_format: str,
-    fail_on: str,
+    config_file: Optional[Path],
+    select: Optional[tuple[str, ...]],
+    ignore: Optional[tuple[str, ...]],
+    exclude: tuple[Glob, ...],
+    fail_on: Optional[str],
+    baseline_file: Optional[Path],
+    write_baseline_file: Optional[Path],
     color: Optional[bool],
     max_file_size: Optional[int],
 ) -> None:
     """Check runbooks: the files named, and the runbooks under the directories named (default: .).
 
     Exit status: 0 nothing at or above --fail-on, 1 findings at or above it,
-    2 a usage error or an internal error.
+    2 a usage error, a configuration or baseline error, or an internal error.
     """
     import gc
 
+    from .config import ConfigError, ConfigResolver, FileOptions, Overrides
     from .engine import check_file, discover
     from .source import Limits
+
+    if baseline_file is not None and write_baseline_file is not None:
+        raise click.UsageError("--baseline and --write-baseline cannot be used together")
+
+    # Every configuration file is read before any runbook: an error in one
+    # stops the run at once, not after minutes of checking.
+    overrides = Overrides(select, ignore, None if fail_on is None else Severity(fail_on), exclude)
+    planned: list[tuple[Path, bool, FileOptions]] = []
+    try:
+        resolver = ConfigResolver(config_file, overrides)
+        for path, explicit in discover(paths or (Path("."),)):
+            options = resolver.options_for(path, explicit)
+            if options is not None:
+                planned.append((path, explicit, options))
+    except ConfigError as error:
+        _fail(str(error))
+
+    baseline = None
+    if baseline_file is not None:
+        from .baseline import BaselineError, load_baseline
+
+        try:
+            baseline = load_baseline(baseline_file)
+        except BaselineError as error:
+            _fail(str(error))
 
     # What a check builds has no reference cycles; reference counting frees
     # it, and the cyclic collector would only rescan it (about 3x slower).
@@ -74,24 +190,58 @@ def check(
     limits = Limits() if max_file_size is None else Limits(max_file_size=max_file_size)
     findings: list[Finding] = []
     sources: dict[str, Optional[str]] = {}
+    thresholds: dict[str, int] = {}  # shown path -> rank of its fail-on
     files = 0
     internal_errors = []
-    for path, explicit in discover(paths or (Path("."),)):
+    for path, explicit, options in planned:
         shown = _display(path)
-        result = check_file(path, shown, explicit, limits)
+        result = check_file(path, shown, explicit, limits, options.settings)
         if result.skipped:
             continue
         files += 1
+        thresholds[shown] = options.fail_on.rank
         findings.extend(result.findings)
         if result.findings and output_format == "full":
             sources[shown] = result.text
         if result.internal_error:
             internal_errors.append((shown, result.internal_error))
 
+    for shown, trace in internal_errors:
+        click.echo(
+            f"{shown}: internal error in recoverylint {__version__} (please report it);"
+            f" this file was not checked:\n{trace}",
+            err=True,
+        )
+
+    if write_baseline_file is not None:
+        if internal_errors:  # a baseline missing those files' findings would hide them later
+            _fail(f"{write_baseline_file} was not written: some files could not be checked")
+        from .baseline import BaselineError, write_baseline
+
+        try:
+            recorded = write_baseline(write_baseline_file, findings)
+        except BaselineError as error:
+            _fail(str(error))
+        click.echo(f"Recorded {_plural(recorded, 'finding')} in {write_baseline_file}.")
+        sys.exit(EXIT_CLEAN)
+
+    baselined = 0
+    if baseline is not None:
+        reported = baseline.new_findings(findings)
+        baselined = len(findings) - len(reported)
+        findings = reported
+    baseline_note = (
+        f"{_plural(baselined, 'finding')} in the baseline {baseline_file} not shown."
+        if baseline is not None
+        else ""
+    )
+
     if output_format == "json":
         from .report.json import render as render_json
 
         click.echo(render_json(findings, files), nl=False)
+        if baseline_note:  # the JSON document keeps its documented shape
+            click.echo(f"recoverylint: {baseline_note}", err=True)
     else:
         from .report.full import render as render_full
 
@@ -111,17 +261,148 @@ def check(
             nl=False,
             color=colour,
         )
+        if baseline_note:
+            click.echo(baseline_note)
 
-    for shown, trace in internal_errors:
-        click.echo(
-            f"{shown}: internal error in recoverylint {__version__} (please report it);"
-            f" this file was not checked:\n{trace}",
-            err=True,
-        )
-    threshold = Severity(fail_on).rank
     if internal_errors:
         sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_FINDINGS if any(f.severity.rank >= threshold for f in findings) else EXIT_CLEAN)
+    failing = any(f.severity.rank >= thresholds[f.path] for f in findings)
+    sys.exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
+
+
+@cli.command()
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+def rules(output_format: str) -> None:
+    """List every rule: code, name, default severity and summary."""
+    from .catalog import catalog_codes, rule_doc
+
+    docs = [rule_doc(code) for code in catalog_codes()]
+    if output_format == "json":
+        import json
+
+        entries = [
+            {
+                "code": doc.code,
+                "name": doc.name,
+                "severity": doc.severity.value,
+                "family": doc.family,
+                "summary": doc.summary,
+            }
+            for doc in docs
+        ]
+        click.echo(json.dumps(entries, indent=2, ensure_ascii=False))
+        return
+    name_width = max(len(doc.name) for doc in docs)
+    severity_width = max(len(doc.severity.value) for doc in docs)
+    for doc in docs:
+        name = f"{doc.name:<{name_width}}"
+        severity = f"{doc.severity.value:<{severity_width}}"
+        click.echo(f"{doc.code}  {name}  {severity}  {doc.summary}")
+
+
+@cli.command()
+@click.argument("code")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--color/--no-color",
+    default=None,
+    help="Highlight the examples (default: when stdout is a terminal and NO_COLOR is unset).",
+)
+def rule(code: str, output_format: str, color: Optional[bool]) -> None:
+    """Explain one rule (RL201, or its name): what it catches, why it matters,
+    how to fix it, and examples."""
+    from .catalog import catalog_codes, rule_doc
+    from .rules._words import closest
+
+    docs = {known: rule_doc(known) for known in catalog_codes()}
+    by_name = {doc.name: doc for doc in docs.values()}
+    doc = docs.get(code.strip().upper()) or by_name.get(code.strip())
+    if doc is None:
+        near = closest(code.strip().upper(), docs) or closest(code.strip(), by_name)
+        if near in by_name:
+            near = by_name[near].code
+        hint = f"; did you mean {near} ({docs[near].name})?" if near else ""
+        _fail(f"unknown rule `{code}`{hint} (`recoverylint rules` lists them all)")
+
+    if output_format == "json":
+        import json
+
+        entry = {
+            "code": doc.code,
+            "name": doc.name,
+            "severity": doc.severity.value,
+            "family": doc.family,
+            "summary": doc.summary,
+            "rationale": doc.rationale,
+            "fix": doc.fix,
+            "examples": doc.examples,
+        }
+        click.echo(json.dumps(entry, indent=2, ensure_ascii=False))
+        return
+
+    colour = color if color is not None else _colour_by_default()
+    click.echo(_explain(doc, colour), nl=False, color=colour)
+
+
+def _explain(doc: RuleDoc, colour: bool) -> str:
+    """A catalog entry for a person, in a fixed Markdown layout (as `ruff rule` prints)."""
+
+    def heading(text: str) -> str:
+        return click.style(text, bold=True) if colour else text
+
+    if colour:  # pygments is imported only when colouring: it costs startup time
+        from pygments import highlight
+        from pygments.formatters import TerminalFormatter
+        from pygments.lexers import YamlLexer
+
+        lexer, formatter = YamlLexer(), TerminalFormatter()
+
+        def example(text: str) -> str:
+            return highlight(text, lexer, formatter)
+
+    else:
+
+        def example(text: str) -> str:
+            return text
+
+    def examples(texts: list[str]) -> list[str]:
+        out = []
+        for text in texts:
+            out += ["```yaml", example(text.rstrip("\n") + "\n").rstrip("\n"), "```", ""]
+        return out
+
+    out = [
+        heading(f"{doc.code} {doc.name} ({doc.severity.value}, {doc.family})"),
+        "",
+        heading("## What it does"),
+        doc.summary,
+        "",
+        heading("## Why it matters"),
+        doc.rationale,
+        "",
+        heading("## How to fix"),
+        doc.fix,
+        "",
+    ]
+    if doc.examples["bad"]:
+        out += [heading("## Example"), *examples(doc.examples["bad"])]
+    if doc.examples["good"]:
+        out += [heading("## Use instead"), *examples(doc.examples["good"])]
+    return "\n".join(out).rstrip("\n") + "\n"
 
 
 @cli.command()
@@ -138,6 +419,16 @@ def _display(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+def _fail(message: str) -> NoReturn:
+    """A configuration, baseline or lookup error: one line on stderr, exit 2."""
+    click.echo(f"recoverylint: error: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+def _plural(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _colour_by_default() -> bool:

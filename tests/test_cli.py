@@ -15,19 +15,28 @@ GATED = textwrap.dedent(
     given: [alert]
     steps:
       - id: triage
+        role: lead
         inputs: [alert]
         outputs: [scope]
       - id: check-disk
+        role: lead
         inputs: [scope]
         outputs: [disk]
       - id: check-deploys
+        role: lead
         inputs: [scope]
         outputs: [deploys]
       - id: decide
+        role: lead
         inputs: [disk, deploys]
+    roles:
+      lead: {authority: [observe, decide]}
     """
 )
-CLEAN = "runbook: clean\nsteps:\n  - id: only\n"
+CLEAN = (
+    "runbook: clean\nroles:\n  lead: {authority: [decide]}\n"
+    "steps:\n  - id: only\n    role: lead\n"
+)
 
 
 def run(*args, env=None):
@@ -47,7 +56,7 @@ def test_json_output_has_exactly_the_documented_shape(tmp_path):
         "end_line", "end_column", "suggestion",
     }
     assert (item["code"], item["name"], item["line"], item["column"], item["end_column"]) == (
-        "RL201", "false-sequential-gate", 10, 9, 22,
+        "RL201", "false-sequential-gate", 12, 9, 22,
     )
 
 
@@ -56,10 +65,10 @@ def test_full_output_shows_source_with_caret_and_summary(tmp_path):
     result = run("check", str(tmp_path / "gated.yaml"), "--no-color")
     lines = result.output.splitlines()
     assert lines[0].endswith(
-        "gated.yaml:10:9: RL201 [warning] `check-deploys` waits for `check-disk` but uses"
+        "gated.yaml:12:9: RL201 [warning] `check-deploys` waits for `check-disk` but uses"
         " nothing from it; it needs only `triage`. This gate adds 5 min to the critical path."
     )
-    assert lines[2] == "10 |   - id: check-deploys"
+    assert lines[2] == "12 |   - id: check-deploys"
     assert lines[3] == "   |         ^^^^^^^^^^^^^ RL201"
     assert "= help: needs: [triage]" in result.output
     assert lines[-1] == "Found 1 finding in 1 file (0 errors, 1 warning, 0 infos)."

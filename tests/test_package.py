@@ -22,7 +22,10 @@ def test_installed_wheel_finds_schema_and_catalog(tmp_path):
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     runbook = tmp_path / "r.yaml"
-    runbook.write_text("runbook: r\nsteps:\n  - id: a\n    outputs: [x]\n")
+    runbook.write_text(
+        "runbook: r\nroles:\n  commander: {authority: [decide]}\n"
+        "steps:\n  - id: a\n    role: commander\n    outputs: [x]\n"
+    )
     # Run from an unrelated folder with only the extracted wheel on the path.
     done = subprocess.run(
         [sys.executable, "-c",

@@ -1,0 +1,534 @@
+"""Configuration files: finding them, reading them strictly, and the Settings of each file.
+
+A checked file takes the closest configuration from its folder upward
+(`.recoverylint.yaml`, or `pyproject.toml` with a `[tool.recoverylint]` table),
+or the one file given with --config; command-line options override it.  Every
+key is checked: an unknown key, a bad value or an unknown rule code is a
+ConfigError naming the file and the key, never a silent default.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Mapping, Optional
+
+from .catalog import catalog_codes
+from .finding import Severity
+from .model import Span
+from .rules._words import closest, listed
+from .native import parse_duration
+from .settings import ALWAYS_ON, Settings
+from .source import Document, SourceError, parse, read_text
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+YAML_CONFIG = ".recoverylint.yaml"
+PYPROJECT = "pyproject.toml"
+# Keys as the code names them; a file may write `-` for `_` in any of them.
+KEYS = (
+    "include",
+    "exclude",
+    "select",
+    "ignore",
+    "severity",
+    "per_file_ignores",
+    "fail_on",
+    "default_duration",
+    "span_of_control",
+)
+# Runbook durations are bounded the same way (the schema's `duration`).
+MAX_DURATION_MINUTES = 525600
+_SEVERITIES = tuple(severity.value for severity in Severity)
+_DEFAULTS = Settings()
+
+
+class ConfigError(Exception):
+    """A configuration file that cannot be used as written."""
+
+    def __init__(
+        self, path: str, message: str, key: Optional[str] = None, span: Optional[Span] = None
+    ) -> None:
+        self.path = path
+        self.message = message
+        self.key = key
+        self.span = span
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.span is not None:
+            where += f":{self.span.line}:{self.span.column}"
+        about = "" if self.key is None else f" key `{self.key}`:"
+        return f"{where}:{about} {self.message}"
+
+
+class Glob:
+    """A path pattern matched against a whole relative path: `*`, `?` and `[…]`
+    stay within one folder, a `**` segment spans any number of folders, and a
+    pattern that matches a folder covers every file under it."""
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+        self._regex = re.compile(_glob_regex(pattern), re.DOTALL)
+
+    def matches(self, relative_path: str) -> bool:
+        """Whether a `/`-separated relative path matches."""
+        return self._regex.fullmatch(relative_path) is not None
+
+    def __repr__(self) -> str:
+        return f"Glob({self.pattern!r})"
+
+
+def _glob_regex(pattern: str) -> str:
+    segments = [part for part in pattern.strip().split("/") if part not in ("", ".")]
+    if not segments:
+        raise ValueError("names no file or folder")
+    out = []
+    for number, segment in enumerate(segments):
+        last = number == len(segments) - 1
+        if segment == "**":
+            out.append("[^/]+" if last else "(?:[^/]+/)*")
+            continue
+        out.append(_segment_regex(segment))
+        if not last:
+            out.append("/")
+    # A glob naming a folder names everything under it.
+    return "".join(out) + "(?:/.*)?"
+
+
+def _segment_regex(segment: str) -> str:
+    out = []
+    index = 0
+    while index < len(segment):
+        char = segment[index]
+        index += 1
+        if char == "*":
+            while index < len(segment) and segment[index] == "*":
+                index += 1
+            out.append("[^/]*")
+        elif char == "?":
+            out.append("[^/]")
+        elif char == "[":
+            end = index + 1 if segment[index : index + 1] in ("!", "^") else index
+            end = segment.find("]", end + 1 if segment[end : end + 1] == "]" else end)
+            if end < 0:  # no closing bracket: a literal `[`
+                out.append(re.escape(char))
+                continue
+            members = segment[index:end].replace("\\", "\\\\")
+            index = end + 1
+            if members[:1] in ("!", "^"):
+                out.append(f"[^/{members[1:]}]")
+            else:
+                out.append(f"[{members}]")
+        else:
+            out.append(re.escape(char))
+    return "".join(out)
+
+
+@dataclass(frozen=True, eq=False)
+class Config:
+    """One configuration file's values (`path` None: no file, the defaults)."""
+
+    path: Optional[str]
+    folder: str  # absolute: the file's globs are relative to it
+    include: tuple[Glob, ...] = ()  # empty: every YAML file
+    exclude: tuple[Glob, ...] = ()
+    select: tuple[str, ...] = _DEFAULTS.select
+    ignore: tuple[str, ...] = _DEFAULTS.ignore
+    severity: Mapping[str, Severity] = field(default_factory=dict)
+    # Codes expanded to full catalog codes, so that they win over any `select`.
+    per_file_ignores: tuple[tuple[Glob, tuple[str, ...]], ...] = ()
+    fail_on: Severity = Severity.WARNING
+    default_duration: float = _DEFAULTS.default_duration
+    span_of_control: int = _DEFAULTS.span_of_control
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """Command-line options, which win over every configuration file."""
+
+    select: Optional[tuple[str, ...]] = None
+    ignore: Optional[tuple[str, ...]] = None
+    fail_on: Optional[Severity] = None
+    exclude: tuple[Glob, ...] = ()  # relative to the current directory; added
+
+
+@dataclass(frozen=True)
+class FileOptions:
+    """What one checked file is checked with."""
+
+    settings: Settings
+    fail_on: Severity
+
+
+class ConfigResolver:
+    """The options of each checked file; each folder is looked up once and
+    each configuration file read once, however many runbooks it holds."""
+
+    def __init__(
+        self, config_file: Optional[Path] = None, overrides: Overrides = Overrides()
+    ) -> None:
+        self._overrides = overrides
+        self._cwd = os.getcwd()
+        self._given = None if config_file is None else self._apply(load_config(config_file))
+        self._default = self._apply(Config(None, self._cwd))
+        self._by_folder: dict[str, Config] = {}
+        self._options: dict[tuple[int, tuple[int, ...]], FileOptions] = {}
+
+    def options_for(self, path: Path, explicit: bool) -> Optional[FileOptions]:
+        """The file's options, or None when discovery must skip it (not
+        included, or excluded); a file named explicitly is never skipped."""
+        absolute = os.path.abspath(path)
+        config = self._given or self._closest(os.path.dirname(absolute))
+        relative = _relative(absolute, config.folder)
+        if not explicit and self._skipped(absolute, relative, config):
+            return None
+        matched = tuple(
+            number
+            for number, (glob, _) in enumerate(config.per_file_ignores)
+            if glob.matches(relative)
+        )
+        key = (id(config), matched)
+        options = self._options.get(key)
+        if options is None:
+            ignored = config.ignore + tuple(
+                code for number in matched for code in config.per_file_ignores[number][1]
+            )
+            settings = Settings(
+                select=config.select,
+                ignore=ignored,
+                severity=config.severity,
+                default_duration=config.default_duration,
+                span_of_control=config.span_of_control,
+            )
+            options = self._options[key] = FileOptions(settings, config.fail_on)
+        return options
+
+    def config_for(self, path: Path) -> Config:
+        """The configuration that applies to a file: --config, else the closest one."""
+        return self._given or self._closest(os.path.dirname(os.path.abspath(path)))
+
+    def _closest(self, folder: str) -> Config:
+        """The configuration of the closest folder from `folder` upward that
+        has one; every folder passed on the way remembers the answer."""
+        walked = []
+        while True:
+            found = self._by_folder.get(folder)
+            if found is not None:
+                break
+            walked.append(folder)
+            config = _config_in(folder)
+            if config is not None:
+                found = self._apply(config)
+                break
+            parent = os.path.dirname(folder)
+            if parent == folder:  # the filesystem root
+                found = self._default
+                break
+            folder = parent
+        for passed in walked:
+            self._by_folder[passed] = found
+        return found
+
+    def _skipped(self, absolute: str, relative: str, config: Config) -> bool:
+        if config.include and not any(glob.matches(relative) for glob in config.include):
+            return True
+        if any(glob.matches(relative) for glob in config.exclude):
+            return True
+        if self._overrides.exclude:
+            from_cwd = _relative(absolute, self._cwd)
+            return any(glob.matches(from_cwd) for glob in self._overrides.exclude)
+        return False
+
+    def _apply(self, config: Config) -> Config:
+        given = self._overrides
+        return replace(
+            config,
+            select=config.select if given.select is None else given.select,
+            ignore=config.ignore if given.ignore is None else given.ignore,
+            fail_on=config.fail_on if given.fail_on is None else given.fail_on,
+        )
+
+
+def _relative(absolute: str, folder: str) -> str:
+    try:
+        relative = os.path.relpath(absolute, folder)
+    except ValueError:  # another drive (Windows): no relative path exists
+        relative = absolute
+    return relative.replace(os.sep, "/")
+
+
+def _config_in(folder: str) -> Optional[Config]:
+    """The configuration file of this folder, if it has one."""
+    candidate = os.path.join(folder, YAML_CONFIG)
+    if os.path.isfile(candidate):
+        return _read_yaml(Path(candidate))
+    candidate = os.path.join(folder, PYPROJECT)
+    if os.path.isfile(candidate):
+        return _read_toml(Path(candidate))  # None without [tool.recoverylint]
+    return None
+
+
+def load_config(path: Path) -> Config:
+    """Read one configuration file given by the user: TOML (`[tool.recoverylint]`)
+    when its name ends in `.toml`, YAML otherwise."""
+    if path.suffix == ".toml":
+        config = _read_toml(path)
+        if config is None:
+            raise ConfigError(_shown(path), "has no [tool.recoverylint] table")
+        return config
+    return _read_yaml(path)
+
+
+def _read_yaml(path: Path) -> Config:
+    shown = _shown(path)
+    try:
+        document = parse(read_text(path))
+    except SourceError as error:
+        raise ConfigError(shown, error.message, span=error.span) from None
+    data = {} if document.data is None else document.data  # an empty file: the defaults
+    if not isinstance(data, dict):
+        raise ConfigError(
+            shown, "must be a mapping of settings such as `select: [RL2]`", span=document.root_span
+        )
+    return _Reader(path, document).config(data)
+
+
+def _read_toml(path: Path) -> Optional[Config]:
+    shown = _shown(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(shown, f"cannot read the file: {error}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(shown, f"invalid TOML: {error}") from None
+    tool = data.get("tool")
+    section = tool.get("recoverylint") if isinstance(tool, dict) else None
+    if section is None:
+        return None
+    if not isinstance(section, dict):
+        raise ConfigError(shown, "must be a table", key="tool.recoverylint")
+    return _Reader(path, None).config(section)
+
+
+def _shown(path: Path) -> str:
+    """A configuration file as the user would write it: relative to the
+    working directory when inside it."""
+    absolute = os.path.abspath(path)
+    cwd = os.getcwd()
+    return os.path.relpath(absolute, cwd) if absolute.startswith(cwd + os.sep) else absolute
+
+
+class _Reader:
+    """Checks one table of settings, pointing each error at its key or value
+    (YAML has line and column; TOML only the key)."""
+
+    def __init__(self, path: Path, document: Optional[Document]) -> None:
+        self.path = path
+        self.shown = _shown(path)
+        self.document = document
+
+    def error(
+        self, key: str, message: str, container: Any, index: Any, at_key: bool = False
+    ) -> ConfigError:
+        span = None
+        if self.document is not None:
+            where = self.document.key_span if at_key else self.document.value_span
+            span = where(container, index)
+        return ConfigError(self.shown, message, key, span)
+
+    def config(self, table: dict) -> Config:
+        written_as: dict[str, str] = {}
+        for key in table:
+            normal = key.replace("-", "_") if isinstance(key, str) else None
+            if normal not in KEYS:
+                near = closest(str(key).replace("-", "_"), KEYS)
+                hint = f" (did you mean `{near.replace('_', '-')}`?)" if near else ""
+                raise self.error(
+                    str(key),
+                    f"unknown key{hint}; the keys are "
+                    + ", ".join(name.replace("_", "-") for name in KEYS),
+                    table, key, at_key=True,
+                )
+            if normal in written_as:
+                raise self.error(
+                    key,
+                    f"given twice, as `{written_as[normal]}` and `{key}`",
+                    table, key, at_key=True,
+                )
+            written_as[normal] = key
+        values: dict[str, Any] = {
+            "path": self.shown,
+            "folder": os.path.dirname(os.path.abspath(self.path)),
+        }
+        # One method per key, named as the key: it checks the value and converts it.
+        for normal, key in written_as.items():
+            values[normal] = getattr(self, normal)(key, table)
+        return Config(**values)
+
+    def strings(self, key: str, table: dict, what: str) -> list[str]:
+        value = table[key]
+        if not isinstance(value, list):
+            raise self.error(key, f"must be a list of {what}", table, key)
+        for index, item in enumerate(value):
+            if not isinstance(item, str):
+                raise self.error(
+                    key, f"must be a list of {what}; `{item!r}` is not text", value, index
+                )
+        return value
+
+    def globs(self, key: str, table: dict) -> tuple[Glob, ...]:
+        patterns = self.strings(key, table, "globs")
+        compiled = []
+        for index, pattern in enumerate(patterns):
+            try:
+                compiled.append(Glob(pattern))
+            except ValueError as error:
+                raise self.error(key, f"the glob `{pattern}` {error}", patterns, index) from None
+        return tuple(compiled)
+
+    def codes(self, key: str, table: dict, ignoring: bool) -> tuple[str, ...]:
+        codes = self.strings(key, table, "rule codes or prefixes such as `RL2`")
+        for index, code in enumerate(codes):
+            problem = code_problem(code, ignoring=ignoring)
+            if problem:
+                raise self.error(key, problem, codes, index)
+        return tuple(codes)
+
+    def include(self, key: str, table: dict) -> tuple[Glob, ...]:
+        return self.globs(key, table)
+
+    def exclude(self, key: str, table: dict) -> tuple[Glob, ...]:
+        return self.globs(key, table)
+
+    def select(self, key: str, table: dict) -> tuple[str, ...]:
+        return self.codes(key, table, ignoring=False)
+
+    def ignore(self, key: str, table: dict) -> tuple[str, ...]:
+        return self.codes(key, table, ignoring=True)
+
+    def severity(self, key: str, table: dict) -> dict[str, Severity]:
+        levels = table[key]
+        if not isinstance(levels, dict):
+            raise self.error(
+                key, "must be a mapping of rule code to error, warning or info", table, key
+            )
+        chosen = {}
+        for code, level in levels.items():
+            if not isinstance(code, str) or code not in known_codes():
+                raise self.error(key, _not_a_code(str(code)), levels, code, at_key=True)
+            if level not in _SEVERITIES:
+                raise self.error(
+                    key, f"the severity of {code} must be error, warning or info, not `{level}`",
+                    levels, code,
+                )
+            chosen[code] = Severity(level)
+        return chosen
+
+    def per_file_ignores(self, key: str, table: dict) -> tuple[tuple[Glob, tuple[str, ...]], ...]:
+        entries = table[key]
+        if not isinstance(entries, dict):
+            raise self.error(key, "must be a mapping of glob to a list of rule codes", table, key)
+        rules = []
+        for pattern, codes in entries.items():
+            if not isinstance(pattern, str):
+                raise self.error(key, f"`{pattern!r}` is not a glob", entries, pattern, at_key=True)
+            try:
+                glob = Glob(pattern)
+            except ValueError as error:
+                raise self.error(
+                    key, f"the glob `{pattern}` {error}", entries, pattern, at_key=True
+                ) from None
+            if not isinstance(codes, list):
+                raise self.error(
+                    key, f"`{pattern}` must map to a list of rule codes", entries, pattern
+                )
+            for index, code in enumerate(codes):
+                problem = (
+                    code_problem(code, ignoring=True)
+                    if isinstance(code, str)
+                    else f"`{code!r}` is not a rule code"
+                )
+                if problem:
+                    raise self.error(key, problem, codes, index)
+            rules.append((glob, expand(tuple(codes))))
+        return tuple(rules)
+
+    def fail_on(self, key: str, table: dict) -> Severity:
+        value = table[key]
+        if value not in _SEVERITIES:
+            raise self.error(key, f"must be error, warning or info, not `{value}`", table, key)
+        return Severity(value)
+
+    def default_duration(self, key: str, table: dict) -> float:
+        value = table[key]
+        minutes = parse_duration(value)
+        if minutes is None or not 0 <= minutes <= MAX_DURATION_MINUTES:
+            raise self.error(
+                key,
+                f"must be a duration such as `5m`, `90s`, `1h30m` or a number of minutes"
+                f" (at most a year), not `{value}`",
+                table, key,
+            )
+        return minutes
+
+    def span_of_control(self, key: str, table: dict) -> int:
+        value = table[key]
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise self.error(
+                key, f"must be a whole number of at least 1, not `{value}`", table, key
+            )
+        return value
+
+
+@lru_cache(maxsize=1)
+def known_codes() -> frozenset[str]:
+    return frozenset(catalog_codes())
+
+
+_CODE_PREFIX = re.compile(r"RL[0-9]{0,3}")
+
+
+def code_problem(text: str, ignoring: bool = False) -> Optional[str]:
+    """Why `text` is not a rule code or prefix of the catalog (None when it is);
+    `ignoring`: also refuse what would ignore only rules that are always on."""
+    matched = [code for code in known_codes() if code.startswith(text)]
+    if not _CODE_PREFIX.fullmatch(text) or not matched:
+        return _not_a_code(text)
+    if ignoring and all(code in ALWAYS_ON for code in matched):
+        return (
+            f"`{text}` cannot be ignored: {listed(ALWAYS_ON)} are always on,"
+            " so that a file that cannot be read never looks clean"
+        )
+    return None
+
+
+def _not_a_code(text: str) -> str:
+    upper = text.strip().upper()
+    if upper != text and _CODE_PREFIX.fullmatch(upper) and any(
+        code.startswith(upper) for code in known_codes()
+    ):
+        near: Optional[str] = upper
+    else:
+        near = closest(text, sorted(known_codes()))
+    hint = f" (did you mean `{near}`?)" if near else ""
+    return f"`{text}` is not a rule code or a prefix of one{hint}"
+
+
+def expand(prefixes: tuple[str, ...]) -> tuple[str, ...]:
+    """The catalog codes that `prefixes` name, less those always on."""
+    return tuple(
+        code
+        for code in sorted(known_codes())
+        if code not in ALWAYS_ON and any(code.startswith(prefix) for prefix in prefixes)
+    )

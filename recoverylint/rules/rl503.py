@@ -1,0 +1,107 @@
+from collections import defaultdict
+from typing import Iterator, Mapping, Optional
+
+from ..finding import Issue, Related
+from ..model import Ref, Role, Step
+from . import RuleContext, rule
+from ._words import involved, needs_suggestion, quoted
+from ._authority import holder_of
+
+
+def _without_emergency(step: Step, role: Optional[Role], roles: Mapping[str, Role]) -> Issue:
+    """The finding for a `pre_approved` change that no role with `emergency` performs."""
+    holder = holder_of("emergency", roles)
+    unapproved = "drop `pre_approved` and have it approved"
+    if holder:
+        unapproved = f"give it a role holding `emergency` (`{holder}`), or {unapproved}"
+    if role is None:
+        return Issue(
+            step.span,
+            f"`{step.id}` is `pre_approved` but has no role, so nobody with `emergency`"
+            " authority may apply it without approval",
+            suggestion=unapproved,
+            steps=(step.id,),
+        )
+    return Issue(
+        step.role.span,
+        f"`{step.id}` is `pre_approved` but its role `{role.name}` lacks `emergency` authority:"
+        " it may not apply a change without approval",
+        suggestion=f"add `emergency` to the authority of `{role.name}`, or {unapproved}",
+        steps=(step.id,),
+    )
+
+
+@rule("RL503", needs_graphs=True)
+def change_without_approval(ctx: RuleContext) -> Iterator[Issue]:
+    runbook, graphs = ctx.runbook, ctx.graphs
+    roles = runbook.roles
+    critical = runbook.criticality == "critical"
+    approvers: dict[str, list[int]] = defaultdict(list)  # change id -> steps approving it
+    for step in graphs.steps:
+        for ref in step.approves:
+            approvers[ref.name].append(step.index)
+    for step in graphs.steps:
+        if not step.is_change:
+            continue
+        role = roles.get(step.role.name) if step.role else None
+        if step.pre_approved:
+            if step.role is None or (role and "emergency" not in role.authority):
+                yield _without_emergency(step, role, roles)
+            continue
+        approval: Optional[Ref] = step.approval or (role.approval if role else None)
+        if not (critical or approval):
+            continue
+        if approval and approval.name not in roles:
+            continue  # RL102 reports the undeclared role; the fix decides what approval means
+        approving = approvers.get(step.id, [])
+        if any(graphs.before(other, step.index) for other in approving):
+            continue
+        if approval and "approve" in roles[approval.name].authority:
+            continue
+        yield _missing(roles, step, role, approval, [graphs.steps[other].id for other in approving])
+
+
+def _missing(
+    roles: Mapping[str, Role],
+    step: Step,
+    role: Optional[Role],
+    approval: Optional[Ref],
+    late: list[str],
+) -> Issue:
+    """The finding for a change that requires approval and has none that counts."""
+    related = ()
+    if step.approval:
+        why = f"its `approval` names `{approval.name}`"
+    elif approval:
+        why = f"its role `{role.name}` requires `{approval.name}`'s approval"
+        related = (Related(f"role `{role.name}` requires approval here", approval.span),)
+    else:
+        why = "the runbook is `criticality: critical`"
+    if approval:
+        missing = f"`{approval.name}` lacks `approve` authority and"
+    else:
+        missing = "no approval role is named and"
+    if late:
+        which = "which approves it, does" if len(late) == 1 else "which approve it, do"
+        missing += f" {quoted(late)}, {which} not come before it"
+        suggestion = needs_suggestion(late)
+    else:
+        missing += " no step before it approves it"
+        approver = holder_of("approve", roles)
+        step_before = f"add a step before it with `approves: [{step.id}]`"
+        if approval:
+            suggestion = f"add `approve` to the authority of `{approval.name}`, or {step_before}"
+        elif approver:
+            suggestion = (
+                f"give it `approval: {approver}`, or {step_before} performed by `{approver}`"
+            )
+        else:
+            suggestion = f"{step_before}, performed by a role with `approve`"
+    return Issue(
+        step.approval.span if step.approval else step.span,
+        f"`{step.id}` requires approval ({why}) but {missing}: the change would be made"
+        " on one person's judgement",
+        suggestion=suggestion,
+        steps=involved(late, step.id),
+        related=related,
+    )

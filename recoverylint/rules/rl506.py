@@ -1,0 +1,33 @@
+from typing import Iterator
+
+from ..finding import Issue
+from . import RuleContext, rule
+from ._words import quoted
+from ._authority import holder_of
+
+
+@rule("RL506")
+def commander_applies_changes(ctx: RuleContext) -> Iterator[Issue]:
+    roles = ctx.runbook.roles
+    hands_on = holder_of("apply", roles)
+    for step in ctx.runbook.steps:
+        if not step.is_change or step.role is None:
+            continue
+        role = roles.get(step.role.name)
+        if role is None or "decide" not in role.authority:
+            continue
+        if hands_on and "decide" not in roles[hands_on].authority:
+            suggestion = f"role: {hands_on}"
+        else:
+            suggestion = (
+                "declare a role with `apply` and without `decide` for hands-on work,"
+                f" and keep `{role.name}` directing"
+            )
+        yield Issue(
+            step.role.span,
+            f"`{step.id}` changes {quoted(ref.name for ref in step.writes)} and is performed by"
+            f" `{role.name}`, who holds `decide`: while the commander works hands-on, nobody"
+            " directs the response",
+            suggestion=suggestion,
+            steps=(step.id,),
+        )

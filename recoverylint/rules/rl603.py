@@ -1,0 +1,29 @@
+from ..finding import Issue, Severity
+from . import RuleContext, rule
+from ._words import quoted
+
+
+@rule("RL603")
+def change_without_rollback(ctx: RuleContext):
+    runbook = ctx.runbook
+    ids = {step.id for step in runbook.steps}
+    # `excludes` counts in either direction: when A excludes B, each is the
+    # other's way out (a hotfix fails, the rollback is there, and back).
+    with_alternative = set()
+    for step in runbook.steps:
+        for ref in step.excludes:
+            if ref.name in ids and ref.name != step.id:
+                with_alternative.update((step.id, ref.name))
+    severity = Severity.INFO if runbook.criticality == "low" else None
+    for step in runbook.steps:
+        if not step.is_change or step.rollback is not None or step.id in with_alternative:
+            continue
+        written = dict.fromkeys(ref.name for ref in step.writes)
+        yield Issue(
+            step.span,
+            f"`{step.id}` changes {quoted(written)} with no `rollback` and no alternative it"
+            " `excludes`: if the change makes things worse, nobody has a written way back",
+            suggestion="rollback: <the step id that undoes it, or how to undo it>",
+            steps=(step.id,),
+            severity=severity,
+        )

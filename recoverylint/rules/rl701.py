@@ -1,0 +1,31 @@
+from ..finding import Issue, Related
+from . import RuleContext, rule
+from ._words import quoted
+
+_RELATED = 10
+
+
+@rule("RL701", needs_graphs=True)
+def span_of_control(ctx: RuleContext):
+    graphs = ctx.graphs
+    limit = ctx.settings.span_of_control
+    widest = graphs.widest(range(len(graphs.steps)))
+    if len(widest) <= limit:
+        return
+    runbook = ctx.runbook
+    where = runbook.key_spans.get("steps") or runbook.key_spans.get("stages") or runbook.span
+    ids = [graphs.steps[node].id for node in widest]
+    yield Issue(
+        where,
+        f"{len(ids)} threads can run at once ({quoted(ids)}), more than the {limit} one"
+        " commander can follow: work goes unwatched and its results are missed",
+        suggestion=(
+            f"give each group of threads its own lead, or order some of them so that at most"
+            f" {limit} run at once"
+        ),
+        steps=tuple(ids[:_RELATED]),
+        related=tuple(
+            Related(f"`{graphs.steps[node].id}` runs at the widest point", graphs.steps[node].span)
+            for node in widest[:_RELATED]
+        ),
+    )

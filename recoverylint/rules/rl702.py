@@ -1,0 +1,78 @@
+from ..analysis import Answer, Checklist, decision_checklist
+from ..finding import Issue, Related
+from ..graphs import Graphs
+from . import RuleContext, rule
+from ._words import quoted
+
+_MODES = {
+    "parallel": "parallel recovery",
+    "sequential": "sequential recovery",
+}
+
+
+def _answer(answer: Answer) -> str:
+    """`team.size >= 3: yes, team.size 4 at line 6`: the answer and where it came from."""
+    where = f" at line {answer.span.line}" if answer.span else ""
+    return f"{answer.question}: {'yes' if answer.favours_parallel else 'no'}, {answer.value}{where}"
+
+
+def _explained(checklist: Checklist) -> str:
+    return (
+        f"the decision checklist scores {checklist.score} of {len(checklist.answers)} for"
+        f" parallel work and recommends {_MODES[checklist.mode]}"
+        f" ({'; '.join(_answer(answer) for answer in checklist.answers)})"
+    )
+
+
+def _in_one_chain(graphs: Graphs, nodes: list[int]) -> bool:
+    """Whether `graphs.widest(nodes)` is a single step, in one linear pass:
+    one chain covers the nodes exactly when each, in topological order, comes
+    after the one before it or is its decided alternative."""
+    ordered = sorted(nodes, key=graphs.position.__getitem__)
+    return all(
+        graphs.before(a, b) or frozenset((a, b)) in graphs.alternatives
+        for a, b in zip(ordered, ordered[1:])
+    )
+
+
+@rule("RL702", needs_graphs=True)
+def workflow_mode_mismatch(ctx: RuleContext):
+    graphs = ctx.graphs
+    steps = graphs.steps
+    checklist = decision_checklist(ctx.runbook, graphs)
+    # Each shape is looked at only when the score could disagree with it.
+    if checklist.score >= 4 and len(steps) >= 2 and _in_one_chain(graphs, graphs.node_at):
+        message = (
+            "every step waits for the one before it, but this team could recover faster"
+            f" in parallel: {_explained(checklist)}"
+        )
+        suggestion = (
+            "run steps that need nothing from each other side by side: a `parallel:` block,"
+            " or `flow: parallel` with `needs`"
+        )
+        involved: tuple[str, ...] = ()
+    elif checklist.score <= 1:
+        changes = [step.index for step in steps if step.is_change]
+        if _in_one_chain(graphs, changes):
+            return
+        together = graphs.widest(changes)
+        ids = [steps[node].id for node in together]
+        message = (
+            f"{quoted(ids)} can change things at the same time, but this team is not set up"
+            f" to coordinate concurrent changes: {_explained(checklist)}"
+        )
+        suggestion = "order the changes one after another; investigation may stay parallel"
+        involved = tuple(ids[:10])
+    else:
+        return
+    yield Issue(
+        ctx.runbook.span,
+        message,
+        suggestion=suggestion,
+        steps=involved,
+        related=tuple(
+            Related(f"{answer.question}: {'yes' if answer.favours_parallel else 'no'}", answer.span)
+            for answer in checklist.answers
+            if answer.span is not None
+        ),
+    )

@@ -1,0 +1,151 @@
+"""Baselines through the command line: record today's findings, then fail only on new ones."""
+
+import json
+import pytest
+from click.testing import CliRunner
+
+from recoverylint.cli import cli
+
+# `flow: parallel`: the order of the steps in the file means nothing, so a
+# step can move without any finding changing but its line.  `probe-disk`
+# has two findings: RL104 (`ticket`) and RL105 (`disk`).
+PROBE = """\
+  - id: probe-disk
+    inputs: [alert, ticket]
+    outputs: [disk]
+"""
+OTHERS = """\
+  - id: page-dba
+    title: Page the database on-call
+    inputs: [alert]
+  - id: page-sre
+    title: Page the SRE on-call
+    inputs: [alert]
+  - id: open-bridge
+    title: Open the incident bridge
+    inputs: [alert]
+  - id: post-status
+    title: Post "investigating" on the status page
+    inputs: [alert]
+"""
+HEAD = "runbook: moved\nflow: parallel\ngiven: [alert]\nsteps:\n"
+BASELINE = ".recoverylint-baseline.json"
+
+
+def run(*args):
+    return CliRunner().invoke(cli, list(args), env={"NO_COLOR": "1"}, catch_exceptions=False)
+
+
+@pytest.fixture
+def runbook(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "runbooks" / "moved.yaml"
+    path.parent.mkdir()
+    path.write_text(HEAD + PROBE + OTHERS)
+    return path
+
+
+def test_baselined_findings_stay_baselined_when_their_step_moves(runbook):
+    result = run("check", "--select", "RL1", "--write-baseline", BASELINE, "runbooks")
+    assert result.exit_code == 0, result.output
+    assert result.output == f"Recorded 2 findings in {BASELINE}.\n"
+    assert len(json.loads(open(BASELINE).read())["findings"]) == 2
+
+    before = run("check", "--select", "RL1", "--baseline", BASELINE, "runbooks", "--no-color")
+    assert before.exit_code == 0, before.output
+    assert "All checks passed! (1 file checked)" in before.output
+    assert f"2 findings in the baseline {BASELINE} not shown." in before.output
+
+    # `probe-disk` moves from line 5 to line 17, below the other steps.
+    runbook.write_text(HEAD + OTHERS + PROBE)
+    moved = run("check", "--select", "RL1", "--format", "json", "runbooks")
+    lines = sorted(f["line"] for f in json.loads(moved.stdout)["findings"])
+    assert lines == [18, 19]  # the same two findings, ten lines further down
+    after = run("check", "--select", "RL1", "--baseline", BASELINE, "runbooks", "--no-color")
+    assert after.exit_code == 0, after.output
+    assert "All checks passed!" in after.output
+
+    # A new problem is reported, and fails the run; the old ones stay hidden.
+    runbook.write_text(HEAD + OTHERS.replace("inputs: [alert]\n", "inputs: [alert, pager]\n", 1)
+                       + PROBE)
+    new = run("check", "--select", "RL1", "--baseline", BASELINE, "runbooks", "--no-color")
+    assert new.exit_code == 1
+    assert "RL104 [error] `page-dba` uses the fact `pager`" in new.output
+    assert "ticket" not in new.output
+    assert "Found 1 finding in 1 file" in new.output
+    assert f"2 findings in the baseline {BASELINE} not shown." in new.output
+
+
+def test_the_baseline_works_from_another_working_directory(runbook, monkeypatch):
+    assert run("check", "--select", "RL1", "--write-baseline", BASELINE, "runbooks").exit_code == 0
+    monkeypatch.chdir(runbook.parent)
+    result = run("check", "--select", "RL1", "--baseline", f"../{BASELINE}", ".")
+    assert result.exit_code == 0, result.output
+
+
+def test_the_baseline_records_what_configuration_reports(runbook):
+    result = run("check", "--select", "RL104", "--write-baseline", BASELINE, "runbooks")
+    assert result.output == f"Recorded 1 finding in {BASELINE}.\n"
+    # RL105 was not selected when the baseline was written: it is new now.
+    result = run("check", "--select", "RL1", "--fail-on", "info", "--format", "json",
+                 "--baseline", BASELINE, "runbooks")
+    assert result.exit_code == 1
+    assert [f["code"] for f in json.loads(result.stdout)["findings"]] == ["RL105"]
+    assert f"1 finding in the baseline {BASELINE} not shown." in result.stderr
+
+
+def test_fail_on_judges_only_the_new_findings(runbook):
+    run("check", "--select", "RL104", "--write-baseline", BASELINE, "runbooks")
+    result = run("check", "--select", "RL1", "--baseline", BASELINE, "runbooks")
+    assert result.exit_code == 0  # RL105 is new, but only an info
+    assert "RL105" in result.output
+
+
+def test_a_missing_baseline_is_an_error(runbook):
+    result = run("check", "--baseline", "missing.json", "runbooks")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith("recoverylint: error: ")
+    assert "missing.json" in result.stderr
+
+
+@pytest.mark.parametrize("text", ["{not json", '{"version": 1}', "[]"])
+def test_an_invalid_baseline_is_an_error(runbook, text):
+    (runbook.parent.parent / "bad.json").write_text(text)
+    result = run("check", "--baseline", "bad.json", "runbooks")
+    assert result.exit_code == 2
+    assert "bad.json" in result.stderr
+
+
+def test_baseline_and_write_baseline_together_is_a_usage_error(runbook):
+    result = run("check", "--baseline", "a.json", "--write-baseline", "b.json", "runbooks")
+    assert result.exit_code == 2
+    assert "cannot be used together" in result.output
+
+
+def test_an_unwritable_baseline_is_an_error(runbook):
+    result = run("check", "--write-baseline", "no/such/folder/baseline.json", "runbooks")
+    assert result.exit_code == 2
+    assert "no/such/folder/baseline.json" in result.stderr
+
+
+def test_no_baseline_is_written_when_a_file_could_not_be_checked(runbook, monkeypatch):
+    import recoverylint.engine as engine
+
+    def broken(runbook, codes=None, settings=None):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(engine, "run_rules", broken)
+    result = run("check", "--write-baseline", BASELINE, "runbooks")
+    assert result.exit_code == 2
+    assert "RuntimeError: a bug" in result.stderr
+    assert f"{BASELINE} was not written" in result.stderr
+    assert not (runbook.parent.parent / BASELINE).exists()
+
+
+def test_the_runbook_of_these_tests_has_its_findings_on_the_step_that_moves(lint):
+    findings = [f for f in lint(HEAD + PROBE + OTHERS) if f.code.startswith("RL1")]
+    assert [(f.code, f.steps[-1]) for f in findings] == [
+        ("RL104", "probe-disk"), ("RL105", "probe-disk")
+    ]
+    assert OTHERS.count("\n") == 12
