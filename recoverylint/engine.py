@@ -15,7 +15,7 @@ from typing import Iterable, Iterator, Optional
 
 from .catalog import rule_doc
 from .finding import Finding, Issue
-from .graphs import build_graphs
+from .graphs import build_graphs, order_predecessors, topological_order
 from .limits import TooLarge
 from .model import Runbook, Span
 from .native import build_runbook
@@ -23,10 +23,13 @@ from .rules import RuleContext, registry
 from .schema import validate
 from .settings import Settings
 from .source import Limits, SourceError, parse, read_text
+from .suppress import CODE as UNUSED_SUPPRESSION
+from .suppress import suppress
 
 YAML_SUFFIXES = (".yaml", ".yml")
-# Codes the engine itself raises, before any rule unit runs.
-ENGINE_CODES = ("RL001", "RL002", "RL003")
+# Codes the engine itself raises: reading the file before any rule unit runs,
+# and unused suppressions after they have all run.
+ENGINE_CODES = ("RL001", "RL002", "RL003", UNUSED_SUPPRESSION)
 # Directory discovery looks for this before parsing, so that the many YAML
 # files of a repository that are not runbooks cost almost nothing.
 _RUNBOOK_KEY = re.compile(r"""^["']?runbook["']?[ \t]*:""", re.MULTILINE)
@@ -41,6 +44,7 @@ class FileResult:
     text: Optional[str] = None  # the source, for reports that show lines
     internal_error: Optional[str] = None
     skipped: bool = False  # found by discovery and not a runbook
+    suppressed: int = 0  # findings silenced by `# recoverylint: disable` comments
 
 
 def finding(code: str, path: str, issue: Issue, settings: Settings = Settings()) -> Finding:
@@ -106,18 +110,42 @@ def _check(
 def _check_document(
     text: str, result: FileResult, explicit: bool, limits: Limits, settings: Settings
 ) -> None:
+    if not _read_and_check(text, result, explicit, limits, settings):
+        return  # not read (RL001) or skipped: no comment applies
+    runbook = result.runbook
+
+    def codes_checked() -> frozenset[str]:
+        # Comments silence rules only (not RL001-RL003), and the rules ran
+        # only once the runbook was built.
+        return frozenset() if runbook is None else rules_run(runbook, settings)
+
+    known = frozenset(registry()) | frozenset(ENGINE_CODES)
+    result.findings, result.suppressed, unused = suppress(
+        text, result.findings, runbook, known, codes_checked
+    )
+    if settings.enabled(UNUSED_SUPPRESSION):
+        result.findings.extend(
+            finding(UNUSED_SUPPRESSION, result.path, issue, settings) for issue in unused
+        )
+
+
+def _read_and_check(
+    text: str, result: FileResult, explicit: bool, limits: Limits, settings: Settings
+) -> bool:
+    """Check a document into `result`; False when it was not read as YAML
+    (RL001) or was skipped, so that no comment of it applies."""
     path = result.path
     try:
         document = parse(text, limits)
     except SourceError as error:
         result.findings.append(finding("RL001", path, Issue(error.span, error.message)))
-        return
+        return False
     result.text = text
     data = document.data
     if not isinstance(data, dict) or "runbook" not in data:
         if not explicit:
             result.skipped = True
-            return
+            return False
         result.findings.append(
             finding(
                 "RL003",
@@ -129,13 +157,13 @@ def _check_document(
                 ),
             )
         )
-        return
+        return True
     problems = validate(document)
     if problems:
         result.findings.extend(
             finding("RL002", path, Issue(p.span, p.message)) for p in problems
         )
-        return
+        return True
     runbook_span = document.value_span(data, "runbook")
     try:
         runbook = build_runbook(document, path, default_duration=settings.default_duration)
@@ -148,6 +176,8 @@ def _check_document(
         result.findings.append(
             finding("RL001", path, Issue(runbook_span, f"too large to analyse: {error}"))
         )
+        return False
+    return True
 
 
 def _mentions_runbook(path: Path) -> bool:
@@ -180,6 +210,22 @@ def run_rules(
             finding(code, runbook.path, issue, settings) for issue in unit.check(context)
         )
     return findings
+
+
+def rules_run(runbook: Runbook, settings: Settings = Settings()) -> frozenset[str]:
+    """The codes `run_rules` checks on this runbook: those `settings` enables,
+    less the rules that need the order when it cannot be built."""
+    ids = [step.id for step in runbook.steps]
+    # The same conditions under which run_rules gets no graphs, without
+    # building them (only the order's acyclicity is needed).
+    ordered = len(set(ids)) == len(ids) and (
+        topological_order(order_predecessors(runbook)) is not None
+    )
+    return frozenset(
+        code
+        for code, unit in registry().items()
+        if settings.enabled(code) and (ordered or not unit.needs_graphs)
+    )
 
 
 def discover(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
