@@ -192,6 +192,7 @@ def check(
     sources: dict[str, Optional[str]] = {}
     thresholds: dict[str, int] = {}  # shown path -> rank of its fail-on
     files = 0
+    suppressed = 0  # findings silenced by suppression comments
     internal_errors = []
     for path, explicit, options in planned:
         shown = _display(path)
@@ -199,6 +200,7 @@ def check(
         if result.skipped:
             continue
         files += 1
+        suppressed += result.suppressed
         thresholds[shown] = options.fail_on.rank
         findings.extend(result.findings)
         if result.findings and output_format == "full":
@@ -230,18 +232,18 @@ def check(
         reported = baseline.new_findings(findings)
         baselined = len(findings) - len(reported)
         findings = reported
-    baseline_note = (
-        f"{_plural(baselined, 'finding')} in the baseline {baseline_file} not shown."
-        if baseline is not None
-        else ""
-    )
+    notes = []
+    if suppressed:
+        notes.append(f"{_plural(suppressed, 'finding')} silenced by suppression comments.")
+    if baseline is not None:
+        notes.append(f"{_plural(baselined, 'finding')} in the baseline {baseline_file} not shown.")
 
     if output_format == "json":
         from .report.json import render as render_json
 
         click.echo(render_json(findings, files), nl=False)
-        if baseline_note:  # the JSON document keeps its documented shape
-            click.echo(f"recoverylint: {baseline_note}", err=True)
+        for note in notes:  # the JSON document keeps its documented shape
+            click.echo(f"recoverylint: {note}", err=True)
     else:
         from .report.full import render as render_full
 
@@ -261,8 +263,8 @@ def check(
             nl=False,
             color=colour,
         )
-        if baseline_note:
-            click.echo(baseline_note)
+        for note in notes:
+            click.echo(note)
 
     if internal_errors:
         sys.exit(EXIT_ERROR)

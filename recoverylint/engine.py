@@ -99,7 +99,9 @@ def _check(
         if not explicit and not _mentions_runbook(path):
             result.skipped = True  # a binary or huge YAML file that is no runbook
             return
-        result.findings.append(finding("RL001", result.path, Issue(error.span, error.message)))
+        result.findings.append(
+            finding("RL001", result.path, Issue(error.span, error.message), settings)
+        )
         return
     if not explicit and not _RUNBOOK_KEY.search(text):
         result.skipped = True
@@ -138,7 +140,7 @@ def _read_and_check(
     try:
         document = parse(text, limits)
     except SourceError as error:
-        result.findings.append(finding("RL001", path, Issue(error.span, error.message)))
+        result.findings.append(finding("RL001", path, Issue(error.span, error.message), settings))
         return False
     result.text = text
     data = document.data
@@ -155,13 +157,14 @@ def _read_and_check(
                     "this file has no top-level `runbook` key, so it is not a recoverylint runbook",
                     suggestion="add `runbook: <slug>` at the top, or do not pass this file",
                 ),
+                settings,
             )
         )
         return True
     problems = validate(document)
     if problems:
         result.findings.extend(
-            finding("RL002", path, Issue(p.span, p.message)) for p in problems
+            finding("RL002", path, Issue(p.span, p.message), settings) for p in problems
         )
         return True
     runbook_span = document.value_span(data, "runbook")
@@ -174,7 +177,9 @@ def _read_and_check(
         result.findings.extend(run_rules(runbook, settings=settings))
     except TooLarge as error:
         result.findings.append(
-            finding("RL001", path, Issue(runbook_span, f"too large to analyse: {error}"))
+            finding(
+                "RL001", path, Issue(runbook_span, f"too large to analyse: {error}"), settings
+            )
         )
         return False
     return True

@@ -352,6 +352,7 @@ def test_the_command_line_reports_unused_suppressions_and_honours_used_ones(tmp_
     result = CliRunner().invoke(cli, ["check", str(silenced), "--no-color"])
     assert result.exit_code == 0, result.output
     assert "All checks passed! (1 file checked)" in result.output
+    assert "1 finding silenced by suppression comments." in result.output
 
     stale = tmp_path / "stale.yaml"
     comment = "# recoverylint: disable=RL105,RL201"
