@@ -255,7 +255,8 @@ class Graphs:
         self.node_at = order  # topological position -> node
         # O ancestors, bits numbered by O topological position
         self.position, self.ancestors = ancestor_bitsets(order_preds, order)
-        self.alternatives = self._alternatives()
+        self._deciders = self._deciders_by_pair()
+        self.alternatives = self._deciders.keys()  # pairs a step decides between
         self.resources = ResourceIndex(
             ref.name for step in self.steps for ref in step.reads + step.writes
         )
@@ -275,6 +276,7 @@ class Graphs:
         self.required = reachability(self.required_preds)
         self._declared: Optional[dict[tuple[str, str], list[DeclaredEdge]]] = None
         self._needless_gates: Optional[list[tuple[str, str]]] = None
+        self._widest_of_all: Optional[list[int]] = None
 
     # -- O ---------------------------------------------------------------
 
@@ -381,6 +383,12 @@ class Graphs:
         be a little smaller than the true widest point, never wrong."""
         return sorted(self.nodes_in(_widest_antichain(self._comparable_to(self.mask(nodes)))))
 
+    def widest_of_all(self) -> list[int]:
+        """`widest` of every step: the most steps that can run at once (computed once)."""
+        if self._widest_of_all is None:
+            self._widest_of_all = self.widest(range(len(self.steps)))
+        return self._widest_of_all
+
     def _comparable_to(self, members: int) -> dict[int, int]:
         """For each position of `members`: the positions of `members` before it
         in O, or alternatives of it earlier in topological order."""
@@ -411,13 +419,8 @@ class Graphs:
         return pairs
 
     def deciders(self, a: int, b: int) -> list[int]:
-        """Steps whose `decides` names both a and b."""
-        first, second = self.steps[a].id, self.steps[b].id
-        return [
-            step.index
-            for step in self.steps
-            if {first, second} <= {ref.name for ref in step.decides}
-        ]
+        """Steps whose `decides` names both a and b, in file order."""
+        return self._deciders.get(frozenset((a, b)), [])
 
     def verified_changes(self, step: Step) -> list[int]:
         """The changes `step` verifies: those its `verifies` names or, for a
@@ -449,14 +452,15 @@ class Graphs:
         mutual = sum(size * (size - 1) // 2 for size in sizes.values())
         return count * (count - 1) // 2 - (ordered - mutual)
 
-    def _alternatives(self) -> set[frozenset[int]]:
-        pairs: set[frozenset[int]] = set()
+    def _deciders_by_pair(self) -> dict[frozenset[int], list[int]]:
+        """For each pair of steps some step decides between, those deciding steps in file order."""
+        found: dict[frozenset[int], list[int]] = defaultdict(list)
         for step in self.steps:
             chosen = sorted({self.index[ref.name] for ref in step.decides if ref.name in self.index})
             for offset, first in enumerate(chosen):
                 for second in chosen[offset + 1:]:
-                    pairs.add(frozenset((first, second)))
-        return pairs
+                    found[frozenset((first, second))].append(step.index)
+        return dict(found)
 
     def _shared_names(self) -> set[str]:
         declared = self.runbook.resources or {}

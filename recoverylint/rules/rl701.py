@@ -9,7 +9,7 @@ _RELATED = 10
 def span_of_control(ctx: RuleContext):
     graphs = ctx.graphs
     limit = ctx.settings.span_of_control
-    widest = graphs.widest(range(len(graphs.steps)))
+    widest = graphs.widest_of_all()
     if len(widest) <= limit:
         return
     runbook = ctx.runbook
