@@ -12,7 +12,7 @@ from __future__ import annotations
 import fnmatch
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Container, Iterable, Iterator, Optional
+from typing import Callable, Container, Iterable, Iterator, Optional
 
 from .limits import AnalysisLimits, TooLarge
 from .model import DeclaredEdge, Phase, Ref, Runbook, Step
@@ -166,9 +166,12 @@ def _bit_positions(mask: int) -> Iterator[int]:
         mask ^= low
 
 
-def _widest_antichain(earlier: dict[int, int]) -> int:
-    """A maximum antichain of a partial order given, for each element, the
-    bitset of the elements before it (transitively closed), as a bitset.
+def _widest_antichain(elements: list[int], earlier: Callable[[int], int]) -> int:
+    """A maximum antichain, as a bitset, of a partial order on `elements`
+    (bit positions, ascending) given by `earlier(element)`: the bitset of the
+    elements before it (transitively closed).  A function rather than a table,
+    so that no copy of every ancestor bitset is held at once (hundreds of MB on
+    50,000 steps).
 
     Matches each element to one element before it (Kuhn's augmenting paths on
     bitsets, after a greedy start that links each element to the latest free
@@ -177,8 +180,8 @@ def _widest_antichain(earlier: dict[int, int]) -> int:
     matched_to: dict[int, int] = {}  # later element -> the earlier one it follows
     follower: dict[int, int] = {}  # earlier element -> the later one following it
     taken = 0
-    for element, before in earlier.items():
-        free = before & ~taken
+    for element in elements:
+        free = earlier(element) & ~taken
         if free:
             chosen = free.bit_length() - 1
             matched_to[element], follower[chosen] = chosen, element
@@ -186,9 +189,9 @@ def _widest_antichain(earlier: dict[int, int]) -> int:
     while True:
         visited = 0
         grew = False
-        for root in [e for e in earlier if e not in matched_to]:
+        for root in [e for e in elements if e not in matched_to]:
             # Depth-first search for an augmenting path, without recursion.
-            stack, options, via = [root], [earlier[root] & ~visited], []
+            stack, options, via = [root], [earlier(root) & ~visited], []
             while stack:
                 choices = options[-1]
                 if not choices:
@@ -211,19 +214,19 @@ def _widest_antichain(earlier: dict[int, int]) -> int:
                     break
                 via.append(target)
                 stack.append(holder)
-                options.append(earlier[holder] & ~visited)
+                options.append(earlier(holder) & ~visited)
         if not grew:
             break
     # König: from the unmatched "later" copies, follow unmatched edges to
     # "earlier" copies and matched edges back.
     reached_later = 0
     reached_earlier = 0
-    frontier = [e for e in earlier if e not in matched_to]
+    frontier = [e for e in elements if e not in matched_to]
     for element in frontier:
         reached_later |= 1 << element
     while frontier:
         element = frontier.pop()
-        new = earlier[element] & ~reached_earlier
+        new = earlier(element) & ~reached_earlier
         reached_earlier |= new
         for target in _bit_positions(new):
             holder = follower[target]
@@ -381,26 +384,27 @@ class Graphs:
         cover).  Alternatives a step decides between count as ordered, so no
         two of them are ever in the set; with alternatives the set found may
         be a little smaller than the true widest point, never wrong."""
-        return sorted(self.nodes_in(_widest_antichain(self._comparable_to(self.mask(nodes)))))
+        members = self.mask(nodes)
+        earlier_alternatives: dict[int, int] = defaultdict(int)
+        for pair in self.alternatives:
+            first, second = sorted(self.position[node] for node in pair)
+            earlier_alternatives[second] |= 1 << first
+        ancestors, node_at = self.ancestors, self.node_at
+        everyone = members == (1 << len(self.steps)) - 1
+
+        def earlier(position: int) -> int:
+            """The members before this one in O, and alternatives of it earlier
+            in topological order."""
+            found = ancestors[node_at[position]] | earlier_alternatives.get(position, 0)
+            return found if everyone else found & members
+
+        return sorted(self.nodes_in(_widest_antichain(list(_bit_positions(members)), earlier)))
 
     def widest_of_all(self) -> list[int]:
         """`widest` of every step: the most steps that can run at once (computed once)."""
         if self._widest_of_all is None:
             self._widest_of_all = self.widest(range(len(self.steps)))
         return self._widest_of_all
-
-    def _comparable_to(self, members: int) -> dict[int, int]:
-        """For each position of `members`: the positions of `members` before it
-        in O, or alternatives of it earlier in topological order."""
-        earlier_alternatives: dict[int, int] = defaultdict(int)
-        for pair in self.alternatives:
-            first, second = sorted(self.position[node] for node in pair)
-            earlier_alternatives[second] |= 1 << first
-        return {
-            position: (self.ancestors[self.node_at[position]] | earlier_alternatives.get(position, 0))
-            & members
-            for position in _bit_positions(members)
-        }
 
     def exclusive_pairs(self) -> list[tuple[int, int, Ref]]:
         """Pairs of steps that exclude each other, once each (first in file
