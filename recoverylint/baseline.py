@@ -1,7 +1,9 @@
 """Baselines: record today's findings so that only new ones fail a check.
 
 A finding is recognised by (path, code, step ids, message) — never by its
-line — so that edits elsewhere in a file do not bring it back.  Paths are
+line — so that edits elsewhere in a file do not bring it back.  Findings that
+a file could not be checked (RL001-RL003) are never recorded nor hidden: a
+baseline must not make an unchecked file look clean.  Paths are
 stored relative to the baseline file's folder, with `/` separators, so one
 baseline works from any working directory and on any OS.
 """
@@ -18,6 +20,7 @@ from typing import Any, Iterable
 
 from . import __version__
 from .finding import Finding
+from .settings import ALWAYS_ON
 
 # The version of the file's shape, not of the tool: bump it only when an
 # older recoverylint could no longer read what this one writes.
@@ -95,10 +98,6 @@ class Baseline:
     def __init__(self, folder: Path, keys: Iterable[Key]) -> None:
         self.folder = folder
         self._recorded = Counter(keys)
-        self.matched = 0  # how many findings the last new_findings() call matched
-
-    def __len__(self) -> int:
-        return sum(self._recorded.values())
 
     def filter(self, findings: Iterable[Finding]) -> tuple[list[Finding], int]:
         """The findings not in the baseline (in their order), and how many were in it."""
@@ -107,25 +106,30 @@ class Baseline:
         new = []
         for finding in findings:
             key = _key(finding, self.folder, paths)
-            if remaining[key] > 0:
+            if finding.code not in ALWAYS_ON and remaining[key] > 0:
                 remaining[key] -= 1
             else:
                 new.append(finding)
         matched = sum(self._recorded.values()) - sum(remaining.values())
         return new, matched
 
-    def new_findings(self, findings: Iterable[Finding]) -> list[Finding]:
-        """The findings not in the baseline, in their order; sets `matched`."""
-        new, self.matched = self.filter(findings)
-        return new
-
 
 def write_baseline(baseline_file: Path, findings: Iterable[Finding]) -> int:
-    """Record `findings` in `baseline_file`, replacing it atomically; how many were recorded."""
+    """Record `findings` (but RL001-RL003) in `baseline_file`, replacing it
+    atomically; how many were recorded.  Refuses to replace a file that is not
+    a recoverylint baseline (a runbook or pyproject.toml named by mistake)."""
+    if baseline_file.is_symlink():  # replace what the link points at, not the link
+        baseline_file = baseline_file.resolve()
+    if baseline_file.exists() and not _is_baseline(baseline_file):
+        raise BaselineError(
+            f"refusing to overwrite {baseline_file}: it is not a recoverylint baseline"
+        )
     folder = baseline_file.parent
     paths: dict[str, str] = {}
     entries = []
     for finding in findings:
+        if finding.code in ALWAYS_ON:
+            continue
         entries.append(
             {
                 "path": _stored_path_cached(finding.path, folder, paths),
@@ -147,6 +151,14 @@ def write_baseline(baseline_file: Path, findings: Iterable[Finding]) -> int:
     text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     _write_atomically(baseline_file, text)
     return len(entries)
+
+
+def _is_baseline(path: Path) -> bool:
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return False
+    return isinstance(document, dict) and document.get("tool") == "recoverylint"
 
 
 def _write_atomically(target: Path, text: str) -> None:

@@ -11,6 +11,7 @@ import click
 
 from . import __version__
 from .finding import Finding, Severity
+from .settings import ALWAYS_ON
 
 if TYPE_CHECKING:
     from .catalog import RuleDoc
@@ -39,6 +40,8 @@ def _codes_option(ignoring: bool) -> CodesCallback:
         from .config import code_problem
 
         codes = tuple(code.strip() for code in value.split(",") if code.strip())
+        if not codes and not ignoring:  # an unset variable in CI must not turn the linter off
+            raise click.BadParameter("an empty list would turn every rule off")
         for code in codes:
             problem = code_problem(code, ignoring=ignoring)
             if problem:
@@ -224,14 +227,23 @@ def check(
             recorded = write_baseline(write_baseline_file, findings)
         except BaselineError as error:
             _fail(str(error))
-        click.echo(f"Recorded {_plural(recorded, 'finding')} in {write_baseline_file}.")
+        # Notes go to stderr with --format json, so that stdout stays machine-readable.
+        to_stderr = output_format == "json"
+        click.echo(f"Recorded {_plural(recorded, 'finding')} in {write_baseline_file}.", err=to_stderr)
+        unchecked_files = sorted({f.path for f in findings if f.code in ALWAYS_ON})
+        if unchecked_files:
+            click.echo(
+                f"{_plural(len(unchecked_files), 'file')} could not be checked (RL001-RL003)"
+                f" and {'was' if len(unchecked_files) == 1 else 'were'} not recorded:"
+                f" {', '.join(unchecked_files)}. A baseline never hides them.",
+                err=to_stderr,
+            )
+            sys.exit(EXIT_FINDINGS)
         sys.exit(EXIT_CLEAN)
 
     baselined = 0
     if baseline is not None:
-        reported = baseline.new_findings(findings)
-        baselined = len(findings) - len(reported)
-        findings = reported
+        findings, baselined = baseline.filter(findings)
     notes = []
     if suppressed:
         notes.append(f"{_plural(suppressed, 'finding')} silenced by suppression comments.")
@@ -416,9 +428,11 @@ def schema() -> None:
 
 
 def _display(path: Path) -> str:
-    """Paths as the user would write them: relative to the working directory when inside it."""
+    """Paths as the user would write them: relative to the working directory
+    when inside it.  Only the folder is resolved, so a symlinked runbook keeps
+    its own name."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(path.parent.resolve().relative_to(Path.cwd().resolve()) / path.name)
     except ValueError:
         return str(path)
 

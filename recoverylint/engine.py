@@ -235,16 +235,20 @@ def rules_run(runbook: Runbook, settings: Settings = Settings()) -> frozenset[st
 
 def discover(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
     """Files to check: those named (explicit), and YAML files under named
-    directories (hidden directories skipped), in a stable order."""
+    directories (hidden directories skipped), in a stable order, each once
+    even when named twice or also found in a named directory (then explicit)."""
+    found: dict[str, tuple[Path, bool]] = {}
     for path in paths:
         if path.is_dir():
-            found = []
+            walked = []
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                found.extend(
+                walked.extend(
                     Path(root) / name for name in files if name.lower().endswith(YAML_SUFFIXES)
                 )
-            for file in sorted(found):
-                yield file, False
+            for file in sorted(walked):
+                found.setdefault(os.path.abspath(file), (file, False))
         else:
-            yield path, True
+            key = os.path.abspath(path)
+            found[key] = (found.get(key, (path, True))[0], True)
+    yield from found.values()

@@ -149,7 +149,9 @@ def suppress(
     unused = [entry for entry in table.entries if not entry.used]
     if unused:
         ran = checked()
-        issues.extend(_unused(entry) for entry in unused if entry.covered <= ran)
+        # A prefix is judged on the codes of it that ran: otherwise one
+        # ignored code would keep every prefix suppression from being checked.
+        issues.extend(_unused(entry) for entry in unused if entry.covered & ran)
     return kept, len(findings) - len(kept), issues
 
 

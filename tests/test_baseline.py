@@ -56,9 +56,6 @@ def test_round_trip_matches_every_finding(tmp_path, monkeypatch):
     assert len(findings) >= 4  # the example's documented races
     assert write_baseline(tmp_path / "baseline.json", findings) == len(findings)
     baseline = load_baseline(tmp_path / "baseline.json")
-    assert len(baseline) == len(findings)
-    assert baseline.new_findings(findings) == []
-    assert baseline.matched == len(findings)
     assert baseline.filter(findings) == ([], len(findings))
 
 
@@ -100,8 +97,7 @@ def test_lines_added_above_keep_every_finding_baselined(tmp_path, monkeypatch):
     after = findings_of(edited)
     assert [f.span.line for f in after] == [f.span.line + 10 for f in before]
     baseline = load_baseline(tmp_path / "baseline.json")
-    assert baseline.new_findings(after) == []
-    assert baseline.matched == len(before)
+    assert baseline.filter(after) == ([], len(before))
 
 
 def test_a_step_moved_down_ten_lines_stays_baselined(tmp_path, monkeypatch):
@@ -119,7 +115,7 @@ def test_a_step_moved_down_ten_lines_stays_baselined(tmp_path, monkeypatch):
     )
     after = findings_of(moved)
     assert sorted(f.span.line for f in after) != sorted(f.span.line for f in before)
-    assert load_baseline(tmp_path / "baseline.json").new_findings(after) == []
+    assert load_baseline(tmp_path / "baseline.json").filter(after)[0] == []
 
 
 def test_a_new_finding_is_reported(tmp_path, monkeypatch):
@@ -133,9 +129,9 @@ def test_a_new_finding_is_reported(tmp_path, monkeypatch):
     assert broken != RACES
     after = findings_of(broken)
     baseline = load_baseline(tmp_path / "baseline.json")
-    new = baseline.new_findings(after)
+    new, matched = baseline.filter(after)
     assert new and all("customer-impact" in f.message for f in new)
-    assert baseline.matched == len(after) - len(new)
+    assert matched == len(after) - len(new)
 
 
 def test_a_changed_cost_is_a_new_finding(tmp_path):
@@ -143,7 +139,7 @@ def test_a_changed_cost_is_a_new_finding(tmp_path):
     recorded = made("`b` waits for `a`. This gate adds 3 min to the critical path.")
     write_baseline(baseline_file, [recorded])
     costlier = replace(recorded, message=recorded.message.replace("3 min", "8 min"))
-    assert load_baseline(baseline_file).new_findings([costlier]) == [costlier]
+    assert load_baseline(baseline_file).filter([costlier])[0] == [costlier]
 
 
 def test_identical_findings_count_as_a_multiset(tmp_path):
@@ -152,17 +148,16 @@ def test_identical_findings_count_as_a_multiset(tmp_path):
     write_baseline(baseline_file, twice)
     baseline = load_baseline(baseline_file)
     third = made(line=20)
-    assert baseline.new_findings([made(line=4), third, made(line=30)]) == [made(line=30)]
-    assert baseline.matched == 2
+    assert baseline.filter([made(line=4), third, made(line=30)]) == ([made(line=30)], 2)
     # Each call starts from the whole baseline again.
     assert baseline.filter([third]) == ([], 1)
 
 
-def test_new_findings_keeps_their_order(tmp_path):
+def test_filter_keeps_the_order_of_new_findings(tmp_path):
     baseline_file = tmp_path / "baseline.json"
     write_baseline(baseline_file, [made("old")])
     incoming = [made("z"), made("old"), made("a"), made("m")]
-    assert load_baseline(baseline_file).new_findings(incoming) == [made("z"), made("a"), made("m")]
+    assert load_baseline(baseline_file).filter(incoming)[0] == [made("z"), made("a"), made("m")]
 
 
 def test_a_finding_differs_by_path_code_steps_or_message(tmp_path):
@@ -176,10 +171,10 @@ def test_a_finding_differs_by_path_code_steps_or_message(tmp_path):
         replace(recorded, message="`c` waits for `a`"),
     ]
     baseline = load_baseline(baseline_file)
-    assert baseline.new_findings(variants) == variants
+    assert baseline.filter(variants)[0] == variants
     # Line, column, severity and suggestion do not take part.
     same = replace(recorded, span=Span(80, 1, 80, 2), severity=Severity.ERROR, suggestion="x")
-    assert baseline.new_findings([same]) == []
+    assert baseline.filter([same])[0] == []
 
 
 @pytest.mark.parametrize(
@@ -224,7 +219,7 @@ def test_a_duplicate_id_moved_down_stays_baselined(tmp_path):
     moved = text.replace("runbook: dup\n", "runbook: dup\n" + "# note\n" * 10)
     after = [f for f in findings_of(moved, "dup.yaml") if f.code == "RL101"]
     assert [f.message for f in after] != [f.message for f in before]
-    assert load_baseline(baseline_file).new_findings(after) == []
+    assert load_baseline(baseline_file).filter(after)[0] == []
 
 
 def test_paths_are_relative_to_the_baseline_folder(tmp_path, monkeypatch):
@@ -239,13 +234,13 @@ def test_paths_are_relative_to_the_baseline_folder(tmp_path, monkeypatch):
     # Run from elsewhere, the same file is shown by another path and still matches.
     monkeypatch.chdir(project / "runbooks")
     baseline = load_baseline(Path("..") / "ci" / "baseline.json")
-    assert baseline.new_findings([made(path="a.yaml")]) == []
+    assert baseline.filter([made(path="a.yaml")])[0] == []
     # Loaded by a relative path, it stays where it was when the directory changes.
     monkeypatch.chdir(tmp_path.parent)
     absolute = made(path=str(project / "runbooks" / "a.yaml"))
-    assert baseline.new_findings([absolute]) == []
+    assert baseline.filter([absolute])[0] == []
     other = made(path=str(project / "a.yaml"))
-    assert baseline.new_findings([other]) == [other]
+    assert baseline.filter([other])[0] == [other]
 
 
 def test_missing_baseline_names_the_file(tmp_path):

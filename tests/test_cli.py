@@ -160,3 +160,26 @@ def test_a_fifo_is_reported_not_waited_on(tmp_path):
     assert done.returncode == 1
     (found,) = json.loads(done.stdout)["findings"]
     assert (found["code"], found["message"]) == ("RL001", "not a regular file")
+
+
+def test_a_file_named_twice_or_also_found_in_its_folder_is_checked_once(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "gated.yaml").write_text(GATED)
+    result = run("check", ".", "gated.yaml", "./gated.yaml", "--format", "json")
+    assert json.loads(result.output)["summary"]["files"] == 1
+
+
+def test_a_symlinked_runbook_is_shown_under_its_own_name(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "gated.yaml").write_text(GATED)
+    (tmp_path / "linked.yaml").symlink_to(tmp_path / "real" / "gated.yaml")
+    result = run("check", "linked.yaml", "--format", "json")
+    assert {f["path"] for f in json.loads(result.output)["findings"]} == {"linked.yaml"}
+
+
+def test_an_empty_select_is_a_usage_error_not_a_silent_pass(tmp_path):
+    (tmp_path / "gated.yaml").write_text(GATED)
+    result = CliRunner().invoke(cli, ["check", str(tmp_path), "--select", " , "])
+    assert result.exit_code == 2
+    assert "an empty list would turn every rule off" in result.output

@@ -149,3 +149,45 @@ def test_the_runbook_of_these_tests_has_its_findings_on_the_step_that_moves(lint
         ("RL104", "probe-disk"), ("RL105", "probe-disk")
     ]
     assert OTHERS.count("\n") == 12
+
+
+def test_files_that_could_not_be_checked_are_never_baselined(runbook):
+    broken = runbook.parent / "broken.yaml"
+    broken.write_text("runbook: broken\nsteps: [\n")
+    written = run("check", "--write-baseline", BASELINE, ".")
+    assert written.exit_code == 1
+    assert (
+        "1 file could not be checked (RL001-RL003) and was not recorded: runbooks/broken.yaml"
+    ) in written.output
+    recorded = json.loads(open(BASELINE).read())["findings"]
+    assert recorded and not any(entry["code"] == "RL001" for entry in recorded)
+    checked = run("check", "--baseline", BASELINE, ".")
+    assert checked.exit_code == 1
+    assert "RL001" in checked.output and "RL104" not in checked.output
+
+
+def test_write_baseline_refuses_to_overwrite_a_file_that_is_no_baseline(runbook):
+    original = runbook.read_text()
+    result = run("check", "--write-baseline", str(runbook), ".")
+    assert result.exit_code == 2
+    assert "refusing to overwrite" in result.output
+    assert runbook.read_text() == original
+
+
+def test_write_baseline_replaces_the_target_of_a_link_and_keeps_the_link(runbook):
+    folder = runbook.parent.parent  # the working directory
+    assert run("check", "--write-baseline", "real.json", ".").exit_code == 0
+    (folder / "link.json").symlink_to("real.json")
+    runbook.write_text(runbook.read_text().replace("ticket", "tracker"))
+    assert run("check", "--write-baseline", "link.json", ".").exit_code == 0
+    assert (folder / "link.json").is_symlink()
+    assert "tracker" in (folder / "real.json").read_text()
+
+
+def test_with_json_output_the_write_baseline_note_goes_to_stderr(runbook):
+    result = CliRunner().invoke(
+        cli, ["check", "--write-baseline", BASELINE, "--format", "json", "."], env={"NO_COLOR": "1"}
+    )
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert "Recorded 8 findings" in result.stderr

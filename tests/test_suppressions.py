@@ -280,10 +280,17 @@ def test_rl010_severity_follows_the_settings():
 def test_a_suppression_of_a_code_the_settings_turn_off_is_not_reported():
     text = commented(OUTPUTS, "# recoverylint: disable=RL105")
     assert check_text(text, settings=Settings(ignore=("RL105",))).findings == []
-    # A prefix is judged only when every code it covers was checked.
+    # A prefix is judged on the codes of it that ran: here RL105 ran and
+    # found something to silence, so the suppression is used.
     text = commented(OUTPUTS, "# recoverylint: disable=RL10")
     result = check_text(text, settings=Settings(ignore=("RL104",)))
     assert result.findings == []
+
+
+def test_a_stale_prefix_is_reported_even_when_one_of_its_codes_is_off():
+    text = commented(INPUTS, "# recoverylint: disable=RL10")
+    result = check_text(text, settings=Settings(ignore=("RL104",)))
+    assert codes(result, "RL010") == [("RL010", INPUTS_LINE)]
 
 
 def test_a_suppression_of_a_rule_that_could_not_run_is_not_reported():
