@@ -2,9 +2,11 @@
 
 A checked file takes the closest configuration from its folder upward
 (`.recoverylint.yaml`, or `pyproject.toml` with a `[tool.recoverylint]` table),
-or the one file given with --config; command-line options override it.  Every
-key is checked: an unknown key, a bad value or an unknown rule code is a
-ConfigError naming the file and the key, never a silent default.
+or the one file given with --config; command-line options override it.  A
+file found in a directory is skipped when the `exclude` of any configuration
+above it excludes it, not only the closest one's.  Every key is checked: an
+unknown key, a bad value, a bad glob or an unknown rule code is a ConfigError
+naming the file and the key, never a silent default.
 """
 
 from __future__ import annotations
@@ -73,11 +75,28 @@ class ConfigError(Exception):
 class Glob:
     """A path pattern matched against a whole relative path: `*`, `?` and `[…]`
     stay within one folder, a `**` segment spans any number of folders, and a
-    pattern that matches a folder covers every file under it."""
+    pattern that matches a folder covers every file under it.
+
+    A pattern starting with `/` is `absolute` and one starting with `..` goes
+    up (`climbs`); configuration files refuse both, `--exclude` takes them."""
 
     def __init__(self, pattern: str) -> None:
         self.pattern = pattern
-        self._regex = re.compile(_glob_regex(pattern), re.DOTALL)
+        stripped = pattern.strip()
+        segments = [part for part in stripped.split("/") if part not in ("", ".")]
+        if not segments:
+            raise ValueError("names no file or folder")
+        self.absolute = stripped.startswith("/") or os.path.isabs(stripped)
+        leading = 0
+        while leading < len(segments) and segments[leading] == "..":
+            leading += 1
+        if ".." in segments[leading:]:
+            raise ValueError("has `..` after a folder name; write the path without it")
+        self.climbs = leading > 0
+        try:
+            self._regex = re.compile(_glob_regex(segments), re.DOTALL)
+        except re.error as error:  # a safety net: _segment_regex escapes what it copies
+            raise ValueError(f"is not a valid glob ({error.msg})") from None
 
     def matches(self, relative_path: str) -> bool:
         """Whether a `/`-separated relative path matches."""
@@ -87,10 +106,7 @@ class Glob:
         return f"Glob({self.pattern!r})"
 
 
-def _glob_regex(pattern: str) -> str:
-    segments = [part for part in pattern.strip().split("/") if part not in ("", ".")]
-    if not segments:
-        raise ValueError("names no file or folder")
+def _glob_regex(segments: list[str]) -> str:
     out = []
     for number, segment in enumerate(segments):
         last = number == len(segments) - 1
@@ -117,19 +133,42 @@ def _segment_regex(segment: str) -> str:
         elif char == "?":
             out.append("[^/]")
         elif char == "[":
-            end = index + 1 if segment[index : index + 1] in ("!", "^") else index
-            end = segment.find("]", end + 1 if segment[end : end + 1] == "]" else end)
+            first = index + 1 if segment[index : index + 1] in ("!", "^") else index
+            # A `]` first in the set is a member, not its end.
+            end = segment.find("]", first + 1 if segment[first : first + 1] == "]" else first)
             if end < 0:  # no closing bracket: a literal `[`
                 out.append(re.escape(char))
                 continue
-            members = segment[index:end].replace("\\", "\\\\")
+            members = _set_members(segment[first:end])
+            if first > index:
+                out.append(f"[^/{members}]")
+            else:  # a range such as `[.-0]` holds `/`, which stays out
+                out.append(f"(?!/)[{members}]")
             index = end + 1
-            if members[:1] in ("!", "^"):
-                out.append(f"[^/{members[1:]}]")
-            else:
-                out.append(f"[{members}]")
         else:
             out.append(re.escape(char))
+    return "".join(out)
+
+
+def _set_members(members: str) -> str:
+    """The members of a `[…]` set as a regex set's: each character escaped,
+    and `a-z` a range (a `-` first or last is the character itself)."""
+    out = []
+    index = 0
+    while index < len(members):
+        low = members[index]
+        if index + 2 < len(members) and members[index + 1] == "-":
+            high = members[index + 2]
+            if low > high:
+                raise ValueError(
+                    f"has the range `{low}-{high}`, whose ends are the wrong way round"
+                    f" (`{high}-{low}`?)"
+                )
+            out.append(f"{re.escape(low)}-{re.escape(high)}")
+            index += 3
+        else:
+            out.append(re.escape(low))
+            index += 1
     return "".join(out)
 
 
@@ -158,7 +197,7 @@ class Overrides:
     select: Optional[tuple[str, ...]] = None
     ignore: Optional[tuple[str, ...]] = None
     fail_on: Optional[Severity] = None
-    exclude: tuple[Glob, ...] = ()  # relative to the current directory; added
+    exclude: tuple[Glob, ...] = ()  # added; relative to the current directory, or absolute
 
 
 @dataclass(frozen=True)
@@ -180,16 +219,22 @@ class ConfigResolver:
         self._cwd = os.getcwd()
         self._given = None if config_file is None else self._apply(load_config(config_file))
         self._default = self._apply(Config(None, self._cwd))
-        self._by_folder: dict[str, Config] = {}
+        # A folder's configurations from it up to the filesystem root, closest first.
+        self._chains: dict[str, tuple[Config, ...]] = {}
         self._options: dict[tuple[int, tuple[int, ...]], FileOptions] = {}
 
     def options_for(self, path: Path, explicit: bool) -> Optional[FileOptions]:
         """The file's options, or None when discovery must skip it (not
-        included, or excluded); a file named explicitly is never skipped."""
+        included, or excluded by any configuration above it); a file named
+        explicitly is never skipped."""
         absolute = os.path.abspath(path)
-        config = self._given or self._closest(os.path.dirname(absolute))
+        if self._given is not None:  # --config: the only configuration
+            config, above = self._given, ()
+        else:
+            chain = self._chain(os.path.dirname(absolute))
+            config, above = (chain[0], chain[1:]) if chain else (self._default, ())
         relative = _relative(absolute, config.folder)
-        if not explicit and self._skipped(absolute, relative, config):
+        if not explicit and self._skipped(absolute, relative, config, above):
             return None
         matched = tuple(
             number
@@ -212,40 +257,44 @@ class ConfigResolver:
             options = self._options[key] = FileOptions(settings, config.fail_on)
         return options
 
-    def config_for(self, path: Path) -> Config:
-        """The configuration that applies to a file: --config, else the closest one."""
-        return self._given or self._closest(os.path.dirname(os.path.abspath(path)))
-
-    def _closest(self, folder: str) -> Config:
-        """The configuration of the closest folder from `folder` upward that
-        has one; every folder passed on the way remembers the answer."""
+    def _chain(self, folder: str) -> tuple[Config, ...]:
+        """The configurations of `folder` and of every folder above it,
+        closest first; every folder passed on the way remembers its own."""
         walked = []
-        while True:
-            found = self._by_folder.get(folder)
-            if found is not None:
-                break
+        while folder not in self._chains:
             walked.append(folder)
-            config = _config_in(folder)
-            if config is not None:
-                found = self._apply(config)
-                break
             parent = os.path.dirname(folder)
             if parent == folder:  # the filesystem root
-                found = self._default
                 break
             folder = parent
-        for passed in walked:
-            self._by_folder[passed] = found
-        return found
+        chain = self._chains.get(folder, ())
+        for passed in reversed(walked):  # from the top down
+            config = _config_in(passed)
+            if config is not None:
+                chain = (self._apply(config),) + chain
+            self._chains[passed] = chain
+        return chain
 
-    def _skipped(self, absolute: str, relative: str, config: Config) -> bool:
+    def _skipped(
+        self, absolute: str, relative: str, config: Config, above: tuple[Config, ...]
+    ) -> bool:
         if config.include and not any(glob.matches(relative) for glob in config.include):
             return True
         if any(glob.matches(relative) for glob in config.exclude):
             return True
+        # A folder excluded above stays excluded even when it has a configuration.
+        for outer in above:
+            if outer.exclude:
+                from_outer = _relative(absolute, outer.folder)
+                if any(glob.matches(from_outer) for glob in outer.exclude):
+                    return True
         if self._overrides.exclude:
             from_cwd = _relative(absolute, self._cwd)
-            return any(glob.matches(from_cwd) for glob in self._overrides.exclude)
+            from_root = absolute.replace(os.sep, "/").lstrip("/")
+            return any(
+                glob.matches(from_root if glob.absolute else from_cwd)
+                for glob in self._overrides.exclude
+            )
         return False
 
     def _apply(self, config: Config) -> Config:
@@ -279,8 +328,8 @@ def _config_in(folder: str) -> Optional[Config]:
 
 def load_config(path: Path) -> Config:
     """Read one configuration file given by the user: TOML (`[tool.recoverylint]`)
-    when its name ends in `.toml`, YAML otherwise."""
-    if path.suffix == ".toml":
+    when its name ends in `.toml` (in any case), YAML otherwise."""
+    if path.suffix.lower() == ".toml":
         config = _read_toml(path)
         if config is None:
             raise ConfigError(_shown(path), "has no [tool.recoverylint] table")
@@ -389,13 +438,35 @@ class _Reader:
 
     def globs(self, key: str, table: dict) -> tuple[Glob, ...]:
         patterns = self.strings(key, table, "globs")
-        compiled = []
-        for index, pattern in enumerate(patterns):
-            try:
-                compiled.append(Glob(pattern))
-            except ValueError as error:
-                raise self.error(key, f"the glob `{pattern}` {error}", patterns, index) from None
-        return tuple(compiled)
+        return tuple(
+            self.glob(key, pattern, patterns, index) for index, pattern in enumerate(patterns)
+        )
+
+    def glob(
+        self, key: str, pattern: str, container: Any, index: Any, at_key: bool = False
+    ) -> Glob:
+        """One glob of this file: valid, and relative to the file's folder."""
+        try:
+            glob = Glob(pattern)
+        except ValueError as error:
+            problem = str(error)
+        else:
+            if glob.absolute:
+                folder = os.path.dirname(os.path.abspath(self.path)) + os.sep
+                written = pattern.strip()
+                hint = f"; write `{written[len(folder) :]}`" if written.startswith(folder) else ""
+                problem = (
+                    "is an absolute path: globs are relative to the configuration file's"
+                    f" folder{hint}"
+                )
+            elif glob.climbs:
+                problem = (
+                    "goes up with `..`: globs are relative to the configuration file's"
+                    " folder and name files under it"
+                )
+            else:
+                return glob
+        raise self.error(key, f"the glob `{pattern}` {problem}", container, index, at_key)
 
     def codes(self, key: str, table: dict, ignoring: bool) -> tuple[str, ...]:
         codes = self.strings(key, table, "rule codes or prefixes such as `RL2`")
@@ -412,7 +483,11 @@ class _Reader:
         return self.globs(key, table)
 
     def select(self, key: str, table: dict) -> tuple[str, ...]:
-        return self.codes(key, table, ignoring=False)
+        codes = self.codes(key, table, ignoring=False)
+        problem = select_problem(codes)
+        if problem:
+            raise self.error(key, problem, table, key)
+        return codes
 
     def ignore(self, key: str, table: dict) -> tuple[str, ...]:
         return self.codes(key, table, ignoring=True)
@@ -443,12 +518,7 @@ class _Reader:
         for pattern, codes in entries.items():
             if not isinstance(pattern, str):
                 raise self.error(key, f"`{pattern!r}` is not a glob", entries, pattern, at_key=True)
-            try:
-                glob = Glob(pattern)
-            except ValueError as error:
-                raise self.error(
-                    key, f"the glob `{pattern}` {error}", entries, pattern, at_key=True
-                ) from None
+            glob = self.glob(key, pattern, entries, pattern, at_key=True)
             if not isinstance(codes, list):
                 raise self.error(
                     key, f"`{pattern}` must map to a list of rule codes", entries, pattern
@@ -509,6 +579,17 @@ def code_problem(text: str, ignoring: bool = False) -> Optional[str]:
         return (
             f"`{text}` cannot be ignored: {listed(ALWAYS_ON)} are always on,"
             " so that a file that cannot be read never looks clean"
+        )
+    return None
+
+
+def select_problem(codes: tuple[str, ...]) -> Optional[str]:
+    """Why `codes`, each a valid code or prefix, cannot be a `select` (None
+    when they can): an empty one would silently turn every rule off."""
+    if not codes:
+        return (
+            "an empty list would turn every rule off; name the rules to check,"
+            " or leave it out to check them all"
         )
     return None
 

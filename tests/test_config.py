@@ -1,13 +1,14 @@
 """Configuration: where it is found, what each key does, which wins, and its errors."""
 
 import json
+import re
 import textwrap
 
 import pytest
 from click.testing import CliRunner
 
 from recoverylint.cli import cli
-from recoverylint.config import ConfigError, Glob, load_config
+from recoverylint.config import ConfigError, Glob, load_config, select_problem
 from recoverylint.finding import Severity
 
 # RL201 (warning) at `check-deploys`, RL105 (info) at `decide`'s output.
@@ -99,6 +100,24 @@ def tree(tmp_path, monkeypatch):
         ("[ab].yaml", "b.yaml", True),
         ("a[.yaml", "a[.yaml", True),  # an unclosed bracket is literal
         ("a+b.yaml", "aab.yaml", False),  # regex characters are literal
+        # Inside `[…]` every character is itself but a `-` range and a leading `!` or `^`.
+        ("[[:alpha:]]", "a]", True),  # no character classes: `[`, `:`, `a`, ... then `]`
+        ("[[:alpha:]]", "a", False),
+        ("[a-c]", "b", True),
+        ("[a-c]", "-", False),
+        ("[-a]", "-", True),  # a `-` first or last is itself
+        ("[a-]", "-", True),
+        ("[]]", "]", True),  # a `]` first is itself
+        ("[!]]", "a", True),
+        ("[!]]", "]", False),
+        ("[\\]", "\\", True),
+        ("[&&]", "&", True),
+        ("[~~]", "~", True),
+        ("[^a]", "b", True),
+        ("[a^]", "^", True),  # `^` not first is itself
+        ("[.-0]/x", "a/x", False),
+        ("[.-0]", "/", False),  # a range holding `/` still stays within one folder
+        ("[!a]", "/", False),
     ],
 )
 def test_glob_matches_the_whole_relative_path(pattern, path, matches):
@@ -109,6 +128,36 @@ def test_glob_matches_the_whole_relative_path(pattern, path, matches):
 def test_a_glob_naming_nothing_is_refused(pattern):
     with pytest.raises(ValueError):
         Glob(pattern)
+
+
+def test_a_glob_set_compiles_without_a_warning():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for pattern in ("[[:alpha:]]", "[%--]", "[--a]", "[&&]", "[||]", "[~~]", "[[]"):
+            Glob(pattern)
+
+
+@pytest.mark.parametrize(
+    "pattern, expected",
+    [
+        ("[z-a]", "has the range `z-a`, whose ends are the wrong way round (`a-z`?)"),
+        ("x/[b-a]*.yaml", "has the range `b-a`"),
+        ("a/../b", "has `..` after a folder name"),
+        ("**/..", "has `..` after a folder name"),
+    ],
+)
+def test_a_bad_glob_is_a_value_error(pattern, expected):
+    with pytest.raises(ValueError, match=re.escape(expected)):
+        Glob(pattern)
+
+
+def test_absolute_and_climbing_globs_are_marked():
+    assert Glob("/srv/x").absolute and not Glob("/srv/x").climbs
+    assert Glob("../x").climbs and not Glob("../x").absolute
+    assert not Glob("x/y").absolute and not Glob("x/y").climbs
+    assert Glob("/srv/x").matches("srv/x/a.yaml")  # matched against the path from the root
 
 
 # -- reading -------------------------------------------------------------------
@@ -164,8 +213,12 @@ def test_each_folder_is_looked_up_once_and_each_file_read_once(tree, monkeypatch
     monkeypatch.setattr(config, "_read_yaml", read_yaml)
     resolver = config.ConfigResolver()
     names = ["a.yaml", "b.yaml", "sub/c.yaml", "sub/d.yaml", "sub/deep/e.yaml"]
-    assert {resolver.config_for(tree / name).path for name in names} == {".recoverylint.yaml"}
-    assert sorted(looked_up) == sorted(str(tree / folder) for folder in ("", "sub", "sub/deep"))
+    options = [resolver.options_for(tree / name, explicit=False) for name in names]
+    assert {option.settings.select for option in options} == {("RL201",)}
+    assert len({id(option) for option in options}) == 1  # built once, too
+    # Every folder up to the filesystem root is looked up (for their excludes), once.
+    assert len(looked_up) == len(set(looked_up))
+    assert {str(tree / folder) for folder in ("", "sub", "sub/deep")} <= set(looked_up)
     assert len(read) == 1
 
 
@@ -202,6 +255,12 @@ def test_config_option_overrides_discovery(tree):
     write(tree / "elsewhere/pyproject.toml", '[tool.recoverylint]\nselect = ["RL201"]\n')
     codes, _ = found("--config", "elsewhere/pyproject.toml", "top.yaml")
     assert codes == [("top.yaml", "RL201", "warning")]
+
+
+def test_a_config_option_ending_in_toml_in_any_case_is_toml(tree):
+    write(tree / "cfg.TOML", '[tool.recoverylint]\nselect = ["RL201"]\n')
+    assert found("--config", "cfg.TOML", "top.yaml")[0] == [("top.yaml", "RL201", "warning")]
+    assert load_config(tree / "cfg.TOML").select == ("RL201",)
 
 
 def test_command_line_select_ignore_and_fail_on_override_the_file(tree):
@@ -299,6 +358,33 @@ def test_exclude_option_adds_globs_relative_to_the_working_directory(tree):
     assert json.loads(result.stdout)["summary"]["files"] == 1
 
 
+def test_exclude_option_takes_absolute_globs_and_globs_going_up(tree, monkeypatch):
+    write(tree / ".recoverylint.yaml", "select: [RL201]\n")
+    paths = [path for path, _, _ in found("--exclude", str(tree / "legacy"), ".")[0]]
+    assert paths == ["sub/inner.yaml", "top.yaml"]
+    paths = [path for path, _, _ in found("--exclude", f"{tree}/*/*.yaml", ".")[0]]
+    assert paths == ["legacy/old/a.yaml", "top.yaml"]
+    monkeypatch.chdir(tree / "sub")
+    paths = [path for path, _, _ in found("--exclude", "../legacy", "..")[0]]
+    assert paths == ["../top.yaml", "inner.yaml"]
+
+
+def test_an_exclude_above_holds_under_a_folder_with_its_own_configuration(tree):
+    write(tree / ".recoverylint.yaml", 'select: [RL201]\nexclude: ["legacy", "**/skip.yaml"]\n')
+    write(tree / "legacy/.recoverylint.yaml", "fail-on: error\n")
+    write(tree / "legacy/old/.recoverylint.yaml", "select: [RL201]\n")
+    write(tree / "sub/.recoverylint.yaml", "select: [RL201]\n")
+    write(tree / "sub/skip.yaml", GATED)
+    assert found(".")[0] == [
+        ("sub/inner.yaml", "RL201", "warning"),
+        ("top.yaml", "RL201", "warning"),
+    ]
+    # Each exclude is relative to its own folder; a file named is still checked.
+    assert [path for path, _, _ in found("legacy", "sub/skip.yaml")[0]] == ["sub/skip.yaml"]
+    write(tree / "sub/.recoverylint.yaml", 'select: [RL201]\nexclude: ["inner.yaml"]\n')
+    assert [path for path, _, _ in found(".")[0]] == ["top.yaml"]
+
+
 def test_default_duration_changes_the_minutes_of_a_gate(tree):
     write(tree / ".recoverylint.yaml", "select: [RL201]\ndefault_duration: 12m\n")
     result = run("check", "--format", "json", "top.yaml")
@@ -351,6 +437,25 @@ def config_error(tree, name, text, *args):
         ("per-file-ignores:\n  'a/*': RL201\n",
          ".recoverylint.yaml:2:10: key `per-file-ignores`: `a/*` must map to a list of rule codes"),
         ("exclude: ['']\n", ".recoverylint.yaml:1:11: key `exclude`: the glob `` names no file"),
+        ("exclude: ['[z-a]']\n", ".recoverylint.yaml:1:11: key `exclude`: the glob `[z-a]`"
+         " has the range `z-a`, whose ends are the wrong way round (`a-z`?)"),
+        ("include: ['ok', 'x/[b-a]']\n",
+         ".recoverylint.yaml:1:17: key `include`: the glob `x/[b-a]` has the range `b-a`"),
+        ("per-file-ignores:\n  '[z-a]': [RL2]\n",
+         ".recoverylint.yaml:2:3: key `per-file-ignores`: the glob `[z-a]` has the range `z-a`"),
+        ("select: []\n", ".recoverylint.yaml:1:9: key `select`: an empty list would turn every"
+         " rule off"),
+        ("exclude: ['/srv/runbooks/vendor']\n", ".recoverylint.yaml:1:11: key `exclude`: the glob"
+         " `/srv/runbooks/vendor` is an absolute path: globs are relative to the configuration"
+         " file's folder"),
+        ("include: ['../runbooks']\n", ".recoverylint.yaml:1:11: key `include`: the glob"
+         " `../runbooks` goes up with `..`: globs are relative to the configuration file's folder"),
+        ("per-file-ignores:\n  '../x/*.yaml': [RL2]\n",
+         ".recoverylint.yaml:2:3: key `per-file-ignores`: the glob `../x/*.yaml` goes up"),
+        ("per-file-ignores:\n  '/x/*.yaml': [RL2]\n",
+         ".recoverylint.yaml:2:3: key `per-file-ignores`: the glob `/x/*.yaml` is an absolute"),
+        ("exclude: ['a/../b']\n",
+         ".recoverylint.yaml:1:11: key `exclude`: the glob `a/../b` has `..` after a folder name"),
         ("include: legacy\n", ".recoverylint.yaml:1:10: key `include`: must be a list of globs"),
         ("fail-on: never\n",
          ".recoverylint.yaml:1:10: key `fail-on`: must be error, warning or info, not `never`"),
@@ -382,6 +487,16 @@ def test_yaml_errors_name_the_file_the_key_and_the_place(tree, text, expected):
          "pyproject.toml: key `severity`: the severity of RL201 must be error, warning or info"),
         ("[tool]\nrecoverylint = 3\n", "pyproject.toml: key `tool.recoverylint`: must be a table"),
         ("[tool.recoverylint\n", "pyproject.toml: invalid TOML"),
+        ('[tool.recoverylint]\nexclude = ["[z-a]"]\n',
+         "pyproject.toml: key `exclude`: the glob `[z-a]` has the range `z-a`"),
+        ('[tool.recoverylint]\nper-file-ignores = {"[z-a]" = ["RL2"]}\n',
+         "pyproject.toml: key `per-file-ignores`: the glob `[z-a]` has the range `z-a`"),
+        ("[tool.recoverylint]\nselect = []\n",
+         "pyproject.toml: key `select`: an empty list would turn every rule off"),
+        ('[tool.recoverylint]\nexclude = ["/srv/x"]\n',
+         "pyproject.toml: key `exclude`: the glob `/srv/x` is an absolute path"),
+        ('[tool.recoverylint]\ninclude = ["../x"]\n',
+         "pyproject.toml: key `include`: the glob `../x` goes up with `..`"),
     ],
 )
 def test_toml_errors_name_the_file_and_the_key(tree, text, expected):
@@ -406,12 +521,25 @@ def test_an_error_in_a_configuration_above_stops_the_run(tree):
         ("--select", "RL2,RL9", "`RL9` is not a rule code"),
         ("--ignore", "RL001", "`RL001` cannot be ignored"),
         ("--exclude", "/", "names no file or folder"),
+        ("--exclude", "[z-a]", "the glob `[z-a]` has the range `z-a`"),
+        ("--exclude", "sub/../top.yaml", "has `..` after a folder name"),
     ],
 )
 def test_bad_command_line_codes_and_globs_are_usage_errors(tree, option, value, expected):
     result = run("check", option, value, "top.yaml")
     assert result.exit_code == 2
     assert option in result.output and expected in result.output
+
+
+def test_an_absolute_glob_in_the_configuration_folder_suggests_the_relative_one(tree):
+    message = config_error(tree, ".recoverylint.yaml", f"exclude: ['{tree / 'legacy'}']\n")
+    assert "is an absolute path: globs are relative to the configuration file's folder;" \
+        " write `legacy`" in message
+
+
+def test_select_problem_refuses_only_an_empty_select():
+    assert "an empty list would turn every rule off" in select_problem(())
+    assert select_problem(("RL2",)) is None
 
 
 def test_error_location_is_relative_to_the_working_directory(tree):

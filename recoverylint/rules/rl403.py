@@ -10,7 +10,8 @@ def alternatives_and_deciders(graphs: Graphs) -> Iterator[tuple[int, int, Ref, l
     """Each pair of steps that exclude each other, with the `excludes` entry that says
     so, the steps deciding between them and those of them that come before both."""
     for a, b, ref in graphs.exclusive_pairs():
-        deciding = graphs.deciders(a, b)
+        # A step cannot choose between itself and another.
+        deciding = [d for d in graphs.deciders(a, b) if d not in (a, b)]
         ahead = [d for d in deciding if graphs.before(d, a) and graphs.before(d, b)]
         yield a, b, ref, deciding, ahead
 

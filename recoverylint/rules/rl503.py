@@ -5,12 +5,12 @@ from ..finding import Issue, Related
 from ..model import Ref, Role, Step
 from . import RuleContext, rule
 from ._words import involved, needs_suggestion, quoted
-from ._authority import holder_of
+from ._authority import holder_of, needed_authority
 
 
 def _without_emergency(step: Step, role: Optional[Role], roles: Mapping[str, Role]) -> Issue:
     """The finding for a `pre_approved` change that no role with `emergency` performs."""
-    holder = holder_of("emergency", roles)
+    holder = holder_of("emergency", roles, also=needed_authority(step))
     unapproved = "drop `pre_approved` and have it approved"
     if holder:
         unapproved = f"give it a role holding `emergency` (`{holder}`), or {unapproved}"
@@ -53,12 +53,22 @@ def change_without_approval(ctx: RuleContext) -> Iterator[Issue]:
             continue
         if approval and approval.name not in roles:
             continue  # RL102 reports the undeclared role; the fix decides what approval means
-        approving = approvers.get(step.id, [])
+        own_role = role.name if role else None
+        # Nobody approves their own change: neither the change's own role as
+        # its approval role, nor a step of that role, nor the change itself.
+        approving = [
+            other
+            for other in dict.fromkeys(approvers.get(step.id, []))
+            if other != step.index
+            and not (own_role and graphs.steps[other].role and graphs.steps[other].role.name == own_role)
+        ]
         if any(graphs.before(other, step.index) for other in approving):
             continue
-        if approval and "approve" in roles[approval.name].authority:
+        if approval and approval.name != own_role and "approve" in roles[approval.name].authority:
             continue
-        yield _missing(roles, step, role, approval, [graphs.steps[other].id for other in approving])
+        after = [graphs.steps[o].id for o in approving if graphs.before(step.index, o)]
+        alongside = [graphs.steps[o].id for o in approving if not graphs.before(step.index, o)]
+        yield _missing(roles, step, role, approval, alongside, after)
 
 
 def _missing(
@@ -66,7 +76,8 @@ def _missing(
     step: Step,
     role: Optional[Role],
     approval: Optional[Ref],
-    late: list[str],
+    alongside: list[str],
+    after: list[str],
 ) -> Issue:
     """The finding for a change that requires approval and has none that counts."""
     related = ()
@@ -77,19 +88,30 @@ def _missing(
         related = (Related(f"role `{role.name}` requires approval here", approval.span),)
     else:
         why = "the runbook is `criticality: critical`"
-    if approval:
+    if approval and role and approval.name == role.name:
+        missing = f"`{approval.name}` is its own role, which cannot approve its own change, and"
+    elif approval:
         missing = f"`{approval.name}` lacks `approve` authority and"
     else:
         missing = "no approval role is named and"
+    late = alongside + after
     if late:
         which = "which approves it, does" if len(late) == 1 else "which approve it, do"
         missing += f" {quoted(late)}, {which} not come before it"
-        suggestion = needs_suggestion(late)
+        if alongside:
+            suggestion = needs_suggestion(alongside)
+        else:
+            suggestion = f"move {quoted(after)} before `{step.id}`: approval comes before the change"
     else:
         missing += " no step before it approves it"
         approver = holder_of("approve", roles)
+        if role and approver == role.name:
+            approver = next((n for n, r in roles.items() if n != role.name and "approve" in r.authority), None)
         step_before = f"add a step before it with `approves: [{step.id}]`"
-        if approval:
+        if approval and role and approval.name == role.name:
+            other = f" (`{approver}`)" if approver else ""
+            suggestion = f"name another role{other} in `approval`, or {step_before}"
+        elif approval:
             suggestion = f"add `approve` to the authority of `{approval.name}`, or {step_before}"
         elif approver:
             suggestion = (

@@ -30,12 +30,15 @@ def vacuous_verification(ctx: RuleContext):
         if any(overlaps(read.name, write.name) for read in step.reads for write in written):
             continue
         names = quoted(verified_ids)
+        # Point at the first entry naming a step verified here, not at an
+        # unknown name or the step itself.
+        where = next(ref.span for ref in step.verifies if ref.name in verified_ids)
         if not written:
             # Verifying something that changes nothing confirms nothing: RL601
             # counts only changes, so such a check verifies no change at all.
             which = "changes" if len(verified_ids) == 1 else "change"
             yield Issue(
-                step.verifies[0].span,
+                where,
                 f"`{step.id}` verifies {names}, which {which} no resource: there is nothing"
                 " for it to confirm",
                 suggestion=f"name the change `{step.id}` checks in `verifies`, or drop `verifies`",
@@ -51,7 +54,7 @@ def vacuous_verification(ctx: RuleContext):
             reads = f"reads nothing {they}"
             suggestion = f"add {quoted(written_names)} to the `reads` of `{step.id}`"
         yield Issue(
-            step.verifies[0].span,
+            where,
             f"`{step.id}` verifies {names} but {reads}: it cannot see whether"
             f" the change to {quoted(written_names)} worked",
             suggestion=suggestion,

@@ -16,7 +16,9 @@ def change_without_rollback(ctx: RuleContext):
                 with_alternative.update((step.id, ref.name))
     severity = Severity.INFO if runbook.criticality == "low" else None
     for step in runbook.steps:
-        if not step.is_change or step.rollback is not None or step.id in with_alternative:
+        # A rollback naming the step itself undoes nothing.
+        has_rollback = step.rollback is not None and step.rollback.name != step.id
+        if not step.is_change or has_rollback or step.id in with_alternative:
             continue
         written = dict.fromkeys(ref.name for ref in step.writes)
         yield Issue(

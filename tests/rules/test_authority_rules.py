@@ -156,11 +156,26 @@ def test_rl503_approving_step_counts_only_before_the_change(lint):
     )
     (found,) = lint(after, "RL503")
     assert "`ok-restart`, which approves it, does not come before it" in found.message
-    assert found.suggestion == "needs: [ok-restart]"
+    # `needs: [ok-restart]` would make a cycle: the approval has to move.
+    assert found.suggestion == "move `ok-restart` before `restart`: approval comes before the change"
     assert found.steps == ("ok-restart", "restart")
     alongside = before.replace("steps:\n", "flow: parallel\nsteps:\n")
     (found,) = lint(alongside, "RL503")
     assert "does not come before it" in found.message
+    assert found.suggestion == "needs: [ok-restart]"
+
+
+def test_rl503_nobody_approves_their_own_change(lint):
+    self_approving = runbook(
+        "  - id: restart\n    role: oncall\n    writes: [db]\n    approves: [restart]\n"
+        "  - id: sign-off\n    role: oncall\n    approves: [restart, restart]\n",
+        header="criticality: critical\n",
+    )
+    (found,) = lint(self_approving, "RL503")
+    assert "no step before it approves it" in found.message  # neither itself nor its own role
+    own_role = runbook("  - id: restart\n    role: oncall\n    approval: oncall\n    writes: [db]\n")
+    (found,) = lint(own_role.replace("[observe, apply]", "[observe, apply, approve]"), "RL503")
+    assert "`oncall` is its own role, which cannot approve its own change" in found.message
 
 
 def test_rl503_step_approval_role_with_approve_satisfies(lint):
@@ -170,33 +185,38 @@ def test_rl503_step_approval_role_with_approve_satisfies(lint):
     assert lint(text, "RL503") == []
 
 
+AUDITED = ROLES + "  auditor:\n    authority: [observe]\n"
+
+
 def test_rl503_approval_role_without_approve(lint):
-    text = runbook("  - id: restart\n    role: oncall\n    approval: oncall\n    writes: [db]\n")
+    text = runbook(
+        "  - id: restart\n    role: oncall\n    approval: auditor\n    writes: [db]\n", AUDITED
+    )
     (found,) = lint(text, "RL503")
-    assert (found.span.line, found.span.column) == (10, 15)  # the step's `approval` value
+    assert (found.span.line, found.span.column) == (12, 15)  # the step's `approval` value
     assert found.message == (
-        "`restart` requires approval (its `approval` names `oncall`) but `oncall` lacks"
+        "`restart` requires approval (its `approval` names `auditor`) but `auditor` lacks"
         " `approve` authority and no step before it approves it: the change would be made on"
         " one person's judgement"
     )
     assert found.suggestion == (
-        "add `approve` to the authority of `oncall`, or add a step before it with"
+        "add `approve` to the authority of `auditor`, or add a step before it with"
         " `approves: [restart]`"
     )
 
 
 def test_rl503_role_approval_covers_the_roles_changes(lint):
-    roles = ROLES + "    approval: oncall\n"  # oncall's changes need oncall's approval
+    roles = AUDITED.replace("[observe, apply]\n", "[observe, apply]\n    approval: auditor\n")
     text = runbook(
         "  - id: restart\n    role: oncall\n    writes: [db]\n"
         "  - id: look\n    role: oncall\n    reads: [db]\n",
         roles,
     )
     (found,) = lint(text, "RL503")
-    assert (found.span.line, found.span.column) == (9, 9)  # the change's id, not the role's key
-    assert "(its role `oncall` requires `oncall`'s approval)" in found.message
+    assert (found.span.line, found.span.column) == (11, 9)  # the change's id, not the role's key
+    assert "(its role `oncall` requires `auditor`'s approval)" in found.message
     assert [(r.span.line, r.span.column) for r in found.related] == [(7, 15)]
-    able = text.replace("[observe, apply]", "[observe, apply, approve]")
+    able = text.replace("authority: [observe]\n", "authority: [observe, approve]\n")
     assert lint(able, "RL503") == []
 
 

@@ -669,3 +669,20 @@ def test_conflicts_found_by_bitsets_are_exactly_the_pairs(text):
         and not first_conflict(graphs, reader.writes, writer.writes)
     ]
     assert _groups(read_partners(graphs)) == _expected(graphs, reads, lambda s: s.reads)
+
+
+def test_rl404_a_step_deciding_between_itself_and_another_decides_nothing(lint):
+    text = """
+        runbook: r
+        roles:
+          lead: {authority: [decide, apply]}
+        steps:
+          - id: hotfix
+            role: lead
+            decides: [hotfix, rollback]
+            excludes: [rollback]
+          - id: rollback
+            role: lead
+        """
+    (found,) = lint(text, "RL404")
+    assert "move `hotfix`" not in (found.suggestion or "")

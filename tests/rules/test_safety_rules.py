@@ -247,3 +247,30 @@ def test_rl603_excludes_counts_in_either_direction(lint):
     assert lint(text, "RL603") == []
     unknown = text.replace("excludes: [rollback-deploy]", "excludes: [rollback-deplyo]")
     assert [f.steps for f in lint(unknown, "RL603")] == [("hotfix",), ("rollback-deploy",)]
+
+
+def test_rl603_a_rollback_naming_the_step_itself_is_no_rollback(lint):
+    text = """
+        runbook: r
+        steps:
+          - id: fix
+            writes: [db]
+            rollback: fix
+        """
+    (found,) = lint(text, "RL603")
+    assert found.steps == ("fix",)
+
+
+def test_rl602_points_at_the_first_entry_naming_a_verified_step(lint):
+    text = """
+        runbook: r
+        steps:
+          - id: fix
+            writes: [db]
+          - id: check
+            phase: verify
+            verifies: [check, nowhere, fix]
+            reads: [cache]
+        """
+    (found,) = lint(text, "RL602")
+    assert (found.span.line, found.span.column) == (7, 32)  # `fix`
