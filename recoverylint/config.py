@@ -507,6 +507,12 @@ class _Reader:
                     key, f"the severity of {code} must be error, warning or info, not `{level}`",
                     levels, code,
                 )
+            if code in ALWAYS_ON and level != "error":
+                raise self.error(
+                    key,
+                    f"{code} means the file could not be checked: it stays an error",
+                    levels, code,
+                )
             chosen[code] = Severity(level)
         return chosen
 

@@ -302,6 +302,13 @@ def test_severity_override_changes_the_exit_code(tree):
     assert found("top.yaml") == ([("top.yaml", "RL105", "error")], 1)
 
 
+def test_a_file_that_could_not_be_checked_stays_an_error(tree):
+    write(tree / ".recoverylint.yaml", "severity: {RL001: info}\n")
+    result = run("check", "top.yaml")
+    assert result.exit_code == 2
+    assert "RL001 means the file could not be checked: it stays an error" in result.output
+
+
 def test_fail_on_in_the_file(tree):
     write(tree / ".recoverylint.yaml", "select: [RL201]\nfail-on: error\n")
     assert found("top.yaml")[1] == 0
