@@ -236,6 +236,19 @@ def _widest_antichain(elements: list[int], earlier: Callable[[int], int]) -> int
     return reached_later & ~reached_earlier
 
 
+class _Alternatives:
+    """`frozenset((a, b)) in graphs.alternatives`: whether some step decides between a and b."""
+
+    def __init__(self, graphs: Graphs) -> None:
+        self._graphs = graphs
+
+    def __contains__(self, pair: object) -> bool:
+        if not isinstance(pair, frozenset) or len(pair) != 2:
+            return False
+        a, b = pair
+        return self._graphs.decided_apart(a, b)
+
+
 class Graphs:
     """O, D and the questions rules ask of them, computed once per runbook.
 
@@ -258,8 +271,17 @@ class Graphs:
         self.node_at = order  # topological position -> node
         # O ancestors, bits numbered by O topological position
         self.position, self.ancestors = ancestor_bitsets(order_preds, order)
-        self._deciders = self._deciders_by_pair()
-        self.alternatives = self._deciders.keys()  # pairs a step decides between
+        # deciding step -> bitset (node numbers) of the steps it decides between
+        self._decide_groups = self._decide_groups_by_step()
+        self._decided_by: dict[int, list[int]] = defaultdict(list)  # node -> deciding steps
+        for decider, group in self._decide_groups.items():
+            for node in _bit_positions(group):
+                self._decided_by[node].append(decider)
+        # the same groups as bitsets of O positions
+        self._decide_positions = {
+            decider: self.mask(_bit_positions(group)) for decider, group in self._decide_groups.items()
+        }
+        self.alternatives = _Alternatives(self)  # `frozenset((a, b)) in` it: decided apart
         self.resources = ResourceIndex(
             ref.name for step in self.steps for ref in step.reads + step.writes
         )
@@ -291,7 +313,18 @@ class Graphs:
         """Neither waits for the other in O, and they are not alternatives a step decides between."""
         if a == b or self.before(a, b) or self.before(b, a):
             return False
-        return frozenset((a, b)) not in self.alternatives
+        return not self.decided_apart(a, b)
+
+    def decided_apart(self, a: int, b: int) -> bool:
+        """Some step decides between a and b (they are alternatives)."""
+        return a != b and any(self._decide_groups[d] >> b & 1 for d in self._decided_by.get(a, ()))
+
+    def decided_apart_mask(self, node: int) -> int:
+        """Bitset (O positions) of the steps some step decides between `node` and."""
+        found = 0
+        for decider in self._decided_by.get(node, ()):
+            found |= self._decide_positions[decider]
+        return found & ~(1 << self.position[node])
 
     def mask(self, nodes: Iterable[int]) -> int:
         mask = 0
@@ -381,24 +414,43 @@ class Graphs:
         """The largest set of `nodes` that can all run at the same time in O,
         in file order: a maximum antichain, found through Dilworth's theorem
         (n minus a maximum matching of "comes before" pairs, then König's
-        cover).  Alternatives a step decides between count as ordered, so no
-        two of them are ever in the set; with alternatives the set found may
-        be a little smaller than the true widest point, never wrong."""
+        cover).  No two alternatives a step decides between are ever in the
+        set: when the widest antichain of O holds some, all but one of each
+        clash are set aside and the antichain is sought again among the rest,
+        keeping the largest valid set found.  With alternatives the set may be
+        smaller than the true widest point (finding that is NP-hard), never wrong."""
         members = self.mask(nodes)
-        earlier_alternatives: dict[int, int] = defaultdict(int)
-        for pair in self.alternatives:
-            first, second = sorted(self.position[node] for node in pair)
-            earlier_alternatives[second] |= 1 << first
         ancestors, node_at = self.ancestors, self.node_at
-        everyone = members == (1 << len(self.steps)) - 1
+        best = 0
+        for _ in range(32):  # each round sets aside at least one step
+            def earlier(
+                position: int,
+                everyone: bool = members == (1 << len(self.steps)) - 1,
+                current: int = members,
+            ) -> int:
+                """The members (of this round) before this one in O."""
+                found = ancestors[node_at[position]]
+                return found if everyone else found & current
 
-        def earlier(position: int) -> int:
-            """The members before this one in O, and alternatives of it earlier
-            in topological order."""
-            found = ancestors[node_at[position]] | earlier_alternatives.get(position, 0)
-            return found if everyone else found & members
-
-        return sorted(self.nodes_in(_widest_antichain(list(_bit_positions(members)), earlier)))
+            found = _widest_antichain(list(_bit_positions(members)), earlier)
+            if found.bit_count() <= best.bit_count():
+                break
+            kept, clashing = 0, 0
+            if self._decide_groups:
+                for position in _bit_positions(found):  # topological order
+                    apart = self.decided_apart_mask(node_at[position])
+                    if apart & kept:
+                        clashing |= 1 << position
+                    else:
+                        kept |= 1 << position
+            else:
+                kept = found
+            if kept.bit_count() > best.bit_count():
+                best = kept
+            if not clashing:
+                break
+            members &= ~clashing
+        return sorted(self.nodes_in(best))
 
     def widest_of_all(self) -> list[int]:
         """`widest` of every step: the most steps that can run at once (computed once)."""
@@ -424,7 +476,9 @@ class Graphs:
 
     def deciders(self, a: int, b: int) -> list[int]:
         """Steps whose `decides` names both a and b, in file order."""
-        return self._deciders.get(frozenset((a, b)), [])
+        if a == b:
+            return []
+        return [d for d in self._decided_by.get(a, ()) if self._decide_groups[d] >> b & 1]
 
     def verified_changes(self, step: Step) -> list[int]:
         """The changes `step` verifies: those its `verifies` names or, for a
@@ -456,15 +510,20 @@ class Graphs:
         mutual = sum(size * (size - 1) // 2 for size in sizes.values())
         return count * (count - 1) // 2 - (ordered - mutual)
 
-    def _deciders_by_pair(self) -> dict[frozenset[int], list[int]]:
-        """For each pair of steps some step decides between, those deciding steps in file order."""
-        found: dict[frozenset[int], list[int]] = defaultdict(list)
+    def _decide_groups_by_step(self) -> dict[int, int]:
+        """Deciding step -> bitset (node numbers) of the steps it decides between,
+        for steps deciding between two or more; in file order.  One group per
+        deciding step, not one entry per pair (a step choosing among thousands
+        of options would make millions of pairs)."""
+        groups: dict[int, int] = {}
         for step in self.steps:
-            chosen = sorted({self.index[ref.name] for ref in step.decides if ref.name in self.index})
-            for offset, first in enumerate(chosen):
-                for second in chosen[offset + 1:]:
-                    found[frozenset((first, second))].append(step.index)
-        return dict(found)
+            group = 0
+            for ref in step.decides:
+                if ref.name in self.index:
+                    group |= 1 << self.index[ref.name]
+            if group.bit_count() >= 2:
+                groups[step.index] = group
+        return groups
 
     def _shared_names(self) -> set[str]:
         declared = self.runbook.resources or {}
@@ -517,6 +576,18 @@ class Graphs:
         ancestors = self.ancestors[node]
         return self.nodes_in(writers & ~ancestors | shared & ancestors)
 
+    def _overlap_union(self, name: str, holders: dict[str, int]) -> int:
+        """The bitset of `holders` (writers or readers) of every name overlapping
+        `name`, shared or not, cached: a quick test before looking name by name."""
+        key = (name, holders is self._writers)
+        found = self._unions.get(key)
+        if found is None:
+            found = 0
+            for other in self.resources.overlapping(name):
+                found |= holders.get(other, 0)
+            self._unions[key] = found
+        return found
+
     def _count_edges(self, added: set[int]) -> None:
         """Stop building D once it is over the edge limit (counted generously:
         a set counted again after it grew)."""
@@ -529,6 +600,7 @@ class Graphs:
 
     def _required_preds(self) -> list[list[int]]:
         self._edges_counted = 0
+        self._unions: dict[tuple[str, bool], int] = {}
         steps, index = self.steps, self.index
         preds: list[set[int]] = [set() for _ in steps]
 
@@ -552,7 +624,14 @@ class Graphs:
             ancestors = self.ancestors[node]
             uses = [(ref.name, True) for ref in step.writes] + [(ref.name, False) for ref in step.reads]
             for name, writes in uses:
-                for other in self.resources.overlapping(name):
+                overlapping = self.resources.overlapping(name)
+                # Nothing to order when no use of an overlapping name comes before
+                # it (tested at once for names that overlap many).
+                if not ancestors or len(overlapping) > 16 and not ancestors & (
+                    self._overlap_union(name, writers) | (self._overlap_union(name, readers) if writes else 0)
+                ):
+                    continue
+                for other in overlapping:
                     if name in self._shared and other in self._shared:
                         continue
                     latest_writers = self.latest(writers.get(other, 0) & ancestors)
@@ -577,6 +656,7 @@ class Graphs:
                 if need.reason and need.step in index and index[need.step] != node:
                     preds[node].add(index[need.step])
 
+        del self._unions
         # Closing waits for everything else; close steps among themselves keep O's order.
         closing = [step.index for step in steps if step.phase is Phase.CLOSE]
         if closing:

@@ -159,6 +159,49 @@ def test_decided_alternatives_are_never_concurrent():
     assert graphs.requires(index["choose"], index["rollback"])
 
 
+CHAIN_ALT = """
+    runbook: r
+    flow: parallel
+    steps:
+      - id: choose
+        decides: [restart-a, restart-b]
+      - id: restart-a
+        needs: [choose]
+      - id: restart-b
+        needs: [choose]
+      - id: flush-cache
+        needs: [restart-b]
+      - id: check
+        needs: [restart-a, flush-cache]
+    """
+
+
+def test_being_decided_apart_is_not_transitive_for_widest():
+    graphs = graphs_of(CHAIN_ALT)
+    index = graphs.index
+    assert graphs.decided_apart(index["restart-a"], index["restart-b"])
+    assert frozenset((index["restart-a"], index["restart-b"])) in graphs.alternatives
+    assert not graphs.decided_apart(index["restart-a"], index["flush-cache"])
+    assert graphs.concurrent(index["restart-a"], index["flush-cache"])
+    changes = [index[name] for name in ("restart-a", "restart-b", "flush-cache")]
+    assert graphs.widest(changes) == [index["restart-a"], index["flush-cache"]]
+    assert graphs.widest_of_all() == [index["restart-a"], index["flush-cache"]]
+
+
+def test_one_step_deciding_among_many_keeps_one_group():
+    options = [f"o{i}" for i in range(300)]
+    text = "runbook: r\nflow: parallel\nsteps:\n  - id: choose\n    decides: [" + ", ".join(options) + "]\n"
+    text += "".join(f"  - id: {o}\n" for o in options) + "  - id: other\n"
+    graphs = graphs_of(text)
+    index = graphs.index
+    assert len(graphs._decide_groups) == 1
+    assert graphs.deciders(index["o1"], index["o299"]) == [index["choose"]]
+    assert graphs.deciders(index["o1"], index["other"]) == []
+    assert not graphs.concurrent(index["o5"], index["o7"])
+    assert graphs.concurrent(index["o5"], index["other"])
+    assert len(graphs.widest_of_all()) == 3  # `choose`, one option and `other`
+
+
 def test_reachability_with_a_cycle():
     # 0 -> 1 -> 2 -> 1, and 3 alone
     reach = reachability([[], [0, 2], [1], []])

@@ -4,7 +4,8 @@ Every question here is a mask operation, so that a runbook where thousands of
 parallel steps touch one resource costs bitset work, not a loop over the
 square of its steps, and gets one finding per step and entry, not per pair.
 Among a step's unordered partners, those earlier in topological order are
-`unordered_earlier`; asking that of every step meets each unordered pair once.
+`unordered_earlier`; asking that of every step meets each unordered pair once,
+and RL401 keeps each pair on its step later in topological order.
 """
 
 from collections import defaultdict
@@ -29,13 +30,23 @@ def unsafe_together(graphs: Graphs, first: str, second: str) -> bool:
 def entry_masks(graphs: Graphs, refs: tuple[Ref, ...], holders: Callable[[str], int]) -> list[int]:
     """For each entry of `refs`: the steps (bitset of O positions) that `holders`
     (`graphs.writers_of` or `graphs.readers_of`) gives for a name overlapping it
-    and not shared together with it."""
+    and not shared together with it.  Cached per (name, holders) on `graphs`,
+    since thousands of steps often use one name."""
+    cache = graphs.__dict__.setdefault("_entry_mask_cache", {})
     masks = []
     for ref in refs:
-        mask = 0
-        for name in graphs.resources.overlapping(ref.name):
-            if unsafe_together(graphs, ref.name, name):
-                mask |= holders(name)
+        overlapping = graphs.resources.overlapping(ref.name)
+        if len(overlapping) == 1:  # itself: nothing to combine, nothing to cache
+            masks.append(holders(ref.name) if unsafe_together(graphs, ref.name, ref.name) else 0)
+            continue
+        key = (ref.name, holders.__name__)
+        mask = cache.get(key)
+        if mask is None:
+            mask = 0
+            for name in overlapping:
+                if unsafe_together(graphs, ref.name, name):
+                    mask |= holders(name)
+            cache[key] = mask
         masks.append(mask)
     return masks
 
@@ -61,9 +72,11 @@ def apart_masks(graphs: Graphs) -> dict[int, int]:
     between (they never run together) and steps it excludes or is excluded by
     (RL403 and RL404 speak about those)."""
     apart: dict[int, int] = defaultdict(int)
-    pairs = [tuple(pair) for pair in graphs.alternatives]
-    pairs += [(a, b) for a, b, _ in graphs.exclusive_pairs()]
-    for a, b in pairs:
+    for step in graphs.steps:
+        decided = graphs.decided_apart_mask(step.index)
+        if decided:
+            apart[step.index] = decided
+    for a, b, _ in graphs.exclusive_pairs():
         apart[a] |= 1 << graphs.position[b]
         apart[b] |= 1 << graphs.position[a]
     return apart
@@ -89,26 +102,6 @@ class Partners:
             kept.append(self.graphs.node_at[low.bit_length() - 1])
             mask ^= low
 
-    def add(self, node: int, entry: int, partner: int) -> None:
-        found = self.found.get((node, entry))
-        if found is None:
-            self.found[(node, entry)] = [1, [partner]]
-            return
-        found[0] += 1
-        if len(found[1]) < SHOWN:
-            found[1].append(partner)
-
-    def entry_for(self, node: int, others: tuple[Ref, ...]) -> int:
-        """The first entry of `node` that conflicts with one of `others`."""
-        refs = self.entries(self.graphs.steps[node])
-        if len(refs) == 1:
-            return 0
-        return next(
-            index
-            for index, ref in enumerate(refs)
-            if first_conflict(self.graphs, (ref,), others) is not None
-        )
-
     def groups(self) -> Iterator[tuple[Step, Ref, int, list[Step]]]:
         """(step, entry, partner count, partners to name in file order)."""
         steps = self.graphs.steps
@@ -133,27 +126,22 @@ def needs_of(shown: list[Step], count: int) -> str:
 
 def write_partners(graphs: Graphs) -> Partners:
     """For each step and `writes` entry: the concurrent steps writing an
-    overlapping name (not both shared), each pair kept on the step later in file order."""
+    overlapping name (not both shared), each pair kept on the step later in
+    O's topological order, so that all of a step's partners are one mask."""
     partners = Partners(graphs, lambda step: step.writes)
     apart = apart_masks(graphs)
-    file_earlier = 0  # positions of the steps before this one in the file
     for step in graphs.steps:
         node = step.index
         masks = entry_masks(graphs, step.writes, graphs.writers_of)
         itself = 1 << graphs.position[node]
         if not any(mask & ~itself for mask in masks):
-            file_earlier |= itself
             continue  # the only writer of what it writes
         unordered = unordered_earlier(graphs, node) & ~apart.get(node, 0)
         assigned = 0
         for entry, mask in enumerate(masks):
             found = mask & unordered & ~assigned
             assigned |= found
-            partners.add_mask(node, entry, found & file_earlier)
-            # Earlier in topological order but later in the file: kept on that step.
-            for other in graphs.nodes_in(found & ~file_earlier):
-                partners.add(other, partners.entry_for(other, step.writes), node)
-        file_earlier |= itself
+            partners.add_mask(node, entry, found)
     return partners
 
 

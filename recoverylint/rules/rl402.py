@@ -11,7 +11,6 @@ from .rl401 import (
     first_conflict,
     named,
     needs_of,
-    unordered_earlier,
 )
 
 
@@ -23,46 +22,79 @@ def _checks_every_writer(step: Step) -> bool:
 
 def read_partners(graphs: Graphs) -> Partners:
     """For each step and `reads` entry: the concurrent steps writing an overlapping
-    name (not both shared), found from both ends of each pair with bitsets.
+    name (not both shared), as one mask per reader: the writers O leaves
+    unordered with it are those neither among its ancestors nor among its
+    descendants.  Descendants are built in one pass in reverse topological
+    order and dropped as soon as every predecessor has used them, so only the
+    frontier of that pass is held at once (not a bitset for every step).
 
     Left to other rules: a verification and a change it verifies (RL303), a reader
     that also writes what the writer writes (RL401), alternatives (RL403, RL404)."""
     steps = graphs.steps
+    position = graphs.position
     partners = Partners(graphs, lambda step: step.reads)
     apart = apart_masks(graphs)
-    verified = {
-        step.index: graphs.mask(graphs.verified_changes(step)) for step in steps if step.verifies
-    }
-    all_verifying = graphs.mask(step.index for step in steps if _checks_every_writer(step))
-    for step in steps:
+
+    def candidates_of(step: Step) -> tuple[list[int], int]:
+        """Writers of each `reads` entry, and the writers it may race before
+        its descendants are taken out."""
         node = step.index
-        itself = 1 << graphs.position[node]
-        # Writers of what it reads (per entry), and readers of what it writes.
-        writer_masks = (
-            [] if _checks_every_writer(step) else entry_masks(graphs, step.reads, graphs.writers_of)
-        )
-        readers = 0
-        for mask in entry_masks(graphs, step.writes, graphs.readers_of):
-            readers |= mask
-        if not (readers & ~itself or any(mask & ~itself for mask in writer_masks)):
-            continue
-        write_conflicts = 0
+        itself = 1 << position[node]
+        writer_masks = entry_masks(graphs, step.reads, graphs.writers_of)
+        anyone = 0
+        for mask in writer_masks:
+            anyone |= mask
+        anyone &= ~itself & ~graphs.ancestors[node]
+        if not anyone:
+            return writer_masks, 0
+        excluded = apart.get(node, 0)
         for mask in entry_masks(graphs, step.writes, graphs.writers_of):
-            write_conflicts |= mask
-        unordered = unordered_earlier(graphs, node) & ~apart.get(node, 0) & ~write_conflicts
-        # Writers earlier in topological order than this reader.
-        writers = unordered & ~verified.get(node, 0)
+            excluded |= mask
+        if step.verifies:
+            excluded |= graphs.mask(graphs.verified_changes(step))
+        return writer_masks, anyone & ~excluded
+
+    def record(node: int, writer_masks: list[int], candidates: int) -> None:
         assigned = 0
         for entry, mask in enumerate(writer_masks):
-            found = mask & writers & ~assigned
+            found = mask & candidates & ~assigned
             assigned |= found
             partners.add_mask(node, entry, found)
-        # Readers earlier in topological order than this writer.
-        if readers:
-            for reader in graphs.nodes_in(readers & unordered & ~all_verifying):
-                if verified.get(reader, 0) >> graphs.position[node] & 1:
-                    continue
-                partners.add(reader, partners.entry_for(reader, step.writes), node)
+
+    # Readers that may race writers later in topological order wait for the
+    # pass below (only their ids are kept: a bitset each would add up).
+    late: set[int] = set()
+    for step in steps:
+        if not step.reads or _checks_every_writer(step):
+            continue
+        writer_masks, candidates = candidates_of(step)
+        if candidates >> position[step.index]:
+            late.add(step.index)
+        elif candidates:
+            record(step.index, writer_masks, candidates)
+
+    if late:
+        succs: list[list[int]] = [[] for _ in steps]
+        remaining = [0] * len(steps)  # predecessors not yet walked past
+        for node, preds in enumerate(graphs.order_preds):
+            remaining[node] = len(preds)
+            for pred in preds:
+                succs[pred].append(node)
+        descendants: dict[int, int] = {}
+        for node in reversed(graphs.node_at):
+            below = 0
+            for succ in succs[node]:
+                below |= descendants.get(succ, 0) | (1 << position[succ])
+                remaining[succ] -= 1
+                if not remaining[succ]:
+                    descendants.pop(succ, None)
+            if remaining[node] and below:
+                descendants[node] = below
+            if node in late:
+                writer_masks, candidates = candidates_of(steps[node])
+                record(node, writer_masks, candidates & ~below)
+    # In file order, however they were found.
+    partners.found = dict(sorted(partners.found.items()))
     return partners
 
 

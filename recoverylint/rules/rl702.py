@@ -25,14 +25,16 @@ def _explained(checklist: Checklist) -> str:
 
 
 def _in_one_chain(graphs: Graphs, nodes: list[int]) -> bool:
-    """Whether `graphs.widest(nodes)` is a single step, in one linear pass:
-    one chain covers the nodes exactly when each, in topological order, comes
-    after the one before it or is its decided alternative."""
+    """Whether at most one of `nodes` can run at a time.  Fast when O orders
+    them in one chain (each, in topological order, after the one before it);
+    otherwise `graphs.widest` decides, since being decided apart is not
+    transitive (a, b alternatives and b before c leaves a and c unordered)."""
     ordered = sorted(nodes, key=graphs.position.__getitem__)
-    return all(
-        graphs.before(a, b) or frozenset((a, b)) in graphs.alternatives
-        for a, b in zip(ordered, ordered[1:])
-    )
+    if all(graphs.before(a, b) for a, b in zip(ordered, ordered[1:])):
+        return True
+    if len(nodes) == len(graphs.steps):
+        return len(graphs.widest_of_all()) <= 1
+    return len(graphs.widest(nodes)) <= 1
 
 
 @rule("RL702", needs_graphs=True)

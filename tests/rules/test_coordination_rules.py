@@ -247,6 +247,20 @@ def test_rl702_concurrent_changes_for_a_sequential_team(lint):
     assert len(lint("runbook: r\n" + CONCURRENT_CHANGES, "RL702")) == 1  # score 1
 
 
+def test_rl702_alternatives_do_not_chain_transitively(lint):
+    # restart-a and restart-b are decided apart, flush-cache follows only
+    # restart-b: restart-a and flush-cache can still change things together.
+    text = (
+        "runbook: r\nregulated: true\nflow: parallel\nsteps:\n"
+        "  - id: choose\n    decides: [restart-a, restart-b]\n"
+        "  - id: restart-a\n    needs: [choose]\n    writes: [svc-a]\n"
+        "  - id: restart-b\n    needs: [choose]\n    writes: [svc-b]\n"
+        "  - id: flush-cache\n    needs: [restart-b]\n    writes: [cache]\n"
+    )
+    (found,) = lint(text, "RL702")
+    assert found.steps == ("restart-a", "flush-cache")
+
+
 def test_rl702_two_answers_for_parallel_allow_concurrent_changes(lint):
     text = "runbook: r\ntooling: {automation: true}\n" + CONCURRENT_CHANGES
     assert lint(text, "RL702") == []
