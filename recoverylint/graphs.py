@@ -80,29 +80,70 @@ def reachability(preds: list[list[int]]) -> Reachability:
 
 
 def _condensed_reachability(preds: list[list[int]]) -> Reachability:
-    import networkx as nx
-
-    graph = nx.DiGraph()
-    graph.add_nodes_from(range(len(preds)))
-    graph.add_edges_from((pred, node) for node, node_preds in enumerate(preds) for pred in node_preds)
-    condensed = nx.condensation(graph)
-    members = condensed.graph["mapping"]  # node -> component
-    component_preds = [list(condensed.predecessors(c)) for c in range(len(condensed))]
-    inner = reachability(component_preds)
-    cyclic = [False] * len(preds)
-    for component in condensed.nodes:
-        nodes = condensed.nodes[component]["members"]
-        if len(nodes) > 1:
-            for node in nodes:
-                cyclic[node] = True
+    """Reachability of a graph with cycles, through its strongly connected components."""
+    component, count = _strong_components(preds)
+    component_preds: list[set[int]] = [set() for _ in range(count)]
+    sizes = [0] * count
     for node, node_preds in enumerate(preds):
-        if node in node_preds:
-            cyclic[node] = True
+        sizes[component[node]] += 1
+        for pred in node_preds:
+            if component[pred] != component[node]:
+                component_preds[component[node]].add(component[pred])
+    inner = reachability([sorted(c) for c in component_preds])
+    cyclic = [sizes[component[node]] > 1 or node in preds[node] for node in range(len(preds))]
     return Reachability(
-        [inner.position[members[node]] for node in range(len(preds))],
-        [inner.ancestors[members[node]] for node in range(len(preds))],
+        [inner.position[component[node]] for node in range(len(preds))],
+        [inner.ancestors[component[node]] for node in range(len(preds))],
         cyclic,
     )
+
+
+def _strong_components(adjacency: list[list[int]]) -> tuple[list[int], int]:
+    """Tarjan's algorithm without recursion: each node's component, and how
+    many there are.  (Components are the same whichever way edges point.)"""
+    count = len(adjacency)
+    index = [-1] * count
+    low = [0] * count
+    on_stack = [False] * count
+    component = [-1] * count
+    stack: list[int] = []
+    next_index = components = 0
+    for root in range(count):
+        if index[root] != -1:
+            continue
+        index[root] = low[root] = next_index
+        next_index += 1
+        stack.append(root)
+        on_stack[root] = True
+        work = [(root, 0)]
+        while work:
+            node, offset = work[-1]
+            neighbours = adjacency[node]
+            if offset < len(neighbours):
+                work[-1] = (node, offset + 1)
+                neighbour = neighbours[offset]
+                if index[neighbour] == -1:
+                    index[neighbour] = low[neighbour] = next_index
+                    next_index += 1
+                    stack.append(neighbour)
+                    on_stack[neighbour] = True
+                    work.append((neighbour, 0))
+                elif on_stack[neighbour]:
+                    low[node] = min(low[node], index[neighbour])
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                while True:
+                    member = stack.pop()
+                    on_stack[member] = False
+                    component[member] = components
+                    if member == node:
+                        break
+                components += 1
+    return component, components
 
 
 def overlaps(a: str, b: str) -> bool:

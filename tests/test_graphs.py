@@ -375,3 +375,23 @@ def test_independent_required_pairs_with_a_cycle_in_the_required_order():
     )
     assert graphs.requires(graphs.index["a"], graphs.index["a"])
     assert graphs.independent_required_pairs() == 2
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_reachability_with_cycles_matches_networkx(data):
+    import networkx as nx
+
+    count = data.draw(st.integers(1, 10))
+    preds = [
+        sorted(set(data.draw(st.lists(st.integers(0, count - 1), max_size=3))))
+        for _ in range(count)
+    ]
+    graph = nx.DiGraph()
+    graph.add_nodes_from(range(count))
+    graph.add_edges_from((pred, node) for node, node_preds in enumerate(preds) for pred in node_preds)
+    found = reachability(preds)
+    for a in range(count):
+        for b in range(count):
+            on_cycle = any(a in cycle for cycle in nx.simple_cycles(graph)) if a == b else True
+            assert found.reaches(a, b) == (nx.has_path(graph, a, b) and on_cycle)
