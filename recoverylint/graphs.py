@@ -277,19 +277,6 @@ def _widest_antichain(elements: list[int], earlier: Callable[[int], int]) -> int
     return reached_later & ~reached_earlier
 
 
-class _Alternatives:
-    """`frozenset((a, b)) in graphs.alternatives`: whether some step decides between a and b."""
-
-    def __init__(self, graphs: Graphs) -> None:
-        self._graphs = graphs
-
-    def __contains__(self, pair: object) -> bool:
-        if not isinstance(pair, frozenset) or len(pair) != 2:
-            return False
-        a, b = pair
-        return self._graphs.decided_apart(a, b)
-
-
 class Graphs:
     """O, D and the questions rules ask of them, computed once per runbook.
 
@@ -322,7 +309,6 @@ class Graphs:
         self._decide_positions = {
             decider: self.mask(_bit_positions(group)) for decider, group in self._decide_groups.items()
         }
-        self.alternatives = _Alternatives(self)  # `frozenset((a, b)) in` it: decided apart
         self.resources = ResourceIndex(
             ref.name for step in self.steps for ref in step.reads + step.writes
         )

@@ -14,7 +14,7 @@ def false_sequential_gate(ctx: RuleContext):
     gates = []
     for target in graphs.topological:
         for source in graphs.reduction_preds(target):
-            if graphs.requires(source, target) or frozenset((source, target)) in graphs.alternatives:
+            if graphs.requires(source, target) or graphs.decided_apart(source, target):
                 continue
             edges = declared[(steps[source].id, steps[target].id)]
             if needless and all(e.kind is EdgeKind.STAGE_GATE and e.stage in needless for e in edges):

@@ -14,7 +14,7 @@ def verification_not_after_change(ctx: RuleContext):
         explicit = {ref.name: ref for ref in step.verifies}
         for changed in graphs.verified_out_of_order(step):
             change = steps[changed]
-            if frozenset((changed, step.index)) in graphs.alternatives:
+            if graphs.decided_apart(changed, step.index):
                 continue
             when = "before" if graphs.before(step.index, changed) else "while"
             where = explicit.get(change.id) or next(
