@@ -329,6 +329,7 @@ class Graphs:
         self._declared: Optional[dict[tuple[str, str], list[DeclaredEdge]]] = None
         self._needless_gates: Optional[list[tuple[str, str]]] = None
         self._widest_of_all: Optional[list[int]] = None
+        self._conflicting_writers: dict[str, int] = {}
 
     # -- O ---------------------------------------------------------------
 
@@ -436,6 +437,19 @@ class Graphs:
 
     def readers_of(self, name: str) -> int:
         return self._readers.get(name, 0)
+
+    def conflicting_writers(self, name: str) -> int:
+        """Bitset (O positions) of the steps writing a resource name that
+        overlaps `name` and is not shared together with it: who changes what a
+        use of `name` touches.  Cached, since thousands of steps often use one name."""
+        mask = self._conflicting_writers.get(name)
+        if mask is None:
+            mask = 0
+            for other in self.resources.overlapping(name):
+                if not (name in self._shared and other in self._shared):
+                    mask |= self._writers.get(other, 0)
+            self._conflicting_writers[name] = mask
+        return mask
 
     def widest(self, nodes: Iterable[int]) -> list[int]:
         """The largest set of `nodes` that can all run at the same time in O,

@@ -27,28 +27,9 @@ def unsafe_together(graphs: Graphs, first: str, second: str) -> bool:
     return not (graphs.shared(first) and graphs.shared(second))
 
 
-def entry_masks(graphs: Graphs, refs: tuple[Ref, ...], holders: Callable[[str], int]) -> list[int]:
-    """For each entry of `refs`: the steps (bitset of O positions) that `holders`
-    (`graphs.writers_of` or `graphs.readers_of`) gives for a name overlapping it
-    and not shared together with it.  Cached per (name, holders) on `graphs`,
-    since thousands of steps often use one name."""
-    cache = graphs.__dict__.setdefault("_entry_mask_cache", {})
-    masks = []
-    for ref in refs:
-        overlapping = graphs.resources.overlapping(ref.name)
-        if len(overlapping) == 1:  # itself: nothing to combine, nothing to cache
-            masks.append(holders(ref.name) if unsafe_together(graphs, ref.name, ref.name) else 0)
-            continue
-        key = (ref.name, holders.__name__)
-        mask = cache.get(key)
-        if mask is None:
-            mask = 0
-            for name in overlapping:
-                if unsafe_together(graphs, ref.name, name):
-                    mask |= holders(name)
-            cache[key] = mask
-        masks.append(mask)
-    return masks
+def entry_masks(graphs: Graphs, refs: tuple[Ref, ...]) -> list[int]:
+    """For each entry of `refs`: the steps (bitset of O positions) writing what it touches."""
+    return [graphs.conflicting_writers(ref.name) for ref in refs]
 
 
 def first_conflict(
@@ -132,7 +113,7 @@ def write_partners(graphs: Graphs) -> Partners:
     apart = apart_masks(graphs)
     for step in graphs.steps:
         node = step.index
-        masks = entry_masks(graphs, step.writes, graphs.writers_of)
+        masks = entry_masks(graphs, step.writes)
         itself = 1 << graphs.position[node]
         if not any(mask & ~itself for mask in masks):
             continue  # the only writer of what it writes

@@ -40,7 +40,7 @@ def read_partners(graphs: Graphs) -> Partners:
         its descendants are taken out."""
         node = step.index
         itself = 1 << position[node]
-        writer_masks = entry_masks(graphs, step.reads, graphs.writers_of)
+        writer_masks = entry_masks(graphs, step.reads)
         anyone = 0
         for mask in writer_masks:
             anyone |= mask
@@ -48,7 +48,7 @@ def read_partners(graphs: Graphs) -> Partners:
         if not anyone:
             return writer_masks, 0
         excluded = apart.get(node, 0)
-        for mask in entry_masks(graphs, step.writes, graphs.writers_of):
+        for mask in entry_masks(graphs, step.writes):
             excluded |= mask
         if step.verifies:
             excluded |= graphs.mask(graphs.verified_changes(step))
