@@ -324,6 +324,7 @@ class Graphs:
                 self._writers[ref.name] |= bit
             for ref in step.reads:
                 self._readers[ref.name] |= bit
+        self._implicit_by_name: dict[str, tuple[int, int]] = {}  # name read -> writers, shared
         self.required_preds = self._required_preds()
         self.required = reachability(self.required_preds)
         self._declared: Optional[dict[tuple[str, str], list[DeclaredEdge]]] = None
@@ -521,17 +522,22 @@ class Graphs:
             return []
         return [d for d in self._decided_by.get(a, ()) if self._decide_groups[d] >> b & 1]
 
-    def verified_changes(self, step: Step) -> list[int]:
-        """The changes `step` verifies: those its `verifies` names or, for a
-        verify-phase step without `verifies`, every change writing what it reads."""
+    def verified_mask(self, step: Step) -> int:
+        """Bitset (O positions) of the changes `step` verifies: those its
+        `verifies` names or, for a verify-phase step without `verifies`, every
+        change writing what it reads."""
         if step.verifies:
-            return sorted(
+            return self.mask(
                 {self.index[r.name] for r in step.verifies if r.name in self.index} - {step.index}
             )
         if step.phase is not Phase.VERIFY:
-            return []
+            return 0
         writers, _ = self._implicit_writers(step)
-        return sorted(self.nodes_in(writers))
+        return writers
+
+    def verified_changes(self, step: Step) -> list[int]:
+        """`verified_mask` as steps, in file order."""
+        return sorted(self.nodes_in(self.verified_mask(step)))
 
     def independent_required_pairs(self) -> int:
         """How many pairs of steps D leaves unordered (neither requires the other)."""
@@ -578,31 +584,26 @@ class Graphs:
     def _implicit_writers(self, step: Step) -> tuple[int, int]:
         """Bitsets of the changes a verify-phase step without `verifies` checks
         (every change writing what it reads), and of those among them whose use
-        of the resource is shared on both sides (no conflict orders them)."""
+        of the resource is shared on both sides (no conflict orders them).
+        Cached per name read: many checks often read one busy resource."""
         writers = shared = 0
         for ref in step.reads:
-            for name in self.resources.overlapping(ref.name):
-                mask = self._writers.get(name, 0)
-                writers |= mask
-                if ref.name in self._shared and name in self._shared:
-                    shared |= mask
+            found = self._implicit_by_name.get(ref.name)
+            if found is None:
+                name_writers = name_shared = 0
+                for name in self.resources.overlapping(ref.name):
+                    mask = self._writers.get(name, 0)
+                    name_writers |= mask
+                    if ref.name in self._shared and name in self._shared:
+                        name_shared |= mask
+                found = self._implicit_by_name[ref.name] = (name_writers, name_shared)
+            writers |= found[0]
+            shared |= found[1]
         return writers & ~(1 << self.position[step.index]), shared
 
     def verified_out_of_order(self, step: Step) -> list[int]:
-        """The changes `step` verifies that O does not put before it: named in
-        `verifies`, or for a verify-phase step without them, the changes that
-        write what it reads."""
-        node = step.index
-        if step.verifies:
-            return [
-                changed
-                for changed in (self.index[r.name] for r in step.verifies if r.name in self.index)
-                if changed != node and not self.before(changed, node)
-            ]
-        if step.phase is not Phase.VERIFY:
-            return []
-        writers, _ = self._implicit_writers(step)
-        return sorted(self.nodes_in(writers & ~self.ancestors[node]))
+        """The changes `step` verifies that O does not put before it."""
+        return sorted(self.nodes_in(self.verified_mask(step) & ~self.ancestors[step.index]))
 
     def _verification_preds(self, step: Step) -> list[int]:
         """D predecessors of a verification.  An implicitly verified change that

@@ -51,7 +51,7 @@ def read_partners(graphs: Graphs) -> Partners:
         for mask in entry_masks(graphs, step.writes):
             excluded |= mask
         if step.verifies:
-            excluded |= graphs.mask(graphs.verified_changes(step))
+            excluded |= graphs.verified_mask(step)
         return writer_masks, anyone & ~excluded
 
     def record(node: int, writer_masks: list[int], candidates: int) -> None:
