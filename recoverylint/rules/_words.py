@@ -6,16 +6,19 @@ import difflib
 from typing import Iterable, Optional
 
 
-def quoted(names: Iterable[str], limit: int = 5) -> str:
+def quoted(names: Iterable[str], limit: int = 5, total: Optional[int] = None) -> str:
     """`a`, `b` and `c` (with "and N more" past the limit)."""
-    return listed((f"`{name}`" for name in names), limit)
+    return listed((f"`{name}`" for name in names), limit, total)
 
 
-def listed(words: Iterable[str], limit: int = 5) -> str:
-    """a, b and c (with "and N more" past the limit)."""
+def listed(words: Iterable[str], limit: int = 5, total: Optional[int] = None) -> str:
+    """a, b and c (with "and N more" past the limit, or up to `total` when
+    only the first of many are given)."""
     items = list(words)
-    if len(items) > limit:
-        items = items[:limit] + [f"{len(items) - limit} more"]
+    count = len(items) if total is None else total
+    items = items[:limit]
+    if count > len(items):
+        items.append(f"{count - len(items)} more")
     if len(items) < 2:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
@@ -35,11 +38,13 @@ def minutes(value: float) -> str:
 _LISTED = 10
 
 
-def needs_suggestion(step_ids: list[str]) -> str:
-    """The `needs` to write: `needs: [a, b]`, cut short past ten steps."""
-    if len(step_ids) <= _LISTED:
+def needs_suggestion(step_ids: list[str], total: Optional[int] = None) -> str:
+    """The `needs` to write: `needs: [a, b]`, cut short past ten steps (or
+    when `total` says only the first of many are given)."""
+    count = len(step_ids) if total is None else total
+    if count <= _LISTED and count == len(step_ids):
         return f"needs: [{', '.join(step_ids)}]"
-    return f"needs: [{', '.join(step_ids[:_LISTED])}, …] ({len(step_ids)} steps)"
+    return f"needs: [{', '.join(step_ids[:_LISTED])}, …] ({count} steps)"
 
 
 def involved(others: list[str], step_id: str) -> tuple[str, ...]:

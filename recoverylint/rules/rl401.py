@@ -15,7 +15,7 @@ from ..finding import Issue, Related
 from ..graphs import Graphs, overlaps
 from ..model import Ref, Step
 from . import RuleContext, rule
-from ._words import involved, listed, needs_suggestion
+from ._words import involved, needs_suggestion, quoted
 
 # Partners kept per finding to name; the rest are only counted.
 SHOWN = 10
@@ -92,17 +92,11 @@ class Partners:
 
 def named(shown: list[Step], count: int) -> str:
     """`a`, `b` and N more: the named partners and how many others."""
-    words = [f"`{step.id}`" for step in shown]
-    if count > len(shown):
-        words.append(f"{count - len(shown)} more")
-    return listed(words, limit=len(words))
+    return quoted((step.id for step in shown), limit=len(shown), total=count)
 
 
 def needs_of(shown: list[Step], count: int) -> str:
-    ids = [step.id for step in shown]
-    if count == len(ids):
-        return needs_suggestion(ids)
-    return f"needs: [{', '.join(ids)}, …] ({count} steps)"
+    return needs_suggestion([step.id for step in shown], total=count)
 
 
 def write_partners(graphs: Graphs) -> Partners:
