@@ -198,38 +198,44 @@ def run_rules(
     runbook: Runbook, codes: Optional[Iterable[str]] = None, settings: Settings = Settings()
 ) -> list[Finding]:
     """The rules `settings` enables (and among them those of `codes`) on one runbook model."""
-    ids = [step.id for step in runbook.steps]
     graphs = cycle = None
-    if len(set(ids)) == len(ids):
+    if _unique_ids(runbook):
         graphs, cycle = build_graphs(runbook)
     context = RuleContext(runbook, graphs, cycle, settings)
     rules = registry()
-    wanted = rules.keys() if codes is None else set(codes) & rules.keys()
-    selected = sorted(code for code in wanted if settings.enabled(code))
     findings = []
-    for code in selected:
-        unit = rules[code]
-        if unit.needs_graphs and graphs is None:
-            continue
+    for code in sorted(_applicable(settings, graphs is not None, codes)):
         findings.extend(
-            finding(code, runbook.path, issue, settings) for issue in unit.check(context)
+            finding(code, runbook.path, issue, settings) for issue in rules[code].check(context)
         )
     return findings
 
 
 def rules_run(runbook: Runbook, settings: Settings = Settings()) -> frozenset[str]:
-    """The codes `run_rules` checks on this runbook: those `settings` enables,
-    less the rules that need the order when it cannot be built."""
-    ids = [step.id for step in runbook.steps]
-    # The same conditions under which run_rules gets no graphs, without
-    # building them (only the order's acyclicity is needed).
-    ordered = len(set(ids)) == len(ids) and (
+    """The codes `run_rules` checks on this runbook, found without building
+    the graphs (only whether the declared order can be built matters)."""
+    ordered = _unique_ids(runbook) and (
         topological_order(order_predecessors(runbook)) is not None
     )
+    return _applicable(settings, ordered)
+
+
+def _unique_ids(runbook: Runbook) -> bool:
+    ids = [step.id for step in runbook.steps]
+    return len(set(ids)) == len(ids)
+
+
+def _applicable(
+    settings: Settings, have_graphs: bool, codes: Optional[Iterable[str]] = None
+) -> frozenset[str]:
+    """The registered rules (of `codes`) that `settings` enables and that can
+    run: those needing the graphs only when there are graphs."""
+    rules = registry()
+    wanted = rules.keys() if codes is None else set(codes) & rules.keys()
     return frozenset(
         code
-        for code, unit in registry().items()
-        if settings.enabled(code) and (ordered or not unit.needs_graphs)
+        for code in wanted
+        if settings.enabled(code) and (have_graphs or not rules[code].needs_graphs)
     )
 
 
