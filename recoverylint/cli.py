@@ -123,7 +123,7 @@ def _exclude_option(
     "write_baseline_file",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Record every finding in this baseline file, and exit 0.",
+    help="Record every finding in this baseline file, and exit 0 (1 when a file could not be checked).",
 )
 @click.option(
     "--color/--no-color",
@@ -284,8 +284,8 @@ def check(
     sys.exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
 
 
-@cli.command()
-@click.option(
+# The catalog commands print text for people or JSON for tools.
+_text_or_json = click.option(
     "--format",
     "output_format",
     type=click.Choice(["text", "json"]),
@@ -293,6 +293,10 @@ def check(
     show_default=True,
     help="Output format.",
 )
+
+
+@cli.command()
+@_text_or_json
 def rules(output_format: str) -> None:
     """List every rule: code, name, default severity and summary."""
     from .catalog import catalog_codes, rule_doc
@@ -323,14 +327,7 @@ def rules(output_format: str) -> None:
 
 @cli.command()
 @click.argument("code")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@_text_or_json
 @click.option(
     "--color/--no-color",
     default=None,
