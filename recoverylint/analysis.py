@@ -122,7 +122,7 @@ class Answer:
     question: str
     value: str  # what the runbook says: "team.size 4", "not set"
     favours_parallel: bool
-    source: str  # where the answer came from: "team.size (line 6)", "computed from ..."
+    source: str  # the value and where it came from: "team.size 4 at line 6"
     span: Optional[Span]  # the key it came from, when written
 
 
@@ -154,7 +154,8 @@ def decision_checklist(runbook: Runbook, graphs: Graphs) -> Checklist:
         span = spans.get(key)
         if span is None:
             return Answer(question, "not set", favours, unset_source, None)
-        return Answer(question, f"{key} {written}", favours, f"{key} (line {span.line})", span)
+        value = f"{key} {written}"
+        return Answer(question, value, favours, f"{value} at line {span.line}", span)
 
     size = runbook.team_size
     count = len(runbook.steps)
@@ -164,32 +165,31 @@ def decision_checklist(runbook: Runbook, graphs: Graphs) -> Checklist:
         (
             setting(
                 "team.size >= 3", "team.size", str(size), size is not None and size >= 3,
-                "team.size not set: counts against parallel",
+                "team.size not set, which counts against parallel",
             ),
             Answer(
                 "most step pairs independent",
                 f"{independent:,} of {pairs:,} step pairs",
                 independent * 2 > pairs,
-                f"computed from the required order: {independent:,} of {pairs:,} step pairs"
-                " independent",
+                f"{independent:,} of {pairs:,} step pairs independent in the required order",
                 None,
             ),
             setting(
                 "tooling.automation", "tooling.automation", _yaml_bool(runbook.automation),
-                runbook.automation, "tooling.automation not set: counts against parallel",
+                runbook.automation, "tooling.automation not set, which counts against parallel",
             ),
             setting(
                 "criticality critical or high", "criticality", str(runbook.criticality),
                 runbook.criticality in ("critical", "high"),
-                "criticality not set: counts against parallel",
+                "criticality not set, which counts against parallel",
             ),
             setting(
                 "team.drilled", "team.drilled", _yaml_bool(runbook.team_drilled),
-                runbook.team_drilled, "team.drilled not set: counts against parallel",
+                runbook.team_drilled, "team.drilled not set, which counts against parallel",
             ),
             setting(
                 "not regulated", "regulated", _yaml_bool(runbook.regulated),
-                not runbook.regulated, "regulated not set: defaults to false",
+                not runbook.regulated, "regulated not set, which means false",
             ),
         )
     )

@@ -12,8 +12,7 @@ _MODES = {
 
 def _answer(answer: Answer) -> str:
     """`team.size >= 3: yes, team.size 4 at line 6`: the answer and where it came from."""
-    where = f" at line {answer.span.line}" if answer.span else ""
-    return f"{answer.question}: {'yes' if answer.favours_parallel else 'no'}, {answer.value}{where}"
+    return f"{answer.question}: {'yes' if answer.favours_parallel else 'no'}, {answer.source}"
 
 
 def _explained(checklist: Checklist) -> str:

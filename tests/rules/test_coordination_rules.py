@@ -106,9 +106,9 @@ def test_checklist_defaults_favour_only_not_regulated():
         ("team.drilled", "not set", False, None),
         ("not regulated", "not set", True, None),
     ]
-    assert answer(checklist, "not regulated").source == "regulated not set: defaults to false"
+    assert answer(checklist, "not regulated").source == "regulated not set, which means false"
     unset_size = answer(checklist, "team.size >= 3")
-    assert unset_size.source == "team.size not set: counts against parallel"
+    assert unset_size.source == "team.size not set, which counts against parallel"
     assert (checklist.score, checklist.mode) == (1, "sequential")
 
 
@@ -132,7 +132,7 @@ def test_checklist_answers_from_settings(setting, question, value, favours):
     found = answer(checklist_of(f"runbook: r\n{setting}\n" + ONE_STEP), question)
     assert (found.value, found.favours_parallel) == (value, favours)
     assert found.span is not None and found.span.line == 2
-    assert found.source == f"{value.split()[0]} (line 2)"
+    assert found.source == f"{value} at line 2"
 
 
 def test_checklist_most_pairs_means_more_than_half():
@@ -155,7 +155,7 @@ def test_checklist_most_pairs_means_more_than_half():
     )
     found = answer(checklist_of(half), "most step pairs independent")
     assert (found.value, found.favours_parallel) == ("3 of 6 step pairs", False)
-    assert found.source == "computed from the required order: 3 of 6 step pairs independent"
+    assert found.source == "3 of 6 step pairs independent in the required order"
     # without b's use of x, a is independent of b and c too: 5 of 6.
     independent = half.replace("    inputs: [x]\n", "")
     found = answer(checklist_of(independent), "most step pairs independent")
@@ -197,9 +197,10 @@ def test_rl702_sequential_runbook_for_a_parallel_team(lint):
         "every step waits for the one before it, but this team could recover faster in"
         " parallel: the decision checklist scores 4 of 6 for parallel work and recommends"
         " parallel recovery (team.size >= 3: yes, team.size 3 at line 2; most step pairs"
-        " independent: no, 0 of 1 step pairs; tooling.automation: yes, tooling.automation"
-        " true at line 3; criticality critical or high: no, not set; team.drilled: yes,"
-        " team.drilled true at line 2; not regulated: yes, not set)"
+        " independent: no, 0 of 1 step pairs independent in the required order;"
+        " tooling.automation: yes, tooling.automation true at line 3; criticality critical or"
+        " high: no, criticality not set, which counts against parallel; team.drilled: yes,"
+        " team.drilled true at line 2; not regulated: yes, regulated not set, which means false)"
     )
     assert [(r.message, r.span.line) for r in found.related] == [
         ("team.size >= 3: yes", 2),
@@ -237,7 +238,8 @@ def test_rl702_concurrent_changes_for_a_sequential_team(lint):
     assert found.message.startswith(
         "`kill-session` and `restart-batch` can change things at the same time, but this team"
         " is not set up to coordinate concurrent changes: the decision checklist scores 0 of 6"
-        " for parallel work and recommends sequential recovery (team.size >= 3: no, not set;"
+        " for parallel work and recommends sequential recovery (team.size >= 3: no, team.size"
+        " not set, which counts against parallel;"
     )
     assert found.steps == ("kill-session", "restart-batch")
     assert found.suggestion == (
