@@ -361,6 +361,11 @@ def test_valid_shaped_documents_reach_the_rules(document: dict, style: str) -> N
     engine_codes = {f.code for f in result.findings} & {"RL001", "RL002", "RL003"}
     assert not engine_codes, [f for f in result.findings if f.code in engine_codes]
     assert result.runbook is not None
+    # Every finding the rules make of this model is in the file's report.
+    from recoverylint.engine import run_rules
+
+    made = {(f.code, f.span, f.message) for f in run_rules(result.runbook)}
+    assert made <= {(f.code, f.span, f.message) for f in result.findings}
 
 
 # --- (c) the fast schema gate agrees with the full validator -------------------

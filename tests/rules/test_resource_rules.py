@@ -565,6 +565,11 @@ def test_resource_rules_ignore_a_runbook_without_resources_or_alternatives(lint)
           - id: b
         """
     assert [f for f in lint(text) if f.code.startswith("RL40")] == []
+    # The same two steps writing one resource do race.
+    racing = text.replace("- id: a\n", "- id: a\n            writes: [db]\n").replace(
+        "- id: b\n", "- id: b\n            writes: [db]\n"
+    )
+    assert [f.code for f in lint(racing) if f.code.startswith("RL40")] == ["RL401"]
 
 
 # -- the bitset search against every pair, on random runbooks -----------------
