@@ -119,7 +119,10 @@ def write_baseline(baseline_file: Path, findings: Iterable[Finding]) -> int:
     atomically; how many were recorded.  Refuses to replace a file that is not
     a recoverylint baseline (a runbook or pyproject.toml named by mistake)."""
     if baseline_file.is_symlink():  # replace what the link points at, not the link
-        baseline_file = baseline_file.resolve()
+        try:
+            baseline_file = baseline_file.resolve()
+        except (OSError, RuntimeError) as error:  # a loop of links
+            raise BaselineError(f"cannot write baseline {baseline_file}: {error}") from None
     if baseline_file.exists() and not _is_baseline(baseline_file):
         raise BaselineError(
             f"refusing to overwrite {baseline_file}: it is not a recoverylint baseline"
@@ -155,6 +158,8 @@ def write_baseline(baseline_file: Path, findings: Iterable[Finding]) -> int:
 
 def _is_baseline(path: Path) -> bool:
     try:
+        if not path.is_file():  # a device such as /dev/zero would be read forever
+            return False
         document = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError, RecursionError):
         return False

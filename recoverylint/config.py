@@ -354,13 +354,15 @@ def _read_yaml(path: Path) -> Config:
 def _read_toml(path: Path) -> Optional[Config]:
     shown = _shown(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(shown, f"cannot read the file: {error}") from None
+        text = read_text(path)  # a regular UTF-8 file within the size limit
+    except SourceError as error:
+        raise ConfigError(shown, error.message) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(shown, f"invalid TOML: {error}") from None
+    except (ValueError, RecursionError):  # a number of thousands of digits, deep nesting
+        raise ConfigError(shown, "invalid TOML: a value too large or nested too deeply") from None
     tool = data.get("tool")
     section = tool.get("recoverylint") if isinstance(tool, dict) else None
     if section is None:

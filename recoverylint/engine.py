@@ -7,6 +7,7 @@ one file becomes an internal error for that file.  Neither stops the run.
 from __future__ import annotations
 
 import os
+import stat
 import re
 import traceback
 from dataclasses import dataclass, field
@@ -186,8 +187,11 @@ def _read_and_check(
 
 
 def _mentions_runbook(path: Path) -> bool:
-    """Whether an unreadable file's first megabyte has a top-level `runbook` key."""
+    """Whether an unreadable file's first megabyte has a top-level `runbook` key
+    (a FIFO or a device is never opened: reading it could block the run)."""
     try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return False
         with path.open("rb") as file:
             return bool(_RUNBOOK_KEY_BYTES.search(file.read(1 << 20)))
     except OSError:

@@ -191,3 +191,12 @@ def test_with_json_output_the_write_baseline_note_goes_to_stderr(runbook):
     assert result.exit_code == 0
     assert result.stdout == ""
     assert "Recorded 8 findings" in result.stderr
+
+
+@pytest.mark.parametrize("target", ["loop", "/dev/zero"])
+def test_write_baseline_to_a_link_loop_or_a_device_is_an_error_not_a_hang(runbook, target):
+    if target == "loop":
+        (runbook.parent.parent / "loop").symlink_to("loop")
+    result = run("check", "--write-baseline", target, ".")
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output

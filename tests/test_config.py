@@ -559,3 +559,25 @@ def test_config_error_type_formats_without_a_location():
     assert str(ConfigError("pyproject.toml", "must be a table", "tool.recoverylint")) == (
         "pyproject.toml: key `tool.recoverylint`: must be a table"
     )
+
+
+@pytest.mark.parametrize(
+    "toml",
+    ["[project]\nn = " + "9" * 5000 + "\n", "x = " + "[" * 5000 + "]" * 5000 + "\n"],
+    ids=["huge-number", "deep-nesting"],
+)
+def test_a_pyproject_too_large_to_read_is_a_config_error(tree, toml):
+    write(tree / "pyproject.toml", toml)
+    result = run("check", "top.yaml")
+    assert result.exit_code == 2
+    assert "pyproject.toml" in result.output and "invalid TOML" in result.output
+
+
+def test_a_fifo_is_never_opened_by_discovery_or_as_a_config(tree):
+    import os
+
+    os.mkfifo(tree / "pipe.yaml")
+    assert run("check", ".").exit_code in (0, 1)  # skipped, not read: no hang
+    os.mkfifo(tree / "cfg.toml")
+    result = run("check", "--config", "cfg.toml", "top.yaml")
+    assert result.exit_code == 2 and "not a regular file" in result.output
