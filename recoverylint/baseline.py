@@ -13,12 +13,12 @@ from __future__ import annotations
 import json
 import os
 import re
-import secrets
 from collections import Counter
 from pathlib import Path, PurePath
 from typing import Any, Iterable
 
 from . import __version__
+from .files import write_atomically
 from .finding import Finding
 from .settings import ALWAYS_ON
 
@@ -152,7 +152,10 @@ def write_baseline(baseline_file: Path, findings: Iterable[Finding]) -> int:
         "findings": entries,
     }
     text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-    _write_atomically(baseline_file, text)
+    try:
+        write_atomically(baseline_file, text)
+    except OSError as error:
+        raise _cannot_write(baseline_file, error) from None
     return len(entries)
 
 
@@ -164,29 +167,6 @@ def _is_baseline(path: Path) -> bool:
     except (OSError, ValueError, RecursionError):
         return False
     return isinstance(document, dict) and document.get("tool") == "recoverylint"
-
-
-def _write_atomically(target: Path, text: str) -> None:
-    """Write `text` to a new file beside `target`, then rename it over `target`:
-    a crash or a full disk leaves the old baseline whole, never half of a new one."""
-    temporary = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
-    try:
-        # Created like any file the user writes (0666 less the umask), where
-        # mkstemp would leave a baseline only its owner can read.
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    except OSError as error:
-        raise _cannot_write(target, error) from None
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, target)
-    except BaseException as error:
-        temporary.unlink(missing_ok=True)
-        if isinstance(error, OSError):
-            raise _cannot_write(target, error) from None
-        raise
 
 
 def _cannot_write(target: Path, error: OSError) -> BaselineError:

@@ -16,6 +16,7 @@ from .settings import ALWAYS_ON
 if TYPE_CHECKING:
     from .catalog import RuleDoc
     from .config import Glob
+    from .plan import Plan
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -282,6 +283,134 @@ def check(
         sys.exit(EXIT_ERROR)
     failing = any(f.severity.rank >= thresholds[f.path] for f in findings)
     sys.exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
+
+
+PLAN_FORMATS = ("text", "json", "mermaid", "mermaid-gantt", "dot", "html")
+# Findings that keep a runbook from being planned: it was not read, or its
+# declared order cannot be built (ids repeat, or it has a cycle).
+_UNPLANNABLE = ("RL001", "RL002", "RL003", "RL101", "RL103")
+
+
+@cli.command()
+@click.argument("runbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(PLAN_FORMATS),
+    default="text",
+    show_default=True,
+    help="text: summary, critical path, waves and a terminal Gantt; json; mermaid: a"
+    " flowchart of the required order; mermaid-gantt: both schedules; dot: Graphviz of the"
+    " declared order; html: one self-contained report.",
+)
+@click.option(
+    "--output",
+    "-o",
+    "output_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the plan to this file (replaced atomically) instead of stdout.",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Use this configuration file (default: the closest one, as for check).",
+)
+@click.option(
+    "--color/--no-color",
+    default=None,
+    help="Colour the text format (default: when writing to a terminal and NO_COLOR is unset).",
+)
+def plan(
+    runbook: Path,
+    output_format: str,
+    output_file: Optional[Path],
+    config_file: Optional[Path],
+    color: Optional[bool],
+) -> None:
+    """Plan RUNBOOK: the declared order and the order the work requires, each with its
+    critical path, waves and staffed schedule, and the minutes (and money) the better order saves.
+
+    Exit status: 0 planned, 2 when the runbook cannot be planned (unreadable, not a
+    runbook, invalid, repeated step ids, a cycle) or on a usage or configuration error.
+    """
+    from .config import ConfigError, ConfigResolver
+    from .engine import plan_file
+
+    if output_file is not None and _same_file(output_file, runbook):
+        _fail(f"--output {output_file} is the runbook itself; choose another file")
+    try:
+        options = ConfigResolver(config_file).options_for(runbook, explicit=True)
+    except ConfigError as error:
+        _fail(str(error))
+    assert options is not None  # a file named explicitly is never skipped
+    shown = _display(runbook)
+    result, planned = plan_file(runbook, shown, settings=options.settings)
+    if result.internal_error:
+        click.echo(
+            f"{shown}: internal error in recoverylint {__version__} (please report it):\n"
+            f"{result.internal_error}",
+            err=True,
+        )
+        sys.exit(EXIT_ERROR)
+    if planned is None:
+        for item in result.findings:
+            if item.code in _UNPLANNABLE:
+                click.echo(
+                    f"{item.path}:{item.span.line}:{item.span.column}: {item.code} {item.message}",
+                    err=True,
+                )
+        _fail(f"{shown} cannot be planned until the errors above are fixed")
+
+    colour = False
+    if output_format == "text":
+        colour = color if color is not None else output_file is None and _colour_by_default()
+    text = _render_plan(planned, output_format, result.findings, colour)
+    if output_file is None:
+        click.echo(text, nl=False, color=colour)
+        return
+    from .files import write_atomically
+
+    try:
+        write_atomically(output_file, text)
+    except OSError as error:
+        _fail(f"could not write {output_file}: {error.strerror or error}")
+    click.echo(f"Wrote the {output_format} plan of {shown} to {output_file}.", err=True)
+
+
+def _render_plan(planned: "Plan", output_format: str, findings: list[Finding], colour: bool) -> str:
+    if output_format == "json":
+        from .report.plan_json import render as render_json
+
+        return render_json(planned)
+    if output_format == "mermaid":
+        from .report.plan_mermaid import flowchart
+
+        return flowchart(planned)
+    if output_format == "mermaid-gantt":
+        from .report.plan_mermaid import gantt
+
+        return gantt(planned)
+    if output_format == "dot":
+        from .report.plan_dot import render as render_dot
+
+        return render_dot(planned)
+    if output_format == "html":
+        from .report.plan_html import render as render_html
+
+        return render_html(planned, findings)
+    from .report.plan_text import render as render_text
+
+    return render_text(planned, colour)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 # The catalog commands print text for people or JSON for tools.

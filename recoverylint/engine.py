@@ -20,6 +20,7 @@ from .graphs import build_graphs, order_predecessors, topological_order
 from .limits import TooLarge
 from .model import Runbook, Span
 from .native import build_runbook
+from .plan import Plan, build_plan
 from .rules import RuleContext, registry
 from .schema import validate
 from .settings import Settings
@@ -89,6 +90,36 @@ def check_text(
     _check_document(text, result, explicit=True, limits=Limits(), settings=settings)
     result.findings.sort(key=lambda f: f.sort_key)
     return result
+
+
+def plan_file(
+    path: Path, display_path: str, limits: Limits = Limits(), settings: Settings = Settings()
+) -> tuple[FileResult, Optional[Plan]]:
+    """Check one runbook, and plan it when it can be planned: it was read, its
+    step ids are unique and its declared order has no cycle.  Otherwise the
+    plan is None and the result's error findings say why."""
+    return _planned(check_file(path, display_path, True, limits, settings), settings)
+
+
+def plan_text(
+    text: str, display_path: str = "<string>", settings: Settings = Settings()
+) -> tuple[FileResult, Optional[Plan]]:
+    """`plan_file` of a runbook given as text."""
+    return _planned(check_text(text, display_path, settings), settings)
+
+
+def _planned(result: FileResult, settings: Settings) -> tuple[FileResult, Optional[Plan]]:
+    runbook = result.runbook
+    if runbook is None or result.internal_error or not _unique_ids(runbook):
+        return result, None
+    try:
+        graphs, _ = build_graphs(runbook)
+        return result, None if graphs is None else build_plan(graphs)
+    except TooLarge as error:
+        result.findings.append(
+            finding("RL001", result.path, Issue(runbook.span, f"too large to plan: {error}"), settings)
+        )
+        return result, None
 
 
 def _check(

@@ -81,7 +81,7 @@ def reachability(preds: list[list[int]]) -> Reachability:
 
 def _condensed_reachability(preds: list[list[int]]) -> Reachability:
     """Reachability of a graph with cycles, through its strongly connected components."""
-    component, count = _strong_components(preds)
+    component, count = strong_components(preds)
     component_preds: list[set[int]] = [set() for _ in range(count)]
     sizes = [0] * count
     for node, node_preds in enumerate(preds):
@@ -98,7 +98,7 @@ def _condensed_reachability(preds: list[list[int]]) -> Reachability:
     )
 
 
-def _strong_components(adjacency: list[list[int]]) -> tuple[list[int], int]:
+def strong_components(adjacency: list[list[int]]) -> tuple[list[int], int]:
     """Tarjan's algorithm without recursion: each node's component, and how
     many there are.  (Components are the same whichever way edges point.)"""
     count = len(adjacency)
@@ -391,6 +391,20 @@ class Graphs:
             for edge in self.runbook.declared_edges:
                 self._declared[(edge.source, edge.target)].append(edge)
         return self._declared
+
+    def unrequired_gates(self) -> list[tuple[int, int]]:
+        """Edges A→B of O's transitive reduction that D does not imply and
+        that are not a choice between alternatives: B waits for A for nothing."""
+        return [
+            (source, target)
+            for target in self.topological
+            for source in self.reduction_preds(target)
+            if not self.requires(source, target) and not self.decided_apart(source, target)
+        ]
+
+    def decisions(self) -> dict[int, list[int]]:
+        """Deciding step -> the steps it decides between (two or more), in file order."""
+        return {decider: sorted(_bit_positions(group)) for decider, group in self._decide_groups.items()}
 
     def needless_stage_gates(self) -> list[tuple[str, str]]:
         """(earlier, later) stage gates where no step of the later stage requires

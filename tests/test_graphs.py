@@ -194,7 +194,7 @@ def test_one_step_deciding_among_many_keeps_one_group():
     text += "".join(f"  - id: {o}\n" for o in options) + "  - id: other\n"
     graphs = graphs_of(text)
     index = graphs.index
-    assert len(graphs._decide_groups) == 1
+    assert len(graphs.decisions()) == 1
     assert graphs.deciders(index["o1"], index["o299"]) == [index["choose"]]
     assert graphs.deciders(index["o1"], index["other"]) == []
     assert not graphs.concurrent(index["o5"], index["o7"])

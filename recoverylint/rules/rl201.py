@@ -11,15 +11,17 @@ def false_sequential_gate(ctx: RuleContext):
     steps = graphs.steps
     needless = {later for _, later in graphs.needless_stage_gates()}  # RL202 reports those
     declared = graphs.declared_between()
-    gates = []
-    for target in graphs.topological:
-        for source in graphs.reduction_preds(target):
-            if graphs.requires(source, target) or graphs.decided_apart(source, target):
-                continue
-            edges = declared[(steps[source].id, steps[target].id)]
-            if needless and all(e.kind is EdgeKind.STAGE_GATE and e.stage in needless for e in edges):
-                continue
-            gates.append((source, target))
+    gates = [
+        (source, target)
+        for source, target in graphs.unrequired_gates()
+        if not (
+            needless
+            and all(
+                e.kind is EdgeKind.STAGE_GATE and e.stage in needless
+                for e in declared[(steps[source].id, steps[target].id)]
+            )
+        )
+    ]
     costs = gate_costs(graphs, gates)
     for source, target in gates:
         waiter, waited = steps[target], steps[source]

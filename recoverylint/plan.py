@@ -1,0 +1,472 @@
+"""The plan: both orders of a runbook scheduled and compared.
+
+For the declared order O and for the required order D, the critical path
+method (earliest and latest starts, slack, the critical path), a list schedule
+that respects each role's `people` and `team.size`, the waves of steps that
+start together in it, and the sync overhead paid at every join.  The
+difference between the two staffed schedules is the time the better order
+saves.
+
+What D leaves open and a plan cannot: two steps that race on a resource (O
+leaves them concurrent) run one after the other in the plan, in the order the
+file writes them; where D has a cycle (the declared order contradicts what
+the work requires, which the rules report), the steps of the cycle keep O's
+order among themselves.  At each decision the plan follows the alternative
+whose branch is the most work (the worst case) and leaves the others out.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Mapping, Optional
+
+from .analysis import Checklist, decision_checklist
+from .graphs import Graphs, ancestor_bitsets, strong_components, topological_order
+from .limits import TooLarge
+from .model import Runbook
+
+# Times are sums of durations: rounding each keeps steps that start together
+# in one wave despite floating-point error (1/3 min + 2/3 min).
+_DIGITS = 9
+
+
+@dataclass(frozen=True)
+class Timing:
+    """One step in one order: the critical path method's window, and where the
+    staffed schedule put it."""
+
+    earliest_start: float
+    latest_start: float
+    start: float  # in the staffed schedule
+    finish: float
+    wave: int  # index into Schedule.waves
+
+    @property
+    def slack(self) -> float:
+        return round(self.latest_start - self.earliest_start, _DIGITS)
+
+
+@dataclass(frozen=True)
+class Wave:
+    """Steps the staffed schedule starts at the same minute."""
+
+    start: float
+    steps: tuple[int, ...]  # file order
+    people: tuple[tuple[str, int], ...]  # role ("" for steps with no role) -> its steps here
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """One order of the runbook's planned steps, scheduled."""
+
+    preds: tuple[tuple[int, ...], ...]  # node -> immediate predecessors (none when not planned)
+    length: float  # the critical path, sync overhead included, with unlimited people
+    critical_path: tuple[int, ...]
+    staffed_makespan: float  # the list schedule's, with the people the runbook has
+    joins: int  # steps waiting for two or more immediate predecessors
+    sync_minutes: float  # sync_overhead paid at those joins
+    timings: Mapping[int, Timing]  # planned node -> timing
+    waves: tuple[Wave, ...]
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """A step the plan leaves out: it belongs to an alternative not followed."""
+
+    node: int
+    decider: int
+    followed: int  # the alternative the plan follows instead
+
+
+@dataclass(frozen=True)
+class Race:
+    """Two steps O lets run together although their uses of a resource
+    conflict; the plan runs `first` (earlier in the file) before `second`."""
+
+    first: int
+    second: int
+    resource: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    runbook: Runbook
+    planned: tuple[int, ...]  # file order
+    left_out: tuple[LeftOut, ...]
+    sequential: float  # every planned step one after the other
+    declared: Schedule
+    required: Schedule
+    false_gates: tuple[tuple[int, int], ...]  # O edges (after reduction) D does not imply
+    races: tuple[Race, ...]
+    cycle_steps: tuple[int, ...]  # on a cycle of D: kept in declared order
+    checklist: Checklist
+
+    @property
+    def saved_minutes(self) -> float:
+        """Declared staffed makespan minus required staffed makespan: negative
+        when the declared order is faster only by running steps together that
+        must not."""
+        return round(self.declared.staffed_makespan - self.required.staffed_makespan, _DIGITS)
+
+    @property
+    def saved_cost(self) -> Optional[float]:
+        cost = self.runbook.cost_per_minute
+        return None if cost is None else round(self.saved_minutes * cost, 6)
+
+
+def build_plan(graphs: Graphs) -> Plan:
+    """The plan of a runbook whose graphs could be built.  Raises TooLarge
+    when ordering racing steps would add more edges than the limits allow."""
+    runbook = graphs.runbook
+    durations = [runbook.duration_of(step) for step in graphs.steps]
+    planned, left_out = _follow_worst_alternatives(graphs, durations)
+    required_preds, races = _required_with_races(graphs)
+    required_preds, cycle_steps = _break_cycles(required_preds, graphs.position)
+    staffing = _Staffing(runbook)
+    overhead = runbook.sync_overhead
+    declared = _schedule(graphs.order_preds, planned, durations, staffing, overhead)
+    required = _schedule(required_preds, planned, durations, staffing, overhead)
+    in_plan = set(planned)
+    return Plan(
+        runbook=runbook,
+        planned=tuple(planned),
+        left_out=tuple(left_out),
+        sequential=round(sum(durations[node] for node in planned), _DIGITS),
+        declared=declared,
+        required=required,
+        false_gates=tuple(
+            gate for gate in graphs.unrequired_gates() if gate[0] in in_plan and gate[1] in in_plan
+        ),
+        races=tuple(race for race in races if race.first in in_plan and race.second in in_plan),
+        cycle_steps=tuple(cycle_steps),
+        checklist=decision_checklist(runbook, graphs),
+    )
+
+
+def _follow_worst_alternatives(
+    graphs: Graphs, durations: list[float]
+) -> tuple[list[int], list[LeftOut]]:
+    """The steps the plan schedules, and those it leaves out.
+
+    An alternative's branch is the alternative and the steps that come after it
+    in O but after no other alternative of the same decision (a step after all
+    of them is where the branches join).  Decisions are taken in O's order, so
+    that a decision inside a branch left out is never taken."""
+    position, ancestors, node_at = graphs.position, graphs.ancestors, graphs.node_at
+    dropped = 0  # bitset of O positions
+    left_out: list[LeftOut] = []
+    decisions = graphs.decisions()
+    for decider in sorted(decisions, key=position.__getitem__):
+        if dropped >> position[decider] & 1:
+            continue
+        alive = [node for node in decisions[decider] if not dropped >> position[node] & 1]
+        if len(alive) < 2:
+            continue
+        alive_mask = graphs.mask(alive)
+        work = {node: durations[node] for node in alive}
+        branch = {node: 1 << position[node] for node in alive}
+        for node in graphs.topological:
+            bit = 1 << position[node]
+            if dropped & bit or alive_mask & bit:
+                continue
+            after = ancestors[node] & alive_mask
+            if after and not after & (after - 1):  # after exactly one alternative
+                alternative = node_at[after.bit_length() - 1]
+                work[alternative] += durations[node]
+                branch[alternative] |= bit
+        followed = max(alive, key=lambda node: (work[node], -node))
+        for alternative in alive:
+            if alternative != followed:
+                dropped |= branch[alternative]
+                left_out.extend(
+                    LeftOut(node, decider, followed) for node in graphs.nodes_in(branch[alternative])
+                )
+    planned = [node for node in range(len(graphs.steps)) if not dropped >> position[node] & 1]
+    return planned, sorted(left_out, key=lambda item: item.node)
+
+
+def _required_with_races(graphs: Graphs) -> tuple[list[list[int]], list[Race]]:
+    """D's predecessors, with every conflicting pair ordered: D orders those O
+    orders; pairs O leaves concurrent (races) are ordered as the file writes
+    them.  Each use waits for the latest conflicting write before it and each
+    write for the reads since, so that a thousand racing writers make a chain,
+    not a million edges.  Steps that exclude each other are ordered the same way."""
+    steps = graphs.steps
+    preds = [set(node_preds) for node_preds in graphs.required_preds]
+    races: dict[tuple[int, int], Race] = {}
+    last_writer: dict[str, int] = {}
+    readers_since: dict[str, list[int]] = defaultdict(list)
+    added = 0
+
+    def order(first: int, second: int, resource: Optional[str]) -> None:
+        nonlocal added
+        if first == second or first in preds[second] or graphs.decided_apart(first, second):
+            return
+        preds[second].add(first)
+        added += 1
+        if added > graphs.limits.max_edges:
+            raise TooLarge(
+                f"ordering the steps that race for resources takes over {graphs.limits.max_edges:,} edges"
+            )
+        if resource is not None and not graphs.before(first, second):
+            races.setdefault((first, second), Race(first, second, resource))
+
+    for node in graphs.topological:
+        step = steps[node]
+        uses = [(ref.name, True) for ref in step.writes] + [(ref.name, False) for ref in step.reads]
+        for name, writes in uses:
+            for other in graphs.resources.overlapping(name):
+                if graphs.shared(name) and graphs.shared(other):
+                    continue
+                writer = last_writer.get(other)
+                if writer is not None:
+                    order(writer, node, name)
+                if writes:
+                    for reader in readers_since.get(other, ()):
+                        order(reader, node, name)
+        for name, writes in uses:
+            if writes:
+                last_writer[name] = node
+                readers_since[name] = []
+            else:
+                readers_since[name].append(node)
+    for a, b, _ in graphs.exclusive_pairs():
+        first, second = sorted((a, b), key=graphs.position.__getitem__)
+        order(first, second, None)
+    return [sorted(node_preds) for node_preds in preds], sorted(races.values(), key=_race_key)
+
+
+def _race_key(race: Race) -> tuple[int, int]:
+    return race.second, race.first
+
+
+def _break_cycles(preds: list[list[int]], position: list[int]) -> tuple[list[list[int]], list[int]]:
+    """An acyclic version of `preds`: inside each strongly connected component,
+    keep only the edges that follow O's topological `position`."""
+    if topological_order(preds) is not None:
+        return preds, []
+    component, _ = strong_components(preds)
+    sizes = Counter(component)
+    kept = [
+        [pred for pred in node_preds if component[pred] != component[node] or position[pred] < position[node]]
+        for node, node_preds in enumerate(preds)
+    ]
+    return kept, [node for node in range(len(preds)) if sizes[component[node]] > 1]
+
+
+class _Staffing:
+    """Who can work at once: each role's `people` (1 for a role not declared)
+    and `team.size` across roles (no limit when not set)."""
+
+    def __init__(self, runbook: Runbook) -> None:
+        self.team = runbook.team_size if runbook.team_size is not None else math.inf
+        self.role_of = [step.role.name if step.role else None for step in runbook.steps]
+        self.people = {
+            name: (runbook.roles[name].people if name in runbook.roles else 1)
+            for name in set(self.role_of)
+            if name is not None
+        }
+
+
+def _restricted(preds: list[list[int]], planned: list[int]) -> list[list[int]]:
+    """`preds` among the planned steps only, with orders through left-out
+    steps kept (a step after a left-out one still waits for what it waited for)."""
+    if len(planned) == len(preds):
+        return preds
+    order = topological_order(preds)
+    assert order is not None  # callers pass acyclic graphs
+    in_plan = [False] * len(preds)
+    for node in planned:
+        in_plan[node] = True
+    through: dict[int, set[int]] = {}  # left-out node -> planned steps it waits for
+    result: list[list[int]] = [[] for _ in preds]
+    for node in order:
+        found: set[int] = set()
+        for pred in preds[node]:
+            if in_plan[pred]:
+                found.add(pred)
+            else:
+                found |= through[pred]
+        if in_plan[node]:
+            result[node] = sorted(found)
+        else:
+            through[node] = found
+    return result
+
+
+def _reduced(preds: list[list[int]]) -> list[tuple[int, ...]]:
+    """The transitive reduction of an acyclic graph, as immediate predecessors."""
+    order = topological_order(preds)
+    assert order is not None
+    position, ancestors = ancestor_bitsets(preds, order)
+    result = []
+    for node_preds in preds:
+        if len(node_preds) < 2:
+            result.append(tuple(node_preds))
+            continue
+        implied = 0
+        for pred in node_preds:
+            implied |= ancestors[pred]
+        result.append(tuple(pred for pred in node_preds if not implied >> position[pred] & 1))
+    return result
+
+
+def _schedule(
+    all_preds: list[list[int]],
+    planned: list[int],
+    durations: list[float],
+    staffing: _Staffing,
+    overhead: float,
+) -> Schedule:
+    preds = _reduced(_restricted(all_preds, planned))
+    in_plan = set(planned)
+    order = [node for node in topological_order([list(p) for p in preds]) or () if node in in_plan]
+    wait = [overhead if len(node_preds) >= 2 else 0.0 for node_preds in preds]
+    succs: list[list[int]] = [[] for _ in preds]
+    for node in order:
+        for pred in preds[node]:
+            succs[pred].append(node)
+
+    # Critical path method, unlimited people.
+    earliest = [0.0] * len(preds)
+    finish = [0.0] * len(preds)
+    for node in order:
+        start = max((finish[pred] for pred in preds[node]), default=0.0)
+        earliest[node] = round(start + wait[node], _DIGITS)
+        finish[node] = round(earliest[node] + durations[node], _DIGITS)
+    length = max((finish[node] for node in order), default=0.0)
+    latest = [0.0] * len(preds)
+    for node in reversed(order):
+        latest_finish = min((latest[succ] - wait[succ] for succ in succs[node]), default=length)
+        latest[node] = round(latest_finish - durations[node], _DIGITS)
+    critical = _critical_path(order, preds, earliest, finish, wait, length)
+
+    priority = {node: (latest[node] + durations[node], latest[node] - earliest[node], node) for node in order}
+    starts = _list_schedule(order, preds, succs, durations, wait, priority, staffing)
+    waves, wave_of = _waves(starts, staffing)
+    joins = sum(1 for node in order if len(preds[node]) >= 2)
+    return Schedule(
+        preds=tuple(preds),
+        length=length,
+        critical_path=tuple(critical),
+        staffed_makespan=max((round(starts[n] + durations[n], _DIGITS) for n in order), default=0.0),
+        joins=joins,
+        sync_minutes=round(joins * overhead, _DIGITS),
+        timings={
+            node: Timing(
+                earliest_start=earliest[node],
+                latest_start=latest[node],
+                start=starts[node],
+                finish=round(starts[node] + durations[node], _DIGITS),
+                wave=wave_of[node],
+            )
+            for node in sorted(order)
+        },
+        waves=tuple(waves),
+    )
+
+
+def _critical_path(
+    order: list[int],
+    preds: list[tuple[int, ...]],
+    earliest: list[float],
+    finish: list[float],
+    wait: list[float],
+    length: float,
+) -> list[int]:
+    """The chain of steps that sets the length: from the first step (in file
+    order) finishing last, back through the first predecessor it waited for."""
+    if not order:
+        return []
+    node = min(node for node in order if finish[node] == length)
+    path = [node]
+    while preds[node]:
+        ready = round(earliest[node] - wait[node], _DIGITS)
+        node = min(pred for pred in preds[node] if finish[pred] == ready)
+        path.append(node)
+    path.reverse()
+    return path
+
+
+_FINISH, _READY = 0, 1  # at the same minute, finishing steps free people first
+
+
+def _list_schedule(
+    order: list[int],
+    preds: list[tuple[int, ...]],
+    succs: list[list[int]],
+    durations: list[float],
+    wait: list[float],
+    priority: dict[int, tuple[float, float, int]],
+    staffing: _Staffing,
+) -> dict[int, float]:
+    """Start minutes of a list schedule: whenever people are free, start the
+    ready step of highest priority (latest finish first, then least slack,
+    then file order) whose role has someone free.  Each role keeps its own
+    queue of ready steps; `offers` holds the head of each queue whose role has
+    someone free, so that choosing costs a heap operation, not a scan."""
+    role_of = staffing.role_of
+    free_in_role = dict(staffing.people)
+    free_in_team = staffing.team
+    queues: dict[Optional[str], list[tuple[tuple[float, float, int], int]]] = defaultdict(list)
+    offers: list[tuple[tuple[tuple[float, float, int], int], Optional[str]]] = []
+    events: list[tuple[float, int, int]] = [(0.0, _READY, node) for node in order if not preds[node]]
+    heapq.heapify(events)
+    waiting = {node: len(preds[node]) for node in order}
+    released_at = dict.fromkeys(order, 0.0)
+    starts: dict[int, float] = {}
+
+    def offer(role: Optional[str]) -> None:
+        queue = queues[role]
+        if queue and (role is None or free_in_role[role] > 0):
+            heapq.heappush(offers, (queue[0], role))
+
+    while events:
+        now = events[0][0]
+        while events and events[0][0] <= now:
+            time, kind, node = heapq.heappop(events)
+            role = role_of[node]
+            if kind == _FINISH:
+                free_in_team += 1
+                if role is not None:
+                    free_in_role[role] += 1
+                for succ in succs[node]:
+                    waiting[succ] -= 1
+                    released_at[succ] = max(released_at[succ], time)
+                    if not waiting[succ]:
+                        ready = round(released_at[succ] + wait[succ], _DIGITS)
+                        heapq.heappush(events, (ready, _READY, succ))
+            else:
+                heapq.heappush(queues[role], (priority[node], node))
+            offer(role)
+        while free_in_team > 0 and offers:
+            head, role = heapq.heappop(offers)
+            queue = queues[role]
+            if not queue or queue[0] != head or (role is not None and free_in_role[role] <= 0):
+                continue  # stale: the queue moved on or the role filled up
+            _, node = heapq.heappop(queue)
+            starts[node] = now
+            free_in_team -= 1
+            if role is not None:
+                free_in_role[role] -= 1
+            heapq.heappush(events, (round(now + durations[node], _DIGITS), _FINISH, node))
+            offer(role)
+    return starts
+
+
+def _waves(starts: dict[int, float], staffing: _Staffing) -> tuple[list[Wave], dict[int, int]]:
+    by_start: dict[float, list[int]] = defaultdict(list)
+    for node, start in starts.items():
+        by_start[start].append(node)
+    waves = []
+    wave_of = {}
+    for index, start in enumerate(sorted(by_start)):
+        nodes = sorted(by_start[start])
+        for node in nodes:
+            wave_of[node] = index
+        people = Counter(staffing.role_of[node] or "" for node in nodes)
+        waves.append(Wave(start, tuple(nodes), tuple(sorted(people.items()))))
+    return waves, wave_of

@@ -1,0 +1,93 @@
+"""`plan --format json`: the whole plan as one JSON document."""
+
+from __future__ import annotations
+
+import json
+from typing import Union
+
+from .. import __version__
+from ..plan import Plan, Schedule
+from .plan_words import step_ids
+
+
+def _number(value: float) -> Union[int, float]:
+    """Whole minutes as integers; others to four decimals."""
+    rounded = round(value, 4)
+    return int(rounded) if rounded == int(rounded) else rounded
+
+
+def _schedule(plan: Plan, schedule: Schedule) -> dict:
+    return {
+        "makespan_minutes": _number(schedule.length),
+        "staffed_makespan_minutes": _number(schedule.staffed_makespan),
+        "critical_path": step_ids(plan, schedule.critical_path),
+        "joins": schedule.joins,
+        "sync_overhead_minutes": _number(schedule.sync_minutes),
+        "waves": [step_ids(plan, wave.steps) for wave in schedule.waves],
+        "wave_starts": [_number(wave.start) for wave in schedule.waves],
+        "wave_people": [
+            {role or "(no role)": count for role, count in wave.people} for wave in schedule.waves
+        ],
+    }
+
+
+def render(plan: Plan) -> str:
+    runbook = plan.runbook
+    steps = runbook.steps
+    required = plan.required.timings
+    declared = plan.declared.timings
+    checklist = plan.checklist
+    document = {
+        "version": __version__,
+        "runbook": runbook.id,
+        "path": runbook.path,
+        "title": runbook.title,
+        "sequential_minutes": _number(plan.sequential),
+        "declared": _schedule(plan, plan.declared),
+        "required": _schedule(plan, plan.required),
+        "saved_minutes": _number(plan.saved_minutes),
+        "saved_cost": None if plan.saved_cost is None else _number(plan.saved_cost),
+        "cost_per_minute": runbook.cost_per_minute,
+        "checklist": {
+            "answers": [
+                {
+                    "question": answer.question,
+                    "value": answer.value,
+                    "favours_parallel": answer.favours_parallel,
+                    "source": answer.source,
+                }
+                for answer in checklist.answers
+            ],
+            "score": checklist.score,
+            "mode": checklist.mode,
+        },
+        "steps": [
+            {
+                "id": steps[node].id,
+                "role": steps[node].role.name if steps[node].role else None,
+                "duration": _number(runbook.duration_of(steps[node])),
+                "earliest_start": _number(required[node].earliest_start),
+                "latest_start": _number(required[node].latest_start),
+                "slack": _number(required[node].slack),
+                "wave": required[node].wave + 1,
+                "start": _number(required[node].start),
+                "declared_start": _number(declared[node].start),
+            }
+            for node in plan.planned
+        ],
+        "false_gates": [step_ids(plan, gate) for gate in plan.false_gates],
+        "races": [
+            {"first": steps[race.first].id, "second": steps[race.second].id, "resource": race.resource}
+            for race in plan.races
+        ],
+        "left_out": [
+            {
+                "id": steps[item.node].id,
+                "decided_by": steps[item.decider].id,
+                "followed": steps[item.followed].id,
+            }
+            for item in plan.left_out
+        ],
+        "cycle_steps": step_ids(plan, plan.cycle_steps),
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,194 @@
+"""`plan --format text`: the summary, the critical path, the waves and a
+terminal Gantt chart of both schedules."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from ..plan import Plan, Schedule
+from .plan_words import minutes, money, step_ids
+
+_BAR_COLUMNS = 60
+_LABEL_WIDTH = 28
+_TICKS = (1, 2, 5, 10, 15, 20, 30, 60, 120, 240)  # minutes between axis labels
+
+
+def render(plan: Plan, colour: bool) -> str:
+    import click
+
+    def style(text: str, **kwargs) -> str:
+        return click.style(text, **kwargs) if colour else text
+
+    out: list[str] = []
+    out.extend(_summary(plan, style))
+    out.append("")
+    out.extend(_critical_path(plan, style))
+    out.append("")
+    out.extend(_waves(plan, style))
+    out.append("")
+    out.extend(_gantt(plan, style))
+    return "\n".join(out) + "\n"
+
+
+Style = Callable[..., str]
+
+
+def _summary(plan: Plan, style: Style) -> list[str]:
+    runbook = plan.runbook
+    steps = runbook.steps
+    title = f" — {runbook.title}" if runbook.title else ""
+    declared, required = plan.declared, plan.required
+    rows = [
+        ("critical path", minutes(declared.length), minutes(required.length)),
+        ("staffed schedule", minutes(declared.staffed_makespan), minutes(required.staffed_makespan)),
+        (
+            "joins (sync overhead)",
+            f"{declared.joins} ({minutes(declared.sync_minutes)})",
+            f"{required.joins} ({minutes(required.sync_minutes)})",
+        ),
+    ]
+    out = [
+        style(f"Plan of {runbook.id}{title}", bold=True) + f" ({runbook.path})",
+        "",
+        f"  {'':<24}{'declared':>14}{'required':>14}",
+        f"  {'fully sequential':<24}{minutes(plan.sequential):>14}",
+    ]
+    out.extend(f"  {name:<24}{left:>14}{right:>14}" for name, left, right in rows)
+    out.append("")
+    out.append("  " + _saved(plan, style))
+    staffing = _staffing(plan)
+    out.append(f"  Staffed with {staffing}.")
+    if plan.left_out:
+        followed = {}
+        for item in plan.left_out:
+            followed.setdefault((item.decider, item.followed), []).append(steps[item.node].id)
+        for (decider, chosen), left in followed.items():
+            out.append(
+                f"  Left out: {', '.join(left)} (the worst case: `{steps[decider].id}`"
+                f" is taken to choose `{steps[chosen].id}`)."
+            )
+    if plan.races:
+        out.append(
+            f"  Races the plan runs one after the other ({len(plan.races)}): "
+            + _shortened(
+                f"{steps[race.first].id} then {steps[race.second].id} ({race.resource})"
+                for race in plan.races
+            )
+            + "."
+        )
+    if plan.cycle_steps:
+        out.append(
+            "  On a cycle of the required order (kept in the declared order): "
+            + _shortened(step_ids(plan, plan.cycle_steps))
+            + "."
+        )
+    checklist = plan.checklist
+    out.append("")
+    out.append(
+        f"Decision checklist: {checklist.score} of {len(checklist.answers)} favour parallel"
+        f" recovery → {style(checklist.mode, bold=True)}"
+    )
+    for answer in checklist.answers:
+        mark = style("✓", fg="green") if answer.favours_parallel else style("✗", fg="red")
+        out.append(f"  {mark} {answer.question:<30} {answer.source}")
+    return out
+
+
+def _saved(plan: Plan, style: Style) -> str:
+    saved = plan.saved_minutes
+    cost = plan.runbook.cost_per_minute
+    if saved > 0:
+        money_words = (
+            f" ({money(plan.saved_cost)} at {money(cost)} per minute)" if cost is not None else ""
+        )
+        return style(f"Saved: {minutes(saved)} per incident{money_words}.", fg="green", bold=True)
+    if saved == 0:
+        return "Saved: nothing: the declared order is as fast as the work allows with these people."
+    return style(
+        f"Saved: none. The required order takes {minutes(-saved)} longer: the declared order"
+        " is faster only because it runs steps together that must not.",
+        fg="yellow",
+        bold=True,
+    )
+
+
+def _staffing(plan: Plan) -> str:
+    runbook = plan.runbook
+    team = f"team.size {runbook.team_size}" if runbook.team_size else "no team.size (no limit)"
+    roles = ", ".join(f"{role.name} {role.people}" for role in runbook.roles.values())
+    return f"{team}; people per role: {roles}" if roles else team
+
+
+def _shortened(items, limit: int = 8) -> str:
+    items = list(items)
+    shown = ", ".join(items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def _critical_path(plan: Plan, style: Style) -> list[str]:
+    runbook = plan.runbook
+    out = []
+    for name, schedule in (("declared", plan.declared), ("required", plan.required)):
+        chain = " → ".join(
+            f"{runbook.steps[node].id} ({minutes(runbook.duration_of(runbook.steps[node]))})"
+            for node in schedule.critical_path
+        )
+        out.append(style(f"Critical path of the {name} order ({minutes(schedule.length)}):", bold=True))
+        out.append(f"  {chain}")
+    return out
+
+
+def _waves(plan: Plan, style: Style) -> list[str]:
+    out = [style("Waves of the required order (steps the staffed schedule starts together):", bold=True)]
+    for number, wave in enumerate(plan.required.waves, 1):
+        people = ", ".join(f"{role or '(no role)'} {count}" for role, count in wave.people)
+        out.append(
+            f"  {number:>3}  at {minutes(wave.start):>9}  {', '.join(step_ids(plan, wave.steps))}"
+            f"  [{people}]"
+        )
+    return out
+
+
+def _gantt(plan: Plan, style: Style) -> list[str]:
+    horizon = max(plan.declared.staffed_makespan, plan.required.staffed_makespan)
+    # A round number of minutes every ten columns, the chart at most 60 wide.
+    tick = next(
+        (step for step in _TICKS if step * _BAR_COLUMNS / 10 >= horizon),
+        -(-horizon // 1440) * 240,
+    )
+    scale = tick / 10
+    out = [
+        style("Staffed schedules", bold=True)
+        + f" (one column is {minutes(scale)}; critical steps in red):",
+        " " * (_LABEL_WIDTH + 4) + _axis(scale),
+    ]
+    for name, schedule in (("declared order", plan.declared), ("required order", plan.required)):
+        out.append(f"  {name} ({minutes(schedule.staffed_makespan)})")
+        out.extend(_bars(plan, schedule, scale, style))
+    return out
+
+
+def _axis(scale: float) -> str:
+    """`0       15      30`: a tick label every ten columns."""
+    line = ""
+    for column in range(0, _BAR_COLUMNS + 1, 10):
+        label = f"{round(column * scale, 1):g}"
+        line = line.ljust(column) + label
+    return line
+
+
+def _bars(plan: Plan, schedule: Schedule, scale: float, style: Style) -> list[str]:
+    steps = plan.runbook.steps
+    critical = set(schedule.critical_path)
+    rows = []
+    for node in sorted(schedule.timings, key=lambda n: (schedule.timings[n].start, n)):
+        timing = schedule.timings[node]
+        label = steps[node].id
+        if len(label) > _LABEL_WIDTH:
+            label = label[: _LABEL_WIDTH - 1] + "…"
+        begin = round(timing.start / scale)
+        end = max(begin + 1, round(timing.finish / scale))
+        bar = ("█" * (end - begin)) if timing.finish > timing.start else "▏"
+        coloured = style(bar, fg="red" if node in critical else "cyan")
+        rows.append(f"    {label:<{_LABEL_WIDTH}}" + " " * begin + coloured)
+    return rows
