@@ -336,6 +336,8 @@ def plan(
     Exit status: 0 planned, 2 when the runbook cannot be planned (unreadable, not a
     runbook, invalid, repeated step ids, a cycle) or on a usage or configuration error.
     """
+    import gc
+
     from .config import ConfigError, ConfigResolver
     from .engine import plan_file
 
@@ -347,6 +349,8 @@ def plan(
         _fail(str(error))
     assert options is not None  # a file named explicitly is never skipped
     shown = _display(runbook)
+    gc.freeze()  # as for check: nothing built has reference cycles to collect
+    gc.disable()
     result, planned = plan_file(runbook, shown, settings=options.settings)
     if result.internal_error:
         click.echo(

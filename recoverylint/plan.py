@@ -84,7 +84,8 @@ class LeftOut:
 @dataclass(frozen=True)
 class Race:
     """Two steps O lets run together although their uses of a resource
-    conflict; the plan runs `first` (earlier in the file) before `second`."""
+    conflict; the plan runs `first` before `second`: the one written first,
+    unless what D requires puts it after the other."""
 
     first: int
     second: int
@@ -93,6 +94,8 @@ class Race:
 
 @dataclass(frozen=True)
 class Plan:
+    """Both orders of a runbook, scheduled, and what the better one saves."""
+
     runbook: Runbook
     planned: tuple[int, ...]  # file order
     left_out: tuple[LeftOut, ...]
@@ -123,8 +126,7 @@ def build_plan(graphs: Graphs) -> Plan:
     runbook = graphs.runbook
     durations = [runbook.duration_of(step) for step in graphs.steps]
     planned, left_out = _follow_worst_alternatives(graphs, durations)
-    required_preds, races = _required_with_races(graphs)
-    required_preds, cycle_steps = _break_cycles(required_preds, graphs.position)
+    required_preds, races, cycle_steps = _required_with_races(graphs)
     staffing = _Staffing(runbook)
     overhead = runbook.sync_overhead
     declared = _schedule(graphs.order_preds, planned, durations, staffing, overhead)
@@ -188,20 +190,30 @@ def _follow_worst_alternatives(
     return planned, sorted(left_out, key=lambda item: item.node)
 
 
-def _required_with_races(graphs: Graphs) -> tuple[list[list[int]], list[Race]]:
-    """D's predecessors, with every conflicting pair ordered: D orders those O
-    orders; pairs O leaves concurrent (races) are ordered as the file writes
-    them.  Each use waits for the latest conflicting write before it and each
-    write for the reads since, so that a thousand racing writers make a chain,
-    not a million edges.  Steps that exclude each other are ordered the same way."""
+def _required_with_races(graphs: Graphs) -> tuple[list[list[int]], list[Race], list[int]]:
+    """D's predecessors, acyclic, with every conflicting pair ordered, and the
+    steps on D's own cycles.
+
+    D orders the conflicting pairs O orders.  Pairs O leaves concurrent (races)
+    are ordered by a topological order of D that follows the file wherever D
+    leaves the choice open, so that no race is ever ordered against what D
+    requires, and no cycle can arise.  Each use waits for the latest
+    conflicting write before it and each write for the reads since, so that a
+    thousand racing writers make a chain, not a million edges.  Steps that
+    exclude each other are ordered the same way."""
     steps = graphs.steps
-    preds = [set(node_preds) for node_preds in graphs.required_preds]
+    acyclic, cycle_steps = _break_cycles(graphs.required_preds, graphs.position)
+    order = _file_first_order(acyclic)
+    rank = [0] * len(order)
+    for place, node in enumerate(order):
+        rank[node] = place
+    preds = [set(node_preds) for node_preds in acyclic]
     races: dict[tuple[int, int], Race] = {}
     last_writer: dict[str, int] = {}
     readers_since: dict[str, list[int]] = defaultdict(list)
     added = 0
 
-    def order(first: int, second: int, resource: Optional[str]) -> None:
+    def wait(first: int, second: int, resource: Optional[str]) -> None:
         nonlocal added
         if first == second or first in preds[second] or graphs.decided_apart(first, second):
             return
@@ -211,10 +223,10 @@ def _required_with_races(graphs: Graphs) -> tuple[list[list[int]], list[Race]]:
             raise TooLarge(
                 f"ordering the steps that race for resources takes over {graphs.limits.max_edges:,} edges"
             )
-        if resource is not None and not graphs.before(first, second):
+        if resource is not None and graphs.concurrent(first, second):
             races.setdefault((first, second), Race(first, second, resource))
 
-    for node in graphs.topological:
+    for node in order:
         step = steps[node]
         uses = [(ref.name, True) for ref in step.writes] + [(ref.name, False) for ref in step.reads]
         for name, writes in uses:
@@ -223,10 +235,10 @@ def _required_with_races(graphs: Graphs) -> tuple[list[list[int]], list[Race]]:
                     continue
                 writer = last_writer.get(other)
                 if writer is not None:
-                    order(writer, node, name)
+                    wait(writer, node, name)
                 if writes:
                     for reader in readers_since.get(other, ()):
-                        order(reader, node, name)
+                        wait(reader, node, name)
         for name, writes in uses:
             if writes:
                 last_writer[name] = node
@@ -234,18 +246,40 @@ def _required_with_races(graphs: Graphs) -> tuple[list[list[int]], list[Race]]:
             else:
                 readers_since[name].append(node)
     for a, b, _ in graphs.exclusive_pairs():
-        first, second = sorted((a, b), key=graphs.position.__getitem__)
-        order(first, second, None)
-    return [sorted(node_preds) for node_preds in preds], sorted(races.values(), key=_race_key)
+        first, second = sorted((a, b), key=rank.__getitem__)
+        wait(first, second, None)
+    return (
+        [sorted(node_preds) for node_preds in preds],
+        sorted(races.values(), key=lambda race: (rank[race.second], rank[race.first])),
+        cycle_steps,
+    )
 
 
-def _race_key(race: Race) -> tuple[int, int]:
-    return race.second, race.first
+def _file_first_order(preds: list[list[int]]) -> list[int]:
+    """The topological order of an acyclic graph that takes, at each point,
+    the ready step written first in the file."""
+    succs: list[list[int]] = [[] for _ in preds]
+    waiting = [len(node_preds) for node_preds in preds]
+    for node, node_preds in enumerate(preds):
+        for pred in node_preds:
+            succs[pred].append(node)
+    ready = [node for node in range(len(preds)) if not waiting[node]]
+    heapq.heapify(ready)
+    order = []
+    while ready:
+        node = heapq.heappop(ready)
+        order.append(node)
+        for succ in succs[node]:
+            waiting[succ] -= 1
+            if not waiting[succ]:
+                heapq.heappush(ready, succ)
+    return order
 
 
 def _break_cycles(preds: list[list[int]], position: list[int]) -> tuple[list[list[int]], list[int]]:
-    """An acyclic version of `preds`: inside each strongly connected component,
-    keep only the edges that follow O's topological `position`."""
+    """An acyclic version of `preds`, and the steps on its cycles: inside each
+    strongly connected component, only the edges that follow O's topological
+    `position` are kept."""
     if topological_order(preds) is not None:
         return preds, []
     component, _ = strong_components(preds)

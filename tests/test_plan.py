@@ -1,6 +1,7 @@
 """The plan's arithmetic on tiny hand-made runbooks with answers worked out by hand."""
 
 import textwrap
+from collections import Counter
 
 import pytest
 
@@ -297,3 +298,47 @@ def test_large_runbook_plans_in_near_linear_work(size):
     assert plan.required.length == size // 10
     assert plan.required.staffed_makespan == pytest.approx(size / 6, abs=size // 10)
     assert len(plan.required.timings) == size
+
+
+# -- No runbook crashes the plan -------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from test_robustness_hypothesis import dump, runbook_shaped  # noqa: E402
+
+from recoverylint.report import plan_json, plan_text as plan_text_report  # noqa: E402
+
+
+def assert_staffed(plan, schedule):
+    """At every start, no role has more steps running than its people, nor the team."""
+    runbook = plan.runbook
+    working = [(t.start, t.finish, runbook.steps[n]) for n, t in schedule.timings.items() if t.finish > t.start]
+    for moment, _, _ in working:
+        running = [step for start, finish, step in working if start <= moment < finish]
+        if runbook.team_size:
+            assert len(running) <= runbook.team_size
+        by_role = Counter(step.role.name for step in running if step.role)
+        for role, count in by_role.items():
+            people = runbook.roles[role].people if role in runbook.roles else 1
+            assert count <= people, (role, moment)
+
+
+@given(runbook_shaped)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_any_runbook_plans_or_says_why(document):
+    text = dump(document, "yaml")
+    result, plan = plan_text(text, "h.yaml")
+    if plan is None:
+        assert result.runbook is None or any(
+            f.code in ("RL001", "RL101", "RL103") for f in result.findings
+        )
+        return
+    for schedule in (plan.declared, plan.required):
+        assert set(schedule.timings) == set(plan.planned)
+        assert schedule.staffed_makespan >= schedule.length - 1e-6
+        for node, timing in schedule.timings.items():
+            for pred in schedule.preds[node]:
+                assert timing.start >= schedule.timings[pred].finish - 1e-6
+        assert_staffed(plan, schedule)
+    assert plan.sequential + plan.required.sync_minutes >= plan.required.length - 1e-6
+    plan_json.render(plan)
+    plan_text_report.render(plan, colour=True)
