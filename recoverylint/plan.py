@@ -102,6 +102,7 @@ class Plan:
     sequential: float  # every planned step one after the other
     declared: Schedule
     required: Schedule
+    declared_order: tuple[tuple[int, ...], ...]  # O's reduction, every step, left-out ones too
     false_gates: tuple[tuple[int, int], ...]  # O edges (after reduction) D does not imply
     races: tuple[Race, ...]
     cycle_steps: tuple[int, ...]  # on a cycle of D: kept in declared order
@@ -139,6 +140,7 @@ def build_plan(graphs: Graphs) -> Plan:
         sequential=round(sum(durations[node] for node in planned), _DIGITS),
         declared=declared,
         required=required,
+        declared_order=tuple(tuple(graphs.reduction_preds(node)) for node in range(len(graphs.steps))),
         false_gates=tuple(
             gate for gate in graphs.unrequired_gates() if gate[0] in in_plan and gate[1] in in_plan
         ),
@@ -154,9 +156,11 @@ def _follow_worst_alternatives(
     """The steps the plan schedules, and those it leaves out.
 
     An alternative's branch is the alternative and the steps that come after it
-    in O but after no other alternative of the same decision (a step after all
-    of them is where the branches join).  Decisions are taken in O's order, so
-    that a decision inside a branch left out is never taken."""
+    in O but after no other alternative of the same decision (a step after
+    several is where branches join); the plan follows the branch with the most
+    work, and leaves out every step that comes after another alternative but
+    not after the one followed.  Decisions are taken in O's order, so that a
+    decision inside a branch left out is never taken."""
     position, ancestors, node_at = graphs.position, graphs.ancestors, graphs.node_at
     dropped = 0  # bitset of O positions
     left_out: list[LeftOut] = []
@@ -169,23 +173,26 @@ def _follow_worst_alternatives(
             continue
         alive_mask = graphs.mask(alive)
         work = {node: durations[node] for node in alive}
-        branch = {node: 1 << position[node] for node in alive}
+        after_some: dict[int, int] = {}  # node after some alternative -> those it is after
         for node in graphs.topological:
             bit = 1 << position[node]
             if dropped & bit or alive_mask & bit:
                 continue
             after = ancestors[node] & alive_mask
-            if after and not after & (after - 1):  # after exactly one alternative
-                alternative = node_at[after.bit_length() - 1]
-                work[alternative] += durations[node]
-                branch[alternative] |= bit
+            if after:
+                after_some[node] = after
+                if not after & (after - 1):  # in exactly one alternative's branch
+                    work[node_at[after.bit_length() - 1]] += durations[node]
         followed = max(alive, key=lambda node: (work[node], -node))
-        for alternative in alive:
-            if alternative != followed:
-                dropped |= branch[alternative]
-                left_out.extend(
-                    LeftOut(node, decider, followed) for node in graphs.nodes_in(branch[alternative])
-                )
+        # Left out: the other alternatives, and every step after one of them
+        # but not after the one followed (it could only run in another branch).
+        followed_bit = 1 << position[followed]
+        leaving = [node for node in alive if node != followed] + [
+            node for node, after in after_some.items() if not after & followed_bit
+        ]
+        for node in leaving:
+            dropped |= 1 << position[node]
+            left_out.append(LeftOut(node, decider, followed))
     planned = [node for node in range(len(graphs.steps)) if not dropped >> position[node] & 1]
     return planned, sorted(left_out, key=lambda item: item.node)
 

@@ -342,3 +342,23 @@ def test_any_runbook_plans_or_says_why(document):
     assert plan.sequential + plan.required.sync_minutes >= plan.required.length - 1e-6
     plan_json.render(plan)
     plan_text_report.render(plan, colour=True)
+
+
+def test_step_after_only_alternatives_not_followed_is_left_out():
+    """`x` needs b and c; the plan follows a (most work), so x cannot run."""
+    plan = plan_of(
+        """
+        runbook: three-ways
+        flow: parallel
+        steps:
+          - {id: decide, decides: [a, b, c], duration: 1m}
+          - {id: a, needs: [decide], duration: 20m}
+          - {id: b, needs: [decide], duration: 2m}
+          - {id: c, needs: [decide], duration: 2m}
+          - {id: x, needs: [b, c], duration: 3m}
+          - {id: close, needs: [a, x], duration: 1m}
+        """
+    )
+    assert ids(plan, plan.planned) == ["decide", "a", "close"]
+    assert ids(plan, [item.node for item in plan.left_out]) == ["b", "c", "x"]
+    assert plan.declared.length == 22

@@ -1,0 +1,139 @@
+"""`recoverylint plan` as a user runs it: formats, golden files, --output, errors."""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from recoverylint.cli import cli
+
+REPO = Path(__file__).resolve().parent.parent
+GOLDEN = Path(__file__).parent / "golden" / "plan"
+EXAMPLE = "examples/parallel-deploy-races.yaml"
+# Set RECOVERYLINT_UPDATE_GOLDEN=1 to rewrite the golden files after a
+# deliberate change of output; the diff then shows in review.
+UPDATE = os.environ.get("RECOVERYLINT_UPDATE_GOLDEN") == "1"
+
+
+def run(*args, cwd=REPO):
+    runner = CliRunner()
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        return runner.invoke(cli, list(args), catch_exceptions=False)
+    finally:
+        os.chdir(old)
+
+
+@pytest.mark.parametrize(
+    "output_format, suffix",
+    [("text", "txt"), ("json", "json"), ("mermaid", "mmd"), ("mermaid-gantt", "gantt.mmd"), ("dot", "dot")],
+)
+def test_golden(output_format, suffix):
+    result = run("plan", EXAMPLE, "--format", output_format)
+    assert result.exit_code == 0, result.output
+    golden = GOLDEN / f"parallel-deploy-races.{suffix}"
+    if UPDATE:
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(result.output, encoding="utf-8")
+    assert result.output == golden.read_text(encoding="utf-8")
+
+
+def test_json_has_the_documented_shape():
+    document = json.loads(run("plan", "examples/orders-db-outage.yaml", "--format", "json").output)
+    for key in (
+        "runbook", "sequential_minutes", "declared", "required", "saved_minutes",
+        "saved_cost", "checklist", "steps",
+    ):
+        assert key in document
+    for order in ("declared", "required"):
+        assert {"makespan_minutes", "staffed_makespan_minutes", "critical_path"} <= document[order].keys()
+    assert isinstance(document["required"]["waves"], list)
+    assert document["saved_minutes"] == (
+        document["declared"]["staffed_makespan_minutes"] - document["required"]["staffed_makespan_minutes"]
+    )
+    assert document["saved_cost"] == document["saved_minutes"] * 1500
+    step = document["steps"][0]
+    assert {"id", "earliest_start", "latest_start", "slack", "wave"} <= step.keys()
+    assert document["checklist"]["mode"] == "parallel"
+    assert [item["id"] for item in document["left_out"]] == ["failover-to-replica"]
+
+
+def test_text_summary_of_a_checklist_runbook():
+    result = run("plan", "examples/checklist-disk-full.yaml")
+    assert result.exit_code == 0
+    out = result.output
+    assert "fully sequential" in out and "Critical path of the required order" in out
+    assert "Waves of the required order" in out
+    assert "\x1b[" not in out  # not a terminal: no colour
+
+
+def test_colour_on_request_and_never_in_files(tmp_path):
+    assert "\x1b[" in run("plan", EXAMPLE, "--color").output
+    target = tmp_path / "plan.txt"
+    result = run("plan", EXAMPLE, "--output", str(target))
+    assert result.exit_code == 0
+    assert "\x1b[" not in target.read_text(encoding="utf-8")
+
+
+def test_output_file_is_written_whole(tmp_path):
+    target = tmp_path / "plan.json"
+    target.write_text("old", encoding="utf-8")
+    result = run("plan", EXAMPLE, "--format", "json", "-o", str(target))
+    assert result.exit_code == 0
+    assert json.loads(target.read_text(encoding="utf-8"))["runbook"] == "checkout-bad-release"
+    assert not result.stdout.strip()  # the note went to stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["plan.json"]  # no temporary left
+
+
+def test_output_never_overwrites_the_runbook(tmp_path):
+    runbook = tmp_path / "r.yaml"
+    text = (REPO / EXAMPLE).read_text(encoding="utf-8")
+    runbook.write_text(text, encoding="utf-8")
+    result = run("plan", str(runbook), "--format", "html", "--output", str(runbook))
+    assert result.exit_code == 2
+    assert "is the runbook itself" in result.output
+    assert runbook.read_text(encoding="utf-8") == text
+
+
+def test_output_into_a_missing_folder_is_an_error(tmp_path):
+    result = run("plan", EXAMPLE, "--output", str(tmp_path / "nope" / "plan.txt"))
+    assert result.exit_code == 2
+    assert "could not write" in result.output
+
+
+@pytest.mark.parametrize(
+    "text, code, where",
+    [
+        ("runbook: r\nsteps:\n  - {id: a, needs: [b]}\n  - {id: b, needs: [a]}\n", "RL103", "r.yaml:"),
+        ("runbook: r\nsteps:\n  - id: a\n  - id: a\n", "RL101", "r.yaml:4:"),
+        ("runbook: [\n", "RL001", "r.yaml:2:"),
+        ("title: not a runbook\n", "RL003", "r.yaml:1:1"),
+        ("runbook: r\nsteps: 3\n", "RL002", "r.yaml:2:"),
+    ],
+)
+def test_unplannable_runbook_exits_2_with_the_place(tmp_path, text, code, where):
+    runbook = tmp_path / "r.yaml"
+    runbook.write_text(text, encoding="utf-8")
+    result = run("plan", "r.yaml", cwd=tmp_path)
+    assert result.exit_code == 2
+    assert code in result.output and where in result.output
+    assert "cannot be planned" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_configuration_default_duration_is_used(tmp_path):
+    (tmp_path / ".recoverylint.yaml").write_text("default_duration: 10m\n", encoding="utf-8")
+    (tmp_path / "r.yaml").write_text("runbook: r\nsteps:\n  - id: a\n  - id: b\n", encoding="utf-8")
+    document = json.loads(run("plan", "r.yaml", "--format", "json", cwd=tmp_path).output)
+    assert document["sequential_minutes"] == 20
+
+
+def test_every_example_plans_in_every_format(tmp_path):
+    for example in sorted((REPO / "examples").glob("*.yaml")):
+        for output_format in ("text", "json", "mermaid", "mermaid-gantt", "dot", "html"):
+            result = run("plan", str(example), "--format", output_format)
+            assert result.exit_code == 0, (example.name, output_format, result.output)
+            assert result.output.strip()
