@@ -1,5 +1,6 @@
 """The README's configuration and suppression examples work as shown."""
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -41,3 +42,19 @@ def test_readme_toml_configuration_applies(tmp_path):
     assert '"RL105"' not in result.output
     assert result.output.count('"code": "RL201"') == 1
     assert "outage.yaml" in result.output and "checklist.yaml" not in result.output
+
+
+def test_readme_plan_shows_what_plan_prints():
+    """The summary lines and the Mermaid Gantt in the README are today's output."""
+    runner = CliRunner()
+    example = "examples/orders-db-outage.yaml"
+    old = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        text = runner.invoke(cli, ["plan", example, "--no-color"]).output
+        gantt = runner.invoke(cli, ["plan", example, "--format", "mermaid-gantt"]).output
+    finally:
+        os.chdir(old)
+    summary = block_after("Plan of orders-db-outage", "text")
+    assert text.startswith(summary)
+    assert block_after("gantt", "mermaid") == gantt
