@@ -66,6 +66,16 @@ def _exclude_option(
     return tuple(globs)
 
 
+_config_file_option = click.option(
+    "--config",
+    "config_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Use this configuration file for every file (default: the closest .recoverylint.yaml,"
+    " or pyproject.toml with [tool.recoverylint], from each file's folder upward).",
+)
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option(
@@ -76,14 +86,7 @@ def _exclude_option(
     show_default=True,
     help="Output format.",
 )
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
-    help="Use this configuration file for every file (default: the closest .recoverylint.yaml,"
-    " or pyproject.toml with [tool.recoverylint], from each file's folder upward).",
-)
+@_config_file_option
 @click.option(
     "--select",
     metavar="CODES",
@@ -311,13 +314,7 @@ _UNPLANNABLE = ("RL001", "RL002", "RL003", "RL101", "RL103")
     default=None,
     help="Write the plan to this file (replaced atomically) instead of stdout.",
 )
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
-    help="Use this configuration file (default: the closest one, as for check).",
-)
+@_config_file_option
 @click.option(
     "--color/--no-color",
     default=None,
