@@ -312,7 +312,13 @@ _UNPLANNABLE = ("RL001", "RL002", "RL003", "RL101", "RL103")
     "output_file",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Write the plan to this file (replaced atomically) instead of stdout.",
+    help="Write the plan to this file (replaced atomically; `-` is stdout) instead of stdout.",
+)
+@click.option(
+    "--max-file-size",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Largest runbook to read, in bytes (default 10 MB).",
 )
 @_config_file_option
 @click.option(
@@ -326,6 +332,7 @@ def plan(
     output_file: Optional[Path],
     config_file: Optional[Path],
     color: Optional[bool],
+    max_file_size: Optional[int],
 ) -> None:
     """Plan RUNBOOK: the declared order and the order the work requires, each with its
     critical path, waves and staffed schedule, and the minutes (and money) the better order saves.
@@ -335,9 +342,16 @@ def plan(
     """
     import gc
 
+    from dataclasses import replace
+
     from .config import ConfigError, ConfigResolver
     from .engine import plan_file
+    from .source import Limits
 
+    if output_file is not None and str(output_file) == "-":
+        output_file = None
+    if output_file is not None and not output_file.name:
+        raise click.BadParameter("an empty file name", param_hint="'--output'")
     if output_file is not None and _same_file(output_file, runbook):
         _fail(f"--output {output_file} is the runbook itself; choose another file")
     try:
@@ -348,7 +362,13 @@ def plan(
     shown = _display(runbook)
     gc.freeze()  # as for check: nothing built has reference cycles to collect
     gc.disable()
-    result, planned = plan_file(runbook, shown, settings=options.settings)
+    limits = Limits() if max_file_size is None else Limits(max_file_size=max_file_size)
+    # Only the HTML report shows the findings: other formats need only the
+    # rules that can keep a runbook from being planned.
+    settings = options.settings
+    if output_format != "html":
+        settings = replace(settings, select=_UNPLANNABLE, ignore=())
+    result, planned = plan_file(runbook, shown, limits, settings)
     if result.internal_error:
         click.echo(
             f"{shown}: internal error in recoverylint {__version__} (please report it):\n"
@@ -368,7 +388,12 @@ def plan(
     colour = False
     if output_format == "text":
         colour = color if color is not None else output_file is None and _colour_by_default()
-    text = _render_plan(planned, output_format, result.findings, colour)
+    from .report import CannotRender
+
+    try:
+        text = _render_plan(planned, output_format, result.findings, colour)
+    except CannotRender as error:
+        _fail(f"{shown}: {error}")
     if output_file is None:
         click.echo(text, nl=False, color=colour)
         return

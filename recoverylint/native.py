@@ -276,7 +276,7 @@ def build_runbook(
         team_drilled=team.get("drilled") is True,
         automation=tooling.get("automation") is True,
         observability=tooling.get("observability") is True,
-        cost_per_minute=data.get("cost_per_minute"),
+        cost_per_minute=_finite(data.get("cost_per_minute")),
         sync_overhead=parse_duration(data.get("sync_overhead")) or 0.0,
         default_duration=default_duration if own_default is None else own_default,
         given=builder.refs(data, "given"),
@@ -285,3 +285,8 @@ def build_runbook(
         stages=stages,
         key_spans=_key_spans(document),
     )
+
+
+def _finite(value: Optional[float]) -> Optional[float]:
+    """A number, or None for `.nan` (which the schema's bounds cannot catch)."""
+    return None if value is None or value != value else value

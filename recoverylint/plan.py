@@ -107,6 +107,23 @@ class Plan:
     races: tuple[Race, ...]
     cycle_steps: tuple[int, ...]  # on a cycle of D: kept in declared order
     checklist: Checklist
+    declared_is_safe: bool  # O puts every pair D orders in that order
+
+    @property
+    def loss_cause(self) -> Optional[str]:
+        """Why the required order takes longer, when it does: "unsafe" (the
+        declared order runs steps together, or in an order, that D forbids),
+        "sync-overhead" (the required order's joins cost more than its
+        parallel work saves), else "list-schedule" (with these people, the
+        list schedule, a heuristic, comes out longer for the order with fewer
+        constraints)."""
+        if self.saved_minutes >= 0:
+            return None
+        if not self.declared_is_safe:
+            return "unsafe"
+        if self.required.sync_minutes > self.declared.sync_minutes:
+            return "sync-overhead"
+        return "list-schedule"
 
     @property
     def saved_minutes(self) -> float:
@@ -127,7 +144,7 @@ def build_plan(graphs: Graphs) -> Plan:
     runbook = graphs.runbook
     durations = [runbook.duration_of(step) for step in graphs.steps]
     planned, left_out = _follow_worst_alternatives(graphs, durations)
-    required_preds, races, cycle_steps = _required_with_races(graphs)
+    required_preds, races, cycle_steps = _required_with_races(graphs, planned)
     staffing = _Staffing(runbook)
     overhead = runbook.sync_overhead
     declared = _schedule(graphs.order_preds, planned, durations, staffing, overhead)
@@ -144,9 +161,14 @@ def build_plan(graphs: Graphs) -> Plan:
         false_gates=tuple(
             gate for gate in graphs.unrequired_gates() if gate[0] in in_plan and gate[1] in in_plan
         ),
-        races=tuple(race for race in races if race.first in in_plan and race.second in in_plan),
+        races=tuple(races),
         cycle_steps=tuple(cycle_steps),
         checklist=decision_checklist(runbook, graphs),
+        declared_is_safe=all(
+            graphs.before(pred, node)
+            for node in planned
+            for pred in required.preds[node]
+        ),
     )
 
 
@@ -163,12 +185,17 @@ def _follow_worst_alternatives(
     decision inside a branch left out is never taken."""
     position, ancestors, node_at = graphs.position, graphs.ancestors, graphs.node_at
     dropped = 0  # bitset of O positions
+    followed_before: set[int] = set()  # alternatives an earlier decision follows
     left_out: list[LeftOut] = []
     decisions = graphs.decisions()
     for decider in sorted(decisions, key=position.__getitem__):
         if dropped >> position[decider] & 1:
             continue
-        alive = [node for node in decisions[decider] if not dropped >> position[node] & 1]
+        alive = [
+            node
+            for node in decisions[decider]
+            if node != decider and not dropped >> position[node] & 1
+        ]
         if len(alive) < 2:
             continue
         alive_mask = graphs.mask(alive)
@@ -183,7 +210,11 @@ def _follow_worst_alternatives(
                 after_some[node] = after
                 if not after & (after - 1):  # in exactly one alternative's branch
                     work[node_at[after.bit_length() - 1]] += durations[node]
-        followed = max(alive, key=lambda node: (work[node], -node))
+        # An alternative an earlier decision follows is followed here too:
+        # leaving it out would undo that decision.
+        committed = [node for node in alive if node in followed_before]
+        followed = committed[0] if committed else max(alive, key=lambda node: (work[node], -node))
+        followed_before.add(followed)
         # Left out: the other alternatives, and every step after one of them
         # but not after the one followed (it could only run in another branch).
         followed_bit = 1 << position[followed]
@@ -197,7 +228,9 @@ def _follow_worst_alternatives(
     return planned, sorted(left_out, key=lambda item: item.node)
 
 
-def _required_with_races(graphs: Graphs) -> tuple[list[list[int]], list[Race], list[int]]:
+def _required_with_races(
+    graphs: Graphs, planned: list[int]
+) -> tuple[list[list[int]], list[Race], list[int]]:
     """D's predecessors, acyclic, with every conflicting pair ordered, and the
     steps on D's own cycles.
 
@@ -207,7 +240,8 @@ def _required_with_races(graphs: Graphs) -> tuple[list[list[int]], list[Race], l
     requires, and no cycle can arise.  Each use waits for the latest
     conflicting write before it and each write for the reads since, so that a
     thousand racing writers make a chain, not a million edges.  Steps that
-    exclude each other are ordered the same way."""
+    exclude each other are ordered the same way.  Only `planned` steps race:
+    a step left out never runs."""
     steps = graphs.steps
     acyclic, cycle_steps = _break_cycles(graphs.required_preds, graphs.position)
     order = _file_first_order(acyclic)
@@ -233,7 +267,10 @@ def _required_with_races(graphs: Graphs) -> tuple[list[list[int]], list[Race], l
         if resource is not None and graphs.concurrent(first, second):
             races.setdefault((first, second), Race(first, second, resource))
 
+    in_plan = set(planned)
     for node in order:
+        if node not in in_plan:
+            continue
         step = steps[node]
         uses = [(ref.name, True) for ref in step.writes] + [(ref.name, False) for ref in step.reads]
         for name, writes in uses:
@@ -249,12 +286,17 @@ def _required_with_races(graphs: Graphs) -> tuple[list[list[int]], list[Race], l
         for name, writes in uses:
             if writes:
                 last_writer[name] = node
-                readers_since[name] = []
+                # Every reader of an overlapping name waited for this write:
+                # later writes wait for it, not for those readers again.
+                for other in graphs.resources.overlapping(name):
+                    if not (graphs.shared(name) and graphs.shared(other)):
+                        readers_since[other] = []
             else:
                 readers_since[name].append(node)
     for a, b, _ in graphs.exclusive_pairs():
-        first, second = sorted((a, b), key=rank.__getitem__)
-        wait(first, second, None)
+        if a in in_plan and b in in_plan:
+            first, second = sorted((a, b), key=rank.__getitem__)
+            wait(first, second, None)
     return (
         [sorted(node_preds) for node_preds in preds],
         sorted(races.values(), key=lambda race: (rank[race.second], rank[race.first])),

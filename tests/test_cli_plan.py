@@ -137,3 +137,57 @@ def test_every_example_plans_in_every_format(tmp_path):
             result = run("plan", str(example), "--format", output_format)
             assert result.exit_code == 0, (example.name, output_format, result.output)
             assert result.output.strip()
+
+
+def test_output_refuses_what_is_not_a_regular_file(tmp_path):
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    result = run("plan", EXAMPLE, "-o", str(fifo))
+    assert result.exit_code == 2 and "not a regular file" in result.output
+    assert fifo.is_fifo()
+
+
+def test_output_through_a_link_keeps_the_link_and_the_mode(tmp_path):
+    target = tmp_path / "plan.txt"
+    target.write_text("old", encoding="utf-8")
+    target.chmod(0o600)
+    link = tmp_path / "link.txt"
+    link.symlink_to(target)
+    assert run("plan", EXAMPLE, "-o", str(link)).exit_code == 0
+    assert link.is_symlink()
+    assert target.read_text(encoding="utf-8").startswith("Plan of checkout-bad-release")
+    assert target.stat().st_mode & 0o777 == 0o600
+
+
+def test_output_dash_is_stdout_and_empty_is_an_error():
+    assert run("plan", EXAMPLE, "-o", "-").output.startswith("Plan of checkout-bad-release")
+    result = run("plan", EXAMPLE, "-o", "")
+    assert result.exit_code == 2 and "empty file name" in result.output
+
+
+def test_infinite_cost_is_a_schema_error(tmp_path):
+    (tmp_path / "c.yaml").write_text(
+        "runbook: c\ncost_per_minute: .inf\nsteps:\n  - {id: a}\n", encoding="utf-8"
+    )
+    result = run("plan", "c.yaml", "--format", "json", cwd=tmp_path)
+    assert result.exit_code == 2
+    assert "c.yaml:2:18: RL002" in result.output
+
+
+def test_a_gantt_too_long_for_dates_is_an_error(tmp_path):
+    steps = "\n".join(f"  - {{id: s{i}, duration: 9999h999999m}}" for i in range(600))
+    (tmp_path / "long.yaml").write_text(f"runbook: long\nsteps:\n{steps}\n", encoding="utf-8")
+    result = run("plan", "long.yaml", "--format", "mermaid-gantt", cwd=tmp_path)
+    assert result.exit_code == 2
+    assert "Mermaid Gantt chart" in result.output and "Traceback" not in result.output
+    assert run("plan", "long.yaml", cwd=tmp_path).exit_code == 0
+
+
+def test_control_characters_never_reach_the_terminal(tmp_path):
+    (tmp_path / "e.yaml").write_text(
+        'runbook: e\ntitle: "a \\e]0;pwned\\a b"\nsteps:\n  - {id: a, title: "nul \\0"}\n',
+        encoding="utf-8",
+    )
+    for output_format in ("text", "dot"):
+        out = run("plan", "e.yaml", "--format", output_format, "--no-color", cwd=tmp_path).output
+        assert "\x1b" not in out and "\x07" not in out and "\x00" not in out

@@ -362,3 +362,96 @@ def test_step_after_only_alternatives_not_followed_is_left_out():
     assert ids(plan, plan.planned) == ["decide", "a", "close"]
     assert ids(plan, [item.node for item in plan.left_out]) == ["b", "c", "x"]
     assert plan.declared.length == 22
+
+
+@pytest.mark.parametrize(
+    "text, cause",
+    [
+        (
+            # D is a subset of O, yet the list schedule of D comes out longer.
+            """
+            runbook: anomaly
+            flow: parallel
+            team: {size: 2}
+            steps:
+              - {id: a, duration: 3m}
+              - {id: b, duration: 4m, needs: [a]}
+              - {id: c, duration: 4m}
+              - {id: d, duration: 3m, needs: [{step: a, reason: "d needs a"}]}
+            """,
+            "list-schedule",
+        ),
+        (
+            """
+            runbook: joins
+            sync_overhead: 5m
+            steps:
+              - {id: a, duration: 1m}
+              - {id: b, duration: 1m}
+              - {id: c, duration: 1m, needs: [{step: a, reason: x}, {step: b, reason: y}]}
+            """,
+            "sync-overhead",
+        ),
+        (
+            """
+            runbook: race
+            steps:
+              - parallel:
+                  - {id: restart, duration: 5m, writes: [svc]}
+                  - {id: scale, duration: 3m, writes: [svc]}
+            """,
+            "unsafe",
+        ),
+    ],
+)
+def test_a_slower_required_order_says_why(text, cause):
+    plan = plan_of(text)
+    assert plan.saved_minutes < 0
+    assert plan.loss_cause == cause
+
+
+def test_loss_cause_is_none_when_nothing_is_lost():
+    assert plan_of(DIAMOND).loss_cause is None
+
+
+def test_overlapping_names_make_a_chain_too():
+    """Readers of `a/b` and writers of `a`: each write covers the reads before it."""
+    readers = "\n".join(f"  - {{id: r{i}, reads: [a/b]}}" for i in range(50))
+    writers = "\n".join(f"  - {{id: w{i}, writes: [a]}}" for i in range(50))
+    plan = plan_of(f"runbook: ovl\nflow: parallel\nsteps:\n{readers}\n{writers}\n")
+    assert len(plan.races) == 50 + 49  # every reader before the first writer, then the writers' chain
+
+
+def test_left_out_steps_do_not_race():
+    plan = plan_of(
+        """
+        runbook: lo
+        flow: parallel
+        steps:
+          - {id: d, duration: 1m, decides: [x, y]}
+          - {id: p1, duration: 5m, writes: [db]}
+          - {id: x, duration: 1m, writes: [db], needs: [d]}
+          - {id: y, duration: 2m, needs: [d]}
+          - {id: p2, duration: 5m, writes: [db]}
+        """
+    )
+    assert ids(plan, [item.node for item in plan.left_out]) == ["x"]
+    assert [ids(plan, (race.first, race.second)) for race in plan.races] == [["p1", "p2"]]
+    assert ids(plan, plan.required.preds[4]) == ["p1"]
+
+
+def test_an_alternative_followed_stays_followed():
+    """y is followed by d1; d2 then chooses between y and z: it must keep y."""
+    plan = plan_of(
+        """
+        runbook: alt2
+        flow: parallel
+        steps:
+          - {id: d1, duration: 1m, decides: [x, y]}
+          - {id: d2, duration: 1m, decides: [y, z], needs: [d1]}
+          - {id: x, duration: 5m, needs: [d2]}
+          - {id: y, duration: 10m, needs: [d2]}
+          - {id: z, duration: 20m, needs: [d2]}
+        """
+    )
+    assert ids(plan, plan.planned) == ["d1", "d2", "y"]

@@ -274,7 +274,7 @@ def test_summary_words() -> None:
     assert "failover-to-replica" in saving and "Left out" in saving
     loss = render(*_example("parallel-deploy-races"))
     assert "the required order takes 7 min longer (17,500 more per incident" in loss
-    assert "faster only because it runs steps together that must not" in loss
+    assert "faster only because it runs steps together, or in an order, that the work does not allow" in loss
     assert "Score 4 of 6: recommended mode <strong>parallel</strong>" in loss
 
 

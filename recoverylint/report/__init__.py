@@ -7,6 +7,10 @@ from dataclasses import dataclass
 from ..finding import Finding, Severity
 
 
+class CannotRender(Exception):
+    """This output format cannot show this input (say why, for the user)."""
+
+
 @dataclass(frozen=True)
 class Summary:
     files: int

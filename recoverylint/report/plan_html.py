@@ -18,7 +18,7 @@ from .. import __version__
 from ..finding import Finding
 from ..model import Step
 from ..plan import Plan, Schedule
-from .plan_words import minutes, money, step_ids
+from .plan_words import loss_words, minutes, money, step_ids
 
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 _LISTED = 12  # pairs of steps named in the summary; the graph shows them all
@@ -241,9 +241,8 @@ def _saved(plan: Plan) -> str:
         else ""
     )
     return (
-        f'<p class="saved loss">Nothing saved: the required order takes {minutes(-saved)} longer{extra}.'
-        " The declared order is faster only because it runs steps together that must not;"
-        " the required order is the time the work really takes.</p>"
+        f'<p class="saved loss">Nothing saved: the required order takes {minutes(-saved)} longer{extra}:'
+        f" {_text(loss_words(plan))}.</p>"
     )
 
 

@@ -89,5 +89,6 @@ def render(plan: Plan) -> str:
             for item in plan.left_out
         ],
         "cycle_steps": step_ids(plan, plan.cycle_steps),
+        "loss_cause": plan.loss_cause,
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -15,6 +15,7 @@ from itertools import pairwise
 
 from ..model import Step
 from ..plan import Plan, Schedule
+from . import CannotRender
 from .plan_words import minutes
 
 # Characters Mermaid would read as syntax in a label or a Gantt line (or as
@@ -39,6 +40,7 @@ _GANTT_STATEMENT = re.compile(
 # wherever the chart is shown (no time zone changes clocks on 1 January).
 _MINUTE_ZERO = datetime(2000, 1, 1)
 _DATE_FORMAT = "YYYY-MM-DD HH:mm:ss.SSS"  # dayjs, for Mermaid; _date writes it
+_LONGEST = 1000 * 365 * 24 * 60  # minutes: a thousand years, well within a date's range
 
 
 def flowchart(plan: Plan) -> str:
@@ -73,6 +75,12 @@ def gantt(plan: Plan) -> str:
     minutes from 00:00: critical-path steps marked `crit`, zero-minute steps
     drawn as milestones."""
     runbook = plan.runbook
+    horizon = max(plan.declared.staffed_makespan, plan.required.staffed_makespan)
+    if horizon > _LONGEST:
+        raise CannotRender(
+            f"the schedule is {minutes(horizon)} long: a Mermaid Gantt chart of it would"
+            " reach past the years a date can hold (use --format text, json or html)"
+        )
     lines = [
         "gantt",
         f"  title {_escape(_one_line(f'{runbook.title or runbook.id} — {_saving(plan)}'))}",

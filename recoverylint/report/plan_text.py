@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Callable
 
 from ..plan import Plan, Schedule
-from .plan_words import minutes, money, step_ids
+from .plan_words import loss_words, minutes, money, printable, step_ids
 
 _BAR_COLUMNS = 60
 _LABEL_WIDTH = 28
@@ -36,7 +36,7 @@ Style = Callable[..., str]
 def _summary(plan: Plan, style: Style) -> list[str]:
     runbook = plan.runbook
     steps = runbook.steps
-    title = f" — {runbook.title}" if runbook.title else ""
+    title = f" — {printable(runbook.title)}" if runbook.title else ""
     declared, required = plan.declared, plan.required
     rows = [
         ("critical path", minutes(declared.length), minutes(required.length)),
@@ -48,7 +48,7 @@ def _summary(plan: Plan, style: Style) -> list[str]:
         ),
     ]
     out = [
-        style(f"Plan of {runbook.id}{title}", bold=True) + f" ({runbook.path})",
+        style(f"Plan of {runbook.id}{title}", bold=True) + f" ({printable(runbook.path)})",
         "",
         f"  {'':<24}{'declared':>14}{'required':>14}",
         f"  {'fully sequential':<24}{minutes(plan.sequential):>14}",
@@ -64,14 +64,14 @@ def _summary(plan: Plan, style: Style) -> list[str]:
             followed.setdefault((item.decider, item.followed), []).append(steps[item.node].id)
         for (decider, chosen), left in followed.items():
             out.append(
-                f"  Left out: {', '.join(left)} (the worst case: `{steps[decider].id}`"
+                f"  Left out: {_shortened(left)} (the worst case: `{steps[decider].id}`"
                 f" is taken to choose `{steps[chosen].id}`)."
             )
     if plan.races:
         out.append(
             f"  Races the plan runs one after the other ({len(plan.races)}): "
             + _shortened(
-                f"{steps[race.first].id} then {steps[race.second].id} ({race.resource})"
+                f"{steps[race.first].id} then {steps[race.second].id} ({printable(race.resource)})"
                 for race in plan.races
             )
             + "."
@@ -105,8 +105,7 @@ def _saved(plan: Plan, style: Style) -> str:
     if saved == 0:
         return "Saved: nothing: the declared order is as fast as the work allows with these people."
     return style(
-        f"Saved: none. The required order takes {minutes(-saved)} longer: the declared order"
-        " is faster only because it runs steps together that must not.",
+        f"Saved: none. The required order takes {minutes(-saved)} longer: {loss_words(plan)}.",
         fg="yellow",
         bold=True,
     )
@@ -115,7 +114,7 @@ def _saved(plan: Plan, style: Style) -> str:
 def _staffing(plan: Plan) -> str:
     runbook = plan.runbook
     team = f"team.size {runbook.team_size}" if runbook.team_size else "no team.size (no limit)"
-    roles = ", ".join(f"{role.name} {role.people}" for role in runbook.roles.values())
+    roles = ", ".join(f"{printable(role.name)} {role.people}" for role in runbook.roles.values())
     return f"{team}; people per role: {roles}" if roles else team
 
 
@@ -134,14 +133,16 @@ def _critical_path(plan: Plan, style: Style) -> list[str]:
             for node in schedule.critical_path
         )
         out.append(style(f"Critical path of the {name} order ({minutes(schedule.length)}):", bold=True))
-        out.append(f"  {chain}")
+        out.append(f"  {chain or '(no steps)'}")
     return out
 
 
 def _waves(plan: Plan, style: Style) -> list[str]:
     out = [style("Waves of the required order (steps the staffed schedule starts together):", bold=True)]
+    if not plan.required.waves:
+        out.append("  (no steps)")
     for number, wave in enumerate(plan.required.waves, 1):
-        people = ", ".join(f"{role or '(no role)'} {count}" for role, count in wave.people)
+        people = ", ".join(f"{printable(role) or '(no role)'} {count}" for role, count in wave.people)
         out.append(
             f"  {number:>3}  at {minutes(wave.start):>9}  {', '.join(step_ids(plan, wave.steps))}"
             f"  [{people}]"
