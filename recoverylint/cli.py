@@ -75,6 +75,13 @@ _config_file_option = click.option(
     " or pyproject.toml with [tool.recoverylint], from each file's folder upward).",
 )
 
+_max_file_size_option = click.option(
+    "--max-file-size",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Largest file to read, in bytes (default 10 MB); larger files are an RL001 finding.",
+)
+
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
@@ -134,12 +141,7 @@ _config_file_option = click.option(
     default=None,
     help="Colour the full output (default: when stdout is a terminal and NO_COLOR is unset).",
 )
-@click.option(
-    "--max-file-size",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Largest file to read, in bytes (default 10 MB); larger files are an RL001 finding.",
-)
+@_max_file_size_option
 def check(
     paths: tuple[Path, ...],
     output_format: str,
@@ -314,12 +316,7 @@ _UNPLANNABLE = ("RL001", "RL002", "RL003", "RL101", "RL103")
     default=None,
     help="Write the plan to this file (replaced atomically; `-` is stdout) instead of stdout.",
 )
-@click.option(
-    "--max-file-size",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Largest runbook to read, in bytes (default 10 MB).",
-)
+@_max_file_size_option
 @_config_file_option
 @click.option(
     "--color/--no-color",
