@@ -218,11 +218,7 @@ def check(
             internal_errors.append((shown, result.internal_error))
 
     for shown, trace in internal_errors:
-        click.echo(
-            f"{shown}: internal error in recoverylint {__version__} (please report it);"
-            f" this file was not checked:\n{trace}",
-            err=True,
-        )
+        _report_internal_error(shown, trace, "this file was not checked")
 
     if write_baseline_file is not None:
         if internal_errors:  # a baseline missing those files' findings would hide them later
@@ -367,12 +363,7 @@ def plan(
         settings = replace(settings, select=_UNPLANNABLE, ignore=())
     result, planned = plan_file(runbook, shown, limits, settings)
     if result.internal_error:
-        click.echo(
-            f"{shown}: internal error in recoverylint {__version__} (please report it):\n"
-            f"{result.internal_error}",
-            err=True,
-        )
-        sys.exit(EXIT_ERROR)
+        _internal_error(shown, result.internal_error, "it was not planned")
     if planned is None:
         for item in result.findings:
             if item.code in _UNPLANNABLE:
@@ -391,6 +382,10 @@ def plan(
         text = _render_plan(planned, output_format, result.findings, colour)
     except CannotRender as error:
         _fail(f"{shown}: {error}")
+    except Exception:  # a bug of ours in one format: say so, as for check
+        import traceback
+
+        _internal_error(shown, traceback.format_exc(limit=-8), f"no {output_format} was written")
     if output_file is None:
         click.echo(text, nl=False, color=colour)
         return
@@ -584,6 +579,19 @@ def _display(path: Path) -> str:
         return str(path.parent.resolve().relative_to(Path.cwd().resolve()) / path.name)
     except ValueError:
         return str(path)
+
+
+def _report_internal_error(shown: str, trace: str, consequence: str) -> None:
+    click.echo(
+        f"{shown}: internal error in recoverylint {__version__} (please report it);"
+        f" {consequence}:\n{trace}",
+        err=True,
+    )
+
+
+def _internal_error(shown: str, trace: str, consequence: str) -> NoReturn:
+    _report_internal_error(shown, trace, consequence)
+    sys.exit(EXIT_ERROR)
 
 
 def _fail(message: str) -> NoReturn:

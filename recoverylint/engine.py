@@ -16,7 +16,7 @@ from typing import Iterable, Iterator, Optional
 
 from .catalog import rule_doc
 from .finding import Finding, Issue
-from .graphs import build_graphs, order_predecessors, topological_order
+from .graphs import Graphs, OrderProblem, build_graphs, order_predecessors, topological_order
 from .limits import TooLarge
 from .model import Runbook, Span
 from .native import build_runbook
@@ -47,6 +47,9 @@ class FileResult:
     internal_error: Optional[str] = None
     skipped: bool = False  # found by discovery and not a runbook
     suppressed: int = 0  # findings silenced by `# recoverylint: disable` comments
+    # The rules' graphs, kept only when asked (plan reuses them; check lets
+    # each file's go as soon as it is checked).
+    graphs: Optional[Graphs] = None
 
 
 def finding(code: str, path: str, issue: Issue, settings: Settings = Settings()) -> Finding:
@@ -70,11 +73,12 @@ def check_file(
     explicit: bool = True,
     limits: Limits = Limits(),
     settings: Settings = Settings(),
+    keep_graphs: bool = False,
 ) -> FileResult:
     """Check one file; `explicit` when named on the command line rather than discovered."""
     result = FileResult(display_path)
     try:
-        _check(path, result, explicit, limits, settings)
+        _check(path, result, explicit, limits, settings, keep_graphs)
     except Exception:  # a bug of ours: report it for this file and go on
         result.findings.clear()
         result.internal_error = traceback.format_exc(limit=-8)
@@ -83,11 +87,14 @@ def check_file(
 
 
 def check_text(
-    text: str, display_path: str = "<string>", settings: Settings = Settings()
+    text: str,
+    display_path: str = "<string>",
+    settings: Settings = Settings(),
+    keep_graphs: bool = False,
 ) -> FileResult:
     """Check a runbook given as text (for tests, editors and the rule catalog)."""
     result = FileResult(display_path)
-    _check_document(text, result, explicit=True, limits=Limits(), settings=settings)
+    _check_document(text, result, True, Limits(), settings, keep_graphs)
     result.findings.sort(key=lambda f: f.sort_key)
     return result
 
@@ -98,32 +105,39 @@ def plan_file(
     """Check one runbook, and plan it when it can be planned: it was read, its
     step ids are unique and its declared order has no cycle.  Otherwise the
     plan is None and the result's error findings say why."""
-    return _planned(check_file(path, display_path, True, limits, settings), settings)
+    return _planned(check_file(path, display_path, True, limits, settings, keep_graphs=True), settings)
 
 
 def plan_text(
     text: str, display_path: str = "<string>", settings: Settings = Settings()
 ) -> tuple[FileResult, Optional[Plan]]:
     """`plan_file` of a runbook given as text."""
-    return _planned(check_text(text, display_path, settings), settings)
+    return _planned(check_text(text, display_path, settings, keep_graphs=True), settings)
 
 
 def _planned(result: FileResult, settings: Settings) -> tuple[FileResult, Optional[Plan]]:
-    runbook = result.runbook
-    if runbook is None or result.internal_error or not _unique_ids(runbook):
+    runbook, graphs = result.runbook, result.graphs
+    result.graphs = None  # the plan holds what it needs
+    if runbook is None or graphs is None or result.internal_error:
         return result, None
     try:
-        graphs, _ = build_graphs(runbook)
-        return result, None if graphs is None else build_plan(graphs)
+        return result, build_plan(graphs)
     except TooLarge as error:
         result.findings.append(
             finding("RL001", result.path, Issue(runbook.span, f"too large to plan: {error}"), settings)
         )
-        return result, None
+    except Exception:  # a bug of ours: reported as for check, never a bare traceback
+        result.internal_error = traceback.format_exc(limit=-8)
+    return result, None
 
 
 def _check(
-    path: Path, result: FileResult, explicit: bool, limits: Limits, settings: Settings
+    path: Path,
+    result: FileResult,
+    explicit: bool,
+    limits: Limits,
+    settings: Settings,
+    keep_graphs: bool = False,
 ) -> None:
     try:
         text = read_text(path, limits)
@@ -138,13 +152,18 @@ def _check(
     if not explicit and not _RUNBOOK_KEY.search(text):
         result.skipped = True
         return
-    _check_document(text, result, explicit, limits, settings)
+    _check_document(text, result, explicit, limits, settings, keep_graphs)
 
 
 def _check_document(
-    text: str, result: FileResult, explicit: bool, limits: Limits, settings: Settings
+    text: str,
+    result: FileResult,
+    explicit: bool,
+    limits: Limits,
+    settings: Settings,
+    keep_graphs: bool = False,
 ) -> None:
-    if not _read_and_check(text, result, explicit, limits, settings):
+    if not _read_and_check(text, result, explicit, limits, settings, keep_graphs):
         return  # not read (RL001) or skipped: no comment applies
     runbook = result.runbook
 
@@ -164,7 +183,12 @@ def _check_document(
 
 
 def _read_and_check(
-    text: str, result: FileResult, explicit: bool, limits: Limits, settings: Settings
+    text: str,
+    result: FileResult,
+    explicit: bool,
+    limits: Limits,
+    settings: Settings,
+    keep_graphs: bool = False,
 ) -> bool:
     """Check a document into `result`; False when it was not read as YAML
     (RL001) or was skipped, so that no comment of it applies."""
@@ -206,7 +230,10 @@ def _read_and_check(
         # graphs are built (it is the largest thing in memory on big runbooks).
         del document, data
         result.runbook = runbook
-        result.findings.extend(run_rules(runbook, settings=settings))
+        built = _graphs_of(runbook)
+        result.findings.extend(run_rules(runbook, settings=settings, built=built))
+        if keep_graphs:
+            result.graphs = built[0]
     except TooLarge as error:
         result.findings.append(
             finding(
@@ -230,12 +257,14 @@ def _mentions_runbook(path: Path) -> bool:
 
 
 def run_rules(
-    runbook: Runbook, codes: Optional[Iterable[str]] = None, settings: Settings = Settings()
+    runbook: Runbook,
+    codes: Optional[Iterable[str]] = None,
+    settings: Settings = Settings(),
+    built: Optional[tuple[Optional[Graphs], Optional[OrderProblem]]] = None,
 ) -> list[Finding]:
-    """The rules `settings` enables (and among them those of `codes`) on one runbook model."""
-    graphs = cycle = None
-    if _unique_ids(runbook):
-        graphs, cycle = build_graphs(runbook)
+    """The rules `settings` enables (and among them those of `codes`) on one
+    runbook model; `built` is `_graphs_of(runbook)` when the caller has it."""
+    graphs, cycle = _graphs_of(runbook) if built is None else built
     context = RuleContext(runbook, graphs, cycle, settings)
     rules = registry()
     findings = []
@@ -244,6 +273,11 @@ def run_rules(
             finding(code, runbook.path, issue, settings) for issue in rules[code].check(context)
         )
     return findings
+
+
+def _graphs_of(runbook: Runbook) -> tuple[Optional[Graphs], Optional[OrderProblem]]:
+    """O and D, or O's cycle; neither when step ids repeat."""
+    return build_graphs(runbook) if _unique_ids(runbook) else (None, None)
 
 
 def rules_run(runbook: Runbook, settings: Settings = Settings()) -> frozenset[str]:

@@ -243,7 +243,9 @@ def _required_with_races(
     exclude each other are ordered the same way.  Only `planned` steps race:
     a step left out never runs."""
     steps = graphs.steps
-    acyclic, cycle_steps = _break_cycles(graphs.required_preds, graphs.position)
+    acyclic, cycle_steps = graphs.required_preds, []
+    if any(graphs.required.cyclic):
+        acyclic, cycle_steps = _break_cycles(graphs.required_preds, graphs.position)
     order = _file_first_order(acyclic)
     rank = [0] * len(order)
     for place, node in enumerate(order):
@@ -326,11 +328,9 @@ def _file_first_order(preds: list[list[int]]) -> list[int]:
 
 
 def _break_cycles(preds: list[list[int]], position: list[int]) -> tuple[list[list[int]], list[int]]:
-    """An acyclic version of `preds`, and the steps on its cycles: inside each
-    strongly connected component, only the edges that follow O's topological
-    `position` are kept."""
-    if topological_order(preds) is not None:
-        return preds, []
+    """An acyclic version of `preds` (which has cycles), and the steps on its
+    cycles: inside each strongly connected component, only the edges that
+    follow O's topological `position` are kept."""
     component, _ = strong_components(preds)
     sizes = Counter(component)
     kept = [
@@ -380,8 +380,9 @@ def _restricted(preds: list[list[int]], planned: list[int]) -> list[list[int]]:
     return result
 
 
-def _reduced(preds: list[list[int]]) -> list[tuple[int, ...]]:
-    """The transitive reduction of an acyclic graph, as immediate predecessors."""
+def _reduced(preds: list[list[int]]) -> tuple[list[tuple[int, ...]], list[int]]:
+    """The transitive reduction of an acyclic graph, as immediate predecessors,
+    and a topological order of it (which is one of the reduction too)."""
     order = topological_order(preds)
     assert order is not None
     position, ancestors = ancestor_bitsets(preds, order)
@@ -394,7 +395,7 @@ def _reduced(preds: list[list[int]]) -> list[tuple[int, ...]]:
         for pred in node_preds:
             implied |= ancestors[pred]
         result.append(tuple(pred for pred in node_preds if not implied >> position[pred] & 1))
-    return result
+    return result, order
 
 
 def _schedule(
@@ -404,9 +405,9 @@ def _schedule(
     staffing: _Staffing,
     overhead: float,
 ) -> Schedule:
-    preds = _reduced(_restricted(all_preds, planned))
+    preds, full_order = _reduced(_restricted(all_preds, planned))
     in_plan = set(planned)
-    order = [node for node in topological_order([list(p) for p in preds]) or () if node in in_plan]
+    order = [node for node in full_order if node in in_plan]
     wait = [overhead if len(node_preds) >= 2 else 0.0 for node_preds in preds]
     succs: list[list[int]] = [[] for _ in preds]
     for node in order:
@@ -416,8 +417,11 @@ def _schedule(
     # Critical path method, unlimited people.
     earliest = [0.0] * len(preds)
     finish = [0.0] * len(preds)
+    binding: dict[int, int] = {}  # node -> the predecessor (first in file order) it waits for last
     for node in order:
         start = max((finish[pred] for pred in preds[node]), default=0.0)
+        if preds[node]:
+            binding[node] = min(pred for pred in preds[node] if finish[pred] == start)
         earliest[node] = round(start + wait[node], _DIGITS)
         finish[node] = round(earliest[node] + durations[node], _DIGITS)
     length = max((finish[node] for node in order), default=0.0)
@@ -425,7 +429,7 @@ def _schedule(
     for node in reversed(order):
         latest_finish = min((latest[succ] - wait[succ] for succ in succs[node]), default=length)
         latest[node] = round(latest_finish - durations[node], _DIGITS)
-    critical = _critical_path(order, preds, earliest, finish, wait, length)
+    critical = _critical_path(order, binding, finish, length)
 
     priority = {node: (latest[node] + durations[node], latest[node] - earliest[node], node) for node in order}
     starts = _list_schedule(order, preds, succs, durations, wait, priority, staffing)
@@ -453,22 +457,16 @@ def _schedule(
 
 
 def _critical_path(
-    order: list[int],
-    preds: list[tuple[int, ...]],
-    earliest: list[float],
-    finish: list[float],
-    wait: list[float],
-    length: float,
+    order: list[int], binding: dict[int, int], finish: list[float], length: float
 ) -> list[int]:
     """The chain of steps that sets the length: from the first step (in file
-    order) finishing last, back through the first predecessor it waited for."""
+    order) finishing last, back through the predecessor each waited for last."""
     if not order:
         return []
     node = min(node for node in order if finish[node] == length)
     path = [node]
-    while preds[node]:
-        ready = round(earliest[node] - wait[node], _DIGITS)
-        node = min(pred for pred in preds[node] if finish[pred] == ready)
+    while node in binding:
+        node = binding[node]
         path.append(node)
     path.reverse()
     return path

@@ -121,10 +121,10 @@ def test_an_internal_error_is_reported_for_its_file_and_the_run_goes_on(tmp_path
 
     real_run_rules = engine.run_rules
 
-    def broken_for_one(runbook, codes=None, settings=None):
+    def broken_for_one(runbook, codes=None, settings=None, built=None):
         if runbook.id == "broken":
             raise RuntimeError("a bug")
-        return real_run_rules(runbook, codes, settings)
+        return real_run_rules(runbook, codes, settings, built)
 
     monkeypatch.setattr(engine, "run_rules", broken_for_one)
     (tmp_path / "a.yaml").write_text(CLEAN.replace("clean", "broken"))

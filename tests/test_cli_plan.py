@@ -191,3 +191,22 @@ def test_control_characters_never_reach_the_terminal(tmp_path):
     for output_format in ("text", "dot"):
         out = run("plan", "e.yaml", "--format", output_format, "--no-color", cwd=tmp_path).output
         assert "\x1b" not in out and "\x07" not in out and "\x00" not in out
+
+
+def test_a_bug_while_planning_or_rendering_is_reported_not_a_traceback(monkeypatch):
+    import recoverylint.engine as engine
+    import recoverylint.report.plan_dot as plan_dot
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(plan_dot, "render", broken)
+    result = run("plan", EXAMPLE, "--format", "dot")
+    assert result.exit_code == 2
+    assert "internal error in recoverylint" in result.output and "no dot was written" in result.output
+    assert "RuntimeError: a bug" in result.output
+
+    monkeypatch.setattr(engine, "build_plan", broken)
+    result = run("plan", EXAMPLE)
+    assert result.exit_code == 2
+    assert "it was not planned" in result.output and "RuntimeError: a bug" in result.output
