@@ -132,7 +132,7 @@ def test_an_unwritable_baseline_is_an_error(runbook):
 def test_no_baseline_is_written_when_a_file_could_not_be_checked(runbook, monkeypatch):
     import recoverylint.engine as engine
 
-    def broken(runbook, codes=None, settings=None):
+    def broken(runbook, codes=None, settings=None, built=None):
         raise RuntimeError("a bug")
 
     monkeypatch.setattr(engine, "run_rules", broken)
