@@ -60,6 +60,18 @@ def normalize_message(message: str) -> str:
     return "".join(parts)
 
 
+def fingerprint(finding: Finding) -> str:
+    """A stable identity for a finding in CI reports (SARIF partialFingerprints,
+    GitLab Code Quality): what a baseline recognises it by, so it survives
+    lines added above it.  Two identical findings in a file share it."""
+    import hashlib
+
+    key = "\0".join(
+        [PurePath(finding.path).as_posix(), finding.code, *finding.steps, normalize_message(finding.message)]
+    )
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
 def stored_path(shown: str, folder: Path) -> str:
     """A finding's path (relative to the working directory, or absolute) as a
     baseline in `folder` stores it: relative to that folder, `/`-separated."""

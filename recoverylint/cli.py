@@ -17,8 +17,10 @@ if TYPE_CHECKING:
     from .catalog import RuleDoc
     from .config import Glob
     from .plan import Plan
+    from .report import Report
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+CHECK_FORMATS = ("full", "concise", "json", "json-lines", "sarif", "github", "junit", "gitlab")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -88,10 +90,11 @@ _max_file_size_option = click.option(
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["full", "json"]),
+    type=click.Choice(CHECK_FORMATS),
     default="full",
     show_default=True,
-    help="Output format.",
+    help="Output format: full (with source lines), concise (path:line:col: CODE message),"
+    " json, json-lines, sarif, github (workflow annotations), junit, gitlab (Code Quality).",
 )
 @_config_file_option
 @click.option(
@@ -164,6 +167,7 @@ def check(
 
     from .config import ConfigError, ConfigResolver, FileOptions, Overrides
     from .engine import check_file, discover
+    from .report import Report
     from .source import Limits
 
     if baseline_file is not None and write_baseline_file is not None:
@@ -200,7 +204,7 @@ def check(
     findings: list[Finding] = []
     sources: dict[str, Optional[str]] = {}
     thresholds: dict[str, int] = {}  # shown path -> rank of its fail-on
-    files = 0
+    checked: list[str] = []
     suppressed = 0  # findings silenced by suppression comments
     internal_errors = []
     for path, explicit, options in planned:
@@ -208,11 +212,11 @@ def check(
         result = check_file(path, shown, explicit, limits, options.settings)
         if result.skipped:
             continue
-        files += 1
+        checked.append(shown)
         suppressed += result.suppressed
         thresholds[shown] = options.fail_on.rank
         findings.extend(result.findings)
-        if result.findings and output_format == "full":
+        if result.findings:
             sources[shown] = result.text
         if result.internal_error:
             internal_errors.append((shown, result.internal_error))
@@ -229,8 +233,8 @@ def check(
             recorded = write_baseline(write_baseline_file, findings)
         except BaselineError as error:
             _fail(str(error))
-        # Notes go to stderr with --format json, so that stdout stays machine-readable.
-        to_stderr = output_format == "json"
+        # Notes go to stderr with machine formats, so that stdout stays machine-readable.
+        to_stderr = output_format != "full"
         click.echo(f"Recorded {_plural(recorded, 'finding')} in {write_baseline_file}.", err=to_stderr)
         unchecked_files = sorted({f.path for f in findings if f.code in ALWAYS_ON})
         if unchecked_files:
@@ -252,33 +256,27 @@ def check(
     if baseline is not None:
         notes.append(f"{_plural(baselined, 'finding')} in the baseline {baseline_file} not shown.")
 
-    if output_format == "json":
-        from .report.json import render as render_json
+    colour = output_format == "full" and (color if color is not None else _colour_by_default())
 
-        click.echo(render_json(findings, files), nl=False)
-        for note in notes:  # the JSON document keeps its documented shape
-            click.echo(f"recoverylint: {note}", err=True)
-    else:
-        from .report.full import render as render_full
+    def source_text(path: str) -> Optional[str]:
+        text = sources.get(path)
+        if text is not None:
+            return text
+        try:  # a file that could not be decoded: show what can be shown
+            return Path(path).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None
 
-        colour = color if color is not None else _colour_by_default()
-
-        def lines(path: str) -> Optional[list[str]]:
-            text = sources.get(path)
-            if text is not None:
-                return text.splitlines()
-            try:  # a file that could not be decoded: show what can be shown
-                return Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
-            except OSError:
-                return None
-
-        click.echo(
-            render_full(findings, files, lines, colour, unchecked=len(internal_errors)),
-            nl=False,
-            color=colour,
-        )
-        for note in notes:
-            click.echo(note)
+    report = Report(
+        tuple(sorted(findings, key=lambda f: f.sort_key)),
+        tuple(checked),
+        tuple(shown for shown, _ in internal_errors),
+        source_text,
+        colour,
+    )
+    click.echo(render_check(report, output_format), nl=False, color=colour)
+    for note in notes:  # on stderr for machine formats: stdout keeps the documented shape
+        click.echo(f"recoverylint: {note}" if output_format != "full" else note, err=output_format != "full")
 
     if internal_errors:
         sys.exit(EXIT_ERROR)
@@ -396,6 +394,14 @@ def plan(
     except OSError as error:
         _fail(f"could not write {output_file}: {error.strerror or error}")
     click.echo(f"Wrote the {output_format} plan of {shown} to {output_file}.", err=True)
+
+
+def render_check(report: "Report", output_format: str) -> str:
+    """`check`'s report in one format: each is a module of recoverylint.report."""
+    from importlib import import_module
+
+    module = import_module(f".report.{output_format.replace('-', '_')}", __package__)
+    return module.render(report)
 
 
 def _render_plan(planned: "Plan", output_format: str, findings: list[Finding], colour: bool) -> str:

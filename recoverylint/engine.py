@@ -64,6 +64,7 @@ def finding(code: str, path: str, issue: Issue, settings: Settings = Settings())
         suggestion=issue.suggestion,
         steps=issue.steps,
         related=issue.related,
+        fix=issue.fix,
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
-from typing import Optional
+from typing import Optional, Union
 
 from .model import Span
 
@@ -28,6 +28,39 @@ class Related:
 
 
 @dataclass(frozen=True, slots=True)
+class RemoveNeed:
+    """Delete one entry of a step's `needs` list: the `occurrence`-th (from 0)
+    entry naming `need` (a list can name a step twice)."""
+
+    step: str
+    need: str
+    occurrence: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class MakeFlowParallel:
+    """Turn a checklist (top-level `steps`, `flow: sequential`) into
+    `flow: parallel`, each step's `needs` set to the given step ids (empty: it
+    can start at once).  Entries with a `reason` that are kept stay as written."""
+
+    needs: tuple[tuple[str, tuple[str, ...]], ...]  # step id -> what it waits for, file order
+
+
+Edit = Union[RemoveNeed, MakeFlowParallel]
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """A change to the runbook that resolves a finding.  Safe fixes keep what
+    the runbook means for the work (`--fix`); unsafe ones change when steps
+    may run and need a person's review (`--unsafe-fixes`)."""
+
+    description: str
+    safe: bool
+    edit: Edit
+
+
+@dataclass(frozen=True, slots=True)
 class Issue:
     """What a rule found, before the engine adds the catalog's words and the file."""
 
@@ -37,6 +70,7 @@ class Issue:
     steps: tuple[str, ...] = ()  # step ids involved: how baselines recognise it
     related: tuple[Related, ...] = ()
     severity: Optional[Severity] = None  # when the rule's own default does not fit this case
+    fix: Optional[Fix] = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +84,7 @@ class Finding:
     suggestion: Optional[str] = None
     steps: tuple[str, ...] = ()
     related: tuple[Related, ...] = ()
+    fix: Optional[Fix] = None
 
     @property
     def sort_key(self) -> tuple:

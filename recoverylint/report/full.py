@@ -5,28 +5,30 @@ from __future__ import annotations
 from typing import Callable, Optional
 
 from ..finding import Finding, Severity
-from . import summarize
+from . import Report, summarize
 
 _SEVERITY_COLOUR = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
 
 
-def render(
-    findings: list[Finding],
-    files: int,
-    source_lines: Callable[[str], Optional[list[str]]],
-    colour: bool,
-    unchecked: int = 0,
-) -> str:
-    """`source_lines(path)` gives a file's lines, or None when it has none to show;
-    `unchecked` files could not be checked (an internal error, reported apart)."""
+def render(report: Report) -> str:
     import click
+
+    findings, files, colour = report.findings, len(report.files), report.colour
+    unchecked = len(report.unchecked)  # an internal error, reported apart on stderr
+    texts: dict[str, Optional[list[str]]] = {}
+
+    def source_lines(path: str) -> Optional[list[str]]:
+        if path not in texts:
+            text = report.source_text(path)
+            texts[path] = None if text is None else text.splitlines()
+        return texts[path]
 
     def style(text: str, **kwargs) -> str:
         return click.style(text, **kwargs) if colour else text
 
     highlight = _highlighter() if colour else (lambda line: line)
     out: list[str] = []
-    for item in sorted(findings, key=lambda f: f.sort_key):
+    for item in findings:
         span = item.span
         out.append(
             f"{style(item.path, bold=True)}:{span.line}:{span.column}: "
@@ -52,7 +54,7 @@ def render(
         elif item.suggestion:
             out.append(f"  = help: {item.suggestion}")
         out.append("")
-    summary = summarize(findings, files)
+    summary = summarize(list(findings), files)
     if findings:
         out.append(
             f"Found {_count(len(findings), 'finding')} in {_count(files, 'file')}"

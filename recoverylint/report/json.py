@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 
 from .. import __version__
-from ..finding import Finding
-from . import summarize
+from . import Report, summarize
 
 
-def render(findings: list[Finding], files: int) -> str:
-    summary = summarize(findings, files)
+def render(report: Report) -> str:
+    findings = report.findings
+    summary = summarize(list(findings), len(report.files))
     document = {
         "version": __version__,
         "findings": [
@@ -26,7 +26,7 @@ def render(findings: list[Finding], files: int) -> str:
                 "end_column": f.span.end_column,
                 "suggestion": f.suggestion,
             }
-            for f in sorted(findings, key=lambda f: f.sort_key)
+            for f in findings
         ],
         "summary": {
             "files": summary.files,
