@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, NoReturn, Optional
 
@@ -85,16 +86,53 @@ _max_file_size_option = click.option(
 )
 
 
+def _report_option(
+    ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
+) -> tuple[tuple[str, Path], ...]:
+    reports = []
+    for item in value:
+        output_format, colon, file = item.partition(":")
+        if not colon or not file:
+            raise click.BadParameter(f"`{item}` is not FORMAT:FILE (for example sarif:report.sarif)")
+        if output_format not in CHECK_FORMATS:
+            raise click.BadParameter(
+                f"unknown format `{output_format}` in `{item}`; choose from {', '.join(CHECK_FORMATS)}"
+            )
+        reports.append((output_format, Path(file)))
+    return tuple(reports)
+
+
+# Below this many files a run is short: no progress bar.
+_PROGRESS_MIN_FILES = 100
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option(
     "--format",
     "output_format",
     type=click.Choice(CHECK_FORMATS),
-    default="full",
-    show_default=True,
-    help="Output format: full (with source lines), concise (path:line:col: CODE message),"
-    " json, json-lines, sarif, github (workflow annotations), junit, gitlab (Code Quality).",
+    default=None,
+    help="Output format: full (default: findings with their source lines), concise"
+    " (path:line:col: CODE message), json, json-lines, sarif, github (workflow annotations),"
+    " junit, gitlab (Code Quality).  With GITHUB_ACTIONS=true and no --format: full and"
+    " github annotations.",
+)
+@click.option(
+    "--output-file",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the report to this file (replaced atomically) instead of stdout.",
+)
+@click.option(
+    "--report",
+    "reports",
+    metavar="FORMAT:FILE",
+    multiple=True,
+    callback=_report_option,
+    help="Also write a report in FORMAT to FILE, in the same run (repeatable):"
+    " --report sarif:recoverylint.sarif.",
 )
 @_config_file_option
 @click.option(
@@ -119,11 +157,43 @@ _max_file_size_option = click.option(
     " (repeatable; adds to the configuration's exclude).",
 )
 @click.option(
+    "--skip-non-runbooks",
+    is_flag=True,
+    help="Skip files named on the command line that are not runbooks (no top-level `runbook`"
+    " key) instead of reporting RL003, as for files found in directories (for pre-commit).",
+)
+@click.option(
     "--fail-on",
     type=click.Choice(["error", "warning", "info"]),
     default=None,
     help="Exit 1 when a finding of this severity or above is reported"
     " (default: the configuration's fail-on, else warning).",
+)
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are reported (2 stays 2).")
+@click.option(
+    "--fix",
+    is_flag=True,
+    help="Apply safe fixes in place (redundant and false-gate `needs` entries), then report"
+    " what remains.",
+)
+@click.option(
+    "--unsafe-fixes",
+    is_flag=True,
+    help="With --fix or --diff, also apply unsafe fixes (a checklist restructured as"
+    " `flow: parallel`): they change what may run at once; review them.",
+)
+@click.option(
+    "--diff",
+    is_flag=True,
+    help="Print the fixes as a unified diff instead of writing them; exit 1 when there are some.",
+)
+@click.option(
+    "--statistics",
+    is_flag=True,
+    help="Print the number of findings per rule instead of the findings (full, concise or json).",
+)
+@click.option(
+    "--quiet", "-q", is_flag=True, help="Print the findings only: no summary and no notes."
 )
 @click.option(
     "--baseline",
@@ -140,6 +210,20 @@ _max_file_size_option = click.option(
     help="Record every finding in this baseline file, and exit 0 (1 when a file could not be checked).",
 )
 @click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Check every file again, ignoring and not writing the cache (.recoverylint_cache/, or"
+    " the folder RECOVERYLINT_CACHE_DIR names).",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Check files in this many processes (default: the number of CPUs; runs of few files"
+    " use one).",
+)
+@click.option(
     "--color/--no-color",
     default=None,
     help="Colour the full output (default: when stdout is a terminal and NO_COLOR is unset).",
@@ -147,42 +231,68 @@ _max_file_size_option = click.option(
 @_max_file_size_option
 def check(
     paths: tuple[Path, ...],
-    output_format: str,
+    output_format: Optional[str],
+    output_file: Optional[Path],
+    reports: tuple[tuple[str, Path], ...],
     config_file: Optional[Path],
     select: Optional[tuple[str, ...]],
     ignore: Optional[tuple[str, ...]],
     exclude: tuple[Glob, ...],
+    skip_non_runbooks: bool,
     fail_on: Optional[str],
+    exit_zero: bool,
+    fix: bool,
+    unsafe_fixes: bool,
+    diff: bool,
+    statistics: bool,
+    quiet: bool,
     baseline_file: Optional[Path],
     write_baseline_file: Optional[Path],
+    no_cache: bool,
+    jobs: Optional[int],
     color: Optional[bool],
     max_file_size: Optional[int],
 ) -> None:
     """Check runbooks: the files named, and the runbooks under the directories named (default: .).
 
-    Exit status: 0 nothing at or above --fail-on, 1 findings at or above it,
-    2 a usage error, a configuration or baseline error, or an internal error.
+    Exit status: 0 nothing at or above --fail-on (or --exit-zero), 1 findings at or above
+    it (with --diff: fixes to show), 2 a usage error, a configuration or baseline error,
+    a file that could not be written, or an internal error.
     """
     import gc
 
-    from .config import ConfigError, ConfigResolver, FileOptions, Overrides
-    from .engine import check_file, discover
+    from .config import ConfigError, ConfigResolver, Overrides
+    from .engine import discover
     from .report import Report
+    from .runner import Task, check_files, default_jobs
     from .source import Limits
 
     if baseline_file is not None and write_baseline_file is not None:
         raise click.UsageError("--baseline and --write-baseline cannot be used together")
+    if (fix or diff) and write_baseline_file is not None:
+        raise click.UsageError("--fix and --diff cannot be used with --write-baseline")
+    if unsafe_fixes and not (fix or diff):
+        raise click.UsageError("--unsafe-fixes applies fixes only with --fix or --diff")
+    if statistics and output_format not in (None, "full", "concise", "json"):
+        raise click.UsageError("--statistics prints full, concise or json, not " + str(output_format))
+    annotate = output_format is None and os.environ.get("GITHUB_ACTIONS") == "true"
+    output_format = output_format or "full"
+    targets = [file for _, file in reports] + ([output_file] if output_file is not None else [])
+    _check_report_files(targets, paths)
 
     # Every configuration file is read before any runbook: an error in one
     # stops the run at once, not after minutes of checking.
     overrides = Overrides(select, ignore, None if fail_on is None else Severity(fail_on), exclude)
-    planned: list[tuple[Path, bool, FileOptions]] = []
+    tasks: list[Task] = []
+    thresholds: dict[str, int] = {}  # shown path -> rank of its fail-on
     try:
         resolver = ConfigResolver(config_file, overrides)
         for path, explicit in discover(paths or (Path("."),)):
             options = resolver.options_for(path, explicit)
             if options is not None:
-                planned.append((path, explicit, options))
+                shown = _display(path)
+                tasks.append(Task(path, shown, explicit and not skip_non_runbooks, options.settings))
+                thresholds[shown] = options.fail_on.rank
     except ConfigError as error:
         _fail(str(error))
 
@@ -201,25 +311,60 @@ def check(
     gc.disable()
 
     limits = Limits() if max_file_size is None else Limits(max_file_size=max_file_size)
+    cache = None
+    if not no_cache:
+        from .cache import ResultCache
+
+        cache = ResultCache(Path(os.environ.get("RECOVERYLINT_CACHE_DIR") or ".recoverylint_cache"))
+    fix_mode = None if not (fix or diff) else "unsafe" if unsafe_fixes else "safe"
+    human = output_format in ("full", "concise") and output_file is None and not quiet
+    show_progress = human and len(tasks) >= _PROGRESS_MIN_FILES and sys.stderr.isatty()
+    with click.progressbar(
+        length=len(tasks), label="Checking", file=sys.stderr
+    ) if show_progress else _NoProgress() as bar:
+        checked = check_files(
+            tasks,
+            limits,
+            jobs=jobs or default_jobs(),
+            cache=cache,
+            fix=fix_mode,
+            on_checked=lambda: bar.update(1),
+        )
+
     findings: list[Finding] = []
     sources: dict[str, Optional[str]] = {}
-    thresholds: dict[str, int] = {}  # shown path -> rank of its fail-on
-    checked: list[str] = []
+    checked_files: list[str] = []
     suppressed = 0  # findings silenced by suppression comments
     internal_errors = []
-    for path, explicit, options in planned:
-        shown = _display(path)
-        result = check_file(path, shown, explicit, limits, options.settings)
+    diffs: list[str] = []
+    notes: list[str] = []
+    applied = fixed_files = 0
+    for task, outcome in zip(tasks, checked):
+        result, shown = outcome.result, task.shown
         if result.skipped:
             continue
-        checked.append(shown)
+        if result.internal_error:
+            internal_errors.append((shown, result.internal_error))
+            continue
+        if outcome.fixed is not None:
+            for refused_fix, why in outcome.fixed.refused:
+                notes.append(f"{shown}: not fixed: {refused_fix.description}: {why}.")
+            if outcome.fixed.text is not None:
+                if diff:
+                    diffs.append(_unified_diff(shown, outcome.original or "", outcome.fixed.text))
+                    result = outcome.fixed.result
+                else:
+                    problem = _write_fix(task.path, outcome.data, outcome.fixed.text)
+                    if problem:
+                        internal_errors.append((shown, problem))
+                        continue
+                applied += len(outcome.fixed.applied)
+                fixed_files += 1
+        checked_files.append(shown)
         suppressed += result.suppressed
-        thresholds[shown] = options.fail_on.rank
         findings.extend(result.findings)
         if result.findings:
             sources[shown] = result.text
-        if result.internal_error:
-            internal_errors.append((shown, result.internal_error))
 
     for shown, trace in internal_errors:
         _report_internal_error(shown, trace, "this file was not checked")
@@ -247,16 +392,27 @@ def check(
             sys.exit(EXIT_FINDINGS)
         sys.exit(EXIT_CLEAN)
 
+    if diff:
+        click.echo("".join(diffs), nl=False)
+        if not quiet:
+            click.echo(
+                f"recoverylint: {'would apply' if diffs else 'no fixes to apply:'}"
+                + (f" {_plural(applied, 'fix')} in {_plural(fixed_files, 'file')}." if diffs else ""),
+                err=True,
+            )
+            for note in notes:
+                click.echo(f"recoverylint: {note}", err=True)
+        sys.exit(EXIT_ERROR if internal_errors else EXIT_FINDINGS if diffs else EXIT_CLEAN)
+
     baselined = 0
     if baseline is not None:
         findings, baselined = baseline.filter(findings)
-    notes = []
+    if fix:
+        notes.append(f"Applied {_plural(applied, 'fix')} in {_plural(fixed_files, 'file')}.")
     if suppressed:
         notes.append(f"{_plural(suppressed, 'finding')} silenced by suppression comments.")
     if baseline is not None:
         notes.append(f"{_plural(baselined, 'finding')} in the baseline {baseline_file} not shown.")
-
-    colour = output_format == "full" and (color if color is not None else _colour_by_default())
 
     def source_text(path: str) -> Optional[str]:
         text = sources.get(path)
@@ -267,21 +423,125 @@ def check(
         except OSError:
             return None
 
+    to_terminal = output_file is None
+    colour = output_format == "full" and (
+        color if color is not None else to_terminal and _colour_by_default()
+    )
     report = Report(
         tuple(sorted(findings, key=lambda f: f.sort_key)),
-        tuple(checked),
+        tuple(checked_files),
         tuple(shown for shown, _ in internal_errors),
         source_text,
         colour,
+        summary=not quiet,
     )
-    click.echo(render_check(report, output_format), nl=False, color=colour)
-    for note in notes:  # on stderr for machine formats: stdout keeps the documented shape
-        click.echo(f"recoverylint: {note}" if output_format != "full" else note, err=output_format != "full")
+    for extra_format, file in reports:
+        _write_report(file, render_check(replace(report, colour=False), extra_format))
+    if statistics:
+        text = _statistics(report.findings, output_format)
+    else:
+        text = render_check(report, output_format)
+        if annotate:
+            text = render_check(report, "github") + text
+    if output_file is not None:
+        _write_report(output_file, text)
+    else:
+        click.echo(text, nl=False, color=colour)
+    if not quiet:
+        for note in notes:  # on stderr for machine formats: stdout keeps the documented shape
+            if output_format == "full" and to_terminal:
+                click.echo(note)
+            else:
+                click.echo(f"recoverylint: {note}", err=True)
 
     if internal_errors:
         sys.exit(EXIT_ERROR)
     failing = any(f.severity.rank >= thresholds[f.path] for f in findings)
-    sys.exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
+    sys.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN)
+
+
+class _NoProgress:
+    """Stands in for a progress bar when none is shown."""
+
+    def __enter__(self) -> "_NoProgress":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def update(self, steps: int) -> None:
+        return None
+
+
+def _check_report_files(targets: list[Path], paths: tuple[Path, ...]) -> None:
+    """Report files must be distinct, and none may be a file being checked."""
+    seen: set[str] = set()
+    for file in targets:
+        if not file.name:
+            raise click.BadParameter("an empty file name", param_hint="'--output-file' / '--report'")
+        key = os.path.abspath(file)
+        if key in seen:
+            raise click.UsageError(f"{file} is named for two reports")
+        seen.add(key)
+        if any(_same_file(file, path) for path in paths if not path.is_dir()):
+            _fail(f"the report file {file} is a runbook being checked; choose another file")
+
+
+def _write_report(file: Path, text: str) -> None:
+    from .files import write_atomically
+
+    try:
+        write_atomically(file, text)
+    except OSError as error:
+        _fail(f"could not write {file}: {error.strerror or error}")
+
+
+def _write_fix(path: Path, read: Optional[bytes], text: str) -> Optional[str]:
+    """Write a fixed runbook in place, atomically; why not, when it was not
+    written (it changed since it was read, or writing failed)."""
+    from .files import write_atomically
+
+    try:
+        if read is None or path.read_bytes() != read:
+            return "the file changed while it was being fixed; it was left as it is"
+        bom = "\ufeff" if read.startswith(b"\xef\xbb\xbf") else ""
+        write_atomically(path, bom + text)
+    except OSError as error:
+        return f"the fixes could not be written: {error.strerror or error}; the file is unchanged"
+    return None
+
+
+def _unified_diff(shown: str, before: str, after: str) -> str:
+    import difflib
+
+    lines = difflib.unified_diff(
+        before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{shown}", f"b/{shown}"
+    )
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+
+
+def _statistics(findings: tuple[Finding, ...], output_format: str) -> str:
+    """Findings per rule, most frequent first: `count code name [*]` where
+    [*] marks a rule whose findings here have a safe fix."""
+    from collections import Counter
+
+    counts = Counter(f.code for f in findings)
+    names = {f.code: f.name for f in findings}
+    fixable = {f.code for f in findings if f.fix is not None and f.fix.safe}
+    rows = sorted(counts.items(), key=lambda row: (-row[1], row[0]))
+    if output_format == "json":
+        import json
+
+        entries = [
+            {"code": code, "name": names[code], "count": count, "fixable": code in fixable}
+            for code, count in rows
+        ]
+        return json.dumps(entries, indent=2) + "\n"
+    width = max((len(str(count)) for count in counts.values()), default=1)
+    return "".join(
+        f"{count:>{width}}\t{code}\t{'[*] ' if code in fixable else ''}{names[code]}\n"
+        for code, count in rows
+    )
 
 
 PLAN_FORMATS = ("text", "json", "mermaid", "mermaid-gantt", "dot", "html")
@@ -333,7 +593,6 @@ def plan(
     """
     import gc
 
-    from dataclasses import replace
 
     from .config import ConfigError, ConfigResolver
     from .engine import plan_file
@@ -607,7 +866,7 @@ def _fail(message: str) -> NoReturn:
 
 
 def _plural(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
+    return f"{number} {noun}{'' if number == 1 else 'es' if noun.endswith('x') else 's'}"
 
 
 def _colour_by_default() -> bool:
@@ -617,4 +876,18 @@ def _colour_by_default() -> bool:
 
 
 def main() -> None:
-    cli(prog_name="recoverylint")
+    try:
+        cli(prog_name="recoverylint")
+    except BrokenPipeError:  # `recoverylint check | head`: the reader left
+        # Python would report the pipe again when flushing stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(EXIT_ERROR)
+    except Exception:  # a bug of ours outside any one file: exit 2, never 1 (findings)
+        import traceback
+
+        click.echo(
+            f"recoverylint: internal error in recoverylint {__version__} (please report it):\n"
+            + traceback.format_exc(limit=-8),
+            err=True,
+        )
+        sys.exit(EXIT_ERROR)

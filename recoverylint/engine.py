@@ -10,12 +10,13 @@ import os
 import stat
 import re
 import traceback
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
 from .catalog import rule_doc
-from .finding import Finding, Issue
+from .finding import Finding, Fix, Issue
 from .graphs import Graphs, OrderProblem, build_graphs, order_predecessors, topological_order
 from .limits import TooLarge
 from .model import Runbook, Span
@@ -23,8 +24,8 @@ from .native import build_runbook
 from .plan import Plan, build_plan
 from .rules import RuleContext, registry
 from .schema import validate
-from .settings import Settings
-from .source import Limits, SourceError, parse, read_text
+from .settings import ALWAYS_ON, Settings
+from .source import Limits, SourceError, check_size, decode, parse, read_text
 from .suppress import CODE as UNUSED_SUPPRESSION
 from .suppress import suppress
 
@@ -75,11 +76,13 @@ def check_file(
     limits: Limits = Limits(),
     settings: Settings = Settings(),
     keep_graphs: bool = False,
+    data: Optional[bytes] = None,
 ) -> FileResult:
-    """Check one file; `explicit` when named on the command line rather than discovered."""
+    """Check one file; `explicit` when named on the command line rather than
+    discovered; `data` is its bytes when the caller has read them."""
     result = FileResult(display_path)
     try:
-        _check(path, result, explicit, limits, settings, keep_graphs)
+        _check(path, result, explicit, limits, settings, keep_graphs, data)
     except Exception:  # a bug of ours: report it for this file and go on
         result.findings.clear()
         result.internal_error = traceback.format_exc(limit=-8)
@@ -139,9 +142,14 @@ def _check(
     limits: Limits,
     settings: Settings,
     keep_graphs: bool = False,
+    data: Optional[bytes] = None,
 ) -> None:
     try:
-        text = read_text(path, limits)
+        if data is None:
+            text = read_text(path, limits)
+        else:
+            check_size(len(data), limits)
+            text = decode(data)
     except SourceError as error:
         if not explicit and not _mentions_runbook(path):
             result.skipped = True  # a binary or huge YAML file that is no runbook
@@ -243,6 +251,125 @@ def _read_and_check(
         )
         return False
     return True
+
+
+@dataclass(frozen=True)
+class FixOutcome:
+    """What fixing one file did: its new text (None when nothing changed),
+    the fixes applied, those refused and why, and the check of the final text."""
+
+    text: Optional[str]
+    applied: tuple[Fix, ...]
+    refused: tuple[tuple[Fix, str], ...]
+    result: FileResult
+
+
+# Fixes can make others possible (or reveal new ones): a few rounds reach a
+# fixed point on any real runbook, and bound the work on a hostile one.
+_FIX_ROUNDS = 10
+
+
+def fix_text(
+    text: str,
+    display_path: str,
+    settings: Settings = Settings(),
+    limits: Limits = Limits(),
+    unsafe: bool = False,
+    result: Optional[FileResult] = None,
+) -> FixOutcome:
+    """Apply the fixes of a runbook's findings (safe ones, and unsafe ones
+    when `unsafe`), re-checking after each: a fix is kept only when the file
+    stays readable and no finding appears that was not there before.
+    `result` is the check of `text` when the caller has it."""
+    from .fix import FixError, apply_edits
+
+    if result is None:
+        result = FileResult(display_path)
+        _check_document(text, result, True, limits, settings)
+    if any(f.code in ALWAYS_ON for f in result.findings):
+        return FixOutcome(None, (), (), result)
+    # Whether a fix adds findings is judged with every rule on, whatever the
+    # run selects: a fix must not break what an unselected rule checks.
+    every_rule = replace(settings, select=("RL",), ignore=())
+
+    def checked(source: str, judged: Settings) -> FileResult:
+        outcome = FileResult(display_path)
+        _check_document(source, outcome, True, limits, judged)
+        return outcome
+
+    current_text, current = text, result
+    before = Counter(_identity(f) for f in checked(text, every_rule).findings)
+    applied: list[Fix] = []
+    refused: dict[Fix, str] = {}
+
+    def attempt(fixes: list[Fix]) -> Optional[str]:
+        """Apply `fixes` together; None when kept, else why not."""
+        nonlocal current_text, current
+        try:
+            fixed = apply_edits(current_text, [fix.edit for fix in fixes])
+        except FixError as error:
+            return str(error)
+        try:
+            judged = checked(fixed, every_rule)
+        except Exception:  # a bug of ours on the fixed text: do not write it
+            return "the fixed file could not be checked (an internal error)"
+        unreadable = [f for f in judged.findings if f.code in ALWAYS_ON]
+        if unreadable:
+            return f"it would make the file unreadable ({unreadable[0].code} {unreadable[0].message})"
+        added = Counter(_identity(f) for f in judged.findings) - before
+        if added:
+            codes = sorted({code for code, _ in added})
+            return f"it would add {_count(sum(added.values()), 'finding')} ({', '.join(codes)})"
+        current_text, current = fixed, checked(fixed, settings)
+        applied.extend(fixes)
+        return None
+
+    for _ in range(_FIX_ROUNDS):
+        offered = _fixes_by_rule(current.findings, unsafe, refused)
+        if not offered:
+            break
+        # One rule's fixes at a time, then the findings again: removing a
+        # false gate first can make a `needs` entry that looked redundant
+        # through it the one that matters.
+        first = offered[0]
+        if len(first) == 1 or attempt(first) is not None:
+            # Together they fail: each on its own, so one bad fix keeps no good one out.
+            for fix in first:
+                why = attempt([fix])
+                if why is not None:
+                    refused[fix] = why
+    return FixOutcome(
+        current_text if current_text != text else None,
+        tuple(applied),
+        tuple(refused.items()),
+        current,
+    )
+
+
+# Rules whose fixes go first; then the others by code.
+_FIX_PRIORITY = ("RL201",)
+
+
+def _fixes_by_rule(findings: list[Finding], unsafe: bool, refused: dict[Fix, str]) -> list[list[Fix]]:
+    """The fixes on offer (each once), grouped by rule, in the order to try
+    them: safe ones first, as they change less."""
+    groups: dict[tuple[bool, bool, str], dict[Fix, None]] = {}
+    for item in findings:
+        fix = item.fix
+        if fix is not None and (fix.safe or unsafe) and fix not in refused:
+            group = (not fix.safe, item.code not in _FIX_PRIORITY, item.code)
+            groups.setdefault(group, {})[fix] = None
+    return [list(groups[group]) for group in sorted(groups)]
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _identity(item: Finding) -> tuple[str, tuple[str, ...]]:
+    """A finding as fixing compares them: its rule and steps, not its words
+    (a fix elsewhere changes the minutes a message quotes)."""
+    return item.code, item.steps
 
 
 def _mentions_runbook(path: Path) -> bool:

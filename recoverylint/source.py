@@ -142,23 +142,32 @@ def _to_span(raw: RawSpan) -> Span:
 
 def read_text(path: Path, limits: Limits = Limits()) -> str:
     """Read a file as UTF-8 text, enforcing the size limit and the character set."""
+    return decode(read_bytes(path, limits))
+
+
+def read_bytes(path: Path, limits: Limits = Limits()) -> bytes:
+    """A regular file's bytes, enforcing the size limit."""
     try:
         status = path.stat()
     except OSError as error:
         raise SourceError(f"cannot read the file: {error.strerror or error}") from None
     if not stat.S_ISREG(status.st_mode):  # a FIFO or a device would block the run
         raise SourceError("not a regular file")
-    size = status.st_size
+    check_size(status.st_size, limits)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise SourceError(f"cannot read the file: {error.strerror or error}") from None
+    check_size(len(raw), limits)  # it may have grown since
+    return raw
+
+
+def check_size(size: int, limits: Limits) -> None:
     if size > limits.max_file_size:
         raise SourceError(
             f"the file is {size:,} bytes, over the limit of {limits.max_file_size:,} bytes"
             " (raise it with --max-file-size)"
         )
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise SourceError(f"cannot read the file: {error.strerror or error}") from None
-    return decode(raw)
 
 
 def decode(raw: bytes) -> str:

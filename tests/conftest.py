@@ -73,3 +73,10 @@ def page(browser):
 def mermaid_js() -> Path:
     need(MERMAID_JS.exists(), "the mermaid npm package (tests/js)")
     return MERMAID_JS
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cache_outside_the_checkout(tmp_path_factory):
+    """`check` caches results in the working directory by default: tests keep
+    theirs in a temporary folder, never in the repository."""
+    os.environ["RECOVERYLINT_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))

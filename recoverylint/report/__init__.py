@@ -42,3 +42,4 @@ class Report:
     # (for source excerpts and fix replacements).
     source_text: Callable[[str], Optional[str]] = field(default=_no_text)
     colour: bool = False
+    summary: bool = True  # False with --quiet: the findings and nothing else

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Callable, Optional
 
-from ..finding import Finding, Severity
+from ..finding import Fix, Severity
 from . import Report, summarize
 
 _SEVERITY_COLOUR = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
@@ -13,8 +13,7 @@ _SEVERITY_COLOUR = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.
 def render(report: Report) -> str:
     import click
 
-    findings, files, colour = report.findings, len(report.files), report.colour
-    unchecked = len(report.unchecked)  # an internal error, reported apart on stderr
+    findings, colour = report.findings, report.colour
     texts: dict[str, Optional[list[str]]] = {}
 
     def source_lines(path: str) -> Optional[list[str]]:
@@ -51,23 +50,49 @@ def render(report: Report) -> str:
             if item.suggestion:
                 out.append(style(gutter, fg="blue"))
                 out.append(" " * width + style(" = help: ", bold=True) + item.suggestion)
-        elif item.suggestion:
-            out.append(f"  = help: {item.suggestion}")
+            if item.fix:
+                out.append(" " * width + style(" = fix: ", bold=True) + _fix_words(item.fix))
+        else:
+            if item.suggestion:
+                out.append(f"  = help: {item.suggestion}")
+            if item.fix:
+                out.append(f"  = fix: {_fix_words(item.fix)}")
         out.append("")
+    if report.summary:
+        out.extend(_summary(report, style))
+    return "\n".join(out) + "\n"
+
+
+def _summary(report: Report, style: Callable[..., str]) -> list[str]:
+    findings, files, unchecked = report.findings, len(report.files), len(report.unchecked)
     summary = summarize(list(findings), files)
+    out = []
     if findings:
         out.append(
             f"Found {_count(len(findings), 'finding')} in {_count(files, 'file')}"
             f" ({_count(summary.errors, 'error')}, {_count(summary.warnings, 'warning')},"
             f" {_count(summary.infos, 'info')})."
         )
+        safe = sum(1 for f in findings if f.fix is not None and f.fix.safe)
+        unsafe = sum(1 for f in findings if f.fix is not None and not f.fix.safe)
+        if safe or unsafe:
+            more = f" ({unsafe} more with --fix --unsafe-fixes)" if safe and unsafe else ""
+            out.append(
+                f"[*] {safe} fixable with --fix{more}."
+                if safe
+                else f"[*] {unsafe} fixable with --fix --unsafe-fixes."
+            )
     elif not unchecked:
         out.append(style(f"All checks passed! ({_count(files, 'file')} checked)", fg="green"))
     if unchecked:
         out.append(
             style(f"{_count(unchecked, 'file')} could not be checked: an internal error, reported on stderr.", fg="red")
         )
-    return "\n".join(out) + "\n"
+    return out
+
+
+def _fix_words(fix: Fix) -> str:
+    return f"{fix.description} [{'--fix' if fix.safe else '--fix --unsafe-fixes'}]"
 
 
 def _count(number: int, noun: str) -> str:

@@ -1,7 +1,11 @@
+from typing import Optional
+
 from ..analysis import gate_costs
-from ..finding import Issue
+from ..finding import Fix, Issue
+from ..graphs import Graphs
 from ..model import EdgeKind
 from . import RuleContext, rule
+from ._fixes import remove_need, restructure_checklist
 from ._words import minutes, needs_suggestion, quoted
 
 
@@ -23,6 +27,7 @@ def false_sequential_gate(ctx: RuleContext):
         )
     ]
     costs = gate_costs(graphs, gates)
+    restructure = restructure_checklist(graphs) if gates else None
     for source, target in gates:
         waiter, waited = steps[target], steps[source]
         real = [steps[node].id for node in graphs.real_prerequisites(target)]
@@ -41,4 +46,22 @@ def false_sequential_gate(ctx: RuleContext):
             f"`{waiter.id}` waits for `{waited.id}` but uses nothing from it; {really}. {added}",
             suggestion=needs_suggestion(real) if real else "needs: [] (it can start at once)",
             steps=(waited.id, waiter.id),
+            fix=_removal(graphs, source, target) if edges == needs else restructure,
         )
+
+
+def _removal(graphs: Graphs, source: int, target: int) -> Optional[Fix]:
+    """Remove the `needs` entry that is the whole gate, when the step still
+    waits for everything it requires through its other waits (its real
+    prerequisites stay before it): otherwise removing it would be unsafe."""
+    step, waited = graphs.steps[target], graphs.steps[source].id
+    entries = [position for position, need in enumerate(step.needs) if need.step == waited]
+    if len(entries) != 1:
+        return None
+    kept = 0  # O-ancestors of the step through its other waits
+    for pred in graphs.order_preds[target]:
+        if pred != source:
+            kept |= graphs.ancestors[pred] | 1 << graphs.position[pred]
+    if any(not kept >> graphs.position[pred] & 1 for pred in graphs.required_preds[target]):
+        return None
+    return remove_need(step, entries[0], "a false gate")

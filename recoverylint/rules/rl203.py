@@ -1,6 +1,7 @@
 from ..finding import Issue
-from ..model import EdgeKind
+from ..model import EdgeKind, Step
 from . import RuleContext, rule
+from ._fixes import remove_need
 
 
 @rule("RL203", needs_graphs=True)
@@ -14,30 +15,32 @@ def redundant_need(ctx: RuleContext):
         for pred in graphs.order_preds[node]:
             implied |= graphs.ancestors[pred]
         seen = set()
-        for need in step.needs:
+        for position, need in enumerate(step.needs):
             if need.reason or need.step not in index or need.step == step.id:
                 continue  # a reason marks the gate intended; others are RL102/RL103
             if need.step in seen:
-                yield _redundant(step, need, f"`{need.step}` is listed twice")
+                yield _redundant(step, position, f"`{need.step}` is listed twice")
                 continue
             seen.add(need.step)
             source = index[need.step]
             kinds = {edge.kind for edge in declared[(need.step, step.id)]}
             if kinds - {EdgeKind.NEEDS}:
                 how = "the sequence" if EdgeKind.SEQUENCE in kinds else "the stage gate"
-                yield _redundant(step, need, f"{how} already makes it wait for `{need.step}`")
+                yield _redundant(step, position, f"{how} already makes it wait for `{need.step}`")
                 continue
             if implied >> graphs.position[source] & 1:
                 through = next(p for p in graphs.order_preds[node] if graphs.before(source, p))
                 yield _redundant(
-                    step, need, f"it already waits for `{need.step}` through `{steps[through].id}`"
+                    step, position, f"it already waits for `{need.step}` through `{steps[through].id}`"
                 )
 
 
-def _redundant(step, need, why):
+def _redundant(step: Step, position: int, why: str) -> Issue:
+    need = step.needs[position]
     return Issue(
         need.span,
         f"`{step.id}` needs `{need.step}` redundantly: {why}",
         suggestion=f"remove `{need.step}` from the `needs` of `{step.id}`",
         steps=(need.step, step.id),
+        fix=remove_need(step, position, "redundant"),
     )

@@ -2,6 +2,7 @@ from ..analysis import Answer, Checklist, decision_checklist
 from ..finding import Issue, Related
 from ..graphs import Graphs
 from . import RuleContext, rule
+from ._fixes import restructure_checklist
 from ._words import quoted
 
 _MODES = {
@@ -52,6 +53,7 @@ def workflow_mode_mismatch(ctx: RuleContext):
             " or `flow: parallel` with `needs`"
         )
         involved: tuple[str, ...] = ()
+        fix = restructure_checklist(graphs)
     elif checklist.score <= 1:
         changes = [step.index for step in steps if step.is_change]
         if _in_one_chain(graphs, changes):
@@ -64,6 +66,7 @@ def workflow_mode_mismatch(ctx: RuleContext):
         )
         suggestion = "order the changes one after another; investigation may stay parallel"
         involved = tuple(ids[:10])
+        fix = None
     else:
         return
     yield Issue(
@@ -76,4 +79,5 @@ def workflow_mode_mismatch(ctx: RuleContext):
             for answer in checklist.answers
             if answer.span is not None
         ),
+        fix=fix,
     )

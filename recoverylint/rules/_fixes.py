@@ -1,0 +1,54 @@
+"""Fixes the rules attach to their findings: data for recoverylint.fix to apply."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from ..finding import Fix, MakeFlowParallel, RemoveNeed
+from ..graphs import Graphs
+from ..model import EdgeKind, Step
+
+
+def remove_need(step: Step, position: int, why: str) -> Fix:
+    """Delete `step.needs[position]`: a wait the runbook does not need."""
+    need = step.needs[position]
+    occurrence = sum(1 for earlier in step.needs[:position] if earlier.step == need.step)
+    return Fix(
+        f"remove `{need.step}` from the `needs` of `{step.id}` ({why})",
+        safe=True,
+        edit=RemoveNeed(step.id, need.step, occurrence),
+    )
+
+
+def is_checklist(graphs: Graphs) -> bool:
+    """Top-level steps worked one after another: every step waits for the one
+    written before it (and, through `needs`, maybe for earlier ones), with no
+    stages and no blocks."""
+    runbook = graphs.runbook
+    if runbook.stages or len(runbook.steps) < 2:
+        return False
+    chain = {
+        (edge.source, edge.target)
+        for edge in runbook.declared_edges
+        if edge.kind is EdgeKind.SEQUENCE
+    }
+    steps = runbook.steps
+    return chain == {(a.id, b.id) for a, b in zip(steps, steps[1:])}
+
+
+def restructure_checklist(graphs: Graphs) -> Optional[Fix]:
+    """`flow: parallel`, each step waiting only for what it really requires
+    (its immediate predecessors in D).  Unsafe: steps the checklist kept
+    apart may now run at once, which a person must review."""
+    if not is_checklist(graphs):
+        return None
+    steps = graphs.steps
+    needs = tuple(
+        (step.id, tuple(steps[pred].id for pred in sorted(graphs.real_prerequisites(step.index))))
+        for step in steps
+    )
+    return Fix(
+        "restructure the checklist as `flow: parallel`, each step needing only what it requires",
+        safe=False,
+        edit=MakeFlowParallel(needs),
+    )

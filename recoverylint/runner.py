@@ -1,0 +1,160 @@
+"""Checking many files: the result cache, worker processes and fixes.
+
+Results come back in the order the files were given, whatever the number of
+processes, so that every output is the same as a serial run's.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Optional
+
+from .engine import FileResult, FixOutcome, check_file, fix_text
+from .settings import Settings
+from .source import Limits, SourceError, read_bytes
+
+if TYPE_CHECKING:
+    from .cache import ResultCache
+
+# Starting a worker costs about a third of a second (imports); below this many
+# files to check, one process is faster.
+PARALLEL_MIN_FILES = 40
+
+
+@dataclass(frozen=True)
+class Task:
+    """One file to check, with what configuration decided for it."""
+
+    path: Path
+    shown: str  # the path as reports show it
+    explicit: bool  # named on the command line (a non-runbook is RL003, not skipped)
+    settings: Settings
+
+
+@dataclass(frozen=True)
+class Checked:
+    """One file's check, and its fixes when fixing."""
+
+    result: FileResult
+    fixed: Optional[FixOutcome] = None  # set when fixing changed or refused something
+    original: Optional[str] = None  # the text the fixes were applied to
+    data: Optional[bytes] = None  # the bytes checked (None when unreadable)
+
+
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def check_files(
+    tasks: list[Task],
+    limits: Limits,
+    *,
+    jobs: int = 1,
+    cache: Optional[ResultCache] = None,
+    fix: Optional[str] = None,
+    on_checked: Callable[[], None] = lambda: None,
+) -> list[Checked]:
+    """Check `tasks` (and fix them: `fix` is None, "safe" or "unsafe"), one
+    Checked per task in the same order.  Cached results are used where the
+    file, its configuration and the tool are unchanged; the rest are checked
+    in up to `jobs` processes when there are enough of them to pay for it.
+    `on_checked` is called once per file as it is done (for a progress bar)."""
+    done: list[Optional[Checked]] = [None] * len(tasks)
+    keys: list[Optional[str]] = [None] * len(tasks)
+    work: list[tuple[int, Task, Optional[bytes]]] = []
+    for index, task in enumerate(tasks):
+        try:
+            data: Optional[bytes] = read_bytes(task.path, limits)
+        except SourceError:
+            data = None  # the check reports it (or skips it) as it does for any file
+        if cache is not None and data is not None:
+            key = keys[index] = cache.key(data, task.settings, limits, task.explicit)
+            hit = cache.get(key, task.shown)
+            if hit is not None and not (fix and _fixable(hit, fix)):
+                done[index] = Checked(hit, data=data)
+                on_checked()
+                continue
+        work.append((index, task, data))
+
+    for index, checked in _run(work, limits, fix, jobs):
+        done[index] = checked
+        key = keys[index]
+        result = checked.result
+        if cache is not None and key is not None and not result.internal_error and checked.fixed is None:
+            cache.put(key, result)
+        on_checked()
+    return [checked for checked in done if checked is not None]
+
+
+def _fixable(result: FileResult, fix: str) -> bool:
+    return any(f.fix is not None and (f.fix.safe or fix == "unsafe") for f in result.findings)
+
+
+def _run(
+    work: list[tuple[int, Task, Optional[bytes]]], limits: Limits, fix: Optional[str], jobs: int
+):
+    """(index, Checked) for each item of `work`, in its order."""
+    if jobs <= 1 or len(work) < PARALLEL_MIN_FILES:
+        for index, task, data in work:
+            yield index, _check_one(task, data, limits, fix)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    # fork where there is one: workers start with everything already imported.
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    workers = min(jobs, len(work))
+    finished = 0
+    try:
+        with ProcessPoolExecutor(workers, multiprocessing.get_context(method)) as pool:
+            chunk = max(1, len(work) // (workers * 8))
+            results = pool.map(
+                _check_one,
+                [task for _, task, _ in work],
+                [data for _, _, data in work],
+                [limits] * len(work),
+                [fix] * len(work),
+                chunksize=chunk,
+            )
+            for (index, _, _), checked in zip(work, results):
+                yield index, checked
+                finished += 1
+    except BrokenProcessPool:
+        # A worker died (killed, out of memory): check the rest here, so
+        # the file at fault is reported as an internal error of its own.
+        print("recoverylint: a worker process died; checking the remaining files in one process",
+              file=sys.stderr)
+        for index, task, data in work[finished:]:
+            yield index, _check_one(task, data, limits, fix)
+
+
+def _check_one(task: Task, data: Optional[bytes], limits: Limits, fix: Optional[str]) -> Checked:
+    result = check_file(task.path, task.shown, task.explicit, limits, task.settings, data=data)
+    outcome = None
+    original = result.text
+    if fix and original is not None and _fixable(result, fix):
+        try:
+            outcome = fix_text(original, task.shown, task.settings, limits, fix == "unsafe", result)
+        except Exception:  # a bug of ours while fixing: the file stays as it is
+            import traceback
+
+            result.internal_error = traceback.format_exc(limit=-8)
+        else:
+            if outcome.text is None and not outcome.refused:
+                outcome = None
+            elif outcome.text is not None:
+                result = outcome.result
+    # What goes back to the parent: the findings, and the text only when a
+    # report may show its lines (the model is large, and no longer needed).
+    result.runbook = None
+    result.graphs = None
+    if not result.findings and outcome is None:
+        result.text = None
+    return Checked(result, outcome, original if outcome is not None else None, data)

@@ -1,0 +1,241 @@
+"""`check` as CI and people run it: report files, extra reports, statistics,
+quiet, exit-zero, GitHub's default annotations, pre-commit's skipping,
+parallel processes and the progress bar."""
+
+import json
+import os
+import pty
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from recoverylint.cli import cli
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+
+GATED = textwrap.dedent(
+    """\
+    runbook: gated
+    given: [alert]
+    roles:
+      lead: {authority: [observe, decide]}
+    steps:
+      - id: triage
+        role: lead
+        inputs: [alert]
+        outputs: [scope]
+      - id: check-disk
+        role: lead
+        inputs: [scope]
+        outputs: [disk]
+      - id: check-deploys
+        role: lead
+        inputs: [scope]
+        outputs: [deploys]
+      - id: decide
+        role: lead
+        inputs: [disk, deploys]
+    """
+)
+
+
+def run(*args, env=None):
+    return CliRunner().invoke(cli, list(args), env=env or {}, catch_exceptions=False)
+
+
+@pytest.fixture
+def gated(tmp_path):
+    path = tmp_path / "gated.yaml"
+    path.write_text(GATED)
+    return path
+
+
+def test_output_file_holds_the_report_and_stdout_stays_empty(gated, tmp_path):
+    out = tmp_path / "report.json"
+    result = run("check", str(gated), "--format", "json", "--output-file", str(out))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert json.loads(out.read_text())["findings"][0]["code"] == "RL201"
+
+
+def test_extra_reports_are_written_in_the_same_run(gated, tmp_path):
+    sarif, junit = tmp_path / "r.sarif", tmp_path / "r.xml"
+    result = run(
+        "check", str(gated), "--no-color", "--report", f"sarif:{sarif}", "--report", f"junit:{junit}"
+    )
+    assert result.exit_code == 1
+    assert "RL201 [warning]" in result.stdout  # the readable log is still there
+    assert json.loads(sarif.read_text())["runs"][0]["results"][0]["ruleId"] == "RL201"
+    assert "<testsuites" in junit.read_text()
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [("sarif", "is not FORMAT:FILE"), ("yaml:out.yaml", "unknown format `yaml`"), ("json:", "is not FORMAT:FILE")],
+)
+def test_a_malformed_report_is_a_usage_error(gated, value, message):
+    result = run("check", str(gated), "--report", value)
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_a_report_may_not_overwrite_a_runbook_or_another_report(gated, tmp_path):
+    result = run("check", str(gated), "--report", f"json:{gated}")
+    assert result.exit_code == 2 and "is a runbook being checked" in result.output
+    assert gated.read_text() == GATED
+    twice = tmp_path / "twice.json"
+    result = run("check", str(gated), "--report", f"json:{twice}", "--output-file", str(twice))
+    assert result.exit_code == 2 and "named for two reports" in result.output
+
+
+def test_statistics_count_findings_per_rule():
+    result = run("check", str(EXAMPLES), "--statistics")
+    assert result.exit_code == 1
+    rows = [line.split("\t") for line in result.stdout.splitlines()]
+    counts = {row[1]: int(row[0]) for row in rows}
+    assert counts["RL201"] == 6 and counts["RL401"] == 2 and counts["RL105"] == 1
+    assert [int(row[0]) for row in rows] == sorted((int(row[0]) for row in rows), reverse=True)
+    as_json = json.loads(run("check", str(EXAMPLES), "--statistics", "--format", "json").stdout)
+    assert {entry["code"]: entry["count"] for entry in as_json} == counts
+    assert run("check", str(EXAMPLES), "--statistics", "--format", "sarif").exit_code == 2
+
+
+def test_quiet_prints_findings_and_nothing_else(gated):
+    loud = run("check", str(gated), "--no-color")
+    quiet = run("check", str(gated), "--no-color", "--quiet")
+    assert "Found 1 finding" in loud.stdout
+    assert "Found" not in quiet.stdout and "RL201 [warning]" in quiet.stdout
+    assert quiet.exit_code == 1
+
+
+def test_exit_zero_passes_with_findings_but_not_with_errors(gated, tmp_path):
+    assert run("check", str(gated), "--exit-zero").exit_code == 0
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("runbook: [unclosed\n")
+    assert run("check", str(broken), "--exit-zero").exit_code == 0  # RL001 is a finding
+    assert run("check", str(gated), "--exit-zero", "--select", "RL9").exit_code == 2
+
+
+def test_github_actions_gets_annotations_and_the_readable_log(gated):
+    result = run("check", str(gated), "--no-color", env={"GITHUB_ACTIONS": "true"})
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("::warning file=") and "title=RL201 false-sequential-gate" in lines[0]
+    assert "RL201 [warning]" in result.stdout
+    # An explicit format is exactly that format, in Actions too.
+    concise = run("check", str(gated), "--format", "concise", env={"GITHUB_ACTIONS": "true"})
+    assert "::warning" not in concise.stdout
+
+
+def test_skip_non_runbooks_skips_named_yaml_that_is_no_runbook(gated, tmp_path):
+    other = tmp_path / "values.yaml"
+    other.write_text("replicas: 3\n")
+    assert run("check", str(other)).exit_code == 1  # RL003 when named
+    result = run("check", str(other), "--skip-non-runbooks", "--no-color")
+    assert result.exit_code == 0 and "RL003" not in result.output
+    assert run("check", str(other), str(gated), "--skip-non-runbooks").exit_code == 1
+
+
+def _many_runbooks(folder: Path, count: int) -> None:
+    """Copies of the examples and broken files, enough to use worker processes."""
+    examples = sorted(EXAMPLES.glob("*.yaml"))
+    for number in range(count):
+        source = examples[number % len(examples)]
+        (folder / f"rb-{number:03}.yaml").write_text(source.read_text())
+    (folder / "rb-broken.yaml").write_text("runbook: x\nsteps: [\n")
+    (folder / "rb-not-runbook.yaml").write_text("a: 1\n")
+
+
+def test_parallel_output_is_identical_to_serial(tmp_path):
+    _many_runbooks(tmp_path, 60)
+    outputs = {}
+    for jobs in ("1", "2", "4"):
+        for fmt in ("concise", "json", "sarif"):
+            result = run("check", str(tmp_path), "--no-cache", "--jobs", jobs, "--format", fmt)
+            assert result.exit_code == 1
+            outputs[jobs, fmt] = result.stdout
+    for fmt in ("concise", "json", "sarif"):
+        assert outputs["1", fmt] == outputs["2", fmt] == outputs["4", fmt]
+
+
+def _checked_in(task, data, limits, fix):
+    """The real per-file check, marked with the process that ran it."""
+    from recoverylint import runner
+
+    checked = runner._check_one.__wrapped__(task, data, limits, fix)
+    checked.result.path = str(os.getpid())
+    return checked
+
+
+def test_workers_really_run_in_other_processes(tmp_path, monkeypatch):
+    from recoverylint import runner
+
+    _many_runbooks(tmp_path, 50)
+    tasks = [runner.Task(path, path.name, True, runner.Settings()) for path in sorted(tmp_path.iterdir())]
+    _checked_in.__wrapped__ = runner._check_one
+    monkeypatch.setattr(runner, "_check_one", _checked_in)
+    serial = runner.check_files(tasks, runner.Limits(), jobs=1)
+    parallel = runner.check_files(tasks, runner.Limits(), jobs=2)
+    assert {c.result.path for c in serial} == {str(os.getpid())}
+    workers = {c.result.path for c in parallel}
+    assert len(workers) == 2 and str(os.getpid()) not in workers
+    assert [c.result.findings for c in serial] == [c.result.findings for c in parallel]
+
+
+def _run_with_terminal_stderr(args, cwd):
+    """Run the CLI with stderr on a pseudo-terminal (stdout a pipe); what stderr showed."""
+    leader, follower = pty.openpty()
+    # stdout goes to a file: a pipe nobody reads while the terminal is read would fill and block.
+    stdout_file = (Path(cwd) / ".stdout").open("w+")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "recoverylint", *args],
+        stdout=stdout_file,
+        stderr=follower,
+        cwd=cwd,
+        env={**os.environ, "COLUMNS": "100"},
+    )
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the terminal closed: the process is done
+            break
+        if not chunk:
+            break
+        shown += chunk
+    process.wait()
+    os.close(leader)
+    stdout_file.seek(0)
+    stdout = stdout_file.read()
+    stdout_file.close()
+    (Path(cwd) / ".stdout").unlink()
+    return process.returncode, stdout, shown.decode(errors="replace")
+
+
+def test_progress_bar_on_a_terminal_for_a_long_run_only(tmp_path):
+    _many_runbooks(tmp_path, 120)
+    code, stdout, stderr = _run_with_terminal_stderr(["check", ".", "--no-cache", "--format", "concise"], tmp_path)
+    assert code == 1
+    assert "Checking" in stderr and "100%" in stderr
+    assert "Checking" not in stdout
+    # Never in machine formats, even on a terminal.
+    code, stdout, stderr = _run_with_terminal_stderr(["check", ".", "--no-cache", "--format", "json"], tmp_path)
+    assert "Checking" not in stderr
+    json.loads(stdout)
+    # Never when stderr is not a terminal.
+    piped = subprocess.run(
+        [sys.executable, "-m", "recoverylint", "check", ".", "--no-cache", "--format", "concise"],
+        cwd=tmp_path, capture_output=True, text=True,
+    )
+    assert "Checking" not in piped.stderr
+
+
+def test_progress_bar_not_for_a_short_run(tmp_path):
+    shutil.copy(EXAMPLES / "hybrid-clean.yaml", tmp_path)
+    code, _, stderr = _run_with_terminal_stderr(["check", ".", "--no-cache"], tmp_path)
+    assert code == 0 and "Checking" not in stderr

@@ -1,0 +1,248 @@
+"""`check --fix`, `--unsafe-fixes` and `--diff` as users run them."""
+
+import os
+import shutil
+import stat
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from recoverylint.cli import cli
+from recoverylint.engine import check_text, fix_text
+from recoverylint.finding import Fix, Issue, RemoveNeed
+from recoverylint.rules import Rule, registry
+from recoverylint.settings import Settings
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+
+REDUNDANT = textwrap.dedent(
+    """\
+    # Disk full on the primary.
+    runbook: redundant
+    flow: parallel
+    given: [alert]
+    roles:
+      lead: {authority: [observe, decide]}   # one person
+    steps:
+      - id: triage
+        role: lead
+        inputs: [alert]
+        outputs: [scope]
+      - id: check-disk
+        role: lead
+        needs: [triage]
+        inputs: [scope]
+        outputs: [disk]
+      - id: decide
+        role: lead
+        needs:
+          - check-disk   # the disk usage decides
+          - triage       # already implied through check-disk
+        inputs: [disk]
+    """
+)
+
+FALSE_GATE = textwrap.dedent(
+    """\
+    runbook: false-gate
+    flow: parallel
+    given: [alert]
+    roles:
+      lead: {authority: [observe, decide], people: 2}
+    steps:
+      - id: triage
+        role: lead
+        inputs: [alert]
+        outputs: [scope]
+      - id: post-status
+        role: lead
+        needs: [triage]
+        inputs: [scope]
+      - id: check-disk
+        role: lead
+        needs: [triage, post-status]  # waits for the status post for nothing
+        inputs: [scope]
+        outputs: [disk]
+      - id: decide
+        role: lead
+        needs: [check-disk]
+        inputs: [disk]
+    """
+)
+
+# A checklist a team of three can work in parallel: the unsafe fix applies.
+CHECKLIST = textwrap.dedent(
+    """\
+    runbook: checklist
+    given: [alert]
+    team: {size: 3}
+    roles:
+      lead: {authority: [observe, decide], people: 3}
+    steps:
+      - id: triage
+        role: lead
+        inputs: [alert]
+        outputs: [scope]
+      - id: check-disk   # disk first, by habit
+        role: lead
+        inputs: [scope]
+        outputs: [disk]
+      - id: check-deploys
+        role: lead
+        inputs: [scope]
+        outputs: [deploys]
+      - id: decide
+        role: lead
+        inputs: [disk, deploys]
+    """
+)
+
+
+def run(*args):
+    return CliRunner().invoke(cli, ["check", "--no-color", *args], catch_exceptions=False)
+
+
+def write(tmp_path: Path, text: str, name: str = "runbook.yaml") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode())
+    return path
+
+
+def test_fix_removes_a_redundant_need_and_keeps_everything_else(tmp_path):
+    path = write(tmp_path, REDUNDANT)
+    before = run(str(path))
+    assert "RL203" in before.output and "[*] 1 fixable with --fix." in before.output
+    result = run(str(path), "--fix")
+    assert result.exit_code == 0, result.output
+    assert "Applied 1 fix in 1 file." in result.output
+    assert path.read_text() == REDUNDANT.replace(
+        "      - triage       # already implied through check-disk\n", ""
+    )
+    assert check_text(path.read_text()).findings == []
+    # A second run has nothing left to do.
+    again = run(str(path), "--fix")
+    assert "Applied 0 fixes in 0 files." in again.output
+    assert path.read_text() == REDUNDANT.replace(
+        "      - triage       # already implied through check-disk\n", ""
+    )
+
+
+def test_fix_removes_a_false_gate_the_step_does_not_need(tmp_path):
+    # `triage` also looks redundant (implied through the false gate): the
+    # false gate goes first, and then `triage` is what the step waits for.
+    path = write(tmp_path, FALSE_GATE)
+    assert sorted(f.code for f in check_text(FALSE_GATE).findings) == ["RL201", "RL203"]
+    result = run(str(path), "--fix")
+    assert result.exit_code == 0, result.output
+    # ruamel.yaml keeps the comment in its column.
+    assert path.read_text() == FALSE_GATE.replace(
+        "needs: [triage, post-status]  # waits", "needs: [triage]               # waits"
+    )
+
+
+def test_a_false_gate_is_not_removed_when_the_step_would_lose_what_it_needs(tmp_path):
+    # check-disk needs triage's scope, and waits for it only through post-status.
+    text = FALSE_GATE.replace("needs: [triage, post-status]", "needs: [post-status]")
+    findings = check_text(text).findings
+    assert [f.code for f in findings] == ["RL201"] and findings[0].fix is None
+    path = write(tmp_path, text)
+    assert run(str(path), "--fix").exit_code == 1
+    assert path.read_text() == text
+
+
+def test_diff_shows_the_fix_and_writes_nothing(tmp_path):
+    path = write(tmp_path, REDUNDANT)
+    result = CliRunner().invoke(cli, ["check", str(path), "--diff"])
+    assert result.exit_code == 1
+    shown = str(path)
+    assert f"--- a/{shown}" in result.stdout and f"+++ b/{shown}" in result.stdout
+    assert "-      - triage       # already implied through check-disk\n" in result.stdout
+    assert "would apply 1 fix in 1 file" in result.stderr
+    assert path.read_text() == REDUNDANT
+    clean = write(tmp_path, REDUNDANT.replace("      - triage       # already implied through check-disk\n", ""), "clean.yaml")
+    nothing = CliRunner().invoke(cli, ["check", str(clean), "--diff"])
+    assert nothing.exit_code == 0 and nothing.stdout == ""
+
+
+def test_unsafe_fix_restructures_a_checklist_into_the_order_the_work_needs(tmp_path):
+    path = write(tmp_path, CHECKLIST)
+    safe_only = run(str(path), "--fix")
+    assert safe_only.exit_code == 1 and path.read_text() == CHECKLIST
+    result = run(str(path), "--fix", "--unsafe-fixes")
+    assert result.exit_code == 0, result.output
+    fixed = path.read_text()
+    assert "flow: parallel  # " in fixed and "--unsafe-fixes" in fixed
+    assert "  - id: check-disk   # disk first, by habit\n" in fixed  # comments stay
+    assert check_text(fixed).findings == []
+    from recoverylint.source import parse
+
+    steps = {step["id"]: step.get("needs") for step in parse(fixed).data["steps"]}
+    assert steps == {
+        "triage": None,
+        "check-disk": ["triage"],
+        "check-deploys": ["triage"],
+        "decide": ["check-disk", "check-deploys"],
+    }
+    again = run(str(path), "--fix", "--unsafe-fixes")
+    assert again.exit_code == 0 and path.read_text() == fixed
+
+
+def test_an_unsafe_fix_that_would_add_findings_is_refused_and_said(tmp_path):
+    # One on-call DBA cannot run five checks at once: restructuring would add
+    # RL405 (understaffed parallelism), so the checklist stays as it is.
+    path = tmp_path / "checklist.yaml"
+    shutil.copy(EXAMPLES / "checklist-disk-full.yaml", path)
+    before = path.read_bytes()
+    result = run(str(path), "--fix", "--unsafe-fixes")
+    assert result.exit_code == 1
+    assert "not fixed: restructure the checklist" in result.output
+    assert "RL405" in result.output
+    assert path.read_bytes() == before
+
+
+def test_a_fix_that_adds_findings_is_never_written(monkeypatch):
+    """The re-check guard itself: a rule offering a wrong fix (removing a wait
+    the step needs) has it refused."""
+    def wrong_fix(ctx):
+        step = ctx.runbook.steps[3]  # `decide` uses what `check-disk` outputs
+        yield Issue(step.span, "remove a real need", fix=Fix("drop it", True, RemoveNeed(step.id, "check-disk")))
+
+    monkeypatch.setitem(registry(), "RL203", Rule("RL203", wrong_fix, needs_graphs=True))
+    outcome = fix_text(FALSE_GATE, "x.yaml", Settings(select=("RL203",)))
+    assert outcome.text is None and outcome.applied == ()
+    ((fix, why),) = outcome.refused
+    # Judged with every rule on, although this run selects only RL203.
+    assert fix.description == "drop it" and why == "it would add 1 finding (RL301)"
+
+
+@pytest.mark.parametrize("example", sorted(p.name for p in EXAMPLES.glob("*.yaml")))
+def test_fixing_twice_changes_nothing_the_second_time(tmp_path, example):
+    path = tmp_path / example
+    shutil.copy(EXAMPLES / example, path)
+    run(str(path), "--fix", "--unsafe-fixes")
+    once = path.read_bytes()
+    run(str(path), "--fix", "--unsafe-fixes")
+    assert path.read_bytes() == once
+
+
+def test_fix_keeps_crlf_a_bom_and_the_file_mode_and_writes_through_links(tmp_path):
+    text = "\ufeff" + REDUNDANT.replace("\n", "\r\n")
+    target = tmp_path / "real.yaml"
+    target.write_bytes(text.encode())
+    target.chmod(0o640)
+    link = tmp_path / "link.yaml"
+    link.symlink_to(target)
+    assert run(str(link), "--fix").exit_code == 0
+    assert link.is_symlink()
+    fixed = target.read_bytes()
+    assert fixed.startswith(b"\xef\xbb\xbf") and b"\r\n" in fixed and b"\n" not in fixed.replace(b"\r\n", b"")
+    assert b"already implied" not in fixed
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    assert not [p for p in os.listdir(tmp_path) if p.endswith(".tmp")]
+
+
+def test_unsafe_fixes_alone_is_a_usage_error(tmp_path):
+    path = write(tmp_path, REDUNDANT)
+    assert run(str(path), "--unsafe-fixes").exit_code == 2
