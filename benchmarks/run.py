@@ -190,7 +190,7 @@ def bench_case(case: Case, corpus: Path, repeat: int, timeout: float, max_memory
                  target_ratio=case.target_ratio, max_peak_mb=case.max_peak_mb)
     bare_cmd = [sys.executable, "-c", BARE_PARSE, str(path)]
     check_cmd = [sys.executable, "-m", "recoverylint", "check", str(path),
-                 "--format", "json", "--max-file-size", MAX_FILE_SIZE]
+                 "--format", "json", "--max-file-size", MAX_FILE_SIZE, "--no-cache"]
     bare_peaks: list[float] = []
     check_peaks: list[float] = []
     for i in range(repeat):

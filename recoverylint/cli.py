@@ -395,11 +395,12 @@ def check(
     if diff:
         click.echo("".join(diffs), nl=False)
         if not quiet:
-            click.echo(
-                f"recoverylint: {'would apply' if diffs else 'no fixes to apply:'}"
-                + (f" {_plural(applied, 'fix')} in {_plural(fixed_files, 'file')}." if diffs else ""),
-                err=True,
+            done = (
+                f"would apply {_plural(applied, 'fix')} in {_plural(fixed_files, 'file')}"
+                if diffs
+                else "no fix to apply"
             )
+            click.echo(f"recoverylint: {done}.", err=True)
             for note in notes:
                 click.echo(f"recoverylint: {note}", err=True)
         sys.exit(EXIT_ERROR if internal_errors else EXIT_FINDINGS if diffs else EXIT_CLEAN)
@@ -407,6 +408,8 @@ def check(
     baselined = 0
     if baseline is not None:
         findings, baselined = baseline.filter(findings)
+    if cache is not None and cache.note:
+        notes.append(cache.note)
     if fix:
         notes.append(f"Applied {_plural(applied, 'fix')} in {_plural(fixed_files, 'file')}.")
     if suppressed:

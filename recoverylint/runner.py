@@ -75,7 +75,7 @@ def check_files(
             data = None  # the check reports it (or skips it) as it does for any file
         if cache is not None and data is not None:
             key = keys[index] = cache.key(data, task.settings, limits, task.explicit)
-            hit = cache.get(key, task.shown)
+            hit = cache.get(key, task.shown, data)
             if hit is not None and not (fix and _fixable(hit, fix)):
                 done[index] = Checked(hit, data=data)
                 on_checked()

@@ -75,8 +75,9 @@ def mermaid_js() -> Path:
     return MERMAID_JS
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _cache_outside_the_checkout(tmp_path_factory):
-    """`check` caches results in the working directory by default: tests keep
-    theirs in a temporary folder, never in the repository."""
-    os.environ["RECOVERYLINT_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+@pytest.fixture(autouse=True)
+def _cache_outside_the_checkout(tmp_path_factory, monkeypatch):
+    """`check` caches results in the working directory by default: each test
+    keeps its own in a temporary folder, never in the repository, and never
+    gets a result an earlier test (maybe with patched code) stored."""
+    monkeypatch.setenv("RECOVERYLINT_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))

@@ -1,0 +1,206 @@
+#!/usr/bin/env python3
+"""Benchmark `recoverylint check`'s result cache on 1,000 runbooks.
+
+    python benchmarks/cache.py [--workdir DIR] [--repeat N] [--timeout S]
+
+Times, as whole processes through the real command line, N rounds of
+(i) a run with `--no-cache`, (ii) a cold run that fills an empty cache and
+(iii) a warm re-run over the unchanged files, and compares the medians of
+wall time (the target) and of CPU time (which a busy machine hardly moves).
+Every run must print the same JSON report.  Writes benchmarks/cache_results.json
+and prints a Markdown table; exits 1 when warm / cold is over the target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import compileall
+import datetime
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+# benchmarks/run.py (this folder is the script's first path entry): the same corpus, made once.
+from run import REPO, ensure_corpus, tail
+
+HERE = Path(__file__).resolve().parent
+TARGET = 0.2  # warm run / cold run
+CACHE_FOLDER = ".recoverylint_cache"
+MODES = ("no-cache", "cold, filling", "warm")
+
+
+@dataclass
+class Timings:
+    mode: str
+    runs_s: list[float] = field(default_factory=list)  # wall clock
+    cpu_runs_s: list[float] = field(default_factory=list)  # user + system, worker processes included
+    exit_codes: list[int] = field(default_factory=list)
+    median_s: float | None = None
+    cpu_median_s: float | None = None
+
+
+def check_command(corpus: Path, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "recoverylint", "check", str(corpus / "many"), "--format", "json", *extra]
+
+
+def snapshot(into: Path) -> Path:
+    """A compiled copy of the package and its data as they are now.  The cache
+    is keyed on recoverylint's code: an edit to the checkout while the
+    benchmark runs would turn a warm run into a cold one."""
+    for name in ("recoverylint", "rules", "schemas"):
+        shutil.copytree(REPO / name, into / name, ignore=shutil.ignore_patterns("__pycache__"))
+    compileall.compile_dir(into / "recoverylint", quiet=1)
+    return into
+
+
+def timed(cmd: list[str], source: Path, cwd: Path, report: Path, timeout: float) -> tuple[float, float, int]:
+    """Wall time (interpreter start included), CPU time and exit code of `cmd`
+    run with recoverylint from `source`; its stdout goes to `report` (a file,
+    not a pipe: the report is tens of MB).  CPU time hardly depends on what
+    else the machine runs; wall time does."""
+    env = {k: v for k, v in os.environ.items() if k != "RECOVERYLINT_CACHE_DIR"}
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(source), os.environ.get("PYTHONPATH")) if p)
+    with open(report, "wb") as out, open(cwd / "stderr", "w+b") as err:
+        start = time.perf_counter()
+        used = resource.getrusage(resource.RUSAGE_CHILDREN)
+        try:
+            done = subprocess.run(cmd, stdout=out, stderr=err, cwd=cwd, env=env, timeout=timeout, check=False)
+        except subprocess.TimeoutExpired:
+            raise SystemExit(f"{' '.join(cmd)} was still running after {timeout:.0f} s") from None
+        seconds = time.perf_counter() - start
+        now = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = now.ru_utime + now.ru_stime - used.ru_utime - used.ru_stime
+        err.seek(0)
+        if done.returncode not in (0, 1):  # 1: findings were reported
+            raise SystemExit(f"{' '.join(cmd)} exited {done.returncode}:\n{tail(err.read())}")
+    return seconds, cpu, done.returncode
+
+
+def folder_size(folder: Path) -> tuple[int, int]:
+    """Entries (JSON files) and bytes under `folder`."""
+    files = [f for f in folder.rglob("*") if f.is_file()]
+    return sum(f.suffix == ".json" for f in files), sum(f.stat().st_size for f in files)
+
+
+def markdown(
+    timings: dict[str, Timings], ratio: float, cpu_ratio: float, fill_ratio: float, meta: dict
+) -> str:
+    cold = timings["no-cache"].median_s or 0.0
+    lines = [
+        (
+            f"{meta['files']:,} runbooks ({meta['corpus_mb']:.1f} MB, {meta['findings']:,} findings),"
+            f" {meta['cpus']} CPUs, Python {meta['python']}, median of {meta['repeat']} runs:"
+        ),
+        "",
+        "| run | median s | runs s | / no-cache | CPU s (median) |",
+        "|---|---:|---|---:|---:|",
+    ]
+    for mode in MODES:
+        t = timings[mode]
+        runs = ", ".join(f"{s:.2f}" for s in t.runs_s)
+        lines.append(
+            f"| {mode} | {t.median_s:.2f} | {runs} | {(t.median_s or 0.0) / cold:.2f} | {t.cpu_median_s:.2f} |"
+        )
+    lines += [
+        "",
+        (
+            f"warm / cold = {ratio:.2f} (target <= {TARGET:g}: {'pass' if ratio <= TARGET else 'FAIL'};"
+            f" in CPU time {cpu_ratio:.2f});"
+            f" filling the cache costs {100 * (fill_ratio - 1):+.0f}% on a cold run;"
+            f" the cache holds {meta['entries']:,} entries, {meta['cache_mb']:.1f} MB."
+        ),
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "recoverylint-bench",
+                    help="where the generated corpus lives, shared with run.py (default: %(default)s)")
+    ap.add_argument("--repeat", type=int, default=3, help="rounds; medians are reported (default: 3)")
+    ap.add_argument("--timeout", type=float, default=900.0, help="seconds before a run is abandoned")
+    args = ap.parse_args(argv)
+    if args.repeat < 1:
+        ap.error("--repeat must be at least 1")
+    corpus = ensure_corpus(args.workdir.resolve())
+    many = sorted((corpus / "many").glob("*.yaml"))
+    for file in many:  # warm the page cache, so that the first run is not the only one reading the disk
+        file.read_bytes()
+
+    timings = {mode: Timings(mode) for mode in MODES}
+    first_report: bytes | None = None  # every run must print the same
+    with tempfile.TemporaryDirectory(prefix="rlcache-") as scratch:
+        source = snapshot(Path(scratch) / "source")
+        cwd = Path(scratch) / "work"  # the cache is made in the current directory
+        cwd.mkdir()
+        cache = cwd / CACHE_FOLDER
+        for round_number in range(1, args.repeat + 1):
+            # The three modes in turn, so that drift in machine load hits all alike.
+            for mode in MODES:
+                print(f"round {round_number}/{args.repeat}: {mode}", flush=True)
+                if mode != "warm":
+                    shutil.rmtree(cache, ignore_errors=True)
+                extra = ("--no-cache",) if mode == "no-cache" else ()
+                report = cwd / "report.json"
+                filled = set(cache.rglob("*.json"))
+                seconds, cpu, code = timed(check_command(corpus, *extra), source, cwd, report, args.timeout)
+                timings[mode].runs_s.append(round(seconds, 3))
+                timings[mode].cpu_runs_s.append(round(cpu, 3))
+                timings[mode].exit_codes.append(code)
+                output = report.read_bytes()
+                first_report = first_report or output
+                if output != first_report:
+                    raise SystemExit(f"the {mode} run printed another report than the first run")
+                if mode == "no-cache" and cache.exists():
+                    raise SystemExit(f"--no-cache wrote {cache}")
+                if mode == "warm" and set(cache.rglob("*.json")) != filled:
+                    raise SystemExit("the warm run missed the cache: it wrote entries")
+        entries, cache_bytes = folder_size(cache)
+
+    for t in timings.values():
+        t.median_s = round(statistics.median(t.runs_s), 3)
+        t.cpu_median_s = round(statistics.median(t.cpu_runs_s), 3)
+    cold = timings["no-cache"].median_s
+    ratio = round(timings["warm"].median_s / cold, 3)
+    cpu_ratio = round(timings["warm"].cpu_median_s / timings["no-cache"].cpu_median_s, 3)
+    fill_ratio = round(timings["cold, filling"].median_s / cold, 3)
+    meta = {
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "repeat": args.repeat,
+        "corpus": str(corpus / "many"),
+        "files": len(many),
+        "corpus_mb": round(sum(f.stat().st_size for f in many) / 1e6, 2),
+        "findings": len(json.loads(first_report or b"")["findings"]),
+        "entries": entries,
+        "cache_mb": round(cache_bytes / 1e6, 2),
+    }
+    results = {
+        "meta": meta,
+        "timings": [asdict(t) for t in timings.values()],
+        "warm_over_cold": ratio,
+        "warm_over_cold_cpu": cpu_ratio,
+        "filling_over_cold": fill_ratio,
+        "target": TARGET,
+        "status": "pass" if ratio <= TARGET else "fail",
+    }
+    (HERE / "cache_results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print()
+    print(markdown(timings, ratio, cpu_ratio, fill_ratio, meta))
+    print(f"\nwrote {HERE / 'cache_results.json'}")
+    return 0 if ratio <= TARGET else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,586 @@
+"""The per-file result cache: what it keys on, what it stores, and that no
+entry it did not write whole can crash a run or change a finding."""
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+import typing
+from dataclasses import fields, replace
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from recoverylint import cache as cache_module
+from recoverylint.cache import (
+    CACHEDIR_TAG,
+    DAY,
+    KEEP_UNUSED,
+    PRUNE_STAMP,
+    ResultCache,
+)
+from recoverylint.cli import cli
+from recoverylint.engine import FileResult, check_file
+from recoverylint.finding import (
+    Edit,
+    Finding,
+    Fix,
+    MakeFlowParallel,
+    RemoveNeed,
+    Severity,
+)
+from recoverylint.settings import Settings
+from recoverylint.source import Limits
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+# One finding of each shape: a suppressed one, a safe fix (RemoveNeed), an
+# unsafe one (MakeFlowParallel).
+SHAPES = textwrap.dedent(
+    """\
+    runbook: shapes
+    given: [alert]
+    steps:
+      - id: a
+        inputs: [alert]
+        outputs: [x, unused]  # recoverylint: disable=RL105
+      - id: b
+        inputs: [x]
+      - id: c
+        outputs: [y]
+        needs: [a]
+      - id: d
+        inputs: [y]
+    """
+)
+# Files whose result is not a plain list of findings, as bytes.
+ODD_FILES = {
+    "bom.yaml": b"\xef\xbb\xbf" + SHAPES.encode(),
+    "not-yaml.yaml": b"runbook: [unclosed\n",
+    "latin1.yaml": "runbook: caf\xe9\n".encode("latin-1"),
+    "invalid.yaml": b"runbook: r\nsteps: 3\n",
+    "not-a-runbook.yaml": b"name: some other tool's file\n",
+}
+
+
+@pytest.fixture
+def runbooks(tmp_path):
+    """Every example, plus SHAPES and ODD_FILES, as files in one folder."""
+    folder = tmp_path / "runbooks"
+    folder.mkdir()
+    for example in sorted(EXAMPLES.glob("*.yaml")):
+        (folder / example.name).write_bytes(example.read_bytes())
+    (folder / "shapes.yaml").write_text(SHAPES, encoding="utf-8")
+    for name, data in ODD_FILES.items():
+        (folder / name).write_bytes(data)
+    return sorted(folder.iterdir())
+
+
+@pytest.fixture
+def cache(tmp_path):
+    return ResultCache(tmp_path / ".recoverylint_cache")
+
+
+def stored(cache, path, explicit=True, settings=None, limits=None):
+    """Check `path` afresh, store the result, and return (key, fresh result)."""
+    settings, limits = settings or Settings(), limits or Limits()
+    data = path.read_bytes()
+    fresh = check_file(path, str(path), explicit, limits, settings)
+    key = cache.key(data, settings, limits, explicit)
+    cache.put(key, fresh)
+    return key, fresh
+
+
+def assert_same(hit, fresh):
+    """Every field `check` uses; `runbook` and `graphs` are never stored."""
+    assert hit is not None
+    assert hit.path == fresh.path
+    assert hit.findings == fresh.findings  # each Finding compares all of its fields
+    assert (hit.skipped, hit.suppressed, hit.text, hit.internal_error) == (
+        fresh.skipped,
+        fresh.suppressed,
+        fresh.text,
+        fresh.internal_error,
+    )
+
+
+def entry_files(cache):
+    return sorted(cache.directory.glob("*/*/*.json"))
+
+
+# -- What is stored ------------------------------------------------------------
+
+
+def test_the_stored_shapes_are_the_ones_this_test_knows():
+    # The cache writes each field explicitly: when one of these changes,
+    # teach recoverylint/cache.py the new field, then update this list.
+    assert [f.name for f in fields(Finding)] == [
+        "code", "name", "severity", "message", "path", "span",
+        "suggestion", "steps", "related", "fix",
+    ]  # fmt: skip
+    assert [f.name for f in fields(FileResult)] == [
+        "path", "findings", "runbook", "text", "internal_error", "skipped", "suppressed", "graphs",
+    ]  # fmt: skip
+    assert [f.name for f in fields(Fix)] == ["description", "safe", "edit"]
+    assert typing.get_args(Edit) == (RemoveNeed, MakeFlowParallel)
+
+
+@pytest.mark.parametrize("explicit", [True, False])
+def test_a_hit_equals_a_fresh_check_of_every_example(cache, runbooks, explicit):
+    seen = set()
+    for path in runbooks:
+        key, fresh = stored(cache, path, explicit)
+        assert_same(cache.get(key, str(path), path.read_bytes()), fresh)
+        for f in fresh.findings:
+            seen |= {f.code}
+            seen |= {"related"} if f.related else set()
+            seen |= {"suggestion"} if f.suggestion else set()
+            seen |= {type(f.fix.edit).__name__} if f.fix else set()
+        seen |= {"suppressed"} if fresh.suppressed else set()
+        seen |= {"skipped"} if fresh.skipped else set()
+        seen |= {"no text"} if fresh.text is None and not fresh.skipped else set()
+    wanted = {"related", "suggestion", "RemoveNeed", "MakeFlowParallel", "suppressed", "RL001", "RL002"}
+    wanted |= {"RL003", "no text"} if explicit else {"skipped"}
+    assert wanted <= seen
+
+
+def test_the_display_path_is_the_callers(cache, runbooks):
+    path = runbooks[0]
+    key, fresh = stored(cache, path)
+    assert fresh.findings
+    hit = cache.get(key, "elsewhere/copy.yaml", path.read_bytes())
+    assert hit.path == "elsewhere/copy.yaml"
+    assert {f.path for f in hit.findings} == {"elsewhere/copy.yaml"}
+    assert hit.findings == [replace(f, path="elsewhere/copy.yaml") for f in fresh.findings]
+    assert str(path) not in entry_files(cache)[0].read_text(encoding="utf-8")
+
+
+def test_the_text_comes_back_only_from_the_bytes_given(cache, tmp_path):
+    path = tmp_path / "bom.yaml"
+    path.write_bytes(ODD_FILES["bom.yaml"])
+    key, fresh = stored(cache, path)
+    assert fresh.text is not None and not fresh.text.startswith("\ufeff")
+    assert cache.get(key, str(path), path.read_bytes()).text == fresh.text
+    assert cache.get(key, str(path)).text is None  # then the report reads the file itself
+
+
+def test_internal_errors_are_never_stored(cache, tmp_path):
+    broken = FileResult("x.yaml", internal_error="Traceback ...")
+    key = cache.key(b"runbook: x\n", Settings(), Limits(), True)
+    cache.put(key, broken)
+    assert cache.get(key, "x.yaml") is None
+    assert entry_files(cache) == []
+
+
+def test_entries_are_plain_json(cache, runbooks):
+    stored(cache, runbooks[0])
+    (entry,) = entry_files(cache)
+    assert isinstance(json.loads(entry.read_bytes()), dict)
+
+
+# -- What the key depends on -----------------------------------------------------
+
+
+def changed_settings():
+    """One change of each field of Settings (a new field must be added here)."""
+    changes = {
+        "select": Settings(select=("RL2",)),
+        "ignore": Settings(ignore=("RL105",)),
+        "severity": Settings(severity={"RL501": Severity.ERROR}),
+        "default_duration": Settings(default_duration=10.0),
+        "span_of_control": Settings(span_of_control=3),
+    }
+    assert set(changes) == {f.name for f in fields(Settings)}
+    return changes
+
+
+@pytest.mark.parametrize("name", sorted(changed_settings()))
+def test_a_change_of_settings_is_a_miss(cache, runbooks, name):
+    path = EXAMPLES / "checklist-disk-full.yaml"
+    key, _ = stored(cache, path)
+    settings = changed_settings()[name]
+    other = cache.key(path.read_bytes(), settings, Limits(), True)
+    assert other != key
+    assert cache.get(other, str(path)) is None
+
+
+def test_severity_overrides_are_keyed_by_content_not_order(cache):
+    data = b"runbook: r\n"
+    one = Settings(severity={"RL501": Severity.ERROR, "RL105": Severity.INFO})
+    other = Settings(severity={"RL105": Severity.INFO, "RL501": Severity.ERROR})
+    assert cache.key(data, one, Limits(), True) == cache.key(data, other, Limits(), True)
+    changed = Settings(severity={"RL105": Severity.INFO, "RL501": Severity.WARNING})
+    assert cache.key(data, one, Limits(), True) != cache.key(data, changed, Limits(), True)
+
+
+@pytest.mark.parametrize(
+    "limits",
+    [Limits(max_file_size=1000), Limits(max_depth=10), Limits(max_alias_nodes=5)],
+    ids=["max_file_size", "max_depth", "max_alias_nodes"],
+)
+def test_a_change_of_limits_is_a_miss(cache, limits):
+    assert {f.name for f in fields(Limits)} == {"max_file_size", "max_depth", "max_alias_nodes"}
+    path = EXAMPLES / "checklist-disk-full.yaml"
+    key, _ = stored(cache, path)
+    other = cache.key(path.read_bytes(), Settings(), limits, True)
+    assert other != key
+    assert cache.get(other, str(path)) is None
+
+
+def test_a_change_of_the_files_bytes_is_a_miss(cache, tmp_path):
+    path = tmp_path / "r.yaml"
+    path.write_bytes((EXAMPLES / "checklist-disk-full.yaml").read_bytes())
+    key, _ = stored(cache, path)
+    path.write_bytes(path.read_bytes().replace(b"check-disk", b"check-disks"))
+    other = cache.key(path.read_bytes(), Settings(), Limits(), True)
+    assert other != key
+    assert cache.get(other, str(path)) is None
+
+
+def test_being_named_explicitly_is_part_of_the_key(cache, tmp_path):
+    path = tmp_path / "other.yaml"
+    path.write_bytes(ODD_FILES["not-a-runbook.yaml"])
+    named, as_named = stored(cache, path, explicit=True)
+    found, as_found = stored(cache, path, explicit=False)
+    assert named != found
+    assert [f.code for f in cache.get(named, str(path)).findings] == ["RL003"]
+    assert cache.get(found, str(path)).skipped
+    assert ([f.code for f in as_named.findings], as_found.skipped) == (["RL003"], True)
+
+
+def test_another_state_of_the_tool_is_a_miss(tmp_path):
+    directory = tmp_path / "cache"
+    path = EXAMPLES / "checklist-disk-full.yaml"
+    before = ResultCache(directory, tool="a" * 64)
+    key, _ = stored(before, path)
+    after = ResultCache(directory, tool="b" * 64)
+    assert after.key(path.read_bytes(), Settings(), Limits(), True) != key
+    assert after.get(key, str(path)) is None  # even asked for the old key
+    assert before.get(key, str(path)) is not None
+
+
+def test_the_fingerprint_follows_the_code(tmp_path, monkeypatch):
+    """A copy of the package with one byte changed has another fingerprint."""
+    import recoverylint
+
+    package = Path(recoverylint.__file__).parent
+    copy = tmp_path / "recoverylint"
+    copy.mkdir()
+    for file in package.rglob("*.py"):
+        target = copy / file.relative_to(package)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(file.read_bytes())
+    fingerprint = """
+import sys
+sys.path.insert(0, sys.argv[1])
+from recoverylint.cache import tool_fingerprint
+print(tool_fingerprint())
+"""
+
+    def fingerprint_of_copy() -> str:
+        # The copy has no rules/ and schemas/ beside it: data_dir looks beside the package.
+        for name in ("rules", "schemas"):
+            if not (tmp_path / name).exists():
+                (tmp_path / name).symlink_to(package.parent / name)
+        done = subprocess.run(
+            [sys.executable, "-c", fingerprint, str(tmp_path)],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        return done.stdout.strip()
+
+    first = fingerprint_of_copy()
+    assert first == fingerprint_of_copy()
+    rule = copy / "rules" / "rl201.py"
+    rule.write_text(rule.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    assert fingerprint_of_copy() != first
+
+
+KEY_IN_A_PROCESS = """
+import json, sys
+from pathlib import Path
+from recoverylint.cache import ResultCache, _canonical, tool_fingerprint
+from recoverylint.finding import Severity
+from recoverylint.settings import Settings
+from recoverylint.source import Limits
+
+settings = Settings(
+    select=("RL2", "RL3", "RL501"),
+    ignore=("RL201", "RL305"),
+    severity={code: Severity.ERROR for code in ("RL501", "RL105", "RL303", "RL201", "RL701")},
+    default_duration=7.5,
+)
+cache = ResultCache(Path(sys.argv[1]))
+print(json.dumps({
+    "tool": tool_fingerprint(),
+    "key": cache.key(b"runbook: r\\n", settings, Limits(max_depth=50), False),
+    "set": _canonical(frozenset({"RL501", "RL105", "RL303", "RL201", "RL701", "b", "a"})),
+}))
+"""
+
+
+def test_keys_are_the_same_in_every_process(tmp_path):
+    seen = []
+    for seed in ("1", "2", "12345"):
+        done = subprocess.run(
+            [sys.executable, "-c", KEY_IN_A_PROCESS, str(tmp_path / "cache")],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=dict(os.environ, PYTHONHASHSEED=seed),
+        )
+        seen.append(json.loads(done.stdout))
+    assert seen[0] == seen[1] == seen[2]
+    assert seen[0]["set"] == sorted(seen[0]["set"])
+
+
+def test_a_setting_of_an_unknown_type_is_refused_not_ignored(cache):
+    class Unknown:
+        pass
+
+    with pytest.raises(TypeError):
+        cache.key(b"", replace(Settings(), span_of_control=Unknown()), Limits(), True)
+
+
+# -- Entries it did not write whole ---------------------------------------------
+
+
+def bad_entries(key):
+    """Files that are not an entry of `key` as this module writes it."""
+    good = {"key": key, "skipped": False, "suppressed": 0, "text": False, "fixes": [], "findings": []}
+    row = ["RL201", "false-gate", "warning", "m", 1, 2, 1, 3, None, ["a"], [], None]
+    fix = {"description": "d", "safe": True, "edit": {"kind": "remove-need", "step": "a", "need": "b", "occurrence": 0}}
+
+    def entry(**changes):
+        return json.dumps(dict(good, **changes)).encode()
+
+    def finding(index, value):
+        return entry(findings=[row[:index] + [value] + row[index + 1 :]])
+
+    return {
+        "empty": b"",
+        "not json": b"\x80\x81 not json",
+        "truncated": entry(findings=[row])[:-7],
+        "null": b"null",
+        "a list": b"[1, 2, 3]",
+        "another key": entry(key="0" * 64),
+        "no findings": json.dumps({k: v for k, v in good.items() if k != "findings"}).encode(),
+        "findings not a list": entry(findings={"0": row}),
+        "suppressed a string": entry(suppressed="1"),
+        "suppressed negative": entry(suppressed=-1),
+        "skipped a number": entry(skipped=1),
+        "a short finding": entry(findings=[row[:-1]]),
+        "a finding as an object": entry(findings=[dict(enumerate(row))]),
+        "an unknown severity": finding(2, "fatal"),
+        "a severity that is a list": finding(2, ["warning"]),
+        "a line that is true": finding(4, True),
+        "a line that is a float": finding(4, 1.0),
+        "a message that is null": finding(3, None),
+        "a step that is a number": finding(9, [1]),
+        "related not a list": finding(10, "x"),
+        "a related place too short": finding(10, [["m", 1, 2, 3]]),
+        "a fix past the end": finding(11, 0),
+        "a fix at -1": entry(fixes=[fix], findings=[row[:11] + [-1]]),
+        "a fix that is true": entry(fixes=[fix], findings=[row[:11] + [True]]),
+        "an unknown edit": entry(fixes=[dict(fix, edit={"kind": "rewrite"})]),
+        "an edit without kind": entry(fixes=[dict(fix, edit={"step": "a"})]),
+        "a parallel edit of triples": entry(
+            fixes=[dict(fix, edit={"kind": "make-flow-parallel", "needs": [["a", [], "x"]]})]
+        ),
+        "nested a million deep": b"[" * 1_000_000 + b"]" * 1_000_000,
+    }
+
+
+@pytest.mark.parametrize("name", sorted(bad_entries("k")))
+def test_an_entry_not_written_whole_is_a_miss(cache, name):
+    data = b"runbook: r\n"
+    key = cache.key(data, Settings(), Limits(), True)
+    entry = cache._entry(key)
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    entry.write_bytes(bad_entries(key)[name])
+    assert cache.get(key, "r.yaml", data) is None
+
+
+def test_the_bad_entries_differ_from_a_good_one_only_in_their_fault(cache):
+    """The good entry that `bad_entries` spoils is read back: each bad one is
+    a miss for its fault, not for a mistake in the test."""
+    key = cache.key(b"runbook: r\n", Settings(), Limits(), True)
+    good = {
+        "key": key, "skipped": False, "suppressed": 0, "text": False,
+        "fixes": [{"description": "d", "safe": True,
+                   "edit": {"kind": "remove-need", "step": "a", "need": "b", "occurrence": 0}}],
+        "findings": [["RL201", "false-gate", "warning", "m", 1, 2, 1, 3, None, ["a"], [["r", 1, 1, 1, 2]], 0]],
+    }  # fmt: skip
+    entry = cache._entry(key)
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    entry.write_text(json.dumps(good), encoding="utf-8")
+    (hit,) = cache.get(key, "r.yaml").findings
+    assert (hit.code, hit.span.column, hit.steps, hit.related[0].message) == ("RL201", 2, ("a",), "r")
+    assert hit.fix == Fix("d", True, RemoveNeed("a", "b", 0))
+
+
+# -- The directory ---------------------------------------------------------------
+
+
+def test_the_directory_says_it_is_a_cache(cache):
+    assert (cache.directory / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
+    tag = (cache.directory / "CACHEDIR.TAG").read_bytes()
+    assert tag.startswith(b"Signature: 8a477f597d28d172789f06886806bc55")
+    assert tag.decode() == CACHEDIR_TAG
+
+
+def test_entries_are_sharded_by_key_and_leave_no_temporary_files(cache, runbooks):
+    for path in runbooks:
+        key, _ = stored(cache, path)
+        entry = cache._entry(key)
+        assert entry.is_file()
+        assert (entry.parent.name, entry.name) == (key[:2], f"{key[2:]}.json")
+    assert not list(cache.directory.rglob("*.tmp"))
+
+
+def test_a_directory_that_cannot_be_created_turns_caching_off(tmp_path, runbooks):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    cache = ResultCache(blocker / ".recoverylint_cache")
+    assert cache.note and "cannot write" in cache.note
+    key, _ = stored(cache, runbooks[0])  # no exception
+    assert cache.get(key, str(runbooks[0])) is None
+
+
+def test_a_failed_write_turns_caching_off_for_the_run(cache, runbooks, monkeypatch):
+    def read_only(target, text):
+        raise OSError(30, "Read-only file system")
+
+    monkeypatch.setattr(cache_module, "_write_atomically", read_only)
+    stored(cache, runbooks[0])
+    assert cache.note and "Read-only file system" in cache.note
+    monkeypatch.undo()
+    stored(cache, runbooks[1])  # writing stays off for this run
+    assert entry_files(cache) == []
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="needs a user that permissions apply to")
+def test_a_read_only_cache_is_still_read(tmp_path, runbooks):
+    directory = tmp_path / "cache"
+    key, fresh = stored(ResultCache(directory), runbooks[0])
+    for folder in (directory, *directory.rglob("*")):
+        if folder.is_dir():
+            folder.chmod(0o555)
+    try:
+        cache = ResultCache(directory)
+        assert_same(cache.get(key, str(runbooks[0]), runbooks[0].read_bytes()), fresh)
+        stored(cache, runbooks[1])
+        assert cache.note
+    finally:
+        for folder in (directory, *directory.rglob("*")):
+            if folder.is_dir():
+                folder.chmod(0o755)
+
+
+def test_parallel_writers_of_one_key_never_show_a_reader_a_torn_entry(cache, runbooks):
+    path = EXAMPLES / "parallel-deploy-races.yaml"
+    key, fresh = stored(cache, path)
+    failures = []
+
+    def write():
+        for _ in range(100):
+            cache.put(key, fresh)
+
+    def read():
+        for _ in range(300):
+            hit = cache.get(key, str(path), path.read_bytes())
+            if hit is None or hit.findings != fresh.findings:
+                failures.append(hit)
+
+    threads = [threading.Thread(target=write) for _ in range(3)] + [threading.Thread(target=read)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert len(entry_files(cache)) == 1 and not list(cache.directory.rglob("*.tmp"))
+
+
+# -- Cleaning ---------------------------------------------------------------------
+
+
+def age(path: Path, days: float) -> None:
+    then = time.time() - days * DAY
+    os.utime(path, (then, then))
+
+
+def test_cleaning_deletes_what_was_not_used_and_only_that(tmp_path, runbooks):
+    directory = tmp_path / "cache"
+    current = ResultCache(directory, tool="a" * 64)
+    old_key, _ = stored(current, runbooks[0])
+    fresh_key, _ = stored(current, runbooks[1])
+    age(current._entry(old_key), KEEP_UNUSED / DAY + 1)
+    age(current._entry(fresh_key), KEEP_UNUSED / DAY - 1)
+    stale_tool = ResultCache(directory, tool="b" * 64)
+    stored(stale_tool, runbooks[0])
+    age(stale_tool._entries, 2)
+    busy_tool = ResultCache(directory, tool="c" * 64)
+    stored(busy_tool, runbooks[0])
+    foreign = directory / "notes.txt"
+    foreign.write_text("not the cache's")
+    age(foreign, 400)
+
+    age(directory / PRUNE_STAMP, 0.5)
+    ResultCache(directory, tool="a" * 64)  # cleaned less than a day ago: nothing happens
+    assert current._entry(old_key).exists() and stale_tool._entries.exists()
+
+    age(directory / PRUNE_STAMP, 1.5)
+    ResultCache(directory, tool="a" * 64)
+    assert not current._entry(old_key).exists()
+    assert current._entry(fresh_key).exists()
+    assert not stale_tool._entries.exists()
+    assert busy_tool._entries.exists()
+    assert foreign.exists()
+    assert time.time() - (directory / PRUNE_STAMP).stat().st_mtime < 60
+
+
+def test_a_hit_marks_its_entry_used(cache, runbooks):
+    key, _ = stored(cache, runbooks[0])
+    age(cache._entry(key), 10)
+    assert ResultCache(cache.directory).get(key, "r.yaml") is not None
+    assert time.time() - cache._entry(key).stat().st_mtime < 60
+
+
+# -- Through the command line ------------------------------------------------------
+
+CLI_HAS_CACHE = any("--no-cache" in p.opts for p in cli.commands["check"].params)
+needs_cli_cache = pytest.mark.skipif(not CLI_HAS_CACHE, reason="`check --no-cache` is not wired yet")
+
+
+@pytest.fixture
+def in_tmp(tmp_path, monkeypatch, runbooks):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("RECOVERYLINT_CACHE_DIR", raising=False)
+    return tmp_path
+
+
+def run_check(*args):
+    result = CliRunner().invoke(cli, ["check", *args], catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+@needs_cli_cache
+@pytest.mark.parametrize("output_format", ["json", "full", "concise"])
+def test_a_warm_run_prints_what_a_cold_one_does(in_tmp, output_format):
+    cold = run_check("runbooks", "--format", output_format, "--no-cache")
+    assert not (in_tmp / ".recoverylint_cache").exists()
+    filling = run_check("runbooks", "--format", output_format)
+    assert list((in_tmp / ".recoverylint_cache").glob("*/*/*.json"))
+    warm = run_check("runbooks", "--format", output_format)
+    assert cold == filling == warm
+
+
+@needs_cli_cache
+def test_fail_on_applies_to_cached_findings(in_tmp):
+    target = "runbooks/orders-db-outage.yaml"  # warnings and infos, no errors
+    assert run_check(target)[0] == 1
+    assert run_check(target, "--fail-on", "error")[0] == 0
+    assert run_check(target, "--fail-on", "warning")[0] == 1
