@@ -246,3 +246,20 @@ def test_fix_keeps_crlf_a_bom_and_the_file_mode_and_writes_through_links(tmp_pat
 def test_unsafe_fixes_alone_is_a_usage_error(tmp_path):
     path = write(tmp_path, REDUNDANT)
     assert run(str(path), "--unsafe-fixes").exit_code == 2
+
+
+def test_readme_shows_what_fixing_prints(tmp_path, monkeypatch):
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    section = readme[readme.index("## Fixing"):readme.index("## Cache, parallel runs")]
+    shown_diff = section.split("```diff\n")[1].split("```")[0]
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(Path(__file__).parent / "fix" / "api-latency.yaml", tmp_path)
+    result = CliRunner().invoke(cli, ["check", "api-latency.yaml", "--diff", "--unsafe-fixes"])
+    assert result.exit_code == 1
+    assert result.stdout.split("\n", 2)[2] == shown_diff  # after the ---/+++ lines
+    refused = section.split("```text\n")[1].split("```")[0].strip()
+    monkeypatch.chdir(EXAMPLES.parent)
+    result = CliRunner().invoke(
+        cli, ["check", "examples/checklist-disk-full.yaml", "--diff", "--unsafe-fixes"]
+    )
+    assert refused in result.stderr
