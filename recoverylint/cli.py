@@ -114,7 +114,7 @@ _PROGRESS_MIN_FILES = 100
     type=click.Choice(CHECK_FORMATS),
     default=None,
     help="Output format: full (default: findings with their source lines), concise"
-    " (path:line:col: CODE message), json, json-lines, sarif, github (workflow annotations),"
+    " (path:line:col: CODE [severity] message), json, json-lines, sarif, github (workflow annotations),"
     " junit, gitlab (Code Quality).  With GITHUB_ACTIONS=true and no --format: full and"
     " github annotations.",
 )

@@ -6,6 +6,7 @@ import json
 
 from .. import __version__
 from . import Report, summarize
+from .json_lines import finding_record
 
 
 def render(report: Report) -> str:
@@ -13,21 +14,7 @@ def render(report: Report) -> str:
     summary = summarize(list(findings), len(report.files))
     document = {
         "version": __version__,
-        "findings": [
-            {
-                "code": f.code,
-                "name": f.name,
-                "severity": f.severity.value,
-                "message": f.message,
-                "path": f.path,
-                "line": f.span.line,
-                "column": f.span.column,
-                "end_line": f.span.end_line,
-                "end_column": f.span.end_column,
-                "suggestion": f.suggestion,
-            }
-            for f in findings
-        ],
+        "findings": [finding_record(f) for f in findings],
         "summary": {
             "files": summary.files,
             "errors": summary.errors,
