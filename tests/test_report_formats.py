@@ -25,7 +25,10 @@ REPO = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).parent / "golden" / "check"
 VENDOR = Path(__file__).parent / "vendor"
 EXAMPLES = sorted(path.stem for path in (REPO / "examples").glob("*.yaml"))
-FORMATS = {"concise": "txt", "json-lines": "jsonl", "github": "txt", "junit": "xml", "gitlab": "json"}
+FORMATS = {
+    "full": "txt", "concise": "txt", "json": "json", "json-lines": "jsonl", "github": "txt", "junit": "xml",
+    "gitlab": "json",
+}
 # Set RECOVERYLINT_UPDATE_GOLDEN=1 to rewrite the golden files after a
 # deliberate change of output; the diff then shows in review.
 UPDATE = os.environ.get("RECOVERYLINT_UPDATE_GOLDEN") == "1"
