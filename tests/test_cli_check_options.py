@@ -8,41 +8,15 @@ import pty
 import shutil
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from test_cli import GATED
 
 from recoverylint.cli import cli
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
-
-GATED = textwrap.dedent(
-    """\
-    runbook: gated
-    given: [alert]
-    roles:
-      lead: {authority: [observe, decide]}
-    steps:
-      - id: triage
-        role: lead
-        inputs: [alert]
-        outputs: [scope]
-      - id: check-disk
-        role: lead
-        inputs: [scope]
-        outputs: [disk]
-      - id: check-deploys
-        role: lead
-        inputs: [scope]
-        outputs: [deploys]
-      - id: decide
-        role: lead
-        inputs: [disk, deploys]
-    """
-)
-
 
 def run(*args, env=None):
     return CliRunner().invoke(cli, list(args), env=env or {}, catch_exceptions=False)
