@@ -337,6 +337,7 @@ def check(
     suppressed = 0  # findings silenced by suppression comments
     internal_errors = []
     diffs: list[str] = []
+    unwritten: list[str] = []  # fixed files that could not be written
     notes: list[str] = []
     applied = fixed_files = 0
     for task, outcome in zip(tasks, checked):
@@ -355,8 +356,8 @@ def check(
                     result = outcome.fixed.result
                 else:
                     problem = _write_fix(task.path, outcome.data, outcome.fixed.text)
-                    if problem:
-                        internal_errors.append((shown, problem))
+                    if problem:  # its findings are those of a text not written: none is shown
+                        unwritten.append(f"{shown}: {problem}")
                         continue
                 applied += len(outcome.fixed.applied)
                 fixed_files += 1
@@ -368,6 +369,8 @@ def check(
 
     for shown, trace in internal_errors:
         _report_internal_error(shown, trace, "this file was not checked")
+    for problem in unwritten:
+        click.echo(f"recoverylint: error: {problem}", err=True)
 
     if write_baseline_file is not None:
         if internal_errors:  # a baseline missing those files' findings would hide them later
@@ -457,7 +460,7 @@ def check(
             else:
                 click.echo(f"recoverylint: {note}", err=True)
 
-    if internal_errors:
+    if internal_errors or unwritten:
         sys.exit(EXIT_ERROR)
     failing = any(f.severity.rank >= thresholds[f.path] for f in findings)
     sys.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN)

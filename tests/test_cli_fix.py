@@ -263,3 +263,24 @@ def test_readme_shows_what_fixing_prints(tmp_path, monkeypatch):
         cli, ["check", "examples/checklist-disk-full.yaml", "--diff", "--unsafe-fixes"]
     )
     assert refused in result.stderr
+
+
+def test_a_runbook_changed_while_it_was_fixed_is_left_as_it_is(tmp_path, monkeypatch):
+    """Someone saves the file between the check and the write: their version wins."""
+    from recoverylint import runner
+
+    path = write(tmp_path, REDUNDANT)
+    theirs = REDUNDANT.replace("# Disk full", "# Disk really full")
+    real_check_one = runner._check_one
+
+    def edited_meanwhile(task, data, limits, fix):
+        checked = real_check_one(task, data, limits, fix)
+        path.write_text(theirs)
+        return checked
+
+    monkeypatch.setattr(runner, "_check_one", edited_meanwhile)
+    result = CliRunner().invoke(cli, ["check", str(path), "--fix"])
+    assert result.exit_code == 2
+    assert "changed while it was being fixed" in result.stderr
+    assert "internal error" not in result.stderr
+    assert path.read_text() == theirs
