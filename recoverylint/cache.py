@@ -221,6 +221,12 @@ class ResultCache:
         if not self._writable or result.internal_error is not None:
             return
         entry = self._entry(key)
+        # A cache folder is as trusted as the checkout it lies in: a link
+        # committed there must not make a run write elsewhere.
+        for folder in (self.directory, self._entries, entry.parent):
+            if folder.is_symlink():
+                self._stop_writing(folder, OSError(0, "it is a symbolic link"))
+                return
         text = json.dumps(_result_to_json(result, key), separators=(",", ":"))
         try:
             try:

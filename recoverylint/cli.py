@@ -273,12 +273,14 @@ def check(
         raise click.UsageError("--fix and --diff cannot be used with --write-baseline")
     if unsafe_fixes and not (fix or diff):
         raise click.UsageError("--unsafe-fixes applies fixes only with --fix or --diff")
+    if diff and (output_format or output_file or reports or statistics):
+        raise click.UsageError(
+            "--diff prints a diff: --format, --output-file, --report and --statistics do not apply"
+        )
     if statistics and output_format not in (None, "full", "concise", "json"):
         raise click.UsageError("--statistics prints full, concise or json, not " + str(output_format))
     annotate = output_format is None and os.environ.get("GITHUB_ACTIONS") == "true"
     output_format = output_format or "full"
-    targets = [file for _, file in reports] + ([output_file] if output_file is not None else [])
-    _check_report_files(targets, paths)
 
     # Every configuration file is read before any runbook: an error in one
     # stops the run at once, not after minutes of checking.
@@ -295,6 +297,8 @@ def check(
                 thresholds[shown] = options.fail_on.rank
     except ConfigError as error:
         _fail(str(error))
+    targets = [file for _, file in reports] + ([output_file] if output_file is not None else [])
+    _check_report_files(targets, [task.path for task in tasks])
 
     baseline = None
     if baseline_file is not None:
@@ -479,17 +483,20 @@ class _NoProgress:
         return None
 
 
-def _check_report_files(targets: list[Path], paths: tuple[Path, ...]) -> None:
-    """Report files must be distinct, and none may be a file being checked."""
+def _check_report_files(targets: list[Path], checked: list[Path]) -> None:
+    """Report files must be distinct (links resolved), and none may be a file
+    being checked, named or found in a folder."""
     seen: set[str] = set()
     for file in targets:
         if not file.name:
             raise click.BadParameter("an empty file name", param_hint="'--output-file' / '--report'")
-        key = os.path.abspath(file)
+        key = os.path.realpath(file)
         if key in seen:
             raise click.UsageError(f"{file} is named for two reports")
         seen.add(key)
-        if any(_same_file(file, path) for path in paths if not path.is_dir()):
+    runbooks = {os.path.realpath(path) for path in checked}
+    for file in targets:
+        if os.path.realpath(file) in runbooks:
             _fail(f"the report file {file} is a runbook being checked; choose another file")
 
 
@@ -847,9 +854,12 @@ def _display(path: Path) -> str:
     when inside it.  Only the folder is resolved, so a symlinked runbook keeps
     its own name."""
     try:
-        return str(path.parent.resolve().relative_to(Path.cwd().resolve()) / path.name)
+        shown = str(path.parent.resolve().relative_to(Path.cwd().resolve()) / path.name)
     except ValueError:
-        return str(path)
+        shown = str(path)
+    # A name that is not UTF-8 (Python holds its bytes as surrogates) is shown
+    # with those bytes escaped, as every report must be valid UTF-8.
+    return shown.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _report_internal_error(shown: str, trace: str, consequence: str) -> None:

@@ -34,8 +34,10 @@ YAML_SUFFIXES = (".yaml", ".yml")
 # and unused suppressions after they have all run.
 ENGINE_CODES = ("RL001", "RL002", "RL003", UNUSED_SUPPRESSION)
 # Directory discovery looks for this before parsing, so that the many YAML
-# files of a repository that are not runbooks cost almost nothing.
-_RUNBOOK_KEY = re.compile(r"""^["']?runbook["']?[ \t]*:""", re.MULTILINE)
+# files of a repository that are not runbooks cost almost nothing.  Anywhere
+# on a line, so that a JSON or flow-style runbook (`{"runbook": ...`), an
+# anchored or tagged key is found: a nested `runbook:` key only costs a parse.
+_RUNBOOK_KEY = re.compile(r"""["']?\brunbook["']?[ \t]*:""", re.MULTILINE)
 _RUNBOOK_KEY_BYTES = re.compile(_RUNBOOK_KEY.pattern.encode(), re.MULTILINE)
 
 
@@ -447,7 +449,10 @@ def discover(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 walked.extend(
-                    Path(root) / name for name in files if name.lower().endswith(YAML_SUFFIXES)
+                    Path(root) / name
+                    for name in files
+                    # a dangling or looping link found in a folder is no runbook
+                    if name.lower().endswith(YAML_SUFFIXES) and os.path.exists(os.path.join(root, name))
                 )
             for file in sorted(walked):
                 found.setdefault(os.path.abspath(file), (file, False))

@@ -213,3 +213,91 @@ def test_progress_bar_not_for_a_short_run(tmp_path):
     shutil.copy(EXAMPLES / "hybrid-clean.yaml", tmp_path)
     code, _, stderr = _run_with_terminal_stderr(["check", ".", "--no-cache"], tmp_path)
     assert code == 0 and "Checking" not in stderr
+
+
+# -- From a user's and an attacker's review -----------------------------------
+
+
+def test_a_report_may_not_overwrite_a_runbook_found_in_a_folder(gated, tmp_path):
+    result = run("check", str(tmp_path), "--output-file", str(gated))
+    assert result.exit_code == 2 and "is a runbook being checked" in result.output
+    assert gated.read_text() == GATED
+
+
+def test_two_reports_through_a_link_to_one_file_are_refused(gated, tmp_path):
+    (tmp_path / "link.json").symlink_to(tmp_path / "r.json")
+    result = run("check", str(gated), "--report", f"json:{tmp_path / 'link.json'}",
+                 "--report", f"sarif:{tmp_path / 'r.json'}")
+    assert result.exit_code == 2 and "named for two reports" in result.output
+
+
+def test_runbooks_written_as_json_or_flow_style_are_found(tmp_path):
+    from recoverylint.source import parse
+
+    data = parse(GATED).data
+    (tmp_path / "as-json.yaml").write_text(json.dumps(data, indent=2))
+    (tmp_path / "flow.yaml").write_text("{runbook: flow, steps: [{id: a}]}\n")
+    result = run("check", str(tmp_path), "--format", "json")
+    document = json.loads(result.stdout)
+    assert document["summary"]["files"] == 2
+    assert "RL201" in {f["code"] for f in document["findings"] if f["path"].endswith("as-json.yaml")}
+    skipped = run("check", str(tmp_path / "as-json.yaml"), "--skip-non-runbooks", "--format", "json")
+    assert json.loads(skipped.stdout)["summary"]["files"] == 1
+
+
+def test_a_dangling_link_in_a_folder_is_not_a_runbook(tmp_path):
+    shutil.copy(EXAMPLES / "hybrid-clean.yaml", tmp_path)
+    (tmp_path / "dangling.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    (tmp_path / "loop.yaml").symlink_to(tmp_path / "loop.yaml")
+    assert run("check", str(tmp_path)).exit_code == 0
+
+
+def test_runbook_text_cannot_fake_lines_or_reach_the_terminal(tmp_path):
+    injected = tmp_path / "inj.yaml"
+    injected.write_text(
+        'runbook: inj\nsteps:\n  - id: a\n'
+        '    outputs: ["x\\n::error file=README.md,line=1::Injected\\n::add-mask::all"]\n'
+    )
+    result = run("check", str(injected), "--no-color", env={"GITHUB_ACTIONS": "true"})
+    commands = [line for line in result.stdout.splitlines() if line.startswith("::")]
+    assert commands and all(line.startswith(("::warning file=", "::notice file=")) for line in commands)
+    escapes = tmp_path / "esc.yaml"
+    escapes.write_bytes(b"runbook: x\nsteps: [\x1b]0;PWNED\x07 \xc2\x9b2J \x08\x08 \x7f\n")
+    shown = run("check", str(escapes), "--no-color").stdout
+    assert "RL001" in shown
+    assert not set(shown) & {"\x1b", "\x07", "\x9b", "\x08", "\x7f"}
+
+
+def test_a_file_name_that_is_not_utf8_gives_valid_reports(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    name = os.fsdecode(b"bad\xff.yaml")
+    Path(name).write_text(GATED)
+    for fmt in ("json", "sarif", "gitlab"):
+        result = run("check", ".", "--format", fmt)
+        assert result.exit_code == 1, result.output
+        document = json.loads(result.stdout.encode("utf-8"))  # valid UTF-8, valid JSON
+        if fmt == "json":
+            assert document["findings"][0]["path"] == "bad\\xff.yaml"
+
+
+def test_diff_refuses_options_that_would_be_ignored(gated):
+    for option in (["--format", "json"], ["--statistics"], ["--report", "sarif:x.sarif"]):
+        result = run("check", str(gated), "--diff", *option)
+        assert result.exit_code == 2 and "--diff prints a diff" in result.output
+
+
+def test_quiet_prints_nothing_for_a_clean_run():
+    result = run("check", str(EXAMPLES / "hybrid-clean.yaml"), "--quiet")
+    assert result.exit_code == 0 and result.stdout == ""
+
+
+def test_the_cache_never_writes_through_a_link_in_its_folder(gated, tmp_path, monkeypatch):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    cache = tmp_path / "cache"
+    cache.symlink_to(elsewhere)
+    monkeypatch.setenv("RECOVERYLINT_CACHE_DIR", str(cache))
+    result = run("check", str(gated))
+    assert result.exit_code == 1
+    assert "results are not cached in this run" in result.output
+    assert not [path for path in elsewhere.rglob("*.json")]

@@ -6,6 +6,8 @@ from typing import Callable, Optional
 
 from ..finding import Fix, Severity
 from . import Report, summarize
+from .concise import one_line
+from .plan_words import printable
 
 _SEVERITY_COLOUR = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
 
@@ -30,15 +32,15 @@ def render(report: Report) -> str:
     for item in findings:
         span = item.span
         out.append(
-            f"{style(item.path, bold=True)}:{span.line}:{span.column}: "
+            f"{style(_shown(item.path), bold=True)}:{span.line}:{span.column}: "
             f"{style(item.code, fg=_SEVERITY_COLOUR[item.severity], bold=True)} "
-            f"[{item.severity.value}] {item.message}"
+            f"[{item.severity.value}] {_shown(item.message)}"
         )
         lines = source_lines(item.path)
         if lines and 0 < span.line <= len(lines):
             width = len(str(span.line))
             gutter = " " * width + " |"
-            text = lines[span.line - 1].expandtabs(1)
+            text = printable(lines[span.line - 1].expandtabs(1))
             end = span.end_column if span.end_line == span.line else len(text) + 1
             carets = "^" * max(1, min(end, len(text) + 1) - span.column)
             out.append(style(gutter, fg="blue"))
@@ -49,18 +51,18 @@ def render(report: Report) -> str:
             )
             if item.suggestion:
                 out.append(style(gutter, fg="blue"))
-                out.append(" " * width + style(" = help: ", bold=True) + item.suggestion)
+                out.append(" " * width + style(" = help: ", bold=True) + _shown(item.suggestion))
             if item.fix:
                 out.append(" " * width + style(" = fix: ", bold=True) + _fix_words(item.fix))
         else:
             if item.suggestion:
-                out.append(f"  = help: {item.suggestion}")
+                out.append(f"  = help: {_shown(item.suggestion)}")
             if item.fix:
                 out.append(f"  = fix: {_fix_words(item.fix)}")
         out.append("")
     if report.summary:
         out.extend(_summary(report, style))
-    return "\n".join(out) + "\n"
+    return "\n".join(out) + "\n" if out else ""
 
 
 def _summary(report: Report, style: Callable[..., str]) -> list[str]:
@@ -91,8 +93,15 @@ def _summary(report: Report, style: Callable[..., str]) -> list[str]:
     return out
 
 
+def _shown(text: str) -> str:
+    """Runbook text as one line with no control characters: a name holding a
+    line break must not start a line of its own (a fake finding, or a GitHub
+    workflow command in a CI log), nor an escape sequence reach the terminal."""
+    return printable(one_line(text))
+
+
 def _fix_words(fix: Fix) -> str:
-    return f"{fix.description} [{'--fix' if fix.safe else '--fix --unsafe-fixes'}]"
+    return f"{_shown(fix.description)} [{'--fix' if fix.safe else '--fix --unsafe-fixes'}]"
 
 
 def _count(number: int, noun: str) -> str:
