@@ -6,9 +6,10 @@ after colons and in flow lists, indentation, blank lines, trailing spaces)
 even where no edit was made.  Instead, the lines that the edits change in
 ruamel's dump (its dump of the unedited document, *base*, against its dump of
 the edited one, *theirs*) are carried over to the original text, each only
-where the original reads the same as *base* around it; every other line of the
-original stays byte for byte.  The result is read again and must hold exactly
-the edited data, or the edit is refused with FixError.
+where the original reads as *base* around it (whitespace aside), shifted to
+the original's indentation; every other line of the original stays byte for
+byte, and so do all its comment lines.  The result is read again and must
+hold exactly the edited data, or the edit is refused with FixError.
 """
 
 from __future__ import annotations
@@ -68,9 +69,11 @@ def replacements(text: str, edits: Sequence[Edit]) -> list[Replacement]:
         return []
     bom = "\ufeff" if text.startswith("\ufeff") else ""
     body = text[len(bom):]
-    # ruamel keeps fewer blank lines of a CRLF text: it reads the text with
-    # LF line breaks (the lines are the same).
-    yaml, data = _load(body.replace("\r\n", "\n"))
+    # ruamel reads the same lines with LF line breaks (it keeps fewer blank
+    # lines of a CRLF text) and a final one (without it, a block scalar on
+    # the last line is written back `|-`): as the result is, to check it.
+    final_break = "" if body.endswith("\n") else "\n"
+    yaml, data = _load(body.replace("\r\n", "\n") + final_break)
     before = _plain(data)
     base = _dump(yaml, data)
     editor = _Editor(data)
@@ -93,9 +96,11 @@ def replacements(text: str, edits: Sequence[Edit]) -> list[Replacement]:
         if replacement is not None
     ]
     try:
-        reloaded = _plain(YAML(typ="safe").load(_apply(text, result)[len(bom):]))
+        reloaded = _plain(YAML(typ="safe").load(_apply(text, result)[len(bom):] + final_break))
     except YAMLError as error:
-        raise FixError(f"{editor.describe_all()}: the fixed runbook would not be valid YAML ({_problem(error)})") from None
+        raise FixError(
+            f"{editor.describe_all()}: the fixed runbook would not be valid YAML ({_problem(error)})"
+        ) from None
     if reloaded != intended:
         raise FixError(
             f"{editor.describe_all()}: the fixed text would not hold the intended data;"
@@ -233,7 +238,9 @@ class _Editor:
         if data.get("flow", "sequential") != "sequential":
             raise FixError(f"{what}: the runbook is not `flow: sequential`")
         if not all(isinstance(item, CommentedMap) and "id" in item for item in data["steps"]):
-            raise FixError(f"{what}: its steps are not a plain checklist (it has `parallel:` or `sequence:` blocks)")
+            raise FixError(
+                f"{what}: its steps are not a plain checklist (it has `parallel:` or `sequence:` blocks)"
+            )
         if data.merge:
             raise FixError(f"{what}: the runbook takes keys from a YAML merge key (`<<`)")
         wanted = dict(edit.needs)
@@ -264,9 +271,13 @@ class _Editor:
         if not found:
             raise FixError(f"{what}: no step has the id `{step_id}`")
         if len(found) > 1:
-            raise FixError(f"{what}: {len(found)} steps have the id `{step_id}`, so which one to edit is unclear")
+            raise FixError(
+                f"{what}: {len(found)} steps have the id `{step_id}`, so which one to edit is unclear"
+            )
         if found[0].node.merge:
-            raise FixError(f"{what}: step `{step_id}` takes keys from a YAML merge key (`<<`); edit it by hand")
+            raise FixError(
+                f"{what}: step `{step_id}` takes keys from a YAML merge key (`<<`); edit it by hand"
+            )
         return found[0]
 
     def note(self, step: _Step, what: str) -> None:
@@ -442,7 +453,9 @@ def _merge(ours: list[str], base: list[str], theirs: list[str], editor: _Editor)
             # in the original as in *base*, one after another.
             first, last = max(change.start - 1, 0), min(change.end + 1, len(base))
             anchor = to_ours.get(first)
-            if anchor is None or any(to_ours.get(line) != anchor + line - first for line in range(first, last)):
+            if anchor is None or any(
+                to_ours.get(line) != anchor + line - first for line in range(first, last)
+            ):
                 # Where the change would go, from the closest line placed before it.
                 placed = next((line for line in range(change.start, -1, -1) if line in to_ours), None)
                 near = 0 if placed is None else to_ours[placed] + change.start - placed
@@ -453,7 +466,11 @@ def _merge(ours: list[str], base: list[str], theirs: list[str], editor: _Editor)
                 )
             start = anchor + change.start - first
             lines = _reindented(change, base, ours, to_ours, editor)
-            hunks.append(_Hunk(start, start + change.end - change.start, lines))
+            end = start + change.end - change.start
+            if hunks and hunks[-1].end == start:  # one replacement for touching changes
+                hunks[-1] = _Hunk(hunks[-1].start, end, hunks[-1].lines + lines)
+            else:
+                hunks.append(_Hunk(start, end, lines))
     return hunks
 
 
@@ -497,7 +514,11 @@ def _matching_lines(a: Sequence[Hashable], b: Sequence[Hashable]) -> dict[int, i
     where lines such as `role: sre` repeat."""
     count_a, count_b = Counter(a), Counter(b)
     unique_in_b = {line: index for index, line in enumerate(b) if count_b[line] == 1}
-    pairs = [(index, unique_in_b[line]) for index, line in enumerate(a) if count_a[line] == 1 and line in unique_in_b]
+    pairs = [
+        (index, unique_in_b[line])
+        for index, line in enumerate(a)
+        if count_a[line] == 1 and line in unique_in_b
+    ]
     matched: dict[int, int] = {}
     previous_a = previous_b = 0
     for anchor_a, anchor_b in _increasing_run(pairs) + [(len(a), len(b))]:
@@ -537,14 +558,19 @@ def _increasing_run(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
 def _changes(
     matched: dict[int, int], keys_a: list[tuple[int, str]], keys_b: list[tuple[int, str]],
 ) -> Iterator[tuple[int, int, int, int, int]]:
-    """The runs of lines between matched ones, a piece for each step they are
-    in: (where the matched run before starts in `a` (for a piece after the
-    first: where the piece starts), a's lines [i1, i2), b's lines [j1, j2))."""
+    """The runs of lines between matched ones, in a piece for each step they
+    are in: (equal_from, i1, i2, j1, j2) for a's lines [i1, i2) and b's lines
+    [j1, j2); equal_from is where the matched run before the piece starts, or
+    i1 when a piece of the same run comes before."""
     equal_from = previous_a = previous_b = 0
     for line_a, line_b in sorted(matched.items()) + [(len(keys_a), len(keys_b))]:
         i1, j1 = previous_a, previous_b
         while i1 < line_a or j1 < line_b:
-            step = min(keys[line][0] for keys, line, end in ((keys_a, i1, line_a), (keys_b, j1, line_b)) if line < end)
+            step = min(
+                keys[line][0]
+                for keys, line, end in ((keys_a, i1, line_a), (keys_b, j1, line_b))
+                if line < end
+            )
             i2, j2 = i1, j1
             while i2 < line_a and keys_a[i2][0] == step:
                 i2 += 1
@@ -583,24 +609,28 @@ def _below_comments(base: list[str], line: int, equal_from: int, inserted: str) 
     return line if above == equal_from else above
 
 
-def _reindented(change: _Hunk, base: list[str], ours: list[str], to_ours: dict[int, int], editor: _Editor) -> list[str]:
+def _reindented(
+    change: _Hunk, base: list[str], ours: list[str], to_ours: dict[int, int], editor: _Editor,
+) -> list[str]:
     """The new lines of a change of *base*, moved to the original's
     indentation: shifted as much as the first line they replace (for an
     insertion, the line around it at their indentation) is in the original."""
     new = change.lines
-    if not new:
-        return []
+    replaced = change.end > change.start
     around = [
-        line for line in ((change.start,) if change.end > change.start else (change.start - 1, change.start))
+        line for line in ((change.start,) if replaced else (change.start - 1, change.start))
         if 0 <= line < len(base)
     ]
-    level = [line for line in around if _indent(base[line]) == _indent(new[0])]
-    if not around:
+    if not (new and around):
         return new
+    level = [line for line in around if _indent(base[line]) == _indent(new[0])]
     reference = (level or around)[0]
     shift = _indent(ours[to_ours[reference]]) - _indent(base[reference])
     if any(line.strip() and _indent(line) + shift < 0 for line in new):
-        raise FixError(f"{editor.describe_all()}: the original's indentation cannot be followed; edit the file by hand")
+        raise FixError(
+            f"{editor.describe_all()}: the original's indentation cannot be followed;"
+            " edit the file by hand"
+        )
     if shift >= 0:
         return [" " * shift + line if line.strip() else line for line in new]
     return [line[-shift:] if line.strip() else line for line in new]
