@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Callable
 
 from .finding import Severity
 from .resources import data_dir
@@ -54,3 +54,28 @@ def _as_list(value: Any) -> list[str]:
 
 def catalog_codes() -> list[str]:
     return sorted(path.stem for path in data_dir("rules").glob("RL[0-9][0-9][0-9].yaml"))
+
+
+def _as_is(text: str) -> str:
+    return text
+
+
+def explanation(
+    doc: RuleDoc,
+    heading: Callable[[str], str] = _as_is,
+    example: Callable[[str], str] = _as_is,
+) -> str:
+    """A catalog entry in ruff's fixed Markdown layout: what it does, why it
+    matters, how to fix, example, use instead (`recoverylint rule`, SARIF's
+    help).  `heading` and `example` may style headings and example runbooks."""
+    out = [
+        heading("## What it does"), doc.summary, "",
+        heading("## Why it matters"), doc.rationale, "",
+        heading("## How to fix"), doc.fix, "",
+    ]
+    for title, kind in (("## Example", "bad"), ("## Use instead", "good")):
+        if doc.examples[kind]:
+            out.append(heading(title))
+            for text in doc.examples[kind]:
+                out += ["```yaml", example(text.rstrip("\n") + "\n").rstrip("\n"), "```", ""]
+    return "\n".join(out).rstrip("\n") + "\n"

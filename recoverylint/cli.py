@@ -264,6 +264,7 @@ def check(
     from .config import ConfigError, ConfigResolver, Overrides
     from .engine import discover
     from .report import Report
+    from .rules._words import counted
     from .runner import Task, check_files, default_jobs
     from .source import Limits
 
@@ -387,11 +388,11 @@ def check(
             _fail(str(error))
         # Notes go to stderr with machine formats, so that stdout stays machine-readable.
         to_stderr = output_format != "full"
-        click.echo(f"Recorded {_plural(recorded, 'finding')} in {write_baseline_file}.", err=to_stderr)
+        click.echo(f"Recorded {counted(recorded, 'finding')} in {write_baseline_file}.", err=to_stderr)
         unchecked_files = sorted({f.path for f in findings if f.code in ALWAYS_ON})
         if unchecked_files:
             click.echo(
-                f"{_plural(len(unchecked_files), 'file')} could not be checked (RL001-RL003)"
+                f"{counted(len(unchecked_files), 'file')} could not be checked (RL001-RL003)"
                 f" and {'was' if len(unchecked_files) == 1 else 'were'} not recorded:"
                 f" {', '.join(unchecked_files)}. A baseline never hides them.",
                 err=to_stderr,
@@ -403,7 +404,7 @@ def check(
         click.echo("".join(diffs), nl=False)
         if not quiet:
             done = (
-                f"would apply {_plural(applied, 'fix')} in {_plural(fixed_files, 'file')}"
+                f"would apply {counted(applied, 'fix')} in {counted(fixed_files, 'file')}"
                 if diffs
                 else "no fix to apply"
             )
@@ -418,11 +419,11 @@ def check(
     if cache is not None and cache.note:
         notes.append(cache.note)
     if fix:
-        notes.append(f"Applied {_plural(applied, 'fix')} in {_plural(fixed_files, 'file')}.")
+        notes.append(f"Applied {counted(applied, 'fix')} in {counted(fixed_files, 'file')}.")
     if suppressed:
-        notes.append(f"{_plural(suppressed, 'finding')} silenced by suppression comments.")
+        notes.append(f"{counted(suppressed, 'finding')} silenced by suppression comments.")
     if baseline is not None:
-        notes.append(f"{_plural(baselined, 'finding')} in the baseline {baseline_file} not shown.")
+        notes.append(f"{counted(baselined, 'finding')} in the baseline {baseline_file} not shown.")
 
     def source_text(path: str) -> Optional[str]:
         text = sources.get(path)
@@ -815,30 +816,10 @@ def _explain(doc: RuleDoc, colour: bool) -> str:
         def example(text: str) -> str:
             return text
 
-    def examples(texts: list[str]) -> list[str]:
-        out = []
-        for text in texts:
-            out += ["```yaml", example(text.rstrip("\n") + "\n").rstrip("\n"), "```", ""]
-        return out
+    from .catalog import explanation
 
-    out = [
-        heading(f"{doc.code} {doc.name} ({doc.severity.value}, {doc.family})"),
-        "",
-        heading("## What it does"),
-        doc.summary,
-        "",
-        heading("## Why it matters"),
-        doc.rationale,
-        "",
-        heading("## How to fix"),
-        doc.fix,
-        "",
-    ]
-    if doc.examples["bad"]:
-        out += [heading("## Example"), *examples(doc.examples["bad"])]
-    if doc.examples["good"]:
-        out += [heading("## Use instead"), *examples(doc.examples["good"])]
-    return "\n".join(out).rstrip("\n") + "\n"
+    title = heading(f"{doc.code} {doc.name} ({doc.severity.value}, {doc.family})")
+    return f"{title}\n\n{explanation(doc, heading, example)}"
 
 
 @cli.command()
@@ -879,10 +860,6 @@ def _fail(message: str) -> NoReturn:
     """A configuration, baseline or lookup error: one line on stderr, exit 2."""
     click.echo(f"recoverylint: error: {message}", err=True)
     sys.exit(EXIT_ERROR)
-
-
-def _plural(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 'es' if noun.endswith('x') else 's'}"
 
 
 def _colour_by_default() -> bool:

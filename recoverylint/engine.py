@@ -23,6 +23,7 @@ from .model import Runbook, Span
 from .native import build_runbook
 from .plan import Plan, build_plan
 from .rules import RuleContext, registry
+from .rules._words import counted
 from .schema import validate
 from .settings import ALWAYS_ON, Settings
 from .source import Limits, SourceError, check_size, decode, parse, read_text
@@ -299,8 +300,11 @@ def fix_text(
         _check_document(source, outcome, True, limits, judged)
         return outcome
 
+    # Most runs select every rule already: then one check serves both ends.
+    judging_apart = every_rule != settings
     current_text, current = text, result
-    before = Counter(_identity(f) for f in checked(text, every_rule).findings)
+    judged_before = checked(text, every_rule) if judging_apart else result
+    before = Counter(_identity(f) for f in judged_before.findings)
     applied: list[Fix] = []
     refused: dict[Fix, str] = {}
 
@@ -321,8 +325,8 @@ def fix_text(
         added = Counter(_identity(f) for f in judged.findings) - before
         if added:
             codes = sorted({code for code, _ in added})
-            return f"it would add {_count(sum(added.values()), 'finding')} ({', '.join(codes)})"
-        current_text, current = fixed, checked(fixed, settings)
+            return f"it would add {counted(sum(added.values()), 'finding')} ({', '.join(codes)})"
+        current_text, current = fixed, checked(fixed, settings) if judging_apart else judged
         applied.extend(fixes)
         return None
 
@@ -362,10 +366,6 @@ def _fixes_by_rule(findings: list[Finding], unsafe: bool, refused: dict[Fix, str
             group = (not fix.safe, item.code not in _FIX_PRIORITY, item.code)
             groups.setdefault(group, {})[fix] = None
     return [list(groups[group]) for group in sorted(groups)]
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _identity(item: Finding) -> tuple[str, tuple[str, ...]]:

@@ -8,6 +8,7 @@ from ..finding import Fix, Severity
 from . import Report, summarize
 from .concise import one_line
 from .plan_words import printable
+from ..rules._words import counted
 
 _SEVERITY_COLOUR = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
 
@@ -71,9 +72,9 @@ def _summary(report: Report, style: Callable[..., str]) -> list[str]:
     out = []
     if findings:
         out.append(
-            f"Found {_count(len(findings), 'finding')} in {_count(files, 'file')}"
-            f" ({_count(summary.errors, 'error')}, {_count(summary.warnings, 'warning')},"
-            f" {_count(summary.infos, 'info')})."
+            f"Found {counted(len(findings), 'finding')} in {counted(files, 'file')}"
+            f" ({counted(summary.errors, 'error')}, {counted(summary.warnings, 'warning')},"
+            f" {counted(summary.infos, 'info')})."
         )
         safe = sum(1 for f in findings if f.fix is not None and f.fix.safe)
         unsafe = sum(1 for f in findings if f.fix is not None and not f.fix.safe)
@@ -85,10 +86,10 @@ def _summary(report: Report, style: Callable[..., str]) -> list[str]:
                 else f"[*] {unsafe} fixable with --fix --unsafe-fixes."
             )
     elif not unchecked:
-        out.append(style(f"All checks passed! ({_count(files, 'file')} checked)", fg="green"))
+        out.append(style(f"All checks passed! ({counted(files, 'file')} checked)", fg="green"))
     if unchecked:
         out.append(
-            style(f"{_count(unchecked, 'file')} could not be checked: an internal error, reported on stderr.", fg="red")
+            style(f"{counted(unchecked, 'file')} could not be checked: an internal error, reported on stderr.", fg="red")
         )
     return out
 
@@ -102,10 +103,6 @@ def _shown(text: str) -> str:
 
 def _fix_words(fix: Fix) -> str:
     return f"{_shown(fix.description)} [{'--fix' if fix.safe else '--fix --unsafe-fixes'}]"
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _highlighter() -> Callable[[str], str]:

@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 from .. import __version__
 from ..baseline import fingerprint
-from ..catalog import RuleDoc, catalog_codes, rule_doc
+from ..catalog import RuleDoc, catalog_codes, explanation, rule_doc
 from ..finding import Finding, Fix, Severity
 from ..model import Span
 from . import Report
@@ -157,7 +157,7 @@ def _rule(doc: RuleDoc) -> dict[str, Any]:
         "name": doc.name,
         "shortDescription": {"text": doc.summary},
         "fullDescription": {"text": doc.rationale},
-        "help": {"text": _help_text(doc), "markdown": _help_markdown(doc)},
+        "help": {"text": _help_text(doc), "markdown": explanation(doc)},
         "helpUri": f"{INFORMATION_URI}/blob/main/rules/{doc.code}.yaml",
         "defaultConfiguration": {"level": _LEVEL[doc.severity]},
         "properties": {"tags": [doc.family]},
@@ -166,21 +166,6 @@ def _rule(doc: RuleDoc) -> dict[str, Any]:
 
 def _help_text(doc: RuleDoc) -> str:
     return f"{doc.summary}\n\nWhy it matters: {doc.rationale}\n\nHow to fix: {doc.fix}"
-
-
-def _help_markdown(doc: RuleDoc) -> str:
-    """The catalog entry in ruff's fixed layout, as `recoverylint rule` prints it."""
-    out = [
-        "## What it does", doc.summary, "",
-        "## Why it matters", doc.rationale, "",
-        "## How to fix", doc.fix, "",
-    ]
-    for heading, kind in (("## Example", "bad"), ("## Use instead", "good")):
-        if doc.examples[kind]:
-            out.append(heading)
-            for example in doc.examples[kind]:
-                out += ["```yaml", example.rstrip("\n"), "```", ""]
-    return "\n".join(out).rstrip("\n") + "\n"
 
 
 def _message_text(finding: Finding) -> str:

@@ -24,6 +24,13 @@ def listed(words: Iterable[str], limit: int = 5, total: Optional[int] = None) ->
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def counted(number: int, noun: str) -> str:
+    """`1 file`, `2 files`, `3 fixes`."""
+    if number == 1:
+        return f"{number} {noun}"
+    return f"{number} {noun}{'es' if noun.endswith(('x', 's', 'ch', 'sh')) else 's'}"
+
+
 def closest(name: str, candidates: Iterable[str]) -> Optional[str]:
     found = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
     return found[0] if found else None
