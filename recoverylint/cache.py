@@ -318,7 +318,7 @@ def _canonical_json(value: Any) -> bytes:
 
 # -- Entries ------------------------------------------------------------------
 #
-# {"key": K, "skipped": bool, "suppressed": int, "text": bool,
+# {"key": K, "skipped": bool, "format": input format name or null, "suppressed": int, "text": bool,
 #  "fixes": [{"description", "safe", "edit":
 #        {"kind": "remove-need", "step", "need", "occurrence"}
 #      | {"kind": "make-flow-parallel", "needs": [[step, [step, ...]], ...]}}],
@@ -343,6 +343,7 @@ def _result_to_json(result: FileResult, key: str) -> dict[str, Any]:
     return {
         "key": key,
         "skipped": result.skipped,
+        "format": result.format,
         "suppressed": result.suppressed,
         "text": result.text is not None,
         "fixes": [_fix_to_json(fix) for fix in fixes],
@@ -399,6 +400,7 @@ def _result_from_json(stored: Any, key: str, display_path: str) -> tuple[FileRes
         display_path,
         findings=[_finding(row, display_path, fixes) for row in _list(entry["findings"])],
         skipped=_boolean(entry["skipped"]),
+        format=None if entry["format"] is None else _string(entry["format"]),
         suppressed=_count(entry["suppressed"]),
     )
     return result, _boolean(entry["text"])

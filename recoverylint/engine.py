@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
+from .adapters import NATIVE, AdapterError, InputFormat, detect, input_formats, is_native
 from .catalog import rule_doc
 from .finding import Finding, Fix, Issue
 from .graphs import Graphs, OrderProblem, build_graphs, order_predecessors, topological_order
@@ -26,7 +27,7 @@ from .rules import RuleContext, registry
 from .rules._words import counted
 from .schema import validate
 from .settings import ALWAYS_ON, Settings
-from .source import Limits, SourceError, check_size, decode, parse, read_text
+from .source import Document, Limits, SourceError, check_size, decode, parse, read_text
 from .suppress import CODE as UNUSED_SUPPRESSION
 from .suppress import suppress
 
@@ -34,12 +35,18 @@ YAML_SUFFIXES = (".yaml", ".yml")
 # Codes the engine itself raises: reading the file before any rule unit runs,
 # and unused suppressions after they have all run.
 ENGINE_CODES = ("RL001", "RL002", "RL003", UNUSED_SUPPRESSION)
-# Directory discovery looks for this before parsing, so that the many YAML
+# Directory discovery looks for these before parsing, so that the many YAML
 # files of a repository that are not runbooks cost almost nothing.  Anywhere
 # on a line, so that a JSON or flow-style runbook (`{"runbook": ...`), an
 # anchored or tagged key is found: a nested `runbook:` key only costs a parse.
-_RUNBOOK_KEY = re.compile(r"""["']?\brunbook["']?[ \t]*:""", re.MULTILINE)
-_RUNBOOK_KEY_BYTES = re.compile(_RUNBOOK_KEY.pattern.encode(), re.MULTILINE)
+# The second also finds the keys of the other formats' documents.
+_RUNBOOK_KEY = re.compile(r"""["']?\brunbook["']?[ \t]*:""")
+_ANY_FORMAT_KEY = re.compile(r"""["']?\b(?:runbook|mainSteps|kind|jobs|tasks|chain)["']?[ \t]*:""")
+
+
+def _may_be_runbook(text: str, settings: Settings) -> bool:
+    key = _RUNBOOK_KEY if settings.input_format == NATIVE else _ANY_FORMAT_KEY
+    return bool(key.search(text))
 
 
 @dataclass
@@ -50,6 +57,7 @@ class FileResult:
     text: Optional[str] = None  # the source, for reports that show lines
     internal_error: Optional[str] = None
     skipped: bool = False  # found by discovery and not a runbook
+    format: Optional[str] = None  # the input format it was read as
     suppressed: int = 0  # findings silenced by `# recoverylint: disable` comments
     # The rules' graphs, kept only when asked (plan reuses them; check lets
     # each file's go as soon as it is checked).
@@ -154,14 +162,14 @@ def _check(
             check_size(len(data), limits)
             text = decode(data)
     except SourceError as error:
-        if not explicit and not _mentions_runbook(path):
+        if not explicit and not _mentions_runbook(path, settings):
             result.skipped = True  # a binary or huge YAML file that is no runbook
             return
         result.findings.append(
             finding("RL001", result.path, Issue(error.span, error.message), settings)
         )
         return
-    if not explicit and not _RUNBOOK_KEY.search(text):
+    if not explicit and not _may_be_runbook(text, settings):
         result.skipped = True
         return
     _check_document(text, result, explicit, limits, settings, keep_graphs)
@@ -211,49 +219,126 @@ def _read_and_check(
         result.findings.append(finding("RL001", path, Issue(error.span, error.message), settings))
         return False
     result.text = text
-    data = document.data
-    if not isinstance(data, dict) or "runbook" not in data:
-        if not explicit:
-            result.skipped = True
-            return False
+    forced = settings.input_format
+    if forced is None and not is_native(document.data):
+        adapter = detect(document)
+        if adapter is None:
+            return _not_a_runbook(document, result, explicit, settings)
+        return _check_adapted(adapter, document, result, settings, keep_graphs)
+    if forced not in (None, NATIVE):
+        adapter = input_formats()[forced]
+        if not adapter.detect(document):
+            return _not_a_runbook(document, result, explicit, settings, adapter)
+        return _check_adapted(adapter, document, result, settings, keep_graphs)
+    if not is_native(document.data):
+        return _not_a_runbook(document, result, explicit, settings)
+    if document.rest:
         result.findings.append(
             finding(
-                "RL003",
+                "RL001",
                 path,
-                Issue(
-                    Span(1, 1, 1, 1) if data is None else document.root_span,
-                    "this file has no top-level `runbook` key, so it is not a recoverylint runbook",
-                    suggestion="add `runbook: <slug>` at the top, or do not pass this file",
-                ),
+                Issue(document.rest[0].start_span, "a second YAML document: a runbook file holds one document"),
                 settings,
             )
         )
-        return True
+        return False
     problems = validate(document)
     if problems:
         result.findings.extend(
             finding("RL002", path, Issue(p.span, p.message), settings) for p in problems
         )
         return True
-    runbook_span = document.value_span(data, "runbook")
+    result.format = NATIVE
+    runbook_span = document.value_span(document.data, "runbook")
     try:
         runbook = build_runbook(document, path, default_duration=settings.default_duration)
-        # The model holds all the rules need: free the parsed data before the
-        # graphs are built (it is the largest thing in memory on big runbooks).
-        del document, data
-        result.runbook = runbook
+    except TooLarge as error:
+        return _too_large(result, runbook_span, error, settings)
+    # The model holds all the rules need: free the parsed data before the
+    # graphs are built (it is the largest thing in memory on big runbooks).
+    del document
+    return _check_runbook(runbook, (), result, settings, keep_graphs)
+
+
+def _not_a_runbook(
+    document: Document,
+    result: FileResult,
+    explicit: bool,
+    settings: Settings,
+    forced: Optional[InputFormat] = None,
+) -> bool:
+    """RL003 for a file named on the command line; a found one is skipped."""
+    if not explicit:
+        result.skipped = True
+        return False
+    if forced is not None:
+        message = f"this file is not a {forced.title} document (`--input-format {forced.name}`)"
+    else:
+        message = (
+            "this file has no top-level `runbook` key, so it is not a recoverylint runbook,"
+            " nor a workflow of a format recoverylint reads"
+        )
+    span = Span(1, 1, 1, 1) if document.data is None else document.root_span
+    issue = Issue(span, message, suggestion="add `runbook: <slug>` at the top, or do not pass this file")
+    result.findings.append(finding("RL003", result.path, issue, settings))
+    return True
+
+
+def _check_adapted(
+    adapter: InputFormat,
+    document: Document,
+    result: FileResult,
+    settings: Settings,
+    keep_graphs: bool,
+) -> bool:
+    result.format = adapter.name
+    try:
+        adapted = adapter.build(document, result.path, settings.default_duration)
+    except AdapterError as error:
+        result.findings.append(finding("RL002", result.path, error.issue, settings))
+        return True
+    except TooLarge as error:
+        return _too_large(result, document.root_span, error, settings)
+    del document
+    return _check_runbook(adapted.runbook, adapted.problems, result, settings, keep_graphs)
+
+
+def _check_runbook(
+    runbook: Runbook,
+    problems: tuple[tuple[str, Issue], ...],
+    result: FileResult,
+    settings: Settings,
+    keep_graphs: bool,
+) -> bool:
+    """The rules on a runbook's model, and its adapter's problems."""
+    result.runbook = runbook
+    skipped = _skipped_by_format(runbook)
+    result.findings.extend(
+        finding(code, result.path, issue, settings)
+        for code, issue in problems
+        if settings.enabled(code) and code not in skipped
+    )
+    try:
         built = _graphs_of(runbook)
         result.findings.extend(run_rules(runbook, settings=settings, built=built))
-        if keep_graphs:
-            result.graphs = built[0]
     except TooLarge as error:
-        result.findings.append(
-            finding(
-                "RL001", path, Issue(runbook_span, f"too large to analyse: {error}"), settings
-            )
-        )
-        return False
+        return _too_large(result, runbook.span, error, settings)
+    if keep_graphs:
+        result.graphs = built[0]
     return True
+
+
+def _too_large(result: FileResult, span: Span, error: TooLarge, settings: Settings) -> bool:
+    result.findings.append(finding("RL001", result.path, Issue(span, f"too large to analyse: {error}"), settings))
+    return False
+
+
+def _skipped_by_format(runbook: Runbook) -> frozenset[str]:
+    """The rules the runbook's input format cannot give a subject to."""
+    if runbook.format == NATIVE:
+        return frozenset()
+    adapter = input_formats()[runbook.format]
+    return frozenset(code for code in registry() if adapter.skips(code))
 
 
 @dataclass(frozen=True)
@@ -374,14 +459,14 @@ def _identity(item: Finding) -> tuple[str, tuple[str, ...]]:
     return item.code, item.steps
 
 
-def _mentions_runbook(path: Path) -> bool:
-    """Whether an unreadable file's first megabyte has a top-level `runbook` key
+def _mentions_runbook(path: Path, settings: Settings) -> bool:
+    """Whether an unreadable file's first megabyte has a key of a runbook
     (a FIFO or a device is never opened: reading it could block the run)."""
     try:
         if not stat.S_ISREG(path.stat().st_mode):
             return False
         with path.open("rb") as file:
-            return bool(_RUNBOOK_KEY_BYTES.search(file.read(1 << 20)))
+            return _may_be_runbook(file.read(1 << 20).decode("latin-1"), settings)
     except OSError:
         return True  # unreadable: say so rather than skip it silently
 
@@ -397,10 +482,13 @@ def run_rules(
     graphs, cycle = _graphs_of(runbook) if built is None else built
     context = RuleContext(runbook, graphs, cycle, settings)
     rules = registry()
+    # Fixes rewrite native runbooks; another format's file is fixed by hand.
+    fixable = runbook.format == NATIVE
     findings = []
-    for code in sorted(_applicable(settings, graphs is not None, codes)):
+    for code in sorted(_applicable(settings, graphs is not None, codes, runbook)):
         findings.extend(
-            finding(code, runbook.path, issue, settings) for issue in rules[code].check(context)
+            finding(code, runbook.path, issue if fixable else replace(issue, fix=None), settings)
+            for issue in rules[code].check(context)
         )
     return findings
 
@@ -416,7 +504,7 @@ def rules_run(runbook: Runbook, settings: Settings = Settings()) -> frozenset[st
     ordered = _unique_ids(runbook) and (
         topological_order(order_predecessors(runbook)) is not None
     )
-    return _applicable(settings, ordered)
+    return _applicable(settings, ordered, runbook=runbook)
 
 
 def _unique_ids(runbook: Runbook) -> bool:
@@ -425,16 +513,23 @@ def _unique_ids(runbook: Runbook) -> bool:
 
 
 def _applicable(
-    settings: Settings, have_graphs: bool, codes: Optional[Iterable[str]] = None
+    settings: Settings,
+    have_graphs: bool,
+    codes: Optional[Iterable[str]] = None,
+    runbook: Optional[Runbook] = None,
 ) -> frozenset[str]:
     """The registered rules (of `codes`) that `settings` enables and that can
-    run: those needing the graphs only when there are graphs."""
+    run: those needing the graphs only when there are graphs, and those the
+    runbook's input format can give a subject to."""
     rules = registry()
     wanted = rules.keys() if codes is None else set(codes) & rules.keys()
+    skipped = frozenset() if runbook is None else _skipped_by_format(runbook)
     return frozenset(
         code
         for code in wanted
-        if settings.enabled(code) and (have_graphs or not rules[code].needs_graphs)
+        if settings.enabled(code)
+        and (have_graphs or not rules[code].needs_graphs)
+        and code not in skipped
     )
 
 

@@ -152,6 +152,10 @@ class Runbook:
     # Where top-level settings are written, by dotted key ("team.size",
     # "criticality"...): findings about the runbook as a whole point there.
     key_spans: Mapping[str, Span] = field(default_factory=dict)
+    format: str = "native"  # the input format it was read from
+    # The format's word for what a step waits for (`needs`, `runAfter`...),
+    # for suggestions; None when the format orders steps by place or jumps.
+    wait_key: Optional[str] = "needs"
 
     def duration_of(self, step: Step) -> float:
         return self.default_duration if step.duration is None else step.duration

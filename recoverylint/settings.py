@@ -7,7 +7,7 @@ reading configuration files is `config`'s job.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import Mapping, Optional
 
 from .finding import Severity
 
@@ -23,6 +23,7 @@ class Settings:
     severity: Mapping[str, Severity] = field(default_factory=dict)  # code -> severity
     default_duration: float = 5.0  # minutes, for runbooks that set no default_duration
     span_of_control: int = 7  # threads one commander can follow (RL701)
+    input_format: Optional[str] = None  # a format name; None: detect each file's
 
     def enabled(self, code: str) -> bool:
         """Whether `code` is reported: the most specific of `select` and

@@ -96,12 +96,28 @@ class SourceError(Exception):
 class Document:
     """Plain data of one YAML document, and where each part of it was written."""
 
-    def __init__(self, data: Any, root_span: RawSpan, spans: dict[int, Any]) -> None:
+    def __init__(
+        self,
+        data: Any,
+        root_span: RawSpan,
+        spans: dict[int, Any],
+        start: RawSpan = 0,
+        rest: tuple["Document", ...] = (),
+    ) -> None:
         self.data = data
         self._root_span = root_span
         # id(container) -> {key: (key span, value span)} for a mapping,
         # [value span, ...] for a sequence.  Containers are kept alive by data.
         self._spans = spans
+        self._start = start
+        # The documents after the first in a `---` separated stream (workflow
+        # manifests hold several; a native runbook holds one).
+        self.rest = rest
+
+    @property
+    def start_span(self) -> Span:
+        """Where the document starts (its `---`, or its first node)."""
+        return _to_span(self._start)
 
     @property
     def root_span(self) -> Span:
@@ -296,7 +312,8 @@ class _Frame:
 
 
 def parse(text: str, limits: Limits = Limits()) -> Document:
-    """Build one document of plain data with spans, or raise SourceError."""
+    """Build the first document of plain data with spans, and the others of
+    the stream in its `rest`, or raise SourceError."""
     enabled = gc.isenabled()
     # The data built here has no reference cycles: the cyclic collector would
     # only rescan it again and again (measured 2-5x slower on large files).
@@ -330,9 +347,8 @@ def _build(text: str, limits: Limits) -> Document:
     anchors: dict[str, tuple[Any, int]] = {}
     stack: list[_Frame] = []
     alias_nodes = 0
-    documents = 0
-    root: Any = None
-    root_span: RawSpan = 0
+    # (root, its span, where the document starts) for each document.
+    documents: list[list[Any]] = []
     max_depth = limits.max_depth
 
     while True:
@@ -368,7 +384,7 @@ def _build(text: str, limits: Limits) -> Document:
             if frame.anchor:
                 anchors[frame.anchor] = (value, size)
             if not stack:
-                root, root_span = value, span_of_value
+                documents[-1][:2] = value, span_of_value
                 continue
             _attach(stack[-1], value, span_of_value, size, spans)
             continue
@@ -387,16 +403,14 @@ def _build(text: str, limits: Limits) -> Document:
         elif cls is StreamEndEvent:
             break
         elif cls is DocumentStartEvent:
-            documents += 1
-            if documents > 1:
-                raise _error_at(event, "a second YAML document: a runbook file holds one document")
+            documents.append([None, _raw(event), _raw(event)])
             continue
         else:
             continue
         # A scalar or an alias: a complete value.
         raw = _raw(event)
         if not stack:
-            root, root_span = value, raw
+            documents[-1][:2] = value, raw
             continue
         frame = stack[-1]
         if isinstance(frame.value, dict) and frame.pending_key is None:
@@ -406,7 +420,11 @@ def _build(text: str, limits: Limits) -> Document:
             frame.pending_key = (event.value, raw, merge)
             continue
         _attach(frame, value, raw, size, spans)
-    return Document(root, root_span, spans)
+    if not documents:
+        return Document(None, 0, spans)
+    rest = tuple(Document(data, span, spans, start) for data, span, start in documents[1:])
+    data, span, start = documents[0]
+    return Document(data, span, spans, start, rest)
 
 
 def _attach(frame: _Frame, value: Any, raw: RawSpan, size: int, spans: dict[int, Any]) -> None:

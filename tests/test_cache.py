@@ -100,8 +100,9 @@ def assert_same(hit, fresh):
     assert hit is not None
     assert hit.path == fresh.path
     assert hit.findings == fresh.findings  # each Finding compares all of its fields
-    assert (hit.skipped, hit.suppressed, hit.text, hit.internal_error) == (
+    assert (hit.skipped, hit.format, hit.suppressed, hit.text, hit.internal_error) == (
         fresh.skipped,
+        fresh.format,
         fresh.suppressed,
         fresh.text,
         fresh.internal_error,
@@ -123,7 +124,8 @@ def test_the_stored_shapes_are_the_ones_this_test_knows():
         "suggestion", "steps", "related", "fix",
     ]  # fmt: skip
     assert [f.name for f in fields(FileResult)] == [
-        "path", "findings", "runbook", "text", "internal_error", "skipped", "suppressed", "graphs",
+        "path", "findings", "runbook", "text", "internal_error", "skipped", "format", "suppressed",
+        "graphs",
     ]  # fmt: skip
     assert [f.name for f in fields(Fix)] == ["description", "safe", "edit"]
     assert typing.get_args(Edit) == (RemoveNeed, MakeFlowParallel)
@@ -193,6 +195,7 @@ def changed_settings():
         "severity": Settings(severity={"RL501": Severity.ERROR}),
         "default_duration": Settings(default_duration=10.0),
         "span_of_control": Settings(span_of_control=3),
+        "input_format": Settings(input_format="native"),
     }
     assert set(changes) == {f.name for f in fields(Settings)}
     return changes
@@ -350,7 +353,7 @@ def test_a_setting_of_an_unknown_type_is_refused_not_ignored(cache):
 
 def bad_entries(key):
     """Files that are not an entry of `key` as this module writes it."""
-    good = {"key": key, "skipped": False, "suppressed": 0, "text": False, "fixes": [], "findings": []}
+    good = {"key": key, "skipped": False, "format": "native", "suppressed": 0, "text": False, "fixes": [], "findings": []}
     row = ["RL201", "false-gate", "warning", "m", 1, 2, 1, 3, None, ["a"], [], None]
     fix = {"description": "d", "safe": True, "edit": {"kind": "remove-need", "step": "a", "need": "b", "occurrence": 0}}
 
@@ -409,7 +412,7 @@ def test_the_bad_entries_differ_from_a_good_one_only_in_their_fault(cache):
     a miss for its fault, not for a mistake in the test."""
     key = cache.key(b"runbook: r\n", Settings(), Limits(), True)
     good = {
-        "key": key, "skipped": False, "suppressed": 0, "text": False,
+        "key": key, "skipped": False, "format": "native", "suppressed": 0, "text": False,
         "fixes": [{"description": "d", "safe": True,
                    "edit": {"kind": "remove-need", "step": "a", "need": "b", "occurrence": 0}}],
         "findings": [["RL201", "false-gate", "warning", "m", 1, 2, 1, 3, None, ["a"], [["r", 1, 1, 1, 2]], 0]],

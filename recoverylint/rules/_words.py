@@ -45,13 +45,20 @@ def minutes(value: float) -> str:
 _LISTED = 10
 
 
-def needs_suggestion(step_ids: list[str], total: Optional[int] = None) -> str:
-    """The `needs` to write: `needs: [a, b]`, cut short past ten steps (or
-    when `total` says only the first of many are given)."""
+def needs_suggestion(
+    step_ids: list[str], total: Optional[int] = None, key: Optional[str] = "needs"
+) -> str:
+    """The waits to write: `needs: [a, b]`, cut short past ten steps (or
+    when `total` says only the first of many are given).  `key` is the
+    runbook format's word for it (`runAfter`...); None when the format has
+    none (it orders steps by their place or jumps)."""
     count = len(step_ids) if total is None else total
+    prefix = f"{key}: " if key else "order it after: "
+    if not count:
+        return f"{prefix}[] (it can start at once)"
     if count <= _LISTED and count == len(step_ids):
-        return f"needs: [{', '.join(step_ids)}]"
-    return f"needs: [{', '.join(step_ids[:_LISTED])}, …] ({count} steps)"
+        return f"{prefix}[{', '.join(step_ids)}]"
+    return f"{prefix}[{', '.join(step_ids[:_LISTED])}, …] ({count} steps)"
 
 
 def involved(others: list[str], step_id: str) -> tuple[str, ...]:

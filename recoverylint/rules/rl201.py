@@ -44,7 +44,7 @@ def false_sequential_gate(ctx: RuleContext):
         yield Issue(
             span,
             f"`{waiter.id}` waits for `{waited.id}` but uses nothing from it; {really}. {added}",
-            suggestion=needs_suggestion(real) if real else "needs: [] (it can start at once)",
+            suggestion=needs_suggestion(real, key=ctx.runbook.wait_key),
             steps=(waited.id, waiter.id),
             fix=_removal(graphs, source, target) if edges == needs else restructure,
         )

@@ -28,6 +28,6 @@ def input_race(ctx: RuleContext):
             ref.span,
             f"`{step.id}` uses `{ref.name}` while {quoted(names)} may still be producing it:"
             " nothing makes it wait, so it can act on a missing or stale value",
-            suggestion=needs_suggestion(names),
+            suggestion=needs_suggestion(names, key=ctx.runbook.wait_key),
             steps=involved(names, step.id),
         )

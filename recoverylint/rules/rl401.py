@@ -10,6 +10,7 @@ and RL401 keeps each pair on its step later in topological order.
 
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from typing import Optional
 
 from ..finding import Issue, Related
 from ..graphs import Graphs, overlaps
@@ -95,8 +96,8 @@ def named(shown: list[Step], count: int) -> str:
     return quoted((step.id for step in shown), limit=len(shown), total=count)
 
 
-def needs_of(shown: list[Step], count: int) -> str:
-    return needs_suggestion([step.id for step in shown], total=count)
+def needs_of(shown: list[Step], count: int, key: Optional[str]) -> str:
+    return needs_suggestion([step.id for step in shown], total=count, key=key)
 
 
 def write_partners(graphs: Graphs) -> Partners:
@@ -148,7 +149,7 @@ def concurrent_writes(ctx: RuleContext):
         yield Issue(
             ref.span,
             f"{what}: the changes can interleave and leave it in a state {nobody} intended",
-            suggestion=needs_of(shown, count),
+            suggestion=needs_of(shown, count, ctx.runbook.wait_key),
             steps=involved([other.id for other in shown], step.id),
             related=tuple(
                 Related(f"`{other.id}` writes `{theirs.name}` here", theirs.span)

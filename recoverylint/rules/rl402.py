@@ -115,7 +115,7 @@ def read_during_write(ctx: RuleContext):
             f"`{step.id}` reads `{ref.name}` while {what} at the same time: what it sees may be"
             f" neither the state before {after} nor the one after it",
             suggestion=(
-                f"{needs_of(shown, count)} to read after {after}, or make"
+                f"{needs_of(shown, count, ctx.runbook.wait_key)} to read after {after}, or make"
                 f" {'it' if count == 1 else 'them'} wait for `{step.id}` to read before"
             ),
             steps=involved([writer.id for writer in shown], step.id),

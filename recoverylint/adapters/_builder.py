@@ -1,0 +1,213 @@
+"""What every adapter needs to build a model: steps drafted and completed in
+any order, declared waits, references that name nothing, and loops."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterator, Optional
+
+from ..finding import Issue
+from ..limits import AnalysisLimits, TooLarge
+from ..model import DeclaredEdge, EdgeKind, Need, Ref, Runbook, Span, Stage, Step
+from ..rules._words import closest
+from ..source import Document
+from . import Adapted
+
+
+@dataclass
+class StepDraft:
+    """A step while its adapter is still finding out what it does."""
+
+    id: str
+    span: Span
+    title: Optional[str] = None
+    extent: Optional[Span] = None
+    duration: Optional[float] = None
+    stage: Optional[str] = None
+    needs: list[Need] = field(default_factory=list)
+    inputs: list[Ref] = field(default_factory=list)
+    outputs: list[Ref] = field(default_factory=list)
+    reads: list[Ref] = field(default_factory=list)
+    writes: list[Ref] = field(default_factory=list)
+    excludes: list[Ref] = field(default_factory=list)
+    decides: list[Ref] = field(default_factory=list)
+    approves: list[Ref] = field(default_factory=list)
+
+
+class RunbookBuilder:
+    def __init__(
+        self,
+        document: Document,
+        path: str,
+        format_name: str,
+        default_duration: float,
+        wait_key: Optional[str] = "needs",
+        limits: AnalysisLimits = AnalysisLimits(),
+    ) -> None:
+        self.document = document
+        self.path = path
+        self.format_name = format_name
+        self.wait_key = wait_key
+        self.default_duration = default_duration
+        self.limits = limits
+        self.drafts: list[StepDraft] = []
+        self.by_id: dict[str, StepDraft] = {}  # the first step of each id
+        self.edges: list[DeclaredEdge] = []
+        self.stages: list[Stage] = []
+        self.given: list[Ref] = []  # facts known before any step runs (workflow inputs)
+        self.problems: list[tuple[str, Issue]] = []
+
+    def step(self, step_id: str, span: Span, **fields: Any) -> StepDraft:
+        """Add a step (in file order); duplicate ids are kept for RL101 to report."""
+        if len(self.drafts) >= self.limits.max_steps:
+            raise TooLarge(f"over {self.limits.max_steps:,} steps")
+        draft = StepDraft(step_id, span, **fields)
+        self.drafts.append(draft)
+        self.by_id.setdefault(step_id, draft)
+        return draft
+
+    def wait(
+        self, source: str, target: str, span: Span, kind: EdgeKind = EdgeKind.SEQUENCE
+    ) -> None:
+        """`target` waits for `source`, as the format declares it at `span`.  A
+        NEEDS wait is written at the waiting step (as `needs`, `runAfter`...),
+        so it is also one of that step's needs."""
+        if kind is EdgeKind.NEEDS and target in self.by_id:
+            self.by_id[target].needs.append(Need(source, span))
+        self.edges.append(DeclaredEdge(source, target, kind, span))
+
+    def require(self, source: str, target: str, span: Span, reason: str) -> None:
+        """The work requires `source` before `target` for a reason the format
+        implies (not through facts or resources): an edge of D."""
+        if target in self.by_id:
+            self.by_id[target].needs.append(Need(source, span, reason))
+
+    def unknown(self, name: str, span: Span, what: str) -> None:
+        """A step name written in the document that names no step (RL102)."""
+        known = [draft.id for draft in self.drafts]
+        hint = closest(name, known)
+        self.problems.append(
+            (
+                "RL102",
+                Issue(
+                    span,
+                    f"{what} `{name}` refers to no step",
+                    suggestion=f"did you mean `{hint}`?" if hint else None,
+                ),
+            )
+        )
+
+    def build(
+        self,
+        runbook_id: str,
+        span: Span,
+        title: Optional[str] = None,
+        loops: bool = False,
+    ) -> Adapted:
+        """The model.  Declared waits on unknown steps are reported (those
+        written as needs are RL102's own); with `loops`, waits that go back to
+        an earlier step of a path (a retry, in formats that jump) are left out
+        of the declared order, which must be acyclic."""
+        for edge in self.edges:
+            if edge.kind is EdgeKind.NEEDS:
+                continue
+            for name in (edge.source, edge.target):
+                if name not in self.by_id:
+                    self.unknown(name, edge.span, "the step")
+        edges = self.edges
+        if loops:
+            edges = _without_back_edges(edges, [draft.id for draft in self.drafts])
+        steps = tuple(
+            Step(
+                id=draft.id,
+                span=draft.span,
+                index=index,
+                title=draft.title,
+                duration=draft.duration,
+                needs=tuple(draft.needs),
+                inputs=tuple(draft.inputs),
+                outputs=tuple(draft.outputs),
+                reads=tuple(draft.reads),
+                writes=tuple(draft.writes),
+                excludes=tuple(draft.excludes),
+                decides=tuple(draft.decides),
+                approves=tuple(draft.approves),
+                stage=draft.stage,
+                extent=draft.extent,
+            )
+            for index, draft in enumerate(self.drafts)
+        )
+        runbook = Runbook(
+            id=runbook_id,
+            path=self.path,
+            span=span,
+            steps=steps,
+            declared_edges=tuple(edges),
+            title=title,
+            default_duration=self.default_duration,
+            stages=tuple(self.stages),
+            given=tuple(self.given),
+            format=self.format_name,
+            wait_key=self.wait_key,
+        )
+        return Adapted(runbook, tuple(self.problems))
+
+
+def _without_back_edges(edges: list[DeclaredEdge], ids: list[str]) -> list[DeclaredEdge]:
+    """The edges of a depth-first search from each step in file order, minus
+    those that go back to a step on the search's current path."""
+    successors: dict[str, list[DeclaredEdge]] = {}
+    for edge in edges:
+        successors.setdefault(edge.source, []).append(edge)
+    back: set[int] = set()
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    for root in ids:
+        if root in state:
+            continue
+        state[root] = 1
+        stack = [(root, iter(successors.get(root, ())))]
+        while stack:
+            node, pending = stack[-1]
+            edge = next(pending, None)
+            if edge is None:
+                state[node] = 2
+                stack.pop()
+                continue
+            seen = state.get(edge.target)
+            if seen == 1:
+                back.add(id(edge))
+            elif seen is None:
+                state[edge.target] = 1
+                stack.append((edge.target, iter(successors.get(edge.target, ()))))
+    return [edge for edge in edges if id(edge) not in back]
+
+
+def strings_in(node: Any) -> Iterator[tuple[str, Any, Any]]:
+    """Every string value under `node` (not keys), in document order, with its
+    container and key or index, so that its span can be found."""
+    stack = [_entries(node)]
+    while stack:
+        entry = next(stack[-1], None)
+        if entry is None:
+            stack.pop()
+            continue
+        container, key, value = entry
+        if isinstance(value, str):
+            yield value, container, key
+        elif isinstance(value, (dict, list)):
+            stack.append(_entries(value))
+
+
+def _entries(container: Any) -> Iterator[tuple[Any, Any, Any]]:
+    if isinstance(container, dict):
+        return ((container, key, value) for key, value in container.items())
+    if isinstance(container, list):
+        return ((container, index, value) for index, value in enumerate(container))
+    return iter(())
+
+
+def text(value: Any) -> Optional[str]:
+    """A scalar as the format's engine would read it as a name, or None."""
+    if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
+        return None
+    return str(value)
