@@ -12,7 +12,7 @@ import click
 
 from . import __version__
 from .finding import Finding, Severity
-from .settings import ALWAYS_ON
+from .settings import ALWAYS_ON, INPUT_FORMATS
 
 if TYPE_CHECKING:
     from .catalog import RuleDoc
@@ -102,6 +102,21 @@ def _report_option(
     return tuple(reports)
 
 
+_input_format_option = click.option(
+    "--input-format",
+    type=click.Choice(("auto", *INPUT_FORMATS)),
+    default=None,
+    help="Read files as this format (default: auto, or the configuration's input-format:"
+    " detect each file's). With native, files found in directories are read only when they"
+    " have a `runbook` key.",
+)
+
+
+def _input_format(value: Optional[str]) -> Optional[str]:
+    """The --input-format option as configuration takes it (auto: detect)."""
+    return None if value in (None, "auto") else value
+
+
 # Below this many files a run is short: no progress bar.
 _PROGRESS_MIN_FILES = 100
 
@@ -160,7 +175,15 @@ _PROGRESS_MIN_FILES = 100
     "--skip-non-runbooks",
     is_flag=True,
     help="Skip files named on the command line that are not runbooks (no top-level `runbook`"
-    " key) instead of reporting RL003, as for files found in directories (for pre-commit).",
+    " key, and no workflow of a format recoverylint reads) instead of reporting RL003, as for"
+    " files found in directories (for pre-commit).",
+)
+@_input_format_option
+@click.option(
+    "--verbose",
+    "-v",
+    is_flag=True,
+    help="Also say, once per input format read, which rules it skips and why (on stderr).",
 )
 @click.option(
     "--fail-on",
@@ -239,6 +262,8 @@ def check(
     ignore: Optional[tuple[str, ...]],
     exclude: tuple[Glob, ...],
     skip_non_runbooks: bool,
+    input_format: Optional[str],
+    verbose: bool,
     fail_on: Optional[str],
     exit_zero: bool,
     fix: bool,
@@ -285,7 +310,13 @@ def check(
 
     # Every configuration file is read before any runbook: an error in one
     # stops the run at once, not after minutes of checking.
-    overrides = Overrides(select, ignore, None if fail_on is None else Severity(fail_on), exclude)
+    overrides = Overrides(
+        select,
+        ignore,
+        None if fail_on is None else Severity(fail_on),
+        exclude,
+        _input_format(input_format),
+    )
     tasks: list[Task] = []
     thresholds: dict[str, int] = {}  # shown path -> rank of its fail-on
     try:
@@ -345,10 +376,13 @@ def check(
     unwritten: list[str] = []  # fixed files that could not be written
     notes: list[str] = []
     applied = fixed_files = 0
+    formats_read: dict[str, int] = {}  # input format -> files read as it
     for task, outcome in zip(tasks, checked):
         result, shown = outcome.result, task.shown
         if result.skipped:
             continue
+        if result.format is not None:
+            formats_read[result.format] = formats_read.get(result.format, 0) + 1
         if result.internal_error:
             internal_errors.append((shown, result.internal_error))
             continue
@@ -372,6 +406,11 @@ def check(
         if result.findings:
             sources[shown] = result.text
 
+    if verbose:
+        for name, files in formats_read.items():
+            note = _skipped_rules_note(name, files)
+            if note:
+                click.echo(f"recoverylint: {note}", err=True)
     for shown, trace in internal_errors:
         _report_internal_error(shown, trace, "this file was not checked")
     for problem in unwritten:
@@ -484,6 +523,27 @@ class _NoProgress:
         return None
 
 
+def _skipped_rules_note(name: str, files: int) -> Optional[str]:
+    """Which rules the input format skips and why, for --verbose (None: none)."""
+    from .adapters import input_formats
+    from .rules import registry
+    from .rules._words import counted
+
+    if name not in input_formats():
+        return None  # native: every rule runs
+    input_format = input_formats()[name]
+    parts = []
+    for group in input_format.skipped:
+        codes = sorted(code for code in registry() if code.startswith(group.codes))
+        parts.append(f"{', '.join(codes)} ({group.why})")
+    if not parts:
+        return None
+    return (
+        f"{counted(files, 'file')} read as {input_format.title}; rules skipped on"
+        f" {'it' if files == 1 else 'them'}: {'; '.join(parts)}."
+    )
+
+
 def _check_report_files(targets: list[Path], checked: list[Path]) -> None:
     """Report files must be distinct (links resolved), and none may be a file
     being checked, named or found in a folder."""
@@ -586,6 +646,7 @@ _UNPLANNABLE = ("RL001", "RL002", "RL003", "RL101", "RL103")
 )
 @_max_file_size_option
 @_config_file_option
+@_input_format_option
 @click.option(
     "--color/--no-color",
     default=None,
@@ -596,6 +657,7 @@ def plan(
     output_format: str,
     output_file: Optional[Path],
     config_file: Optional[Path],
+    input_format: Optional[str],
     color: Optional[bool],
     max_file_size: Optional[int],
 ) -> None:
@@ -608,7 +670,7 @@ def plan(
     import gc
 
 
-    from .config import ConfigError, ConfigResolver
+    from .config import ConfigError, ConfigResolver, Overrides
     from .engine import plan_file
     from .source import Limits
 
@@ -619,7 +681,8 @@ def plan(
     if output_file is not None and _same_file(output_file, runbook):
         _fail(f"--output {output_file} is the runbook itself; choose another file")
     try:
-        options = ConfigResolver(config_file).options_for(runbook, explicit=True)
+        resolver = ConfigResolver(config_file, Overrides(input_format=_input_format(input_format)))
+        options = resolver.options_for(runbook, explicit=True)
     except ConfigError as error:
         _fail(str(error))
     assert options is not None  # a file named explicitly is never skipped
@@ -667,6 +730,80 @@ def plan(
     except OSError as error:
         _fail(f"could not write {output_file}: {error.strerror or error}")
     click.echo(f"Wrote the {output_format} plan of {shown} to {output_file}.", err=True)
+
+
+@cli.command()
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--output",
+    "-o",
+    "output_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the native runbook to this file instead of stdout (never over an existing"
+    " file unless --force).",
+)
+@click.option("--force", is_flag=True, help="With --output, replace an existing file.")
+@_input_format_option
+@_config_file_option
+@_max_file_size_option
+def convert(
+    source: Path,
+    output_file: Optional[Path],
+    force: bool,
+    input_format: Optional[str],
+    config_file: Optional[Path],
+    max_file_size: Optional[int],
+) -> None:
+    """Write SOURCE (an SSM, Argo, Tekton, GitHub Actions, Orquesta or ActionChain
+    workflow) as the equivalent native runbook: the same steps, waits, facts,
+    resources and alternatives, ready for roles, phases and durations.
+
+    Exit status: 0 converted, 2 when SOURCE cannot be read as a workflow of a format
+    recoverylint reads, is already a native runbook, or on a usage error.
+    """
+    from .adapters import NATIVE, input_formats
+    from .config import ConfigError, ConfigResolver, Overrides
+    from .convert import to_native
+    from .engine import check_file
+    from .files import write_atomically
+    from .source import Limits
+
+    if output_file is not None and _same_file(output_file, source):
+        _fail(f"--output {output_file} is the file to convert; choose another file")
+    if output_file is not None and output_file.exists() and not force:
+        _fail(f"{output_file} exists; pass --force to replace it")
+    try:
+        resolver = ConfigResolver(config_file, Overrides(input_format=_input_format(input_format)))
+        options = resolver.options_for(source, explicit=True)
+    except ConfigError as error:
+        _fail(str(error))
+    assert options is not None  # a file named explicitly is never skipped
+    shown = _display(source)
+    limits = Limits() if max_file_size is None else Limits(max_file_size=max_file_size)
+    # Only what keeps the file from being read matters here: no rule runs.
+    settings = replace(options.settings, select=(), ignore=())
+    result = check_file(source, shown, True, limits, settings)
+    if result.internal_error:
+        _internal_error(shown, result.internal_error, "it was not converted")
+    if result.runbook is None:
+        for item in result.findings:
+            click.echo(
+                f"{item.path}:{item.span.line}:{item.span.column}: {item.code} {item.message}",
+                err=True,
+            )
+        _fail(f"{shown} cannot be converted until the errors above are fixed")
+    if result.format == NATIVE:
+        _fail(f"{shown} is already a native runbook")
+    text = to_native(result.runbook, input_formats()[result.runbook.format].title)
+    if output_file is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        write_atomically(output_file, text)
+    except OSError as error:
+        _fail(f"could not write {output_file}: {error.strerror or error}")
+    click.echo(f"Wrote the native runbook converted from {shown} to {output_file}.", err=True)
 
 
 def render_check(report: "Report", output_format: str) -> str:

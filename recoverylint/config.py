@@ -24,7 +24,7 @@ from .finding import Severity
 from .model import Span
 from .rules._words import closest, listed
 from .native import parse_duration
-from .settings import ALWAYS_ON, Settings
+from .settings import ALWAYS_ON, INPUT_FORMATS, Settings
 from .source import Document, SourceError, parse, read_text
 
 if sys.version_info >= (3, 11):
@@ -45,6 +45,7 @@ KEYS = (
     "fail_on",
     "default_duration",
     "span_of_control",
+    "input_format",
 )
 # Runbook durations are bounded the same way (the schema's `duration`).
 MAX_DURATION_MINUTES = 525600
@@ -188,6 +189,7 @@ class Config:
     fail_on: Severity = Severity.WARNING
     default_duration: float = _DEFAULTS.default_duration
     span_of_control: int = _DEFAULTS.span_of_control
+    input_format: Optional[str] = _DEFAULTS.input_format
 
 
 @dataclass(frozen=True)
@@ -198,6 +200,7 @@ class Overrides:
     ignore: Optional[tuple[str, ...]] = None
     fail_on: Optional[Severity] = None
     exclude: tuple[Glob, ...] = ()  # added; relative to the current directory, or absolute
+    input_format: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -253,6 +256,7 @@ class ConfigResolver:
                 severity=config.severity,
                 default_duration=config.default_duration,
                 span_of_control=config.span_of_control,
+                input_format=config.input_format,
             )
             options = self._options[key] = FileOptions(settings, config.fail_on)
         return options
@@ -304,6 +308,7 @@ class ConfigResolver:
             select=config.select if given.select is None else given.select,
             ignore=config.ignore if given.ignore is None else given.ignore,
             fail_on=config.fail_on if given.fail_on is None else given.fail_on,
+            input_format=config.input_format if given.input_format is None else given.input_format,
         )
 
 
@@ -559,6 +564,18 @@ class _Reader:
                 table, key,
             )
         return minutes
+
+    def input_format(self, key: str, table: dict) -> Optional[str]:
+        value = table[key]
+        if value == "auto":
+            return None
+        if value not in INPUT_FORMATS:
+            raise self.error(
+                key,
+                f"must be auto or one of {', '.join(INPUT_FORMATS)}, not `{value}`",
+                table, key,
+            )
+        return value
 
     def span_of_control(self, key: str, table: dict) -> int:
         value = table[key]

@@ -535,14 +535,15 @@ def _applicable(
 
 def discover(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
     """Files to check: those named (explicit), and YAML files under named
-    directories (hidden directories skipped), in a stable order, each once
+    directories (hidden directories but `.github` skipped), in a stable order, each once
     even when named twice or also found in a named directory (then explicit)."""
     found: dict[str, tuple[Path, bool]] = {}
     for path in paths:
         if path.is_dir():
             walked = []
             for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                # Hidden folders are skipped, but for `.github`, where workflows live.
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") or d == ".github")
                 walked.extend(
                     Path(root) / name
                     for name in files

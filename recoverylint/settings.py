@@ -14,6 +14,9 @@ from .finding import Severity
 # Rules reading the file itself: always on, since without them a broken file
 # would look clean.
 ALWAYS_ON = ("RL001", "RL002", "RL003")
+# The formats a file may be read as (`--input-format`, `input-format`): the
+# native one, then those of recoverylint.adapters in the order detection tries them.
+INPUT_FORMATS = ("native", "ssm", "argo", "tekton", "github-actions", "orquesta", "actionchain")
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,10 @@ from typing import Any, Callable, Optional
 
 from ..finding import Issue
 from ..model import Runbook
+from ..settings import INPUT_FORMATS
 from ..source import Document
 
-NATIVE = "native"
+NATIVE = INPUT_FORMATS[0]
 # In the order detection tries them: the first format that claims a file reads it.
 _MODULES = {
     "ssm": "ssm",
@@ -90,11 +91,6 @@ def input_formats() -> dict[str, InputFormat]:
     for name, module in _MODULES.items():
         formats[name] = importlib.import_module(f"{__name__}.{module}").FORMAT
     return formats
-
-
-def format_names() -> tuple[str, ...]:
-    """Names `--input-format` accepts."""
-    return (NATIVE, *_MODULES)
 
 
 def detect(document: Document) -> Optional[InputFormat]:

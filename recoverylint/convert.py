@@ -1,0 +1,137 @@
+"""A runbook model read from another format, written as a native runbook.
+
+The native file declares the same order (every wait of the original becomes
+a `needs` entry, under `flow: parallel`), the same facts, resources and
+alternatives, so that it checks and plans as the original did; a team then
+adds what the original format could not say (roles, phases, durations,
+verifications, rollbacks).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Iterable, Optional
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from .model import Runbook, Step
+
+_NOT_IN_ID = re.compile(r"[^A-Za-z0-9._-]+")
+_NOT_IN_SLUG = re.compile(r"[^a-z0-9._-]+")
+_NOT_IN_RESOURCE = re.compile(r"\s+")
+_SLASHES = re.compile(r"/+")
+
+
+def to_native(runbook: Runbook, source_title: str) -> str:
+    """The native runbook YAML equivalent to `runbook`, read from a file of
+    the format titled `source_title`."""
+    ids = _step_ids(runbook.steps)
+    document = CommentedMap()
+    document["runbook"] = _slug(runbook.id)
+    document["title"] = runbook.title or f"{runbook.id} (converted from {source_title})"
+    document["flow"] = "parallel"
+    if runbook.given:
+        document["given"] = _flow(dict.fromkeys(ref.name for ref in runbook.given))
+    waits = _waits(runbook, ids)
+    renamed: dict[str, str] = {}
+    for step in runbook.steps:
+        renamed.setdefault(step.id, ids[step.index])
+    steps = CommentedSeq()
+    for step in runbook.steps:
+        steps.append(_step(step, ids, renamed, waits.get(step.index, {})))
+    document["steps"] = steps
+    document.yaml_set_start_comment(
+        f"Converted by recoverylint from {runbook.path} ({source_title}).\n"
+        "Each step keeps its original name as its title.  Add what the original could\n"
+        "not say: roles, phases, durations, verifications and rollbacks."
+    )
+    yaml = YAML(typ="rt")
+    yaml.width = 4096  # one entry per line, however long
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    out = io.StringIO()
+    yaml.dump(document, out)
+    return out.getvalue()
+
+
+def _step(
+    step: Step, ids: dict[int, str], renamed: dict[str, str], waits: dict[int, Optional[str]]
+) -> CommentedMap:
+    entry = CommentedMap()
+    entry["id"] = ids[step.index]
+    title = step.id if step.title is None else f"{step.id}: {step.title}"
+    entry["title"] = title
+    if step.duration is not None:
+        entry["duration"] = _duration(step.duration)
+    if waits:
+        needs = CommentedSeq()
+        for source, reason in waits.items():
+            needs.append(ids[source] if reason is None else CommentedMap(step=ids[source], reason=reason))
+        if all(reason is None for reason in waits.values()):
+            needs.fa.set_flow_style()
+        entry["needs"] = needs
+    for key, refs, name in (
+        ("inputs", step.inputs, str),
+        ("outputs", step.outputs, str),
+        ("reads", step.reads, _resource),
+        ("writes", step.writes, _resource),
+    ):
+        if refs:
+            entry[key] = _flow(dict.fromkeys(name(ref.name) for ref in refs))
+    for key, refs in (("decides", step.decides), ("excludes", step.excludes), ("approves", step.approves)):
+        named = [renamed.get(ref.name, ref.name) for ref in refs]
+        if named:
+            entry[key] = _flow(dict.fromkeys(named))
+    return entry
+
+
+def _waits(runbook: Runbook, ids: dict[int, str]) -> dict[int, dict[int, Optional[str]]]:
+    """Step -> the steps it waits for (in the order written), each with the
+    reason the work requires it when there is one."""
+    index = {step.id: step.index for step in runbook.steps}
+    waits: dict[int, dict[int, Optional[str]]] = {}
+    for edge in runbook.declared_edges:
+        if edge.source in index and edge.target in index and edge.source != edge.target:
+            waits.setdefault(index[edge.target], {}).setdefault(index[edge.source], None)
+    for step in runbook.steps:
+        for need in step.needs:
+            if need.reason and need.step in index and need.step != step.id:
+                waits.setdefault(step.index, {})[index[need.step]] = need.reason
+    return waits
+
+
+def _step_ids(steps: tuple[Step, ...]) -> dict[int, str]:
+    """A native step id for each step: its own when valid, else made valid,
+    and unique."""
+    taken: set[str] = set()
+    ids = {}
+    for step in steps:
+        base = _NOT_IN_ID.sub("-", step.id).strip("-._") or "step"
+        candidate, number = base, 2
+        while candidate in taken:
+            candidate, number = f"{base}-{number}", number + 1
+        taken.add(candidate)
+        ids[step.index] = candidate
+    return ids
+
+
+def _slug(name: str) -> str:
+    return _NOT_IN_SLUG.sub("-", name.lower()).strip("-._") or "converted"
+
+
+def _resource(name: str) -> str:
+    return _SLASHES.sub("/", _NOT_IN_RESOURCE.sub("", name)).strip("/") or "resource"
+
+
+def _duration(minutes: float) -> str:
+    seconds = round(minutes * 60)
+    if seconds % 60:
+        return f"{seconds}s"
+    return f"{seconds // 60}m"
+
+
+def _flow(items: Iterable[str]) -> CommentedSeq:
+    seq = CommentedSeq(items)
+    seq.fa.set_flow_style()
+    return seq
