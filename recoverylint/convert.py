@@ -22,6 +22,7 @@ _NOT_IN_ID = re.compile(r"[^A-Za-z0-9._-]+")
 _NOT_IN_SLUG = re.compile(r"[^a-z0-9._-]+")
 _NOT_IN_RESOURCE = re.compile(r"\s+")
 _SLASHES = re.compile(r"/+")
+_PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]*")
 
 
 def to_native(runbook: Runbook, source_title: str) -> str:
@@ -68,7 +69,7 @@ def _step(
         needs = CommentedSeq()
         for source, reason in waits.items():
             needs.append(ids[source] if reason is None else CommentedMap(step=ids[source], reason=reason))
-        if all(reason is None for reason in waits.values()):
+        if all(reason is None and _PLAIN.fullmatch(ids[source]) for source, reason in waits.items()):
             needs.fa.set_flow_style()
         entry["needs"] = needs
     for key, refs, name in (
@@ -132,6 +133,9 @@ def _duration(minutes: float) -> str:
 
 
 def _flow(items: Iterable[str]) -> CommentedSeq:
+    """A list on one line when every item is a plain word (other scalars in a
+    flow list are where YAML parsers disagree, `a:b` for one)."""
     seq = CommentedSeq(items)
-    seq.fa.set_flow_style()
+    if all(_PLAIN.fullmatch(item) for item in seq):
+        seq.fa.set_flow_style()
     return seq

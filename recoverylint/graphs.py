@@ -309,6 +309,7 @@ class Graphs:
         self._decide_positions = {
             decider: self.mask(_bit_positions(group)) for decider, group in self._decide_groups.items()
         }
+        self._branches, self._in_branch = self._branches_of_decisions()
         self.resources = ResourceIndex(
             ref.name for step in self.steps for ref in step.reads + step.writes
         )
@@ -345,15 +346,50 @@ class Graphs:
         return not self.decided_apart(a, b)
 
     def decided_apart(self, a: int, b: int) -> bool:
-        """Some step decides between a and b (they are alternatives)."""
-        return a != b and any(self._decide_groups[d] >> b & 1 for d in self._decided_by.get(a, ()))
+        """a and b lie in different branches of one decision (only one runs)."""
+        return a != b and bool(self.decided_apart_mask(a) >> self.position[b] & 1)
 
     def decided_apart_mask(self, node: int) -> int:
-        """Bitset (O positions) of the steps some step decides between `node` and."""
+        """Bitset (O positions) of the steps in the other branches of the
+        decisions `node` lies in a branch of."""
         found = 0
-        for decider in self._decided_by.get(node, ()):
-            found |= self._decide_positions[decider]
+        for decider, branch in self._in_branch.get(node, ()):
+            for other, mask in enumerate(self._branches[decider]):
+                if other != branch:
+                    found |= mask
         return found & ~(1 << self.position[node])
+
+    def _branches_of_decisions(self) -> tuple[dict[int, list[int]], dict[int, list[tuple[int, int]]]]:
+        """Deciding step -> the branch of each of its alternatives (bitsets of
+        O positions), and node -> (deciding step, branch number) of the
+        branches it lies in.  An alternative's branch is the alternative and
+        the steps after it in O but after no other alternative of the same
+        decision (a step after several is where branches join), as the plan
+        follows them."""
+        branches: dict[int, list[int]] = {}
+        in_branch: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        tested = 0
+        for decider, group in self._decide_groups.items():
+            alternatives = list(_bit_positions(group))
+            number = {self.position[node]: n for n, node in enumerate(alternatives)}
+            chosen = self._decide_positions[decider]
+            masks = [1 << self.position[node] for node in alternatives]
+            earliest = min(self.position[node] for node in alternatives)
+            tested += len(self.steps) - earliest
+            if tested > self.limits.max_edges:
+                raise TooLarge(
+                    f"the branches of its decisions cover over {self.limits.max_edges:,} steps"
+                )
+            for position in range(earliest + 1, len(self.steps)):
+                node = self.node_at[position]
+                after = self.ancestors[node] & chosen
+                if after and not after & (after - 1) and not chosen >> position & 1:
+                    masks[number[after.bit_length() - 1]] |= 1 << position
+            branches[decider] = masks
+            for n, mask in enumerate(masks):
+                for position in _bit_positions(mask):
+                    in_branch[self.node_at[position]].append((decider, n))
+        return branches, in_branch
 
     def mask(self, nodes: Iterable[int]) -> int:
         mask = 0

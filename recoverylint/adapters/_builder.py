@@ -55,6 +55,9 @@ class RunbookBuilder:
         self.edges: list[DeclaredEdge] = []
         self.stages: list[Stage] = []
         self.given: list[Ref] = []  # facts known before any step runs (workflow inputs)
+        # Where a run starts, for formats that jump: the search for jumps back
+        # starts there (then at every other step, in file order).
+        self.entries: list[str] = []
         self.problems: list[tuple[str, Issue]] = []
 
     def step(self, step_id: str, span: Span, **fields: Any) -> StepDraft:
@@ -114,9 +117,7 @@ class RunbookBuilder:
             for name in (edge.source, edge.target):
                 if name not in self.by_id:
                     self.unknown(name, edge.span, "the step")
-        edges = self.edges
-        if loops:
-            edges = _without_back_edges(edges, [draft.id for draft in self.drafts])
+        edges = self.forward_edges() if loops else self.edges
         steps = tuple(
             Step(
                 id=draft.id,
@@ -153,9 +154,14 @@ class RunbookBuilder:
         return Adapted(runbook, tuple(self.problems))
 
 
+    def forward_edges(self) -> list[DeclaredEdge]:
+        """The declared waits but those that jump back: the edges of a
+        depth-first search from the entries, then from each step in file
+        order, minus those that go back to a step on the search's current path."""
+        return _without_back_edges(self.edges, self.entries + [draft.id for draft in self.drafts])
+
+
 def _without_back_edges(edges: list[DeclaredEdge], ids: list[str]) -> list[DeclaredEdge]:
-    """The edges of a depth-first search from each step in file order, minus
-    those that go back to a step on the search's current path."""
     successors: dict[str, list[DeclaredEdge]] = {}
     for edge in edges:
         successors.setdefault(edge.source, []).append(edge)

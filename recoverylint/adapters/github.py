@@ -1,10 +1,562 @@
-"""PLACEHOLDER: the helper writing this adapter replaces this whole file."""
+"""GitHub Actions workflows (`.github/workflows/*.yml`).
 
-from . import InputFormat
+A document is a workflow when it is a mapping with an `on` key (YAML 1.2: a
+plain string key) and a `jobs` mapping in which at least one job is a mapping
+with `runs-on`, `uses` or `steps`.  Action metadata files (`runs: {using: ...}`)
+have no `jobs` and are not read.  The runbook id is the workflow's `name`,
+slugged (the file's stem when it has none), and its title is `name`.
+
+- Steps: the jobs, in file order.  A step's id is the job's key (where findings
+  point), its extent the job's mapping, its title the job's `name`.  The
+  steps a job lists are not steps of the model: one runner runs them in order.
+  `timeout-minutes` is a bound, not an estimate: every job takes the default
+  duration.
+- Declared order O: `needs: a` or `needs: [a, b]`, as needs of the waiting job
+  (a job waits for every job it needs).  O has no loops: a cycle is RL103, a
+  name that is no job is RL102.
+- Facts: `needs.J.outputs.X` (also `needs.J.outputs['X']`, with any spacing)
+  in any expression of a job (its `if`, which is an expression even without
+  `${{ }}`, or any `${{ }}` of `env`, `with`, `run`, `strategy`, `outputs`...)
+  is the input fact `J.X`, an output of J (pointed at J's `outputs` entry `X`
+  when J declares it, else at J's key).  Only outputs some job uses are facts.
+  Workflow inputs, secrets, variables and steps' own outputs are no facts.
+- Resources, artifacts only (they are what jobs hand each other through
+  files): a step `uses: actions/upload-artifact` writes `artifact/<name>`
+  (`with.name`, default `artifact`); `actions/download-artifact` reads
+  `artifact/<name>`; without `name` nor `pattern` it downloads every artifact
+  of the run and reads `artifact`, which overlaps them all.  A name with
+  `${{ }}` expressions is kept as written, spacing inside `${{ }}` normalised
+  (`*`, `?`, `[` and `/`, which resource names cannot hold, are written
+  `%2A`, `%3F`, `%5B`, `%2F`).  Since such a name is only known when the
+  workflow runs, a download whose name or `pattern` glob can match an upload's
+  name, reading each expression as any text, also reads that upload's name:
+  `name: k6-reports-simple` reads what `name: k6-reports-${{ matrix.s }}`
+  writes, and `pattern: argo-*` what `name: argo-${{ matrix.os }}` writes.  A
+  `pattern` that matches no upload of the workflow reads nothing.
+  `actions/upload-artifact/merge` reads what its `pattern` (default `*`)
+  matches and writes `artifact/<name>` (default `merged-artifacts`).
+  Downloads by `artifact-ids` read no name (the ids come through outputs,
+  which are facts).  Two uploads are never matched by their expressions: only
+  equal names conflict.
+- Needs that are intended (the entry gets a reason: an edge of D, and RL203
+  leaves it alone): GitHub gives a job the outputs and results of the jobs
+  it lists in `needs`, and of no other, so a job whose expressions read
+  `needs.J.outputs.X`, `needs.J.result` or anything else of `needs.J` needs
+  J; one reading `needs.*...` or `toJSON(needs)`, or whose job-level `if`
+  calls `always()`, `failure()` or `cancelled()` (which report on the jobs
+  it needs), needs every job it lists: it runs because of how they ended.
+  An implicit or explicit `success()` is the plain success gate.
+- Hand-overs the file cannot show (needs with a reason, D only, and only
+  along the declared order: they explain a wait, they never ask for one):
+  - a local action (`uses: ./path`) or a reusable workflow (a job's `uses`)
+    runs steps written in another file, which may download artifacts: such
+    a job requires each job before it that uploads one; and a job that
+    downloads an artifact no upload of its workflow can have written (or
+    downloads them all) requires each job before it that runs a local
+    action or a reusable workflow.
+  - a cache hand-off: a job restoring (`actions/cache` or
+    `actions/cache/restore`) a `key` that a job before it saves with an
+    explicit `actions/cache/save` step (same key text, spacing in `${{ }}`
+    aside) requires it.  Other cache uses order nothing: a miss costs time,
+    never correctness, and jobs may share a cache at once; `actions/cache`
+    in both jobs is the usual per-job setup, not a hand-off.
+- Left out: alternatives (an `if` skips a job; nothing chooses between
+  jobs), stages, roles, approvals (`environment` protection rules live
+  outside the file), `concurrency` groups (they serialise runs, they do not
+  order jobs), and what `run` scripts and other actions do outside the run
+  (push or pull images, create a release, `gh run download`...).  A `needs`
+  whose job hands nothing over that the file shows is what RL201 reports: a
+  success gate that costs time.  When it guards such an outside hand-over,
+  say so with `# recoverylint: disable=RL201 -- <why>` on its line.
+
+Files with several workflows (`---`) qualify job ids as `<workflow>/<job>`
+(`<workflow>`: its slugged `name`, or `<file stem>-<place>`), and artifacts
+as `artifact/<workflow>/<name>`: each workflow is a run of its own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import PurePath
+from typing import Any, Iterable, Iterator, Optional
+
+from ..finding import Issue
+from ..graphs import ancestor_bitsets, topological_order
+from ..limits import TooLarge
+from ..model import EdgeKind, Ref, Span
+from ..source import Document
+from . import Adapted, AdapterError, InputFormat, documents
+from ._builder import RunbookBuilder, StepDraft, strings_in, text
+
+NAME = "github-actions"
+_JOB_KEYS = ("runs-on", "uses", "steps")
+_DEFAULT_UPLOAD = "artifact"
+_DEFAULT_MERGE = "merged-artifacts"
+_ARTIFACTS = "artifact"
+
+_EXPRESSION = re.compile(r"\$\{\{(.*?)\}\}", re.DOTALL)
+# `needs` as a name of the expression language (not `x.needs`, not `needs-x`).
+_NEEDS = re.compile(r"(?<![\w.-])needs(?![\w-])")
+_PROPERTY = re.compile(
+    r"""\s*(?:\.\s*(?P<name>[A-Za-z_][\w-]*|\*)|\[\s*(?:'(?P<single>[^']*)'|"(?P<double>[^"]*)")\s*\])"""
+)
+# Job-level status functions report on the jobs a job needs.
+_STATUS_CALL = re.compile(r"(?<![\w.-])(always|failure|cancelled)\s*\(\s*\)", re.IGNORECASE)
+_ACTION = re.compile(r"\s*([^@\s]+)")
+_NOT_IN_NAMES = str.maketrans({"*": "%2A", "?": "%3F", "[": "%5B", "/": "%2F"})
+# Matching names with expressions costs the product of their lengths, for
+# each pair of an upload and a download: bounded so that a hostile file
+# cannot make it quadratic twice over (past the budget, only equal names match).
+_MATCH_BUDGET = 2_000_000
+
+
+def detect(document: Document) -> bool:
+    return any(_is_workflow(doc.data) for doc in documents(document))
+
+
+def _is_workflow(data: Any) -> bool:
+    if not isinstance(data, dict) or "on" not in data:
+        return False
+    jobs = data.get("jobs")
+    return isinstance(jobs, dict) and any(
+        isinstance(job, dict) and any(key in job for key in _JOB_KEYS) for job in jobs.values()
+    )
+
+
+def _claims(data: Any) -> bool:
+    """The document says it is a workflow (its `jobs` may still be broken)."""
+    return isinstance(data, dict) and "on" in data and "jobs" in data
+
+
+@dataclass
+class _Download:
+    """What a step downloads: one artifact by name, those a glob matches (a
+    `pattern`), or every artifact of the run (neither); where it is written."""
+
+    span: Span
+    name: Optional[str] = None
+    pattern: Optional[str] = None
+    # Some upload of its workflow may write what it takes.
+    explained: bool = False
+
+
+@dataclass
+class _Job:
+    id: str
+    body: Any
+    draft: StepDraft
+    document: Document
+    workflow: int  # which workflow of the file
+    qualify: str  # prefix of the ids of this workflow's jobs
+    needs: list[str] = field(default_factory=list)  # ids of the jobs it needs
+    uploads: list[tuple[str, Span]] = field(default_factory=list)  # artifact names
+    downloads: list[_Download] = field(default_factory=list)
+    opaque: Optional[tuple[str, Span]] = None  # a local action or reusable workflow
+    saves: set[str] = field(default_factory=set)  # cache keys saved explicitly
+    restores: list[tuple[str, Span]] = field(default_factory=list)
+    facts_used: set[str] = field(default_factory=set)  # names of its inputs
+    facts_given: set[str] = field(default_factory=set)  # names of its outputs
+    declared: Optional[dict[str, Span]] = None  # its `outputs` by lowercase name, once read
+
+
+def build(document: Document, path: str, default_duration: float) -> Adapted:
+    workflows = [doc for doc in documents(document) if _claims(doc.data)]
+    for doc in workflows:
+        if not isinstance(doc.data["jobs"], dict):
+            span = doc.value_span(doc.data, "jobs")
+            raise AdapterError(Issue(span, "`jobs` must be a mapping of job ids to jobs"))
+    builder = RunbookBuilder(document, path, NAME, default_duration, wait_key="needs")
+    stem = PurePath(path).stem
+    prefixes = _prefixes(workflows, stem) if len(workflows) > 1 else [""]
+    jobs: list[_Job] = []
+    for number, (doc, prefix) in enumerate(zip(workflows, prefixes)):
+        jobs_map = doc.data["jobs"]
+        for key, body in jobs_map.items():
+            title = body.get("name") if isinstance(body, dict) else None
+            draft = builder.step(
+                prefix + key,
+                doc.key_span(jobs_map, key),
+                title=title if isinstance(title, str) else None,
+                extent=doc.value_span(jobs_map, key),
+            )
+            jobs.append(_Job(prefix + key, body, draft, doc, number, prefix))
+    for job in jobs:
+        _declare_needs(builder, job)
+    by_id = {job.id: job for job in jobs}
+    for job in jobs:
+        _read_expressions(job, by_id)
+        _read_steps(job)
+    for number in range(len(workflows)):
+        _link_artifacts([job for job in jobs if job.workflow == number])
+    _require_hidden_transfers(builder, jobs)
+
+    first = workflows[0]
+    name = first.data.get("name")
+    slug = _slug(name) if isinstance(name, str) else ""
+    runbook_id = slug if slug and len(workflows) == 1 else stem
+    if isinstance(name, str):
+        return builder.build(runbook_id, first.value_span(first.data, "name"), title=name)
+    return builder.build(runbook_id, first.key_span(first.data, "jobs"))
+
+
+def _prefixes(workflows: list[Document], stem: str) -> list[str]:
+    """`<workflow>/` for each workflow of a file holding several: its slugged
+    name, or the file's stem and its place, made unique by its place."""
+    prefixes: list[str] = []
+    for number, doc in enumerate(workflows, 1):
+        name = doc.data.get("name")
+        prefix = (_slug(name) if isinstance(name, str) else "") or f"{stem}-{number}"
+        if prefix in prefixes:
+            prefix = f"{prefix}-{number}"
+        prefixes.append(prefix)
+    return [prefix + "/" for prefix in prefixes]
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def _declare_needs(builder: RunbookBuilder, job: _Job) -> None:
+    body, doc = job.body, job.document
+    if not isinstance(body, dict) or "needs" not in body:
+        return
+    needs = body["needs"]
+    if isinstance(needs, list):
+        entries = [(needs, index, entry) for index, entry in enumerate(needs)]
+    else:
+        entries = [(body, "needs", needs)]
+    for container, key, entry in entries:
+        name = text(entry)
+        if name is None:
+            continue
+        source = job.qualify + name
+        job.needs.append(source)
+        builder.wait(source, job.id, doc.value_span(container, key), EdgeKind.NEEDS)
+
+
+def _expressions(value: str, key: Any) -> Iterator[str]:
+    """The expression-language texts of a string: an `if` is one whole, other
+    values hold theirs in `${{ }}`."""
+    if key == "if":
+        yield value
+    else:
+        yield from (match.group(1) for match in _EXPRESSION.finditer(value))
+
+
+def _needs_references(expression: str) -> Iterator[list[str]]:
+    """The property chain after each `needs` of an expression (`*` for a
+    wildcard): `[J, 'outputs', X]`, `[J, 'result']`, `[]` for the whole context."""
+    for match in _NEEDS.finditer(expression):
+        chain: list[str] = []
+        position = match.end()
+        while True:
+            part = _PROPERTY.match(expression, position)
+            if part is None:
+                break
+            chain.append(next(name for name in part.groups() if name is not None))
+            position = part.end()
+        yield chain
+
+
+def _read_expressions(job: _Job, by_id: dict[str, _Job]) -> None:
+    """Facts a job takes from other jobs, and the needs its expressions read
+    (GitHub gives a job the `needs` context of the jobs it lists, and only
+    those): such a need is intended, and gets a reason."""
+    body, doc = job.body, job.document
+    if not isinstance(body, dict):
+        return
+    reasons: dict[str, str] = {}
+    every_need: Optional[str] = None  # the reason of each need, when all are read
+    condition = body.get("if")
+    if isinstance(condition, str) and _STATUS_CALL.search(condition):
+        every_need = "its `if` runs it on how the jobs it needs ended"
+    for value, container, key in strings_in(body):
+        for expression in _expressions(value, key):
+            for chain in _needs_references(expression):
+                if not chain or chain[0] == "*":
+                    every_need = every_need or "it reads the results of every job it needs"
+                    continue
+                source = job.qualify + chain[0]
+                if len(chain) >= 3 and chain[1] == "outputs" and chain[2] != "*":
+                    span = doc.value_span(container, key)
+                    _use_output(job, by_id.get(source), source, chain[2], span)
+                    reasons.setdefault(source, f"it reads `needs.{chain[0]}.outputs`")
+                else:
+                    reasons.setdefault(source, f"it reads the result of `{source}`")
+    needs = job.draft.needs
+    for position, need in enumerate(needs):
+        reason = reasons.get(need.step, every_need)
+        if reason and need.step != job.id:
+            needs[position] = replace(need, reason=reason)
+
+
+def _use_output(
+    job: _Job, producer: Optional[_Job], source: str, output: str, span: Span
+) -> None:
+    fact = f"{source}.{output}"
+    if fact not in job.facts_used:
+        job.facts_used.add(fact)
+        job.draft.inputs.append(Ref(fact, span))
+    if producer is None or fact in producer.facts_given:
+        return  # no such job: RL104 reports the fact nobody outputs
+    producer.facts_given.add(fact)
+    declared = _output_span(producer, output)
+    producer.draft.outputs.append(Ref(fact, declared or producer.draft.span))
+
+
+def _output_span(producer: _Job, output: str) -> Optional[Span]:
+    """Where the producing job declares the output (names are case-insensitive)."""
+    if producer.declared is None:
+        outputs = producer.body.get("outputs") if isinstance(producer.body, dict) else None
+        producer.declared = {}
+        if isinstance(outputs, dict):
+            for key in reversed(list(outputs)):  # the first of names equal but for case
+                producer.declared[key.lower()] = producer.document.key_span(outputs, key)
+    return producer.declared.get(output.lower())
+
+
+def _read_steps(job: _Job) -> None:
+    """What a job's steps hand over or take: artifacts, caches, and steps
+    written elsewhere."""
+    body, doc = job.body, job.document
+    if not isinstance(body, dict):
+        return
+    called = body.get("uses")
+    if isinstance(called, str):
+        job.opaque = (f"calls the workflow `{called.strip()}`", doc.value_span(body, "uses"))
+    steps = body.get("steps")
+    if not isinstance(steps, list):
+        return
+    for step in steps:
+        if not isinstance(step, dict) or not isinstance(step.get("uses"), str):
+            continue
+        match = _ACTION.match(step["uses"])
+        if match is None:
+            continue
+        action = match.group(1)
+        uses_span = doc.value_span(step, "uses")
+        inputs = step.get("with")
+        inputs = inputs if isinstance(inputs, dict) else {}
+        kind = action.lower()
+        if action.startswith(("./", ".\\")):
+            if job.opaque is None:
+                job.opaque = (f"runs the local action `{action}`", uses_span)
+        elif kind == "actions/upload-artifact":
+            job.uploads.append(_named(doc, inputs, _DEFAULT_UPLOAD, uses_span))
+        elif kind == "actions/upload-artifact/merge":
+            job.downloads.append(_by_pattern(doc, inputs, "*", uses_span))
+            job.uploads.append(_named(doc, inputs, _DEFAULT_MERGE, uses_span))
+        elif kind == "actions/download-artifact":
+            if text(inputs.get("name")):
+                name, span = _named(doc, inputs, "", uses_span)
+                job.downloads.append(_Download(span, name=name))
+            elif text(inputs.get("pattern")):
+                job.downloads.append(_by_pattern(doc, inputs, "", uses_span))
+            elif not text(inputs.get("artifact-ids")):
+                job.downloads.append(_Download(uses_span))
+        elif kind in ("actions/cache", "actions/cache/restore", "actions/cache/save"):
+            key = text(inputs.get("key"))
+            if key is None:
+                continue
+            if kind == "actions/cache/save":
+                job.saves.add(_normalized(key))
+            else:
+                job.restores.append((_normalized(key), doc.value_span(inputs, "key")))
+
+
+def _named(doc: Document, inputs: dict, default: str, uses_span: Span) -> tuple[str, Span]:
+    """An artifact's `name` and where it is written (`uses` when it is the default)."""
+    name = text(inputs.get("name"))
+    if name:
+        return _normalized(name), doc.value_span(inputs, "name")
+    return default, uses_span
+
+
+def _by_pattern(doc: Document, inputs: dict, default: str, uses_span: Span) -> _Download:
+    pattern = text(inputs.get("pattern"))
+    if pattern:
+        return _Download(doc.value_span(inputs, "pattern"), pattern=_normalized(pattern))
+    return _Download(uses_span, pattern=default)
+
+
+def _normalized(value: str) -> str:
+    """A name as written, spacing inside each `${{ }}` made uniform."""
+    return _EXPRESSION.sub(
+        lambda match: "${{ " + " ".join(match.group(1).split()) + " }}", value.strip()
+    )
+
+
+def _link_artifacts(jobs: list[_Job]) -> None:
+    """Artifact names become resources (under the workflow's name when the
+    file holds several: each is a run of its own); a download also reads the
+    uploads of its workflow whose names it may match once expressions are
+    evaluated."""
+    qualify = jobs[0].qualify if jobs else ""
+    every = f"{_ARTIFACTS}/{qualify[:-1]}" if qualify else _ARTIFACTS
+
+    def resource(name: str) -> str:
+        return f"{_ARTIFACTS}/{qualify}{name.translate(_NOT_IN_NAMES)}"
+
+    uploaded = {name: _tokens(name, glob=False) for job in jobs for name, _ in job.uploads}
+    with_expressions = {name: tokens for name, tokens in uploaded.items() if _STAR in tokens}
+    budget = _MATCH_BUDGET
+    for job in jobs:
+        draft = job.draft
+        draft.writes.extend(Ref(resource(name), span) for name, span in job.uploads)
+        for download in job.downloads:
+            if download.name is None and download.pattern is None:
+                # Every artifact: also those that steps written elsewhere upload.
+                draft.reads.append(Ref(every, download.span))
+                continue
+            read = set()
+            if download.name is not None:
+                read.add(download.name)
+                wanted = _tokens(download.name, glob=False)
+            else:
+                wanted = _tokens(download.pattern or "", glob=True)
+            # Plain names match when equal, as resources do: only wildcards need a search.
+            candidates = uploaded if _STAR in wanted or download.pattern else with_expressions
+            for name, written in candidates.items():
+                budget -= (len(wanted) + 1) * (len(written) + 1)
+                if budget < 0:
+                    break
+                if name not in read and _may_match(wanted, written):
+                    read.add(name)
+            download.explained = any(name in uploaded for name in read)
+            draft.reads.extend(Ref(resource(name), download.span) for name in sorted(read))
+
+
+_STAR = "*"  # token for any text: an expression, or `*` in a glob
+_ANY = "?"  # token for any one character: `?` or a `[...]` class in a glob
+
+
+def _tokens(value: str, glob: bool) -> tuple[str, ...]:
+    """A name as tokens: characters (as `'c'` plus the character, so that no
+    character is taken for a wildcard), `_STAR` for each `${{ }}` and, in a
+    glob, for `*`, and `_ANY` for a glob's `?` or `[...]`."""
+    tokens: list[str] = []
+    position = 0
+    while position < len(value):
+        expression = _EXPRESSION.match(value, position)
+        if expression:
+            tokens.append(_STAR)
+            position = expression.end()
+            continue
+        char = value[position]
+        position += 1
+        if glob and char == "*":
+            tokens.append(_STAR)
+        elif glob and char == "?":
+            tokens.append(_ANY)
+        elif glob and char == "[" and "]" in value[position + 1:]:
+            tokens.append(_ANY)
+            position = value.index("]", position + 1) + 1
+        else:
+            tokens.append("c" + char)
+    return tuple(tokens)
+
+
+def _may_match(first: tuple[str, ...], second: tuple[str, ...]) -> bool:
+    """Whether some text matches both token sequences: a search over pairs
+    of positions, a `_STAR` of either side taking the other's tokens one by one."""
+    ends = (len(first), len(second))
+    seen: set[tuple[int, int]] = set()
+    pending = [(0, 0)]
+    while pending:
+        state = pending.pop()
+        if state in seen:
+            continue
+        seen.add(state)
+        i, j = state
+        if state == ends:
+            return True
+        left = first[i] if i < ends[0] else None
+        right = second[j] if j < ends[1] else None
+        if left == _STAR:
+            pending.append((i + 1, j))
+            if right is not None:
+                pending.append((i, j + 1))
+        if right == _STAR:
+            pending.append((i, j + 1))
+            if left is not None:
+                pending.append((i + 1, j))
+        letters = left not in (None, _STAR) and right not in (None, _STAR)
+        if letters and (left == right or _ANY in (left, right)):
+            pending.append((i + 1, j + 1))
+    return False
+
+
+def _require_hidden_transfers(builder: RunbookBuilder, jobs: list[_Job]) -> None:
+    """D edges for what steps written elsewhere may hand over, and for cache
+    hand-offs: only along the declared order (they explain a wait; they are
+    no reason to add one)."""
+    if not any(job.opaque or job.restores for job in jobs):
+        return
+    index = {job.id: node for node, job in enumerate(jobs)}  # jobs are all the steps
+    preds = [sorted({index[name] for name in job.needs if name in index} - {node})
+             for node, job in enumerate(jobs)]
+    order = topological_order(preds)
+    if order is None:
+        return  # O has a cycle (RL103): no graph is built
+    position, ancestors = ancestor_bitsets(preds, order)
+
+    def mask(holders: Iterable[_Job]) -> int:
+        found = 0
+        for holder in holders:
+            found |= 1 << position[index[holder.id]]
+        return found
+
+    def members(found: int) -> list[_Job]:
+        """The jobs of a bitset of positions, in file order."""
+        digits = bin(found)[:1:-1]  # lowest position first
+        nodes = []
+        bit = digits.find("1")
+        while bit != -1:
+            nodes.append(order[bit])
+            bit = digits.find("1", bit + 1)
+        return [jobs[node] for node in sorted(nodes)]
+
+    uploaders = mask(job for job in jobs if job.uploads)
+    opaque = mask(job for job in jobs if job.opaque)
+    savers: dict[str, int] = {}
+    for job in jobs:
+        for key in job.saves:
+            savers[key] = savers.get(key, 0) | 1 << position[index[job.id]]
+    added = 0
+    for node, job in enumerate(jobs):
+        before = ancestors[node]
+        pairs: list[tuple[_Job, Span, str]] = []
+        if job.opaque and before & uploaders:
+            what, span = job.opaque
+            pairs += [
+                (other, span, f"it {what}, which may download the artifacts `{other.id}` uploads")
+                for other in members(before & uploaders)
+            ]
+        unexplained = next((t for t in job.downloads if not t.explained), None)
+        if unexplained and before & opaque:
+            pairs += [
+                (other, unexplained.span, f"`{other.id}` {other.opaque[0]}, which may upload it")
+                for other in members(before & opaque)
+                if other.opaque
+            ]
+        for key, span in job.restores:
+            if before & savers.get(key, 0):
+                pairs += [
+                    (other, span, f"it restores the cache `{key}` that `{other.id}` saves")
+                    for other in members(before & savers[key])
+                ]
+        added += len(pairs)
+        if added > builder.limits.max_edges:
+            raise TooLarge(f"over {builder.limits.max_edges:,} artifact and cache hand-offs")
+        for other, span, reason in pairs:
+            builder.require(other.id, job.id, span, reason)
+
 
 FORMAT = InputFormat(
-    name="github" if "github" != "github" else "github-actions",
-    title="github",
-    detect=lambda document: False,
-    build=lambda document, path, default_duration: (_ for _ in ()).throw(NotImplementedError()),
+    name=NAME,
+    title="GitHub Actions",
+    detect=detect,
+    build=build,
+    wait_key="needs",
 )

@@ -1,10 +1,807 @@
-"""PLACEHOLDER: the helper writing this adapter replaces this whole file."""
+"""AWS Systems Manager Automation runbooks (schemaVersion 0.3, YAML or JSON).
 
-from . import InputFormat
+A document is an Automation runbook when it is a mapping with `schemaVersion`
+0.3 (the string '0.3' or the number) and a `mainSteps` key; `mainSteps` that
+is not a list is RL002.  The runbook id is the file's stem, its title the
+first line of `description`, its place the `mainSteps` key.  Each `mainSteps` mapping with a `name` is a
+step (entries of another type or without a name are skipped); its title is
+its action, with `Service.Api` for the API actions or the document, function
+or command it runs.  An `aws:sleep` step lasts its ISO 8601 `Duration`.
+When a stream holds several runbooks, step ids are `<n>/<name>` (n: the
+runbook's place in the stream).
+
+Declared order O (`EdgeKind.SEQUENCE`, loops allowed: a jump back to an
+earlier step is a retry and is left out of O):
+- a step waits for the step before it in the list, unless that one has
+  `isEnd: true`, a `nextStep` (then that step waits for it) or is an
+  `aws:branch`: then each `Choices[].NextStep` and the `Default` wait for the
+  branch, or, with no `Default`, the next step in the list (as Automation
+  runs it) unless the branch has `isEnd: true`;
+- `onFailure: step:X` and `onCancel: step:X` make X wait for the step too.
+Spans are where the jump is written, or the waiting step's name.  Names that
+are no step of the runbook are RL102.
+
+Alternatives: an `aws:branch` decides between its targets; two targets
+exclude each other unless one reaches the other along normal jumps (a choice
+that skips ahead to a step the other path also runs); a target that excludes
+no other one is required by the branch (a need with a reason) instead of
+decided.  (A branch of more than 64 choices gets no `excludes`: `decides`
+already keeps them apart, and the pairs grow with the square of the
+choices.)  A failure target X of step S is an alternative to S's normal
+successor N (S decides both, each excludes the other) when they differ and
+neither reaches the other along normal jumps: a cleanup step both paths end
+in is no alternative.
+
+Facts: `{{ Step.Output }}` written anywhere in a step (inputs, `Choices`
+variables, inside JSON strings...; not its `description`), where Step names
+another step of the runbook, is the input `Step.Output` of the step and an
+output of Step (declared at the matching `outputs` entry's `Name`, or at
+Step's name for built-in outputs).  Parameters (`{{ Name }}`) and
+`{{ global:... }}` / `{{ automation:... }}` variables are not facts.
+
+Resources: the identifiers a step passes under `inputs`, found by key.  A key
+names a resource when its last word (camelCase or snake_case split) is id,
+ids, identifier(s), arn(s), name(s), url(s) or a resource noun (bucket,
+cluster, instance, snapshot, table, topic, queue, trail, vpc, subnet, group,
+role, profile, secret, function, repository, project, stack, distribution,
+alarm, volume, image, user, workgroup, alias, launch configuration, log
+group...), and its first word is not `expected` or `desired` (values to
+compare with).  An AWS filter or target (`{Name|Key: field, Values: [...]}`)
+names resources in its `Values` when its field does.  Never resources:
+`Service`, `Api`, selectors, desired values, script code and runtime, the
+document run, `TargetLocations`, and the roles Automation assumes to run
+(`AutomationAssumeRole`, `ExecutionRoleName`).  A value names one resource
+per `{{ reference }}` it holds to a parameter or step output (written without
+spaces, so two steps passing one parameter touch one resource), or, with
+none, the literal id itself (a value with spaces is prose, not an id; a glob
+segment and what follows it is cut off); a list names one resource per item;
+a string holding a JSON object is read as one.  A step's output used as an
+id stands for the resources (at most 8) that step was given when the step
+reads, checks, or runs a script, child automation or command (a Describe
+returns the id of what it described, a script returns what it made of its
+input; an API call that creates returns a new id, which stays its own), so
+`{{ DescribeDBClusters.DbClusterIdentifier }}` and `{{ RDSClusterARN }}`
+passed to DescribeDBClusters are one cluster.  A step that names no id
+touches what its call addresses: an API call the account setting named by
+the API without its verb (`ec2/EbsEncryptionByDefault` for both
+EnableEbsEncryptionByDefault and GetEbsEncryptionByDefault), a child
+automation or command what its document manages (`executeAutomation/<doc>`).
+Then:
+- `aws:executeAwsApi` reads when its Api starts with Describe, Get, List,
+  BatchGet, Head, Lookup or Search, and writes otherwise;
+- `aws:waitForAwsResourceProperty` and `aws:assertAwsResourceProperty` read;
+- `aws:branch`, `aws:sleep`, `aws:approve` and `aws:pause` touch nothing;
+- every other action (scripts, child automations, commands, Lambda
+  functions, stacks, tags, instance state...) writes what it is given: what
+  a script or child automation does with it cannot be seen, so it is taken
+  to change it.
+
+Intended waits (needs with a reason: D only).  A step that fails stops the
+run (onFailure defaults to Abort), so a step whose purpose is to stop the run
+gates what comes after it:
+- `aws:sleep` exists to wait after the step before it: it requires its O
+  predecessors and its O successors require it;
+- checks: `aws:assertAwsResourceProperty`, `aws:waitForAwsResourceProperty`
+  and an `aws:executeScript` given no resource (it can only compute or
+  check, as a step parsing and validating the runbook's input does) are
+  required by every writing step after them in O; a wait is also required
+  by the later steps reading what it waits on (they need the state it waits
+  for);
+- `aws:approve` / `aws:pause`: the approver reviews what ran before, so it
+  requires its O predecessors, and it approves every writing step after it;
+- a status report (Security Hub BatchUpdateFindings/UpdateFindings/
+  BatchImportFindings, SNS Publish, SES SendEmail, Incident Manager timeline
+  events and incident updates) tells the outcome of everything before it
+  (a finding marked RESOLVED), so it requires every step before it in O
+  (those before an earlier report through that report).
+
+Left out: `isCritical`, `maxAttempts` and timeouts (how a step fails, not
+what it needs); `onFailure: Continue` and `Abort` (no jump); what a script
+or child automation does inside; the runbook's `outputs` list.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import deque
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Any, Iterator, Optional
+
+from ..finding import Issue
+from ..graphs import Reachability, overlaps, reachability
+from ..limits import TooLarge
+from ..model import DeclaredEdge, EdgeKind, Ref, Span
+from ..source import Document
+from . import Adapted, AdapterError, InputFormat, documents
+from ._builder import RunbookBuilder, StepDraft, strings_in, text
+
+# `{{ Step.Output }}`: a step's name, a dot, an output name (parameters have no dot).
+_OUTPUT_REFERENCE = re.compile(r"\{\{\s*([^\s{}.:]+)\.([^\s{}.]+)[^{}]*?\}\}")
+# Any `{{ ... }}`, for resource names.
+_REFERENCE = re.compile(r"\{\{([^{}]*)\}\}")
+_VARIABLE_PREFIXES = ("global:", "automation:")
+_ISO_DURATION = re.compile(
+    r"P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?"
+)
+_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
+_GLOB = re.compile(r"[*?\[]")
+
+_READ_APIS = ("describe", "get", "list", "batchget", "head", "lookup", "search")
+_TOUCHES_NOTHING = {"aws:branch", "aws:sleep", "aws:approve", "aws:pause"}
+_READS_ONLY = {"aws:waitForAwsResourceProperty", "aws:assertAwsResourceProperty"}
+_APPROVALS = {"aws:approve", "aws:pause"}
+# Actions that run another document: given no id, they change what it manages.
+_RUNS_DOCUMENT = {"aws:executeAutomation", "aws:runCommand"}
+_REPORTS = {
+    ("securityhub", "batchupdatefindings"),
+    ("securityhub", "updatefindings"),
+    ("securityhub", "batchimportfindings"),
+    ("sns", "publish"),
+    ("ses", "sendemail"),
+    ("ses", "sendrawemail"),
+    ("sesv2", "sendemail"),
+    ("ssm-incidents", "createtimelineevent"),
+    ("ssm-incidents", "updateincidentrecord"),
+}
+# Last words of an input key that says it names a resource.
+_RESOURCE_WORDS = {
+    "id", "ids", "identifier", "identifiers", "arn", "arns", "name", "names", "url", "urls",
+    "bucket", "buckets", "cluster", "clusters", "instance", "instances", "snapshot", "snapshots",
+    "table", "tables", "topic", "topics", "queue", "queues", "trail", "trails", "vpc", "vpcs",
+    "subnet", "subnets", "group", "groups", "role", "roles", "profile", "secret", "secrets",
+    "function", "functions", "repository", "project", "stack", "stacks", "distribution",
+    "alarm", "alarms", "volume", "volumes", "image", "images", "user", "users", "workgroup",
+    "loadbalancer", "certificate", "domain", "stream", "alias", "resource", "resources",
+}
+# Two last words that together name a resource.
+_RESOURCE_PHRASES = {("launch", "configuration"), ("log", "group"), ("load", "balancer")}
+# Input keys whose values are never resources the step touches.
+_NOT_RESOURCES = {
+    "Service", "Api", "PropertySelector", "DesiredValues", "Selector", "Runtime", "Handler",
+    "Script", "Attachment", "DocumentName", "DocumentVersion", "TargetLocations",
+    "TargetParameterName", "MaxConcurrency", "MaxErrors", "AutomationAssumeRole",
+    "ExecutionRoleName",
+}
+# A branch of more choices than this decides between them without `excludes`.
+_MAX_EXCLUDING_CHOICES = 64
+# A step's output stands for what the step was given when that is this many resources at most.
+_MAX_ALIASES = 8
+
+
+def detect(document: Document) -> bool:
+    return any(_is_automation(doc.data) for doc in documents(document))
+
+
+def build(document: Document, path: str, default_duration: float) -> Adapted:
+    runbooks = [doc for doc in documents(document) if _is_automation(doc.data)]
+    builder = RunbookBuilder(document, path, FORMAT.name, default_duration, wait_key=None)
+    readers = []
+    for ordinal, doc in enumerate(runbooks, 1):
+        reader = _RunbookReader(builder, doc, f"{ordinal}/" if len(runbooks) > 1 else "")
+        reader.add_steps()
+        readers.append(reader)
+    for reader in readers:
+        reader.add_flow()
+    # Intended waits follow the order O ends up with (retry jumps left out).
+    ordered = builder.forward_edges()
+    for reader in readers:
+        reader.add_intended_waits(ordered)
+    first = runbooks[0]
+    return builder.build(
+        PurePath(path).stem,
+        first.key_span(first.data, "mainSteps"),
+        title=_first_line(first.data.get("description")),
+        loops=True,
+    )
+
+
+def _is_automation(data: Any) -> bool:
+    if not isinstance(data, dict) or "mainSteps" not in data:
+        return False
+    version = data.get("schemaVersion")
+    if isinstance(version, str):
+        return version.strip() == "0.3"
+    return isinstance(version, float) and version == 0.3
+
+
+def _first_line(value: Any) -> Optional[str]:
+    if not isinstance(value, str):
+        return None
+    for line in value.splitlines():
+        line = line.strip().lstrip("#").strip()
+        if line:
+            return line
+    return None
+
+
+@dataclass(frozen=True)
+class _Jump:
+    """A step another one goes to next, and where that is written."""
+
+    target: str
+    span: Span
+    failure: bool = False  # an onFailure / onCancel jump
+
+
+class _RunbookReader:
+    """One Automation document of the stream into the builder."""
+
+    def __init__(self, builder: RunbookBuilder, doc: Document, prefix: str) -> None:
+        self.builder = builder
+        self.doc = doc
+        self.prefix = prefix  # of step ids, when the stream holds several runbooks
+        main_steps = doc.data["mainSteps"]
+        if not isinstance(main_steps, list):
+            raise AdapterError(
+                Issue(doc.value_span(doc.data, "mainSteps"), "`mainSteps` must be a list of steps")
+            )
+        self.main_steps = main_steps
+        self.steps: list[tuple[dict, StepDraft]] = []  # in list order
+        self.items: dict[str, dict] = {}  # step id -> the mapping of the first step of that id
+        self.names: set[str] = set()  # step names as written (without the prefix)
+        self.index: dict[str, int] = {}  # step id -> its place among this runbook's steps
+        self.jumps: dict[str, list[_Jump]] = {}  # step id -> where it goes next
+        self._normal: Optional[_Reach] = None  # reachability along normal jumps, when asked
+        self._implied: set[tuple[str, str, str]] = set()  # needs and excludes added
+        self._declared: set[str] = set()  # facts declared as outputs
+
+    # -- steps -------------------------------------------------------------
+
+    def add_steps(self) -> None:
+        for position, item in enumerate(self.main_steps):
+            name = text(item.get("name")) if isinstance(item, dict) else None
+            if not name:
+                continue
+            action = text(item.get("action")) or ""
+            draft = self.builder.step(
+                self.prefix + name,
+                self.doc.value_span(item, "name"),
+                title=_title(action, item.get("inputs")),
+                extent=self.doc.value_span(self.main_steps, position),
+                duration=_sleep_minutes(item) if action == "aws:sleep" else None,
+            )
+            self.steps.append((item, draft))
+            self.items.setdefault(draft.id, item)
+            self.names.add(name)
+            self.index.setdefault(draft.id, len(self.index))
+
+    # -- O and alternatives ----------------------------------------------------
+
+    def add_flow(self) -> None:
+        for position, (item, draft) in enumerate(self.steps):
+            following = self.steps[position + 1][1] if position + 1 < len(self.steps) else None
+            jumps = self._normal_jumps(item, following) + self._failure_jumps(item)
+            self.jumps[draft.id] = jumps
+            for jump in jumps:
+                self.builder.wait(draft.id, jump.target, jump.span, EdgeKind.SEQUENCE)
+        for item, draft in self.steps:
+            if text(item.get("action")) == "aws:branch":
+                self._branch_alternatives(draft)
+            self._failure_alternatives(draft)
+        for item, draft in self.steps:
+            self._facts(item, draft)
+        self._resources()
+
+    def _normal_jumps(self, item: dict, following: Optional[StepDraft]) -> list[_Jump]:
+        """Where the step goes when it succeeds."""
+        ends = _is_true(item.get("isEnd"))
+        next_in_list = [_Jump(following.id, following.span)] if following and not ends else []
+        explicit = self._jump_at(item, "nextStep")
+        if text(item.get("action")) != "aws:branch":
+            if ends:
+                return []
+            return [explicit] if explicit else next_in_list
+        inputs = item.get("inputs")
+        jumps = []
+        default = None
+        if isinstance(inputs, dict):
+            choices = inputs.get("Choices")
+            for choice in choices if isinstance(choices, list) else ():
+                jump = self._jump_at(choice, "NextStep") if isinstance(choice, dict) else None
+                if jump:
+                    jumps.append(jump)
+            default = self._jump_at(inputs, "Default")
+        # With no Default, Automation goes on to the next step when no choice holds.
+        fallback = default or explicit
+        jumps.extend([fallback] if fallback else next_in_list)
+        return jumps
+
+    def _failure_jumps(self, item: dict) -> list[_Jump]:
+        jumps = []
+        for key in ("onFailure", "onCancel"):
+            value = item.get(key)
+            if isinstance(value, str) and value.strip().startswith("step:"):
+                target = value.strip()[len("step:"):].strip()
+                if target:
+                    jumps.append(_Jump(self.prefix + target, self.doc.value_span(item, key), True))
+        return jumps
+
+    def _jump_at(self, container: dict, key: str) -> Optional[_Jump]:
+        target = text(container.get(key))
+        if not target or not target.strip():
+            return None
+        return _Jump(self.prefix + target.strip(), self.doc.value_span(container, key))
+
+    def _apart(self, a: str, b: str) -> bool:
+        """Neither step runs after the other along normal jumps."""
+        if self._normal is None:
+            normal = [
+                (step_id, jump.target)
+                for step_id, jumps in self.jumps.items()
+                for jump in jumps
+                if not jump.failure
+            ]
+            self._normal = _Reach(self.index, normal)
+        return a != b and not self._normal.reaches(a, b) and not self._normal.reaches(b, a)
+
+    def _branch_alternatives(self, branch: StepDraft) -> None:
+        targets: dict[str, _Jump] = {}
+        for jump in self.jumps[branch.id]:
+            if not jump.failure and jump.target in self.builder.by_id:
+                targets.setdefault(jump.target, jump)
+        for name, jump in targets.items():
+            excluded = [other for other in targets.values() if self._apart(name, other.target)]
+            if not excluded:
+                self._require(branch.id, name, jump.span, f"`{branch.id}` chooses whether `{name}` runs")
+                continue
+            branch.decides.append(Ref(name, jump.span))
+            # `decides` alone keeps the targets apart; pairs of exclusions grow
+            # with the square of the choices, so a branch of many is left at that.
+            if len(targets) <= _MAX_EXCLUDING_CHOICES:
+                for other in excluded:
+                    self._exclude(name, other.target, other.span)
+
+    def _failure_alternatives(self, step: StepDraft) -> None:
+        jumps = self.jumps[step.id]
+        normal = [jump for jump in jumps if not jump.failure and jump.target in self.builder.by_id]
+        for failure in jumps:
+            if not failure.failure or failure.target not in self.builder.by_id:
+                continue
+            for success in normal:
+                if not self._apart(failure.target, success.target):
+                    continue
+                for jump in (success, failure):
+                    if all(ref.name != jump.target for ref in step.decides):
+                        step.decides.append(Ref(jump.target, jump.span))
+                self._exclude(failure.target, success.target, failure.span)
+                self._exclude(success.target, failure.target, failure.span)
+
+    def _exclude(self, step_id: str, other: str, span: Span) -> None:
+        if self._implied_once("excludes", other, step_id):
+            self.builder.by_id[step_id].excludes.append(Ref(other, span))
+
+    # -- facts ---------------------------------------------------------------
+
+    def _facts(self, item: dict, draft: StepDraft) -> None:
+        seen: set[str] = set()
+        for key, value in item.items():
+            if key in ("name", "description"):
+                continue
+            values = [(value, item, key)] if isinstance(value, str) else strings_in(value)
+            for string, container, where in values:
+                for match in _OUTPUT_REFERENCE.finditer(string):
+                    producer, output = self.prefix + match.group(1), match.group(2)
+                    if match.group(1) not in self.names or producer == draft.id:
+                        continue
+                    fact = f"{producer}.{output}"
+                    if fact not in seen:
+                        seen.add(fact)
+                        draft.inputs.append(Ref(fact, self.doc.value_span(container, where)))
+                        self._declare_output(producer, output, fact)
+
+    def _declare_output(self, producer: str, output: str, fact: str) -> None:
+        """The fact as an output of its step, where the step declares it (or at
+        its name: built-in outputs such as ExecutionId are not declared)."""
+        if fact in self._declared:
+            return
+        self._declared.add(fact)
+        draft = self.builder.by_id[producer]
+        span = draft.span
+        outputs = self.items[producer].get("outputs")
+        for entry in outputs if isinstance(outputs, list) else ():
+            if isinstance(entry, dict) and text(entry.get("Name")) == output:
+                span = self.doc.value_span(entry, "Name")
+                break
+        draft.outputs.append(Ref(fact, span))
+
+    # -- resources -----------------------------------------------------------
+
+    def _resources(self) -> None:
+        passed = {draft.id: _passed(self.doc, item) for item, draft in self.steps}
+        # Outputs that stand for what their step was given: not those of a call
+        # that creates or changes (RunInstances returns a new instance's id).
+        aliasing = {
+            draft.id
+            for item, draft in self.steps
+            if text(item.get("action")) != "aws:executeAwsApi" or _reads_only(item.get("inputs"))
+        }
+        resolved: dict[str, list[tuple[str, Span]]] = {}
+        for item, draft in self.steps:
+            action = text(item.get("action")) or ""
+            if action in _READS_ONLY:
+                uses = draft.reads
+            elif action == "aws:executeAwsApi":
+                uses = draft.reads if _reads_only(item.get("inputs")) else draft.writes
+            else:
+                uses = draft.writes
+            seen = {ref.name for ref in uses}
+            for name, span in self._resolved(draft.id, passed, aliasing, resolved):
+                if name not in seen:
+                    seen.add(name)
+                    uses.append(Ref(name, span))
+
+    def _producer(self, name: str) -> Optional[str]:
+        """The step a resource name `{{Step.Output}}` comes from."""
+        match = _OUTPUT_REFERENCE.fullmatch(name)
+        return self.prefix + match.group(1) if match else None
+
+    def _resolved(
+        self,
+        start: str,
+        passed: dict[str, list[tuple[str, Span]]],
+        aliasing: set[str],
+        resolved: dict[str, list[tuple[str, Span]]],
+    ) -> list[tuple[str, Span]]:
+        """The resources a step passes, a step's output standing for the few
+        resources that step was given (a Describe returns the id of what it
+        described, a script returns what it made of its input).  Depth first
+        without recursion: outputs may be passed along a chain of any length."""
+        on_path = {start}
+        stack = [start]
+        while stack:
+            step_id = stack[-1]
+            waiting = [
+                producer
+                for producer in (self._producer(name) for name, _ in passed.get(step_id, ()))
+                if producer in aliasing and producer not in resolved and producer not in on_path
+            ]
+            if waiting:
+                on_path.add(waiting[0])
+                stack.append(waiting[0])
+                continue
+            names: list[tuple[str, Span]] = []
+            for name, span in passed.get(step_id, ()):
+                producer = self._producer(name)
+                given = resolved.get(producer) if producer in aliasing else None
+                if given and len(given) <= _MAX_ALIASES:
+                    names.extend((alias, span) for alias, _ in given)
+                else:
+                    names.append((name, span))
+            resolved[step_id] = names
+            on_path.discard(step_id)
+            stack.pop()
+        return resolved[start]
+
+    # -- intended waits ----------------------------------------------------------
+
+    def add_intended_waits(self, ordered: list[DeclaredEdge]) -> None:
+        order = _Reach(self.index, [(edge.source, edge.target) for edge in ordered])
+        writers = order.mask([draft.id for _, draft in self.steps if draft.writes])
+        touching = order.mask([draft.id for _, draft in self.steps if draft.writes or draft.reads])
+        reports = order.mask([draft.id for item, draft in self.steps if _is_report(item)], after=False)
+        for item, draft in self.steps:
+            action = text(item.get("action")) or ""
+            span = self.doc.value_span(item, "action") if "action" in item else draft.span
+            if action == "aws:sleep":
+                for pred in order.direct_before(draft.id):
+                    self._require(pred, draft.id, span, f"`{draft.id}` waits after `{pred}`")
+                for succ in order.direct_after(draft.id):
+                    self._require(draft.id, succ, span, f"`{draft.id}` delays `{succ}`")
+            elif action in _APPROVALS:
+                for pred in order.direct_before(draft.id):
+                    self._require(
+                        pred, draft.id, span, f"the approver of `{draft.id}` reviews what `{pred}` did"
+                    )
+                for later in order.after(draft.id, writers):
+                    if self._implied_once("approves", draft.id, later):
+                        draft.approves.append(Ref(later, draft.span))
+            elif _is_check(item, draft):
+                waits = action == "aws:waitForAwsResourceProperty"
+                for later in order.after(draft.id, touching if waits else writers):
+                    step = self.builder.by_id[later]
+                    if step.writes:
+                        reason = f"`{later}` runs only if `{draft.id}` passed"
+                    elif _overlapping(draft.reads, step.reads):
+                        reason = f"`{later}` needs the state `{draft.id}` waits for"
+                    else:
+                        continue
+                    self._require(draft.id, later, span, reason)
+            elif _is_report(item):
+                api_span = self.doc.value_span(item["inputs"], "Api")
+                for earlier in order.before(draft.id, past=reports):
+                    self._require(
+                        earlier, draft.id, api_span, f"`{draft.id}` reports the outcome of `{earlier}`"
+                    )
+
+    def _require(self, source: str, target: str, span: Span, reason: str) -> None:
+        """One need per pair, with the first reason found."""
+        if self._implied_once("needs", source, target):
+            self.builder.require(source, target, span, reason)
+
+    def _implied_once(self, kind: str, source: str, target: str) -> bool:
+        """Whether this link is new; past the edge limit the runbook is too
+        large (a branch of thousands of choices, thousands of reports)."""
+        key = (kind, source, target)
+        if key in self._implied:
+            return False
+        self._implied.add(key)
+        if len(self._implied) > self.builder.limits.max_edges:
+            raise TooLarge(f"the order it implies has over {self.builder.limits.max_edges:,} edges")
+        return True
+
+
+class _Reach:
+    """Which steps come before which along some edges (cycles allowed), as
+    ancestor bitsets: one pass, then each question is a bit test or a walk
+    over the bits set."""
+
+    def __init__(self, index: dict[str, int], edges: list[tuple[str, str]]) -> None:
+        self.index = index
+        self.ids = list(index)
+        self.preds: list[list[int]] = [[] for _ in self.ids]
+        self.succs: list[list[int]] = [[] for _ in self.ids]
+        for source, target in edges:
+            if source in index and target in index:
+                self.preds[index[target]].append(index[source])
+                self.succs[index[source]].append(index[target])
+        self._forward = reachability(self.preds)
+        self._backward: Optional[Reachability] = None  # built when `after` is first asked
+        self._at: dict[int, list[list[int]]] = {}  # id of a reachability -> position -> steps
+
+    def reaches(self, source: str, target: str) -> bool:
+        if source not in self.index or target not in self.index:
+            return False
+        return self._forward.reaches(self.index[source], self.index[target])
+
+    def direct_before(self, step_id: str) -> list[str]:
+        return [self.ids[node] for node in self.preds[self.index[step_id]]]
+
+    def direct_after(self, step_id: str) -> list[str]:
+        return [self.ids[node] for node in self.succs[self.index[step_id]]]
+
+    def before(self, step_id: str, past: int) -> list[str]:
+        """The steps before this one, less those before a step of `past` (a
+        `mask`) that is itself before it: such a step (an earlier report)
+        already requires them, so that a chain of reports is a chain in D,
+        not a clique."""
+        reach, node = self._forward, self.index[step_id]
+        earlier = reach.ancestors[node]
+        covered = 0
+        pending = earlier & past
+        while pending:
+            latest = pending.bit_length() - 1  # positions are in topological order
+            covered |= reach.ancestors[self._steps_at(reach)[latest][0]]
+            pending &= ~(1 << latest | covered)
+        return self._members(reach, node, ~covered)
+
+    def after(self, step_id: str, among: int) -> list[str]:
+        """The steps of `among` (a `mask`) after this one."""
+        return self._members(self._after(), self.index[step_id], among)
+
+    def mask(self, step_ids: list[str], after: bool = True) -> int:
+        """A bitset of steps for `after` (or `before`): made once, so that a
+        long chain of checks costs bit operations, not a walk over every step each."""
+        positions = (self._after() if after else self._forward).position
+        mask = 0
+        for step_id in step_ids:
+            mask |= 1 << positions[self.index[step_id]]
+        return mask
+
+    def _after(self) -> Reachability:
+        if self._backward is None:
+            self._backward = reachability(self.succs)
+        return self._backward
+
+    def _steps_at(self, reach: Reachability) -> list[list[int]]:
+        """Position -> the steps there (the steps of a cycle share one)."""
+        at = self._at.get(id(reach))
+        if at is None:
+            at = self._at[id(reach)] = [[] for _ in reach.position]
+            for node, position in enumerate(reach.position):
+                at[position].append(node)
+        return at
+
+    def _members(self, reach: Reachability, node: int, among: int) -> list[str]:
+        mask = reach.ancestors[node]
+        if reach.cyclic[node]:
+            mask |= 1 << reach.position[node]
+        mask &= among
+        at = self._steps_at(reach)
+        found = []
+        while mask:
+            low = mask & -mask
+            mask ^= low
+            found.extend(self.ids[other] for other in at[low.bit_length() - 1] if other != node)
+        return found
+
+
+def _is_check(item: dict, draft: StepDraft) -> bool:
+    """An assertion, a wait, or a script given no resource (it can only
+    compute or check): when it fails the run stops before the changes after it."""
+    action = text(item.get("action"))
+    return action in _READS_ONLY or action == "aws:executeScript" and not draft.writes
+
+
+def _overlapping(refs: list[Ref], others: list[Ref]) -> bool:
+    return any(overlaps(ref.name, other.name) for ref in refs for other in others)
+
+
+def _is_report(item: dict) -> bool:
+    inputs = item.get("inputs")
+    if text(item.get("action")) != "aws:executeAwsApi" or not isinstance(inputs, dict):
+        return False
+    service, api = text(inputs.get("Service")), text(inputs.get("Api"))
+    return bool(service and api) and (service.lower(), api.lower()) in _REPORTS
+
+
+def _is_true(value: Any) -> bool:
+    return value is True or isinstance(value, str) and value.strip().lower() == "true"
+
+
+def _title(action: str, inputs: Any) -> Optional[str]:
+    if not action:
+        return None
+    if not isinstance(inputs, dict):
+        return action
+    service, api = text(inputs.get("Service")), text(inputs.get("Api"))
+    if service and api:
+        return f"{action} {service}.{api}"
+    for key in ("DocumentName", "FunctionName", "StackName"):
+        subject = text(inputs.get(key))
+        if subject:
+            return f"{action} {subject}"
+    return action
+
+
+def _sleep_minutes(item: dict) -> Optional[float]:
+    inputs = item.get("inputs")
+    value = inputs.get("Duration") if isinstance(inputs, dict) else None
+    match = _ISO_DURATION.fullmatch(value.strip()) if isinstance(value, str) else None
+    if not match or not any(match.groups()):
+        return None
+    days, hours, minutes, seconds = (float(part) if part else 0.0 for part in match.groups())
+    return days * 1440 + hours * 60 + minutes + seconds / 60
+
+
+# -- resource names ------------------------------------------------------------
+
+
+def _passed(doc: Document, item: dict) -> list[tuple[str, Span]]:
+    """The resources a step passes, as written: ids by key, or for a call
+    naming none, what it addresses (an account setting, a child document)."""
+    action = text(item.get("action")) or ""
+    inputs = item.get("inputs")
+    if action in _TOUCHES_NOTHING or not isinstance(inputs, dict):
+        return []
+    names = list(_resource_names(doc, inputs))
+    if names:
+        return names
+    service, api = text(inputs.get("Service")), text(inputs.get("Api"))
+    document = text(inputs.get("DocumentName"))
+    if service and api:
+        name, span = f"{service}/{_api_subject(api)}", doc.value_span(inputs, "Api")
+    elif document and action in _RUNS_DOCUMENT:
+        name, span = f"{action[len('aws:'):]}/{document}", doc.value_span(inputs, "DocumentName")
+    else:
+        return []
+    name = _without_globs(name)
+    return [(name, span)] if name else []
+
+
+def _reads_only(inputs: Any) -> bool:
+    """An API call that only reads (Describe, Get, List...)."""
+    api = text(inputs.get("Api")) if isinstance(inputs, dict) else None
+    return bool(api) and api.lower().startswith(_READ_APIS)
+
+
+def _api_subject(api: str) -> str:
+    """What an API call is about, without its verb: `EnableEbsEncryptionByDefault`
+    and `GetEbsEncryptionByDefault` both address `EbsEncryptionByDefault`."""
+    words = _WORD.findall(api)
+    verbs = 2 if words[:1] == ["Batch"] else 1
+    return "".join(words[verbs:]) or api
+
+
+def _resource_names(doc: Document, inputs: dict) -> Iterator[tuple[str, Span]]:
+    """(resource name, where it is written) for each id the inputs pass.  An
+    Application Auto Scaling call's `ScalableDimension` names a part of the
+    resource (a table's read and its write capacity are scaled apart)."""
+    dimension = text(inputs.get("ScalableDimension"))
+    part = _without_globs(dimension.replace("/", ":")) if dimension and "{{" not in dimension else None
+    for name, span in _ids_passed(doc, inputs):
+        yield (f"{name}/{part}" if part else name), span
+
+
+def _ids_passed(doc: Document, inputs: dict) -> Iterator[tuple[str, Span]]:
+    # (node, the key naming it, a span fixed inside a JSON string or None, container, key or index)
+    pending: deque[tuple[Any, Optional[str], Optional[Span], Any, Any]] = deque(
+        [(inputs, None, None, None, None)]
+    )
+    while pending:
+        node, key, fixed, container, where = pending.popleft()
+        if isinstance(node, dict):
+            field = _filter_field(node)
+            for child_key, child in node.items():
+                if child_key in _NOT_RESOURCES:
+                    continue
+                if field is not None and child_key in ("Name", "Key", "Values"):
+                    if child_key == "Values" and _names_resource(field):
+                        pending.append((child, "Id", fixed, node, child_key))
+                    continue
+                pending.append((child, str(child_key), fixed, node, child_key))
+        elif isinstance(node, list):
+            pending.extend((child, key, fixed, node, index) for index, child in enumerate(node))
+        elif isinstance(node, str) and (parsed := _json_object(node)) is not None:
+            pending.append((parsed, None, fixed or doc.value_span(container, where), None, None))
+        elif key is not None and _names_resource(key) and not isinstance(node, bool):
+            value = text(node)
+            if value:
+                yield from _named(value, fixed or doc.value_span(container, where))
+
+
+def _json_object(value: str) -> Optional[dict]:
+    """A string holding a JSON object (an InputPayload or Payload written as JSON)."""
+    if not value.lstrip().startswith("{"):
+        return None
+    try:
+        parsed = json.loads(value)
+    except (ValueError, RecursionError):
+        return None
+    return parsed if isinstance(parsed, dict) else None
+
+
+def _filter_field(node: dict) -> Optional[str]:
+    """The field an AWS filter or target (`{Name|Key: field, Values: [...]}`) matches on."""
+    if "Values" not in node:
+        return None
+    return text(node.get("Name")) or text(node.get("Key"))
+
+
+def _names_resource(key: str) -> bool:
+    words = [word.lower() for word in _WORD.findall(key)]
+    if not words:
+        return False
+    if words[-1] == "role" and len(words) > 1 and words[-2] == "assume":
+        return False
+    if words[0] in ("expected", "desired"):  # a value to compare with, like DesiredValues
+        return False
+    return words[-1] in _RESOURCE_WORDS or tuple(words[-2:]) in _RESOURCE_PHRASES
+
+
+def _named(value: str, span: Span) -> Iterator[tuple[str, Span]]:
+    """The resources a value names: its references, else the literal id."""
+    references = [
+        re.sub(r"\s+", "", match.group(1))
+        for match in _REFERENCE.finditer(value)
+        if not match.group(1).strip().startswith(_VARIABLE_PREFIXES)
+    ]
+    literal = value.strip()
+    if not references and any(char.isspace() for char in literal):
+        return  # prose, not an id
+    for name in ["{{" + reference + "}}" for reference in references if reference] or [literal]:
+        name = _without_globs(name)
+        if name:
+            yield name, span
+
+
+def _without_globs(name: str) -> Optional[str]:
+    """A resource name cut before its first segment holding a glob character
+    (`arn:aws:s3:::bucket/*` is the bucket), or None when nothing is left."""
+    kept = []
+    for segment in name.split("/"):
+        if _GLOB.search(segment):
+            break
+        kept.append(segment)
+    cut = "/".join(kept)
+    return cut if cut.strip("/") else None
+
 
 FORMAT = InputFormat(
-    name="ssm" if "ssm" != "github" else "github-actions",
-    title="ssm",
-    detect=lambda document: False,
-    build=lambda document, path, default_duration: (_ for _ in ()).throw(NotImplementedError()),
+    name="ssm",
+    title="AWS SSM Automation",
+    detect=detect,
+    build=build,
+    wait_key=None,
 )

@@ -1,10 +1,446 @@
-"""PLACEHOLDER: the helper writing this adapter replaces this whole file."""
+"""Tekton pipelines: a `Pipeline`, or a `PipelineRun` with an embedded
+`pipelineSpec`, read as a runbook.
 
-from . import InputFormat
+- A file is Tekton when one of its `---` documents has an `apiVersion` under
+  `tekton.dev/` and is a `Pipeline` whose `spec` has `tasks`, or a
+  `PipelineRun` whose `spec.pipelineSpec` has `tasks`.  Files holding only
+  `Task`, `TaskRun` or `StepAction` documents are not pipelines.  A
+  `PipelineRun` naming its pipeline by `pipelineRef` (in the file or through a
+  resolver) adds no steps.
+- Steps: each entry of `tasks`, then of `finally`, of each pipeline in file
+  order (id: its `name`, title: its `displayName`).  When the file holds
+  several pipelines, ids are `<pipeline>/<task>`, the pipeline named by its
+  `metadata.name` (a `PipelineRun`'s `generateName` without the trailing `-`).
+  The runbook is named after the first pipeline, else after the file.
+- O: tasks run in parallel unless `runAfter` lists others (a `needs` wait).
+  Tekton also runs a task after every task whose results it uses, so a result
+  reference adds a wait (at the string holding it) when `runAfter` does not
+  list that task.  Each `finally` task waits for every task that no other task
+  waits for; the pipeline's cleanup is meant to come after all of it, so D
+  requires every task before each `finally` task and those waits are never
+  false gates.  A cycle is RL103 (Tekton has no loops).
+- Facts: `$(tasks.X.results.Y)` (with `[*]`, `[i]`, `.key`, or as
+  `results['Y']`) anywhere in a task (params, `when`, matrix, an embedded
+  `taskSpec` using propagated results) is an input `X.Y` of the task and an
+  output of `X`, declared where X's `taskSpec`, or the `Task` of the file it
+  runs, declares the result (else at X's name).  The matrix context
+  `$(tasks.X.matrix.length)`, `$(tasks.X.matrix.Y.length)` and the artifacts
+  `$(tasks.X.outputs.N)`, `$(tasks.X.inputs.N)` are facts of `X` too
+  (`X.matrix.length`, `X.outputs.N`...), without an added wait: `runAfter`
+  must order them.  `$(tasks.X.status)`, `$(tasks.X.reason)` and
+  `$(tasks.status)` in `finally` tasks are not facts (finally tasks come after
+  every task anyway).  A reference to a task the pipeline lacks is RL102.
+- Resources: workspaces.  A task binding `{name: w, workspace: shared,
+  subPath: s}` uses `workspace/shared/s` (`workspace` defaults to `name`; a
+  subPath is kept up to its first segment holding a variable, and a `..`
+  makes the use the whole workspace).  An embedded `taskSpec` using
+  `$(workspaces.shared.path)` without a binding of that name uses the
+  pipeline workspace `shared` Tekton propagates to it.  The use is a
+  read when the task's declaration of the workspace (its `taskSpec`, or the
+  `Task` of the file its `taskRef` names) says `readOnly: true`, or when the
+  file's PipelineRuns bind that pipeline workspace to `configMap`, `secret`,
+  `projected` or read-only `csi` volumes only; otherwise a write (a task may
+  change anything it mounts read-write).  A workspace the runs bind to
+  `emptyDir` only is private to each task: no shared resource.  With several
+  pipelines, names are `workspace/<pipeline>/<workspace>`: pipelines share no
+  volume.
+- RL002: `tasks`, `finally` or a `runAfter` that is not a list.  Other
+  entries of the wrong type are skipped.
+- Left out: `when` expressions are conditions on a run, not alternatives one
+  step chooses (a skipped task is taken as run, so tasks that can never run
+  together may still be reported as racing); tasks of a pipeline a task runs
+  (`pipelineRef`/`pipelineSpec` in a task) are not steps of the caller;
+  `timeout` is a limit, not a duration; params are not facts.
+"""
 
-FORMAT = InputFormat(
-    name="tekton" if "tekton" != "github" else "github-actions",
-    title="tekton",
-    detect=lambda document: False,
-    build=lambda document, path, default_duration: (_ for _ in ()).throw(NotImplementedError()),
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Any, Iterator, Optional
+
+from ..finding import Issue
+from ..model import EdgeKind, Ref, Span
+from ..source import Document
+from . import Adapted, AdapterError, InputFormat, documents
+from ._builder import RunbookBuilder, StepDraft, strings_in, text
+
+_NAME = "tekton"
+_WAIT_KEY = "runAfter"
+_FINALLY_REASON = "a `finally` task runs after every task of its pipeline"
+_RESULT_REF = re.compile(
+    r"\$\(\s*tasks\.([A-Za-z0-9_-]+)\.results"
+    r"(?:\.([A-Za-z0-9_-]+)|\[\s*(['\"])([^'\"]+)\3\s*\])"
 )
+# Other values of a task: the length of its matrix (or of one of its
+# results' fan-out), and its artifacts.
+_CONTEXT_REF = re.compile(
+    r"\$\(\s*tasks\.([A-Za-z0-9_-]+)\."
+    r"(matrix(?:\.[A-Za-z0-9_-]+)?\.length|(?:inputs|outputs)\.[A-Za-z0-9_-]+)\s*\)"
+)
+_WORKSPACE_PATH = re.compile(r"\$\(\s*workspaces\.([A-Za-z0-9_-]+)\.path\s*\)")
+# Volume sources Kubernetes always mounts read-only.
+_READ_ONLY_SOURCES = ("configMap", "secret", "projected")
+_READ, _PRIVATE, _SHARED = "read", "private", "shared"
+
+
+def _tekton(data: Any, kind: str) -> bool:
+    return (
+        isinstance(data, dict)
+        and data.get("kind") == kind
+        and isinstance(data.get("apiVersion"), str)
+        and data["apiVersion"].startswith("tekton.dev/")
+    )
+
+
+def _pipeline_spec(data: Any) -> Optional[dict]:
+    """The pipeline spec a document defines (a Pipeline's, or a PipelineRun's
+    embedded one), if it has `tasks`."""
+    if _tekton(data, "Pipeline"):
+        spec = data.get("spec")
+    elif _tekton(data, "PipelineRun") and isinstance(data.get("spec"), dict):
+        spec = data["spec"].get("pipelineSpec")
+    else:
+        return None
+    return spec if isinstance(spec, dict) and "tasks" in spec else None
+
+
+def detect(document: Document) -> bool:
+    return any(_pipeline_spec(doc.data) is not None for doc in documents(document))
+
+
+@dataclass
+class _Pipeline:
+    """One pipeline of the file, and what the file says about running it."""
+
+    document: Document
+    spec: dict
+    name: Optional[str]
+    name_span: Span  # where the name is written, else the document
+    label: str = ""  # unique in the file: the step id prefix when there are several
+    # workspace -> how runs of the file bind it (_READ, _PRIVATE or _SHARED)
+    bindings: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class _Task:
+    """A pipeline task and its step."""
+
+    mapping: dict
+    draft: StepDraft
+    finally_: bool
+    outputs: set[str] = field(default_factory=set)  # the facts among draft.outputs
+
+
+class _Reader:
+    def __init__(self, document: Document, path: str, default_duration: float) -> None:
+        self.builder = RunbookBuilder(document, path, _NAME, default_duration, wait_key=_WAIT_KEY)
+        docs = documents(document)
+        self.tasks_by_name: dict[str, tuple[Document, dict]] = {}  # Task documents
+        for doc in docs:
+            name = _metadata_name(doc.data)
+            if _tekton(doc.data, "Task") and name and isinstance(doc.data.get("spec"), dict):
+                self.tasks_by_name.setdefault(name, (doc, doc.data["spec"]))
+        self.pipelines = _pipelines(docs)
+        self.qualified = len(self.pipelines) > 1
+
+    def read(self) -> Adapted:
+        for pipeline in self.pipelines:
+            self.pipeline(pipeline)
+        stem = PurePath(self.builder.path).stem
+        if not self.pipelines:
+            return self.builder.build(stem, self.builder.document.root_span)
+        first = self.pipelines[0]
+        return self.builder.build(
+            stem if first.name is None else first.label,
+            first.name_span,
+            title=text(first.spec.get("displayName")),
+        )
+
+    def step_id(self, pipeline: _Pipeline, name: str) -> str:
+        return f"{pipeline.label}/{name}" if self.qualified else name
+
+    def pipeline(self, pipeline: _Pipeline) -> None:
+        doc = pipeline.document
+        tasks: dict[str, _Task] = {}  # step id -> the first task of that id
+        ordered: list[_Task] = []
+        for key in ("tasks", "finally"):
+            entries = pipeline.spec.get(key)
+            if entries is None:
+                continue
+            if not isinstance(entries, list):
+                raise AdapterError(
+                    Issue(doc.value_span(pipeline.spec, key), f"`{key}` must be a list of pipeline tasks")
+                )
+            for index, entry in enumerate(entries):
+                name = text(entry.get("name")) if isinstance(entry, dict) else None
+                if name is None:
+                    continue
+                draft = self.builder.step(
+                    self.step_id(pipeline, name),
+                    doc.value_span(entry, "name"),
+                    title=text(entry.get("displayName")),
+                    extent=doc.value_span(entries, index),
+                )
+                task = _Task(entry, draft, key == "finally")
+                tasks.setdefault(draft.id, task)
+                ordered.append(task)
+        waited_for: set[str] = set()  # tasks another (non-finally) task waits for
+        for task in ordered:
+            waited_for |= self.waits(pipeline, task, tasks)
+            self.workspaces(pipeline, task)
+        regular = [task for task in ordered if not task.finally_]
+        for cleanup in (task for task in ordered if task.finally_):
+            for task in regular:
+                if task.draft.id not in waited_for:
+                    self.builder.wait(task.draft.id, cleanup.draft.id, cleanup.draft.span)
+                self.builder.require(task.draft.id, cleanup.draft.id, cleanup.draft.span, _FINALLY_REASON)
+
+    def waits(self, pipeline: _Pipeline, task: _Task, tasks: dict[str, _Task]) -> set[str]:
+        """Add the task's waits and the facts it uses; the ids a task (not a
+        finally task) waits for."""
+        doc, mapping, draft = pipeline.document, task.mapping, task.draft
+        listed: set[str] = set()  # the tasks it waits for
+        run_after = mapping.get("runAfter")
+        if run_after is not None and not isinstance(run_after, list):
+            raise AdapterError(
+                Issue(doc.value_span(mapping, "runAfter"), "`runAfter` must be a list of task names")
+            )
+        for index, entry in enumerate(run_after or ()):
+            name = text(entry)
+            if name is None:
+                continue
+            source = self.step_id(pipeline, name)
+            self.builder.wait(source, draft.id, doc.value_span(run_after, index), EdgeKind.NEEDS)
+            listed.add(source)
+        inputs = {ref.name for ref in draft.inputs}
+        for value, container, key in _strings_outside_child_pipelines(mapping):
+            if "$(" not in value:
+                continue
+            span = doc.value_span(container, key)
+            for match in _RESULT_REF.finditer(value):
+                producer = self.step_id(pipeline, match.group(1))
+                result = match.group(2) or match.group(4)
+                fact = f"{producer}.{result}"
+                if fact not in inputs and producer in tasks:  # (an unknown one is RL102)
+                    inputs.add(fact)
+                    draft.inputs.append(Ref(fact, span))
+                    self.output(pipeline, tasks[producer], fact, result)
+                if producer in listed:
+                    continue
+                listed.add(producer)
+                if not task.finally_:
+                    # Tekton orders a task after the tasks whose results it uses.
+                    self.builder.wait(producer, draft.id, span)
+                elif producer not in tasks:  # (finally tasks come after all tasks anyway)
+                    self.builder.unknown(producer, span, "the step")
+            for match in _CONTEXT_REF.finditer(value):
+                producer = self.step_id(pipeline, match.group(1))
+                fact = f"{producer}.{match.group(2)}"
+                if fact not in inputs and producer in tasks:
+                    inputs.add(fact)
+                    draft.inputs.append(Ref(fact, span))
+                    self.output(pipeline, tasks[producer], fact, None)
+        return set() if task.finally_ else listed
+
+    def output(self, pipeline: _Pipeline, producer: _Task, fact: str, result: Optional[str]) -> None:
+        """`fact` among the outputs of `producer`, where its task declares the
+        result if it does."""
+        if fact in producer.outputs:
+            return
+        producer.outputs.add(fact)
+        span = producer.draft.span
+        declared = self.task_spec(pipeline, producer.mapping)
+        if declared is not None and result is not None:
+            doc, spec = declared
+            results = spec.get("results")
+            for entry in results if isinstance(results, list) else ():
+                if isinstance(entry, dict) and text(entry.get("name")) == result:
+                    span = doc.value_span(entry, "name")
+                    break
+        producer.draft.outputs.append(Ref(fact, span))
+
+    def task_spec(self, pipeline: _Pipeline, mapping: dict) -> Optional[tuple[Document, dict]]:
+        """The task a pipeline task runs: its embedded `taskSpec`, or the `Task`
+        of this file its `taskRef` names (with the document holding it)."""
+        spec = mapping.get("taskSpec")
+        if isinstance(spec, dict):
+            return pipeline.document, spec
+        ref = mapping.get("taskRef")
+        if isinstance(ref, dict) and "resolver" not in ref and "apiVersion" not in ref:
+            name = text(ref.get("name"))
+            if name is not None:
+                return self.tasks_by_name.get(name)
+        return None
+
+    def workspaces(self, pipeline: _Pipeline, task: _Task) -> None:
+        doc, mapping, draft = pipeline.document, task.mapping, task.draft
+        declared = self.task_spec(pipeline, mapping)
+        declarations = _workspace_declarations(declared[1] if declared else None)
+        bound: set[str] = set()
+        bindings = mapping.get("workspaces")
+        for index, binding in enumerate(bindings if isinstance(bindings, list) else ()):
+            if not isinstance(binding, dict):
+                continue
+            name = text(binding.get("name"))
+            workspace = text(binding.get("workspace")) or name
+            if workspace is None:
+                continue
+            if name is not None:
+                bound.add(name)
+            where = "workspace" if "workspace" in binding else "name"
+            span = doc.value_span(binding, where) if where in binding else doc.value_span(bindings, index)
+            read_only = name is not None and declarations.get(name, False)
+            self.use(pipeline, draft, workspace, text(binding.get("subPath")), span, read_only)
+        spec = mapping.get("taskSpec")
+        if not isinstance(spec, dict):
+            return  # Tekton propagates workspaces to embedded specs only
+        used: set[str] = set()
+        for value, container, key in strings_in(spec):
+            for match in _WORKSPACE_PATH.finditer(value):
+                workspace = match.group(1)
+                if workspace not in bound and workspace not in used:
+                    used.add(workspace)
+                    read_only = declarations.get(workspace, False)
+                    self.use(pipeline, draft, workspace, None, doc.value_span(container, key), read_only)
+
+    def use(
+        self,
+        pipeline: _Pipeline,
+        draft: StepDraft,
+        workspace: str,
+        sub_path: Optional[str],
+        span: Span,
+        read_only: bool,
+    ) -> None:
+        binding = pipeline.bindings.get(workspace, _SHARED)
+        if binding == _PRIVATE:
+            return
+        prefix = ["workspace", pipeline.label] if self.qualified else ["workspace"]
+        name = "/".join(prefix + _known_segments(workspace, sub_path))
+        refs = draft.reads if read_only or binding == _READ else draft.writes
+        if all(ref.name != name for ref in refs):
+            refs.append(Ref(name, span))
+
+
+def _strings_outside_child_pipelines(mapping: dict) -> Iterator[tuple[str, Any, Any]]:
+    """Strings of a pipeline task, less those of a pipeline it embeds (whose
+    `$(tasks...)` name that pipeline's tasks)."""
+    for key, value in mapping.items():
+        if key == "pipelineSpec":
+            continue
+        if isinstance(value, str):
+            yield value, mapping, key
+        else:
+            yield from strings_in(value)
+
+
+def _known_segments(workspace: str, sub_path: Optional[str]) -> list[str]:
+    """The path segments of a workspace use, up to the first one whose value
+    is unknown until the run (a variable) or would read as a glob: the use
+    then covers all that lies under the known part (the whole workspace
+    after a `..`)."""
+    known = []
+    for segment in [workspace, *(sub_path or "").split("/")]:
+        if segment in ("", "."):
+            continue
+        if segment == "..":
+            del known[1:]
+            break
+        if "$(" in segment or any(char in segment for char in "*?["):
+            break
+        known.append(segment)
+    return known
+
+
+def _workspace_declarations(spec: Optional[dict]) -> dict[str, bool]:
+    """Workspace name -> declared `readOnly: true`, of a task spec."""
+    declarations: dict[str, bool] = {}
+    entries = spec.get("workspaces") if spec else None
+    for entry in entries if isinstance(entries, list) else ():
+        if isinstance(entry, dict) and text(entry.get("name")) is not None:
+            declarations.setdefault(text(entry["name"]), entry.get("readOnly") is True)
+    return declarations
+
+
+def _metadata_name(data: Any) -> Optional[str]:
+    metadata = data.get("metadata") if isinstance(data, dict) else None
+    return text(metadata.get("name")) if isinstance(metadata, dict) else None
+
+
+def _pipeline_name(doc: Document) -> tuple[Optional[str], Span]:
+    """A pipeline's name and where it is written: a Pipeline's `metadata.name`;
+    a PipelineRun's, or its `generateName` without the trailing `-`."""
+    metadata = doc.data.get("metadata")
+    if not isinstance(metadata, dict):
+        return None, doc.root_span
+    keys = ("name", "generateName") if _tekton(doc.data, "PipelineRun") else ("name",)
+    for key in keys:
+        name = text(metadata.get(key))
+        if name is not None and (key == "name" or name.rstrip("-")):
+            return (name if key == "name" else name.rstrip("-")), doc.value_span(metadata, key)
+    return None, doc.root_span
+
+
+def _pipelines(docs: list[Document]) -> list[_Pipeline]:
+    """The pipelines of the file in order, with unique labels and the way the
+    file's PipelineRuns bind their workspaces."""
+    pipelines: list[_Pipeline] = []
+    runs_by_pipeline: dict[str, list[Any]] = {}  # pipelineRef name -> runs' workspace bindings
+    for doc in docs:
+        spec = _pipeline_spec(doc.data)
+        if spec is not None:
+            pipeline = _Pipeline(doc, spec, *_pipeline_name(doc))
+            if _tekton(doc.data, "PipelineRun"):
+                pipeline.bindings = _bindings([doc.data["spec"].get("workspaces")])
+            pipelines.append(pipeline)
+        elif _tekton(doc.data, "PipelineRun") and isinstance(doc.data.get("spec"), dict):
+            run = doc.data["spec"]
+            ref = run.get("pipelineRef")
+            name = text(ref.get("name")) if isinstance(ref, dict) and "resolver" not in ref else None
+            if name is not None:
+                runs_by_pipeline.setdefault(name, []).append(run.get("workspaces"))
+    labels: set[str] = set()
+    for number, pipeline in enumerate(pipelines, 1):
+        if not _tekton(pipeline.document.data, "PipelineRun") and pipeline.name in runs_by_pipeline:
+            pipeline.bindings = _bindings(runs_by_pipeline[pipeline.name])
+        label = base = pipeline.name or f"pipeline-{number}"
+        copy = 1
+        while label in labels:  # two runs may share a generateName
+            copy += 1
+            label = f"{base}-{copy}"
+        labels.add(label)
+        pipeline.label = label
+    return pipelines
+
+
+def _bindings(runs: list[Any]) -> dict[str, str]:
+    """Pipeline workspace -> _READ when every run binds it to a read-only
+    volume, _PRIVATE when every run binds it to an emptyDir (one per task),
+    _SHARED otherwise."""
+    kinds: dict[str, set[str]] = {}
+    for bindings in runs:
+        for binding in bindings if isinstance(bindings, list) else ():
+            name = text(binding.get("name")) if isinstance(binding, dict) else None
+            if name is not None:
+                kinds.setdefault(name, set()).add(_volume_kind(binding))
+    return {name: found.pop() if len(found) == 1 else _SHARED for name, found in kinds.items()}
+
+
+def _volume_kind(binding: dict) -> str:
+    if any(key in binding for key in _READ_ONLY_SOURCES):
+        return _READ
+    csi = binding.get("csi")
+    if isinstance(csi, dict) and csi.get("readOnly") is True:
+        return _READ
+    if "emptyDir" in binding:
+        return _PRIVATE
+    return _SHARED
+
+
+def build(document: Document, path: str, default_duration: float) -> Adapted:
+    return _Reader(document, path, default_duration).read()
+
+
+FORMAT = InputFormat(name=_NAME, title="Tekton", detect=detect, build=build, wait_key=_WAIT_KEY)

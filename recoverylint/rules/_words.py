@@ -51,14 +51,18 @@ def needs_suggestion(
     """The waits to write: `needs: [a, b]`, cut short past ten steps (or
     when `total` says only the first of many are given).  `key` is the
     runbook format's word for it (`runAfter`...); None when the format has
-    none (it orders steps by their place or jumps)."""
+    none (it orders steps by their place or by jumps): then it says what to
+    wait for in words."""
     count = len(step_ids) if total is None else total
-    prefix = f"{key}: " if key else "order it after: "
+    if key is None:
+        if not count:
+            return "let it start at once"
+        return f"make it wait for {quoted(step_ids, limit=_LISTED, total=count)}"
     if not count:
-        return f"{prefix}[] (it can start at once)"
+        return f"{key}: [] (it can start at once)"
     if count <= _LISTED and count == len(step_ids):
-        return f"{prefix}[{', '.join(step_ids)}]"
-    return f"{prefix}[{', '.join(step_ids[:_LISTED])}, …] ({count} steps)"
+        return f"{key}: [{', '.join(step_ids)}]"
+    return f"{key}: [{', '.join(step_ids[:_LISTED])}, …] ({count} steps)"
 
 
 def involved(others: list[str], step_id: str) -> tuple[str, ...]:

@@ -11,6 +11,11 @@ def needless_stage_gate(ctx: RuleContext):
             stage.span,
             f"stage `{later}` waits for stage `{earlier}`, but none of its steps needs"
             f" anything from `{earlier}`: the two stages could overlap",
-            suggestion=f"set `gate: false` on stage `{later}`, or merge the two stages",
+            suggestion=(
+                f"set `gate: false` on stage `{later}`, or merge the two stages"
+                if ctx.runbook.format == "native"
+                else f"merge `{later}` into `{earlier}`, so that its steps start together with"
+                " those of the group before"
+            ),
             steps=stages[earlier].steps[:1] + stage.steps[:1],
         )

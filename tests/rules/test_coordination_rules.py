@@ -249,9 +249,10 @@ def test_rl702_concurrent_changes_for_a_sequential_team(lint):
     assert len(lint("runbook: r\n" + CONCURRENT_CHANGES, "RL702")) == 1  # score 1
 
 
-def test_rl702_alternatives_do_not_chain_transitively(lint):
-    # restart-a and restart-b are decided apart, flush-cache follows only
-    # restart-b: restart-a and flush-cache can still change things together.
+def test_rl702_a_step_after_one_alternative_is_in_its_branch(lint):
+    # restart-a and restart-b are decided apart, and flush-cache follows only
+    # restart-b: it runs only in restart-b's branch, never with restart-a (as
+    # the plan follows branches).  A step after no alternative still can.
     text = (
         "runbook: r\nregulated: true\nflow: parallel\nsteps:\n"
         "  - id: choose\n    decides: [restart-a, restart-b]\n"
@@ -259,8 +260,9 @@ def test_rl702_alternatives_do_not_chain_transitively(lint):
         "  - id: restart-b\n    needs: [choose]\n    writes: [svc-b]\n"
         "  - id: flush-cache\n    needs: [restart-b]\n    writes: [cache]\n"
     )
-    (found,) = lint(text, "RL702")
-    assert found.steps == ("restart-a", "flush-cache")
+    assert lint(text, "RL702") == []
+    (found,) = lint(text + "  - id: purge-cdn\n    needs: [choose]\n    writes: [cdn]\n", "RL702")
+    assert found.steps == ("restart-a", "purge-cdn")
 
 
 def test_rl702_two_answers_for_parallel_allow_concurrent_changes(lint):

@@ -1,0 +1,391 @@
+"""The GitHub Actions adapter: jobs as steps, `needs` as the declared order,
+`needs.J.outputs.X` as facts, artifacts as resources, and what is handed
+over where the file cannot show it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from adapter_support import FIXTURES, adapt, data_edges, fixture, order_edges, step
+from recoverylint.adapters import detect
+from recoverylint.adapters.github import FORMAT
+from recoverylint.engine import check_text
+from recoverylint.model import EdgeKind
+from recoverylint.source import parse
+
+NAME = "github-actions"
+
+
+def model(name: str):
+    adapted = adapt(fixture(f"github/{name}"), NAME, path=f"workflows/{name}")
+    return adapted.runbook
+
+
+def codes(text: str) -> list[tuple[str, int, int]]:
+    found = check_text(text, "workflow.yaml").findings
+    return sorted((f.code, f.span.line, f.span.column) for f in found)
+
+
+def refs(refs_) -> set[tuple[str, int, int]]:
+    return {(ref.name, ref.span.line, ref.span.column) for ref in refs_}
+
+
+# -- detection -----------------------------------------------------------------
+
+
+def test_detects_workflows_and_nothing_else():
+    assert FORMAT.name == NAME and FORMAT.wait_key == "needs"
+    assert detect(parse(fixture("github/pipeline.yaml"))) is FORMAT
+    assert not FORMAT.detect(parse(fixture("github/action.yaml")))  # composite action
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "- on\n- jobs\n",
+        "just text\n",
+        "jobs: {build: {runs-on: x}}\n",  # no `on`
+        "on: push\njobs: [build]\n",
+        "on: push\njobs: {build: ubuntu}\n",
+        "on: push\njobs: {build: {script: make}}\n",  # a CI job of another kind
+        "on: push\njobs: {}\n",
+        "runbook: r\nsteps: []\n",
+    ],
+)
+def test_near_misses_are_not_workflows(text):
+    assert not FORMAT.detect(parse(text))
+
+
+def test_a_later_document_of_the_stream_is_looked_at():
+    assert FORMAT.detect(parse("kind: Other\n---\non: push\njobs: {a: {steps: []}}\n"))
+
+
+# -- steps and the declared order ----------------------------------------------------
+
+
+def test_jobs_are_steps_in_file_order_with_titles_and_spans():
+    runbook = model("pipeline.yaml")
+    assert runbook.id == "deploy-service" and runbook.title == "Deploy Service"
+    assert (runbook.span.line, runbook.span.column) == (1, 7)
+    assert [s.id for s in runbook.steps] == ["build", "lint", "test", "deploy"]
+    build = step(runbook, "build")
+    assert build.title == "Build image" and step(runbook, "lint").title is None
+    assert (build.span.line, build.span.column, build.span.end_column) == (7, 3, 8)
+    assert (build.extent.line, build.extent.end_line) == (8, 20)
+    assert build.duration is None and runbook.format == NAME
+    # Nothing in a workflow chooses between jobs: no alternatives.
+    assert all(not s.decides and not s.excludes for s in runbook.steps)
+
+
+def test_needs_are_the_declared_order_and_needs_of_the_waiting_job():
+    runbook = model("pipeline.yaml")
+    assert order_edges(runbook) == {
+        ("build", "test"),
+        ("build", "deploy"),
+        ("lint", "deploy"),
+        ("test", "deploy"),
+    }
+    assert {edge.kind for edge in runbook.declared_edges} == {EdgeKind.NEEDS}
+    # `needs: build` points at the value; `needs: [a, b]` at each entry.
+    assert [(n.step, n.span.line, n.span.column) for n in step(runbook, "test").needs] == [
+        ("build", 25, 12)
+    ]
+    assert [(n.step, n.span.line, n.span.column) for n in step(runbook, "deploy").needs] == [
+        ("build", 33, 13),
+        ("lint", 33, 20),
+        ("test", 33, 26),
+    ]
+
+
+def test_the_file_stem_names_a_workflow_without_a_name():
+    runbook = model("outcomes.yaml")
+    assert runbook.id == "outcomes" and runbook.title is None
+    assert (runbook.span.line, runbook.span.column) == (2, 1)  # `jobs`
+
+
+def test_several_workflows_in_one_file_qualify_their_job_ids():
+    runbook = model("two-workflows.yaml")
+    assert runbook.id == "two-workflows"
+    assert [s.id for s in runbook.steps] == [
+        "build/compile",
+        "build/package",
+        "two-workflows-2/compile",
+    ]
+    assert order_edges(runbook) == {("build/compile", "build/package")}
+    # Each workflow is a run of its own: its artifacts are apart.
+    assert refs(step(runbook, "build/package").writes) == {("artifact/build/dist", 13, 22)}
+    assert refs(step(runbook, "two-workflows-2/compile").reads) == {
+        ("artifact/two-workflows-2/dist", 21, 22),
+        ("artifact/two-workflows-2", 22, 15),
+    }
+    assert data_edges(runbook) == set()
+
+
+# -- facts and results -----------------------------------------------------------------
+
+
+def test_outputs_read_through_needs_are_facts():
+    runbook = model("pipeline.yaml")
+    assert refs(step(runbook, "deploy").inputs) == {("build.digest", 36, 15)}
+    assert refs(step(runbook, "build").outputs) == {("build.digest", 11, 7)}  # declared there
+    assert data_edges(runbook) == {("build", "test"), ("build", "deploy")}
+
+
+@pytest.mark.parametrize(
+    "reference",
+    [
+        "${{ needs.a.outputs.v }}",
+        "${{needs.a.outputs.v}}",
+        "${{ needs . a . outputs . v }}",
+        "${{ needs.a.outputs['v'] }}",
+        '${{ needs["a"].outputs[ "v" ] }}',
+        "x-${{ format('{0}', needs.a.outputs.v) }}-y",
+    ],
+)
+def test_every_spelling_of_an_output_reference_is_the_same_fact(reference):
+    text = (
+        "on: push\njobs:\n  a:\n    runs-on: x\n"
+        "  b:\n    needs: a\n    runs-on: x\n    steps:\n"
+        f"      - run: echo \"{reference}\"\n"
+    )
+    runbook = adapt(text, NAME).runbook
+    assert refs(step(runbook, "b").inputs) == {("a.v", 9, 14)}
+    assert refs(step(runbook, "a").outputs) == {("a.v", 3, 3)}  # undeclared: the job's key
+
+
+def test_an_if_is_an_expression_without_braces_and_text_elsewhere_is_not():
+    text = (
+        "on: push\njobs:\n  a:\n    runs-on: x\n"
+        "  b:\n    needs: a\n    if: needs.a.outputs.go == 'yes'\n    runs-on: x\n"
+        "    steps:\n      - run: echo needs.a.outputs.other\n"
+    )
+    runbook = adapt(text, NAME).runbook
+    assert refs(step(runbook, "b").inputs) == {("a.go", 7, 9)}
+
+
+def test_a_job_reading_how_its_needs_ended_requires_them():
+    runbook = model("outcomes.yaml")
+    assert data_edges(runbook) == {
+        ("unit", "report"),  # if: always()
+        ("e2e", "report"),
+        ("unit", "notify"),  # needs.unit.result
+        ("unit", "summary"),  # toJSON(needs)
+        ("e2e", "summary"),
+    }
+    assert [n.reason for n in step(runbook, "notify").needs] == [
+        "it reads the result of `unit`",
+        None,
+    ]
+    assert codes(fixture("github/outcomes.yaml")) == [("RL201", 18, 19)]
+
+
+def test_a_need_whose_outputs_are_read_is_never_redundant():
+    # GitHub gives a job the outputs of the jobs it lists, and only those.
+    text = (
+        "on: push\njobs:\n  a:\n    runs-on: x\n"
+        "  b:\n    needs: a\n    runs-on: x\n    steps: [{run: make}]\n"
+        "  c:\n    needs: [a, b]\n    runs-on: x\n    steps:\n"
+        "      - run: echo ${{ needs.a.outputs.v }}\n"
+        "  d:\n    needs: [a, b]\n    runs-on: x\n    steps: [{run: make}]\n"
+    )
+    # c's `a` (line 10) is implied through `b` but not redundant; d's is.
+    assert codes(text) == [("RL201", 6, 12), ("RL201", 10, 16), ("RL201", 15, 16), ("RL203", 15, 13)]
+
+
+def test_an_output_of_a_job_not_needed_is_a_race():
+    text = (
+        "on: push\njobs:\n  a:\n    runs-on: x\n"
+        "  b:\n    runs-on: x\n    steps:\n      - run: echo ${{ needs.a.outputs.v }}\n"
+    )
+    assert codes(text) == [("RL301", 8, 14)]
+
+
+# -- artifacts ---------------------------------------------------------------------------
+
+
+def test_artifacts_are_resources_matched_through_expressions_and_globs():
+    runbook = model("artifacts.yaml")
+    matrix = "artifact/cli-${{ matrix.os }}"  # spacing normalised
+    assert refs(step(runbook, "build").writes) == {(matrix, 11, 17)}
+    assert refs(step(runbook, "docs").writes) == {("artifact/artifact", 15, 15)}  # default name
+    assert refs(step(runbook, "release").reads) == {(matrix, 22, 20)}  # pattern: cli-*
+    assert refs(step(runbook, "smoke").reads) == {(matrix, 29, 17), ("artifact/cli-linux", 29, 17)}
+    assert refs(step(runbook, "bundle").reads) == {("artifact", 34, 15)}  # every artifact
+    assert data_edges(runbook) == {
+        ("build", "release"),
+        ("build", "smoke"),
+        ("build", "bundle"),
+        ("docs", "bundle"),
+    }
+
+
+def test_artifact_findings_on_the_command_line():
+    path = FIXTURES / "github" / "artifacts.yaml"
+    done = subprocess.run(
+        [sys.executable, "-m", "recoverylint", "check", "--format", "json", "--no-cache", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1, done.stderr
+    found = json.loads(done.stdout)["findings"]
+    assert [(f["code"], f["line"], f["column"]) for f in found] == [
+        ("RL201", 17, 20),  # release needs docs: it downloads the cli-* artifacts only
+        ("RL402", 40, 17),  # early downloads `artifact` while docs may be uploading it
+    ]
+
+
+def test_a_clean_workflow_exits_zero_on_the_command_line(tmp_path):
+    path = tmp_path / "ci.yml"
+    path.write_text(
+        "on: push\njobs:\n  build:\n    runs-on: x\n    steps:\n"
+        "      - uses: actions/upload-artifact@v4\n        with: {name: dist}\n"
+        "  test:\n    needs: build\n    runs-on: x\n    steps:\n"
+        "      - uses: actions/download-artifact@v4\n        with: {name: dist}\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "recoverylint", "check", "--format", "json", "--no-cache", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert json.loads(done.stdout)["findings"] == []
+
+
+def test_merge_reads_what_its_pattern_matches_and_writes_its_name():
+    text = (
+        "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n"
+        "      - uses: actions/upload-artifact@v4\n        with: {name: 'cov-${{ matrix.n }}'}\n"
+        "      - uses: actions/upload-artifact@v4\n        with: {name: log}\n"
+        "  m:\n    needs: a\n    runs-on: x\n    steps:\n"
+        "      - uses: actions/upload-artifact/merge@v4\n        with: {pattern: 'cov-*'}\n"
+    )
+    runbook = adapt(text, NAME).runbook
+    merge = step(runbook, "m")
+    assert refs(merge.reads) == {("artifact/cov-${{ matrix.n }}", 15, 25)}
+    assert refs(merge.writes) == {("artifact/merged-artifacts", 14, 15)}
+
+
+def test_glob_characters_and_slashes_never_reach_resource_names():
+    text = (
+        "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n"
+        "      - uses: actions/upload-artifact@v4\n"
+        "        with: {name: \"r-${{ matrix.include[0] }}-${{ format('{0}/{1}', x, y) }}\"}\n"
+    )
+    (write,) = step(adapt(text, NAME).runbook, "a").writes
+    assert write.name == "artifact/r-${{ matrix.include%5B0] }}-${{ format('{0}%2F{1}', x, y) }}"
+
+
+def test_downloads_by_id_name_no_artifact():
+    text = (
+        "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n"
+        "      - uses: actions/download-artifact@v4\n        with: {artifact-ids: '12'}\n"
+    )
+    assert step(adapt(text, NAME).runbook, "a").reads == ()
+
+
+# -- what the file cannot show -------------------------------------------------
+
+
+def test_local_actions_reusable_workflows_and_caches_hand_over_along_the_order():
+    runbook = model("hidden.yaml")
+    assert data_edges(runbook) == {
+        ("tools", "e2e"),  # the local action may download `tools`
+        ("tools", "conformance"),  # so may the reusable workflow
+        ("setup", "report"),  # `coverage` may come from setup's local action
+        ("warm", "build"),  # the cache warm saves, same key text
+    }
+    e2e = step(runbook, "e2e")
+    assert [(n.step, n.span.line, n.span.column, n.reason is None) for n in e2e.needs] == [
+        ("tools", 14, 12, True),
+        ("tools", 17, 15, False),  # where the local action is used
+    ]
+    assert codes(fixture("github/hidden.yaml")) == [("RL201", 39, 12)]  # lint: a plain gate
+
+
+def test_hidden_hand_offs_add_no_order():
+    # A local action next to an upload it does not wait for is no race.
+    text = (
+        "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n"
+        "      - uses: actions/upload-artifact@v4\n"
+        "  b:\n    runs-on: x\n    steps:\n      - uses: ./local\n"
+    )
+    runbook = adapt(text, NAME).runbook
+    assert data_edges(runbook) == set() and codes(text) == []
+
+
+# -- faults ---------------------------------------------------------------------------
+
+
+def test_an_unknown_need_is_rl102_with_a_hint():
+    text = "on: push\njobs:\n  build:\n    runs-on: x\n  test:\n    needs: [biuld]\n    runs-on: x\n"
+    found = check_text(text, "workflow.yaml").findings
+    assert [(f.code, f.span.line, f.span.column) for f in found] == [("RL102", 6, 13)]
+    assert found[0].suggestion == "did you mean `build`?"
+
+
+def test_a_needs_cycle_is_rl103():
+    text = "on: push\njobs:\n  a:\n    needs: b\n    runs-on: x\n  b:\n    needs: a\n    runs-on: x\n"
+    assert [code for code, _, _ in codes(text)] == ["RL103"]
+
+
+def test_jobs_of_the_wrong_type_in_a_workflow_stream_is_rl002():
+    text = "on: push\njobs: {a: {runs-on: x}}\n---\non: push\njobs: [a, b]\n"
+    assert codes(text) == [("RL002", 5, 7)]
+
+
+@pytest.mark.parametrize(
+    "jobs",
+    [
+        "{a: {runs-on: x, needs: [[b], {c: 1}, 7, null]}, b: 3}",
+        "{a: {runs-on: x, steps: {uses: actions/upload-artifact@v4}}}",
+        "{a: {runs-on: x, steps: [7, null, {uses: 5}, {uses: ''}, {uses: actions/cache@v4}]}}",
+        "{a: {runs-on: x, steps: [{uses: actions/download-artifact@v4, with: [name]}]}}",
+        "{a: {runs-on: x, outputs: [v], if: '${{ needs.b.outputs.v }}'}, b: {runs-on: x, outputs: 3}}",
+        "{a: {runs-on: x, env: {V: '${{ needs.a.outputs.v }} ${{ needs. }} ${{ needs[ }}'}}}",
+        "{a: {runs-on: x, uses: 5, name: [x]}, b: {needs: a, steps: []}}",
+    ],
+)
+def test_malformed_jobs_never_crash(jobs):
+    result = check_text(f"on: push\njobs: {jobs}\n", "workflow.yaml")
+    assert result.runbook is not None and result.runbook.format == NAME
+
+
+_WORDS = [
+    "a",
+    "b",
+    "needs",
+    "actions/upload-artifact@v4",
+    "actions/download-artifact@v4",
+    "actions/cache/save@v4",
+    "./x",
+    "${{ needs.a.outputs.v }}",
+    "${{ needs.*.result }}",
+    "always()",
+    "cli-*",
+    "${{ matrix.x }}",
+]
+_KEYS = ["needs", "steps", "uses", "with", "name", "pattern", "key", "outputs", "if", "runs-on"]
+_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.sampled_from(_WORDS),
+    lambda inner: st.lists(inner, max_size=4)
+    | st.dictionaries(st.sampled_from(_KEYS), inner, max_size=5),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(st.sampled_from(["a", "b", "c"]), _VALUES, min_size=1, max_size=3))
+def test_any_jobs_are_read_without_crashing(jobs):
+    jobs = {**jobs, "z": {"runs-on": "x"}}
+    result = check_text(json.dumps({"on": "push", "jobs": jobs}), "workflow.json")
+    assert result.runbook is not None and not any(f.code == "RL002" for f in result.findings)

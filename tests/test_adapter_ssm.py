@@ -1,0 +1,489 @@
+"""The AWS SSM Automation adapter: mainSteps in list order or jumps as the
+declared order, `{{ Step.Output }}` as facts, the ids passed to AWS as
+resources, branches and failure jumps as alternatives, and the waits a
+sleep, a check, an approval or a status report imply."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from adapter_support import FIXTURES, adapt, data_edges, fixture, order_edges, step
+from recoverylint.adapters import detect
+from recoverylint.adapters.ssm import FORMAT
+from recoverylint.engine import check_text
+from recoverylint.model import EdgeKind
+from recoverylint.source import parse
+
+NAME = "ssm"
+
+
+def adapted(name: str):
+    return adapt(fixture(f"ssm/{name}"), NAME, path=f"runbooks/{name}")
+
+
+def model(name: str):
+    return adapted(name).runbook
+
+
+def refs(found) -> set[tuple[str, int, int]]:
+    return {(ref.name, ref.span.line, ref.span.column) for ref in found}
+
+
+def needs(found) -> set[tuple[str, int, int]]:
+    return {(need.step, need.span.line, need.span.column) for need in found}
+
+
+def codes(text: str) -> list[tuple[str, int, int]]:
+    found = check_text(text, "runbook.yaml").findings
+    return sorted((f.code, f.span.line, f.span.column) for f in found)
+
+
+# -- detection -----------------------------------------------------------------
+
+
+def test_detects_automation_runbooks_yaml_and_json():
+    assert FORMAT.name == NAME and FORMAT.title == "AWS SSM Automation" and FORMAT.wait_key is None
+    assert detect(parse(fixture("ssm/sequence.yaml"))) is FORMAT
+    assert detect(parse(fixture("ssm/branch.yaml"))) is FORMAT  # schemaVersion: 0.3, a number
+    assert detect(parse(fixture("ssm/runbook.json"))) is FORMAT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "just text\n",
+        "- schemaVersion\n- mainSteps\n",
+        "schemaVersion: '2.2'\nmainSteps: []\n",  # a Command document
+        "schemaVersion: '0.3'\nsteps: []\n",
+        "schemaVersion: 0.31\nmainSteps: []\n",
+        "schemaVersion: true\nmainSteps: []\n",
+        "mainSteps: []\n",
+        "runbook: r\nsteps: []\n",
+    ],
+)
+def test_near_misses_are_not_automation_runbooks(text):
+    assert not FORMAT.detect(parse(text))
+
+
+def test_a_later_document_of_the_stream_is_looked_at():
+    text = "kind: Other\n---\nschemaVersion: '0.3'\nmainSteps:\n  - name: only\n    action: aws:sleep\n"
+    assert FORMAT.detect(parse(text))
+    assert [s.id for s in FORMAT.build(parse(text), "two.yaml", 5.0).runbook.steps] == ["only"]
+
+
+def test_several_runbooks_in_one_stream_qualify_their_step_ids():
+    text = (
+        "schemaVersion: '0.3'\nmainSteps:\n"
+        "  - name: a\n    action: aws:executeAwsApi\n    inputs: {Service: ec2, Api: DescribeInstances}\n"
+        "  - name: b\n    action: aws:executeScript\n    inputs: {InputPayload: {Id: '{{ a.Id }}'}}\n"
+        "---\nschemaVersion: '0.3'\nmainSteps:\n  - name: a\n    action: aws:sleep\n"
+    )
+    runbook = FORMAT.build(parse(text), "two.yaml", 5.0).runbook
+    assert [s.id for s in runbook.steps] == ["1/a", "1/b", "2/a"]
+    assert order_edges(runbook) == {("1/a", "1/b")}
+    assert refs(step(runbook, "1/b").inputs) == {("1/a.Id", 8, 33)}
+
+
+# -- steps and the declared order ----------------------------------------------
+
+
+def test_steps_are_main_steps_with_titles_spans_and_sleep_durations():
+    runbook = model("sequence.yaml")
+    assert runbook.id == "sequence" and runbook.title == "Restart a stuck instance"
+    assert runbook.format == NAME and runbook.wait_key is None
+    assert (runbook.span.line, runbook.span.column) == (9, 1)  # `mainSteps`
+    assert [(s.id, s.span.line, s.span.column) for s in runbook.steps] == [
+        ("DescribeInstance", 10, 11),
+        ("StopInstance", 21, 11),
+        ("Settle", 28, 11),
+        ("ListBuckets", 32, 11),
+        ("Verify", 37, 11),
+    ]
+    describe = step(runbook, "DescribeInstance")
+    assert describe.title == "aws:executeAwsApi ec2.DescribeInstances"
+    assert (describe.extent.line, describe.extent.column, describe.extent.end_line) == (10, 5, 21)
+    assert step(runbook, "Settle").duration == 1.5  # PT1M30S
+    assert step(runbook, "Verify").duration is None
+
+
+def test_list_order_is_the_declared_order():
+    runbook = model("sequence.yaml")
+    assert order_edges(runbook) == {
+        ("DescribeInstance", "StopInstance"),
+        ("StopInstance", "Settle"),
+        ("Settle", "ListBuckets"),
+        ("ListBuckets", "Verify"),
+    }
+    assert {edge.kind for edge in runbook.declared_edges} == {EdgeKind.SEQUENCE}
+    # No jump is written: each edge points at the waiting step's name.
+    edge = next(e for e in runbook.declared_edges if e.target == "Verify")
+    assert (edge.span.line, edge.span.column) == (37, 11)
+
+
+def test_branches_jump_and_fall_through_and_is_end_stops():
+    runbook = model("branch.yaml")
+    assert order_edges(runbook) == {
+        ("Choose", "Small"),
+        ("Choose", "Finish"),
+        ("Choose", "Large"),
+        ("Small", "Finish"),  # nextStep
+        ("Large", "Finish"),  # list order
+        ("Finish", "Cleanup"),  # isEnd: no fall-through
+        ("Fallthrough", "Cleanup"),
+        ("Fallthrough", "After"),  # no Default: the next step when no choice holds
+    }
+    spans = {(e.source, e.target): (e.span.line, e.span.column) for e in runbook.declared_edges}
+    assert spans[("Choose", "Small")] == (7, 21)  # the NextStep value
+    assert spans[("Choose", "Large")] == (13, 16)  # the Default value
+    assert spans[("Small", "Finish")] == (16, 15)  # the nextStep value
+    assert spans[("Fallthrough", "After")] == (53, 11)  # the next step's name
+    assert step(runbook, "After").duration is None  # Duration from a parameter
+
+
+def test_failure_jumps_are_waits_and_retry_loops_are_left_out():
+    result = adapted("failure.yaml")
+    assert result.problems == ()
+    assert order_edges(result.runbook) == {
+        ("Attempt", "Check"),
+        ("Attempt", "Rollback"),  # onFailure: step:Rollback
+        ("Check", "Notify"),  # onCancel: step:Notify
+        ("Rollback", "Notify"),
+    }  # Check's onFailure back to Attempt is a retry: not in O
+    edge = next(e for e in result.runbook.declared_edges if e.target == "Rollback")
+    assert (edge.span.line, edge.span.column) == (5, 16)
+
+
+# -- alternatives ----------------------------------------------------------------
+
+
+def test_a_branch_decides_its_exclusive_targets_and_requires_a_skip_ahead():
+    runbook = model("branch.yaml")
+    assert refs(step(runbook, "Choose").decides) == {("Small", 7, 21), ("Large", 13, 16)}
+    assert refs(step(runbook, "Small").excludes) == {("Large", 13, 16)}
+    assert refs(step(runbook, "Large").excludes) == {("Small", 7, 21)}
+    # Finish runs after Small and after Large: a choice to skip ahead, no alternative.
+    assert step(runbook, "Finish").excludes == ()
+    assert needs(step(runbook, "Finish").needs) == {("Choose", 10, 21)}
+    # A single target is required, not decided; a fall-through target is an alternative.
+    assert step(runbook, "Finish").decides == ()
+    assert needs(step(runbook, "Cleanup").needs) == {("Finish", 35, 21)}
+    assert refs(step(runbook, "Fallthrough").decides) == {("Cleanup", 50, 21), ("After", 53, 11)}
+
+
+def test_a_failure_target_is_an_alternative_unless_both_paths_reach_it():
+    failure = model("failure.yaml")
+    assert refs(step(failure, "Attempt").decides) == {("Check", 10, 11), ("Rollback", 5, 16)}
+    assert refs(step(failure, "Rollback").excludes) == {("Check", 5, 16)}
+    assert refs(step(failure, "Check").excludes) == {("Rollback", 5, 16)}
+    cleanup = model("cleanup.yaml")  # Configure goes on to Cleanup too
+    assert all(not s.decides and not s.excludes for s in cleanup.steps)
+
+
+def test_a_branch_of_many_choices_decides_them_without_pairwise_exclusions():
+    choices = "".join(f"        - {{NextStep: s{i}, Variable: x, StringEquals: v{i}}}\n" for i in range(70))
+    steps = "".join(f"  - name: s{i}\n    action: aws:sleep\n    isEnd: true\n" for i in range(70))
+    text = "schemaVersion: '0.3'\nmainSteps:\n  - name: pick\n    action: aws:branch\n"
+    text += f"    inputs:\n      Choices:\n{choices}{steps}"
+    runbook = FORMAT.build(parse(text), "wide.yaml", 5.0).runbook
+    assert {ref.name for ref in step(runbook, "pick").decides} == {f"s{i}" for i in range(70)}
+    assert all(not s.excludes for s in runbook.steps)
+
+
+# -- facts -----------------------------------------------------------------------
+
+
+def test_output_references_are_facts_wherever_they_are_written():
+    runbook = model("facts.yaml")
+    assert refs(step(runbook, "Parse").outputs) == {("Parse.Target", 14, 15)}  # its Name
+    assert refs(step(runbook, "Decide").inputs) == {("Parse.Target", 25, 21)}  # a Variable
+    # Inside a JSON string; its own output, parameters, variables and prose are no facts.
+    assert refs(step(runbook, "Invoke").inputs) == {("Parse.Target", 33, 16)}
+    assert step(runbook, "Invoke").outputs == ()
+    assert data_edges(runbook) == {
+        ("Parse", "Decide"),
+        ("Parse", "Invoke"),
+        ("Decide", "Invoke"),
+        ("Decide", "Done"),
+        ("Invoke", "Done"),
+    }
+    assert step(runbook, "Done").duration == 120.0
+
+
+def test_an_output_not_declared_is_declared_at_the_step_name():
+    text = (
+        "schemaVersion: '0.3'\nmainSteps:\n"
+        "  - name: Run\n    action: aws:executeAutomation\n    inputs: {DocumentName: Child}\n"
+        "  - name: Use\n    action: aws:executeScript\n"
+        "    inputs: {InputPayload: {Execution: '{{Run.ExecutionId}}'}}\n"
+    )
+    runbook = FORMAT.build(parse(text), "built-in.yaml", 5.0).runbook
+    assert refs(step(runbook, "Run").outputs) == {("Run.ExecutionId", 3, 11)}
+    assert refs(step(runbook, "Use").inputs) == {("Run.ExecutionId", 8, 40)}
+
+
+def test_data_edges_of_a_json_runbook():
+    result = adapted("runbook.json")
+    runbook = result.runbook
+    assert runbook.title == "Rotate a key"
+    assert refs(step(runbook, "GetKey").outputs) == {("GetKey.Arn", 9, 28)}
+    assert data_edges(runbook) == {("GetKey", "Rotate")}
+
+
+# -- resources --------------------------------------------------------------------
+
+
+def test_ids_passed_are_resources_read_or_written_by_the_api():
+    runbook = model("sequence.yaml")
+    assert refs(step(runbook, "DescribeInstance").reads) == {("{{InstanceId}}", 16, 11)}
+    assert refs(step(runbook, "StopInstance").writes) == {("{{InstanceId}}", 26, 21)}
+    assert refs(step(runbook, "Verify").reads) == {("{{InstanceId}}", 42, 21)}
+    assert refs(step(runbook, "ListBuckets").reads) == {("s3/Buckets", 36, 12)}  # no id: the API's subject
+    assert data_edges(runbook) == {
+        ("DescribeInstance", "StopInstance"),
+        ("StopInstance", "Settle"),
+        ("Settle", "ListBuckets"),
+        ("StopInstance", "Verify"),
+    }
+
+
+def test_resource_keys_filters_json_strings_globs_and_settings():
+    runbook = model("resources.yaml")
+    # An output standing for what a Describe was given: one cluster.
+    assert refs(step(runbook, "ModifyCluster").writes) == {("{{ClusterArn}}", 18, 28)}
+    assert refs(step(runbook, "FindSnapshots").reads) == {("snap-1", 27, 20), ("snap-2", 27, 28)}
+    assert refs(step(runbook, "PutPolicy").writes) == {
+        ("logs-bucket", 37, 15),
+        ("arn:aws:s3:::logs-bucket", 38, 15),  # in a JSON policy, the glob cut off
+    }
+    assert refs(step(runbook, "Script").writes) == {
+        ("{{BucketName}}", 47, 21),
+        ("arn:aws:s3:::logs-bucket", 47, 21),
+    }
+    assert refs(step(runbook, "EnableDefault").writes) == {("ec2/EbsEncryptionByDefault", 52, 12)}
+    assert refs(step(runbook, "CheckDefault").reads) == {("ec2/EbsEncryptionByDefault", 76, 12)}
+    assert refs(step(runbook, "Child").writes) == {("executeAutomation/AWS-RestartEC2Instance", 56, 21)}
+    assert step(runbook, "Compute").writes == () and step(runbook, "Compute").reads == ()
+    names = {ref.name for s in runbook.steps for ref in s.reads + s.writes}
+    assert not any(char in name for name in names for char in "*?[")
+
+
+def test_an_output_of_a_call_that_creates_is_its_own_resource():
+    runbook = model("cleanup.yaml")
+    assert refs(step(runbook, "Configure").writes) == {("{{Launch.InstanceId}}", 18, 21)}
+    assert refs(step(runbook, "Cleanup").writes) == {("{{Launch.InstanceId}}", 26, 19)}
+    assert data_edges(runbook) == {("Launch", "Configure"), ("Launch", "Cleanup"), ("Configure", "Cleanup")}
+
+
+# -- waits the actions imply -----------------------------------------------------------
+
+
+def test_a_sleep_waits_after_its_predecessor_and_delays_its_successor():
+    runbook = model("sequence.yaml")
+    assert {(n.step, n.reason) for n in step(runbook, "Settle").needs} == {
+        ("StopInstance", "`Settle` waits after `StopInstance`")
+    }
+    assert needs(step(runbook, "ListBuckets").needs) == {("Settle", 29, 13)}
+
+
+def test_checks_gate_later_changes_and_a_wait_its_readers():
+    runbook = model("resources.yaml")
+    for later in ("PutPolicy", "Script", "EnableDefault", "Child"):
+        assert needs(step(runbook, later).needs) == {("FindSnapshots", 21, 13)}, later
+    # A script given no resource is a check, but nothing writes after it.
+    assert step(runbook, "CheckDefault").needs == ()
+
+
+def test_approvals_review_what_ran_and_approve_later_changes():
+    runbook = model("approve.yaml")
+    assert needs(step(runbook, "Approve").needs) == {("Inspect", 10, 13)}
+    assert refs(step(runbook, "Approve").approves) == {("Tag", 9, 11), ("Delete", 9, 11)}
+    assert refs(step(runbook, "Pause").approves) == {("Delete", 26, 11)}
+    assert data_edges(runbook) == {
+        ("Inspect", "Approve"),
+        ("Inspect", "Tag"),
+        ("Approve", "Tag"),
+        ("Approve", "Delete"),
+        ("Tag", "Delete"),
+        ("Look", "Pause"),
+        ("Pause", "Delete"),
+    }
+
+
+def test_a_status_report_requires_everything_before_it():
+    runbook = model("failure.yaml")
+    assert {n.step for n in step(runbook, "Notify").needs} == {"Attempt", "Check", "Rollback"}
+    assert data_edges(runbook) == {
+        ("Attempt", "Check"),
+        ("Attempt", "Rollback"),
+        ("Attempt", "Notify"),
+        ("Check", "Notify"),
+        ("Rollback", "Notify"),
+    }
+
+
+def test_a_later_report_requires_the_earlier_report_and_what_came_after_it():
+    text = "schemaVersion: '0.3'\nmainSteps:\n" + "".join(
+        f"  - name: {name}\n    action: aws:executeAwsApi\n    inputs: {{Service: {service}, Api: {api}}}\n"
+        for name, service, api in [
+            ("Fix", "ec2", "EnableEbsEncryptionByDefault"),
+            ("Report", "sns", "Publish"),
+            ("Tidy", "ec2", "DisableSerialConsoleAccess"),
+            ("Resolve", "securityhub", "BatchUpdateFindings"),
+        ]
+    )
+    runbook = FORMAT.build(parse(text), "reports.yaml", 5.0).runbook
+    assert {n.step for n in step(runbook, "Report").needs} == {"Fix"}
+    assert {n.step for n in step(runbook, "Resolve").needs} == {"Report", "Tidy"}
+    assert ("Fix", "Resolve") not in data_edges(runbook)  # through Report
+
+
+# -- findings and problems -------------------------------------------------------------
+
+
+def test_unknown_jump_targets_are_rl102_with_a_hint():
+    result = adapted("unknown.yaml")
+    problems = sorted(
+        (code, issue.span.line, issue.span.column, issue.message, issue.suggestion)
+        for code, issue in result.problems
+    )
+    assert problems == [
+        ("RL102", 5, 15, "the step `Secnd` refers to no step", "did you mean `Second`?"),
+        ("RL102", 9, 16, "the step `Nowhere` refers to no step", None),
+        ("RL102", 12, 21, "the step `Thrid` refers to no step", None),
+    ]
+
+
+def test_main_steps_of_the_wrong_type_is_rl002():
+    assert codes("schemaVersion: '0.3'\nmainSteps: {a: 1}\n") == [("RL002", 2, 12)]
+
+
+@pytest.mark.parametrize(
+    "steps",
+    [
+        "[]",
+        "[1, null, [], 'x', {name: null}, {name: true}]",
+        "[{name: a, inputs: [1]}, {name: b, action: 'aws:branch', inputs: {Choices: x, Default: [1]}}]",
+        "[{name: a, action: 'aws:branch', inputs: {Choices: [1, {NextStep: null}, {NextStep: a}]}}]",
+        "[{name: a, action: 'aws:executeAwsApi'}, {name: b, action: 'aws:executeAwsApi', inputs: {Api: 3}}]",
+        "[{name: a, onFailure: 'step:', onCancel: 3, nextStep: [x], isEnd: 'true'}, {name: b}]",
+        "[{name: a, action: 'aws:sleep', inputs: {Duration: P}}, {name: a, action: 'aws:approve'}]",
+        "[{name: a, action: 'aws:executeScript', inputs: {InputPayload: '{\"Id\": [1, {}]}'}}]",
+        "[{name: 1, outputs: 3, inputs: {Values: 1, Name: x, Filters: [{Name: 1, Values: 2}]}}]",
+        "[{name: a, action: 'aws:executeAwsApi', inputs: {Service: sns, Api: Publish}, nextStep: a}]",
+    ],
+)
+def test_malformed_steps_never_crash(steps):
+    result = check_text(f"schemaVersion: '0.3'\nmainSteps: {steps}\n", "bad.yaml")
+    assert result.internal_error is None
+    assert result.format == NAME
+
+
+_keys = st.sampled_from(
+    ["name", "action", "inputs", "outputs", "nextStep", "isEnd", "onFailure", "onCancel", "description",
+     "InstanceId", "Service", "Api", "Choices", "NextStep", "Values", "Name"]
+)
+_scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.text(max_size=8),
+    st.sampled_from(["{{ a.x }}", "{{ P* }}", "arn:x/*", "step:b", '{"Id": "[a]"}', "PT5M", "0.3"]),
+)
+_values = st.recursive(
+    _scalars,
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(_keys | st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=10,
+)
+_actions = st.sampled_from(
+    ["aws:branch", "aws:sleep", "aws:approve", "aws:executeAwsApi", "aws:executeScript",
+     "aws:waitForAwsResourceProperty", "aws:assertAwsResourceProperty", "aws:runCommand"]
+)
+_steps = st.lists(
+    st.fixed_dictionaries(
+        {"name": st.sampled_from(["a", "b", "c", "{{ a.x }}"]), "action": _actions},
+        optional={key: _values for key in ("inputs", "outputs", "nextStep", "isEnd", "onFailure")},
+    )
+    | st.dictionaries(_keys, _values, max_size=4),
+    max_size=5,
+)
+
+
+@settings(max_examples=120, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_steps)
+def test_any_steps_are_read_without_crashing(steps):
+    text = json.dumps({"schemaVersion": "0.3", "mainSteps": steps})
+    result = check_text(text, "any.json")
+    assert result.internal_error is None
+    if result.runbook is not None:
+        names = [ref.name for s in result.runbook.steps for ref in s.reads + s.writes]
+        assert not any(char in name for name in names for char in "*?["), names
+
+
+# -- the command line -------------------------------------------------------------------
+
+
+def run_cli(path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "recoverylint", "check", "--format", "json", "--no-cache", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_a_false_gate_on_the_command_line():
+    done = run_cli(FIXTURES / "ssm" / "sequence.yaml")
+    assert done.returncode == 1, done.stderr
+    findings = [(f["code"], f["line"], f["column"]) for f in json.loads(done.stdout)["findings"]]
+    assert findings == [("RL201", 37, 11)]  # Verify waits for ListBuckets for nothing
+
+
+def test_a_clean_runbook_exits_zero_on_the_command_line(tmp_path):
+    path = tmp_path / "clean.yaml"
+    path.write_text(
+        "schemaVersion: '0.3'\nmainSteps:\n"
+        "  - name: Stop\n    action: aws:changeInstanceState\n"
+        "    inputs: {InstanceIds: ['{{ InstanceId }}'], DesiredState: stopped}\n"
+        "  - name: Start\n    action: aws:changeInstanceState\n"
+        "    inputs: {InstanceIds: ['{{InstanceId}}'], DesiredState: running}\n",
+        encoding="utf-8",
+    )
+    done = run_cli(path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert json.loads(done.stdout)["findings"] == []
+
+
+def test_a_scalable_dimension_is_a_part_of_the_resource():
+    text = textwrap.dedent(
+        """\
+        schemaVersion: '0.3'
+        mainSteps:
+          - name: RegisterWrites
+            action: aws:executeAwsApi
+            inputs: {Service: application-autoscaling, Api: RegisterScalableTarget,
+                     ResourceId: 'table/{{ TableId }}', ScalableDimension: 'dynamodb:table:WriteCapacityUnits'}
+          - name: RegisterReads
+            action: aws:executeAwsApi
+            inputs: {Service: application-autoscaling, Api: RegisterScalableTarget,
+                     ResourceId: 'table/{{ TableId }}', ScalableDimension: 'dynamodb:table:ReadCapacityUnits'}
+          - name: PolicyForWrites
+            action: aws:executeAwsApi
+            inputs: {Service: application-autoscaling, Api: PutScalingPolicy,
+                     ResourceId: 'table/{{ TableId }}', ScalableDimension: 'dynamodb:table:WriteCapacityUnits'}
+        """
+    )
+    runbook = adapt(text, "ssm").runbook
+    assert [w.name for w in step(runbook, "RegisterWrites").writes] == [
+        "{{TableId}}/dynamodb:table:WriteCapacityUnits"
+    ]
+    assert data_edges(runbook) == {("RegisterWrites", "PolicyForWrites")}

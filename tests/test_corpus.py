@@ -1,0 +1,150 @@
+"""Every file of the real-world corpus (tests/corpus, see its MANIFEST.md) is
+read without a crash, and without RL001 unless it is not valid YAML; the
+README's corpus table is what this run finds.
+
+Regenerate the table with RECOVERYLINT_UPDATE_GOLDEN=1.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+
+from recoverylint.engine import FileResult, check_file, discover
+
+CORPUS = Path(__file__).parent / "corpus"
+README = Path(__file__).parent.parent / "README.md"
+TABLE_START, TABLE_END = "<!-- corpus-table:start -->", "<!-- corpus-table:end -->"
+# What each corpus holds, as its own documents say (`kind`s, or the keys of
+# the format): checked apart from the adapters, so that a file they skip is
+# known not to be a workflow of a format recoverylint reads.
+WORKFLOW_KINDS = {
+    "argo": {"Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflow"},
+    "tekton": {"Pipeline", "PipelineRun"},
+}
+
+
+@pytest.fixture(scope="module")
+def checked() -> dict[str, list[tuple[Path, FileResult]]]:
+    by_corpus: dict[str, list[tuple[Path, FileResult]]] = {}
+    for corpus in sorted(p for p in CORPUS.iterdir() if p.is_dir()):
+        by_corpus[corpus.name] = [
+            (path, check_file(path, str(path.relative_to(CORPUS)), explicit=False))
+            for path, _ in discover([corpus])
+        ]
+    return by_corpus
+
+
+def test_the_whole_corpus_is_found(checked) -> None:
+    found = sum(len(results) for results in checked.values())
+    on_disk = sum(1 for p in CORPUS.rglob("*") if p.suffix in (".yaml", ".yml"))
+    assert found == on_disk == 818
+
+
+def test_no_file_crashes(checked) -> None:
+    crashed = [str(path) for results in checked.values() for path, r in results if r.internal_error]
+    assert crashed == []
+
+
+def strict_yaml_problem(path: Path) -> str | None:
+    """Why a strict YAML parser (another than ours) refuses the file, or None."""
+    try:
+        list(YAML(typ="safe", pure=True).load_all(path.read_text(encoding="utf-8")))
+    except YAMLError as error:
+        return str(error).splitlines()[0]
+    return None
+
+
+def test_rl001_only_on_files_that_are_not_valid_yaml(checked) -> None:
+    unreadable = {
+        path: [f.message for f in r.findings if f.code == "RL001"]
+        for results in checked.values()
+        for path, r in results
+        if any(f.code == "RL001" for f in r.findings)
+    }
+    for path in unreadable:
+        assert strict_yaml_problem(path) is not None, (path, unreadable[path])
+    # One file of the Argo examples repeats a key (`annotations`).
+    assert [p.name for p in unreadable] == ["k8s-patch-json-workflow.yaml"]
+    assert "duplicate key `annotations`" in unreadable[next(iter(unreadable))][0]
+
+
+def test_every_workflow_is_read_and_only_workflows_are(checked) -> None:
+    """A file is skipped only when it holds no workflow of its corpus's format."""
+    yaml = YAML(typ="safe", pure=True)
+    for corpus, results in checked.items():
+        for path, result in results:
+            if strict_yaml_problem(path) is not None:
+                continue
+            documents = [d for d in yaml.load_all(path.read_text(encoding="utf-8")) if isinstance(d, dict)]
+            assert result.skipped == (not any(_is_workflow(corpus, d) for d in documents)), path
+
+
+def _is_workflow(corpus: str, document: dict) -> bool:
+    spec = document.get("spec") if isinstance(document.get("spec"), dict) else {}
+    if corpus == "argo":
+        if document.get("kind") not in WORKFLOW_KINDS["argo"]:
+            return False
+        spec = spec.get("workflowSpec", spec) if document.get("kind") == "CronWorkflow" else spec
+        templates = spec.get("templates") or []
+        return any(isinstance(t, dict) and ("steps" in t or "dag" in t) for t in templates)
+    if corpus == "tekton":
+        if document.get("kind") == "Pipeline":
+            return "tasks" in spec
+        return document.get("kind") == "PipelineRun" and "pipelineSpec" in spec
+    if corpus == "github-actions":
+        return isinstance(document.get("jobs"), dict)
+    if corpus == "ssm":
+        return "mainSteps" in document
+    if corpus == "stackstorm-orquesta":
+        return isinstance(document.get("tasks"), dict)
+    if corpus == "stackstorm-actionchain":
+        return isinstance(document.get("chain"), list)
+    raise AssertionError(f"a corpus this test does not know: {corpus}")
+
+
+def test_the_formats_read_are_the_corpus_formats(checked) -> None:
+    expected = {
+        "argo": "argo",
+        "github-actions": "github-actions",
+        "ssm": "ssm",
+        "stackstorm-actionchain": "actionchain",
+        "stackstorm-orquesta": "orquesta",
+        "tekton": "tekton",
+    }
+    for corpus, results in checked.items():
+        formats = {r.format for _, r in results if not r.skipped and r.format is not None}
+        assert formats == {expected[corpus]}, corpus
+
+
+def corpus_table(checked) -> str:
+    lines = [
+        "| corpus | files | checked | not workflows | steps | findings per rule |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    for corpus, results in checked.items():
+        read = [r for _, r in results if not r.skipped]
+        steps = sum(len(r.runbook.steps) for r in read if r.runbook is not None)
+        codes = Counter(f.code for r in read for f in r.findings)
+        per_rule = ", ".join(f"{code} {count}" for code, count in sorted(codes.items())) or "none"
+        lines.append(
+            f"| {corpus} | {len(results)} | {len(read)} | {len(results) - len(read)} | {steps}"
+            f" | {per_rule} |"
+        )
+    return "\n".join(lines)
+
+
+def test_the_readme_table_is_this_run(checked) -> None:
+    table = corpus_table(checked)
+    text = README.read_text(encoding="utf-8")
+    before, start, rest = text.partition(TABLE_START)
+    _, end, after = rest.partition(TABLE_END)
+    assert start and end, "the README has no corpus table markers"
+    if os.environ.get("RECOVERYLINT_UPDATE_GOLDEN"):
+        README.write_text(f"{before}{TABLE_START}\n{table}\n{TABLE_END}{after}", encoding="utf-8")
+    assert rest.partition(TABLE_END)[0].strip() == table
