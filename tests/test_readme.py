@@ -58,3 +58,19 @@ def test_readme_plan_shows_what_plan_prints():
     summary = block_after("Plan of orders-db-outage", "text")
     assert text.startswith(summary)
     assert block_after("gantt", "mermaid") == gantt
+
+
+def test_readme_other_formats_show_what_check_prints():
+    """The Tekton example's finding and --verbose note are today's output."""
+    old = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        for shown in ("$ recoverylint check tests/adapters/tekton/pipeline.yaml\n",
+                      "$ recoverylint check -v -q tests/adapters/tekton/pipeline.yaml\n"):
+            block = block_after(shown, "text")
+            args = shown.split()[2:]
+            result = CliRunner().invoke(cli, [*args, "--no-cache", "--no-color"])
+            printed = result.output  # CliRunner mixes stderr in, as a terminal shows it
+            assert block[len(shown):] in printed, printed
+    finally:
+        os.chdir(old)
