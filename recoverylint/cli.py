@@ -6,7 +6,7 @@ import os
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, NoReturn, Optional
+from typing import TYPE_CHECKING, Callable, Iterable, NoReturn, Optional
 
 import click
 
@@ -16,7 +16,7 @@ from .settings import ALWAYS_ON, INPUT_FORMATS
 
 if TYPE_CHECKING:
     from .catalog import RuleDoc
-    from .config import Glob
+    from .config import FileOptions, Glob
     from .plan import Plan
     from .report import Report
 
@@ -670,7 +670,6 @@ def plan(
     import gc
 
 
-    from .config import ConfigError, ConfigResolver, Overrides
     from .engine import plan_file
     from .source import Limits
 
@@ -680,12 +679,7 @@ def plan(
         raise click.BadParameter("an empty file name", param_hint="'--output'")
     if output_file is not None and _same_file(output_file, runbook):
         _fail(f"--output {output_file} is the runbook itself; choose another file")
-    try:
-        resolver = ConfigResolver(config_file, Overrides(input_format=_input_format(input_format)))
-        options = resolver.options_for(runbook, explicit=True)
-    except ConfigError as error:
-        _fail(str(error))
-    assert options is not None  # a file named explicitly is never skipped
+    options = _options_of_one(runbook, config_file, input_format)
     shown = _display(runbook)
     gc.freeze()  # as for check: nothing built has reference cycles to collect
     gc.disable()
@@ -699,12 +693,7 @@ def plan(
     if result.internal_error:
         _internal_error(shown, result.internal_error, "it was not planned")
     if planned is None:
-        for item in result.findings:
-            if item.code in _UNPLANNABLE:
-                click.echo(
-                    f"{item.path}:{item.span.line}:{item.span.column}: {item.code} {item.message}",
-                    err=True,
-                )
+        _echo_errors(item for item in result.findings if item.code in _UNPLANNABLE)
         _fail(f"{shown} cannot be planned until the errors above are fixed")
 
     colour = False
@@ -763,7 +752,6 @@ def convert(
     recoverylint reads, is already a native runbook, or on a usage error.
     """
     from .adapters import NATIVE, input_formats
-    from .config import ConfigError, ConfigResolver, Overrides
     from .convert import to_native
     from .engine import check_file
     from .files import write_atomically
@@ -773,12 +761,7 @@ def convert(
         _fail(f"--output {output_file} is the file to convert; choose another file")
     if output_file is not None and output_file.exists() and not force:
         _fail(f"{output_file} exists; pass --force to replace it")
-    try:
-        resolver = ConfigResolver(config_file, Overrides(input_format=_input_format(input_format)))
-        options = resolver.options_for(source, explicit=True)
-    except ConfigError as error:
-        _fail(str(error))
-    assert options is not None  # a file named explicitly is never skipped
+    options = _options_of_one(source, config_file, input_format)
     shown = _display(source)
     limits = Limits() if max_file_size is None else Limits(max_file_size=max_file_size)
     # Only what keeps the file from being read matters here: no rule runs.
@@ -787,11 +770,7 @@ def convert(
     if result.internal_error:
         _internal_error(shown, result.internal_error, "it was not converted")
     if result.runbook is None:
-        for item in result.findings:
-            click.echo(
-                f"{item.path}:{item.span.line}:{item.span.column}: {item.code} {item.message}",
-                err=True,
-            )
+        _echo_errors(result.findings)
         _fail(f"{shown} cannot be converted until the errors above are fixed")
     if result.format == NATIVE:
         _fail(f"{shown} is already a native runbook")
@@ -804,6 +783,25 @@ def convert(
     except OSError as error:
         _fail(f"could not write {output_file}: {error.strerror or error}")
     click.echo(f"Wrote the native runbook converted from {shown} to {output_file}.", err=True)
+
+
+def _options_of_one(path: Path, config_file: Optional[Path], input_format: Optional[str]) -> "FileOptions":
+    """The options of one file named on the command line (plan, convert)."""
+    from .config import ConfigError, ConfigResolver, Overrides
+
+    try:
+        resolver = ConfigResolver(config_file, Overrides(input_format=_input_format(input_format)))
+        options = resolver.options_for(path, explicit=True)
+    except ConfigError as error:
+        _fail(str(error))
+    assert options is not None  # a file named explicitly is never skipped
+    return options
+
+
+def _echo_errors(findings: Iterable[Finding]) -> None:
+    """Why a file could not be planned or converted, on stderr."""
+    for item in findings:
+        click.echo(f"{item.path}:{item.span.line}:{item.span.column}: {item.code} {item.message}", err=True)
 
 
 def render_check(report: "Report", output_format: str) -> str:

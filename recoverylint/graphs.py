@@ -310,6 +310,7 @@ class Graphs:
             decider: self.mask(_bit_positions(group)) for decider, group in self._decide_groups.items()
         }
         self._branches, self._in_branch = self._branches_of_decisions()
+        self._apart: dict[int, int] = {}  # node -> decided_apart_mask(node)
         self.resources = ResourceIndex(
             ref.name for step in self.steps for ref in step.reads + step.writes
         )
@@ -352,12 +353,16 @@ class Graphs:
     def decided_apart_mask(self, node: int) -> int:
         """Bitset (O positions) of the steps in the other branches of the
         decisions `node` lies in a branch of."""
-        found = 0
-        for decider, branch in self._in_branch.get(node, ()):
-            for other, mask in enumerate(self._branches[decider]):
-                if other != branch:
-                    found |= mask
-        return found & ~(1 << self.position[node])
+        found = self._apart.get(node)
+        if found is None:
+            found = 0
+            for decider, branch in self._in_branch.get(node, ()):
+                for other, mask in enumerate(self._branches[decider]):
+                    if other != branch:
+                        found |= mask
+            found &= ~(1 << self.position[node])
+            self._apart[node] = found  # asked again for every pair the node is in
+        return found
 
     def _branches_of_decisions(self) -> tuple[dict[int, list[int]], dict[int, list[tuple[int, int]]]]:
         """Deciding step -> the branch of each of its alternatives (bitsets of

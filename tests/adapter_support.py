@@ -3,6 +3,8 @@ graphs as sets of step-id pairs."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from recoverylint.adapters import Adapted, detect, input_formats
@@ -44,3 +46,13 @@ def data_edges(runbook: Runbook) -> set[tuple[str, str]]:
 
 def step(runbook: Runbook, step_id: str):
     return next(s for s in runbook.steps if s.id == step_id)
+
+
+def check_json(path) -> subprocess.CompletedProcess:
+    """`recoverylint check --format json` on one file, as a user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "recoverylint", "check", "--format", "json", "--no-cache", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import textwrap
 
 import pytest
+from adapter_support import (
+    FIXTURES,
+    adapt,
+    check_json,
+    data_edges,
+    fixture,
+    order_edges,
+    step,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from adapter_support import FIXTURES, adapt, data_edges, fixture, order_edges, step
 from recoverylint.adapters import AdapterError, input_formats
 from recoverylint.engine import check_text
 from recoverylint.model import EdgeKind, Span
@@ -369,17 +375,9 @@ def test_detect_never_raises(data):
 # -- the command line ----------------------------------------------------------------
 
 
-def run_cli(path):
-    return subprocess.run(
-        [sys.executable, "-m", "recoverylint", "check", "--format", "json", "--no-cache", str(path)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
 
 def test_cli_reports_a_false_gate():
-    completed = run_cli(FIXTURES / "actionchain" / "restart.yaml")
+    completed = check_json(FIXTURES / "actionchain" / "restart.yaml")
     assert completed.returncode == 1, completed.stderr
     report = json.loads(completed.stdout)
     assert [(f["code"], f["line"], f["column"]) for f in report["findings"]] == [("RL201", 14, 11)]
@@ -389,6 +387,6 @@ def test_cli_reports_a_false_gate():
 def test_cli_on_a_clean_chain(tmp_path):
     path = tmp_path / "clean.yaml"
     path.write_text(CLEAN)
-    completed = run_cli(path)
+    completed = check_json(path)
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert json.loads(completed.stdout)["findings"] == []

@@ -5,15 +5,21 @@ volume and Kubernetes resources, and the CLI on real files."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import textwrap
 
 import pytest
+from adapter_support import (
+    FIXTURES,
+    adapt,
+    check_json,
+    data_edges,
+    fixture,
+    order_edges,
+    step,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from adapter_support import FIXTURES, adapt, data_edges, fixture, order_edges, step
 from recoverylint.adapters import AdapterError, detect
 from recoverylint.adapters.argo import FORMAT
 from recoverylint.engine import check_text
@@ -460,15 +466,9 @@ def test_no_document_crashes_the_adapter(templates, on_exit):
 # -- the command line --------------------------------------------------------
 
 
-def run_check(path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "recoverylint", "check", "--format", "json", "--no-cache", str(path)],
-        capture_output=True, text=True, timeout=60,
-    )
-
 
 def test_the_cli_reports_an_argo_dag():
-    done = run_check(FIXTURES / "argo" / "dag.yaml")
+    done = check_json(FIXTURES / "argo" / "dag.yaml")
     assert done.returncode == 1, done.stderr
     findings = json.loads(done.stdout)["findings"]
     assert [(f["code"], f["line"], f["column"]) for f in findings] == [
@@ -478,6 +478,6 @@ def test_the_cli_reports_an_argo_dag():
 
 
 def test_the_cli_passes_a_clean_argo_workflow():
-    done = run_check(FIXTURES / "argo" / "clean.yaml")
+    done = check_json(FIXTURES / "argo" / "clean.yaml")
     assert done.returncode == 0, done.stdout + done.stderr
     assert json.loads(done.stdout)["findings"] == []

@@ -5,14 +5,20 @@ over where the file cannot show it."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
+from adapter_support import (
+    FIXTURES,
+    adapt,
+    check_json,
+    data_edges,
+    fixture,
+    order_edges,
+    step,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from adapter_support import FIXTURES, adapt, data_edges, fixture, order_edges, step
 from recoverylint.adapters import detect
 from recoverylint.adapters.github import FORMAT
 from recoverylint.engine import check_text
@@ -228,12 +234,7 @@ def test_artifacts_are_resources_matched_through_expressions_and_globs():
 
 def test_artifact_findings_on_the_command_line():
     path = FIXTURES / "github" / "artifacts.yaml"
-    done = subprocess.run(
-        [sys.executable, "-m", "recoverylint", "check", "--format", "json", "--no-cache", str(path)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = check_json(path)
     assert done.returncode == 1, done.stderr
     found = json.loads(done.stdout)["findings"]
     assert [(f["code"], f["line"], f["column"]) for f in found] == [
@@ -251,12 +252,7 @@ def test_a_clean_workflow_exits_zero_on_the_command_line(tmp_path):
         "      - uses: actions/download-artifact@v4\n        with: {name: dist}\n",
         encoding="utf-8",
     )
-    done = subprocess.run(
-        [sys.executable, "-m", "recoverylint", "check", "--format", "json", "--no-cache", str(path)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = check_json(path)
     assert done.returncode == 0, done.stdout + done.stderr
     assert json.loads(done.stdout)["findings"] == []
 

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import textwrap
 
 import pytest
+from adapter_support import (
+    FIXTURES,
+    adapt,
+    check_json,
+    data_edges,
+    fixture,
+    order_edges,
+    step,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from adapter_support import FIXTURES, adapt, data_edges, fixture, order_edges, step
 from recoverylint.adapters import input_formats
 from recoverylint.engine import check_text
 from recoverylint.model import EdgeKind, Span
@@ -518,17 +524,9 @@ def test_detect_never_raises(data, version):
 # -- the command line ----------------------------------------------------------------
 
 
-def run_cli(path):
-    return subprocess.run(
-        [sys.executable, "-m", "recoverylint", "check", "--format", "json", "--no-cache", str(path)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
 
 def test_cli_reports_a_false_gate():
-    completed = run_cli(FIXTURES / "orquesta" / "restart.yaml")
+    completed = check_json(FIXTURES / "orquesta" / "restart.yaml")
     assert completed.returncode == 1, completed.stderr
     report = json.loads(completed.stdout)
     assert [(f["code"], f["line"], f["column"]) for f in report["findings"]] == [("RL201", 74, 3)]
@@ -538,7 +536,7 @@ def test_cli_reports_a_false_gate():
 def test_cli_on_a_clean_workflow(tmp_path):
     path = tmp_path / "clean.yaml"
     path.write_text(workflow("a:\n  next: [{publish: [{x: 1}], do: b}]\nb:\n  input: {y: <% ctx(x) %>}\n"))
-    completed = run_cli(path)
+    completed = check_json(path)
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert json.loads(completed.stdout)["findings"] == []
 

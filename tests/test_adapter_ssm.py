@@ -6,15 +6,21 @@ sleep, a check, an approval or a status report imply."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import textwrap
 
 import pytest
+from adapter_support import (
+    FIXTURES,
+    adapt,
+    check_json,
+    data_edges,
+    fixture,
+    order_edges,
+    step,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from adapter_support import FIXTURES, adapt, data_edges, fixture, order_edges, step
 from recoverylint.adapters import detect
 from recoverylint.adapters.ssm import FORMAT
 from recoverylint.engine import check_text
@@ -432,17 +438,9 @@ def test_any_steps_are_read_without_crashing(steps):
 # -- the command line -------------------------------------------------------------------
 
 
-def run_cli(path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "recoverylint", "check", "--format", "json", "--no-cache", str(path)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
 
 def test_a_false_gate_on_the_command_line():
-    done = run_cli(FIXTURES / "ssm" / "sequence.yaml")
+    done = check_json(FIXTURES / "ssm" / "sequence.yaml")
     assert done.returncode == 1, done.stderr
     findings = [(f["code"], f["line"], f["column"]) for f in json.loads(done.stdout)["findings"]]
     assert findings == [("RL201", 37, 11)]  # Verify waits for ListBuckets for nothing
@@ -458,7 +456,7 @@ def test_a_clean_runbook_exits_zero_on_the_command_line(tmp_path):
         "    inputs: {InstanceIds: ['{{InstanceId}}'], DesiredState: running}\n",
         encoding="utf-8",
     )
-    done = run_cli(path)
+    done = check_json(path)
     assert done.returncode == 0, done.stdout + done.stderr
     assert json.loads(done.stdout)["findings"] == []
 

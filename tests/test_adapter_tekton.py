@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import textwrap
 
 import pytest
+from adapter_support import (
+    FIXTURES,
+    adapt,
+    check_json,
+    data_edges,
+    fixture,
+    order_edges,
+    step,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from adapter_support import FIXTURES, adapt, data_edges, fixture, order_edges, step
 from recoverylint.adapters import AdapterError, detect, input_formats
 from recoverylint.engine import check_text
 from recoverylint.model import EdgeKind, Span
@@ -368,17 +374,9 @@ def test_detect_never_raises(data, kind):
 # -- the command line ----------------------------------------------------------------
 
 
-def run_cli(path):
-    return subprocess.run(
-        [sys.executable, "-m", "recoverylint", "check", "--format", "json", "--no-cache", str(path)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
 
 def test_cli_reports_false_gates_and_concurrent_writes():
-    completed = run_cli(FIXTURES / "tekton" / "embedded.yaml")
+    completed = check_json(FIXTURES / "tekton" / "embedded.yaml")
     assert completed.returncode == 1, completed.stderr
     report = json.loads(completed.stdout)
     found = sorted((f["code"], f["line"], f["column"]) for f in report["findings"])
@@ -387,6 +385,6 @@ def test_cli_reports_false_gates_and_concurrent_writes():
 
 
 def test_cli_on_a_clean_pipeline():
-    completed = run_cli(FIXTURES / "tekton" / "two-pipelines.yaml")
+    completed = check_json(FIXTURES / "tekton" / "two-pipelines.yaml")
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert json.loads(completed.stdout)["findings"] == []
