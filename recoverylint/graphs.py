@@ -310,7 +310,6 @@ class Graphs:
             decider: self.mask(_bit_positions(group)) for decider, group in self._decide_groups.items()
         }
         self._branches, self._in_branch = self._branches_of_decisions()
-        self._apart: dict[int, int] = {}  # node -> decided_apart_mask(node)
         self.resources = ResourceIndex(
             ref.name for step in self.steps for ref in step.reads + step.writes
         )
@@ -348,21 +347,25 @@ class Graphs:
 
     def decided_apart(self, a: int, b: int) -> bool:
         """a and b lie in different branches of one decision (only one runs)."""
-        return a != b and bool(self.decided_apart_mask(a) >> self.position[b] & 1)
+        if a == b:
+            return False
+        bit = self.position[b]
+        return any(
+            mask >> bit & 1
+            for decider, branch in self._in_branch.get(a, ())
+            for other, mask in enumerate(self._branches[decider])
+            if other != branch
+        )
 
     def decided_apart_mask(self, node: int) -> int:
         """Bitset (O positions) of the steps in the other branches of the
         decisions `node` lies in a branch of."""
-        found = self._apart.get(node)
-        if found is None:
-            found = 0
-            for decider, branch in self._in_branch.get(node, ()):
-                for other, mask in enumerate(self._branches[decider]):
-                    if other != branch:
-                        found |= mask
-            found &= ~(1 << self.position[node])
-            self._apart[node] = found  # asked again for every pair the node is in
-        return found
+        found = 0
+        for decider, branch in self._in_branch.get(node, ()):
+            for other, mask in enumerate(self._branches[decider]):
+                if other != branch:
+                    found |= mask
+        return found & ~(1 << self.position[node])
 
     def _branches_of_decisions(self) -> tuple[dict[int, list[int]], dict[int, list[tuple[int, int]]]]:
         """Deciding step -> the branch of each of its alternatives (bitsets of
@@ -370,30 +373,40 @@ class Graphs:
         branches it lies in.  An alternative's branch is the alternative and
         the steps after it in O but after no other alternative of the same
         decision (a step after several is where branches join), as the plan
-        follows them."""
+        follows them.  Each branch is walked from its alternative, and not
+        past a join: everything after a join is after both alternatives too."""
         branches: dict[int, list[int]] = {}
         in_branch: dict[int, list[tuple[int, int]]] = defaultdict(list)
-        tested = 0
+        if not self._decide_groups:
+            return branches, in_branch
+        successors: list[list[int]] = [[] for _ in self.steps]
+        for node, preds in enumerate(self.order_preds):
+            for pred in preds:
+                successors[pred].append(node)
+        walked = 0
         for decider, group in self._decide_groups.items():
-            alternatives = list(_bit_positions(group))
-            number = {self.position[node]: n for n, node in enumerate(alternatives)}
             chosen = self._decide_positions[decider]
-            masks = [1 << self.position[node] for node in alternatives]
-            earliest = min(self.position[node] for node in alternatives)
-            tested += len(self.steps) - earliest
-            if tested > self.limits.max_edges:
-                raise TooLarge(
-                    f"the branches of its decisions cover over {self.limits.max_edges:,} steps"
-                )
-            for position in range(earliest + 1, len(self.steps)):
-                node = self.node_at[position]
-                after = self.ancestors[node] & chosen
-                if after and not after & (after - 1) and not chosen >> position & 1:
-                    masks[number[after.bit_length() - 1]] |= 1 << position
+            masks = []
+            for number, alternative in enumerate(_bit_positions(group)):
+                mask = 1 << self.position[alternative]
+                in_branch[alternative].append((decider, number))
+                pending = [alternative]
+                while pending:
+                    for node in successors[pending.pop()]:
+                        bit = 1 << self.position[node]
+                        after = self.ancestors[node] & chosen
+                        if mask & bit or chosen & bit or after & (after - 1):
+                            continue
+                        mask |= bit
+                        in_branch[node].append((decider, number))
+                        pending.append(node)
+                        walked += 1
+                if walked > self.limits.max_edges:
+                    raise TooLarge(
+                        f"the branches of its decisions cover over {self.limits.max_edges:,} steps"
+                    )
+                masks.append(mask)
             branches[decider] = masks
-            for n, mask in enumerate(masks):
-                for position in _bit_positions(mask):
-                    in_branch[self.node_at[position]].append((decider, n))
         return branches, in_branch
 
     def mask(self, nodes: Iterable[int]) -> int:
