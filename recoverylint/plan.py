@@ -106,7 +106,9 @@ class Plan:
     false_gates: tuple[tuple[int, int], ...]  # O edges (after reduction) D does not imply
     races: tuple[Race, ...]
     cycle_steps: tuple[int, ...]  # on a cycle of D: kept in declared order
-    checklist: Checklist
+    # The decision checklist weighs a team's situation: None for a workflow
+    # of another format, which an engine runs.
+    checklist: Optional[Checklist]
     declared_is_safe: bool  # O puts every pair D orders in that order
 
     @property
@@ -163,7 +165,7 @@ def build_plan(graphs: Graphs) -> Plan:
         ),
         races=tuple(races),
         cycle_steps=tuple(cycle_steps),
-        checklist=decision_checklist(runbook, graphs),
+        checklist=decision_checklist(runbook, graphs) if runbook.format == "native" else None,
         declared_is_safe=all(
             graphs.before(pred, node)
             for node in planned

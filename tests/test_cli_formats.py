@@ -188,3 +188,16 @@ def test_a_converted_runbook_declares_and_requires_the_same_order(fixture: Path)
     assert converted.runbook is not None
     assert len(converted.runbook.steps) == len(original.steps)
     assert closure(converted.runbook) == closure(original)
+
+
+def test_plan_reads_other_formats_without_a_team_checklist(tmp_path: Path) -> None:
+    (tmp_path / "ci.yaml").write_text(WORKFLOW)
+    text = run("plan", "--no-color", str(tmp_path / "ci.yaml"))
+    assert text.returncode == 0, text.stderr
+    assert text.stdout.startswith("Plan of ci")
+    assert "Decision checklist" not in text.stdout
+    planned = json.loads(run("plan", "--format", "json", str(tmp_path / "ci.yaml")).stdout)
+    assert planned["checklist"] is None
+    assert [step["id"] for step in planned["steps"]] == ["build", "lint"]
+    forced = run("plan", "--input-format", "tekton", str(tmp_path / "ci.yaml"))
+    assert forced.returncode == 2 and "is not a Tekton document" in forced.stderr

@@ -292,6 +292,8 @@ def _more(count: int) -> str:
 
 def _checklist(plan: Plan) -> str:
     checklist = plan.checklist
+    if checklist is None:
+        return ""
     rows = "".join(
         "<tr>"
         f"<td>{_text(answer.question)}</td>"

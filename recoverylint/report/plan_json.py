@@ -48,7 +48,7 @@ def render(plan: Plan) -> str:
         "saved_minutes": _number(plan.saved_minutes),
         "saved_cost": None if plan.saved_cost is None else _number(plan.saved_cost),
         "cost_per_minute": runbook.cost_per_minute,
-        "checklist": {
+        "checklist": None if checklist is None else {
             "answers": [
                 {
                     "question": answer.question,

@@ -83,6 +83,8 @@ def _summary(plan: Plan, style: Style) -> list[str]:
             + "."
         )
     checklist = plan.checklist
+    if checklist is None:
+        return out
     out.append("")
     out.append(
         f"Decision checklist: {checklist.score} of {len(checklist.answers)} favour parallel"
