@@ -217,3 +217,53 @@ def text(value: Any) -> Optional[str]:
     if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
         return None
     return str(value)
+
+
+@dataclass(frozen=True)
+class Delimited:
+    """An expression written between delimiters: which pair of `delimited`'s
+    `pairs` holds it, where it starts and ends (delimiters included), and
+    its text inside them, which starts at `inner_start`."""
+
+    pair: int
+    start: int
+    end: int
+    inner: str
+    inner_start: int
+
+
+def delimited(written: str, pairs: tuple[tuple[str, str], ...]) -> Iterator[Delimited]:
+    """The expressions of `written`, as `re.finditer` of `open1(.*?)close1|
+    open2(.*?)close2...` (DOTALL) finds them, in linear time: such a regex
+    scans to the end of the string for every opening delimiter left
+    unclosed, which a hostile file repeats (`{{{{{{...`)."""
+    position = 0
+    opens = [-2] * len(pairs)  # the next opening of each pair at or after `position`
+    closes = [(-1, -2)] * len(pairs)  # each pair's last search: (from, found)
+    while True:
+        best = None
+        for index, (opening, _) in enumerate(pairs):
+            if opens[index] == -1:
+                continue  # no more openings of this pair
+            if opens[index] < position:
+                opens[index] = written.find(opening, position)
+                if opens[index] == -1:
+                    continue
+            if best is None or opens[index] < opens[best]:
+                best = index
+        if best is None:
+            return
+        opening, closing = pairs[best]
+        start = opens[best]
+        inner_start = start + len(opening)
+        searched_from, found = closes[best]
+        if found == -1 or searched_from > inner_start or found < inner_start:
+            found = written.find(closing, inner_start)
+            closes[best] = (inner_start, found)
+        if found == -1:
+            # No closing after this opening, nor after any later one of the pair.
+            opens[best] = -1
+            continue
+        end = found + len(closing)
+        yield Delimited(best, start, end, written[inner_start:found], inner_start)
+        position = end

@@ -44,16 +44,19 @@ from ..finding import Issue
 from ..model import EdgeKind, Ref, Span
 from ..source import Document
 from . import Adapted, AdapterError, InputFormat, documents
-from ._builder import RunbookBuilder, StepDraft, strings_in, text
+from ._builder import RunbookBuilder, StepDraft, delimited, strings_in, text
 from .orquesta import drop_initial_values, forward_successors, reached
 
 JUMPS = ("on-success", "on-failure")
 # Keys of a task that hold names, not templates.
 NAMING_KEYS = frozenset({"name", "ref", *JUMPS})
 
-_JINJA = re.compile(r"\{\{(.*?)\}\}|\{%(.*?)%\}", re.DOTALL)
+# Jinja's `{{ }}` and `{% %}` (found by `delimited`: a regex is quadratic on unclosed ones).
+_JINJA = (("{{", "}}"), ("{%", "%}"))
 _STRING_LITERAL = re.compile(r"'[^']*'|\"[^\"]*\"")
 _NAME = re.compile(r"(?<!\w)[A-Za-z_]\w*")
+# What follows a name that is called (`x(`) or a keyword argument (`x=`, not `x ==`).
+_CALLED_OR_KEYWORD = re.compile(r"\s*(?:\(|=(?!=))")
 
 
 def detect(document: Document) -> bool:
@@ -222,7 +225,7 @@ class _Chain:
 def _static_name(value: Any) -> Optional[str]:
     """A task name as written, or None when absent or a Jinja expression."""
     name = text(value)
-    if name is None or not name.strip() or _JINJA.search(name):
+    if name is None or not name.strip() or next(delimited(name, _JINJA), None):
         return None
     return name.strip()
 
@@ -231,16 +234,23 @@ def _names_read(written: str) -> Iterator[str]:
     """The top-level names the Jinja expressions of a string read: not
     attributes (`.x`), filters (`| x`), tests (`is x`), calls (`x(`),
     keyword arguments (`x=`) or anything in a string literal."""
-    for match in _JINJA.finditer(written):
-        expression = _STRING_LITERAL.sub(
-            lambda m: " " * len(m.group()), next(g for g in match.groups() if g is not None)
-        )
+    for jinja in delimited(written, _JINJA):
+        expression = _STRING_LITERAL.sub(lambda m: " " * len(m.group()), jinja.inner)
+        # The words before this one with only spacing between them and it,
+        # latest last (each gap is looked at once: linear in the expression).
+        adjacent: list[str] = []
+        end = 0  # of the word before
         for word in _NAME.finditer(expression):
-            before = expression[: word.start()].rstrip()
-            after = expression[word.end() :].lstrip()
-            if before.endswith((".", "|")) or re.search(r"\bis(\s+not)?$", before):
-                continue
-            if after.startswith("(") or after.startswith("=") and not after.startswith("=="):
+            gap = expression[end : word.start()].rstrip()
+            end = word.end()
+            if gap:
+                adjacent = []
+            previous, adjacent = adjacent, (adjacent + [word.group()])[-3:]
+            if gap.endswith((".", "|")):
+                continue  # an attribute or a filter
+            if previous[-1:] == ["is"] or previous[-2:] == ["is", "not"]:
+                continue  # a test
+            if _CALLED_OR_KEYWORD.match(expression, word.end()):
                 continue
             yield word.group()
 

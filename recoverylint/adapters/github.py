@@ -87,7 +87,7 @@ from ..limits import TooLarge
 from ..model import EdgeKind, Ref, Span
 from ..source import Document
 from . import Adapted, AdapterError, InputFormat, documents
-from ._builder import RunbookBuilder, StepDraft, strings_in, text
+from ._builder import RunbookBuilder, StepDraft, delimited, strings_in, text
 
 NAME = "github-actions"
 _JOB_KEYS = ("runs-on", "uses", "steps")
@@ -95,7 +95,8 @@ _DEFAULT_UPLOAD = "artifact"
 _DEFAULT_MERGE = "merged-artifacts"
 _ARTIFACTS = "artifact"
 
-_EXPRESSION = re.compile(r"\$\{\{(.*?)\}\}", re.DOTALL)
+# `${{ ... }}` (found by `delimited`: a regex is quadratic on unclosed ones).
+_EXPRESSION = (("${{", "}}"),)
 # `needs` as a name of the expression language (not `x.needs`, not `needs-x`).
 _NEEDS = re.compile(r"(?<![\w.-])needs(?![\w-])")
 _PROPERTY = re.compile(
@@ -241,7 +242,7 @@ def _expressions(value: str, key: Any) -> Iterator[str]:
     if key == "if":
         yield value
     else:
-        yield from (match.group(1) for match in _EXPRESSION.finditer(value))
+        yield from (expression.inner for expression in delimited(value, _EXPRESSION))
 
 
 def _needs_references(expression: str) -> Iterator[list[str]]:
@@ -382,9 +383,15 @@ def _by_pattern(doc: Document, inputs: dict, default: str, uses_span: Span) -> _
 
 def _normalized(value: str) -> str:
     """A name as written, spacing inside each `${{ }}` made uniform."""
-    return _EXPRESSION.sub(
-        lambda match: "${{ " + " ".join(match.group(1).split()) + " }}", value.strip()
-    )
+    value = value.strip()
+    parts: list[str] = []
+    position = 0
+    for expression in delimited(value, _EXPRESSION):
+        parts.append(value[position : expression.start])
+        parts.append("${{ " + " ".join(expression.inner.split()) + " }}")
+        position = expression.end
+    parts.append(value[position:])
+    return "".join(parts)
 
 
 def _link_artifacts(jobs: list[_Job]) -> None:
@@ -437,21 +444,27 @@ def _tokens(value: str, glob: bool) -> tuple[str, ...]:
     glob, for `*`, and `_ANY` for a glob's `?` or `[...]`."""
     tokens: list[str] = []
     position = 0
+    # The first `}}` after an opening, found once for all the openings before it
+    # (searching anew from each one is quadratic on `${{${{${{...`).
+    closing: Optional[int] = None
+    last_bracket = value.rfind("]")
     while position < len(value):
-        expression = _EXPRESSION.match(value, position)
-        if expression:
-            tokens.append(_STAR)
-            position = expression.end()
-            continue
+        if value.startswith("${{", position):
+            if closing is None or 0 <= closing < position + 3:
+                closing = value.find("}}", position + 3)
+            if closing != -1:
+                tokens.append(_STAR)
+                position = closing + 2
+                continue
         char = value[position]
         position += 1
         if glob and char == "*":
             tokens.append(_STAR)
         elif glob and char == "?":
             tokens.append(_ANY)
-        elif glob and char == "[" and "]" in value[position + 1:]:
+        elif glob and char == "[" and last_bracket > position:
             tokens.append(_ANY)
-            position = value.index("]", position + 1) + 1
+            position = value.find("]", position + 1) + 1
         else:
             tokens.append("c" + char)
     return tuple(tokens)

@@ -63,7 +63,7 @@ from typing import Any, Iterable, Iterator, Optional
 from ..model import EdgeKind, Ref, Span
 from ..source import Document
 from . import Adapted, InputFormat, documents
-from ._builder import RunbookBuilder, StepDraft, strings_in, text
+from ._builder import RunbookBuilder, StepDraft, delimited, strings_in, text
 
 ENGINE_COMMANDS = frozenset({"continue", "fail", "noop", "retry"})
 # Context variables StackStorm provides itself.
@@ -72,7 +72,10 @@ RUNTIME_VARIABLES = frozenset({"st2"})
 ALWAYS_TAKEN = "completed()"
 PLAIN_SUCCESS = "succeeded()"
 
-_EXPRESSION = re.compile(r"<%(.*?)%>|\{\{(.*?)\}\}|\{%(.*?)%\}", re.DOTALL)
+# YAQL `<% %>`, Jinja `{{ }}` and `{% %}` (found by `delimited`: a regex is
+# quadratic on unclosed ones).
+_YAQL = 0
+_EXPRESSION = (("<%", "%>"), ("{{", "}}"), ("{%", "%}"))
 _DELIMITED = re.compile(r"\s*(?:<%(.*)%>|\{\{(.*)\}\})\s*", re.DOTALL)
 _STRING_LITERAL = re.compile(r"'[^']*'|\"[^\"]*\"")
 _NAMED = r"""(?:'([^']+)'|"([^"]+)"|(\w+))"""
@@ -421,9 +424,8 @@ def _references(written: str) -> list[tuple[int, bool, str]]:
     """What the expressions in a string read, in the order written:
     (position, by `task()`?, context variable or task name)."""
     found: list[tuple[int, bool, str]] = []
-    for match in _EXPRESSION.finditer(written):
-        index = next(i for i in (1, 2, 3) if match.group(i) is not None)
-        expression, start = match.group(index), match.start(index)
+    for delimited_expression in delimited(written, _EXPRESSION):
+        expression, start = delimited_expression.inner, delimited_expression.inner_start
         for pattern in (_CTX_CALL, _CTX_GET, _CTX_ITEM):
             found.extend((start + m.start(), False, _first(m)) for m in pattern.finditer(expression))
         found.extend(
@@ -432,11 +434,16 @@ def _references(written: str) -> list[tuple[int, bool, str]]:
             if not m.group(2)  # `ctx().get(...)`: a method, read above
         )
         found.extend((start + m.start(), True, _first(m)) for m in _TASK_CALL.finditer(expression))
-        if index == 1:  # YAQL: `$` is the context, except inside a call (a lambda's item)
+        if delimited_expression.pair == _YAQL:
+            # `$` is the context, except inside a call (a lambda's item)
             blanked = _STRING_LITERAL.sub(lambda m: " " * len(m.group()), expression)
+            depth = 0  # brackets opened and not closed before the match
+            counted = 0  # how much of `blanked` `depth` counts
             for m in _YAQL_ROOT.finditer(blanked):
-                before = blanked[: m.start()]
-                if before.count("(") + before.count("[") == before.count(")") + before.count("]"):
+                before = blanked[counted : m.start()]
+                depth += before.count("(") + before.count("[") - before.count(")") - before.count("]")
+                counted = m.start()
+                if depth == 0:
                     found.append((start + m.start(), False, m.group(1)))
     return sorted(found)
 
@@ -447,7 +454,11 @@ def _first(match: re.Match) -> str:
 
 def _inline_parameters(written: str) -> list[tuple[int, str]]:
     """(position, name) of each parameter of inline `var=<% ... %> other=value` text."""
-    blanked = _EXPRESSION.sub(lambda m: " " * len(m.group()), written)
+    parts, position = [], 0
+    for expression in delimited(written, _EXPRESSION):
+        parts += [written[position : expression.start], " " * (expression.end - expression.start)]
+        position = expression.end
+    blanked = "".join(parts) + written[position:]
     blanked = _STRING_LITERAL.sub(lambda m: " " * len(m.group()), blanked)
     return [(m.start(1), m.group(1)) for m in _INLINE_PARAMETER.finditer(blanked)]
 

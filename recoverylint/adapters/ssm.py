@@ -118,7 +118,9 @@ from . import Adapted, AdapterError, InputFormat, documents
 from ._builder import RunbookBuilder, StepDraft, strings_in, text
 
 # `{{ Step.Output }}`: a step's name, a dot, an output name (parameters have no dot).
-_OUTPUT_REFERENCE = re.compile(r"\{\{\s*([^\s{}.:]+)\.([^\s{}.]+)[^{}]*?\}\}")
+# (What follows the output name starts with a character the name cannot hold:
+# `[^{}]*?` right after it would try every split of a long name, quadratic.)
+_OUTPUT_REFERENCE = re.compile(r"\{\{\s*([^\s{}.:]+)\.([^\s{}.]+)(?:[\s.][^{}]*)?\}\}")
 # Any `{{ ... }}`, for resource names.
 _REFERENCE = re.compile(r"\{\{([^{}]*)\}\}")
 _VARIABLE_PREFIXES = ("global:", "automation:")
