@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from recoverylint.adapters import Adapted, detect, input_formats
+from recoverylint.engine import check_text
 from recoverylint.graphs import build_graphs
 from recoverylint.model import Runbook
 from recoverylint.source import parse
@@ -42,6 +43,15 @@ def data_edges(runbook: Runbook) -> set[tuple[str, str]]:
         for node, preds in enumerate(graphs.required_preds)
         for pred in preds
     }
+
+
+def codes(text: str) -> list[tuple[str, int]]:
+    """The findings of a document checked whole: (code, line), sorted."""
+    return sorted((f.code, f.span.line) for f in check_text(text).findings)
+
+
+def names(refs) -> list[str]:
+    return [ref.name for ref in refs]
 
 
 def step(runbook: Runbook, step_id: str):

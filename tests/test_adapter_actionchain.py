@@ -10,8 +10,10 @@ from adapter_support import (
     FIXTURES,
     adapt,
     check_json,
+    codes,
     data_edges,
     fixture,
+    names,
     order_edges,
     step,
 )
@@ -38,14 +40,6 @@ def read(name: str):
 
 def chain(text: str) -> str:
     return textwrap.dedent(text)
-
-
-def codes(text: str) -> list[tuple[str, int]]:
-    return sorted((f.code, f.span.line) for f in check_text(text).findings)
-
-
-def names(refs) -> list[str]:
-    return [ref.name for ref in refs]
 
 
 # -- detection -----------------------------------------------------------------

@@ -10,8 +10,10 @@ from adapter_support import (
     FIXTURES,
     adapt,
     check_json,
+    codes,
     data_edges,
     fixture,
+    names,
     order_edges,
     step,
 )
@@ -36,14 +38,6 @@ def workflow(tasks: str, head: str = "", leaves: bool = False) -> str:
     tasks `a`, `b`, `c` that go nowhere when `leaves`."""
     body = textwrap.dedent(tasks) + (LEAVES if leaves else "")
     return "version: 1.0\n" + textwrap.dedent(head) + "tasks:\n" + textwrap.indent(body, "  ")
-
-
-def codes(text: str) -> list[tuple[str, int]]:
-    return sorted((f.code, f.span.line) for f in check_text(text).findings)
-
-
-def names(refs) -> list[str]:
-    return [ref.name for ref in refs]
 
 
 # -- detection -----------------------------------------------------------------

@@ -12,6 +12,7 @@ from adapter_support import (
     check_json,
     data_edges,
     fixture,
+    names,
     order_edges,
     step,
 )
@@ -32,10 +33,6 @@ def read(name: str):
 
 def codes(text: str) -> list[tuple[str, int]]:
     return [(f.code, f.span.line) for f in check_text(text).findings]
-
-
-def names(refs) -> list[str]:
-    return [ref.name for ref in refs]
 
 
 # -- detection -----------------------------------------------------------------

@@ -153,7 +153,6 @@ class RunbookBuilder:
         )
         return Adapted(runbook, tuple(self.problems))
 
-
     def forward_edges(self) -> list[DeclaredEdge]:
         """The declared waits but those that jump back: the edges of a
         depth-first search from the entries, then from each step in file
