@@ -41,6 +41,9 @@ DEFAULT_MAX_DEPTH = 200
 # Nodes that aliases may add beyond those written in the file: generous for
 # real anchors, while a "billion laughs" file is rejected after a few levels.
 DEFAULT_MAX_ALIAS_NODES = 100_000
+# Documents of one `---` separated stream: manifests hold a handful; a file of
+# millions of empty documents would otherwise cost a gigabyte.
+DEFAULT_MAX_DOCUMENTS = 1_000
 
 # A span as libyaml's marks give it (0-based, exclusive end), packed into one
 # int: line, column, end line, end column.  Every value of a document has one,
@@ -77,6 +80,7 @@ class Limits:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     max_depth: int = DEFAULT_MAX_DEPTH
     max_alias_nodes: int = DEFAULT_MAX_ALIAS_NODES
+    max_documents: int = DEFAULT_MAX_DOCUMENTS
 
 
 class SourceError(Exception):
@@ -403,6 +407,8 @@ def _build(text: str, limits: Limits) -> Document:
         elif cls is StreamEndEvent:
             break
         elif cls is DocumentStartEvent:
+            if len(documents) >= limits.max_documents:
+                raise _error_at(event, f"more than {limits.max_documents:,} YAML documents in one file")
             documents.append([None, _raw(event), _raw(event)])
             continue
         else:

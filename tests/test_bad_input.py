@@ -467,3 +467,12 @@ def test_full_format_on_binary_file(tmp_path: Path) -> None:
     assert_sane(run)
     assert run.returncode == 1, (run.stdout, run.stderr)
     assert f"blob.yaml:{RANDOM_LINE}:{RANDOM_COLUMN}: RL001" in run.stdout
+
+
+def test_a_stream_of_millions_of_documents_is_refused_early() -> None:
+    text = "---\n" * 2_500_000  # 10 MB: the size limit alone would let it in
+    start = time.perf_counter()
+    findings = check_text(text).findings
+    assert time.perf_counter() - start < 0.5
+    assert [(f.code, f.span.line) for f in findings] == [("RL001", 1001)]
+    assert "more than 1,000 YAML documents in one file" in findings[0].message

@@ -222,11 +222,18 @@ def test_severity_overrides_are_keyed_by_content_not_order(cache):
 
 @pytest.mark.parametrize(
     "limits",
-    [Limits(max_file_size=1000), Limits(max_depth=10), Limits(max_alias_nodes=5)],
-    ids=["max_file_size", "max_depth", "max_alias_nodes"],
+    [
+        Limits(max_file_size=1000),
+        Limits(max_depth=10),
+        Limits(max_alias_nodes=5),
+        Limits(max_documents=2),
+    ],
+    ids=["max_file_size", "max_depth", "max_alias_nodes", "max_documents"],
 )
 def test_a_change_of_limits_is_a_miss(cache, limits):
-    assert {f.name for f in fields(Limits)} == {"max_file_size", "max_depth", "max_alias_nodes"}
+    assert {f.name for f in fields(Limits)} == {
+        "max_file_size", "max_depth", "max_alias_nodes", "max_documents",
+    }
     path = EXAMPLES / "checklist-disk-full.yaml"
     key, _ = stored(cache, path)
     other = cache.key(path.read_bytes(), Settings(), limits, True)
