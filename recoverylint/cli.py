@@ -709,16 +709,7 @@ def plan(
         import traceback
 
         _internal_error(shown, traceback.format_exc(limit=-8), f"no {output_format} was written")
-    if output_file is None:
-        click.echo(text, nl=False, color=colour)
-        return
-    from .files import write_atomically
-
-    try:
-        write_atomically(output_file, text)
-    except OSError as error:
-        _fail(f"could not write {output_file}: {error.strerror or error}")
-    click.echo(f"Wrote the {output_format} plan of {shown} to {output_file}.", err=True)
+    _write_output(output_file, text, f"the {output_format} plan of {shown}", colour)
 
 
 @cli.command()
@@ -751,10 +742,10 @@ def convert(
     Exit status: 0 converted, 2 when SOURCE cannot be read as a workflow of a format
     recoverylint reads, is already a native runbook, or on a usage error.
     """
-    from .adapters import NATIVE, input_formats
+    from .adapters import input_formats
+    from .model import NATIVE
     from .convert import to_native
     from .engine import check_file
-    from .files import write_atomically
     from .source import Limits
 
     if output_file is not None and _same_file(output_file, source):
@@ -775,14 +766,21 @@ def convert(
     if result.format == NATIVE:
         _fail(f"{shown} is already a native runbook")
     text = to_native(result.runbook, input_formats()[result.runbook.format].title)
+    _write_output(output_file, text, f"the native runbook converted from {shown}")
+
+
+def _write_output(output_file: Optional[Path], text: str, what: str, colour: bool = False) -> None:
+    """`text` on stdout, or written atomically to `output_file` (plan, convert)."""
     if output_file is None:
-        click.echo(text, nl=False)
+        click.echo(text, nl=False, color=colour)
         return
+    from .files import write_atomically
+
     try:
         write_atomically(output_file, text)
     except OSError as error:
         _fail(f"could not write {output_file}: {error.strerror or error}")
-    click.echo(f"Wrote the native runbook converted from {shown} to {output_file}.", err=True)
+    click.echo(f"Wrote {what} to {output_file}.", err=True)
 
 
 def _options_of_one(path: Path, config_file: Optional[Path], input_format: Optional[str]) -> "FileOptions":

@@ -12,15 +12,16 @@ import re
 import traceback
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
-from .adapters import NATIVE, AdapterError, InputFormat, detect, input_formats, is_native
+from .adapters import AdapterError, InputFormat, detect, input_formats, is_native
 from .catalog import rule_doc
 from .finding import Finding, Fix, Issue
 from .graphs import Graphs, OrderProblem, build_graphs, order_predecessors, topological_order
 from .limits import TooLarge
-from .model import Runbook, Span
+from .model import NATIVE, Runbook, Span
 from .native import build_runbook
 from .plan import Plan, build_plan
 from .rules import RuleContext, registry
@@ -335,9 +336,15 @@ def _too_large(result: FileResult, span: Span, error: TooLarge, settings: Settin
 
 def _skipped_by_format(runbook: Runbook) -> frozenset[str]:
     """The rules the runbook's input format cannot give a subject to."""
-    if runbook.format == NATIVE:
+    return _skipped_rules(runbook.format)
+
+
+@lru_cache(maxsize=None)
+def _skipped_rules(format_name: str) -> frozenset[str]:
+    # Asked three times for each file checked; the answer depends on the format alone.
+    if format_name == NATIVE:
         return frozenset()
-    adapter = input_formats()[runbook.format]
+    adapter = input_formats()[format_name]
     return frozenset(code for code in registry() if adapter.skips(code))
 
 

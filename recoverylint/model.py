@@ -37,6 +37,10 @@ class Need:
     reason: Optional[str] = None
 
 
+# The format a Runbook read from a recoverylint runbook file says it came from.
+NATIVE = "native"
+
+
 class Phase(str, Enum):
     DETECT = "detect"
     TRIAGE = "triage"
@@ -152,7 +156,7 @@ class Runbook:
     # Where top-level settings are written, by dotted key ("team.size",
     # "criticality"...): findings about the runbook as a whole point there.
     key_spans: Mapping[str, Span] = field(default_factory=dict)
-    format: str = "native"  # the input format it was read from
+    format: str = NATIVE  # the input format it was read from
     # The format's word for what a step waits for (`needs`, `runAfter`...),
     # for suggestions; None when the format orders steps by place or jumps.
     wait_key: Optional[str] = "needs"

@@ -26,7 +26,7 @@ from typing import Mapping, Optional
 from .analysis import Checklist, decision_checklist
 from .graphs import Graphs, ancestor_bitsets, strong_components, topological_order
 from .limits import TooLarge
-from .model import Runbook
+from .model import NATIVE, Runbook
 
 # Times are sums of durations: rounding each keeps steps that start together
 # in one wave despite floating-point error (1/3 min + 2/3 min).
@@ -165,7 +165,7 @@ def build_plan(graphs: Graphs) -> Plan:
         ),
         races=tuple(races),
         cycle_steps=tuple(cycle_steps),
-        checklist=decision_checklist(runbook, graphs) if runbook.format == "native" else None,
+        checklist=decision_checklist(runbook, graphs) if runbook.format == NATIVE else None,
         declared_is_safe=all(
             graphs.before(pred, node)
             for node in planned

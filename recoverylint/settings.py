@@ -10,13 +10,14 @@ from dataclasses import dataclass, field
 from typing import Mapping, Optional
 
 from .finding import Severity
+from .model import NATIVE
 
 # Rules reading the file itself: always on, since without them a broken file
 # would look clean.
 ALWAYS_ON = ("RL001", "RL002", "RL003")
 # The formats a file may be read as (`--input-format`, `input-format`): the
 # native one, then those of recoverylint.adapters in the order detection tries them.
-INPUT_FORMATS = ("native", "ssm", "argo", "tekton", "github-actions", "orquesta", "actionchain")
+INPUT_FORMATS = (NATIVE, "ssm", "argo", "tekton", "github-actions", "orquesta", "actionchain")
 
 
 @dataclass(frozen=True)

@@ -114,6 +114,11 @@ def test_skipped_rules_never_fire_even_when_selected(tmp_path: Path) -> None:
 
 def test_no_fix_is_offered_on_other_formats(tmp_path: Path) -> None:
     (tmp_path / "ci.yaml").write_text(WORKFLOW)
+    # The same gate in a native runbook carries a fix; read from a workflow, none.
+    native = "runbook: ci\nflow: parallel\nsteps:\n  - id: build\n  - id: lint\n    needs: [build]\n"
+    assert [f.fix is not None for f in check_text(native).findings if f.code == "RL201"] == [True]
+    found = check_file(tmp_path / "ci.yaml", "ci.yaml").findings
+    assert [(f.code, f.fix) for f in found] == [("RL201", None)]
     done = run("check", "--no-cache", "--diff", str(tmp_path / "ci.yaml"))
     assert done.returncode == 0 and done.stdout == ""
     assert (tmp_path / "ci.yaml").read_text() == WORKFLOW

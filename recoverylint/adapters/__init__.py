@@ -9,15 +9,14 @@ subject the format cannot express (`InputFormat.skipped`).
 from __future__ import annotations
 
 import importlib
+from functools import lru_cache
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
 from ..finding import Issue
 from ..model import Runbook
-from ..settings import INPUT_FORMATS
 from ..source import Document
 
-NATIVE = INPUT_FORMATS[0]
 # In the order detection tries them: the first format that claims a file reads it.
 _MODULES = {
     "ssm": "ssm",
@@ -85,8 +84,9 @@ class InputFormat:
         return None
 
 
+@lru_cache(maxsize=1)
 def input_formats() -> dict[str, InputFormat]:
-    """Every adapter's format by name, in detection order."""
+    """Every adapter's format by name, in detection order (imported once)."""
     formats = {}
     for name, module in _MODULES.items():
         formats[name] = importlib.import_module(f"{__name__}.{module}").FORMAT

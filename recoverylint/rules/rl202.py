@@ -1,4 +1,5 @@
 from ..finding import Issue
+from ..model import NATIVE
 from . import RuleContext, rule
 
 
@@ -13,7 +14,7 @@ def needless_stage_gate(ctx: RuleContext):
             f" anything from `{earlier}`: the two stages could overlap",
             suggestion=(
                 f"set `gate: false` on stage `{later}`, or merge the two stages"
-                if ctx.runbook.format == "native"
+                if ctx.runbook.format == NATIVE
                 else f"merge `{later}` into `{earlier}`, so that its steps start together with"
                 " those of the group before"
             ),
