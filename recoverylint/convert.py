@@ -93,7 +93,7 @@ def _waits(runbook: Runbook, ids: dict[int, str]) -> dict[int, dict[int, Optiona
     index = {step.id: step.index for step in runbook.steps}
     waits: dict[int, dict[int, Optional[str]]] = {}
     for edge in runbook.declared_edges:
-        if edge.source in index and edge.target in index and edge.source != edge.target:
+        if edge.source in index and edge.target in index:  # a self-wait stays: a deadlock either way
             waits.setdefault(index[edge.target], {}).setdefault(index[edge.source], None)
     for step in runbook.steps:
         for need in step.needs:

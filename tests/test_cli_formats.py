@@ -206,3 +206,11 @@ def test_plan_reads_other_formats_without_a_team_checklist(tmp_path: Path) -> No
     assert [step["id"] for step in planned["steps"]] == ["build", "lint"]
     forced = run("plan", "--input-format", "tekton", str(tmp_path / "ci.yaml"))
     assert forced.returncode == 2 and "is not a Tekton document" in forced.stderr
+
+
+def test_convert_keeps_a_deadlock(tmp_path: Path) -> None:
+    """A job that needs itself can never start: the native runbook says so too."""
+    (tmp_path / "ci.yaml").write_text("on: push\njobs:\n  a: {runs-on: x, needs: [a]}\n")
+    done = run("convert", str(tmp_path / "ci.yaml"))
+    assert done.returncode == 0, done.stderr
+    assert "RL103" in [f.code for f in check_text(done.stdout).findings]
