@@ -4,7 +4,7 @@ any order, declared waits, references that name nothing, and loops."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Optional
+from typing import Any, Container, Iterator, Optional
 
 from ..finding import Issue
 from ..limits import AnalysisLimits, TooLarge
@@ -187,10 +187,14 @@ def _without_back_edges(edges: list[DeclaredEdge], ids: list[str]) -> list[Decla
     return [edge for edge in edges if id(edge) not in back]
 
 
-def strings_in(node: Any) -> Iterator[tuple[str, Any, Any]]:
+def strings_in(node: Any, leaving_out: Container[str] = ()) -> Iterator[tuple[str, Any, Any]]:
     """Every string value under `node` (not keys), in document order, with its
-    container and key or index, so that its span can be found."""
-    stack = [_entries(node)]
+    container and key or index, so that its span can be found; none under the
+    keys of `node` itself that `leaving_out` names."""
+    top = _entries(node)
+    if leaving_out and isinstance(node, dict):
+        top = (entry for entry in top if entry[1] not in leaving_out)
+    stack = [top]
     while stack:
         entry = next(stack[-1], None)
         if entry is None:

@@ -213,13 +213,8 @@ class _Chain:
 
     def _templates(self, task: dict) -> Iterator[tuple[str, Span]]:
         """Every string of a task but its names, where written."""
-        for key, value in task.items():
-            if key in NAMING_KEYS:
-                continue
-            if isinstance(value, str):
-                yield value, self.doc.value_span(task, key)
-            for written, holder, place in strings_in(value):
-                yield written, self.doc.value_span(holder, place)
+        for written, holder, place in strings_in(task, leaving_out=NAMING_KEYS):
+            yield written, self.doc.value_span(holder, place)
 
 
 def _static_name(value: Any) -> Optional[str]:

@@ -378,20 +378,16 @@ class _RunbookReader:
 
     def _facts(self, item: dict, draft: StepDraft) -> None:
         seen: set[str] = set()
-        for key, value in item.items():
-            if key in ("name", "description"):
-                continue
-            values = [(value, item, key)] if isinstance(value, str) else strings_in(value)
-            for string, container, where in values:
-                for match in _OUTPUT_REFERENCE.finditer(string):
-                    producer, output = self.prefix + match.group(1), match.group(2)
-                    if match.group(1) not in self.names or producer == draft.id:
-                        continue
-                    fact = f"{producer}.{output}"
-                    if fact not in seen:
-                        seen.add(fact)
-                        draft.inputs.append(Ref(fact, self.doc.value_span(container, where)))
-                        self._declare_output(producer, output, fact)
+        for string, container, where in strings_in(item, leaving_out=("name", "description")):
+            for match in _OUTPUT_REFERENCE.finditer(string):
+                producer, output = self.prefix + match.group(1), match.group(2)
+                if match.group(1) not in self.names or producer == draft.id:
+                    continue
+                fact = f"{producer}.{output}"
+                if fact not in seen:
+                    seen.add(fact)
+                    draft.inputs.append(Ref(fact, self.doc.value_span(container, where)))
+                    self._declare_output(producer, output, fact)
 
     def _declare_output(self, producer: str, output: str, fact: str) -> None:
         """The fact as an output of its step, where the step declares it (or at

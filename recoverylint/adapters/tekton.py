@@ -327,13 +327,7 @@ class _Reader:
 def _strings_outside_child_pipelines(mapping: dict) -> Iterator[tuple[str, Any, Any]]:
     """Strings of a pipeline task, less those of a pipeline it embeds (whose
     `$(tasks...)` name that pipeline's tasks)."""
-    for key, value in mapping.items():
-        if key == "pipelineSpec":
-            continue
-        if isinstance(value, str):
-            yield value, mapping, key
-        else:
-            yield from strings_in(value)
+    return strings_in(mapping, leaving_out=("pipelineSpec",))
 
 
 def _known_segments(workspace: str, sub_path: Optional[str]) -> list[str]:
