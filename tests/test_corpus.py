@@ -1,6 +1,8 @@
-"""Every file of the real-world corpus (tests/corpus, see its MANIFEST.md) is
+"""Every file of the real-world corpora (`../shared/corpora` beside the
+checkout, see its MANIFEST.md; RECOVERYLINT_CORPORA names another place) is
 read without a crash, and without RL001 unless it is not valid YAML; the
-README's corpus table is what this run finds.
+README's corpus table is what this run finds.  The project keeps no copy of
+these files: CI has them beside the checkout.
 
 Regenerate the table with RECOVERYLINT_UPDATE_GOLDEN=1.
 """
@@ -17,7 +19,10 @@ from ruamel.yaml.error import YAMLError
 
 from recoverylint.engine import FileResult, check_file, discover
 
-CORPUS = Path(__file__).parent / "corpus"
+CORPORA = Path(
+    os.environ.get("RECOVERYLINT_CORPORA")
+    or Path(__file__).resolve().parent.parent.parent / "shared" / "corpora"
+)
 README = Path(__file__).parent.parent / "README.md"
 TABLE_START, TABLE_END = "<!-- corpus-table:start -->", "<!-- corpus-table:end -->"
 # What each corpus holds, as its own documents say (`kind`s, or the keys of
@@ -29,12 +34,28 @@ WORKFLOW_KINDS = {
 }
 
 
+# The corpora of the formats recoverylint reads, by folder and format.
+FORMATS = {
+    "argo": "argo",
+    "github-actions": "github-actions",
+    "ssm": "ssm",
+    "stackstorm-actionchain": "actionchain",
+    "stackstorm-orquesta": "orquesta",
+    "tekton": "tekton",
+}
+
+
 @pytest.fixture(scope="module")
 def checked() -> dict[str, list[tuple[Path, FileResult]]]:
+    if not CORPORA.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"the shared corpora are missing: {CORPORA}")
+        pytest.skip(f"the shared corpora are not beside this checkout ({CORPORA})")
     by_corpus: dict[str, list[tuple[Path, FileResult]]] = {}
-    for corpus in sorted(p for p in CORPUS.iterdir() if p.is_dir()):
-        by_corpus[corpus.name] = [
-            (path, check_file(path, str(path.relative_to(CORPUS)), explicit=False))
+    for name in FORMATS:
+        corpus = CORPORA / name
+        by_corpus[name] = [
+            (path, check_file(path, str(path.relative_to(CORPORA)), explicit=False))
             for path, _ in discover([corpus])
         ]
     return by_corpus
@@ -42,7 +63,9 @@ def checked() -> dict[str, list[tuple[Path, FileResult]]]:
 
 def test_the_whole_corpus_is_found(checked) -> None:
     found = sum(len(results) for results in checked.values())
-    on_disk = sum(1 for p in CORPUS.rglob("*") if p.suffix in (".yaml", ".yml"))
+    on_disk = sum(
+        1 for name in FORMATS for p in (CORPORA / name).rglob("*") if p.suffix in (".yaml", ".yml")
+    )
     assert found == on_disk == 818
 
 
@@ -109,17 +132,9 @@ def _is_workflow(corpus: str, document: dict) -> bool:
 
 
 def test_the_formats_read_are_the_corpus_formats(checked) -> None:
-    expected = {
-        "argo": "argo",
-        "github-actions": "github-actions",
-        "ssm": "ssm",
-        "stackstorm-actionchain": "actionchain",
-        "stackstorm-orquesta": "orquesta",
-        "tekton": "tekton",
-    }
     for corpus, results in checked.items():
         formats = {r.format for _, r in results if not r.skipped and r.format is not None}
-        assert formats == {expected[corpus]}, corpus
+        assert formats == {FORMATS[corpus]}, corpus
 
 
 def corpus_table(checked) -> str:
