@@ -37,6 +37,25 @@ class Need:
     reason: Optional[str] = None
 
 
+class DurationBasis(str, Enum):
+    """Where a step's minutes come from: what a report may claim rests on it."""
+
+    GIVEN = "given"  # written in the runbook for this step
+    MEASURED = "measured"  # a durations file a team keeps
+    DEFAULT = "default"  # the format's documented default for this kind of step
+    RUNBOOK_DEFAULT = "runbook-default"  # the default_duration its author chose
+
+
+@dataclass(frozen=True, slots=True)
+class Duration:
+    """Minutes a step takes: the likely value and the range it may fall in."""
+
+    likely: float
+    minimum: float
+    maximum: float
+    basis: DurationBasis
+
+
 # The format a Runbook read from a recoverylint runbook file says it came from.
 NATIVE = "native"
 
