@@ -16,6 +16,7 @@ from typing import Callable, Container, Iterable, Iterator, Optional
 
 from .limits import AnalysisLimits, TooLarge
 from .model import DeclaredEdge, Phase, Ref, Runbook, Step
+from .requirements import add_behaviour_preds, resource_index
 
 
 @dataclass(frozen=True)
@@ -310,8 +311,8 @@ class Graphs:
             decider: self.mask(_bit_positions(group)) for decider, group in self._decide_groups.items()
         }
         self._branches, self._in_branch = self._branches_of_decisions()
-        self.resources = ResourceIndex(
-            ref.name for step in self.steps for ref in step.reads + step.writes
+        self.resources = resource_index(
+            runbook, (ref.name for step in self.steps for ref in step.reads + step.writes)
         )
         self._shared = self._shared_names()
         self.producers: dict[str, list[int]] = defaultdict(list)  # fact -> steps, file order
@@ -767,6 +768,7 @@ class Graphs:
                     preds[node].add(index[need.step])
 
         del self._unions
+        add_behaviour_preds(self, preds, self._count_edges)
         # Closing waits for everything else; close steps among themselves keep O's order.
         closing = [step.index for step in steps if step.phase is Phase.CLOSE]
         if closing:

@@ -88,6 +88,16 @@ class Resource:
 
 
 @dataclass(frozen=True, slots=True)
+class ClockUse:
+    """A step reading the time into a named clock: `start` records when the
+    work began, a stop computes how long it took since the start (a stopwatch)."""
+
+    name: str
+    start: bool
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
 class Step:
     id: str
     span: Span  # the id value
@@ -111,6 +121,11 @@ class Step:
     rollback: Optional[Ref] = None
     stage: Optional[str] = None
     extent: Optional[Span] = None  # the whole step, from its first key to its last value
+    # What the step does beyond facts and resources (requirements.py turns
+    # these into edges of D):
+    guard: bool = False  # its failure stops the run: every later change needs it
+    observes: tuple[Ref, ...] = ()  # scopes it reads whole: a resource name, or `*`
+    clocks: tuple[ClockUse, ...] = ()  # clocks it starts or stops
 
     @property
     def is_change(self) -> bool:
@@ -171,6 +186,9 @@ class Runbook:
     given: tuple[Ref, ...] = ()
     roles: Mapping[str, Role] = field(default_factory=dict)
     resources: Optional[Mapping[str, Resource]] = None  # None: not declared
+    # Resource name -> the resource it belongs to (an instance to its cluster,
+    # an object to its bucket): a use of one overlaps uses of the other.
+    parents: Mapping[str, Ref] = field(default_factory=dict)
     stages: tuple[Stage, ...] = ()
     # Where top-level settings are written, by dotted key ("team.size",
     # "criticality"...): findings about the runbook as a whole point there.

@@ -6,6 +6,7 @@ import re
 from typing import Any, Optional
 
 from .model import (
+    ClockUse,
     DeclaredEdge,
     EdgeKind,
     Need,
@@ -113,6 +114,7 @@ class _Builder:
             rollback=self.ref(item, "rollback"),
             stage=stage,
             extent=extent,
+            **_behaviour(self.doc, item),
         )
         self.steps.append(step)
         for need in step.needs:
@@ -284,7 +286,46 @@ def build_runbook(
         resources=resources,
         stages=stages,
         key_spans=_key_spans(document),
+        parents=_parents(document, data),
     )
+
+
+# The clock a bare `clock: start` / `clock: stop` uses.
+DEFAULT_CLOCK = "clock"
+
+
+def _behaviour(document: Document, item: dict) -> dict[str, Any]:
+    """A step's `guard`, `observes` and `clock` as Step fields."""
+    found: dict[str, Any] = {"guard": item.get("guard") is True}
+    scopes = item.get("observes")
+    if isinstance(scopes, list):
+        found["observes"] = tuple(
+            Ref(scope, document.value_span(scopes, index))
+            for index, scope in enumerate(scopes)
+            if isinstance(scope, str)
+        )
+    clock = item.get("clock")
+    if clock in ("start", "stop"):
+        found["clocks"] = (ClockUse(DEFAULT_CLOCK, clock == "start", document.value_span(item, "clock")),)
+    elif isinstance(clock, dict):
+        found["clocks"] = tuple(
+            ClockUse(clock[key], key == "start", document.value_span(clock, key))
+            for key in ("start", "stop")
+            if isinstance(clock.get(key), str)
+        )
+    return found
+
+
+def _parents(document: Document, data: dict) -> dict[str, Ref]:
+    """Declared resource -> the `parent` it names."""
+    declared = data.get("resources")
+    if not isinstance(declared, dict):
+        return {}
+    return {
+        name: Ref(resource["parent"], document.value_span(resource, "parent"))
+        for name, resource in declared.items()
+        if isinstance(resource, dict) and isinstance(resource.get("parent"), str)
+    }
 
 
 def _finite(value: Optional[float]) -> Optional[float]:

@@ -85,8 +85,12 @@ def _leaf_errors(error: Any) -> Iterator[Any]:
                 yield from _leaf_errors(deeper)
             return
     # A value of the wrong type for one branch is no news when another branch
-    # takes its type: what that branch says is the explanation.
-    candidates = [e for e in error.context if e.validator != "type"] or error.context
+    # takes its type: what that branch says is the explanation (a list of
+    # words is never what a mapping meant, as in `clock`).
+    candidates = [
+        e for e in error.context
+        if e.validator != "type" and not (e.validator == "enum" and isinstance(e.instance, (dict, list)))
+    ] or error.context
     deeper = best_match(candidates)
     if deeper is None or deeper.validator in ("required", "not") and not deeper.path:
         yield error
