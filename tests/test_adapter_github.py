@@ -157,13 +157,25 @@ def test_outputs_read_through_needs_are_facts():
 )
 def test_every_spelling_of_an_output_reference_is_the_same_fact(reference):
     text = (
-        "on: push\njobs:\n  a:\n    runs-on: x\n"
+        "on: push\njobs:\n  a:\n    runs-on: x\n    outputs: {V: x}\n"
         "  b:\n    needs: a\n    runs-on: x\n    steps:\n"
         f"      - run: echo \"{reference}\"\n"
     )
     runbook = adapt(text, NAME).runbook
-    assert refs(step(runbook, "b").inputs) == {("a.v", 9, 14)}
-    assert refs(step(runbook, "a").outputs) == {("a.v", 3, 3)}  # undeclared: the job's key
+    assert refs(step(runbook, "b").inputs) == {("a.v", 10, 14)}
+    assert refs(step(runbook, "a").outputs) == {("a.v", 5, 15)}  # output names ignore case
+
+
+def test_an_output_of_a_reusable_workflow_is_declared_at_the_job():
+    # The called workflow declares its outputs in another file (actionlint's
+    # ok/using_reusable_workflow_call_outputs.yaml).
+    result = adapt(fixture("github/reusable-outputs.yaml"), NAME)
+    runbook = result.runbook
+    assert refs(step(runbook, "job1").outputs) == {
+        ("job1.firstword", 6, 3),
+        ("job1.secondword", 6, 3),
+    }
+    assert result.problems == () and codes(fixture("github/reusable-outputs.yaml")) == []
 
 
 def test_an_if_is_an_expression_without_braces_and_text_elsewhere_is_not():
@@ -195,22 +207,111 @@ def test_a_job_reading_how_its_needs_ended_requires_them():
 def test_a_need_whose_outputs_are_read_is_never_redundant():
     # GitHub gives a job the outputs of the jobs it lists, and only those.
     text = (
-        "on: push\njobs:\n  a:\n    runs-on: x\n"
+        "on: push\njobs:\n  a:\n    runs-on: x\n    outputs: {v: x}\n"
         "  b:\n    needs: a\n    runs-on: x\n    steps: [{run: make}]\n"
         "  c:\n    needs: [a, b]\n    runs-on: x\n    steps:\n"
         "      - run: echo ${{ needs.a.outputs.v }}\n"
         "  d:\n    needs: [a, b]\n    runs-on: x\n    steps: [{run: make}]\n"
     )
-    # c's `a` (line 10) is implied through `b` but not redundant; d's is.
-    assert codes(text) == [("RL201", 6, 12), ("RL201", 10, 16), ("RL201", 15, 16), ("RL203", 15, 13)]
+    # c's `a` (line 11) is implied through `b` but not redundant; d's is.
+    assert codes(text) == [("RL201", 7, 12), ("RL201", 11, 16), ("RL201", 16, 16), ("RL203", 16, 13)]
 
 
-def test_an_output_of_a_job_not_needed_is_a_race():
+def test_an_output_of_a_job_not_needed_is_rl102_not_a_race():
+    # GitHub gives `b` no `needs.a`: the value is empty whatever order the jobs run in.
     text = (
-        "on: push\njobs:\n  a:\n    runs-on: x\n"
+        "on: push\njobs:\n  a:\n    runs-on: x\n    outputs: {v: x}\n"
         "  b:\n    runs-on: x\n    steps:\n      - run: echo ${{ needs.a.outputs.v }}\n"
     )
-    assert codes(text) == [("RL301", 8, 14)]
+    found = check_text(text, "workflow.yaml").findings
+    assert [(f.code, f.span.line, f.span.column) for f in found] == [("RL102", 9, 14)]
+    assert found[0].message == (
+        "`needs.a` in `b` refers to a job `b` does not list in `needs`:"
+        " GitHub gives a job the results and outputs of the jobs it needs, and of no other"
+    )
+    assert found[0].suggestion == "add `a` to the `needs` of `b`"
+    assert step(adapt(text, NAME).runbook, "b").inputs == ()  # no fact: nothing races
+
+
+# -- actionlint's cases (rhysd/actionlint testdata, one fixture each) ----------------
+
+
+def findings_of(name: str) -> list[tuple[str, int, int, str]]:
+    found = check_text(fixture(f"github/{name}"), f"workflows/{name}").findings
+    return [(f.code, f.span.line, f.span.column, f.message) for f in found]
+
+
+def test_actionlint_contextual_needs_object():
+    # examples/contextual_needs_object.yaml: four errors, and the two references that are fine.
+    found = findings_of("contextual-needs.yaml")
+    assert [(code, line, column) for code, line, column, _ in found] == [
+        ("RL102", 17, 14),  # `prepare` reads its own needs.prepare
+        ("RL104", 24, 14),  # `install` declares no output `foo`
+        ("RL102", 26, 14),  # needs.some_job: no such job
+        ("RL102", 31, 14),  # `other` does not need `build`
+    ]
+    assert found[1][3].startswith("`build` uses the fact `install.foo`, which no other step outputs")
+    assert found[2][3] == "`needs.some_job` in `build` refers to no job of this workflow"
+    runbook = adapt(fixture("github/contextual-needs.yaml"), NAME).runbook
+    assert refs(step(runbook, "install").outputs) == {("install.installed", 5, 7)}
+    assert refs(step(runbook, "prepare").outputs) == {("prepare.prepared", 12, 7)}
+
+
+def test_actionlint_needs_of_a_job_needed_only_through_another():
+    # err/issue151_child_of_child_job.yaml: `first` runs before `third` (through
+    # `second`), but `third` does not list it, so `needs.first` is empty.
+    found = findings_of("child-of-child.yaml")
+    assert [(code, line, column) for code, line, column, _ in found] == [
+        ("RL201", 11, 13),  # `second` uses nothing of `first`
+        ("RL102", 23, 14),
+    ]
+    assert "`needs.first` in `third` refers to a job `third` does not list" in found[1][3]
+
+
+def test_actionlint_job_ids_in_needs_ignore_case():
+    # examples/invalid_ids_in_needs.yaml: `BAR` is `bar` (listed twice), `unknown` is no job.
+    runbook = adapt(fixture("github/ids-in-needs.yaml"), NAME).runbook
+    assert [(n.step, n.span.line, n.span.column) for n in step(runbook, "foo").needs] == [
+        ("bar", 4, 13),
+        ("bar", 4, 18),
+    ]
+    found = findings_of("ids-in-needs.yaml")
+    assert [(code, line, column) for code, line, column, _ in found] == [
+        ("RL201", 4, 13),  # `foo` uses nothing of `bar`
+        ("RL203", 4, 18),  # BAR: `bar` again
+        ("RL102", 9, 13),  # unknown
+    ]
+    assert found[1][3] == "`foo` needs `bar` redundantly: `bar` is listed twice"
+
+
+def test_actionlint_job_ids_equal_but_for_case_are_duplicates():
+    # examples/job_step_ids_duplicate.yaml: jobs `test` and `TEST`.
+    found = check_text(fixture("github/ids-duplicate.yaml"), "workflows/ids-duplicate.yaml").findings
+    assert [(f.code, f.span.line, f.span.column) for f in found] == [("RL101", 3, 3), ("RL101", 11, 3)]
+    assert found[1].message == (
+        "job id `TEST` is used more than once (`test` on line 3): GitHub reads job ids ignoring"
+        " case, so `needs` and every other reference to it are ambiguous"
+    )
+    assert [(r.span.line, r.span.column) for r in found[1].related] == [(3, 3)]
+
+
+def test_actionlint_ok_reading_needs_of_listed_jobs():
+    # ok/issue-151-child-of-child-job.yaml and ok/issue-66.yaml: nothing to report
+    # but the gate that hands nothing over.
+    assert [(code, line) for code, line, *_ in findings_of("child-of-child-ok.yaml")] == [("RL201", 11)]
+    assert findings_of("notify-always.yaml") == []
+
+
+def test_expression_references_ignore_the_case_of_job_names():
+    text = (
+        "on: push\njobs:\n  Build:\n    runs-on: x\n    outputs: {digest: x}\n"
+        "  deploy:\n    needs: [BUILD]\n    runs-on: x\n    steps:\n"
+        "      - run: echo ${{ needs.build.outputs.digest }}\n"
+    )
+    runbook = adapt(text, NAME).runbook
+    assert refs(step(runbook, "deploy").inputs) == {("Build.digest", 10, 14)}
+    assert order_edges(runbook) == {("Build", "deploy")}
+    assert codes(text) == []
 
 
 # -- artifacts ---------------------------------------------------------------------------

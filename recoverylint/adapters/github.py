@@ -11,15 +11,27 @@ slugged (the file's stem when it has none), and its title is `name`.
   steps a job lists are not steps of the model: one runner runs them in order.
   `timeout-minutes` is a bound, not an estimate: every job takes the default
   duration.
+- Job ids ignore case, as GitHub reads them: `needs: [BAR]` and
+  `needs.BAR` name the job `bar`; two jobs whose ids differ only in case
+  (`test` and `TEST`) are RL101 at both.
 - Declared order O: `needs: a` or `needs: [a, b]`, as needs of the waiting job
   (a job waits for every job it needs).  O has no loops: a cycle is RL103, a
-  name that is no job is RL102.
+  name that is no job is RL102, a job listed twice (in any case) RL203.
 - Facts: `needs.J.outputs.X` (also `needs.J.outputs['X']`, with any spacing)
   in any expression of a job (its `if`, which is an expression even without
   `${{ }}`, or any `${{ }}` of `env`, `with`, `run`, `strategy`, `outputs`...)
-  is the input fact `J.X`, an output of J (pointed at J's `outputs` entry `X`
-  when J declares it, else at J's key).  Only outputs some job uses are facts.
-  Workflow inputs, secrets, variables and steps' own outputs are no facts.
+  is the input fact `J.X`, an output of J when J declares `X` in its
+  `outputs` (names ignore case; pointed there) or calls a reusable workflow
+  (whose outputs another file declares; pointed at J's key).  An output J
+  does not declare is empty: RL104 reports the fact nobody outputs.  Only
+  outputs some job uses are facts.  Workflow inputs, secrets, variables and
+  steps' own outputs are no facts.
+- RL102: `needs.J` (any property of it) where J is no job of the workflow, or
+  a job this one does not list in `needs`: GitHub gives a job the `needs`
+  context of the jobs it lists, and of no other (not those it runs after
+  through another job), so the value is empty whatever order the jobs run
+  in.  Such a reference is no fact: it is a name that refers to nothing in
+  that context, not a race (RL301) nor a use before the producer (RL302).
 - Resources, artifacts only (they are what jobs hand each other through
   files): a step `uses: actions/upload-artifact` writes `artifact/<name>`
   (`with.name`, default `artifact`); `actions/download-artifact` reads
@@ -81,10 +93,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 from typing import Any, Iterable, Iterator, Optional
 
-from ..finding import Issue
+from ..finding import Issue, Related
 from ..graphs import ancestor_bitsets, topological_order
 from ..limits import TooLarge
 from ..model import EdgeKind, Ref, Span
+from ..rules._words import closest
 from ..source import Document
 from . import Adapted, AdapterError, InputFormat, documents
 from ._builder import RunbookBuilder, StepDraft, delimited, strings_in, text
@@ -150,6 +163,9 @@ class _Job:
     document: Document
     workflow: int  # which workflow of the file
     qualify: str  # prefix of the ids of this workflow's jobs
+    # The workflow's job keys by lower-case name (GitHub reads job ids ignoring
+    # case): the first job of each name, as written.
+    names: dict[str, str] = field(default_factory=dict)
     needs: list[str] = field(default_factory=list)  # ids of the jobs it needs
     uploads: list[tuple[str, Span]] = field(default_factory=list)  # artifact names
     downloads: list[_Download] = field(default_factory=list)
@@ -173,6 +189,7 @@ def build(document: Document, path: str, default_duration: float) -> Adapted:
     jobs: list[_Job] = []
     for number, (doc, prefix) in enumerate(zip(workflows, prefixes)):
         jobs_map = doc.data["jobs"]
+        names: dict[str, str] = {}
         for key, body in jobs_map.items():
             title = body.get("name") if isinstance(body, dict) else None
             draft = builder.step(
@@ -181,12 +198,14 @@ def build(document: Document, path: str, default_duration: float) -> Adapted:
                 title=title if isinstance(title, str) else None,
                 extent=doc.value_span(jobs_map, key),
             )
-            jobs.append(_Job(prefix + key, body, draft, doc, number, prefix))
+            jobs.append(_Job(prefix + key, body, draft, doc, number, prefix, names))
+            names.setdefault(str(key).lower(), str(key))
+        _report_ids_equal_but_for_case(builder, doc, jobs_map, prefix)
     for job in jobs:
         _declare_needs(builder, job)
     by_id = {job.id: job for job in jobs}
     for job in jobs:
-        _read_expressions(job, by_id)
+        _read_expressions(job, by_id, builder.problems)
         _read_steps(job)
     for number in range(len(workflows)):
         _link_artifacts([job for job in jobs if job.workflow == number])
@@ -231,9 +250,43 @@ def _declare_needs(builder: RunbookBuilder, job: _Job) -> None:
         name = text(entry)
         if name is None:
             continue
-        source = job.qualify + name
+        source = job.qualify + job.names.get(name.lower(), name)
         job.needs.append(source)
         builder.wait(source, job.id, doc.value_span(container, key), EdgeKind.NEEDS)
+
+
+def _report_ids_equal_but_for_case(
+    builder: RunbookBuilder, doc: Document, jobs_map: dict, prefix: str
+) -> None:
+    """RL101 for job keys that differ only in case: GitHub reads job ids
+    ignoring case, so `needs` and `needs.<job>` cannot tell them apart."""
+    by_name: dict[str, list[str]] = {}
+    for key in jobs_map:
+        by_name.setdefault(str(key).lower(), []).append(key)
+    for keys in by_name.values():
+        if len(keys) < 2:
+            continue
+        for key in keys:
+            others = [other for other in keys if other is not key]
+            spans = [doc.key_span(jobs_map, other) for other in others]
+            places = ", ".join(f"`{other}` on line {span.line}" for other, span in zip(others, spans))
+            builder.problems.append(
+                (
+                    "RL101",
+                    Issue(
+                        doc.key_span(jobs_map, key),
+                        f"job id `{key}` is used more than once ({places}): GitHub reads"
+                        " job ids ignoring case, so `needs` and every other reference to it"
+                        " are ambiguous",
+                        suggestion="give each job an id that differs in more than case",
+                        steps=(prefix + str(key),),
+                        related=tuple(
+                            Related(f"`{other}` also defined here", span)
+                            for other, span in zip(others, spans)
+                        ),
+                    ),
+                )
+            )
 
 
 def _expressions(value: str, key: Any) -> Iterator[str]:
@@ -260,7 +313,9 @@ def _needs_references(expression: str) -> Iterator[list[str]]:
         yield chain
 
 
-def _read_expressions(job: _Job, by_id: dict[str, _Job]) -> None:
+def _read_expressions(
+    job: _Job, by_id: dict[str, _Job], problems: list[tuple[str, Issue]]
+) -> None:
     """Facts a job takes from other jobs, and the needs its expressions read
     (GitHub gives a job the `needs` context of the jobs it lists, and only
     those): such a need is intended, and gets a reason."""
@@ -269,6 +324,7 @@ def _read_expressions(job: _Job, by_id: dict[str, _Job]) -> None:
         return
     reasons: dict[str, str] = {}
     every_need: Optional[str] = None  # the reason of each need, when all are read
+    reported: set[tuple[str, Span]] = set()
     condition = body.get("if")
     if isinstance(condition, str) and _STATUS_CALL.search(condition):
         every_need = "its `if` runs it on how the jobs it needs ended"
@@ -278,8 +334,13 @@ def _read_expressions(job: _Job, by_id: dict[str, _Job]) -> None:
                 if not chain or chain[0] == "*":
                     every_need = every_need or "it reads the results of every job it needs"
                     continue
-                source = job.qualify + chain[0]
-                if len(chain) >= 3 and chain[1] == "outputs" and chain[2] != "*":
+                source = job.qualify + job.names.get(chain[0].lower(), chain[0])
+                if source not in job.needs:
+                    span = doc.value_span(container, key)
+                    if (source, span) not in reported:  # once per string that holds it
+                        reported.add((source, span))
+                        problems.append(_not_needed(job, chain[0], source in by_id, span))
+                elif len(chain) >= 3 and chain[1] == "outputs" and chain[2] != "*":
                     span = doc.value_span(container, key)
                     _use_output(job, by_id.get(source), source, chain[2], span)
                     reasons.setdefault(source, f"it reads `needs.{chain[0]}.outputs`")
@@ -292,18 +353,46 @@ def _read_expressions(job: _Job, by_id: dict[str, _Job]) -> None:
             needs[position] = replace(need, reason=reason)
 
 
+def _not_needed(job: _Job, name: str, exists: bool, span: Span) -> tuple[str, Issue]:
+    """RL102 for `needs.<name>` naming no job, or a job this one does not
+    list in `needs`: GitHub gives a job the `needs` context of the jobs it
+    lists and of no other, so the reference is empty whenever the job runs
+    (not a race: it never gets a value, whatever order the jobs run in)."""
+    if exists:
+        message = (
+            f"`needs.{name}` in `{job.id}` refers to a job `{job.id}` does not list in `needs`:"
+            " GitHub gives a job the results and outputs of the jobs it needs, and of no other"
+        )
+        suggestion = f"add `{name}` to the `needs` of `{job.id}`"
+    else:
+        message = f"`needs.{name}` in `{job.id}` refers to no job of this workflow"
+        near = closest(name, job.names.values())
+        suggestion = f"did you mean `{near}`?" if near else None
+    return "RL102", Issue(span, message, suggestion=suggestion, steps=(job.id,))
+
+
 def _use_output(
     job: _Job, producer: Optional[_Job], source: str, output: str, span: Span
 ) -> None:
+    """The fact `source.output` as an input of the job, and as an output of
+    the producing job when it declares one of that name (or calls a reusable
+    workflow, whose outputs this file cannot show): an output it does not
+    declare is empty, and RL104 reports the fact nobody outputs."""
     fact = f"{source}.{output}"
     if fact not in job.facts_used:
         job.facts_used.add(fact)
         job.draft.inputs.append(Ref(fact, span))
     if producer is None or fact in producer.facts_given:
-        return  # no such job: RL104 reports the fact nobody outputs
-    producer.facts_given.add(fact)
+        return
     declared = _output_span(producer, output)
+    if declared is None and not _calls_workflow(producer):
+        return
+    producer.facts_given.add(fact)
     producer.draft.outputs.append(Ref(fact, declared or producer.draft.span))
+
+
+def _calls_workflow(job: _Job) -> bool:
+    return isinstance(job.body, dict) and isinstance(job.body.get("uses"), str)
 
 
 def _output_span(producer: _Job, output: str) -> Optional[Span]:
