@@ -126,6 +126,12 @@ class Step:
     guard: bool = False  # its failure stops the run: every later change needs it
     observes: tuple[Ref, ...] = ()  # scopes it reads whole: a resource name, or `*`
     clocks: tuple[ClockUse, ...] = ()  # clocks it starts or stops
+    # The step runs only when this holds (its text; None: whenever the steps
+    # it waits for have run); steps waiting for it run even when it is skipped.
+    condition: Optional[Ref] = None
+    # Of the steps its `decides` names, those that run because it failed (or
+    # was cancelled): words for the paths RL307 names.
+    on_failure: tuple[Ref, ...] = ()
 
     @property
     def is_change(self) -> bool:

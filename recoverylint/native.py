@@ -295,8 +295,10 @@ DEFAULT_CLOCK = "clock"
 
 
 def _behaviour(document: Document, item: dict) -> dict[str, Any]:
-    """A step's `guard`, `observes` and `clock` as Step fields."""
+    """A step's `guard`, `observes`, `clock` and `when` as Step fields."""
     found: dict[str, Any] = {"guard": item.get("guard") is True}
+    if isinstance(item.get("when"), str):
+        found["condition"] = Ref(item["when"], document.value_span(item, "when"))
     scopes = item.get("observes")
     if isinstance(scopes, list):
         found["observes"] = tuple(

@@ -1,0 +1,91 @@
+"""RL307: a step uses a fact on a path of the run on which no producer of it runs.
+
+RL302 speaks when no producer comes before the step at all; this rule when
+some do, but a run can skip every one of them:
+- a decision (a step deciding between alternatives; in other formats also a
+  branch, or a failure or cancel jump) whose branches join before the step:
+  on an alternative whose branch holds none of the producers before the
+  step, while every one of them lies in another branch, the fact is missing;
+- conditions: every producer before the step runs only `when` its condition
+  holds (a condition the step does not share): when none holds, it is missing.
+Each decision is asked on its own, so producers missing only on a combination
+of choices of several decisions are not reported.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator, Optional
+
+from ..finding import Issue
+from ..graphs import Graphs
+from ..model import Step
+from . import RuleContext, rule
+from ._words import involved, quoted
+
+
+@rule("RL307", needs_graphs=True)
+def input_maybe_unproduced(ctx: RuleContext) -> Iterator[Issue]:
+    graphs = ctx.graphs
+    steps = graphs.steps
+    given = {ref.name for ref in ctx.runbook.given}
+    decisions = [
+        (decider, alternatives, graphs.mask(alternatives))
+        for decider, alternatives in graphs.decisions().items()
+    ]
+    for step in steps:
+        node = step.index
+        for ref in step.inputs:
+            if ref.name in given:
+                continue
+            earlier = [
+                p for p in graphs.producers.get(ref.name, ()) if p != node and graphs.before(p, node)
+            ]
+            if not earlier:
+                continue  # RL301 and RL302 speak about those
+            path = _path_without(graphs, decisions, step, earlier)
+            if path is None:
+                continue
+            names = [steps[p].id for p in earlier]
+            yield Issue(
+                ref.span,
+                f"{path}, `{step.id}` runs without {quoted(names)} having run:"
+                f" nothing else before it outputs `{ref.name}`",
+                suggestion=f"make `{step.id}` run only on the paths that output `{ref.name}`,"
+                f" or output `{ref.name}` on every path before it",
+                steps=involved(names, step.id),
+            )
+
+
+def _path_without(
+    graphs: Graphs, decisions: list[tuple[int, list[int], int]], step: Step, producers: list[int]
+) -> Optional[str]:
+    """Words for a path of the run on which `step` runs and none of
+    `producers` (steps before it in O) does; None when there is none."""
+    steps = graphs.steps
+    for decider, alternatives, chosen in decisions:
+        after = _alternatives_before(graphs, step.index, chosen)
+        if after.bit_count() < 2:
+            continue  # the step lies in one branch (or none): its producers run with it
+        branch_of = [_alternatives_before(graphs, p, chosen) for p in producers]
+        if any(mask.bit_count() != 1 for mask in branch_of):
+            continue  # a producer runs whatever the decision
+        failing = {ref.name for ref in steps[decider].on_failure}
+        for alternative in alternatives:
+            bit = 1 << graphs.position[alternative]
+            if after & bit and bit not in branch_of:
+                name = steps[alternative].id
+                if name in failing:
+                    return f"when `{steps[decider].id}` fails (and `{name}` runs)"
+                return f"when `{steps[decider].id}` chooses `{name}`"
+    conditions = [steps[p].condition for p in producers]
+    if all(c is not None and (step.condition is None or c.name != step.condition.name) for c in conditions):
+        if len(producers) == 1:
+            return f"when `{conditions[0].name}` does not hold (the condition of `{steps[producers[0]].id}`)"
+        return f"when none of the conditions of {quoted(steps[p].id for p in producers)} holds"
+    return None
+
+
+def _alternatives_before(graphs: Graphs, node: int, chosen: int) -> int:
+    """The alternatives of a decision (bitset `chosen` of O positions) that
+    `node` is, or comes after in O."""
+    return (graphs.ancestors[node] | 1 << graphs.position[node]) & chosen
