@@ -8,7 +8,7 @@ from typing import Any, Container, Iterator, Optional
 
 from ..finding import Issue
 from ..limits import AnalysisLimits, TooLarge
-from ..model import DeclaredEdge, EdgeKind, Need, Ref, Runbook, Span, Stage, Step
+from ..model import ClockUse, DeclaredEdge, EdgeKind, Need, Ref, Runbook, Span, Stage, Step
 from ..rules._words import closest
 from ..source import Document
 from . import Adapted
@@ -32,6 +32,11 @@ class StepDraft:
     excludes: list[Ref] = field(default_factory=list)
     decides: list[Ref] = field(default_factory=list)
     approves: list[Ref] = field(default_factory=list)
+    guard: bool = False
+    observes: list[Ref] = field(default_factory=list)
+    clocks: list[ClockUse] = field(default_factory=list)
+    condition: Optional[Ref] = None
+    on_failure: list[Ref] = field(default_factory=list)
 
 
 class RunbookBuilder:
@@ -59,6 +64,7 @@ class RunbookBuilder:
         # starts there (then at every other step, in file order).
         self.entries: list[str] = []
         self.problems: list[tuple[str, Issue]] = []
+        self.parents: dict[str, Ref] = {}  # resource name -> the resource it belongs to
 
     def step(self, step_id: str, span: Span, **fields: Any) -> StepDraft:
         """Add a step (in file order); duplicate ids are kept for RL101 to report."""
@@ -133,6 +139,11 @@ class RunbookBuilder:
                 excludes=tuple(draft.excludes),
                 decides=tuple(draft.decides),
                 approves=tuple(draft.approves),
+                guard=draft.guard,
+                observes=tuple(draft.observes),
+                clocks=tuple(draft.clocks),
+                condition=draft.condition,
+                on_failure=tuple(draft.on_failure),
                 stage=draft.stage,
                 extent=draft.extent,
             )
@@ -150,6 +161,7 @@ class RunbookBuilder:
             given=tuple(self.given),
             format=self.format_name,
             wait_key=self.wait_key,
+            parents=dict(self.parents),
         )
         return Adapted(runbook, tuple(self.problems))
 
