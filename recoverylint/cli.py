@@ -12,6 +12,7 @@ import click
 
 from . import __version__
 from .finding import Finding, Severity
+from .report.shown import shown as displayable
 from .settings import ALWAYS_ON, INPUT_FORMATS
 
 if TYPE_CHECKING:
@@ -410,11 +411,11 @@ def check(
         for name, files in formats_read.items():
             note = _skipped_rules_note(name, files)
             if note:
-                click.echo(f"recoverylint: {note}", err=True)
+                _say(note)
     for shown, trace in internal_errors:
         _report_internal_error(shown, trace, "this file was not checked")
     for problem in unwritten:
-        click.echo(f"recoverylint: error: {problem}", err=True)
+        _say(f"error: {problem}")
 
     if write_baseline_file is not None:
         if internal_errors:  # a baseline missing those files' findings would hide them later
@@ -427,13 +428,15 @@ def check(
             _fail(str(error))
         # Notes go to stderr with machine formats, so that stdout stays machine-readable.
         to_stderr = output_format != "full"
-        click.echo(f"Recorded {counted(recorded, 'finding')} in {write_baseline_file}.", err=to_stderr)
+        click.echo(displayable(f"Recorded {counted(recorded, 'finding')} in {write_baseline_file}."), err=to_stderr)
         unchecked_files = sorted({f.path for f in findings if f.code in ALWAYS_ON})
         if unchecked_files:
             click.echo(
-                f"{counted(len(unchecked_files), 'file')} could not be checked (RL001-RL003)"
-                f" and {'was' if len(unchecked_files) == 1 else 'were'} not recorded:"
-                f" {', '.join(unchecked_files)}. A baseline never hides them.",
+                displayable(
+                    f"{counted(len(unchecked_files), 'file')} could not be checked (RL001-RL003)"
+                    f" and {'was' if len(unchecked_files) == 1 else 'were'} not recorded:"
+                    f" {', '.join(unchecked_files)}. A baseline never hides them."
+                ),
                 err=to_stderr,
             )
             sys.exit(EXIT_FINDINGS)
@@ -447,9 +450,9 @@ def check(
                 if diffs
                 else "no fix to apply"
             )
-            click.echo(f"recoverylint: {done}.", err=True)
+            _say(f"{done}.")
             for note in notes:
-                click.echo(f"recoverylint: {note}", err=True)
+                _say(note)
         sys.exit(EXIT_ERROR if internal_errors else EXIT_FINDINGS if diffs else EXIT_CLEAN)
 
     baselined = 0
@@ -500,9 +503,9 @@ def check(
     if not quiet:
         for note in notes:  # on stderr for machine formats: stdout keeps the documented shape
             if output_format == "full" and to_terminal:
-                click.echo(note)
+                click.echo(displayable(note))
             else:
-                click.echo(f"recoverylint: {note}", err=True)
+                _say(note)
 
     if internal_errors or unwritten:
         sys.exit(EXIT_ERROR)
@@ -588,10 +591,15 @@ def _write_fix(path: Path, read: Optional[bytes], text: str) -> Optional[str]:
 def _unified_diff(shown: str, before: str, after: str) -> str:
     import difflib
 
-    lines = difflib.unified_diff(
-        before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{shown}", f"b/{shown}"
-    )
+    lines = difflib.unified_diff(_git_lines(before), _git_lines(after), f"a/{shown}", f"b/{shown}")
     return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+
+
+def _git_lines(text: str) -> list[str]:
+    """The lines of `text` as `git apply` counts them: each ends at a LF (a
+    CR, NEL or U+2028 is part of its line, where str.splitlines would split)."""
+    *ended, last = text.split("\n")
+    return [line + "\n" for line in ended] + ([last] if last else [])
 
 
 def _statistics(findings: tuple[Finding, ...], output_format: str) -> str:
@@ -780,7 +788,7 @@ def _write_output(output_file: Optional[Path], text: str, what: str, colour: boo
         write_atomically(output_file, text)
     except OSError as error:
         _fail(f"could not write {output_file}: {error.strerror or error}")
-    click.echo(f"Wrote {what} to {output_file}.", err=True)
+    click.echo(displayable(f"Wrote {what} to {output_file}."), err=True)
 
 
 def _options_of_one(path: Path, config_file: Optional[Path], input_format: Optional[str]) -> "FileOptions":
@@ -799,7 +807,7 @@ def _options_of_one(path: Path, config_file: Optional[Path], input_format: Optio
 def _echo_errors(findings: Iterable[Finding]) -> None:
     """Why a file could not be planned or converted, on stderr."""
     for item in findings:
-        click.echo(f"{item.path}:{item.span.line}:{item.span.column}: {item.code} {item.message}", err=True)
+        click.echo(displayable(f"{item.path}:{item.span.line}:{item.span.column}: {item.code} {item.message}"), err=True)
 
 
 def render_check(report: "Report", output_format: str) -> str:
@@ -976,10 +984,10 @@ def _display(path: Path) -> str:
     return shown.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
-def _report_internal_error(shown: str, trace: str, consequence: str) -> None:
+def _report_internal_error(shown_path: str, trace: str, consequence: str) -> None:
     click.echo(
-        f"{shown}: internal error in recoverylint {__version__} (please report it);"
-        f" {consequence}:\n{trace}",
+        displayable(f"{shown_path}: internal error in recoverylint {__version__} (please report it); {consequence}:")
+        + "\n" + displayable(trace, keep_line_breaks=True),
         err=True,
     )
 
@@ -991,8 +999,15 @@ def _internal_error(shown: str, trace: str, consequence: str) -> NoReturn:
 
 def _fail(message: str) -> NoReturn:
     """A configuration, baseline or lookup error: one line on stderr, exit 2."""
-    click.echo(f"recoverylint: error: {message}", err=True)
+    _say(f"error: {message}")
     sys.exit(EXIT_ERROR)
+
+
+def _say(message: str) -> None:
+    """A message of recoverylint's on stderr, on one line: what it quotes from
+    a file, a file name or a configuration can start no line of its own (a
+    GitHub workflow command in a CI log) nor drive the terminal."""
+    click.echo(f"recoverylint: {displayable(message)}", err=True)
 
 
 def _colour_by_default() -> bool:

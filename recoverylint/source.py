@@ -12,9 +12,10 @@ from __future__ import annotations
 import gc
 import re
 import stat
+from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator, Union
+from typing import Any, Callable, Iterator, Optional, Union
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -45,13 +46,15 @@ DEFAULT_MAX_ALIAS_NODES = 100_000
 # millions of empty documents would otherwise cost a gigabyte.
 DEFAULT_MAX_DOCUMENTS = 1_000
 
-# A span as libyaml's marks give it (0-based, exclusive end), packed into one
+# A span in editor lines and columns (0-based, exclusive end), packed into one
 # int: line, column, end line, end column.  Every value of a document has one,
 # and one int takes a fifth of the memory of a tuple of four (measured: the
-# difference between staying under 1 GB on 50,000 steps or not).
+# difference between staying under 1 GB on 50,000 steps or not).  A column
+# fills its bits only on a line of 16 MB: parse refuses longer lines.
 RawSpan = int
 _COLUMN_BITS, _LINE_BITS = 24, 32
 _COLUMN_MASK, _LINE_MASK = (1 << _COLUMN_BITS) - 1, (1 << _LINE_BITS) - 1
+LONGEST_LINE = _COLUMN_MASK  # characters, its line break left out
 
 
 def _pack(line: int, column: int, end_line: int, end_column: int) -> RawSpan:
@@ -212,15 +215,52 @@ def decode(raw: bytes) -> str:
     return text
 
 
+# Where editors (and every position recoverylint shows) break lines.
 _LINE_BREAK = re.compile("\r\n|\r|\n")
+# Line breaks of YAML 1.1 that libyaml (and ruamel's reader) count too, and
+# editors do not: after one, the parser's line and column are not the editor's.
+_PARSER_ONLY_BREAK = re.compile("[\x85\u2028\u2029]")
 
 
 def _position(prefix: str) -> tuple[int, int]:
-    """1-based line and column of the character that follows `prefix`
-    (YAML line breaks are LF, CR LF or a lone CR)."""
+    """1-based line and column of the character that follows `prefix`."""
     breaks = list(_LINE_BREAK.finditer(prefix))
     start = breaks[-1].end() if breaks else 0
     return len(breaks) + 1, len(prefix) - start + 1
+
+
+def editor_lines(text: str) -> list[str]:
+    """The lines of `text` as editors count them, without their breaks: LF,
+    CR LF and a lone CR end a line; NEL, U+2028 and U+2029 do not (where
+    str.splitlines would split)."""
+    lines = _LINE_BREAK.split(text)
+    if lines[-1] == "":
+        lines.pop()  # after a final line break: no line of its own
+    return lines
+
+
+class LineIndex:
+    """Editor lines and columns of a text's characters, by character offset:
+    the one place a parser's position becomes the position a finding shows."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0]  # where each line starts
+        self.ends = []  # where each line's break starts
+        for match in _LINE_BREAK.finditer(text):
+            self.ends.append(match.start())
+            self.starts.append(match.end())
+        self.ends.append(len(text))
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based line and column of the character at `offset`."""
+        line = bisect_right(self.starts, offset) - 1
+        return line + 1, offset - self.starts[line] + 1
+
+    def longest_line(self) -> tuple[int, int]:
+        """The 1-based number and the length (its break left out) of the first longest line."""
+        lengths = [end - start for start, end in zip(self.starts, self.ends)]
+        longest = max(lengths)
+        return lengths.index(longest) + 1, longest
 
 
 def _resolve_plain(value: str) -> Any:
@@ -290,14 +330,38 @@ def _tag_problem(tag: str) -> str:
     return f"the tag `{shown}` is not allowed: recoverylint reads plain data only and builds no objects"
 
 
-def _error_at(event: Any, problem: str) -> SourceError:
-    mark = event.start_mark
-    return SourceError(problem, mark.line + 1, mark.column + 1)
+class _Problem(Exception):
+    """What is wrong at a parser's mark; parse says where in editor lines."""
+
+    def __init__(self, mark: Any, message: str) -> None:
+        super().__init__(message)
+        self.mark = mark
+        self.message = message
 
 
-def _raw(event: Any) -> RawSpan:
-    start, end = event.start_mark, event.end_mark
-    return _pack(start.line, start.column, end.line, end.column)
+def _error_at(event: Any, problem: str) -> _Problem:
+    return _Problem(event.start_mark, problem)
+
+
+def _editor_point(mark: Any, index: Optional[LineIndex]) -> tuple[int, int]:
+    """1-based editor line and column of a parser's mark (`index` is None
+    when the text has no break the parser counts and editors do not)."""
+    if index is None:
+        return mark.line + 1, mark.column + 1
+    return index.position(mark.index)
+
+
+def _span_packer(index: Optional[LineIndex]) -> Callable[[Any, Any], RawSpan]:
+    """The function packing the span between two parser marks, in editor lines and columns."""
+    if index is None:
+        return lambda start, end: _pack(start.line, start.column, end.line, end.column)
+
+    def pack(start: Any, end: Any) -> RawSpan:
+        line, column = index.position(start.index)
+        end_line, end_column = index.position(end.index)
+        return _pack(line - 1, column - 1, end_line - 1, end_column - 1)
+
+    return pack
 
 
 class _Frame:
@@ -318,18 +382,31 @@ class _Frame:
 def parse(text: str, limits: Limits = Limits()) -> Document:
     """Build the first document of plain data with spans, and the others of
     the stream in its `rest`, or raise SourceError."""
+    lines = LineIndex(text) if len(text) > LONGEST_LINE else None
+    if lines is not None:
+        line, length = lines.longest_line()
+        if length > LONGEST_LINE:  # its columns would not fit a packed span
+            raise SourceError(
+                f"line {line:,} is longer than {LONGEST_LINE:,} characters, the longest recoverylint reads",
+                line,
+                1,
+            )
+    # Positions are mapped only when the parser's lines are not the editor's.
+    index = (lines or LineIndex(text)) if _PARSER_ONLY_BREAK.search(text) else None
     enabled = gc.isenabled()
     # The data built here has no reference cycles: the cyclic collector would
     # only rescan it again and again (measured 2-5x slower on large files).
     gc.disable()
     try:
-        return _build(text, limits)
+        return _build(text, limits, _span_packer(index))
+    except _Problem as problem:
+        raise SourceError(problem.message, *_editor_point(problem.mark, index)) from None
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problem = error.problem or str(error)
         if error.context:
             problem = f"{problem} ({error.context})"
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        line, column = _editor_point(mark, index) if mark else (1, 1)
         raise SourceError(f"YAML syntax error: {problem}", line, column) from None
     except YAMLError as error:
         raise SourceError(f"YAML error: {error}") from None
@@ -345,7 +422,7 @@ def _event_source(text: str) -> Callable[[], Any]:
     return YAML(typ="safe", pure=True).parse(text).__next__
 
 
-def _build(text: str, limits: Limits) -> Document:
+def _build(text: str, limits: Limits, span_of: Callable[[Any, Any], RawSpan]) -> Document:
     next_event = _event_source(text)
     spans: dict[int, Any] = {}
     anchors: dict[str, tuple[Any, int]] = {}
@@ -382,9 +459,7 @@ def _build(text: str, limits: Limits) -> Document:
             value = frame.value
             size = frame.size
             spans[id(value)] = frame.spans
-            start = frame.start.start_mark
-            end = event.end_mark
-            span_of_value = _pack(start.line, start.column, end.line, end.column)
+            span_of_value = span_of(frame.start.start_mark, event.end_mark)
             if frame.anchor:
                 anchors[frame.anchor] = (value, size)
             if not stack:
@@ -409,12 +484,13 @@ def _build(text: str, limits: Limits) -> Document:
         elif cls is DocumentStartEvent:
             if len(documents) >= limits.max_documents:
                 raise _error_at(event, f"more than {limits.max_documents:,} YAML documents in one file")
-            documents.append([None, _raw(event), _raw(event)])
+            raw = span_of(event.start_mark, event.end_mark)
+            documents.append([None, raw, raw])
             continue
         else:
             continue
         # A scalar or an alias: a complete value.
-        raw = _raw(event)
+        raw = span_of(event.start_mark, event.end_mark)
         if not stack:
             documents[-1][:2] = value, raw
             continue

@@ -33,6 +33,7 @@ except ImportError:  # pragma: no cover - CPython wheels ship it
 from .finding import Finding, Issue
 from .model import Runbook, Span, Step
 from .rules._words import closest, quoted
+from .source import LineIndex
 
 CODE = "RL010"
 # Text every suppression comment holds: files without it skip this module.
@@ -175,9 +176,10 @@ def find_comments(text: str) -> list[Comment]:
         if offset == line_start or text[offset - 1] in " \t":
             candidates.append((line, offset - line_start, offset))
     comments = []
+    editor = LineIndex(text) if candidates else None  # findings count lines as editors do
     for line, column, offset in _outside_values(text, candidates):
         rest = _REST_OF_LINE.match(text, offset).group().rstrip()  # type: ignore[union-attr]
-        comments.append(Comment(line + 1, column + 1, rest))
+        comments.append(Comment(*editor.position(offset), rest))  # type: ignore[union-attr]
     return comments
 
 

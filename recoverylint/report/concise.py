@@ -12,13 +12,8 @@ the command, as for every machine-readable format.
 
 from __future__ import annotations
 
-import re
-
 from . import Report
-
-# Every line break str.splitlines knows (`\r\n` as one): consumers differ on
-# which they split at (VS Code splits at `\r` too), so none may stay.
-_LINE_BREAK = re.compile("\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+from .shown import shown
 
 
 def render(report: Report) -> str:
@@ -31,5 +26,7 @@ def render(report: Report) -> str:
 
 
 def one_line(text: str) -> str:
-    """`text` with each line break written as the two characters `\\n`."""
-    return _LINE_BREAK.sub(r"\\n", text)
+    """`text` as a finding's line shows it: every line break (consumers differ
+    on which they split at; VS Code splits at `\\r` too) written as the two
+    characters `\\n`, and no character that drives a terminal."""
+    return shown(text)

@@ -6,8 +6,8 @@ from typing import Callable, Optional
 
 from ..finding import Fix, Severity
 from . import Report, summarize
-from .concise import one_line
-from .plan_words import printable
+from .shown import shown
+from ..source import editor_lines
 from ..rules._words import counted
 
 _SEVERITY_COLOUR = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
@@ -22,7 +22,7 @@ def render(report: Report) -> str:
     def source_lines(path: str) -> Optional[list[str]]:
         if path not in texts:
             text = report.source_text(path)
-            texts[path] = None if text is None else text.splitlines()
+            texts[path] = None if text is None else editor_lines(text)
         return texts[path]
 
     def style(text: str, **kwargs) -> str:
@@ -33,31 +33,35 @@ def render(report: Report) -> str:
     for item in findings:
         span = item.span
         out.append(
-            f"{style(_shown(item.path), bold=True)}:{span.line}:{span.column}: "
+            f"{style(shown(item.path), bold=True)}:{span.line}:{span.column}: "
             f"{style(item.code, fg=_SEVERITY_COLOUR[item.severity], bold=True)} "
-            f"[{item.severity.value}] {_shown(item.message)}"
+            f"[{item.severity.value}] {shown(item.message)}"
         )
         lines = source_lines(item.path)
         if lines and 0 < span.line <= len(lines):
             width = len(str(span.line))
             gutter = " " * width + " |"
-            text = printable(lines[span.line - 1].expandtabs(1))
-            end = span.end_column if span.end_line == span.line else len(text) + 1
-            carets = "^" * max(1, min(end, len(text) + 1) - span.column)
+            line = lines[span.line - 1].expandtabs(1)
+            end = span.end_column if span.end_line == span.line else len(line) + 1
+            # The carets stand under the shown characters: an escape such as
+            # `\u2028` takes more columns than the character it shows.
+            before = shown(line[: span.column - 1])
+            marked = shown(line[span.column - 1 : end - 1])
+            text = shown(line)
             out.append(style(gutter, fg="blue"))
             out.append(style(f"{span.line:>{width}} |", fg="blue") + " " + highlight(text))
             out.append(
-                style(gutter, fg="blue") + " " + " " * (span.column - 1)
-                + style(f"{carets} {item.code}", fg=_SEVERITY_COLOUR[item.severity])
+                style(gutter, fg="blue") + " " + " " * (len(before) + max(0, span.column - 1 - len(line)))
+                + style(f"{'^' * max(1, len(marked))} {item.code}", fg=_SEVERITY_COLOUR[item.severity])
             )
             if item.suggestion:
                 out.append(style(gutter, fg="blue"))
-                out.append(" " * width + style(" = help: ", bold=True) + _shown(item.suggestion))
+                out.append(" " * width + style(" = help: ", bold=True) + shown(item.suggestion))
             if item.fix:
                 out.append(" " * width + style(" = fix: ", bold=True) + _fix_words(item.fix))
         else:
             if item.suggestion:
-                out.append(f"  = help: {_shown(item.suggestion)}")
+                out.append(f"  = help: {shown(item.suggestion)}")
             if item.fix:
                 out.append(f"  = fix: {_fix_words(item.fix)}")
         out.append("")
@@ -94,15 +98,8 @@ def _summary(report: Report, style: Callable[..., str]) -> list[str]:
     return out
 
 
-def _shown(text: str) -> str:
-    """Runbook text as one line with no control characters: a name holding a
-    line break must not start a line of its own (a fake finding, or a GitHub
-    workflow command in a CI log), nor an escape sequence reach the terminal."""
-    return printable(one_line(text))
-
-
 def _fix_words(fix: Fix) -> str:
-    return f"{_shown(fix.description)} [{'--fix' if fix.safe else '--fix --unsafe-fixes'}]"
+    return f"{shown(fix.description)} [{'--fix' if fix.safe else '--fix --unsafe-fixes'}]"
 
 
 def _highlighter() -> Callable[[str], str]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from ..finding import Finding, Severity
 from ..model import Span
 from . import Report
+from .shown import shown
 
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -58,8 +59,10 @@ def _last_line(span: Span) -> int:
 
 
 def _command(name: str, properties: dict[str, object], message: str) -> str:
-    written = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties.items())
-    return f"::{name} {written}::{escape_data(message)}"
+    written = ",".join(
+        f"{key}={escape_property(shown(str(value), keep_line_breaks=True))}" for key, value in properties.items()
+    )
+    return f"::{name} {written}::{escape_data(shown(message, keep_line_breaks=True))}"
 
 
 # The escapes are those of actions/toolkit, packages/core/src/command.ts

@@ -7,6 +7,7 @@ import json
 from .. import __version__
 from . import Report, summarize
 from .json_lines import finding_record
+from .shown import json_safe
 
 
 def render(report: Report) -> str:
@@ -23,4 +24,4 @@ def render(report: Report) -> str:
         },
     }
     # Compact: reports of tens of thousands of findings are written fast.
-    return json.dumps(document, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(document, ensure_ascii=False)) + "\n"

@@ -16,11 +16,11 @@ import xml.etree.ElementTree as ET
 
 from ..finding import Finding
 from . import Report
+from .shown import escape, shown
 
-# Characters XML 1.0 does not allow (section 2.2, production [2] Char): C0
-# controls but tab and line breaks, surrogates (a path decoded with
-# surrogateescape has them), U+FFFE and U+FFFF.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Characters XML 1.0 does not allow (section 2.2, production [2] Char) that
+# `shown` leaves: U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[\ufffe\uffff]")
 
 
 def render(report: Report) -> str:
@@ -89,10 +89,6 @@ def _details(finding: Finding) -> str:
 
 
 def xml_text(text: str) -> str:
-    """`text` with the characters XML 1.0 forbids written as `\\x1b`, `\\udcff`..."""
-    return _NOT_XML.sub(lambda match: _escaped(match.group()), text)
-
-
-def _escaped(character: str) -> str:
-    code = ord(character)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    """`text` as `shown` (line breaks kept), and the characters XML 1.0 forbids
+    written as `\\x1b`, `\\udcff`..."""
+    return _NOT_XML.sub(lambda match: escape(match.group()), shown(text, keep_line_breaks=True))

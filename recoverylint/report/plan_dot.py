@@ -14,7 +14,8 @@ from itertools import pairwise
 
 from ..model import Step
 from ..plan import Plan
-from .plan_words import printable, minutes
+from .plan_words import minutes
+from .shown import shown
 
 _TITLE_WIDTH = 40  # characters per line of a node's title
 _CRITICAL = {"style": "bold", "penwidth": "2"}
@@ -134,6 +135,6 @@ def _quoted(text: str | list[str]) -> str:
     lines joined by centred line breaks."""
     lines = text if isinstance(text, list) else text.splitlines() or [""]
     escaped = (
-        printable(line).replace("&", "&amp;").replace("\\", "\\\\").replace('"', '\\"') for line in lines
+        shown(line).replace("&", "&amp;").replace("\\", "\\\\").replace('"', '\\"') for line in lines
     )
     return '"' + "\\n".join(escaped) + '"'

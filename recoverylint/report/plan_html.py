@@ -19,6 +19,7 @@ from ..finding import Finding
 from ..model import Step
 from ..plan import Plan, Schedule
 from .plan_words import loss_words, minutes, money, step_ids
+from .shown import shown
 
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 _LISTED = 12  # pairs of steps named in the summary; the graph shows them all
@@ -131,7 +132,7 @@ def render(plan: Plan, findings: list[Finding]) -> str:
 
 def _text(value: object) -> str:
     """Runbook text (or any value) made safe for HTML content and attributes."""
-    return html.escape(str(value), quote=True)
+    return html.escape(shown(str(value), keep_line_breaks=True), quote=True)
 
 
 def _prose(value: str) -> str:

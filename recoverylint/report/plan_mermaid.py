@@ -17,6 +17,7 @@ from ..model import Step
 from ..plan import Plan, Schedule
 from . import CannotRender
 from .plan_words import minutes
+from .shown import shown
 
 # Characters Mermaid would read as syntax in a label or a Gantt line (or as
 # HTML or an entity inside a label); written as `#<code point>;`, which Mermaid
@@ -152,4 +153,4 @@ def _one_line(text: str) -> str:
 
 
 def _escape(text: str) -> str:
-    return "".join(f"#{ord(char)};" if char in _SYNTAX else char for char in text)
+    return "".join(f"#{ord(char)};" if char in _SYNTAX else char for char in shown(text))

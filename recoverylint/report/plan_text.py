@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Callable
 
 from ..plan import Plan, Schedule
-from .plan_words import loss_words, minutes, money, printable, step_ids
+from .plan_words import loss_words, minutes, money, step_ids
+from .shown import shown
 
 _BAR_COLUMNS = 60
 _LABEL_WIDTH = 28
@@ -36,7 +37,7 @@ Style = Callable[..., str]
 def _summary(plan: Plan, style: Style) -> list[str]:
     runbook = plan.runbook
     steps = runbook.steps
-    title = f" — {printable(runbook.title)}" if runbook.title else ""
+    title = f" — {shown(runbook.title)}" if runbook.title else ""
     declared, required = plan.declared, plan.required
     rows = [
         ("critical path", minutes(declared.length), minutes(required.length)),
@@ -48,7 +49,7 @@ def _summary(plan: Plan, style: Style) -> list[str]:
         ),
     ]
     out = [
-        style(f"Plan of {runbook.id}{title}", bold=True) + f" ({printable(runbook.path)})",
+        style(f"Plan of {runbook.id}{title}", bold=True) + f" ({shown(runbook.path)})",
         "",
         f"  {'':<24}{'declared':>14}{'required':>14}",
         f"  {'fully sequential':<24}{minutes(plan.sequential):>14}",
@@ -71,7 +72,7 @@ def _summary(plan: Plan, style: Style) -> list[str]:
         out.append(
             f"  Races the plan runs one after the other ({len(plan.races)}): "
             + _shortened(
-                f"{steps[race.first].id} then {steps[race.second].id} ({printable(race.resource)})"
+                f"{steps[race.first].id} then {steps[race.second].id} ({shown(race.resource)})"
                 for race in plan.races
             )
             + "."
@@ -116,7 +117,7 @@ def _saved(plan: Plan, style: Style) -> str:
 def _staffing(plan: Plan) -> str:
     runbook = plan.runbook
     team = f"team.size {runbook.team_size}" if runbook.team_size else "no team.size (no limit)"
-    roles = ", ".join(f"{printable(role.name)} {role.people}" for role in runbook.roles.values())
+    roles = ", ".join(f"{shown(role.name)} {role.people}" for role in runbook.roles.values())
     return f"{team}; people per role: {roles}" if roles else team
 
 
@@ -144,7 +145,7 @@ def _waves(plan: Plan, style: Style) -> list[str]:
     if not plan.required.waves:
         out.append("  (no steps)")
     for number, wave in enumerate(plan.required.waves, 1):
-        people = ", ".join(f"{printable(role) or '(no role)'} {count}" for role, count in wave.people)
+        people = ", ".join(f"{shown(role) or '(no role)'} {count}" for role, count in wave.people)
         out.append(
             f"  {number:>3}  at {minutes(wave.start):>9}  {', '.join(step_ids(plan, wave.steps))}"
             f"  [{people}]"

@@ -2,18 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
 from ..plan import Plan
-
-# Control characters in runbook text: a NUL breaks Graphviz, an escape
-# sequence would drive the user's terminal.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def printable(text: str) -> str:
-    """`text` with control characters (but line breaks) shown as U+FFFD."""
-    return _CONTROL.sub("\ufffd", text)
 
 
 def minutes(value: float) -> str:

@@ -21,6 +21,7 @@ from ..catalog import RuleDoc, catalog_codes, explanation, rule_doc
 from ..finding import Finding, Fix, Severity
 from ..model import Span
 from . import Report
+from .shown import json_safe
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 # The project's home (as the README's pre-commit and Action examples name
@@ -148,7 +149,7 @@ def render(report: Report) -> str:
             }
         ],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"
 
 
 def _rule(doc: RuleDoc) -> dict[str, Any]:
