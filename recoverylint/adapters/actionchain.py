@@ -30,6 +30,15 @@
   other name (the chain's own action parameters, `st2kv`, `__results`,
   Jinja's own words) is no fact.
 - Resources: none.  A chain does not say what its actions touch.
+- Failure paths: the `on-failure` target a task decides between is its
+  `on_failure` (RL307 names the path "when the task fails").
+- Clocks: a task reading the time in its parameters (`date +%s`,
+  `datetime.now()`, `now()`...) whose result or published variable a later
+  task uses starts a clock; that later task stops it when it reads the time
+  too, or its name or a variable it publishes says elapsed time (`elapsed`,
+  `duration`, `mttr`, `took`).
+- No guards or observations: no task is known to change anything (no
+  resources), so nothing would wait for them.
 - A file holding several chains (`---`) prefixes ids and variables with the
   chain's number (`2/c1`).
 """
@@ -44,6 +53,7 @@ from ..finding import Issue
 from ..model import EdgeKind, Ref, Span
 from ..source import Document
 from . import Adapted, AdapterError, InputFormat, documents
+from ._behaviour import mark_clocks, reads_time
 from ._builder import RunbookBuilder, StepDraft, delimited, strings_in, text
 from .orquesta import drop_initial_values, forward_successors, reached
 
@@ -127,6 +137,7 @@ class _Chain:
         for name, task in self.tasks.items():
             self._choices(name, task, jumps)
         self._facts()
+        self._clocks()
 
     def _choices(self, name: str, task: dict, jumps: dict[str, set[str]]) -> None:
         """Whether `name` decides between its two targets, or its failure
@@ -145,6 +156,7 @@ class _Chain:
             self.drafts[name].decides.extend(
                 [Ref(self.prefix + success, success_span), Ref(self.prefix + failure, failure_span)]
             )
+            self.drafts[name].on_failure.append(Ref(self.prefix + failure, failure_span))
             self.drafts[success].excludes.append(Ref(self.prefix + failure, failure_span))
             self.drafts[failure].excludes.append(Ref(self.prefix + success, success_span))
             return
@@ -204,6 +216,15 @@ class _Chain:
             if f"{self.prefix}{name}.result" in used:
                 span = self.doc.value_span(self.tasks[name], "name")
                 outputs.append(Ref(f"{self.prefix}{name}.result", span))
+
+    def _clocks(self) -> None:
+        """Tasks reading the time in their parameters are clock readings."""
+        readers = {
+            self.drafts[name].id
+            for name, task in self.tasks.items()
+            if reads_time(written for written, _ in self._templates(task))
+        }
+        mark_clocks(self.drafts.values(), readers)
 
     def _published(self, task: dict) -> list[tuple[str, Span]]:
         publish = task.get("publish")

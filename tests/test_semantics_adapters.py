@@ -1,0 +1,81 @@
+"""Guards, observations, clocks, conditions and failure paths as the
+adapters map them, asserted on D and on what RL201 and RL307 report."""
+
+from __future__ import annotations
+
+from adapter_support import adapt, data_edges
+
+from recoverylint.engine import check_text
+
+
+def rl(text: str, code: str) -> list[str]:
+    return [f.message for f in check_text(text).findings if f.code == code]
+
+
+# -- ActionChain -------------------------------------------------------------
+
+STOPWATCH_CHAIN = """\
+chain:
+  - name: record_start
+    ref: core.local
+    parameters: {cmd: "date +%s"}
+    on-success: failover
+  - name: failover
+    ref: aws.rds_failover_db_cluster
+    on-success: flush_cache
+  - name: flush_cache
+    ref: core.remote
+    parameters: {cmd: "redis-cli flushall"}
+    on-success: report_recovery_time
+  - name: report_recovery_time
+    ref: core.local
+    parameters: {cmd: "echo $(( $(date +%s) - {{ record_start.stdout }} ))"}
+"""
+
+
+def test_actionchain_a_task_reading_the_time_and_one_using_it_bracket_the_chain():
+    runbook = adapt(STOPWATCH_CHAIN, "actionchain").runbook
+    clocks = {s.id: [(c.name, c.start) for c in s.clocks] for s in runbook.steps if s.clocks}
+    assert clocks == {
+        "record_start": [("record_start", True)],
+        "report_recovery_time": [("record_start", False)],
+    }
+    edges = data_edges(runbook)
+    assert {("failover", "report_recovery_time"), ("flush_cache", "report_recovery_time")} <= edges
+    assert {("record_start", "failover"), ("record_start", "flush_cache")} <= edges
+    gates = rl(STOPWATCH_CHAIN, "RL201")
+    assert not any(m.startswith("`report_recovery_time`") for m in gates)
+    # Without reading the time at its end it is no stopwatch: the gate before it is questioned.
+    untimed = STOPWATCH_CHAIN.replace("echo $(( $(date +%s) - {{ record_start.stdout }} ))", "echo {{ record_start.stdout }}")
+    assert any(m.startswith("`report_recovery_time` waits for `flush_cache`") for m in rl(untimed, "RL201"))
+
+
+FAILURE_CHAIN = """\
+chain:
+  - name: deploy
+    ref: core.local
+    parameters: {cmd: "deploy.sh"}
+    on-success: smoke_test
+    on-failure: roll_back
+  - name: smoke_test
+    ref: core.http
+    publish: {version: "{{ smoke_test.body.version }}"}
+    on-success: notify
+  - name: roll_back
+    ref: core.local
+    parameters: {cmd: "rollback.sh"}
+    on-success: notify
+  - name: notify
+    ref: slack.post_message
+    parameters: {message: "now on {{ version }}"}
+"""
+
+
+def test_actionchain_rl307_names_the_failure_path():
+    assert rl(FAILURE_CHAIN, "RL307") == [
+        "when `deploy` fails (and `roll_back` runs), `notify` runs without `smoke_test` having run:"
+        " nothing else before it outputs `version`"
+    ]
+    runbook = adapt(FAILURE_CHAIN, "actionchain").runbook
+    deploy = next(s for s in runbook.steps if s.id == "deploy")
+    assert [ref.name for ref in deploy.on_failure] == ["roll_back"]
