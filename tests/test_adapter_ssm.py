@@ -6,7 +6,11 @@ sleep, a check, an approval or a status report imply."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 from adapter_support import (
@@ -55,7 +59,8 @@ def codes(text: str) -> list[tuple[str, int, int]]:
 
 
 def test_detects_automation_runbooks_yaml_and_json():
-    assert FORMAT.name == NAME and FORMAT.title == "AWS SSM Automation" and FORMAT.wait_key is None
+    assert FORMAT.name == NAME and FORMAT.title == "AWS SSM Automation or Command"
+    assert FORMAT.wait_key is None
     assert detect(parse(fixture("ssm/sequence.yaml"))) is FORMAT
     assert detect(parse(fixture("ssm/branch.yaml"))) is FORMAT  # schemaVersion: 0.3, a number
     assert detect(parse(fixture("ssm/runbook.json"))) is FORMAT
@@ -67,7 +72,10 @@ def test_detects_automation_runbooks_yaml_and_json():
         "",
         "just text\n",
         "- schemaVersion\n- mainSteps\n",
-        "schemaVersion: '2.2'\nmainSteps: []\n",  # a Command document
+        "schemaVersion: '1.2'\nmainSteps: []\n",  # 1.2 has `runtimeConfig`
+        "schemaVersion: '2.2'\nsteps: []\n",
+        "schemaVersion: '3.0'\nmainSteps: []\n",
+        "schemaVersion: '1.0'\nsessionType: Standard_Stream\ninputs: {}\n",  # a Session document
         "schemaVersion: '0.3'\nsteps: []\n",
         "schemaVersion: 0.31\nmainSteps: []\n",
         "schemaVersion: true\nmainSteps: []\n",
@@ -75,7 +83,7 @@ def test_detects_automation_runbooks_yaml_and_json():
         "runbook: r\nsteps: []\n",
     ],
 )
-def test_near_misses_are_not_automation_runbooks(text):
+def test_near_misses_are_not_ssm_documents(text):
     assert not FORMAT.detect(parse(text))
 
 
@@ -485,3 +493,249 @@ def test_a_scalable_dimension_is_a_part_of_the_resource():
         "{{TableId}}/dynamodb:table:WriteCapacityUnits"
     ]
     assert data_edges(runbook) == {("RegisterWrites", "PolicyForWrites")}
+
+
+# -- steps with no action ----------------------------------------------------------------
+
+
+def test_a_step_with_no_action_or_no_name_is_rl002():
+    result = adapted("no-action.yaml")
+    problems = [
+        (code, issue.span.line, issue.span.column, issue.message) for code, issue in result.problems
+    ]
+    assert problems == [
+        ("RL002", 8, 11, "step `Wait` has no `action`: it would do nothing"),
+        ("RL002", 10, 5, "`mainSteps[2]` has no `name`: it is no step"),
+    ]
+    # The step is kept: `nextStep: Wait` names it.
+    assert [s.id for s in result.runbook.steps] == ["Stop", "Wait", "Start"]
+    assert order_edges(result.runbook) == {("Stop", "Wait"), ("Wait", "Start")}
+
+
+def test_a_step_with_no_action_on_the_command_line():
+    done = check_json(FIXTURES / "ssm" / "no-action.yaml")
+    assert done.returncode == 1, done.stderr
+    found = [(f["code"], f["line"], f["column"]) for f in json.loads(done.stdout)["findings"]]
+    assert ("RL002", 8, 11) in found and ("RL002", 10, 5) in found
+
+
+@pytest.mark.parametrize(
+    "steps, expected",
+    [
+        ("[{name: a}]", [("RL002", 3, 11)]),
+        ("[{name: a, action: ''}]", [("RL002", 3, 11)]),
+        ("[{name: a, action: null}, {action: 'aws:runShellScript'}]", [("RL002", 3, 11), ("RL002", 3, 29)]),
+        ("[7, {name: '', action: 'aws:runShellScript'}]", [("RL002", 3, 4), ("RL002", 3, 7)]),
+    ],
+)
+def test_command_steps_with_no_action_or_name_are_rl002(steps, expected):
+    text = f"schemaVersion: '2.2'\nmainSteps:\n  {steps}\n"
+    assert [(c, line, column) for c, line, column in codes(text) if c == "RL002"] == expected
+
+
+# -- Command documents -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "schemaVersion: '2.2'\nmainSteps: []\n",
+        "schemaVersion: 2.2\nmainSteps: []\n",
+        "schemaVersion: '2.0'\nmainSteps: []\n",  # a Policy document
+        "schemaVersion: '1.2'\nruntimeConfig: {}\n",
+    ],
+)
+def test_detects_command_documents(text):
+    assert detect(parse(text)) is FORMAT
+
+
+def test_command_steps_run_in_list_order_and_change_the_instance():
+    result = adapted("command.yaml")
+    runbook = result.runbook
+    assert result.problems == ()
+    assert runbook.id == "command" and runbook.title == "Collect diagnostics from an instance, on Linux or Windows."
+    assert [(s.id, s.title, s.span.line, s.span.column) for s in runbook.steps] == [
+        ("CollectLinux", "aws:runShellScript", 11, 11),
+        ("CollectWindows", "aws:runPowerShellScript", 19, 11),
+        ("InstallAgent", "aws:configurePackage AmazonCloudWatchAgent", 26, 11),
+        ("ConfigureAgent", "aws:runDocument AmazonCloudWatch-ManageAgent", 31, 11),
+        ("Inventory", "aws:softwareInventory", 36, 11),
+        ("InventoryAgain", "aws:softwareInventory", 40, 11),
+    ]
+    assert [(e.source, e.target, e.kind, e.span.line) for e in runbook.declared_edges] == [
+        ("CollectLinux", "CollectWindows", EdgeKind.SEQUENCE, 19),
+        ("CollectWindows", "InstallAgent", EdgeKind.SEQUENCE, 26),
+        ("InstallAgent", "ConfigureAgent", EdgeKind.SEQUENCE, 31),
+        ("ConfigureAgent", "Inventory", EdgeKind.SEQUENCE, 36),
+        ("Inventory", "InventoryAgain", EdgeKind.SEQUENCE, 40),
+    ]
+    # Each plugin changes the instance (at its action); an inventory only reads it.
+    assert refs(step(runbook, "InstallAgent").writes) == {("instance", 25, 13)}
+    assert refs(step(runbook, "Inventory").reads) == {("instance", 35, 13)}
+    assert step(runbook, "Inventory").writes == ()
+    assert data_edges(runbook) == {
+        ("CollectLinux", "CollectWindows"),
+        ("CollectWindows", "InstallAgent"),
+        ("InstallAgent", "ConfigureAgent"),
+        ("ConfigureAgent", "Inventory"),
+        ("ConfigureAgent", "InventoryAgain"),
+    }
+
+
+def test_preconditions_on_different_platforms_exclude_each_other_and_add_no_data():
+    runbook = model("command.yaml")
+    assert refs(step(runbook, "CollectLinux").excludes) == {("CollectWindows", 13, 7)}
+    assert refs(step(runbook, "CollectWindows").excludes) == {("CollectLinux", 21, 7)}
+    assert all(not s.inputs and not s.decides for s in runbook.steps)
+    # A precondition is on the platform, not on a step: no step needs another for it.
+    assert all(need.reason is None for s in runbook.steps for need in s.needs)
+
+
+def test_only_two_inventories_in_a_row_are_a_false_gate():
+    done = check_json(FIXTURES / "ssm" / "command.yaml")
+    assert done.returncode == 1, done.stderr
+    found = json.loads(done.stdout)["findings"]
+    assert [(f["code"], f["line"], f["column"]) for f in found] == [("RL201", 40, 11)]
+    assert found[0]["message"].startswith("`InventoryAgain` waits for `Inventory` but uses nothing from it")
+
+
+def test_schema_1_2_plugins_are_steps_in_file_order():
+    result = adapted("command-1.2.json")
+    runbook = result.runbook
+    assert result.problems == () and runbook.title == "Restart a service, then report its status."
+    assert (runbook.span.line, runbook.span.column) == (7, 3)  # `runtimeConfig`
+    assert [(s.id, s.title, s.span.line, s.span.column) for s in runbook.steps] == [
+        ("0.restart", "aws:runShellScript", 10, 16),  # its `id`
+        ("1.status", "aws:runShellScript", 11, 16),
+        ("aws:softwareInventory", "aws:softwareInventory", 14, 5),  # no `id`: the plugin
+    ]
+    assert order_edges(runbook) == {("0.restart", "1.status"), ("1.status", "aws:softwareInventory")}
+    assert refs(step(runbook, "0.restart").writes) == {("instance", 8, 5)}
+    assert refs(step(runbook, "aws:softwareInventory").reads) == {("instance", 14, 5)}
+    assert codes(fixture("ssm/command-1.2.json")) == []
+
+
+def test_a_clean_command_document_exits_zero_on_the_command_line(tmp_path):
+    path = tmp_path / "restart.yml"
+    path.write_text(
+        "schemaVersion: '2.2'\nmainSteps:\n"
+        "  - {action: 'aws:runShellScript', name: Stop, inputs: {runCommand: [systemctl stop app]}}\n"
+        "  - {action: 'aws:runShellScript', name: Start, inputs: {runCommand: [systemctl start app]}}\n",
+        encoding="utf-8",
+    )
+    done = check_json(path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert json.loads(done.stdout)["findings"] == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("schemaVersion: '2.2'\nmainSteps: {a: 1}\n", "`mainSteps` must be a list of steps"),
+        (
+            "schemaVersion: '1.2'\nruntimeConfig: [a]\n",
+            "`runtimeConfig` must be a mapping of plugins to their properties",
+        ),
+    ],
+)
+def test_command_steps_of_the_wrong_type_are_rl002(text, expected):
+    found = check_text(text, "bad.yaml").findings
+    assert [(f.code, f.span.line, f.message) for f in found] == [("RL002", 2, expected)]
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        "runtimeConfig: {a: null, b: [1], c: {properties: [1, null, {id: 3}, {id: ''}]}, d: {properties: 7}}",
+        "mainSteps: [{name: a, action: x, precondition: 1}, {name: b, action: x, precondition: {StringEquals: 1}}]",
+        "mainSteps: [{name: a, action: x, precondition: {StringEquals: [null, x]}}, {name: b, action: [1]}]",
+        "mainSteps: [{name: a, action: 'aws:runDocument', inputs: [documentPath]}, {name: a, action: 3}]",
+    ],
+)
+def test_malformed_command_documents_never_crash(document):
+    version = "'1.2'" if document.startswith("runtimeConfig") else "'2.2'"
+    result = check_text(f"schemaVersion: {version}\n{document}\n", "bad.yaml")
+    assert result.internal_error is None
+    assert result.format == NAME
+
+
+_command_steps = st.lists(
+    st.fixed_dictionaries(
+        {"name": st.sampled_from(["a", "b", "c"])},
+        optional={
+            "action": st.sampled_from(["aws:runShellScript", "aws:softwareInventory", "", None, 3]),
+            "precondition": st.one_of(
+                _values,
+                st.fixed_dictionaries(
+                    {"StringEquals": st.lists(st.sampled_from(["platformType", "Linux", "Windows"]), max_size=3)}
+                ),
+            ),
+            "inputs": _values,
+        },
+    )
+    | _values,
+    max_size=6,
+)
+
+
+@settings(max_examples=100, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_command_steps)
+def test_any_command_steps_are_read_without_crashing(steps):
+    result = check_text(json.dumps({"schemaVersion": "2.2", "mainSteps": steps}), "any.json")
+    assert result.internal_error is None
+    if result.runbook is not None:
+        assert result.runbook.format == NAME
+
+
+def test_preconditions_of_many_steps_exclude_no_pairs():
+    # Thousands of steps on two platforms would exclude millions of pairs of
+    # steps that run one after the other anyway: past 64, none are built.
+    def document(count: int) -> str:
+        steps = "".join(
+            f"  - {{name: s{i}, action: 'aws:runShellScript',"
+            f" precondition: {{StringEquals: [platformType, p{i % 2}]}}}}\n"
+            for i in range(count)
+        )
+        return f"schemaVersion: '2.2'\nmainSteps:\n{steps}"
+
+    few = adapt(document(64), NAME).runbook
+    assert len(few.steps[0].excludes) == 32
+    many = adapt(document(3000), NAME).runbook
+    assert len(many.steps) == 3000 and all(not s.excludes for s in many.steps)
+
+
+CORPORA = Path(os.environ.get("RECOVERYLINT_CORPORA") or Path(__file__).resolve().parents[2] / "shared" / "corpora")
+
+
+def test_the_real_command_documents_are_read():
+    """The Command documents of the shared corpus (chaos-ssm-documents'
+    run-command, ConfigureAgentLogsUploadToCloudwatch, exampleCommandDocument),
+    each named on the command line: read as SSM, with no RL001-RL003."""
+    corpus = CORPORA / "ssm-more"
+    if not corpus.is_dir():
+        pytest.skip(f"the shared corpora are not beside this checkout ({CORPORA})")
+    paths = sorted(
+        path
+        for path in corpus.rglob("*")
+        if path.suffix in (".yml", ".yaml", ".json") and "schemaVersion" in path.read_text(encoding="utf-8")
+    )
+    commands = [path for path in paths if _is_command_document(path)]
+    assert len(commands) >= 20
+    done = subprocess.run(
+        [sys.executable, "-m", "recoverylint", "check", "--format", "json", "--no-cache",
+         "--input-format", "auto", *map(str, commands)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode in (0, 1), done.stderr
+    report = json.loads(done.stdout)
+    assert report["summary"]["files"] == len(commands)
+    assert not [f for f in report["findings"] if f["code"] in ("RL001", "RL002", "RL003")]
+
+
+def _is_command_document(path: Path) -> bool:
+    from recoverylint.source import parse as parse_text
+
+    data = parse_text(path.read_text(encoding="utf-8")).data
+    return isinstance(data, dict) and str(data.get("schemaVersion")).strip() in ("1.2", "2.0", "2.2")

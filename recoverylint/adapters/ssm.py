@@ -1,14 +1,34 @@
-"""AWS Systems Manager Automation runbooks (schemaVersion 0.3, YAML or JSON).
+"""AWS Systems Manager documents: Automation runbooks (schemaVersion 0.3)
+and Command documents (2.x, or 1.2), YAML or JSON.
 
 A document is an Automation runbook when it is a mapping with `schemaVersion`
 0.3 (the string '0.3' or the number) and a `mainSteps` key; `mainSteps` that
 is not a list is RL002.  The runbook id is the file's stem, its title the
-first line of `description`, its place the `mainSteps` key.  Each `mainSteps` mapping with a `name` is a
-step (entries of another type or without a name are skipped); its title is
+first line of `description`, its place the `mainSteps` key.  Each `mainSteps`
+mapping with a `name` is a step; an entry that is no mapping, has no `name`
+or no `action` is RL002 (SSM refuses it; a step with no action is still a
+step, so that jumps to it resolve).  A step's title is
 its action, with `Service.Api` for the API actions or the document, function
 or command it runs.  An `aws:sleep` step lasts its ISO 8601 `Duration`.
 When a stream holds several runbooks, step ids are `<n>/<name>` (n: the
 runbook's place in the stream).
+
+Command documents (what Run Command and State Manager run on managed
+instances; Policy documents share the form): `schemaVersion` 2.x with
+`mainSteps` (its steps as above, titled by their plugin and the document or
+package they run), or 1.2 with a `runtimeConfig` mapping of plugins, each
+entry of a plugin's `properties` a step named by its `id` (else by the
+plugin).  The agent runs the steps one at a time, in list order (1.2 fixes
+no order: file order is taken), so each step waits for the one before it.
+Every plugin runs on the instance and may change it (what a script, package
+or child document does there cannot be seen): it writes the resource
+`instance`, except `aws:softwareInventory`, which collects what is there and
+reads it.  A `precondition` (`StringEquals: [platformType, Linux]`) makes a
+step run only where it holds; it is no data the step waits for.  Two steps
+whose preconditions want different values of one variable never both run on
+an instance: each excludes the other.  Left out: `onFailure` and `onSuccess`
+(`exit`, `successAndExit`: how a run ends, not what a step needs) and
+`finallyStep`.
 
 Declared order O (`EdgeKind.SEQUENCE`, loops allowed: a jump back to an
 earlier step is a retry and is left out of O):
@@ -128,6 +148,7 @@ _ISO_DURATION = re.compile(
     r"P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?"
 )
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
+_COMMAND_VERSION = re.compile(r"2\.\d+")
 _GLOB = re.compile(r"[*?\[]")
 
 _READ_APIS = ("describe", "get", "list", "batchget", "head", "lookup", "search")
@@ -136,6 +157,11 @@ _READS_ONLY = {"aws:waitForAwsResourceProperty", "aws:assertAwsResourceProperty"
 _APPROVALS = {"aws:approve", "aws:pause"}
 # Actions that run another document: given no id, they change what it manages.
 _RUNS_DOCUMENT = {"aws:executeAutomation", "aws:runCommand"}
+# What a Command document's steps run on: the managed instance (each of its
+# targets); what a script, package or child document does there cannot be seen.
+_INSTANCE = "instance"
+# Command plugins that only collect what is on the instance.
+_COLLECTS = {"aws:softwareInventory"}
 _REPORTS = {
     ("securityhub", "batchupdatefindings"),
     ("securityhub", "updatefindings"),
@@ -173,27 +199,38 @@ _MAX_ALIASES = 8
 
 
 def detect(document: Document) -> bool:
-    return any(_is_automation(doc.data) for doc in documents(document))
+    return any(_is_automation(doc.data) or _is_command(doc.data) for doc in documents(document))
 
 
 def build(document: Document, path: str, default_duration: float) -> Adapted:
-    runbooks = [doc for doc in documents(document) if _is_automation(doc.data)]
+    runbooks = [
+        doc for doc in documents(document) if _is_automation(doc.data) or _is_command(doc.data)
+    ]
     builder = RunbookBuilder(document, path, FORMAT.name, default_duration, wait_key=None)
-    readers = []
+    automations: list[_RunbookReader] = []
+    commands: list[_CommandReader] = []
     for ordinal, doc in enumerate(runbooks, 1):
-        reader = _RunbookReader(builder, doc, f"{ordinal}/" if len(runbooks) > 1 else "")
-        reader.add_steps()
-        readers.append(reader)
-    for reader in readers:
+        prefix = f"{ordinal}/" if len(runbooks) > 1 else ""
+        if _is_automation(doc.data):
+            reader = _RunbookReader(builder, doc, prefix)
+            reader.add_steps()
+            automations.append(reader)
+        else:
+            command = _CommandReader(builder, doc, prefix)
+            command.add_steps()
+            commands.append(command)
+    for reader in automations:
         reader.add_flow()
+    for command in commands:
+        command.add_flow()
     # Intended waits follow the order O ends up with (retry jumps left out).
     ordered = builder.forward_edges()
-    for reader in readers:
+    for reader in automations:
         reader.add_intended_waits(ordered)
     first = runbooks[0]
     return builder.build(
         PurePath(path).stem,
-        first.key_span(first.data, "mainSteps"),
+        first.key_span(first.data, _steps_key(first.data)),
         title=_first_line(first.data.get("description")),
         loops=True,
     )
@@ -202,10 +239,32 @@ def build(document: Document, path: str, default_duration: float) -> Adapted:
 def _is_automation(data: Any) -> bool:
     if not isinstance(data, dict) or "mainSteps" not in data:
         return False
+    return _version(data) == "0.3"
+
+
+def _is_command(data: Any) -> bool:
+    """A Command (or Policy) document: schema 2.x `mainSteps`, or schema 1.2
+    `runtimeConfig`."""
+    if not isinstance(data, dict):
+        return False
+    version = _version(data)
+    if "mainSteps" in data:
+        return version is not None and _COMMAND_VERSION.fullmatch(version) is not None
+    return version == "1.2" and "runtimeConfig" in data
+
+
+def _version(data: dict) -> Optional[str]:
+    """`schemaVersion` as written: a string, or a YAML number (`0.3`, `2.2`)."""
     version = data.get("schemaVersion")
     if isinstance(version, str):
-        return version.strip() == "0.3"
-    return isinstance(version, float) and version == 0.3
+        return version.strip()
+    if isinstance(version, float):
+        return repr(version)
+    return None
+
+
+def _steps_key(data: dict) -> str:
+    return "mainSteps" if "mainSteps" in data else "runtimeConfig"
 
 
 def _first_line(value: Any) -> Optional[str]:
@@ -216,6 +275,38 @@ def _first_line(value: Any) -> Optional[str]:
         if line:
             return line
     return None
+
+
+def _step_name(builder: RunbookBuilder, doc: Document, steps: list, position: int) -> Optional[str]:
+    """The name of the step at `position` of `mainSteps`, or None (RL002: SSM
+    refuses a step that is no mapping or has no name)."""
+    item = steps[position]
+    name = text(item.get("name")) if isinstance(item, dict) else None
+    if name and name.strip():
+        return name
+    what = "has no `name`" if isinstance(item, dict) else "is not a mapping"
+    issue = Issue(doc.value_span(steps, position), f"`mainSteps[{position}]` {what}: it is no step")
+    builder.problems.append(("RL002", issue))
+    return None
+
+
+def _step_action(builder: RunbookBuilder, doc: Document, item: dict, name: str) -> str:
+    """The step's `action`, or "" (RL002 at its name: a step with no action
+    does nothing, which SSM refuses; it is kept so that jumps to it resolve)."""
+    action = text(item.get("action"))
+    if action and action.strip():
+        return action
+    builder.problems.append(
+        (
+            "RL002",
+            Issue(
+                doc.value_span(item, "name"),
+                f"step `{name}` has no `action`: it would do nothing",
+                suggestion="say what the step runs with `action: aws:...`",
+            ),
+        )
+    )
+    return ""
 
 
 @dataclass(frozen=True)
@@ -253,10 +344,10 @@ class _RunbookReader:
 
     def add_steps(self) -> None:
         for position, item in enumerate(self.main_steps):
-            name = text(item.get("name")) if isinstance(item, dict) else None
-            if not name:
+            name = _step_name(self.builder, self.doc, self.main_steps, position)
+            if name is None:
                 continue
-            action = text(item.get("action")) or ""
+            action = _step_action(self.builder, self.doc, item, name)
             draft = self.builder.step(
                 self.prefix + name,
                 self.doc.value_span(item, "name"),
@@ -615,6 +706,125 @@ class _Reach:
         return found
 
 
+class _CommandReader:
+    """One Command document of the stream into the builder: its steps run
+    one after the other on each instance it targets, and change it."""
+
+    def __init__(self, builder: RunbookBuilder, doc: Document, prefix: str) -> None:
+        self.builder = builder
+        self.doc = doc
+        self.prefix = prefix
+        key = _steps_key(doc.data)
+        self.container = doc.data[key]
+        wanted = list if key == "mainSteps" else dict
+        if not isinstance(self.container, wanted):
+            what = "a list of steps" if wanted is list else "a mapping of plugins to their properties"
+            raise AdapterError(Issue(doc.value_span(doc.data, key), f"`{key}` must be {what}"))
+        # (the step's mapping, its draft, its action or plugin, where that is written), in order
+        self.steps: list[tuple[Any, StepDraft, str, Span]] = []
+
+    def add_steps(self) -> None:
+        if isinstance(self.container, list):
+            self._main_steps(self.container)
+        else:
+            self._plugins(self.container)
+
+    def _main_steps(self, steps: list) -> None:
+        for position, item in enumerate(steps):
+            name = _step_name(self.builder, self.doc, steps, position)
+            if name is None:
+                continue
+            action = _step_action(self.builder, self.doc, item, name)
+            draft = self.builder.step(
+                self.prefix + name,
+                self.doc.value_span(item, "name"),
+                title=_command_title(action, item.get("inputs")),
+                extent=self.doc.value_span(steps, position),
+            )
+            span = self.doc.value_span(item, "action") if action else draft.span
+            self.steps.append((item, draft, action, span))
+
+    def _plugins(self, plugins: dict) -> None:
+        """Schema 1.2: each entry of a plugin's `properties` is a run of the
+        plugin, named by its `id` (else by the plugin).  The agent runs them one
+        at a time in an order the document does not fix: file order is taken."""
+        for plugin, config in plugins.items():
+            properties = config.get("properties") if isinstance(config, dict) else None
+            if isinstance(properties, list):
+                entries = [(properties, index, entry) for index, entry in enumerate(properties)]
+            elif isinstance(properties, dict):
+                entries = [(config, "properties", properties)]
+            else:
+                entries = [(plugins, plugin, config)]
+            plugin_span = self.doc.key_span(plugins, plugin)
+            for container, key, entry in entries:
+                given = text(entry.get("id")) if isinstance(entry, dict) else None
+                if given and given.strip():
+                    name, span = given, self.doc.value_span(entry, "id")
+                else:
+                    name = plugin if len(entries) == 1 else f"{plugin}/{key}"
+                    span = plugin_span
+                draft = self.builder.step(
+                    self.prefix + name,
+                    span,
+                    title=_command_title(str(plugin), entry),
+                    extent=self.doc.value_span(container, key),
+                )
+                self.steps.append((entry, draft, str(plugin), plugin_span))
+
+    def add_flow(self) -> None:
+        for (_, before, _, _), (_, after, _, _) in zip(self.steps, self.steps[1:]):
+            self.builder.wait(before.id, after.id, after.span, EdgeKind.SEQUENCE)
+        for _, draft, action, span in self.steps:
+            if not action:
+                continue  # (RL002) it does nothing
+            uses = draft.reads if action.strip() in _COLLECTS else draft.writes
+            uses.append(Ref(_INSTANCE, span))
+        self._platform_alternatives()
+
+    def _platform_alternatives(self) -> None:
+        """Two steps whose preconditions want different values of one variable
+        (`platformType` Linux and Windows) never both run on an instance: each
+        excludes the other.  A step's precondition is no data it waits for."""
+        conditions = [
+            (draft, condition)
+            for item, draft, _, _ in self.steps
+            if (condition := _precondition(self.doc, item)) is not None
+        ]
+        # The pairs grow with the square of the steps; they only keep apart
+        # steps that run one after the other anyway, so many are left at that.
+        if len(conditions) > _MAX_EXCLUDING_CHOICES:
+            return
+        for draft, (variable, value, span) in conditions:
+            for other, (other_variable, other_value, _) in conditions:
+                if other is not draft and other_variable == variable and other_value != value:
+                    draft.excludes.append(Ref(other.id, span))
+
+
+def _precondition(doc: Document, item: Any) -> Optional[tuple[str, str, Span]]:
+    """(variable, value, where it is written) of a Command step's
+    `precondition: {StringEquals: [variable, value]}`, or None: the step runs
+    only where the variable (`platformType`, or a `{{ parameter }}`) has that value."""
+    condition = item.get("precondition") if isinstance(item, dict) else None
+    operands = condition.get("StringEquals") if isinstance(condition, dict) else None
+    if not isinstance(operands, list) or len(operands) != 2:
+        return None
+    variable, value = text(operands[0]), text(operands[1])
+    if not variable or value is None:
+        return None
+    return variable.strip(), value.strip(), doc.value_span(item, "precondition")
+
+
+def _command_title(action: str, inputs: Any) -> Optional[str]:
+    """A Command step's plugin, with the document or package it runs."""
+    if not action:
+        return None
+    subject = None
+    if isinstance(inputs, dict):
+        subject = text(inputs.get("documentPath")) or text(inputs.get("name"))
+    return f"{action} {subject}" if subject else action
+
+
 def _is_check(item: dict, draft: StepDraft) -> bool:
     """An assertion, a wait, or a script given no resource (it can only
     compute or check): when it fails the run stops before the changes after it."""
@@ -798,7 +1008,7 @@ def _without_globs(name: str) -> Optional[str]:
 
 FORMAT = InputFormat(
     name="ssm",
-    title="AWS SSM Automation",
+    title="AWS SSM Automation or Command",
     detect=detect,
     build=build,
     wait_key=None,
