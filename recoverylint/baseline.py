@@ -10,6 +10,7 @@ baseline works from any working directory and on any OS.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -18,13 +19,16 @@ from pathlib import Path, PurePath
 from typing import Any, Iterable
 
 from . import __version__
-from .files import write_atomically
+from .files import UnreadableFile, read_file, write_atomically
 from .finding import Finding
 from .settings import ALWAYS_ON
 
 # The version of the file's shape, not of the tool: bump it only when an
 # older recoverylint could no longer read what this one writes.
 FORMAT_VERSION = 1
+# A recorded finding takes about 250 bytes: room for hundreds of thousands,
+# while a device or a huge file named by mistake is refused, not read.
+MAX_BASELINE_SIZE = 256 * 1024 * 1024
 
 Key = tuple[str, str, tuple[str, ...], str]
 
@@ -172,10 +176,8 @@ def write_baseline(baseline_file: Path, findings: Iterable[Finding]) -> int:
 
 
 def _is_baseline(path: Path) -> bool:
-    try:
-        if not path.is_file():  # a device such as /dev/zero would be read forever
-            return False
-        document = json.loads(path.read_text(encoding="utf-8"))
+    try:  # read_file: a device such as /dev/zero is refused, never read
+        document = json.loads(read_file(path, MAX_BASELINE_SIZE).decode("utf-8"))
     except (OSError, ValueError, RecursionError):
         return False
     return isinstance(document, dict) and document.get("tool") == "recoverylint"
@@ -188,17 +190,15 @@ def _cannot_write(target: Path, error: OSError) -> BaselineError:
 def load_baseline(baseline_file: Path) -> Baseline:
     """Read a baseline written by write_baseline, or raise BaselineError saying what is wrong."""
     try:
-        text = baseline_file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise BaselineError(
-            f"baseline {baseline_file} does not exist (write it with --write-baseline)"
-        ) from None
+        text = read_file(baseline_file, MAX_BASELINE_SIZE).decode("utf-8")
     except UnicodeDecodeError:
         raise BaselineError(f"baseline {baseline_file} is not UTF-8 text") from None
-    except OSError as error:
-        raise BaselineError(
-            f"cannot read baseline {baseline_file}: {error.strerror or error}"
-        ) from None
+    except UnreadableFile as error:
+        if error.errno == errno.ENOENT:
+            raise BaselineError(
+                f"baseline {baseline_file} does not exist (write it with --write-baseline)"
+            ) from None
+        raise BaselineError(f"cannot read baseline {baseline_file}: {error.strerror}") from None
     try:
         document = json.loads(text)
     # JSONDecodeError, a number too long to convert, or nesting too deep.

@@ -17,24 +17,33 @@ Layout, one small JSON file per entry:
 Entries are JSON read back field by field, never pickle: a cache directory in
 a shared CI workspace may be written by anyone, and unpickling runs code.
 Anything that is not exactly the shape written (a torn, corrupt or foreign
-file) is a miss.  Writes go to a temporary file renamed over the entry, so a
-reader sees a whole entry or none, whatever other processes do at the time;
-nothing is fsynced (a file torn by a power cut is merely a miss).
+file), or that names a rule, severity or place no check could give, is a
+miss.  Writes go to a temporary file renamed over the entry, so a reader sees
+a whole entry or none, whatever other processes do at the time; nothing is
+fsynced (a file torn by a power cut is merely a miss).
+
+No symbolic link is ever followed, for a read, a write or a delete: every
+file is opened relative to a descriptor of its folder, each folder opened
+with O_NOFOLLOW from the cache folder down.  A link where the cache expects
+its own folder or file turns the cache off for the run, with one warning
+(`ln -s . .recoverylint_cache` must not put a `.gitignore` of `*` at the top
+of a repository, nor pruning delete the folders a link points at).
 
 Cleaning, at most once a day: entries not used for 30 days are deleted, and
-so is the folder of any other version of recoverylint (in a development
+so are the entries of any other version of recoverylint (in a development
 checkout: of any other state of its code) that no run has used for a day.
+Only files proven to be entries are deleted: a name this module gives and a
+content starting as this module writes it, with the key its name says.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import importlib.util
 import json
 import os
 import re
-import secrets
-import shutil
 import sys
 import time
 from dataclasses import fields, is_dataclass
@@ -44,11 +53,14 @@ from pathlib import Path
 from typing import Any, Mapping, Optional
 
 from . import __version__
+from .config import known_codes
 from .engine import FileResult
+from .files import LinkRefused, UnreadableFile, open_folder, read_file, read_file_status, read_head, write_new
 from .finding import Edit, Finding, Fix, MakeFlowParallel, Related, RemoveNeed, Severity
 from .model import Span
 from .resources import data_dir
-from .settings import Settings
+from .catalog import rule_doc
+from .settings import INPUT_FORMATS, Settings
 from .source import Limits, SourceError, decode
 
 DAY = 24 * 60 * 60
@@ -72,9 +84,17 @@ PRUNE_STAMP = "last-pruned"
 # (RL001), schema errors (RL002), which schema failures are found, cycles.
 DEPENDENCIES = ("ruamel.yaml", "_ruamel_yaml", "fastjsonschema", "jsonschema", "networkx")
 
+# An entry is a few kilobytes (a file's findings); one of a hostile size is a miss.
+MAX_ENTRY_SIZE = 64 * 1024 * 1024
+# recoverylint's own code and data, read for its fingerprint.
+MAX_BUNDLED_FILE_SIZE = 16 * 1024 * 1024
+
 _SEVERITIES = {severity.value: severity for severity in Severity}
 _TOOL_FOLDER = re.compile(r"[0-9a-f]{16}")
 _SHARD_FOLDER = re.compile(r"[0-9a-f]{2}")
+# <62 hex digits>.json, and a temporary file that a killed writer left.
+_ENTRY_FILE = re.compile(r"([0-9a-f]{62})\.json(?:\.[0-9a-f]{12}\.tmp)?")
+_TEMPORARY_SUFFIX = ".tmp"
 
 
 class _Invalid(ValueError):
@@ -99,7 +119,7 @@ def tool_fingerprint() -> str:
     )
     for label, folder, suffix in sources:
         for file in _files_under(folder, suffix):
-            content = file.read_bytes()
+            content = read_file(file, MAX_BUNDLED_FILE_SIZE)
             name = f"{label}/{file.relative_to(folder).as_posix()}"
             code.update(f"{name}\0{len(content)}\0".encode())
             code.update(content)
@@ -139,24 +159,47 @@ def _installed(module: str) -> Optional[list[Any]]:
 class ResultCache:
     """The results of `check` on files, by `key`.  Never raises OSError: when
     the directory cannot be written (a read-only checkout), it is read if it
-    exists, nothing is written, and `note` says why once."""
+    exists, nothing is written, and `note` says why once; when a symbolic
+    link stands where the cache expects its own folder or file, the cache is
+    neither read nor written and `note` warns of it."""
 
     def __init__(self, directory: Path, tool: Optional[str] = None) -> None:
         """`tool` stands for `tool_fingerprint()` (tests pass their own)."""
+        # Descriptors of the cache folder and of this tool's folder in it:
+        # every file of the cache is reached from them, link by link refused.
+        self._folder: Optional[int] = None
+        self._tool_folder: Optional[int] = None
         self.directory = directory
         self._tool = tool_fingerprint() if tool is None else tool
         self._entries = directory / self._tool[:16]
         self._now = time.time()
         self._contexts: dict[tuple[int, int, bool], tuple[Settings, Limits, Any]] = {}
         self._writable = True
-        self.note: Optional[str] = None  # why nothing is written in this run
+        self.note: Optional[str] = None  # why the cache is not (fully) used in this run
+        if os.open not in os.supports_dir_fd:
+            self.note = "results are not cached: this system cannot open a file without following links"
+            return
         try:
-            directory.mkdir(parents=True, exist_ok=True)
+            self._folder = _open_or_create(directory)
+        except LinkRefused:
+            self._refuse(directory)
+            return
+        except OSError as error:
+            self._stop_writing(directory, error)
+            return
+        try:
+            self._tool_folder = open_folder(self._entries.name, self._folder)
+        except LinkRefused:
+            self._refuse(self._entries)
+            return
+        except OSError:
+            pass  # not there yet: made by the first `put`
+        try:
             for name, text in ((".gitignore", GITIGNORE), ("CACHEDIR.TAG", CACHEDIR_TAG)):
-                if not (directory / name).is_file():
-                    _write_atomically(directory / name, text)
-            if self._entries.is_dir():
-                os.utime(self._entries)  # this version is in use: see _prune_when_due
+                if not _exists(name, self._folder):
+                    write_new(name, text.encode(), self._folder)
+            if self._tool_folder is not None:
+                os.utime(self._entries.name, dir_fd=self._folder, follow_symlinks=False)  # see _prune
         except OSError as error:
             self._stop_writing(directory, error)
             return
@@ -164,6 +207,16 @@ class ResultCache:
             self._prune_when_due()
         except OSError:
             pass  # another run cleaning at the same time; what is left waits a day
+
+    def __del__(self) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Let go of the folders' descriptors; the cache is not used after."""
+        for descriptor in (self._tool_folder, self._folder):
+            if descriptor is not None:
+                os.close(descriptor)
+        self._folder = self._tool_folder = None
 
     def key(self, data: bytes, settings: Settings, limits: Limits, explicit: bool) -> str:
         """The entry of a file with these bytes, checked with these settings and
@@ -195,92 +248,206 @@ class ResultCache:
         when they are given and the check had the text (only reports that show
         source lines need it; decoding costs about 4 ms a megabyte).  `runbook`
         and `graphs` are never stored (`check` shows neither)."""
-        entry = self._entry(key)
-        try:
-            with open(entry, "rb") as file:
-                raw = file.read()
-                modified = os.fstat(file.fileno()).st_mtime
-        except OSError:
+        shard = self._shard(key, create=False)
+        if shard is None:
             return None
+        name = _entry_name(key)
         try:
-            result, had_text = _result_from_json(json.loads(raw), key, display_path)
-            if had_text and data is not None:
-                result.text = decode(data)
-        except (ValueError, LookupError, RecursionError, SourceError):
-            return None  # torn, corrupt, foreign or of other bytes: check afresh
-        if self._writable and self._now - modified > MARK_USED_AFTER:
             try:
-                os.utime(entry)
+                raw, status = read_file_status(name, MAX_ENTRY_SIZE, follow_links=False, dir_fd=shard)
+            except LinkRefused:
+                self._refuse(self._entry(key))
+                return None
             except OSError:
-                pass  # read-only: the entry may be pruned early and is then rebuilt
-        return result
+                return None  # no entry (or a FIFO, a device, a huge file): check afresh
+            try:
+                result, had_text = _result_from_json(json.loads(raw), key, display_path)
+                if had_text and data is not None:
+                    result.text = decode(data)
+            except (ValueError, LookupError, RecursionError, SourceError):
+                return None  # torn, corrupt, foreign or of other bytes: check afresh
+            if self._writable and self._now - status.st_mtime > MARK_USED_AFTER:
+                try:
+                    os.utime(name, dir_fd=shard, follow_symlinks=False)
+                except OSError:
+                    pass  # read-only: the entry may be pruned early and is then rebuilt
+            return result
+        finally:
+            os.close(shard)
 
     def put(self, key: str, result: FileResult) -> None:
         """Store a result (a file's internal error is never stored: the next run
         must try again and report it again)."""
         if not self._writable or result.internal_error is not None:
             return
-        entry = self._entry(key)
-        # A cache folder is as trusted as the checkout it lies in: a link
-        # committed there must not make a run write elsewhere.
-        for folder in (self.directory, self._entries, entry.parent):
-            if folder.is_symlink():
-                self._stop_writing(folder, OSError(0, "it is a symbolic link"))
-                return
         text = json.dumps(_result_to_json(result, key), separators=(",", ":"))
+        shard = self._shard(key, create=True)
+        if shard is None:
+            return
         try:
-            try:
-                _write_atomically(entry, text)
-            except FileNotFoundError:  # the first entry of its shard
-                entry.parent.mkdir(parents=True, exist_ok=True)
-                _write_atomically(entry, text)
+            write_new(_entry_name(key), text.encode(), shard)
         except OSError as error:
-            self._stop_writing(entry, error)
+            self._stop_writing(self._entry(key), error)
+        finally:
+            os.close(shard)
 
     def _entry(self, key: str) -> Path:
-        return self._entries / key[:2] / f"{key[2:]}.json"
+        """Where an entry is (to show it; it is opened from its folder's descriptor)."""
+        return self._entries / key[:2] / _entry_name(key)
+
+    def _shard(self, key: str, create: bool) -> Optional[int]:
+        """A descriptor of the folder of `key`'s entry (made when `create`),
+        or None when there is none or the cache is off."""
+        if self._folder is None:
+            return None
+        try:
+            if self._tool_folder is None:
+                if create:
+                    _make_folder(self._entries.name, self._folder)
+                self._tool_folder = open_folder(self._entries.name, self._folder)
+            if create:
+                _make_folder(key[:2], self._tool_folder)
+            return open_folder(key[:2], self._tool_folder)
+        except LinkRefused as error:
+            self._refuse(self._entries if error.filename == self._entries.name else self._entries / key[:2])
+        except OSError as error:
+            if create:
+                self._stop_writing(self._entries / key[:2], error)
+        return None
 
     def _stop_writing(self, where: Path, error: OSError) -> None:
         self._writable = False
-        self.note = f"results are not cached in this run: cannot write {where}: {error.strerror or error}"
+        if self.note is None:
+            self.note = f"results are not cached in this run: cannot write {where}: {error.strerror or error}"
+
+    def _refuse(self, link: Path) -> None:
+        """A link where the cache expects its own folder or file: neither read
+        nor write the cache in this run."""
+        self.close()
+        self._writable = False
+        self.note = (
+            f"warning: the cache is not used in this run: {link} is a symbolic link, and"
+            " recoverylint follows no link in its cache (remove the link, or set"
+            " RECOVERYLINT_CACHE_DIR to a folder of its own)"
+        )
 
     def _prune_when_due(self) -> None:
         """Clean at most once a day (see the module's documentation); the stamp
         is renewed first, so that runs started together do not all clean."""
-        stamp = self.directory / PRUNE_STAMP
+        folder = self._folder
+        assert folder is not None
         try:
-            if self._now - stamp.stat().st_mtime < PRUNE_EVERY:
+            if self._now - os.stat(PRUNE_STAMP, dir_fd=folder, follow_symlinks=False).st_mtime < PRUNE_EVERY:
                 return
         except FileNotFoundError:
             pass
-        _write_atomically(stamp, "")
-        for tool in os.scandir(self.directory):
-            if not (tool.is_dir(follow_symlinks=False) and _TOOL_FOLDER.fullmatch(tool.name)):
-                continue  # only what this module made is ever deleted
-            if tool.name != self._entries.name:
-                if self._now - tool.stat(follow_symlinks=False).st_mtime > KEEP_OTHER_TOOLS:
-                    shutil.rmtree(tool.path, ignore_errors=True)
-                continue
-            for shard in os.scandir(tool.path):
-                if shard.is_dir(follow_symlinks=False) and _SHARD_FOLDER.fullmatch(shard.name):
-                    for entry in os.scandir(shard.path):
-                        if self._now - entry.stat(follow_symlinks=False).st_mtime > KEEP_UNUSED:
-                            os.unlink(entry.path)
+        write_new(PRUNE_STAMP, b"", folder)
+        for tool in _names(folder, _TOOL_FOLDER):
+            if tool == self._entries.name:
+                _prune_entries(folder, tool, self._now - KEEP_UNUSED, remove_folders=False)
+            elif self._now - os.stat(tool, dir_fd=folder, follow_symlinks=False).st_mtime > KEEP_OTHER_TOOLS:
+                _prune_entries(folder, tool, self._now, remove_folders=True)
 
 
-def _write_atomically(target: Path, text: str) -> None:
-    """Write a new file beside `target` and rename it over `target`: readers
-    see the old file or the new one, never part of one.  Parallel writers of
-    the same entry write the same text, so whichever rename lands last is right."""
-    temporary = target.with_name(f"{target.name}.{secrets.token_hex(6)}.tmp")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+def _open_or_create(directory: Path) -> int:
+    """A descriptor of the cache folder, made (with the folders above it) when missing."""
     try:
-        with open(descriptor, "wb") as file:
-            file.write(text.encode())
-        os.replace(temporary, target)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+        return open_folder(directory)
+    except UnreadableFile as error:
+        if error.errno != errno.ENOENT:
+            raise
+    try:
+        os.makedirs(directory)
+    except FileExistsError:
+        pass  # made by another run meanwhile (or a dangling link: open_folder says so)
+    return open_folder(directory)
+
+
+def _make_folder(name: str, parent: int) -> None:
+    try:
+        os.mkdir(name, dir_fd=parent)
+    except FileExistsError:
+        pass  # open_folder then refuses it unless it is a folder
+
+
+def _exists(name: str, folder: int) -> bool:
+    try:
+        os.stat(name, dir_fd=folder, follow_symlinks=False)
+    except FileNotFoundError:
+        return False
+    return True
+
+
+def _entry_name(key: str) -> str:
+    return f"{key[2:]}.json"
+
+
+def _names(folder: int, pattern: re.Pattern[str]) -> list[str]:
+    """The folders in `folder` (a descriptor) named as `pattern` says; no link."""
+    with os.scandir(folder) as found:
+        return sorted(
+            item.name for item in found
+            if pattern.fullmatch(item.name) and item.is_dir(follow_symlinks=False)
+        )
+
+
+def _prune_entries(folder: int, tool: str, unused_since: float, remove_folders: bool) -> None:
+    """Delete the entries of the tool folder `tool` in `folder` not used since
+    `unused_since` (a temporary file: not touched for a day), and those
+    folders when `remove_folders` and they are left empty."""
+    try:
+        tool_folder = open_folder(tool, folder)
+    except OSError:
+        return  # a link or gone: nothing of it is deleted
+    try:
+        for shard_name in _names(tool_folder, _SHARD_FOLDER):
+            try:
+                shard = open_folder(shard_name, tool_folder)
+            except OSError:
+                continue
+            try:
+                _prune_shard(shard, shard_name, unused_since)
+            finally:
+                os.close(shard)
+            if remove_folders:
+                _remove_empty(shard_name, tool_folder)
+    finally:
+        os.close(tool_folder)
+    if remove_folders:
+        _remove_empty(tool, folder)
+
+
+def _prune_shard(shard: int, shard_name: str, unused_since: float) -> None:
+    with os.scandir(shard) as found:
+        names = [item.name for item in found]
+    for name in names:
+        matched = _ENTRY_FILE.fullmatch(name)
+        if matched is None:
+            continue  # not a name this module gives: not ours to delete
+        try:
+            status = os.stat(name, dir_fd=shard, follow_symlinks=False)
+        except OSError:
+            continue
+        last_use = unused_since
+        if name.endswith(_TEMPORARY_SUFFIX):  # a writer may be writing it now
+            last_use = min(unused_since, time.time() - DAY)
+        if status.st_mtime > last_use:
+            continue
+        # A name anyone could give: the content must also be an entry's, of the key its name says.
+        proof = b'{"key":"' + (shard_name + matched.group(1)).encode() + b'"'
+        try:
+            if read_head(name, len(proof), follow_links=False, dir_fd=shard) != proof:
+                continue
+            os.unlink(name, dir_fd=shard)
+        except OSError:
+            continue  # gone meanwhile, or not a regular file: left alone
+
+
+def _remove_empty(name: str, parent: int) -> None:
+    try:
+        os.rmdir(name, dir_fd=parent)  # only ever an empty folder
+    except OSError:
+        pass
 
 
 # -- Keys ---------------------------------------------------------------------
@@ -400,7 +567,7 @@ def _result_from_json(stored: Any, key: str, display_path: str) -> tuple[FileRes
         display_path,
         findings=[_finding(row, display_path, fixes) for row in _list(entry["findings"])],
         skipped=_boolean(entry["skipped"]),
-        format=None if entry["format"] is None else _string(entry["format"]),
+        format=None if entry["format"] is None else _input_format(entry["format"]),
         suppressed=_count(entry["suppressed"]),
     )
     return result, _boolean(entry["text"])
@@ -420,13 +587,17 @@ def _finding(row: Any, path: str, fixes: list[Fix]) -> Finding:
     for step in steps:  # a loop, not _strings: this is the hot path of a warm run
         if type(step) is not str:
             raise _Invalid("a step id that is not a string")
+    # Reports look each code up in the catalog (SARIF lists its rules): a
+    # rule this version does not have must not get that far.
+    if _rule_name(code) != name:
+        raise _Invalid("a finding of a rule not in the catalog, or under another name")
     return Finding(
         code,
         name,
         _SEVERITIES[severity],  # LookupError: see `get`
         message,
         path,
-        Span(line, column, end_line, end_column),
+        _span(line, column, end_line, end_column),
         suggestion,
         tuple(steps),
         tuple(map(_related, related)) if related else (),
@@ -440,7 +611,23 @@ def _related(row: Any) -> Related:
     message, line, column, end_line, end_column = row
     if not (type(message) is str and type(line) is type(column) is type(end_line) is type(end_column) is int):
         raise _Invalid("a related place with a field of the wrong type")
-    return Related(message, Span(line, column, end_line, end_column))
+    return Related(message, _span(line, column, end_line, end_column))
+
+
+def _span(line: int, column: int, end_line: int, end_column: int) -> Span:
+    """A place a check can give: 1-based, ending where it starts or after."""
+    if not (
+        line >= 1 and column >= 1 and end_column >= 1
+        and (end_line > line or end_line == line and end_column >= column)
+    ):
+        raise _Invalid("a place that no file has")
+    return Span(line, column, end_line, end_column)
+
+
+@lru_cache(maxsize=None)
+def _rule_name(code: str) -> Optional[str]:
+    """The catalog's name of a rule, None for a code not in the catalog."""
+    return rule_doc(code).name if code in known_codes() else None
 
 
 def _fix(stored: Any) -> Fix:
@@ -460,6 +647,12 @@ def _edit(stored: Any) -> Edit:
             needs.append((_string(step), _strings(waits_for)))
         return MakeFlowParallel(tuple(needs))
     raise _Invalid(f"an unknown kind of edit: {kind!r}")
+
+
+def _input_format(value: Any) -> str:
+    if value not in INPUT_FORMATS:
+        raise _Invalid("an input format recoverylint does not read")
+    return value
 
 
 def _mapping(value: Any) -> dict:

@@ -7,7 +7,6 @@ one file becomes an internal error for that file.  Neither stops the run.
 from __future__ import annotations
 
 import os
-import stat
 import re
 import traceback
 from collections import Counter
@@ -18,6 +17,7 @@ from typing import Iterable, Iterator, Optional
 
 from .adapters import AdapterError, InputFormat, detect, input_formats, is_native
 from .catalog import rule_doc
+from .files import NotRegularFile, read_head
 from .finding import Finding, Fix, Issue
 from .graphs import Graphs, OrderProblem, build_graphs, order_predecessors, topological_order
 from .limits import TooLarge
@@ -468,14 +468,14 @@ def _identity(item: Finding) -> tuple[str, tuple[str, ...]]:
 
 def _mentions_runbook(path: Path, settings: Settings) -> bool:
     """Whether an unreadable file's first megabyte has a key of a runbook
-    (a FIFO or a device is never opened: reading it could block the run)."""
+    (a FIFO or a device is never read: reading it could block the run)."""
     try:
-        if not stat.S_ISREG(path.stat().st_mode):
-            return False
-        with path.open("rb") as file:
-            return _may_be_runbook(file.read(1 << 20).decode("latin-1"), settings)
+        head = read_head(path, 1 << 20)
+    except NotRegularFile:
+        return False
     except OSError:
         return True  # unreadable: say so rather than skip it silently
+    return _may_be_runbook(head.decode("latin-1"), settings)
 
 
 def run_rules(
@@ -542,24 +542,35 @@ def _applicable(
 
 def discover(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
     """Files to check: those named (explicit), and YAML files under named
-    directories (hidden directories but `.github` skipped), in a stable order, each once
-    even when named twice or also found in a named directory (then explicit)."""
-    found: dict[str, tuple[Path, bool]] = {}
+    directories (hidden directories but `.github` skipped), in a stable order.
+    Each real file comes once, under the first name that reaches it, whatever
+    other names do (named twice, also found in a named directory, or reached
+    through a link): it is explicit when any of them is named; a fix must
+    not write one file twice under two names."""
+    found: dict[object, tuple[Path, bool]] = {}
     for path in paths:
         if path.is_dir():
             walked = []
             for root, dirs, files in os.walk(path):
                 # Hidden folders are skipped, but for `.github`, where workflows live.
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".") or d == ".github")
-                walked.extend(
-                    Path(root) / name
-                    for name in files
-                    # a dangling or looping link found in a folder is no runbook
-                    if name.lower().endswith(YAML_SUFFIXES) and os.path.exists(os.path.join(root, name))
-                )
+                walked.extend(Path(root) / name for name in files if name.lower().endswith(YAML_SUFFIXES))
             for file in sorted(walked):
-                found.setdefault(os.path.abspath(file), (file, False))
+                identity = _identity_of(file)
+                if identity is not None:  # a dangling or looping link found in a folder is no runbook
+                    found.setdefault(identity, (file, False))
         else:
-            key = os.path.abspath(path)
-            found[key] = (found.get(key, (path, True))[0], True)
+            # A named file that cannot be reached is reported under its name.
+            identity = _identity_of(path) or os.path.abspath(path)
+            found[identity] = (found.get(identity, (path, True))[0], True)
     yield from found.values()
+
+
+def _identity_of(path: Path) -> Optional[tuple[int, int]]:
+    """The device and inode of the file a path reaches (links followed), or
+    None when it reaches none."""
+    try:
+        status = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return status.st_dev, status.st_ino

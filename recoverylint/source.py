@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import gc
 import re
-import stat
 from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +34,7 @@ try:  # libyaml through ruamel.yaml.clib; the pure parser is several times slowe
 except ImportError:  # pragma: no cover - CPython wheels ship it
     CParser = None
 
+from .files import NotRegularFile, TooLargeFile, UnreadableFile, over_limit, read_file
 from .model import Span
 
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
@@ -169,34 +169,41 @@ def read_text(path: Path, limits: Limits = Limits()) -> str:
 
 
 def read_bytes(path: Path, limits: Limits = Limits()) -> bytes:
-    """A regular file's bytes, enforcing the size limit."""
+    """A regular file's bytes, enforcing the size limit (files.read_file: a
+    FIFO or a device is refused without blocking, never read)."""
     try:
-        status = path.stat()
-    except OSError as error:
-        raise SourceError(f"cannot read the file: {error.strerror or error}") from None
-    if not stat.S_ISREG(status.st_mode):  # a FIFO or a device would block the run
-        raise SourceError("not a regular file")
-    check_size(status.st_size, limits)
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise SourceError(f"cannot read the file: {error.strerror or error}") from None
-    check_size(len(raw), limits)  # it may have grown since
-    return raw
+        return read_file(path, limits.max_file_size)
+    except NotRegularFile:
+        raise SourceError("not a regular file") from None
+    except TooLargeFile as error:
+        raise SourceError(f"{error.strerror}{_RAISE_IT}") from None
+    except UnreadableFile as error:
+        raise SourceError(f"cannot read the file: {error.strerror}") from None
 
 
 def check_size(size: int, limits: Limits) -> None:
     if size > limits.max_file_size:
-        raise SourceError(
-            f"the file is {size:,} bytes, over the limit of {limits.max_file_size:,} bytes"
-            " (raise it with --max-file-size)"
-        )
+        raise SourceError(over_limit(size, limits.max_file_size) + _RAISE_IT)
+
+
+_RAISE_IT = " (raise it with --max-file-size)"
+
+
+# Byte order marks of the encodings YAML allows besides UTF-8, longest first:
+# a UTF-32 LE mark begins with the UTF-16 LE one.
+_OTHER_ENCODINGS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
 
 
 def decode(raw: bytes) -> str:
     """Decode UTF-8 (a BOM is allowed) and refuse bytes YAML does not allow."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise SourceError("the file is UTF-16 encoded; recoverylint reads UTF-8 only")
+    for mark, encoding in _OTHER_ENCODINGS:
+        if raw.startswith(mark):
+            raise SourceError(f"the file is {encoding} encoded; recoverylint reads UTF-8 only")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:

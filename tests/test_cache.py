@@ -361,7 +361,7 @@ def test_a_setting_of_an_unknown_type_is_refused_not_ignored(cache):
 def bad_entries(key):
     """Files that are not an entry of `key` as this module writes it."""
     good = {"key": key, "skipped": False, "format": "native", "suppressed": 0, "text": False, "fixes": [], "findings": []}
-    row = ["RL201", "false-gate", "warning", "m", 1, 2, 1, 3, None, ["a"], [], None]
+    row = ["RL201", "false-sequential-gate", "warning", "m", 1, 2, 1, 3, None, ["a"], [], None]
     fix = {"description": "d", "safe": True, "edit": {"kind": "remove-need", "step": "a", "need": "b", "occurrence": 0}}
 
     def entry(**changes):
@@ -389,6 +389,15 @@ def bad_entries(key):
         "a line that is true": finding(4, True),
         "a line that is a float": finding(4, 1.0),
         "a message that is null": finding(3, None),
+        # What a check could not give: SARIF would look the rule up and crash.
+        "a rule not in the catalog": finding(0, "RL999"),
+        "a rule under another name": finding(1, "false-gate"),
+        "an input format not read": entry(format="cobol"),
+        "line 0": finding(4, 0),
+        "column 0": finding(5, 0),
+        "ending on a line before it starts": finding(6, 0),
+        "ending before it starts on its line": finding(7, 1),
+        "a related place at line 0": finding(10, [["m", 0, 1, 1, 2]]),
         "a step that is a number": finding(9, [1]),
         "related not a list": finding(10, "x"),
         "a related place too short": finding(10, [["m", 1, 2, 3]]),
@@ -422,7 +431,7 @@ def test_the_bad_entries_differ_from_a_good_one_only_in_their_fault(cache):
         "key": key, "skipped": False, "format": "native", "suppressed": 0, "text": False,
         "fixes": [{"description": "d", "safe": True,
                    "edit": {"kind": "remove-need", "step": "a", "need": "b", "occurrence": 0}}],
-        "findings": [["RL201", "false-gate", "warning", "m", 1, 2, 1, 3, None, ["a"], [["r", 1, 1, 1, 2]], 0]],
+        "findings": [["RL201", "false-sequential-gate", "warning", "m", 1, 2, 1, 3, None, ["a"], [["r", 1, 1, 1, 2]], 0]],
     }  # fmt: skip
     entry = cache._entry(key)
     entry.parent.mkdir(parents=True, exist_ok=True)
@@ -461,10 +470,10 @@ def test_a_directory_that_cannot_be_created_turns_caching_off(tmp_path, runbooks
 
 
 def test_a_failed_write_turns_caching_off_for_the_run(cache, runbooks, monkeypatch):
-    def read_only(target, text):
+    def read_only(name, data, dir_fd):
         raise OSError(30, "Read-only file system")
 
-    monkeypatch.setattr(cache_module, "_write_atomically", read_only)
+    monkeypatch.setattr(cache_module, "write_new", read_only)
     stored(cache, runbooks[0])
     assert cache.note and "Read-only file system" in cache.note
     monkeypatch.undo()
@@ -594,3 +603,152 @@ def test_fail_on_applies_to_cached_findings(in_tmp):
     assert run_check(target)[0] == 1
     assert run_check(target, "--fail-on", "error")[0] == 0
     assert run_check(target, "--fail-on", "warning")[0] == 1
+
+
+# -- Links and files that are not entries (issue 13, items 1, 3 and 15) -------------
+
+LINK_WARNING = "warning: the cache is not used in this run"
+
+
+def listing(folder: Path) -> list[str]:
+    """Every path under `folder` (links not followed), to show nothing changed."""
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+
+
+def test_a_cache_folder_that_is_a_link_is_neither_written_nor_pruned(in_tmp):
+    # The repro: `ln -s v .recoverylint_cache` with an old folder v/0123456789abcdef/.
+    target = in_tmp / "v"
+    old = target / "0123456789abcdef"
+    (old / "ab").mkdir(parents=True)
+    (old / "ab" / "notes.txt").write_text("someone's")
+    for folder in (old / "ab", old):
+        age(folder, 3)
+    (in_tmp / ".recoverylint_cache").symlink_to("v")
+    before = listing(target)
+
+    code, output = run_check("runbooks")
+    assert listing(target) == before  # nothing deleted, no .gitignore, CACHEDIR.TAG, last-pruned
+    assert output.count(LINK_WARNING) == 1
+    assert "recoverylint follows no link in its cache" in output
+    without_warning = "".join(line for line in output.splitlines(True) if LINK_WARNING not in line)
+    assert (code, without_warning) == run_check("runbooks", "--no-cache")
+
+
+def test_a_cache_link_to_the_repository_root_writes_nothing_there(in_tmp):
+    # The repro: `ln -s . .recoverylint_cache` in a git repository.
+    (in_tmp / ".git").mkdir()
+    (in_tmp / ".recoverylint_cache").symlink_to(".")
+    code, output = run_check("runbooks")
+    assert code == 1 and LINK_WARNING in output
+    for name in (".gitignore", "CACHEDIR.TAG", PRUNE_STAMP):
+        assert not (in_tmp / name).exists()
+
+
+@pytest.mark.parametrize("component", ["tool folder", "shard", "entry"])
+def test_a_link_inside_the_cache_is_never_followed(tmp_path, runbooks, component):
+    """A link committed inside a cache folder, to a forged entry that hides a
+    file's findings: believed before, refused now, and nothing is written
+    where it points."""
+    path = EXAMPLES / "parallel-deploy-races.yaml"
+    data = path.read_bytes()
+    honest = ResultCache(tmp_path / "honest", tool="a" * 64)
+    key, fresh = stored(honest, path)
+    assert fresh.findings
+    forged = json.loads(honest._entry(key).read_bytes())
+    forged["findings"] = []
+    honest._entry(key).write_text(json.dumps(forged))
+    elsewhere = {"tool folder": honest._entries, "shard": honest._entry(key).parent, "entry": honest._entry(key)}
+
+    directory = tmp_path / "cache"
+    cache = ResultCache(directory, tool="a" * 64)
+    link = {"tool folder": cache._entries, "shard": cache._entry(key).parent, "entry": cache._entry(key)}[component]
+    link.parent.mkdir(parents=True, exist_ok=True)
+    link.symlink_to(elsewhere[component])
+    assert honest.get(key, "r.yaml", data).findings == []  # the forgery, read where it lies
+    before = listing(tmp_path / "honest")
+
+    cache = ResultCache(directory, tool="a" * 64)
+    assert cache.get(key, "r.yaml", data) is None
+    cache.put(key, fresh)
+    assert cache.note and cache.note.startswith(LINK_WARNING) and str(link) in cache.note
+    assert listing(tmp_path / "honest") == before
+
+
+def test_a_fifo_entry_is_a_miss_not_a_hang(in_tmp):
+    assert run_check("runbooks")[0] == 1
+    for entry in list((in_tmp / ".recoverylint_cache").glob("*/*/*.json")):
+        entry.unlink()
+        os.mkfifo(entry)
+    done = subprocess.run(
+        [sys.executable, "-m", "recoverylint", "check", "runbooks"],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stdout == run_check("runbooks", "--no-cache")[1]
+
+
+def test_a_huge_sparse_entry_is_a_miss_without_reading_it(cache, monkeypatch):
+    data = b"runbook: r\n"
+    key = cache.key(data, Settings(), Limits(), True)
+    entry = cache._entry(key)
+    entry.parent.mkdir(parents=True)
+    with open(entry, "wb") as file:
+        file.truncate(3 * 1024**3)  # 3 GB of nothing: it took 17 s to be read
+    reads = []
+    real_read = os.read
+    monkeypatch.setattr(os, "read", lambda fd, n: reads.append(n) or real_read(fd, n))
+    assert cache.get(key, "r.yaml", data) is None
+    assert reads == []
+    assert cache_module.MAX_ENTRY_SIZE < 3 * 1024**3
+
+
+def test_cleaning_deletes_only_what_proves_to_be_an_entry(tmp_path, runbooks):
+    directory = tmp_path / "cache"
+    stale = ResultCache(directory, tool="b" * 64)
+    key, _ = stored(stale, runbooks[0])
+    shard = stale._entry(key).parent
+    # Names an entry could have, contents no entry has; and names no entry has.
+    foreign = {
+        shard / ("0" * 62 + ".json"): b'{"key":"' + b"1" * 64 + b'"}',
+        shard / ("1" * 62 + ".json"): b"user data",
+        shard / "notes.txt": b"user data",
+        stale._entries / "README": b"user data",
+    }
+    for path, content in foreign.items():
+        path.write_bytes(content)
+    (tmp_path / "elsewhere").mkdir()
+    (shard / ("2" * 62 + ".json")).symlink_to(tmp_path / "elsewhere")
+    for path in [*stale._entries.rglob("*"), stale._entries]:
+        age(path, 3)
+    age(directory / PRUNE_STAMP, 2)
+
+    ResultCache(directory, tool="a" * 64)
+    assert not stale._entry(key).exists()  # an entry of an old tool state: gone
+    assert {p: p.read_bytes() for p in foreign} == foreign
+    assert (shard / ("2" * 62 + ".json")).is_symlink() and (tmp_path / "elsewhere").is_dir()
+
+
+def test_cleaning_a_stale_tool_folder_removes_it_once_empty(tmp_path, runbooks):
+    directory = tmp_path / "cache"
+    stale = ResultCache(directory, tool="b" * 64)
+    stored(stale, runbooks[0])
+    for path in [*stale._entries.rglob("*"), stale._entries]:
+        age(path, 3)
+    age(directory / PRUNE_STAMP, 2)
+    ResultCache(directory, tool="a" * 64)
+    assert not stale._entries.exists()
+
+
+@needs_cli_cache
+def test_an_entry_of_a_rule_not_in_the_catalog_is_a_miss_not_a_sarif_crash(in_tmp):
+    # The repro: an entry naming a rule that does not exist, then SARIF.
+    target = "runbooks/orders-db-outage.yaml"
+    cold = run_check(target, "--format", "sarif", "--no-cache")
+    assert run_check(target, "--format", "sarif") == cold
+    (entry,) = (in_tmp / ".recoverylint_cache").glob("*/*/*.json")
+    stored_entry = json.loads(entry.read_bytes())
+    assert stored_entry["findings"]
+    for row in stored_entry["findings"]:
+        row[0] = "RL999"
+    entry.write_text(json.dumps(stored_entry), encoding="utf-8")
+    assert run_check(target, "--format", "sarif") == cold
