@@ -132,6 +132,9 @@ class Step:
     # Of the steps its `decides` names, those that run because it failed (or
     # was cancelled): words for the paths RL307 names.
     on_failure: tuple[Ref, ...] = ()
+    # Outputs it has even when it is skipped (an engine's record of how it
+    # ended): no path misses them.
+    outputs_when_skipped: tuple[Ref, ...] = ()
 
     @property
     def is_change(self) -> bool:

@@ -304,6 +304,7 @@ def test_the_exit_handler_waits_for_the_workflow_and_a_suspend_is_intended():
         ("deploy/main/create", "deploy/main/smoke"),  # the deployment it reads
         ("deploy/main/smoke", "deploy/cleanup/delete"),  # the exit handler
         ("deploy/main/create", "deploy/cleanup/delete"),  # deletes what create made
+        ("deploy/main/approve", "deploy/cleanup/delete"),  # an approval guards later changes
     }
 
 

@@ -3,7 +3,7 @@ adapters map them, asserted on D and on what RL201 and RL307 report."""
 
 from __future__ import annotations
 
-from adapter_support import adapt, data_edges
+from adapter_support import adapt, data_edges, fixture
 
 from recoverylint.engine import check_text
 
@@ -79,3 +79,37 @@ def test_actionchain_rl307_names_the_failure_path():
     runbook = adapt(FAILURE_CHAIN, "actionchain").runbook
     deploy = next(s for s in runbook.steps if s.id == "deploy")
     assert [ref.name for ref in deploy.on_failure] == ["roll_back"]
+
+
+# -- Argo --------------------------------------------------------------------
+
+
+def test_argo_checks_observations_conditions_and_a_stopwatch():
+    text = fixture("argo/behaviour.yaml")
+    runbook = adapt(text, "argo").runbook
+    by_id = {s.id: s for s in runbook.steps}
+    assert by_id["check-replica"].guard
+    assert [ref.name for ref in by_id["alarm-green"].observes] == ["*"]
+    assert by_id["rebuild-index"].condition.name == "{{workflow.parameters.rebuild}} == true"
+    assert [(c.name, c.start) for c in by_id["report"].clocks] == [("record-start", False)]
+    edges = data_edges(runbook)
+    assert {
+        ("check-replica", "failover"),  # the guard before the change
+        ("failover", "alarm-green"),  # the alarm observes the failover
+        ("alarm-green", "rebuild-index"),  # and is the baseline of the next change
+        ("record-start", "check-replica"),  # the stopwatch brackets the run
+        ("alarm-green", "report"),
+    } <= edges
+    assert [(f.code, f.span.line, f.message) for f in check_text(text).findings] == [
+        (
+            "RL307",
+            33,
+            "when `{{workflow.parameters.rebuild}} == true` does not hold (the condition of"
+            " `rebuild-index`), `report` runs without `rebuild-index` having run: nothing else"
+            " before it outputs `rebuild-index.outputs.result`",
+        )
+    ]
+    # Named for nothing it does, the check guards nothing: its gate is questioned.
+    plain = text.replace("name: check-replica", "name: replica").replace("[check-replica]", "[replica]")
+    plain = plain.replace("probe-replica", "pg")
+    assert "`failover` waits for `replica` but uses nothing from it" in " ".join(rl(plain, "RL201"))

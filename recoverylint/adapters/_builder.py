@@ -37,6 +37,7 @@ class StepDraft:
     clocks: list[ClockUse] = field(default_factory=list)
     condition: Optional[Ref] = None
     on_failure: list[Ref] = field(default_factory=list)
+    outputs_when_skipped: list[Ref] = field(default_factory=list)
 
 
 class RunbookBuilder:
@@ -144,6 +145,7 @@ class RunbookBuilder:
                 clocks=tuple(draft.clocks),
                 condition=draft.condition,
                 on_failure=tuple(draft.on_failure),
+                outputs_when_skipped=tuple(draft.outputs_when_skipped),
                 stage=draft.stage,
                 extent=draft.extent,
             )

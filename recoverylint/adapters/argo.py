@@ -63,9 +63,21 @@ are ignored.  How the manifests map to the model:
   in lower case, from its manifest; `generateName` when it has no name) or
   `k8s/<kind>` (a delete by selector, from `flags`): `get` reads it, other
   actions write it.  Names keep `{{...}}` parameters as written.
+- What steps do beyond facts and resources: a step is a guard when its
+  name, its template's or its `templateRef`'s says it checks (`check`,
+  `test`, `verify`, `validate`, `assert`, `lint`, `scan`...) or it calls a
+  `resource` template with a `successCondition` or `failureCondition`; it
+  observes everything (`*`) when one of those names says it reads the
+  service's health (`health`, `smoke`, `alarm`, `metric`, `probe`,
+  `canary`...).  A `when` that makes no alternative is the step's condition
+  (Argo runs the steps after a skipped one: RL307 asks what they miss; a
+  step's `status` is there even when it is skipped).  A
+  step whose arguments or called template read the time (`date +%s`,
+  `datetime.now()`...) and whose output a later step reading the time (or
+  named for elapsed time) uses starts that step's clock.
 - Left out: effects through a daemon step's service (`{{steps.X.ip}}` is
   only a fact) or commands inside containers, retries, `continueOn`,
-  `containerSet` dependencies, and other `when` conditions.
+  `containerSet` dependencies.
 """
 
 from __future__ import annotations
@@ -81,6 +93,7 @@ from ..limits import TooLarge
 from ..model import DeclaredEdge, EdgeKind, Ref, Span, Stage
 from ..source import Document
 from . import Adapted, AdapterError, InputFormat, documents
+from ._behaviour import is_check, mark_clocks, observes_service, reads_time
 from ._builder import RunbookBuilder, StepDraft, strings_in, text
 
 _KINDS = ("Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflow")
@@ -283,6 +296,7 @@ def build(document: Document, path: str, default_duration: float) -> Adapted:
         _nest_called_templates(builder, own)
         _run_exit_handler_last(builder, workflow, own)
     _keep_suspend_gates(builder, flows)
+    _add_behaviour(builder, flows)
     first = workflows[0] if workflows else None
     if first is not None and first.name_key is not None:
         runbook_id = first.name or PurePath(path).stem
@@ -744,6 +758,38 @@ def _keep_suspend_gates(builder: RunbookBuilder, flows: list[_Flow]) -> None:
             builder.require(
                 edge.source, edge.target, edge.span, f"`{pause}` suspends the workflow at this point"
             )
+
+
+def _add_behaviour(builder: RunbookBuilder, flows: list[_Flow]) -> None:
+    """Guards, observations, conditions and clocks, from what steps and the
+    templates they call are named and run."""
+    decided = {ref.name for draft in builder.drafts for ref in draft.decides}
+    readers = set()
+    for flow in flows:
+        document = flow.workflow.document
+        for entry in flow.entries:
+            step, draft = entry.mapping, entry.draft
+            called = _called_template(flow.workflow, step)
+            reference = step.get("templateRef")
+            names = [entry.local, text(step.get("template")) or ""]
+            if isinstance(reference, dict):
+                names += [text(reference.get("name")) or "", text(reference.get("template")) or ""]
+            resource = called.get("resource") if called is not None else None
+            checks_resource = isinstance(resource, dict) and (
+                "successCondition" in resource or "failureCondition" in resource
+            )
+            if checks_resource or is_check(*names):
+                draft.guard = True
+            if observes_service(*names):
+                draft.observes.append(Ref("*", draft.span))
+            when = step.get("when")
+            if isinstance(when, str) and when.strip() and draft.id not in decided:
+                draft.condition = Ref(when.strip(), document.value_span(step, "when"))
+            if reads_time(written for written, _, _ in strings_in([step, called])):
+                readers.add(draft.id)
+            # Argo records how a skipped step ended: its status is never missing.
+            draft.outputs_when_skipped.extend(ref for ref in draft.outputs if ref.name.endswith(".status"))
+    mark_clocks(builder.drafts, readers)
 
 
 def _called_template(workflow: _Workflow, step: dict) -> Optional[dict]:

@@ -8,6 +8,8 @@ some do, but a run can skip every one of them:
   step, while every one of them lies in another branch, the fact is missing;
 - conditions: every producer before the step runs only `when` its condition
   holds (a condition the step does not share): when none holds, it is missing.
+A producer that has the fact even when skipped (`outputs_when_skipped`: a
+status the engine records) leaves no path without it.
 Each decision is asked on its own, so producers missing only on a combination
 of choices of several decisions are not reported.
 """
@@ -42,6 +44,8 @@ def input_maybe_unproduced(ctx: RuleContext) -> Iterator[Issue]:
             ]
             if not earlier:
                 continue  # RL301 and RL302 speak about those
+            if any(ref.name == kept.name for p in earlier for kept in steps[p].outputs_when_skipped):
+                continue
             path = _path_without(graphs, decisions, step, earlier)
             if path is None:
                 continue
