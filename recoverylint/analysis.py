@@ -3,7 +3,8 @@ and the decision checklist that says which workflow mode suits a runbook."""
 
 from __future__ import annotations
 
-import heapq
+import bisect
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Optional
 
@@ -34,11 +35,13 @@ def critical_path(graphs: Graphs) -> CriticalPath:
     return CriticalPath(max(finish, default=0.0), finish, tail)
 
 
-def _longest_avoiding(graphs: Graphs, path: CriticalPath) -> list[float]:
-    """For each node, the longest path of O that does not pass through it.
+def _longest_avoiding(graphs: Graphs, path: CriticalPath, nodes: list[int]) -> dict[int, float]:
+    """For each of `nodes`, the longest path of O that does not pass through it.
 
     Such a path lies wholly before the node in topological order, wholly
-    after it, or jumps over it by an edge; the jumps are swept with a heap.
+    after it, or jumps over it by an edge.  Each edge's jump is recorded
+    once, as a range of the nodes asked about (a sparse table of maxima,
+    its memory growing with those nodes, never with the edges).
     """
     order = graphs.topological
     count = len(order)
@@ -48,67 +51,93 @@ def _longest_avoiding(graphs: Graphs, path: CriticalPath) -> list[float]:
     after = [0.0] * (count + 1)  # best path starting at positions >= i
     for position in range(count - 1, -1, -1):
         after[position] = max(after[position + 1], path.tail[order[position]])
-    jumps_from: list[list[tuple[float, int]]] = [[] for _ in range(count)]
-    for node, preds in enumerate(graphs.order_preds):
-        end = graphs.position[node]
-        for pred in preds:
-            start = graphs.position[pred]
-            if end - start > 1:
-                jumps_from[start].append((path.finish[pred] + path.tail[node], end))
-    heap: list[tuple[float, int]] = []
-    avoiding = [0.0] * count
-    for position, node in enumerate(order):
-        if position:
-            for value, end in jumps_from[position - 1]:
-                heapq.heappush(heap, (-value, end))
-        while heap and heap[0][1] <= position:
-            heapq.heappop(heap)
-        jump = -heap[0][0] if heap else 0.0
-        avoiding[node] = max(before[position], after[position + 1], jump)
-    return avoiding
+    asked = sorted(graphs.position[node] for node in nodes)
+    # levels[k][i]: the best jump over every asked position from i to i + 2**k - 1
+    levels = [[0.0] * len(asked) for _ in range(max(len(asked).bit_length(), 1))]
+    if asked:
+        first, last = asked[0], asked[-1]
+        for node, preds in enumerate(graphs.order_preds):
+            end = graphs.position[node]
+            if end <= first:
+                continue
+            tail = path.tail[node]
+            for pred in preds:
+                start = graphs.position[pred]
+                if start >= last or end - start < 2:
+                    continue
+                low = bisect.bisect_right(asked, start)
+                high = bisect.bisect_left(asked, end) - 1
+                if low > high:
+                    continue
+                value = path.finish[pred] + tail
+                level = (high - low + 1).bit_length() - 1
+                row = levels[level]
+                if value > row[low]:
+                    row[low] = value
+                other = high - (1 << level) + 1
+                if value > row[other]:
+                    row[other] = value
+        for level in range(len(levels) - 1, 0, -1):
+            row, below, half = levels[level], levels[level - 1], 1 << (level - 1)
+            for low in range(len(asked) - (1 << level) + 1):
+                value = row[low]
+                if value > below[low]:
+                    below[low] = value
+                if value > below[low + half]:
+                    below[low + half] = value
+    jumps = dict(zip(asked, levels[0]))
+    return {
+        node: max(before[position], after[position + 1], jumps[position])
+        for node in nodes
+        for position in (graphs.position[node],)
+    }
 
 
-def gate_costs(graphs: Graphs, gates: list[tuple[int, int]]) -> dict[tuple[int, int], float]:
-    """Minutes O's critical path shrinks when one gate A→B is lifted, each gate on its own.
+def group_by_step(gates: Iterable[tuple[int, int]]) -> list[tuple[int, tuple[int, ...]]]:
+    """Gates A→B as (B, every A it waits for), B in the order first met:
+    one entry per waiting step, however many steps it waits for."""
+    grouped: dict[int, list[int]] = {}
+    for source, target in gates:
+        grouped.setdefault(target, []).append(source)
+    return [(target, tuple(sources)) for target, sources in grouped.items()]
 
-    Lifting it, B waits for its real prerequisites instead of A, while the
-    steps after B still wait for A as they did through B: only B moves.
+
+def wait_costs(graphs: Graphs, waits: list[tuple[int, tuple[int, ...]]]) -> list[float]:
+    """Minutes O's critical path shrinks when a step's needless waits are
+    lifted, for each (step, the steps it waits for needlessly) on its own.
+
+    Lifting them, the step waits for its other predecessors and its real
+    prerequisites instead, while the steps after it still wait for the ones
+    lifted, as they did through it: only the step moves.
     """
-    if not gates:
-        return {}
+    if not waits:
+        return []
     path = critical_path(graphs)
-    avoiding = _longest_avoiding(graphs, path)
-    successors: dict[int, list[int]] = {target: [] for _, target in gates}
+    avoiding = _longest_avoiding(graphs, path, [step for step, _ in waits])
+    waiting = {step for step, _ in waits}
+    latest_after: dict[int, float] = dict.fromkeys(waiting, 0.0)  # longest tail of a successor
     for node, preds in enumerate(graphs.order_preds):
         for pred in preds:
-            if pred in successors:
-                successors[pred].append(node)
-    # The two latest-finishing O predecessors of each gated step: lifting one
-    # gate, the step still waits for the best of the others.
-    latest_two: dict[int, list[tuple[float, int]]] = {}
-    prerequisites_finish: dict[int, float] = {}
-    for target in successors:
-        finishes = [(path.finish[pred], pred) for pred in graphs.order_preds[target]]
-        latest_two[target] = heapq.nlargest(2, finishes)
-        prerequisites_finish[target] = max(
-            (
+            if pred in latest_after and path.tail[node] > latest_after[pred]:
+                latest_after[pred] = path.tail[node]
+    costs = []
+    for step, lifted in waits:
+        kept = set(graphs.order_preds[step]).difference(lifted)
+        start = max(
+            [path.finish[pred] for pred in kept]
+            + [
                 path.finish[pred]
-                for pred in graphs.real_prerequisites(target)
-                if not graphs.before(target, pred)
-            ),
+                for pred in graphs.real_prerequisites(step)
+                if not graphs.before(step, pred)
+            ],
             default=0.0,
         )
-    costs = {}
-    for source, target in gates:
-        others = [finish for finish, pred in latest_two[target] if pred != source]
-        start = max(others[:1] + [prerequisites_finish[target]])
-        after_source = max((path.tail[succ] for succ in successors[target]), default=0.0)
         longest = max(
-            avoiding[target],
-            start + path.tail[target],
-            path.finish[source] + after_source,
+            avoiding[step],
+            start + path.tail[step],
+            max(path.finish[source] for source in lifted) + latest_after[step],
         )
-        costs[(source, target)] = max(0.0, path.length - longest)
+        costs.append(max(0.0, path.length - longest))
     return costs
 
 

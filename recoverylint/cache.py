@@ -56,7 +56,7 @@ from . import __version__
 from .config import known_codes
 from .engine import FileResult
 from .files import LinkRefused, UnreadableFile, open_folder, read_file, read_file_status, read_head, write_new
-from .finding import Edit, Finding, Fix, MakeFlowParallel, Related, RemoveNeed, Severity
+from .finding import Edit, Finding, Fix, MakeFlowParallel, Related, RemoveNeed, RemoveNeeds, Severity
 from .model import Span
 from .resources import data_dir
 from .catalog import rule_doc
@@ -546,6 +546,8 @@ def _fix_to_json(fix: Fix) -> dict[str, Any]:
     edit = fix.edit
     if isinstance(edit, RemoveNeed):
         stored = {"kind": "remove-need", "step": edit.step, "need": edit.need, "occurrence": edit.occurrence}
+    elif isinstance(edit, RemoveNeeds):
+        stored = {"kind": "remove-needs", "step": edit.step, "needs": list(edit.needs)}
     elif isinstance(edit, MakeFlowParallel):
         stored = {"kind": "make-flow-parallel", "needs": [[step, list(needs)] for step, needs in edit.needs]}
     else:  # a new kind of edit must be taught to this module (and to _edit below)
@@ -640,6 +642,8 @@ def _edit(stored: Any) -> Edit:
     kind = item["kind"]
     if kind == "remove-need":
         return RemoveNeed(_string(item["step"]), _string(item["need"]), _count(item["occurrence"]))
+    if kind == "remove-needs":
+        return RemoveNeeds(_string(item["step"]), _strings(item["needs"]))
     if kind == "make-flow-parallel":
         needs = []
         for pair in _list(item["needs"]):

@@ -18,7 +18,7 @@ from typing import Iterable, Iterator, Optional
 from .adapters import AdapterError, InputFormat, detect, input_formats, is_native
 from .catalog import rule_doc
 from .files import NotRegularFile, read_head
-from .finding import Finding, Fix, Issue
+from .finding import Finding, Fix, Issue, MakeFlowParallel
 from .graphs import Graphs, OrderProblem, build_graphs, order_predecessors, topological_order
 from .limits import TooLarge
 from .model import NATIVE, Runbook, Span
@@ -359,9 +359,12 @@ class FixOutcome:
     result: FileResult
 
 
-# Fixes can make others possible (or reveal new ones): a few rounds reach a
-# fixed point on any real runbook, and bound the work on a hostile one.
-_FIX_ROUNDS = 10
+# Fixes can make others possible (or reveal new ones), so they are applied
+# to a fixed point: a second run must change nothing.  Each round that keeps
+# a fix removes a `needs` entry or restructures the checklist (once), so the
+# rounds end; this bounds the work on a hostile file whose fixes each make
+# room for one more.
+_FIX_ROUNDS = 100
 
 
 def fix_text(
@@ -374,7 +377,8 @@ def fix_text(
 ) -> FixOutcome:
     """Apply the fixes of a runbook's findings (safe ones, and unsafe ones
     when `unsafe`), re-checking after each: a fix is kept only when the file
-    stays readable and no finding appears that was not there before.
+    stays readable and no finding appears that was not there before.  Fixes
+    are applied until none is left that can be: a second run changes nothing.
     `result` is the check of `text` when the caller has it."""
     from .fix import FixError, apply_edits
 
@@ -398,6 +402,7 @@ def fix_text(
     judged_before = checked(text, every_rule) if judging_apart else result
     before = Counter(_identity(f) for f in judged_before.findings)
     applied: list[Fix] = []
+    # Refused on the current text: tried again once another fix changed it.
     refused: dict[Fix, str] = {}
 
     def attempt(fixes: list[Fix]) -> Optional[str]:
@@ -430,12 +435,17 @@ def fix_text(
         # false gate first can make a `needs` entry that looked redundant
         # through it the one that matters.
         first = offered[0]
-        if len(first) == 1 or attempt(first) is not None:
+        kept = len(first) > 1 and attempt(first) is None
+        if not kept:
             # Together they fail: each on its own, so one bad fix keeps no good one out.
             for fix in first:
                 why = attempt([fix])
-                if why is not None:
+                if why is None:
+                    kept = True
+                else:
                     refused[fix] = why
+        if kept:
+            refused.clear()  # the text changed: what was refused on the old one may fit now
     return FixOutcome(
         current_text if current_text != text else None,
         tuple(applied),
@@ -447,15 +457,23 @@ def fix_text(
 # Rules whose fixes go first; then the others by code.
 _FIX_PRIORITY = ("RL201",)
 
+# Rules that report a step once, naming the (first ten) steps involved: the
+# step is the finding, whichever others a fix leaves it.
+_ONE_PER_STEP = ("RL201",)
+
 
 def _fixes_by_rule(findings: list[Finding], unsafe: bool, refused: dict[Fix, str]) -> list[list[Fix]]:
     """The fixes on offer (each once), grouped by rule, in the order to try
-    them: safe ones first, as they change less."""
-    groups: dict[tuple[bool, bool, str], dict[Fix, None]] = {}
+    them: restructuring a checklist first (it sets every step's `needs`,
+    keeping the entries that stay where they are, with their comments: a
+    safe fix first would delete entries it then writes anew), then safe ones,
+    as they change less."""
+    groups: dict[tuple[bool, bool, bool, str], dict[Fix, None]] = {}
     for item in findings:
         fix = item.fix
         if fix is not None and (fix.safe or unsafe) and fix not in refused:
-            group = (not fix.safe, item.code not in _FIX_PRIORITY, item.code)
+            restructure = isinstance(fix.edit, MakeFlowParallel)
+            group = (not restructure, not fix.safe, item.code not in _FIX_PRIORITY, item.code)
             groups.setdefault(group, {})[fix] = None
     return [list(groups[group]) for group in sorted(groups)]
 
@@ -463,6 +481,8 @@ def _fixes_by_rule(findings: list[Finding], unsafe: bool, refused: dict[Fix, str
 def _identity(item: Finding) -> tuple[str, tuple[str, ...]]:
     """A finding as fixing compares them: its rule and steps, not its words
     (a fix elsewhere changes the minutes a message quotes)."""
+    if item.code in _ONE_PER_STEP:
+        return item.code, item.steps[-1:]
     return item.code, item.steps
 
 

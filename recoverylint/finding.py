@@ -38,6 +38,15 @@ class RemoveNeed:
 
 
 @dataclass(frozen=True, slots=True)
+class RemoveNeeds:
+    """Delete the entries of a step's `needs` list that name these steps
+    (each named there once): one fix for every needless wait of a step."""
+
+    step: str
+    needs: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class MakeFlowParallel:
     """Turn a checklist (top-level `steps`, `flow: sequential`) into
     `flow: parallel`, each step's `needs` set to the given step ids (empty: it
@@ -46,7 +55,7 @@ class MakeFlowParallel:
     needs: tuple[tuple[str, tuple[str, ...]], ...]  # step id -> what it waits for, file order
 
 
-Edit = Union[RemoveNeed, MakeFlowParallel]
+Edit = Union[RemoveNeed, RemoveNeeds, MakeFlowParallel]
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,7 +29,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.util import load_yaml_guess_indent
 
-from .finding import Edit, MakeFlowParallel, RemoveNeed
+from .finding import Edit, MakeFlowParallel, RemoveNeed, RemoveNeeds
 
 FLOW_COMMENT = (
     "restructured by `recoverylint --unsafe-fixes` from a sequential checklist"
@@ -193,6 +193,8 @@ class _Editor:
     def apply(self, edit: Edit) -> None:
         if isinstance(edit, RemoveNeed):
             self.remove_need(edit)
+        elif isinstance(edit, RemoveNeeds):
+            self.remove_needs(edit)
         elif isinstance(edit, MakeFlowParallel):
             self.make_flow_parallel(edit)
         else:
@@ -208,11 +210,7 @@ class _Editor:
 
     def remove_need(self, edit: RemoveNeed) -> None:
         what = f"removing `{edit.need}` from the `needs` of `{edit.step}`"
-        self.edits.append(what)
-        step = self.step(edit.step, what)
-        needs = step.node.get("needs")
-        if not isinstance(needs, CommentedSeq):
-            raise FixError(f"{what}: step `{edit.step}` has no `needs` list")
+        step, needs = self.needs_of(edit.step, what)
         positions = [index for index, entry in enumerate(needs) if _names(entry) == edit.need]
         if not positions:
             raise FixError(f"{what}: `{edit.step}` has no `needs` entry naming `{edit.need}`")
@@ -222,12 +220,44 @@ class _Editor:
                 f"{what}: the `needs` of `{edit.step}` name `{edit.need}` {times},"
                 f" so there is no occurrence {edit.occurrence} (counted from 0)"
             )
-        _not_shared(needs, edit.step, what)
+        self.delete_entries(step, needs, [positions[edit.occurrence]], what)
+
+    def remove_needs(self, edit: RemoveNeeds) -> None:
+        names = ", ".join(f"`{need}`" for need in edit.needs)
+        what = f"removing {names} from the `needs` of `{edit.step}`"
+        step, needs = self.needs_of(edit.step, what)
+        positions = []
+        for need in edit.needs:
+            found = [index for index, entry in enumerate(needs) if _names(entry) == need]
+            if len(found) != 1:
+                raise FixError(
+                    f"{what}: the `needs` of `{edit.step}` name `{need}` {len(found)} times, not once"
+                )
+            positions += found
+        self.delete_entries(step, needs, positions, what)
+
+    def needs_of(self, step_id: str, what: str) -> tuple[_Step, CommentedSeq]:
+        self.edits.append(what)
+        step = self.step(step_id, what)
+        needs = step.node.get("needs")
+        if not isinstance(needs, CommentedSeq):
+            raise FixError(f"{what}: step `{step_id}` has no `needs` list")
+        _not_shared(needs, step_id, what)
+        return step, needs
+
+    def delete_entries(self, step: _Step, needs: CommentedSeq, positions: list[int], what: str) -> None:
+        for position in positions:
+            if _reason(needs[position]):
+                raise FixError(
+                    f"{what}: the entry naming `{_names(needs[position])}` gives a reason,"
+                    " which is the author's word: it stays"
+                )
         self.note(step, what)
-        if len(needs) == 1:
+        if len(set(positions)) == len(needs):
             _replace_needs(step.node, _flow_list(()))
-        else:
-            del needs[positions[edit.occurrence]]  # its comment goes with it
+            return
+        for position in sorted(set(positions), reverse=True):
+            del needs[position]  # its comment goes with it
 
     def make_flow_parallel(self, edit: MakeFlowParallel) -> None:
         what = "restructuring the checklist as `flow: parallel`"
@@ -326,6 +356,12 @@ def _names(entry: Any) -> Optional[str]:
     return None
 
 
+def _reason(entry: Any) -> bool:
+    """Whether a `needs` entry gives a reason (`{step: a, reason: ...}`)."""
+    reason = entry.get("reason") if isinstance(entry, dict) else None
+    return isinstance(reason, str) and bool(reason.strip())  # as native.py reads it
+
+
 def _flow_list(items: Iterable[str]) -> CommentedSeq:
     written = CommentedSeq(items)
     written.fa.set_flow_style()
@@ -353,10 +389,19 @@ def _writes_needs_in_blocks(steps: Iterable[CommentedMap]) -> bool:
 
 
 def _rewrite_needs(step: CommentedMap, ids: tuple[str, ...], block_style: bool, what: str) -> None:
-    """Make the step's `needs` exactly `ids`, keeping the entries that stay
-    (with their quoting and comments); no `needs` key when `ids` is empty."""
+    """Make the step's `needs` name exactly `ids`: the entries that stay are
+    left as they are, where they are (with their quoting and comments), and
+    new ones are added after them; no `needs` key when `ids` is empty.  An
+    entry with a reason always stays."""
     needs = step.get("needs")
-    if ids and isinstance(needs, CommentedSeq) and [_names(entry) for entry in needs] == list(ids):
+    if isinstance(needs, CommentedSeq):
+        for entry in needs:
+            if _reason(entry) and _names(entry) not in ids:
+                raise FixError(
+                    f"{what}: it would remove `{_names(entry)}`, which `{step['id']}` needs"
+                    " with a reason (the author's word: it stays)"
+                )
+    if isinstance(needs, CommentedSeq) and Counter(map(_names, needs)) == Counter(ids):
         return
     if isinstance(needs, CommentedSeq):
         _not_shared(needs, str(step["id"]), what)
@@ -371,31 +416,15 @@ def _rewrite_needs(step: CommentedMap, ids: tuple[str, ...], block_style: bool, 
         return
     if not isinstance(needs, CommentedSeq):
         raise FixError(f"{what}: the `needs` of `{step['id']}` is not a list")
-    # For each wanted id, the existing entry naming it (the first one left).
-    kept: list[Optional[int]] = []
-    for need in ids:
-        kept.append(next(
-            (index for index, entry in enumerate(needs) if index not in kept and _names(entry) == need),
-            None,
-        ))
+    # The first entry naming each wanted id stays; the others go.
+    first: dict[Optional[str], int] = {}
+    for index, entry in enumerate(needs):
+        first.setdefault(_names(entry), index)
+    kept = {name for name in ids if name in first}
     for index in reversed(range(len(needs))):
-        if index not in kept:
-            del needs[index]
-    # The entries left are in their old order: put them in the wanted one,
-    # each with its comment, and add the new ones.
-    position = {old: new for new, old in enumerate(sorted(index for index in kept if index is not None))}
-    entries = [needs[position[old]] if old is not None else need for old, need in zip(kept, ids)]
-    comments = {
-        new: needs.ca.items[position[old]]
-        for new, old in enumerate(kept)
-        if old is not None and position[old] in needs.ca.items
-    }
-    if [id(entry) for entry in entries] != [id(entry) for entry in needs]:
-        # list's own methods: CommentedSeq's would move the comments again.
-        list.clear(needs)
-        list.extend(needs, entries)
-        needs.ca.items.clear()
-        needs.ca.items.update(comments)
+        if _names(needs[index]) not in kept or first[_names(needs[index])] != index:
+            del needs[index]  # its comment goes with it
+    needs.extend(need for need in ids if need not in kept)
 
 
 # -- Plain data, to compare ---------------------------------------------------

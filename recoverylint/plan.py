@@ -23,7 +23,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Mapping, Optional
 
-from .analysis import Checklist, decision_checklist
+from .analysis import Checklist, decision_checklist, group_by_step
 from .graphs import Graphs, ancestor_bitsets, strong_components, topological_order
 from .limits import TooLarge
 from .model import NATIVE, Runbook
@@ -103,13 +103,20 @@ class Plan:
     declared: Schedule
     required: Schedule
     declared_order: tuple[tuple[int, ...], ...]  # O's reduction, every step, left-out ones too
-    false_gates: tuple[tuple[int, int], ...]  # O edges (after reduction) D does not imply
+    # Each step that waits needlessly (O edges after reduction that D does
+    # not imply), with the steps it waits for so: one entry per step.
+    false_waits: tuple[tuple[int, tuple[int, ...]], ...]
     races: tuple[Race, ...]
     cycle_steps: tuple[int, ...]  # on a cycle of D: kept in declared order
     # The decision checklist weighs a team's situation: None for a workflow
     # of another format, which an engine runs.
     checklist: Optional[Checklist]
     declared_is_safe: bool  # O puts every pair D orders in that order
+
+    @property
+    def false_gates(self) -> list[tuple[int, int]]:
+        """The needless waits one by one, as (step waited for, waiting step)."""
+        return [(source, step) for step, sources in self.false_waits for source in sources]
 
     @property
     def loss_cause(self) -> Optional[str]:
@@ -160,9 +167,9 @@ def build_plan(graphs: Graphs) -> Plan:
         declared=declared,
         required=required,
         declared_order=tuple(tuple(graphs.reduction_preds(node)) for node in range(len(graphs.steps))),
-        false_gates=tuple(
+        false_waits=tuple(group_by_step(
             gate for gate in graphs.unrequired_gates() if gate[0] in in_plan and gate[1] in in_plan
-        ),
+        )),
         races=tuple(races),
         cycle_steps=tuple(cycle_steps),
         checklist=decision_checklist(runbook, graphs) if runbook.format == NATIVE else None,

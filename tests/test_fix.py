@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from recoverylint.engine import check_text
-from recoverylint.finding import MakeFlowParallel, RemoveNeed
+from recoverylint.finding import MakeFlowParallel, RemoveNeed, RemoveNeeds
 from recoverylint.fix import (
     FLOW_COMMENT,
     FixError,
@@ -206,32 +206,48 @@ def test_occurrence_one_in_a_flow_list():
     assert fixed(text, RemoveNeed("d", "a", 1)) == FLOW
 
 
-def test_an_entry_with_a_reason_is_removed_whole():
-    text = runbook("""
-        steps:
-          - id: a
-          - id: b
-          - id: c
-            needs:
-              - b
-              - step: a
-                reason: "the disk must be checked first"
-              - {step: b, reason: why}
-            title: Fix it
-        """)
-    assert fixed(text, RemoveNeed("c", "a")) == text.replace(
-        '      - step: a\n        reason: "the disk must be checked first"\n', ""
-    )
-    # `b` twice: the plain entry, then the mapping.
-    assert fixed(text, RemoveNeed("c", "b", 1)) == text.replace("      - {step: b, reason: why}\n", "")
+REASONED = runbook("""
+    steps:
+      - id: a
+      - id: b
+      - id: c
+        needs:
+          - b
+          - step: a
+            reason: "the disk must be checked first"
+          - {step: b, reason: why}
+        title: Fix it
+    """)
 
 
-def test_an_entry_with_a_reason_in_a_flow_list():
+@pytest.mark.parametrize(
+    "edit",
+    [RemoveNeed("c", "a"), RemoveNeed("c", "b", 1), RemoveNeeds("c", ("a",))],
+    ids=["block mapping", "flow mapping", "several"],
+)
+def test_an_entry_with_a_reason_is_never_removed(edit):
+    # A reason is the author's word: no fix, safe or unsafe, takes it away.
+    with pytest.raises(FixError, match="gives a reason, which is the author's word: it stays"):
+        apply_edits(REASONED, [edit])
+
+
+def test_the_plain_entry_beside_a_reasoned_one_naming_the_same_step_is_removed():
+    assert fixed(REASONED, RemoveNeed("c", "b", 0)) == REASONED.replace("      - b\n", "", 1)
+
+
+def test_an_entry_with_a_reason_in_a_flow_list_stays():
     text = FLOW.replace("[a, b, c]", '[a, {step: b, reason: "only then"}, c]')
-    assert fixed(text, RemoveNeed("d", "b")) == FLOW.replace("[a, b, c]", "[a, c]")
+    with pytest.raises(FixError, match="it stays"):
+        apply_edits(text, [RemoveNeed("d", "b")])
     assert fixed(text, RemoveNeed("d", "c")) == FLOW.replace(
         "[a, b, c]", '[a, {step: b, reason: "only then"}]'
     )
+
+
+def test_make_flow_parallel_never_drops_an_entry_with_a_reason():
+    edit = MakeFlowParallel((("a", ()), ("b", ()), ("c", ("b",))))
+    with pytest.raises(FixError, match="it would remove `a`, which `c` needs with a reason"):
+        apply_edits(REASONED, [edit])
 
 
 def test_a_need_of_another_kind_of_entry_is_not_mistaken_for_it():
@@ -477,11 +493,10 @@ def test_steps_in_stages():
                     needs: [assess, declare]
         """)
     assert fixed(text, RemoveNeed("group-errors", "declare")) == text.replace("[assess, declare]", "[assess]")
-    assert fixed(text, RemoveNeed("assess", "declare")) == text.replace(
-        "        needs:\n"
-        "          - step: declare\n"
-        "            reason: the commander assigns roles first\n",
-        "        needs: []\n",
+    with pytest.raises(FixError, match="it stays"):
+        apply_edits(text, [RemoveNeed("assess", "declare")])
+    assert fixed(text, RemoveNeeds("group-errors", ("declare", "assess"))) == text.replace(
+        "[assess, declare]", "[]"
     )
 
 
@@ -618,14 +633,17 @@ def test_make_flow_parallel_inserts_the_flow_key_and_rewrites_needs():
               - step: check-disk
                 reason: one person at a time on the host  # kept as written
           - id: fix
-            needs: [check-disk, check-deploys]
+            needs: [check-deploys, check-disk]
             run: |
               clean up
         """)
 
 
 def test_make_flow_parallel_removes_the_needs_of_steps_given_none():
-    edit = MakeFlowParallel((("ack", ()), ("check-disk", ()), ("check-deploys", ()), ("fix", ())))
+    # ...but an entry with a reason, which is the author's word.
+    edit = MakeFlowParallel(
+        (("ack", ()), ("check-disk", ()), ("check-deploys", ("check-disk",)), ("fix", ()))
+    )
     assert fixed(CHECKLIST, edit) == runbook(f"""
         runbook: disk-full
         given: [alert]
@@ -642,6 +660,9 @@ def test_make_flow_parallel_removes_the_needs_of_steps_given_none():
             # what it reads
             reads: [db/disk]
           - id: check-deploys
+            needs:
+              - step: check-disk
+                reason: one person at a time on the host  # kept as written
           - id: fix
             run: |
               clean up
@@ -652,17 +673,16 @@ def test_make_flow_parallel_replaces_an_existing_flow_value():
     text = CHECKLIST.replace(
         "given: [alert]\n", "given: [alert]\nflow: sequential   # the default\n# (the comment after it stays)\n"
     )
-    edit = MakeFlowParallel(
-        (("ack", ()), ("check-disk", ()), ("check-deploys", ("ack",)), ("fix", ("check-deploys",)))
-    )
-    assert fixed(text, edit) == text.replace(
-        "flow: sequential   # the default\n", FLOW_LINE + "\n"
-    ).replace(
-        "      - step: check-disk\n        reason: one person at a time on the host  # kept as written\n", ""
-    )
+    edit = MakeFlowParallel((
+        ("ack", ()),
+        ("check-disk", ()),
+        ("check-deploys", ("ack", "check-disk")),
+        ("fix", ("check-deploys",)),
+    ))
+    assert fixed(text, edit) == text.replace("flow: sequential   # the default\n", FLOW_LINE + "\n")
 
 
-def test_make_flow_parallel_puts_kept_entries_in_the_given_order():
+def test_make_flow_parallel_leaves_kept_entries_where_they_are():
     text = runbook("""
         steps:
           - id: a
@@ -680,8 +700,8 @@ def test_make_flow_parallel_puts_kept_entries_in_the_given_order():
           - id: b
           - id: c
             needs:
-              - {{step: a, reason: first}}  # on a
               - b  # on b
+              - {{step: a, reason: first}}  # on a
         """)
 
 
@@ -803,12 +823,21 @@ def changed_lines(before: str, after: str) -> tuple[list[str], list[str]]:
     return removed, added
 
 
+def has_reason(entry) -> bool:
+    return isinstance(entry, dict) and bool(entry.get("reason"))
+
+
 def each_need_removed(document) -> list[RemoveNeed]:
-    """A RemoveNeed for every `needs` entry of every step."""
+    """A RemoveNeed for every `needs` entry of every step but those with a reason (which stay)."""
     edits = []
     for step in steps_of(document):
-        names = [entry_name(entry) for entry in step.get("needs") or []]
-        edits += [RemoveNeed(step["id"], name, names[:index].count(name)) for index, name in enumerate(names)]
+        entries = step.get("needs") or []
+        names = [entry_name(entry) for entry in entries]
+        edits += [
+            RemoveNeed(step["id"], name, names[:index].count(name))
+            for index, (name, entry) in enumerate(zip(names, entries))
+            if not has_reason(entry)
+        ]
     return edits
 
 
@@ -831,9 +860,9 @@ def test_each_example_takes_each_edit_changing_only_the_edited_lines(path):
             assert all(
                 line == FLOW_LINE + "\n" or line.lstrip().startswith("needs: [") for line in added
             ), added
-    if not removals + fixes:  # blocks, and no `needs` at all
+    if not removals + fixes:  # blocks or stages, and no `needs` entry without a reason
         steps = tuple((step.id, ()) for step in check_text(text).runbook.steps)
-        with pytest.raises(FixError, match="not a plain checklist"):
+        with pytest.raises(FixError, match="not a plain checklist|no top-level `steps` list"):
             apply_edits(text, [MakeFlowParallel(steps)])
 
 
@@ -1024,7 +1053,13 @@ def test_random_removals_change_only_their_entries_or_refuse(written, choices):
         step = choices.draw(st.sampled_from(with_needs))
         position = choices.draw(st.integers(0, len(step["needs"]) - 1))
         names = [entry_name(entry) for entry in step["needs"]]
-        edits.append(RemoveNeed(step["id"], names[position], names[:position].count(names[position])))
+        edit = RemoveNeed(step["id"], names[position], names[:position].count(names[position]))
+        if has_reason(step["needs"][position]):
+            with pytest.raises(FixError, match="it stays"):
+                fixed(text, *edits, edit)
+            event("a reasoned entry stays")
+            return
+        edits.append(edit)
         del step["needs"][position]
     if not edits:
         return
@@ -1046,9 +1081,16 @@ def test_random_checklists_made_parallel_change_only_their_needs_or_refuse(writt
     text, lines = written
     document = data(text)
     ids = [step["id"] for step in document["steps"]]
+    # Entries with a reason always stay, so every edit names them.
     wanted = tuple(
-        (step_id, tuple(choices.draw(st.lists(st.sampled_from(ids), unique=True, max_size=3))))
-        for step_id in ids
+        (
+            step["id"],
+            tuple(dict.fromkeys(
+                [entry_name(entry) for entry in step.get("needs") or [] if has_reason(entry)]
+                + choices.draw(st.lists(st.sampled_from(ids), unique=True, max_size=3))
+            )),
+        )
+        for step in document["steps"]
     )
     try:
         result = fixed(text, MakeFlowParallel(wanted))
@@ -1057,16 +1099,15 @@ def test_random_checklists_made_parallel_change_only_their_needs_or_refuse(writt
         event("FixError: a list over several lines")
         return
     event("fixed")
-    # Each step needs exactly the wanted ids: an entry that stays is the
-    # first one left naming it, with its reason.
+    # Each step needs exactly the wanted ids: the first entry naming each
+    # stays where it is, with its reason, and the others follow.
     for step, (_, needs) in zip(document["steps"], wanted):
         entries = list(step.pop("needs", None) or [])
         kept = []
-        for need in needs:
-            entry = next((entry for entry in entries if entry_name(entry) == need), need)
-            if entry in entries:
-                entries.remove(entry)
-            kept.append(entry)
+        for entry in entries:
+            if entry_name(entry) in needs and entry_name(entry) not in map(entry_name, kept):
+                kept.append(entry)
+        kept += [need for need in needs if need not in map(entry_name, kept)]
         if kept:
             step["needs"] = kept
     document["flow"] = "parallel"

@@ -10,6 +10,11 @@ from ..plan import Plan, Schedule
 from .plan_words import step_ids
 
 
+# The steps a step waits for needlessly, listed up to this many (the count
+# says how many): two parallel blocks of thousands make millions of pairs.
+_LISTED = 10
+
+
 def _number(value: float) -> Union[int, float]:
     """Whole minutes as integers; others to four decimals."""
     rounded = round(value, 4)
@@ -75,7 +80,14 @@ def render(plan: Plan) -> str:
             }
             for node in plan.planned
         ],
-        "false_gates": [step_ids(plan, gate) for gate in plan.false_gates],
+        "false_gates": [
+            {
+                "step": steps[node].id,
+                "waits_for": step_ids(plan, sources[:_LISTED]),
+                "waits_for_count": len(sources),
+            }
+            for node, sources in plan.false_waits
+        ],
         "races": [
             {"first": steps[race.first].id, "second": steps[race.second].id, "resource": race.resource}
             for race in plan.races

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Optional
 
-from ..finding import Fix, MakeFlowParallel, RemoveNeed
+from ..finding import Fix, MakeFlowParallel, RemoveNeed, RemoveNeeds
 from ..graphs import Graphs
 from ..model import EdgeKind, Step
+from ._words import _LISTED, quoted
 
 
 def remove_need(step: Step, position: int, why: str) -> Fix:
@@ -17,6 +18,20 @@ def remove_need(step: Step, position: int, why: str) -> Fix:
         f"remove `{need.step}` from the `needs` of `{step.id}` ({why})",
         safe=True,
         edit=RemoveNeed(step.id, need.step, occurrence),
+    )
+
+
+def remove_needs(step: Step, names: list[str], why: str) -> Optional[Fix]:
+    """Delete the `needs` entries of `step` naming these steps (each named
+    there once): every needless wait of the step in one fix."""
+    if not names:
+        return None
+    if len(names) == 1:
+        return remove_need(step, [need.step for need in step.needs].index(names[0]), why)
+    return Fix(
+        f"remove {quoted(names, limit=_LISTED)} from the `needs` of `{step.id}` ({why})",
+        safe=True,
+        edit=RemoveNeeds(step.id, tuple(names)),
     )
 
 
@@ -38,17 +53,19 @@ def is_checklist(graphs: Graphs) -> bool:
 
 def restructure_checklist(graphs: Graphs) -> Optional[Fix]:
     """`flow: parallel`, each step waiting only for what it really requires
-    (its immediate predecessors in D).  Unsafe: steps the checklist kept
-    apart may now run at once, which a person must review."""
+    (its immediate predecessors in D) and for every step its `needs` name
+    with a reason (the author's word, which stays).  Unsafe: steps the
+    checklist kept apart may now run at once, which a person must review."""
     if not is_checklist(graphs):
         return None
     steps = graphs.steps
-    needs = tuple(
-        (step.id, tuple(steps[pred].id for pred in sorted(graphs.real_prerequisites(step.index))))
-        for step in steps
-    )
+    needs = []
+    for step in steps:
+        reasoned = [need.step for need in step.needs if need.reason and need.step in graphs.index]
+        required = [steps[pred].id for pred in sorted(graphs.real_prerequisites(step.index))]
+        needs.append((step.id, tuple(dict.fromkeys(reasoned + required))))
     return Fix(
         "restructure the checklist as `flow: parallel`, each step needing only what it requires",
         safe=False,
-        edit=MakeFlowParallel(needs),
+        edit=MakeFlowParallel(tuple(needs)),
     )
