@@ -31,6 +31,7 @@ from recoverylint.finding import (
     Fix,
     MakeFlowParallel,
     RemoveNeed,
+    RemoveNeeds,
     Severity,
 )
 from recoverylint.settings import Settings
@@ -128,7 +129,7 @@ def test_the_stored_shapes_are_the_ones_this_test_knows():
         "graphs",
     ]  # fmt: skip
     assert [f.name for f in fields(Fix)] == ["description", "safe", "edit"]
-    assert typing.get_args(Edit) == (RemoveNeed, MakeFlowParallel)
+    assert typing.get_args(Edit) == (RemoveNeed, RemoveNeeds, MakeFlowParallel)
 
 
 @pytest.mark.parametrize("explicit", [True, False])
