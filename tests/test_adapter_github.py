@@ -295,6 +295,18 @@ def test_actionlint_job_ids_equal_but_for_case_are_duplicates():
     assert [(r.span.line, r.span.column) for r in found[1].related] == [(3, 3)]
 
 
+def test_many_jobs_equal_but_for_case_name_a_few_others_each():
+    # 64 spellings of one id: each finding names 5 others, not 63.
+    keys = ["".join(c.upper() if n >> i & 1 else c for i, c in enumerate("abcdef")) for n in range(64)]
+    text = "on: push\njobs:\n" + "".join(f"  {key}: {{runs-on: x}}\n" for key in keys)
+    found = check_text(text, "workflow.yaml").findings
+    assert [f.code for f in found] == ["RL101"] * 64
+    assert found[0].message.startswith(
+        "job id `abcdef` is used more than once (`Abcdef` on line 4, `aBcdef` on line 5,"
+    )
+    assert "and 58 more)" in found[0].message and len(found[0].related) == 5
+
+
 def test_actionlint_ok_reading_needs_of_listed_jobs():
     # ok/issue-151-child-of-child-job.yaml and ok/issue-66.yaml: nothing to report
     # but the gate that hands nothing over.

@@ -97,7 +97,7 @@ from ..finding import Issue, Related
 from ..graphs import ancestor_bitsets, topological_order
 from ..limits import TooLarge
 from ..model import EdgeKind, Ref, Span
-from ..rules._words import closest
+from ..rules._words import closest, listed
 from ..source import Document
 from . import Adapted, AdapterError, InputFormat, documents
 from ._builder import RunbookBuilder, StepDraft, delimited, strings_in, text
@@ -107,6 +107,8 @@ _JOB_KEYS = ("runs-on", "uses", "steps")
 _DEFAULT_UPLOAD = "artifact"
 _DEFAULT_MERGE = "merged-artifacts"
 _ARTIFACTS = "artifact"
+# Jobs named in one finding about ids equal but for case.
+_SHOWN = 5
 
 # `${{ ... }}` (found by `delimited`: a regex is quadratic on unclosed ones).
 _EXPRESSION = (("${{", "}}"),)
@@ -267,9 +269,14 @@ def _report_ids_equal_but_for_case(
         if len(keys) < 2:
             continue
         for key in keys:
-            others = [other for other in keys if other is not key]
+            # The first few of the others: a report must not grow with the square of them.
+            others = [other for other in keys if other is not key][:_SHOWN]
             spans = [doc.key_span(jobs_map, other) for other in others]
-            places = ", ".join(f"`{other}` on line {span.line}" for other, span in zip(others, spans))
+            places = listed(
+                (f"`{other}` on line {span.line}" for other, span in zip(others, spans)),
+                _SHOWN,
+                total=len(keys) - 1,
+            )
             builder.problems.append(
                 (
                     "RL101",
