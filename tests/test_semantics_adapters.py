@@ -113,3 +113,32 @@ def test_argo_checks_observations_conditions_and_a_stopwatch():
     plain = text.replace("name: check-replica", "name: replica").replace("[check-replica]", "[replica]")
     plain = plain.replace("probe-replica", "pg")
     assert "`failover` waits for `replica` but uses nothing from it" in " ".join(rl(plain, "RL201"))
+
+
+# -- Tekton ------------------------------------------------------------------
+
+
+def test_tekton_a_test_task_guards_the_deploy_a_smoke_check_observes_it_and_a_stopwatch_times_both():
+    text = fixture("tekton/behaviour.yaml")
+    runbook = adapt(text, "tekton").runbook
+    by_id = {s.id: s for s in runbook.steps}
+    assert by_id["unit-tests"].guard and not by_id["deploy"].guard
+    assert [ref.name for ref in by_id["smoke"].observes] == ["*"]
+    assert [(c.name, c.start) for c in by_id["start-timer"].clocks] == [("start-timer", True)]
+    assert [(c.name, c.start) for c in by_id["report-duration"].clocks] == [("start-timer", False)]
+    edges = data_edges(runbook)
+    assert {
+        ("unit-tests", "deploy"),
+        ("deploy", "smoke"),
+        ("smoke", "report-duration"),
+        ("start-timer", "unit-tests"),
+    } <= edges
+    assert rl(text, "RL201") == []
+    # Without the names and the clock, every one of those waits is questioned.
+    plain = (
+        text.replace("unit-tests", "compile").replace("golang-test", "golang-build")
+        .replace("name: smoke", "name: ping").replace("[smoke]", "[ping]")
+        .replace("echo $(( $(date +%s) - $(params.started) ))", "echo $(params.started)")
+        .replace("report-duration", "report")
+    )
+    assert sorted(m.split("`")[1] for m in rl(plain, "RL201")) == ["compile", "deploy", "ping", "report"]

@@ -44,10 +44,20 @@
   `emptyDir` only is private to each task: no shared resource.  With several
   pipelines, names are `workspace/<pipeline>/<workspace>`: pipelines share no
   volume.
+- What tasks do beyond facts and resources: a task whose name, display
+  name or task reference (a resolver's `name` parameter too) says it checks
+  (`test`, `lint`, `scan`, `check`, `verify`, `validate`...) is a guard: its
+  failure stops the pipeline, so every later task writing a workspace
+  requires it.  One so named for the service's health (`health`, `smoke`,
+  `alarm`, `metric`, `probe`, `canary`...) observes everything (`*`).  A
+  task whose params or task reads the time (`date +%s`, `datetime.now()`...)
+  and whose result a later task reading the time (or named for elapsed
+  time) uses starts that task's clock.
 - RL002: `tasks`, `finally` or a `runAfter` that is not a list.  Other
   entries of the wrong type are skipped.
 - Left out: `when` expressions are conditions on a run, not alternatives one
-  step chooses (a skipped task is taken as run, so tasks that can never run
+  step chooses, nor conditions RL307 asks about (Tekton skips the tasks using
+  a skipped task's results along with it) (a skipped task is taken as run, so tasks that can never run
   together may still be reported as racing); tasks of a pipeline a task runs
   (`pipelineRef`/`pipelineSpec` in a task) are not steps of the caller;
   `timeout` is a limit, not a duration; params are not facts.
@@ -64,6 +74,7 @@ from ..finding import Issue
 from ..model import EdgeKind, Ref, Span
 from ..source import Document
 from . import Adapted, AdapterError, InputFormat, documents
+from ._behaviour import is_check, mark_clocks, observes_service, reads_time
 from ._builder import RunbookBuilder, StepDraft, strings_in, text
 
 _NAME = "tekton"
@@ -190,12 +201,39 @@ class _Reader:
         for task in ordered:
             waited_for |= self.waits(pipeline, task, tasks)
             self.workspaces(pipeline, task)
+        self.behaviour(pipeline, ordered)
         regular = [task for task in ordered if not task.finally_]
         for cleanup in (task for task in ordered if task.finally_):
             for task in regular:
                 if task.draft.id not in waited_for:
                     self.builder.wait(task.draft.id, cleanup.draft.id, cleanup.draft.span)
                 self.builder.require(task.draft.id, cleanup.draft.id, cleanup.draft.span, _FINALLY_REASON)
+
+    def behaviour(self, pipeline: _Pipeline, ordered: list[_Task]) -> None:
+        """Guards and observations from the names of tasks and of what they
+        run; stopwatches from tasks reading the time."""
+        readers = set()
+        for task in ordered:
+            mapping, draft = task.mapping, task.draft
+            names = [text(mapping.get("name")) or "", text(mapping.get("displayName")) or ""]
+            ref = mapping.get("taskRef")
+            if isinstance(ref, dict):
+                names.append(text(ref.get("name")) or "")
+                params = ref.get("params")  # a resolver's `name` parameter names the task
+                if isinstance(params, list):
+                    names += [
+                        text(param.get("value")) or ""
+                        for param in params
+                        if isinstance(param, dict) and param.get("name") == "name"
+                    ]
+            if is_check(*names):
+                draft.guard = True
+            if observes_service(*names):
+                draft.observes.append(Ref("*", draft.span))
+            declared = self.task_spec(pipeline, mapping)
+            if reads_time(written for written, _, _ in strings_in([mapping, declared[1] if declared else None])):
+                readers.add(draft.id)
+        mark_clocks([task.draft for task in ordered], readers)
 
     def waits(self, pipeline: _Pipeline, task: _Task, tasks: dict[str, _Task]) -> set[str]:
         """Add the task's waits and the facts it uses; the ids a task (not a
