@@ -307,6 +307,20 @@ def test_many_jobs_equal_but_for_case_name_a_few_others_each():
     assert "and 58 more)" in found[0].message and len(found[0].related) == 5
 
 
+def test_actionlint_cyclic_needs():
+    # examples/cyclic_deps_needs.yaml: prepare -> build -> install -> prepare.
+    found = findings_of("needs-cycle.yaml")
+    assert found == [
+        (
+            "RL103",
+            14,
+            13,
+            "the declared order has a cycle, so none of its steps can ever start:"
+            " `prepare` → `install` → `build` → `prepare`",
+        )
+    ]
+
+
 def test_actionlint_ok_reading_needs_of_listed_jobs():
     # ok/issue-151-child-of-child-job.yaml and ok/issue-66.yaml: nothing to report
     # but the gate that hands nothing over.
