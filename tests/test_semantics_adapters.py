@@ -142,3 +142,49 @@ def test_tekton_a_test_task_guards_the_deploy_a_smoke_check_observes_it_and_a_st
         .replace("report-duration", "report")
     )
     assert sorted(m.split("`")[1] for m in rl(plain, "RL201")) == ["compile", "deploy", "ping", "report"]
+
+
+ARGO_SKIPPED = """\
+apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata:
+  name: skipped
+spec:
+  entrypoint: main
+  templates:
+    - name: main
+      dag:
+        tasks:
+          - name: producer
+            template: produce
+            when: "{{workflow.parameters.run}} == yes"
+          - name: consumer
+            template: consume
+            depends: producer
+            arguments:
+              parameters:
+                - {name: in, value: "{{tasks.producer.outputs.parameters.msg}}"}
+    - name: produce
+      outputs:
+        parameters:
+          - name: msg
+            valueFrom: {path: /tmp/out.txt}
+      container: {image: alpine}
+    - name: consume
+      inputs:
+        parameters: [{name: in}]
+      container: {image: alpine}
+"""
+
+
+def test_argo_a_skipped_producer_leaves_its_output_missing_unless_it_has_a_default():
+    assert rl(ARGO_SKIPPED, "RL307") == [
+        "when `{{workflow.parameters.run}} == yes` does not hold (the condition of `producer`),"
+        " `consumer` runs without `producer` having run: nothing else before it outputs"
+        " `producer.outputs.parameters.msg`"
+    ]
+    defaulted = ARGO_SKIPPED.replace("valueFrom: {path: /tmp/out.txt}", "valueFrom: {path: /tmp/out.txt, default: none}")
+    assert rl(defaulted, "RL307") == []
+    # A `when` on a loop's item filters items: the step itself runs.
+    filtered = ARGO_SKIPPED.replace("{{workflow.parameters.run}} == yes", "{{item}} == yes")
+    assert rl(filtered, "RL307") == []

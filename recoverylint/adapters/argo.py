@@ -71,7 +71,9 @@ are ignored.  How the manifests map to the model:
   service's health (`health`, `smoke`, `alarm`, `metric`, `probe`,
   `canary`...).  A `when` that makes no alternative is the step's condition
   (Argo runs the steps after a skipped one: RL307 asks what they miss; a
-  step's `status` is there even when it is skipped).  A
+  step's `status`, and an output parameter with a `valueFrom.default`, are
+  there even when it is skipped; a `when` on `{{item}}` filters a loop's
+  items and is no condition on the step).  A
   step whose arguments or called template read the time (`date +%s`,
   `datetime.now()`...) and whose output a later step reading the time (or
   named for elapsed time) uses starts that step's clock.
@@ -783,13 +785,34 @@ def _add_behaviour(builder: RunbookBuilder, flows: list[_Flow]) -> None:
             if observes_service(*names):
                 draft.observes.append(Ref("*", draft.span))
             when = step.get("when")
-            if isinstance(when, str) and when.strip() and draft.id not in decided:
+            # A `when` on `{{item}}` filters a loop's items: the step still runs.
+            if isinstance(when, str) and when.strip() and draft.id not in decided and "{{item" not in when:
                 draft.condition = Ref(when.strip(), document.value_span(step, "when"))
             if reads_time(written for written, _, _ in strings_in([step, called])):
                 readers.add(draft.id)
-            # Argo records how a skipped step ended: its status is never missing.
-            draft.outputs_when_skipped.extend(ref for ref in draft.outputs if ref.name.endswith(".status"))
+            # Argo records how a skipped step ended, and gives an output
+            # parameter its `valueFrom.default`: those are never missing.
+            kept = {f"{draft.id}.status"} | {
+                f"{draft.id}.outputs.parameters.{name}" for name in _defaulted_outputs(called)
+            }
+            draft.outputs_when_skipped.extend(ref for ref in draft.outputs if ref.name in kept)
     mark_clocks(builder.drafts, readers)
+
+
+def _defaulted_outputs(template: Optional[dict]) -> list[str]:
+    """The output parameters of a template that declare a `valueFrom.default`."""
+    outputs = template.get("outputs") if template is not None else None
+    parameters = outputs.get("parameters") if isinstance(outputs, dict) else None
+    if not isinstance(parameters, list):
+        return []
+    return [
+        str(parameter["name"])
+        for parameter in parameters
+        if isinstance(parameter, dict)
+        and text(parameter.get("name"))
+        and isinstance(parameter.get("valueFrom"), dict)
+        and "default" in parameter["valueFrom"]
+    ]
 
 
 def _called_template(workflow: _Workflow, step: dict) -> Optional[dict]:
