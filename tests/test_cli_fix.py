@@ -3,14 +3,18 @@
 import os
 import shutil
 import stat
+import tempfile
 import textwrap
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from recoverylint.cli import cli
 from recoverylint.engine import check_text, fix_text
+from recoverylint.fix import FLOW_COMMENT
 from recoverylint.finding import Fix, Issue, RemoveNeed
 from recoverylint.rules import Rule, registry
 from recoverylint.settings import Settings
@@ -293,3 +297,214 @@ def test_a_runbook_changed_while_it_was_fixed_is_left_as_it_is(tmp_path, monkeyp
     assert "changed while it was being fixed" in result.stderr
     assert "internal error" not in result.stderr
     assert path.read_text() == theirs
+
+
+# -- Issue 13: reasons stay, fixing reaches a fixed point, comments stay ----------
+
+# `c` uses what `b` outputs (which needs `a`'s): D has a→b→c, so the real
+# prerequisite of `c` is `b` alone; its wait for `a` has a reason.
+REASONED = textwrap.dedent(
+    """\
+    runbook: reasoned
+    given: [alert]
+    team: {size: 3}
+    roles:
+      lead: {authority: [observe, decide], people: 3}
+    steps:
+      - id: a
+        role: lead
+        inputs: [alert]
+        outputs: [x]
+      - id: b
+        role: lead
+        inputs: [x]
+        outputs: [y]
+      - id: c
+        role: lead
+        needs:
+          - {step: a, reason: "the lock must be held"}
+        inputs: [y]
+      - id: d
+        role: lead
+        inputs: [alert]
+    """
+)
+
+
+def test_the_restructure_keeps_an_entry_with_a_reason(tmp_path):
+    path = write(tmp_path, REASONED)
+    result = run(str(path), "--fix", "--unsafe-fixes")
+    assert result.exit_code == 0, result.output
+    fixed = path.read_text()
+    assert '      - {step: a, reason: "the lock must be held"}\n      - b\n' in fixed
+    from recoverylint.source import parse
+
+    needs = {step["id"]: step.get("needs") for step in parse(fixed).data["steps"]}
+    assert needs == {
+        "a": None,
+        "b": ["a"],
+        "c": [{"step": "a", "reason": "the lock must be held"}, "b"],
+        "d": None,
+    }
+
+
+PARALLEL_CHAIN = textwrap.dedent(
+    """\
+    runbook: chain
+    flow: parallel
+    given: [alert]
+    roles:
+      lead: {authority: [observe, decide], people: 3}
+    steps:
+      - id: a
+        role: lead
+        inputs: [alert]
+      - id: b
+        role: lead
+        needs: [a]
+        inputs: [alert]
+      - id: c
+        role: lead
+        needs: [a, b]
+        inputs: [alert]
+    """
+)
+
+
+def test_one_fix_run_removes_every_needless_wait_and_a_second_changes_nothing(tmp_path):
+    # The first run used to remove `a` from `c` only; the second then removed more.
+    path = write(tmp_path, PARALLEL_CHAIN)
+    result = run(str(path), "--fix")
+    assert result.exit_code == 0, result.output
+    fixed = path.read_text()
+    assert fixed == PARALLEL_CHAIN.replace("needs: [a]", "needs: []").replace("needs: [a, b]", "needs: []")
+    assert check_text(fixed).findings == []
+    run(str(path), "--fix")
+    assert path.read_text() == fixed
+
+
+COMMENTED_CHECKLIST = textwrap.dedent(
+    """\
+    runbook: commented
+    given: [alert]
+    team: {size: 3}
+    roles:
+      lead: {authority: [observe, decide], people: 3}
+    steps:
+      - id: a
+        role: lead
+        inputs: [alert]
+        outputs: [x]
+      - id: b
+        role: lead
+        inputs: [alert]
+        outputs: [y]
+      - id: c
+        role: lead
+        needs:
+          # the first one
+          - a   # a's comment
+          # before b
+          - b   # b's comment
+        inputs: [x]
+      - id: d
+        role: lead
+        inputs: [y]
+    """
+)
+
+
+def test_the_restructure_keeps_comments_with_their_entries_and_other_lines_as_they_are(tmp_path):
+    path = write(tmp_path, COMMENTED_CHECKLIST)
+    result = run(str(path), "--fix", "--unsafe-fixes")
+    assert result.exit_code == 0, result.output
+    # `c` keeps `a` where it was, with its comment; only `b`'s line goes
+    # (with its own comment), and `d` gets its wait.
+    assert path.read_text() == COMMENTED_CHECKLIST.replace(
+        "steps:\n", "flow: parallel  # " + FLOW_COMMENT + "\nsteps:\n"
+    ).replace("      - b   # b's comment\n", "").replace(
+        "  - id: d\n    role: lead\n", "  - id: d\n    role: lead\n    needs:\n      - b\n"
+    )
+
+
+# Random small runbooks: every fix run, safe or unsafe, reaches a fixed point
+# and touches nothing but `needs` (and `flow`, restructured), every comment kept.
+
+IDS = ("a", "b", "c", "d")
+
+
+@st.composite
+def small_runbooks(draw) -> tuple[str, dict[str, list[tuple[str, str]]]]:
+    """A runbook, and per step the (entry name, its comment) of its `needs`."""
+    count = draw(st.integers(2, len(IDS)))
+    lines = ["# header comment", "runbook: random", "given: [alert]", "team: {size: 3}"]
+    if draw(st.booleans()):
+        lines.append("flow: parallel")
+    lines += ["roles:", "  lead: {authority: [observe, decide], people: 3}", "steps:"]
+    comments = 0
+    commented: dict[str, list[tuple[str, str]]] = {}
+
+    def comment() -> str:
+        nonlocal comments
+        comments += 1
+        return f"# comment {comments}"
+
+    for index, step_id in enumerate(IDS[:count]):
+        earlier = list(IDS[:index])
+        lines += [f"  - id: {step_id}", "    role: lead"]
+        if draw(st.booleans()):
+            lines.append(f"    {comment()}")
+        needs = draw(st.lists(st.sampled_from(earlier), unique=True, max_size=3)) if earlier else []
+        reasoned = set(draw(st.lists(st.sampled_from(needs), unique=True))) if needs else set()
+        entries = [f'{{step: {n}, reason: "why {n}"}}' if n in reasoned else n for n in needs]
+        commented[step_id] = []
+        if needs and draw(st.booleans()):
+            lines.append(f"    needs: [{', '.join(entries)}]")
+        elif needs:
+            lines.append("    needs:")
+            for name, entry in zip(needs, entries):
+                if draw(st.booleans()):
+                    lines.append(f"      {comment()}")
+                text = comment()
+                lines.append(f"      - {entry}   {text}")
+                commented[step_id].append((name, text))
+        uses = draw(st.lists(st.sampled_from(earlier), unique=True, max_size=2)) if earlier else []
+        lines.append(f"    inputs: [{', '.join(['alert'] + [f'f-{n}' for n in uses])}]")
+        lines.append(f"    outputs: [f-{step_id}]")
+    return "\n".join(lines) + "\n", commented
+
+
+def without_needs(document) -> dict:
+    plain = dict(document)
+    plain.pop("flow", None)
+    plain["steps"] = [{k: v for k, v in step.items() if k != "needs"} for step in document["steps"]]
+    return plain
+
+
+@settings(max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_runbooks(), st.booleans())
+def test_random_runbooks_fixed_twice_change_nothing_the_second_time(written, unsafe):
+    from recoverylint.source import parse
+
+    text, commented = written
+    options = ["--fix", "--unsafe-fixes"] if unsafe else ["--fix"]
+    with tempfile.TemporaryDirectory() as folder:
+        path = write(Path(folder), text)
+        run(str(path), "--no-cache", *options)
+        once = path.read_text()
+        run(str(path), "--no-cache", *options)
+        assert path.read_text() == once
+    before, after = parse(text).data, parse(once).data
+    assert without_needs(after) == without_needs(before)
+    if not unsafe:
+        assert after.get("flow") == before.get("flow")
+    # Every comment line stays, and so does the comment of every entry left.
+    kept_lines = set(once.splitlines())
+    for line in text.splitlines():
+        if line.lstrip().startswith("#"):
+            assert line in kept_lines
+    for step in after["steps"]:
+        left = [entry["step"] if isinstance(entry, dict) else entry for entry in step.get("needs") or []]
+        for name, note in commented[step["id"]]:
+            if name in left:
+                assert any(note in line and f"{name}" in line for line in kept_lines), (name, note)
