@@ -291,6 +291,7 @@ def check(
     from .engine import discover
     from .report import Report
     from .rules._words import counted
+    from .files import read_file
     from .runner import Task, check_files, default_jobs
     from .source import Limits
 
@@ -472,7 +473,7 @@ def check(
         if text is not None:
             return text
         try:  # a file that could not be decoded: show what can be shown
-            return Path(path).read_text(encoding="utf-8", errors="replace")
+            return read_file(Path(path), limits.max_file_size).decode("utf-8", "replace")
         except OSError:
             return None
 
@@ -576,10 +577,10 @@ def _write_report(file: Path, text: str) -> None:
 def _write_fix(path: Path, read: Optional[bytes], text: str) -> Optional[str]:
     """Write a fixed runbook in place, atomically; why not, when it was not
     written (it changed since it was read, or writing failed)."""
-    from .files import write_atomically
+    from .files import read_head, write_atomically
 
     try:
-        if read is None or path.read_bytes() != read:
+        if read is None or read_head(path, len(read) + 1) != read:
             return "the file changed while it was being fixed; it was left as it is"
         bom = "\ufeff" if read.startswith(b"\xef\xbb\xbf") else ""
         write_atomically(path, bom + text)

@@ -10,7 +10,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from .model import Span
 from .resources import schema_path
-from .source import Document
+from .source import Document, read_text
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ class SchemaProblem:
 
 @lru_cache(maxsize=1)
 def schema_text() -> str:
-    return schema_path().read_text(encoding="utf-8")
+    return read_text(schema_path())
 
 
 @lru_cache(maxsize=1)

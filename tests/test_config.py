@@ -153,6 +153,72 @@ def test_a_bad_glob_is_a_value_error(pattern, expected):
         Glob(pattern)
 
 
+# The repro of issue 13, item 6: a backtracking regular expression took 94 s.
+CATASTROPHIC = "*a*a*a*a*a*a*a*a*a*a*a*c"
+
+
+def test_a_glob_with_many_stars_is_matched_without_backtracking(monkeypatch):
+    from recoverylint import config
+
+    calls = []
+    counted_one = config._one
+    monkeypatch.setattr(config, "_one", lambda element, item: calls.append(1) or counted_one(element, item))
+    # `?` makes every run one of elements compared one by one (plain
+    # characters are found by str.find): the work is counted.
+    pattern = CATASTROPHIC.replace("a", "a?")
+    name = "a" * 40
+    assert not Glob(pattern).matches(name) and not Glob(CATASTROPHIC).matches(name)
+    assert Glob(CATASTROPHIC).matches("a" * 40 + "c") and Glob(pattern).matches("ab" * 20 + "c")
+    assert 0 < len(calls) <= len(pattern) * len(name)
+
+
+def test_the_catastrophic_glob_of_a_configuration_ends(tree):
+    import subprocess
+    import sys
+
+    write(tree / ".recoverylint.yaml", f"exclude: ['{CATASTROPHIC}']\n")
+    write(tree / ("a" * 40 + ".yaml"), GATED)
+    done = subprocess.run(
+        [sys.executable, "-m", "recoverylint", "check", ".", "--format", "json", "--no-cache"],
+        capture_output=True, text=True, timeout=60, cwd=tree,
+    )
+    paths = {finding["path"] for finding in json.loads(done.stdout)["findings"]}
+    assert "a" * 40 + ".yaml" in paths  # not excluded: it does not end in `c`
+
+
+@pytest.mark.parametrize(
+    "pattern, path, matches",
+    [
+        ("**", "a/b", True),
+        ("a/**/**/b", "a/b", True),
+        ("a/**/**/b", "a/x/y/b/c", True),
+        ("a/**/**", "a", False),
+        ("*x*y*", "axbyc", True),
+        ("*x*y*", "aybxc", False),
+        ("x*", "x", True),
+        ("*x", "x", True),
+        ("*x*x", "x", False),
+        ("?*?", "ab", True),
+        ("?*?", "a", False),
+        ("[!a]*[!a]", "bab", True),
+        ("[!a]*[!a]", "ba", False),
+    ],
+)
+def test_stars_runs_and_sets_together(pattern, path, matches):
+    assert Glob(pattern).matches(path) is matches
+
+
+def test_a_second_yaml_document_in_a_configuration_is_an_error(tree):
+    # The repro: its settings were silently dropped.
+    write(tree / ".recoverylint.yaml", "select: [RL2]\n---\nignore: [RL201]\n")
+    result = run("check", "top.yaml")
+    assert result.exit_code == 2
+    assert (
+        ".recoverylint.yaml:2:1: a second YAML document: a configuration file holds one document"
+        in result.output
+    )
+
+
 def test_absolute_and_climbing_globs_are_marked():
     assert Glob("/srv/x").absolute and not Glob("/srv/x").climbs
     assert Glob("../x").climbs and not Glob("../x").absolute
