@@ -145,6 +145,7 @@ ROLES = ["commander", "ops", "dba", "comms"]
 FACTS = ["alert", "disk", "logs", "cause", "fixed"]
 STEP_RESOURCES = ["db", "db/disk", "k8s/orders", "k8s/orders/pods", "k8s/orders/*", "status-page", "cache/*/keys", "*"]
 DECLARED_RESOURCES = ["db", "db/disk", "k8s/orders", "status-page"]
+CLOCKS = ["clock", "recovery"]
 PHASES = ["detect", "triage", "diagnose", "remediate", "verify", "communicate", "close"]
 AUTHORITY = ["observe", "communicate", "apply", "approve", "decide", "emergency"]
 # Values of the wrong type or shape, put anywhere by the mutator.
@@ -209,6 +210,13 @@ def runbook_strategies(duration: st.SearchStrategy) -> tuple[st.SearchStrategy, 
             "approves": ids,
             "rollback": st.one_of(step_id, st.just("restore the snapshot")),
             "run": short_text,
+            "guard": st.booleans(),
+            "observes": resources_used,
+            "clock": st.one_of(
+                st.sampled_from(["start", "stop"]),
+                st.fixed_dictionaries({}, optional={"start": st.sampled_from(CLOCKS), "stop": st.sampled_from(CLOCKS)}).filter(bool),
+            ),
+            "when": st.sampled_from(["the lag is high", "the cache is cold"]),
         },
     )
 
@@ -245,6 +253,7 @@ def runbook_strategies(duration: st.SearchStrategy) -> tuple[st.SearchStrategy, 
         optional={
             "kind": st.sampled_from(["database", "pods", "page"]),
             "concurrency": st.sampled_from(["exclusive", "shared"]),
+            "parent": st.sampled_from(DECLARED_RESOURCES + ["cluster/a"]),
         },
     )
 
