@@ -316,3 +316,26 @@ steps:
         ("RL002", 12, "`$.steps[0].observes[0]`"),
         ("RL002", 15, "`$.steps[1].clock.lap`"),
     ]
+
+
+def test_concurrent_uses_of_a_parent_and_its_child_are_reported(lint):
+    text = HEADER + """
+resources:
+  orders-bucket: {kind: bucket}
+  orders-archive: {kind: object, parent: orders-bucket}
+flow: parallel
+steps:
+  - id: rewrite-archive
+    role: oncall
+    writes: [orders-archive]
+    rollback: restore
+  - id: empty-bucket
+    role: oncall
+    writes: [orders-bucket]
+    rollback: restore from the backup
+"""
+    assert [f.message for f in lint(text, "RL401")] == [
+        "`empty-bucket` writes `orders-bucket` while `rewrite-archive` can write `orders-archive` at the same"
+        " time: the changes can interleave and leave it in a state neither intended"
+    ]
+    assert lint(text.replace(", parent: orders-bucket", ""), "RL401") == []

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from typing import Optional
 
 from ..finding import Issue, Related
-from ..graphs import Graphs, overlaps
+from ..graphs import Graphs
 from ..model import Ref, Step
 from . import RuleContext, rule
 from ._words import involved, needs_suggestion, quoted
@@ -36,10 +36,12 @@ def entry_masks(graphs: Graphs, refs: tuple[Ref, ...]) -> list[int]:
 def first_conflict(
     graphs: Graphs, refs: tuple[Ref, ...], other_refs: tuple[Ref, ...]
 ) -> tuple[Ref, Ref] | None:
-    """The first entry of `refs` (and the entry of `other_refs`) that conflict."""
+    """The first entry of `refs` (and the entry of `other_refs`) that conflict
+    (overlapping as the graphs' index says: declared parents included)."""
     for mine in refs:
+        overlapping = graphs.resources.overlapping(mine.name)
         for theirs in other_refs:
-            if overlaps(mine.name, theirs.name) and unsafe_together(graphs, mine.name, theirs.name):
+            if theirs.name in overlapping and unsafe_together(graphs, mine.name, theirs.name):
                 return mine, theirs
     return None
 
