@@ -84,7 +84,25 @@ def _step(
         named = [renamed.get(ref.name, ref.name) for ref in refs]
         if named:
             entry[key] = _flow(dict.fromkeys(named))
+    _behaviour(entry, step)
     return entry
+
+
+def _behaviour(entry: CommentedMap, step: Step) -> None:
+    """What the step does beyond facts and resources (a native step starts
+    and stops at most one clock each)."""
+    if step.guard:
+        entry["guard"] = True
+    if step.observes:
+        entry["observes"] = _flow(dict.fromkeys(_resource(ref.name) for ref in step.observes))
+    clock = CommentedMap()
+    for use in step.clocks:
+        clock.setdefault("start" if use.start else "stop", use.name)
+    if clock:
+        clock.fa.set_flow_style()
+        entry["clock"] = clock
+    if step.condition is not None:
+        entry["when"] = step.condition.name
 
 
 def _waits(runbook: Runbook, ids: dict[int, str]) -> dict[int, dict[int, Optional[str]]]:

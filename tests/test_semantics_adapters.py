@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from adapter_support import adapt, data_edges, fixture
 
+from recoverylint.convert import to_native
 from recoverylint.engine import check_text
+from recoverylint.native import build_runbook
+from recoverylint.source import parse
 
 
 def rl(text: str, code: str) -> list[str]:
@@ -188,3 +191,13 @@ def test_argo_a_skipped_producer_leaves_its_output_missing_unless_it_has_a_defau
     # A `when` on a loop's item filters items: the step itself runs.
     filtered = ARGO_SKIPPED.replace("{{workflow.parameters.run}} == yes", "{{item}} == yes")
     assert rl(filtered, "RL307") == []
+
+
+def test_convert_keeps_guards_observations_clocks_and_conditions():
+    runbook = adapt(fixture("argo/behaviour.yaml"), "argo").runbook
+    native_text = to_native(runbook, "Argo Workflows")
+    native = build_runbook(parse(native_text), "converted.yaml")
+    assert data_edges(native) == data_edges(runbook)
+    assert [m.split(",")[0] for m in rl(native_text, "RL307")] == [
+        "when `{{workflow.parameters.rebuild}} == true` does not hold (the condition of `rebuild-index`)"
+    ]
