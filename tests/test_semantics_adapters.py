@@ -201,3 +201,31 @@ def test_convert_keeps_guards_observations_clocks_and_conditions():
     assert [m.split(",")[0] for m in rl(native_text, "RL307")] == [
         "when `{{workflow.parameters.rebuild}} == true` does not hold (the condition of `rebuild-index`)"
     ]
+
+
+# -- SSM ---------------------------------------------------------------------
+
+
+def test_ssm_alarm_reads_observe_a_script_stopwatch_and_the_failure_path_named():
+    text = fixture("ssm/behaviour.yaml")
+    runbook = adapt(text, "ssm").runbook
+    by_id = {s.id: s for s in runbook.steps}
+    assert [ref.name for ref in by_id["ReadAlarm"].observes] == ["*"]
+    assert [ref.name for ref in by_id["Failover"].on_failure] == ["RollBack"]
+    assert [(c.name, c.start) for c in by_id["RecordStart"].clocks] == [("RecordStart", True)]
+    assert [(c.name, c.start) for c in by_id["ReportTime"].clocks] == [("RecordStart", False)]
+    edges = data_edges(runbook)
+    assert {
+        ("Failover", "ReadAlarm"),  # the alarm observes the failover
+        ("RecordStart", "Failover"),  # the stopwatch brackets the recovery
+        ("Failover", "ReportTime"),
+        ("RollBack", "ReportTime"),
+    } <= edges
+    assert [(f.code, f.span.line, f.message) for f in check_text(text).findings] == [
+        (
+            "RL307",
+            49,
+            "when `Failover` fails (and `RollBack` runs), `ReportTime` runs without `ReadAlarm` having run:"
+            " nothing else before it outputs `ReadAlarm.State`",
+        )
+    ]

@@ -135,6 +135,7 @@ from ..limits import TooLarge
 from ..model import DeclaredEdge, EdgeKind, Ref, Span
 from ..source import Document
 from . import Adapted, AdapterError, InputFormat, documents
+from ._behaviour import mark_clocks, observes_service, reads_time
 from ._builder import RunbookBuilder, StepDraft, strings_in, text
 
 # `{{ Step.Output }}`: a step's name, a dot, an output name (parameters have no dot).
@@ -376,6 +377,7 @@ class _RunbookReader:
         for item, draft in self.steps:
             self._facts(item, draft)
         self._resources()
+        self._behaviour()
 
     def _normal_jumps(self, item: dict, following: Optional[StepDraft]) -> list[_Jump]:
         """Where the step goes when it succeeds."""
@@ -460,6 +462,29 @@ class _RunbookReader:
                         step.decides.append(Ref(jump.target, jump.span))
                 self._exclude(failure.target, success.target, failure.span)
                 self._exclude(success.target, failure.target, failure.span)
+
+    def _behaviour(self) -> None:
+        """Checks are guards; CloudWatch alarm and metric reads observe
+        everything; a failure target a step decides is its failure path;
+        scripts reading the time make stopwatches (adapters/_behaviour.py)."""
+        readers = set()
+        for item, draft in self.steps:
+            inputs = item.get("inputs") if isinstance(item.get("inputs"), dict) else {}
+            draft.guard = _is_check(item, draft)
+            service, api = text(inputs.get("Service")) or "", text(inputs.get("Api")) or ""
+            if service.lower() == "cloudwatch" and observes_service(api):
+                draft.observes.append(Ref("*", draft.span))
+            decided = {ref.name for ref in draft.decides}
+            draft.on_failure.extend(
+                Ref(jump.target, jump.span)
+                for jump in self.jumps.get(draft.id, ())
+                if jump.failure and jump.target in decided
+            )
+            if text(item.get("action")) == "aws:executeScript" and reads_time(
+                string for string, _, _ in strings_in(inputs)
+            ):
+                readers.add(draft.id)
+        mark_clocks([draft for _, draft in self.steps], readers)
 
     def _exclude(self, step_id: str, other: str, span: Span) -> None:
         if self._implied_once("excludes", other, step_id):
