@@ -19,7 +19,14 @@ from .adapters import AdapterError, InputFormat, detect, input_formats, is_nativ
 from .catalog import rule_doc
 from .files import NotRegularFile, read_head
 from .finding import Finding, Fix, Issue, MakeFlowParallel
-from .graphs import Graphs, OrderProblem, build_graphs, order_predecessors, topological_order
+from .graphs import (
+    Graphs,
+    OrderProblem,
+    build_graphs,
+    check_resource_names,
+    order_predecessors,
+    topological_order,
+)
 from .limits import TooLarge
 from .model import NATIVE, Runbook, Span
 from .native import build_runbook
@@ -330,7 +337,9 @@ def _check_runbook(
 
 
 def _too_large(result: FileResult, span: Span, error: TooLarge, settings: Settings) -> bool:
-    result.findings.append(finding("RL001", result.path, Issue(span, f"too large to analyse: {error}"), settings))
+    """RL001 where the runbook says what is over the limit, or at `span`."""
+    where = error.span or span
+    result.findings.append(finding("RL001", result.path, Issue(where, f"too large to analyse: {error}"), settings))
     return False
 
 
@@ -521,7 +530,10 @@ def run_rules(
 
 
 def _graphs_of(runbook: Runbook) -> tuple[Optional[Graphs], Optional[OrderProblem]]:
-    """O and D, or O's cycle; neither when step ids repeat."""
+    """O and D, or O's cycle; neither when step ids repeat.  Raises TooLarge
+    past the limits (resource names are checked either way: rules that need
+    no graphs ask about them too)."""
+    check_resource_names(runbook)
     return build_graphs(runbook) if _unique_ids(runbook) else (None, None)
 
 

@@ -150,55 +150,156 @@ def strong_components(adjacency: list[list[int]]) -> tuple[list[int], int]:
 def overlaps(a: str, b: str) -> bool:
     """Resource names overlap when one is a prefix path of the other, glob segments matching."""
     for left, right in zip(a.split("/"), b.split("/")):
-        if left != right and not (
-            fnmatch.fnmatchcase(left, right) or fnmatch.fnmatchcase(right, left)
-        ):
+        if not _segments_match(left, right):
             return False
     return True
 
 
+def _segments_match(left: str, right: str) -> bool:
+    return left == right or fnmatch.fnmatchcase(left, right) or fnmatch.fnmatchcase(right, left)
+
+
 def owner(name: str, declared: Container[str]) -> Optional[str]:
     """The closest declared resource `name` equals or lies under, if any:
-    `k8s/orders/*` and `k8s/orders/pod-1` lie under `k8s/orders`."""
-    parts = name.split("/")
-    for length in range(len(parts), 0, -1):
-        prefix = "/".join(parts[:length])
+    `k8s/orders/*` and `k8s/orders/pod-1` lie under `k8s/orders`.  (Each
+    prefix is one slice: names are bounded by `check_resource_names`.)"""
+    end = len(name)
+    while end > 0:
+        prefix = name[:end]
         if prefix in declared:
             return prefix
+        end = name.rfind("/", 0, end)
     return None
 
 
-class ResourceIndex:
-    """Which distinct resource names overlap which, found without comparing all pairs."""
+def check_resource_names(runbook: Runbook, limits: AnalysisLimits = AnalysisLimits()) -> None:
+    """Raise TooLarge for a resource name over the limits of length or segments
+    (every question about a name costs in proportion to them)."""
+    for step in runbook.steps:
+        for ref in step.reads + step.writes + step.observes:
+            name = ref.name
+            if len(name) > limits.max_resource_name_length:
+                raise TooLarge(
+                    f"a resource name of {len(name):,} characters,"
+                    f" over the limit of {limits.max_resource_name_length:,}",
+                    ref.span,
+                )
+            segments = name.count("/") + 1
+            if segments > limits.max_resource_segments:
+                raise TooLarge(
+                    f"a resource name of {segments:,} segments,"
+                    f" over the limit of {limits.max_resource_segments:,}",
+                    ref.span,
+                )
 
-    def __init__(self, names: Iterable[str]) -> None:
+
+class _Segment:
+    """A node of the trie of resource names: one segment under its parent's."""
+
+    __slots__ = ("children", "glob_children", "name")
+
+    def __init__(self) -> None:
+        self.children: dict[str, _Segment] = {}
+        self.glob_children: list[tuple[str, _Segment]] = []  # those whose segment is a glob
+        self.name: Optional[str] = None  # the name that ends here
+
+
+class ResourceIndex:
+    """Which distinct resource names overlap which, found without comparing
+    all pairs: the names are a trie of their segments, and a name's
+    overlapping names are found by walking it down the trie, following at
+    each level the segment itself and the glob segments that match it (every
+    segment, for a glob segment): the names met on the way lie above it, those
+    under where it ends lie under it.  The walks' work and the names they
+    find are counted against `max_resource_work`."""
+
+    def __init__(self, names: Iterable[str], limits: AnalysisLimits = AnalysisLimits()) -> None:
         self.names = sorted(set(names))
-        by_prefix: dict[str, list[str]] = defaultdict(list)
+        self._budget = limits.max_resource_work
+        self._root = _Segment()
         for name in self.names:
-            parts = name.split("/")
-            for length in range(1, len(parts) + 1):
-                by_prefix["/".join(parts[:length])].append(name)
-        globs = [name for name in self.names if _is_glob(name)]
-        known = set(self.names)
+            node = self._root
+            for segment in name.split("/"):
+                child = node.children.get(segment)
+                if child is None:
+                    child = node.children[segment] = _Segment()
+                    if _is_glob(segment):
+                        node.glob_children.append((segment, child))
+                node = child
+            node.name = name
         self._overlapping: dict[str, tuple[str, ...]] = {}
-        for name in self.names:
-            parts = name.split("/")
-            found = set(by_prefix[name])  # itself and the names under it
-            found.update(
-                prefix
-                for prefix in ("/".join(parts[:length]) for length in range(1, len(parts)))
-                if prefix in known
-            )
-            candidates = self.names if _is_glob(name) else globs
-            found.update(other for other in candidates if overlaps(name, other))
-            self._overlapping[name] = tuple(sorted(found))
 
     def overlapping(self, name: str) -> tuple[str, ...]:
-        return self._overlapping.get(name, ())
+        """The names that overlap `name` (itself included), sorted; () for a name not indexed."""
+        found = self._overlapping.get(name)
+        if found is None:
+            found = self._overlapping[name] = self._walk(name) if self._indexed(name) else ()
+        return found
+
+    def _indexed(self, name: str) -> bool:
+        node: Optional[_Segment] = self._root
+        for segment in name.split("/"):
+            node = node.children.get(segment)
+            if node is None:
+                return False
+        return node.name == name
+
+    def _spend(self, work: int) -> None:
+        self._budget -= work
+        if self._budget < 0:
+            raise TooLarge(
+                "comparing its resource names (globs matching many names?) is over the"
+                " limit of the work allowed for it"
+            )
+
+    def _walk(self, name: str) -> tuple[str, ...]:
+        parts = name.split("/")
+        found: list[str] = []
+        pending = [(self._root, 0)]
+        while pending:
+            node, depth = pending.pop()
+            if depth == len(parts):
+                self._under(node, found)
+                continue
+            if node.name is not None:  # a name above it
+                found.append(node.name)
+            segment = parts[depth]
+            if _is_glob(segment):
+                self._spend(len(node.children))
+                matching = [
+                    child for other, child in node.children.items() if _segments_match(segment, other)
+                ]
+            else:
+                self._spend(1 + len(node.glob_children))
+                exact = node.children.get(segment)
+                matching = [exact] if exact is not None else []
+                matching += [
+                    child for other, child in node.glob_children
+                    if fnmatch.fnmatchcase(segment, other) and child is not exact
+                ]
+            pending.extend((child, depth + 1) for child in matching)
+        return tuple(sorted(found))
+
+    def _under(self, top: _Segment, found: list[str]) -> None:
+        """Every name ending at `top` or under it, into `found`."""
+        pending = [top]
+        while pending:
+            node = pending.pop()
+            self._spend(1)
+            if node.name is not None:
+                found.append(node.name)
+            pending.extend(node.children.values())
 
 
 def _is_glob(name: str) -> bool:
     return any(char in name for char in "*?[")
+
+
+def _union(masks: Iterable[int]) -> int:
+    found = 0
+    for mask in masks:
+        found |= mask
+    return found
 
 
 def _bit_positions(mask: int) -> Iterator[int]:
@@ -311,8 +412,9 @@ class Graphs:
             decider: self.mask(_bit_positions(group)) for decider, group in self._decide_groups.items()
         }
         self._branches, self._in_branch = self._branches_of_decisions()
+        self._all_branches = {decider: _union(masks) for decider, masks in self._branches.items()}
         self.resources = resource_index(
-            runbook, (ref.name for step in self.steps for ref in step.reads + step.writes)
+            runbook, (ref.name for step in self.steps for ref in step.reads + step.writes), limits
         )
         self._shared = self._shared_names()
         self.producers: dict[str, list[int]] = defaultdict(list)  # fact -> steps, file order
@@ -352,10 +454,8 @@ class Graphs:
             return False
         bit = self.position[b]
         return any(
-            mask >> bit & 1
+            (self._all_branches[decider] & ~self._branches[decider][branch]) >> bit & 1
             for decider, branch in self._in_branch.get(a, ())
-            for other, mask in enumerate(self._branches[decider])
-            if other != branch
         )
 
     def decided_apart_mask(self, node: int) -> int:
@@ -363,9 +463,9 @@ class Graphs:
         decisions `node` lies in a branch of."""
         found = 0
         for decider, branch in self._in_branch.get(node, ()):
-            for other, mask in enumerate(self._branches[decider]):
-                if other != branch:
-                    found |= mask
+            # A step lies in one branch of a decision at most: the others are
+            # all of them but its own (one mask operation, however many).
+            found |= self._all_branches[decider] & ~self._branches[decider][branch]
         return found & ~(1 << self.position[node])
 
     def _branches_of_decisions(self) -> tuple[dict[int, list[int]], dict[int, list[tuple[int, int]]]]:
@@ -700,9 +800,12 @@ class Graphs:
         return found
 
     def _count_edges(self, added: set[int]) -> None:
-        """Stop building D once it is over the edge limit (counted generously:
-        a set counted again after it grew)."""
-        self._edges_counted += len(added)
+        """Stop building D once it is over the edge limit: told each
+        predecessor set that grew (by at most one step's worth of nodes), it
+        counts what the set gained since it was last told."""
+        counted = self._counted_sizes.get(id(added), 0)
+        self._counted_sizes[id(added)] = len(added)
+        self._edges_counted += len(added) - counted
         if self._edges_counted > self.limits.max_edges:
             raise TooLarge(
                 f"the order the work requires has over {self.limits.max_edges:,} edges"
@@ -711,6 +814,7 @@ class Graphs:
 
     def _required_preds(self) -> list[list[int]]:
         self._edges_counted = 0
+        self._counted_sizes: dict[int, int] = {}  # id of a predecessor set -> its size counted
         self._unions: dict[tuple[str, bool], int] = {}
         steps, index = self.steps, self.index
         preds: list[set[int]] = [set() for _ in steps]
@@ -730,6 +834,7 @@ class Graphs:
 
         # Resources: conflicting uses in the order O gives them.
         writers, readers = self._writers, self._readers
+        resource_work = 0
         for step in steps:
             node = step.index
             ancestors = self.ancestors[node]
@@ -742,6 +847,12 @@ class Graphs:
                     self._overlap_union(name, writers) | (self._overlap_union(name, readers) if writes else 0)
                 ):
                     continue
+                resource_work += len(overlapping)
+                if resource_work > self.limits.max_resource_work:
+                    raise TooLarge(
+                        f"ordering its uses of resources visits over {self.limits.max_resource_work:,}"
+                        " overlapping names (globs matching many names?)"
+                    )
                 for other in overlapping:
                     if name in self._shared and other in self._shared:
                         continue
@@ -777,6 +888,7 @@ class Graphs:
                 preds[close].update(others)
                 preds[close].update(c for c in closing if c != close and self.before(c, close))
                 self._count_edges(preds[close])
+        del self._counted_sizes
         for node in range(len(steps)):
             preds[node].discard(node)
         return [sorted(node_preds) for node_preds in preds]
@@ -824,6 +936,7 @@ def build_graphs(
 ) -> tuple[Optional[Graphs], Optional[OrderProblem]]:
     """Graphs of a runbook with unique step ids; or O's cycle when there is one.
     Raises TooLarge past the limits."""
+    check_resource_names(runbook, limits)
     if len(runbook.declared_edges) > limits.max_edges:
         raise TooLarge(
             f"the declared order has {len(runbook.declared_edges):,} edges,"

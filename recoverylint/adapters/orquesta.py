@@ -60,6 +60,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Optional
 
+from ..graphs import strong_components
+from ..limits import AnalysisLimits, TooLarge
 from ..model import EdgeKind, Ref, Span
 from ..source import Document
 from . import Adapted, InputFormat, documents
@@ -129,6 +131,7 @@ class _Workflow:
         self.prefix = prefix
         self.tasks: dict[str, Any] = doc.data["tasks"]
         self.drafts: dict[str, StepDraft] = {}
+        self.jumps: Optional[Descendants] = None  # what each task reaches, once needed
 
     def read(self) -> None:
         doc, tasks = self.doc, self.tasks
@@ -204,12 +207,16 @@ class _Workflow:
                     and self.prefix + target in self.later.get(self.prefix + name, ())
                 ):
                     chosen[target] = (transition.condition, span)
-        reach = {target: reached(jumps, [target], avoiding=name) for target in chosen}
+        if len(chosen) >= 2:
+            if self.jumps is None:
+                self.jumps = Descendants(jumps)
+            reach = {target: self.jumps.reached_avoiding(target, name) for target in chosen}
         alternatives = [
             target
             for target, (condition, _) in chosen.items()
             if not any(
-                other_condition != condition and (other in reach[target] or target in reach[other])
+                other_condition != condition
+                and (self.jumps.has(reach[target], other) or self.jumps.has(reach[other], target))
                 for other, (other_condition, _) in chosen.items()
             )
         ]
@@ -383,13 +390,16 @@ def drop_initial_values(
     no other task publishes it: a task's own publish orders nothing)."""
     drafts = list(drafts)
     read = {ref.name for draft in drafts for ref in draft.inputs} & given & producers.keys()
-    reaching = {fact: reached(later, producers[fact]) for fact in read}
+    if not read:
+        return
+    after = Descendants(later)
+    reaching = {fact: after.reached_from(producers[fact]) for fact in read}
     for draft in drafts:
         draft.inputs = [
             ref
             for ref in draft.inputs
             if ref.name not in reaching
-            or draft.id in reaching[ref.name]
+            or after.has(reaching[ref.name], draft.id)
             or set(producers[ref.name]) <= {draft.id}
         ]
 
@@ -405,6 +415,77 @@ def reached(successors: dict[str, set[str]], starts: list[str], avoiding: Option
                 found.add(node)
                 pending.append(node)
     return found
+
+
+class Descendants:
+    """What each node of a graph (which may have cycles) reaches through one
+    edge or more, as bitsets of node numbers: computed once, through its
+    strongly connected components, so that asking for every task is not a
+    search of the whole workflow each (thousands of tasks with a score of
+    guarded transitions each took minutes)."""
+
+    def __init__(self, successors: dict[str, set[str]], limits: AnalysisLimits = AnalysisLimits()) -> None:
+        names = list(dict.fromkeys([*successors, *(t for targets in successors.values() for t in targets)]))
+        self.number = {name: number for number, name in enumerate(names)}
+        self.adjacency = [[self.number[t] for t in successors.get(name, ())] for name in names]
+        component, count = strong_components(self.adjacency)
+        members = [0] * count
+        by_component: list[list[int]] = [[] for _ in range(count)]
+        for node, found in enumerate(component):
+            members[found] |= 1 << node
+            by_component[found].append(node)
+        # Tarjan's algorithm numbers a component after every one it reaches.
+        below = [0] * count
+        for found in range(count):
+            mask = 0
+            for node in by_component[found]:
+                for succ in self.adjacency[node]:
+                    other = component[succ]
+                    mask |= members[found] if other == found else below[other] | members[other]
+            below[found] = mask
+        self._below = [below[found] for found in component]  # node -> what it reaches
+        self._budget = limits.max_edges
+
+    def has(self, mask: int, name: str) -> bool:
+        number = self.number.get(name)
+        return number is not None and bool(mask >> number & 1)
+
+    def reached_from(self, starts: Iterable[str]) -> int:
+        mask = 0
+        for start in starts:
+            number = self.number.get(start)
+            if number is not None:
+                mask |= self._below[number]
+        return mask
+
+    def reached_avoiding(self, start: str, avoiding: str) -> int:
+        """What `start` reaches through one edge or more, not passing through
+        `avoiding`: a search only among the nodes that reach `avoiding` (past
+        the others, all they reach is reached), its edges counted against
+        the edge limit."""
+        number, avoid = self.number.get(start), self.number.get(avoiding)
+        if number is None:
+            return 0
+        if avoid is None or not self._below[number] >> avoid & 1:
+            return self._below[number]
+        found = 0
+        seen = {number}
+        pending = [number]
+        while pending:
+            successors = self.adjacency[pending.pop()]
+            self._budget -= len(successors)
+            if self._budget < 0:
+                raise TooLarge("the paths between its tasks' guarded transitions are too many to follow")
+            for succ in successors:
+                if succ == avoid:
+                    continue
+                found |= 1 << succ
+                if not self._below[succ] >> avoid & 1:
+                    found |= self._below[succ]
+                elif succ not in seen:
+                    seen.add(succ)
+                    pending.append(succ)
+        return found
 
 
 def _transitions_of(body: dict) -> list[dict]:
