@@ -24,6 +24,7 @@ from .graphs import (
     OrderProblem,
     build_graphs,
     check_resource_names,
+    cycle_among_unique_ids,
     order_predecessors,
     topological_order,
 )
@@ -530,11 +531,14 @@ def run_rules(
 
 
 def _graphs_of(runbook: Runbook) -> tuple[Optional[Graphs], Optional[OrderProblem]]:
-    """O and D, or O's cycle; neither when step ids repeat.  Raises TooLarge
+    """O and D, or O's cycle; only a cycle among the steps of unique ids
+    when ids repeat (a deadlock is one whatever typo is elsewhere).  Raises TooLarge
     past the limits (resource names are checked either way: rules that need
     no graphs ask about them too)."""
     check_resource_names(runbook)
-    return build_graphs(runbook) if _unique_ids(runbook) else (None, None)
+    if _unique_ids(runbook):
+        return build_graphs(runbook)
+    return None, cycle_among_unique_ids(runbook)
 
 
 def rules_run(runbook: Runbook, settings: Settings = Settings()) -> frozenset[str]:

@@ -902,11 +902,14 @@ class OrderProblem:
     edges: list[DeclaredEdge]
 
 
-def order_predecessors(runbook: Runbook) -> list[list[int]]:
+def order_predecessors(runbook: Runbook, leaving_out: Container[str] = ()) -> list[list[int]]:
+    """O's predecessors of each step, without the waits naming an id of `leaving_out`."""
     index = {step.id: step.index for step in runbook.steps}
     preds: list[set[int]] = [set() for _ in runbook.steps]
     for edge in runbook.declared_edges:
-        if edge.source in index and edge.target in index:
+        if edge.source in index and edge.target in index and not (
+            edge.source in leaving_out or edge.target in leaving_out
+        ):
             preds[index[edge.target]].add(index[edge.source])
     return [sorted(node_preds) for node_preds in preds]
 
@@ -929,6 +932,19 @@ def find_cycle(runbook: Runbook, preds: list[list[int]]) -> OrderProblem:
         if (runbook.steps[a].id, runbook.steps[b].id) in by_pair
     ]
     return OrderProblem(ids + [ids[0]], edges)
+
+
+def cycle_among_unique_ids(runbook: Runbook) -> Optional[OrderProblem]:
+    """A cycle of O among the steps whose ids are not repeated, for a runbook
+    whose ids repeat: waits naming a repeated id are ambiguous and left out,
+    but a deadlock elsewhere is one all the same."""
+    counts: dict[str, int] = defaultdict(int)
+    for step in runbook.steps:
+        counts[step.id] += 1
+    preds = order_predecessors(runbook, {step_id for step_id, count in counts.items() if count > 1})
+    if topological_order(preds) is not None:
+        return None
+    return find_cycle(runbook, preds)
 
 
 def build_graphs(

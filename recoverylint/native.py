@@ -51,6 +51,7 @@ class _Builder:
         self.doc = document
         self.limits = limits
         self.steps: list[Step] = []
+        self.items_seen: set[int] = set()  # ids of the step mappings read
         self.edges: list[DeclaredEdge] = []
 
     def refs(self, mapping: dict, key: str) -> tuple[Ref, ...]:
@@ -91,9 +92,13 @@ class _Builder:
 
     def step(self, item: dict, stage: Optional[str], extent: Span) -> Step:
         phase = item.get("phase")
+        # A step written again through a YAML alias is the same mapping: its
+        # id is pointed at where the alias is, not at the anchor again.
+        repeated = id(item) in self.items_seen
+        self.items_seen.add(id(item))
         step = Step(
             id=str(item["id"]),
-            span=self.doc.value_span(item, "id"),
+            span=extent if repeated else self.doc.value_span(item, "id"),
             index=len(self.steps),
             title=item.get("title") if isinstance(item.get("title"), str) else None,
             role=self.ref(item, "role"),

@@ -420,3 +420,15 @@ def test_checking_a_runbook_leaves_no_reference_cycles_behind():
         gc.set_debug(0)
         gc.garbage.clear()
     assert not kept & {"Runbook", "Step", "Graphs", "Span", "Finding"}, kept
+
+
+SEGMENTS = st.sampled_from(["a", "b", "ab", "*", "a*", "?b", "[ab]", ""])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(SEGMENTS, min_size=1, max_size=4).map("/".join), min_size=1, max_size=12))
+def test_the_resource_index_finds_what_comparing_every_pair_finds(names):
+    index = ResourceIndex(names)
+    for name in names:
+        assert index.overlapping(name) == tuple(sorted({other for other in names if overlaps(name, other)}))
+    assert index.overlapping("not/indexed") == ()
