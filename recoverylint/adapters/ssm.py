@@ -18,8 +18,9 @@ instances; Policy documents share the form): `schemaVersion` 2.x with
 `mainSteps` (its steps as above, titled by their plugin and the document or
 package they run), or 1.2 with a `runtimeConfig` mapping of plugins, each
 entry of a plugin's `properties` a step named by its `id` (else by the
-plugin).  The agent runs the steps one at a time, in list order (1.2 fixes
-no order: file order is taken), so each step waits for the one before it.
+plugin).  The agent runs the steps of 2.x one after the other in list
+order, so each step waits for the one before it (1.2 names no order, the
+sequencing of `mainSteps` came with 2.x: its plugins are taken in file order).
 Every plugin runs on the instance and may change it (what a script, package
 or child document does there cannot be seen): it writes the resource
 `instance`, except `aws:softwareInventory`, which collects what is there and
@@ -771,8 +772,8 @@ class _CommandReader:
 
     def _plugins(self, plugins: dict) -> None:
         """Schema 1.2: each entry of a plugin's `properties` is a run of the
-        plugin, named by its `id` (else by the plugin).  The agent runs them one
-        at a time in an order the document does not fix: file order is taken."""
+        plugin, named by its `id` (else by the plugin).  The document names no
+        order between them: file order is taken."""
         for plugin, config in plugins.items():
             properties = config.get("properties") if isinstance(config, dict) else None
             if isinstance(properties, list):
