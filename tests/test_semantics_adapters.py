@@ -229,3 +229,28 @@ def test_ssm_alarm_reads_observe_a_script_stopwatch_and_the_failure_path_named()
             " nothing else before it outputs `ReadAlarm.State`",
         )
     ]
+
+
+# -- GitHub Actions ------------------------------------------------------------
+
+
+def test_github_tests_guard_pushes_and_registry_and_release_hand_overs_are_facts():
+    text = fixture("github/hand-overs.yaml")
+    runbook = adapt(text, "github-actions").runbook
+    by_id = {s.id: s for s in runbook.steps}
+    assert by_id["unit-tests"].guard and not by_id["deploy"].guard
+    assert [ref.name for ref in by_id["push-image"].writes] == ["image/ghcr.io/acme/app:${{github.sha}}"]
+    assert [ref.name for ref in by_id["deploy"].inputs] == ["image/ghcr.io/acme/app:${{github.sha}}"]
+    assert [ref.name for ref in by_id["attach-binaries"].inputs] == ["release/v${{github.run_number}}"]
+    assert {
+        ("unit-tests", "push-image"),
+        ("unit-tests", "create-release"),
+        ("push-image", "deploy"),
+        ("create-release", "attach-binaries"),
+    } == data_edges(runbook)
+    assert check_text(text).findings == []
+    # Pulled under another tag, the image hands nothing over: the wait is questioned.
+    other = text.replace("container: ghcr.io/acme/app:${{github.sha}}", "container: ghcr.io/acme/app:latest")
+    assert [m.split(";")[0] for m in rl(other, "RL201")] == [
+        "`deploy` waits for `push-image` but uses nothing from it"
+    ]

@@ -72,11 +72,19 @@ slugged (the file's stem when it has none), and its title is `name`.
     aside) requires it.  Other cache uses order nothing: a miss costs time,
     never correctness, and jobs may share a cache at once; `actions/cache`
     in both jobs is the usual per-job setup, not a hand-off.
+- Checks and hand-overs outside the run: a job named for a check (`test`,
+  `lint`, `scan`, `verify`...) is a guard, one named for the service's
+  health (`smoke`, `health`, `canary`...) observes everything; a job
+  pushing an image or creating a release changes `image/<ref>` or
+  `release/<tag>` and outputs that fact to the jobs of its workflow pulling
+  the same reference (`docker pull`, `container`, a service's `image`) or
+  uploading to or downloading from the same release (`gh release`).
 - Left out: alternatives (an `if` skips a job; nothing chooses between
   jobs), stages, roles, approvals (`environment` protection rules live
   outside the file), `concurrency` groups (they serialise runs, they do not
   order jobs), and what `run` scripts and other actions do outside the run
-  (push or pull images, create a release, `gh run download`...).  A `needs`
+  but push and pull images and make and use releases (deployments, `gh run
+  download`...).  A `needs`
   whose job hands nothing over that the file shows is what RL201 reports: a
   success gate that costs time.  When it guards such an outside hand-over,
   say so with `# recoverylint: disable=RL201 -- <why>` on its line.
@@ -100,6 +108,7 @@ from ..model import EdgeKind, Ref, Span
 from ..rules._words import closest, listed
 from ..source import Document
 from . import Adapted, AdapterError, InputFormat, documents
+from ._behaviour import is_check, observes_service
 from ._builder import RunbookBuilder, StepDraft, delimited, strings_in, text
 
 NAME = "github-actions"
@@ -120,6 +129,16 @@ _PROPERTY = re.compile(
 # Job-level status functions report on the jobs a job needs.
 _STATUS_CALL = re.compile(r"(?<![\w.-])(always|failure|cancelled)\s*\(\s*\)", re.IGNORECASE)
 _ACTION = re.compile(r"\s*([^@\s]+)")
+# `docker push|pull [options] <ref>` (also `docker image push`) in a `run` script.
+_DOCKER = re.compile(r"\bdocker\s+(?:image\s+)?(push|pull)\s+(?:-\S+\s+)*([^\s;&|)]+)")
+# `gh release create|upload|download [options] <tag>`.
+_GH_RELEASE = re.compile(r"\bgh\s+release\s+(create|upload|download)\s+(?:-\S+\s+)*([^\s;&|)]+)")
+# Release actions and the input naming the tag of the release they create.
+_RELEASE_ACTIONS = {
+    "softprops/action-gh-release": "tag_name",
+    "actions/create-release": "tag_name",
+    "ncipollo/release-action": "tag",
+}
 _NOT_IN_NAMES = str.maketrans({"*": "%2A", "?": "%3F", "[": "%5B", "/": "%2F"})
 # Matching names with expressions costs the product of their lengths, for
 # each pair of an upload and a download: bounded so that a hostile file
@@ -212,6 +231,8 @@ def build(document: Document, path: str, default_duration: float) -> Adapted:
     for number in range(len(workflows)):
         _link_artifacts([job for job in jobs if job.workflow == number])
     _require_hidden_transfers(builder, jobs)
+    _checks_by_name(jobs)
+    _registry_hand_overs(jobs)
 
     first = workflows[0]
     name = first.data.get("name")
@@ -488,6 +509,106 @@ def _normalized(value: str) -> str:
         position = expression.end
     parts.append(value[position:])
     return "".join(parts)
+
+
+def _checks_by_name(jobs: list[_Job]) -> None:
+    """A job named for a check (`test`, `lint`, `scan`, `verify`...) stops the
+    run when it fails: a guard of the changes after it; one named for the
+    service's health (`smoke`, `health`, `canary`...) observes everything."""
+    for job in jobs:
+        names = (job.id[len(job.qualify) :], job.draft.title or "")
+        job.draft.guard = is_check(*names)
+        if observes_service(*names):
+            job.draft.observes.append(Ref("*", job.draft.span))
+
+
+def _registry_hand_overs(jobs: list[_Job]) -> None:
+    """Hand-overs through a registry or a release: a job pushing an image
+    (`docker push`, `docker/build-push-action` with `push`) or creating a
+    release (`gh release create`, a release action's `tag_name`) changes
+    `image/<ref>` or `release/<tag>` outside the run; a job of the same
+    workflow pulling that reference (`docker pull`, its `container` or a
+    service's `image`) or uploading to or downloading from that release
+    (`gh release upload|download`) uses the fact of the same name, which the
+    maker outputs.  References are compared as written (`${{ }}` spacing aside)."""
+    made: dict[tuple[int, str], list[tuple[_Job, Span]]] = {}
+    taken: list[tuple[_Job, str, Span]] = []
+    for job in jobs:
+        for makes, name, span in _registry_uses(job):
+            if makes:
+                made.setdefault((job.workflow, name), []).append((job, span))
+                job.draft.writes.append(Ref(name, span))
+            else:
+                taken.append((job, name, span))
+    for job, name, span in taken:
+        makers = [(maker, where) for maker, where in made.get((job.workflow, name), ()) if maker is not job]
+        if makers and name not in job.facts_used:
+            job.facts_used.add(name)
+            job.draft.inputs.append(Ref(name, span))
+        for maker, where in makers:
+            if name not in maker.facts_given:
+                maker.facts_given.add(name)
+                maker.draft.outputs.append(Ref(name, where))
+
+
+def _registry_uses(job: _Job) -> Iterator[tuple[bool, str, Span]]:
+    """(makes it, `image/<ref>` or `release/<tag>`, where) for each image or
+    release the job pushes, creates, pulls or uses."""
+    body, doc = job.body, job.document
+    if not isinstance(body, dict):
+        return
+
+    def image(ref: str) -> str:
+        return f"image/{job.qualify}{_compact(ref)}"
+
+    def release(tag: str) -> str:
+        return f"release/{job.qualify}{_compact(tag)}"
+
+    container = body.get("container")
+    holders = [(body, "container")] if isinstance(container, str) else []
+    holders += [(container, "image")] if isinstance(container, dict) else []
+    services = body.get("services")
+    for service in services.values() if isinstance(services, dict) else ():
+        holders += [(service, "image")] if isinstance(service, dict) else []
+    for holder, key in holders:
+        if text(holder.get(key)):
+            yield False, image(str(holder[key])), doc.value_span(holder, key)
+    steps = body.get("steps")
+    for step in steps if isinstance(steps, list) else ():
+        if not isinstance(step, dict):
+            continue
+        run = step.get("run")
+        if isinstance(run, str):
+            span = doc.value_span(step, "run")
+            script = _compact(run)
+            for match in _DOCKER.finditer(script):
+                yield match.group(1) == "push", image(match.group(2)), span
+            for match in _GH_RELEASE.finditer(script):
+                yield match.group(1) == "create", release(match.group(2)), span
+        called = _ACTION.match(step["uses"]) if isinstance(step.get("uses"), str) else None
+        action = called.group(1).lower() if called else ""
+        inputs = step.get("with") if isinstance(step.get("with"), dict) else {}
+        if action == "docker/build-push-action" and inputs.get("push") not in (None, False, "false"):
+            tags = text(inputs.get("tags")) or ""
+            for tag in re.split(r"[,\n]", _compact(tags)):
+                if tag.strip():
+                    yield True, image(tag.strip()), doc.value_span(inputs, "tags")
+        key = _RELEASE_ACTIONS.get(action)
+        if key is not None and text(inputs.get(key)):
+            yield True, release(str(inputs[key])), doc.value_span(inputs, key)
+
+
+def _compact(value: str) -> str:
+    """A reference without spacing inside its `${{ }}` expressions, so that
+    it is one word of a script."""
+    parts: list[str] = []
+    position = 0
+    for expression in delimited(value, _EXPRESSION):
+        parts.append(value[position : expression.start])
+        parts.append("${{" + "".join(expression.inner.split()) + "}}")
+        position = expression.end
+    parts.append(value[position:])
+    return "".join(parts).strip()
 
 
 def _link_artifacts(jobs: list[_Job]) -> None:
