@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING, Callable, Iterable, Mapping
 
+from .limits import AnalysisLimits
 from .model import Ref, Runbook
 
 if TYPE_CHECKING:  # graphs imports this module
@@ -54,7 +55,9 @@ class ParentedResourceIndex:
     """A ResourceIndex of names spelled out with their parents, answering for
     the names as written."""
 
-    def __init__(self, names: Iterable[str], parents: Mapping[str, Ref]) -> None:
+    def __init__(
+        self, names: Iterable[str], parents: Mapping[str, Ref], limits: AnalysisLimits = AnalysisLimits()
+    ) -> None:
         from .graphs import ResourceIndex
 
         self.names = sorted(set(names))
@@ -62,7 +65,7 @@ class ParentedResourceIndex:
         self._written: dict[str, list[str]] = defaultdict(list)  # full name -> names
         for name, full in self._full.items():
             self._written[full].append(name)
-        self._index = ResourceIndex(self._written)
+        self._index = ResourceIndex(self._written, limits)
         self._overlapping: dict[str, tuple[str, ...]] = {}
 
     def overlapping(self, name: str) -> tuple[str, ...]:
@@ -77,13 +80,15 @@ class ParentedResourceIndex:
         return found
 
 
-def resource_index(runbook: Runbook, names: Iterable[str]) -> "ResourceIndex | ParentedResourceIndex":
+def resource_index(
+    runbook: Runbook, names: Iterable[str], limits: AnalysisLimits = AnalysisLimits()
+) -> "ResourceIndex | ParentedResourceIndex":
     """The index of which resource names overlap which, parents included."""
     from .graphs import ResourceIndex
 
     if runbook.parents:
-        return ParentedResourceIndex(names, runbook.parents)
-    return ResourceIndex(names)
+        return ParentedResourceIndex(names, runbook.parents, limits)
+    return ResourceIndex(names, limits)
 
 
 def add_behaviour_preds(
