@@ -53,13 +53,13 @@ from pathlib import Path
 from typing import Any, Mapping, Optional
 
 from . import __version__
+from .catalog import rule_doc
 from .config import known_codes
 from .engine import FileResult
 from .files import LinkRefused, UnreadableFile, open_folder, read_file, read_file_status, read_head, write_new
 from .finding import Edit, Finding, Fix, MakeFlowParallel, Related, RemoveNeed, RemoveNeeds, Severity
 from .model import Span
 from .resources import data_dir
-from .catalog import rule_doc
 from .settings import INPUT_FORMATS, Settings
 from .source import Limits, SourceError, decode
 
@@ -326,7 +326,7 @@ class ResultCache:
         self.close()
         self._writable = False
         self.note = (
-            f"warning: the cache is not used in this run: {link} is a symbolic link, and"
+            f"warning: results are not cached in this run: {link} is a symbolic link, and"
             " recoverylint follows no link in its cache (remove the link, or set"
             " RECOVERYLINT_CACHE_DIR to a folder of its own)"
         )

@@ -608,7 +608,7 @@ def test_fail_on_applies_to_cached_findings(in_tmp):
 
 # -- Links and files that are not entries (issue 13, items 1, 3 and 15) -------------
 
-LINK_WARNING = "warning: the cache is not used in this run"
+LINK_WARNING = "warning: results are not cached in this run"
 
 
 def listing(folder: Path) -> list[str]:
