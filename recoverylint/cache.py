@@ -176,7 +176,7 @@ class ResultCache:
         self._contexts: dict[tuple[int, int, bool], tuple[Settings, Limits, Any]] = {}
         self._writable = True
         self.note: Optional[str] = None  # why the cache is not (fully) used in this run
-        if os.open not in os.supports_dir_fd:
+        if os.open not in os.supports_dir_fd or os.scandir not in os.supports_fd:
             self.note = "results are not cached: this system cannot open a file without following links"
             return
         try:

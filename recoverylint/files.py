@@ -26,7 +26,9 @@ PathLike = Union[str, Path]
 
 # O_NONBLOCK: opening a FIFO with no writer returns at once instead of
 # waiting for one; it changes nothing for a regular file.
-_READ_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+_READ_FLAGS = (
+    os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+)
 _NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _DIRECTORY = getattr(os, "O_DIRECTORY", 0)
 # Reading past what fstat said (a file that grew) goes on in pieces of this size.
@@ -129,7 +131,12 @@ def read_head(
     """The first `size` bytes of a regular file (fewer when it is shorter)."""
     descriptor, _ = _open_regular(path, follow_links, dir_fd)
     try:
-        return os.read(descriptor, size)
+        pieces = [os.read(descriptor, size)]
+        total = len(pieces[0])
+        while pieces[-1] and total < size:  # a read may return less than asked
+            pieces.append(os.read(descriptor, size - total))
+            total += len(pieces[-1])
+        return b"".join(pieces)
     except OSError as error:
         raise UnreadableFile(path, error.strerror or str(error), error.errno or errno.EIO) from None
     finally:
