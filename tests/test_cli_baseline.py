@@ -200,3 +200,20 @@ def test_write_baseline_to_a_link_loop_or_a_device_is_an_error_not_a_hang(runboo
     result = run("check", "--write-baseline", target, ".")
     assert result.exit_code == 2
     assert "Traceback" not in result.output
+
+
+def test_write_baseline_to_a_fifo_is_an_error_not_a_hang(runbook):
+    import os
+    import subprocess
+    import sys
+
+    folder = runbook.parent.parent
+    os.mkfifo(folder / "pipe.json")
+    # Its own process: asking whether a FIFO holds a baseline must not wait for a writer.
+    done = subprocess.run(
+        [sys.executable, "-m", "recoverylint", "check", "--write-baseline", "pipe.json", "."],
+        capture_output=True, text=True, timeout=30, cwd=folder,
+    )
+    assert done.returncode == 2
+    assert "refusing to overwrite pipe.json: it is not a recoverylint baseline" in done.stderr
+    assert (folder / "pipe.json").is_fifo()
