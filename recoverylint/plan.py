@@ -114,9 +114,9 @@ class Plan:
     declared_is_safe: bool  # O puts every pair D orders in that order
 
     @property
-    def false_gates(self) -> list[tuple[int, int]]:
+    def false_gates(self) -> tuple[tuple[int, int], ...]:
         """The needless waits one by one, as (step waited for, waiting step)."""
-        return [(source, step) for step, sources in self.false_waits for source in sources]
+        return tuple((source, step) for step, sources in self.false_waits for source in sources)
 
     @property
     def loss_cause(self) -> Optional[str]:

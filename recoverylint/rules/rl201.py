@@ -1,4 +1,4 @@
-from typing import Optional
+from collections import Counter
 
 from ..analysis import group_by_step, wait_costs
 from ..finding import Fix, Issue
@@ -30,7 +30,7 @@ def false_sequential_gate(ctx: RuleContext):
     )
     costs = wait_costs(graphs, waits)
     restructure = restructure_checklist(graphs) if waits else None
-    required_later = _RequiredLater(graphs)
+    removals = _removals(graphs, waits, declared)
     for (target, sources), cost in zip(waits, costs):
         waiter = steps[target]
         waited = [steps[source].id for source in sources]
@@ -54,7 +54,7 @@ def false_sequential_gate(ctx: RuleContext):
                 if cost > 0
                 else "These gates add nothing to the critical path (0 min), but hide the real order."
             )
-        removal = _removal(graphs, target, sources, edges, required_later)
+        removal = removals.get(target)
         yield Issue(
             span,
             f"{what}; {really}. {added}",
@@ -68,59 +68,75 @@ def _only_needs(edges: list[list[DeclaredEdge]]) -> bool:
     return all(edge.kind is EdgeKind.NEEDS for between in edges for edge in between)
 
 
-class _RequiredLater:
-    """For each step, what the steps after it in O require (a bitset of D
-    positions): a wait they may get through it.  Computed once, when first asked."""
-
-    def __init__(self, graphs: Graphs) -> None:
-        self.graphs = graphs
-        self.masks: Optional[list[int]] = None
-
-    def __call__(self, node: int) -> int:
-        if self.masks is None:
-            graphs, required = self.graphs, self.graphs.required
-            self.masks = [0] * len(graphs.steps)
-            for later in reversed(graphs.topological):
-                brought = self.masks[later] | required.ancestors[later] | 1 << required.position[later]
-                for pred in graphs.order_preds[later]:
-                    self.masks[pred] |= brought
-        return self.masks[node]
-
-
-def _removal(
+def _removals(
     graphs: Graphs,
-    target: int,
-    sources: tuple[int, ...],
-    edges: list[list[DeclaredEdge]],
-    required_later: _RequiredLater,
-) -> Optional[Fix]:
-    """Remove the `needs` entries that are the whole of a gate, as many as
-    can go while the step still waits for everything it requires through
-    its other waits (its real prerequisites stay before it), and no step
-    after it requires the step waited for (it may wait for it only through
-    this one): removing more would be unsafe."""
-    step = graphs.steps[target]
-    named = [need.step for need in step.needs]
-    required = graphs.required_preds[target]
-    if not all(graphs.before(pred, target) for pred in required):
-        return None
-    # How many of the step's waits bring each prerequisite before it: a wait
-    # may go while every prerequisite keeps one.
-    carriers = {
-        pred: sum(1 for other in graphs.order_preds[target] if other == pred or graphs.before(pred, other))
-        for pred in required
-    }
-    removed: list[str] = []
-    for source, between in zip(sources, edges):
-        name = graphs.steps[source].id
-        if not between or any(edge.kind is not EdgeKind.NEEDS or edge.reason for edge in between):
+    waits: list[tuple[int, tuple[int, ...]]],
+    declared: dict[tuple[str, str], list[DeclaredEdge]],
+) -> dict[int, Fix]:
+    """For each waiting step, a fix removing the `needs` entries that are the
+    whole of a gate (named once, without a reason), as many as can go while
+    the step still waits for everything it requires through its other waits
+    (its real prerequisites stay before it) and no step after it requires the
+    step waited for (it may wait for it only through this one): removing
+    more would be unsafe."""
+    steps = graphs.steps
+    candidates: dict[int, list[int]] = {}
+    for target, sources in waits:
+        named = Counter(need.step for need in steps[target].needs)
+        found = [
+            source
+            for source in sources
+            if named[steps[source].id] == 1
+            and all(
+                edge.kind is EdgeKind.NEEDS and not edge.reason
+                for edge in declared[(steps[source].id, steps[target].id)]
+            )
+        ]
+        if found:
+            candidates[target] = found
+    kept_for_later = _required_later(graphs, candidates)
+    fixes = {}
+    for target, sources in candidates.items():
+        required = graphs.required_preds[target]
+        if not all(graphs.before(pred, target) for pred in required):
             continue
-        if named.count(name) != 1 or required_later(target) >> graphs.required.position[source] & 1:
-            continue
-        carried = [pred for pred in required if pred == source or graphs.before(pred, source)]
-        if any(carriers[pred] < 2 for pred in carried):
-            continue
-        for pred in carried:
-            carriers[pred] -= 1
-        removed.append(name)
-    return remove_needs(step, removed, "a false gate" if len(removed) == 1 else "false gates")
+        # How many of the step's waits bring each prerequisite before it: a
+        # wait may go while every prerequisite keeps one.
+        carriers = {
+            pred: sum(1 for other in graphs.order_preds[target] if other == pred or graphs.before(pred, other))
+            for pred in required
+        }
+        removed = []
+        for source in sources:
+            if (target, source) in kept_for_later:
+                continue
+            carried = [pred for pred in required if pred == source or graphs.before(pred, source)]
+            if any(carriers[pred] < 2 for pred in carried):
+                continue
+            for pred in carried:
+                carriers[pred] -= 1
+            removed.append(steps[source].id)
+        fix = remove_needs(steps[target], removed, "a false gate" if len(removed) == 1 else "false gates")
+        if fix is not None:
+            fixes[target] = fix
+    return fixes
+
+
+def _required_later(graphs: Graphs, candidates: dict[int, list[int]]) -> set[tuple[int, int]]:
+    """The (step, step it waits for) pairs of `candidates` where a step after
+    the first in O requires the second: one sweep in reverse order, holding
+    what the steps after each one require (D positions) only until it is met."""
+    if not candidates:
+        return set()
+    required = graphs.required
+    later: dict[int, int] = {}  # node -> what the steps after it met so far require
+    found = set()
+    for node in reversed(graphs.topological):
+        mask = later.pop(node, 0)
+        for source in candidates.get(node, ()):
+            if mask >> required.position[source] & 1:
+                found.add((node, source))
+        brought = mask | required.ancestors[node] | 1 << required.position[node]
+        for pred in graphs.order_preds[node]:
+            later[pred] = later.get(pred, 0) | brought
+    return found
