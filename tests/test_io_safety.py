@@ -180,6 +180,45 @@ def test_the_scan_finds_each_way_of_reading():
     assert raw_reads(ast.parse(allowed)) == []
 
 
+# Modules that run programs, open connections or build objects from data.
+NEVER_IMPORTED = {
+    "subprocess", "socket", "ssl", "http", "urllib.request", "ftplib", "smtplib",
+    "pickle", "marshal", "shelve", "dill", "ctypes", "multiprocessing.connection",
+}
+
+
+def forbidden(tree: ast.AST) -> list[str]:
+    found = []
+    for node in ast.walk(tree):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            names = [node.module or ""] + [f"{node.module}.{alias.name}" for alias in node.names]
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("eval", "exec"):
+            names = [node.func.id]
+        bad = [n for n in names if n in ("eval", "exec") or any(n == m or n.startswith(m + ".") for m in NEVER_IMPORTED)]
+        if bad:
+            found.append(f"line {node.lineno}: {bad[0]}")
+    return found
+
+
+def test_no_module_runs_programs_fetches_or_unpickles():
+    """What docs/security.md says is never done."""
+    offenders = {}
+    for module in sorted(PACKAGE.rglob("*.py")):
+        found = forbidden(ast.parse(module.read_text(encoding="utf-8")))
+        if found:
+            offenders[str(module.relative_to(PACKAGE))] = found
+    assert offenders == {}
+
+
+def test_the_scan_finds_each_forbidden_import():
+    sample = "import subprocess\nfrom urllib import request\nimport pickle as p\neval('1')\nfrom http.client import HTTPConnection\n"
+    assert len(forbidden(ast.parse(sample))) == 5
+    assert forbidden(ast.parse("import json\nfrom urllib.parse import quote\nast.literal_eval('1')\n")) == []
+
+
 # -- Baselines ---------------------------------------------------------------------------
 
 
