@@ -141,6 +141,7 @@ def test_convert_writes_a_native_runbook(tmp_path: Path) -> None:
         "  - id: lint\n"
         "    title: lint\n"
         "    needs: [build]\n"
+        "    guard: true\n"  # a job named for a check
     )
     assert done.stdout.startswith("# Converted by recoverylint from ")
 
