@@ -401,7 +401,7 @@ def _rewrite_needs(step: CommentedMap, ids: tuple[str, ...], block_style: bool, 
                     f"{what}: it would remove `{_names(entry)}`, which `{step['id']}` needs"
                     " with a reason (the author's word: it stays)"
                 )
-    if isinstance(needs, CommentedSeq) and Counter(map(_names, needs)) == Counter(ids):
+    if ids and isinstance(needs, CommentedSeq) and Counter(map(_names, needs)) == Counter(ids):
         return
     if isinstance(needs, CommentedSeq):
         _not_shared(needs, str(step["id"]), what)
@@ -416,13 +416,16 @@ def _rewrite_needs(step: CommentedMap, ids: tuple[str, ...], block_style: bool, 
         return
     if not isinstance(needs, CommentedSeq):
         raise FixError(f"{what}: the `needs` of `{step['id']}` is not a list")
-    # The first entry naming each wanted id stays; the others go.
-    first: dict[Optional[str], int] = {}
+    # One entry naming each wanted id stays (the first with a reason, else
+    # the first); the others go.
+    staying: dict[Optional[str], int] = {}
     for index, entry in enumerate(needs):
-        first.setdefault(_names(entry), index)
-    kept = {name for name in ids if name in first}
+        name = _names(entry)
+        if name not in staying or (_reason(entry) and not _reason(needs[staying[name]])):
+            staying[name] = index
+    kept = {name for name in ids if name in staying}
     for index in reversed(range(len(needs))):
-        if _names(needs[index]) not in kept or first[_names(needs[index])] != index:
+        if _names(needs[index]) not in kept or staying[_names(needs[index])] != index:
             del needs[index]  # its comment goes with it
     needs.extend(need for need in ids if need not in kept)
 

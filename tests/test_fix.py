@@ -1099,14 +1099,17 @@ def test_random_checklists_made_parallel_change_only_their_needs_or_refuse(writt
         event("FixError: a list over several lines")
         return
     event("fixed")
-    # Each step needs exactly the wanted ids: the first entry naming each
-    # stays where it is, with its reason, and the others follow.
+    # Each step needs exactly the wanted ids: one entry naming each (the
+    # first with a reason, else the first) stays where it is, and new ones follow.
     for step, (_, needs) in zip(document["steps"], wanted):
         entries = list(step.pop("needs", None) or [])
-        kept = []
-        for entry in entries:
-            if entry_name(entry) in needs and entry_name(entry) not in map(entry_name, kept):
-                kept.append(entry)
+        staying = {}
+        for index, entry in enumerate(entries):
+            name = entry_name(entry)
+            if name not in staying or (has_reason(entry) and not has_reason(entries[staying[name]])):
+                staying[name] = index
+        kept = [entry for index, entry in enumerate(entries) if staying.get(entry_name(entry)) == index]
+        kept = [entry for entry in kept if entry_name(entry) in needs]
         kept += [need for need in needs if need not in map(entry_name, kept)]
         if kept:
             step["needs"] = kept
@@ -1114,3 +1117,22 @@ def test_random_checklists_made_parallel_change_only_their_needs_or_refuse(writt
     assert data(result) == document
     assert_same_line_breaks(text, result)
     assert_only_needs_changed(lines, result, set(ids))
+
+
+def test_make_flow_parallel_keeps_the_entry_with_a_reason_of_a_step_named_twice():
+    text = runbook("""
+        steps:
+          - id: a
+          - id: b
+            needs:
+              - a  # plain
+              - {step: a, reason: first}  # the reason
+        """)
+    assert fixed(text, MakeFlowParallel((("a", ()), ("b", ("a",))))) == runbook(f"""
+        {FLOW_LINE}
+        steps:
+          - id: a
+          - id: b
+            needs:
+              - {{step: a, reason: first}}  # the reason
+        """)
