@@ -116,13 +116,14 @@ def _guard_preds(graphs: "Graphs", preds: list[set[int]], count: Callable[[set[i
 def _observation_preds(graphs: "Graphs", preds: list[set[int]], count: Callable[[set[int]], None]) -> None:
     from .graphs import overlaps
 
+    observers = [step for step in graphs.steps if step.observes]
+    if not observers:
+        return
     parents = graphs.runbook.parents
     written = sorted({ref.name for step in graphs.steps for ref in step.writes})
     full_written = [(name, full_name(name, parents)) for name in written]
     writers_under: dict[str, int] = {}  # scope -> bitset of the changes writing under it
-    for step in graphs.steps:
-        if not step.observes:
-            continue
+    for step in observers:
         changes = 0
         for scope in step.observes:
             mask = writers_under.get(scope.name)

@@ -339,3 +339,13 @@ steps:
         " time: the changes can interleave and leave it in a state neither intended"
     ]
     assert lint(text.replace(", parent: orders-bucket", ""), "RL401") == []
+
+
+def test_thousands_of_guards_before_thousands_of_changes_hit_the_edge_limit_not_a_hang(lint):
+    # Every change requires every guard before it: 1,500 of each in a row make
+    # over a million edges of D, which the analysis refuses to build.
+    lines = ["runbook: many-guards", "steps:"]
+    for number in range(1500):
+        lines += [f"  - id: check-{number}", "    guard: true", f"  - id: change-{number}", f"    writes: [r/{number}]"]
+    found = [f for f in lint("\n".join(lines) + "\n") if f.code == "RL001"]
+    assert [f.message.split(":")[0] for f in found] == ["too large to analyse"]
