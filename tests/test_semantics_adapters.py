@@ -254,3 +254,20 @@ def test_github_tests_guard_pushes_and_registry_and_release_hand_overs_are_facts
     assert [m.split(";")[0] for m in rl(other, "RL201")] == [
         "`deploy` waits for `push-image` but uses nothing from it"
     ]
+
+
+def test_a_time_reading_step_whose_output_is_no_moment_starts_no_clock():
+    logged = """\
+chain:
+  - name: lookup
+    ref: core.local
+    parameters: {cmd: "date +%s; aws rds describe-db-clusters"}
+    publish: {cluster: "{{ lookup.stdout }}"}
+    on-success: report
+  - name: report
+    ref: core.local
+    parameters: {cmd: "echo $(date +%s) {{ cluster }}"}
+"""
+    assert all(not s.clocks for s in adapt(logged, "actionchain").runbook.steps)
+    timed = logged.replace("cluster", "started")
+    assert [s.id for s in adapt(timed, "actionchain").runbook.steps if s.clocks] == ["lookup", "report"]

@@ -34,7 +34,7 @@ OBSERVE_WORDS = frozenset(
 # A value so named is an amount of time passed: reading it stops a clock.
 ELAPSED_WORDS = frozenset({"elapsed", "duration", "mttr", "took"})
 # A value so named is a moment read from the clock.
-MOMENT_WORDS = frozenset({"time", "timestamp", "ts", "started", "start", "epoch"})
+MOMENT_WORDS = frozenset({"time", "timestamp", "ts", "started", "start", "epoch", "now", "begin", "clock"})
 
 # Reading the clock in the languages workflows embed: Jinja, Python, shell,
 # PowerShell, JavaScript.
@@ -73,15 +73,18 @@ def reads_time(texts: Iterable[str]) -> bool:
 
 def mark_clocks(drafts: Iterable[StepDraft], time_readers: set[str]) -> None:
     """Clocks from facts: a step reading the time (`time_readers`, by id)
-    whose output a later step uses starts a clock (named after it) when that
-    step reads the time too, or says it tells elapsed time (by its id or an
-    output's name): that step stops it."""
+    whose output, named for a moment (`start`, `time`, `timestamp`...: a
+    script that reads the clock only to log gives no such output), a later
+    step uses starts a clock (named after it) when that step reads the time
+    too, or says it tells elapsed time (by its id or an output's name): that
+    step stops it."""
     drafts = list(drafts)
     starts: dict[str, list[StepDraft]] = {}  # fact -> the time readers outputting it
     for draft in drafts:
         if draft.id in time_readers:
             for ref in draft.outputs:
-                starts.setdefault(ref.name, []).append(draft)
+                if names_a_moment(ref.name):
+                    starts.setdefault(ref.name, []).append(draft)
     for draft in drafts:
         if draft.id not in time_readers and not tells_elapsed(draft.id, *(ref.name for ref in draft.outputs)):
             continue
