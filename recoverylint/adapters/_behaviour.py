@@ -24,10 +24,11 @@ CHECK_WORDS = frozenset(
         "ensure", "expect", "approve", "approval", "gate",
     }
 )
-# A step so named reads the state every change to the service produces.
+# A step so named reads the state every change to the service produces
+# (not "alert": a step so named more often sends one).
 OBSERVE_WORDS = frozenset(
     {
-        "alarm", "alarms", "alert", "alerts", "metric", "metrics", "health",
+        "alarm", "alarms", "metric", "metrics", "health",
         "healthcheck", "healthy", "smoke", "probe", "monitor", "canary", "slo",
     }
 )
