@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import io
 import os
 import sys
 from dataclasses import replace
@@ -18,6 +20,7 @@ from .settings import ALWAYS_ON, INPUT_FORMATS
 if TYPE_CHECKING:
     from .catalog import RuleDoc
     from .config import FileOptions, Glob
+    from .durations import MeasuredDurations
     from .plan import Plan
     from .report import Report
 
@@ -77,6 +80,15 @@ _config_file_option = click.option(
     default=None,
     help="Use this configuration file for every file (default: the closest .recoverylint.yaml,"
     " or pyproject.toml with [tool.recoverylint], from each file's folder upward).",
+)
+
+_durations_option = click.option(
+    "--durations",
+    "durations_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Minutes measured for steps (YAML or JSON: runbook id -> step id -> minutes or"
+    " {min, likely, max}); they override the runbooks' durations and every default.",
 )
 
 _max_file_size_option = click.option(
@@ -253,6 +265,7 @@ _PROGRESS_MIN_FILES = 100
     help="Colour the full output (default: when stdout is a terminal and NO_COLOR is unset).",
 )
 @_max_file_size_option
+@_durations_option
 def check(
     paths: tuple[Path, ...],
     output_format: Optional[str],
@@ -278,6 +291,7 @@ def check(
     jobs: Optional[int],
     color: Optional[bool],
     max_file_size: Optional[int],
+    durations_file: Optional[Path],
 ) -> None:
     """Check runbooks: the files named, and the runbooks under the directories named (default: .).
 
@@ -318,6 +332,7 @@ def check(
         None if fail_on is None else Severity(fail_on),
         exclude,
         _input_format(input_format),
+        _measured(durations_file),
     )
     tasks: list[Task] = []
     thresholds: dict[str, int] = {}  # shown path -> rank of its fail-on
@@ -661,6 +676,7 @@ _UNPLANNABLE = ("RL001", "RL002", "RL003", "RL101", "RL103")
     default=None,
     help="Colour the text format (default: when writing to a terminal and NO_COLOR is unset).",
 )
+@_durations_option
 def plan(
     runbook: Path,
     output_format: str,
@@ -669,6 +685,7 @@ def plan(
     input_format: Optional[str],
     color: Optional[bool],
     max_file_size: Optional[int],
+    durations_file: Optional[Path],
 ) -> None:
     """Plan RUNBOOK: the declared order and the order the work requires, each with its
     critical path, waves and staffed schedule, and the minutes (and money) the better order saves.
@@ -688,7 +705,7 @@ def plan(
         raise click.BadParameter("an empty file name", param_hint="'--output'")
     if output_file is not None and _same_file(output_file, runbook):
         _fail(f"--output {output_file} is the runbook itself; choose another file")
-    options = _options_of_one(runbook, config_file, input_format)
+    options = _options_of_one(runbook, config_file, input_format, _measured(durations_file))
     shown = _display(runbook)
     gc.freeze()  # as for check: nothing built has reference cycles to collect
     gc.disable()
@@ -792,17 +809,36 @@ def _write_output(output_file: Optional[Path], text: str, what: str, colour: boo
     click.echo(displayable(f"Wrote {what} to {output_file}."), err=True)
 
 
-def _options_of_one(path: Path, config_file: Optional[Path], input_format: Optional[str]) -> "FileOptions":
+def _options_of_one(
+    path: Path,
+    config_file: Optional[Path],
+    input_format: Optional[str],
+    durations: "Optional[MeasuredDurations]" = None,
+) -> "FileOptions":
     """The options of one file named on the command line (plan, convert)."""
     from .config import ConfigError, ConfigResolver, Overrides
 
     try:
-        resolver = ConfigResolver(config_file, Overrides(input_format=_input_format(input_format)))
+        overrides = Overrides(input_format=_input_format(input_format), durations=durations)
+        resolver = ConfigResolver(config_file, overrides)
         options = resolver.options_for(path, explicit=True)
     except ConfigError as error:
         _fail(str(error))
     assert options is not None  # a file named explicitly is never skipped
     return options
+
+
+def _measured(durations_file: Optional[Path]) -> "Optional[MeasuredDurations]":
+    """The durations file of `--durations`; exit 2 at the line and column of
+    what is wrong in it."""
+    if durations_file is None:
+        return None
+    from .config import ConfigError, read_durations
+
+    try:
+        return read_durations(durations_file)
+    except ConfigError as error:
+        _fail(str(error))
 
 
 def _echo_errors(findings: Iterable[Finding]) -> None:
@@ -1017,19 +1053,112 @@ def _colour_by_default() -> bool:
     return sys.stdout.isatty()
 
 
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a command stopped by Ctrl-C
+
+
+class _OutputFailed(Exception):
+    """Writing to stdout or stderr failed: a full disk, a closed pipe.  Not
+    an OSError, so that click, which ends a run on EPIPE with status 1 (the
+    findings status), lets it through to main."""
+
+    def __init__(self, stream: str, error: OSError) -> None:
+        super().__init__(f"cannot write to {stream}: {error.strerror or error}")
+        self.stream = stream
+        self.error = error
+
+
+class _Stream(io.RawIOBase):
+    """A standard stream's file descriptor: a failed write raises
+    _OutputFailed once, and later writes (Python's flush at exit among them)
+    are dropped, so that nothing reports the same failure again."""
+
+    def __init__(self, name: str, descriptor: int) -> None:
+        super().__init__()
+        self.name_shown = name
+        self.descriptor = descriptor
+        self.failed = False
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self.descriptor
+
+    def isatty(self) -> bool:
+        return os.isatty(self.descriptor)
+
+    def write(self, data) -> int:  # type: ignore[override]
+        if self.failed:
+            return len(data)
+        try:
+            return os.write(self.descriptor, data)
+        except OSError as error:
+            self.failed = True
+            raise _OutputFailed(self.name_shown, error) from None
+
+
+def _guarded(name: str, stream: "io.TextIOWrapper") -> "io.TextIOWrapper":
+    """`stream` (sys.stdout or sys.stderr) rewritten over a _Stream, with its encoding."""
+    return io.TextIOWrapper(
+        io.BufferedWriter(_Stream(name, stream.fileno())),
+        encoding=stream.encoding,
+        errors=stream.errors,
+        line_buffering=stream.line_buffering,
+    )
+
+
 def main() -> None:
+    """The console script: the command's exit status; 130 on Ctrl-C; 2 with
+    one line of error when stdout cannot be written (nothing on a closed pipe,
+    as other command-line tools do)."""
     try:
-        cli(prog_name="recoverylint")
-    except BrokenPipeError:  # `recoverylint check | head`: the reader left
-        # Python would report the pipe again when flushing stdout at exit.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        sys.exit(EXIT_ERROR)
+        sys.stdout.flush()
+        sys.stdout = _guarded("stdout", sys.stdout)  # type: ignore[arg-type]
+        sys.stderr = _guarded("stderr", sys.stderr)  # type: ignore[arg-type]
+    except (AttributeError, OSError, ValueError):  # a stream without a descriptor: left as it is
+        pass
+    try:
+        status = _run()
+        sys.stdout.flush()  # what is still buffered fails here, where it can be reported
+    except (KeyboardInterrupt, click.Abort):
+        # At once: Python's exit would first wait for the threads of a worker
+        # pool (runner ends its processes) to hand over work nobody reads.
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except _OutputFailed:
+                pass
+        os._exit(EXIT_INTERRUPTED)
+    except _OutputFailed as failure:
+        status = EXIT_ERROR
+        if failure.stream == "stdout" and failure.error.errno != errno.EPIPE:
+            try:
+                _say(f"error: {failure}")
+                sys.stderr.flush()
+            except _OutputFailed:  # stderr is gone too: the status says it
+                pass
     except Exception:  # a bug of ours outside any one file: exit 2, never 1 (findings)
         import traceback
 
-        click.echo(
-            f"recoverylint: internal error in recoverylint {__version__} (please report it):\n"
-            + traceback.format_exc(limit=-8),
-            err=True,
-        )
-        sys.exit(EXIT_ERROR)
+        status = EXIT_ERROR
+        try:
+            click.echo(
+                f"recoverylint: internal error in recoverylint {__version__} (please report it):\n"
+                + traceback.format_exc(limit=-8),
+                err=True,
+            )
+        except _OutputFailed:
+            pass
+    sys.exit(status)
+
+
+def _run() -> int:
+    """The command's exit status."""
+    try:
+        returned = cli.main(prog_name="recoverylint", standalone_mode=False)
+    except click.ClickException as error:
+        error.show()
+        return error.exit_code
+    except SystemExit as exit:
+        return exit.code if isinstance(exit.code, int) else EXIT_CLEAN if exit.code is None else EXIT_ERROR
+    return returned if isinstance(returned, int) else EXIT_CLEAN

@@ -123,9 +123,17 @@ def _run(
                 [fix] * len(work),
                 chunksize=chunk,
             )
-            for (index, _, _), checked in zip(work, results):
-                yield index, checked
-                finished += 1
+            try:
+                for (index, _, _), checked in zip(work, results):
+                    yield index, checked
+                    finished += 1
+            except (KeyboardInterrupt, GeneratorExit):
+                # Ctrl-C, or the results abandoned: end the workers now, where
+                # leaving the pool would first finish every file queued.
+                for process in list((pool._processes or {}).values()):
+                    process.terminate()
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
     except BrokenProcessPool:
         # A worker died (killed, out of memory): check the rest here, so
         # the file at fault is reported as an internal error of its own.

@@ -187,3 +187,90 @@ def test_an_escape_in_a_file_that_cannot_be_planned_is_neutralised(tmp_path):
     result = run("plan", name, cwd=tmp_path)
     assert result.exit_code == 2
     assert "\x1b" not in result.stderr and "p\\x1b]0;pwned\\x07.yaml" in result.stderr
+
+
+# -- 16. An output that cannot be written -------------------------------------
+
+
+def command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "recoverylint", *args]
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full")
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("check", "--no-cache", "examples/orders-db-outage.yaml"),
+        ("check", "--no-cache", "--format", "sarif", "examples/orders-db-outage.yaml"),
+        ("plan", "examples/orders-db-outage.yaml"),
+        ("rules",),
+        ("rule", "RL201"),
+        ("schema",),
+        ("--help",),
+    ],
+)
+def test_stdout_on_a_full_disk_is_one_line_of_error(args):
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(command(*args), cwd=REPO, stdout=full, stderr=subprocess.PIPE, text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr == "recoverylint: error: cannot write to stdout: No space left on device\n"
+
+
+def test_a_closed_pipe_ends_the_run_quietly():
+    process = subprocess.Popen(
+        command("rule", "RL201"), cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    process.stdout.close()  # the reader left before the first byte
+    stderr = process.stderr.read()
+    assert process.wait(timeout=60) == 2
+    assert stderr == b""
+
+
+# -- 14. Ctrl-C ----------------------------------------------------------------
+
+
+def processes_naming(text: str) -> list[int]:
+    """Ids of the live processes whose command line holds `text`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and text.encode() in (entry / "cmdline").read_bytes():
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc for the workers")
+def test_ctrl_c_stops_the_run_and_its_workers_at_once(tmp_path):
+    import signal
+    import time
+
+    steps = "\n".join(
+        f"  - id: s{i}\n    role: lead\n    outputs: [o{i}]" + (f"\n    inputs: [o{i - 1}]\n    needs: [s{i - 1}]" if i else "")
+        for i in range(1500)
+    )
+    folder = tmp_path / "interrupted-runbooks"
+    folder.mkdir()
+    for number in range(60):  # many seconds of work for two processes
+        (folder / f"r{number}.yaml").write_text(
+            f"runbook: r{number}\nroles:\n  lead: {{authority: [decide, observe]}}\nsteps:\n{steps}\n", encoding="utf-8"
+        )
+    process = subprocess.Popen(
+        command("check", "--no-cache", "--jobs", "2", str(folder)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        # As a terminal's Ctrl-C would: SIGINT reaches the run (a shell
+        # starts background commands with it ignored).
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    deadline = time.monotonic() + 30
+    while len(processes_naming(str(folder))) < 3 and time.monotonic() < deadline:
+        time.sleep(0.1)  # until both workers are checking
+    assert len(processes_naming(str(folder))) >= 3
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=20)
+    assert process.returncode == 130
+    assert stdout == b""  # no report of a run that did not finish
+    assert b"Traceback" not in stderr
+    assert processes_naming(str(folder)) == []  # the workers were ended, not left to finish
