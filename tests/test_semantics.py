@@ -349,3 +349,12 @@ def test_thousands_of_guards_before_thousands_of_changes_hit_the_edge_limit_not_
         lines += [f"  - id: check-{number}", "    guard: true", f"  - id: change-{number}", f"    writes: [r/{number}]"]
     found = [f for f in lint("\n".join(lines) + "\n") if f.code == "RL001"]
     assert [f.message.split(":")[0] for f in found] == ["too large to analyse"]
+
+
+def test_a_parent_that_is_no_declared_resource_is_rl102(lint):
+    text = BUCKET.replace("parent: orders-bucket", "parent: orders-buckt")
+    assert [(f.span.line, f.message, f.suggestion) for f in lint(text, "RL102")] == [
+        (7, "`parent` resource `orders-buckt` of `orders-archive` refers to no resource in this runbook",
+         "did you mean `orders-bucket`?")
+    ]
+    assert lint(BUCKET, "RL102") == []

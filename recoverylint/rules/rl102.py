@@ -53,3 +53,7 @@ def unknown_reference(ctx: RuleContext):
             for ref in step.reads + step.writes:
                 if owner(ref.name, declared) is None:
                     yield _unknown(ref, "resource", declared, step.id)
+    if runbook.resources is not None:
+        for name, parent in runbook.parents.items():
+            if owner(parent.name, runbook.resources) is None:
+                yield _unknown(parent, "`parent` resource", runbook.resources, name)
