@@ -187,6 +187,13 @@ class ResultCache:
         except OSError as error:
             self._stop_writing(directory, error)
             return
+        if not _is_own_folder(self._folder):
+            self._turn_off(
+                f"{directory} holds files that are not recoverylint's and no CACHEDIR.TAG of it,"
+                " and recoverylint writes only into a folder of its own"
+                " (set RECOVERYLINT_CACHE_DIR to a new folder)"
+            )
+            return
         try:
             self._tool_folder = open_folder(self._entries.name, self._folder)
         except LinkRefused:
@@ -195,7 +202,8 @@ class ResultCache:
         except OSError:
             pass  # not there yet: made by the first `put`
         try:
-            for name, text in ((".gitignore", GITIGNORE), ("CACHEDIR.TAG", CACHEDIR_TAG)):
+            # The tag first: another run starting meanwhile sees a folder of its own.
+            for name, text in (("CACHEDIR.TAG", CACHEDIR_TAG), (".gitignore", GITIGNORE)):
                 if not _exists(name, self._folder):
                     write_new(name, text.encode(), self._folder)
             if self._tool_folder is not None:
@@ -323,13 +331,15 @@ class ResultCache:
     def _refuse(self, link: Path) -> None:
         """A link where the cache expects its own folder or file: neither read
         nor write the cache in this run."""
+        self._turn_off(
+            f"{link} is a symbolic link, and recoverylint follows no link in its cache"
+            " (remove the link, or set RECOVERYLINT_CACHE_DIR to a folder of its own)"
+        )
+
+    def _turn_off(self, why: str) -> None:
         self.close()
         self._writable = False
-        self.note = (
-            f"warning: results are not cached in this run: {link} is a symbolic link, and"
-            " recoverylint follows no link in its cache (remove the link, or set"
-            " RECOVERYLINT_CACHE_DIR to a folder of its own)"
-        )
+        self.note = f"warning: results are not cached in this run: {why}"
 
     def _prune_when_due(self) -> None:
         """Clean at most once a day (see the module's documentation); the stamp
@@ -361,6 +371,25 @@ def _open_or_create(directory: Path) -> int:
     except FileExistsError:
         pass  # made by another run meanwhile (or a dangling link: open_folder says so)
     return open_folder(directory)
+
+
+# What the cache folder holds: its own files, and the temporary files they are written as.
+_OWN_NAME = re.compile(r"(?:\.gitignore|CACHEDIR\.TAG|last-pruned)(?:\.[0-9a-f]{12}\.tmp)?|[0-9a-f]{16}")
+
+
+def _is_own_folder(folder: int) -> bool:
+    """Whether the folder `folder` (a descriptor) is a cache of recoverylint:
+    it has recoverylint's CACHEDIR.TAG, or holds nothing but what the cache
+    writes (a new folder, or one another run is making now).  A folder of
+    the user's (RECOVERYLINT_CACHE_DIR=.) gets no `.gitignore` of `*`."""
+    try:
+        tag = read_head("CACHEDIR.TAG", len(CACHEDIR_TAG) + 1, follow_links=False, dir_fd=folder)
+    except OSError:
+        tag = b""
+    if tag == CACHEDIR_TAG.encode():
+        return True
+    with os.scandir(folder) as found:
+        return all(_OWN_NAME.fullmatch(item.name) for item in found)
 
 
 def _make_folder(name: str, parent: int) -> None:

@@ -197,6 +197,9 @@ def changed_settings():
         "default_duration": Settings(default_duration=10.0),
         "span_of_control": Settings(span_of_control=3),
         "input_format": Settings(input_format="native"),
+        "durations": Settings(
+            durations=MeasuredDurations({"disk-full": {"check-disk": exactly(3.0, DurationBasis.MEASURED)}})
+        ),
     }
     assert set(changes) == {f.name for f in fields(Settings)}
     return changes
@@ -753,3 +756,30 @@ def test_an_entry_of_a_rule_not_in_the_catalog_is_a_miss_not_a_sarif_crash(in_tm
         row[0] = "RL999"
     entry.write_text(json.dumps(stored_entry), encoding="utf-8")
     assert run_check(target, "--format", "sarif") == cold
+
+
+def test_a_folder_of_the_users_is_not_made_a_cache(in_tmp, monkeypatch):
+    # `RECOVERYLINT_CACHE_DIR=.` at the top of a repository: no `.gitignore` of `*` there.
+    monkeypatch.setenv("RECOVERYLINT_CACHE_DIR", str(in_tmp))
+    before = listing(in_tmp)
+    code, output = run_check("runbooks")
+    assert listing(in_tmp) == before
+    assert output.count("warning: results are not cached in this run") == 1
+    assert f"{in_tmp} holds files that are not recoverylint's and no CACHEDIR.TAG of it" in output
+
+
+@pytest.mark.parametrize(
+    "present",
+    [[], ["CACHEDIR.TAG.0123456789ab.tmp"], [".gitignore", "last-pruned"]],
+    ids=["empty", "another run writing its tag", "an older run's files"],
+)
+def test_a_folder_holding_only_what_the_cache_writes_is_a_cache(tmp_path, runbooks, present):
+    directory = tmp_path / "cache"
+    directory.mkdir()
+    for name in present:
+        (directory / name).write_text("")
+    cache = ResultCache(directory)
+    assert cache.note is None
+    key, fresh = stored(cache, runbooks[0])
+    assert_same(cache.get(key, str(runbooks[0]), runbooks[0].read_bytes()), fresh)
+    assert (directory / "CACHEDIR.TAG").read_text() == CACHEDIR_TAG
