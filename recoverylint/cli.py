@@ -771,7 +771,7 @@ def convert(
     from .adapters import input_formats
     from .model import NATIVE
     from .convert import to_native
-    from .engine import check_file
+    from .engine import check_file, check_text
     from .source import Limits
 
     if output_file is not None and _same_file(output_file, source):
@@ -792,6 +792,16 @@ def convert(
     if result.format == NATIVE:
         _fail(f"{shown} is already a native runbook")
     text = to_native(result.runbook, input_formats()[result.runbook.format].title)
+    # Read back as the native runbook it is meant to be, before it is written:
+    # a conversion that would not read cleanly is an error, never a file.
+    converted = check_text(text, "the converted runbook", replace(settings, input_format=NATIVE))
+    unreadable = [item for item in converted.findings if item.code in ALWAYS_ON]
+    if unreadable:
+        _echo_errors(unreadable)
+        _fail(
+            f"{shown} was not converted: the native runbook written from it would not read cleanly"
+            " (the errors above); please report it"
+        )
     _write_output(output_file, text, f"the native runbook converted from {shown}")
 
 

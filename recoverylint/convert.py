@@ -17,6 +17,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from .model import Runbook, Step
+from .report.shown import shown
 
 _NOT_IN_ID = re.compile(r"[^A-Za-z0-9._-]+")
 _NOT_IN_SLUG = re.compile(r"[^a-z0-9._-]+")
@@ -43,8 +44,10 @@ def to_native(runbook: Runbook, source_title: str) -> str:
     for step in runbook.steps:
         steps.append(_step(step, ids, renamed, waits.get(step.index, {})))
     document["steps"] = steps
+    # The file name is the one text from outside the document that is not a
+    # value ruamel quotes: on one line, escaped, it cannot end the comment.
     document.yaml_set_start_comment(
-        f"Converted by recoverylint from {runbook.path} ({source_title}).\n"
+        f"Converted by recoverylint from {shown(runbook.path)} ({source_title}).\n"
         "Each step keeps its original name as its title.  Add what the original could\n"
         "not say: roles, phases, durations, verifications and rollbacks."
     )
