@@ -6,6 +6,8 @@ import textwrap
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from recoverylint.cli import cli
 from recoverylint.config import ConfigError, Glob, load_config, select_problem
@@ -647,3 +649,64 @@ def test_a_fifo_is_never_opened_by_discovery_or_as_a_config(tree):
     os.mkfifo(tree / "cfg.toml")
     result = run("check", "--config", "cfg.toml", "top.yaml")
     assert result.exit_code == 2 and "not a regular file" in result.output
+
+
+# -- The glob matcher against the regular expressions it replaced ----------------------
+
+
+def _oracle_regex(pattern: str) -> str:
+    """The translation to a regular expression that globs used before
+    (issue 13, item 6): the semantics to keep, on inputs too small to blow up."""
+    segments = [part for part in pattern.strip().split("/") if part not in ("", ".")]
+    out = []
+    for number, segment in enumerate(segments):
+        last = number == len(segments) - 1
+        if segment == "**":
+            out.append("[^/]+" if last else "(?:[^/]+/)*")
+            continue
+        index = 0
+        while index < len(segment):
+            char = segment[index]
+            index += 1
+            if char == "*":
+                while index < len(segment) and segment[index] == "*":
+                    index += 1
+                out.append("[^/]*")
+            elif char == "?":
+                out.append("[^/]")
+            elif char == "[":
+                first = index + 1 if segment[index : index + 1] in ("!", "^") else index
+                end = segment.find("]", first + 1 if segment[first : first + 1] == "]" else first)
+                if end < 0:
+                    out.append(re.escape(char))
+                    continue
+                members, position, body = segment[first:end], 0, []
+                while position < len(members):
+                    if position + 2 < len(members) and members[position + 1] == "-":
+                        body.append(f"{re.escape(members[position])}-{re.escape(members[position + 2])}")
+                        position += 3
+                    else:
+                        body.append(re.escape(members[position]))
+                        position += 1
+                out.append(f"[^/{''.join(body)}]" if first > index else f"(?!/)[{''.join(body)}]")
+                index = end + 1
+            else:
+                out.append(re.escape(char))
+        if not last:
+            out.append("/")
+    return "".join(out) + "(?:/.*)?"
+
+
+_PATTERN_PARTS = st.sampled_from(["a", "b", ".", "-", "*", "?", "[", "]", "!", "^", "/", "**", "[a-b]", "[!a]"])
+_NAMES = st.text(alphabet="ab.-[]!^", min_size=1, max_size=6)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(_PATTERN_PARTS, min_size=1, max_size=8).map("".join), st.lists(_NAMES, min_size=1, max_size=4))
+def test_globs_match_as_the_regular_expressions_did(pattern, names):
+    try:
+        glob = Glob(pattern)
+    except ValueError:
+        return  # refused patterns (no name, a reversed range, `..`) are refused as before
+    path = "/".join(names)
+    assert glob.matches(path) is (re.fullmatch(_oracle_regex(pattern), path, re.DOTALL) is not None), (pattern, path)
