@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Callable, Container, Iterable, Iterator, Optional
 
 from .limits import AnalysisLimits, TooLarge
-from .model import DeclaredEdge, Phase, Ref, Runbook, Step
+from .model import DeclaredEdge, DeclaredJoin, Phase, Ref, Runbook, Step
 from .requirements import add_behaviour_preds, resource_index
 
 
@@ -388,19 +388,26 @@ class Graphs:
     def __init__(
         self,
         runbook: Runbook,
-        order_preds: list[list[int]],
+        preds: list[list[int]],
         order: list[int],
         limits: AnalysisLimits = AnalysisLimits(),
     ) -> None:
+        """`preds` is `order_predecessors(runbook)` (steps, then joins) and
+        `order` its `declared_order` (steps only)."""
         self.runbook = runbook
         self.limits = limits
         self.steps = runbook.steps
         self.index = {step.id: step.index for step in runbook.steps}
-        self.order_preds = order_preds
+        self._joined = preds  # O with a node per join after the steps
+        # Each step's O predecessors: the targets of a join share one list of
+        # its sources (memory in the steps, not in the pairs).
+        self.order_preds = _step_predecessors(preds, len(self.steps))
+        self._shared_preds = {id(preds[join]) for join in range(len(self.steps), len(preds))}
+        self._reduced_shared: dict[int, list[int]] = {}
         self.topological = order  # O's topological order, stable in file order
         self.node_at = order  # topological position -> node
         # O ancestors, bits numbered by O topological position
-        self.position, self.ancestors = ancestor_bitsets(order_preds, order)
+        self.position, self.ancestors = _joined_ancestor_bitsets(preds, order)
         # deciding step -> bitset (node numbers) of the steps it decides between
         self._decide_groups = self._decide_groups_by_step()
         self._decided_by: dict[int, list[int]] = defaultdict(list)  # node -> deciding steps
@@ -431,7 +438,7 @@ class Graphs:
         self._implicit_by_name: dict[str, tuple[int, int]] = {}  # name read -> writers, shared
         self.required_preds = self._required_preds()
         self.required = reachability(self.required_preds)
-        self._declared: Optional[dict[tuple[str, str], list[DeclaredEdge]]] = None
+        self._declared: Optional[DeclaredWaits] = None
         self._needless_gates: Optional[list[tuple[str, str]]] = None
         self._widest_of_all: Optional[list[int]] = None
         self._conflicting_writers: dict[str, int] = {}
@@ -480,8 +487,9 @@ class Graphs:
         in_branch: dict[int, list[tuple[int, int]]] = defaultdict(list)
         if not self._decide_groups:
             return branches, in_branch
-        successors: list[list[int]] = [[] for _ in self.steps]
-        for node, preds in enumerate(self.order_preds):
+        count = len(self.steps)
+        successors: list[list[int]] = [[] for _ in self._joined]
+        for node, preds in enumerate(self._joined):
             for pred in preds:
                 successors[pred].append(node)
         walked = 0
@@ -492,8 +500,14 @@ class Graphs:
                 mask = 1 << self.position[alternative]
                 in_branch[alternative].append((decider, number))
                 pending = [alternative]
+                joins_passed: set[int] = set()  # a join leads to the same steps from each source
                 while pending:
                     for node in successors[pending.pop()]:
+                        if node >= count:
+                            if node not in joins_passed:
+                                joins_passed.add(node)
+                                pending.append(node)
+                            continue
                         bit = 1 << self.position[node]
                         after = self.ancestors[node] & chosen
                         if mask & bit or chosen & bit or after & (after - 1):
@@ -534,17 +548,21 @@ class Graphs:
         preds = self.order_preds[node]
         if len(preds) < 2:
             return list(preds)
+        shared = id(preds) in self._shared_preds  # the sources of a join: the same for its targets
+        if shared and id(preds) in self._reduced_shared:
+            return list(self._reduced_shared[id(preds)])
         implied = 0
         for pred in preds:
             implied |= self.ancestors[pred]
-        return [pred for pred in preds if not implied >> self.position[pred] & 1]
+        reduced = [pred for pred in preds if not implied >> self.position[pred] & 1]
+        if shared:
+            self._reduced_shared[id(preds)] = reduced
+        return list(reduced)
 
-    def declared_between(self) -> dict[tuple[str, str], list[DeclaredEdge]]:
+    def declared_between(self) -> "DeclaredWaits":
         """Why the runbook makes each pair wait: (source id, target id) -> declarations."""
         if self._declared is None:
-            self._declared = defaultdict(list)
-            for edge in self.runbook.declared_edges:
-                self._declared[(edge.source, edge.target)].append(edge)
+            self._declared = DeclaredWaits(self.runbook)
         return self._declared
 
     def unrequired_gates(self) -> list[tuple[int, int]]:
@@ -894,6 +912,34 @@ class Graphs:
         return [sorted(node_preds) for node_preds in preds]
 
 
+class DeclaredWaits:
+    """(source id, target id) -> the declarations that make the target wait
+    for the source, in the order written (empty when none): the edges, and
+    the pairs of the joins, each made when asked (a join's pairs are never
+    all made at once)."""
+
+    def __init__(self, runbook: Runbook) -> None:
+        self._edges: dict[tuple[str, str], list[DeclaredEdge]] = defaultdict(list)
+        for edge in runbook.declared_edges:
+            self._edges[(edge.source, edge.target)].append(edge)
+        self._spans = {step.id: step.span for step in runbook.steps}
+        self._joins: dict[str, list[tuple[frozenset[str], DeclaredJoin]]] = defaultdict(list)
+        for join in runbook.declared_joins:
+            sources = frozenset(join.sources)
+            for target in join.targets:
+                self._joins[target].append((sources, join))
+
+    def __getitem__(self, pair: tuple[str, str]) -> list[DeclaredEdge]:
+        source, target = pair
+        found = list(self._edges.get(pair, ()))
+        found += [
+            DeclaredEdge(source, target, join.kind, self._spans[target], stage=join.stage)
+            for sources, join in self._joins.get(target, ())
+            if source in sources
+        ]
+        return found
+
+
 @dataclass(frozen=True)
 class OrderProblem:
     """O cannot be built as a DAG: the cycle to report."""
@@ -903,15 +949,106 @@ class OrderProblem:
 
 
 def order_predecessors(runbook: Runbook, leaving_out: Container[str] = ()) -> list[list[int]]:
-    """O's predecessors of each step, without the waits naming an id of `leaving_out`."""
+    """O's predecessors of each node: the steps, then a node for each join
+    (a step is never one), which its targets wait for and which waits for
+    its sources; without the waits naming an id of `leaving_out`."""
     index = {step.id: step.index for step in runbook.steps}
+    count = len(runbook.steps)
     preds: list[set[int]] = [set() for _ in runbook.steps]
     for edge in runbook.declared_edges:
         if edge.source in index and edge.target in index and not (
             edge.source in leaving_out or edge.target in leaving_out
         ):
             preds[index[edge.target]].add(index[edge.source])
-    return [sorted(node_preds) for node_preds in preds]
+    joins: list[list[int]] = []
+    for join in runbook.declared_joins:
+        node = count + len(joins)
+        joins.append(sorted({index[s] for s in join.sources if s in index and s not in leaving_out}))
+        for target in join.targets:
+            if target in index and target not in leaving_out:
+                preds[index[target]].add(node)
+    return [sorted(node_preds) for node_preds in preds] + joins
+
+
+def declared_order(preds: list[list[int]], count: int) -> Optional[list[int]]:
+    """The steps (the first `count` nodes of `preds`, joins after them) in a
+    topological order, by Kahn's algorithm stable in file order, passing
+    through a join as soon as it is released: the order the pairs it stands
+    for would give.  None when there is a cycle."""
+    successors: list[list[int]] = [[] for _ in preds]
+    indegree = [len(node_preds) for node_preds in preds]
+    for node, node_preds in enumerate(preds):
+        for pred in node_preds:
+            successors[pred].append(node)
+
+    def release(node: int, released: list[int]) -> None:
+        for succ in successors[node]:
+            indegree[succ] -= 1
+            if not indegree[succ]:
+                if succ < count:
+                    released.append(succ)
+                else:  # a join: its targets are released with it
+                    release(succ, released)
+
+    opened: list[int] = []
+    for join in range(count, len(preds)):
+        if not indegree[join]:  # a join with no sources left
+            release(join, opened)
+    ready = sorted({node for node in range(count) if not indegree[node]}, reverse=True)
+    order: list[int] = []
+    while ready:
+        node = ready.pop()
+        order.append(node)
+        released: list[int] = []
+        release(node, released)
+        released.sort()
+        ready.extend(reversed(released))
+    return order if len(order) == count else None
+
+
+def _step_predecessors(preds: list[list[int]], count: int) -> list[list[int]]:
+    """Each step's predecessors among the steps: a join stands for its
+    sources (the same list for every step that waits for it alone)."""
+    found = []
+    for node in range(count):
+        node_preds = preds[node]
+        joins = [pred for pred in node_preds if pred >= count]
+        if not joins:
+            found.append(node_preds)
+        elif len(node_preds) == 1:
+            found.append(preds[joins[0]])
+        else:
+            merged = {pred for pred in node_preds if pred < count}
+            for join in joins:
+                merged.update(preds[join])
+            found.append(sorted(merged))
+    return found
+
+
+def _joined_ancestor_bitsets(preds: list[list[int]], order: list[int]) -> tuple[list[int], list[int]]:
+    """`ancestor_bitsets` of the steps of O with joins: a join's ancestors
+    are made once, when a step waiting for it is reached."""
+    count = len(order)
+    position = [0] * count
+    for index, node in enumerate(order):
+        position[node] = index
+    ancestors = [0] * count
+    through: dict[int, int] = {}  # join -> its sources and their ancestors
+    for node in order:
+        mask = 0
+        for pred in preds[node]:
+            if pred < count:
+                mask |= ancestors[pred] | (1 << position[pred])
+                continue
+            joined = through.get(pred)
+            if joined is None:
+                joined = 0
+                for source in preds[pred]:
+                    joined |= ancestors[source] | (1 << position[source])
+                through[pred] = joined
+            mask |= joined
+        ancestors[node] = mask
+    return position, ancestors
 
 
 def find_cycle(runbook: Runbook, preds: list[list[int]]) -> OrderProblem:
@@ -920,17 +1057,33 @@ def find_cycle(runbook: Runbook, preds: list[list[int]]) -> OrderProblem:
 
     graph = nx.DiGraph()
     graph.add_edges_from((pred, node) for node, node_preds in enumerate(preds) for pred in node_preds)
-    cycle_edges = nx.find_cycle(graph)
+    found = nx.find_cycle(graph)
+    # A join is no step: into it and out of it is one wait between two steps.
+    steps, count = runbook.steps, len(runbook.steps)
+    start = next(i for i, (source, _) in enumerate(found) if source < count)
+    found = found[start:] + found[:start]
+    waits: list[tuple[int, int, Optional[int]]] = []  # source, target, the join between them
+    for source, target in found:
+        if source >= count:
+            waits.append((waits_from, target, source))
+        elif target < count:
+            waits.append((source, target, None))
+        else:
+            waits_from = source
     # Start from the step written first, so the message does not depend on the search.
-    first = min(range(len(cycle_edges)), key=lambda i: cycle_edges[i][0])
-    cycle_edges = cycle_edges[first:] + cycle_edges[:first]
-    ids = [runbook.steps[source].id for source, _ in cycle_edges]
+    first = min(range(len(waits)), key=lambda i: waits[i][0])
+    waits = waits[first:] + waits[:first]
+    ids = [steps[source].id for source, _, _ in waits]
     by_pair = {(edge.source, edge.target): edge for edge in runbook.declared_edges}
-    edges = [
-        by_pair[(runbook.steps[a].id, runbook.steps[b].id)]
-        for a, b in cycle_edges
-        if (runbook.steps[a].id, runbook.steps[b].id) in by_pair
-    ]
+    joins = runbook.declared_joins
+    edges = []
+    for source, target, join in waits:
+        pair = (steps[source].id, steps[target].id)
+        if join is not None:
+            gate = joins[join - count]
+            edges.append(DeclaredEdge(*pair, gate.kind, steps[target].span, stage=gate.stage))
+        elif pair in by_pair:
+            edges.append(by_pair[pair])
     return OrderProblem(ids + [ids[0]], edges)
 
 
@@ -942,7 +1095,7 @@ def cycle_among_unique_ids(runbook: Runbook) -> Optional[OrderProblem]:
     for step in runbook.steps:
         counts[step.id] += 1
     preds = order_predecessors(runbook, {step_id for step_id, count in counts.items() if count > 1})
-    if topological_order(preds) is not None:
+    if declared_order(preds, len(runbook.steps)) is not None:
         return None
     return find_cycle(runbook, preds)
 
@@ -953,13 +1106,30 @@ def build_graphs(
     """Graphs of a runbook with unique step ids; or O's cycle when there is one.
     Raises TooLarge past the limits."""
     check_resource_names(runbook, limits)
-    if len(runbook.declared_edges) > limits.max_edges:
-        raise TooLarge(
-            f"the declared order has {len(runbook.declared_edges):,} edges,"
-            f" over the limit of {limits.max_edges:,}"
-        )
+    check_declared_pairs(runbook, limits)
     preds = order_predecessors(runbook)
-    order = topological_order(preds)
+    order = declared_order(preds, len(runbook.steps))
     if order is None:
         return None, find_cycle(runbook, preds)
     return Graphs(runbook, preds, order, limits), None
+
+
+def check_declared_pairs(runbook: Runbook, limits: AnalysisLimits = AnalysisLimits()) -> None:
+    """Raise TooLarge, at the widest join, when the declared order links more
+    pairs of steps than the rules and the plan can look at one by one
+    (counted from the joins' sizes, before anything is made of them)."""
+    pairs = len(runbook.declared_edges)
+    widest: Optional[DeclaredJoin] = None
+    for join in runbook.declared_joins:
+        pairs += len(join.sources) * len(join.targets)
+        if widest is None or len(join.sources) * len(join.targets) > len(widest.sources) * len(widest.targets):
+            widest = join
+    if pairs <= limits.max_declared_pairs:
+        return
+    message = f"the declared order links {pairs:,} pairs of steps, over the limit of {limits.max_declared_pairs:,}"
+    span = None
+    if widest is not None:
+        where = f"the gate of stage `{widest.stage}`" if widest.stage else f"the boundary before `{widest.targets[0]}`"
+        message += f" ({where} makes each of {len(widest.targets):,} steps wait for {len(widest.sources):,})"
+        span = next((step.span for step in runbook.steps if step.id == widest.targets[0]), None)
+    raise TooLarge(message, span)

@@ -164,6 +164,19 @@ class DeclaredEdge:
 
 
 @dataclass(frozen=True, slots=True)
+class DeclaredJoin:
+    """Every step of `targets` waits for every step of `sources`, each pair
+    as a DeclaredEdge of `kind` at the target's id would say: a boundary
+    between blocks or stages, kept whole (two blocks of thousands of steps
+    would otherwise be millions of edges)."""
+
+    sources: tuple[str, ...]
+    targets: tuple[str, ...]
+    kind: EdgeKind
+    stage: Optional[str] = None  # for a stage gate: the later stage
+
+
+@dataclass(frozen=True, slots=True)
 class Stage:
     name: str
     span: Span
@@ -181,6 +194,9 @@ class Runbook:
     span: Span
     steps: tuple[Step, ...]
     declared_edges: tuple[DeclaredEdge, ...]
+    # Boundaries where every step after waits for every step before (native
+    # blocks and stage gates): declared waits as well as `declared_edges`.
+    declared_joins: tuple[DeclaredJoin, ...] = ()
     title: Optional[str] = None
     service: Optional[str] = None
     criticality: Optional[str] = None

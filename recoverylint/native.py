@@ -8,6 +8,7 @@ from typing import Any, Optional
 from .model import (
     ClockUse,
     DeclaredEdge,
+    DeclaredJoin,
     EdgeKind,
     Need,
     Phase,
@@ -53,6 +54,7 @@ class _Builder:
         self.steps: list[Step] = []
         self.items_seen: set[int] = set()  # ids of the step mappings read
         self.edges: list[DeclaredEdge] = []
+        self.joins: list[DeclaredJoin] = []
 
     def refs(self, mapping: dict, key: str) -> tuple[Ref, ...]:
         values = mapping.get(key)
@@ -149,15 +151,24 @@ class _Builder:
                 exits += item_exits
                 continue
             if exits:
-                for target in item_entries:
-                    for source in exits:
-                        self.edges.append(
-                            DeclaredEdge(source.id, target.id, EdgeKind.SEQUENCE, target.span)
-                        )
+                self.wait_all([source.id for source in exits], item_entries, EdgeKind.SEQUENCE)
             else:
                 entries = item_entries
             exits = item_exits
         return entries, exits
+
+    def wait_all(
+        self, sources: list[str], targets: list[Step], kind: EdgeKind, stage: Optional[str] = None
+    ) -> None:
+        """Every step of `targets` waits for every one of `sources`: one join
+        when both are several (its pairs are counted against the limits when
+        the graphs are built, before anything is made of them), else an edge
+        per pair."""
+        if len(sources) > 1 and len(targets) > 1:
+            self.joins.append(DeclaredJoin(tuple(sources), tuple(t.id for t in targets), kind, stage))
+            return
+        for target in targets:
+            self.edges.extend(DeclaredEdge(source, target.id, kind, target.span, stage=stage) for source in sources)
 
     def stages(self, stages: list) -> tuple[Stage, ...]:
         result: list[Stage] = []
@@ -167,7 +178,7 @@ class _Builder:
                 continue
             name = str(item.get("stage", f"stage-{len(result) + 1}"))
             flow = item.get("flow", "sequential")
-            first_step, first_edge = len(self.steps), len(self.edges)
+            first_step, first_edge, first_join = len(self.steps), len(self.edges), len(self.joins)
             self.flow(item.get("steps") or [], flow == "sequential", name)
             stage = Stage(
                 name=name,
@@ -184,21 +195,14 @@ class _Builder:
             ]
             has_predecessor = {edge.target for edge in inner}
             has_successor = {edge.source for edge in inner}
+            for join in self.joins[first_join:]:  # boundaries between the stage's blocks
+                has_predecessor.update(join.targets)
+                has_successor.update(join.sources)
             if stage.gate and result:
-                sources = sum(1 for s in self.steps[first_step:] if s.id not in has_predecessor)
-                if len(self.edges) + sources * len(previous_sinks) > self.limits.max_edges:
-                    raise TooLarge(
-                        f"the gate of stage `{name}` alone links {sources * len(previous_sinks):,}"
-                        f" pairs of steps, over the limit of {self.limits.max_edges:,} edges"
-                    )
                 # Every step waits for every step of the stage before: linking
                 # that stage's last steps to this one's first steps says so.
-                for step in self.steps[first_step:]:
-                    if step.id not in has_predecessor:
-                        self.edges.extend(
-                            DeclaredEdge(source, step.id, EdgeKind.STAGE_GATE, step.span, stage=name)
-                            for source in previous_sinks
-                        )
+                firsts = [step for step in self.steps[first_step:] if step.id not in has_predecessor]
+                self.wait_all(previous_sinks, firsts, EdgeKind.STAGE_GATE, name)
             result.append(stage)
             previous_sinks = [step_id for step_id in stage.steps if step_id not in has_successor]
         return tuple(result)
@@ -275,6 +279,7 @@ def build_runbook(
         span=document.value_span(data, "runbook"),
         steps=tuple(builder.steps),
         declared_edges=tuple(builder.edges),
+        declared_joins=tuple(builder.joins),
         title=data.get("title"),
         service=data.get("service"),
         criticality=data.get("criticality"),

@@ -432,3 +432,84 @@ def test_the_resource_index_finds_what_comparing_every_pair_finds(names):
     for name in names:
         assert index.overlapping(name) == tuple(sorted({other for other in names if overlaps(name, other)}))
     assert index.overlapping("not/indexed") == ()
+
+
+def _flow_items():
+    """Nested flow items: None is a step (numbered when written out)."""
+    return st.recursive(
+        st.none(),
+        lambda inner: st.tuples(st.sampled_from(["parallel", "sequence"]), st.lists(inner, min_size=1, max_size=4)),
+        max_leaves=14,
+    )
+
+
+def _written(items, counter, needs):
+    written = []
+    for item in items:
+        if item is None:
+            number = next(counter)
+            step = {"id": f"s{number}"}
+            if number in needs:
+                step["needs"] = [f"s{needs[number]}"]
+            written.append(step)
+        else:
+            written.append({item[0]: _written(item[1], counter, needs)})
+    return written
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.lists(_flow_items(), min_size=1, max_size=4), min_size=1, max_size=4),
+    st.booleans(),
+    st.dictionaries(st.integers(0, 14), st.integers(0, 14), max_size=3),
+)
+def test_joins_give_the_order_their_pairs_would(flows, staged, needs):
+    """A block boundary or stage gate kept as one join: the same predecessors,
+    topological order, ancestors and declarations as an edge per pair."""
+    import itertools
+    import json
+
+    from recoverylint.graphs import ancestor_bitsets, topological_order
+    from recoverylint.model import DeclaredEdge
+
+    counter = itertools.count()
+    if staged:
+        document = {"runbook": "r", "stages": [
+            {"stage": f"st{n}", "flow": "parallel" if n % 2 else "sequential", "steps": _written(items, counter, needs)}
+            for n, items in enumerate(flows)
+        ]}
+    else:
+        document = {"runbook": "r", "steps": _written([("parallel", items) for items in flows], counter, needs)}
+    runbook = build_runbook(parse(json.dumps(document)), "r.yaml")
+    index = {step.id: step.index for step in runbook.steps}
+    pairs = list(runbook.declared_edges) + [
+        DeclaredEdge(source, target, join.kind, runbook.steps[index[target]].span, stage=join.stage)
+        for join in runbook.declared_joins
+        for target in join.targets
+        for source in join.sources
+    ]
+    expanded = [set() for _ in runbook.steps]
+    for edge in pairs:
+        if edge.source in index:
+            expanded[index[edge.target]].add(index[edge.source])
+    expanded = [sorted(preds) for preds in expanded]
+    order = topological_order(expanded)
+    graphs, cycle = build_graphs(runbook)
+    assert (graphs is None) == (order is None) == (cycle is not None)
+    if graphs is None:
+        ids = cycle.cycle
+        assert ids[0] == ids[-1]
+        for source, target in zip(ids, ids[1:]):
+            assert index[source] in expanded[index[target]]
+        return
+    assert graphs.order_preds == expanded
+    assert graphs.topological == order
+    assert (graphs.position, graphs.ancestors) == ancestor_bitsets(expanded, order)
+    declared = graphs.declared_between()
+    for edge in pairs:
+        assert edge in declared[(edge.source, edge.target)]
+    for target, preds in enumerate(expanded):
+        for source in preds:
+            assert len(declared[(runbook.steps[source].id, runbook.steps[target].id)]) == sum(
+                1 for e in pairs if (e.source, e.target) == (runbook.steps[source].id, runbook.steps[target].id)
+            )
