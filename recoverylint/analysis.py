@@ -4,6 +4,8 @@ and the decision checklist that says which workflow mode suits a runbook."""
 from __future__ import annotations
 
 import bisect
+from itertools import groupby
+from operator import itemgetter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Optional
@@ -52,21 +54,21 @@ def _longest_avoiding(graphs: Graphs, path: CriticalPath, nodes: list[int]) -> d
     for position in range(count - 1, -1, -1):
         after[position] = max(after[position + 1], path.tail[order[position]])
     asked = sorted(graphs.position[node] for node in nodes)
+    asked_set = set(asked)
     # levels[k][i]: the best jump over every asked position from i to i + 2**k - 1
     levels = [[0.0] * len(asked) for _ in range(max(len(asked).bit_length(), 1))]
     if asked:
-        first, last = asked[0], asked[-1]
+        # after[p]: the first asked position after position p
+        after_position = [bisect.bisect_right(asked, position) for position in range(count)]
         for node, preds in enumerate(graphs.order_preds):
-            end = graphs.position[node]
-            if end <= first:
+            high = after_position[graphs.position[node]] - 1  # the last asked one before the node
+            if graphs.position[node] in asked_set:
+                high -= 1
+            if high < 0:
                 continue
             tail = path.tail[node]
             for pred in preds:
-                start = graphs.position[pred]
-                if start >= last or end - start < 2:
-                    continue
-                low = bisect.bisect_right(asked, start)
-                high = bisect.bisect_left(asked, end) - 1
+                low = after_position[graphs.position[pred]]
                 if low > high:
                     continue
                 value = path.finish[pred] + tail
@@ -97,8 +99,8 @@ def group_by_step(gates: Iterable[tuple[int, int]]) -> list[tuple[int, tuple[int
     """Gates A→B as (B, every A it waits for), B in the order first met:
     one entry per waiting step, however many steps it waits for."""
     grouped: dict[int, list[int]] = {}
-    for source, target in gates:
-        grouped.setdefault(target, []).append(source)
+    for target, run in groupby(gates, key=itemgetter(1)):  # runs of one step, as the gates come
+        grouped.setdefault(target, []).extend(map(itemgetter(0), run))
     return [(target, tuple(sources)) for target, sources in grouped.items()]
 
 

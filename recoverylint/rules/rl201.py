@@ -1,12 +1,17 @@
 from collections import Counter
+from collections.abc import Mapping
 
 from ..analysis import group_by_step, wait_costs
 from ..finding import Fix, Issue
 from ..graphs import Graphs
-from ..model import DeclaredEdge, EdgeKind
+from ..model import DeclaredEdge, EdgeKind, Step
 from . import RuleContext, rule
 from ._fixes import remove_needs, restructure_checklist
 from ._words import _LISTED, involved, minutes, needs_suggestion, quoted
+
+
+# Why a step waits for another: (source id, target id) -> declarations.
+Declared = Mapping[tuple[str, str], list[DeclaredEdge]]
 
 
 @rule("RL201", needs_graphs=True)
@@ -15,19 +20,8 @@ def false_sequential_gate(ctx: RuleContext):
     (two parallel blocks of thousands of steps make millions of such pairs)."""
     graphs = ctx.graphs
     steps = graphs.steps
-    needless = {later for _, later in graphs.needless_stage_gates()}  # RL202 reports those
     declared = graphs.declared_between()
-    waits = group_by_step(
-        (source, target)
-        for source, target in graphs.unrequired_gates()
-        if not (
-            needless
-            and all(
-                e.kind is EdgeKind.STAGE_GATE and e.stage in needless
-                for e in declared[(steps[source].id, steps[target].id)]
-            )
-        )
-    )
+    waits = group_by_step(_not_reported_by_rl202(graphs, graphs.unrequired_gates()))
     costs = wait_costs(graphs, waits)
     restructure = restructure_checklist(graphs) if waits else None
     removals = _removals(graphs, waits, declared)
@@ -35,8 +29,10 @@ def false_sequential_gate(ctx: RuleContext):
         waiter = steps[target]
         waited = [steps[source].id for source in sources]
         real = [steps[node].id for node in graphs.real_prerequisites(target)]
-        edges = [declared[(name, waiter.id)] for name in waited]
-        needs = [edge for between in edges for edge in between if edge.kind is EdgeKind.NEEDS]
+        # The `needs` entries among the gates, read from the step: asking
+        # for the declarations of each pair would cost as much as the pairs.
+        gated = set(waited)
+        needs = [need for need in waiter.needs if need.step in gated]
         span = needs[0].span if needs else waiter.span
         really = f"it needs only {quoted(real)}" if real else "it needs no other step first"
         if len(sources) == 1:
@@ -60,18 +56,43 @@ def false_sequential_gate(ctx: RuleContext):
             f"{what}; {really}. {added}",
             suggestion=needs_suggestion(real, key=ctx.runbook.wait_key),
             steps=involved(waited, waiter.id),
-            fix=removal if removal is not None or _only_needs(edges) else restructure,
+            fix=removal if removal is not None or _only_needs(declared, waited, waiter) else restructure,
         )
 
 
-def _only_needs(edges: list[list[DeclaredEdge]]) -> bool:
-    return all(edge.kind is EdgeKind.NEEDS for between in edges for edge in between)
+def _not_reported_by_rl202(graphs: Graphs, gates: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The gates, less those that are nothing but a needless stage gate:
+    RL202 reports each such gate once, at the stage."""
+    needless = {later for _, later in graphs.needless_stage_gates()}
+    if not needless:
+        return gates
+    steps, declared = graphs.steps, graphs.declared_between()
+    # Only a step of a stage behind a needless gate can wait through it.
+    behind = {step_id for stage in graphs.runbook.stages if stage.name in needless for step_id in stage.steps}
+    return [
+        (source, target)
+        for source, target in gates
+        if steps[target].id not in behind
+        or not all(
+            edge.kind is EdgeKind.STAGE_GATE and edge.stage in needless
+            for edge in declared[(steps[source].id, steps[target].id)]
+        )
+    ]
+
+
+def _only_needs(declared: Declared, waited: list[str], waiter: Step) -> bool:
+    """Whether every gate of the step is a `needs` entry and nothing else
+    (a wait by anything else is not named in its `needs`: that settles most)."""
+    named = {need.step for need in waiter.needs}
+    return all(name in named for name in waited) and all(
+        edge.kind is EdgeKind.NEEDS for name in waited for edge in declared[(name, waiter.id)]
+    )
 
 
 def _removals(
     graphs: Graphs,
     waits: list[tuple[int, tuple[int, ...]]],
-    declared: dict[tuple[str, str], list[DeclaredEdge]],
+    declared: Declared,
 ) -> dict[int, Fix]:
     """For each waiting step, a fix removing the `needs` entries that are the
     whole of a gate (named once, without a reason), as many as can go while

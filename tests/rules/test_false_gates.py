@@ -124,20 +124,25 @@ FANNED_IN = textwrap.dedent(
     steps:
       - id: a
         role: lead
+        duration: 5m
         inputs: [alert]
         outputs: [x]
       - id: b
         role: lead
+        duration: 5m
         inputs: [alert]
       - id: e
         role: lead
+        duration: 5m
         inputs: [alert]
       - id: c
         role: lead
+        duration: 5m
         needs: [b, e]  # both for nothing
         inputs: [alert]
       - id: d
         role: lead
+        duration: 5m
         needs: [c, a]
         inputs: [x]
     """
