@@ -21,6 +21,7 @@ import heapq
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from decimal import Decimal, localcontext
 from typing import Mapping, Optional
 
 from .analysis import Checklist, decision_checklist, group_by_step
@@ -142,9 +143,24 @@ class Plan:
         return round(self.declared.staffed_makespan - self.required.staffed_makespan, _DIGITS)
 
     @property
-    def saved_cost(self) -> Optional[float]:
+    def saved_cost(self) -> Optional[Decimal]:
+        """What the minutes saved are worth at the runbook's cost per minute (None: no cost)."""
         cost = self.runbook.cost_per_minute
-        return None if cost is None else round(self.saved_minutes * cost, 6)
+        return None if cost is None else cost_of(self.saved_minutes, cost)
+
+
+# A float's shortest text has at most 17 significant digits: the product of
+# two has at most 34, exact with this many.
+_MONEY_DIGITS = 40
+
+
+def cost_of(minutes: float, cost_per_minute: float) -> Decimal:
+    """What `minutes` of downtime cost, exactly: decimal arithmetic on each
+    number as written (a float's shortest text, which reads back as it), so
+    that no binary rounding shows in money (525,600,000,000,100,032)."""
+    with localcontext() as context:
+        context.prec = _MONEY_DIGITS
+        return Decimal(repr(minutes)) * Decimal(repr(cost_per_minute))
 
 
 def build_plan(graphs: Graphs) -> Plan:

@@ -10,7 +10,7 @@ import textwrap
 import types
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from urllib.parse import unquote, urlparse
+from urllib.parse import unquote, unquote_to_bytes, urlparse
 
 import jsonschema
 import pytest
@@ -457,3 +457,16 @@ def test_fixes_beyond_the_budget_are_left_out_and_said(tmp_path, monkeypatch):
     }
     (note,) = run["invocations"][0]["toolExecutionNotifications"]
     assert note["level"] == "note" and "1 more" in note["message"]["text"]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="file names of any bytes")
+def test_the_uri_of_a_file_name_that_is_not_utf8_names_the_file(tmp_path):
+    name = b"disk \xff\xe9.yaml"
+    (tmp_path / os.fsdecode(name)).write_text((REPO / "examples" / "orders-db-outage.yaml").read_text(encoding="utf-8"))
+    document = sarif(".", "--no-cache", cwd=tmp_path)
+    (artifact,) = document["runs"][0]["artifacts"]
+    uri = artifact["location"]["uri"]
+    assert uri == "disk%20%FF%E9.yaml"
+    # The URI's bytes are the file's name: a SARIF viewer opens that file.
+    assert unquote_to_bytes(uri) == name
+    assert (tmp_path / os.fsdecode(unquote_to_bytes(uri))).is_file()

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from .. import __version__
 from ..finding import Finding
 from ..model import Step
-from ..plan import Plan, Schedule
+from ..plan import Plan, Schedule, cost_of
 from .plan_words import loss_words, minutes, money, step_ids
 from .shown import shown
 
@@ -224,7 +224,7 @@ def _saved(plan: Plan) -> str:
     cost = plan.runbook.cost_per_minute
     if saved > 0:
         worth = (
-            f", worth {money(plan.saved_cost)} per incident at {money(cost)} per minute of downtime"
+            f", worth {money(plan.saved_cost)} per incident at {money(cost_of(1, cost))} per minute of downtime"
             if plan.saved_cost is not None and cost is not None
             else ""
         )
@@ -237,7 +237,7 @@ def _saved(plan: Plan) -> str:
             " with these people.</p>"
         )
     extra = (
-        f" ({money(-plan.saved_cost)} more per incident at {money(cost)} per minute)"
+        f" ({money(-plan.saved_cost)} more per incident at {money(cost_of(1, cost))} per minute)"
         if plan.saved_cost is not None and cost is not None
         else ""
     )

@@ -51,7 +51,7 @@ def render(plan: Plan) -> str:
         "declared": _schedule(plan, plan.declared),
         "required": _schedule(plan, plan.required),
         "saved_minutes": _number(plan.saved_minutes),
-        "saved_cost": None if plan.saved_cost is None else _number(plan.saved_cost),
+        "saved_cost": None if plan.saved_cost is None else _number(float(plan.saved_cost)),
         "cost_per_minute": runbook.cost_per_minute,
         "checklist": None if checklist is None else {
             "answers": [

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from ..plan import Plan, Schedule
+from ..plan import Plan, Schedule, cost_of
 from .plan_words import loss_words, minutes, money, step_ids
 from .shown import shown
 
@@ -51,10 +51,8 @@ def _summary(plan: Plan, style: Style) -> list[str]:
     out = [
         style(f"Plan of {runbook.id}{title}", bold=True) + f" ({shown(runbook.path)})",
         "",
-        f"  {'':<24}{'declared':>14}{'required':>14}",
-        f"  {'fully sequential':<24}{minutes(plan.sequential):>14}",
+        *_table([("", "declared", "required"), ("fully sequential", minutes(plan.sequential)), *rows]),
     ]
-    out.extend(f"  {name:<24}{left:>14}{right:>14}" for name, left, right in rows)
     out.append("")
     out.append("  " + _saved(plan, style))
     staffing = _staffing(plan)
@@ -97,12 +95,25 @@ def _summary(plan: Plan, style: Style) -> list[str]:
     return out
 
 
+def _table(rows: list[tuple[str, ...]]) -> list[str]:
+    """A name column, then right-aligned values: every column at least as
+    wide as it is for everyday numbers, wider for the widest cell, so that
+    two spaces always part one column from the next."""
+    name_width = max(24, *(len(row[0]) + 2 for row in rows))
+    columns = max(len(row) for row in rows) - 1
+    widths = [max(14, *(len(row[column]) + 2 for row in rows if len(row) > column)) for column in range(1, columns + 1)]
+    return [
+        "  " + f"{row[0]:<{name_width}}" + "".join(f"{cell:>{width}}" for cell, width in zip(row[1:], widths))
+        for row in rows
+    ]
+
+
 def _saved(plan: Plan, style: Style) -> str:
     saved = plan.saved_minutes
     cost = plan.runbook.cost_per_minute
     if saved > 0:
         money_words = (
-            f" ({money(plan.saved_cost)} at {money(cost)} per minute)" if cost is not None else ""
+            f" ({money(plan.saved_cost)} at {money(cost_of(1, cost))} per minute)" if cost is not None else ""
         )
         return style(f"Saved: {minutes(saved)} per incident{money_words}.", fg="green", bold=True)
     if saved == 0:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
+
 from ..plan import Plan
 
 
@@ -11,10 +13,13 @@ def minutes(value: float) -> str:
     return ("0" if text == "-0" else text) + " min"
 
 
-def money(value: float) -> str:
-    """`37,500` or `1,234.50`: currency units, thousands separated."""
-    whole = round(value, 2)
-    return f"{whole:,.0f}" if whole == int(whole) else f"{whole:,.2f}"
+def money(value: Decimal) -> str:
+    """`37,500` or `1,234.50`: currency units, thousands separated, the
+    amount exact to the cent (plan.cost_of gives it)."""
+    with localcontext() as context:
+        context.prec = max(context.prec, value.adjusted() + 3)
+        cents = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN) + 0  # + 0: -0.00 is 0
+    return f"{cents:,.0f}" if cents == cents.to_integral_value() else f"{cents:,.2f}"
 
 
 def step_ids(plan: Plan, nodes) -> list[str]:
