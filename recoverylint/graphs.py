@@ -885,8 +885,18 @@ class Graphs:
                         preds[node].update(self.nodes_in(readers.get(other, 0) & ancestors & ~covered))
             self._count_edges(preds[node])
 
+        implicit = 0  # pairs of a check without `verifies` and a change it checks
         for step in steps:
             node = step.index
+            if not step.verifies and step.phase is Phase.VERIFY:
+                implicit += self._implicit_writers(step)[0].bit_count()
+                if implicit > self.limits.max_implicit_verifications:
+                    raise TooLarge(
+                        f"its checks without `verifies` verify over {self.limits.max_implicit_verifications:,}"
+                        " changes in all (a check verifies every change writing what it reads);"
+                        " name what each verifies with `verifies`",
+                        step.span,
+                    )
             preds[node].update(self._verification_preds(step))
             self._count_edges(preds[node])
             for ref in step.approves + step.decides:

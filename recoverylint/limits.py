@@ -35,6 +35,12 @@ class AnalysisLimits:
     # (1,000,000 pairs) take about 3 s to check and 2 s to plan, in 130 MB;
     # six blocks of 3,000 (45,000,000) would take minutes.
     max_declared_pairs: int = 1_000_000
+    # Pairs of a verify-phase step without `verifies` and a change it checks
+    # implicitly (each change writing what it reads): rules report such pairs
+    # one by one (a check that can run before its change), about 60 µs each
+    # with the report, so 2,200 changes each checked by 2,200 steps took a
+    # minute.  The generated 50,000-step runbook has under 5,000.
+    max_implicit_verifications: int = 100_000
     # A resource name's length and segments: every question about a name
     # (who owns it, what overlaps it) walks it; real names are a few dozen
     # characters of a few segments.

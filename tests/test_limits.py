@@ -132,8 +132,20 @@ def test_dense_implicit_verifications_stop_at_the_edge_limit(tmp_path):
     body = "".join(f"  - id: change{i}\n    writes: [db]\n" for i in range(2200))
     body += "".join(f"  - id: check{i}\n    phase: verify\n    reads: [db]\n" for i in range(2200))
     (found,) = run_check(tmp_path, "runbook: dense\nflow: parallel\nsteps:\n" + body)
-    assert found["code"] == "RL001"
-    assert "the order the work requires has over 1,000,000 edges" in found["message"]
+    # At the check that goes over: 2,200 changes each for the first 45 checks, and the 46th.
+    assert (found["code"], found["line"], found["column"]) == ("RL001", 4400 + 3 * 45 + 4, 9)
+    assert "its checks without `verifies` verify over 100,000 changes in all" in found["message"]
+
+
+def test_implicit_verification_limit():
+    body = "".join(f"  - id: change{i}\n    writes: [db]\n" for i in range(10))
+    body += "".join(f"  - id: check{i}\n    phase: verify\n    reads: [db]\n" for i in range(10))
+    runbook = build_runbook(parse("runbook: r\nflow: parallel\nsteps:\n" + body), "r.yaml")
+    with pytest.raises(TooLarge, match="verify over 99 changes in all") as raised:
+        build_graphs(runbook, AnalysisLimits(max_implicit_verifications=99))
+    assert raised.value.span == runbook.steps[19].span  # the tenth check makes 100
+    graphs, _ = build_graphs(runbook, AnalysisLimits(max_implicit_verifications=100))
+    assert len(graphs.verified_changes(runbook.steps[10])) == 10
 
 
 def test_a_step_deciding_between_thousands_is_answered(tmp_path):

@@ -36,5 +36,6 @@ def test_the_limits_the_readme_quotes():
     limits = AnalysisLimits()
     assert f"past {limits.max_declared_pairs:,} pairs of steps" in README
     assert f"D's edges ({limits.max_edges:,})" in README
-    assert f"length ({limits.max_resource_name_length:,} characters)" in README
+    assert f"({limits.max_implicit_verifications:,} pairs of a check and a change)" in README
+    assert f"length ({limits.max_resource_name_length:,}\ncharacters)" in README
     assert f"segments ({limits.max_resource_segments})" in README
