@@ -4,9 +4,14 @@ as declared), and what RL201 and `plan` make of them."""
 
 import textwrap
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from recoverylint.engine import plan_text
-from recoverylint.graphs import build_graphs
+from recoverylint.graphs import build_graphs, overlaps
+from recoverylint.model import Ref, Span
 from recoverylint.native import build_runbook
+from recoverylint.requirements import ParentedResourceIndex, full_name
 from recoverylint.source import parse
 
 
@@ -358,3 +363,18 @@ def test_a_parent_that_is_no_declared_resource_is_rl102(lint):
          "did you mean `orders-bucket`?")
     ]
     assert lint(BUCKET, "RL102") == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.sampled_from(["a", "b", "a/x", "b/y", "c", "c/*", "d/e"]), min_size=1, max_size=6),
+    st.dictionaries(st.sampled_from(["a", "b", "c", "d"]), st.sampled_from(["a", "b", "c", "p", "p/q"]), max_size=3),
+)
+def test_the_parented_index_agrees_with_comparing_full_names(names, parents):
+    refs = {child: Ref(parent, Span(1, 1, 1, 1)) for child, parent in parents.items()}
+    index = ParentedResourceIndex(names, refs)
+    for name in names:
+        expected = {
+            other for other in names if overlaps(full_name(name, refs), full_name(other, refs))
+        }
+        assert set(index.overlapping(name)) == expected
