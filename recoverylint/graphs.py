@@ -512,14 +512,14 @@ class Graphs:
                         after = self.ancestors[node] & chosen
                         if mask & bit or chosen & bit or after & (after - 1):
                             continue
+                        walked += 1
+                        if walked > self.limits.max_edges:
+                            raise TooLarge(
+                                f"the branches of its decisions cover over {self.limits.max_edges:,} steps"
+                            )
                         mask |= bit
                         in_branch[node].append((decider, number))
                         pending.append(node)
-                        walked += 1
-                if walked > self.limits.max_edges:
-                    raise TooLarge(
-                        f"the branches of its decisions cover over {self.limits.max_edges:,} steps"
-                    )
                 masks.append(mask)
             branches[decider] = masks
         return branches, in_branch

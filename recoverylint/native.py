@@ -93,6 +93,8 @@ class _Builder:
         return tuple(result)
 
     def step(self, item: dict, stage: Optional[str], extent: Span) -> Step:
+        if len(self.steps) >= self.limits.max_steps:  # before the step is made
+            raise TooLarge(f"over the limit of {self.limits.max_steps:,} steps", self.doc.value_span(item, "id"))
         phase = item.get("phase")
         # A step written again through a YAML alias is the same mapping: its
         # id is pointed at where the alias is, not at the anchor again.
@@ -245,9 +247,6 @@ def build_runbook(
         stages = builder.stages(data["stages"])
     else:
         builder.flow(data.get("steps") or [], data.get("flow", "sequential") != "parallel", None)
-
-    if len(builder.steps) > limits.max_steps:
-        raise TooLarge(f"{len(builder.steps):,} steps, over the limit of {limits.max_steps:,}")
 
     roles = {}
     for name, role in (data.get("roles") or {}).items():

@@ -191,6 +191,8 @@ def test_required_order_over_the_edge_limit():
     assert graphs is not None
 
 
-def test_step_limit():
-    with pytest.raises(TooLarge, match="30 steps, over the limit of 10"):
+def test_step_limit_stops_before_the_step_over_it_is_made():
+    with pytest.raises(TooLarge, match="over the limit of 10 steps") as raised:
         build_runbook(parse(RACING), "racing.yaml", AnalysisLimits(max_steps=10))
+    assert (raised.value.span.line, raised.value.span.column) == (4 + 3 * 10, 9)  # `s10`
+    assert len(build_runbook(parse(RACING), "racing.yaml", AnalysisLimits(max_steps=30)).steps) == 30
