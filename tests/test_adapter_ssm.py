@@ -296,6 +296,82 @@ def test_an_output_of_a_call_that_creates_is_its_own_resource():
     assert data_edges(runbook) == {("Launch", "Configure"), ("Launch", "Cleanup"), ("Configure", "Cleanup")}
 
 
+def cli_findings(name: str) -> list[tuple[str, int, str]]:
+    """`recoverylint check --format json` on a fixture: (code, line, message)."""
+    done = check_json(FIXTURES / "ssm" / name)
+    assert done.returncode in (0, 1), done.stderr
+    return [(f["code"], f["line"], f["message"]) for f in json.loads(done.stdout)["findings"]]
+
+
+def test_a_created_stack_is_the_parent_of_what_its_parameters_name():
+    """Review of ssm-more (docs/real-world-review.md): a runbook deploying a
+    stack that makes a function, running it, then deleting the stack, had
+    RL201 on the run ("needs nothing from the deploy") and on the delete
+    ("needs nothing from the run": deleting first loses the function)."""
+    runbook = model("tool-stack.yaml")
+    # `{{ automation:EXECUTION_ID }}` is part of the name, however spaced.
+    stack = "drain-tool-{{automation:EXECUTION_ID}}"
+    assert {name: ref.name for name, ref in runbook.parents.items()} == {"drain-{{automation:EXECUTION_ID}}": stack}
+    assert refs(step(runbook, "DeployTool").writes) == {(stack, 10, 18), ("drain-{{automation:EXECUTION_ID}}", 13, 27)}
+    # Running the function uses it; what it is handed, it may change.
+    assert refs(step(runbook, "Drain").reads) == {("drain-{{automation:EXECUTION_ID}}", 19, 21)}
+    assert refs(step(runbook, "Drain").writes) == {("{{ClusterName}}", 20, 16)}
+    assert refs(step(runbook, "RemoveTool").writes) == {(stack, 24, 18)}
+    assert data_edges(runbook) == {("DeployTool", "Drain"), ("DeployTool", "RemoveTool"), ("Drain", "RemoveTool")}
+    assert cli_findings("tool-stack.yaml") == []
+
+
+def test_a_stack_later_steps_run_is_set_up_that_gates_the_changes_after_it():
+    """Review of ssm-more: `Stop` was said to need nothing from `Deploy`; run
+    first, a failed deployment would stop the run with the instance down."""
+    runbook = model("setup-first.yaml")
+    assert step(runbook, "Deploy").guard
+    assert {("Deploy", "Stop"), ("Deploy", "Grow"), ("Grow", "Undeploy")} <= data_edges(runbook)
+    # What is left: the stack can go once `Grow` has run (reviewed true).
+    assert cli_findings("setup-first.yaml") == [
+        (
+            "RL201",
+            25,
+            "`Undeploy` waits for `Start` but uses nothing from it; it needs only `Grow`. This gate adds an"
+            " unknown time to the critical path (`Undeploy` and `Start` have no duration).",
+        )
+    ]
+
+
+def test_ids_are_matched_by_the_value_passed_wherever_it_sits():
+    """An id in a Lambda payload under `source`, or in a filter on a tag, is
+    the id another step passes by key: the copy reads the bucket the next step
+    empties, the search for backups reads the volume the next step deletes."""
+    runbook = model("handed-over.yaml")
+    assert refs(step(runbook, "CopyObjects").reads) == {("copy-objects", 11, 21), ("{{BucketName}}", 12, 16)}
+    assert refs(step(runbook, "CopyObjects").writes) == set()  # `archive` is no id any step passes
+    assert refs(step(runbook, "FindBackups").reads) == {("{{VolumeId}}", 27, 20)}
+    assert data_edges(runbook) == {("CopyObjects", "EmptyBucket"), ("FindBackups", "DeleteVolume")}
+    assert [(code, line) for code, line, _ in cli_findings("handed-over.yaml")] == [("RL201", 20)]
+
+
+def test_an_id_handed_to_a_script_under_another_name_is_read():
+    """A script making a new name from an id (`OriginalString`) uses it and
+    changes nothing: still a check, and still free of the Describe before it
+    (an RL201 reviewed true on the ssm corpus)."""
+    text = textwrap.dedent(
+        """\
+        schemaVersion: '0.3'
+        mainSteps:
+          - name: Describe
+            action: aws:executeAwsApi
+            inputs: {Service: autoscaling, Api: DescribeLaunchConfigurations, LaunchConfigurationNames: ['{{Name}}']}
+          - name: NewName
+            action: aws:executeScript
+            inputs: {Runtime: python3.11, Handler: h, Script: pass, InputPayload: {OriginalString: '{{ Name }}'}}
+        """
+    )
+    runbook = FORMAT.build(parse(text), "rename.yaml", 5.0).runbook
+    assert refs(step(runbook, "NewName").reads) == {("{{Name}}", 8, 92)}
+    assert step(runbook, "NewName").writes == () and step(runbook, "NewName").guard
+    assert codes(text) == [("RL201", 6, 11)]
+
+
 # -- waits the actions imply -----------------------------------------------------------
 
 
@@ -402,7 +478,8 @@ def test_malformed_steps_never_crash(steps):
 
 _keys = st.sampled_from(
     ["name", "action", "inputs", "outputs", "nextStep", "isEnd", "onFailure", "onCancel", "description",
-     "InstanceId", "Service", "Api", "Choices", "NextStep", "Values", "Name"]
+     "InstanceId", "Service", "Api", "Choices", "NextStep", "Values", "Name", "Parameters",
+     "ParameterKey", "ParameterValue", "StackName", "FunctionName", "Payload"]
 )
 _scalars = st.one_of(
     st.none(),
@@ -420,7 +497,8 @@ _values = st.recursive(
 )
 _actions = st.sampled_from(
     ["aws:branch", "aws:sleep", "aws:approve", "aws:executeAwsApi", "aws:executeScript",
-     "aws:waitForAwsResourceProperty", "aws:assertAwsResourceProperty", "aws:runCommand"]
+     "aws:waitForAwsResourceProperty", "aws:assertAwsResourceProperty", "aws:runCommand",
+     "aws:createStack", "aws:deleteStack", "aws:invokeLambdaFunction"]
 )
 _steps = st.lists(
     st.fixed_dictionaries(

@@ -60,21 +60,28 @@ output of Step (declared at the matching `outputs` entry's `Name`, or at
 Step's name for built-in outputs).  Parameters (`{{ Name }}`) and
 `{{ global:... }}` / `{{ automation:... }}` variables are not facts.
 
-Resources: the identifiers a step passes under `inputs`, found by key.  A key
-names a resource when its last word (camelCase or snake_case split) is id,
-ids, identifier(s), arn(s), name(s), url(s) or a resource noun (bucket,
+Resources: the identifiers a step passes under `inputs`, found by key, then
+by value.  A key names a resource when its last word (camelCase or
+snake_case split) is id, ids, identifier(s), arn(s), name(s), url(s) or a resource noun (bucket,
 cluster, instance, snapshot, table, topic, queue, trail, vpc, subnet, group,
 role, profile, secret, function, repository, project, stack, distribution,
 alarm, volume, image, user, workgroup, alias, launch configuration, log
 group...), and its first word is not `expected` or `desired` (values to
 compare with).  An AWS filter or target (`{Name|Key: field, Values: [...]}`)
-names resources in its `Values` when its field does.  Never resources:
+names resources in its `Values` when its field does, and a stack's parameter
+(`{ParameterKey: field, ParameterValue: value}`) in its value.  Any other
+value of the inputs (in a payload, a filter on a tag, a stack's parameter...)
+is the resource some step of the runbook passes by key when it names the
+same one (a value with spaces outside its `{{ }}` is prose): ids are matched
+by the value passed, not by the argument's name.  Never resources:
 `Service`, `Api`, selectors, desired values, script code and runtime, the
 document run, `TargetLocations`, and the roles Automation assumes to run
 (`AutomationAssumeRole`, `ExecutionRoleName`).  A value names one resource
 per `{{ reference }}` it holds to a parameter or step output (written without
 spaces, so two steps passing one parameter touch one resource), or, with
-none, the literal id itself (a value with spaces is prose, not an id; a glob
+none, the literal id itself, variables such as `{{ automation:EXECUTION_ID }}`
+kept in it without their spaces (`Fn-{{automation:EXECUTION_ID}}` in two
+steps is one function; a value with spaces is prose, not an id; a glob
 segment and what follows it is cut off); a list names one resource per item;
 a string holding a JSON object is read as one.  A step's output used as an
 id stands for the resources (at most 8) that step was given when the step
@@ -95,7 +102,17 @@ Then:
 - every other action (scripts, child automations, commands, Lambda
   functions, stacks, tags, instance state...) writes what it is given: what
   a script or child automation does with it cannot be seen, so it is taken
-  to change it.
+  to change it;
+- but what a step runs is read (the `FunctionName` of
+  `aws:invokeLambdaFunction` or of Lambda's Invoke, the state machine of
+  `aws:executeStateMachine` or StartExecution), and so is an id matched by
+  value only, handed over under another name (a script making a new name
+  from `OriginalString` uses the id, it does not change it).
+An `aws:createStack` is the parent of what its `Parameters` name (the
+function it deploys): deleting the stack deletes them, so the delete
+conflicts with every use of them, and the stack's creation with every use
+after it.  A stack whose resources another step uses is set-up: its failure
+stops the run before anything changes, so it is a guard.
 
 Intended waits (needs with a reason: D only).  A step that fails stops the
 run (onFailure defaults to Abort), so a step whose purpose is to stop the run
@@ -157,6 +174,18 @@ _READ_APIS = ("describe", "get", "list", "batchget", "head", "lookup", "search")
 _TOUCHES_NOTHING = {"aws:branch", "aws:sleep", "aws:approve", "aws:pause"}
 _READS_ONLY = {"aws:waitForAwsResourceProperty", "aws:assertAwsResourceProperty"}
 _APPROVALS = {"aws:approve", "aws:pause"}
+# What a step runs, by the input key naming it: a use of the function or state
+# machine (a read), whatever the run does to the ids it is handed.
+_INVOKING_ACTIONS = {
+    "aws:invokeLambdaFunction": frozenset({"FunctionName"}),
+    "aws:executeStateMachine": frozenset({"stateMachineArn"}),
+}
+_INVOKING_APIS = {
+    ("lambda", "invoke"): frozenset({"FunctionName"}),
+    ("lambda", "invokeasync"): frozenset({"FunctionName"}),
+    ("states", "startexecution"): frozenset({"stateMachineArn"}),
+    ("states", "startsyncexecution"): frozenset({"stateMachineArn"}),
+}
 # Actions that run another document: given no id, they change what it manages.
 _RUNS_DOCUMENT = {"aws:executeAutomation", "aws:runCommand"}
 # What a Command document's steps run on: the managed instance (each of its
@@ -341,6 +370,10 @@ class _RunbookReader:
         self._normal: Optional[_Reach] = None  # reachability along normal jumps, when asked
         self._implied: set[tuple[str, str, str]] = set()  # needs and excludes added
         self._declared: set[str] = set()  # facts declared as outputs
+        self._stacks: dict[str, set[str]] = {}  # a step creating a stack -> what its Parameters name
+        # Steps creating a stack whose resources later steps use: set-up that
+        # fails the run before anything changes (guards).
+        self._setups: set[str] = set()
 
     # -- steps -------------------------------------------------------------
 
@@ -471,7 +504,7 @@ class _RunbookReader:
         readers = set()
         for item, draft in self.steps:
             inputs = item.get("inputs") if isinstance(item.get("inputs"), dict) else {}
-            draft.guard = _is_check(item, draft)
+            draft.guard = _is_check(item, draft) or draft.id in self._setups
             service, api = text(inputs.get("Service")) or "", text(inputs.get("Api")) or ""
             if service.lower() == "cloudwatch" and observes_service(api):
                 draft.observes.append(Ref("*", draft.span))
@@ -524,7 +557,12 @@ class _RunbookReader:
     # -- resources -----------------------------------------------------------
 
     def _resources(self) -> None:
-        passed = {draft.id: _passed(self.doc, item) for item, draft in self.steps}
+        values = {draft.id: _values(self.doc, item) for item, draft in self.steps}
+        # A value is an id wherever it sits when a step of the runbook passes
+        # it under a key naming one (a Lambda payload's `target`, a filter on
+        # a tag, a stack's parameter): ids are matched by value, not by key.
+        known = {value.name for found in values.values() for value in found if value.by_key}
+        passed = {draft.id: _passed(self.doc, item, values[draft.id], known) for item, draft in self.steps}
         # Outputs that stand for what their step was given: not those of a call
         # that creates or changes (RunInstances returns a new instance's id).
         aliasing = {
@@ -532,7 +570,7 @@ class _RunbookReader:
             for item, draft in self.steps
             if text(item.get("action")) != "aws:executeAwsApi" or _reads_only(item.get("inputs"))
         }
-        resolved: dict[str, list[tuple[str, Span]]] = {}
+        resolved: dict[str, list[_Value]] = {}
         for item, draft in self.steps:
             action = text(item.get("action")) or ""
             if action in _READS_ONLY:
@@ -541,11 +579,36 @@ class _RunbookReader:
                 uses = draft.reads if _reads_only(item.get("inputs")) else draft.writes
             else:
                 uses = draft.writes
-            seen = {ref.name for ref in uses}
-            for name, span in self._resolved(draft.id, passed, aliasing, resolved):
-                if name not in seen:
-                    seen.add(name)
-                    uses.append(Ref(name, span))
+            invoked = _invoked(item)
+            creates = action == "aws:createStack"
+            seen: set[tuple[int, str]] = set()
+            for value in self._resolved(draft.id, passed, aliasing, resolved):
+                # An id handed over under another name (a script's `OriginalString`)
+                # is used, not changed, as what the step runs is.
+                used = value.top in invoked or not value.by_key and not (creates and value.top == "Parameters")
+                refs = draft.reads if used else uses
+                if (id(refs), value.name) not in seen:
+                    seen.add((id(refs), value.name))
+                    refs.append(Ref(value.name, value.span))
+            if creates:
+                self._stack_children(draft, resolved[draft.id])
+        for stack, children in self._stacks.items():
+            used = (ref.name for _, other in self.steps if other.id != stack for ref in other.reads + other.writes)
+            if any(name in children for name in used):
+                self._setups.add(stack)
+
+    def _stack_children(self, draft: StepDraft, passed: list[_Value]) -> None:
+        """A stack a step creates is the parent of what its `Parameters` name
+        (the function it deploys, the bucket it makes): deleting the stack
+        deletes them, so it conflicts with every use of them."""
+        stack = next((value for value in passed if value.top == "StackName"), None)
+        if stack is None:
+            return
+        children = self._stacks.setdefault(draft.id, set())
+        for value in passed:
+            if value.top == "Parameters" and value.name != stack.name:
+                self.builder.parents.setdefault(value.name, Ref(stack.name, stack.span))
+                children.add(value.name)
 
     def _producer(self, name: str) -> Optional[str]:
         """The step a resource name `{{Step.Output}}` comes from."""
@@ -555,10 +618,10 @@ class _RunbookReader:
     def _resolved(
         self,
         start: str,
-        passed: dict[str, list[tuple[str, Span]]],
+        passed: dict[str, list[_Value]],
         aliasing: set[str],
-        resolved: dict[str, list[tuple[str, Span]]],
-    ) -> list[tuple[str, Span]]:
+        resolved: dict[str, list[_Value]],
+    ) -> list[_Value]:
         """The resources a step passes, a step's output standing for the few
         resources that step was given (a Describe returns the id of what it
         described, a script returns what it made of its input).  Depth first
@@ -569,21 +632,21 @@ class _RunbookReader:
             step_id = stack[-1]
             waiting = [
                 producer
-                for producer in (self._producer(name) for name, _ in passed.get(step_id, ()))
+                for producer in (self._producer(value.name) for value in passed.get(step_id, ()))
                 if producer in aliasing and producer not in resolved and producer not in on_path
             ]
             if waiting:
                 on_path.add(waiting[0])
                 stack.append(waiting[0])
                 continue
-            names: list[tuple[str, Span]] = []
-            for name, span in passed.get(step_id, ()):
-                producer = self._producer(name)
+            names: list[_Value] = []
+            for value in passed.get(step_id, ()):
+                producer = self._producer(value.name)
                 given = resolved.get(producer) if producer in aliasing else None
                 if given and len(given) <= _MAX_ALIASES:
-                    names.extend((alias, span) for alias, _ in given)
+                    names.extend(_Value(alias.name, value.span, value.by_key, value.top) for alias in given)
                 else:
-                    names.append((name, span))
+                    names.append(value)
             resolved[step_id] = names
             on_path.discard(step_id)
             stack.pop()
@@ -902,16 +965,37 @@ def _sleep_minutes(item: dict) -> Optional[float]:
 # -- resource names ------------------------------------------------------------
 
 
-def _passed(doc: Document, item: dict) -> list[tuple[str, Span]]:
-    """The resources a step passes, as written: ids by key, or for a call
-    naming none, what it addresses (an account setting, a child document)."""
+@dataclass(frozen=True)
+class _Value:
+    """A resource name a step's inputs may pass, and where."""
+
+    name: str
+    span: Span
+    by_key: bool  # under a key (or filter field) that says it names a resource
+    top: str  # the input key it is written under ("" for what the call addresses)
+
+
+def _values(doc: Document, item: dict) -> list[_Value]:
+    """Every name a step's inputs hold: ids by key, and the other values
+    (a resource when some step of the runbook passes the same one by key)."""
     action = text(item.get("action")) or ""
     inputs = item.get("inputs")
     if action in _TOUCHES_NOTHING or not isinstance(inputs, dict):
         return []
-    names = list(_resource_names(doc, inputs))
-    if names:
-        return names
+    return list(_resource_names(doc, inputs))
+
+
+def _passed(doc: Document, item: dict, values: list[_Value], known: set[str]) -> list[_Value]:
+    """The resources a step passes, as written: ids by key and values that
+    equal an id of `known` wherever they sit, or for a call naming none,
+    what it addresses (an account setting, a child document)."""
+    action = text(item.get("action")) or ""
+    inputs = item.get("inputs")
+    if action in _TOUCHES_NOTHING or not isinstance(inputs, dict):
+        return []
+    named = [value for value in values if value.by_key or value.name in known]
+    if named:
+        return named
     service, api = text(inputs.get("Service")), text(inputs.get("Api"))
     document = text(inputs.get("DocumentName"))
     if service and api:
@@ -921,7 +1005,18 @@ def _passed(doc: Document, item: dict) -> list[tuple[str, Span]]:
     else:
         return []
     name = _without_globs(name)
-    return [(name, span)] if name else []
+    return [_Value(name, span, True, "")] if name else []
+
+
+def _invoked(item: dict) -> frozenset[str]:
+    """The input keys naming what the step runs (a Lambda function, a state
+    machine): it uses that, it does not change it."""
+    action = text(item.get("action")) or ""
+    inputs = item.get("inputs") if isinstance(item.get("inputs"), dict) else {}
+    if action == "aws:executeAwsApi":
+        service, api = text(inputs.get("Service")) or "", text(inputs.get("Api")) or ""
+        return _INVOKING_APIS.get((service.lower(), api.lower()), frozenset())
+    return _INVOKING_ACTIONS.get(action, frozenset())
 
 
 def _reads_only(inputs: Any) -> bool:
@@ -938,41 +1033,56 @@ def _api_subject(api: str) -> str:
     return "".join(words[verbs:]) or api
 
 
-def _resource_names(doc: Document, inputs: dict) -> Iterator[tuple[str, Span]]:
-    """(resource name, where it is written) for each id the inputs pass.  An
-    Application Auto Scaling call's `ScalableDimension` names a part of the
-    resource (a table's read and its write capacity are scaled apart)."""
+def _resource_names(doc: Document, inputs: dict) -> Iterator[_Value]:
+    """The names the inputs pass.  An Application Auto Scaling call's
+    `ScalableDimension` names a part of the resource it is keyed with (a
+    table's read and its write capacity are scaled apart)."""
     dimension = text(inputs.get("ScalableDimension"))
     part = _without_globs(dimension.replace("/", ":")) if dimension and "{{" not in dimension else None
-    for name, span in _ids_passed(doc, inputs):
-        yield (f"{name}/{part}" if part else name), span
+    for value in _values_written(doc, inputs):
+        if part and value.by_key:
+            value = _Value(f"{value.name}/{part}", value.span, True, value.top)
+        yield value
 
 
-def _ids_passed(doc: Document, inputs: dict) -> Iterator[tuple[str, Span]]:
-    # (node, the key naming it, a span fixed inside a JSON string or None, container, key or index)
-    pending: deque[tuple[Any, Optional[str], Optional[Span], Any, Any]] = deque(
-        [(inputs, None, None, None, None)]
+def _values_written(doc: Document, inputs: dict) -> Iterator[_Value]:
+    # (node, the key naming it, a span fixed inside a JSON string or None,
+    # container, key or index, the input key it is under)
+    pending: deque[tuple[Any, Optional[str], Optional[Span], Any, Any, str]] = deque(
+        [(inputs, None, None, None, None, "")]
     )
     while pending:
-        node, key, fixed, container, where = pending.popleft()
+        node, key, fixed, container, where, top = pending.popleft()
         if isinstance(node, dict):
-            field = _filter_field(node)
+            pair = _pair(node)
             for child_key, child in node.items():
                 if child_key in _NOT_RESOURCES:
                     continue
-                if field is not None and child_key in ("Name", "Key", "Values"):
-                    if child_key == "Values" and _names_resource(field):
-                        pending.append((child, "Id", fixed, node, child_key))
+                under = top or str(child_key)
+                if pair is not None and child_key in pair[1]:
+                    if child_key == pair[1][-1]:
+                        # The values of a filter on a field naming ids are ids.
+                        named = "Id" if _names_resource(pair[0]) else None
+                        pending.append((child, named, fixed, node, child_key, under))
                     continue
-                pending.append((child, str(child_key), fixed, node, child_key))
+                pending.append((child, str(child_key), fixed, node, child_key, under))
         elif isinstance(node, list):
-            pending.extend((child, key, fixed, node, index) for index, child in enumerate(node))
+            pending.extend((child, key, fixed, node, index, top) for index, child in enumerate(node))
         elif isinstance(node, str) and (parsed := _json_object(node)) is not None:
-            pending.append((parsed, None, fixed or doc.value_span(container, where), None, None))
-        elif key is not None and _names_resource(key) and not isinstance(node, bool):
-            value = text(node)
-            if value:
-                yield from _named(value, fixed or doc.value_span(container, where))
+            pending.append((parsed, None, fixed or doc.value_span(container, where), None, None, top))
+        elif isinstance(node, bool) or not (value := text(node)):
+            continue
+        elif key is not None and _names_resource(key):
+            for name, span in _named(value, fixed or doc.value_span(container, where)):
+                yield _Value(name, span, True, top)
+        elif isinstance(node, str) and not _is_prose(value):
+            for name, span in _named(value, fixed or doc.value_span(container, where)):
+                yield _Value(name, span, False, top)
+
+
+def _is_prose(value: str) -> bool:
+    """Words, not a name: white space outside its `{{ references }}`."""
+    return any(char.isspace() for char in _REFERENCE.sub("", value.strip()))
 
 
 def _json_object(value: str) -> Optional[dict]:
@@ -986,11 +1096,17 @@ def _json_object(value: str) -> Optional[dict]:
     return parsed if isinstance(parsed, dict) else None
 
 
-def _filter_field(node: dict) -> Optional[str]:
-    """The field an AWS filter or target (`{Name|Key: field, Values: [...]}`) matches on."""
-    if "Values" not in node:
-        return None
-    return text(node.get("Name")) or text(node.get("Key"))
+def _pair(node: dict) -> Optional[tuple[str, tuple[str, ...]]]:
+    """(the field, its keys: the field's and the value's last) of an AWS
+    filter or target (`{Name|Key: field, Values: [...]}`) or a stack's
+    parameter (`{ParameterKey: field, ParameterValue: value}`)."""
+    if "Values" in node:
+        field = text(node.get("Name")) or text(node.get("Key"))
+        return (field, ("Name", "Key", "Values")) if field is not None else None
+    if "ParameterValue" in node:
+        field = text(node.get("ParameterKey"))
+        return (field, ("ParameterKey", "ParameterValue")) if field is not None else None
+    return None
 
 
 def _names_resource(key: str) -> bool:
@@ -1011,7 +1127,8 @@ def _named(value: str, span: Span) -> Iterator[tuple[str, Span]]:
         for match in _REFERENCE.finditer(value)
         if not match.group(1).strip().startswith(_VARIABLE_PREFIXES)
     ]
-    literal = value.strip()
+    # `{{ automation:EXECUTION_ID }}` is part of the name, however spaced.
+    literal = _REFERENCE.sub(lambda match: "{{" + re.sub(r"\s+", "", match.group(1)) + "}}", value.strip())
     if not references and any(char.isspace() for char in literal):
         return  # prose, not an id
     for name in ["{{" + reference + "}}" for reference in references if reference] or [literal]:
