@@ -568,11 +568,14 @@ class Graphs:
     def unrequired_gates(self) -> list[tuple[int, int]]:
         """Edges A→B of O's transitive reduction that D does not imply and
         that are not a choice between alternatives: B waits for A for nothing."""
+        # Asked of every pair a join stands for: the questions looked up once.
+        requires = self.required.reaches
+        decided_apart = self.decided_apart if self._decide_groups else None
         return [
             (source, target)
             for target in self.topological
             for source in self.reduction_preds(target)
-            if not self.requires(source, target) and not self.decided_apart(source, target)
+            if not requires(source, target) and not (decided_apart and decided_apart(source, target))
         ]
 
     def decisions(self) -> dict[int, list[int]]:
@@ -942,11 +945,13 @@ class DeclaredWaits:
     def __getitem__(self, pair: tuple[str, str]) -> list[DeclaredEdge]:
         source, target = pair
         found = list(self._edges.get(pair, ()))
-        found += [
-            DeclaredEdge(source, target, join.kind, self._spans[target], stage=join.stage)
-            for sources, join in self._joins.get(target, ())
-            if source in sources
-        ]
+        joins = self._joins.get(target)
+        if joins:
+            found += [
+                DeclaredEdge(source, target, join.kind, self._spans[target], stage=join.stage)
+                for sources, join in joins
+                if source in sources
+            ]
         return found
 
 
