@@ -559,3 +559,26 @@ def test_the_jump_back_is_found_from_the_entry_even_when_the_loop_body_comes_fir
     )
     runbook = adapt(text, "orquesta").runbook
     assert order_edges(runbook) == {("begin", "poll"), ("poll", "wait")}
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from("abcdefg"), st.sets(st.sampled_from("abcdefgh"), max_size=4), max_size=7
+    ),
+    st.sampled_from("abcdefgh"),
+    st.sampled_from("abcdefgh"),
+)
+def test_descendants_reach_what_a_search_does(successors, start, avoiding):
+    """What each task reaches, computed once through the graph's components,
+    is what a search from it finds, with and without a task to avoid."""
+    from recoverylint.adapters.orquesta import Descendants, reached
+
+    descendants = Descendants(successors)
+    names = "abcdefgh"
+    assert {n for n in names if descendants.has(descendants.reached_from([start]), n)} == reached(
+        successors, [start]
+    )
+    assert {n for n in names if descendants.has(descendants.reached_avoiding(start, avoiding), n)} == reached(
+        successors, [start], avoiding=avoiding
+    )
