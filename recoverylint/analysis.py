@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from typing import Optional
 
 from .graphs import Graphs
-from .model import Runbook, Span
+from .durations import step_minutes
+from .model import Duration, DurationBasis, Runbook, Span
 
 
 @dataclass(frozen=True)
@@ -21,9 +22,8 @@ class CriticalPath:
     tail: list[float]  # node -> longest path starting there, itself included
 
 
-def critical_path(graphs: Graphs) -> CriticalPath:
-    runbook = graphs.runbook
-    durations = [runbook.duration_of(step) for step in graphs.steps]
+def critical_path(graphs: Graphs, durations: list[float]) -> CriticalPath:
+    """O's longest paths with these minutes for each step (node order)."""
     preds = graphs.order_preds
     finish = [0.0] * len(durations)
     for node in graphs.topological:
@@ -104,9 +104,12 @@ def group_by_step(gates: Iterable[tuple[int, int]]) -> list[tuple[int, tuple[int
     return [(target, tuple(sources)) for target, sources in grouped.items()]
 
 
-def wait_costs(graphs: Graphs, waits: list[tuple[int, tuple[int, ...]]]) -> list[float]:
+def wait_costs(
+    graphs: Graphs, waits: list[tuple[int, tuple[int, ...]]], durations: Optional[list[float]] = None
+) -> list[float]:
     """Minutes O's critical path shrinks when a step's needless waits are
-    lifted, for each (step, the steps it waits for needlessly) on its own.
+    lifted, for each (step, the steps it waits for needlessly) on its own;
+    with these minutes for each step (default: the likely ones, unknown as 0).
 
     Lifting them, the step waits for its other predecessors and its real
     prerequisites instead, while the steps after it still wait for the ones
@@ -114,7 +117,9 @@ def wait_costs(graphs: Graphs, waits: list[tuple[int, tuple[int, ...]]]) -> list
     """
     if not waits:
         return []
-    path = critical_path(graphs)
+    if durations is None:
+        durations = step_minutes(graphs.runbook, graphs.steps).likely
+    path = critical_path(graphs, durations)
     avoiding = _longest_avoiding(graphs, path, [step for step, _ in waits])
     waiting = {step for step, _ in waits}
     latest_after: dict[int, float] = dict.fromkeys(waiting, 0.0)  # longest tail of a successor
@@ -141,6 +146,54 @@ def wait_costs(graphs: Graphs, waits: list[tuple[int, tuple[int, ...]]]) -> list
         )
         costs.append(max(0.0, path.length - longest))
     return costs
+
+
+@dataclass(frozen=True)
+class WaitCost:
+    """What lifting one step's needless waits saves, and how sure that is."""
+
+    likely: float  # minutes, with likely durations (unknown ones as 0)
+    longest: float  # with every step at its longest (unknown ones as 0)
+    unknown: bool  # the saving changes with the length of an unknown duration
+    defaults: tuple[Duration, ...]  # the defaults it rests on (one per basis and kind)
+
+
+def wait_costs_known(graphs: Graphs, waits: list[tuple[int, tuple[int, ...]]]) -> list[WaitCost]:
+    """`wait_costs` with likely and longest minutes, whether an unknown
+    duration changes it (its minutes set longer than all known work
+    together) and which defaults it rests on (their minutes set to 0).
+    Each further pass is made only when some step needs it."""
+    minutes = step_minutes(graphs.runbook, graphs.steps)
+    likely = wait_costs(graphs, waits, minutes.likely)
+    longest = wait_costs(graphs, waits, minutes.longest) if minutes.ranged else likely
+    large = wait_costs(graphs, waits, minutes.unknown_large()) if minutes.unknown and waits else longest
+    defaulted = [node for node in minutes.defaulted if minutes.longest[node] > 0]
+    without_defaults = longest
+    if defaulted and waits:
+        zeroed = list(minutes.longest)
+        for node in defaulted:
+            zeroed[node] = 0.0
+        without_defaults = wait_costs(graphs, waits, zeroed)
+    defaults = _distinct_defaults(graphs, defaulted)
+    return [
+        WaitCost(
+            likely=cost,
+            longest=max(cost, high),
+            unknown=abs(huge - high) > 1e-9,
+            defaults=defaults if abs(bare - high) > 1e-9 else (),
+        )
+        for cost, high, huge, bare in zip(likely, longest, large, without_defaults)
+    ]
+
+
+def _distinct_defaults(graphs: Graphs, nodes: list[int]) -> tuple[Duration, ...]:
+    """The defaults these steps' minutes come from, one per basis and kind, in file order."""
+    seen: dict[tuple[DurationBasis, Optional[str]], Duration] = {}
+    for node in nodes:
+        duration = graphs.runbook.duration_of(graphs.steps[node])
+        if duration is not None:
+            seen.setdefault((duration.basis, duration.kind), duration)
+    return tuple(seen.values())
 
 
 # -- Decision checklist ---------------------------------------------------

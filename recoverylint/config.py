@@ -23,7 +23,7 @@ from .catalog import catalog_codes
 from .finding import Severity
 from .model import Span
 from .rules._words import closest, listed
-from .native import parse_duration
+from .durations import DurationsError, MeasuredDurations, load_durations, parse_duration
 from .settings import ALWAYS_ON, INPUT_FORMATS, Settings
 from .source import Document, SourceError, parse, read_text
 
@@ -46,6 +46,7 @@ KEYS = (
     "default_duration",
     "span_of_control",
     "input_format",
+    "durations",
 )
 # Runbook durations are bounded the same way (the schema's `duration`).
 MAX_DURATION_MINUTES = 525600
@@ -271,9 +272,10 @@ class Config:
     # Codes expanded to full catalog codes, so that they win over any `select`.
     per_file_ignores: tuple[tuple[Glob, tuple[str, ...]], ...] = ()
     fail_on: Severity = Severity.WARNING
-    default_duration: float = _DEFAULTS.default_duration
+    default_duration: Optional[float] = _DEFAULTS.default_duration
     span_of_control: int = _DEFAULTS.span_of_control
     input_format: Optional[str] = _DEFAULTS.input_format
+    durations: Optional[MeasuredDurations] = _DEFAULTS.durations
 
 
 @dataclass(frozen=True)
@@ -285,6 +287,7 @@ class Overrides:
     fail_on: Optional[Severity] = None
     exclude: tuple[Glob, ...] = ()  # added; relative to the current directory, or absolute
     input_format: Optional[str] = None
+    durations: Optional[MeasuredDurations] = None  # --durations
 
 
 @dataclass(frozen=True)
@@ -341,6 +344,7 @@ class ConfigResolver:
                 default_duration=config.default_duration,
                 span_of_control=config.span_of_control,
                 input_format=config.input_format,
+                durations=config.durations,
             )
             options = self._options[key] = FileOptions(settings, config.fail_on)
         return options
@@ -393,7 +397,18 @@ class ConfigResolver:
             ignore=config.ignore if given.ignore is None else given.ignore,
             fail_on=config.fail_on if given.fail_on is None else given.fail_on,
             input_format=config.input_format if given.input_format is None else given.input_format,
+            durations=config.durations if given.durations is None else given.durations,
         )
+
+
+def read_durations(path: Path) -> MeasuredDurations:
+    """A durations file (`--durations`, the `durations` key); a ConfigError
+    at the line and column of what is wrong in it."""
+    try:
+        return load_durations(path)
+    except DurationsError as error:
+        span = Span(error.line, error.column, error.line, error.column)
+        raise ConfigError(_shown(path), error.message, span=span) from None
 
 
 def _relative(absolute: str, folder: str) -> str:
@@ -654,6 +669,13 @@ class _Reader:
                 table, key,
             )
         return minutes
+
+    def durations(self, key: str, table: dict) -> MeasuredDurations:
+        """A durations file, relative to this file's folder."""
+        value = table[key]
+        if not isinstance(value, str) or not value.strip():
+            raise self.error(key, "must be the path of a durations file (YAML or JSON)", table, key)
+        return read_durations(Path(os.path.dirname(os.path.abspath(self.path))) / value)
 
     def input_format(self, key: str, table: dict) -> Optional[str]:
         value = table[key]

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import io
 import re
-from typing import Iterable, Optional
+from typing import Iterable, Optional, Union
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from .model import Runbook, Step
+from .model import Duration, Runbook, Step
 from .report.shown import shown
 
 _NOT_IN_ID = re.compile(r"[^A-Za-z0-9._-]+")
@@ -66,7 +66,7 @@ def _step(
     entry["id"] = ids[step.index]
     title = step.id if step.title is None else f"{step.id}: {step.title}"
     entry["title"] = title
-    if step.duration is not None:
+    if step.duration is not None:  # a format's default for the kind of step, or measured
         entry["duration"] = _duration(step.duration)
     if waits:
         needs = CommentedSeq()
@@ -146,7 +146,18 @@ def _resource(name: str) -> str:
     return _SLASHES.sub("/", _NOT_IN_RESOURCE.sub("", name)).strip("/") or "resource"
 
 
-def _duration(minutes: float) -> str:
+def _duration(duration: Duration) -> Union[str, CommentedMap]:
+    """One duration (`5m`), or the range {min, likely, max}."""
+    if duration.exact:
+        return _minutes(duration.likely)
+    written = CommentedMap(
+        min=_minutes(duration.minimum), likely=_minutes(duration.likely), max=_minutes(duration.maximum)
+    )
+    written.fa.set_flow_style()
+    return written
+
+
+def _minutes(minutes: float) -> str:
     seconds = round(minutes * 60)
     if seconds % 60:
         return f"{seconds}s"

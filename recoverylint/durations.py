@@ -1,6 +1,10 @@
-"""Measured durations: a file a team keeps of how long each step really takes.
+"""Durations: how many minutes a step takes, where that comes from, and a
+file a team keeps of how long each step really takes.
 
-The file maps a runbook id to a mapping of step id to minutes, in YAML or JSON:
+A step's duration is known (the runbook gives it, or the durations file),
+estimated (a default: the format's for that kind of step, or a
+`default_duration` someone stated) or unknown (None).  The durations file maps
+a runbook id to a mapping of step id to minutes, in YAML or JSON:
 
     orders-db-outage:
       restart-primary: 7          # minutes
@@ -12,18 +16,40 @@ What it says overrides both the runbook's own durations and every default.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Mapping, Optional
+from typing import Any, Mapping, Optional, Sequence
 
-from .model import Duration, DurationBasis
-from .native import parse_duration
+from .model import Duration, DurationBasis, Runbook, Step
 from .source import Document, Limits, SourceError, decode, parse, read_bytes
 
+_DURATION = re.compile(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?")
 _RANGE_KEYS = ("min", "likely", "max")
 
 
-def duration_from(value: Any, basis: DurationBasis) -> Optional[Duration]:
+def parse_duration(value: Any) -> Optional[float]:
+    """Minutes from `90s`, `5m`, `1h30m`, `2h` or a bare number of minutes."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        try:
+            minutes = float(value)
+        except OverflowError:  # the schema bounds durations; stay safe without it
+            return None
+        # NaN passes the schema's bounds (every comparison with it is false).
+        return minutes if minutes == minutes and minutes != float("inf") else None
+    match = _DURATION.fullmatch(str(value).strip())
+    if not match or not any(match.groups()):
+        return None
+    hours, minutes, seconds = (int(part) if part else 0 for part in match.groups())
+    try:
+        return hours * 60 + minutes + seconds / 60
+    except OverflowError:  # the schema bounds the digits; stay safe without it
+        return None
+
+
+def duration_from(value: Any, basis: DurationBasis, kind: Optional[str] = None) -> Optional[Duration]:
     """A `duration` value: one duration (`5m`, `90s`, a number of minutes) or
     a range `{min, likely, max}` (`likely` may be left out: the middle of the
     range is then no better a guess than its ends, and `max` is taken, so
@@ -35,11 +61,15 @@ def duration_from(value: Any, basis: DurationBasis) -> Optional[Duration]:
         likely = parse_duration(value["likely"]) if "likely" in value else high
         if low is None or high is None or likely is None or not 0 <= low <= likely <= high:
             return None
-        return Duration(likely, low, high, basis)
+        return Duration(likely, low, high, basis, kind)
     minutes = parse_duration(value)
     if minutes is None or minutes < 0:
         return None
-    return Duration(minutes, minutes, minutes, basis)
+    return exactly(minutes, basis, kind)
+
+
+def exactly(minutes: float, basis: DurationBasis, kind: Optional[str] = None) -> Duration:
+    return Duration(minutes, minutes, minutes, basis, kind)
 
 
 class DurationsError(Exception):
@@ -61,12 +91,16 @@ class MeasuredDurations:
 
 
 def load_durations(path: Path, limits: Limits = Limits()) -> MeasuredDurations:
-    """Read a durations file; raises DurationsError with the line and column
-    of what is wrong, and OSError when it cannot be read."""
+    """Read a durations file (through files.read_file, as every read);
+    raises DurationsError with the line and column of what is wrong."""
     try:
         document = parse(decode(read_bytes(path, limits)), limits)
     except SourceError as error:
         raise DurationsError(error.message, error.line, error.column) from None
+    except OSError as error:  # missing, a folder, no permission
+        raise DurationsError(f"cannot read the file: {error.strerror or error}") from None
+    if document.rest:
+        raise _error(document.rest[0].start_span, "a second YAML document: a durations file holds one")
     return _measured(document)
 
 
@@ -90,7 +124,7 @@ def _measured(document: Document) -> MeasuredDurations:
                 raise _error(
                     document.value_span(steps, step_id),
                     f"`{runbook_id}`.`{step_id}` must be minutes, a duration such as `5m`,"
-                    " or a range {min, likely, max}",
+                    " or a range {min, likely, max} with min <= likely <= max",
                 )
             by_step[str(step_id)] = duration
         by_runbook[str(runbook_id)] = by_step
@@ -99,3 +133,71 @@ def _measured(document: Document) -> MeasuredDurations:
 
 def _error(span: Any, message: str) -> DurationsError:
     return DurationsError(message, span.line, span.column)
+
+
+def with_measured(runbook: Runbook, measured: Optional[MeasuredDurations]) -> Runbook:
+    """The runbook with the durations file's minutes in place of its own and
+    of every default (the same runbook when the file says nothing of it)."""
+    given = {} if measured is None else measured.of(runbook.id)
+    if not any(step.id in given for step in runbook.steps):
+        return runbook
+    return replace(
+        runbook,
+        steps=tuple(
+            replace(step, duration=given[step.id]) if step.id in given else step
+            for step in runbook.steps
+        ),
+    )
+
+
+def stated_default(runbook_minutes: Optional[float], configured: Optional[float]) -> Optional[Duration]:
+    """What fills the durations of steps that give none: the runbook's own
+    `default_duration`, else the configuration's, else nothing (unknown)."""
+    if runbook_minutes is not None:
+        return exactly(runbook_minutes, DurationBasis.RUNBOOK_DEFAULT)
+    if configured is not None:
+        return exactly(configured, DurationBasis.CONFIGURED)
+    return None
+
+
+@dataclass(frozen=True)
+class StepMinutes:
+    """Each step's minutes (node order) for schedule arithmetic, which needs
+    numbers: likely and longest values, unknown ones counted as 0, and the
+    steps whose minutes are unknown or rest on a default."""
+
+    likely: list[float]
+    longest: list[float]
+    unknown: tuple[int, ...]  # nodes with no duration
+    defaulted: tuple[int, ...]  # nodes whose minutes rest on a default
+
+    @property
+    def ranged(self) -> bool:
+        return self.likely != self.longest
+
+    def with_unknown(self, minutes: float) -> list[float]:
+        """The longest values, each unknown one set to `minutes`."""
+        values = list(self.longest)
+        for node in self.unknown:
+            values[node] = minutes
+        return values
+
+    def unknown_large(self) -> list[float]:
+        """The longest values with each unknown one longer than all known work
+        together: a result that changes with it rests on an unknown duration."""
+        return self.with_unknown(sum(self.longest) + 1.0)
+
+
+_DEFAULTS = frozenset((DurationBasis.DEFAULT, DurationBasis.RUNBOOK_DEFAULT, DurationBasis.CONFIGURED))
+
+
+def step_minutes(runbook: Runbook, steps: Sequence[Step]) -> StepMinutes:
+    durations = [runbook.duration_of(step) for step in steps]
+    return StepMinutes(
+        likely=[0.0 if d is None else d.likely for d in durations],
+        longest=[0.0 if d is None else d.maximum for d in durations],
+        unknown=tuple(node for node, d in enumerate(durations) if d is None),
+        defaulted=tuple(
+            node for node, d in enumerate(durations) if d is not None and d.basis in _DEFAULTS
+        ),
+    )

@@ -17,6 +17,7 @@ from typing import Iterable, Iterator, Optional
 
 from .adapters import AdapterError, InputFormat, detect, input_formats, is_native
 from .catalog import rule_doc
+from .durations import with_measured
 from .files import NotRegularFile, read_head
 from .finding import Finding, Fix, Issue, MakeFlowParallel
 from .graphs import (
@@ -319,7 +320,9 @@ def _check_runbook(
     settings: Settings,
     keep_graphs: bool,
 ) -> bool:
-    """The rules on a runbook's model, and its adapter's problems."""
+    """The rules on a runbook's model, and its adapter's problems; a
+    durations file's minutes replace the runbook's own and every default."""
+    runbook = with_measured(runbook, settings.durations)
     result.runbook = runbook
     skipped = _skipped_by_format(runbook)
     result.findings.extend(

@@ -44,6 +44,7 @@ class DurationBasis(str, Enum):
     MEASURED = "measured"  # a durations file a team keeps
     DEFAULT = "default"  # the format's documented default for this kind of step
     RUNBOOK_DEFAULT = "runbook-default"  # the default_duration its author chose
+    CONFIGURED = "configured"  # the default_duration a configuration file states
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +55,13 @@ class Duration:
     minimum: float
     maximum: float
     basis: DurationBasis
+    # For a format's default: the kind of step it is the default of
+    # ("an `aws:sleep` step"), for words saying what minutes rest on.
+    kind: Optional[str] = None
+
+    @property
+    def exact(self) -> bool:
+        return self.minimum == self.maximum
 
 
 # The format a Runbook read from a recoverylint runbook file says it came from.
@@ -106,7 +114,7 @@ class Step:
     role: Optional[Ref] = None
     phase: Optional[Phase] = None
     phase_span: Optional[Span] = None
-    duration: Optional[float] = None  # minutes; None: the runbook's default
+    duration: Optional[Duration] = None  # None: unknown, unless the runbook's default fills it
     needs: tuple[Need, ...] = ()
     inputs: tuple[Ref, ...] = ()
     outputs: tuple[Ref, ...] = ()
@@ -207,7 +215,9 @@ class Runbook:
     observability: bool = False
     cost_per_minute: Optional[float] = None
     sync_overhead: float = 0.0
-    default_duration: float = 5.0
+    # Fills the durations of steps that give none: the runbook's own
+    # `default_duration`, else a configured one; None: such steps are unknown.
+    default_duration: Optional[Duration] = None
     given: tuple[Ref, ...] = ()
     roles: Mapping[str, Role] = field(default_factory=dict)
     resources: Optional[Mapping[str, Resource]] = None  # None: not declared
@@ -223,5 +233,6 @@ class Runbook:
     # for suggestions; None when the format orders steps by place or jumps.
     wait_key: Optional[str] = "needs"
 
-    def duration_of(self, step: Step) -> float:
+    def duration_of(self, step: Step) -> Optional[Duration]:
+        """The step's duration; None when nothing gives it (unknown)."""
         return self.default_duration if step.duration is None else step.duration

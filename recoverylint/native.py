@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any, Optional
 
 from .model import (
     ClockUse,
     DeclaredEdge,
     DeclaredJoin,
+    DurationBasis,
     EdgeKind,
     Need,
     Phase,
@@ -20,32 +20,9 @@ from .model import (
     Stage,
     Step,
 )
+from .durations import duration_from, parse_duration, stated_default
 from .limits import AnalysisLimits, TooLarge
 from .source import Document
-
-_DURATION = re.compile(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?")
-
-
-def parse_duration(value: Any) -> Optional[float]:
-    """Minutes from `90s`, `5m`, `1h30m`, `2h` or a bare number of minutes."""
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, (int, float)):
-        try:
-            minutes = float(value)
-        except OverflowError:  # the schema bounds durations; stay safe without it
-            return None
-        # NaN passes the schema's bounds (every comparison with it is false).
-        return minutes if minutes == minutes and minutes != float("inf") else None
-    match = _DURATION.fullmatch(str(value).strip())
-    if not match or not any(match.groups()):
-        return None
-    hours, minutes, seconds = (int(part) if part else 0 for part in match.groups())
-    try:
-        return hours * 60 + minutes + seconds / 60
-    except OverflowError:  # the schema bounds the digits; stay safe without it
-        return None
-
 
 class _Builder:
     def __init__(self, document: Document, limits: AnalysisLimits) -> None:
@@ -108,7 +85,7 @@ class _Builder:
             role=self.ref(item, "role"),
             phase=Phase(phase) if phase in Phase._value2member_map_ else None,
             phase_span=self.doc.value_span(item, "phase") if "phase" in item else None,
-            duration=parse_duration(item.get("duration")),
+            duration=duration_from(item.get("duration"), DurationBasis.GIVEN),
             needs=self.needs(item),
             inputs=self.refs(item, "inputs"),
             outputs=self.refs(item, "outputs"),
@@ -236,10 +213,11 @@ def build_runbook(
     document: Document,
     path: str,
     limits: AnalysisLimits = AnalysisLimits(),
-    default_duration: float = 5.0,
+    default_duration: Optional[float] = None,
 ) -> Runbook:
     """The model of a native runbook document that passed the schema;
-    `default_duration` (minutes) applies when the runbook sets none."""
+    `default_duration` (minutes, a configured one) fills the durations of
+    steps that give none when the runbook sets no default_duration."""
     data: dict = document.data
     builder = _Builder(document, limits)
     stages: tuple[Stage, ...] = ()
@@ -271,7 +249,6 @@ def build_runbook(
             )
     team = data.get("team") or {}
     tooling = data.get("tooling") or {}
-    own_default = parse_duration(data.get("default_duration"))
     return Runbook(
         id=str(data.get("runbook")),
         path=path,
@@ -289,7 +266,7 @@ def build_runbook(
         observability=tooling.get("observability") is True,
         cost_per_minute=_finite(data.get("cost_per_minute")),
         sync_overhead=parse_duration(data.get("sync_overhead")) or 0.0,
-        default_duration=default_duration if own_default is None else own_default,
+        default_duration=stated_default(parse_duration(data.get("default_duration")), default_duration),
         given=builder.refs(data, "given"),
         roles=roles,
         resources=resources,

@@ -25,6 +25,7 @@ from decimal import Decimal, localcontext
 from typing import Mapping, Optional
 
 from .analysis import Checklist, decision_checklist, group_by_step
+from .durations import step_minutes
 from .graphs import Graphs, ancestor_bitsets, strong_components, topological_order
 from .limits import TooLarge
 from .model import NATIVE, Runbook
@@ -113,6 +114,14 @@ class Plan:
     # of another format, which an engine runs.
     checklist: Optional[Checklist]
     declared_is_safe: bool  # O puts every pair D orders in that order
+    # Minutes are likely ones, an unknown duration counted as 0: the planned
+    # steps with no duration, and those whose minutes rest on a default.
+    unknown_steps: tuple[int, ...] = ()
+    defaulted_steps: tuple[int, ...] = ()
+    # The saving with every step at its longest (None: no step has a range),
+    # and whether it changes with the length of an unknown duration.
+    saved_longest: Optional[float] = None
+    saving_unknown: bool = False
 
     @property
     def false_gates(self) -> tuple[tuple[int, int], ...]:
@@ -143,6 +152,13 @@ class Plan:
         return round(self.declared.staffed_makespan - self.required.staffed_makespan, _DIGITS)
 
     @property
+    def saved_range(self) -> tuple[float, float]:
+        """The least and the most minutes saved, with likely and with longest
+        durations (the same twice when no step has a range)."""
+        other = self.saved_minutes if self.saved_longest is None else self.saved_longest
+        return min(self.saved_minutes, other), max(self.saved_minutes, other)
+
+    @property
     def saved_cost(self) -> Optional[Decimal]:
         """What the minutes saved are worth at the runbook's cost per minute (None: no cost)."""
         cost = self.runbook.cost_per_minute
@@ -167,7 +183,8 @@ def build_plan(graphs: Graphs) -> Plan:
     """The plan of a runbook whose graphs could be built.  Raises TooLarge
     when ordering racing steps would add more edges than the limits allow."""
     runbook = graphs.runbook
-    durations = [runbook.duration_of(step) for step in graphs.steps]
+    minutes = step_minutes(runbook, graphs.steps)
+    durations = minutes.likely
     planned, left_out = _follow_worst_alternatives(graphs, durations)
     required_preds, races, cycle_steps = _required_with_races(graphs, planned)
     staffing = _Staffing(runbook)
@@ -175,6 +192,15 @@ def build_plan(graphs: Graphs) -> Plan:
     declared = _schedule(graphs.order_preds, planned, durations, staffing, overhead)
     required = _schedule(required_preds, planned, durations, staffing, overhead)
     in_plan = set(planned)
+    saved = declared.staffed_makespan - required.staffed_makespan
+    saved_longest = None
+    if minutes.ranged:
+        saved_longest = _saving(graphs.order_preds, required_preds, planned, minutes.longest, staffing, overhead)
+    saving_unknown = bool(minutes.unknown) and not math.isclose(
+        _saving(graphs.order_preds, required_preds, planned, minutes.unknown_large(), staffing, overhead),
+        saved if saved_longest is None else saved_longest,
+        abs_tol=1e-6,
+    )
     return Plan(
         runbook=runbook,
         planned=tuple(planned),
@@ -194,7 +220,25 @@ def build_plan(graphs: Graphs) -> Plan:
             for node in planned
             for pred in required.preds[node]
         ),
+        unknown_steps=tuple(node for node in minutes.unknown if node in in_plan),
+        defaulted_steps=tuple(node for node in minutes.defaulted if node in in_plan),
+        saved_longest=saved_longest,
+        saving_unknown=saving_unknown,
     )
+
+
+def _saving(
+    declared_preds: list[list[int]],
+    required_preds: list[list[int]],
+    planned: list[int],
+    durations: list[float],
+    staffing: _Staffing,
+    overhead: float,
+) -> float:
+    """Minutes the required order saves with these durations."""
+    declared = _schedule(declared_preds, planned, durations, staffing, overhead)
+    required = _schedule(required_preds, planned, durations, staffing, overhead)
+    return round(declared.staffed_makespan - required.staffed_makespan, _DIGITS)
 
 
 def _follow_worst_alternatives(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping, Optional
 
+from .durations import MeasuredDurations
 from .finding import Severity
 from .model import NATIVE
 
@@ -25,7 +26,10 @@ class Settings:
     select: tuple[str, ...] = ("RL",)  # codes or prefixes ("RL2")
     ignore: tuple[str, ...] = ()
     severity: Mapping[str, Severity] = field(default_factory=dict)  # code -> severity
-    default_duration: float = 5.0  # minutes, for runbooks that set no default_duration
+    # Minutes for steps with no duration in runbooks that set no
+    # default_duration; None: such steps' durations are unknown.
+    default_duration: Optional[float] = None
+    durations: Optional[MeasuredDurations] = None  # a durations file: overrides all else
     span_of_control: int = 7  # threads one commander can follow (RL701)
     input_format: Optional[str] = None  # a format name; None: detect each file's
 

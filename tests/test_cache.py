@@ -24,6 +24,7 @@ from recoverylint.cache import (
     ResultCache,
 )
 from recoverylint.cli import cli
+from recoverylint.durations import MeasuredDurations, exactly
 from recoverylint.engine import FileResult, check_file
 from recoverylint.finding import (
     Edit,
@@ -34,6 +35,7 @@ from recoverylint.finding import (
     RemoveNeeds,
     Severity,
 )
+from recoverylint.model import DurationBasis
 from recoverylint.settings import Settings
 from recoverylint.source import Limits
 

@@ -66,7 +66,8 @@ def test_full_output_shows_source_with_caret_and_summary(tmp_path):
     lines = result.output.splitlines()
     assert lines[0].endswith(
         "gated.yaml:12:9: RL201 [warning] `check-deploys` waits for `check-disk` but uses"
-        " nothing from it; it needs only `triage`. This gate adds 5 min to the critical path."
+        " nothing from it; it needs only `triage`. This gate adds an unknown time to the"
+        " critical path (`check-deploys` and `check-disk` have no duration)."
     )
     assert lines[2] == "12 |   - id: check-deploys"
     assert lines[3] == "   |         ^^^^^^^^^^^^^ RL201"

@@ -464,7 +464,9 @@ def test_default_duration_changes_the_minutes_of_a_gate(tree):
     write(tree / ".recoverylint.yaml", "select: [RL201]\ndefault_duration: 12m\n")
     result = run("check", "--format", "json", "top.yaml")
     (finding,) = json.loads(result.stdout)["findings"]
-    assert finding["message"].endswith("This gate adds 12 min to the critical path.")
+    assert finding["message"].endswith(
+        "This gate adds 12 min to the critical path, by the configured default_duration."
+    )
 
 
 def test_span_of_control(tree):

@@ -17,7 +17,7 @@ from recoverylint.engine import plan_text
 from recoverylint.graphs import build_graphs
 from recoverylint.plan import Plan
 from recoverylint.report.plan_dot import render
-from recoverylint.report.plan_words import minutes
+from recoverylint.report.plan_words import duration_words
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -67,7 +67,7 @@ def test_graphviz_lays_out_the_declared_order(case):
         shown = words(nodes[f"s{step.index}"])
         assert (
             shown
-            == f"{step.id} {step.title or ''} {minutes(plan.runbook.duration_of(step))}".split()
+            == f"{step.id} {step.title or ''} {duration_words(plan.runbook.duration_of(step))}".split()
         )
         outline = next(nodes[f"s{step.index}"].iter(f"{SVG}path"))
         left_out = step.index not in plan.planned
@@ -117,5 +117,5 @@ def test_dot_strings_escape_quotes_backslashes_and_ampersands():
     assert plan is not None, [finding.message for finding in result.findings]
     dot = render(plan)
     assert r'label="say \"hi\" \\N C:\\ — declared order"' in dot
-    assert r'"s0" [label="only\nends with a backslash \\\n5 min"' in dot
-    assert r'"s1" [label="next\n\"\\\"\\l &amp;amp;\n5 min"' in dot
+    assert r'"s0" [label="only\nends with a backslash \\\nunknown"' in dot
+    assert r'"s1" [label="next\n\"\\\"\\l &amp;amp;\nunknown"' in dot

@@ -70,7 +70,7 @@ class InputFormat:
     # Whether this format reads the stream: its first document and `rest`.
     detect: Callable[[Document], bool]
     # The model of a stream `detect` accepted; raises AdapterError.
-    build: Callable[[Document, str, float], Adapted]
+    build: Callable[[Document, str, Optional[float]], Adapted]  # the configured default_duration
     skipped: tuple[SkippedRules, ...] = AUTOMATION_SKIPS
     # The key by which a step says what it waits for, for suggestions
     # (None: the format has no way to say it; suggestions then say what to wait for).

@@ -8,7 +8,8 @@ from typing import Any, Container, Iterator, Optional
 
 from ..finding import Issue
 from ..limits import AnalysisLimits, TooLarge
-from ..model import ClockUse, DeclaredEdge, EdgeKind, Need, Ref, Runbook, Span, Stage, Step
+from ..durations import stated_default
+from ..model import ClockUse, DeclaredEdge, Duration, EdgeKind, Need, Ref, Runbook, Span, Stage, Step
 from ..rules._words import closest
 from ..source import Document
 from . import Adapted
@@ -22,7 +23,7 @@ class StepDraft:
     span: Span
     title: Optional[str] = None
     extent: Optional[Span] = None
-    duration: Optional[float] = None
+    duration: Optional[Duration] = None  # the format's default for its kind; None: unknown
     stage: Optional[str] = None
     needs: list[Need] = field(default_factory=list)
     inputs: list[Ref] = field(default_factory=list)
@@ -46,7 +47,7 @@ class RunbookBuilder:
         document: Document,
         path: str,
         format_name: str,
-        default_duration: float,
+        default_duration: Optional[float],
         wait_key: Optional[str] = "needs",
         limits: AnalysisLimits = AnalysisLimits(),
     ) -> None:
@@ -158,7 +159,7 @@ class RunbookBuilder:
             steps=steps,
             declared_edges=tuple(edges),
             title=title,
-            default_duration=self.default_duration,
+            default_duration=stated_default(None, self.default_duration),
             stages=tuple(self.stages),
             given=tuple(self.given),
             format=self.format_name,

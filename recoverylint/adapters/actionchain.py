@@ -55,6 +55,7 @@ from ..source import Document
 from . import Adapted, AdapterError, InputFormat, documents
 from ._behaviour import mark_clocks, reads_time
 from ._builder import RunbookBuilder, StepDraft, delimited, strings_in, text
+from ._durations import stackstorm_default
 from .orquesta import drop_initial_values, forward_successors, reached
 
 JUMPS = ("on-success", "on-failure")
@@ -81,7 +82,7 @@ def _is_chain(data: Any) -> bool:
     return not tasks or any(isinstance(task, dict) for task in tasks)
 
 
-def build(document: Document, path: str, default_duration: float) -> Adapted:
+def build(document: Document, path: str, default_duration: Optional[float]) -> Adapted:
     chains = [doc for doc in documents(document) if _is_chain(doc.data)]
     builder = RunbookBuilder(document, path, FORMAT.name, default_duration, wait_key=None)
     for number, doc in enumerate(chains, 1):
@@ -115,6 +116,7 @@ class _Chain:
                 doc.value_span(task, "name"),
                 title=text(task.get("ref")),
                 extent=doc.value_span(chain, index),
+                duration=stackstorm_default(text(task.get("ref")), task.get("params"), without_action=False),
             )
             self.tasks.setdefault(name, task)
             self.drafts.setdefault(name, draft)

@@ -89,10 +89,11 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any, Iterator, Optional
 
+from ..durations import exactly, parse_duration
 from ..finding import Issue
 from ..graphs import strong_components
 from ..limits import TooLarge
-from ..model import DeclaredEdge, EdgeKind, Ref, Span, Stage
+from ..model import DeclaredEdge, DurationBasis, EdgeKind, Ref, Span, Stage
 from ..source import Document
 from . import Adapted, AdapterError, InputFormat, documents
 from ._behaviour import is_check, mark_clocks, observes_service, reads_time
@@ -279,7 +280,7 @@ def detect(document: Document) -> bool:
     )
 
 
-def build(document: Document, path: str, default_duration: float) -> Adapted:
+def build(document: Document, path: str, default_duration: Optional[float]) -> Adapted:
     builder = RunbookBuilder(document, path, FORMAT.name, default_duration, wait_key=FORMAT.wait_key)
     workflows = _workflows(document)
     flows = _flows(workflows)
@@ -298,6 +299,7 @@ def build(document: Document, path: str, default_duration: float) -> Adapted:
         _nest_called_templates(builder, own)
         _run_exit_handler_last(builder, workflow, own)
     _keep_suspend_gates(builder, flows)
+    _default_durations(flows)
     _add_behaviour(builder, flows)
     first = workflows[0] if workflows else None
     if first is not None and first.name_key is not None:
@@ -760,6 +762,26 @@ def _keep_suspend_gates(builder: RunbookBuilder, flows: list[_Flow]) -> None:
             builder.require(
                 edge.source, edge.target, edge.span, f"`{pause}` suspends the workflow at this point"
             )
+
+
+def _default_durations(flows: list[_Flow]) -> None:
+    """Argo's default for each kind of step (README, per-format section): a
+    step calling a `suspend` template with a `duration` lasts that long
+    (bare digits are seconds, as Argo reads them); a suspend without one
+    waits for someone to resume it, and a container, script or resource
+    takes what it takes: unknown."""
+    for flow in flows:
+        for entry in flow.entries:
+            called = _called_template(flow.workflow, entry.mapping)
+            suspend = called.get("suspend") if called is not None else None
+            if not isinstance(suspend, dict):
+                continue
+            written = suspend.get("duration")
+            if isinstance(written, str) and written.strip().isdigit():
+                written = f"{written.strip()}s"
+            minutes = parse_duration(written) if isinstance(written, str) else None
+            if minutes is not None:
+                entry.draft.duration = exactly(minutes, DurationBasis.DEFAULT, "a `suspend` step (its `duration`)")
 
 
 def _add_behaviour(builder: RunbookBuilder, flows: list[_Flow]) -> None:

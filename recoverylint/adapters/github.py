@@ -198,7 +198,7 @@ class _Job:
     declared: Optional[dict[str, Span]] = None  # its `outputs` by lowercase name, once read
 
 
-def build(document: Document, path: str, default_duration: float) -> Adapted:
+def build(document: Document, path: str, default_duration: Optional[float]) -> Adapted:
     workflows = [doc for doc in documents(document) if _claims(doc.data)]
     for doc in workflows:
         if not isinstance(doc.data["jobs"], dict):

@@ -66,6 +66,7 @@ from ..model import EdgeKind, Ref, Span
 from ..source import Document
 from . import Adapted, InputFormat, documents
 from ._builder import RunbookBuilder, StepDraft, delimited, strings_in, text
+from ._durations import stackstorm_default
 
 ENGINE_COMMANDS = frozenset({"continue", "fail", "noop", "retry"})
 # Context variables StackStorm provides itself.
@@ -101,7 +102,7 @@ def _is_workflow(data: Any) -> bool:
     return version == "1.0" or isinstance(version, float) and version == 1.0
 
 
-def build(document: Document, path: str, default_duration: float) -> Adapted:
+def build(document: Document, path: str, default_duration: Optional[float]) -> Adapted:
     workflows = [doc for doc in documents(document) if _is_workflow(doc.data)]
     builder = RunbookBuilder(document, path, FORMAT.name, default_duration, wait_key=None)
     for number, doc in enumerate(workflows, 1):
@@ -142,6 +143,9 @@ class _Workflow:
                 doc.key_span(tasks, name),
                 title=_action_name(action),
                 extent=doc.value_span(tasks, name),
+                duration=stackstorm_default(
+                    action, body.get("input") if isinstance(body, dict) else None, without_action=True
+                ),
             )
         transitions = {
             name: self._transitions(body) for name, body in tasks.items() if isinstance(body, dict)

@@ -147,10 +147,11 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any, Iterator, Optional
 
+from ..durations import exactly
 from ..finding import Issue
 from ..graphs import Reachability, overlaps, reachability
 from ..limits import TooLarge
-from ..model import DeclaredEdge, EdgeKind, Ref, Span
+from ..model import DeclaredEdge, Duration, DurationBasis, EdgeKind, Ref, Span
 from ..source import Document
 from . import Adapted, AdapterError, InputFormat, documents
 from ._behaviour import mark_clocks, observes_service, reads_time
@@ -233,7 +234,7 @@ def detect(document: Document) -> bool:
     return any(_is_automation(doc.data) or _is_command(doc.data) for doc in documents(document))
 
 
-def build(document: Document, path: str, default_duration: float) -> Adapted:
+def build(document: Document, path: str, default_duration: Optional[float]) -> Adapted:
     runbooks = [
         doc for doc in documents(document) if _is_automation(doc.data) or _is_command(doc.data)
     ]
@@ -388,7 +389,7 @@ class _RunbookReader:
                 self.doc.value_span(item, "name"),
                 title=_title(action, item.get("inputs")),
                 extent=self.doc.value_span(self.main_steps, position),
-                duration=_sleep_minutes(item) if action == "aws:sleep" else None,
+                duration=_default_duration(action, item),
             )
             self.steps.append((item, draft))
             self.items.setdefault(draft.id, item)
@@ -950,6 +951,20 @@ def _title(action: str, inputs: Any) -> Optional[str]:
         if subject:
             return f"{action} {subject}"
     return action
+
+
+def _default_duration(action: Optional[str], item: dict) -> Optional[Duration]:
+    """SSM's default for each kind of step (README, per-format section): an
+    `aws:branch` takes no time, an `aws:sleep` its `Duration`; anything
+    else (an `aws:sleep` until a `Timestamp`, an approval, a pause until
+    resumed, a wait, an API call or a script) is unknown."""
+    if action == "aws:branch":
+        return exactly(0.0, DurationBasis.DEFAULT, "an `aws:branch` step")
+    if action == "aws:sleep":
+        minutes = _sleep_minutes(item)
+        if minutes is not None:
+            return exactly(minutes, DurationBasis.DEFAULT, "an `aws:sleep` step (its `Duration`)")
+    return None
 
 
 def _sleep_minutes(item: dict) -> Optional[float]:

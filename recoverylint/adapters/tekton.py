@@ -145,7 +145,7 @@ class _Task:
 
 
 class _Reader:
-    def __init__(self, document: Document, path: str, default_duration: float) -> None:
+    def __init__(self, document: Document, path: str, default_duration: Optional[float]) -> None:
         self.builder = RunbookBuilder(document, path, _NAME, default_duration, wait_key=_WAIT_KEY)
         docs = documents(document)
         self.tasks_by_name: dict[str, tuple[Document, dict]] = {}  # Task documents
@@ -471,7 +471,7 @@ def _volume_kind(binding: dict) -> str:
     return _SHARED
 
 
-def build(document: Document, path: str, default_duration: float) -> Adapted:
+def build(document: Document, path: str, default_duration: Optional[float]) -> Adapted:
     return _Reader(document, path, default_duration).read()
 
 

@@ -14,7 +14,7 @@ from itertools import pairwise
 
 from ..model import Step
 from ..plan import Plan
-from .plan_words import minutes
+from .plan_words import duration_words
 from .shown import shown
 
 _TITLE_WIDTH = 40  # characters per line of a node's title
@@ -115,7 +115,7 @@ def _node_label(plan: Plan, step: Step) -> list[str]:
             line, _TITLE_WIDTH, break_long_words=False, break_on_hyphens=False
         )
     ]
-    return [step.id, *title_lines, minutes(plan.runbook.duration_of(step))]
+    return [step.id, *title_lines, duration_words(plan.runbook.duration_of(step))]
 
 
 def _node(node: int) -> str:

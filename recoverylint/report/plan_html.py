@@ -18,7 +18,7 @@ from .. import __version__
 from ..finding import Finding
 from ..model import Step
 from ..plan import Plan, Schedule, cost_of
-from .plan_words import loss_words, minutes, money, step_ids
+from .plan_words import duration_notes, duration_words, loss_words, minutes, money, saved_range_words, step_ids
 from .shown import shown
 
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -204,6 +204,7 @@ def _summary(plan: Plan) -> str:
         ),
         f"<p>{_staffing(plan)}</p>",
         _saved(plan),
+        *(f'<p class="durations">{_text(note)}</p>' for note in duration_notes(plan)),
     ]
     parts.extend(_departures(plan))
     parts.append("</section>")
@@ -222,6 +223,20 @@ def _staffing(plan: Plan) -> str:
 def _saved(plan: Plan) -> str:
     saved = plan.saved_minutes
     cost = plan.runbook.cost_per_minute
+    if plan.saving_unknown:
+        return (
+            '<p class="saved">Saved: unknown: it depends on steps with no duration'
+            f" ({minutes(saved)} with them as 0 min).</p>"
+        )
+    between = saved_range_words(plan)
+    if between is not None:
+        low, high = plan.saved_range
+        worth = (
+            f", worth {money(cost_of(low, cost))} to {money(cost_of(high, cost))} per incident at {money(cost_of(1, cost))} per minute of downtime"
+            if cost is not None
+            else ""
+        )
+        return f'<p class="saved gain">The required order saves {between} per incident{worth}.</p>'
     if saved > 0:
         worth = (
             f", worth {money(plan.saved_cost)} per incident at {money(cost_of(1, cost))} per minute of downtime"
@@ -511,7 +526,7 @@ def _graph(plan: Plan) -> str:
         timing = required.timings[node]
         tooltip = (
             f"{step.id}: {step.title or '(no title)'}\nrole: {_role(step)}\n"
-            f"duration {minutes(plan.runbook.duration_of(step))}, earliest start"
+            f"duration {duration_words(plan.runbook.duration_of(step))}, earliest start"
             f" {minutes(timing.earliest_start)}, slack {minutes(timing.slack)}"
         )
         nodes.append(
@@ -556,7 +571,7 @@ def _steps_table(plan: Plan) -> str:
     for node, step in enumerate(runbook.steps):
         cells = (
             f"<td>{_code(step.id)}</td><td>{_text(step.title or '')}</td><td>{_text(_role(step))}</td>"
-            f'<td class="number">{minutes(runbook.duration_of(step))}</td>'
+            f'<td class="number">{duration_words(runbook.duration_of(step))}</td>'
         )
         timing = timings.get(node)
         if timing is None:

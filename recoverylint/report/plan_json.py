@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from typing import Union
+from typing import Optional, Union
 
 from .. import __version__
+from ..model import Duration
 from ..plan import Plan, Schedule
 from .plan_words import step_ids
 
@@ -36,6 +37,18 @@ def _schedule(plan: Plan, schedule: Schedule) -> dict:
     }
 
 
+def _duration(duration: Optional[Duration]) -> dict:
+    """A step's minutes: likely, least and most (null when unknown), and what they rest on."""
+    if duration is None:
+        return {"duration": None, "duration_min": None, "duration_max": None, "duration_basis": None}
+    return {
+        "duration": _number(duration.likely),
+        "duration_min": _number(duration.minimum),
+        "duration_max": _number(duration.maximum),
+        "duration_basis": duration.basis.value,
+    }
+
+
 def render(plan: Plan) -> str:
     runbook = plan.runbook
     steps = runbook.steps
@@ -52,6 +65,22 @@ def render(plan: Plan) -> str:
         "required": _schedule(plan, plan.required),
         "saved_minutes": _number(plan.saved_minutes),
         "saved_cost": None if plan.saved_cost is None else _number(float(plan.saved_cost)),
+        # Likely durations give saved_minutes; with every step at its longest
+        # the saving may differ: the range holds both.  saved_unknown: the
+        # saving changes with the length of a step that has no duration.
+        "saved_minutes_range": [_number(value) for value in plan.saved_range],
+        "saved_unknown": plan.saving_unknown,
+        "unknown_durations": step_ids(plan, plan.unknown_steps),
+        "defaulted_durations": [
+            {
+                "id": steps[node].id,
+                "basis": duration.basis.value,
+                "kind": duration.kind,
+            }
+            for node in plan.defaulted_steps
+            for duration in (runbook.duration_of(steps[node]),)
+            if duration is not None
+        ],
         "cost_per_minute": runbook.cost_per_minute,
         "checklist": None if checklist is None else {
             "answers": [
@@ -70,7 +99,7 @@ def render(plan: Plan) -> str:
             {
                 "id": steps[node].id,
                 "role": steps[node].role.name if steps[node].role else None,
-                "duration": _number(runbook.duration_of(steps[node])),
+                **_duration(runbook.duration_of(steps[node])),
                 "earliest_start": _number(required[node].earliest_start),
                 "latest_start": _number(required[node].latest_start),
                 "slack": _number(required[node].slack),

@@ -16,7 +16,7 @@ from itertools import pairwise
 from ..model import Step
 from ..plan import Plan, Schedule
 from . import CannotRender
-from .plan_words import minutes
+from .plan_words import duration_words, minutes
 from .shown import shown
 
 # Characters Mermaid would read as syntax in a label or a Gantt line (or as
@@ -128,7 +128,7 @@ def _node_label(plan: Plan, step: Step) -> str:
     lines = [
         step.id,
         *(step.title.splitlines() if step.title else ()),
-        minutes(plan.runbook.duration_of(step)),
+        duration_words(plan.runbook.duration_of(step)),
     ]
     return "\n".join(_escape(line) for line in lines)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Callable
 
 from ..plan import Plan, Schedule, cost_of
-from .plan_words import loss_words, minutes, money, step_ids
+from .plan_words import duration_notes, duration_words, loss_words, minutes, money, saved_range_words, step_ids
 from .shown import shown
 
 _BAR_COLUMNS = 60
@@ -55,6 +55,7 @@ def _summary(plan: Plan, style: Style) -> list[str]:
     ]
     out.append("")
     out.append("  " + _saved(plan, style))
+    out.extend(f"  {shown(note)}" for note in duration_notes(plan))
     staffing = _staffing(plan)
     out.append(f"  Staffed with {staffing}.")
     if plan.left_out:
@@ -111,6 +112,17 @@ def _table(rows: list[tuple[str, ...]]) -> list[str]:
 def _saved(plan: Plan, style: Style) -> str:
     saved = plan.saved_minutes
     cost = plan.runbook.cost_per_minute
+    if plan.saving_unknown:
+        return style(
+            f"Saved: unknown: it depends on steps with no duration ({minutes(saved)} with them as 0 min).",
+            fg="yellow",
+            bold=True,
+        )
+    between = saved_range_words(plan)
+    if between is not None:
+        low, high = plan.saved_range
+        money_words = f" ({money(cost_of(low, cost))} to {money(cost_of(high, cost))} at {money(cost_of(1, cost))} per minute)" if cost is not None else ""
+        return style(f"Saved: {between} per incident{money_words}.", fg="green", bold=True)
     if saved > 0:
         money_words = (
             f" ({money(plan.saved_cost)} at {money(cost_of(1, cost))} per minute)" if cost is not None else ""
@@ -143,7 +155,7 @@ def _critical_path(plan: Plan, style: Style) -> list[str]:
     out = []
     for name, schedule in (("declared", plan.declared), ("required", plan.required)):
         chain = " → ".join(
-            f"{runbook.steps[node].id} ({minutes(runbook.duration_of(runbook.steps[node]))})"
+            f"{runbook.steps[node].id} ({duration_words(runbook.duration_of(runbook.steps[node]))})"
             for node in schedule.critical_path
         )
         out.append(style(f"Critical path of the {name} order ({minutes(schedule.length)}):", bold=True))

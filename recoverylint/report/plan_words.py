@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
+from typing import Optional
 
+from ..model import Duration
 from ..plan import Plan
+from ..rules._minutes import default_words
 
 
 def minutes(value: float) -> str:
@@ -20,6 +23,51 @@ def money(value: Decimal) -> str:
         context.prec = max(context.prec, value.adjusted() + 3)
         cents = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN) + 0  # + 0: -0.00 is 0
     return f"{cents:,.0f}" if cents == cents.to_integral_value() else f"{cents:,.2f}"
+
+
+def duration_words(duration: Optional[Duration]) -> str:
+    """A step's minutes: `5 min`, `5 min (2 to 20 min)` for a range, `unknown`."""
+    if duration is None:
+        return "unknown"
+    if duration.exact:
+        return minutes(duration.likely)
+    low, high = minutes(duration.minimum)[: -len(" min")], minutes(duration.maximum)
+    return f"{minutes(duration.likely)} ({low} to {high})"
+
+
+def saved_range_words(plan: Plan) -> Optional[str]:
+    """`5 to 20 min` when the saving depends on which end of the steps' ranges
+    they take; None when it does not."""
+    low, high = plan.saved_range
+    if low == high:
+        return None
+    return f"{minutes(low)[: -len(' min')]} to {minutes(high)}"
+
+
+def duration_notes(plan: Plan) -> list[str]:
+    """What the plan's minutes rest on, one sentence each: the steps with no
+    duration (counted as 0 min) and those whose minutes are a default."""
+    notes = []
+    if plan.unknown_steps:
+        named = ", ".join(step_ids(plan, plan.unknown_steps[:_NAMED]))
+        more = len(plan.unknown_steps) - _NAMED
+        named += f" and {more} more" if more > 0 else ""
+        notes.append(f"No duration (counted as 0 min): {named}.")
+    by_default: dict[str, list[str]] = {}
+    for node in plan.defaulted_steps:
+        step = plan.runbook.steps[node]
+        duration = plan.runbook.duration_of(step)
+        if duration is not None:
+            by_default.setdefault(default_words(duration), []).append(step.id)
+    for words, ids in by_default.items():
+        more = len(ids) - _NAMED
+        named = ", ".join(ids[:_NAMED]) + (f" and {more} more" if more > 0 else "")
+        notes.append(f"Minutes by {words}: {named}.")
+    return notes
+
+
+# Steps a note names before "and N more": a note stays one line on big runbooks.
+_NAMED = 8
 
 
 def step_ids(plan: Plan, nodes) -> list[str]:

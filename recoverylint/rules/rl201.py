@@ -1,13 +1,14 @@
 from collections import Counter
 from collections.abc import Mapping
 
-from ..analysis import group_by_step, wait_costs
+from ..analysis import group_by_step, wait_costs_known
 from ..finding import Fix, Issue
 from ..graphs import Graphs
 from ..model import DeclaredEdge, EdgeKind, Step
 from . import RuleContext, rule
 from ._fixes import remove_needs, restructure_checklist
-from ._words import _LISTED, involved, minutes, needs_suggestion, quoted
+from ._minutes import gate_minutes
+from ._words import _LISTED, involved, needs_suggestion, quoted
 
 
 # Why a step waits for another: (source id, target id) -> declarations.
@@ -22,7 +23,7 @@ def false_sequential_gate(ctx: RuleContext):
     steps = graphs.steps
     declared = graphs.declared_between()
     waits = group_by_step(_not_reported_by_rl202(graphs, graphs.unrequired_gates()))
-    costs = wait_costs(graphs, waits)
+    costs = wait_costs_known(graphs, waits)
     restructure = restructure_checklist(graphs) if waits else None
     removals = _removals(graphs, waits, declared)
     for (target, sources), cost in zip(waits, costs):
@@ -37,19 +38,10 @@ def false_sequential_gate(ctx: RuleContext):
         really = f"it needs only {quoted(real)}" if real else "it needs no other step first"
         if len(sources) == 1:
             what = f"`{waiter.id}` waits for `{waited[0]}` but uses nothing from it"
-            added = (
-                f"This gate adds {minutes(cost)} to the critical path."
-                if cost > 0
-                else "This gate adds nothing to the critical path (0 min), but hides the real order."
-            )
         else:
             names = quoted(waited, limit=_LISTED)
             what = f"`{waiter.id}` waits for {names} but uses nothing from them"
-            added = (
-                f"These gates add {minutes(cost)} to the critical path."
-                if cost > 0
-                else "These gates add nothing to the critical path (0 min), but hide the real order."
-            )
+        added = gate_minutes(cost, graphs, [target, *sources], plural=len(sources) > 1)
         removal = removals.get(target)
         yield Issue(
             span,

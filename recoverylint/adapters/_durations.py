@@ -1,0 +1,24 @@
+"""Defaults shared by the StackStorm formats (Orquesta and ActionChain): the
+minutes of an action whose time the workflow says (README, per-format section)."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from ..durations import exactly
+from ..model import Duration, DurationBasis
+
+
+def stackstorm_default(action: Any, parameters: Any, without_action: bool) -> Optional[Duration]:
+    """`core.noop` takes no time; `core.pause` its `max_pause` (seconds); a
+    task with no action (`without_action`: Orquesta's, which only publishes
+    and moves on) takes none; any other action is unknown."""
+    if action is None and without_action:
+        return exactly(0.0, DurationBasis.DEFAULT, "a task with no action")
+    if action == "core.noop":
+        return exactly(0.0, DurationBasis.DEFAULT, "a `core.noop` task")
+    if action == "core.pause" and isinstance(parameters, dict):
+        seconds = parameters.get("max_pause")
+        if isinstance(seconds, (int, float)) and not isinstance(seconds, bool) and 0 <= seconds < 10**9:
+            return exactly(seconds / 60, DurationBasis.DEFAULT, "a `core.pause` task (its `max_pause`)")
+    return None
