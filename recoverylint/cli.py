@@ -607,7 +607,11 @@ def _write_fix(path: Path, read: Optional[bytes], text: str) -> Optional[str]:
 def _unified_diff(shown: str, before: str, after: str) -> str:
     import difflib
 
-    lines = difflib.unified_diff(_git_lines(before), _git_lines(after), f"a/{shown}", f"b/{shown}")
+    from .report.shown import git_quoted
+
+    lines = difflib.unified_diff(
+        _git_lines(before), _git_lines(after), git_quoted(f"a/{shown}"), git_quoted(f"b/{shown}")
+    )
     return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
 
 
@@ -1167,6 +1171,7 @@ def _run() -> int:
     try:
         returned = cli.main(prog_name="recoverylint", standalone_mode=False)
     except click.ClickException as error:
+        error.message = displayable(error.message)  # it may quote an option's value
         error.show()
         return error.exit_code
     except SystemExit as exit:

@@ -274,3 +274,33 @@ def test_ctrl_c_stops_the_run_and_its_workers_at_once(tmp_path):
     assert stdout == b""  # no report of a run that did not finish
     assert b"Traceback" not in stderr
     assert processes_naming(str(folder)) == []  # the workers were ended, not left to finish
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="file names of any bytes")
+def test_the_diff_of_a_file_with_a_hostile_name_applies_and_drives_no_terminal(tmp_path):
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    name = os.fsdecode(b"r\x1b]0;x\x07 \"q\" \xff\xc3\xa9.yaml")
+    (tmp_path / name).write_text(
+        "runbook: r\nflow: parallel\nsteps:\n  - id: a\n  - id: b\n    needs: [a]\n  - id: c\n    needs: [a, b]\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run(command("check", "--no-cache", "--diff", "."), cwd=tmp_path, capture_output=True, timeout=60)
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.startswith(b'--- "a/r\\033]0;x\\007 \\"q\\" \\377\\303\\251.yaml"\n')
+    assert b"\x1b" not in result.stdout + result.stderr
+    (tmp_path / "fix.patch").write_bytes(result.stdout)
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    applied = subprocess.run(["git", "apply", "fix.patch"], cwd=tmp_path, capture_output=True, text=True)
+    assert applied.returncode == 0, applied.stderr
+    assert "needs: [a, b]" not in (tmp_path / name).read_text(encoding="utf-8")
+
+
+def test_an_option_value_in_a_usage_error_is_neutralised(tmp_path):
+    result = subprocess.run(
+        command("check", "--select", "RL2\n::error::x\x1b]0;t\x07", "."), cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2
+    assert "\x1b" not in result.stderr
+    assert not any(line.startswith("::error") for line in result.stderr.splitlines())
+    assert "`RL2\\n::error::x\\x1b]0;t\\x07` is not a rule code" in result.stderr

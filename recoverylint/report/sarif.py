@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from pathlib import PurePath
 from typing import Any, Optional
 from urllib.parse import quote
@@ -23,7 +22,7 @@ from ..catalog import RuleDoc, catalog_codes, explanation, rule_doc
 from ..finding import Finding, Fix, Severity
 from ..model import Span
 from . import Report
-from .shown import json_safe
+from .shown import json_safe, real_name
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 # The project's home (as the README's pre-commit and Action examples name
@@ -180,22 +179,13 @@ def _message_text(finding: Finding) -> str:
 def _artifact_location(path: str) -> dict[str, Any]:
     """A shown path as SARIF wants it: relative ones as `/`-separated URI
     references from SOURCE_ROOT, absolute ones as file:// URIs."""
-    pure = PurePath(_real_name(path))
+    pure = PurePath(real_name(path))
     if pure.is_absolute():
         return {"uri": pure.as_uri()}  # percent-encodes the name's bytes
     # quote() escapes `:` too, so `a:b.yaml` cannot read as a URI scheme; it
     # percent-encodes the bytes of the name, so that the URI names the file.
     return {"uri": quote(os.fsencode(pure.as_posix())), "uriBaseId": SOURCE_ROOT}
 
-
-# How a shown path writes a byte of a file name that is not UTF-8 (cli._display).
-_UNDECODABLE_BYTE = re.compile(r"\\x([89a-f][0-9a-f])")
-
-
-def _real_name(path: str) -> str:
-    """The file name a shown path stands for, its undecodable bytes as
-    Python holds them (surrogates, which os.fsencode turns back into the bytes)."""
-    return _UNDECODABLE_BYTE.sub(lambda match: chr(0xDC00 + int(match.group(1), 16)), path)
 
 
 def _region(span: Span) -> dict[str, int]:

@@ -12,6 +12,7 @@ written as visible escapes (`\\x1b`, `\\u202e`), and line breaks as `\\n`.
 
 from __future__ import annotations
 
+import os
 import re
 
 # Every character a terminal, a log reader or a line-oriented consumer acts
@@ -56,6 +57,38 @@ def json_safe(json_text: str) -> str:
         return "".join(f"\\u{ord(char):04x}" for char in found)
 
     return _ACTING.sub(escaped, json_text)
+
+
+# How a shown path writes a byte of a file name that is not UTF-8 (cli._display).
+_UNDECODABLE_BYTE = re.compile(r"\\x([89a-f][0-9a-f])")
+
+
+def real_name(path: str) -> str:
+    """The file name a shown path stands for, its undecodable bytes as
+    Python holds them (surrogates, which os.fsencode turns back into the bytes)."""
+    return _UNDECODABLE_BYTE.sub(lambda match: chr(0xDC00 + int(match.group(1), 16)), path)
+
+
+def git_quoted(path: str) -> str:
+    """A shown path as git writes it in a diff header: as it is when plain,
+    else quoted C-style, each byte that is not printable ASCII in octal (what
+    `git apply` reads back as the file's name, and drives no terminal)."""
+    name = os.fsencode(real_name(path))
+    if all(_plain_in_git(byte) for byte in name):
+        return path
+    return '"' + "".join(_git_escaped(byte) for byte in name) + '"'
+
+
+def _plain_in_git(byte: int) -> bool:
+    return 0x20 <= byte < 0x7F and byte not in b'"\\'
+
+
+def _git_escaped(byte: int) -> str:
+    if _plain_in_git(byte):
+        return chr(byte)
+    if byte in b'"\\':
+        return "\\" + chr(byte)
+    return f"\\{byte:03o}"
 
 
 def escape(character: str) -> str:
