@@ -36,6 +36,8 @@ def to_native(runbook: Runbook, source_title: str) -> str:
     document["flow"] = "parallel"
     if runbook.given:
         document["given"] = _flow(dict.fromkeys(ref.name for ref in runbook.given))
+    if runbook.parents:
+        document["resources"] = _resources(runbook)
     waits = _waits(runbook, ids)
     renamed: dict[str, str] = {}
     for step in runbook.steps:
@@ -140,6 +142,22 @@ def _step_ids(steps: tuple[Step, ...]) -> dict[int, str]:
 
 def _slug(name: str) -> str:
     return _NOT_IN_SLUG.sub("-", name.lower()).strip("-._") or "converted"
+
+
+def _resources(runbook: Runbook) -> CommentedMap:
+    """Every resource the steps use, and the parents the original gives
+    (native `parent` holds only among declared resources, and then every
+    name used must be declared)."""
+    parents = {_resource(name): _resource(parent.name) for name, parent in runbook.parents.items()}
+    used = [_resource(ref.name) for step in runbook.steps for ref in step.reads + step.writes]
+    declared = CommentedMap()
+    for name in dict.fromkeys([*used, *parents, *parents.values()]):
+        entry = CommentedMap()
+        if name in parents and parents[name] != name:
+            entry["parent"] = parents[name]
+        entry.fa.set_flow_style()
+        declared[name] = entry
+    return declared
 
 
 def _resource(name: str) -> str:

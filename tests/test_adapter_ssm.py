@@ -321,6 +321,22 @@ def test_a_created_stack_is_the_parent_of_what_its_parameters_name():
     assert cli_findings("tool-stack.yaml") == []
 
 
+def test_a_converted_runbook_keeps_the_stack_as_the_parent():
+    """`recoverylint convert` declares the resources with their parents, so
+    the native runbook still keeps the delete after the run."""
+    done = subprocess.run(
+        [sys.executable, "-m", "recoverylint", "convert", str(FIXTURES / "ssm" / "tool-stack.yaml")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "  drain-{{automation:EXECUTION_ID}}: {parent: 'drain-tool-{{automation:EXECUTION_ID}}'}\n" in done.stdout
+    converted = check_text(done.stdout, "converted.yaml")
+    assert not [f for f in converted.findings if f.code in ("RL102", "RL201")]
+    assert ("Drain", "RemoveTool") in data_edges(converted.runbook)
+
+
 def test_a_stack_later_steps_run_is_set_up_that_gates_the_changes_after_it():
     """Review of ssm-more: `Stop` was said to need nothing from `Deploy`; run
     first, a failed deployment would stop the run with the instance down."""
