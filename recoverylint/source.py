@@ -252,22 +252,24 @@ class LineIndex:
 
     def __init__(self, text: str) -> None:
         self.starts = [0]  # where each line starts
-        self.ends = []  # where each line's break starts
-        for match in _LINE_BREAK.finditer(text):
-            self.ends.append(match.start())
-            self.starts.append(match.end())
-        self.ends.append(len(text))
+        self.starts.extend(match.end() for match in _LINE_BREAK.finditer(text))
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based line and column of the character at `offset`."""
         line = bisect_right(self.starts, offset) - 1
         return line + 1, offset - self.starts[line] + 1
 
-    def longest_line(self) -> tuple[int, int]:
-        """The 1-based number and the length (its break left out) of the first longest line."""
-        lengths = [end - start for start, end in zip(self.starts, self.ends)]
-        longest = max(lengths)
-        return lengths.index(longest) + 1, longest
+
+def _longest_line(text: str) -> tuple[int, int]:
+    """The 1-based number and the length (its break left out) of the first longest line."""
+    longest, longest_number, number, start = -1, 0, 1, 0
+    for match in _LINE_BREAK.finditer(text):
+        if match.start() - start > longest:
+            longest, longest_number = match.start() - start, number
+        number, start = number + 1, match.end()
+    if len(text) - start > longest:
+        return number, len(text) - start
+    return longest_number, longest
 
 
 def _resolve_plain(value: str) -> Any:
@@ -389,9 +391,8 @@ class _Frame:
 def parse(text: str, limits: Limits = Limits()) -> Document:
     """Build the first document of plain data with spans, and the others of
     the stream in its `rest`, or raise SourceError."""
-    lines = LineIndex(text) if len(text) > LONGEST_LINE else None
-    if lines is not None:
-        line, length = lines.longest_line()
+    if len(text) > LONGEST_LINE:
+        line, length = _longest_line(text)
         if length > LONGEST_LINE:  # its columns would not fit a packed span
             raise SourceError(
                 f"line {line:,} is longer than {LONGEST_LINE:,} characters, the longest recoverylint reads",
@@ -399,7 +400,7 @@ def parse(text: str, limits: Limits = Limits()) -> Document:
                 1,
             )
     # Positions are mapped only when the parser's lines are not the editor's.
-    index = (lines or LineIndex(text)) if _PARSER_ONLY_BREAK.search(text) else None
+    index = LineIndex(text) if _PARSER_ONLY_BREAK.search(text) else None
     enabled = gc.isenabled()
     # The data built here has no reference cycles: the cyclic collector would
     # only rescan it again and again (measured 2-5x slower on large files).

@@ -124,6 +124,9 @@ def test_a_line_longer_than_a_packed_column_is_refused_clearly(tmp_path):
         f"long.yaml:1:1: RL001 [error] line 1 is longer than {LONGEST_LINE:,} characters,"
         " the longest recoverylint reads\n"
     )
+    (tmp_path / "long.yaml").write_text("runbook: r\n" + line, encoding="utf-8")
+    result = run("check", "long.yaml", "--format", "concise", "--max-file-size", str(1 << 26), cwd=tmp_path)
+    assert result.stdout.startswith("long.yaml:2:1: RL001 [error] line 2 is longer than")
 
 
 def test_a_line_just_within_the_limit_keeps_its_columns():
