@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Mapping, Optional, Sequence
 
-from .model import Duration, DurationBasis, Runbook, Step
+from .model import Duration, DurationBasis, Runbook, Span, Step
 from .source import Document, Limits, SourceError, decode, parse, read_bytes
 
 _DURATION = re.compile(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?")
@@ -201,3 +201,24 @@ def step_minutes(runbook: Runbook, steps: Sequence[Step]) -> StepMinutes:
             node for node, d in enumerate(durations) if d is not None and d.basis in _DEFAULTS
         ),
     )
+
+
+def inverted_ranges(document: Document) -> list[tuple[Span, str]]:
+    """Where a native runbook that passed the schema writes a range whose ends
+    are out of order (min <= likely <= max is beyond what the schema can
+    say): every mapping with an `id` and a `duration` range is a step."""
+    found = []
+    pending: list[Any] = [document.data]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, list):
+            pending.extend(value)
+        elif isinstance(value, dict):
+            written = value.get("duration")
+            if "id" in value and isinstance(written, dict) and duration_from(written, DurationBasis.GIVEN) is None:
+                found.append((
+                    document.value_span(value, "duration"),
+                    f"the duration range of `{value['id']}` must have min <= likely <= max",
+                ))
+            pending.extend(item for item in value.values() if isinstance(item, (dict, list)))
+    return sorted(found, key=lambda item: (item[0].line, item[0].column))

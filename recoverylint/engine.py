@@ -17,7 +17,7 @@ from typing import Iterable, Iterator, Optional
 
 from .adapters import AdapterError, InputFormat, detect, input_formats, is_native
 from .catalog import rule_doc
-from .durations import with_measured
+from .durations import inverted_ranges, with_measured
 from .files import NotRegularFile, read_head
 from .finding import Finding, Fix, Issue, MakeFlowParallel
 from .graphs import (
@@ -257,6 +257,10 @@ def _read_and_check(
         result.findings.extend(
             finding("RL002", path, Issue(p.span, p.message), settings) for p in problems
         )
+        return True
+    inverted = inverted_ranges(document)
+    if inverted:
+        result.findings.extend(finding("RL002", path, Issue(span, message), settings) for span, message in inverted)
         return True
     result.format = NATIVE
     runbook_span = document.value_span(document.data, "runbook")

@@ -26,13 +26,13 @@ def money(value: Decimal) -> str:
 
 
 def duration_words(duration: Optional[Duration]) -> str:
-    """A step's minutes: `5 min`, `5 min (2 to 20 min)` for a range, `unknown`."""
+    """A step's minutes: `5 min`, `5 min, 2 to 20 min` for a range, `unknown`."""
     if duration is None:
         return "unknown"
     if duration.exact:
         return minutes(duration.likely)
     low, high = minutes(duration.minimum)[: -len(" min")], minutes(duration.maximum)
-    return f"{minutes(duration.likely)} ({low} to {high})"
+    return f"{minutes(duration.likely)}, {low} to {high}"
 
 
 def saved_range_words(plan: Plan) -> Optional[str]:
