@@ -166,7 +166,7 @@ def test_an_escape_in_a_runbook_title_reaches_no_output(tmp_path):
         'steps:\n  - id: a\n    role: lead\n    title: "\\e]2;t\\a\\u202e"\n',
         encoding="utf-8",
     )
-    for output_format in ("text", "mermaid", "mermaid-gantt", "dot", "html"):
+    for output_format in ("text", "json", "mermaid", "mermaid-gantt", "dot", "html"):
         result = run("plan", "r.yaml", "--format", output_format, cwd=tmp_path)
         assert result.exit_code == 0, result.output
         assert not set(result.stdout) & set("\x1b\x07\u202e"), output_format

@@ -9,6 +9,7 @@ from .. import __version__
 from ..model import Duration
 from ..plan import Plan, Schedule
 from .plan_words import step_ids
+from .shown import json_safe
 
 
 # The steps a step waits for needlessly, listed up to this many (the count
@@ -132,4 +133,4 @@ def render(plan: Plan) -> str:
         "cycle_steps": step_ids(plan, plan.cycle_steps),
         "loss_cause": plan.loss_cause,
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"
