@@ -366,6 +366,16 @@ def test_ids_are_matched_by_the_value_passed_wherever_it_sits():
     assert [(code, line) for code, line, _ in cli_findings("handed-over.yaml")] == [("RL201", 20)]
 
 
+def test_an_id_a_step_passes_by_key_is_not_read_again_by_value():
+    text = (
+        "schemaVersion: '0.3'\nmainSteps:\n  - name: Reboot\n    action: aws:executeAwsApi\n"
+        "    inputs: {Service: ec2, Api: RebootInstances, InstanceIds: ['{{ Id }}'], Note: '{{Id}}'}\n"
+    )
+    runbook = FORMAT.build(parse(text), "reboot.yaml", 5.0).runbook
+    assert refs(step(runbook, "Reboot").writes) == {("{{Id}}", 5, 64)}
+    assert step(runbook, "Reboot").reads == ()
+
+
 def test_an_id_handed_to_a_script_under_another_name_is_read():
     """A script making a new name from an id (`OriginalString`) uses it and
     changes nothing: still a check, and still free of the Describe before it

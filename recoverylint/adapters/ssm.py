@@ -1008,7 +1008,9 @@ def _passed(doc: Document, item: dict, values: list[_Value], known: set[str]) ->
     inputs = item.get("inputs")
     if action in _TOUCHES_NOTHING or not isinstance(inputs, dict):
         return []
-    named = [value for value in values if value.by_key or value.name in known]
+    by_key = {value.name for value in values if value.by_key}
+    # (a value the step also passes by key is that use, not a second one)
+    named = [value for value in values if value.by_key or value.name in known - by_key]
     if named:
         return named
     service, api = text(inputs.get("Service")), text(inputs.get("Api"))
