@@ -80,3 +80,9 @@ def test_the_html_and_json_plans_show_the_same_money(tmp_path):
         os.chdir(old)
     assert "worth 3,153,599,320,000,000,000 per incident at 1,000,000,000,000 per minute" in html
     assert document["saved_cost"] == 3153599.32e12
+
+
+def test_the_gantt_axis_keeps_its_labels_apart_for_huge_numbers(tmp_path):
+    text = plan_text(tmp_path, BIG)
+    axis = text.split("critical steps in red):\n")[1].splitlines()[0]
+    assert axis.split() == ["0", "613,200", "1,226,400", "1,839,600", "2,452,800", "3,066,000", "3,679,200"]

@@ -196,11 +196,13 @@ def _gantt(plan: Plan, style: Style) -> list[str]:
 
 
 def _axis(scale: float) -> str:
-    """`0       15      30`: a tick label every ten columns."""
+    """`0       15      30`: a tick label every ten columns, but where the
+    label before reaches it (huge numbers): labels never run together."""
     line = ""
     for column in range(0, _BAR_COLUMNS + 1, 10):
-        label = f"{round(column * scale, 1):g}"
-        line = line.ljust(column) + label
+        if line and len(line) >= column:
+            continue
+        line = line.ljust(column) + f"{round(column * scale, 1):,.1f}".removesuffix(".0")
     return line
 
 
