@@ -209,6 +209,7 @@ def command(*args: str) -> list[str]:
         ("rules",),
         ("rule", "RL201"),
         ("schema",),
+        ("convert", "tests/adapters/orquesta/restart.yaml"),
         ("--help",),
     ],
 )
