@@ -72,19 +72,38 @@ slugged (the file's stem when it has none), and its title is `name`.
     aside) requires it.  Other cache uses order nothing: a miss costs time,
     never correctness, and jobs may share a cache at once; `actions/cache`
     in both jobs is the usual per-job setup, not a hand-off.
-- Checks and hand-overs outside the run: a job named for a check (`test`,
-  `lint`, `scan`, `verify`...) is a guard, one named for the service's
-  health (`smoke`, `health`, `canary`...) observes everything; a job
-  pushing an image or creating a release changes `image/<ref>` or
-  `release/<tag>` and outputs that fact to the jobs of its workflow pulling
-  the same reference (`docker pull`, `container`, a service's `image`) or
-  uploading to or downloading from the same release (`gh release`).
+- Checks and hand-overs outside the run:
+  - a job named for a check (`test`, `lint`, `scan`, `verify`...) or running
+    one (`go test`, `make test`/`lint`/`check`, `pytest`, `ct lint`,
+    `golangci-lint`, an action named for a check...) is a guard; one named
+    for the service's health (`smoke`, `health`, `canary`...) observes
+    everything.
+  - a job pushing an image (`docker push`, `docker manifest push`, a
+    `docker build` or `buildx build` with `--push` or a pushing `--output`,
+    `buildx imagetools create -t`, `docker/build-push-action` with `push`,
+    `helm push`, `flux push artifact`, `oras push`, the target of `crane` or
+    `skopeo copy`, `ko build`, an image-publishing action given a
+    `registry`) or creating a release (`gh release create`, a release
+    action, `goreleaser release`; without a tag, the one pushed) changes
+    `image/<ref>` or `release/<tag>` and outputs that fact to the jobs of its
+    workflow pulling the same reference (`docker pull`, `manifest create`'s
+    sources, `cosign sign`, a `container` or a service's `image`) or using
+    the same release (`gh release upload|download|view|edit`,
+    `svenstaro/upload-release-action`, `krew-release-bot`).  `github.ref`,
+    `refs/tags/...` and `$GITHUB_REF_NAME` name one tag.
+  - a reference a script computes (`$name`, `${...}`, `$(...)`) is known to
+    its job only: written under it (`image/<job>/<ref>`), it is no fact; a
+    job taking a reference that may be the same (each expansion and
+    expression any text, some letter or digit of each side its own) requires
+    the maker when the declared order puts it before, and a job creating a
+    release requires the jobs before it that push images (a release names
+    the images of its version): needs with a reason, never a new wait.
 - Left out: alternatives (an `if` skips a job; nothing chooses between
   jobs), stages, roles, approvals (`environment` protection rules live
   outside the file), `concurrency` groups (they serialise runs, they do not
   order jobs), and what `run` scripts and other actions do outside the run
-  but push and pull images and make and use releases (deployments, `gh run
-  download`...).  A `needs`
+  but push and pull images and make and use releases as above (deployments,
+  `gh run download`...).  A `needs`
   whose job hands nothing over that the file shows is what RL201 reports: a
   success gate that costs time.  When it guards such an outside hand-over,
   say so with `# recoverylint: disable=RL201 -- <why>` on its line.
@@ -99,7 +118,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import PurePath
-from typing import Any, Iterable, Iterator, Optional
+from typing import Any, Callable, Iterable, Iterator, Optional
 
 from ..finding import Issue, Related
 from ..graphs import ancestor_bitsets, topological_order
@@ -108,7 +127,7 @@ from ..model import EdgeKind, Ref, Span
 from ..rules._words import closest, listed
 from ..source import Document
 from . import Adapted, AdapterError, InputFormat, documents
-from ._behaviour import is_check, observes_service
+from ._behaviour import is_check, observes_service, words
 from ._builder import RunbookBuilder, StepDraft, delimited, strings_in, text
 
 NAME = "github-actions"
@@ -129,17 +148,40 @@ _PROPERTY = re.compile(
 # Job-level status functions report on the jobs a job needs.
 _STATUS_CALL = re.compile(r"(?<![\w.-])(always|failure|cancelled)\s*\(\s*\)", re.IGNORECASE)
 _ACTION = re.compile(r"\s*([^@\s]+)")
-# `docker push|pull [options] <ref>` (also `docker image push`) in a `run` script.
-_DOCKER = re.compile(r"\bdocker\s+(?:image\s+)?(push|pull)\s+(?:-\S+\s+)*([^\s;&|)]+)")
-# `gh release create|upload|download [options] <tag>`.
-_GH_RELEASE = re.compile(r"\bgh\s+release\s+(create|upload|download)\s+(?:-\S+\s+)*([^\s;&|)]+)")
-# Release actions and the input naming the tag of the release they create.
-_RELEASE_ACTIONS = {
-    "softprops/action-gh-release": "tag_name",
-    "actions/create-release": "tag_name",
-    "ncipollo/release-action": "tag",
+# Actions making or using a release: (it makes it, the input naming its tag
+# or None); without the input, the tag pushed (`github.ref`).
+_RELEASE_ACTIONS: dict[str, tuple[bool, Optional[str]]] = {
+    "softprops/action-gh-release": (True, "tag_name"),
+    "actions/create-release": (True, "tag_name"),
+    "ncipollo/release-action": (True, "tag"),
+    "svenstaro/upload-release-action": (False, "tag"),
+    "rajatjindal/krew-release-bot": (False, None),  # reads the assets of the pushed tag's release
 }
+_CURRENT_TAG = "${{github.ref_name}}"
+# Spellings of the pushed tag, in expressions and in scripts.
+_CURRENT_REF = re.compile(
+    r"(?:refs/tags/)?\$\{\{github\.ref(?:_name)?\}\}|\$\{?GITHUB_REF(?:_NAME)?\}?"
+    r"|\$\{GITHUB_REF#{1,2}[^}]*\}",
+)
+_SHELL_EXPANSION = re.compile(r"\$[A-Za-z_{(]|`")
+_SHELL_NAME = re.compile(r"\$(?:[A-Za-z_]\w*|[0-9@*#?$!-])?")
+_PUBLISH_WORDS = frozenset({"publish", "push"})
+_IMAGE_WORDS = frozenset({"image", "images", "container", "containers", "docker", "oci", "ko"})
+_TAG_OPTIONS = ("-t", "--tag")
+_VALUED_OPTIONS = _TAG_OPTIONS + ("-f", "--file", "--annotation", "--platform", "--src-creds", "--dest-creds")
+# Commands that run tests or checkers: the job fails when they find a fault.
+_CHECK_COMMAND = re.compile(
+    r"(?:go|cargo|dotnet|mix|swift|deno|bun)\s+test\b"
+    r"|(?:npm|yarn|pnpm)\s+(?:run\s+)?test\b"
+    r"|make\s+(?:\S+\s+)*?(?:test|tests|check|lint|verify)(?:[-_:]\S*)?(?:\s|$)"
+    r"|(?:pytest|tox|nox|golangci-lint|shellcheck|hadolint|yamllint|actionlint)\b"
+    r"|python[0-9.]*\s+-m\s+(?:pytest|unittest)\b"
+    r"|(?:ct|helm)\s+lint\b"
+    r"|(?:mvn|gradle|\./gradlew|\./mvnw)\s+(?:\S+\s+)*?(?:test|verify|check)\b",
+    re.IGNORECASE,
+)
 _NOT_IN_NAMES = str.maketrans({"*": "%2A", "?": "%3F", "[": "%5B", "/": "%2F"})
+_NOT_IN_REFS = str.maketrans({"*": "%2A", "?": "%3F", "[": "%5B"})
 # Matching names with expressions costs the product of their lengths, for
 # each pair of an upload and a download: bounded so that a hostile file
 # cannot make it quadratic twice over (past the budget, only equal names match).
@@ -231,8 +273,8 @@ def build(document: Document, path: str, default_duration: Optional[float]) -> A
     for number in range(len(workflows)):
         _link_artifacts([job for job in jobs if job.workflow == number])
     _require_hidden_transfers(builder, jobs)
-    _checks_by_name(jobs)
-    _registry_hand_overs(jobs)
+    _checks(jobs)
+    _registry_hand_overs(builder, jobs)
 
     first = workflows[0]
     name = first.data.get("name")
@@ -511,59 +553,179 @@ def _normalized(value: str) -> str:
     return "".join(parts)
 
 
-def _checks_by_name(jobs: list[_Job]) -> None:
-    """A job named for a check (`test`, `lint`, `scan`, `verify`...) stops the
-    run when it fails: a guard of the changes after it; one named for the
-    service's health (`smoke`, `health`, `canary`...) observes everything."""
+def _checks(jobs: list[_Job]) -> None:
+    """A job named for a check (`test`, `lint`, `scan`, `verify`...), or
+    running one (`go test`, `make test`, `pytest`, `ct lint`, an action named
+    for a check...), stops the run when it fails: a guard of the changes
+    after it; one named for the service's health (`smoke`, `health`,
+    `canary`...) observes everything."""
     for job in jobs:
         names = (job.id[len(job.qualify) :], job.draft.title or "")
-        job.draft.guard = is_check(*names)
+        job.draft.guard = is_check(*names) or _runs_checks(job.body)
         if observes_service(*names):
             job.draft.observes.append(Ref("*", job.draft.span))
 
 
-def _registry_hand_overs(jobs: list[_Job]) -> None:
-    """Hand-overs through a registry or a release: a job pushing an image
-    (`docker push`, `docker/build-push-action` with `push`) or creating a
-    release (`gh release create`, a release action's `tag_name`) changes
-    `image/<ref>` or `release/<tag>` outside the run; a job of the same
-    workflow pulling that reference (`docker pull`, its `container` or a
-    service's `image`) or uploading to or downloading from that release
-    (`gh release upload|download`) uses the fact of the same name, which the
-    maker outputs.  References are compared as written (`${{ }}` spacing aside)."""
+def _runs_checks(body: Any) -> bool:
+    steps = body.get("steps") if isinstance(body, dict) else None
+    for step in steps if isinstance(steps, list) else ():
+        if not isinstance(step, dict):
+            continue
+        if isinstance(step.get("run"), str):
+            for command in _commands(_compact(step["run"])):
+                if _CHECK_COMMAND.match(" ".join(_without_prefix(command))):
+                    return True
+        called = _ACTION.match(step["uses"]) if isinstance(step.get("uses"), str) else None
+        if called and not called.group(1).startswith(".") and is_check(called.group(1)):
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class _Hand:
+    """An image or release a job makes (pushes, creates) or takes (pulls,
+    signs, uploads to, reads), as written."""
+
+    makes: bool
+    kind: str  # "image" or "release"
+    ref: str
+    span: Span
+
+
+def _registry_hand_overs(builder: RunbookBuilder, jobs: list[_Job]) -> None:
+    """Hand-overs through a registry or a release.  A job pushing an image or
+    creating a release changes `image/<ref>` or `release/<tag>` outside the
+    run; a job of the same workflow pulling that reference or using that
+    release (as written, `${{ }}` spacing aside) takes the fact of that name,
+    which the maker outputs.  A reference a script computes (`$name`,
+    `${name}`, `$(...)`) is known to its job only: it is written under the
+    job (`image/<job>/<ref>`), and a job taking a reference that may be the
+    same, reading each expansion and expression as any text, requires the
+    maker when the declared order puts it before (it explains a wait, it asks
+    for none).  A job creating a release requires the jobs before it that
+    push images: a release names the images of its version."""
+    hands = {job.id: list(_registry_uses(job)) for job in jobs}
     made: dict[tuple[int, str], list[tuple[_Job, Span]]] = {}
-    taken: list[tuple[_Job, str, Span]] = []
+    makers: list[tuple[_Job, _Hand]] = []
     for job in jobs:
-        for makes, name, span in _registry_uses(job):
-            if makes:
-                made.setdefault((job.workflow, name), []).append((job, span))
-                job.draft.writes.append(Ref(name, span))
-            else:
-                taken.append((job, name, span))
-    for job, name, span in taken:
-        makers = [(maker, where) for maker, where in made.get((job.workflow, name), ()) if maker is not job]
-        if makers and name not in job.facts_used:
-            job.facts_used.add(name)
-            job.draft.inputs.append(Ref(name, span))
-        for maker, where in makers:
-            if name not in maker.facts_given:
-                maker.facts_given.add(name)
-                maker.draft.outputs.append(Ref(name, where))
+        written: set[str] = set()
+        for hand in hands[job.id]:
+            if not hand.makes:
+                continue
+            makers.append((job, hand))
+            name = _hand_name(job, hand)
+            if name not in written:
+                written.add(name)
+                job.draft.writes.append(Ref(name, hand.span))
+            if not _expands(hand.ref):
+                made.setdefault((job.workflow, name), []).append((job, hand.span))
+    for job in jobs:
+        for hand in hands[job.id]:
+            name = _hand_name(job, hand)
+            if hand.makes or _expands(hand.ref):
+                continue
+            givers = [(maker, where) for maker, where in made.get((job.workflow, name), ()) if maker is not job]
+            if givers and name not in job.facts_used:
+                job.facts_used.add(name)
+                job.draft.inputs.append(Ref(name, hand.span))
+            for maker, where in givers:
+                if name not in maker.facts_given:
+                    maker.facts_given.add(name)
+                    maker.draft.outputs.append(Ref(name, where))
+    if makers:
+        _require_possible_hand_overs(builder, jobs, hands, makers)
 
 
-def _registry_uses(job: _Job) -> Iterator[tuple[bool, str, Span]]:
-    """(makes it, `image/<ref>` or `release/<tag>`, where) for each image or
-    release the job pushes, creates, pulls or uses."""
+def _require_possible_hand_overs(
+    builder: RunbookBuilder, jobs: list[_Job], hands: dict[str, list[_Hand]], makers: list[tuple[_Job, _Hand]]
+) -> None:
+    """D edges along the declared order for references a script computes, and
+    for releases after the images of their version."""
+    before = _ancestry(jobs)
+    if before is None:
+        return  # O has a cycle (RL103): no graph is built
+    budget = _MATCH_BUDGET
+    # (maker, taker) -> where and why: the first reason of each pair.
+    pairs: dict[tuple[str, str], tuple[Span, str]] = {}
+    pushers = {maker.id: (maker, made) for maker, made in makers if made.kind == "image"}
+    made_tokens = [_ref_tokens(made.ref) for _, made in makers]
+    for job in jobs:
+        own = {(hand.kind, hand.ref) for hand in hands[job.id] if hand.makes}
+        for hand in hands[job.id]:
+            if hand.makes and hand.kind == "release":
+                for maker, made in pushers.values():
+                    if maker is not job and maker.workflow == job.workflow and before(maker, job):
+                        pairs.setdefault((maker.id, job.id), (hand.span, (
+                            f"it creates the release `{hand.ref}` after `{maker.id}` pushes"
+                            f" `{made.ref}`: a release names the images of its version")))
+            if hand.makes or (hand.kind, hand.ref) in own:
+                continue  # what it makes itself, it takes from nobody else
+            taken = _ref_tokens(hand.ref)
+            for (maker, made), given in zip(makers, made_tokens):
+                if maker is job or maker.workflow != job.workflow or made.kind != hand.kind:
+                    continue
+                if not (_expands(hand.ref) or _expands(made.ref)) or not before(maker, job):
+                    continue
+                budget -= (len(taken) + 1) * (len(given) + 1)
+                if budget < 0 or not _literal(taken) or not _literal(given) or not _may_match(taken, given):
+                    continue
+                pairs.setdefault((maker.id, job.id), (
+                    hand.span, f"it uses `{hand.ref}`, which `{maker.id}` may make as `{made.ref}`"))
+            if len(pairs) > builder.limits.max_edges:
+                raise TooLarge(f"over {builder.limits.max_edges:,} registry and release hand-overs")
+    for (maker_id, job_id), (span, reason) in pairs.items():
+        builder.require(maker_id, job_id, span, reason)
+
+
+def _hand_name(job: _Job, hand: _Hand) -> str:
+    ref = hand.ref.translate(_NOT_IN_REFS)
+    if _expands(hand.ref):
+        return f"{hand.kind}/{job.id}/{ref}"
+    return f"{hand.kind}/{job.qualify}{ref}"
+
+
+@dataclass(frozen=True)
+class _Order:
+    """The declared order of the jobs (all the steps): each job's node (by
+    id), the topological order, positions in it, and ancestors as bitsets of
+    positions."""
+
+    index: dict[str, int]
+    order: list[int]
+    position: list[int]
+    ancestors: list[int]
+
+
+def _declared_order(jobs: list[_Job]) -> Optional[_Order]:
+    """The jobs' declared order; None when it has a cycle (RL103: no graph is built)."""
+    index = {job.id: node for node, job in enumerate(jobs)}
+    preds = [sorted({index[name] for name in job.needs if name in index} - {node})
+             for node, job in enumerate(jobs)]
+    order = topological_order(preds)
+    if order is None:
+        return None
+    return _Order(index, order, *ancestor_bitsets(preds, order))
+
+
+def _ancestry(jobs: list[_Job]) -> Optional[Callable[[_Job, _Job], bool]]:
+    """Whether the declared order puts one job before another; None when O
+    has a cycle."""
+    declared = _declared_order(jobs)
+    if declared is None:
+        return None
+    index, position, ancestors = declared.index, declared.position, declared.ancestors
+
+    def before(first: _Job, second: _Job) -> bool:
+        return bool(ancestors[index[second.id]] >> position[index[first.id]] & 1)
+
+    return before
+
+
+def _registry_uses(job: _Job) -> Iterator[_Hand]:
+    """Each image or release the job pushes, creates, pulls or uses."""
     body, doc = job.body, job.document
     if not isinstance(body, dict):
         return
-
-    def image(ref: str) -> str:
-        return f"image/{job.qualify}{_compact(ref)}"
-
-    def release(tag: str) -> str:
-        return f"release/{job.qualify}{_compact(tag)}"
-
     container = body.get("container")
     holders = [(body, "container")] if isinstance(container, str) else []
     holders += [(container, "image")] if isinstance(container, dict) else []
@@ -572,30 +734,266 @@ def _registry_uses(job: _Job) -> Iterator[tuple[bool, str, Span]]:
         holders += [(service, "image")] if isinstance(service, dict) else []
     for holder, key in holders:
         if text(holder.get(key)):
-            yield False, image(str(holder[key])), doc.value_span(holder, key)
+            yield _Hand(False, "image", _compact(str(holder[key])), doc.value_span(holder, key))
     steps = body.get("steps")
     for step in steps if isinstance(steps, list) else ():
         if not isinstance(step, dict):
             continue
-        run = step.get("run")
-        if isinstance(run, str):
+        if isinstance(step.get("run"), str):
             span = doc.value_span(step, "run")
-            script = _compact(run)
-            for match in _DOCKER.finditer(script):
-                yield match.group(1) == "push", image(match.group(2)), span
-            for match in _GH_RELEASE.finditer(script):
-                yield match.group(1) == "create", release(match.group(2)), span
+            for command in _commands(_compact(step["run"])):
+                for makes, kind, ref in _command_uses(_without_prefix(command)):
+                    yield _Hand(makes, kind, _tag(ref) if kind == "release" else ref, span)
         called = _ACTION.match(step["uses"]) if isinstance(step.get("uses"), str) else None
-        action = called.group(1).lower() if called else ""
-        inputs = step.get("with") if isinstance(step.get("with"), dict) else {}
-        if action == "docker/build-push-action" and inputs.get("push") not in (None, False, "false"):
-            tags = text(inputs.get("tags")) or ""
-            for tag in re.split(r"[,\n]", _compact(tags)):
-                if tag.strip():
-                    yield True, image(tag.strip()), doc.value_span(inputs, "tags")
-        key = _RELEASE_ACTIONS.get(action)
-        if key is not None and text(inputs.get(key)):
-            yield True, release(str(inputs[key])), doc.value_span(inputs, key)
+        if called:
+            inputs = step.get("with") if isinstance(step.get("with"), dict) else {}
+            yield from _action_uses(called.group(1), inputs, doc, doc.value_span(step, "uses"))
+
+
+def _action_uses(path: str, inputs: dict, doc: Document, uses_span: Span) -> Iterator[_Hand]:
+    """What an action step pushes, creates or uses in a registry or a release."""
+    action = path.lower()
+
+    def given(key: Optional[str]) -> Optional[tuple[str, Span]]:
+        value = text(inputs.get(key)) if key else None
+        return (_compact(value), doc.value_span(inputs, key)) if value else None
+
+    if action == "docker/build-push-action" and inputs.get("push") not in (None, False, "false"):
+        tags = given("tags")
+        for tag in re.split(r"[,\n]", tags[0]) if tags else ():
+            if tag.strip():
+                yield _Hand(True, "image", tag.strip(), tags[1])
+    elif action in _RELEASE_ACTIONS:
+        makes, key = _RELEASE_ACTIONS[action]
+        tag, span = given(key) or (_CURRENT_TAG, uses_span)
+        yield _Hand(makes, "release", _tag(tag), span)
+    elif action == "goreleaser/goreleaser-action" and inputs.get("install-only") in (None, False, "false"):
+        args = given("args")
+        if _goreleaser_publishes(args[0].split() if args else []):
+            yield _Hand(True, "release", _CURRENT_TAG, args[1] if args else uses_span)
+    elif words(path) & _PUBLISH_WORDS and words(path) & _IMAGE_WORDS:
+        # An action (often a local one) publishing images to the registry it
+        # is given: the image it makes is known to it only.
+        registry, repository = given("registry"), given("repository")
+        if registry:
+            place = f"{registry[0]}/{repository[0]}" if repository else registry[0]
+            yield _Hand(True, "image", f"{place}/$image", registry[1])
+
+
+def _command_uses(argv: list[str]) -> Iterator[tuple[bool, str, str]]:
+    """(makes it, `image` or `release`, the reference) for each image or
+    release a shell command pushes, pulls, signs, creates or uses."""
+    command = [word.lower() for word in argv[:4]]
+    program = command[0] if command else ""
+    if program == "docker":
+        rest = argv[2:] if command[1:2] == ["image"] else argv[1:]
+        verb = rest[0].lower() if rest else ""
+        if verb in ("push", "pull"):
+            yield from ((verb == "push", "image", ref) for ref in _positional(rest[1:])[:1])
+        elif verb == "manifest" and rest[1:2] == ["push"]:
+            yield from ((True, "image", ref) for ref in _positional(rest[2:])[:1])
+        elif verb == "manifest" and rest[1:2] == ["create"]:
+            yield from ((False, "image", ref) for ref in _positional(rest[2:])[1:])
+        elif verb == "buildx" and [word.lower() for word in rest[1:3]] == ["imagetools", "create"]:
+            yield from ((True, "image", tag) for tag in _option_values(rest[3:], _TAG_OPTIONS))
+            yield from ((False, "image", ref) for ref in _positional(rest[3:], _VALUED_OPTIONS))
+        elif verb == "build" or (verb == "buildx" and rest[1:2] in (["build"], ["b"])):
+            if _pushes_build(rest):
+                yield from ((True, "image", tag) for tag in _option_values(rest, _TAG_OPTIONS))
+    elif program in ("crane", "skopeo") and command[1:2] in (["copy"], ["cp"]):
+        refs = [ref.removeprefix("docker://") for ref in _positional(argv[2:], _VALUED_OPTIONS)]
+        if len(refs) >= 2:
+            yield False, "image", refs[0]
+            yield True, "image", refs[1]
+    elif program == "cosign" and command[1:2] in (["sign"], ["attest"]):
+        yield from ((False, "image", ref) for ref in _positional(argv[2:])[-1:])
+    elif (program, command[1:2]) in (("helm", ["push"]), ("oras", ["push"])) or command[:3] == ["flux", "push", "artifact"]:
+        skip = 3 if program == "flux" else 2
+        refs = [ref.removeprefix("oci://") for ref in _positional(argv[skip:])]
+        if refs:
+            yield True, "image", refs[-1] if program == "helm" else refs[0]
+    elif program == "ko" and command[1:2] in (["build"], ["publish"], ["resolve"], ["apply"]):
+        if not {"--local", "-l", "--push=false"} & {word.lower() for word in argv}:
+            yield True, "image", "$KO_DOCKER_REPO/$image"
+    elif program == "gh" and command[1:2] == ["release"] and command[2:3]:
+        verb = command[2]
+        if verb in ("create", "upload", "download", "view", "edit"):
+            yield from ((verb == "create", "release", tag) for tag in _positional(argv[3:])[:1])
+    elif program == "goreleaser" and _goreleaser_publishes(argv[1:]):
+        yield True, "release", _CURRENT_TAG
+
+
+def _goreleaser_publishes(args: list[str]) -> bool:
+    """`goreleaser` or `goreleaser release`, unless it skips publishing."""
+    verb = next((arg for arg in args if not arg.startswith("-")), "release")
+    flags = " ".join(args)
+    return verb == "release" and not re.search(r"--snapshot|--skip[-=]publish|--skip[= ]\S*publish", flags)
+
+
+def _pushes_build(args: list[str]) -> bool:
+    """A `docker build` that pushes: `--push`, or an output of type registry
+    or with `push=true`."""
+    outputs = _option_values(args, ("-o", "--output"))
+    return "--push" in args or any(
+        "push=true" in output or "type=registry" in output for output in outputs
+    )
+
+
+def _option_values(args: list[str], options: tuple[str, ...]) -> list[str]:
+    """The values of the options named (`-t X`, `--tag X`, `--tag=X`)."""
+    values: list[str] = []
+    for position, arg in enumerate(args):
+        if arg in options and position + 1 < len(args):
+            values.append(args[position + 1])
+        else:
+            name, equals, value = arg.partition("=")
+            if equals and name in options and value:
+                values.append(value)
+    return values
+
+
+def _positional(args: list[str], valued: tuple[str, ...] = ()) -> list[str]:
+    """The arguments that are no option nor the value of an option named in `valued`."""
+    found: list[str] = []
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg.startswith("-"):
+            skip = arg in valued
+        else:
+            found.append(arg)
+    return found
+
+
+def _without_prefix(argv: list[str]) -> list[str]:
+    """A command without the variable assignments and `sudo` before it."""
+    position = 0
+    while position < len(argv) and (
+        argv[position] == "sudo" or re.match(r"[A-Za-z_]\w*=", argv[position])
+    ):
+        position += 1
+    return argv[position:]
+
+
+def _commands(script: str) -> list[list[str]]:
+    """The words of each simple command of a shell script, in one pass:
+    quotes removed, `$(...)`, `${...}`, `${{...}}` and backquotes kept whole
+    inside their word, commands split at newlines, `;`, `&` and `|` outside
+    them, comments and line continuations left out."""
+    commands: list[list[str]] = []
+    command: list[str] = []
+    word: list[str] = []
+    position, end = 0, len(script)
+
+    def close_word() -> None:
+        if word:
+            command.append("".join(word))
+            word.clear()
+
+    def close_command() -> None:
+        close_word()
+        if command:
+            commands.append(command.copy())
+            command.clear()
+
+    while position < end:
+        char = script[position]
+        if char == "\\" and script.startswith("\n", position + 1):
+            position += 2
+        elif char == "\\" and position + 1 < end:
+            word.append(script[position + 1])
+            position += 2
+        elif char == "'":
+            closing = script.find("'", position + 1)
+            closing = end if closing == -1 else closing
+            word.append(script[position + 1 : closing])
+            position = closing + 1
+        elif char == '"':
+            position += 1
+            while position < end and script[position] != '"':
+                if script[position] == "$":
+                    position = _expansion(script, position, word)
+                else:
+                    position += 2 if script[position] == "\\" else 1
+                    word.append(script[position - 1])
+            position += 1
+        elif char == "$" or char == "`":
+            position = _expansion(script, position, word)
+        elif char == "#" and not word:
+            newline = script.find("\n", position)
+            position = end if newline == -1 else newline
+        elif char in "\n;&|":
+            close_command()
+            position += 1
+        elif char.isspace():
+            close_word()
+            position += 1
+        else:
+            word.append(char)
+            position += 1
+    close_command()
+    return commands
+
+
+def _expansion(script: str, position: int, word: list[str]) -> int:
+    """Append the expansion at `position` (`${{...}}`, `${...}`, `$(...)`,
+    a backquoted command, `$name` or a lone `$`) to the word; its end."""
+    if script.startswith("${{", position):
+        closing = script.find("}}", position + 3)
+        stop = len(script) if closing == -1 else closing + 2
+    elif script.startswith(("${", "$("), position) or script[position] == "`":
+        opening = "`" if script[position] == "`" else script[position + 1]
+        closing_char = {"{": "}", "(": ")", "`": "`"}[opening]
+        depth, stop = 1, position + (1 if opening == "`" else 2)
+        while stop < len(script) and depth:
+            if script[stop] == closing_char:
+                depth -= 1
+            elif script[stop] == opening and opening != "`":
+                depth += 1
+            stop += 1
+    else:
+        name = _SHELL_NAME.match(script, position)
+        stop = name.end() if name else position + 1
+    word.append(script[position:stop])
+    return stop
+
+
+def _expands(ref: str) -> bool:
+    """Whether a reference holds a shell expansion (known only to its script)."""
+    return bool(_SHELL_EXPANSION.search(ref.replace("${{", "")))
+
+
+def _ref_tokens(ref: str) -> tuple[str, ...]:
+    """A reference as tokens for `_may_match`: each shell expansion and each
+    `${{ }}` expression any text (`_STAR`), other characters themselves."""
+    tokens: list[str] = []
+    word: list[str] = []
+    position = 0
+    while position < len(ref):
+        if ref[position] in "$`":
+            word.clear()
+            position = _expansion(ref, position, word)
+            tokens.append(_STAR if len(word[0]) > 1 else "c$")
+        else:
+            tokens.append("c" + ref[position])
+            position += 1
+    return tuple(tokens)
+
+
+def _literal(tokens: tuple[str, ...]) -> bool:
+    """Whether a reference has a letter or digit of its own (one that is only
+    expansions and punctuation may be anything, and says nothing)."""
+    return any(token != _STAR and token[1:].isalnum() for token in tokens)
+
+
+def _tag(tag: str) -> str:
+    """A release tag, the spellings of the pushed tag (`github.ref`,
+    `refs/tags/...`, `$GITHUB_REF_NAME`...) made one."""
+    tag = tag.strip()
+    if _CURRENT_REF.fullmatch(tag):
+        return _CURRENT_TAG
+    return tag.removeprefix("refs/tags/")
 
 
 def _compact(value: str) -> str:
@@ -723,13 +1121,10 @@ def _require_hidden_transfers(builder: RunbookBuilder, jobs: list[_Job]) -> None
     no reason to add one)."""
     if not any(job.opaque or job.restores for job in jobs):
         return
-    index = {job.id: node for node, job in enumerate(jobs)}  # jobs are all the steps
-    preds = [sorted({index[name] for name in job.needs if name in index} - {node})
-             for node, job in enumerate(jobs)]
-    order = topological_order(preds)
-    if order is None:
+    declared = _declared_order(jobs)
+    if declared is None:
         return  # O has a cycle (RL103): no graph is built
-    position, ancestors = ancestor_bitsets(preds, order)
+    index, order, position, ancestors = declared.index, declared.order, declared.position, declared.ancestors
 
     def mask(holders: Iterable[_Job]) -> int:
         found = 0
