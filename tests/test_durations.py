@@ -485,15 +485,15 @@ def test_convert_writes_measured_minutes_and_a_format_default(in_tmp):
 
 
 def test_readme_durations_example_is_the_file_and_its_output():
-    example = (ROOT / "examples" / "release-durations.yaml").read_text(encoding="utf-8")
-    assert block_after("# examples/release-durations.yaml\n", "yaml") == (
-        "# examples/release-durations.yaml\n" + example
+    example = (ROOT / "examples" / "durations" / "release.yaml").read_text(encoding="utf-8")
+    assert block_after("# examples/durations/release.yaml\n", "yaml") == (
+        "# examples/durations/release.yaml\n" + example
     )
     old = os.getcwd()
     os.chdir(ROOT)
     try:
         for command in ("check", "plan"):
-            shown = f"$ recoverylint {command} --durations examples/release-durations.yaml tests/adapters/tekton/pipeline.yaml\n"
+            shown = f"$ recoverylint {command} --durations examples/durations/release.yaml tests/adapters/tekton/pipeline.yaml\n"
             block = block_after(shown, "text")
             result = CliRunner().invoke(cli, [*shown.split()[2:], "--no-color", *(["--no-cache"] if command == "check" else [])])
             assert result.output.startswith(block[len(shown):]), result.output
