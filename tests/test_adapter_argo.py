@@ -464,6 +464,76 @@ def test_no_document_crashes_the_adapter(templates, on_exit):
     assert result.internal_error is None
 
 
+# -- false findings of the real-world review (issue 14, docs/real-world-review.md) --
+
+
+def findings_of(text: str) -> list[tuple[str, int]]:
+    return [(f.code, f.span.line) for f in check_text(text).findings]
+
+
+def test_a_dag_with_a_target_requires_its_waits():
+    # dag-targets.yaml: with `target: E`, Argo runs A, C and E; were E's
+    # `depends: C` dropped as RL201 advised, it would run E alone.
+    text = fixture("argo/dag-target.yaml")
+    assert findings_of(text) == []
+    runbook = adapt(text, "argo").runbook
+    assert {("warm-cache", "compact"), ("compact", "publish")} <= data_edges(runbook)
+    # the same tasks with an empty target (every task runs) only wait: those gates are false
+    untargeted = text.replace('target: "{{workflow.parameters.goal}}"', 'target: ""')
+    assert untargeted != text
+    assert findings_of(untargeted) == [("RL201", 22), ("RL201", 25)]
+    assert data_edges(adapt(untargeted, "argo").runbook) == set()
+
+
+def test_an_input_default_covers_a_skipped_producers_output():
+    # skipped-output-defaults/consumer-input-default.yaml
+    text = fixture("argo/input-default.yaml")
+    assert findings_of(text) == []
+    runbook = adapt(text, "argo").runbook
+    assert ("pick-snapshot", "restore") in data_edges(runbook)
+    assert step(runbook, "pick-snapshot").condition is not None
+    assert [ref.name for ref in step(runbook, "pick-snapshot").outputs_when_skipped] == [
+        "pick-snapshot.outputs.parameters.id"
+    ]
+    # no default to fall back on, or the output not passed whole: missing
+    without_default = text.replace("        default: latest\n", "")
+    embedded = text.replace(
+        '"{{tasks.pick-snapshot.outputs.parameters.id}}"', '"snap-{{tasks.pick-snapshot.outputs.parameters.id}}"'
+    )
+    for changed in (without_default, embedded):
+        assert changed != text
+        assert findings_of(changed) == [("RL307", 27)]
+
+
+def test_a_when_every_call_already_checked_is_no_condition():
+    # fibonacci-seq-conditional-param.yaml: the helper's `sub-2` checks
+    # again what the step calling the helper checked on the same value.
+    text = fixture("argo/when-checked-by-call.yaml")
+    assert findings_of(text) == []
+    runbook = adapt(text, "argo").runbook
+    assert step(runbook, "drain/find-pods").condition is None
+    assert ("drain/find-pods", "drain/evict") in data_edges(runbook)
+    other_check = text.replace('when: "{{workflow.parameters.node}} != none"', 'when: "{{workflow.parameters.node}} != all"')
+    unchecked = text.replace('when: "{{workflow.parameters.node}} != none"', "# always")
+    other_value = text.replace(
+        'value: "{{workflow.parameters.node}}"', 'value: "{{workflow.parameters.spare}}"'
+    )
+    for changed in (other_check, unchecked, other_value):
+        assert changed != text
+        assert findings_of(changed) == [("RL307", 37)]
+        assert step(adapt(changed, "argo").runbook, "drain/find-pods").condition is not None
+
+
+def test_a_when_of_a_template_called_without_it_stays_a_condition():
+    text = fixture("argo/when-checked-by-call.yaml")
+    second_call = text + (
+        "  - name: spare\n    steps:\n    - - name: again\n        template: drain\n"
+        "        arguments:\n          parameters: [{name: target, value: x}]\n"
+    )
+    assert step(adapt(second_call, "argo").runbook, "drain/find-pods").condition is not None
+    assert ("RL307", 37) in findings_of(second_call)
+
+
 # -- the command line --------------------------------------------------------
 
 

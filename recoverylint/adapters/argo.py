@@ -22,6 +22,8 @@ are ignored.  How the manifests map to the model:
   expression.  A task a `depends` names only with results other than success
   (`.Failed`, `.Errored`, `.Skipped`, `.Omitted`, `.AllFailed`) is used, not
   only waited for: the fact `<its id>.status`.  A cycle is a deadlock (RL103).
+  In a dag with a `target`, Argo runs only the tasks the target depends on:
+  every wait also says which tasks run, and the work requires it.
 - A template called by one step only (and not from inside itself) runs
   inside that step: its first steps wait for the caller and all its steps
   require it; its last steps are waited for by the caller's successors in a
@@ -72,8 +74,11 @@ are ignored.  How the manifests map to the model:
   `canary`...).  A `when` that makes no alternative is the step's condition
   (Argo runs the steps after a skipped one: RL307 asks what they miss; a
   step's `status`, and an output parameter with a `valueFrom.default`, are
-  there even when it is skipped; a `when` on `{{item}}` filters a loop's
-  items and is no condition on the step).  A
+  there even when it is skipped, and so is an output every step using it
+  passes whole to an input parameter with a `default`, which Argo then
+  gives; a `when` on `{{item}}` filters a loop's items and is no condition
+  on the step, nor is a `when` every step calling its template checked
+  already on the values it passes).  A
   step whose arguments or called template read the time (`date +%s`,
   `datetime.now()`...) and whose output a later step reading the time (or
   named for elapsed time) uses starts that step's clock.
@@ -119,6 +124,9 @@ _CHOICE = re.compile(
     r"\s*\{\{\s*(?P<reference>[^{}\s]+)\s*\}\}\s*==\s*"
     r"(?P<value>'[^']*'|\"[^\"]*\"|[^\s'\"{}=!<>&|()]+)\s*"
 )
+_INPUT_PARAMETER = re.compile(r"\{\{\s*inputs\.parameters\.(?P<name>[A-Za-z0-9_.-]+?)\s*\}\}")
+# A value that is one reference and nothing else.
+_WHOLE_REFERENCE = re.compile(r"\s*\{\{\s*[^{}\s]+\s*\}\}\s*")
 _DEPENDS_NAME = re.compile(r"[^\s&|!()]+")
 _RESULT_SUFFIX = re.compile(
     r"\.(?P<result>Succeeded|Failed|Errored|Skipped|Omitted|Daemoned|AnySucceeded|AllFailed)$"
@@ -441,6 +449,9 @@ def _add_dag_template(builder: RunbookBuilder, flow: _Flow) -> None:
         raise _core_error(document, dag, "tasks", f"`dag.tasks` of template `{flow.name}` must be a list")
     for index, task in enumerate(tasks):
         _add_step(builder, flow, task, document.value_span(tasks, index))
+    # With a `target`, Argo runs only the tasks a target depends on, and
+    # theirs: a wait also says which tasks run, so none is a mere gate.
+    targeted = bool((text(dag.get("target")) or "").strip())
     for entry in flow.entries:
         for name, span, results in _waits(document, entry.mapping):
             source = flow.qualified(name)
@@ -449,6 +460,10 @@ def _add_dag_template(builder: RunbookBuilder, flow: _Flow) -> None:
             if producer is None:
                 continue
             flow.waits.append((source, entry.draft.id))
+            if targeted and producer is not entry:
+                builder.require(
+                    source, entry.draft.id, span, f"`dag.target` runs `{source}` to reach `{entry.draft.id}`"
+                )
             if results and results <= _NOT_SUCCESS and producer is not entry:
                 # it uses how the task ended, as `{{tasks.X.status}}` would
                 entry.add("inputs", f"{producer.draft.id}.status", span)
@@ -789,6 +804,7 @@ def _add_behaviour(builder: RunbookBuilder, flows: list[_Flow]) -> None:
     templates they call are named and run."""
     decided = {ref.name for draft in builder.drafts for ref in draft.decides}
     readers = set()
+    fall_back = _facts_with_fallbacks(builder, flows)
     for flow in flows:
         document = flow.workflow.document
         for entry in flow.entries:
@@ -807,8 +823,12 @@ def _add_behaviour(builder: RunbookBuilder, flows: list[_Flow]) -> None:
             if observes_service(*names):
                 draft.observes.append(Ref("*", draft.span))
             when = step.get("when")
-            # A `when` on `{{item}}` filters a loop's items: the step still runs.
-            if isinstance(when, str) and when.strip() and draft.id not in decided and "{{item" not in when:
+            # A `when` on `{{item}}` filters a loop's items: the step still
+            # runs; one every call of its template checked always holds.
+            if (
+                isinstance(when, str) and when.strip() and draft.id not in decided and "{{item" not in when
+                and not _checked_by_every_call(flow, flows, when)
+            ):
                 draft.condition = Ref(when.strip(), document.value_span(step, "when"))
             if reads_time(written for written, _, _ in strings_in([step, called])):
                 readers.add(draft.id)
@@ -817,8 +837,103 @@ def _add_behaviour(builder: RunbookBuilder, flows: list[_Flow]) -> None:
             kept = {f"{draft.id}.status"} | {
                 f"{draft.id}.outputs.parameters.{name}" for name in _defaulted_outputs(called)
             }
-            draft.outputs_when_skipped.extend(ref for ref in draft.outputs if ref.name in kept)
+            draft.outputs_when_skipped.extend(
+                ref for ref in draft.outputs if ref.name in kept or ref.name in fall_back
+            )
     mark_clocks(builder.drafts, readers)
+
+
+def _checked_by_every_call(flow: _Flow, flows: list[_Flow], when: str) -> bool:
+    """Whether every step calling `flow`'s template (in a Workflow, whose
+    templates nothing outside the file calls; not its entrypoint or exit
+    handler) has a `when` saying what `when` says once the values the call
+    passes for the template's input parameters are put in: the template then
+    runs only when `when` holds (`fibonacci` calling its helper only when `n
+    != 1`, whose step checks `n != 1` again)."""
+    workflow = flow.workflow
+    if workflow.data.get("kind") not in ("Workflow", "CronWorkflow") or flow.name in (
+        text(workflow.spec.get("entrypoint")), text(workflow.spec.get("onExit"))
+    ):
+        return False
+    # Only the template's own input parameters can be put in: its steps'
+    # values mean other things in the caller.
+    if _REFERENCE.search(when) or "inputs." in _INPUT_PARAMETER.sub("", when):
+        return False
+    calls = [
+        entry
+        for other in flows
+        if other.workflow is workflow
+        for entry in other.entries
+        if text(entry.mapping.get("template")) == flow.name
+    ]
+    for call in calls:
+        checked = call.mapping.get("when")
+        arguments = call.mapping.get("arguments")
+        passed = arguments.get("parameters") if isinstance(arguments, dict) else None
+        values = {
+            str(parameter["name"]): str(parameter["value"])
+            for parameter in (passed if isinstance(passed, list) else ())
+            if isinstance(parameter, dict) and text(parameter.get("name")) and text(parameter.get("value"))
+        }
+        if not isinstance(checked, str) or any(
+            found["name"] not in values for found in _INPUT_PARAMETER.finditer(when)
+        ):
+            return False
+        said = _INPUT_PARAMETER.sub(lambda found: values[found["name"]], when)
+        if " ".join(said.split()) != " ".join(checked.split()):
+            return False
+    return bool(calls)
+
+
+def _facts_with_fallbacks(builder: RunbookBuilder, flows: list[_Flow]) -> set[str]:
+    """The facts every step using them passes whole (`value:
+    "{{tasks.x.outputs.parameters.p}}"`) to an input parameter with a
+    `default` of the template it calls, and uses nowhere else: when their
+    producer was skipped Argo gives that parameter its default, so no use
+    of them misses them."""
+    covered: dict[int, set[str]] = {}  # id(draft) -> facts it has a default for
+    bare: dict[int, set[str]] = {}  # id(draft) -> facts it uses without one
+    for flow in flows:
+        for entry in flow.entries:
+            defaulted = _defaulted_inputs(_called_template(flow.workflow, entry.mapping))
+            arguments = entry.mapping.get("arguments")
+            passed = arguments.get("parameters") if isinstance(arguments, dict) else None
+            holders = {
+                id(parameter)
+                for parameter in (passed if isinstance(passed, list) else ())
+                if isinstance(parameter, dict) and text(parameter.get("name")) in defaulted
+            }
+            for value, container, key in strings_in(entry.mapping):
+                references = [found for found in _references(flow, value) if found.producer != entry.local]
+                whole = _WHOLE_REFERENCE.fullmatch(value)
+                falls_back = (
+                    key == "value" and id(container) in holders and whole is not None
+                    and len(references) == 1 and references[0].attribute.startswith("outputs.")
+                )
+                facts = {_fact(flow, found) for found in references}
+                (covered if falls_back else bare).setdefault(id(entry.draft), set()).update(facts)
+    users: dict[str, list[StepDraft]] = {}
+    for draft in builder.drafts:
+        for ref in draft.inputs:
+            users.setdefault(ref.name, []).append(draft)
+    return {
+        fact
+        for fact, drafts in users.items()
+        if all(
+            fact in covered.get(id(draft), ()) and fact not in bare.get(id(draft), ()) for draft in drafts
+        )
+    }
+
+
+def _defaulted_inputs(template: Optional[dict]) -> set[str]:
+    """The input parameters of a template that declare a `default`."""
+    inputs = template.get("inputs") if template is not None else None
+    parameters = inputs.get("parameters") if isinstance(inputs, dict) else None
+    return {
+        str(parameter["name"])
+        for parameter in (parameters if isinstance(parameters, list) else ())
+        if isinstance(parameter, dict) and text(parameter.get("name")) and "default" in parameter
+    }
 
 
 def _defaulted_outputs(template: Optional[dict]) -> list[str]:
