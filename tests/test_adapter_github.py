@@ -512,3 +512,175 @@ def test_any_jobs_are_read_without_crashing(jobs):
     jobs = {**jobs, "z": {"runs-on": "x"}}
     result = check_text(json.dumps({"on": "push", "jobs": jobs}), "workflow.json")
     assert result.runbook is not None and not any(f.code == "RL002" for f in result.findings)
+
+
+# -- issue 14's review of the github-actions corpus: hand-overs and guards -----------
+# Each fixture is the smallest form of one reviewed RL201 that was false (see
+# docs/real-world-review.md); each test also keeps the gate when the hand-over goes.
+
+
+def reasons(runbook, job: str) -> dict[str, str]:
+    """The needs of a job that have a reason (edges of D), by the job needed."""
+    return {need.step: need.reason for need in step(runbook, job).needs if need.reason}
+
+
+def rl201(text: str) -> list[tuple[int, str]]:
+    found = check_text(text, "workflow.yaml").findings
+    return [(f.span.line, f.message.split(";")[0]) for f in found if f.code == "RL201"]
+
+
+def test_a_manifest_of_images_that_scripts_push_requires_the_builds():
+    # argo-workflows release.yaml:166, push-images needs [build-linux, build-windows].
+    text = fixture("github/manifest-from-script-pushes.yaml")
+    assert codes(text) == []  # nor RL401 between the builds: each script names its own image
+    runbook = model("manifest-from-script-pushes.yaml")
+    assert [ref.name for ref in step(runbook, "build-linux").writes] == ["image/build-linux/quay.io/$image_name"]
+    assert [ref.name for ref in step(runbook, "build-windows").writes] == ["image/build-windows/quay.io/$image_name"]
+    assert step(runbook, "push-images").inputs == ()  # a computed name is no fact
+    assert reasons(runbook, "push-images") == {
+        "build-linux": "it uses `quay.io/${image_name}-linux-amd64`, which `build-linux` may make as `quay.io/$image_name`",
+        "build-windows": "it uses `quay.io/${image_name}-linux-amd64`, which `build-windows` may make as `quay.io/$image_name`",
+    }
+    assert {("build-linux", "push-images"), ("build-windows", "push-images")} <= data_edges(runbook)
+    # A build that does not push hands nothing over.
+    local = text.replace('--output "type=image,push=true"', '--output "type=docker"')
+    assert rl201(local) == [(22, "`push-images` waits for `build-linux` but uses nothing from it")]
+
+
+def test_pulling_the_pushed_manifest_requires_the_push():
+    # argo-workflows release.yaml:227 and :268, test-images-* need [push-images].
+    text = fixture("github/pull-test-after-manifest.yaml")
+    assert codes(text) == []
+    runbook = model("pull-test-after-manifest.yaml")
+    assert ("push-images", "test-images-linux-amd64") in data_edges(runbook)
+    assert reasons(runbook, "test-images-windows") == {
+        "push-images": "it uses `quay.io/${docker_org}/${target}:${tag}`,"
+        " which `push-images` may make as `quay.io/$image_name`"
+    }
+    # Another registry: the pull cannot be what was pushed.
+    elsewhere = text.replace("docker pull quay.io/$image_name", "docker pull ghcr.io/acme/app:1")
+    assert rl201(elsewhere) == [(12, "`test-images-linux-amd64` waits for `push-images` but uses nothing from it")]
+
+
+def test_a_computed_name_matches_only_on_text_of_its_own():
+    # `$IMAGE` may be anything: it says nothing about `postgres:15`, and the
+    # pull before the push takes nothing from it (no race, no RL302).
+    text = (
+        "on: push\njobs:\n"
+        "  push:\n    runs-on: x\n    steps:\n      - run: docker push $IMAGE\n"
+        "  db:\n    runs-on: x\n    needs: push\n    steps:\n      - run: docker pull postgres:15\n"
+        "  early:\n    runs-on: x\n    steps:\n      - run: docker pull quay.io/$image\n"
+        "  late:\n    runs-on: x\n    needs: early\n    steps:\n      - run: docker push quay.io/$image\n"
+    )
+    assert rl201(text) == [
+        (9, "`db` waits for `push` but uses nothing from it"),
+        (18, "`late` waits for `early` but uses nothing from it"),
+    ]
+    assert [code for code, _, _ in codes(text)] == ["RL201", "RL201"]
+
+
+def test_pull_tests_guard_a_release_of_the_pushed_tag():
+    # argo-workflows release.yaml:387, publish-release needs test-images-*:
+    # a release action without tag_name creates the release of the pushed tag.
+    text = fixture("github/release-after-pull-tests.yaml")
+    assert codes(text) == []
+    runbook = model("release-after-pull-tests.yaml")
+    assert step(runbook, "test-images").guard
+    assert [ref.name for ref in step(runbook, "publish-release").writes] == ["release/${{github.ref_name}}"]
+    assert ("test-images", "publish-release") in data_edges(runbook)
+    # Without the release, publish-release changes nothing that a check must come before.
+    unpublished = text.replace("      - uses: softprops/action-gh-release@v2\n        with:\n"
+                               "          files: dist/argo-*.gz\n", "")
+    assert rl201(unpublished) == [(19, "`publish-release` waits for `test-images` but uses nothing from it")]
+
+
+def test_a_release_requires_the_images_of_its_version():
+    # kyverno release.yaml:269, create-release needs release-images (a local
+    # action publishing images to the registry it is given).
+    text = fixture("github/release-after-image-action.yaml")
+    assert codes(text) == []
+    runbook = model("release-after-image-action.yaml")
+    assert [ref.name for ref in step(runbook, "release-images").writes] == [
+        "image/release-images/ghcr.io/${{github.repository_owner}}/$image"
+    ]
+    assert reasons(runbook, "create-release") == {
+        "release-images": "it creates the release `${{github.ref_name}}` after `release-images` pushes"
+        " `ghcr.io/${{github.repository_owner}}/$image`: a release names the images of its version"
+    }
+    # A goreleaser run that publishes nothing is no release; a setup action publishes no image.
+    snapshot = text.replace("args: release --clean", "args: release --snapshot --clean")
+    assert rl201(snapshot) == [(18, "`create-release` waits for `release-images` but uses nothing from it")]
+    setup_only = text.replace("./.github/actions/image/publish", "./.github/actions/go/install")
+    assert rl201(setup_only) == [(18, "`create-release` waits for `release-images` but uses nothing from it")]
+
+
+def test_uploading_to_the_release_goreleaser_creates_takes_it():
+    # kyverno release.yaml:311: `tag: ${{ github.ref }}` is goreleaser's tag.
+    text = fixture("github/upload-to-goreleaser-release.yaml")
+    assert codes(text) == []
+    runbook = model("upload-to-goreleaser-release.yaml")
+    assert refs(step(runbook, "push-and-sign-install-manifest").inputs) == {("release/${{github.ref_name}}", 20, 16)}
+    assert refs(step(runbook, "create-release").outputs) == {("release/${{github.ref_name}}", 11, 17)}
+    assert ("create-release", "push-and-sign-install-manifest") in data_edges(runbook)
+    other_tag = text.replace("tag: ${{ github.ref }}", "tag: nightly")
+    assert rl201(other_tag) == [
+        (14, "`push-and-sign-install-manifest` waits for `create-release` but uses nothing from it")
+    ]
+
+
+def test_krew_release_bot_reads_the_release_of_the_pushed_tag():
+    # kyverno release.yaml:385, release-cli-via-krew needs create-release.
+    text = fixture("github/krew-after-release.yaml")
+    assert codes(text) == []
+    runbook = model("krew-after-release.yaml")
+    assert ("create-release", "release-cli-via-krew") in data_edges(runbook)
+    built_only = text.replace("goreleaser release --clean", "goreleaser build --clean")
+    assert rl201(built_only) == [(12, "`release-cli-via-krew` waits for `create-release` but uses nothing from it")]
+
+
+def test_chart_tests_guard_the_chart_push():
+    # kyverno helm-release.yaml:77, create-release needs helm-tests; the
+    # script's `$(... | awk ...)` and quoted options are read as one command.
+    text = fixture("github/chart-release-after-chart-tests.yaml")
+    assert codes(text) == []
+    runbook = model("chart-release-after-chart-tests.yaml")
+    assert step(runbook, "helm-tests").guard
+    assert [ref.name for ref in step(runbook, "create-release").writes] == [
+        "image/ghcr.io/${{github.repository_owner}}/charts"
+    ]
+    assert ("helm-tests", "create-release") in data_edges(runbook)
+    packaged_only = text.replace("helm push", "echo helm push")
+    assert rl201(packaged_only) == [(12, "`create-release` waits for `helm-tests` but uses nothing from it")]
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["go test ./...", "make -C src test-unit", "npm run test", "python -m pytest -q", "helm lint charts/x"],
+)
+def test_a_job_running_tests_is_a_guard_whatever_its_name(command):
+    text = (
+        "on: push\njobs:\n"
+        f"  build:\n    runs-on: x\n    steps:\n      - run: |\n          set -e\n          {command}\n"
+        "  ship:\n    runs-on: x\n    needs: build\n    steps:\n      - run: docker push ghcr.io/acme/app:1\n"
+    )
+    assert codes(text) == []
+    assert step(adapt(text, NAME).runbook, "build").guard
+    built = text.replace(command, "make release-notes")
+    assert rl201(built) == [(11, "`ship` waits for `build` but uses nothing from it")]
+
+
+def test_hostile_scripts_are_read_in_one_pass(tmp_path):
+    n = 100_000
+    scripts = ["$(" * (n // 2), "${" * (n // 2), '"' + "$" * n, "docker push " + "q/$x" * (n // 4), "`" * n]
+    jobs = "".join(
+        f"  j{number}:\n    runs-on: x\n    steps:\n      - run: {json.dumps(script)}\n"
+        for number, script in enumerate(scripts)
+    )
+    many = "".join(
+        f"  p{number}:\n    runs-on: x\n    needs: [j3]\n    steps:\n      - run: docker pull q/$x{number}$y\n"
+        for number in range(200)
+    )
+    path = tmp_path / "hostile.yaml"
+    path.write_text(f"on: push\njobs:\n{jobs}{many}", encoding="utf-8")
+    result = check_json(path)  # within its generous timeout (60 s): one pass over each script, matching bounded
+    assert result.returncode in (0, 1), result.stderr
