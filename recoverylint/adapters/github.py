@@ -9,8 +9,8 @@ slugged (the file's stem when it has none), and its title is `name`.
 - Steps: the jobs, in file order.  A step's id is the job's key (where findings
   point), its extent the job's mapping, its title the job's `name`.  The
   steps a job lists are not steps of the model: one runner runs them in order.
-  `timeout-minutes` is a bound, not an estimate: every job takes the default
-  duration.
+  `timeout-minutes` is a bound, not an estimate: every job's duration is
+  unknown (unless the configuration states a `default_duration`).
 - Job ids ignore case, as GitHub reads them: `needs: [BAR]` and
   `needs.BAR` name the job `bar`; two jobs whose ids differ only in case
   (`test` and `TEST`) are RL101 at both.

@@ -9,7 +9,8 @@ mapping with a `name` is a step; an entry that is no mapping, has no `name`
 or no `action` is RL002 (SSM refuses it; a step with no action is still a
 step, so that jumps to it resolve).  A step's title is
 its action, with `Service.Api` for the API actions or the document, function
-or command it runs.  An `aws:sleep` step lasts its ISO 8601 `Duration`.
+or command it runs.  An `aws:sleep` step lasts its ISO 8601 `Duration`, an
+`aws:branch` no time; every other step's duration is unknown.
 When a stream holds several runbooks, step ids are `<n>/<name>` (n: the
 runbook's place in the stream).
 

@@ -60,7 +60,8 @@
   a skipped task's results along with it) (a skipped task is taken as run, so tasks that can never run
   together may still be reported as racing); tasks of a pipeline a task runs
   (`pipelineRef`/`pipelineSpec` in a task) are not steps of the caller;
-  `timeout` is a limit, not a duration; params are not facts.
+  `timeout` is a limit, not a duration (every task's duration is unknown
+  unless the configuration states a `default_duration`); params are not facts.
 """
 
 from __future__ import annotations
