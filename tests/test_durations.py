@@ -524,3 +524,14 @@ def test_plan_names_a_format_default_and_its_kind(in_tmp):
     assert document["defaulted_durations"] == [
         {"id": "Settle", "basis": "default", "kind": "an `aws:sleep` step (its `Duration`)"}
     ]
+
+
+def test_mermaid_and_dot_show_ranges_unknown_durations_and_savings(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    gantt = plan_of(UNKNOWN, "--format", "mermaid-gantt")
+    assert "what the required order saves is unknown" in gantt.splitlines()[1]
+    assert "the required order saves 1 to 10 min" in plan_of(SEQUENTIAL_RANGE, "--format", "mermaid-gantt")
+    dot = plan_of(SEQUENTIAL_RANGE, "--format", "dot")
+    assert r'label="maybe-long\n1 min, 1 to 10 min"' in dot
+    assert r'label="mystery\nunknown"' in plan_of(UNKNOWN, "--format", "dot")
+    assert "mystery\nunknown" in plan_of(UNKNOWN, "--format", "mermaid")

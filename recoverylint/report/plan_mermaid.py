@@ -16,7 +16,7 @@ from itertools import pairwise
 from ..model import Step
 from ..plan import Plan, Schedule
 from . import CannotRender
-from .plan_words import duration_words, minutes
+from .plan_words import duration_words, minutes, saved_range_words
 from .shown import shown
 
 # Characters Mermaid would read as syntax in a label or a Gantt line (or as
@@ -135,6 +135,11 @@ def _node_label(plan: Plan, step: Step) -> str:
 
 def _saving(plan: Plan) -> str:
     saved = plan.saved_minutes
+    if plan.saving_unknown:
+        return "what the required order saves is unknown (steps with no duration)"
+    between = saved_range_words(plan)
+    if between is not None:
+        return f"the required order saves {between}"
     if saved > 0:
         return f"the required order saves {minutes(saved)}"
     if saved == 0:
