@@ -535,3 +535,12 @@ def test_mermaid_and_dot_show_ranges_unknown_durations_and_savings(tmp_path, mon
     assert r'label="maybe-long\n1 min, 1 to 10 min"' in dot
     assert r'label="mystery\nunknown"' in plan_of(UNKNOWN, "--format", "dot")
     assert "mystery\nunknown" in plan_of(UNKNOWN, "--format", "mermaid")
+
+
+def test_the_python_api_applies_a_durations_file(tmp_path):
+    from recoverylint.durations import load_durations
+
+    (tmp_path / "measured.yaml").write_text("unknown:\n  mystery: 90s\n", encoding="utf-8")
+    found = durations(UNKNOWN, Settings(durations=load_durations(tmp_path / "measured.yaml")))
+    assert found["mystery"] == Duration(1.5, 1.5, 1.5, DurationBasis.MEASURED)
+    assert found["known"].basis is DurationBasis.GIVEN
