@@ -74,9 +74,10 @@ def _path_without(
         if any(mask.bit_count() != 1 for mask in branch_of):
             continue  # a producer runs whatever the decision
         failing = {ref.name for ref in steps[decider].on_failure}
+        together = _taken_together(graphs, alternatives)
         for alternative in alternatives:
             bit = 1 << graphs.position[alternative]
-            if after & bit and bit not in branch_of:
+            if after & bit and not any(mask & together[alternative] for mask in branch_of):
                 name = steps[alternative].id
                 if name in failing:
                     return f"when `{steps[decider].id}` fails (and `{name}` runs)"
@@ -87,6 +88,31 @@ def _path_without(
             return f"when `{conditions[0].name}` does not hold (the condition of `{steps[producers[0]].id}`)"
         return f"when none of the conditions of {quoted(steps[p].id for p in producers)} holds"
     return None
+
+
+def _taken_together(graphs: Graphs, alternatives: list[int]) -> dict[int, int]:
+    """Alternative -> bitset (O positions) of the alternatives of the same
+    decision a run may take with it, itself included.  A decision's
+    alternatives exclude each other (the native meaning of `decides`)
+    unless the format says which exclude which: a workflow's transition may
+    start several targets at once (Orquesta's `do: [a, b]`), and only those
+    of different transitions exclude each other."""
+    steps = graphs.steps
+    names = {steps[node].id: node for node in alternatives}
+    excluded = {
+        node: {names[ref.name] for ref in steps[node].excludes if ref.name in names}
+        for node in alternatives
+    }
+    if not any(excluded.values()):
+        return {node: 1 << graphs.position[node] for node in alternatives}
+    return {
+        node: graphs.mask(
+            other
+            for other in alternatives
+            if other not in excluded[node] and node not in excluded[other]
+        )
+        for node in alternatives
+    }
 
 
 def _alternatives_before(graphs: Graphs, node: int, chosen: int) -> int:
