@@ -534,6 +534,23 @@ def test_a_when_of_a_template_called_without_it_stays_a_condition():
     assert ("RL307", 37) in findings_of(second_call)
 
 
+def test_waits_between_steps_talking_to_one_daemon_are_required():
+    # dag-daemon-task.yaml: `producer-1` writes into the database
+    # `init-database` created in the daemon; run at once, as RL201 advised,
+    # its writes would fail and be lost.
+    text = fixture("argo/daemon-service.yaml")
+    runbook = adapt(text, "argo").runbook
+    edges = data_edges(runbook)
+    assert {("make-queue", "fill-a"), ("make-queue", "fill-b"), ("fill-a", "drain"), ("fill-b", "drain")} <= edges
+    # steps the order leaves concurrent stay so; a step that never talks to
+    # the daemon does not need what others did to it
+    assert ("fill-a", "fill-b") not in edges and ("fill-b", "fill-a") not in edges
+    assert findings_of(text) == [("RL201", 36)]  # `announce` only echoes
+    assert next(n.reason for n in step(runbook, "fill-a").needs if n.reason) == (
+        "`fill-a` goes on with what `make-queue` did through `broker`'s service"
+    )
+
+
 # -- the command line --------------------------------------------------------
 
 

@@ -82,8 +82,11 @@ are ignored.  How the manifests map to the model:
   step whose arguments or called template read the time (`date +%s`,
   `datetime.now()`...) and whose output a later step reading the time (or
   named for elapsed time) uses starts that step's clock.
-- Left out: effects through a daemon step's service (`{{steps.X.ip}}` is
-  only a fact) or commands inside containers, retries, `continueOn`,
+- A daemon step's service is reached through its `ip` (a fact): a wait
+  between two steps that both use one daemon's `ip` is required (what the
+  first did to the service, the second goes on with); what they do to it,
+  in commands inside containers, is not read.
+- Left out: other commands inside containers, retries, `continueOn`,
   `containerSet` dependencies.
 """
 
@@ -307,6 +310,7 @@ def build(document: Document, path: str, default_duration: Optional[float]) -> A
         _nest_called_templates(builder, own)
         _run_exit_handler_last(builder, workflow, own)
     _keep_suspend_gates(builder, flows)
+    _keep_daemon_waits(builder, flows)
     _default_durations(flows)
     _add_behaviour(builder, flows)
     first = workflows[0] if workflows else None
@@ -777,6 +781,31 @@ def _keep_suspend_gates(builder: RunbookBuilder, flows: list[_Flow]) -> None:
             builder.require(
                 edge.source, edge.target, edge.span, f"`{pause}` suspends the workflow at this point"
             )
+
+
+def _keep_daemon_waits(builder: RunbookBuilder, flows: list[_Flow]) -> None:
+    """Two steps talking to one daemon step's service (both use its `ip`),
+    one waiting for the other, work on the same state: what the first did
+    to it (a database created, rows written) is what the second goes on
+    with, and the commands that say so run inside containers, unread.  The
+    wait is required; steps the declared order leaves concurrent stay so."""
+    spans = {(edge.source, edge.target): edge.span for edge in builder.edges}
+    for flow in flows:
+        daemons: dict[int, set[str]] = {}  # id(draft) -> the `<daemon>.ip` facts it uses
+        for entry in flow.entries:
+            daemons[id(entry.draft)] = {ref.name for ref in entry.draft.inputs if ref.name.endswith(".ip")}
+        by_id = {entry.draft.id: entry.draft for entry in flow.entries}
+        for source, target in flow.waits:
+            first, then = by_id.get(source), by_id.get(target)
+            if first is None or then is None or (source, target) not in spans:
+                continue
+            shared = sorted(daemons[id(first)] & daemons[id(then)])
+            if shared:
+                daemon = shared[0][: -len(".ip")]
+                builder.require(
+                    source, target, spans[(source, target)],
+                    f"`{target}` goes on with what `{source}` did through `{daemon}`'s service",
+                )
 
 
 def _default_durations(flows: list[_Flow]) -> None:
