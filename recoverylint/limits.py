@@ -25,7 +25,9 @@ class AnalysisLimits:
     # in every pass of the rules and the plan over the graph, and the plan
     # may add as many again ordering races: about 1 KB and 10 µs each in all.
     # The generated 50,000-step runbook has under 200,000; 2,200 changes
-    # that 2,200 checks each verify implicitly would have 4,840,000.
+    # that 2,200 checks each verify implicitly would have 4,840,000.  The
+    # same figure bounds the steps the branches of decisions cover and the
+    # edges the Orquesta reader follows through loops to find alternatives.
     max_edges: int = 1_000_000
     # Pairs of steps O orders directly, a block boundary or a stage gate
     # counted as every step after it waiting for every step before it (the
