@@ -196,3 +196,19 @@ def test_step_limit_stops_before_the_step_over_it_is_made():
         build_runbook(parse(RACING), "racing.yaml", AnalysisLimits(max_steps=10))
     assert (raised.value.span.line, raised.value.span.column) == (4 + 3 * 10, 9)  # `s10`
     assert len(build_runbook(parse(RACING), "racing.yaml", AnalysisLimits(max_steps=30)).steps) == 30
+
+
+def test_the_readme_states_the_analysis_limits():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    limits = AnalysisLimits()
+    for row in (
+        f"| steps in one runbook | {limits.max_steps:,} |",
+        f"| pairs of steps O puts one after the other | {limits.max_declared_pairs:,} (",
+        f"| edges of D | {limits.max_edges:,} (",
+        f"| pairs of a check without `verifies` and a change it verifies | {limits.max_implicit_verifications:,} (",
+        f"| one resource name | {limits.max_resource_name_length:,} characters, {limits.max_resource_segments} segments |",
+        f"| work finding which resource names overlap | {limits.max_resource_work:,} steps (",
+    ):
+        assert row in readme
