@@ -63,6 +63,7 @@ from test_robustness_hypothesis import (
 
 from recoverylint.cli import cli
 from recoverylint.engine import check_text, plan_text
+from recoverylint.model import Runbook
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECK_FORMATS = ("full", "concise", "json", "json-lines", "sarif", "github", "junit", "gitlab")
@@ -339,7 +340,7 @@ def editor_lines(text: str) -> list[str]:
 
 
 def assert_spans_inside(findings: list, text: str) -> None:
-    lines = editor_lines(text.removeprefix("\ufeff"))
+    lines = editor_lines(text)
     for f in findings:
         assert 1 <= f.span.line <= len(lines), (f, len(lines))
         assert 1 <= f.span.end_line <= len(lines), (f, len(lines))
@@ -376,11 +377,15 @@ def test_check_never_raises(text: str) -> None:
     assert_well_formed(result.findings, text)
 
 
-@pytest.mark.skip(reason="known: spans count U+2028, U+2029 and NEL as line breaks (being fixed)")
+@pytest.mark.skip(
+    reason="known: spans count U+2028, U+2029 and NEL as line breaks (being fixed); "
+    "a span ends past the text when it ends in a block scalar without a line break"
+)
 @fuzz(ci_examples=500)
 @given(any_input)
 @example("runbook: rb\nsteps:\n  - id: a\n    title: one\u2028two\n  - id: a\n")
 @example('\u2028{"runbook": "orders-db-outage", "title": "", "steps": []}')
+@example("a: |\n  x")  # ends in a block scalar without a final line break
 def test_spans_are_inside_the_lines_an_editor_shows(text: str) -> None:
     assert_spans_inside(check_text(text).findings, text)
 
@@ -404,8 +409,9 @@ def test_every_check_format_renders(text: str) -> None:
     json.loads(outputs["json"])
     json.loads(outputs["sarif"])
     json.loads(outputs["gitlab"])
-    for line in outputs["json-lines"].splitlines():
-        json.loads(line)
+    for line in outputs["json-lines"].split("\n"):  # U+2028 may stand in a JSON string
+        if line:
+            json.loads(line)
     ElementTree.fromstring(outputs["junit"])
 
 
@@ -465,8 +471,38 @@ def test_convert_writes_a_readable_runbook_or_says_why_not(text: str) -> None:
             return
         assert result.exit_code == 0, result.output[-2000:]
         converted = output.read_text(encoding="utf-8")
-        findings = check_text(converted).findings
-        assert not [f for f in findings if f.code in UNREADABLE], (findings, converted[:3000])
+    checked = check_text(converted)
+    assert not [f for f in checked.findings if f.code in UNREADABLE], (checked.findings, converted[:3000])
+    original = check_text(text, str(source)).runbook  # a stream's step names hold the file's name
+    if original is None:
+        return
+    # The same steps in the same order, each with its original name first in
+    # its title, and the same waits.
+    titles = [step.title or "" for step in checked.runbook.steps]
+    assert len(titles) == len(original.steps), converted[:3000]
+    assert all(title.startswith(step.id) for title, step in zip(titles, original.steps)), converted[:3000]
+    if len({step.id for step in original.steps}) == len(original.steps):
+        assert waits(original) == waits(checked.runbook), converted[:3000]
+
+
+def waits(runbook: Runbook) -> set[tuple[int, int]]:
+    """The declared order as pairs of step positions (waited for, waiting),
+    closed: a wait implied through others counts as written."""
+    position = {step.id: index for index, step in enumerate(runbook.steps)}
+    after: dict[int, set[int]] = {}
+    for edge in runbook.declared_edges:
+        if edge.source in position and edge.target in position:  # not a wait for no step
+            after.setdefault(position[edge.source], set()).add(position[edge.target])
+    closed = set()
+    for start in after:
+        seen, todo = set(), list(after[start])
+        while todo:
+            node = todo.pop()
+            if node not in seen:
+                seen.add(node)
+                todo.extend(after.get(node, ()))
+        closed |= {(start, node) for node in seen}
+    return closed
 
 
 # -- --fix, twice -------------------------------------------------------------------
