@@ -335,6 +335,10 @@ def test_orquesta_defaults_noop_and_no_action_zero_pause_its_time():
             next: [{do: [nothing]}]
           nothing:
             action: core.noop
+            next: [{do: [say]}]
+          say:
+            action: core.echo
+            input: {message: restarting}
             next: [{do: [restart]}]
           restart:
             action: core.remote
@@ -345,6 +349,7 @@ def test_orquesta_defaults_noop_and_no_action_zero_pause_its_time():
     assert found["start"] == Duration(0.0, 0.0, 0.0, DurationBasis.DEFAULT, "a task with no action")
     assert found["hold"].likely == 1.5
     assert found["nothing"].likely == 0.0
+    assert found["say"] == Duration(0.0, 0.0, 0.0, DurationBasis.DEFAULT, "a `core.echo` task")
     assert found["restart"] is None
 
 

@@ -9,14 +9,18 @@ from ..durations import exactly
 from ..model import Duration, DurationBasis
 
 
+_INSTANT = frozenset({"core.noop", "core.echo"})
+
+
 def stackstorm_default(action: Any, parameters: Any, without_action: bool) -> Optional[Duration]:
-    """`core.noop` takes no time; `core.pause` its `max_pause` (seconds); a
-    task with no action (`without_action`: Orquesta's, which only publishes
-    and moves on) takes none; any other action is unknown."""
+    """`core.noop` and `core.echo` (it prints its message) take no time;
+    `core.pause` its `max_pause` (seconds); a task with no action
+    (`without_action`: Orquesta's, which only publishes and moves on) takes
+    none; any other action is unknown (`core.ask` waits for an answer)."""
     if action is None and without_action:
         return exactly(0.0, DurationBasis.DEFAULT, "a task with no action")
-    if action == "core.noop":
-        return exactly(0.0, DurationBasis.DEFAULT, "a `core.noop` task")
+    if isinstance(action, str) and action in _INSTANT:
+        return exactly(0.0, DurationBasis.DEFAULT, f"a `{action}` task")
     if action == "core.pause" and isinstance(parameters, dict):
         seconds = parameters.get("max_pause")
         if isinstance(seconds, (int, float)) and not isinstance(seconds, bool) and 0 <= seconds < 10**9:
