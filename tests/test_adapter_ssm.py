@@ -305,19 +305,29 @@ def cli_findings(name: str) -> list[tuple[str, int, str]]:
 
 def test_a_created_stack_is_the_parent_of_what_its_parameters_name():
     """Review of ssm-more (docs/real-world-review.md): a runbook deploying a
-    stack that makes a function, running it, then deleting the stack, had
-    RL201 on the run ("needs nothing from the deploy") and on the delete
-    ("needs nothing from the run": deleting first loses the function)."""
+    stack that makes functions, running them, then deleting the stack, had
+    RL201 on the first run ("needs nothing from the deploy") and on the
+    delete ("needs nothing from the last run": deleting first loses the
+    functions)."""
     runbook = model("tool-stack.yaml")
     # `{{ automation:EXECUTION_ID }}` is part of the name, however spaced.
     stack = "drain-tool-{{automation:EXECUTION_ID}}"
-    assert {name: ref.name for name, ref in runbook.parents.items()} == {"drain-{{automation:EXECUTION_ID}}": stack}
-    assert refs(step(runbook, "DeployTool").writes) == {(stack, 10, 18), ("drain-{{automation:EXECUTION_ID}}", 13, 27)}
-    # Running the function uses it; what it is handed, it may change.
-    assert refs(step(runbook, "Drain").reads) == {("drain-{{automation:EXECUTION_ID}}", 19, 21)}
-    assert refs(step(runbook, "Drain").writes) == {("{{ClusterName}}", 20, 16)}
-    assert refs(step(runbook, "RemoveTool").writes) == {(stack, 24, 18)}
-    assert data_edges(runbook) == {("DeployTool", "Drain"), ("DeployTool", "RemoveTool"), ("Drain", "RemoveTool")}
+    drain, drained = "drain-{{automation:EXECUTION_ID}}", "drained-{{automation:EXECUTION_ID}}"
+    assert {name: ref.name for name, ref in runbook.parents.items()} == {drain: stack, drained: stack}
+    assert refs(step(runbook, "DeployTool").writes) == {(stack, 10, 18), (drain, 13, 27), (drained, 17, 27)}
+    # Running a function uses it; what it is handed, it may change.
+    assert refs(step(runbook, "Drain").reads) == {(drain, 21, 21)}
+    assert refs(step(runbook, "Drain").writes) == {("{{ClusterName}}", 22, 16)}
+    assert refs(step(runbook, "CheckDrained").reads) == {(drained, 26, 21)}
+    assert refs(step(runbook, "RemoveTool").writes) == {(stack, 31, 18)}
+    assert data_edges(runbook) == {
+        ("DeployTool", "Drain"),
+        ("DeployTool", "CheckDrained"),
+        ("DeployTool", "RemoveTool"),
+        ("Drain", "CheckDrained"),
+        ("Drain", "RemoveTool"),
+        ("CheckDrained", "RemoveTool"),
+    }
     assert cli_findings("tool-stack.yaml") == []
 
 
