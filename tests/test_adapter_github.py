@@ -684,3 +684,23 @@ def test_hostile_scripts_are_read_in_one_pass(tmp_path):
     path.write_text(f"on: push\njobs:\n{jobs}{many}", encoding="utf-8")
     result = check_json(path)  # within its generous timeout (60 s): one pass over each script, matching bounded
     assert result.returncode in (0, 1), result.stderr
+
+
+_SCRIPT_PARTS = [
+    "docker push ", "docker pull ", "docker manifest create ", "docker buildx build --push -t ",
+    "gh release create ", "gh release upload ", "cosign sign ", "helm push x oci://", "goreleaser release",
+    "go test ./...", "q.io/a", "$x", "${y}", "$(", ")", "${{ github.ref }}", "${{", "}}", "`", '"', "'",
+    "\\", "\\\n", "\n", ";", "|", "&", " ", "#", "-t", "--output=type=registry",
+]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_SCRIPT_PARTS), max_size=30), st.lists(st.sampled_from(_SCRIPT_PARTS), max_size=30))
+def test_any_scripts_are_read_without_crashing(first, second):
+    jobs = {
+        "a": {"runs-on": "x", "steps": [{"run": "".join(first)}]},
+        "b": {"runs-on": "x", "needs": "a", "steps": [{"run": "".join(second)}]},
+    }
+    result = check_text(json.dumps({"on": "push", "jobs": jobs}), "workflow.json")
+    assert result.runbook is not None and [s.id for s in result.runbook.steps] == ["a", "b"]
+    assert not any(f.code.startswith("RL0") for f in result.findings)
