@@ -16,7 +16,7 @@ from adapter_support import (
     order_edges,
     step,
 )
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from recoverylint.adapters import detect
@@ -696,6 +696,7 @@ _SCRIPT_PARTS = [
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(_SCRIPT_PARTS), max_size=30), st.lists(st.sampled_from(_SCRIPT_PARTS), max_size=30))
+@example(first=[], second=['"', "\\"])  # a backslash ending a script inside quotes
 def test_any_scripts_are_read_without_crashing(first, second):
     jobs = {
         "a": {"runs-on": "x", "steps": [{"run": "".join(first)}]},

@@ -915,7 +915,8 @@ def _commands(script: str) -> list[list[str]]:
                 if script[position] == "$":
                     position = _expansion(script, position, word)
                 else:
-                    position += 2 if script[position] == "\\" else 1
+                    escaped = script[position] == "\\" and position + 1 < end
+                    position += 2 if escaped else 1
                     word.append(script[position - 1])
             position += 1
         elif char == "$" or char == "`":
