@@ -513,7 +513,9 @@ def test_a_when_every_call_already_checked_is_no_condition():
     runbook = adapt(text, "argo").runbook
     assert step(runbook, "drain/find-pods").condition is None
     assert ("drain/find-pods", "drain/evict") in data_edges(runbook)
-    other_check = text.replace('when: "{{workflow.parameters.node}} != none"', 'when: "{{workflow.parameters.node}} != all"')
+    other_check = text.replace(
+        'when: "{{workflow.parameters.node}} != none"', 'when: "{{workflow.parameters.node}} != all"'
+    )
     unchecked = text.replace('when: "{{workflow.parameters.node}} != none"', "# always")
     other_value = text.replace(
         'value: "{{workflow.parameters.node}}"', 'value: "{{workflow.parameters.spare}}"'
@@ -549,6 +551,39 @@ def test_waits_between_steps_talking_to_one_daemon_are_required():
     assert next(n.reason for n in step(runbook, "fill-a").needs if n.reason) == (
         "`fill-a` goes on with what `make-queue` did through `broker`'s service"
     )
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ('target: "{{workflow.parameters.goal}}"', "target: [publish]"),
+        ('target: "{{workflow.parameters.goal}}"', "target: '  '"),
+    ],
+)
+def test_a_target_that_is_a_list_or_blank_is_no_target(old, new):
+    text = fixture("argo/dag-target.yaml").replace(old, new)
+    result = check_text(text)
+    assert result.internal_error is None
+    assert [(f.code, f.span.line) for f in result.findings] == [("RL201", 22), ("RL201", 25)]
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new"),
+    [
+        ("input-default.yaml", "        default: latest\n", "        default: {a: 1}\n"),
+        ("input-default.yaml", "      - name: snapshot\n        default", "      - name: [snapshot]\n        default"),
+        ("input-default.yaml", "          - name: snapshot\n", "          - name: 3\n"),
+        ("input-default.yaml", "    inputs:\n      parameters:\n", "    inputs:\n      parameters: 1\n      x:\n"),
+        ("when-checked-by-call.yaml", '        when: "{{workflow.parameters.node}} != none"', "        when: [1]"),
+        ("when-checked-by-call.yaml", '            value: "{{workflow.parameters.node}}"', "            value: [a]"),
+        ("when-checked-by-call.yaml", "          - name: target\n", "          - name: {a: b}\n"),
+    ],
+)
+def test_odd_values_around_defaults_and_checked_whens_crash_nothing(name, old, new):
+    text = fixture(f"argo/{name}")
+    changed = text.replace(old, new)
+    assert changed != text
+    assert check_text(changed).internal_error is None
 
 
 # -- the command line --------------------------------------------------------

@@ -834,6 +834,13 @@ def _add_behaviour(builder: RunbookBuilder, flows: list[_Flow]) -> None:
     decided = {ref.name for draft in builder.drafts for ref in draft.decides}
     readers = set()
     fall_back = _facts_with_fallbacks(builder, flows)
+    calls: dict[tuple[int, str], list[_Entry]] = {}  # (id(workflow), template) -> the steps calling it
+    for flow in flows:
+        for entry in flow.entries:
+            called_name = text(entry.mapping.get("template"))
+            if called_name is not None:
+                calls.setdefault((id(flow.workflow), called_name), []).append(entry)
+    implied: dict[tuple[int, str], bool] = {}  # (id(flow), when) -> whether every call checked it
     for flow in flows:
         document = flow.workflow.document
         for entry in flow.entries:
@@ -854,11 +861,13 @@ def _add_behaviour(builder: RunbookBuilder, flows: list[_Flow]) -> None:
             when = step.get("when")
             # A `when` on `{{item}}` filters a loop's items: the step still
             # runs; one every call of its template checked always holds.
-            if (
-                isinstance(when, str) and when.strip() and draft.id not in decided and "{{item" not in when
-                and not _checked_by_every_call(flow, flows, when)
-            ):
-                draft.condition = Ref(when.strip(), document.value_span(step, "when"))
+            if isinstance(when, str) and when.strip() and draft.id not in decided and "{{item" not in when:
+                key = (id(flow), when)
+                if key not in implied:
+                    callers = calls.get((id(flow.workflow), flow.name), [])
+                    implied[key] = _checked_by_every_call(flow, callers, when)
+                if not implied[key]:
+                    draft.condition = Ref(when.strip(), document.value_span(step, "when"))
             if reads_time(written for written, _, _ in strings_in([step, called])):
                 readers.add(draft.id)
             # Argo records how a skipped step ended, and gives an output
@@ -872,13 +881,13 @@ def _add_behaviour(builder: RunbookBuilder, flows: list[_Flow]) -> None:
     mark_clocks(builder.drafts, readers)
 
 
-def _checked_by_every_call(flow: _Flow, flows: list[_Flow], when: str) -> bool:
-    """Whether every step calling `flow`'s template (in a Workflow, whose
-    templates nothing outside the file calls; not its entrypoint or exit
-    handler) has a `when` saying what `when` says once the values the call
-    passes for the template's input parameters are put in: the template then
-    runs only when `when` holds (`fibonacci` calling its helper only when `n
-    != 1`, whose step checks `n != 1` again)."""
+def _checked_by_every_call(flow: _Flow, calls: list[_Entry], when: str) -> bool:
+    """Whether every step calling `flow`'s template (`calls`; in a Workflow,
+    whose templates nothing outside the file calls; not its entrypoint or
+    exit handler) has a `when` saying what `when` says once the values the
+    call passes for the template's input parameters are put in: the template
+    then runs only when `when` holds (`fibonacci` calling its helper only
+    when `n != 1`, whose step checks `n != 1` again)."""
     workflow = flow.workflow
     if workflow.data.get("kind") not in ("Workflow", "CronWorkflow") or flow.name in (
         text(workflow.spec.get("entrypoint")), text(workflow.spec.get("onExit"))
@@ -888,13 +897,6 @@ def _checked_by_every_call(flow: _Flow, flows: list[_Flow], when: str) -> bool:
     # values mean other things in the caller.
     if _REFERENCE.search(when) or "inputs." in _INPUT_PARAMETER.sub("", when):
         return False
-    calls = [
-        entry
-        for other in flows
-        if other.workflow is workflow
-        for entry in other.entries
-        if text(entry.mapping.get("template")) == flow.name
-    ]
     for call in calls:
         checked = call.mapping.get("when")
         arguments = call.mapping.get("arguments")
