@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -119,6 +120,15 @@ def test_the_counts_of_the_corpus_are_those_stated(corpus, findings_now):
     stated = re.search(r"there were (\d+) RL201,", " ".join(text.split()))
     assert stated is not None
     assert int(stated.group(1)) == len(findings_now) + removed_in_sample + len(REMOVED_OUTSIDE_THE_SAMPLE)
+    assert f"the other {len(files) - argo} are" in " ".join(text.split())
+    # what the 77 and the 20 drawn were, by rule
+    removed = [row[2].split()[0] for row in tables()[0] if row[3] == "false"]
+    removed += [code for *_, code in REMOVED_OUTSIDE_THE_SAMPLE]
+    before = Counter(message.split()[0] for _, _, message in findings_now) + Counter(removed)
+    assert f"{before['RL201']} RL201 and {before['RL307']} RL307, no RL4xx" in " ".join(text.split())
+    assert set(before) == {"RL201", "RL307"}
+    drawn = Counter(row[2].split()[0] for row in tables()[0])
+    assert f"{drawn['RL201']} RL201 and {drawn['RL307']} RL307." in " ".join(text.split())
 
 
 def test_each_finding_reviewed_points_at_the_step_it_names(corpus):
