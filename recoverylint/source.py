@@ -352,25 +352,41 @@ def _error_at(event: Any, problem: str) -> _Problem:
     return _Problem(event.start_mark, problem)
 
 
-def _editor_point(mark: Any, index: Optional[LineIndex]) -> tuple[int, int]:
-    """1-based editor line and column of a parser's mark (`index` is None
-    when the text has no break the parser counts and editors do not)."""
-    if index is None:
-        return mark.line + 1, mark.column + 1
-    return index.position(mark.index)
+class _Positions:
+    """Editor lines and columns (0-based) of a parser's marks, for one text.
 
+    The parser counts NEL, U+2028 and U+2029 as line breaks: positions then
+    come from the mark's character offset through a LineIndex.  And it ends a
+    text without a final line break on a line of its own, past the last one
+    an editor shows: a mark there is the end of the text's last line."""
 
-def _span_packer(index: Optional[LineIndex]) -> Callable[[Any, Any], RawSpan]:
-    """The function packing the span between two parser marks, in editor lines and columns."""
-    if index is None:
-        return lambda start, end: _pack(start.line, start.column, end.line, end.column)
+    def __init__(self, text: str) -> None:
+        self.index = LineIndex(text) if _PARSER_ONLY_BREAK.search(text) else None
+        self.length = len(text)
+        self.end_of_text: Optional[tuple[int, int]] = None
+        if text and text[-1] not in "\r\n":
+            breaks = text.count("\n") + text.count("\r") - text.count("\r\n")
+            self.end_of_text = breaks, len(text) - max(text.rfind("\n"), text.rfind("\r")) - 1
 
-    def pack(start: Any, end: Any) -> RawSpan:
-        line, column = index.position(start.index)
-        end_line, end_column = index.position(end.index)
-        return _pack(line - 1, column - 1, end_line - 1, end_column - 1)
+    def point(self, mark: Any) -> tuple[int, int]:
+        if self.index is not None:
+            line, column = self.index.position(mark.index)
+            return line - 1, column - 1
+        if self.end_of_text is not None and mark.index == self.length:
+            return self.end_of_text
+        return mark.line, mark.column
 
-    return pack
+    def editor_point(self, mark: Any) -> tuple[int, int]:
+        """1-based editor line and column of a mark."""
+        line, column = self.point(mark)
+        return line + 1, column + 1
+
+    def packer(self) -> Callable[[Any, Any], RawSpan]:
+        """The function packing the span between two marks (the common case fast)."""
+        if self.index is None and self.end_of_text is None:
+            return lambda start, end: _pack(start.line, start.column, end.line, end.column)
+        point = self.point
+        return lambda start, end: _pack(*point(start), *point(end))
 
 
 class _Frame:
@@ -400,21 +416,21 @@ def parse(text: str, limits: Limits = Limits()) -> Document:
                 1,
             )
     # Positions are mapped only when the parser's lines are not the editor's.
-    index = LineIndex(text) if _PARSER_ONLY_BREAK.search(text) else None
+    positions = _Positions(text)
     enabled = gc.isenabled()
     # The data built here has no reference cycles: the cyclic collector would
     # only rescan it again and again (measured 2-5x slower on large files).
     gc.disable()
     try:
-        return _build(text, limits, _span_packer(index))
+        return _build(text, limits, positions.packer())
     except _Problem as problem:
-        raise SourceError(problem.message, *_editor_point(problem.mark, index)) from None
+        raise SourceError(problem.message, *positions.editor_point(problem.mark)) from None
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problem = error.problem or str(error)
         if error.context:
             problem = f"{problem} ({error.context})"
-        line, column = _editor_point(mark, index) if mark else (1, 1)
+        line, column = positions.editor_point(mark) if mark else (1, 1)
         raise SourceError(f"YAML syntax error: {problem}", line, column) from None
     except YAMLError as error:
         raise SourceError(f"YAML error: {error}") from None

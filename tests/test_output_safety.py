@@ -108,6 +108,29 @@ def test_the_diff_of_a_file_with_line_separators_applies_with_git(tmp_path):
     assert "needs: [a, b]" not in (tmp_path / "r.yaml").read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize(
+    "text, span",
+    [
+        ("a: |\n  x", (1, 1, 2, 4)),  # ends in a block scalar without a final line break
+        ("a: x", (1, 1, 1, 5)),
+        ("a:\n  b: 1", (1, 1, 2, 7)),
+        ("a: x\n", (1, 1, 2, 1)),  # after the final break: the empty line editors show
+        ("a: x\r\nb: y", (1, 1, 2, 5)),
+        ('a: "\u2028"\nb: x', (1, 1, 2, 5)),
+    ],
+)
+def test_a_span_never_ends_past_the_text(text, span):
+    """libyaml ends a text without a final line break on a line of its own."""
+    root = parse(text).root_span
+    assert (root.line, root.column, root.end_line, root.end_column) == span
+
+
+def test_an_error_at_the_end_of_a_text_without_a_final_break_is_on_its_last_line():
+    with pytest.raises(Exception) as raised:
+        parse("a: [1,\n  2")
+    assert (raised.value.line, raised.value.column) == (2, 4)
+
+
 def test_editor_lines_split_only_where_editors_do():
     assert editor_lines("a\u2028b\r\nc\rd\x85e\n") == ["a\u2028b", "c", "d\x85e"]
     assert editor_lines("a\n\nb") == ["a", "", "b"]
