@@ -705,3 +705,18 @@ def test_any_scripts_are_read_without_crashing(first, second):
     result = check_text(json.dumps({"on": "push", "jobs": jobs}), "workflow.json")
     assert result.runbook is not None and [s.id for s in result.runbook.steps] == ["a", "b"]
     assert not any(f.code.startswith("RL0") for f in result.findings)
+
+
+def test_running_the_pushed_image_takes_it():
+    text = (
+        "on: push\njobs:\n"
+        "  image:\n    runs-on: x\n    steps:\n      - uses: docker/build-push-action@v6\n"
+        "        with: {push: true, tags: 'ghcr.io/acme/app:${{ github.sha }}'}\n"
+        "  e2e:\n    runs-on: x\n    needs: image\n    steps:\n"
+        "      - run: docker run --rm -e MODE=e2e -v $PWD:/w ghcr.io/acme/app:${{github.sha}} e2e\n"
+    )
+    runbook = adapt(text, NAME).runbook
+    assert [ref.name for ref in step(runbook, "e2e").inputs] == ["image/ghcr.io/acme/app:${{github.sha}}"]
+    assert codes(text) == []
+    other = text.replace("docker run --rm -e MODE=e2e -v $PWD:/w ghcr.io", "docker run --rm -e MODE=e2e alpine ghcr.io")
+    assert rl201(other) == [(10, "`e2e` waits for `image` but uses nothing from it")]

@@ -86,8 +86,9 @@ slugged (the file's stem when it has none), and its title is `name`.
     `registry`) or creating a release (`gh release create`, a release
     action, `goreleaser release`; without a tag, the one pushed) changes
     `image/<ref>` or `release/<tag>` and outputs that fact to the jobs of its
-    workflow pulling the same reference (`docker pull`, `manifest create`'s
-    sources, `cosign sign`, a `container` or a service's `image`) or using
+    workflow pulling the same reference (`docker pull`, `docker run`,
+    `manifest create`'s sources, `cosign sign`, a `container` or a service's
+    `image`) or using
     the same release (`gh release upload|download|view|edit`,
     `svenstaro/upload-release-action`, `krew-release-bot`).  `github.ref`,
     `refs/tags/...` and `$GITHUB_REF_NAME` name one tag.
@@ -169,6 +170,12 @@ _PUBLISH_WORDS = frozenset({"publish", "push"})
 _IMAGE_WORDS = frozenset({"image", "images", "container", "containers", "docker", "oci", "ko"})
 _TAG_OPTIONS = ("-t", "--tag")
 _VALUED_OPTIONS = _TAG_OPTIONS + ("-f", "--file", "--annotation", "--platform", "--src-creds", "--dest-creds")
+# `docker run` options taking a value (the image is the first other argument).
+_RUN_OPTIONS = (
+    "-e", "--env", "--env-file", "-v", "--volume", "--mount", "-p", "--publish", "--name", "-w", "--workdir",
+    "--network", "--entrypoint", "-u", "--user", "--platform", "-l", "--label", "-h", "--hostname",
+    "--add-host", "--cpus", "-m", "--memory", "--shm-size", "--ulimit", "--pull", "--gpus",
+)
 # Commands that run tests or checkers: the job fails when they find a fault.
 _CHECK_COMMAND = re.compile(
     r"(?:go|cargo|dotnet|mix|swift|deno|bun)\s+test\b"
@@ -786,10 +793,12 @@ def _command_uses(argv: list[str]) -> Iterator[tuple[bool, str, str]]:
     command = [word.lower() for word in argv[:4]]
     program = command[0] if command else ""
     if program == "docker":
-        rest = argv[2:] if command[1:2] == ["image"] else argv[1:]
+        rest = argv[2:] if command[1:2] in (["image"], ["container"]) else argv[1:]
         verb = rest[0].lower() if rest else ""
         if verb in ("push", "pull"):
             yield from ((verb == "push", "image", ref) for ref in _positional(rest[1:])[:1])
+        elif verb in ("run", "create"):
+            yield from ((False, "image", ref) for ref in _positional(rest[1:], _RUN_OPTIONS)[:1])
         elif verb == "manifest" and rest[1:2] == ["push"]:
             yield from ((True, "image", ref) for ref in _positional(rest[2:])[:1])
         elif verb == "manifest" and rest[1:2] == ["create"]:
