@@ -655,7 +655,10 @@ def test_chart_tests_guard_the_chart_push():
 
 @pytest.mark.parametrize(
     "command",
-    ["go test ./...", "make -C src test-unit", "npm run test", "python -m pytest -q", "helm lint charts/x"],
+    [
+        "go test ./...", "make -C src test-unit", "npm run test", "python -m pytest -q", "helm lint charts/x",
+        "snyk test --all-projects", "trivy image --exit-code 1 --severity HIGH ghcr.io/acme/app:1",
+    ],
 )
 def test_a_job_running_tests_is_a_guard_whatever_its_name(command):
     text = (
@@ -720,3 +723,16 @@ def test_running_the_pushed_image_takes_it():
     assert codes(text) == []
     other = text.replace("docker run --rm -e MODE=e2e -v $PWD:/w ghcr.io", "docker run --rm -e MODE=e2e alpine ghcr.io")
     assert rl201(other) == [(10, "`e2e` waits for `image` but uses nothing from it")]
+
+
+def test_a_trivy_action_guards_only_when_its_findings_fail_the_job():
+    text = (
+        "on: push\njobs:\n"
+        "  build:\n    runs-on: x\n    steps:\n      - uses: aquasecurity/trivy-action@v0.36.0\n"
+        "        with: {scan-type: fs, exit-code: '1'}\n"
+        "  ship:\n    runs-on: x\n    needs: build\n    steps:\n      - run: docker push ghcr.io/acme/app:1\n"
+    )
+    assert step(adapt(text, NAME).runbook, "build").guard and codes(text) == []
+    # Its default exit code (0) reports and fails nothing: the wait is questioned.
+    reporting = text.replace(", exit-code: '1'", "")
+    assert rl201(reporting) == [(10, "`ship` waits for `build` but uses nothing from it")]

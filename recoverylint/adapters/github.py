@@ -75,7 +75,9 @@ slugged (the file's stem when it has none), and its title is `name`.
 - Checks and hand-overs outside the run:
   - a job named for a check (`test`, `lint`, `scan`, `verify`...) or running
     one (`go test`, `make test`/`lint`/`check`, `pytest`, `ct lint`,
-    `golangci-lint`, an action named for a check...) is a guard; one named
+    `golangci-lint`, an action named for a check, a scanner failing the job
+    on what it finds: `snyk test`, `trivy --exit-code 1`, `trivy-action` with
+    an `exit-code`...) is a guard; one named
     for the service's health (`smoke`, `health`, `canary`...) observes
     everything.
   - a job pushing an image (`docker push`, `docker manifest push`, a
@@ -184,7 +186,9 @@ _CHECK_COMMAND = re.compile(
     r"|(?:pytest|tox|nox|golangci-lint|shellcheck|hadolint|yamllint|actionlint)\b"
     r"|python[0-9.]*\s+-m\s+(?:pytest|unittest)\b"
     r"|(?:ct|helm)\s+lint\b"
-    r"|(?:mvn|gradle|\./gradlew|\./mvnw)\s+(?:\S+\s+)*?(?:test|verify|check)\b",
+    r"|(?:mvn|gradle|\./gradlew|\./mvnw)\s+(?:\S+\s+)*?(?:test|verify|check)\b"
+    # Scanners that fail the job on what they find.
+    r"|snyk\s+(?:\S+\s+)?test\b|trivy\s.*--exit-code[= ]+[1-9]|grype\s.*--fail-on\b",
     re.IGNORECASE,
 )
 _NOT_IN_NAMES = str.maketrans({"*": "%2A", "?": "%3F", "[": "%5B", "/": "%2F"})
@@ -574,6 +578,8 @@ def _checks(jobs: list[_Job]) -> None:
 
 
 def _runs_checks(body: Any) -> bool:
+    """Whether a step of the job runs tests, a linter or a scanner that fails
+    it on what it finds, or an action named for a check."""
     steps = body.get("steps") if isinstance(body, dict) else None
     for step in steps if isinstance(steps, list) else ():
         if not isinstance(step, dict):
@@ -585,6 +591,10 @@ def _runs_checks(body: Any) -> bool:
         called = _ACTION.match(step["uses"]) if isinstance(step.get("uses"), str) else None
         if called and not called.group(1).startswith(".") and is_check(called.group(1)):
             return True
+        inputs = step.get("with") if isinstance(step.get("with"), dict) else {}
+        if called and called.group(1).lower() == "aquasecurity/trivy-action":
+            if str(inputs.get("exit-code", "0")).strip() not in ("", "0"):
+                return True
     return False
 
 
