@@ -297,7 +297,8 @@ def check(
 
     Exit status: 0 nothing at or above --fail-on (or --exit-zero), 1 findings at or above
     it (with --diff: fixes to show), 2 a usage error, a configuration or baseline error,
-    a file that could not be written, or an internal error.
+    a file that could not be written (stdout too), or an internal error; 130 when
+    interrupted (Ctrl-C).
     """
     import gc
 
@@ -1158,7 +1159,7 @@ def main() -> None:
         try:
             click.echo(
                 f"recoverylint: internal error in recoverylint {__version__} (please report it):\n"
-                + traceback.format_exc(limit=-8),
+                + displayable(traceback.format_exc(limit=-8), keep_line_breaks=True),
                 err=True,
             )
         except _OutputFailed:
