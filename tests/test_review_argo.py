@@ -56,7 +56,7 @@ def tables() -> list[list[tuple[str, int, str, str]]]:
 
 
 def corpus_files() -> list[Path]:
-    """Every file `sample.py` names."""
+    """Every file `docs/sample_findings.py` names."""
     return sorted(p for p in CORPUS.rglob("*") if p.suffix in (".yaml", ".yml", ".json") and p.is_file())
 
 

@@ -48,7 +48,7 @@ def tables() -> list[list[tuple[str, int, str, str]]]:
 
 
 def files() -> list[Path]:
-    """The files `sample.py` names: every `.yaml`, `.yml` and `.json`."""
+    """The files `docs/sample_findings.py` names: every `.yaml`, `.yml` and `.json`."""
     return sorted(p for p in CORPUS.rglob("*") if p.suffix in (".yaml", ".yml", ".json") and p.is_file())
 
 

@@ -45,7 +45,7 @@ def tables() -> list[list[tuple[str, int, str, str]]]:
 
 def findings_now() -> set[tuple[str, int, str]]:
     """(file, line, code and message) of every reviewed finding on the corpus,
-    every file named as `sample.py` names them."""
+    every file named as `docs/sample_findings.py` names them."""
     files = sorted(p for p in CORPUS.rglob("*") if p.suffix in (".yaml", ".yml", ".json") and p.is_file())
     found = set()
     for path in files:

@@ -1,0 +1,42 @@
+"""Draw the findings a hand review reads: every RL201, RL3xx and RL4xx
+finding of a corpus, all of them or a seeded random sample.
+
+    python docs/sample_findings.py CORPUS COUNT SEED > sample.jsonl
+
+Every `.yaml`, `.yml` and `.json` file under CORPUS is named on the command
+line (so JSON documents are read too) and checked with no cache; COUNT 0
+takes every finding.  Each finding is printed as one JSON line; how many
+there were in all goes to standard error.
+"""
+
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+
+
+def main() -> None:
+    corpus, count, seed = Path(sys.argv[1]).resolve(), int(sys.argv[2]), int(sys.argv[3])
+    files = sorted(
+        p for p in corpus.rglob("*") if p.suffix in (".yaml", ".yml", ".json") and p.is_file()
+    )
+    checked = subprocess.run(
+        [sys.executable, "-m", "recoverylint", "check", "--no-cache", "--format", "json", *map(str, files)],
+        capture_output=True,
+        text=True,
+        cwd=REPOSITORY,
+    )
+    findings = json.loads(checked.stdout)["findings"]
+    chosen = [f for f in findings if f["code"].startswith(("RL201", "RL3", "RL4"))]
+    random.Random(seed).shuffle(chosen)
+    sample = chosen if count <= 0 else chosen[:count]
+    print(f"# {len(chosen)} findings in all; {len(sample)} drawn (seed {seed})", file=sys.stderr)
+    for finding in sample:
+        print(json.dumps(finding))
+
+
+if __name__ == "__main__":
+    main()
