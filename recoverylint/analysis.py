@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from .graphs import Graphs
-from .durations import step_minutes
+from .durations import differs, step_minutes
 from .model import Duration, DurationBasis, Runbook, Span
 
 
@@ -154,19 +154,33 @@ class WaitCost:
 
     likely: float  # minutes, with likely durations (unknown ones as 0)
     longest: float  # with every step at its longest (unknown ones as 0)
-    unknown: bool  # the saving changes with the length of an unknown duration
+    # Steps with no duration the saving depends on (the first few); none: it
+    # depends on no unknown duration.
+    unknown: tuple[int, ...]
+    # Those steps can only make the saving smaller (they run beside the
+    # waiting step): `longest` is then the most it saves.
+    at_most: bool
     defaults: tuple[Duration, ...]  # the defaults it rests on (one per basis and kind)
 
 
+# Steps with no duration a message names at most.
+_NAMED_UNKNOWN = 5
+
+
 def wait_costs_known(graphs: Graphs, waits: list[tuple[int, tuple[int, ...]]]) -> list[WaitCost]:
-    """`wait_costs` with likely and longest minutes, whether an unknown
-    duration changes it (its minutes set longer than all known work
-    together) and which defaults it rests on (their minutes set to 0).
-    Each further pass is made only when some step needs it."""
+    """`wait_costs` with likely and longest minutes, the unknown durations
+    it depends on, and the defaults it rests on (their minutes set to 0
+    change it).
+
+    Which unknown durations matter follows from where the steps are: lifting
+    the waits changes only paths through the waiting step, so a step of
+    unknown duration before or after it (the steps it waits for among them)
+    may change the saving either way, and one beside it (neither before nor
+    after) only lengthens paths that avoid it, so it can only make the
+    saving smaller, down to nothing."""
     minutes = step_minutes(graphs.runbook, graphs.steps)
     likely = wait_costs(graphs, waits, minutes.likely)
     longest = wait_costs(graphs, waits, minutes.longest) if minutes.ranged else likely
-    large = wait_costs(graphs, waits, minutes.unknown_large()) if minutes.unknown and waits else longest
     defaulted = [node for node in minutes.defaulted if minutes.longest[node] > 0]
     without_defaults = longest
     if defaulted and waits:
@@ -175,15 +189,60 @@ def wait_costs_known(graphs: Graphs, waits: list[tuple[int, tuple[int, ...]]]) -
             zeroed[node] = 0.0
         without_defaults = wait_costs(graphs, waits, zeroed)
     defaults = _distinct_defaults(graphs, defaulted)
-    return [
-        WaitCost(
-            likely=cost,
-            longest=max(cost, high),
-            unknown=abs(huge - high) > 1e-9,
-            defaults=defaults if abs(bare - high) > 1e-9 else (),
+    related = _UnknownAround(graphs, minutes.unknown)
+    costs = []
+    for (step, lifted), cost, high, bare in zip(waits, likely, longest, without_defaults):
+        high = max(cost, high)
+        around = related.around(step, lifted)
+        at_most = not around and bool(minutes.unknown) and high > 0
+        costs.append(
+            WaitCost(
+                likely=cost,
+                longest=high,
+                unknown=around or (minutes.unknown[:_NAMED_UNKNOWN] if at_most else ()),
+                at_most=at_most,
+                defaults=defaults if differs(bare, high) else (),
+            )
         )
-        for cost, high, huge, bare in zip(likely, longest, large, without_defaults)
-    ]
+    return costs
+
+
+class _UnknownAround:
+    """The steps of unknown duration before or after a step in O (itself
+    included), from one bitset of each: no pair of steps is compared."""
+
+    def __init__(self, graphs: Graphs, unknown: tuple[int, ...]) -> None:
+        self.graphs = graphs
+        self.unknown = unknown
+        self.mask = graphs.mask(unknown)
+        self.before_some = 0  # positions of the steps some unknown one comes after
+        for node in unknown:
+            self.before_some |= graphs.ancestors[node]
+
+    def around(self, step: int, lifted: tuple[int, ...]) -> tuple[int, ...]:
+        """The first few: the step and those it waits for needlessly when
+        they are unknown, else those before it, then those after it."""
+        graphs = self.graphs
+        position = graphs.position[step]
+        earlier = graphs.ancestors[step] & self.mask
+        later = self.before_some >> position & 1
+        if not (self.mask >> position & 1 or earlier or later):
+            return ()
+        gate = [node for node in (step, *lifted) if self.mask >> graphs.position[node] & 1]
+        if gate:
+            return tuple(gate[:_NAMED_UNKNOWN])
+        found: list[int] = []
+        while earlier and len(found) < _NAMED_UNKNOWN:
+            lowest = earlier & -earlier
+            found.append(graphs.node_at[lowest.bit_length() - 1])
+            earlier ^= lowest
+        if later:
+            for node in self.unknown:
+                if len(found) >= _NAMED_UNKNOWN:
+                    break
+                if graphs.before(step, node):
+                    found.append(node)
+        return tuple(found)
 
 
 def _distinct_defaults(graphs: Graphs, nodes: list[int]) -> tuple[Duration, ...]:

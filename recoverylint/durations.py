@@ -175,17 +175,29 @@ class StepMinutes:
     def ranged(self) -> bool:
         return self.likely != self.longest
 
-    def with_unknown(self, minutes: float) -> list[float]:
-        """The longest values, each unknown one set to `minutes`."""
-        values = list(self.longest)
-        for node in self.unknown:
-            values[node] = minutes
-        return values
-
-    def unknown_large(self) -> list[float]:
+    def unknown_probes(self) -> list[list[float]]:
         """The longest values with each unknown one longer than all known work
-        together: a result that changes with it rests on an unknown duration."""
-        return self.with_unknown(sum(self.longest) + 1.0)
+        together, by a different amount for each (growing in file order, then
+        shrinking, so that unknowns of equal length do not cancel out): a
+        result that changes with them rests on an unknown duration."""
+        longer = sum(self.longest) + 1.0
+        count = len(self.unknown)
+        probes = []
+        for order in (self.unknown, self.unknown[::-1]):
+            values = list(self.longest)
+            for rank, node in enumerate(order):
+                values[node] = longer * (1.0 + rank / count)
+            probes.append(values)
+        return probes
+
+
+# Minutes within this are the same: probes add minutes longer than all known
+# work, and float sums of such numbers differ from exact ones in far smaller digits.
+SAME_MINUTES = 1e-4
+
+
+def differs(one: float, other: float) -> bool:
+    return abs(one - other) > SAME_MINUTES
 
 
 _DEFAULTS = frozenset((DurationBasis.DEFAULT, DurationBasis.RUNBOOK_DEFAULT, DurationBasis.CONFIGURED))

@@ -25,7 +25,7 @@ from decimal import Decimal, localcontext
 from typing import Mapping, Optional
 
 from .analysis import Checklist, decision_checklist, group_by_step
-from .durations import step_minutes
+from .durations import differs, step_minutes
 from .graphs import Graphs, ancestor_bitsets, strong_components, topological_order
 from .limits import TooLarge
 from .model import NATIVE, Runbook
@@ -196,10 +196,12 @@ def build_plan(graphs: Graphs) -> Plan:
     saved_longest = None
     if minutes.ranged:
         saved_longest = _saving(graphs.order_preds, required_preds, planned, minutes.longest, staffing, overhead)
-    saving_unknown = bool(minutes.unknown) and not math.isclose(
-        _saving(graphs.order_preds, required_preds, planned, minutes.unknown_large(), staffing, overhead),
-        saved if saved_longest is None else saved_longest,
-        abs_tol=1e-6,
+    saving_unknown = bool(minutes.unknown) and any(
+        differs(
+            _saving(graphs.order_preds, required_preds, planned, probe, staffing, overhead),
+            saved if saved_longest is None else saved_longest,
+        )
+        for probe in minutes.unknown_probes()
     )
     return Plan(
         runbook=runbook,

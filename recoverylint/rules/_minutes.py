@@ -18,14 +18,19 @@ def default_words(default: Duration) -> str:
     return f"the format's default for {default.kind or 'its kind of step'}"
 
 
-def gate_minutes(cost: WaitCost, graphs: Graphs, near: list[int], plural: bool) -> str:
+def gate_minutes(cost: WaitCost, graphs: Graphs, plural: bool) -> str:
     """The sentence saying what a gate (or the gates, `plural`) adds to the
-    critical path: "adds 5 min", "adds 5 min (up to 20 min)", or "adds an
-    unknown time (`x` has no duration)", naming the defaults it rests on.
-    `near`: the steps of the gate, named first when their durations are unknown."""
+    critical path: "adds 5 min", "adds 5 min (up to 20 min)", "adds an
+    unknown time (`x` has no duration)" or "adds up to 5 min (less if `x`,
+    which has no duration, takes long)", naming the defaults it rests on."""
     subject, verb = ("These gates", "add") if plural else ("This gate", "adds")
-    if cost.unknown:
-        return f"{subject} {verb} an unknown time to the critical path ({_unknown(graphs, near, cost)})."
+    names = quoted(graphs.steps[node].id for node in cost.unknown)
+    one = len(cost.unknown) == 1
+    if cost.unknown and not cost.at_most:
+        said = f"{names} {'has' if one else 'have'} no duration"
+        if cost.longest > 0:
+            said += f"; {minutes(cost.longest)} if {'it takes' if one else 'they take'} 0 min"
+        return f"{subject} {verb} an unknown time to the critical path ({said})."
     if cost.longest <= 0:
         hide = "hide" if plural else "hides"
         return f"{subject} {verb} nothing to the critical path (0 min), but {hide} the real order."
@@ -35,20 +40,11 @@ def gate_minutes(cost: WaitCost, graphs: Graphs, near: list[int], plural: bool) 
     rests = ""
     if cost.defaults:
         rests = ", by " + " and ".join(default_words(default) for default in cost.defaults)
+    if cost.at_most:
+        which = "which has" if one else "which have"
+        take = "takes" if one else "take"
+        return (
+            f"{subject} {verb} up to {amount} to the critical path{rests}"
+            f" (less if {names}, {which} no duration, {take} long)."
+        )
     return f"{subject} {verb} {amount} to the critical path{rests}."
-
-
-def _unknown(graphs: Graphs, near: list[int], cost: WaitCost) -> str:
-    """`a` has no duration / `a` and `b` have no duration: the gate's own
-    steps when some are unknown, else every unknown step (the first few);
-    and what it adds when they take no time, when that is some."""
-    runbook = graphs.runbook
-    unknown = [node for node in near if runbook.duration_of(graphs.steps[node]) is None]
-    if not unknown:
-        unknown = [node for node, step in enumerate(graphs.steps) if runbook.duration_of(step) is None]
-    names = [graphs.steps[node].id for node in unknown]
-    one = len(names) == 1
-    said = f"{quoted(names)} {'has' if one else 'have'} no duration"
-    if cost.longest > 0:
-        said += f"; {minutes(cost.longest)} if {'it takes' if one else 'they take'} 0 min"
-    return said

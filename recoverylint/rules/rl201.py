@@ -41,7 +41,7 @@ def false_sequential_gate(ctx: RuleContext):
         else:
             names = quoted(waited, limit=_LISTED)
             what = f"`{waiter.id}` waits for {names} but uses nothing from them"
-        added = gate_minutes(cost, graphs, [target, *sources], plural=len(sources) > 1)
+        added = gate_minutes(cost, graphs, plural=len(sources) > 1)
         removal = removals.get(target)
         yield Issue(
             span,
