@@ -128,6 +128,7 @@ def seed_text(path: Path) -> str:
 # -- Structural mutations (on the data, comments kept) -----------------------------
 
 LONG = "x" * 20_000
+MANY = 200  # copies of a list item: large inputs, within a CI minute
 HOSTILE_VALUES: list[Any] = [
     "",
     " ",
@@ -205,7 +206,8 @@ def _mutate_once(draw: Any, documents: list) -> None:
     if not slots:
         return
     container, key = draw(st.sampled_from(slots))
-    kind = draw(st.sampled_from(["delete", "duplicate", "swap", "hostile", "hostile", "alias", "rename", "rename"]))
+    kinds = ["delete", "duplicate", "swap", "hostile", "hostile", "alias", "rename", "rename", "multiply"]
+    kind = draw(st.sampled_from(kinds))
     if kind == "delete":
         del container[key]
     elif kind == "duplicate":
@@ -213,6 +215,9 @@ def _mutate_once(draw: Any, documents: list) -> None:
             container.insert(key, copy.deepcopy(container[key]))
         else:
             container[f"{key}-again"] = copy.deepcopy(container[key])
+    elif kind == "multiply":  # a long list: many steps, waits, names
+        if isinstance(container, list):
+            container[key:key] = [copy.deepcopy(container[key]) for _ in range(MANY)]
     elif kind == "swap":
         others = list(range(len(container))) if isinstance(container, list) else list(container)
         other = draw(st.sampled_from(others))
@@ -262,6 +267,7 @@ def structurally_mutated(draw: Any, text: str) -> str:
 
 # -- Text mutations (raw characters the data cannot carry) -------------------------
 
+LONG_RAW = 5_000
 RAW = [
     "\u2028",
     "\x85",
@@ -278,7 +284,7 @@ RAW = [
     "*a",
     "{{",
     "#",
-    "x" * 5_000,
+    "x" * LONG_RAW,
 ]
 
 
@@ -369,8 +375,9 @@ def comment_lines(text: str) -> Counter:
 # -- check --------------------------------------------------------------------------
 
 
-@fuzz(ci_examples=500)
+@fuzz(ci_examples=400)
 @given(any_input)
+@example("version: 1.0\ntasks:\n  a:\n    action: [a]\n")  # crashed a work in progress
 def test_check_never_raises(text: str) -> None:
     result = check_text(text)
     assert result.internal_error is None, result.internal_error
@@ -378,14 +385,14 @@ def test_check_never_raises(text: str) -> None:
 
 
 @pytest.mark.skip(
-    reason="known: spans count U+2028, U+2029 and NEL as line breaks (being fixed); "
-    "a span ends past the text when it ends in a block scalar without a line break"
+    reason="a span ends past the text when a text starting with a BOM ends in a block scalar without a line break"
 )
-@fuzz(ci_examples=500)
+@fuzz(ci_examples=400)
 @given(any_input)
 @example("runbook: rb\nsteps:\n  - id: a\n    title: one\u2028two\n  - id: a\n")
 @example('\u2028{"runbook": "orders-db-outage", "title": "", "steps": []}')
 @example("a: |\n  x")  # ends in a block scalar without a final line break
+@example("\ufeffa: |\n  x")  # and starts with a BOM
 def test_spans_are_inside_the_lines_an_editor_shows(text: str) -> None:
     assert_spans_inside(check_text(text).findings, text)
 
@@ -402,7 +409,7 @@ def check_in_every_format(text: str) -> dict[str, str]:
     return {"full": result.stdout, **outputs}
 
 
-@fuzz(ci_examples=300)
+@fuzz(ci_examples=250)
 @given(any_input)
 def test_every_check_format_renders(text: str) -> None:
     outputs = check_in_every_format(text)
@@ -424,8 +431,7 @@ GITHUB_ESCAPES = (
 )
 
 
-@pytest.mark.skip(reason="known: raw ESC and BEL of a workflow's names reach concise and github (being fixed)")
-@fuzz(ci_examples=150)
+@fuzz(ci_examples=100)
 @given(any_input)
 @example(GITHUB_ESCAPES)
 @example('runbook: rb\nsteps:\n  - id: a\n    needs: ["\\e]0;t\\a\\r"]\n')
@@ -438,7 +444,7 @@ def test_terminal_formats_carry_no_raw_escape_bell_or_cr(text: str) -> None:
 # -- plan ---------------------------------------------------------------------------
 
 
-@fuzz(ci_examples=250)
+@fuzz(ci_examples=200)
 @given(st.one_of(random_native, mutated(ALL_SEEDS)))
 def test_plan_never_fails_on_a_runbook_check_read(text: str) -> None:
     checked = check_text(text)
@@ -459,7 +465,7 @@ def test_plan_never_fails_on_a_runbook_check_read(text: str) -> None:
 # -- convert ------------------------------------------------------------------------
 
 
-@fuzz(ci_examples=300)
+@fuzz(ci_examples=250)
 @given(mutated(WORKFLOW_SEEDS))
 def test_convert_writes_a_readable_runbook_or_says_why_not(text: str) -> None:
     with tempfile.TemporaryDirectory() as folder:
@@ -602,7 +608,7 @@ def fixed_by_cli(text: str, unsafe: bool, runs: int) -> list[str]:
     return texts
 
 
-@fuzz(ci_examples=150)
+@fuzz(ci_examples=120)
 @given(fixable, st.booleans())
 def test_fix_changes_only_needs_and_keeps_every_comment(text: str, unsafe: bool) -> None:
     [fixed] = fixed_by_cli(text, unsafe, runs=1)
@@ -628,8 +634,7 @@ def test_fix_changes_only_needs_and_keeps_every_comment(text: str, unsafe: bool)
 REDUNDANT_THEN_FALSE = "runbook: r\nflow: parallel\nsteps:\n- id: a\n- id: b\n  needs: [a]\n- id: c\n  needs: [a, b]\n"
 
 
-@pytest.mark.skip(reason="known: a second --fix still finds fixes the first made possible (being fixed)")
-@fuzz(ci_examples=100)
+@fuzz(ci_examples=80)
 @given(fixable, st.booleans())
 @example(REDUNDANT_THEN_FALSE, False)
 def test_a_second_fix_changes_nothing(text: str, unsafe: bool) -> None:
@@ -646,5 +651,11 @@ def test_the_docs_list_every_property_and_setting() -> None:
     documented = set(re.findall(r"^\| `(test_\w+)` \|", DOCS.read_text(encoding="utf-8"), re.MULTILINE))
     properties = {name for name in globals() if name.startswith("test_") and name != "test_the_docs_list_every_property_and_setting"}
     assert documented == properties
+    text = " ".join(DOCS.read_text(encoding="utf-8").split())
     for variable in ("RECOVERYLINT_FUZZ_EXAMPLES", "RECOVERYLINT_FUZZ_SEED", "RECOVERYLINT_CORPORA"):
-        assert variable in DOCS.read_text(encoding="utf-8")
+        assert variable in text
+    # The sizes the inputs section quotes are the ones drawn.
+    assert 10**400 in HOSTILE_VALUES and "10^400" in text
+    assert f"{len(LONG):,} characters" in text
+    assert f"{LONG_RAW:,} characters" in text
+    assert f"{MANY} times" in text
