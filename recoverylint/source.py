@@ -207,7 +207,8 @@ def decode(raw: bytes) -> str:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line, column = _position(raw[: error.start].decode("utf-8", "replace"))
+        prefix = raw[: error.start].decode("utf-8", "replace")
+        line, column = LineIndex(prefix).position(len(prefix))
         raise SourceError(
             f"invalid UTF-8: byte 0x{raw[error.start]:02x} cannot start or continue a character",
             line,
@@ -215,7 +216,7 @@ def decode(raw: bytes) -> str:
         ) from None
     match = _FORBIDDEN_CHARS.search(text)
     if match:
-        line, column = _position(text[: match.start()])
+        line, column = LineIndex(text).position(match.start())
         raise SourceError(
             f"control character U+{ord(match.group()):04X} is not allowed in YAML", line, column
         )
@@ -227,13 +228,6 @@ _LINE_BREAK = re.compile("\r\n|\r|\n")
 # Line breaks of YAML 1.1 that libyaml (and ruamel's reader) count too, and
 # editors do not: after one, the parser's line and column are not the editor's.
 _PARSER_ONLY_BREAK = re.compile("[\x85\u2028\u2029]")
-
-
-def _position(prefix: str) -> tuple[int, int]:
-    """1-based line and column of the character that follows `prefix`."""
-    breaks = list(_LINE_BREAK.finditer(prefix))
-    start = breaks[-1].end() if breaks else 0
-    return len(breaks) + 1, len(prefix) - start + 1
 
 
 def editor_lines(text: str) -> list[str]:
