@@ -175,24 +175,9 @@ class StepMinutes:
     def ranged(self) -> bool:
         return self.likely != self.longest
 
-    def unknown_probes(self) -> list[list[float]]:
-        """The longest values with each unknown one longer than all known work
-        together, by a different amount for each (growing in file order, then
-        shrinking, so that unknowns of equal length do not cancel out): a
-        result that changes with them rests on an unknown duration."""
-        longer = sum(self.longest) + 1.0
-        count = len(self.unknown)
-        probes = []
-        for order in (self.unknown, self.unknown[::-1]):
-            values = list(self.longest)
-            for rank, node in enumerate(order):
-                values[node] = longer * (1.0 + rank / count)
-            probes.append(values)
-        return probes
 
-
-# Minutes within this are the same: probes add minutes longer than all known
-# work, and float sums of such numbers differ from exact ones in far smaller digits.
+# Minutes within this are the same: sums of floats differ from exact ones in
+# far smaller digits.
 SAME_MINUTES = 1e-4
 
 

@@ -22,10 +22,10 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
-from typing import Mapping, Optional
+from typing import Callable, Iterable, Iterator, Mapping, Optional
 
 from .analysis import Checklist, decision_checklist, group_by_step
-from .durations import differs, step_minutes
+from .durations import step_minutes
 from .graphs import Graphs, ancestor_bitsets, strong_components, topological_order
 from .limits import TooLarge
 from .model import NATIVE, Runbook
@@ -192,17 +192,13 @@ def build_plan(graphs: Graphs) -> Plan:
     declared = _schedule(graphs.order_preds, planned, durations, staffing, overhead)
     required = _schedule(required_preds, planned, durations, staffing, overhead)
     in_plan = set(planned)
-    saved = declared.staffed_makespan - required.staffed_makespan
     saved_longest = None
     if minutes.ranged:
         saved_longest = _saving(graphs.order_preds, required_preds, planned, minutes.longest, staffing, overhead)
-    saving_unknown = bool(minutes.unknown) and any(
-        differs(
-            _saving(graphs.order_preds, required_preds, planned, probe, staffing, overhead),
-            saved if saved_longest is None else saved_longest,
-        )
-        for probe in minutes.unknown_probes()
-    )
+    # Any planned step of unknown length can change the saving (when it is
+    # long, both orders are as long as the paths through it), unless both
+    # orders are the same: then it saves nothing, whatever the lengths.
+    saving_unknown = any(node in in_plan for node in minutes.unknown) and declared.preds != required.preds
     return Plan(
         runbook=runbook,
         planned=tuple(planned),
@@ -253,8 +249,38 @@ def _follow_worst_alternatives(
     several is where branches join); the plan follows the branch with the most
     work, and leaves out every step that comes after another alternative but
     not after the one followed.  Decisions are taken in O's order, so that a
-    decision inside a branch left out is never taken."""
-    position, ancestors, node_at = graphs.position, graphs.ancestors, graphs.node_at
+    decision inside a branch left out is never taken.
+
+    Each decision walks O forward from its alternatives, not past a join (what
+    comes after a join is after both), and from the joins the followed
+    alternative is not in, not past a step after the followed one: the work is
+    in the branches, not in the whole runbook for each decision.  The steps
+    walked are counted against `max_edges`."""
+    position, ancestors = graphs.position, graphs.ancestors
+    successors = _successors(graphs.order_preds)
+    count = len(graphs.steps)
+    walked = 0
+
+    def walk(starts: Iterable[int], stop: Callable[[int], bool], visited: set[int]) -> Iterator[int]:
+        """The steps after `starts` in O not in `visited`, not walking on past
+        a step `stop` holds (that step is still yielded)."""
+        nonlocal walked
+        pending = list(starts)
+        while pending:
+            for node in successors[pending.pop()]:
+                if node in visited:
+                    continue
+                visited.add(node)
+                walked += 1
+                if walked > graphs.limits.max_edges:
+                    raise TooLarge(
+                        f"following the branches of its decisions visits over {graphs.limits.max_edges:,} steps"
+                    )
+                if node >= count or not stop(node):  # a join node of O is walked through
+                    pending.append(node)
+                if node < count:
+                    yield node
+
     dropped = 0  # bitset of O positions
     followed_before: set[int] = set()  # alternatives an earlier decision follows
     left_out: list[LeftOut] = []
@@ -270,17 +296,34 @@ def _follow_worst_alternatives(
         if len(alive) < 2:
             continue
         alive_mask = graphs.mask(alive)
-        work = {node: durations[node] for node in alive}
-        after_some: dict[int, int] = {}  # node after some alternative -> those it is after
-        for node in graphs.topological:
-            bit = 1 << position[node]
-            if dropped & bit or alive_mask & bit:
-                continue
+
+        def kept(node: int) -> bool:
+            return not dropped >> position[node] & 1
+
+        def alternative(node: int) -> bool:
+            return alive_mask >> position[node] & 1 == 1
+
+        def after_several(node: int) -> int:
+            """The alternatives `node` is after, when they are two or more; else 0."""
             after = ancestors[node] & alive_mask
-            if after:
-                after_some[node] = after
-                if not after & (after - 1):  # in exactly one alternative's branch
-                    work[node_at[after.bit_length() - 1]] += durations[node]
+            return after if after & (after - 1) else 0
+
+        # Each alternative's branch, and the steps after several (the joins).
+        branch: dict[int, list[int]] = {}
+        joins: dict[int, int] = {}  # step -> the alternatives it is after
+        visited = set(alive)
+        for start in alive:
+            branch[start] = []
+            for node in walk([start], lambda node: alternative(node) or bool(after_several(node)), visited):
+                after = after_several(node)
+                if after:
+                    joins[node] = after
+                elif not alternative(node) and kept(node):
+                    branch[start].append(node)
+        work = {
+            start: sum((durations[node] for node in sorted(nodes, key=position.__getitem__)), durations[start])
+            for start, nodes in branch.items()
+        }
         # An alternative an earlier decision follows is followed here too:
         # leaving it out would undo that decision.
         committed = [node for node in alive if node in followed_before]
@@ -289,14 +332,43 @@ def _follow_worst_alternatives(
         # Left out: the other alternatives, and every step after one of them
         # but not after the one followed (it could only run in another branch).
         followed_bit = 1 << position[followed]
-        leaving = [node for node in alive if node != followed] + [
-            node for node, after in after_some.items() if not after & followed_bit
+
+        def after_followed(node: int) -> bool:
+            return bool(ancestors[node] & followed_bit)
+
+        apart = [node for node, after in joins.items() if not after & followed_bit]
+        leaving = [node for node in alive if node != followed]
+        leaving += [node for start in leaving[:] for node in branch[start]]
+        leaving += [node for node in apart if kept(node)]
+        leaving += [
+            node
+            for node in walk(apart, lambda node: after_followed(node) or alternative(node), set(apart))
+            if not after_followed(node) and not alternative(node) and kept(node)
         ]
         for node in leaving:
             dropped |= 1 << position[node]
             left_out.append(LeftOut(node, decider, followed))
-    planned = [node for node in range(len(graphs.steps)) if not dropped >> position[node] & 1]
+    planned = [node for node in range(count) if not dropped >> position[node] & 1]
     return planned, sorted(left_out, key=lambda item: item.node)
+
+
+def _successors(preds: list[list[int]]) -> list[list[int]]:
+    """O forward: each step's successors.  The steps that share one list of
+    predecessors (the targets of a join) are reached through one node after
+    the steps, numbered from the step count, so that a join of m sources and
+    n targets costs m + n, not m × n."""
+    sharing: dict[int, list[int]] = defaultdict(list)  # id of a predecessor list -> its steps
+    for node, node_preds in enumerate(preds):
+        sharing[id(node_preds)].append(node)
+    successors: list[list[int]] = [[] for _ in preds]
+    for nodes in sharing.values():
+        target = nodes[0]
+        if len(nodes) > 1:
+            target = len(successors)
+            successors.append(nodes)
+        for pred in preds[nodes[0]]:
+            successors[pred].append(target)
+    return successors
 
 
 def _required_with_races(

@@ -599,3 +599,23 @@ def test_minutes_rl201_states_hold_whatever_the_unknown_durations_are(drawn, dat
         else:
             added = re.match(r"(?:This gate adds|These gates add) ([\d.]+) min", again[step])
             assert added is None or float(added.group(1)) <= float(bound.group(1)), (step, filled, again[step])
+
+
+@settings(max_examples=int(os.environ.get("RECOVERYLINT_DURATION_EXAMPLES", "150")), deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(runbooks_with_unknowns(), st.data())
+def test_a_saving_plan_states_holds_whatever_the_unknown_durations_are(drawn, data):
+    text, unknown = drawn
+    _, plan = plan_text(text)
+    assert plan is not None
+    if plan.saving_unknown:
+        return
+    filled = {step: exactly(data.draw(st.integers(0, 60)), DurationBasis.MEASURED) for step in unknown}
+    _, again = plan_text(text, settings=Settings(durations=MeasuredDurations({"r": filled})))
+    assert again.saved_minutes == plan.saved_minutes, filled
+
+
+def test_a_plan_whose_orders_are_the_same_saves_nothing_whatever_is_unknown(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    text = plan_of("runbook: same\nflow: parallel\nsteps:\n  - id: a\n  - id: b\n")
+    assert "  Saved: nothing: the declared order is as fast as the work allows with these people.\n" in text
+    assert "  No duration (counted as 0 min): a, b.\n" in text
