@@ -154,8 +154,9 @@ class WaitCost:
 
     likely: float  # minutes, with likely durations (unknown ones as 0)
     longest: float  # with every step at its longest (unknown ones as 0)
-    # Steps with no duration the saving depends on (the first few); none: it
-    # depends on no unknown duration.
+    # Steps with no duration the saving depends on (those of the gate, else
+    # the first few before or after it; every one when they are all beside
+    # it); none: it depends on no unknown duration.
     unknown: tuple[int, ...]
     # Those steps can only make the saving smaller (they run beside the
     # waiting step): `longest` is then the most it saves.
@@ -199,7 +200,7 @@ def wait_costs_known(graphs: Graphs, waits: list[tuple[int, tuple[int, ...]]]) -
             WaitCost(
                 likely=cost,
                 longest=high,
-                unknown=around or (minutes.unknown[:_NAMED_UNKNOWN] if at_most else ()),
+                unknown=around or (minutes.unknown if at_most else ()),
                 at_most=at_most,
                 defaults=defaults if differs(bare, high) else (),
             )

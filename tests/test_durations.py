@@ -619,3 +619,12 @@ def test_a_plan_whose_orders_are_the_same_saves_nothing_whatever_is_unknown(tmp_
     text = plan_of("runbook: same\nflow: parallel\nsteps:\n  - id: a\n  - id: b\n")
     assert "  Saved: nothing: the declared order is as fast as the work allows with these people.\n" in text
     assert "  No duration (counted as 0 min): a, b.\n" in text
+
+
+def test_rl201_bounds_a_ranged_gate_beside_unknown_steps_by_its_longest():
+    text = RANGED + "  - id: aside-1\n  - id: aside-2\n  - id: aside-3\n  - id: aside-4\n  - id: aside-5\n  - id: aside-6\n"
+    (found,) = messages(text, "RL201")
+    assert found.endswith(
+        "This gate adds up to 20 min to the critical path (less if `aside-1`, `aside-2`, `aside-3`,"
+        " `aside-4`, `aside-5` and 1 more, which have no duration, take long)."
+    )

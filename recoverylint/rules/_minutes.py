@@ -44,7 +44,7 @@ def gate_minutes(cost: WaitCost, graphs: Graphs, plural: bool) -> str:
         which = "which has" if one else "which have"
         take = "takes" if one else "take"
         return (
-            f"{subject} {verb} up to {amount} to the critical path{rests}"
+            f"{subject} {verb} up to {minutes(cost.longest)} to the critical path{rests}"
             f" (less if {names}, {which} no duration, {take} long)."
         )
     return f"{subject} {verb} {amount} to the critical path{rests}."
