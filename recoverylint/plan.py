@@ -384,8 +384,8 @@ def _required_with_races(
     conflicting write before it and each write for the reads since, so that a
     thousand racing writers make a chain, not a million edges.  Steps that
     exclude each other are ordered the same way.  Only `planned` steps race:
-    a step left out never runs."""
-    steps = graphs.steps
+    a step left out never runs.  The waits are counted before any is made:
+    past `max_edges`, TooLarge."""
     acyclic, cycle_steps = graphs.required_preds, []
     if any(graphs.required.cyclic):
         acyclic, cycle_steps = _break_cycles(graphs.required_preds, graphs.position)
@@ -393,25 +393,51 @@ def _required_with_races(
     rank = [0] * len(order)
     for place, node in enumerate(order):
         rank[node] = place
-    preds = [set(node_preds) for node_preds in acyclic]
-    races: dict[tuple[int, int], Race] = {}
-    last_writer: dict[str, int] = {}
-    readers_since: dict[str, list[int]] = defaultdict(list)
-    added = 0
+    required = [set(node_preds) for node_preds in acyclic]
 
-    def wait(first: int, second: int, resource: Optional[str]) -> None:
-        nonlocal added
-        if first == second or first in preds[second] or graphs.decided_apart(first, second):
-            return
+    def needed(first: int, second: int) -> bool:
+        return not (first == second or first in required[second] or graphs.decided_apart(first, second))
+
+    # Each wait goes to the step being ordered, so one step's set of new
+    # predecessors tells a wait already counted from a new one.
+    adding, added = -1, set()
+    count = 0
+    for first, second, _ in _race_waits(graphs, order, planned, rank):
+        if second != adding:
+            adding, added = second, set()
+        if first not in added and needed(first, second):
+            added.add(first)
+            count += 1
+            if count > graphs.limits.max_edges:
+                raise TooLarge(
+                    f"ordering the steps that race for resources takes over {graphs.limits.max_edges:,} edges"
+                )
+    preds = required
+    races: dict[tuple[int, int], Race] = {}
+    for first, second, resource in _race_waits(graphs, order, planned, rank):
+        if not needed(first, second):
+            continue
         preds[second].add(first)
-        added += 1
-        if added > graphs.limits.max_edges:
-            raise TooLarge(
-                f"ordering the steps that race for resources takes over {graphs.limits.max_edges:,} edges"
-            )
         if resource is not None and graphs.concurrent(first, second):
             races.setdefault((first, second), Race(first, second, resource))
+    return (
+        [sorted(node_preds) for node_preds in preds],
+        sorted(races.values(), key=lambda race: (rank[race.second], rank[race.first])),
+        cycle_steps,
+    )
 
+
+def _race_waits(
+    graphs: Graphs, order: list[int], planned: list[int], rank: list[int]
+) -> Iterator[tuple[int, int, Optional[str]]]:
+    """The waits that order racing steps, (first, second, resource name; None
+    for steps that exclude each other), each a wait of the step being
+    ordered, in `order`, then the exclusive pairs.  The overlapping names
+    visited are counted against `max_resource_work`."""
+    steps = graphs.steps
+    last_writer: dict[str, int] = {}
+    readers_since: dict[str, list[int]] = defaultdict(list)
+    names_visited = 0
     in_plan = set(planned)
     for node in order:
         if node not in in_plan:
@@ -419,15 +445,22 @@ def _required_with_races(
         step = steps[node]
         uses = [(ref.name, True) for ref in step.writes] + [(ref.name, False) for ref in step.reads]
         for name, writes in uses:
-            for other in graphs.resources.overlapping(name):
+            overlapping = graphs.resources.overlapping(name)
+            names_visited += len(overlapping)
+            if names_visited > graphs.limits.max_resource_work:
+                raise TooLarge(
+                    f"ordering the steps that race for resources visits over"
+                    f" {graphs.limits.max_resource_work:,} overlapping names (globs matching many names?)"
+                )
+            for other in overlapping:
                 if graphs.shared(name) and graphs.shared(other):
                     continue
                 writer = last_writer.get(other)
                 if writer is not None:
-                    wait(writer, node, name)
+                    yield writer, node, name
                 if writes:
                     for reader in readers_since.get(other, ()):
-                        wait(reader, node, name)
+                        yield reader, node, name
         for name, writes in uses:
             if writes:
                 last_writer[name] = node
@@ -441,12 +474,7 @@ def _required_with_races(
     for a, b, _ in graphs.exclusive_pairs():
         if a in in_plan and b in in_plan:
             first, second = sorted((a, b), key=rank.__getitem__)
-            wait(first, second, None)
-    return (
-        [sorted(node_preds) for node_preds in preds],
-        sorted(races.values(), key=lambda race: (rank[race.second], rank[race.first])),
-        cycle_steps,
-    )
+            yield first, second, None
 
 
 def _file_first_order(preds: list[list[int]]) -> list[int]:
