@@ -56,7 +56,7 @@ from . import Adapted, AdapterError, InputFormat, documents
 from ._behaviour import mark_clocks, reads_time
 from ._builder import RunbookBuilder, StepDraft, delimited, strings_in, text
 from ._durations import stackstorm_default
-from .orquesta import drop_initial_values, forward_successors, reached
+from .orquesta import Descendants, drop_initial_values, forward_successors
 
 JUMPS = ("on-success", "on-failure")
 # Keys of a task that hold names, not templates.
@@ -136,12 +136,15 @@ class _Chain:
             # The chain starts at its `default` task, else at its first.
             self.builder.entries.append(self.prefix + (start if start in self.tasks else next(iter(self.tasks))))
         self.later = forward_successors(self.builder)
+        # What each task reaches, computed once for the whole chain (a
+        # search from each task's targets was quadratic in a long chain).
+        self.reach = Descendants(jumps)
         for name, task in self.tasks.items():
-            self._choices(name, task, jumps)
+            self._choices(name, task)
         self._facts()
         self._clocks()
 
-    def _choices(self, name: str, task: dict, jumps: dict[str, set[str]]) -> None:
+    def _choices(self, name: str, task: dict) -> None:
         """Whether `name` decides between its two targets, or its failure
         handler depends on its outcome alone.  A jump back (a retry) starts
         another round: it is chosen for none."""
@@ -151,8 +154,8 @@ class _Chain:
         failure_span = self.doc.value_span(task, "on-failure")
         if (
             success is not None
-            and failure not in reached(jumps, [success], avoiding=name)
-            and success not in reached(jumps, [failure], avoiding=name)
+            and not self.reach.has(self.reach.reached_avoiding(success, name), failure)
+            and not self.reach.has(self.reach.reached_avoiding(failure, name), success)
         ):
             success_span = self.doc.value_span(task, "on-success")
             self.drafts[name].decides.extend(
