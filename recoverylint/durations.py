@@ -26,6 +26,8 @@ from .source import Document, Limits, SourceError, decode, parse, read_bytes
 
 _DURATION = re.compile(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?")
 _RANGE_KEYS = ("min", "likely", "max")
+# A durations file is bounded as the schema bounds a runbook's durations.
+MAX_MINUTES = 525600  # a year
 
 
 def parse_duration(value: Any) -> Optional[float]:
@@ -120,11 +122,11 @@ def _measured(document: Document) -> MeasuredDurations:
         by_step: dict[str, Duration] = {}
         for step_id, value in steps.items():
             duration = duration_from(value, DurationBasis.MEASURED)
-            if duration is None:
+            if duration is None or duration.maximum > MAX_MINUTES:
                 raise _error(
                     document.value_span(steps, step_id),
-                    f"`{runbook_id}`.`{step_id}` must be minutes, a duration such as `5m`,"
-                    " or a range {min, likely, max} with min <= likely <= max",
+                    f"`{runbook_id}`.`{step_id}` must be minutes (at most a year), a duration such"
+                    " as `5m`, or a range {min, likely, max} with min <= likely <= max",
                 )
             by_step[str(step_id)] = duration
         by_runbook[str(runbook_id)] = by_step

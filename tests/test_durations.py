@@ -424,6 +424,9 @@ def test_a_durations_file_in_json_with_a_range(in_tmp):
     [
         ("unknown:\n  mystery: soon\n", "2:12", "`unknown`.`mystery` must be minutes"),
         ("unknown:\n  mystery: {min: 9m, max: 1m}\n", "2:12", "with min <= likely <= max"),
+        ("unknown:\n  mystery: 1e300\n", "2:12", "(at most a year)"),
+        ("unknown:\n  mystery: -3\n", "2:12", "must be minutes"),
+        ("unknown:\n  mystery: 1\n  mystery: 2\n", "3:3", ""),
         ("unknown: [mystery]\n", "1:10", "`unknown` must map step ids to minutes"),
         ("- a\n", "1:1", "must map runbook ids to their steps' minutes"),
         ("unknown: {mystery: [\n", "2:1", ""),
