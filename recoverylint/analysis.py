@@ -4,9 +4,7 @@ and the decision checklist that says which workflow mode suits a runbook."""
 from __future__ import annotations
 
 import bisect
-from itertools import groupby
-from operator import itemgetter
-from collections.abc import Iterable
+from itertools import islice
 from dataclasses import dataclass
 from typing import Optional
 
@@ -18,22 +16,26 @@ from .model import Duration, DurationBasis, Runbook, Span
 @dataclass(frozen=True)
 class CriticalPath:
     length: float  # minutes
-    finish: list[float]  # node -> earliest finish (longest path ending there)
+    # Node of O with its joins (`Graphs.joined`: steps, then a node per
+    # join, of 0 minutes) -> earliest finish (longest path ending there).
+    finish: list[float]
     tail: list[float]  # node -> longest path starting there, itself included
 
 
 def critical_path(graphs: Graphs, durations: list[float]) -> CriticalPath:
-    """O's longest paths with these minutes for each step (node order)."""
-    preds = graphs.order_preds
-    finish = [0.0] * len(durations)
-    for node in graphs.topological:
+    """O's longest paths with these minutes for each step (node order),
+    through each join once rather than over every pair it stands for."""
+    preds, order = graphs.joined()
+    minutes = list(durations) + [0.0] * (len(preds) - len(durations))
+    finish = [0.0] * len(preds)
+    for node in order:
         start = max((finish[pred] for pred in preds[node]), default=0.0)
-        finish[node] = start + durations[node]
-    tail = list(durations)
-    for node in reversed(graphs.topological):
+        finish[node] = start + minutes[node]
+    tail = list(minutes)
+    for node in reversed(order):
         for pred in preds[node]:
-            if durations[pred] + tail[node] > tail[pred]:
-                tail[pred] = durations[pred] + tail[node]
+            if minutes[pred] + tail[node] > tail[pred]:
+                tail[pred] = minutes[pred] + tail[node]
     return CriticalPath(max(finish, default=0.0), finish, tail)
 
 
@@ -45,7 +47,7 @@ def _longest_avoiding(graphs: Graphs, path: CriticalPath, nodes: list[int]) -> d
     once, as a range of the nodes asked about (a sparse table of maxima,
     its memory growing with those nodes, never with the edges).
     """
-    order = graphs.topological
+    preds_of, order = graphs.joined()
     count = len(order)
     before = [0.0] * (count + 1)  # best path ending at positions < i
     for position, node in enumerate(order):
@@ -53,22 +55,25 @@ def _longest_avoiding(graphs: Graphs, path: CriticalPath, nodes: list[int]) -> d
     after = [0.0] * (count + 1)  # best path starting at positions >= i
     for position in range(count - 1, -1, -1):
         after[position] = max(after[position + 1], path.tail[order[position]])
-    asked = sorted(graphs.position[node] for node in nodes)
+    position_of = [0] * count  # node -> its position in `order`
+    for position, node in enumerate(order):
+        position_of[node] = position
+    asked = sorted(position_of[node] for node in nodes)
     asked_set = set(asked)
     # levels[k][i]: the best jump over every asked position from i to i + 2**k - 1
     levels = [[0.0] * len(asked) for _ in range(max(len(asked).bit_length(), 1))]
     if asked:
         # after[p]: the first asked position after position p
         after_position = [bisect.bisect_right(asked, position) for position in range(count)]
-        for node, preds in enumerate(graphs.order_preds):
-            high = after_position[graphs.position[node]] - 1  # the last asked one before the node
-            if graphs.position[node] in asked_set:
+        for node, preds in enumerate(preds_of):
+            high = after_position[position_of[node]] - 1  # the last asked one before the node
+            if position_of[node] in asked_set:
                 high -= 1
             if high < 0:
                 continue
             tail = path.tail[node]
             for pred in preds:
-                low = after_position[graphs.position[pred]]
+                low = after_position[position_of[pred]]
                 if low > high:
                     continue
                 value = path.finish[pred] + tail
@@ -91,17 +96,8 @@ def _longest_avoiding(graphs: Graphs, path: CriticalPath, nodes: list[int]) -> d
     return {
         node: max(before[position], after[position + 1], jumps[position])
         for node in nodes
-        for position in (graphs.position[node],)
+        for position in (position_of[node],)
     }
-
-
-def group_by_step(gates: Iterable[tuple[int, int]]) -> list[tuple[int, tuple[int, ...]]]:
-    """Gates A→B as (B, every A it waits for), B in the order first met:
-    one entry per waiting step, however many steps it waits for."""
-    grouped: dict[int, list[int]] = {}
-    for target, run in groupby(gates, key=itemgetter(1)):  # runs of one step, as the gates come
-        grouped.setdefault(target, []).extend(map(itemgetter(0), run))
-    return [(target, tuple(sources)) for target, sources in grouped.items()]
 
 
 def wait_costs(
@@ -123,26 +119,40 @@ def wait_costs(
     avoiding = _longest_avoiding(graphs, path, [step for step, _ in waits])
     waiting = {step for step, _ in waits}
     latest_after: dict[int, float] = dict.fromkeys(waiting, 0.0)  # longest tail of a successor
-    for node, preds in enumerate(graphs.order_preds):
+    joined, _ = graphs.joined()  # a join's tail is its targets' longest
+    for node, preds in enumerate(joined):
         for pred in preds:
             if pred in latest_after and path.tail[node] > latest_after[pred]:
                 latest_after[pred] = path.tail[node]
+    # The targets of a join share its sources and, often, the tuple of those
+    # they wait for needlessly: each maximum below is taken once for them
+    # (keyed by the lists' ids, the lists kept alive beside the answer).
+    kept_finish: dict[tuple[int, int], tuple[list[int], tuple[int, ...], float]] = {}
+    lifted_finish: dict[int, tuple[tuple[int, ...], float]] = {}
     costs = []
     for step, lifted in waits:
-        kept = set(graphs.order_preds[step]).difference(lifted)
+        preds = graphs.order_preds[step]
+        found = kept_finish.get((id(preds), id(lifted)))
+        if found is None:
+            kept = set(preds).difference(lifted)
+            found = kept_finish[(id(preds), id(lifted))] = (
+                preds, lifted, max((path.finish[pred] for pred in kept), default=0.0)
+            )
+        latest_lifted = lifted_finish.get(id(lifted))
+        if latest_lifted is None:
+            latest_lifted = lifted_finish[id(lifted)] = (lifted, max(path.finish[source] for source in lifted))
         start = max(
-            [path.finish[pred] for pred in kept]
+            [found[2]]
             + [
                 path.finish[pred]
                 for pred in graphs.real_prerequisites(step)
                 if not graphs.before(step, pred)
             ],
-            default=0.0,
         )
         longest = max(
             avoiding[step],
             start + path.tail[step],
-            max(path.finish[source] for source in lifted) + latest_after[step],
+            latest_lifted[1] + latest_after[step],
         )
         costs.append(max(0.0, path.length - longest))
     return costs
@@ -229,9 +239,11 @@ class _UnknownAround:
         later = self.before_some >> position & 1
         if not (self.mask >> position & 1 or earlier or later):
             return ()
-        gate = [node for node in (step, *lifted) if self.mask >> graphs.position[node] & 1]
+        # The first few only: a step behind a block waits for thousands.
+        unknown = (node for node in (step, *lifted) if self.mask >> graphs.position[node] & 1)
+        gate = tuple(islice(unknown, _NAMED_UNKNOWN))
         if gate:
-            return tuple(gate[:_NAMED_UNKNOWN])
+            return gate
         found: list[int] = []
         while earlier and len(found) < _NAMED_UNKNOWN:
             lowest = earlier & -earlier

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Callable, Container, Iterable, Iterator, Optional
 
 from .limits import AnalysisLimits, TooLarge
-from .model import DeclaredEdge, DeclaredJoin, Phase, Ref, Runbook, Step
+from .model import DeclaredEdge, DeclaredJoin, EdgeKind, Phase, Ref, Runbook, Step
 from .requirements import add_behaviour_preds, resource_index
 
 
@@ -379,6 +379,15 @@ def _widest_antichain(elements: list[int], earlier: Callable[[int], int]) -> int
     return reached_later & ~reached_earlier
 
 
+@dataclass(frozen=True)
+class _RequiredBits:
+    """A step's reduced O predecessors as a bitset of D positions, and the
+    steps at each bit (several share one on a cycle of D)."""
+
+    mask: int
+    nodes: dict[int, list[int]]
+
+
 class Graphs:
     """O, D and the questions rules ask of them, computed once per runbook.
 
@@ -440,6 +449,9 @@ class Graphs:
         self.required = reachability(self.required_preds)
         self._declared: Optional[DeclaredWaits] = None
         self._needless_gates: Optional[list[tuple[str, str]]] = None
+        self._unrequired_waits: Optional[list[tuple[int, tuple[int, ...]]]] = None
+        self._joined_order: Optional[list[int]] = None
+        self._required_bits_of: dict[int, _RequiredBits] = {}  # id of a shared predecessor list -> its bits
         self._widest_of_all: Optional[list[int]] = None
         self._conflicting_writers: dict[str, int] = {}
 
@@ -545,19 +557,44 @@ class Graphs:
 
     def reduction_preds(self, node: int) -> list[int]:
         """O predecessors of `node` that no other predecessor comes after."""
+        return list(self._reduction(node))
+
+    def _reduction(self, node: int) -> list[int]:
+        """`reduction_preds`, the one list a join's targets share (not to be changed)."""
         preds = self.order_preds[node]
         if len(preds) < 2:
-            return list(preds)
+            return preds
         shared = id(preds) in self._shared_preds  # the sources of a join: the same for its targets
         if shared and id(preds) in self._reduced_shared:
-            return list(self._reduced_shared[id(preds)])
+            return self._reduced_shared[id(preds)]
         implied = 0
         for pred in preds:
             implied |= self.ancestors[pred]
         reduced = [pred for pred in preds if not implied >> self.position[pred] & 1]
         if shared:
             self._reduced_shared[id(preds)] = reduced
-        return list(reduced)
+        return reduced
+
+    def joined(self) -> tuple[list[list[int]], list[int]]:
+        """O with a node per join after the steps (it waits for the join's
+        sources, the join's targets wait for it), and a topological order of
+        every node, each join just before the first step that waits for it:
+        passes over O that go through a join once instead of over each pair
+        it stands for (0 minutes, a join changes no path's length)."""
+        if self._joined_order is None:
+            count = len(self.steps)
+            placed = [False] * len(self._joined)
+            order: list[int] = []
+            for node in self.topological:
+                for pred in self._joined[node]:
+                    if pred >= count and not placed[pred]:
+                        placed[pred] = True
+                        order.append(pred)
+                order.append(node)
+            # A join no step waits for (its targets left out) goes last.
+            order += [join for join in range(count, len(self._joined)) if not placed[join]]
+            self._joined_order = order
+        return self._joined, self._joined_order
 
     def declared_between(self) -> "DeclaredWaits":
         """Why the runbook makes each pair wait: (source id, target id) -> declarations."""
@@ -565,18 +602,60 @@ class Graphs:
             self._declared = DeclaredWaits(self.runbook)
         return self._declared
 
-    def unrequired_gates(self) -> list[tuple[int, int]]:
+    def unrequired_waits(self) -> list[tuple[int, tuple[int, ...]]]:
         """Edges A→B of O's transitive reduction that D does not imply and
-        that are not a choice between alternatives: B waits for A for nothing."""
-        # Asked of every pair a join stands for: the questions looked up once.
-        requires = self.required.reaches
-        decided_apart = self.decided_apart if self._decide_groups else None
-        return [
-            (source, target)
-            for target in self.topological
-            for source in self.reduction_preds(target)
-            if not requires(source, target) and not (decided_apart and decided_apart(source, target))
-        ]
+        that are not a choice between alternatives (B waits for A for
+        nothing), grouped by B, in O's topological order, each with its As
+        in file order: one entry per waiting step.  A join's targets share its reduced sources, so
+        each target costs one mask operation (its sources less those D puts
+        before it), not a question per source, and equal answers share one
+        tuple (two adjacent blocks of 2,000 steps are 2,000 masks, not
+        4,000,000 pairs)."""
+        if self._unrequired_waits is None:
+            self._unrequired_waits = []
+            required = self.required
+            # (bits, needless mask) -> the sources; keyed by id, the bits kept alive in the value
+            answers: dict[tuple[int, int], tuple[_RequiredBits, tuple[int, ...]]] = {}
+            for target in self.topological:
+                by_bit = self._required_bits(target)
+                own = 1 << required.position[target]
+                # A source in the target's own component of D is required (a cycle).
+                needless = by_bit.mask & ~(required.ancestors[target] | own)
+                if not needless:
+                    continue
+                key = (id(by_bit), needless)
+                found = answers.get(key)
+                if found is None:
+                    found = answers[key] = (
+                        by_bit,
+                        tuple(sorted(node for bit in _bit_positions(needless) for node in by_bit.nodes[bit])),
+                    )
+                sources = found[1]
+                if self._decide_groups:
+                    apart = self.decided_apart_mask(target)
+                    sources = tuple(s for s in sources if not apart >> self.position[s] & 1)
+                if sources:
+                    self._unrequired_waits.append((target, sources))
+        return self._unrequired_waits
+
+    def _required_bits(self, target: int) -> "_RequiredBits":
+        """The target's reduced O predecessors as a bitset of D positions,
+        with the steps at each bit; made once for the sources a join's
+        targets share."""
+        preds = self.order_preds[target]
+        shared = id(preds) in self._shared_preds
+        if shared and id(preds) in self._required_bits_of:
+            return self._required_bits_of[id(preds)]
+        position = self.required.position
+        mask = 0
+        nodes: dict[int, list[int]] = defaultdict(list)
+        for node in self._reduction(target):
+            mask |= 1 << position[node]
+            nodes[position[node]].append(node)
+        found = _RequiredBits(mask, nodes)
+        if shared:
+            self._required_bits_of[id(preds)] = found
+        return found
 
     def decisions(self) -> dict[int, list[int]]:
         """Deciding step -> the steps it decides between (two or more), in file order."""
@@ -933,14 +1012,26 @@ class DeclaredWaits:
 
     def __init__(self, runbook: Runbook) -> None:
         self._edges: dict[tuple[str, str], list[DeclaredEdge]] = defaultdict(list)
+        self._edges_into: dict[str, list[tuple[str, DeclaredEdge]]] = defaultdict(list)
         for edge in runbook.declared_edges:
             self._edges[(edge.source, edge.target)].append(edge)
+            self._edges_into[edge.target].append((edge.source, edge))
         self._spans = {step.id: step.span for step in runbook.steps}
         self._joins: dict[str, list[tuple[frozenset[str], DeclaredJoin]]] = defaultdict(list)
         for join in runbook.declared_joins:
             sources = frozenset(join.sources)
             for target in join.targets:
                 self._joins[target].append((sources, join))
+
+    def sources_into(self, target: str, counted: Callable[[EdgeKind, Optional[str]], bool]) -> set[str]:
+        """The ids `target` waits for by a declaration of a kind (and stage)
+        `counted` accepts: its edges, and the sources of its joins, a join
+        at a time."""
+        found = {source for source, into in self._edges_into.get(target, ()) if counted(into.kind, into.stage)}
+        for sources, join in self._joins.get(target, ()):
+            if counted(join.kind, join.stage):
+                found |= sources
+        return found
 
     def __getitem__(self, pair: tuple[str, str]) -> list[DeclaredEdge]:
         source, target = pair

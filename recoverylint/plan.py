@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from typing import Callable, Iterable, Iterator, Mapping, Optional
 
-from .analysis import Checklist, decision_checklist, group_by_step
+from .analysis import Checklist, decision_checklist
 from .durations import step_minutes
 from .graphs import Graphs, ancestor_bitsets, strong_components, topological_order
 from .limits import TooLarge
@@ -207,9 +207,7 @@ def build_plan(graphs: Graphs) -> Plan:
         declared=declared,
         required=required,
         declared_order=tuple(tuple(graphs.reduction_preds(node)) for node in range(len(graphs.steps))),
-        false_waits=tuple(group_by_step(
-            gate for gate in graphs.unrequired_gates() if gate[0] in in_plan and gate[1] in in_plan
-        )),
+        false_waits=_planned_waits(graphs.unrequired_waits(), in_plan, len(planned) == len(graphs.steps)),
         races=tuple(races),
         cycle_steps=tuple(cycle_steps),
         checklist=decision_checklist(runbook, graphs) if runbook.format == NATIVE else None,
@@ -549,6 +547,22 @@ def _restricted(preds: list[list[int]], planned: list[int]) -> list[list[int]]:
         else:
             through[node] = found
     return result
+
+
+def _planned_waits(
+    waits: list[tuple[int, tuple[int, ...]]], in_plan: set[int], everything: bool
+) -> tuple[tuple[int, tuple[int, ...]], ...]:
+    """The needless waits between planned steps (all of them when every step
+    is planned: the sources a join's targets share are never copied)."""
+    if everything:
+        return tuple(waits)
+    found = []
+    for target, sources in waits:
+        if target in in_plan:
+            kept = tuple(source for source in sources if source in in_plan)
+            if kept:
+                found.append((target, kept))
+    return tuple(found)
 
 
 def _reduced(preds: list[list[int]]) -> tuple[list[tuple[int, ...]], list[int]]:

@@ -33,7 +33,7 @@ def test_a_wide_stage_gate_is_one_join_and_reported_at_the_gated_stage(tmp_path)
     assert (found["line"], found["column"]) == (3009, 13)  # `b0`, the first step the gate holds
     assert found["message"] == (
         "too large to analyse: the declared order links 9,000,000 pairs of steps, over the limit"
-        " of 1,000,000 (the gate of stage `b` makes each of 3,000 steps wait for 3,000)"
+        " of 5,000,000 (the gate of stage `b` makes each of 3,000 steps wait for 3,000)"
     )
 
 

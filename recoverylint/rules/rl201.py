@@ -1,7 +1,9 @@
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Mapping
+from typing import Optional
 
-from ..analysis import group_by_step, wait_costs_known
+from ..analysis import wait_costs_known
 from ..finding import Fix, Issue
 from ..graphs import Graphs
 from ..model import DeclaredEdge, EdgeKind, Step
@@ -22,24 +24,25 @@ def false_sequential_gate(ctx: RuleContext):
     graphs = ctx.graphs
     steps = graphs.steps
     declared = graphs.declared_between()
-    waits = group_by_step(_not_reported_by_rl202(graphs, graphs.unrequired_gates()))
+    waits = _not_reported_by_rl202(graphs, graphs.unrequired_waits())
     costs = wait_costs_known(graphs, waits)
     restructure = restructure_checklist(graphs) if waits else None
     removals = _removals(graphs, waits, declared)
     for (target, sources), cost in zip(waits, costs):
         waiter = steps[target]
-        waited = [steps[source].id for source in sources]
+        # The message names ten at most: a step behind a block of thousands
+        # waits for thousands.
+        waited = [steps[source].id for source in sources[:_LISTED]]
         real = [steps[node].id for node in graphs.real_prerequisites(target)]
         # The `needs` entries among the gates, read from the step: asking
         # for the declarations of each pair would cost as much as the pairs.
-        gated = set(waited)
-        needs = [need for need in waiter.needs if need.step in gated]
+        needs = [need for need in waiter.needs if _among(sources, graphs.index.get(need.step))]
         span = needs[0].span if needs else waiter.span
         really = f"it needs only {quoted(real)}" if real else "it needs no other step first"
         if len(sources) == 1:
             what = f"`{waiter.id}` waits for `{waited[0]}` but uses nothing from it"
         else:
-            names = quoted(waited, limit=_LISTED)
+            names = quoted(waited, limit=_LISTED, total=len(sources))
             what = f"`{waiter.id}` waits for {names} but uses nothing from them"
         added = gate_minutes(cost, graphs, plural=len(sources) > 1)
         removal = removals.get(target)
@@ -48,36 +51,54 @@ def false_sequential_gate(ctx: RuleContext):
             f"{what}; {really}. {added}",
             suggestion=needs_suggestion(real, key=ctx.runbook.wait_key),
             steps=involved(waited, waiter.id),
-            fix=removal if removal is not None or _only_needs(declared, waited, waiter) else restructure,
+            fix=removal if removal is not None or _only_needs(graphs, declared, sources, waiter) else restructure,
         )
 
 
-def _not_reported_by_rl202(graphs: Graphs, gates: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The gates, less those that are nothing but a needless stage gate:
+def _among(sources: tuple[int, ...], node: Optional[int]) -> bool:
+    """`node` is one of `sources` (in file order): a search, not a scan."""
+    if node is None:
+        return False
+    at = bisect_left(sources, node)
+    return at < len(sources) and sources[at] == node
+
+
+Waits = list[tuple[int, tuple[int, ...]]]
+
+
+def _not_reported_by_rl202(graphs: Graphs, waits: Waits) -> Waits:
+    """The waits, less those that are nothing but a needless stage gate:
     RL202 reports each such gate once, at the stage."""
     needless = {later for _, later in graphs.needless_stage_gates()}
     if not needless:
-        return gates
+        return waits
     steps, declared = graphs.steps, graphs.declared_between()
     # Only a step of a stage behind a needless gate can wait through it.
     behind = {step_id for stage in graphs.runbook.stages if stage.name in needless for step_id in stage.steps}
-    return [
-        (source, target)
-        for source, target in gates
-        if steps[target].id not in behind
-        or not all(
-            edge.kind is EdgeKind.STAGE_GATE and edge.stage in needless
-            for edge in declared[(steps[source].id, steps[target].id)]
+    found = []
+    for target, sources in waits:
+        if steps[target].id not in behind:
+            found.append((target, sources))
+            continue
+        # The steps it also waits for by something else than a needless
+        # gate: a stage gate is one join, so this is a union of a few lists.
+        otherwise = declared.sources_into(
+            steps[target].id, lambda kind, stage: not (kind is EdgeKind.STAGE_GATE and stage in needless)
         )
-    ]
+        kept = tuple(source for source in sources if steps[source].id in otherwise) if otherwise else ()
+        if kept:
+            found.append((target, kept))
+    return found
 
 
-def _only_needs(declared: Declared, waited: list[str], waiter: Step) -> bool:
+def _only_needs(graphs: Graphs, declared: Declared, sources: tuple[int, ...], waiter: Step) -> bool:
     """Whether every gate of the step is a `needs` entry and nothing else
-    (a wait by anything else is not named in its `needs`: that settles most)."""
+    (a wait by anything else is not named in its `needs`: that settles most,
+    at the first step it waits for that its `needs` leave out)."""
     named = {need.step for need in waiter.needs}
-    return all(name in named for name in waited) and all(
-        edge.kind is EdgeKind.NEEDS for name in waited for edge in declared[(name, waiter.id)]
+    steps = graphs.steps
+    return all(steps[source].id in named for source in sources) and all(
+        edge.kind is EdgeKind.NEEDS for source in sources for edge in declared[(steps[source].id, waiter.id)]
     )
 
 
@@ -95,11 +116,14 @@ def _removals(
     steps = graphs.steps
     candidates: dict[int, list[int]] = {}
     for target, sources in waits:
+        # Only a `needs` entry can be removed: look at those, not at every
+        # step waited for (a join's thousands are never `needs` entries).
         named = Counter(need.step for need in steps[target].needs)
         found = [
             source
-            for source in sources
+            for source in sorted({graphs.index[name] for name in named if name in graphs.index})
             if named[steps[source].id] == 1
+            and _among(sources, source)
             and all(
                 edge.kind is EdgeKind.NEEDS and not edge.reason
                 for edge in declared[(steps[source].id, steps[target].id)]

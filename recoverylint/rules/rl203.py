@@ -10,6 +10,8 @@ def redundant_need(ctx: RuleContext):
     steps, index = graphs.steps, graphs.index
     declared = graphs.declared_between()
     for step in steps:
+        if not step.needs:
+            continue  # nothing to find, and its waits may be a block of thousands
         node = step.index
         implied = 0  # what the step's other waits already bring before it
         for pred in graphs.order_preds[node]:

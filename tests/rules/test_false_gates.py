@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from recoverylint.analysis import group_by_step, wait_costs
+from recoverylint.analysis import wait_costs
 from recoverylint.cli import cli
 from recoverylint.engine import check_text, fix_text
 
@@ -213,7 +213,7 @@ def test_the_minutes_are_what_lifting_the_waits_saves(text):
     durations = [graphs.runbook.duration_of(step).likely for step in graphs.steps]
     preds = [set(p) for p in graphs.order_preds]
     length = longest_path(preds, durations)
-    waits = group_by_step(graphs.unrequired_gates())
+    waits = graphs.unrequired_waits()
     for (step, lifted), cost in zip(waits, wait_costs(graphs, waits)):
         # The step waits for its other waits and its real prerequisites; the
         # steps after it still wait for those lifted, as they did through it.
