@@ -44,10 +44,12 @@ def parse_duration(value: Any) -> Optional[float]:
     match = _DURATION.fullmatch(str(value).strip())
     if not match or not any(match.groups()):
         return None
-    hours, minutes, seconds = (int(part) if part else 0 for part in match.groups())
     try:
+        hours, minutes, seconds = (int(part) if part else 0 for part in match.groups())
         return hours * 60 + minutes + seconds / 60
-    except OverflowError:  # the schema bounds the digits; stay safe without it
+    # The schema bounds the digits; other inputs (a workflow's, a durations
+    # file's) may have more than a float holds or int() reads (4,300).
+    except (OverflowError, ValueError):
         return None
 
 
@@ -72,6 +74,15 @@ def duration_from(value: Any, basis: DurationBasis, kind: Optional[str] = None) 
 
 def exactly(minutes: float, basis: DurationBasis, kind: Optional[str] = None) -> Duration:
     return Duration(minutes, minutes, minutes, basis, kind)
+
+
+def format_default(minutes: Optional[float], kind: str) -> Optional[Duration]:
+    """A format's default for a kind of step, from the time the workflow
+    gives it; none (unknown) when that time is not 0 to a year (a workflow
+    may write any number: one past a float's range would make sums infinite)."""
+    if minutes is None or not 0 <= minutes <= MAX_MINUTES:
+        return None
+    return exactly(minutes, DurationBasis.DEFAULT, kind)
 
 
 class DurationsError(Exception):

@@ -631,3 +631,34 @@ def test_rl201_bounds_a_ranged_gate_beside_unknown_steps_by_its_longest():
         "This gate adds up to 20 min to the critical path (less if `aside-1`, `aside-2`, `aside-3`,"
         " `aside-4`, `aside-5` and 1 more, which have no duration, take long)."
     )
+
+
+def test_durations_of_thousands_of_digits_are_no_duration_not_a_crash(in_tmp):
+    digits = "9" * 5000
+    (in_tmp / "huge.yaml").write_text(f"unknown:\n  mystery: {digits}s\n", encoding="utf-8")
+    result = run("check", "r.yaml", "--durations", "huge.yaml")
+    assert result.exit_code == 2 and "huge.yaml:2:12: " in result.output
+    argo = ARGO.replace('duration: "20"', f'duration: "{digits}"')
+    assert durations(argo)["settle"] is None
+
+
+@pytest.mark.parametrize(
+    "name, text",
+    [
+        ("ssm", "schemaVersion: '0.3'\nmainSteps:\n  - name: A\n    action: aws:executeScript\n"
+         "    inputs: {Runtime: python3.8, Handler: h, Script: x}\n  - name: Settle\n    action: aws:sleep\n"
+         f"    inputs: {{Duration: PT{'9' * 400}S}}\n  - name: B\n    action: aws:executeScript\n"
+         "    inputs: {Runtime: python3.8, Handler: h, Script: x}\n"),
+        ("orquesta", "version: 1.0\ntasks:\n  hold:\n    action: core.pause\n"
+         f"    input: {{max_pause: {'9' * 400}}}\n    next: [{{do: [b]}}]\n  b:\n    action: core.local\n"),
+        ("actionchain", f"chain:\n  - name: hold\n    ref: core.pause\n    params: {{max_pause: {'9' * 300}}}\n"
+         "    on-success: b\n  - name: b\n    ref: core.local\n"),
+    ],
+)
+def test_a_workflow_time_past_a_year_is_unknown_and_plans(in_tmp, name, text):
+    (in_tmp / f"{name}.yaml").write_text(text, encoding="utf-8")
+    found = durations(text)
+    assert set(found.values()) <= {None} | {d for d in found.values() if d is not None and d.likely == 0}
+    for output in ("text", "json", "html"):
+        result = run("plan", f"{name}.yaml", "--format", output)
+        assert result.exit_code == 0, result.output

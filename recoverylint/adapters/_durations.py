@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from ..durations import exactly
-from ..model import Duration, DurationBasis
+from ..durations import MAX_MINUTES, format_default
+from ..model import Duration
 
 
 _INSTANT = frozenset({"core.noop", "core.echo"})
@@ -18,11 +18,13 @@ def stackstorm_default(action: Any, parameters: Any, without_action: bool) -> Op
     (`without_action`: Orquesta's, which only publishes and moves on) takes
     none; any other action is unknown (`core.ask` waits for an answer)."""
     if action is None and without_action:
-        return exactly(0.0, DurationBasis.DEFAULT, "a task with no action")
+        return format_default(0.0, "a task with no action")
     if isinstance(action, str) and action in _INSTANT:
-        return exactly(0.0, DurationBasis.DEFAULT, f"a `{action}` task")
+        return format_default(0.0, f"a `{action}` task")
     if action == "core.pause" and isinstance(parameters, dict):
         seconds = parameters.get("max_pause")
-        if isinstance(seconds, (int, float)) and not isinstance(seconds, bool) and 0 <= seconds < 10**9:
-            return exactly(seconds / 60, DurationBasis.DEFAULT, "a `core.pause` task (its `max_pause`)")
+        if isinstance(seconds, (int, float)) and not isinstance(seconds, bool):
+            # Compared before dividing: an integer of hundreds of digits has no float.
+            minutes = seconds / 60 if seconds <= MAX_MINUTES * 60 else None
+            return format_default(minutes, "a `core.pause` task (its `max_pause`)")
     return None

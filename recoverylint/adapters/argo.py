@@ -97,11 +97,11 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any, Iterator, Optional
 
-from ..durations import exactly, parse_duration
+from ..durations import format_default, parse_duration
 from ..finding import Issue
 from ..graphs import strong_components
 from ..limits import TooLarge
-from ..model import DeclaredEdge, DurationBasis, EdgeKind, Ref, Span, Stage
+from ..model import DeclaredEdge, EdgeKind, Ref, Span, Stage
 from ..source import Document
 from . import Adapted, AdapterError, InputFormat, documents
 from ._behaviour import is_check, mark_clocks, observes_service, reads_time
@@ -824,8 +824,7 @@ def _default_durations(flows: list[_Flow]) -> None:
             if isinstance(written, str) and written.strip().isdigit():
                 written = f"{written.strip()}s"
             minutes = parse_duration(written) if isinstance(written, str) else None
-            if minutes is not None:
-                entry.draft.duration = exactly(minutes, DurationBasis.DEFAULT, "a `suspend` step (its `duration`)")
+            entry.draft.duration = format_default(minutes, "a `suspend` step (its `duration`)")
 
 
 def _add_behaviour(builder: RunbookBuilder, flows: list[_Flow]) -> None:

@@ -148,11 +148,11 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any, Iterator, Optional
 
-from ..durations import exactly
+from ..durations import format_default
 from ..finding import Issue
 from ..graphs import Reachability, overlaps, reachability
 from ..limits import TooLarge
-from ..model import DeclaredEdge, Duration, DurationBasis, EdgeKind, Ref, Span
+from ..model import DeclaredEdge, Duration, EdgeKind, Ref, Span
 from ..source import Document
 from . import Adapted, AdapterError, InputFormat, documents
 from ._behaviour import mark_clocks, observes_service, reads_time
@@ -960,11 +960,9 @@ def _default_duration(action: Optional[str], item: dict) -> Optional[Duration]:
     else (an `aws:sleep` until a `Timestamp`, an approval, a pause until
     resumed, a wait, an API call or a script) is unknown."""
     if action == "aws:branch":
-        return exactly(0.0, DurationBasis.DEFAULT, "an `aws:branch` step")
+        return format_default(0.0, "an `aws:branch` step")
     if action == "aws:sleep":
-        minutes = _sleep_minutes(item)
-        if minutes is not None:
-            return exactly(minutes, DurationBasis.DEFAULT, "an `aws:sleep` step (its `Duration`)")
+        return format_default(_sleep_minutes(item), "an `aws:sleep` step (its `Duration`)")
     return None
 
 
