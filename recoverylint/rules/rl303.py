@@ -1,29 +1,43 @@
 from ..finding import Issue
 from ..graphs import overlaps
 from . import RuleContext, rule
-from ._words import needs_suggestion
+from ._words import _LISTED, involved, needs_suggestion, quoted
 
 
 @rule("RL303", needs_graphs=True)
 def verification_not_after_change(ctx: RuleContext):
+    """One finding per verification, naming the changes it can run before or
+    alongside (a thousand checks each verifying a thousand changes would
+    otherwise be a million findings)."""
     graphs = ctx.graphs
     steps = graphs.steps
     for step in steps:
         if not step.is_verification:
             continue
-        explicit = {ref.name: ref for ref in step.verifies}
-        for changed in graphs.verified_out_of_order(step):
-            change = steps[changed]
-            if graphs.decided_apart(changed, step.index):
-                continue
-            when = "before" if graphs.before(step.index, changed) else "while"
-            where = explicit.get(change.id) or next(
-                (r for r in step.reads if any(overlaps(r.name, w.name) for w in change.writes)), None
+        early = [
+            changed
+            for changed in graphs.verified_out_of_order(step)
+            if not graphs.decided_apart(changed, step.index)
+        ]
+        if not early:
+            continue
+        changes = [steps[changed].id for changed in early]
+        first = steps[early[0]]
+        where = next((ref for ref in step.verifies if ref.name == first.id), None) or next(
+            (r for r in step.reads if any(overlaps(r.name, w.name) for w in first.writes)), None
+        )
+        whens = {"before" if graphs.before(step.index, changed) else "while" for changed in early}
+        when = " or ".join(sorted(whens))
+        if len(changes) == 1:
+            what = f"`{step.id}` verifies `{first.id}` but can run {when} `{first.id}` applies its change"
+        else:
+            what = (
+                f"`{step.id}` verifies {quoted(changes, limit=_LISTED)} but can run {when} they apply"
+                " their changes"
             )
-            yield Issue(
-                where.span if where else step.span,
-                f"`{step.id}` verifies `{change.id}` but can run {when} `{change.id}` applies"
-                " its change: it would confirm a state that is not there yet",
-                suggestion=needs_suggestion([change.id]),
-                steps=(change.id, step.id),
-            )
+        yield Issue(
+            where.span if where else step.span,
+            f"{what}: it would confirm a state that is not there yet",
+            suggestion=needs_suggestion(changes),
+            steps=involved(changes, step.id),
+        )
