@@ -212,3 +212,166 @@ def test_the_readme_states_the_analysis_limits():
         f"| work finding which resource names overlap | {limits.max_resource_work:,} steps (",
     ):
         assert row in readme
+
+
+def run_plan(tmp_path, text, name="runbook.yaml"):
+    """`recoverylint plan --format json` in its own process, bounded by a
+    generous timeout on inputs that used to take minutes: (exit code, plan
+    or None, stderr)."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "recoverylint", "plan", str(path), "--format", "json", "--max-file-size", "100000000"],
+        capture_output=True, text=True, timeout=30, cwd=tmp_path,
+    )
+    assert done.returncode in (0, 1, 2), done.stderr
+    plan = json.loads(done.stdout) if done.stdout.strip() else None
+    return done.returncode, plan, done.stderr
+
+
+def glob_writes_reads(count):
+    uses = "".join(
+        f"  - id: s{i}\n    writes: ['k8s/c{i % 50}/*/p{i}']\n    reads: ['k8s/*/d{i % 7}/*']\n" for i in range(count)
+    )
+    return "runbook: globs\nflow: parallel\nsteps:\n" + uses
+
+
+def test_race_waits_are_counted_before_any_is_made(monkeypatch):
+    # Issue 13: the plan of 3,000 steps writing and reading globs reached 298 MB
+    # of races and waits before it found itself over the edge limit.
+    from recoverylint import plan
+
+    made = []
+    race = plan.Race
+
+    def counted(*fields):
+        made.append(fields)
+        return race(*fields)
+
+    monkeypatch.setattr(plan, "Race", counted)
+    runbook = build_runbook(parse(glob_writes_reads(300)), "globs.yaml")
+    # Each step reads a name overlapping every earlier write: 299 * 300 / 2 waits.
+    graphs, _ = build_graphs(runbook, AnalysisLimits(max_edges=44_849))
+    with pytest.raises(TooLarge, match="ordering the steps that race for resources takes over 44,849 edges"):
+        plan.build_plan(graphs)
+    assert made == []  # not one race or wait was made
+    graphs, _ = build_graphs(runbook, AnalysisLimits(max_edges=44_850))
+    plan.build_plan(graphs)
+    assert len(made) == 44_850
+
+
+def test_race_ordering_visits_overlapping_names_within_the_resource_work_limit():
+    from recoverylint.plan import build_plan
+
+    runbook = build_runbook(parse(glob_writes_reads(300)), "globs.yaml")
+    graphs, _ = build_graphs(runbook, AnalysisLimits(max_resource_work=50_000))
+    # Each read names one of 7 globs, each overlapping all 300 writes (and itself).
+    with pytest.raises(TooLarge, match="visits over 50,000 overlapping names"):
+        build_plan(graphs)
+
+
+def test_glob_writes_and_reads_are_planned_or_reported_within_bounds(tmp_path):
+    code, plan, stderr = run_plan(tmp_path, glob_writes_reads(3000))
+    assert (code, plan) == (2, None)
+    assert "ordering the steps that race for resources takes over 1,000,000 edges" in stderr
+
+
+def decision_chain(count):
+    """`count` two-way decisions one after another, each after the two
+    alternatives of the one before."""
+    body = "  - id: d0\n    decides: [d0a, d0b]\n"
+    for i in range(count):
+        if i:
+            body += f"  - id: d{i}\n    needs: [d{i - 1}a, d{i - 1}b]\n    decides: [d{i}a, d{i}b]\n"
+        body += f"  - id: d{i}a\n    needs: [d{i}]\n    duration: 2m\n  - id: d{i}b\n    needs: [d{i}]\n"
+    return "runbook: decisions\nflow: parallel\nsteps:\n" + body
+
+
+def test_following_alternatives_walks_only_the_branches():
+    # Issue 13: each decision scanned every step (3,000 two-way decisions: 7 s).
+    from recoverylint.plan import build_plan
+
+    runbook = build_runbook(parse(decision_chain(3000)), "decisions.yaml")
+    # A walk of every step per decision would visit 3,000 * 9,000 / 2 steps;
+    # the branches and the joins they meet are 3 per decision at most (D's
+    # 6,000 edges, decider to alternative, count against the same limit).
+    graphs, _ = build_graphs(runbook, AnalysisLimits(max_edges=9_000))
+    plan = build_plan(graphs)
+    index = graphs.index
+    assert len(plan.planned) == 6000  # each decision and the longer alternative
+    assert all(index[f"d{i}b"] not in plan.planned for i in range(3000))
+    assert [(item.node, item.followed) for item in plan.left_out[:2]] == [
+        (index["d0b"], index["d0a"]), (index["d1b"], index["d1a"])
+    ]
+
+
+def test_the_steps_walked_following_alternatives_are_limited():
+    from recoverylint.plan import build_plan
+
+    # Ten steps where the branches of `a` and `b` join: walked by the plan alone.
+    body = "  - id: d\n    decides: [a, b]\n  - id: a\n    needs: [d]\n  - id: b\n    needs: [d]\n"
+    body += "".join(f"  - id: j{i}\n    needs: [a, b]\n" for i in range(10))
+    runbook = build_runbook(parse("runbook: joins\nflow: parallel\nsteps:\n" + body), "joins.yaml")
+    with pytest.raises(TooLarge, match="following the branches of its decisions visits over 9 steps"):
+        build_plan(build_graphs(runbook, AnalysisLimits(max_edges=9))[0])
+    assert len(build_plan(build_graphs(runbook, AnalysisLimits(max_edges=10))[0]).planned) == 12
+
+
+def test_a_chain_of_6000_decisions_is_planned(tmp_path):
+    # 6,000 two-way decisions took 28 s (a scan of every step per decision).
+    code, plan, stderr = run_plan(tmp_path, decision_chain(6000))
+    assert code == 0, stderr
+    assert len(plan["left_out"]) == 6000
+
+
+def test_explicit_verifications_are_one_finding_per_check(tmp_path):
+    # A check naming every one of 200 changes, 200 times: 40,000 findings before.
+    names = ", ".join(f"change{i}" for i in range(200))
+    body = "".join(f"  - id: change{i}\n    phase: remediate\n" for i in range(200))
+    body += "".join(f"  - id: check{i}\n    phase: verify\n    verifies: [{names}]\n" for i in range(200))
+    findings = run_check(tmp_path, "runbook: checks\nflow: parallel\nsteps:\n" + body, "--select", "RL303")
+    assert len(findings) == 200
+    first = findings[0]
+    assert first["message"] == (
+        "`check0` verifies `change0`, `change1`, `change2`, `change3`, `change4`, `change5`, `change6`,"
+        " `change7`, `change8`, `change9` and 190 more but can run while they apply their changes:"
+        " it would confirm a state that is not there yet"
+    )
+    assert first["suggestion"] == (
+        "needs: [change0, change1, change2, change3, change4, change5, change6, change7, change8, change9, …]"
+        " (200 steps)"
+    )
+    assert (first["line"], first["column"]) == (4 + 2 * 200 + 2, 16)  # at `change0` in its `verifies`
+
+
+def long_chain(count):
+    tasks = "".join(
+        f"  - name: t{i}\n    ref: core.local\n    on-success: {f't{i + 1}' if i + 1 < count else 'cleanup'}\n"
+        "    on-failure: cleanup\n"
+        for i in range(count)
+    )
+    return "chain:\n" + tasks + "  - name: cleanup\n    ref: core.local\n"
+
+
+def test_actionchain_reachability_is_computed_once(monkeypatch):
+    # Issue 13: a search from each task's targets (3,000 tasks: 1.2 s, quadratic).
+    from recoverylint.adapters import actionchain, orquesta
+    from recoverylint.engine import check_text
+
+    built = []
+
+    class Counted(orquesta.Descendants):
+        def __init__(self, *args, **kwargs):
+            built.append(args)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(actionchain, "Descendants", Counted)
+    result = check_text(long_chain(300), "chain.yaml")
+    assert len(built) == 1
+    # Each task's success reaches the cleanup: no alternatives, each failure path required.
+    assert [f.code for f in result.findings if f.code == "RL001"] == []
+
+
+def test_a_chain_of_20000_tasks_is_checked(tmp_path):
+    findings = run_check(tmp_path, long_chain(20_000), "--max-file-size", "100000000", "--select", "RL0,RL1")
+    assert [f["code"] for f in findings if f["code"] == "RL001"] == []
