@@ -36,8 +36,8 @@ class AnalysisLimits:
     # waiting step); the plan's schedules still look at O's waits pair by
     # pair, about 0.55 µs each: two adjacent blocks of 2,000 steps
     # (4,000,000 pairs) take 0.4 s of CPU to check and 2.2 s to plan, in
-    # 110 MB; two of 3,000 (9,000,000) 5 s to plan; six blocks of 3,000
-    # (45,000,000) would take half a minute.
+    # 110 MB; two of 3,000 (9,000,000) would take 5 s to plan, and six
+    # blocks of 3,000 (45,000,000) half a minute.
     max_declared_pairs: int = 5_000_000
     # Pairs of a verify-phase step without `verifies` and a change it checks
     # implicitly (each change writing what it reads): rules report such pairs
