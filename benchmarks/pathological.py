@@ -136,6 +136,38 @@ def orquesta_transitions() -> str:
     return "version: 1.0\ndescription: many guarded transitions\ntasks:\n" + "\n".join(tasks) + "\n"
 
 
+def decision_chain() -> str:
+    """6,000 two-way decisions one after another, each taken after the two
+    alternatives of the one before join."""
+    body = "  - id: d0\n    decides: [d0a, d0b]\n"
+    for i in range(6_000):
+        if i:
+            body += f"  - id: d{i}\n    needs: [d{i - 1}a, d{i - 1}b]\n    decides: [d{i}a, d{i}b]\n"
+        body += f"  - id: d{i}a\n    needs: [d{i}]\n  - id: d{i}b\n    needs: [d{i}]\n"
+    return "runbook: decision-chain\nflow: parallel\nsteps:\n" + body
+
+
+def explicit_verifications() -> str:
+    """700 changes and 700 checks, each naming every change in its `verifies`,
+    all in one parallel block (a check can run while every change applies)."""
+    changes = _steps(700, "change", "  ", lambda i: "    phase: remediate\n")
+    names = ", ".join(f"change{i}" for i in range(700))
+    checks = _steps(700, "check", "  ", lambda i: f"    phase: verify\n    verifies: [{names}]\n")
+    return "runbook: explicit-verifications\nflow: parallel\nsteps:\n" + changes + checks
+
+
+def actionchain_long() -> str:
+    """A StackStorm ActionChain of 20,000 tasks, each going on to the next on
+    success and to one cleanup task on failure."""
+    count = 20_000
+    tasks = [
+        f"  - name: t{i}\n    ref: core.local\n    params: {{cmd: step {i}}}\n"
+        f"    on-success: {f't{i + 1}' if i + 1 < count else 'cleanup'}\n    on-failure: cleanup\n"
+        for i in range(count)
+    ]
+    return "chain:\n" + "".join(tasks) + "  - name: cleanup\n    ref: core.local\n    params: {cmd: cleanup}\n"
+
+
 SHAPES: dict[str, Callable[[], str]] = {
     "wide-block": wide_block,
     "sequential-wide-blocks": sequential_wide_blocks,
@@ -146,6 +178,9 @@ SHAPES: dict[str, Callable[[], str]] = {
     "dense-implicit-verifications": dense_implicit_verifications,
     "dense-decisions": dense_decisions,
     "orquesta-transitions": orquesta_transitions,
+    "decision-chain": decision_chain,
+    "explicit-verifications": explicit_verifications,
+    "actionchain-long": actionchain_long,
 }
 
 
