@@ -227,6 +227,33 @@ def test_a_failure_jumping_back_chooses_nothing():
     assert all(not s.decides and not s.excludes and not s.needs for s in runbook.steps)
 
 
+def test_targets_reaching_each_other_only_through_the_task_are_alternatives():
+    # `ok` retries `t` (a loop through the deciding task), which then takes
+    # `bad`: `ok` reaches `bad` only through `t`, so `t` decides between them.
+    # Once `ok` reaches `bad` by another way (through `log`), both run.
+    looped = chain(
+        """\
+        chain:
+          - {name: t, ref: x, on-success: ok, on-failure: bad}
+          - {name: ok, ref: x, on-success: t}
+          - {name: bad, ref: x}
+        """
+    )
+    assert names(step(adapt(looped, "actionchain").runbook, "t").decides) == ["ok", "bad"]
+    around = chain(
+        """\
+        chain:
+          - {name: t, ref: x, on-success: ok, on-failure: bad}
+          - {name: ok, ref: x, on-success: t, on-failure: log}
+          - {name: log, ref: x, on-success: bad}
+          - {name: bad, ref: x}
+        """
+    )
+    runbook = adapt(around, "actionchain").runbook
+    assert step(runbook, "t").decides == ()
+    assert [(n.step, n.reason) for n in step(runbook, "bad").needs] == [("t", "`bad` runs only when `t` fails")]
+
+
 def test_the_same_task_on_success_and_on_failure_is_a_plain_sequence():
     text = "chain:\n  - {name: a, ref: x, on-success: b, on-failure: b}\n  - {name: b, ref: x}\n"
     runbook = adapt(text, "actionchain").runbook
