@@ -561,6 +561,19 @@ def test_the_jump_back_is_found_from_the_entry_even_when_the_loop_body_comes_fir
     assert order_edges(runbook) == {("begin", "poll"), ("poll", "wait")}
 
 
+def reached(successors: dict[str, set[str]], starts: list[str], avoiding: str | None = None) -> set[str]:
+    """The nodes reached from `starts` through one edge or more, not passing
+    through `avoiding`: a plain search, the oracle for Descendants."""
+    found: set[str] = set()
+    pending = list(starts)
+    while pending:
+        for node in successors.get(pending.pop(), ()):
+            if node not in found and node != avoiding:
+                found.add(node)
+                pending.append(node)
+    return found
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     st.dictionaries(
@@ -572,7 +585,7 @@ def test_the_jump_back_is_found_from_the_entry_even_when_the_loop_body_comes_fir
 def test_descendants_reach_what_a_search_does(successors, start, avoiding):
     """What each task reaches, computed once through the graph's components,
     is what a search from it finds, with and without a task to avoid."""
-    from recoverylint.adapters.orquesta import Descendants, reached
+    from recoverylint.adapters.orquesta import Descendants
 
     descendants = Descendants(successors)
     names = "abcdefgh"

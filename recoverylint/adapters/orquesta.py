@@ -408,19 +408,6 @@ def drop_initial_values(
         ]
 
 
-def reached(successors: dict[str, set[str]], starts: list[str], avoiding: Optional[str] = None) -> set[str]:
-    """The nodes reached from `starts` through one edge or more, not passing
-    through `avoiding`."""
-    found: set[str] = set()
-    pending = list(starts)
-    while pending:
-        for node in successors.get(pending.pop(), ()):
-            if node not in found and node != avoiding:
-                found.add(node)
-                pending.append(node)
-    return found
-
-
 class Descendants:
     """What each node of a graph (which may have cycles) reaches through one
     edge or more, as bitsets of node numbers: computed once, through its
