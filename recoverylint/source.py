@@ -355,6 +355,8 @@ class _Positions:
     an editor shows: a mark there is the end of the text's last line."""
 
     def __init__(self, text: str) -> None:
+        # The parser skips a byte order mark: its marks count from after it.
+        text = text.removeprefix("\ufeff")
         self.index = LineIndex(text) if _PARSER_ONLY_BREAK.search(text) else None
         self.length = len(text)
         self.end_of_text: Optional[tuple[int, int]] = None
