@@ -137,8 +137,8 @@ class Step:
     # The step runs only when this holds (its text; None: whenever the steps
     # it waits for have run); steps waiting for it run even when it is skipped.
     condition: Optional[Ref] = None
-    # Of the steps its `decides` names, those that run because it failed (or
-    # was cancelled): words for the paths RL307 names.
+    # The steps the run jumps to when it fails (or is cancelled): on that
+    # path nothing after it in the declared order has run (RL307).
     on_failure: tuple[Ref, ...] = ()
     # Outputs it has even when it is skipped (an engine's record of how it
     # ended): no path misses them.

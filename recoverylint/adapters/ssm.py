@@ -501,7 +501,8 @@ class _RunbookReader:
 
     def _behaviour(self) -> None:
         """Checks are guards; CloudWatch alarm and metric reads observe
-        everything; a failure target a step decides is its failure path;
+        everything; an `onFailure`/`onCancel` target is the step's failure
+        path (RL307 follows it);
         scripts reading the time make stopwatches (adapters/_behaviour.py)."""
         readers = set()
         for item, draft in self.steps:
@@ -510,11 +511,10 @@ class _RunbookReader:
             service, api = text(inputs.get("Service")) or "", text(inputs.get("Api")) or ""
             if service.lower() == "cloudwatch" and observes_service(api):
                 draft.observes.append(Ref("*", draft.span))
-            decided = {ref.name for ref in draft.decides}
             draft.on_failure.extend(
                 Ref(jump.target, jump.span)
                 for jump in self.jumps.get(draft.id, ())
-                if jump.failure and jump.target in decided
+                if jump.failure and jump.target in self.builder.by_id
             )
             if text(item.get("action")) == "aws:executeScript" and reads_time(
                 string for string, _, _ in strings_in(inputs)

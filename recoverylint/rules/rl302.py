@@ -6,15 +6,33 @@ from .rl301 import producer_order
 
 @rule("RL302", needs_graphs=True)
 def input_used_before_produced(ctx: RuleContext):
-    steps = ctx.graphs.steps
+    graphs = ctx.graphs
+    steps = graphs.steps
     for step, ref, producers, concurrent in producer_order(ctx):
         if concurrent:
             continue
         names = [steps[p].id for p in producers]
+        later = [p for p in producers if graphs.before(step.index, p)]
+        if len(later) == len(producers):
+            message = f"every step that outputs it ({quoted(names)}) comes after it in the declared order"
+            suggestion = f"move `{step.id}` after {quoted(names)}"
+        else:
+            # The others lie on other branches of a decision: no path runs both.
+            elsewhere = [p for p in producers if p not in later]
+            others = quoted(steps[p].id for p in elsewhere)
+            deciders = list(dict.fromkeys(d for p in elsewhere for d in graphs.deciders(step.index, p)))
+            failed = [steps[d].id for d in deciders if any(r.name == step.id for r in steps[d].on_failure)]
+            if failed:
+                detail = f"`{step.id}` runs when {quoted(failed)} fails, and {others} only when it does not"
+            elif deciders:
+                detail = f"{others} runs only on another branch of {quoted(steps[d].id for d in deciders)}"
+            else:
+                detail = f"{others} runs only on another branch"
+            message = f"no path of the run reaches it through a step that outputs it: {detail}"
+            suggestion = f"output `{ref.name}` on the path that leads to `{step.id}`, or stop using it there"
         yield Issue(
             ref.span,
-            f"`{step.id}` uses `{ref.name}`, but every step that outputs it ({quoted(names)})"
-            " comes after it in the declared order",
-            suggestion=f"move `{step.id}` after {quoted(names)}",
+            f"`{step.id}` uses `{ref.name}`, but {message}",
+            suggestion=suggestion,
             steps=involved(names, step.id),
         )

@@ -6,6 +6,8 @@ some do, but a run can skip every one of them:
   branch, or a failure or cancel jump) whose branches join before the step:
   on an alternative whose branch holds none of the producers before the
   step, while every one of them lies in another branch, the fact is missing;
+- failure jumps: a step the run jumps to when an earlier step fails runs
+  without what only steps after the failed one produce;
 - conditions: every producer before the step runs only `when` its condition
   holds (a condition the step does not share): when none holds, it is missing.
 A producer that has the fact even when skipped (`outputs_when_skipped`: a
@@ -16,7 +18,7 @@ of choices of several decisions are not reported.
 
 from __future__ import annotations
 
-from typing import Iterator, Optional
+from typing import Iterable, Iterator, Optional
 
 from ..finding import Issue
 from ..graphs import Graphs
@@ -34,6 +36,7 @@ def input_maybe_unproduced(ctx: RuleContext) -> Iterator[Issue]:
         (decider, alternatives, graphs.mask(alternatives))
         for decider, alternatives in graphs.decisions().items()
     ]
+    failing_into = _failure_jumps(graphs)
     for step in steps:
         node = step.index
         for ref in step.inputs:
@@ -46,7 +49,9 @@ def input_maybe_unproduced(ctx: RuleContext) -> Iterator[Issue]:
                 continue  # RL301 and RL302 speak about those
             if any(ref.name == kept.name for p in earlier for kept in steps[p].outputs_when_skipped):
                 continue
-            path = _path_without(graphs, decisions, step, earlier)
+            path = _failure_path_without(graphs, failing_into.get(node, ()), earlier)
+            if path is None:
+                path = _path_without(graphs, decisions, step, earlier)
             if path is None:
                 continue
             names = [steps[p].id for p in earlier]
@@ -87,6 +92,30 @@ def _path_without(
         if len(producers) == 1:
             return f"when `{conditions[0].name}` does not hold (the condition of `{steps[producers[0]].id}`)"
         return f"when none of the conditions of {quoted(steps[p].id for p in producers)} holds"
+    return None
+
+
+def _failure_jumps(graphs: Graphs) -> dict[int, list[int]]:
+    """Step -> the steps whose failure (or cancellation) jumps to it."""
+    node_of = {step.id: step.index for step in graphs.steps}
+    sources: dict[int, list[int]] = {}
+    for step in graphs.steps:
+        for ref in step.on_failure:
+            target = node_of.get(ref.name)
+            if target is not None and target != step.index:
+                sources.setdefault(target, []).append(step.index)
+    return sources
+
+
+def _failure_path_without(graphs: Graphs, failed: Iterable[int], producers: list[int]) -> Optional[str]:
+    """Words for a failure jump into the step taken before any of
+    `producers` has run (each comes after the failed step, or beside it);
+    None when every failure leaves one of them done.  The failed step's own
+    outputs are not counted missing: what a failing step still records
+    depends on how far it got, which no document says."""
+    for source in failed:
+        if not any(p == source or graphs.before(p, source) for p in producers):
+            return f"when `{graphs.steps[source].id}` fails"
     return None
 
 
