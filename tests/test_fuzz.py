@@ -24,8 +24,8 @@ Properties (see docs/fuzzing.md):
   nothing, the first changes only `needs` (and the `flow` line an unsafe fix
   writes), and keeps every comment line.
 
-In CI each property runs a few dozen derandomized examples (about a minute in
-all).  RECOVERYLINT_FUZZ_EXAMPLES=<n> runs n examples of each property;
+In CI each property runs a fixed number of derandomized examples (about a
+minute in all).  RECOVERYLINT_FUZZ_EXAMPLES=<n> runs n examples of each property;
 RECOVERYLINT_FUZZ_SEED=<int> draws other examples than CI's.
 """
 
@@ -43,7 +43,6 @@ from io import StringIO
 from pathlib import Path
 from typing import Any, Callable
 
-import pytest
 from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, event, example, given, seed, settings
 from hypothesis import strategies as st
