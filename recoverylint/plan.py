@@ -602,11 +602,18 @@ def _schedule(
     # Critical path method, unlimited people.
     earliest = [0.0] * len(preds)
     finish = [0.0] * len(preds)
-    binding: dict[int, int] = {}  # node -> the predecessor (first in file order) it waits for last
+    # node -> the predecessor it waits for last: of those finishing last, the
+    # one at the end of the most steps (steps with no duration count 0 min
+    # and still come one after another), then the first in file order.
+    binding: dict[int, int] = {}
+    chain = [1] * len(preds)  # steps in the chain of bindings ending at a node
     for node in order:
         start = max((finish[pred] for pred in preds[node]), default=0.0)
         if preds[node]:
-            binding[node] = min(pred for pred in preds[node] if finish[pred] == start)
+            binding[node] = min(
+                (pred for pred in preds[node] if finish[pred] == start), key=lambda pred: (-chain[pred], pred)
+            )
+            chain[node] = chain[binding[node]] + 1
         earliest[node] = round(start + wait[node], _DIGITS)
         finish[node] = round(earliest[node] + durations[node], _DIGITS)
     length = max((finish[node] for node in order), default=0.0)
@@ -614,11 +621,11 @@ def _schedule(
     for node in reversed(order):
         latest_finish = min((latest[succ] - wait[succ] for succ in succs[node]), default=length)
         latest[node] = round(latest_finish - durations[node], _DIGITS)
-    critical = _critical_path(order, binding, finish, length)
+    critical = _critical_path(order, binding, finish, length, chain)
 
     priority = {node: (latest[node] + durations[node], latest[node] - earliest[node], node) for node in order}
     starts = _list_schedule(order, preds, succs, durations, wait, priority, staffing)
-    waves, wave_of = _waves(starts, staffing)
+    waves, wave_of = _waves(order, preds, starts, staffing)
     joins = sum(1 for node in order if len(preds[node]) >= 2)
     return Schedule(
         preds=tuple(preds),
@@ -642,13 +649,14 @@ def _schedule(
 
 
 def _critical_path(
-    order: list[int], binding: dict[int, int], finish: list[float], length: float
+    order: list[int], binding: dict[int, int], finish: list[float], length: float, chain: list[int]
 ) -> list[int]:
-    """The chain of steps that sets the length: from the first step (in file
-    order) finishing last, back through the predecessor each waited for last."""
+    """The chain of steps that sets the length: from the step finishing last
+    (the one ending the most steps, then the first in file order), back
+    through the predecessor each waited for last."""
     if not order:
         return []
-    node = min(node for node in order if finish[node] == length)
+    node = min((node for node in order if finish[node] == length), key=lambda node: (-chain[node], node))
     path = [node]
     while node in binding:
         node = binding[node]
@@ -723,16 +731,24 @@ def _list_schedule(
     return starts
 
 
-def _waves(starts: dict[int, float], staffing: _Staffing) -> tuple[list[Wave], dict[int, int]]:
-    by_start: dict[float, list[int]] = defaultdict(list)
+def _waves(
+    order: list[int], preds: list[list[int]], starts: dict[int, float], staffing: _Staffing
+) -> tuple[list[Wave], dict[int, int]]:
+    """Steps starting at the same minute, split where one waits for another
+    of them (a step of no duration finishes the minute it starts: what
+    waits for it starts then too, but after it)."""
+    rank: dict[int, int] = {}  # how many steps of its minute it comes after
+    for node in order:
+        rank[node] = max((rank[pred] + 1 for pred in preds[node] if starts[pred] == starts[node]), default=0)
+    by_start: dict[tuple[float, int], list[int]] = defaultdict(list)
     for node, start in starts.items():
-        by_start[start].append(node)
+        by_start[(start, rank[node])].append(node)
     waves = []
     wave_of = {}
-    for index, start in enumerate(sorted(by_start)):
-        nodes = sorted(by_start[start])
+    for index, key in enumerate(sorted(by_start)):
+        nodes = sorted(by_start[key])
         for node in nodes:
             wave_of[node] = index
         people = Counter(staffing.role_of[node] or "" for node in nodes)
-        waves.append(Wave(start, tuple(nodes), tuple(sorted(people.items()))))
+        waves.append(Wave(key[0], tuple(nodes), tuple(sorted(people.items()))))
     return waves, wave_of

@@ -124,8 +124,9 @@ gates what comes after it:
   and an `aws:executeScript` given no resource (it can only compute or
   check, as a step parsing and validating the runbook's input does) are
   required by every writing step after them in O; a wait is also required
-  by the later steps reading what it waits on (they need the state it waits
-  for);
+  by the later steps reading what it waits on, or observing a scope that
+  holds it, as an alarm check observes everything (they need the state it
+  waits for);
 - `aws:approve` / `aws:pause`: the approver reviews what ran before, so it
   requires its O predecessors, and it approves every writing step after it;
 - a status report (Security Hub BatchUpdateFindings/UpdateFindings/
@@ -683,7 +684,7 @@ class _RunbookReader:
                     step = self.builder.by_id[later]
                     if step.writes:
                         reason = f"`{later}` runs only if `{draft.id}` passed"
-                    elif _overlapping(draft.reads, step.reads):
+                    elif _overlapping(draft.reads, step.reads) or _observing(step, draft.reads):
                         reason = f"`{later}` needs the state `{draft.id}` waits for"
                     else:
                         continue
@@ -925,6 +926,12 @@ def _is_check(item: dict, draft: StepDraft) -> bool:
 
 def _overlapping(refs: list[Ref], others: list[Ref]) -> bool:
     return any(overlaps(ref.name, other.name) for ref in refs for other in others)
+
+
+def _observing(step: StepDraft, refs: list[Ref]) -> bool:
+    """Whether a step observes a scope holding one of `refs` (an alarm
+    check reads the state of everything: `*`)."""
+    return any(scope.name == "*" for scope in step.observes) or _overlapping(step.observes, refs)
 
 
 def _is_report(item: dict) -> bool:
