@@ -13,6 +13,8 @@
   requires every step the declared order puts after the latest starts of the
   clock before it and before the stop, and those steps require the start: the
   stopwatch brackets them, and moving either end would change what it times.
+  The start also requires every step the declared order puts before it:
+  started earlier, beside them, it would time them too.
 - A resource **parent** puts a resource's name under its parent's: `i-1`
   with parent `cluster-a` is looked up as `cluster-a/i-1`, so a use of one
   overlaps a use of the other.
@@ -155,11 +157,16 @@ def _clock_preds(graphs: "Graphs", preds: list[set[int]], count: Callable[[set[i
                 starts[use.name] |= 1 << graphs.position[step.index]
             else:
                 stops[use.name].append(step.index)
+    bracketed: set[int] = set()  # starts already after what comes before them
     for name, stop_nodes in stops.items():
         for stop in stop_nodes:
             ancestors = graphs.ancestors[stop]
             for start in graphs.latest(starts.get(name, 0) & ancestors):
                 preds[stop].add(start)
+                if start not in bracketed:
+                    bracketed.add(start)
+                    preds[start].update(graphs.nodes_in(graphs.ancestors[start]))
+                    count(preds[start])
                 timed = ancestors & ~graphs.ancestors[start] & ~(1 << graphs.position[start])
                 for node in graphs.nodes_in(timed):
                     if graphs.before(start, node):

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 import math
@@ -304,7 +305,7 @@ def runbook_strategies(duration: st.SearchStrategy) -> tuple[st.SearchStrategy, 
             else:
                 container, key = draw(st.sampled_from(slots))
                 if kind == "value":
-                    container[key] = draw(st.sampled_from(INVALID_VALUES))
+                    container[key] = copy.deepcopy(draw(st.sampled_from(INVALID_VALUES)))
                 elif kind == "unknown-key":
                     dicts = [c for c, _k in slots if isinstance(c, dict)] + [document]
                     draw(st.sampled_from(dicts))[draw(st.sampled_from(["colour", "depends_on", "Id", "x"]))] = 1

@@ -128,6 +128,27 @@ def test_named_clocks_bracket_only_what_lies_between_their_own_ends():
     assert ("start-total", "flush-cache") in edges
 
 
+def test_a_clock_start_comes_after_every_step_before_it(lint):
+    """Started beside the steps before it, the stopwatch would time them too
+    (a backup taken before a fault injection is no part of the recovery)."""
+    text = HEADER + """
+        steps:
+          - parallel:
+              - id: check-alarm
+              - id: back-up-policy
+                reads: [queue/orders]
+          - id: record-start
+            clock: start
+          - id: inject-failure
+            writes: [queue/orders]
+          - id: output-recovery-time
+            clock: stop
+        """.replace("\n        ", "\n")
+    edges = required_edges(graphs_of(text))
+    assert {("check-alarm", "record-start"), ("back-up-policy", "record-start")} <= edges
+    assert [f for f in lint(text, "RL201") if "record-start" in f.message] == []
+
+
 def test_a_stop_with_no_start_before_it_and_a_concurrent_start_add_nothing():
     graphs = graphs_of(
         HEADER
