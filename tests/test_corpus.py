@@ -17,12 +17,10 @@ import pytest
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
+from review_support import CORPORA, corpus_folder
+
 from recoverylint.engine import FileResult, check_file, discover
 
-CORPORA = Path(
-    os.environ.get("RECOVERYLINT_CORPORA")
-    or Path(__file__).resolve().parent.parent.parent / "shared" / "corpora"
-)
 README = Path(__file__).parent.parent / "README.md"
 TABLE_START, TABLE_END = "<!-- corpus-table:start -->", "<!-- corpus-table:end -->"
 # What each corpus holds, as its own documents say (`kind`s, or the keys of
@@ -48,13 +46,9 @@ FORMATS = {
 
 @pytest.fixture(scope="module")
 def checked() -> dict[str, list[tuple[Path, FileResult]]]:
-    if not CORPORA.is_dir():
-        if os.environ.get("CI"):
-            pytest.fail(f"the shared corpora are missing: {CORPORA}")
-        pytest.skip(f"the shared corpora are not beside this checkout ({CORPORA})")
     by_corpus: dict[str, list[tuple[Path, FileResult]]] = {}
     for name in FORMATS:
-        corpus = CORPORA / name
+        corpus = corpus_folder(name)
         by_corpus[name] = [
             (path, check_file(path, str(path.relative_to(CORPORA)), explicit=False))
             for path, _ in discover([corpus])

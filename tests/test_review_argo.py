@@ -6,26 +6,20 @@ and of its tables."""
 
 from __future__ import annotations
 
-import os
 import re
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from review_support import CORPORA, REVIEWED, corpus_folder, review_section, review_tables, reviewed_files
+
 from recoverylint.adapters import detect
 from recoverylint.engine import check_file
 from recoverylint.source import SourceError, parse
 
-CORPORA = Path(
-    os.environ.get("RECOVERYLINT_CORPORA")
-    or Path(__file__).resolve().parent.parent.parent / "shared" / "corpora"
-)
 CORPUS = CORPORA / "argo"
-REVIEW = Path(__file__).parent.parent / "docs" / "real-world-review.md"
 HEADING = "## Argo"
-# What the review covers: the dependency findings.
-REVIEWED = ("RL201", "RL3", "RL4")
 # What the section says the fixes removed outside the sample: (file, line, code).
 REMOVED_OUTSIDE_THE_SAMPLE = [
     ("argo-workflows/examples/skipped-output-defaults/consumer-input-default.yaml", 27, "RL307"),
@@ -37,36 +31,20 @@ REMOVED_OUTSIDE_THE_SAMPLE = [
 
 
 def section() -> str:
-    text = REVIEW.read_text(encoding="utf-8")
-    start = text.index(HEADING + "\n") + len(HEADING)
-    end = text.find("\n## ", start)
-    return text[start:] if end == -1 else text[start:end]
+    return review_section(HEADING)
 
 
 def tables() -> list[list[tuple[str, int, str, str]]]:
-    """Each table of the section: (file, line, finding, verdict) per row."""
-    found: list[list[tuple[str, int, str, str]]] = []
-    for line in section().splitlines():
-        if line.startswith("|---"):
-            found.append([])
-        elif line.startswith("| `"):
-            cells = [cell.strip() for cell in line.strip().strip("|").split(" | ")]
-            found[-1].append((cells[0].strip("`"), int(cells[1]), cells[2], cells[3]))
-    return found
+    return review_tables(HEADING)
 
 
 def corpus_files() -> list[Path]:
-    """Every file `docs/sample_findings.py` names."""
-    return sorted(p for p in CORPUS.rglob("*") if p.suffix in (".yaml", ".yml", ".json") and p.is_file())
+    return reviewed_files(CORPUS)
 
 
 @pytest.fixture(scope="module")
 def corpus() -> Path:
-    if not CORPUS.is_dir():
-        if os.environ.get("CI"):
-            pytest.fail(f"the shared corpora are missing: {CORPORA}")
-        pytest.skip(f"the shared corpora are not beside this checkout ({CORPORA})")
-    return CORPUS
+    return corpus_folder("argo")
 
 
 @pytest.fixture(scope="module")

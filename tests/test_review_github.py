@@ -6,50 +6,35 @@ the new hand-overs being where it says they are."""
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import pytest
 
+from review_support import CORPORA, REVIEWED, corpus_folder, review_section, review_tables, reviewed_files
+
 from recoverylint.engine import check_file
 
-CORPORA = Path(
-    os.environ.get("RECOVERYLINT_CORPORA")
-    or Path(__file__).resolve().parent.parent.parent / "shared" / "corpora"
-)
 CORPUS = CORPORA / "github-actions"
-REVIEW = Path(__file__).parent.parent / "docs" / "real-world-review.md"
 HEADING = "## GitHub Actions"
-REVIEWED = ("RL201", "RL3", "RL4")
 # The reasons of the needs the registry and release hand-overs explain.
 HAND_OVER_REASONS = re.compile(r"it uses `.*` may make as|it creates the release `")
 
 
 def section() -> str:
-    text = REVIEW.read_text(encoding="utf-8")
-    start = text.index(HEADING) + len(HEADING)
-    end = text.find("\n## ", start)
-    return text[start:] if end == -1 else text[start:end]
+    return review_section(HEADING)
 
 
 def tables() -> list[list[tuple[str, int, str, str]]]:
     """The rows (file, line, finding, verdict) of the section's table before
     the fixes and of the one after them (none when nothing is left)."""
-    found: list[list[tuple[str, int, str, str]]] = []
-    for line in section().splitlines():
-        if line.startswith("|---"):
-            found.append([])
-        elif line.startswith("| `"):
-            cells = [cell.strip() for cell in line.strip().strip("|").split(" | ")]
-            found[-1].append((cells[0].strip("`"), int(cells[1]), cells[2], cells[3]))
+    found = review_tables(HEADING)
     assert len(found) in (1, 2), "a table before the fixes, and one after when something is left"
     return found if len(found) == 2 else found + [[]]
 
 
 def files() -> list[Path]:
-    """The files `docs/sample_findings.py` names: every `.yaml`, `.yml` and `.json`."""
-    return sorted(p for p in CORPUS.rglob("*") if p.suffix in (".yaml", ".yml", ".json") and p.is_file())
+    return reviewed_files(CORPUS)
 
 
 @pytest.fixture(scope="module")
@@ -59,11 +44,7 @@ def results(corpus) -> dict[str, object]:
 
 @pytest.fixture(scope="module")
 def corpus() -> Path:
-    if not CORPUS.is_dir():
-        if os.environ.get("CI"):
-            pytest.fail(f"the shared corpora are missing: {CORPORA}")
-        pytest.skip(f"the shared corpora are not beside this checkout ({CORPORA})")
-    return CORPUS
+    return corpus_folder("github-actions")
 
 
 def test_the_sample_is_the_corpus(corpus):

@@ -5,48 +5,31 @@ true-percentages it gives are those of its tables."""
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import pytest
 
+from review_support import CORPORA, REVIEWED, corpus_folder, review_section, review_tables, reviewed_files
+
 from recoverylint.engine import check_file
 
-CORPORA = Path(
-    os.environ.get("RECOVERYLINT_CORPORA")
-    or Path(__file__).resolve().parent.parent.parent / "shared" / "corpora"
-)
 CORPUS = CORPORA / "ssm-more"
-REVIEW = Path(__file__).parent.parent / "docs" / "real-world-review.md"
 HEADING = "## SSM (ssm-more)"
-# What the review covers: the dependency findings.
-REVIEWED = ("RL201", "RL3", "RL4")
 
 
 def section() -> str:
-    text = REVIEW.read_text(encoding="utf-8")
-    start = text.index(HEADING) + len(HEADING)
-    end = text.find("\n## ", start)
-    return text[start:] if end == -1 else text[start:end]
+    return review_section(HEADING)
 
 
 def tables() -> list[list[tuple[str, int, str, str]]]:
-    """Each table of the section: (file, line, finding, verdict) per row."""
-    found: list[list[tuple[str, int, str, str]]] = []
-    for line in section().splitlines():
-        if line.startswith("|---"):
-            found.append([])
-        elif line.startswith("| `"):
-            cells = [cell.strip() for cell in line.strip().strip("|").split(" | ")]
-            found[-1].append((cells[0].strip("`"), int(cells[1]), cells[2], cells[3]))
-    return found
+    return review_tables(HEADING)
 
 
 def findings_now() -> set[tuple[str, int, str]]:
     """(file, line, code and message) of every reviewed finding on the corpus,
     every file named as `docs/sample_findings.py` names them."""
-    files = sorted(p for p in CORPUS.rglob("*") if p.suffix in (".yaml", ".yml", ".json") and p.is_file())
+    files = reviewed_files(CORPUS)
     found = set()
     for path in files:
         relative = path.relative_to(CORPUS).as_posix()
@@ -58,11 +41,7 @@ def findings_now() -> set[tuple[str, int, str]]:
 
 @pytest.fixture(scope="module")
 def corpus() -> Path:
-    if not CORPUS.is_dir():
-        if os.environ.get("CI"):
-            pytest.fail(f"the shared corpora are missing: {CORPORA}")
-        pytest.skip(f"the shared corpora are not beside this checkout ({CORPORA})")
-    return CORPUS
+    return corpus_folder("ssm-more")
 
 
 def test_what_is_left_after_the_fixes_is_what_recoverylint_finds(corpus):

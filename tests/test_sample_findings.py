@@ -4,15 +4,14 @@ with (docs/real-world-review.md), run as the review runs it."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from review_support import CORPORA
 
 REPOSITORY = Path(__file__).resolve().parent.parent
-CORPORA = Path(os.environ.get("RECOVERYLINT_CORPORA") or REPOSITORY.parent / "shared" / "corpora")
 
 
 def sample(corpus: Path, count: int, seed: int) -> tuple[list[dict], str]:
