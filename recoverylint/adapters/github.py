@@ -553,12 +553,16 @@ def _by_pattern(doc: Document, inputs: dict, default: str, uses_span: Span) -> _
 
 def _normalized(value: str) -> str:
     """A name as written, spacing inside each `${{ }}` made uniform."""
-    value = value.strip()
+    return _rewrite_expressions(value.strip(), lambda inner: "${{ " + " ".join(inner.split()) + " }}")
+
+
+def _rewrite_expressions(value: str, rewrite: Callable[[str], str]) -> str:
+    """`value` with each `${{ }}` expression replaced by `rewrite` of its inside."""
     parts: list[str] = []
     position = 0
     for expression in delimited(value, _EXPRESSION):
         parts.append(value[position : expression.start])
-        parts.append("${{ " + " ".join(expression.inner.split()) + " }}")
+        parts.append(rewrite(expression.inner))
         position = expression.end
     parts.append(value[position:])
     return "".join(parts)
@@ -1019,14 +1023,7 @@ def _tag(tag: str) -> str:
 def _compact(value: str) -> str:
     """A reference without spacing inside its `${{ }}` expressions, so that
     it is one word of a script."""
-    parts: list[str] = []
-    position = 0
-    for expression in delimited(value, _EXPRESSION):
-        parts.append(value[position : expression.start])
-        parts.append("${{" + "".join(expression.inner.split()) + "}}")
-        position = expression.end
-    parts.append(value[position:])
-    return "".join(parts).strip()
+    return _rewrite_expressions(value, lambda inner: "${{" + "".join(inner.split()) + "}}").strip()
 
 
 def _link_artifacts(jobs: list[_Job]) -> None:
