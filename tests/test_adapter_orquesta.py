@@ -595,3 +595,25 @@ def test_descendants_reach_what_a_search_does(successors, start, avoiding):
     assert {n for n in names if descendants.has(descendants.reached_avoiding(start, avoiding), n)} == reached(
         successors, [start], avoiding=avoiding
     )
+
+
+def test_a_task_publishing_the_time_and_one_telling_the_time_passed_make_a_stopwatch():
+    runbook = adapt(fixture("orquesta/stopwatch.yaml"), "orquesta").runbook
+    clocks = {s.id: [(c.name, c.start) for c in s.clocks] for s in runbook.steps if s.clocks}
+    assert clocks == {
+        "record_start": [("record_start", True)],
+        "report_recovery_time": [("record_start", False)],
+    }
+    # The report of the time passed waits for the failover it times.
+    assert ("failover", "report_recovery_time") in data_edges(runbook)
+    assert codes(fixture("orquesta/stopwatch.yaml")) == []
+
+
+def test_without_reading_the_time_at_its_end_there_is_no_stopwatch():
+    text = fixture("orquesta/stopwatch.yaml").replace(
+        "recovered in <% now() - ctx().start_time %>", "started <% ctx().start_time %>"
+    )
+    runbook = adapt(text, "orquesta").runbook
+    assert [s.id for s in runbook.steps if s.clocks] == []
+    # Both gates are questioned again: the failover after the start, and the report after the failover.
+    assert [code for code, _ in codes(text)] == ["RL201", "RL201"]

@@ -47,7 +47,12 @@
   initial value when no task before it publishes it, even if a later task
   or another branch does; that use is no input.
 - Resources: none.  A workflow does not say what its actions touch (nor
-  which `st2kv` datastore keys they use): no order by conflicts is checked.
+  which `st2kv` datastore keys they use): no order by conflicts is checked,
+  so guards and observations, which order changes, have nothing to order.
+- Stopwatches: a task reading the time (`now()` in an expression, `date`
+  in a command...) whose published moment (`start_time`...) a later task
+  reading the time too, or telling elapsed time, uses starts a clock that
+  task stops (adapters/_behaviour.py).
 - A file holding several workflows (`---`) prefixes ids and variables with
   the workflow's number (`2/task1`).
 """
@@ -65,6 +70,7 @@ from ..limits import AnalysisLimits, TooLarge
 from ..model import EdgeKind, Ref, Span
 from ..source import Document
 from . import Adapted, InputFormat, documents
+from ._behaviour import mark_clocks, reads_time
 from ._builder import RunbookBuilder, StepDraft, delimited, strings_in, text
 from ._durations import stackstorm_default
 
@@ -166,6 +172,7 @@ class _Workflow:
             self._choices(name, outgoing, jumps)
         self._given()
         self._facts()
+        self._clocks()
 
     def _transitions(self, body: dict) -> list[_Transition]:
         return [
@@ -304,6 +311,15 @@ class _Workflow:
                 outputs = self.drafts[name].outputs
                 if fact in used and all(ref.name != fact for ref in outputs):
                     outputs.append(Ref(fact, span))
+
+    def _clocks(self) -> None:
+        """Tasks reading the time anywhere in their definition are clock readings."""
+        readers = {
+            self.drafts[name].id
+            for name, body in self.tasks.items()
+            if isinstance(body, dict) and reads_time(written for written, _, _ in strings_in(body))
+        }
+        mark_clocks(self.drafts.values(), readers)
 
     def _published(self, body: dict) -> list[tuple[str, Span]]:
         """Variables a task publishes: in its transitions, or on itself (older syntax)."""
