@@ -386,6 +386,7 @@ class _RequiredBits:
 
     mask: int
     nodes: dict[int, list[int]]
+    shared: bool  # the sources of a join, which all its targets share
 
 
 class Graphs:
@@ -623,13 +624,18 @@ class Graphs:
                 needless = by_bit.mask & ~(required.ancestors[target] | own)
                 if not needless:
                     continue
+                # Answers are kept only for a join's shared sources: a mask
+                # is as long as D is wide, and one kept per step of a long
+                # checklist cost hundreds of megabytes.
                 key = (id(by_bit), needless)
-                found = answers.get(key)
+                found = answers.get(key) if by_bit.shared else None
                 if found is None:
-                    found = answers[key] = (
+                    found = (
                         by_bit,
                         tuple(sorted(node for bit in _bit_positions(needless) for node in by_bit.nodes[bit])),
                     )
+                    if by_bit.shared:
+                        answers[key] = found
                 sources = found[1]
                 if self._decide_groups:
                     apart = self.decided_apart_mask(target)
@@ -652,7 +658,7 @@ class Graphs:
         for node in self._reduction(target):
             mask |= 1 << position[node]
             nodes[position[node]].append(node)
-        found = _RequiredBits(mask, nodes)
+        found = _RequiredBits(mask, nodes, shared)
         if shared:
             self._required_bits_of[id(preds)] = found
         return found

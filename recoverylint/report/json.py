@@ -13,15 +13,16 @@ from .shown import json_safe
 def render(report: Report) -> str:
     findings = report.findings
     summary = summarize(list(findings), len(report.files))
-    document = {
-        "version": __version__,
-        "findings": [finding_record(f) for f in findings],
-        "summary": {
+    # Compact, and written finding by finding: a report of a hundred
+    # thousand findings never holds all their records at once (the same
+    # text json.dumps makes of the whole document).
+    records = ", ".join(json_safe(json.dumps(finding_record(f), ensure_ascii=False)) for f in findings)
+    counts = json.dumps(
+        {
             "files": summary.files,
             "errors": summary.errors,
             "warnings": summary.warnings,
             "infos": summary.infos,
-        },
-    }
-    # Compact: reports of tens of thousands of findings are written fast.
-    return json_safe(json.dumps(document, ensure_ascii=False)) + "\n"
+        }
+    )
+    return f'{{"version": {json.dumps(__version__)}, "findings": [{records}], "summary": {counts}}}\n'
