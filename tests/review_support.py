@@ -5,6 +5,7 @@ of the review and its tables are read."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -52,3 +53,15 @@ def review_tables(heading: str) -> list[list[tuple[str, int, str, str]]]:
             cells = [cell.strip() for cell in line.strip().strip("|").split(" | ")]
             found[-1].append((cells[0].strip("`"), int(cells[1]), cells[2], cells[3]))
     return found
+
+
+def assert_true_counts_match_table(heading: str, which: str, rows: list[tuple[str, int, str, str]]) -> None:
+    """The section's "**Before/After the fixes: N of M true (P%)**" is that of
+    `rows`; an empty table (nothing left after the fixes) states no percentage."""
+    stated = re.search(rf"\*\*{which} the fixes: (\d+) of (\d+) true(?: \((\d+)%\))?", review_section(heading))
+    assert stated is not None, which
+    true = sum(1 for *_, verdict in rows if verdict == "true")
+    assert all(verdict in ("true", "false") for *_, verdict in rows)
+    assert (int(stated.group(1)), int(stated.group(2))) == (true, len(rows))
+    if rows:
+        assert stated.group(3) is not None and int(stated.group(3)) == round(100 * true / len(rows))

@@ -12,7 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from review_support import CORPORA, REVIEWED, corpus_folder, review_section, review_tables, reviewed_files
+from review_support import (
+    CORPORA,
+    REVIEWED,
+    assert_true_counts_match_table,
+    corpus_folder,
+    review_section,
+    review_tables,
+    reviewed_files,
+)
 
 from recoverylint.adapters import detect
 from recoverylint.engine import check_file
@@ -129,10 +137,4 @@ def test_each_finding_reviewed_points_at_the_step_it_names(corpus):
 
 @pytest.mark.parametrize(("which", "position"), [("Before", 0), ("After", 1)])
 def test_the_true_percentages_are_those_of_the_tables(which, position):
-    rows = tables()[position]
-    stated = re.search(rf"\*\*{which} the fixes: (\d+) of (\d+) true \((\d+)%\)", section())
-    assert stated is not None, which
-    true = sum(1 for *_, verdict in rows if verdict == "true")
-    assert all(verdict in ("true", "false") for *_, verdict in rows)
-    assert (int(stated.group(1)), int(stated.group(2))) == (true, len(rows))
-    assert int(stated.group(3)) == round(100 * true / len(rows))
+    assert_true_counts_match_table(HEADING, which, tables()[position])

@@ -11,7 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from review_support import CORPORA, REVIEWED, corpus_folder, review_section, review_tables, reviewed_files
+from review_support import (
+    CORPORA,
+    REVIEWED,
+    assert_true_counts_match_table,
+    corpus_folder,
+    review_section,
+    review_tables,
+    reviewed_files,
+)
 
 from recoverylint.engine import check_file
 
@@ -89,14 +97,7 @@ def test_what_is_left_after_the_fixes_is_what_recoverylint_finds(results):
 
 @pytest.mark.parametrize(("which", "position"), [("Before", 0), ("After", 1)])
 def test_the_true_counts_are_those_of_the_tables(which, position):
-    rows = tables()[position]
-    stated = re.search(rf"\*\*{which} the fixes: (\d+) of (\d+) true(?: \((\d+)%\))?", section())
-    assert stated is not None, which
-    true = sum(1 for *_, verdict in rows if verdict == "true")
-    assert all(verdict in ("true", "false") for *_, verdict in rows)
-    assert (int(stated.group(1)), int(stated.group(2))) == (true, len(rows))
-    if rows:
-        assert int(stated.group(3)) == round(100 * true / len(rows))
+    assert_true_counts_match_table(HEADING, which, tables()[position])
 
 
 def test_the_new_hand_overs_are_in_the_jobs_of_the_reviewed_gates(results):
