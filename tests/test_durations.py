@@ -446,6 +446,17 @@ def test_a_missing_durations_file_is_exit_2(in_tmp):
     assert result.exit_code == 2 and "nowhere.yaml" in result.output and "cannot read" in result.output
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_a_durations_folder_or_fifo_is_exit_2_at_line_1_column_1(in_tmp):
+    (in_tmp / "folder").mkdir()
+    os.mkfifo(in_tmp / "fifo")
+    for name in ("folder", "fifo"):
+        for command in ("check", "plan"):
+            result = run(command, "r.yaml", "--durations", name)
+            assert result.exit_code == 2, result.output
+            assert f"{name}:1:1: not a regular file" in result.output
+
+
 def test_the_configuration_names_a_durations_file_relative_to_itself(in_tmp):
     (in_tmp / "team").mkdir()
     (in_tmp / "team" / "measured.yaml").write_text("unknown:\n  mystery: 4m\n", encoding="utf-8")
@@ -470,20 +481,23 @@ def test_the_cache_keys_on_the_durations_file_content(in_tmp, monkeypatch):
     assert said[1].endswith("adds 4 min to the critical path.")
 
 
+# An SSM document: `Settle` takes the format's default (its `Duration`), `Report` has none.
+SSM_SLEEP_AND_SCRIPT = dedent(
+    """
+    schemaVersion: '0.3'
+    mainSteps:
+      - name: Settle
+        action: aws:sleep
+        inputs: {Duration: PT2M}
+      - name: Report
+        action: aws:executeScript
+        inputs: {Runtime: python3.8, Handler: h, Script: 'def h(e, c): return 1'}
+    """
+)
+
+
 def test_convert_writes_measured_minutes_and_a_format_default(in_tmp):
-    text = dedent(
-        """
-        schemaVersion: '0.3'
-        mainSteps:
-          - name: Settle
-            action: aws:sleep
-            inputs: {Duration: PT2M}
-          - name: Report
-            action: aws:executeScript
-            inputs: {Runtime: python3.8, Handler: h, Script: 'def h(e, c): return 1'}
-        """
-    )
-    (in_tmp / "doc.yaml").write_text(text, encoding="utf-8")
+    (in_tmp / "doc.yaml").write_text(SSM_SLEEP_AND_SCRIPT, encoding="utf-8")
     (in_tmp / ".recoverylint.yaml").write_text("durations: measured.yaml\n", encoding="utf-8")
     (in_tmp / "measured.yaml").write_text("doc:\n  Report: {min: 1m, max: 4m}\n", encoding="utf-8")
     result = run("convert", "doc.yaml")
@@ -513,21 +527,7 @@ def test_readme_durations_example_is_the_file_and_its_output():
 
 
 def test_plan_names_a_format_default_and_its_kind(in_tmp):
-    (in_tmp / "doc.yaml").write_text(
-        dedent(
-            """
-            schemaVersion: '0.3'
-            mainSteps:
-              - name: Settle
-                action: aws:sleep
-                inputs: {Duration: PT2M}
-              - name: Report
-                action: aws:executeScript
-                inputs: {Runtime: python3.8, Handler: h, Script: 'def h(e, c): return 1'}
-            """
-        ),
-        encoding="utf-8",
-    )
+    (in_tmp / "doc.yaml").write_text(SSM_SLEEP_AND_SCRIPT, encoding="utf-8")
     text = run("plan", "doc.yaml", "--no-color").output
     assert "  No duration (counted as 0 min): Report.\n" in text
     assert "  Minutes by the format's default for an `aws:sleep` step (its `Duration`): Settle.\n" in text
