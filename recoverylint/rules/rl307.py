@@ -97,11 +97,10 @@ def _path_without(
 
 def _failure_jumps(graphs: Graphs) -> dict[int, list[int]]:
     """Step -> the steps whose failure (or cancellation) jumps to it."""
-    node_of = {step.id: step.index for step in graphs.steps}
     sources: dict[int, list[int]] = {}
     for step in graphs.steps:
         for ref in step.on_failure:
-            target = node_of.get(ref.name)
+            target = graphs.index.get(ref.name)
             if target is not None and target != step.index:
                 sources.setdefault(target, []).append(step.index)
     return sources
