@@ -85,7 +85,10 @@ _config_file_option = click.option(
 _durations_option = click.option(
     "--durations",
     "durations_file",
-    type=click.Path(dir_okay=False, path_type=Path),
+    # Not click's own checks: every unreadable durations file (missing, a
+    # folder, a FIFO) is reported as file:line:column by read_durations.
+    type=click.Path(path_type=Path),
+    metavar="FILE",
     default=None,
     help="Minutes measured for steps (YAML or JSON: runbook id -> step id -> minutes or"
     " {min, likely, max}); they override the runbooks' durations and every default.",
