@@ -47,6 +47,8 @@ REDUNDANT = textwrap.dedent(
         inputs: [disk]
     """
 )
+# REDUNDANT as `--fix` leaves it: the implied wait for `triage` goes, with its comment.
+REDUNDANT_FIXED = REDUNDANT.replace("      - triage       # already implied through check-disk\n", "")
 
 FALSE_GATE = textwrap.dedent(
     """\
@@ -121,16 +123,12 @@ def test_fix_removes_a_redundant_need_and_keeps_everything_else(tmp_path):
     result = run(str(path), "--fix")
     assert result.exit_code == 0, result.output
     assert "Applied 1 fix in 1 file." in result.output
-    assert path.read_text() == REDUNDANT.replace(
-        "      - triage       # already implied through check-disk\n", ""
-    )
+    assert path.read_text() == REDUNDANT_FIXED
     assert check_text(path.read_text()).findings == []
     # A second run has nothing left to do.
     again = run(str(path), "--fix")
     assert "Applied 0 fixes in 0 files." in again.output
-    assert path.read_text() == REDUNDANT.replace(
-        "      - triage       # already implied through check-disk\n", ""
-    )
+    assert path.read_text() == REDUNDANT_FIXED
 
 
 def test_fix_removes_a_false_gate_the_step_does_not_need(tmp_path):
@@ -165,7 +163,7 @@ def test_diff_shows_the_fix_and_writes_nothing(tmp_path):
     assert "-      - triage       # already implied through check-disk\n" in result.stdout
     assert "would apply 1 fix in 1 file" in result.stderr
     assert path.read_text() == REDUNDANT
-    clean = write(tmp_path, REDUNDANT.replace("      - triage       # already implied through check-disk\n", ""), "clean.yaml")
+    clean = write(tmp_path, REDUNDANT_FIXED, "clean.yaml")
     nothing = CliRunner().invoke(cli, ["check", str(clean), "--diff"])
     assert nothing.exit_code == 0 and nothing.stdout == ""
 
