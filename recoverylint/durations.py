@@ -108,10 +108,8 @@ def load_durations(path: Path, limits: Limits = Limits()) -> MeasuredDurations:
     raises DurationsError with the line and column of what is wrong."""
     try:
         document = parse(decode(read_bytes(path, limits)), limits)
-    except SourceError as error:
+    except SourceError as error:  # read_bytes reports a missing or unreadable file as one too
         raise DurationsError(error.message, error.line, error.column) from None
-    except OSError as error:  # missing, a folder, no permission
-        raise DurationsError(f"cannot read the file: {error.strerror or error}") from None
     if document.rest:
         raise _error(document.rest[0].start_span, "a second YAML document: a durations file holds one")
     return _measured(document)
