@@ -6,6 +6,7 @@ true-percentages it gives are those of its tables."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -15,11 +16,13 @@ from review_support import (
     REVIEWED,
     assert_true_counts_match_table,
     corpus_folder,
+    review_section,
     review_tables,
     reviewed_files,
 )
 
 from recoverylint.engine import check_file
+from recoverylint.source import parse
 
 CORPUS = CORPORA / "ssm-more"
 HEADING = "## SSM (ssm-more)"
@@ -45,6 +48,24 @@ def findings_now() -> set[tuple[str, int, str]]:
 @pytest.fixture(scope="module")
 def corpus() -> Path:
     return corpus_folder("ssm-more")
+
+
+def test_the_sample_is_the_corpus(corpus):
+    files = reviewed_files(corpus)
+    # (schema version, JSON or YAML) of each document: 0.3 is Automation, 2.2 Command
+    kinds = Counter(
+        (parse(path.read_text(encoding="utf-8")).data["schemaVersion"], "JSON" if path.suffix == ".json" else "YAML")
+        for path in files
+    )
+    automation = kinds["0.3", "JSON"] + kinds["0.3", "YAML"]
+    command = kinds["2.2", "JSON"] + kinds["2.2", "YAML"]
+    assert automation + command == len(files)
+    stated = (
+        f"{len(files)} files, {automation} Automation documents (schema 0.3, {kinds['0.3', 'JSON']} JSON and "
+        f"{kinds['0.3', 'YAML']} YAML) and {command} Command documents (schema 2.2, {kinds['2.2', 'YAML']} YAML "
+        f"and {kinds['2.2', 'JSON']} JSON)"
+    )
+    assert stated in " ".join(review_section(HEADING).split())
 
 
 def test_what_is_left_after_the_fixes_is_what_recoverylint_finds(corpus):
