@@ -37,7 +37,11 @@ def closest(name: str, candidates: Iterable[str]) -> Optional[str]:
 
 
 def minutes(value: float) -> str:
-    return f"{value:g} min"
+    """`12 min`, `1.5 min`, `1,440 min`: at most two decimals, none when
+    whole, as the plan writes a step's minutes (`:g` wrote `0.333333 min`
+    for 20 seconds, and `1.2e+06 min` for large ones)."""
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return ("0" if text == "-0" else text) + " min"
 
 
 # Suggestions and step lists stay short when a step races with thousands of

@@ -225,3 +225,20 @@ def test_the_minutes_are_what_lifting_the_waits_saves(text):
             if step in node_preds:
                 changed[node] |= set(lifted)
         assert abs(cost - max(0.0, length - longest_path(changed, durations))) < 1e-9
+
+
+def test_a_gate_of_seconds_says_its_minutes_as_the_plan_does():
+    text = textwrap.dedent(
+        """\
+        runbook: r
+        flow: parallel
+        steps:
+          - id: slow
+            duration: 20s
+          - id: long
+            duration: 30m
+            needs: [slow]
+        """
+    )
+    [message] = [f.message for f in check_text(text, "r.yaml").findings if f.code == "RL201"]
+    assert message.endswith("This gate adds 0.33 min to the critical path.")
