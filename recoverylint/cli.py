@@ -1105,7 +1105,7 @@ class _Stream(io.RawIOBase):
     def isatty(self) -> bool:
         return os.isatty(self.descriptor)
 
-    def write(self, data) -> int:  # type: ignore[override]
+    def write(self, data: "bytes | memoryview") -> int:  # type: ignore[override]
         if self.failed:
             return len(data)
         try:

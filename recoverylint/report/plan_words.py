@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
-from typing import Optional
+from typing import Iterable, Optional
 
 from ..model import Duration
 from ..plan import Plan
@@ -70,7 +70,8 @@ def duration_notes(plan: Plan) -> list[str]:
 _NAMED = 8
 
 
-def step_ids(plan: Plan, nodes) -> list[str]:
+def step_ids(plan: Plan, nodes: Iterable[int]) -> list[str]:
+    """The ids of the runbook's steps at these nodes."""
     steps = plan.runbook.steps
     return [steps[node].id for node in nodes]
 
