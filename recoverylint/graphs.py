@@ -33,15 +33,20 @@ class Reachability:
         return bool(self.ancestors[b] >> self.position[a] & 1)
 
 
+def successor_lists(preds: list[list[int]]) -> list[list[int]]:
+    """Each node's successors, in node order, from each node's predecessors."""
+    succs: list[list[int]] = [[] for _ in preds]
+    for node, node_preds in enumerate(preds):
+        for pred in node_preds:
+            succs[pred].append(node)
+    return succs
+
+
 def topological_order(preds: list[list[int]]) -> Optional[list[int]]:
     """Kahn's algorithm, stable in file order; None when there is a cycle."""
     count = len(preds)
-    succs: list[list[int]] = [[] for _ in range(count)]
-    indegree = [0] * count
-    for node, node_preds in enumerate(preds):
-        indegree[node] = len(node_preds)
-        for pred in node_preds:
-            succs[pred].append(node)
+    succs = successor_lists(preds)
+    indegree = [len(node_preds) for node_preds in preds]
     ready = [node for node in range(count) if not indegree[node]]
     ready.reverse()
     order: list[int] = []
@@ -501,10 +506,7 @@ class Graphs:
         if not self._decide_groups:
             return branches, in_branch
         count = len(self.steps)
-        successors: list[list[int]] = [[] for _ in self._joined]
-        for node, preds in enumerate(self._joined):
-            for pred in preds:
-                successors[pred].append(node)
+        successors = successor_lists(self._joined)
         walked = 0
         for decider, group in self._decide_groups.items():
             chosen = self._decide_positions[decider]
@@ -1087,11 +1089,8 @@ def declared_order(preds: list[list[int]], count: int) -> Optional[list[int]]:
     topological order, by Kahn's algorithm stable in file order, passing
     through a join as soon as it is released: the order the pairs it stands
     for would give.  None when there is a cycle."""
-    successors: list[list[int]] = [[] for _ in preds]
+    successors = successor_lists(preds)
     indegree = [len(node_preds) for node_preds in preds]
-    for node, node_preds in enumerate(preds):
-        for pred in node_preds:
-            successors[pred].append(node)
 
     def release(node: int, released: list[int]) -> None:
         for succ in successors[node]:

@@ -26,7 +26,7 @@ from typing import Callable, Iterable, Iterator, Mapping, Optional
 
 from .analysis import Checklist, decision_checklist
 from .durations import step_minutes
-from .graphs import Graphs, ancestor_bitsets, strong_components, topological_order
+from .graphs import Graphs, ancestor_bitsets, strong_components, successor_lists, topological_order
 from .limits import TooLarge
 from .model import NATIVE, Runbook
 
@@ -478,11 +478,8 @@ def _race_waits(
 def _file_first_order(preds: list[list[int]]) -> list[int]:
     """The topological order of an acyclic graph that takes, at each point,
     the ready step written first in the file."""
-    succs: list[list[int]] = [[] for _ in preds]
+    succs = successor_lists(preds)
     waiting = [len(node_preds) for node_preds in preds]
-    for node, node_preds in enumerate(preds):
-        for pred in node_preds:
-            succs[pred].append(node)
     ready = [node for node in range(len(preds)) if not waiting[node]]
     heapq.heapify(ready)
     order = []

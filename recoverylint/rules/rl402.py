@@ -1,5 +1,5 @@
 from ..finding import Issue, Related
-from ..graphs import Graphs
+from ..graphs import Graphs, successor_lists
 from ..model import Phase, Step
 from . import RuleContext, rule
 from ._words import involved
@@ -74,12 +74,8 @@ def read_partners(graphs: Graphs) -> Partners:
             record(step.index, writer_masks, candidates)
 
     if late:
-        succs: list[list[int]] = [[] for _ in steps]
-        remaining = [0] * len(steps)  # predecessors not yet walked past
-        for node, preds in enumerate(graphs.order_preds):
-            remaining[node] = len(preds)
-            for pred in preds:
-                succs[pred].append(node)
+        succs = successor_lists(graphs.order_preds)
+        remaining = [len(preds) for preds in graphs.order_preds]  # predecessors not yet walked past
         descendants: dict[int, int] = {}
         for node in reversed(graphs.node_at):
             below = 0
