@@ -195,6 +195,21 @@ def test_an_escape_in_a_runbook_title_reaches_no_output(tmp_path):
         assert not set(result.stdout) & set("\x1b\x07\u202e"), output_format
 
 
+def test_an_escape_in_a_step_id_reaches_no_plan_output(tmp_path):
+    # A format's step ids are whatever its workflow says: a GitHub job id may hold anything.
+    workflows = tmp_path / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    (workflows / "w.yml").write_text(
+        'on: push\njobs:\n  "a\\e]0;pwned\\a\\u202e":\n    runs-on: x\n    steps: [{run: echo}]\n'
+        '  b:\n    needs: ["a\\e]0;pwned\\a\\u202e"]\n    runs-on: x\n    steps: [{run: echo}]\n',
+        encoding="utf-8",
+    )
+    for output_format in ("text", "json", "mermaid", "mermaid-gantt", "dot", "html"):
+        result = run("plan", ".github/workflows/w.yml", "--format", output_format, cwd=tmp_path)
+        assert result.exit_code == 0, result.output
+        assert not set(result.stdout) & set("\x1b\x07\u202e"), output_format
+
+
 def test_a_configured_code_with_a_line_break_prints_one_line(tmp_path):
     (tmp_path / ".recoverylint.yaml").write_text(
         'select: ["RL2\\n::error file=x::pwned\\e]0;t\\a"]\n', encoding="utf-8"

@@ -3,7 +3,7 @@ terminal Gantt chart of both schedules."""
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Iterable
 
 from ..plan import Plan, Schedule, cost_of
 from .plan_words import duration_notes, duration_words, loss_words, minutes, money, saved_range_words, step_ids
@@ -64,14 +64,14 @@ def _summary(plan: Plan, style: Style) -> list[str]:
             followed.setdefault((item.decider, item.followed), []).append(steps[item.node].id)
         for (decider, chosen), left in followed.items():
             out.append(
-                f"  Left out: {_shortened(left)} (the worst case: `{steps[decider].id}`"
-                f" is taken to choose `{steps[chosen].id}`)."
+                f"  Left out: {_shortened(left)} (the worst case: `{shown(steps[decider].id)}`"
+                f" is taken to choose `{shown(steps[chosen].id)}`)."
             )
     if plan.races:
         out.append(
             f"  Races the plan runs one after the other ({len(plan.races)}): "
             + _shortened(
-                f"{steps[race.first].id} then {steps[race.second].id} ({shown(race.resource)})"
+                f"{steps[race.first].id} then {steps[race.second].id} ({race.resource})"
                 for race in plan.races
             )
             + "."
@@ -144,10 +144,11 @@ def _staffing(plan: Plan) -> str:
     return f"{team}; people per role: {roles}" if roles else team
 
 
-def _shortened(items, limit: int = 8) -> str:
+def _shortened(items: Iterable[str], limit: int = 8) -> str:
+    """The first `limit` of these ids (or texts naming them), shown, and how many more."""
     items = list(items)
-    shown = ", ".join(items[:limit])
-    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+    listed = ", ".join(shown(item) for item in items[:limit])
+    return listed + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
 def _critical_path(plan: Plan, style: Style) -> list[str]:
@@ -155,7 +156,7 @@ def _critical_path(plan: Plan, style: Style) -> list[str]:
     out = []
     for name, schedule in (("declared", plan.declared), ("required", plan.required)):
         chain = " → ".join(
-            f"{runbook.steps[node].id} ({duration_words(runbook.duration_of(runbook.steps[node]))})"
+            f"{shown(runbook.steps[node].id)} ({duration_words(runbook.duration_of(runbook.steps[node]))})"
             for node in schedule.critical_path
         )
         out.append(style(f"Critical path of the {name} order ({minutes(schedule.length)}):", bold=True))
@@ -170,7 +171,7 @@ def _waves(plan: Plan, style: Style) -> list[str]:
     for number, wave in enumerate(plan.required.waves, 1):
         people = ", ".join(f"{shown(role) or '(no role)'} {count}" for role, count in wave.people)
         out.append(
-            f"  {number:>3}  at {minutes(wave.start):>9}  {', '.join(step_ids(plan, wave.steps))}"
+            f"  {number:>3}  at {minutes(wave.start):>9}  {', '.join(map(shown, step_ids(plan, wave.steps)))}"
             f"  [{people}]"
         )
     return out
@@ -212,7 +213,7 @@ def _bars(plan: Plan, schedule: Schedule, scale: float, style: Style) -> list[st
     rows = []
     for node in sorted(schedule.timings, key=lambda n: (schedule.timings[n].start, n)):
         timing = schedule.timings[node]
-        label = steps[node].id
+        label = shown(steps[node].id)
         if len(label) > _LABEL_WIDTH:
             label = label[: _LABEL_WIDTH - 1] + "…"
         begin = round(timing.start / scale)
