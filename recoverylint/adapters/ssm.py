@@ -1016,7 +1016,9 @@ def _passed(doc: Document, item: dict, values: list[_Value], known: set[str]) ->
         return []
     by_key = {value.name for value in values if value.by_key}
     # (a value the step also passes by key is that use, not a second one)
-    named = [value for value in values if value.by_key or value.name in known - by_key]
+    # (tested name by name: `known` holds every id of the runbook, too many
+    # to copy for each step)
+    named = [value for value in values if value.by_key or value.name in known and value.name not in by_key]
     if named:
         return named
     service, api = text(inputs.get("Service")), text(inputs.get("Api"))
