@@ -116,24 +116,29 @@ def _guard_preds(graphs: "Graphs", preds: list[set[int]], count: Callable[[set[i
 
 
 def _observation_preds(graphs: "Graphs", preds: list[set[int]], count: Callable[[set[int]], None]) -> None:
-    from .graphs import overlaps
+    from .graphs import ResourceIndex
 
     observers = [step for step in graphs.steps if step.observes]
     if not observers:
         return
     parents = graphs.runbook.parents
-    written = sorted({ref.name for step in graphs.steps for ref in step.writes})
-    full_written = [(name, full_name(name, parents)) for name in written]
+    written_as: dict[str, list[str]] = defaultdict(list)  # full name -> the names written so
+    for name in sorted({ref.name for step in graphs.steps for ref in step.writes}):
+        written_as[full_name(name, parents)].append(name)
+    scopes = {ref.name for step in observers for ref in step.observes}
+    full_scopes = {name: full_name(name, parents) for name in scopes}
+    # One trie of the names written and observed, not every scope against
+    # every name written (thousands of each made millions of comparisons).
+    index = ResourceIndex(list(written_as) + list(full_scopes.values()), graphs.limits)
     writers_under: dict[str, int] = {}  # scope -> bitset of the changes writing under it
     for step in observers:
         changes = 0
         for scope in step.observes:
             mask = writers_under.get(scope.name)
             if mask is None:
-                full_scope = full_name(scope.name, parents)
                 mask = 0
-                for name, full in full_written:
-                    if overlaps(full_scope, full):
+                for full in index.overlapping(full_scopes[scope.name]):
+                    for name in written_as.get(full, ()):
                         mask |= graphs.writers_of(name)
                 writers_under[scope.name] = mask
             changes |= mask
