@@ -466,11 +466,11 @@ def _read_toml(path: Path) -> Optional[Config]:
     try:
         text = read_text(path)  # a regular UTF-8 file within the size limit
     except SourceError as error:
-        raise ConfigError(shown, error.message) from None
+        raise ConfigError(shown, error.message, span=error.span) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(shown, f"invalid TOML: {error}") from None
+        raise _toml_error(shown, error) from None
     except (ValueError, RecursionError):  # a number of thousands of digits, deep nesting
         raise ConfigError(shown, "invalid TOML: a value too large or nested too deeply") from None
     tool = data.get("tool")
@@ -480,6 +480,22 @@ def _read_toml(path: Path) -> Optional[Config]:
     if not isinstance(section, dict):
         raise ConfigError(shown, "must be a table", key="tool.recoverylint")
     return _Reader(path, None).config(section)
+
+
+# Where tomllib (and tomli) says a TOML error is, at the end of its message.
+_TOML_POSITION = re.compile(r" \(at line (\d+), column (\d+)\)$")
+
+
+def _toml_error(shown: str, error: ValueError) -> ConfigError:
+    """Invalid TOML at file:line:column, as every other configuration error."""
+    message = str(error)
+    found = _TOML_POSITION.search(message)
+    if found is None:  # "(at end of document)": no line and column to give
+        return ConfigError(shown, f"invalid TOML: {message}")
+    line, column = int(found.group(1)), int(found.group(2))
+    return ConfigError(
+        shown, f"invalid TOML: {message[: found.start()]}", span=Span(line, column, line, column)
+    )
 
 
 def _shown(path: Path) -> str:

@@ -563,7 +563,7 @@ def test_yaml_errors_name_the_file_the_key_and_the_place(tree, text, expected):
         ('[tool.recoverylint]\nseverity = {RL201 = "loud"}\n',
          "pyproject.toml: key `severity`: the severity of RL201 must be error, warning or info"),
         ("[tool]\nrecoverylint = 3\n", "pyproject.toml: key `tool.recoverylint`: must be a table"),
-        ("[tool.recoverylint\n", "pyproject.toml: invalid TOML"),
+        ("[tool.recoverylint\n", "pyproject.toml:1:19: invalid TOML: Expected ']' at the end of a table declaration"),
         ('[tool.recoverylint]\nexclude = ["[z-a]"]\n',
          "pyproject.toml: key `exclude`: the glob `[z-a]` has the range `z-a`"),
         ('[tool.recoverylint]\nper-file-ignores = {"[z-a]" = ["RL2"]}\n',
