@@ -172,7 +172,7 @@ def _check(
             check_size(len(data), limits)
             text = decode(data)
     except SourceError as error:
-        if not explicit and not _mentions_runbook(path, settings):
+        if not explicit and not _mentions_runbook(path, settings, data):
             result.skipped = True  # a binary or huge YAML file that is no runbook
             return
         result.findings.append(
@@ -503,11 +503,16 @@ def _identity(item: Finding) -> tuple[str, tuple[str, ...]]:
     return item.code, item.steps
 
 
-def _mentions_runbook(path: Path, settings: Settings) -> bool:
-    """Whether an unreadable file's first megabyte has a key of a runbook
-    (a FIFO or a device is never read: reading it could block the run)."""
+# How much of a file that cannot be read as YAML is searched for a runbook's keys.
+_HEAD_SIZE = 1 << 20
+
+
+def _mentions_runbook(path: Path, settings: Settings, data: Optional[bytes] = None) -> bool:
+    """Whether an unreadable file's first megabyte (of `data` when it was
+    read already) has a key of a runbook (a FIFO or a device is never read:
+    reading it could block the run)."""
     try:
-        head = read_head(path, 1 << 20)
+        head = read_head(path, _HEAD_SIZE) if data is None else data[:_HEAD_SIZE]
     except NotRegularFile:
         return False
     except OSError:
