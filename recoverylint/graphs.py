@@ -475,12 +475,19 @@ class Graphs:
 
     def decided_apart(self, a: int, b: int) -> bool:
         """a and b lie in different branches of one decision (only one runs)."""
+        return bool(self.deciding_apart(a, b))
+
+    def deciding_apart(self, a: int, b: int) -> list[int]:
+        """The steps whose decisions put a and b in different branches, in
+        file order: unlike `deciders`, also when they lie after the
+        alternatives rather than being them."""
         if a == b:
-            return False
+            return []
         bit = self.position[b]
-        return any(
-            (self._all_branches[decider] & ~self._branches[decider][branch]) >> bit & 1
+        return sorted(
+            decider
             for decider, branch in self._in_branch.get(a, ())
+            if (self._all_branches[decider] & ~self._branches[decider][branch]) >> bit & 1
         )
 
     def decided_apart_mask(self, node: int) -> int:

@@ -20,14 +20,15 @@ def input_used_before_produced(ctx: RuleContext):
             # The others lie on other branches of a decision: no path runs both.
             elsewhere = [p for p in producers if p not in later]
             others = quoted(steps[p].id for p in elsewhere)
-            deciders = list(dict.fromkeys(d for p in elsewhere for d in graphs.deciders(step.index, p)))
+            deciders = list(dict.fromkeys(d for p in elsewhere for d in graphs.deciding_apart(step.index, p)))
             failed = [steps[d].id for d in deciders if any(r.name == step.id for r in steps[d].on_failure)]
+            runs = "runs" if len(elsewhere) == 1 else "run"
             if failed:
                 detail = f"`{step.id}` runs when {quoted(failed)} fails, and {others} only when it does not"
             elif deciders:
-                detail = f"{others} runs only on another branch of {quoted(steps[d].id for d in deciders)}"
+                detail = f"{others} {runs} only on another branch of {quoted(steps[d].id for d in deciders)}"
             else:
-                detail = f"{others} runs only on another branch"
+                detail = f"{others} {runs} only on another branch"
             message = f"no path of the run reaches it through a step that outputs it: {detail}"
             suggestion = f"output `{ref.name}` on the path that leads to `{step.id}`, or stop using it there"
         yield Issue(

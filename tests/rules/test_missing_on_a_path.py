@@ -93,3 +93,30 @@ mainSteps:
 """
     codes = [f.code for f in check_text(text).findings]
     assert "RL307" not in codes and "RL302" not in codes
+
+
+def test_producers_in_a_branch_after_the_alternative_name_the_decision(lint) -> None:
+    text = """
+        runbook: r
+        flow: parallel
+        steps:
+          - id: choose
+            decides: [left, right]
+          - id: left
+            needs: [choose]
+          - id: p1
+            needs: [left]
+            outputs: [fact]
+          - id: p2
+            needs: [left]
+            outputs: [fact]
+          - id: right
+            needs: [choose]
+          - id: use
+            needs: [right]
+            inputs: [fact]
+    """
+    assert [f.message for f in lint(text, "RL302")] == [
+        "`use` uses `fact`, but no path of the run reaches it through a step that outputs it:"
+        " `p1` and `p2` run only on another branch of `choose`"
+    ]
