@@ -657,6 +657,10 @@ def _registry_hand_overs(builder: RunbookBuilder, jobs: list[_Job]) -> None:
         _require_possible_hand_overs(builder, jobs, hands, makers)
 
 
+# A reference a job makes, with its tokens for `_may_match`.
+_Made = tuple[_Hand, tuple[str, ...]]
+
+
 def _require_possible_hand_overs(
     builder: RunbookBuilder, jobs: list[_Job], hands: dict[str, list[_Hand]], makers: list[tuple[_Job, _Hand]]
 ) -> None:
@@ -669,7 +673,17 @@ def _require_possible_hand_overs(
     # (maker, taker) -> where and why: the first reason of each pair.
     pairs: dict[tuple[str, str], tuple[Span, str]] = {}
     pushers = {maker.id: (maker, made) for maker, made in makers if made.kind == "image"}
-    made_tokens = [_ref_tokens(made.ref) for _, made in makers]
+    # What each job makes, by workflow and kind: a reference is compared with
+    # other jobs' only, one job at a time, and a literal one only with those
+    # that expand, so that a job making thousands compares with none of them.
+    made_by: dict[tuple[int, str], dict[str, tuple[_Job, list[_Made], list[_Made]]]] = {}
+    for maker, made in makers:
+        group = made_by.setdefault((maker.workflow, made.kind), {})
+        _, every, expanding = group.setdefault(maker.id, (maker, [], []))
+        entry = (made, _ref_tokens(made.ref))
+        every.append(entry)
+        if _expands(made.ref):
+            expanding.append(entry)
     for job in jobs:
         own = {(hand.kind, hand.ref) for hand in hands[job.id] if hand.makes}
         for hand in hands[job.id]:
@@ -679,19 +693,21 @@ def _require_possible_hand_overs(
                         pairs.setdefault((maker.id, job.id), (hand.span, (
                             f"it creates the release `{hand.ref}` after `{maker.id}` pushes"
                             f" `{made.ref}`: a release names the images of its version")))
-            if hand.makes or (hand.kind, hand.ref) in own:
+            if hand.makes or (hand.kind, hand.ref) in own or budget < 0:
                 continue  # what it makes itself, it takes from nobody else
-            taken = _ref_tokens(hand.ref)
-            for (maker, made), given in zip(makers, made_tokens):
-                if maker is job or maker.workflow != job.workflow or made.kind != hand.kind:
+            taken, taken_expands = _ref_tokens(hand.ref), _expands(hand.ref)
+            for maker, every, expanding in made_by.get((job.workflow, hand.kind), {}).values():
+                if maker is job or not before(maker, job):
                     continue
-                if not (_expands(hand.ref) or _expands(made.ref)) or not before(maker, job):
-                    continue
-                budget -= (len(taken) + 1) * (len(given) + 1)
-                if budget < 0 or not _literal(taken) or not _literal(given) or not _may_match(taken, given):
-                    continue
-                pairs.setdefault((maker.id, job.id), (
-                    hand.span, f"it uses `{hand.ref}`, which `{maker.id}` may make as `{made.ref}`"))
+                for made, given in every if taken_expands else expanding:
+                    budget -= (len(taken) + 1) * (len(given) + 1)
+                    if budget < 0:
+                        break
+                    if _literal(taken) and _literal(given) and _may_match(taken, given):
+                        # (the first reason of a pair is the one kept)
+                        pairs.setdefault((maker.id, job.id), (
+                            hand.span, f"it uses `{hand.ref}`, which `{maker.id}` may make as `{made.ref}`"))
+                        break
             if len(pairs) > builder.limits.max_edges:
                 raise TooLarge(f"over {builder.limits.max_edges:,} registry and release hand-overs")
     for (maker_id, job_id), (span, reason) in pairs.items():
