@@ -15,6 +15,7 @@ from typing import Iterable, Optional, Union
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.emitter import RoundTripEmitter, ScalarAnalysis
 
 from .model import Duration, Runbook, Step
 from .report.shown import shown
@@ -24,6 +25,34 @@ _NOT_IN_SLUG = re.compile(r"[^a-z0-9._-]+")
 _NOT_IN_RESOURCE = re.compile(r"\s+")
 _SLASHES = re.compile(r"/+")
 _PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]*")
+
+
+# Bidirectional marks, embeddings, overrides and isolates: YAML counts them
+# printable and ruamel writes them as they are, where they reorder what a
+# terminal or an editor shows (report.shown escapes them in every output).
+_BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+class _Emitter(RoundTripEmitter):
+    """ruamel's emitter, but a scalar with a bidirectional control in it is
+    double-quoted with that control escaped (`\\u202E`): the data is the same."""
+
+    def analyze_scalar(self, scalar: str) -> ScalarAnalysis:
+        analysis = super().analyze_scalar(scalar)
+        if _BIDI.search(scalar):
+            analysis.allow_flow_plain = analysis.allow_block_plain = False
+            analysis.allow_single_quoted = analysis.allow_block = False
+        return analysis
+
+    def write_double_quoted(self, text: str, split: bool = True) -> None:
+        if not _BIDI.search(text):
+            return super().write_double_quoted(text, split)
+        allow_unicode = self.allow_unicode
+        self.allow_unicode = False  # escapes what is not ASCII in this scalar only
+        try:
+            super().write_double_quoted(text, split)
+        finally:
+            self.allow_unicode = allow_unicode
 
 
 def to_native(runbook: Runbook, source_title: str) -> str:
@@ -54,6 +83,7 @@ def to_native(runbook: Runbook, source_title: str) -> str:
         "not say: roles, phases, durations, verifications and rollbacks."
     )
     yaml = YAML(typ="rt")
+    yaml.Emitter = _Emitter
     yaml.width = 4096  # one entry per line, however long
     yaml.indent(mapping=2, sequence=4, offset=2)
     out = io.StringIO()

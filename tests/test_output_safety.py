@@ -210,6 +210,18 @@ def test_an_escape_in_a_step_id_reaches_no_plan_output(tmp_path):
         assert not set(result.stdout) & set("\x1b\x07\u202e"), output_format
 
 
+def test_a_bidi_override_in_a_converted_title_is_escaped_and_read_back_the_same(tmp_path):
+    workflows = tmp_path / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    (workflows / "w.yml").write_text(
+        'on: push\njobs:\n  "caf\u00e9\\u202e":\n    runs-on: x\n    steps: [{run: echo}]\n', encoding="utf-8"
+    )
+    result = run("convert", ".github/workflows/w.yml", cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    assert "\u202e" not in result.stdout and '"caf\\xE9\\u202E"' in result.stdout
+    assert parse(result.stdout).data["steps"][0]["title"] == "caf\u00e9\u202e"
+
+
 def test_a_configured_code_with_a_line_break_prints_one_line(tmp_path):
     (tmp_path / ".recoverylint.yaml").write_text(
         'select: ["RL2\\n::error file=x::pwned\\e]0;t\\a"]\n', encoding="utf-8"
