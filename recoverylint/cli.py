@@ -709,8 +709,7 @@ def plan(
 
     if output_file is not None and str(output_file) == "-":
         output_file = None
-    if output_file is not None and not output_file.name:
-        raise click.BadParameter("an empty file name", param_hint="'--output'")
+    _refuse_empty_name(output_file)
     if output_file is not None and _same_file(output_file, runbook):
         _fail(f"--output {output_file} is the runbook itself; choose another file")
     options = _options_of_one(runbook, config_file, input_format, _measured(durations_file))
@@ -782,6 +781,7 @@ def convert(
     from .engine import check_file, check_text
     from .source import Limits
 
+    _refuse_empty_name(output_file)
     if output_file is not None and _same_file(output_file, source):
         _fail(f"--output {output_file} is the file to convert; choose another file")
     if output_file is not None and output_file.exists() and not force:
@@ -897,6 +897,12 @@ def _render_plan(planned: "Plan", output_format: str, findings: list[Finding], c
     from .report.plan_text import render as render_text
 
     return render_text(planned, colour)
+
+
+def _refuse_empty_name(output_file: Optional[Path]) -> None:
+    """`--output ''` is Path('.'), the working folder: a usage error, said as one."""
+    if output_file is not None and not output_file.name:
+        raise click.BadParameter("an empty file name", param_hint="'--output'")
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -51,3 +51,9 @@ def test_a_conversion_that_would_not_read_cleanly_writes_nothing(tmp_path):
     # Nor on stdout.
     result = run("convert", "e.yaml", cwd=tmp_path)
     assert (result.exit_code, result.stdout) == (2, "")
+
+
+def test_an_empty_output_name_is_a_usage_error_not_the_working_folder(tmp_path):
+    for force in ((), ("--force",)):
+        result = run("convert", str(ORQUESTA), "-o", "", *force, cwd=tmp_path)
+        assert result.exit_code == 2 and "empty file name" in result.output
