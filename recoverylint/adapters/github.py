@@ -686,8 +686,10 @@ def _require_possible_hand_overs(
             expanding.append(entry)
     for job in jobs:
         own = {(hand.kind, hand.ref) for hand in hands[job.id] if hand.makes}
+        # Its first release gives each pair its reason: later ones would add none.
+        first_release = next((hand for hand in hands[job.id] if hand.makes and hand.kind == "release"), None)
         for hand in hands[job.id]:
-            if hand.makes and hand.kind == "release":
+            if hand is first_release:
                 for maker, made in pushers.values():
                     if maker is not job and maker.workflow == job.workflow and before(maker, job):
                         pairs.setdefault((maker.id, job.id), (hand.span, (
