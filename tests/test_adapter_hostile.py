@@ -67,3 +67,41 @@ def test_long_hostile_string_is_read_in_linear_time(case):
     assert result.internal_error is None
     assert result.runbook is not None and result.runbook.format == format_name
     assert elapsed < 3.0, f"{case}: {elapsed:.1f}s"
+
+
+def _ssm_steps_passing_many_ids(steps: int, ids: int) -> str:
+    """Each step passes `ids` ids by key and as many by value only (ids of
+    other steps): each value is matched against every id of the runbook."""
+    lines = ["schemaVersion: '0.3'", "mainSteps:"]
+    for step in range(steps):
+        lines += [f"- name: S{step}", "  action: aws:executeAwsApi", "  inputs:", "    Service: ec2",
+                  "    Api: DeleteVolumes", "    VolumeIds:"]
+        lines += [f"    - vol-{step}-{index}" for index in range(ids)]
+        lines += ["    Other:"] + [f"    - vol-{(step * 7 + index) % steps}-{index}" for index in range(ids)]
+    return "\n".join(lines) + "\n"
+
+
+def _github_job_pushing_and_uploading(count: int) -> str:
+    """One job pushing `count` images and uploading to a release as often:
+    each reference it takes was compared with every one it makes."""
+    script = "\n".join(f"docker push ghcr.io/o/img:{index}\ngh release upload v1 f{index}" for index in range(count))
+    return f"on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n    - run: {json.dumps(script)}\n"
+
+
+MANY = {
+    # (7 s before the ids were matched name by name)
+    "ssm-values-matched-by-id": ("ssm", _ssm_steps_passing_many_ids(300, 50)),
+    # (8 s before a job's references were compared with other jobs' only)
+    "github-own-hand-overs": ("github-actions", _github_job_pushing_and_uploading(10_000)),
+}
+
+
+@pytest.mark.parametrize("case", sorted(MANY))
+def test_many_names_are_matched_in_near_linear_time(case):
+    format_name, text = MANY[case]
+    started = time.perf_counter()
+    result = check_text(text)
+    elapsed = time.perf_counter() - started
+    assert result.internal_error is None
+    assert result.runbook is not None and result.runbook.format == format_name
+    assert elapsed < 3.0, f"{case}: {elapsed:.1f}s"
