@@ -23,6 +23,8 @@ def main() -> None:
     files = sorted(
         p for p in corpus.rglob("*") if p.suffix in (".yaml", ".yml", ".json") and p.is_file()
     )
+    if not files:  # recoverylint given no file would check the folder it runs in
+        sys.exit(f"no .yaml, .yml or .json file under {corpus}")
     checked = subprocess.run(
         [sys.executable, "-m", "recoverylint", "check", "--no-cache", "--format", "json", *map(str, files)],
         capture_output=True,

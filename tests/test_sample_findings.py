@@ -48,3 +48,14 @@ def test_what_is_left_on_ssm_more_is_what_the_review_says() -> None:
     assert [(Path(f["path"]).name, f["line"], f["code"]) for f in findings] == [
         ("aws-ResizeInstance.json", 75, "RL201")
     ]
+
+
+def test_a_corpus_with_no_file_is_said(tmp_path: Path) -> None:
+    completed = subprocess.run(
+        [sys.executable, str(REPOSITORY / "docs" / "sample_findings.py"), str(tmp_path), "0", "1"],
+        capture_output=True,
+        text=True,
+    )
+    assert completed.returncode == 1
+    assert completed.stderr.strip() == f"no .yaml, .yml or .json file under {tmp_path}"
+    assert completed.stdout == ""
