@@ -8,12 +8,7 @@ from typing import Iterable, Optional
 from ..model import Duration
 from ..plan import Plan
 from ..rules._minutes import default_words
-
-
-def minutes(value: float) -> str:
-    """`12 min`, `1.5 min`, `-3 min`, `1,440 min`: at most two decimals, none when whole."""
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    return ("0" if text == "-0" else text) + " min"
+from ..rules._words import minutes  # the plan writes minutes as the rules do
 
 
 def money(value: Decimal) -> str:
