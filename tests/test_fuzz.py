@@ -650,6 +650,9 @@ def test_the_docs_list_every_property_and_setting() -> None:
     text = " ".join(DOCS.read_text(encoding="utf-8").split())
     for variable in ("RECOVERYLINT_FUZZ_EXAMPLES", "RECOVERYLINT_FUZZ_SEED", "RECOVERYLINT_CORPORA"):
         assert variable in text
+    durations_tests = (Path(__file__).parent / "test_durations.py").read_text(encoding="utf-8")
+    assert 'os.environ.get("RECOVERYLINT_DURATION_EXAMPLES", "150")' in durations_tests
+    assert "`RECOVERYLINT_DURATION_EXAMPLES` runs more" in text and "run 150 examples" in text
     # The sizes the inputs section quotes are the ones drawn.
     assert 10**400 in HOSTILE_VALUES and "10^400" in text
     assert f"{len(LONG):,} characters" in text
