@@ -122,7 +122,7 @@ def test_the_output_is_stable_and_holds_no_machine_details():
 # -- Structure -------------------------------------------------------------
 
 
-def test_tool_and_rules_come_from_the_catalog():
+def test_a_clean_run_embeds_no_rule():
     document = sarif("examples/hybrid-clean.yaml")
     assert document["version"] == "2.1.0"
     assert document["$schema"].endswith("sarif-schema-2.1.0.json")
@@ -131,10 +131,20 @@ def test_tool_and_rules_come_from_the_catalog():
     assert (driver["name"], driver["version"]) == ("recoverylint", __version__)
     assert driver["informationUri"].startswith("https://")
     assert sarif_run["columnKind"] == "unicodeCodePoints"
-    # Every rule, not only those that fired (this file has no findings).
     assert results_of(document) == []
-    assert [rule["id"] for rule in driver["rules"]] == catalog_codes()
+    assert driver["rules"] == []
+
+
+def test_only_the_rules_reported_are_embedded_each_linked_to_its_catalog_entry():
+    document = sarif("examples/")
+    driver = document["runs"][0]["tool"]["driver"]
+    reported = {result["ruleId"] for result in results_of(document)}
+    assert 0 < len(reported) < len(catalog_codes())
+    # In catalog order, once each: what GitHub code scanning reads.
+    assert [rule["id"] for rule in driver["rules"]] == [code for code in catalog_codes() if code in reported]
     for rule in driver["rules"]:
+        assert rule["helpUri"] == f"{driver['informationUri']}/blob/main/rules/{rule['id']}.yaml"
+        assert (REPO / "rules" / f"{rule['id']}.yaml").is_file()  # the file the link names
         doc = rule_doc(rule["id"])
         assert rule["name"] == doc.name
         assert rule["shortDescription"]["text"] == doc.summary

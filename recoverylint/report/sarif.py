@@ -1,6 +1,8 @@
 """`--format sarif`: SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
 
-One run: every rule of the catalog (not only those that fired) with its words,
+One run: the catalog's words for the rules the run reports (as ruff does; the
+whole catalog stays one `helpUri` away: embedding it all made a report of a
+few findings hundreds of kilobytes),
 the checked files as artifacts, one result per finding with its region,
 related locations, a line-independent fingerprint and, where a fix exists,
 the replacements that make it.  The output is stable (no timestamps, no
@@ -43,7 +45,8 @@ _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "
 
 def render(report: Report) -> str:
     """The report as one SARIF 2.1.0 log, indented JSON ending in a newline."""
-    codes = catalog_codes()
+    reported = {finding.code for finding in report.findings}
+    codes = [code for code in catalog_codes() if code in reported]
     rule_index = {code: index for index, code in enumerate(codes)}
     artifact_index = {path: index for index, path in enumerate(report.files)}
 
