@@ -1,14 +1,27 @@
-"""The rule catalog: `rules/RLnnn.yaml`, one file of words and examples per rule."""
+"""The rule catalog: `rules/RLnnn.yaml`, one file of words, examples and
+facts per rule: which codes the engine raises itself, which are always on,
+which keep a runbook from being planned, and whether findings carry a fix."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 from functools import lru_cache
 from typing import Any, Callable
 
 from .finding import Severity
 from .resources import data_dir
 from .source import parse, read_text
+
+
+class FixAvailability(Enum):
+    """Whether a rule's findings may carry a fix, and how safe it is (as
+    ruff's docs say it): `unsafe` when any of its fixes may change what the
+    runbook means, `safe` when every one keeps it."""
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+    NONE = "none"
 
 
 @dataclass(frozen=True)
@@ -19,8 +32,13 @@ class RuleDoc:
     family: str
     summary: str
     rationale: str
-    fix: str
+    how_to_fix: str
     examples: dict[str, list[str]]  # "bad"/"good" -> runbook texts
+    fix: FixAvailability = FixAvailability.NONE
+    engine: bool = False  # raised by the engine itself (reading, suppressions), not a rule module
+    always_on: bool = False  # reading the file: never turned off, or a broken file would look clean
+    blocks_plan: bool = False  # a runbook with this finding cannot be planned
+    fix_first: bool = False  # its fixes are tried before other rules' ones
 
 
 class CatalogError(Exception):
@@ -41,9 +59,21 @@ def rule_doc(code: str) -> RuleDoc:
         family=data["family"],
         summary=data["summary"].strip(),
         rationale=data["rationale"].strip(),
-        fix=data["fix"].strip(),
+        how_to_fix=data["how_to_fix"].strip(),
         examples={kind: _as_list(examples.get(kind)) for kind in ("bad", "good")},
+        fix=FixAvailability(data["fix"]),
+        engine=_flag(data, "engine", code),
+        always_on=_flag(data, "always_on", code),
+        blocks_plan=_flag(data, "blocks_plan", code),
+        fix_first=_flag(data, "fix_first", code),
     )
+
+
+def _flag(data: Any, key: str, code: str) -> bool:
+    value = data.get(key, False)
+    if not isinstance(value, bool):
+        raise CatalogError(f"{code}: `{key}` must be true or false, not {value!r}")
+    return value
 
 
 def _as_list(value: Any) -> list[str]:
@@ -54,6 +84,32 @@ def _as_list(value: Any) -> list[str]:
 
 def catalog_codes() -> list[str]:
     return sorted(path.stem for path in data_dir("rules").glob("RL[0-9][0-9][0-9].yaml"))
+
+
+@lru_cache(maxsize=None)
+def _codes_where(field: str) -> tuple[str, ...]:
+    return tuple(code for code in catalog_codes() if getattr(rule_doc(code), field))
+
+
+def engine_codes() -> tuple[str, ...]:
+    """The codes the engine raises itself: reading the file, before any rule
+    runs, and unused suppressions, after they all have."""
+    return _codes_where("engine")
+
+
+def always_on_codes() -> tuple[str, ...]:
+    """The codes no configuration turns off or down (RL001-RL003)."""
+    return _codes_where("always_on")
+
+
+def plan_blocking_codes() -> tuple[str, ...]:
+    """The codes whose findings keep a runbook from being planned."""
+    return _codes_where("blocks_plan")
+
+
+def fix_first_codes() -> tuple[str, ...]:
+    """The rules whose fixes are tried first; then the others by code."""
+    return _codes_where("fix_first")
 
 
 def _as_is(text: str) -> str:
@@ -71,7 +127,7 @@ def explanation(
     out = [
         heading("## What it does"), doc.summary, "",
         heading("## Why it matters"), doc.rationale, "",
-        heading("## How to fix"), doc.fix, "",
+        heading("## How to fix"), doc.how_to_fix, "",
     ]
     for title, kind in (("## Example", "bad"), ("## Use instead", "good")):
         if doc.examples[kind]:

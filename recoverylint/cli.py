@@ -987,7 +987,7 @@ def rule(code: str, output_format: str, color: Optional[bool]) -> None:
             "family": doc.family,
             "summary": doc.summary,
             "rationale": doc.rationale,
-            "fix": doc.fix,
+            "fix": doc.how_to_fix,
             "examples": doc.examples,
         }
         click.echo(json.dumps(entry, indent=2, ensure_ascii=False))

@@ -18,8 +18,8 @@ def test_every_rule_has_a_catalog_entry_and_every_entry_a_rule():
 def test_catalog_entry_is_complete(code):
     doc = rule_doc(code)
     assert doc.code == code
-    assert doc.name and doc.summary and doc.rationale and doc.fix
-    assert "TODO" not in doc.rationale + doc.fix
+    assert doc.name and doc.summary and doc.rationale and doc.how_to_fix
+    assert "TODO" not in doc.rationale + doc.how_to_fix
     assert doc.examples["bad"] and doc.examples["good"]
 
 

@@ -62,7 +62,7 @@ def test_rule_prints_the_catalog_entry_in_a_fixed_layout():
     ]
     sections = re.split(r"^## .*\n", text, flags=re.MULTILINE)
     what, why, fix, bad, good = (section.strip() for section in sections[1:])
-    assert (what, why, fix) == (doc.summary, doc.rationale, doc.fix)
+    assert (what, why, fix) == (doc.summary, doc.rationale, doc.how_to_fix)
     assert bad == f"```yaml\n{doc.examples['bad'][0].rstrip()}\n```"
     assert good == f"```yaml\n{doc.examples['good'][0].rstrip()}\n```"
 
@@ -115,6 +115,6 @@ def test_rule_as_json_is_the_whole_entry():
         "family": doc.family,
         "summary": doc.summary,
         "rationale": doc.rationale,
-        "fix": doc.fix,
+        "fix": doc.how_to_fix,
         "examples": {"bad": doc.examples["bad"], "good": doc.examples["good"]},
     }

@@ -151,7 +151,7 @@ def test_only_the_rules_reported_are_embedded_each_linked_to_its_catalog_entry()
         assert rule["fullDescription"]["text"] == doc.rationale
         assert rule["defaultConfiguration"]["level"] == LEVEL[doc.severity.value]
         assert rule["helpUri"].startswith("https://")
-        assert doc.fix in rule["help"]["text"]
+        assert doc.how_to_fix in rule["help"]["text"]
         markdown = rule["help"]["markdown"]
         headings = re.findall(r"^## .*$", markdown, re.MULTILINE)
         assert headings[:4] == ["## What it does", "## Why it matters", "## How to fix", "## Example"]

@@ -170,7 +170,7 @@ def _rule(doc: RuleDoc) -> dict[str, Any]:
 
 
 def _help_text(doc: RuleDoc) -> str:
-    return f"{doc.summary}\n\nWhy it matters: {doc.rationale}\n\nHow to fix: {doc.fix}"
+    return f"{doc.summary}\n\nWhy it matters: {doc.rationale}\n\nHow to fix: {doc.how_to_fix}"
 
 
 def _message_text(finding: Finding) -> str:
