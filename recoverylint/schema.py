@@ -31,14 +31,12 @@ def _schema() -> dict:
 
 
 @lru_cache(maxsize=1)
-def _fast_check() -> Callable[[Any], Any]:
-    import fastjsonschema
+def _fast_check() -> tuple[Callable[[Any], Any], type[Exception]]:
+    """The fast validator and the exception it raises: generated ahead of time
+    (compiled_schema.py), compiled here only when the schema changed since."""
+    from .compiled_schema import fast_check
 
-    # fastjsonschema knows drafts up to 7; the schema keeps to keywords that
-    # mean the same in draft 7 and 2020-12 (a test holds both to agreement).
-    draft7 = dict(_schema(), **{"$schema": "http://json-schema.org/draft-07/schema#"})
-    # use_default=False: fastjsonschema would otherwise fill defaults into the data.
-    return fastjsonschema.compile(draft7, use_default=False)
+    return fast_check(schema_text())
 
 
 @lru_cache(maxsize=1)
@@ -50,12 +48,11 @@ def _full_validator() -> Any:
 
 def validate(document: Document) -> list[SchemaProblem]:
     """Every way the document breaks the schema; [] when it is valid."""
-    import fastjsonschema
-
+    check, invalid = _fast_check()
     try:
-        _fast_check()(document.data)
+        check(document.data)
         return []
-    except fastjsonschema.JsonSchemaException:
+    except invalid:
         pass
     problems = {}
     for error in _full_validator().iter_errors(document.data):
