@@ -93,6 +93,9 @@ class Resource:
     span: Span
     kind: Optional[str] = None
     shared: bool = False  # `concurrency: shared`: concurrent use is safe
+    # `communication: true`: a status page, channel or ticket; writing it is
+    # communicating (needs `communicate`), not a change.
+    communication: bool = False
 
 
 @dataclass(frozen=True, slots=True)

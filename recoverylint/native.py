@@ -246,6 +246,7 @@ def build_runbook(
                 span=document.key_span(data["resources"], name),
                 kind=resource.get("kind"),
                 shared=resource.get("concurrency") == "shared",
+                communication=resource.get("communication") is True,
             )
     team = data.get("team") or {}
     tooling = data.get("tooling") or {}

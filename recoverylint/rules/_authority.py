@@ -4,20 +4,42 @@ from __future__ import annotations
 
 from typing import Iterable, Mapping, Optional
 
-from ..model import Phase, Role, Step
+from ..graphs import owner
+from ..model import Phase, Ref, Resource, Role, Step
 from ._words import quoted
 
 
-def needed_authority(step: Step) -> dict[str, str]:
+def on_surface(name: str, resources: Optional[Mapping[str, Resource]]) -> bool:
+    """Whether the resource `name` equals or lies under a declared resource whose
+    closest declaration is a communication surface (`communication: true`)."""
+    if not resources:
+        return False
+    closest = owner(name, resources)
+    return closest is not None and resources[closest].communication
+
+
+def changed_writes(step: Step, resources: Optional[Mapping[str, Resource]]) -> tuple[Ref, ...]:
+    """The step's writes that change something: all but those to a communication
+    surface, which post to people rather than change the system."""
+    if not resources or not step.writes:
+        return step.writes
+    return tuple(ref for ref in step.writes if not on_surface(ref.name, resources))
+
+
+def needed_authority(step: Step, resources: Optional[Mapping[str, Resource]]) -> dict[str, str]:
     """Each authority word the step's effect needs, with what the step does that needs it."""
     needed = {}
-    if step.is_change:
-        needed["apply"] = f"changes {quoted(dict.fromkeys(ref.name for ref in step.writes))}"
+    changed = changed_writes(step, resources)
+    if changed:
+        needed["apply"] = f"changes {quoted(dict.fromkeys(ref.name for ref in changed))}"
+    if len(changed) < len(step.writes):
+        posted = dict.fromkeys(ref.name for ref in step.writes if on_surface(ref.name, resources))
+        needed["communicate"] = f"posts to {quoted(posted)}"
     if step.decides:
         needed["decide"] = f"decides between {quoted(dict.fromkeys(r.name for r in step.decides))}"
     if step.approves:
         needed["approve"] = f"approves {quoted(dict.fromkeys(r.name for r in step.approves))}"
-    if step.phase is Phase.COMMUNICATE:
+    if step.phase is Phase.COMMUNICATE and "communicate" not in needed:
         needed["communicate"] = "is a communicate-phase step"
     return needed
 

@@ -1,20 +1,22 @@
 from typing import Iterator, Mapping, Optional
 
 from ..finding import Issue, Severity
-from ..model import Phase, Role, Step
+from ..model import Phase, Resource, Role, Step
 from . import RuleContext, rule
 from ._words import listed, quoted
-from ._authority import needed_authority
+from ._authority import changed_writes, needed_authority
 
 
-def obvious_role(step: Step, roles: Mapping[str, Role]) -> Optional[str]:
+def obvious_role(
+    step: Step, roles: Mapping[str, Role], resources: Optional[Mapping[str, Resource]]
+) -> Optional[str]:
     """The one declared role that holds every authority the step needs, if exactly one does.
 
     Closing the incident is the commander's (`decide`: declare it resolved); any
     other step that needs no particular authority looks for an `observe` role.
     A step that does not decide looks past roles holding `decide` when others
     fit: the commander directs rather than works (RL506)."""
-    needed = set(needed_authority(step))
+    needed = set(needed_authority(step, resources))
     if step.phase is Phase.CLOSE:
         needed.add("decide")
     needed = needed or {"observe"}
@@ -31,18 +33,20 @@ def step_without_role(ctx: RuleContext) -> Iterator[Issue]:
     for step in ctx.runbook.steps:
         if step.role is not None:
             continue
-        candidate = obvious_role(step, roles)
-        words = listed(f"`{word}`" for word in needed_authority(step))
+        resources = ctx.runbook.resources
+        candidate = obvious_role(step, roles, resources)
+        words = listed(f"`{word}`" for word in needed_authority(step, resources))
+        changed = changed_writes(step, resources)  # a post to a communication surface is no change
         if candidate:
             suggestion = f"role: {candidate}"
         elif words:
             suggestion = f"role: <role> (a role declared under `roles` holding {words})"
         else:
             suggestion = "role: <role> (a role declared under `roles`)"
-        if step.is_change:
+        if changed:
             yield Issue(
                 step.span,
-                f"`{step.id}` changes {quoted(ref.name for ref in step.writes)} but has no"
+                f"`{step.id}` changes {quoted(ref.name for ref in changed)} but has no"
                 " `role`: nobody is accountable for the change and its authority cannot be checked",
                 suggestion=suggestion,
                 steps=(step.id,),

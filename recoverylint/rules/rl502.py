@@ -13,7 +13,7 @@ def role_lacks_authority(ctx: RuleContext) -> Iterator[Issue]:
         if step.role is None or step.role.name not in roles:
             continue
         role = roles[step.role.name]
-        for word, effect in needed_authority(step).items():
+        for word, effect in needed_authority(step, ctx.runbook.resources).items():
             if word in role.authority:
                 continue
             other = holder_of(word, roles)

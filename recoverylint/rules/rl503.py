@@ -2,15 +2,20 @@ from collections import defaultdict
 from typing import Iterator, Mapping, Optional
 
 from ..finding import Issue, Related
-from ..model import Ref, Role, Step
+from ..model import Ref, Resource, Role, Step
 from . import RuleContext, rule
 from ._words import involved, needs_suggestion, quoted
-from ._authority import holder_of, needed_authority
+from ._authority import changed_writes, holder_of, needed_authority
 
 
-def _without_emergency(step: Step, role: Optional[Role], roles: Mapping[str, Role]) -> Issue:
+def _without_emergency(
+    step: Step,
+    role: Optional[Role],
+    roles: Mapping[str, Role],
+    resources: Optional[Mapping[str, Resource]],
+) -> Issue:
     """The finding for a `pre_approved` change that no role with `emergency` performs."""
-    holder = holder_of("emergency", roles, also=needed_authority(step))
+    holder = holder_of("emergency", roles, also=needed_authority(step, resources))
     unapproved = "drop `pre_approved` and have it approved"
     if holder:
         unapproved = f"give it a role holding `emergency` (`{holder}`), or {unapproved}"
@@ -41,12 +46,13 @@ def change_without_approval(ctx: RuleContext) -> Iterator[Issue]:
         for ref in step.approves:
             approvers[ref.name].append(step.index)
     for step in graphs.steps:
-        if not step.is_change:
+        # A post to a communication surface is no change: it needs no approval.
+        if not changed_writes(step, runbook.resources):
             continue
         role = roles.get(step.role.name) if step.role else None
         if step.pre_approved:
             if step.role is None or (role and "emergency" not in role.authority):
-                yield _without_emergency(step, role, roles)
+                yield _without_emergency(step, role, roles, runbook.resources)
             continue
         approval: Optional[Ref] = step.approval or (role.approval if role else None)
         if not (critical or approval):

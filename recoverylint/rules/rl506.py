@@ -3,7 +3,7 @@ from typing import Iterator
 from ..finding import Issue
 from . import RuleContext, rule
 from ._words import quoted
-from ._authority import holder_of
+from ._authority import changed_writes, holder_of
 
 
 @rule("RL506")
@@ -11,7 +11,8 @@ def commander_applies_changes(ctx: RuleContext) -> Iterator[Issue]:
     roles = ctx.runbook.roles
     hands_on = holder_of("apply", roles)
     for step in ctx.runbook.steps:
-        if not step.is_change or step.role is None:
+        changed = changed_writes(step, ctx.runbook.resources)  # a status post is the commander's to make
+        if not changed or step.role is None:
             continue
         role = roles.get(step.role.name)
         if role is None or "decide" not in role.authority:
@@ -25,7 +26,7 @@ def commander_applies_changes(ctx: RuleContext) -> Iterator[Issue]:
             )
         yield Issue(
             step.role.span,
-            f"`{step.id}` changes {quoted(ref.name for ref in step.writes)} and is performed by"
+            f"`{step.id}` changes {quoted(ref.name for ref in changed)} and is performed by"
             f" `{role.name}`, who holds `decide`: while the commander works hands-on, nobody"
             " directs the response",
             suggestion=suggestion,

@@ -1,6 +1,7 @@
 from ..finding import Issue
 from ..graphs import Graphs
 from . import RuleContext, rule
+from ._authority import changed_writes
 from ._words import quoted
 
 
@@ -22,12 +23,14 @@ def change_without_verification(ctx: RuleContext):
     graphs = ctx.graphs
     verified_any, verified_after = verified_masks(graphs)
     for step in graphs.steps:
-        if not step.is_change:
+        # A post to a communication surface is no change: nothing to verify.
+        changed = changed_writes(step, ctx.runbook.resources)
+        if not changed:
             continue
         bit = 1 << graphs.position[step.index]
         if verified_after & bit:
             continue
-        written = [ref.name for ref in step.writes]
+        written = [ref.name for ref in changed]
         if verified_any & bit:
             why = (
                 "its only verifications can run before or alongside it,"
@@ -36,7 +39,7 @@ def change_without_verification(ctx: RuleContext):
         else:
             why = "no step verifies it afterwards, so nothing confirms it worked"
         yield Issue(
-            step.writes[0].span,
+            changed[0].span,
             f"`{step.id}` changes {quoted(dict.fromkeys(written))} but {why} before the"
             " incident is closed",
             suggestion=(

@@ -1,5 +1,6 @@
 from ..finding import Issue, Severity
 from . import RuleContext, rule
+from ._authority import changed_writes
 from ._words import quoted
 
 
@@ -18,9 +19,13 @@ def change_without_rollback(ctx: RuleContext):
     for step in runbook.steps:
         # A rollback naming the step itself undoes nothing.
         has_rollback = step.rollback is not None and step.rollback.name != step.id
-        if not step.is_change or has_rollback or step.id in with_alternative:
+        if has_rollback or step.id in with_alternative:
             continue
-        written = dict.fromkeys(ref.name for ref in step.writes)
+        # A post to a communication surface is no change: there is nothing to roll back.
+        changed = changed_writes(step, runbook.resources)
+        if not changed:
+            continue
+        written = dict.fromkeys(ref.name for ref in changed)
         yield Issue(
             step.span,
             f"`{step.id}` changes {quoted(written)} with no `rollback` and no alternative it"
