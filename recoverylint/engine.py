@@ -7,19 +7,18 @@ one file becomes an internal error for that file.  Neither stops the run.
 from __future__ import annotations
 
 import os
-import re
 import traceback
-from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
-from .adapters import AdapterError, InputFormat, detect, input_formats, is_native
-from .catalog import rule_doc
-from .durations import inverted_ranges, with_measured
+from .adapters import NOT_A_RUNBOOK, AdapterError, InputFormat, detect, discovery_keys, input_formats
+from .capabilities import Capability
+from .catalog import engine_codes, rule_doc
+from .durations import with_measured
 from .files import NotRegularFile, read_head
-from .finding import Finding, Fix, Issue, MakeFlowParallel
+from .finding import Finding, Issue
 from .graphs import (
     Graphs,
     OrderProblem,
@@ -31,32 +30,19 @@ from .graphs import (
 )
 from .limits import TooLarge
 from .model import NATIVE, Runbook, Span
-from .native import build_runbook
 from .plan import Plan, build_plan
 from .rules import RuleContext, registry
-from .rules._words import counted
-from .schema import validate
-from .settings import ALWAYS_ON, Settings
+from .settings import Settings
 from .source import Document, Limits, SourceError, check_size, decode, parse, read_text
 from .suppress import CODE as UNUSED_SUPPRESSION
 from .suppress import suppress
 
 YAML_SUFFIXES = (".yaml", ".yml")
-# Codes the engine itself raises: reading the file before any rule unit runs,
-# and unused suppressions after they have all run.
-ENGINE_CODES = ("RL001", "RL002", "RL003", UNUSED_SUPPRESSION)
-# Directory discovery looks for these before parsing, so that the many YAML
-# files of a repository that are not runbooks cost almost nothing.  Anywhere
-# on a line, so that a JSON or flow-style runbook (`{"runbook": ...`), an
-# anchored or tagged key is found: a nested `runbook:` key only costs a parse.
-# The second also finds the keys of the other formats' documents.
-_RUNBOOK_KEY = re.compile(r"""["']?\brunbook["']?[ \t]*:""")
-_ANY_FORMAT_KEY = re.compile(r"""["']?\b(?:runbook|mainSteps|kind|jobs|tasks|chain)["']?[ \t]*:""")
 
 
 def _may_be_runbook(text: str, settings: Settings) -> bool:
-    key = _RUNBOOK_KEY if settings.input_format == NATIVE else _ANY_FORMAT_KEY
-    return bool(key.search(text))
+    """Whether a file found in a folder has a key of a format it may be read as."""
+    return bool(discovery_keys(settings.input_format).search(text))
 
 
 @dataclass
@@ -202,7 +188,7 @@ def _check_document(
         # only once the runbook was built.
         return frozenset() if runbook is None else rules_run(runbook, settings)
 
-    known = frozenset(registry()) | frozenset(ENGINE_CODES)
+    known = frozenset(registry()) | frozenset(engine_codes())
     result.findings, result.suppressed, unused = suppress(
         text, result.findings, runbook, known, codes_checked
     )
@@ -230,48 +216,27 @@ def _read_and_check(
         return False
     result.text = text
     forced = settings.input_format
-    if forced is None and not is_native(document.data):
-        adapter = detect(document)
-        if adapter is None:
+    if forced is None:
+        input_format = detect(document)
+        if input_format is None:
             return _not_a_runbook(document, result, explicit, settings)
-        return _check_adapted(adapter, document, result, settings, keep_graphs)
-    if forced not in (None, NATIVE):
-        adapter = input_formats()[forced]
-        if not adapter.detect(document):
-            return _not_a_runbook(document, result, explicit, settings, adapter)
-        return _check_adapted(adapter, document, result, settings, keep_graphs)
-    if not is_native(document.data):
-        return _not_a_runbook(document, result, explicit, settings)
-    if document.rest:
-        result.findings.append(
-            finding(
-                "RL001",
-                path,
-                Issue(document.rest[0].start_span, "a second YAML document: a runbook file holds one document"),
-                settings,
-            )
-        )
-        return False
-    problems = validate(document)
-    if problems:
-        result.findings.extend(
-            finding("RL002", path, Issue(p.span, p.message), settings) for p in problems
-        )
-        return True
-    inverted = inverted_ranges(document)
-    if inverted:
-        result.findings.extend(finding("RL002", path, Issue(span, message), settings) for span, message in inverted)
-        return True
-    result.format = NATIVE
-    runbook_span = document.value_span(document.data, "runbook")
+    else:
+        input_format = input_formats()[forced]
+        if not input_format.detect(document):
+            return _not_a_runbook(document, result, explicit, settings, input_format)
+    result.format = input_format.name
     try:
-        runbook = build_runbook(document, path, default_duration=settings.default_duration)
+        adapted = input_format.build(document, path, settings.default_duration)
+    except AdapterError as error:
+        result.findings.extend(finding(error.code, path, issue, settings) for issue in error.issues)
+        # RL001: the file is not one document a runbook can be, so no comment of it applies.
+        return error.code != "RL001"
     except TooLarge as error:
-        return _too_large(result, runbook_span, error, settings)
+        return _too_large(result, document.root_span, error, settings)
     # The model holds all the rules need: free the parsed data before the
     # graphs are built (it is the largest thing in memory on big runbooks).
     del document
-    return _check_runbook(runbook, (), result, settings, keep_graphs)
+    return _check_runbook(adapted.runbook, adapted.problems, result, settings, keep_graphs)
 
 
 def _not_a_runbook(
@@ -285,36 +250,16 @@ def _not_a_runbook(
     if not explicit:
         result.skipped = True
         return False
-    if forced is not None:
-        message = f"this file is not a {forced.title} document (`--input-format {forced.name}`)"
+    if forced is None:
+        message = NOT_A_RUNBOOK
     else:
-        message = (
-            "this file has no top-level `runbook` key, so it is not a recoverylint runbook,"
-            " nor a workflow of a format recoverylint reads"
+        message = forced.not_this_format or (
+            f"this file is not a {forced.title} document (`--input-format {forced.name}`)"
         )
     span = Span(1, 1, 1, 1) if document.data is None else document.root_span
     issue = Issue(span, message, suggestion="add `runbook: <slug>` at the top, or do not pass this file")
     result.findings.append(finding("RL003", result.path, issue, settings))
     return True
-
-
-def _check_adapted(
-    adapter: InputFormat,
-    document: Document,
-    result: FileResult,
-    settings: Settings,
-    keep_graphs: bool,
-) -> bool:
-    result.format = adapter.name
-    try:
-        adapted = adapter.build(document, result.path, settings.default_duration)
-    except AdapterError as error:
-        result.findings.append(finding("RL002", result.path, error.issue, settings))
-        return True
-    except TooLarge as error:
-        return _too_large(result, document.root_span, error, settings)
-    del document
-    return _check_runbook(adapted.runbook, adapted.problems, result, settings, keep_graphs)
 
 
 def _check_runbook(
@@ -359,148 +304,13 @@ def _skipped_by_format(runbook: Runbook) -> frozenset[str]:
 @lru_cache(maxsize=None)
 def _skipped_rules(format_name: str) -> frozenset[str]:
     # Asked three times for each file checked; the answer depends on the format alone.
-    if format_name == NATIVE:
-        return frozenset()
-    adapter = input_formats()[format_name]
-    return frozenset(code for code in registry() if adapter.skips(code))
-
-
-@dataclass(frozen=True)
-class FixOutcome:
-    """What fixing one file did: its new text (None when nothing changed),
-    the fixes applied, those refused and why, and the check of the final text."""
-
-    text: Optional[str]
-    applied: tuple[Fix, ...]
-    refused: tuple[tuple[Fix, str], ...]
-    result: FileResult
-
-
-# Fixes can make others possible (or reveal new ones), so they are applied
-# to a fixed point: a second run must change nothing.  Each round that keeps
-# a fix removes a `needs` entry or restructures the checklist (once), so the
-# rounds end; this bounds the work on a hostile file whose fixes each make
-# room for one more.
-_FIX_ROUNDS = 100
-
-
-def fix_text(
-    text: str,
-    display_path: str,
-    settings: Settings = Settings(),
-    limits: Limits = Limits(),
-    unsafe: bool = False,
-    result: Optional[FileResult] = None,
-) -> FixOutcome:
-    """Apply the fixes of a runbook's findings (safe ones, and unsafe ones
-    when `unsafe`), re-checking after each: a fix is kept only when the file
-    stays readable and no finding appears that was not there before.  Fixes
-    are applied until none is left that can be: a second run changes nothing.
-    `result` is the check of `text` when the caller has it."""
-    from .fix import FixError, apply_edits
-
-    if result is None:
-        result = FileResult(display_path)
-        _check_document(text, result, True, limits, settings)
-    if any(f.code in ALWAYS_ON for f in result.findings):
-        return FixOutcome(None, (), (), result)
-    # Whether a fix adds findings is judged with every rule on, whatever the
-    # run selects: a fix must not break what an unselected rule checks.
-    every_rule = replace(settings, select=("RL",), ignore=())
-
-    def checked(source: str, judged: Settings) -> FileResult:
-        outcome = FileResult(display_path)
-        _check_document(source, outcome, True, limits, judged)
-        return outcome
-
-    # Most runs select every rule already: then one check serves both ends.
-    judging_apart = every_rule != settings
-    current_text, current = text, result
-    judged_before = checked(text, every_rule) if judging_apart else result
-    before = Counter(_identity(f) for f in judged_before.findings)
-    applied: list[Fix] = []
-    # Refused on the current text: tried again once another fix changed it.
-    refused: dict[Fix, str] = {}
-
-    def attempt(fixes: list[Fix]) -> Optional[str]:
-        """Apply `fixes` together; None when kept, else why not."""
-        nonlocal current_text, current
-        try:
-            fixed = apply_edits(current_text, [fix.edit for fix in fixes])
-        except FixError as error:
-            return str(error)
-        try:
-            judged = checked(fixed, every_rule)
-        except Exception:  # a bug of ours on the fixed text: do not write it
-            return "the fixed file could not be checked (an internal error)"
-        unreadable = [f for f in judged.findings if f.code in ALWAYS_ON]
-        if unreadable:
-            return f"it would make the file unreadable ({unreadable[0].code} {unreadable[0].message})"
-        added = Counter(_identity(f) for f in judged.findings) - before
-        if added:
-            codes = sorted({code for code, _ in added})
-            return f"it would add {counted(sum(added.values()), 'finding')} ({', '.join(codes)})"
-        current_text, current = fixed, checked(fixed, settings) if judging_apart else judged
-        applied.extend(fixes)
-        return None
-
-    for _ in range(_FIX_ROUNDS):
-        offered = _fixes_by_rule(current.findings, unsafe, refused)
-        if not offered:
-            break
-        # One rule's fixes at a time, then the findings again: removing a
-        # false gate first can make a `needs` entry that looked redundant
-        # through it the one that matters.
-        first = offered[0]
-        kept = len(first) > 1 and attempt(first) is None
-        if not kept:
-            # Together they fail: each on its own, so one bad fix keeps no good one out.
-            for fix in first:
-                why = attempt([fix])
-                if why is None:
-                    kept = True
-                else:
-                    refused[fix] = why
-        if kept:
-            refused.clear()  # the text changed: what was refused on the old one may fit now
-    return FixOutcome(
-        current_text if current_text != text else None,
-        tuple(applied),
-        tuple(refused.items()),
-        current,
+    # Whether the graphs could be built is the file's, not the format's.
+    input_format = input_formats()[format_name]
+    return frozenset(
+        code
+        for code, rule in registry().items()
+        if input_format.missing(rule.needs - {Capability.GRAPHS}) is not None
     )
-
-
-# Rules whose fixes go first; then the others by code.
-_FIX_PRIORITY = ("RL201",)
-
-# Rules that report a step once, naming the (first ten) steps involved: the
-# step is the finding, whichever others a fix leaves it.
-_ONE_PER_STEP = ("RL201",)
-
-
-def _fixes_by_rule(findings: list[Finding], unsafe: bool, refused: dict[Fix, str]) -> list[list[Fix]]:
-    """The fixes on offer (each once), grouped by rule, in the order to try
-    them: restructuring a checklist first (it sets every step's `needs`,
-    keeping the entries that stay where they are, with their comments: a
-    safe fix first would delete entries it then writes anew), then safe ones,
-    as they change less."""
-    groups: dict[tuple[bool, bool, bool, str], dict[Fix, None]] = {}
-    for item in findings:
-        fix = item.fix
-        if fix is not None and (fix.safe or unsafe) and fix not in refused:
-            restructure = isinstance(fix.edit, MakeFlowParallel)
-            group = (not restructure, not fix.safe, item.code not in _FIX_PRIORITY, item.code)
-            groups.setdefault(group, {})[fix] = None
-    return [list(groups[group]) for group in sorted(groups)]
-
-
-def _identity(item: Finding) -> tuple[str, tuple[str, ...]]:
-    """A finding as fixing compares them: its rule and steps, not its words
-    (a fix elsewhere changes the minutes a message quotes)."""
-    if item.code in _ONE_PER_STEP:
-        return item.code, item.steps[-1:]
-    return item.code, item.steps
 
 
 # How much of a file that cannot be read as YAML is searched for a runbook's keys.
@@ -537,7 +347,7 @@ def run_rules(
     for code in sorted(_applicable(settings, graphs is not None, codes, runbook)):
         findings.extend(
             finding(code, runbook.path, issue if fixable else replace(issue, fix=None), settings)
-            for issue in rules[code].check(context)
+            for issue in rules[code].run(context)
         )
     return findings
 
@@ -583,7 +393,7 @@ def _applicable(
         code
         for code in wanted
         if settings.enabled(code)
-        and (have_graphs or not rules[code].needs_graphs)
+        and (have_graphs or Capability.GRAPHS not in rules[code].needs)
         and code not in skipped
     )
 

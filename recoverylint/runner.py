@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional
 
-from .engine import FileResult, FixOutcome, check_file, fix_text
+from .engine import FileResult, check_file
+from .fix import FixOutcome, fix_text
 from .settings import Settings
 from .source import Limits, SourceError, read_bytes
 
@@ -141,6 +142,12 @@ def _run(
               file=sys.stderr)
         for index, task, data in work[finished:]:
             yield index, _check_one(task, data, limits, fix)
+
+
+def check_bytes(task: Task, data: bytes, limits: Limits, fix: Optional[str] = None) -> Checked:
+    """Check (and fix) one file whose bytes the caller has read (standard
+    input): as check_files does each file, without the cache."""
+    return _check_one(task, data, limits, fix)
 
 
 def _check_one(task: Task, data: Optional[bytes], limits: Limits, fix: Optional[str]) -> Checked:

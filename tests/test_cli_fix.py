@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from recoverylint.cli import cli
-from recoverylint.engine import check_text, fix_text
-from recoverylint.fix import FLOW_COMMENT
+from recoverylint.engine import check_text
+from recoverylint.fix import FLOW_COMMENT, fix_text
 from recoverylint.finding import Fix, Issue, RemoveNeed
 from recoverylint.rules import Rule, registry
 from recoverylint.settings import Settings

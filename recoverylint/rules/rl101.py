@@ -1,5 +1,5 @@
 from ..finding import Issue, Related
-from . import RuleContext, rule
+from . import Issues, RuleContext, rule
 from ._words import listed
 
 # Places named per finding: a file with thousands of copies of one id must
@@ -8,7 +8,7 @@ _SHOWN = 5
 
 
 @rule("RL101")
-def duplicate_step_id(ctx: RuleContext):
+def duplicate_step_id(ctx: RuleContext) -> Issues:
     seen: dict[str, list] = {}
     for step in ctx.runbook.steps:
         seen.setdefault(step.id, []).append(step)

@@ -2,7 +2,7 @@ import re
 
 from ..finding import Issue
 from ..graphs import owner
-from . import RuleContext, rule
+from . import Issues, RuleContext, rule
 from ._words import closest
 
 # A rollback written as one id-like word names a step; anything else is prose.
@@ -21,7 +21,7 @@ def _unknown(ref, kind, known, holder):
 
 
 @rule("RL102")
-def unknown_reference(ctx: RuleContext):
+def unknown_reference(ctx: RuleContext) -> Issues:
     runbook = ctx.runbook
     step_ids = {step.id for step in runbook.steps}
     roles = runbook.roles

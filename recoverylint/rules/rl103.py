@@ -1,10 +1,10 @@
 from ..finding import Issue, Related
-from . import RuleContext, rule
+from . import Issues, RuleContext, rule
 from ._words import quoted
 
 
 @rule("RL103")
-def order_cycle(ctx: RuleContext):
+def order_cycle(ctx: RuleContext) -> Issues:
     problem = ctx.cycle
     if problem is None:
         return

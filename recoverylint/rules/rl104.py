@@ -1,10 +1,10 @@
 from ..finding import Issue
-from . import RuleContext, rule
+from . import Issues, RuleContext, rule
 from ._words import closest
 
 
 @rule("RL104")
-def missing_input(ctx: RuleContext):
+def missing_input(ctx: RuleContext) -> Issues:
     runbook = ctx.runbook
     produced: dict[str, set[str]] = {}
     for step in runbook.steps:

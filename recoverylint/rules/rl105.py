@@ -1,9 +1,9 @@
 from ..finding import Issue
-from . import RuleContext, rule
+from . import Issues, RuleContext, rule
 
 
 @rule("RL105")
-def unused_output(ctx: RuleContext):
+def unused_output(ctx: RuleContext) -> Issues:
     used = {ref.name for step in ctx.runbook.steps for ref in step.inputs}
     for step in ctx.runbook.steps:
         for ref in step.outputs:

@@ -7,7 +7,7 @@ from ..analysis import wait_costs_known
 from ..finding import Fix, Issue
 from ..graphs import Graphs
 from ..model import DeclaredEdge, EdgeKind, Step
-from . import RuleContext, rule
+from . import GraphContext, Issues, graph_rule
 from ._fixes import remove_needs, restructure_checklist
 from ._minutes import gate_minutes
 from ._words import _LISTED, involved, needs_suggestion, quoted
@@ -17,8 +17,8 @@ from ._words import _LISTED, involved, needs_suggestion, quoted
 Declared = Mapping[tuple[str, str], list[DeclaredEdge]]
 
 
-@rule("RL201", needs_graphs=True)
-def false_sequential_gate(ctx: RuleContext):
+@graph_rule("RL201")
+def false_sequential_gate(ctx: GraphContext) -> Issues:
     """One finding per waiting step, naming the steps it waits for needlessly
     (two parallel blocks of thousands of steps make millions of such pairs)."""
     graphs = ctx.graphs

@@ -1,10 +1,10 @@
 from ..finding import Issue
 from ..model import NATIVE
-from . import RuleContext, rule
+from . import GraphContext, Issues, graph_rule
 
 
-@rule("RL202", needs_graphs=True)
-def needless_stage_gate(ctx: RuleContext):
+@graph_rule("RL202")
+def needless_stage_gate(ctx: GraphContext) -> Issues:
     stages = {stage.name: stage for stage in ctx.runbook.stages}
     for earlier, later in ctx.graphs.needless_stage_gates():
         stage = stages[later]

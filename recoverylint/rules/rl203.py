@@ -1,11 +1,11 @@
 from ..finding import Issue
 from ..model import EdgeKind, Step
-from . import RuleContext, rule
+from . import GraphContext, Issues, graph_rule
 from ._fixes import remove_need
 
 
-@rule("RL203", needs_graphs=True)
-def redundant_need(ctx: RuleContext):
+@graph_rule("RL203")
+def redundant_need(ctx: GraphContext) -> Issues:
     graphs = ctx.graphs
     steps, index = graphs.steps, graphs.index
     declared = graphs.declared_between()

@@ -1,9 +1,9 @@
 from ..finding import Issue
-from . import RuleContext, rule
+from . import GraphContext, Issues, graph_rule
 from ._words import involved, needs_suggestion, quoted
 
 
-def producer_order(ctx: RuleContext):
+def producer_order(ctx: GraphContext):
     """For each (step, input) with producers, which come before, alongside or after it in O."""
     graphs = ctx.graphs
     producers = graphs.producers
@@ -17,8 +17,8 @@ def producer_order(ctx: RuleContext):
             yield step, ref, others, concurrent
 
 
-@rule("RL301", needs_graphs=True)
-def input_race(ctx: RuleContext):
+@graph_rule("RL301")
+def input_race(ctx: GraphContext) -> Issues:
     steps = ctx.graphs.steps
     for step, ref, _, concurrent in producer_order(ctx):
         if not concurrent:

@@ -1,11 +1,11 @@
 from ..finding import Issue
-from . import RuleContext, rule
+from . import GraphContext, Issues, graph_rule
 from ._words import involved, quoted
 from .rl301 import producer_order
 
 
-@rule("RL302", needs_graphs=True)
-def input_used_before_produced(ctx: RuleContext):
+@graph_rule("RL302")
+def input_used_before_produced(ctx: GraphContext) -> Issues:
     graphs = ctx.graphs
     steps = graphs.steps
     for step, ref, producers, concurrent in producer_order(ctx):

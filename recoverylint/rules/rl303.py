@@ -1,11 +1,11 @@
 from ..finding import Issue
 from ..graphs import overlaps
-from . import RuleContext, rule
+from . import Capability, GraphContext, Issues, graph_rule
 from ._words import _LISTED, involved, needs_suggestion, quoted
 
 
-@rule("RL303", needs_graphs=True)
-def verification_not_after_change(ctx: RuleContext):
+@graph_rule("RL303", needs=(Capability.PHASES,))
+def verification_not_after_change(ctx: GraphContext) -> Issues:
     """One finding per verification, naming the changes it can run before or
     alongside (a thousand checks each verifying a thousand changes would
     otherwise be a million findings)."""

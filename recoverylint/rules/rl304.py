@@ -1,10 +1,10 @@
 from ..finding import Issue
 from ..model import Phase
-from . import RuleContext, rule
+from . import Capability, GraphContext, Issues, graph_rule
 
 
-@rule("RL304", needs_graphs=True)
-def remediation_without_hypothesis(ctx: RuleContext):
+@graph_rule("RL304", needs=(Capability.PHASES,))
+def remediation_without_hypothesis(ctx: GraphContext) -> Issues:
     graphs = ctx.graphs
     diagnosis = graphs.mask(s.index for s in graphs.steps if s.phase is Phase.DIAGNOSE)
     for step in graphs.steps:

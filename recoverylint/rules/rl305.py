@@ -1,10 +1,10 @@
 from ..finding import Issue, Related
-from . import RuleContext, rule
+from . import GraphContext, Issues, graph_rule
 from ._words import involved, quoted
 
 
-@rule("RL305", needs_graphs=True)
-def unreconciled_outputs(ctx: RuleContext):
+@graph_rule("RL305")
+def unreconciled_outputs(ctx: GraphContext) -> Issues:
     """One finding per producer, on the later one in the file, naming the
     earlier producers it can run alongside."""
     graphs = ctx.graphs

@@ -1,11 +1,11 @@
 from ..finding import Issue
 from ..model import Phase
-from . import RuleContext, rule
+from . import Capability, GraphContext, Issues, graph_rule
 from ._words import involved, needs_suggestion, quoted
 
 
-@rule("RL306", needs_graphs=True)
-def closed_before_verified(ctx: RuleContext):
+@graph_rule("RL306", needs=(Capability.PHASES,))
+def closed_before_verified(ctx: GraphContext) -> Issues:
     graphs = ctx.graphs
     verifications = [s for s in graphs.steps if s.is_verification]
     for step in graphs.steps:

@@ -23,12 +23,12 @@ from typing import Iterable, Iterator, Optional
 from ..finding import Issue
 from ..graphs import Graphs
 from ..model import Step
-from . import RuleContext, rule
+from . import GraphContext, graph_rule
 from ._words import involved, quoted
 
 
-@rule("RL307", needs_graphs=True)
-def input_maybe_unproduced(ctx: RuleContext) -> Iterator[Issue]:
+@graph_rule("RL307")
+def input_maybe_unproduced(ctx: GraphContext) -> Iterator[Issue]:
     graphs = ctx.graphs
     steps = graphs.steps
     given = {ref.name for ref in ctx.runbook.given}

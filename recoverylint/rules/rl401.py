@@ -15,7 +15,7 @@ from typing import Optional
 from ..finding import Issue, Related
 from ..graphs import Graphs
 from ..model import Ref, Step
-from . import RuleContext, rule
+from . import GraphContext, Issues, graph_rule
 from ._words import involved, needs_suggestion, quoted
 
 # Partners kept per finding to name; the rest are only counted.
@@ -123,8 +123,8 @@ def write_partners(graphs: Graphs) -> Partners:
     return partners
 
 
-@rule("RL401", needs_graphs=True)
-def concurrent_writes(ctx: RuleContext):
+@graph_rule("RL401")
+def concurrent_writes(ctx: GraphContext) -> Issues:
     """One finding per `writes` entry of a step that races earlier steps of the file."""
     graphs = ctx.graphs
     for step, ref, count, shown in write_partners(graphs).groups():

@@ -1,7 +1,7 @@
 from ..finding import Issue, Related
 from ..graphs import Graphs, successor_lists
 from ..model import Phase, Step
-from . import RuleContext, rule
+from . import GraphContext, Issues, graph_rule
 from ._words import involved
 from .rl401 import (
     RELATED,
@@ -94,8 +94,8 @@ def read_partners(graphs: Graphs) -> Partners:
     return partners
 
 
-@rule("RL402", needs_graphs=True)
-def read_during_write(ctx: RuleContext):
+@graph_rule("RL402")
+def read_during_write(ctx: GraphContext) -> Issues:
     """One finding per `reads` entry that concurrent changes race."""
     graphs = ctx.graphs
     for step, ref, count, shown in read_partners(graphs).groups():

@@ -3,7 +3,7 @@ from collections.abc import Iterator
 from ..finding import Issue
 from ..graphs import Graphs
 from ..model import Ref
-from . import RuleContext, rule
+from . import GraphContext, Issues, graph_rule
 
 
 def alternatives_and_deciders(graphs: Graphs) -> Iterator[tuple[int, int, Ref, list[int], list[int]]]:
@@ -29,8 +29,8 @@ def decides_suggestion(first: str, second: str) -> str:
     )
 
 
-@rule("RL403", needs_graphs=True)
-def concurrent_alternatives(ctx: RuleContext):
+@graph_rule("RL403")
+def concurrent_alternatives(ctx: GraphContext) -> Issues:
     """Alternatives O leaves unordered with nobody choosing before both; the other
     cases of undecided alternatives are RL404's."""
     graphs = ctx.graphs

@@ -1,7 +1,7 @@
 from ..finding import Issue
 from ..graphs import Graphs
 from ..model import Step
-from . import RuleContext, rule
+from . import Capability, GraphContext, Issues, graph_rule
 from .rl403 import alternatives_and_deciders, decides_suggestion, named_pair
 
 
@@ -19,8 +19,8 @@ def _lacking(graphs: Graphs, step: Step) -> str:
     return f"is performed by `{step.role.name}`, which does not hold `decide`"
 
 
-@rule("RL404", needs_graphs=True)
-def undecided_alternatives(ctx: RuleContext):
+@graph_rule("RL404", needs=(Capability.ROLES,))
+def undecided_alternatives(ctx: GraphContext) -> Issues:
     """Pairs RL403 reports (unordered, nobody deciding before both) are left to it."""
     graphs = ctx.graphs
     steps = graphs.steps

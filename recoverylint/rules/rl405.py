@@ -1,6 +1,6 @@
 from ..finding import Issue
 from ..graphs import Graphs
-from . import RuleContext, rule
+from . import Capability, GraphContext, Issues, graph_rule
 from ._words import involved, quoted
 
 
@@ -12,8 +12,8 @@ def _people(count: int) -> str:
     return f"{count} person" if count == 1 else f"{count} people"
 
 
-@rule("RL405", needs_graphs=True)
-def understaffed_parallelism(ctx: RuleContext):
+@graph_rule("RL405", needs=(Capability.ROLES,))
+def understaffed_parallelism(ctx: GraphContext) -> Issues:
     """At most one finding per declared role (at its key in `roles:`) and one for
     the team (at `team.size`), each naming the widest point.  Steps of undeclared
     roles are RL102's business."""

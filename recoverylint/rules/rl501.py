@@ -2,7 +2,7 @@ from typing import Iterator, Mapping, Optional
 
 from ..finding import Issue, Severity
 from ..model import Phase, Resource, Role, Step
-from . import RuleContext, rule
+from . import Capability, RuleContext, rule
 from ._words import listed, quoted
 from ._authority import changed_writes, needed_authority
 
@@ -27,7 +27,7 @@ def obvious_role(
     return fit[0] if len(fit) == 1 else None
 
 
-@rule("RL501")
+@rule("RL501", needs=(Capability.ROLES,))
 def step_without_role(ctx: RuleContext) -> Iterator[Issue]:
     roles = ctx.runbook.roles
     for step in ctx.runbook.steps:

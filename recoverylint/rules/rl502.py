@@ -1,11 +1,11 @@
 from typing import Iterator
 
 from ..finding import Issue
-from . import RuleContext, rule
+from . import Capability, RuleContext, rule
 from ._authority import holder_of, needed_authority
 
 
-@rule("RL502")
+@rule("RL502", needs=(Capability.ROLES,))
 def role_lacks_authority(ctx: RuleContext) -> Iterator[Issue]:
     roles = ctx.runbook.roles
     for step in ctx.runbook.steps:

@@ -3,7 +3,7 @@ from typing import Iterator, Mapping, Optional
 
 from ..finding import Issue, Related
 from ..model import Ref, Resource, Role, Step
-from . import RuleContext, rule
+from . import Capability, GraphContext, graph_rule
 from ._words import involved, needs_suggestion, quoted
 from ._authority import changed_writes, holder_of, needed_authority
 
@@ -36,8 +36,8 @@ def _without_emergency(
     )
 
 
-@rule("RL503", needs_graphs=True)
-def change_without_approval(ctx: RuleContext) -> Iterator[Issue]:
+@graph_rule("RL503", needs=(Capability.ROLES,))
+def change_without_approval(ctx: GraphContext) -> Iterator[Issue]:
     runbook, graphs = ctx.runbook, ctx.graphs
     roles = runbook.roles
     critical = runbook.criticality == "critical"

@@ -2,11 +2,11 @@ from typing import Iterator, Optional
 
 from ..finding import Issue
 from ..model import Ref
-from . import RuleContext, rule
+from . import Capability, RuleContext, rule
 from ._authority import holder_of
 
 
-@rule("RL504")
+@rule("RL504", needs=(Capability.ROLES,))
 def approval_by_unauthorized_role(ctx: RuleContext) -> Iterator[Issue]:
     roles = ctx.runbook.roles
     approver = holder_of("approve", roles)

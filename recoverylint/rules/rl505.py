@@ -1,13 +1,13 @@
 from typing import Iterator
 
 from ..finding import Issue, Related
-from . import RuleContext, rule
+from . import Capability, RuleContext, rule
 from ._words import quoted
 
 _COMMANDER = "commander: {authority: [decide, approve, communicate]}"
 
 
-@rule("RL505")
+@rule("RL505", needs=(Capability.ROLES,))
 def no_commander(ctx: RuleContext) -> Iterator[Issue]:
     runbook = ctx.runbook
     where = runbook.key_spans.get("roles", runbook.span)

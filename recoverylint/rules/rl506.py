@@ -1,12 +1,12 @@
 from typing import Iterator
 
 from ..finding import Issue
-from . import RuleContext, rule
+from . import Capability, RuleContext, rule
 from ._words import quoted
 from ._authority import changed_writes, holder_of
 
 
-@rule("RL506")
+@rule("RL506", needs=(Capability.ROLES,))
 def commander_applies_changes(ctx: RuleContext) -> Iterator[Issue]:
     roles = ctx.runbook.roles
     hands_on = holder_of("apply", roles)

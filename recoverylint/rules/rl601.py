@@ -1,6 +1,6 @@
 from ..finding import Issue
 from ..graphs import Graphs
-from . import RuleContext, rule
+from . import Capability, GraphContext, Issues, graph_rule
 from ._authority import changed_writes
 from ._words import quoted
 
@@ -18,8 +18,8 @@ def verified_masks(graphs: Graphs) -> tuple[int, int]:
     return verified_any, verified_after
 
 
-@rule("RL601", needs_graphs=True)
-def change_without_verification(ctx: RuleContext):
+@graph_rule("RL601", needs=(Capability.MARKINGS,))
+def change_without_verification(ctx: GraphContext) -> Issues:
     graphs = ctx.graphs
     verified_any, verified_after = verified_masks(graphs)
     for step in graphs.steps:

@@ -3,14 +3,14 @@ from itertools import islice
 from ..finding import Issue, Related
 from ..graphs import overlaps
 from ..model import Step
-from . import RuleContext, rule
+from . import Capability, Issues, RuleContext, rule
 from ._words import involved, quoted
 
 _RELATED = 10
 
 
-@rule("RL602")
-def vacuous_verification(ctx: RuleContext):
+@rule("RL602", needs=(Capability.MARKINGS,))
+def vacuous_verification(ctx: RuleContext) -> Issues:
     # Order plays no part, so this runs on runbooks whose O has a cycle too;
     # a repeated id stands for all the steps that carry it.
     by_id: dict[str, list[Step]] = {}

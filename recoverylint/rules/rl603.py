@@ -1,11 +1,11 @@
 from ..finding import Issue, Severity
-from . import RuleContext, rule
+from . import Capability, Issues, RuleContext, rule
 from ._authority import changed_writes
 from ._words import quoted
 
 
-@rule("RL603")
-def change_without_rollback(ctx: RuleContext):
+@rule("RL603", needs=(Capability.MARKINGS,))
+def change_without_rollback(ctx: RuleContext) -> Issues:
     runbook = ctx.runbook
     ids = {step.id for step in runbook.steps}
     # `excludes` counts in either direction: when A excludes B, each is the

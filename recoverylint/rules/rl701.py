@@ -1,12 +1,12 @@
 from ..finding import Issue, Related
-from . import RuleContext, rule
+from . import Capability, GraphContext, Issues, graph_rule
 from ._words import quoted
 
 _RELATED = 10
 
 
-@rule("RL701", needs_graphs=True)
-def span_of_control(ctx: RuleContext):
+@graph_rule("RL701", needs=(Capability.TEAM,))
+def span_of_control(ctx: GraphContext) -> Issues:
     graphs = ctx.graphs
     limit = ctx.settings.span_of_control
     widest = graphs.widest_of_all()

@@ -1,7 +1,7 @@
 from ..analysis import Answer, Checklist, decision_checklist
 from ..finding import Issue, Related
 from ..graphs import Graphs
-from . import RuleContext, rule
+from . import Capability, GraphContext, Issues, graph_rule
 from ._fixes import restructure_checklist
 from ._words import quoted
 
@@ -37,8 +37,8 @@ def _in_one_chain(graphs: Graphs, nodes: list[int]) -> bool:
     return len(graphs.widest(nodes)) <= 1
 
 
-@rule("RL702", needs_graphs=True)
-def workflow_mode_mismatch(ctx: RuleContext):
+@graph_rule("RL702", needs=(Capability.TEAM,))
+def workflow_mode_mismatch(ctx: GraphContext) -> Issues:
     graphs = ctx.graphs
     steps = graphs.steps
     checklist = decision_checklist(ctx.runbook, graphs)

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from recoverylint.analysis import wait_costs
 from recoverylint.cli import cli
-from recoverylint.engine import check_text, fix_text
+from recoverylint.engine import check_text
+from recoverylint.fix import fix_text
 
 HEADER = """\
 runbook: big

@@ -29,7 +29,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.util import load_yaml_guess_indent
 
-from .finding import Edit, MakeFlowParallel, RemoveNeed, RemoveNeeds
+from ..finding import Edit, MakeFlowParallel, RemoveNeed, RemoveNeeds
 
 FLOW_COMMENT = (
     "restructured by `recoverylint --unsafe-fixes` from a sequential checklist"
