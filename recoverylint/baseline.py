@@ -21,7 +21,7 @@ from typing import Any, Iterable
 from . import __version__
 from .files import UnreadableFile, read_file, write_atomically
 from .finding import Finding
-from .settings import ALWAYS_ON
+from .catalog import always_on_codes
 
 # The version of the file's shape, not of the tool: bump it only when an
 # older recoverylint could no longer read what this one writes.
@@ -122,7 +122,7 @@ class Baseline:
         new = []
         for finding in findings:
             key = _key(finding, self.folder, paths)
-            if finding.code not in ALWAYS_ON and remaining[key] > 0:
+            if finding.code not in always_on_codes() and remaining[key] > 0:
                 remaining[key] -= 1
             else:
                 new.append(finding)
@@ -147,7 +147,7 @@ def write_baseline(baseline_file: Path, findings: Iterable[Finding]) -> int:
     paths: dict[str, str] = {}
     entries = []
     for finding in findings:
-        if finding.code in ALWAYS_ON:
+        if finding.code in always_on_codes():
             continue
         entries.append(
             {

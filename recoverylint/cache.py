@@ -53,6 +53,7 @@ from pathlib import Path
 from typing import Any, Mapping, Optional
 
 from . import __version__
+from .adapters import format_names
 from .catalog import rule_doc
 from .config import known_codes
 from .engine import FileResult
@@ -60,7 +61,7 @@ from .files import LinkRefused, UnreadableFile, open_folder, read_file, read_fil
 from .finding import Edit, Finding, Fix, MakeFlowParallel, Related, RemoveNeed, RemoveNeeds, Severity
 from .model import Span
 from .resources import data_dir
-from .settings import INPUT_FORMATS, Settings
+from .settings import Settings
 from .source import Limits, SourceError, decode
 
 DAY = 24 * 60 * 60
@@ -683,7 +684,7 @@ def _edit(stored: Any) -> Edit:
 
 
 def _input_format(value: Any) -> str:
-    if value not in INPUT_FORMATS:
+    if value not in format_names():
         raise _Invalid("an input format recoverylint does not read")
     return value
 

@@ -19,12 +19,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping, Optional
 
-from .catalog import catalog_codes
+from .catalog import always_on_codes, catalog_codes
 from .finding import Severity
 from .model import Span
 from .rules._words import closest, listed
+from .adapters import format_names
 from .durations import DurationsError, MeasuredDurations, load_durations, parse_duration
-from .settings import ALWAYS_ON, INPUT_FORMATS, Settings
+from .settings import Settings
 from .source import Document, SourceError, parse, read_text
 
 if sys.version_info >= (3, 11):
@@ -635,7 +636,7 @@ class _Reader:
                     key, f"the severity of {code} must be error, warning or info, not `{level}`",
                     levels, code,
                 )
-            if code in ALWAYS_ON and level != "error":
+            if code in always_on_codes() and level != "error":
                 raise self.error(
                     key,
                     f"{code} means the file could not be checked: it stays an error",
@@ -697,10 +698,10 @@ class _Reader:
         value = table[key]
         if value == "auto":
             return None
-        if value not in INPUT_FORMATS:
+        if value not in format_names():
             raise self.error(
                 key,
-                f"must be auto or one of {', '.join(INPUT_FORMATS)}, not `{value}`",
+                f"must be auto or one of {', '.join(format_names())}, not `{value}`",
                 table, key,
             )
         return value
@@ -728,9 +729,9 @@ def code_problem(text: str, ignoring: bool = False) -> Optional[str]:
     matched = [code for code in known_codes() if code.startswith(text)]
     if not _CODE_PREFIX.fullmatch(text) or not matched:
         return _not_a_code(text)
-    if ignoring and all(code in ALWAYS_ON for code in matched):
+    if ignoring and all(code in always_on_codes() for code in matched):
         return (
-            f"`{text}` cannot be ignored: {listed(ALWAYS_ON)} are always on,"
+            f"`{text}` cannot be ignored: {listed(always_on_codes())} are always on,"
             " so that a file that cannot be read never looks clean"
         )
     return None
@@ -764,5 +765,5 @@ def expand(prefixes: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(
         code
         for code in sorted(known_codes())
-        if code not in ALWAYS_ON and any(code.startswith(prefix) for prefix in prefixes)
+        if code not in always_on_codes() and any(code.startswith(prefix) for prefix in prefixes)
     )

@@ -9,16 +9,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping, Optional
 
+from .catalog import always_on_codes
 from .durations import MeasuredDurations
 from .finding import Severity
-from .model import NATIVE
 
-# Rules reading the file itself: always on, since without them a broken file
-# would look clean.
-ALWAYS_ON = ("RL001", "RL002", "RL003")
-# The formats a file may be read as (`--input-format`, `input-format`): the
-# native one, then those of recoverylint.adapters in the order detection tries them.
-INPUT_FORMATS = (NATIVE, "ssm", "argo", "tekton", "github-actions", "orquesta", "actionchain")
+
+def __getattr__(name: str) -> tuple[str, ...]:
+    """The names older callers import: `ALWAYS_ON`, the codes no
+    configuration turns off (the catalog's `always_on`), and `INPUT_FORMATS`,
+    the formats a file may be read as (`--input-format`, `input-format`), in
+    the order detection tries them.  Derived on use, never listed twice."""
+    if name == "ALWAYS_ON":
+        return always_on_codes()
+    if name == "INPUT_FORMATS":
+        from .adapters import format_names
+
+        return format_names()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -36,7 +43,7 @@ class Settings:
     def enabled(self, code: str) -> bool:
         """Whether `code` is reported: the most specific of `select` and
         `ignore` that matches it wins, and `ignore` wins a tie."""
-        if code in ALWAYS_ON:
+        if code in always_on_codes():
             return True
         selected = max((len(p) for p in self.select if code.startswith(p)), default=-1)
         ignored = max((len(p) for p in self.ignore if code.startswith(p)), default=-1)

@@ -47,7 +47,7 @@ def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
 
 
 def test_the_formats_named_are_the_adapters() -> None:
-    assert INPUT_FORMATS == ("native", *input_formats())
+    assert INPUT_FORMATS == tuple(input_formats())
 
 
 def test_a_workflow_found_in_a_folder_is_checked(tmp_path: Path) -> None:

@@ -1,39 +1,56 @@
-"""Input formats other than the native one: each adapter turns the parsed
-documents of one format into the same Runbook model the native loader builds.
+"""Input formats: each is one module defining `FORMAT`, an InputFormat that
+turns the parsed documents of the format into the Runbook model rules read.
 
-An adapter module defines `FORMAT`, an InputFormat.  Rules never see the
-format's YAML: they read the model, and the engine skips the rules whose
-subject the format cannot express (`InputFormat.skipped`).
+The native format is one of them (`recoverylint.adapters.native`).  Everything else
+that depends on the formats (the names `--input-format` and the
+configuration accept, the keys directory discovery looks for, the rules a
+format skips) is derived from `FORMAT_MODULES` and the formats' own fields.
+Adding a format: write its module, add its name to `FORMAT_MODULES`.
 """
 
 from __future__ import annotations
 
 import importlib
-from functools import lru_cache
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Callable, Optional
 
+from ..capabilities import AUTOMATION, MISSING, Capability
 from ..finding import Issue
 from ..model import Runbook
 from ..source import Document
 
-# In the order detection tries them: the first format that claims a file reads it.
-_MODULES = {
-    "ssm": "ssm",
-    "argo": "argo",
-    "tekton": "tekton",
-    "github-actions": "github",
-    "orquesta": "orquesta",
-    "actionchain": "actionchain",
-}
+# Every format's module (a full dotted name); the order of this list does
+# not matter: each format's `priority` orders detection.
+FORMAT_MODULES = [
+    "recoverylint.adapters.native",
+    "recoverylint.adapters.ssm",
+    "recoverylint.adapters.argo",
+    "recoverylint.adapters.tekton",
+    "recoverylint.adapters.github",
+    "recoverylint.adapters.orquesta",
+    "recoverylint.adapters.actionchain",
+]
+
+
+# What RL003 says of a file named on the command line that no format reads.
+NOT_A_RUNBOOK = (
+    "this file has no top-level `runbook` key, so it is not a recoverylint runbook,"
+    " nor a workflow of a format recoverylint reads"
+)
 
 
 class AdapterError(Exception):
-    """The document claims a format but cannot be read as it (reported as RL002)."""
+    """The document claims a format but cannot be read as it: its issues are
+    reported under `code` (RL002, or RL001 when it is not one YAML document
+    a runbook file can be)."""
 
-    def __init__(self, issue: Issue) -> None:
+    def __init__(self, issue: Issue, *more: Issue, code: str = "RL002") -> None:
         super().__init__(issue.message)
         self.issue = issue
+        self.issues = (issue, *more)
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -53,52 +70,78 @@ class SkippedRules:
     why: str
 
 
-# What every automation format leaves out: nothing in them says who performs
-# a step, which step verifies or undoes a change, or what phase a step is in.
-AUTOMATION_SKIPS = (
-    SkippedRules(("RL303", "RL304", "RL306"), "the format marks no phases or verification steps"),
-    SkippedRules(("RL404", "RL405", "RL5"), "the format names no roles, approvers or team"),
-    SkippedRules(("RL6",), "the format marks no verifications or rollbacks"),
-    SkippedRules(("RL7",), "an engine runs the steps, not a team a commander follows"),
-)
-
-
 @dataclass(frozen=True)
 class InputFormat:
-    name: str  # for --input-format and reports
+    name: str  # for --input-format, the configuration and reports
     title: str
     # Whether this format reads the stream: its first document and `rest`.
     detect: Callable[[Document], bool]
     # The model of a stream `detect` accepted; raises AdapterError.
     build: Callable[[Document, str, Optional[float]], Adapted]  # the configured default_duration
-    skipped: tuple[SkippedRules, ...] = AUTOMATION_SKIPS
+    # Keys one of which a document of the format has: directory discovery
+    # parses only files with one of the formats' keys somewhere on a line.
+    keys: tuple[str, ...]
+    # Detection tries the formats from the lowest priority up: the first
+    # format that claims a file reads it.
+    priority: int
+    provides: frozenset[Capability] = AUTOMATION
     # The key by which a step says what it waits for, for suggestions
     # (None: the format has no way to say it; suggestions then say what to wait for).
     wait_key: Optional[str] = "needs"
+    # What RL003 says of a file `--input-format <name>` forces to this
+    # format and that is not one of its documents (None: "not a <title> document").
+    not_this_format: Optional[str] = None
 
-    def skips(self, code: str) -> Optional[str]:
-        """Why this format skips rule `code`, or None when the rule runs."""
-        for group in self.skipped:
-            if any(code.startswith(prefix) for prefix in group.codes):
-                return group.why
-        return None
+    def missing(self, needs: frozenset[Capability]) -> Optional[Capability]:
+        """The first capability of `needs` this format does not feed, or None."""
+        return next((c for c in Capability if c in needs and c not in self.provides), None)
+
+    @property
+    def skipped(self) -> tuple[SkippedRules, ...]:
+        """The registered rules this format skips, grouped by the first
+        capability each needs that the format lacks."""
+        from ..rules import registry
+
+        grouped: dict[Capability, list[str]] = {}
+        for code, rule in sorted(registry().items()):
+            lacking = self.missing(rule.needs)
+            if lacking is not None:
+                grouped.setdefault(lacking, []).append(code)
+        return tuple(
+            SkippedRules(tuple(grouped[c]), MISSING[c]) for c in Capability if c in grouped
+        )
 
 
 @lru_cache(maxsize=1)
 def input_formats() -> dict[str, InputFormat]:
-    """Every adapter's format by name, in detection order (imported once)."""
-    formats = {}
-    for name, module in _MODULES.items():
-        formats[name] = importlib.import_module(f"{__name__}.{module}").FORMAT
-    return formats
+    """Every format by name, native included, in detection order (imported once)."""
+    found = [importlib.import_module(module).FORMAT for module in FORMAT_MODULES]
+    return {f.name: f for f in sorted(found, key=lambda f: f.priority)}
+
+
+def format_names() -> tuple[str, ...]:
+    """The names `--input-format` and the configuration's `input_format` accept."""
+    return tuple(input_formats())
 
 
 def detect(document: Document) -> Optional[InputFormat]:
-    """The adapter format of a parsed stream, or None (native or unknown)."""
+    """The format of a parsed stream, or None (no format reads it)."""
     for input_format in input_formats().values():
         if input_format.detect(document):
             return input_format
     return None
+
+
+@lru_cache(maxsize=None)
+def discovery_keys(forced: Optional[str]) -> re.Pattern[str]:
+    """The keys directory discovery looks for before parsing a file (those of
+    the format `forced`, or of every format), so that the many YAML files of
+    a repository that are not runbooks cost almost nothing.  Anywhere on a
+    line, so that a JSON or flow-style document (`{"runbook": ...`), an
+    anchored or tagged key is found: a nested one only costs a parse."""
+    formats = input_formats().values() if forced is None else [input_formats()[forced]]
+    keys = sorted({re.escape(key) for f in formats for key in f.keys})
+    return re.compile(rf"""["']?\b(?:{'|'.join(keys)})["']?[ \t]*:""")
 
 
 def documents(document: Document) -> list[Document]:

@@ -281,5 +281,7 @@ FORMAT = InputFormat(
     title="StackStorm ActionChain",
     detect=detect,
     build=build,
+    keys=("chain",),
+    priority=60,
     wait_key=None,
 )

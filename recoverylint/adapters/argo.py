@@ -1157,5 +1157,7 @@ FORMAT = InputFormat(
     title="Argo Workflows",
     detect=detect,
     build=build,
+    keys=("kind",),
+    priority=20,
     wait_key="dependencies",
 )

@@ -1218,5 +1218,7 @@ FORMAT = InputFormat(
     title="GitHub Actions",
     detect=detect,
     build=build,
+    keys=("jobs",),
+    priority=40,
     wait_key="needs",
 )

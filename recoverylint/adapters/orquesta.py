@@ -573,5 +573,7 @@ FORMAT = InputFormat(
     title="StackStorm Orquesta",
     detect=detect,
     build=build,
+    keys=("tasks",),
+    priority=50,
     wait_key=None,
 )

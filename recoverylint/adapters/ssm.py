@@ -1179,5 +1179,7 @@ FORMAT = InputFormat(
     title="AWS SSM Automation or Command",
     detect=detect,
     build=build,
+    keys=("mainSteps",),
+    priority=10,
     wait_key=None,
 )

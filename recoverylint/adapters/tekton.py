@@ -476,4 +476,6 @@ def build(document: Document, path: str, default_duration: Optional[float]) -> A
     return _Reader(document, path, default_duration).read()
 
 
-FORMAT = InputFormat(name=_NAME, title="Tekton", detect=detect, build=build, wait_key=_WAIT_KEY)
+FORMAT = InputFormat(
+    name=_NAME, title="Tekton", detect=detect, build=build, keys=("kind",), priority=30, wait_key=_WAIT_KEY
+)

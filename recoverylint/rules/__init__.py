@@ -1,7 +1,10 @@
-"""The rule registry: every module of this package adds one rule with @rule.
+"""The rule registry: every module of this package adds one rule with
+@rule (a check of a RuleContext) or @graph_rule (a check of a GraphContext,
+run only when the graphs could be built).
 
-A rule is a function of a RuleContext that yields Issues.  Its code, name,
-severity and words live in `rules/RLnnn.yaml`, not in the code.
+A rule says which capabilities of a runbook's model it needs; it runs on a
+file whose input format provides them all.  Its code, name, severity and
+words live in `rules/RLnnn.yaml`, not in the code.
 """
 
 from __future__ import annotations
@@ -11,10 +14,16 @@ import pkgutil
 from dataclasses import dataclass
 from typing import Callable, Iterable, Optional
 
+from ..capabilities import Capability
 from ..finding import Issue
 from ..graphs import Graphs, OrderProblem
 from ..model import Runbook
 from ..settings import Settings
+
+# What rule modules import from here (Capability for their `needs`).
+__all__ = ["Capability", "Check", "GraphCheck", "GraphContext", "Issues", "Rule", "RuleContext", "graph_rule", "registry", "rule"]
+
+Issues = Iterable[Issue]
 
 
 @dataclass(frozen=True)
@@ -25,24 +34,56 @@ class RuleContext:
     settings: Settings = Settings()
 
 
-Check = Callable[[RuleContext], Iterable[Issue]]
+@dataclass(frozen=True)
+class GraphContext(RuleContext):
+    """The context of a rule that needs the graphs: they were built."""
+
+    graphs: Graphs
+
+
+Check = Callable[[RuleContext], Issues]
+GraphCheck = Callable[[GraphContext], Issues]
 
 
 @dataclass(frozen=True)
 class Rule:
     code: str
-    check: Check
-    needs_graphs: bool  # runs only when O is a DAG of unique step ids
+    check: Callable[[RuleContext], Issues]  # a GraphCheck is called with a GraphContext only
+    needs: frozenset[Capability]
+
+    def run(self, context: RuleContext) -> Issues:
+        if Capability.GRAPHS in self.needs:
+            if context.graphs is None:
+                raise RuntimeError(f"{self.code} needs the graphs and was run without them")
+            context = GraphContext(context.runbook, context.graphs, context.cycle, context.settings)
+        return self.check(context)
 
 
 _REGISTRY: dict[str, Rule] = {}
 
 
-def rule(code: str, *, needs_graphs: bool = False) -> Callable[[Check], Check]:
+def _register(code: str, check: Callable[..., Issues], needs: frozenset[Capability]) -> None:
+    if code in _REGISTRY:
+        raise RuntimeError(f"rule {code} registered twice")
+    _REGISTRY[code] = Rule(code, check, needs)
+
+
+def rule(code: str, *, needs: tuple[Capability, ...] = ()) -> Callable[[Check], Check]:
+    """Register a check of a RuleContext; `needs`: what the format must provide."""
+
     def register(check: Check) -> Check:
-        if code in _REGISTRY:
-            raise RuntimeError(f"rule {code} registered twice")
-        _REGISTRY[code] = Rule(code, check, needs_graphs)
+        _register(code, check, frozenset(needs))
+        return check
+
+    return register
+
+
+def graph_rule(code: str, *, needs: tuple[Capability, ...] = ()) -> Callable[[GraphCheck], GraphCheck]:
+    """Register a check of a GraphContext: it runs only when O is a DAG of
+    unique step ids; `needs`: what else the format must provide."""
+
+    def register(check: GraphCheck) -> GraphCheck:
+        _register(code, check, frozenset((Capability.GRAPHS, *needs)))
         return check
 
     return register
