@@ -1,3 +1,8 @@
+import heapq
+import math
+from typing import Iterator, Optional
+
+from ..analysis import critical_path
 from ..finding import Issue
 from ..graphs import Graphs
 from . import Capability, GraphContext, Issues, graph_rule
@@ -12,6 +17,84 @@ def _people(count: int) -> str:
     return f"{count} person" if count == 1 else f"{count} people"
 
 
+# Steps passed to `Graphs.widest` over all the moments looked at, per step
+# asked about: past it, the moments left are judged together (as if their
+# steps all overlapped: never a missed finding, at worst the old count).
+_WORK_PER_STEP = 8
+
+
+class _Windows:
+    """When each step can be running in O's schedule with unlimited people:
+    from its earliest start when every step takes its least (an unknown
+    duration counts 0) to its earliest finish when every step takes its most
+    (an unknown duration never ends). Steps whose windows share no moment
+    never run at once, however the durations fall."""
+
+    def __init__(self, graphs: Graphs) -> None:
+        durations = [graphs.runbook.duration_of(step) for step in graphs.steps]
+        least = [0.0 if d is None else d.minimum for d in durations]
+        most = [math.inf if d is None else d.maximum for d in durations]
+        soonest = critical_path(graphs, least).finish
+        self.start = [soonest[node] - least[node] for node in range(len(durations))]
+        self.end = critical_path(graphs, most).finish[: len(durations)]
+
+    def open_ended(self, nodes: list[int]) -> bool:
+        """Some of `nodes` may run on without end: its duration, or one before it, is unknown."""
+        return any(math.isinf(self.end[node]) for node in nodes)
+
+    def moments(self, nodes: list[int]) -> Iterator[list[int]]:
+        """The sets of `nodes` running together at some moment, each set one
+        no later moment contains (a sweep over the starts). A step of 0
+        minutes runs at its start only."""
+        running: list[tuple[float, int]] = []  # (end, node)
+        ordered = sorted(nodes, key=lambda node: (self.start[node], node))
+        at = 0
+        while at < len(ordered):
+            moment = self.start[ordered[at]]
+            while running and running[0][0] <= moment:
+                heapq.heappop(running)
+            while at < len(ordered) and self.start[ordered[at]] == moment:
+                heapq.heappush(running, (self.end[ordered[at]], ordered[at]))
+                at += 1
+            following = self.start[ordered[at]] if at < len(ordered) else math.inf
+            if running[0][0] <= following:  # some step ends before the next starts
+                yield sorted(node for _, node in running)
+
+    def widest(self, graphs: Graphs, nodes: list[int], people: int) -> list[int]:
+        """The most of `nodes` that O lets run at once and whose windows share a moment."""
+        best: list[int] = []
+        budget = _WORK_PER_STEP * len(nodes)
+        left: set[int] = set()
+        for moment in self.moments(nodes):
+            if len(moment) <= max(people, len(best)):
+                continue
+            if budget < len(moment):
+                left.update(moment)
+                continue
+            budget -= len(moment)
+            found = graphs.widest(moment)
+            if len(found) > len(best):
+                best = found
+        if len(left) > max(people, len(best)):
+            found = graphs.widest(sorted(left))
+            if len(found) > len(best):
+                best = found
+        return best
+
+
+def _way_out(widest: list[str], unknown: bool, raise_people: str) -> str:
+    """How to resolve the finding: more people, a wait that says why (a bare
+    one would be a needless gate, RL201), or the durations that show the steps
+    never meet."""
+    first, last = widest[0], widest[-1]
+    timed = ", or give them `duration`s if they never really run at once" if unknown else ""
+    return (
+        f"{raise_people}; or order these steps with a reason, e.g. on `{last}`:"
+        f' `needs: [{{step: {first}, reason: "too few people for both at once"}}]`'
+        f" (a wait without a reason is reported as needless, RL201){timed}"
+    )
+
+
 @graph_rule("RL405", needs=(Capability.ROLES,))
 def understaffed_parallelism(ctx: GraphContext) -> Issues:
     """At most one finding per declared role (at its key in `roles:`) and one for
@@ -22,38 +105,45 @@ def understaffed_parallelism(ctx: GraphContext) -> Issues:
     for step in graphs.steps:
         if step.role and step.role.name in by_role:
             by_role[step.role.name].append(step.index)
+    windows: Optional[_Windows] = None
     for name, nodes in by_role.items():
         people = runbook.roles[name].people
         if len(nodes) <= people:
             continue
-        widest = _ids(graphs, graphs.widest(nodes))
-        if len(widest) <= people:
+        windows = windows or _Windows(graphs)
+        found = windows.widest(graphs, nodes, people)
+        if len(found) <= people:
             continue
+        widest = _ids(graphs, found)
         yield Issue(
             runbook.roles[name].span,
             f"{len(widest)} steps of `{name}` can run at once ({quoted(widest)}) but the role has"
             f" {_people(people)}: the declared parallelism cannot be staffed, so they will wait"
             " for each other",
-            suggestion=(
-                f"set `people: {len(widest)}` on `{name}` if that many can fill it,"
-                " or order these steps"
+            suggestion=_way_out(
+                widest,
+                windows.open_ended(found),
+                f"set `people: {len(widest)}` on `{name}` if that many can fill it",
             ),
             steps=involved(widest[:-1], widest[-1]),
         )
     size = runbook.team_size
     if size is None or len(graphs.steps) <= size:
         return
-    widest = _ids(graphs, graphs.widest_of_all())
-    if len(widest) <= size:
+    windows = windows or _Windows(graphs)
+    found = windows.widest(graphs, list(range(len(graphs.steps))), size)
+    if len(found) <= size:
         return
+    widest = _ids(graphs, found)
     yield Issue(
         runbook.key_spans.get("team.size", runbook.span),
         f"{len(widest)} steps can run at once ({quoted(widest)}) but the team has"
         f" {_people(size)}: the declared parallelism cannot be staffed, so they will wait"
         " for each other",
-        suggestion=(
-            f"set `team.size: {len(widest)}` if that many can work the incident,"
-            " or order these steps"
+        suggestion=_way_out(
+            widest,
+            windows.open_ended(found),
+            f"set `team.size: {len(widest)}` if that many can work the incident",
         ),
         steps=involved(widest[:-1], widest[-1]),
     )

@@ -496,7 +496,10 @@ def test_rl405_at_the_role_key_naming_the_widest_point(lint):
         " each other"
     )
     assert found.suggestion == (
-        "set `people: 3` on `diagnostician` if that many can fill it, or order these steps"
+        "set `people: 3` on `diagnostician` if that many can fill it; or order these steps with"
+        ' a reason, e.g. on `look-2`: `needs: [{step: look-0, reason: "too few people for both at'
+        ' once"}]` (a wait without a reason is reported as needless, RL201), or give them'
+        " `duration`s if they never really run at once"
     )
     assert found.steps == ("look-0", "look-1", "look-2")
 

@@ -1,0 +1,150 @@
+"""RL405 counts only steps whose scheduled windows can really overlap (issue 16,
+item 3): two status posts half an hour apart are not "2 steps at once", and the
+help names the way out that does not raise RL201."""
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from recoverylint.cli import cli
+from recoverylint.engine import check_text
+from recoverylint.graphs import Graphs
+
+EXAMPLE = Path(__file__).parents[2] / "examples" / "parallel-deploy-races.yaml"
+
+POSTS = """\
+runbook: r
+flow: parallel
+roles:
+  communicator: {authority: [communicate]}
+  sre: {authority: [observe]}
+steps:
+  - id: triage
+    role: sre
+    duration: 3m
+    outputs: [scope]
+  - id: post-investigating
+    role: communicator
+    phase: communicate
+    duration: 2m
+    needs: [triage]
+    inputs: [scope]
+  - id: investigate
+    role: sre
+    duration: 30m
+    needs: [triage]
+    inputs: [scope]
+    outputs: [fixed]
+  - id: post-resolved
+    role: communicator
+    phase: communicate
+    duration: 2m
+    needs: [investigate]
+    inputs: [fixed]
+"""
+
+
+def rl405(text: str) -> list:
+    return [f for f in check_text(text).findings if f.code == "RL405"]
+
+
+def test_the_example_s_two_posts_half_an_hour_apart_are_not_at_once():
+    result = CliRunner().invoke(cli, ["check", str(EXAMPLE)])
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if " RL405 [warning] " in line]
+    assert [line.split(" [warning] ")[1].split(" can run at once")[0] for line in lines] == [
+        "6 steps",
+        "5 steps of `sre`",
+    ]
+    assert not any("communicator" in line for line in lines)
+
+
+def test_posts_apart_in_time_need_one_communicator():
+    assert rl405(POSTS) == []
+
+
+def test_posts_that_can_overlap_are_reported():
+    (found,) = rl405(POSTS.replace("duration: 30m", "duration: 1m"))
+    assert found.message.startswith(
+        "2 steps of `communicator` can run at once (`post-investigating` and `post-resolved`)"
+    )
+    # Every duration is known: the help does not ask for them.
+    assert found.suggestion == (
+        "set `people: 2` on `communicator` if that many can fill it; or order these steps with a"
+        ' reason, e.g. on `post-resolved`: `needs: [{step: post-investigating, reason: "too few'
+        ' people for both at once"}]` (a wait without a reason is reported as needless, RL201)'
+    )
+
+
+def test_a_range_that_can_reach_the_other_post_is_reported():
+    # The first post may take 1 to 35 minutes: it can still be running when the
+    # investigation's shortest 30 ends and the second post starts.
+    ranged = POSTS.replace("    duration: 2m\n    needs: [triage]", "    duration: {min: 1m, max: 35m}\n    needs: [triage]")
+    assert ranged != POSTS
+    assert len(rl405(ranged)) == 1
+    assert rl405(ranged.replace("max: 35m", "max: 30m")) == []
+
+
+def test_the_help_s_way_out_clears_rl405_without_raising_rl201():
+    overlapping = POSTS.replace("duration: 30m", "duration: 1m")
+    followed = overlapping.replace(
+        "    needs: [investigate]\n",
+        '    needs: [investigate, {step: post-investigating, reason: "too few people for both at once"}]\n',
+    )
+    codes = [f.code for f in check_text(followed).findings]
+    assert "RL405" not in codes and "RL201" not in codes
+    # Without the reason, the same wait is a needless gate.
+    bare = overlapping.replace("    needs: [investigate]\n", "    needs: [investigate, post-investigating]\n")
+    assert "RL201" in [f.code for f in check_text(bare).findings]
+
+
+def test_unknown_durations_may_overlap_and_the_help_asks_for_them():
+    unknown = POSTS.replace("    duration: 30m\n", "")
+    (found,) = rl405(unknown)
+    assert found.suggestion.endswith("or give them `duration`s if they never really run at once")
+
+
+def test_steps_of_no_minutes_at_the_same_moment_are_at_once():
+    instant = POSTS.replace("duration: 2m", "duration: 0").replace(
+        "    needs: [investigate]\n", "    needs: [triage]\n"
+    )
+    assert len(rl405(instant)) == 1
+
+
+def test_the_team_counts_by_time_too():
+    team = POSTS.replace("flow: parallel\n", "flow: parallel\nteam: {size: 1}\n").replace(
+        "sre: {authority: [observe]}", "sre: {authority: [observe], people: 2}"
+    )
+    (found,) = rl405(team)
+    assert found.message.startswith("2 steps can run at once (`post-investigating` and `investigate`)")
+
+
+def staggered(count: int, length: int) -> str:
+    """A chain of 1-minute steps, each starting a long job of one role: the
+    jobs' windows overlap in many different sets, one per minute."""
+    lines = ["runbook: r", "flow: parallel", "roles:", "  lead: {authority: [observe]}",
+             "  worker: {authority: [observe]}", "steps:"]
+    for i in range(count):
+        lines += [f"  - id: c{i}", "    role: lead", "    duration: 1"]
+        if i:
+            lines.append(f"    needs: [c{i - 1}]")
+        lines += [f"  - id: w{i}", "    role: worker", f"    duration: {length}", f"    needs: [c{i}]"]
+    return "\n".join(lines) + "\n"
+
+
+def test_many_overlapping_moments_bound_the_work(monkeypatch):
+    asked: list[int] = []
+    widest = Graphs.widest
+
+    def counted(self: Graphs, nodes):
+        nodes = list(nodes)
+        asked.append(len(nodes))
+        return widest(self, nodes)
+
+    monkeypatch.setattr(Graphs, "widest", counted)
+    count = 300
+    (found,) = rl405(staggered(count, 150))
+    # Unbounded, about 150 moments of 150 jobs each (22,500 steps) would be
+    # looked at; the work stays within 8 steps per job, plus the rest judged at once.
+    assert sum(asked) <= 8 * count + count
+    assert found.message.startswith("150 steps of `worker` can run at once")
