@@ -338,7 +338,7 @@ def test_the_install_step_installs_recoverylint_from_the_action_checkout(workspa
 
 
 def test_readme_workflow_uses_the_action_as_it_is():
-    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (REPO_ROOT / "docs" / "integrations.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```yaml\n(# \.github/workflows/.*?)```", readme, re.DOTALL)
     assert blocks, "no yaml block starting with `# .github/workflows/` in the README"
     workflow = YAML(typ="safe").load(blocks[0])

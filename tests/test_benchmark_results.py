@@ -20,7 +20,7 @@ ROWS = {
 
 
 def readme_row(label: str) -> list[str]:
-    text = (ROOT / "README.md").read_text(encoding="utf-8").split("## Performance", 1)[1]
+    text = (ROOT / "docs" / "performance.md").read_text(encoding="utf-8").split("# Performance", 1)[1]
     line = next(line for line in text.splitlines() if line.startswith(f"| {label}"))
     return [cell.strip() for cell in line.strip().strip("|").split("|")]
 

@@ -260,8 +260,7 @@ def test_unsafe_fixes_alone_is_a_usage_error(tmp_path):
 
 
 def test_readme_shows_what_fixing_prints(tmp_path, monkeypatch):
-    readme = (Path(__file__).parent.parent / "README.md").read_text()
-    section = readme[readme.index("## Fixing"):readme.index("## Cache, parallel runs")]
+    section = (Path(__file__).parent.parent / "docs" / "fixing.md").read_text()
     shown_diff = section.split("```diff\n")[1].split("```")[0]
     monkeypatch.chdir(tmp_path)
     shutil.copy(FIXTURES / "api-latency.yaml", tmp_path)

@@ -21,7 +21,7 @@ from review_support import CORPORA, corpus_folder
 
 from recoverylint.engine import FileResult, check_file, discover
 
-README = Path(__file__).parent.parent / "README.md"
+README = Path(__file__).parent.parent / "docs" / "formats.md"
 TABLE_START, TABLE_END = "<!-- corpus-table:start -->", "<!-- corpus-table:end -->"
 # What each corpus holds, as its own documents say (`kind`s, or the keys of
 # the format): checked apart from the adapters, so that a file they skip is

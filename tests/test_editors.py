@@ -1,4 +1,4 @@
-"""The README's Editors snippets read the concise format as documented.
+"""The Editors page's snippets (docs/editors.md) read the concise format as documented.
 
 Each editor's pattern is taken from the document itself and applied to the
 concise output of every example (and to awkward lines), the way that editor
@@ -21,9 +21,8 @@ from recoverylint.model import Span
 from recoverylint.report import Report, concise
 
 REPO = Path(__file__).resolve().parent.parent
-README = (REPO / "README.md").read_text(encoding="utf-8")
-# The README's Editors section, where every snippet below comes from.
-DOC = README[README.index("\n## Editors\n") : README.index("\n## ", README.index("\n## Editors\n") + 1)]
+# The manual's Editors page, where every snippet below comes from.
+DOC = (REPO / "docs" / "editors.md").read_text(encoding="utf-8")
 EXAMPLES = sorted((REPO / "examples").glob("*.yaml"))
 # Lines that are no finding: notes the command prints on stderr, which `:make`
 # and `M-x compile` collect too, and the `full` format's summaries (should a

@@ -201,7 +201,7 @@ def test_step_limit_stops_before_the_step_over_it_is_made():
 def test_the_readme_states_the_analysis_limits():
     from pathlib import Path
 
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parent.parent / "docs" / "performance.md").read_text(encoding="utf-8")
     limits = AnalysisLimits()
     for row in (
         f"| steps in one runbook | {limits.max_steps:,} |",

@@ -188,7 +188,7 @@ def test_manifest_is_valid_for_pre_commit():
 
 def test_readme_pre_commit_configuration_is_valid(tmp_path):
     need_pre_commit()
-    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (REPO_ROOT / "docs" / "integrations.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```yaml\n(# \.pre-commit-config\.yaml\n.*?)```", readme, re.DOTALL)
     assert blocks, "no yaml block starting with `# .pre-commit-config.yaml` in the README"
     config = tmp_path / ".pre-commit-config.yaml"

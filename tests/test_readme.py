@@ -1,25 +1,39 @@
-"""The README's configuration and suppression examples work as shown."""
+"""The README and the manual (docs/*.md) show what recoverylint does: their
+configuration examples load, every command output they show is today's
+(tests/test_docs.py runs each one), and the README stays a front page."""
 
-import os
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 from click.testing import CliRunner
+from markdown_it import MarkdownIt
 
 from recoverylint.cli import cli
 from recoverylint.config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+# The README first, then the manual's pages in name order.
+DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+
+
+def fenced_blocks(path: Path) -> list[tuple[str, str]]:
+    """(language, text) of every fenced block of a Markdown file, nested in a
+    list item or not, as a Markdown renderer reads them."""
+    tokens = MarkdownIt().parse(path.read_text(encoding="utf-8"))
+    return [(token.info.strip(), token.content) for token in tokens if token.type == "fence"]
 
 
 def block_after(marker: str, language: str) -> str:
-    """The first fenced block of `language` whose first line is `marker`."""
-    for match in re.finditer(rf"```{language}\n(.*?)```", README, re.DOTALL):
-        if match.group(1).startswith(marker):
-            return match.group(1)
-    raise AssertionError(f"no {language} block starting with {marker!r} in the README")
+    """The first fenced block of `language`, in the README or the manual,
+    whose text starts with `marker`."""
+    for path in DOCUMENTS:
+        for info, text in fenced_blocks(path):
+            if info == language and text.startswith(marker):
+                return text
+    raise AssertionError(f"no {language} block starting with {marker!r} in the README or docs/")
 
 
 def test_readme_yaml_configuration_loads(tmp_path):
@@ -44,33 +58,44 @@ def test_readme_toml_configuration_applies(tmp_path):
     assert "outage.yaml" in result.output and "checklist.yaml" not in result.output
 
 
-def test_readme_plan_shows_what_plan_prints():
-    """The summary lines and the Mermaid Gantt in the README are today's output."""
-    runner = CliRunner()
+def test_the_plan_page_shows_the_mermaid_gantt_plan_prints(monkeypatch):
+    monkeypatch.chdir(ROOT)
     example = "examples/orders-db-outage.yaml"
-    old = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        text = runner.invoke(cli, ["plan", example, "--no-color"]).output
-        gantt = runner.invoke(cli, ["plan", example, "--format", "mermaid-gantt"]).output
-    finally:
-        os.chdir(old)
-    summary = block_after("Plan of orders-db-outage", "text")
-    assert text.startswith(summary)
+    gantt = CliRunner().invoke(cli, ["plan", example, "--format", "mermaid-gantt"]).output
     assert block_after("gantt", "mermaid") == gantt
 
 
-def test_readme_other_formats_show_what_check_prints():
-    """The Tekton example's finding and --verbose note are today's output."""
-    old = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        for shown in ("$ recoverylint check tests/adapters/tekton/pipeline.yaml\n",
-                      "$ recoverylint check -v -q tests/adapters/tekton/pipeline.yaml\n"):
-            block = block_after(shown, "text")
-            args = shown.split()[2:]
-            result = CliRunner().invoke(cli, [*args, "--no-cache", "--no-color"])
-            printed = result.output  # CliRunner mixes stderr in, as a terminal shows it
-            assert block[len(shown):] in printed, printed
-    finally:
-        os.chdir(old)
+def test_the_readme_is_a_front_page():
+    """Under 300 lines, what it is in its first screen, and links to every
+    page of the manual."""
+    assert README.count("\n") < 300
+    assert "static linter and dependency analyser" in "\n".join(README.splitlines()[:5])
+    linked = set(re.findall(r"\]\(docs/([\w.-]+\.md)[#)]", README))
+    pages = {path.name for path in DOCUMENTS[1:]}
+    assert pages - linked <= {"communication-surfaces.md", "index.md"}, pages - linked
+
+
+def test_the_readme_installs_from_the_repository_with_pip_and_pipx():
+    (install,) = [text for info, text in fenced_blocks(ROOT / "README.md")
+                  if info == "sh" and "pipx install" in text]
+    assert install.splitlines() == [
+        "pip install git+https://github.com/recoverylint/recoverylint",
+        "pipx install git+https://github.com/recoverylint/recoverylint",
+    ]
+
+
+def test_the_readme_test_command_is_what_ci_runs():
+    """Issue 16 item 4: .ci/run runs the README's one test command, as root,
+    with no sudo, installing what the tests use (Vim and Emacs too)."""
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    (extract,) = re.findall(r"^command=\$\((.*)\)$", ci, re.MULTILINE)
+    extracted = subprocess.run(
+        ["bash", "-c", extract], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    commands = [text.strip() for info, text in fenced_blocks(ROOT / "README.md")
+                if info == "sh" and "pytest" in text]
+    assert commands == [extracted]
+    assert "sudo" not in extracted
+    for package in ("chromium", "graphviz", "vim", "emacs-nox"):
+        assert f" {package}" in extracted
+    assert extracted.endswith(".venv/bin/python -m pytest -q")
