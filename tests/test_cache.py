@@ -367,14 +367,19 @@ def test_a_setting_of_an_unknown_type_is_refused_not_ignored(cache):
 def bad_entries(key):
     """Files that are not an entry of `key` as this module writes it."""
     good = {"key": key, "skipped": False, "format": "native", "suppressed": 0, "text": False, "fixes": [], "findings": []}
-    row = ["RL201", "false-sequential-gate", "warning", "m", 1, 2, 1, 3, None, ["a"], [], None]
-    fix = {"description": "d", "safe": True, "edit": {"kind": "remove-need", "step": "a", "need": "b", "occurrence": 0}}
+    # A finding without its path and fix: code, name, severity, message, span,
+    # suggestion, steps, related; then the index of its fix.
+    row = ["RL201", "false-sequential-gate", "warning", "m", [1, 2, 1, 3], None, ["a"], [], None]
+    fix = ["d", True, ["RemoveNeed", "a", "b", 0]]
 
     def entry(**changes):
         return json.dumps(dict(good, **changes)).encode()
 
     def finding(index, value):
         return entry(findings=[row[:index] + [value] + row[index + 1 :]])
+
+    def span(index, value):
+        return finding(4, [1, 2, 1, 3][:index] + [value] + [1, 2, 1, 3][index + 1 :])
 
     return {
         "empty": b"",
@@ -388,33 +393,38 @@ def bad_entries(key):
         "suppressed a string": entry(suppressed="1"),
         "suppressed negative": entry(suppressed=-1),
         "skipped a number": entry(skipped=1),
-        "a short finding": entry(findings=[row[:-1]]),
+        "a short finding": entry(findings=[row[:-2] + row[-1:]]),
+        "an empty finding": entry(findings=[[]]),
         "a finding as an object": entry(findings=[dict(enumerate(row))]),
         "an unknown severity": finding(2, "fatal"),
         "a severity that is a list": finding(2, ["warning"]),
-        "a line that is true": finding(4, True),
-        "a line that is a float": finding(4, 1.0),
+        "a line that is true": span(0, True),
+        "a line that is a float": span(0, 1.0),
+        "a span of three": finding(4, [1, 2, 1]),
+        "a span as an object": finding(4, {"line": 1, "column": 2, "end_line": 1, "end_column": 3}),
         "a message that is null": finding(3, None),
         # What a check could not give: SARIF would look the rule up and crash.
         "a rule not in the catalog": finding(0, "RL999"),
         "a rule under another name": finding(1, "false-gate"),
         "an input format not read": entry(format="cobol"),
-        "line 0": finding(4, 0),
-        "column 0": finding(5, 0),
-        "ending on a line before it starts": finding(6, 0),
-        "ending before it starts on its line": finding(7, 1),
-        "a related place at line 0": finding(10, [["m", 0, 1, 1, 2]]),
-        "a step that is a number": finding(9, [1]),
-        "related not a list": finding(10, "x"),
-        "a related place too short": finding(10, [["m", 1, 2, 3]]),
-        "a fix past the end": finding(11, 0),
-        "a fix at -1": entry(fixes=[fix], findings=[row[:11] + [-1]]),
-        "a fix that is true": entry(fixes=[fix], findings=[row[:11] + [True]]),
-        "an unknown edit": entry(fixes=[dict(fix, edit={"kind": "rewrite"})]),
-        "an edit without kind": entry(fixes=[dict(fix, edit={"step": "a"})]),
-        "a parallel edit of triples": entry(
-            fixes=[dict(fix, edit={"kind": "make-flow-parallel", "needs": [["a", [], "x"]]})]
-        ),
+        "line 0": span(0, 0),
+        "column 0": span(1, 0),
+        "ending on a line before it starts": span(2, 0),
+        "ending before it starts on its line": span(3, 1),
+        "a related place at line 0": finding(7, [["m", [0, 1, 1, 2]]]),
+        "a step that is a number": finding(6, [1]),
+        "related not a list": finding(7, "x"),
+        "a related place too short": finding(7, [["m", [1, 2, 3]]]),
+        "a related place flat": finding(7, [["m", 1, 2, 1, 3]]),
+        "a fix past the end": finding(8, 0),
+        "a fix at -1": entry(fixes=[fix], findings=[row[:8] + [-1]]),
+        "a fix that is true": entry(fixes=[fix], findings=[row[:8] + [True]]),
+        "an unknown edit": entry(fixes=[["d", True, ["Rewrite", "a"]]]),
+        "an edit without its kind": entry(fixes=[["d", True, ["a", "b", 0]]]),
+        "an edit of another kind's fields": entry(fixes=[["d", True, ["RemoveNeeds", "a", "b", 0]]]),
+        "an occurrence at -1": entry(fixes=[["d", True, ["RemoveNeed", "a", "b", -1]]]),
+        "a fix as an object": entry(fixes=[{"description": "d", "safe": True, "edit": fix[2]}]),
+        "a parallel edit of triples": entry(fixes=[["d", True, ["MakeFlowParallel", [["a", [], "x"]]]]]),
         "nested a million deep": b"[" * 1_000_000 + b"]" * 1_000_000,
     }
 
@@ -435,16 +445,17 @@ def test_the_bad_entries_differ_from_a_good_one_only_in_their_fault(cache):
     key = cache.key(b"runbook: r\n", Settings(), Limits(), True)
     good = {
         "key": key, "skipped": False, "format": "native", "suppressed": 0, "text": False,
-        "fixes": [{"description": "d", "safe": True,
-                   "edit": {"kind": "remove-need", "step": "a", "need": "b", "occurrence": 0}}],
-        "findings": [["RL201", "false-sequential-gate", "warning", "m", 1, 2, 1, 3, None, ["a"], [["r", 1, 1, 1, 2]], 0]],
+        "fixes": [["d", True, ["RemoveNeed", "a", "b", 0]], ["e", False, ["MakeFlowParallel", [["a", []], ["b", ["a"]]]]]],
+        "findings": [["RL201", "false-sequential-gate", "warning", "m", [1, 2, 1, 3], None, ["a"], [["r", [1, 1, 1, 2]]], 0],
+                     ["RL201", "false-sequential-gate", "warning", "n", [2, 2, 2, 3], "s", [], [], 1]],
     }  # fmt: skip
     entry = cache._entry(key)
     entry.parent.mkdir(parents=True, exist_ok=True)
     entry.write_text(json.dumps(good), encoding="utf-8")
-    (hit,) = cache.get(key, "r.yaml").findings
-    assert (hit.code, hit.span.column, hit.steps, hit.related[0].message) == ("RL201", 2, ("a",), "r")
+    hit, other = cache.get(key, "r.yaml").findings
+    assert (hit.code, hit.path, hit.span.column, hit.steps, hit.related[0].message) == ("RL201", "r.yaml", 2, ("a",), "r")
     assert hit.fix == Fix("d", True, RemoveNeed("a", "b", 0))
+    assert (other.suggestion, other.fix) == ("s", Fix("e", False, MakeFlowParallel((("a", ()), ("b", ("a",))))))
 
 
 # -- The directory ---------------------------------------------------------------
