@@ -147,6 +147,9 @@ def test_the_command_synopses_name_real_options():
             current = line.split()[1]
             commands.setdefault(current, set())
         commands[current] |= set(re.findall(r"(?<![\w-])(--?[a-z][\w-]*)", line))
+    assert {name for name in commands if not name.startswith("-")} == set(cli.commands)
+    front_page = block_after("recoverylint check [PATHS]...   lint", "text")
+    assert {line.split()[1] for line in front_page.splitlines()} == set(cli.commands)
     for command, shown in commands.items():
         if command.startswith("-"):
             continue
@@ -237,3 +240,39 @@ def test_the_real_run_says_what_each_example_gets(sandbox):
     assert codes("checklist-disk-full.yaml") == ["RL201"] * 5
     assert codes("orders-db-outage.yaml") == ["RL105", "RL201"]
     assert codes("hybrid-clean.yaml") == []
+
+
+def one_line(path: Path) -> str:
+    return " ".join(path.read_text(encoding="utf-8").split())
+
+
+def test_the_cache_figures_are_the_last_cache_benchmark():
+    run = json.loads((ROOT / "benchmarks" / "cache_results.json").read_text(encoding="utf-8"))
+    meta = run["meta"]
+    median = {timing["mode"]: timing["median_s"] for timing in run["timings"]}
+    assert (
+        f"On {meta['files']:,} generated runbooks ({meta['corpus_mb']:.0f} MB, {meta['findings']:,} findings; "
+        f"`benchmarks/cache.py`, medians of {meta['repeat']} on a busy {meta['cpus']}-core machine), "
+        f"a cold run took {median['cold, filling']:.1f} s (filling the cache costs about "
+        f"{(run['filling_over_cold'] - 1) * 100:.0f}% over `--no-cache`) and the warm re-run "
+        f"{median['warm']:.1f} s: **{run['warm_over_cold']:.2f} of the cold run** "
+        f"({run['warm_over_cold_cpu']:.2f} in CPU time)."
+    ) in one_line(ROOT / "docs" / "performance.md")
+
+
+def test_the_plan_scaling_table_is_the_last_plan_benchmark():
+    run = json.loads((ROOT / "benchmarks" / "plan_results.json").read_text(encoding="utf-8"))
+    page = (ROOT / "docs" / "performance.md").read_text(encoding="utf-8")
+    for row in run["rows"]:
+        assert (f"| {row['steps']:,} | {row['edges']:,} | {row['check_s']:.2f} s | {row['plan_s']:.2f} s "
+                f"| {row['plan_us_per_step']:.0f} µs |") in page
+    assert f"The cost per step grows {run['growth']:.1f}x" in " ".join(page.split())
+
+
+def test_the_parallel_and_progress_thresholds_are_the_code_s():
+    from recoverylint import cli as cli_module
+    from recoverylint.runner import PARALLEL_MIN_FILES
+
+    page = one_line(ROOT / "docs" / "performance.md")
+    assert f"Below {PARALLEL_MIN_FILES} files one process is faster" in page
+    assert f"a run of {cli_module._PROGRESS_MIN_FILES} files or more shows click's progress bar" in page
