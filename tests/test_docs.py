@@ -240,6 +240,19 @@ def test_the_real_run_says_what_each_example_gets(sandbox):
     assert codes("checklist-disk-full.yaml") == ["RL201"] * 5
     assert codes("orders-db-outage.yaml") == ["RL105", "RL201"]
     assert codes("hybrid-clean.yaml") == []
+    # The README's words: false gates, a race on an input, concurrent writes,
+    # undecided alternatives, a close before its verification; exit status 1.
+    assert "`recoverylint check examples/` (exit status 1) reports false gates, a race on an input, " \
+        "concurrent writes, alternatives nobody decides between and a close that does not wait for " \
+        "its verification" in one_line(ROOT / "README.md")
+    found = {line.split()[1] for line in printed}
+    assert {"RL201", "RL301", "RL401", "RL403", "RL306"} <= found
+    old = os.getcwd()
+    os.chdir(sandbox)
+    try:
+        assert CliRunner().invoke(cli, ["check", "examples/", "--no-cache"]).exit_code == 1
+    finally:
+        os.chdir(old)
 
 
 def one_line(path: Path) -> str:
