@@ -165,7 +165,7 @@ def _check(
             finding("RL001", result.path, Issue(error.span, error.message), settings)
         )
         return
-    if not explicit and not _may_be_runbook(text, settings):
+    if not explicit and own_parser(result.path, settings.input_format) is None and not _may_be_runbook(text, settings):
         result.skipped = True
         return
     _check_document(text, result, explicit, limits, settings, keep_graphs)
@@ -209,8 +209,9 @@ def _read_and_check(
     """Check a document into `result`; False when it was not read as YAML
     (RL001) or was skipped, so that no comment of it applies."""
     path = result.path
+    own = own_parser(path, settings.input_format)
     try:
-        document = parse(text, limits)
+        document = parse(text, limits) if own is None or own.parse is None else own.parse(text)
     except SourceError as error:
         result.findings.append(finding("RL001", path, Issue(error.span, error.message), settings))
         return False
@@ -398,6 +399,22 @@ def _applicable(
     )
 
 
+def own_parser(path: str, forced: Optional[str]) -> Optional[InputFormat]:
+    """The format that reads this file with its own parser instead of YAML
+    (by the file's suffix, or because it is forced), or None."""
+    formats = [input_formats()[forced]] if forced else input_formats().values()
+    for input_format in formats:
+        if input_format.parse is not None and (forced or path.lower().endswith(input_format.suffixes)):
+            return input_format
+    return None
+
+
+@lru_cache(maxsize=1)
+def _suffixes() -> tuple[str, ...]:
+    """The suffixes of the files discovery looks at: YAML and every format's own."""
+    return YAML_SUFFIXES + tuple(suffix for f in input_formats().values() for suffix in f.suffixes)
+
+
 def discover(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
     """Files to check: those named (explicit), and YAML files under named
     directories (hidden directories but `.github` skipped), in a stable order.
@@ -412,7 +429,7 @@ def discover(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
             for root, dirs, files in os.walk(path):
                 # Hidden folders are skipped, but for `.github`, where workflows live.
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".") or d == ".github")
-                walked.extend(Path(root) / name for name in files if name.lower().endswith(YAML_SUFFIXES))
+                walked.extend(Path(root) / name for name in files if name.lower().endswith(_suffixes()))
             for file in sorted(walked):
                 identity = _identity_of(file)
                 if identity is not None:  # a dangling or looping link found in a folder is no runbook

@@ -31,6 +31,7 @@ FORMAT_MODULES = [
     "recoverylint.adapters.github",
     "recoverylint.adapters.orquesta",
     "recoverylint.adapters.actionchain",
+    "recoverylint.adapters.markdown",
 ]
 
 
@@ -91,6 +92,11 @@ class InputFormat:
     # What RL003 says of a file `--input-format <name>` forces to this
     # format and that is not one of its documents (None: "not a <title> document").
     not_this_format: Optional[str] = None
+    # A format whose files are not YAML (Markdown) reads them with its own
+    # `parse`: files of its `suffixes`, or any file it is forced on.
+    # Discovery finds files of these suffixes too and reads those it detects.
+    suffixes: tuple[str, ...] = ()
+    parse: Optional[Callable[[str], Document]] = None
 
     def missing(self, needs: frozenset[Capability]) -> Optional[Capability]:
         """The first capability of `needs` this format does not feed, or None."""

@@ -1,0 +1,567 @@
+"""Markdown runbooks: a page per alert (Meaning / Impact / Diagnosis /
+Mitigation...), its commands in fenced shell blocks.
+
+The page is parsed with markdown-it-py (CommonMark, which keeps each
+block's source lines); its shell with `recoverylint.shell` (bashlex and one
+table per tool).  How a page maps to the model:
+
+- Phases, from headings (any level, case and punctuation ignored; a heading
+  without a phase word inherits the phase of the heading it lies under, a
+  heading at the same or a higher level without one ends it):
+  Diagnosis, Diagnose, Diagnostics, Investigation, Investigate,
+  Troubleshooting, Debugging -> diagnose; Triage -> triage; Mitigation,
+  Mitigate, Remediation, Remediate, Resolution, Resolve, Fix, Recovery,
+  Recover, Workaround, Repair -> remediate; Verification, Verify,
+  Validation, Validate, Confirm -> verify; Escalation, Escalate,
+  Communication, Communicate, Notify, Notification -> communicate.
+- Steps: each list item (numbered or bulleted) under a phase heading, or
+  anywhere when it holds a command; each fenced shell block outside a list
+  (info `bash`, `sh`, `shell`, `console`, `zsh`, `terminal`, `shell-session`
+  or none); each paragraph outside a list whose inline code starts with a
+  tool of the shell tables.  A list item's commands are its fenced shell
+  blocks and its inline code that starts with such a tool.  Ids are the
+  nearest heading's slug and a number (`mitigation-2`); the title is the
+  item's or the preceding paragraph's first line.  Steps are located at the
+  list item's marker or the fence.
+- Declared order O: the page is read top to bottom, so every step waits for
+  the one before it (numbered and bulleted lists alike) except within a
+  list of options: a list introduced by a paragraph saying `option(s)`,
+  `alternative(s)`, `either`, `one of`, `choose` or `depending on`, or whose
+  items start with `Option`.  Its items are alternatives: each starts after
+  the step before the list, each excludes the others, and the step after
+  the list waits for all of them.  When the introduction says to choose
+  (`either`, `one of`, `choose`, `depending on`), the step before the list
+  decides between them.
+- Resources and facts: what the commands read and write (the shell
+  tables).  A variable assigned from a command's output (`POD=$(oc get
+  pods ...)`) and used by another step is a fact `$POD` the step outputs;
+  a `$POD` in another step is an input.  Variables nobody assigns from a command (the reader's
+  environment) are not facts.
+- A wait from a step of one phase to a step of another (diagnosis, then
+  mitigation) is required: the page's method, not a gate to question.
+- Unknown effects are never guessed: a step with no command, or with a
+  command of no table, has no known effect, and every wait into or out of
+  it is required (a need with that reason), so that no finding says it
+  could move.
+- Verification: a step under a verify heading, or a step that only reads,
+  after a change in the same section, whose text says it checks (`check`,
+  `verify`, `validate`, `confirm`, `ensure`...).  Nothing marks rollbacks.
+- Which pages are runbooks: a `.md` or `.markdown` file is read when it
+  looks like one: a heading naming diagnosis, triage or mitigation (a word
+  above), and a fenced block or a list.  Found in a folder, any other page
+  (a README, design notes with a "Verification" section) is skipped;
+  named on the command line, it is RL003.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import PurePath
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from ..capabilities import Capability
+from ..limits import TooLarge
+from ..model import EdgeKind, Phase, Ref, Span
+from ..shell import TABLES, Script, read_script
+from ..source import Document
+from . import Adapted, InputFormat
+from ._behaviour import CHECK_WORDS, words
+from ._builder import RunbookBuilder, StepDraft
+
+NAME = "markdown"
+SUFFIXES = (".md", ".markdown")
+# Phase words of headings (documented in the module docstring).
+PHASE_WORDS: dict[str, Phase] = {
+    **dict.fromkeys(
+        ("diagnosis", "diagnose", "diagnostic", "diagnostics", "investigation", "investigate",
+         "troubleshooting", "troubleshoot", "debugging", "debug"),
+        Phase.DIAGNOSE,
+    ),
+    "triage": Phase.TRIAGE,
+    **dict.fromkeys(
+        ("mitigation", "mitigate", "mitigations", "remediation", "remediate", "resolution",
+         "resolve", "fix", "recovery", "recover", "workaround", "repair"),
+        Phase.REMEDIATE,
+    ),
+    **dict.fromkeys(("verification", "verify", "validation", "validate", "confirm"), Phase.VERIFY),
+    **dict.fromkeys(
+        ("escalation", "escalate", "communication", "communicate", "notify", "notification"),
+        Phase.COMMUNICATE,
+    ),
+}
+SHELL_INFOS = frozenset({"", "bash", "sh", "shell", "console", "zsh", "terminal", "shell-session", "shellsession"})
+TOOLS = frozenset(name for table in TABLES for name in table.names)
+_OPTIONS = re.compile(r"\b(?:options?|alternatives?|either|one of|choose|depending on)\b", re.IGNORECASE)
+_CHOOSE = re.compile(r"\b(?:either|one of|choose|depending on)\b", re.IGNORECASE)
+_OPTION_ITEM = re.compile(r"\s*(?:\*\*)?option\b", re.IGNORECASE)
+_VERIFY_WORDS = CHECK_WORDS | {"confirm", "confirmed", "validation", "verified", "ensure", "checking", "verifying"}
+_NOT_IN_SLUG = re.compile(r"[^a-z0-9]+")
+# Past this many tokens a page is refused (RL001), as a YAML file past its node limit.
+MAX_TOKENS = 2_000_000
+
+
+class MarkdownPage:
+    """The source of a Markdown file: what `Document.data` holds for it."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.lines = text.split("\n")
+
+
+class MarkdownDocument(Document):
+    """A Markdown file as the engine passes documents to formats."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(MarkdownPage(text), 0, {})
+
+    @property
+    def page(self) -> MarkdownPage:
+        page = self.data
+        assert isinstance(page, MarkdownPage)
+        return page
+
+    @property
+    def root_span(self) -> Span:
+        return Span(1, 1, 1, 1)
+
+    @property
+    def start_span(self) -> Span:
+        return Span(1, 1, 1, 1)
+
+
+def parse(text: str) -> Document:
+    """A Markdown file's document (never fails: any text is Markdown)."""
+    return MarkdownDocument(text)
+
+
+def detect(document: Document) -> bool:
+    """A Markdown page that looks like a runbook (see `looks_like_runbook`)."""
+    return isinstance(document.data, MarkdownPage) and looks_like_runbook(document.data.text)
+
+
+def phase_of(heading: str) -> Phase | None:
+    """The phase a heading's words name, or None."""
+    for word in words(heading):
+        if word in PHASE_WORDS:
+            return PHASE_WORDS[word]
+    return None
+
+
+_MARKDOWN = MarkdownIt("commonmark")
+# A page with a heading of one of these is a runbook; a document with only
+# "Verification" or "Communication" headings (a design note) is not.
+_RUNBOOK_PHASES = frozenset({Phase.DIAGNOSE, Phase.TRIAGE, Phase.REMEDIATE})
+
+
+def looks_like_runbook(text: str) -> bool:
+    """Whether a Markdown file found in a folder is worth reading as a
+    runbook: a heading with a phase word, and a list or a fenced block."""
+    tokens = _MARKDOWN.parse(text)
+    headed = any(
+        token.type == "inline" and index and tokens[index - 1].type == "heading_open"
+        and phase_of(token.content) in _RUNBOOK_PHASES
+        for index, token in enumerate(tokens)
+    )
+    return headed and any(token.type in ("fence", "bullet_list_open", "ordered_list_open") for token in tokens)
+
+
+@dataclass(eq=False)
+class _Item:
+    """A step being read: where it is, its text, and its shell."""
+
+    line: int  # 0-based line of the list item or fence
+    end: int  # 0-based line after it
+    heading: str
+    phase: Phase | None
+    text: list[str] = field(default_factory=list)
+    # (script, 0-based line of its first line, column offset): fenced or inline
+    scripts: list[tuple[str, int, int]] = field(default_factory=list)
+    draft: StepDraft | None = None
+    known: bool = True
+    placed: bool = False
+
+
+@dataclass(eq=False)
+class _Options:
+    """A list of alternatives: each item is one (its nested items follow it)."""
+
+    choose: bool
+    alternatives: list[list[_Item]] = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class _List:
+    options: _Options | None
+    depth: int
+
+
+class _Reader:
+    def __init__(self, page: MarkdownPage) -> None:
+        self.page = page
+        # The page's order: steps, and lists of options.
+        self.units: list[_Item | _Options] = []
+        self.headings: list[tuple[int, str, Phase | None]] = []  # (level, text, phase)
+        self.title: tuple[str, int] | None = None
+        self.lists: list[_List] = []
+        self.items: list[_Item] = []  # open list items, innermost last
+        self.paragraph: str | None = None  # the last paragraph outside lists
+
+    @property
+    def heading(self) -> str:
+        return self.headings[-1][1] if self.headings else ""
+
+    @property
+    def phase(self) -> Phase | None:
+        return self.headings[-1][2] if self.headings else None
+
+    def read(self, tokens: list[Token]) -> None:
+        for index, token in enumerate(tokens):
+            kind = token.type
+            if kind == "heading_open":
+                self.open_heading(int(token.tag[1:]), tokens[index + 1].content, token)
+            elif kind in ("bullet_list_open", "ordered_list_open"):
+                self.open_list(tokens, index)
+            elif kind in ("bullet_list_close", "ordered_list_close"):
+                self.lists.pop()
+            elif kind == "list_item_open":
+                self.open_item(token)
+            elif kind == "list_item_close":
+                self.close_item(self.items.pop())
+            elif kind == "fence":
+                self.fence(token)
+            elif kind == "inline" and token.map is not None and tokens[index - 1].type == "paragraph_open":
+                self.inline(token)
+
+    def open_heading(self, level: int, content: str, token: Token) -> None:
+        while self.headings and self.headings[-1][0] >= level:
+            self.headings.pop()
+        inherited = self.headings[-1][2] if self.headings else None
+        self.headings.append((level, content, phase_of(content) or inherited))
+        if level == 1 and self.title is None and token.map is not None:
+            self.title = (content, token.map[0])
+        self.paragraph = None
+
+    def open_list(self, tokens: list[Token], index: int) -> None:
+        options = None
+        if not self.items or self.lists[-1].options is None:
+            intro = self.paragraph if not self.items else " ".join(self.items[-1].text)
+            first_items = _item_texts(tokens, index)
+            if (intro and _OPTIONS.search(intro.split("\n")[-1])) or (
+                len(first_items) > 1 and all(_OPTION_ITEM.match(text) for text in first_items)
+            ):
+                choose = bool(intro and _CHOOSE.search(intro.split("\n")[-1]))
+                # Cases the reader chooses between with no step before them
+                # to decide: read in order, as any list.
+                if not (choose and not self.units and not self.items):
+                    options = _Options(choose)
+                    self.place(options)
+        if self.items:
+            self.emit(self.items[-1])  # an item comes before its nested items
+        self.lists.append(_List(options, len(self.lists)))
+        self.paragraph = None
+
+    def open_item(self, token: Token) -> None:
+        assert token.map is not None
+        item = _Item(token.map[0], token.map[1], self.heading, self.phase)
+        current = self.lists[-1]
+        if current.options is not None:
+            current.options.alternatives.append([])
+        self.items.append(item)
+
+    def close_item(self, item: _Item) -> None:
+        self.emit(item)
+
+    def emit(self, item: _Item) -> None:
+        """Place an item in the page's order, once, if it is a step."""
+        if item.placed or (item.phase is None and not item.scripts):
+            return
+        item.placed = True
+        self.place(item)
+
+    def place(self, unit: _Item | _Options) -> None:
+        for open_list in reversed(self.lists):
+            if open_list.options is not None and open_list.options is not unit:
+                open_list.options.alternatives[-1].append(unit)  # type: ignore[arg-type]
+                return
+        self.units.append(unit)
+
+    def fence(self, token: Token) -> None:
+        assert token.map is not None
+        info = token.info.strip().split(" ")[0].lower() if token.info else ""
+        column = _indent(self.page.lines[token.map[0]]) if token.map[0] < len(self.page.lines) else 0
+        if self.items:
+            if info in SHELL_INFOS:
+                self.items[-1].scripts.append((token.content, token.map[0] + 1, column))
+            return
+        if info not in SHELL_INFOS:
+            return
+        item = _Item(token.map[0], token.map[1], self.heading, self.phase)
+        if self.paragraph:
+            item.text.append(self.paragraph)
+        item.scripts.append((token.content, token.map[0] + 1, column))
+        self.emit(item)
+
+    def inline(self, token: Token) -> None:
+        assert token.map is not None
+        commands = [
+            child.content
+            for child in token.children or ()
+            if child.type == "code_inline" and child.content.split(" ", 1)[0] in TOOLS
+        ]
+        scripts = [self.locate(code, token.map[0], token.map[1]) for code in commands]
+        if self.items:
+            item = self.items[-1]
+            item.text.append(token.content)
+            item.scripts.extend(scripts)
+            return
+        self.paragraph = token.content
+        if scripts:
+            item = _Item(token.map[0], token.map[1], self.heading, self.phase, [token.content], scripts)
+            self.emit(item)
+
+    def locate(self, code: str, start: int, end: int) -> tuple[str, int, int]:
+        """Where inline code is written in the page (its first line's, else the block's start)."""
+        for number in range(start, min(end, len(self.page.lines))):
+            column = self.page.lines[number].find(code)
+            if column >= 0:
+                return code, number, column
+        return code, start, 0
+
+
+def _item_texts(tokens: list[Token], index: int) -> list[str]:
+    """The first paragraph of each top-level item of the list opening at `index`."""
+    texts: list[str] = []
+    depth = 0
+    for token in tokens[index:]:
+        depth += token.nesting if token.type.endswith(("_list_open", "_list_close")) else 0
+        if depth == 0:
+            break
+        if depth == 1 and token.type == "list_item_open":
+            texts.append("")
+        elif depth == 1 and token.type == "inline" and texts and not texts[-1]:
+            texts[-1] = token.content
+    return texts
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def _slug(text: str) -> str:
+    return _NOT_IN_SLUG.sub("-", text.lower()).strip("-")[:40].strip("-") or "step"
+
+
+def build(document: Document, path: str, default_duration: float | None) -> Adapted:
+    assert isinstance(document, MarkdownDocument)
+    page = document.page
+    tokens = _MARKDOWN.parse(page.text)
+    if len(tokens) > MAX_TOKENS:
+        raise TooLarge(f"over {MAX_TOKENS:,} Markdown blocks")
+    reader = _Reader(page)
+    reader.read(tokens)
+    builder = RunbookBuilder(document, path, NAME, default_duration, wait_key=None)
+    items = _steps(builder, reader, page)
+    _order(builder, reader.units)
+    _facts(items)
+    phases = _phases(items)
+    title = reader.title
+    runbook_id = _slug(title[0]) if title else PurePath(path).stem
+    span = _line_span(page, title[1]) if title else Span(1, 1, 1, 1)
+    adapted = builder.build(runbook_id, span, title=title[0] if title else None)
+    steps = tuple(
+        replace(step, phase=phases[index][0], phase_span=phases[index][1]) if phases[index][0] else step
+        for index, step in enumerate(adapted.runbook.steps)
+    )
+    return replace(adapted, runbook=replace(adapted.runbook, steps=steps))
+
+
+def _line_span(page: MarkdownPage, number: int) -> Span:
+    """The written part of a 0-based line."""
+    line = page.lines[number] if number < len(page.lines) else ""
+    return Span(number + 1, _indent(line) + 1, number + 1, len(line) + 1)
+
+
+def _all_items(units: list[_Item | _Options]) -> list[_Item]:
+    found: list[_Item] = []
+    stack: list[Any] = list(reversed(units))
+    while stack:
+        unit = stack.pop()
+        if isinstance(unit, _Item):
+            found.append(unit)
+        else:
+            for alternative in reversed(unit.alternatives):
+                stack.extend(reversed(alternative))
+    return found
+
+
+def _steps(builder: RunbookBuilder, reader: _Reader, page: MarkdownPage) -> list[tuple[_Item, Script]]:
+    """A draft for every item, with what its commands read and write."""
+    counts: dict[str, int] = {}
+    done = []
+    for item in _all_items(reader.units):
+        slug = _slug(item.heading) if item.heading else "step"
+        counts[slug] = counts.get(slug, 0) + 1
+        span = _line_span(page, item.line)
+        extent = Span(item.line + 1, span.column, item.end, len(page.lines[item.end - 1]) + 1 if 0 < item.end <= len(page.lines) else 1)
+        first = next((line.strip() for text in item.text for line in text.split("\n") if line.strip()), None)
+        draft = builder.step(f"{slug}-{counts[slug]}", span, title=first, extent=extent)
+        item.draft = draft
+        merged = _read(item, draft)
+        item.known = bool(item.scripts) and merged.known
+        done.append((item, merged))
+    return done
+
+
+def _read(item: _Item, draft: StepDraft) -> Script:
+    """The item's scripts read, their resources added to the draft at each
+    command's line; one Script of all its commands and variables."""
+    commands, assigned, used = [], [], []
+    for script, first_line, column in item.scripts:
+        read = read_script(script)
+        for command in read.commands:
+            line = first_line + command.line
+            at = Span(line, column + command.column, line, column + command.column + len(" ".join(command.words)))
+            if command.effect is not None:
+                for name in command.effect.reads:
+                    draft.reads.append(Ref(name, at))
+                for name in command.effect.writes:
+                    draft.writes.append(Ref(name, at))
+            commands.append(command)
+        for variable in read.assigned:
+            line = first_line + variable.line
+            assigned.append(replace(variable, line=line, column=column + variable.column))
+        for variable in read.used:
+            line = first_line + variable.line
+            used.append(replace(variable, line=line, column=column + variable.column))
+    return Script(tuple(commands), tuple(assigned), tuple(used))
+
+
+def _ends(unit: _Item | _Options, last: bool) -> list[_Item]:
+    if isinstance(unit, _Item):
+        return [unit]
+    ends = []
+    for alternative in unit.alternatives:
+        if alternative:
+            ends.extend(_ends(alternative[-1 if last else 0], last))
+    return ends
+
+
+def _order(builder: RunbookBuilder, units: list[_Item | _Options], before: list[_Item] | None = None) -> list[_Item]:
+    """Each unit waits for the one before it; returns the last steps."""
+    previous = before or []
+    for unit in units:
+        if isinstance(unit, _Options):
+            deciders = previous if unit.choose else []
+            alternatives = [alternative for alternative in unit.alternatives if alternative]
+            heads = [_ends(alternative[0], False) for alternative in alternatives]
+            for index, alternative in enumerate(alternatives):
+                for other_index, others in enumerate(heads):
+                    if other_index == index:
+                        continue
+                    for head in heads[index]:
+                        for other in others:
+                            assert head.draft is not None and other.draft is not None
+                            head.draft.excludes.append(Ref(other.draft.id, head.draft.span))
+                for decider in deciders:
+                    assert decider.draft is not None
+                    for head in heads[index]:
+                        assert head.draft is not None
+                        decider.draft.decides.append(Ref(head.draft.id, decider.draft.span))
+            last: list[_Item] = []
+            for alternative in alternatives:
+                last.extend(_order(builder, list(alternative), previous))
+            if alternatives:
+                previous = last
+            continue
+        for earlier in previous:
+            _wait(builder, earlier, unit)
+        previous = [unit]
+    return previous
+
+
+def _wait(builder: RunbookBuilder, earlier: _Item, later: _Item) -> None:
+    assert earlier.draft is not None and later.draft is not None
+    builder.wait(earlier.draft.id, later.draft.id, later.draft.span, EdgeKind.SEQUENCE)
+    if earlier.phase is not later.phase and earlier.phase is not None and later.phase is not None:
+        # Mitigation after diagnosis is the page's method, not a gate to question.
+        builder.require(
+            earlier.draft.id, later.draft.id, later.draft.span,
+            f"the page puts {later.phase.value} after {earlier.phase.value}",
+        )
+    elif not (earlier.known and later.known):
+        unknown = later if not later.known else earlier
+        builder.require(
+            earlier.draft.id, later.draft.id, later.draft.span,
+            f"what `{unknown.draft.id if unknown.draft else ''}` does is not known from its commands",
+        )
+
+
+def _facts(items: list[tuple[_Item, Script]]) -> None:
+    """`NAME=$(command)` outputs the fact `$NAME`; another step's `$NAME` uses it."""
+    assigned = {variable.name for _, script in items for variable in script.assigned}
+    used_by: dict[str, set[int]] = {}  # variable -> the steps using it
+    for number, (_, script) in enumerate(items):
+        for variable in script.used:
+            used_by.setdefault(variable.name, set()).add(number)
+    for number, (item, script) in enumerate(items):
+        draft = item.draft
+        assert draft is not None
+        own = {variable.name for variable in script.assigned}
+        output: set[str] = set()
+        for variable in script.assigned:
+            # A variable only its own step uses is that step's business, no fact.
+            if variable.name not in output and used_by.get(variable.name, set()) - {number}:
+                output.add(variable.name)
+                draft.outputs.append(Ref("$" + variable.name, _point(variable.line, variable.column, variable.name)))
+        seen: set[str] = set()
+        for variable in script.used:
+            if variable.name in assigned and variable.name not in own and variable.name not in seen:
+                seen.add(variable.name)
+                draft.inputs.append(Ref("$" + variable.name, _point(variable.line, variable.column, "$" + variable.name)))
+
+
+def _point(line: int, column: int, written: str) -> Span:
+    return Span(line, column, line, column + len(written))
+
+
+def _phases(items: list[tuple[_Item, Script]]) -> list[tuple[Phase | None, Span | None]]:
+    """Each step's phase: its heading's, or verify for a step that only reads,
+    says it checks, and follows a change of its section."""
+    phases: list[tuple[Phase | None, Span | None]] = []
+    changed: set[str] = set()  # sections with a change so far
+    for item, script in items:
+        phase = item.phase
+        draft = item.draft
+        assert draft is not None
+        if (
+            phase is Phase.REMEDIATE
+            and item.heading in changed
+            and draft.reads
+            and not draft.writes
+            and words(*item.text) & _VERIFY_WORDS
+        ):
+            phase = Phase.VERIFY
+        if draft.writes:
+            changed.add(item.heading)
+        phases.append((phase, draft.span if phase else None))
+    return phases
+
+
+FORMAT = InputFormat(
+    name=NAME,
+    title="Markdown runbook",
+    detect=detect,
+    build=build,
+    keys=(),
+    priority=90,
+    # Headings give phases and verification steps, a change's verification
+    # is looked for; nothing names roles or a team.
+    provides=frozenset({Capability.GRAPHS, Capability.PHASES, Capability.MARKINGS}),
+    wait_key=None,
+    suffixes=SUFFIXES,
+    parse=parse,
+)

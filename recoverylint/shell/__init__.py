@@ -1,0 +1,283 @@
+"""Shell commands as reads and writes of named resources, for the formats
+that embed shell (Markdown runbooks' fenced blocks; Rundeck and Ansible
+commands).
+
+Scripts are parsed with bashlex.  A script bashlex cannot parse is parsed
+again line by line (continuation lines joined), and a line it still cannot
+parse is one command of no known effect: never a crash, never a guess.
+
+Each tool's mapping is a small data table in a module of this package
+(`kubernetes`, `helm`, `systemd`, `clouds`, `sql`, `curl`, `ceph`, `etcd`);
+a new tool is a new table added to `TABLES`.  Resource names follow the
+native format (`k8s/<namespace>/<kind>/<name>`, `*` where the command
+leaves a part to its context).  A variable assigned from a command's
+output (`POD=$(oc get pods ...)`) is reported as assigned, and every
+`$POD` as a use, so that a format can make them facts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import bashlex
+
+from . import ceph, clouds, curl, etcd, helm, kubernetes, sql, systemd
+from ._invocation import Effect, Invocation, ToolTable, invocation
+
+TABLES: tuple[ToolTable, ...] = (
+    kubernetes.TABLE, helm.TABLE, systemd.TABLE, clouds.AWS, clouds.GCLOUD, clouds.AZ,
+    sql.PSQL, sql.MYSQL, curl.TABLE, ceph.TABLE, etcd.TABLE,
+)
+_BY_NAME = {name: table for table in TABLES for name in table.names}
+# Commands that touch no named resource: text filters, waiting, the shell's
+# own state.  A step made only of them and mapped tools has a known effect.
+NEUTRAL = frozenset(
+    {
+        "echo", "printf", "grep", "egrep", "fgrep", "awk", "jq", "yq", "sort", "uniq", "head",
+        "tail", "wc", "cut", "tr", "column", "less", "more", "cat", "sleep", "true", "false",
+        "date", "cd", "pwd", "export", "set", "unset", "read", "test", "[", "[[", "base64",
+        "tee", "watch", "sed", "xxd", "od", "ls", "which", "env", "source", ".", "alias",
+    }
+)
+# Words in front of a command that run it (`sudo oc ...`), with their flags taking a value.
+_WRAPPERS = {
+    "sudo": frozenset({"-u", "-g", "-C", "-h"}), "time": frozenset(), "nohup": frozenset(),
+    "watch": frozenset({"-n", "--interval"}), "timeout": frozenset({"-s", "-k", "--signal"}),
+    "env": frozenset({"-u"}), "exec": frozenset(),
+}
+_SHELLS = frozenset({"sh", "bash", "zsh"})
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# Past these, a script is not parsed (each command has no known effect).
+MAX_SCRIPT_CHARS = 100_000
+_MAX_NESTING = 50
+
+
+@dataclass(frozen=True)
+class Command:
+    """One simple command of a script: where it starts (1-based, in the
+    script), its words as written, and its effect (None: not known)."""
+
+    line: int
+    column: int
+    words: tuple[str, ...]
+    effect: Effect | None
+
+    @property
+    def known(self) -> bool:
+        return self.effect is not None
+
+
+@dataclass(frozen=True)
+class Variable:
+    """A shell variable assigned from a command's output, or used, and where."""
+
+    name: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class Script:
+    commands: tuple[Command, ...]
+    assigned: tuple[Variable, ...]  # from a command's output: `POD=$(oc get ...)`
+    used: tuple[Variable, ...]  # `$POD`, `${POD}`, in file order
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        return tuple(name for command in self.commands if command.effect for name in command.effect.reads)
+
+    @property
+    def writes(self) -> tuple[str, ...]:
+        return tuple(name for command in self.commands if command.effect for name in command.effect.writes)
+
+    @property
+    def known(self) -> bool:
+        """Whether every command's effect is known (an empty script's is)."""
+        return all(command.known for command in self.commands)
+
+
+def effect_of(words: tuple[str, ...], depth: int = 0) -> Effect | None:
+    """The effect of one command given as its words, or None when unknown."""
+    while words and words[0] in _WRAPPERS and depth < _MAX_NESTING:
+        flags = _WRAPPERS[words[0]]
+        index = 1
+        while index < len(words) and (words[index].startswith("-") or "=" in words[index]):
+            index += 2 if words[index] in flags else 1
+        if words[0] == "timeout" and index < len(words):
+            index += 1  # its duration
+        words = words[index:]
+        depth += 1
+    if not words:
+        return Effect()
+    name = words[0].rsplit("/", 1)[-1]
+    if name in _SHELLS and len(words) >= 3 and words[1] == "-c" and depth < 2:
+        inner = read_script(words[2], depth + 1)
+        if not inner.known:
+            return None
+        return Effect(reads=inner.reads, writes=inner.writes)
+    if name in NEUTRAL and not (name == "sed" and any(word.startswith("-i") for word in words)):
+        return Effect()
+    table = _BY_NAME.get(name)
+    if table is None:
+        return None
+    effect = table.read(invocation(name, words[1:], table.value_flags))
+    if effect is not None and effect.runs:
+        inner_effect = effect_of(effect.runs, depth + 1) if depth < _MAX_NESTING else None
+        if inner_effect is None:
+            return None
+        effect = Effect(effect.reads + inner_effect.reads, effect.writes + inner_effect.writes)
+    return effect
+
+
+class _Reader:
+    """Walks bashlex's trees of one script, collecting commands and variables."""
+
+    def __init__(self, script: str, depth: int) -> None:
+        self.script = script
+        self.depth = depth
+        self.line_starts = [0] + [index + 1 for index, char in enumerate(script) if char == "\n"]
+        self.commands: list[Command] = []
+        self.assigned: list[Variable] = []
+        self.used: list[Variable] = []
+
+    def place(self, offset: int) -> tuple[int, int]:
+        low, high = 0, len(self.line_starts) - 1
+        while low < high:
+            middle = (low + high + 1) // 2
+            if self.line_starts[middle] <= offset:
+                low = middle
+            else:
+                high = middle - 1
+        return low + 1, offset - self.line_starts[low] + 1
+
+    def read(self, text: str, offset: int) -> None:
+        """Parse `text` (found at `offset` of the script) whole, else line by line."""
+        try:
+            trees = bashlex.parse(text)
+        except Exception:  # noqa: BLE001 (bashlex raises many kinds on syntax it lacks)
+            trees = None
+        if trees is not None:
+            for tree in trees:
+                self.walk(tree, offset, 0)
+            return
+        for line_offset, line in _logical_lines(text):
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            try:
+                trees = bashlex.parse(line)
+            except Exception:  # noqa: BLE001 (as above)
+                words = tuple(line.split())
+                self.commands.append(Command(*self.place(offset + line_offset + _indent(line)), words, None))
+                continue
+            for tree in trees:
+                self.walk(tree, offset + line_offset, 0)
+
+    def walk(self, node: Any, offset: int, nesting: int) -> None:
+        if nesting > _MAX_NESTING:
+            return
+        kind = getattr(node, "kind", None)
+        if kind == "command":
+            self.command(node, offset, nesting)
+            return
+        if kind == "parameter":
+            self.use(node, offset)
+            return
+        if kind == "commandsubstitution" or kind == "processsubstitution":
+            self.walk(node.command, offset, nesting + 1)
+            return
+        for part in _children(node):
+            self.walk(part, offset, nesting + 1)
+
+    def command(self, node: Any, offset: int, nesting: int) -> None:
+        words: list[str] = []
+        for part in node.parts:
+            if part.kind == "assignment" or (part.kind == "word" and words and words[0] in ("export", "local", "declare", "readonly") and "=" in part.word):
+                self.assignment(part, offset, nesting)
+            elif part.kind == "word":
+                words.append(part.word)
+                for inner in _children(part):
+                    self.walk(inner, offset, nesting + 1)
+            else:
+                self.walk(part, offset, nesting + 1)
+        if words and not (words[0] in ("export", "local", "declare", "readonly") and len(words) == 1):
+            line, column = self.place(offset + node.pos[0])
+            self.commands.append(Command(line, column, tuple(words), effect_of(tuple(words), self.depth)))
+
+    def assignment(self, node: Any, offset: int, nesting: int) -> None:
+        substituted = False
+        for inner in _children(node):
+            substituted = substituted or inner.kind == "commandsubstitution"
+            self.walk(inner, offset, nesting + 1)
+        if substituted:
+            name = node.word.split("=", 1)[0]
+            if _NAME.fullmatch(name):
+                self.assigned.append(Variable(name, *self.place(offset + node.pos[0])))
+
+    def use(self, node: Any, offset: int) -> None:
+        found = _NAME.search(str(node.value))
+        if found is not None:
+            self.used.append(Variable(found.group(), *self.place(offset + node.pos[0])))
+
+
+def _children(node: Any) -> list[Any]:
+    children: list[Any] = []
+    for attribute in ("parts", "list"):
+        value = getattr(node, attribute, None)
+        if isinstance(value, list):
+            children.extend(value)
+    command = getattr(node, "command", None)
+    if command is not None and getattr(node, "kind", None) not in ("commandsubstitution", "processsubstitution"):
+        children.append(command)
+    return children
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def _logical_lines(text: str) -> list[tuple[int, str]]:
+    """The lines of `text` with their offsets, a line ending in `\\` joined
+    to the next (as spaces, so that offsets within the first line hold)."""
+    lines: list[tuple[int, str]] = []
+    offset = 0
+    pending: tuple[int, str] | None = None
+    for raw in text.split("\n"):
+        start = offset
+        offset += len(raw) + 1
+        if pending is not None:
+            start, raw = pending[0], pending[1] + " " + raw
+            pending = None
+        if raw.endswith("\\"):
+            pending = (start, raw[:-1])
+            continue
+        lines.append((start, raw))
+    if pending is not None:
+        lines.append(pending)
+    return lines
+
+
+def without_prompts(script: str) -> str:
+    """A script copied from a terminal: a leading `$ ` prompt on a line is
+    blanked (same length, so that columns hold)."""
+    return "\n".join(
+        line.replace("$ ", "  ", 1) if line.lstrip().startswith("$ ") else line
+        for line in script.split("\n")
+    )
+
+
+def read_script(script: str, depth: int = 0) -> Script:
+    """The commands of a shell script, what each reads and writes, and the
+    variables it assigns from commands' output and uses."""
+    if len(script) > MAX_SCRIPT_CHARS:
+        return Script((Command(1, 1, (), None),), (), ())
+    reader = _Reader(without_prompts(script), depth)
+    try:
+        reader.read(reader.script, 0)
+    except RecursionError:
+        return Script((Command(1, 1, (), None),), (), ())
+    return Script(tuple(reader.commands), tuple(reader.assigned), tuple(reader.used))
+
+
+__all__ = ["TABLES", "Command", "Effect", "Invocation", "Script", "ToolTable", "Variable", "effect_of", "read_script"]
