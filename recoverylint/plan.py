@@ -450,9 +450,7 @@ def _race_waits(
                     f"ordering the steps that race for resources visits over"
                     f" {graphs.limits.max_resource_work:,} overlapping names (globs matching many names?)"
                 )
-            for other in overlapping:
-                if graphs.shared(name) and graphs.shared(other):
-                    continue
+            for other in graphs.uses.conflicting(name):
                 writer = last_writer.get(other)
                 if writer is not None:
                     yield writer, node, name
@@ -464,9 +462,8 @@ def _race_waits(
                 last_writer[name] = node
                 # Every reader of an overlapping name waited for this write:
                 # later writes wait for it, not for those readers again.
-                for other in graphs.resources.overlapping(name):
-                    if not (graphs.shared(name) and graphs.shared(other)):
-                        readers_since[other] = []
+                for other in graphs.uses.conflicting(name):
+                    readers_since[other] = []
             else:
                 readers_since[name].append(node)
     for a, b, _ in graphs.exclusive_pairs():

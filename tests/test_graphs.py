@@ -323,7 +323,7 @@ def _brute_width(before, members):
 @settings(max_examples=300, deadline=None)
 @given(st.data())
 def test_widest_antichain_matches_brute_force(data):
-    from recoverylint.graphs import _widest_antichain
+    from recoverylint.graphs import widest_antichain
 
     count = data.draw(st.integers(1, 9))
     before = [0] * count
@@ -333,7 +333,7 @@ def test_widest_antichain_matches_brute_force(data):
                 before[later] |= 1 << earlier | before[earlier]
     members = data.draw(st.lists(st.integers(0, count - 1), min_size=1, unique=True))
     member_mask = sum(1 << m for m in members)
-    found = _widest_antichain(sorted(members), lambda m: before[m] & member_mask)
+    found = widest_antichain(sorted(members), lambda m: before[m] & member_mask)
     chosen = [m for m in members if found >> m & 1]
     assert found & ~member_mask == 0
     assert not any(

@@ -635,11 +635,9 @@ def _groups(partners):
 def _expected(graphs, pairs, entries):
     """Group (reporting step, partner) pairs by the reporting step's first entry
     conflicting with the partner, as the rules do."""
-    from recoverylint.rules.rl401 import first_conflict
-
     expected = {}
     for step, other in pairs:
-        ref, _ = first_conflict(graphs, entries(step), other.writes)
+        ref, _ = graphs.uses.first_conflict(entries(step), other.writes)
         key = (step.id, ref.name, ref.span)
         count, ids = expected.get(key, (0, set()))
         expected[key] = (count + 1, ids | {other.id})
@@ -649,8 +647,7 @@ def _expected(graphs, pairs, entries):
 @settings(max_examples=300, deadline=None)
 @given(random_runbooks())
 def test_conflicts_found_by_bitsets_are_exactly_the_pairs(text):
-    from recoverylint.rules.rl401 import first_conflict, write_partners
-    from recoverylint.rules.rl402 import read_partners
+    from recoverylint.graphs.races import read_partners, write_partners
 
     graphs = _graphs(text)
     steps = graphs.steps
@@ -667,7 +664,7 @@ def test_conflicts_found_by_bitsets_are_exactly_the_pairs(text):
         for earlier in steps
         if position[earlier.index] < position[later.index]
         and racing(later, earlier)
-        and first_conflict(graphs, later.writes, earlier.writes)
+        and graphs.uses.first_conflict(later.writes, earlier.writes)
     ]
     assert _groups(write_partners(graphs)) == _expected(graphs, writes, lambda s: s.writes)
 
@@ -676,9 +673,9 @@ def test_conflicts_found_by_bitsets_are_exactly_the_pairs(text):
         for reader in steps
         for writer in steps
         if racing(reader, writer)
-        and first_conflict(graphs, reader.reads, writer.writes)
+        and graphs.uses.first_conflict(reader.reads, writer.writes)
         and not (reader.is_verification and writer.index in graphs.verified_changes(reader))
-        and not first_conflict(graphs, reader.writes, writer.writes)
+        and not graphs.uses.first_conflict(reader.writes, writer.writes)
     ]
     assert _groups(read_partners(graphs)) == _expected(graphs, reads, lambda s: s.reads)
 

@@ -1,0 +1,261 @@
+"""Resource names: which overlap which, who uses each, and when two uses conflict."""
+
+from __future__ import annotations
+
+import fnmatch
+from collections import defaultdict
+from collections.abc import Container, Iterable, Iterator
+
+from ..limits import AnalysisLimits, TooLarge
+from ..model import Ref, Runbook
+
+
+def overlaps(a: str, b: str) -> bool:
+    """Resource names overlap when one is a prefix path of the other, glob segments matching."""
+    for left, right in zip(a.split("/"), b.split("/")):
+        if not _segments_match(left, right):
+            return False
+    return True
+
+
+def _segments_match(left: str, right: str) -> bool:
+    return left == right or fnmatch.fnmatchcase(left, right) or fnmatch.fnmatchcase(right, left)
+
+
+def owner(name: str, declared: Container[str]) -> str | None:
+    """The closest declared resource `name` equals or lies under, if any:
+    `k8s/orders/*` and `k8s/orders/pod-1` lie under `k8s/orders`.  (Each
+    prefix is one slice: names are bounded by `check_resource_names`.)"""
+    end = len(name)
+    while end > 0:
+        prefix = name[:end]
+        if prefix in declared:
+            return prefix
+        end = name.rfind("/", 0, end)
+    return None
+
+
+def check_resource_names(runbook: Runbook, limits: AnalysisLimits = AnalysisLimits()) -> None:
+    """Raise TooLarge for a resource name over the limits of length or segments
+    (every question about a name costs in proportion to them)."""
+    for step in runbook.steps:
+        for ref in step.reads + step.writes + step.observes:
+            name = ref.name
+            if len(name) > limits.max_resource_name_length:
+                raise TooLarge(
+                    f"a resource name of {len(name):,} characters,"
+                    f" over the limit of {limits.max_resource_name_length:,}",
+                    ref.span,
+                )
+            segments = name.count("/") + 1
+            if segments > limits.max_resource_segments:
+                raise TooLarge(
+                    f"a resource name of {segments:,} segments,"
+                    f" over the limit of {limits.max_resource_segments:,}",
+                    ref.span,
+                )
+
+
+class _Segment:
+    """A node of the trie of resource names: one segment under its parent's."""
+
+    __slots__ = ("children", "glob_children", "name")
+
+    def __init__(self) -> None:
+        self.children: dict[str, _Segment] = {}
+        self.glob_children: list[tuple[str, _Segment]] = []  # those whose segment is a glob
+        self.name: str | None = None  # the name that ends here
+
+
+class ResourceIndex:
+    """Which distinct resource names overlap which, found without comparing
+    all pairs: the names are a trie of their segments, and a name's
+    overlapping names are found by walking it down the trie, following at
+    each level the segment itself and the glob segments that match it (every
+    segment, for a glob segment): the names met on the way lie above it, those
+    under where it ends lie under it.  The walks' work and the names they
+    find are counted against `max_resource_work`."""
+
+    def __init__(self, names: Iterable[str], limits: AnalysisLimits = AnalysisLimits()) -> None:
+        self.names = sorted(set(names))
+        self._budget = limits.max_resource_work
+        self._root = _Segment()
+        for name in self.names:
+            node = self._root
+            for segment in name.split("/"):
+                child = node.children.get(segment)
+                if child is None:
+                    child = node.children[segment] = _Segment()
+                    if _is_glob(segment):
+                        node.glob_children.append((segment, child))
+                node = child
+            node.name = name
+        self._overlapping: dict[str, tuple[str, ...]] = {}
+
+    def overlapping(self, name: str) -> tuple[str, ...]:
+        """The names that overlap `name` (itself included), sorted; () for a name not indexed."""
+        found = self._overlapping.get(name)
+        if found is None:
+            found = self._overlapping[name] = self._walk(name) if self._indexed(name) else ()
+        return found
+
+    def _indexed(self, name: str) -> bool:
+        node = self._root
+        for segment in name.split("/"):
+            child = node.children.get(segment)
+            if child is None:
+                return False
+            node = child
+        return node.name == name
+
+    def _spend(self, work: int) -> None:
+        self._budget -= work
+        if self._budget < 0:
+            raise TooLarge(
+                "comparing its resource names (globs matching many names?) is over the"
+                " limit of the work allowed for it"
+            )
+
+    def _walk(self, name: str) -> tuple[str, ...]:
+        parts = name.split("/")
+        found: list[str] = []
+        pending = [(self._root, 0)]
+        while pending:
+            node, depth = pending.pop()
+            if depth == len(parts):
+                self._under(node, found)
+                continue
+            if node.name is not None:  # a name above it
+                found.append(node.name)
+            segment = parts[depth]
+            if _is_glob(segment):
+                self._spend(len(node.children))
+                matching = [
+                    child for other, child in node.children.items() if _segments_match(segment, other)
+                ]
+            else:
+                self._spend(1 + len(node.glob_children))
+                exact = node.children.get(segment)
+                matching = [exact] if exact is not None else []
+                matching += [
+                    child for other, child in node.glob_children
+                    if fnmatch.fnmatchcase(segment, other) and child is not exact
+                ]
+            pending.extend((child, depth + 1) for child in matching)
+        return tuple(sorted(found))
+
+    def _under(self, top: _Segment, found: list[str]) -> None:
+        """Every name ending at `top` or under it, into `found`."""
+        pending = [top]
+        while pending:
+            node = pending.pop()
+            self._spend(1)
+            if node.name is not None:
+                found.append(node.name)
+            pending.extend(node.children.values())
+
+
+def _is_glob(name: str) -> bool:
+    return any(char in name for char in "*?[")
+
+
+class ResourceUses:
+    """Who writes and who reads each resource name (bitsets of O positions),
+    and the one answer to "do these two uses conflict": their names overlap
+    and they are not both shared (`concurrency: shared`)."""
+
+    def __init__(self, runbook: Runbook, position: list[int], limits: AnalysisLimits = AnalysisLimits()) -> None:
+        from ..requirements import resource_index  # it imports this module
+
+        steps = runbook.steps
+        self.index = resource_index(runbook, (ref.name for step in steps for ref in step.reads + step.writes), limits)
+        declared = runbook.resources or {}
+        self._shared = set()
+        for name in self.index.names:
+            closest = owner(name, declared)
+            if closest is not None and declared[closest].shared:
+                self._shared.add(name)
+        self._writers: dict[str, int] = defaultdict(int)
+        self._readers: dict[str, int] = defaultdict(int)
+        for step in steps:
+            bit = 1 << position[step.index]
+            for ref in step.writes:
+                self._writers[ref.name] |= bit
+            for ref in step.reads:
+                self._readers[ref.name] |= bit
+        self._conflicting_writers: dict[str, int] = {}
+        self._implicit_by_name: dict[str, tuple[int, int]] = {}  # name read -> writers, shared
+        self._unions: dict[tuple[str, bool], int] = {}
+
+    def shared(self, name: str) -> bool:
+        """Uses of this resource name are safe together (`concurrency: shared`)."""
+        return name in self._shared
+
+    def conflict(self, name: str, other: str) -> bool:
+        """Uses of two overlapping names conflict unless both are shared."""
+        return not (name in self._shared and other in self._shared)
+
+    def conflicting(self, name: str) -> Iterator[str]:
+        """The names overlapping `name` whose uses conflict with a use of it."""
+        return (other for other in self.index.overlapping(name) if self.conflict(name, other))
+
+    def first_conflict(self, refs: tuple[Ref, ...], other_refs: tuple[Ref, ...]) -> tuple[Ref, Ref] | None:
+        """The first entry of `refs` (and the entry of `other_refs`) that conflict."""
+        for mine in refs:
+            overlapping = self.index.overlapping(mine.name)
+            for theirs in other_refs:
+                if theirs.name in overlapping and self.conflict(mine.name, theirs.name):
+                    return mine, theirs
+        return None
+
+    def writers_of(self, name: str) -> int:
+        """Bitset (O positions) of the steps that write exactly this resource name."""
+        return self._writers.get(name, 0)
+
+    def readers_of(self, name: str) -> int:
+        return self._readers.get(name, 0)
+
+    def conflicting_writers(self, name: str) -> int:
+        """Bitset (O positions) of the steps writing a resource name that
+        conflicts with a use of `name`: who changes what a use of `name`
+        touches.  Cached, since thousands of steps often use one name."""
+        mask = self._conflicting_writers.get(name)
+        if mask is None:
+            mask = 0
+            for other in self.conflicting(name):
+                mask |= self._writers.get(other, 0)
+            self._conflicting_writers[name] = mask
+        return mask
+
+    def overlap_union(self, name: str, writers: bool) -> int:
+        """The bitset of the writers (or readers) of every name overlapping
+        `name`, shared or not, cached: a quick test before looking name by name."""
+        key = (name, writers)
+        found = self._unions.get(key)
+        if found is None:
+            holders = self._writers if writers else self._readers
+            found = 0
+            for other in self.index.overlapping(name):
+                found |= holders.get(other, 0)
+            self._unions[key] = found
+        return found
+
+    def implicit_writers(self, reads: tuple[Ref, ...]) -> tuple[int, int]:
+        """Bitsets of the changes a verify-phase step without `verifies` checks
+        (every change writing what it reads), and of those among them whose use
+        of the resource is shared on both sides (no conflict orders them).
+        Cached per name read: many checks often read one busy resource."""
+        writers = shared = 0
+        for ref in reads:
+            found = self._implicit_by_name.get(ref.name)
+            if found is None:
+                name_writers = name_shared = 0
+                for name in self.index.overlapping(ref.name):
+                    mask = self._writers.get(name, 0)
+                    name_writers |= mask
+                    if not self.conflict(ref.name, name):
+                        name_shared |= mask
+                found = self._implicit_by_name[ref.name] = (name_writers, name_shared)
+            writers |= found[0]
+            shared |= found[1]
+        return writers, shared
