@@ -22,7 +22,9 @@ from ..model import Runbook
 from ..source import Document
 
 # Every format's module (a full dotted name); the order of this list does
-# not matter: each format's `priority` orders detection.
+# not matter: each format's `priority` orders detection.  Every run imports
+# them all (their names and keys are needed before any file is read), so a
+# format imports a heavy parser inside `build`, not at its top.
 FORMAT_MODULES = [
     "recoverylint.adapters.native",
     "recoverylint.adapters.ssm",
