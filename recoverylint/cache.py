@@ -56,7 +56,7 @@ from . import __version__
 from .adapters import format_names
 from .catalog import rule_doc
 from .config import known_codes
-from .dataclass_json import from_json, to_json
+from .dataclass_json import decoder, from_json, to_json
 from .engine import FileResult
 from .files import LinkRefused, UnreadableFile, open_folder, read_file, read_file_status, read_head, write_new
 from .finding import Finding, Fix, RemoveNeed
@@ -545,6 +545,7 @@ def _result_to_json(result: FileResult, key: str) -> dict[str, Any]:
 # The path is the caller's (an entry serves every path with these bytes); the
 # fix is stored once per entry and named by its index.
 _NOT_STORED = ("path", "fix")
+_read_finding = decoder(Finding, _NOT_STORED)
 
 
 def _result_from_json(stored: Any, key: str, display_path: str) -> tuple[FileResult, bool]:
@@ -557,10 +558,9 @@ def _result_from_json(stored: Any, key: str, display_path: str) -> tuple[FileRes
     for row in _list(entry["findings"]):
         if type(row) is not list or not row:
             raise _Invalid("a finding is an array")
-        fix = row[-1]
-        finding = from_json(
-            Finding, row[:-1], path=display_path, fix=None if fix is None else fixes[_count(fix)]
-        )  # LookupError past the end: see `get`
+        fix = row.pop()
+        # LookupError past the end: see `get`
+        finding = _read_finding(row, {"path": display_path, "fix": None if fix is None else fixes[_count(fix)]})
         _check_finding(finding)
         findings.append(finding)
     result = FileResult(
