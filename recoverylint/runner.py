@@ -164,7 +164,7 @@ def _check_one(task: Task, data: Optional[bytes], limits: Limits, fix: Optional[
         else:
             if outcome.text is None and not outcome.refused:
                 outcome = None
-            elif outcome.text is not None:
+            else:  # fixed, or its refused fixes no longer offered
                 result = outcome.result
     # What goes back to the parent: the findings, and the text only when a
     # report may show its lines (the model is large, and no longer needed).

@@ -16,6 +16,7 @@ from recoverylint.cli import cli
 from recoverylint.engine import check_text
 from recoverylint.fix import FLOW_COMMENT, fix_text
 from recoverylint.finding import Fix, Issue, RemoveNeed
+from recoverylint.capabilities import Capability
 from recoverylint.rules import Rule, registry
 from recoverylint.settings import Settings
 
@@ -211,12 +212,12 @@ def test_a_fix_that_adds_findings_is_never_written(monkeypatch):
         step = ctx.runbook.steps[3]  # `decide` uses what `check-disk` outputs
         yield Issue(step.span, "remove a real need", fix=Fix("drop it", True, RemoveNeed(step.id, "check-disk")))
 
-    monkeypatch.setitem(registry(), "RL203", Rule("RL203", wrong_fix, needs_graphs=True))
+    monkeypatch.setitem(registry(), "RL203", Rule("RL203", wrong_fix, frozenset({Capability.GRAPHS})))
     outcome = fix_text(FALSE_GATE, "x.yaml", Settings(select=("RL203",)))
     assert outcome.text is None and outcome.applied == ()
     ((fix, why),) = outcome.refused
     # Judged with every rule on, although this run selects only RL203.
-    assert fix.description == "drop it" and why == "it would add 1 finding (RL301)"
+    assert fix.description == "drop it" and why.startswith("it would add 1 finding (RL301): ")
 
 
 FIXTURES = Path(__file__).parent / "fix"

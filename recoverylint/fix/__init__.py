@@ -7,12 +7,18 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Optional
 
-from ..engine import FileResult, _check_document
-from ..finding import Finding, Fix, MakeFlowParallel
+from ..catalog import engine_codes
+from ..engine import FileResult, _check_document, finding, rules_run, run_rules
+from ..finding import Edit, Finding, Fix, MakeFlowParallel
+from ..model import Need, Runbook
+from ..rules import registry
 from ..rules._words import counted
 from ..settings import ALWAYS_ON, Settings
 from ..source import Limits
+from ..suppress import CODE as UNUSED_SUPPRESSION
+from ..suppress import suppress
 from .edits import FLOW_COMMENT, FixError, Replacement, apply_edits, replacements
+from .model import Removal, cut_needs, removed_needs, same_needs
 
 __all__ = [
     "FLOW_COMMENT",
@@ -53,81 +59,224 @@ def fix_text(
     result: Optional[FileResult] = None,
 ) -> FixOutcome:
     """Apply the fixes of a runbook's findings (safe ones, and unsafe ones
-    when `unsafe`), re-checking after each: a fix is kept only when the file
-    stays readable and no finding appears that was not there before.  Fixes
-    are applied until none is left that can be: a second run changes nothing.
-    `result` is the check of `text` when the caller has it."""
+    when `unsafe`), judging each: a fix is kept only when the file stays
+    readable and no finding appears that was not there before.  Fixes are
+    applied until none is left that can be: a second run changes nothing.
+    `result` is the check of `text` when the caller has it.
 
+    Removing `needs` entries is judged on the runbook's model and the text
+    is edited once at the end; the text is read again then, and must hold
+    what the model judged, else every fix is judged again on the text."""
     if result is None:
-        result = FileResult(display_path)
-        _check_document(text, result, True, limits, settings)
+        result = _checked(text, display_path, limits, settings)
     if any(f.code in ALWAYS_ON for f in result.findings):
         return FixOutcome(None, (), (), result)
-    # Whether a fix adds findings is judged with every rule on, whatever the
-    # run selects: a fix must not break what an unselected rule checks.
-    every_rule = replace(settings, select=("RL",), ignore=())
+    try:
+        return _Fixer(text, display_path, settings, limits, unsafe, result, on_model=True).run()
+    except _TextNeeded:
+        return _Fixer(text, display_path, settings, limits, unsafe, result, on_model=False).run()
 
-    def checked(source: str, judged: Settings) -> FileResult:
-        outcome = FileResult(display_path)
-        _check_document(source, outcome, True, limits, judged)
-        return outcome
 
-    # Most runs select every rule already: then one check serves both ends.
-    judging_apart = every_rule != settings
-    current_text, current = text, result
-    judged_before = checked(text, every_rule) if judging_apart else result
-    before = Counter(_identity(f) for f in judged_before.findings)
-    applied: list[Fix] = []
-    # Refused on the current text: tried again once another fix changed it.
-    refused: dict[Fix, str] = {}
+class _TextNeeded(Exception):
+    """The text does not hold what the model judged: judge on the text."""
 
-    def attempt(fixes: list[Fix]) -> Optional[str]:
+
+def _checked(text: str, display_path: str, limits: Limits, settings: Settings) -> FileResult:
+    outcome = FileResult(display_path)
+    _check_document(text, outcome, True, limits, settings)
+    return outcome
+
+
+class _Fixer:
+    """The fixes of one file applied to a fixed point.  `text` and
+    `current` (its check) move on when a fix is judged on the text; `model`
+    moves ahead of them by the removals judged on it (`pending`), which are
+    written into the text only when the text is needed."""
+
+    def __init__(
+        self,
+        text: str,
+        display_path: str,
+        settings: Settings,
+        limits: Limits,
+        unsafe: bool,
+        result: FileResult,
+        on_model: bool,
+    ) -> None:
+        self.original = self.text = text
+        self.display_path, self.settings, self.limits, self.unsafe = display_path, settings, limits, unsafe
+        # Whether a fix adds findings is judged with every rule on, whatever the
+        # run selects: a fix must not break what an unselected rule checks.
+        self.every_rule = replace(settings, select=("RL",), ignore=())
+        # Most runs select every rule already: then one check serves both ends.
+        self.judging_apart = self.every_rule != settings
+        self.current = result
+        judged = self.checked(text, self.every_rule) if self.judging_apart else result
+        self.before = Counter(_identity(f) for f in judged.findings)
+        self.on_model = on_model and result.runbook is not None
+        self.model = self.read = result.runbook  # `read`: the model of `text`, whose spans it holds
+        self.offered: list[Finding] = result.findings
+        self.pending_edits: list[Edit] = []
+        self.pending_needs: list[Need] = []
+        self.applied: list[Fix] = []
+        # The codes of the findings that refused a group of fixes, to judge its fixes one by one.
+        self.suspects: frozenset[str] = frozenset()
+
+    def run(self) -> FixOutcome:
+        # Refused on the current text: tried again once another fix changed it.
+        refused: dict[Fix, str] = {}
+        for _ in range(_FIX_ROUNDS):
+            offered = _fixes_by_rule(self.offered, self.unsafe, refused)
+            if not offered:
+                break
+            # One rule's fixes at a time, then the findings again: removing a
+            # false gate first can make a `needs` entry that looked redundant
+            # through it the one that matters.
+            first = offered[0]
+            self.suspects = frozenset()
+            kept = len(first) > 1 and self.attempt(first) is None
+            if not kept:
+                # Together they fail: each on its own, so one bad fix keeps no good one out.
+                for fix in first:
+                    why = self.attempt([fix])
+                    if why is None:
+                        kept = True
+                    else:
+                        refused[fix] = why
+            if kept:
+                refused.clear()  # the text changed: what was refused on the old one may fit now
+        self.write_pending()
+        # A fix refused is no longer offered: the report must not count it as one --fix applies.
+        result = self.current
+        if refused:
+            result = replace(
+                result,
+                findings=[
+                    replace(item, fix=None) if item.fix is not None and item.fix in refused else item
+                    for item in result.findings
+                ],
+            )
+        return FixOutcome(
+            self.text if self.text != self.original else None,
+            tuple(self.applied),
+            tuple(refused.items()),
+            result,
+        )
+
+    def checked(self, text: str, settings: Settings) -> FileResult:
+        return _checked(text, self.display_path, self.limits, settings)
+
+    def attempt(self, fixes: list[Fix]) -> Optional[str]:
         """Apply `fixes` together; None when kept, else why not."""
-        nonlocal current_text, current
+        edits = [fix.edit for fix in fixes]
+        if self.on_model and self.model is not None:
+            removal = removed_needs(self.model, edits)
+            if removal is not None:
+                return self.attempt_on_model(fixes, removal)
+        self.write_pending()
+        return self.attempt_on_text(fixes)
+
+    def attempt_on_model(self, fixes: list[Fix], removal: Removal) -> Optional[str]:
         try:
-            fixed = apply_edits(current_text, [fix.edit for fix in fixes])
+            if self.suspects:
+                # The rules that refused the fixes together first: one of them
+                # refusing this one settles it, for a fraction of all the rules.
+                why = self.added(self.rules_on(removal.runbook, self.every_rule, self.suspects), self.suspects)
+                if why is not None:
+                    return why
+            judged = self.rules_on(removal.runbook, self.every_rule)
+        except Exception:  # too large, or a bug of ours: the text decides
+            self.write_pending()
+            return self.attempt_on_text(fixes)
+        why = self.added(judged)
+        if why is not None:
+            if len(fixes) > 1:
+                self.suspects = frozenset(code for code, _ in Counter(map(_identity, judged)) - self.before)
+            return why
+        self.model = removal.runbook
+        self.pending_edits += [fix.edit for fix in fixes]
+        self.pending_needs += removal.removed
+        self.offered = self.rules_on(removal.runbook, self.settings) if self.judging_apart else judged
+        self.applied.extend(fixes)
+        return None
+
+    def rules_on(
+        self, runbook: Runbook, settings: Settings, codes: Optional[frozenset[str]] = None
+    ) -> list[Finding]:
+        """The findings of the rules (of `codes`) on a model of `self.text`
+        less some `needs` entries, once the text's suppression comments
+        apply (the entries removed carry none that the others do not)."""
+        findings = run_rules(runbook, codes, settings=settings)
+        known = frozenset(registry()) | frozenset(engine_codes())
+        findings, _, unused = suppress(
+            self.text, findings, runbook, known, lambda: rules_run(runbook, settings)
+        )
+        if settings.enabled(UNUSED_SUPPRESSION):
+            findings.extend(finding(UNUSED_SUPPRESSION, self.display_path, issue, settings) for issue in unused)
+        return findings
+
+    def added(self, judged: list[Finding], codes: Optional[frozenset[str]] = None) -> Optional[str]:
+        """Why findings judged after a fix refuse it: the first that makes
+        the file unreadable, or those that were not there before (naming
+        what the first says, up to its explanation); only those of `codes`
+        when the rules of `codes` alone were judged."""
+        unreadable = [f for f in judged if f.code in ALWAYS_ON]
+        if unreadable:
+            return f"it would make the file unreadable ({unreadable[0].code} {unreadable[0].message})"
+        before = self.before if codes is None else Counter(
+            {identity: count for identity, count in self.before.items() if identity[0] in codes}
+        )
+        added = Counter(_identity(f) for f in judged) - before
+        if not added:
+            return None
+        codes = sorted({code for code, _ in added})
+        first = next(f for f in sorted(judged, key=lambda f: f.sort_key) if _identity(f) in added)
+        said = first.message.split(": ")[0]
+        return f"it would add {counted(sum(added.values()), 'finding')} ({', '.join(codes)}): {said}"
+
+    def attempt_on_text(self, fixes: list[Fix]) -> Optional[str]:
+        try:
+            fixed = apply_edits(self.text, [fix.edit for fix in fixes])
         except FixError as error:
             return str(error)
         try:
-            judged = checked(fixed, every_rule)
+            judged = self.checked(fixed, self.every_rule)
         except Exception:  # a bug of ours on the fixed text: do not write it
             return "the fixed file could not be checked (an internal error)"
-        unreadable = [f for f in judged.findings if f.code in ALWAYS_ON]
-        if unreadable:
-            return f"it would make the file unreadable ({unreadable[0].code} {unreadable[0].message})"
-        added = Counter(_identity(f) for f in judged.findings) - before
-        if added:
-            codes = sorted({code for code, _ in added})
-            return f"it would add {counted(sum(added.values()), 'finding')} ({', '.join(codes)})"
-        current_text, current = fixed, checked(fixed, settings) if judging_apart else judged
-        applied.extend(fixes)
+        why = self.added(judged.findings)
+        if why is not None:
+            return why
+        self.moved_to(fixed, judged)
+        self.applied.extend(fixes)
         return None
 
-    for _ in range(_FIX_ROUNDS):
-        offered = _fixes_by_rule(current.findings, unsafe, refused)
-        if not offered:
-            break
-        # One rule's fixes at a time, then the findings again: removing a
-        # false gate first can make a `needs` entry that looked redundant
-        # through it the one that matters.
-        first = offered[0]
-        kept = len(first) > 1 and attempt(first) is None
-        if not kept:
-            # Together they fail: each on its own, so one bad fix keeps no good one out.
-            for fix in first:
-                why = attempt([fix])
-                if why is None:
-                    kept = True
-                else:
-                    refused[fix] = why
-        if kept:
-            refused.clear()  # the text changed: what was refused on the old one may fit now
-    return FixOutcome(
-        current_text if current_text != text else None,
-        tuple(applied),
-        tuple(refused.items()),
-        current,
-    )
+    def moved_to(self, text: str, judged: FileResult) -> None:
+        self.text = text
+        self.current = self.checked(text, self.settings) if self.judging_apart else judged
+        self.model = self.read = self.current.runbook
+        self.offered = self.current.findings
+
+    def write_pending(self) -> None:
+        """The removals judged on the model, written into the text at once;
+        the text read again must hold the model judged and add no finding."""
+        if not self.pending_edits or self.read is None or self.model is None:
+            return
+        removal = Removal(self.model, tuple(self.pending_needs))
+        fixed = cut_needs(self.text, removal, self.read.steps)
+        if fixed is None:
+            try:
+                fixed = apply_edits(self.text, self.pending_edits)
+            except FixError:
+                raise _TextNeeded from None
+        judged = self.checked(fixed, self.every_rule)
+        if (
+            judged.runbook is None
+            or not same_needs(judged.runbook, self.model)
+            or self.added(judged.findings) is not None
+        ):
+            raise _TextNeeded
+        self.pending_edits, self.pending_needs = [], []
+        self.moved_to(fixed, judged)
 
 
 # Rules whose fixes go first; then the others by code.
