@@ -1,5 +1,6 @@
 """O, D, reachability and concurrency on tiny hand-made runbooks."""
 
+import sys
 import textwrap
 
 from hypothesis import given, settings
@@ -513,3 +514,42 @@ def test_joins_give_the_order_their_pairs_would(flows, staged, needs):
             assert len(declared[(runbook.steps[source].id, runbook.steps[target].id)]) == sum(
                 1 for e in pairs if (e.source, e.target) == (runbook.steps[source].id, runbook.steps[target].id)
             )
+
+
+def test_packed_masks_keep_a_far_bit_small_and_give_it_back_whole():
+    from recoverylint.graphs.bits import PackedMasks
+
+    masks: PackedMasks[str] = PackedMasks()
+    far = (1 << 50_000) | (1 << 50_003)
+    masks.put("late", far)
+    masks.add_positions("listed", [40_000, 40_001, 49_999])
+    assert masks.get("late") == far
+    assert masks.get("listed") == (1 << 40_000) | (1 << 40_001) | (1 << 49_999)
+    assert masks.get("unknown") == 0 and masks.cached("unknown") is None
+    masks.put("empty", 0)
+    assert masks.cached("empty") == 0
+    # Kept without the trailing zeros: a few bytes, not 50,000 bits.
+    assert max(sys.getsizeof(bits) for _, bits in masks._packed.values()) < 2_000
+
+
+def test_resource_uses_one_conflict_answer_for_shared_and_unshared_names():
+    graphs = graphs_of(
+        """
+        runbook: r
+        resources:
+          db: {concurrency: shared}
+          cache: {}
+        steps:
+          - {id: a, writes: [db]}
+          - {id: b, writes: [db/orders], reads: [cache]}
+          - {id: c, writes: [cache/x]}
+        """
+    )
+    uses = graphs.uses
+    assert not uses.conflict("db", "db/orders")
+    assert uses.conflict("cache", "cache/x")
+    assert list(uses.conflicting("db")) == []
+    assert list(uses.conflicting("cache")) == ["cache", "cache/x"]
+    b, c = graphs.steps[1], graphs.steps[2]
+    assert uses.first_conflict(b.reads, c.writes) == (b.reads[0], c.writes[0])
+    assert uses.first_conflict(b.writes, graphs.steps[0].writes) is None

@@ -103,7 +103,7 @@ class Graphs(DeclaredOrder):
         super().__init__(runbook, preds, order)
         self.limits = limits
         self.decision = Decisions(self, limits)
-        self.uses = ResourceUses(runbook, self.position, limits)
+        self.uses = ResourceUses(runbook, self.position, self.topological, limits)
         self.resources = self.uses.index
         self.producers: dict[str, list[int]] = defaultdict(list)  # fact -> steps, file order
         for step in self.steps:

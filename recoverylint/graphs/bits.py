@@ -9,8 +9,11 @@ searches.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+Key = TypeVar("Key", bound=Hashable)
 
 
 @dataclass(frozen=True)
@@ -230,3 +233,35 @@ def widest_antichain(elements: list[int], earlier: Callable[[int], int]) -> int:
                 frontier.append(holder)
     return reached_later & ~reached_earlier
 
+
+
+class PackedMasks(Generic[Key]):
+    """Bitsets by key, each kept without its trailing zero bits: a set of a
+    few steps far down the order costs a few bytes instead of the width of
+    the graph (the writers and readers of 32,000 resource names on 50,000
+    steps were 116 MB as plain ints).  Unpacked when asked for."""
+
+    def __init__(self) -> None:
+        self._packed: dict[Key, tuple[int, int]] = {}  # key -> (trailing zeros, the rest)
+
+    def get(self, key: Key) -> int:
+        """The bitset of `key`, 0 when it has none."""
+        found = self._packed.get(key)
+        return 0 if found is None else found[1] << found[0]
+
+    def cached(self, key: Key) -> int | None:
+        """The bitset of `key`, None when none was stored."""
+        found = self._packed.get(key)
+        return None if found is None else found[1] << found[0]
+
+    def put(self, key: Key, mask: int) -> None:
+        shift = (mask & -mask).bit_length() - 1 if mask else 0
+        self._packed[key] = (shift, mask >> shift)
+
+    def add_positions(self, key: Key, positions: list[int]) -> None:
+        """Store the bitset of `positions` (ascending) under `key`."""
+        low = positions[0]
+        mask = 0
+        for position in positions:
+            mask |= 1 << (position - low)
+        self._packed[key] = (low, mask)

@@ -8,6 +8,7 @@ from collections.abc import Container, Iterable, Iterator
 
 from ..limits import AnalysisLimits, TooLarge
 from ..model import Ref, Runbook
+from .bits import PackedMasks
 
 
 def overlaps(a: str, b: str) -> bool:
@@ -164,7 +165,10 @@ class ResourceUses:
     and the one answer to "do these two uses conflict": their names overlap
     and they are not both shared (`concurrency: shared`)."""
 
-    def __init__(self, runbook: Runbook, position: list[int], limits: AnalysisLimits = AnalysisLimits()) -> None:
+    def __init__(
+        self, runbook: Runbook, position: list[int], order: list[int], limits: AnalysisLimits = AnalysisLimits()
+    ) -> None:
+        """`order` is O's topological order and `position` its inverse."""
         from ..requirements import resource_index  # it imports this module
 
         steps = runbook.steps
@@ -175,17 +179,23 @@ class ResourceUses:
             closest = owner(name, declared)
             if closest is not None and declared[closest].shared:
                 self._shared.add(name)
-        self._writers: dict[str, int] = defaultdict(int)
-        self._readers: dict[str, int] = defaultdict(int)
-        for step in steps:
-            bit = 1 << position[step.index]
+        writing: dict[str, list[int]] = defaultdict(list)
+        reading: dict[str, list[int]] = defaultdict(list)
+        for node in order:
+            step = steps[node]
             for ref in step.writes:
-                self._writers[ref.name] |= bit
+                writing[ref.name].append(position[node])
             for ref in step.reads:
-                self._readers[ref.name] |= bit
-        self._conflicting_writers: dict[str, int] = {}
-        self._implicit_by_name: dict[str, tuple[int, int]] = {}  # name read -> writers, shared
-        self._unions: dict[tuple[str, bool], int] = {}
+                reading[ref.name].append(position[node])
+        self._writers: PackedMasks[str] = PackedMasks()
+        self._readers: PackedMasks[str] = PackedMasks()
+        for name, positions in writing.items():
+            self._writers.add_positions(name, positions)
+        for name, positions in reading.items():
+            self._readers.add_positions(name, positions)
+        self._conflicting_writers: PackedMasks[str] = PackedMasks()
+        self._implicit_by_name: PackedMasks[tuple[str, bool]] = PackedMasks()  # (name read, shared only) -> writers
+        self._unions: PackedMasks[tuple[str, bool]] = PackedMasks()
 
     def shared(self, name: str) -> bool:
         """Uses of this resource name are safe together (`concurrency: shared`)."""
@@ -210,34 +220,34 @@ class ResourceUses:
 
     def writers_of(self, name: str) -> int:
         """Bitset (O positions) of the steps that write exactly this resource name."""
-        return self._writers.get(name, 0)
+        return self._writers.get(name)
 
     def readers_of(self, name: str) -> int:
-        return self._readers.get(name, 0)
+        return self._readers.get(name)
 
     def conflicting_writers(self, name: str) -> int:
         """Bitset (O positions) of the steps writing a resource name that
         conflicts with a use of `name`: who changes what a use of `name`
         touches.  Cached, since thousands of steps often use one name."""
-        mask = self._conflicting_writers.get(name)
+        mask = self._conflicting_writers.cached(name)
         if mask is None:
             mask = 0
             for other in self.conflicting(name):
-                mask |= self._writers.get(other, 0)
-            self._conflicting_writers[name] = mask
+                mask |= self._writers.get(other)
+            self._conflicting_writers.put(name, mask)
         return mask
 
     def overlap_union(self, name: str, writers: bool) -> int:
         """The bitset of the writers (or readers) of every name overlapping
         `name`, shared or not, cached: a quick test before looking name by name."""
         key = (name, writers)
-        found = self._unions.get(key)
+        found = self._unions.cached(key)
         if found is None:
             holders = self._writers if writers else self._readers
             found = 0
             for other in self.index.overlapping(name):
-                found |= holders.get(other, 0)
-            self._unions[key] = found
+                found |= holders.get(other)
+            self._unions.put(key, found)
         return found
 
     def implicit_writers(self, reads: tuple[Ref, ...]) -> tuple[int, int]:
@@ -247,15 +257,18 @@ class ResourceUses:
         Cached per name read: many checks often read one busy resource."""
         writers = shared = 0
         for ref in reads:
-            found = self._implicit_by_name.get(ref.name)
-            if found is None:
+            name_writers = self._implicit_by_name.cached((ref.name, False))
+            if name_writers is None:
                 name_writers = name_shared = 0
                 for name in self.index.overlapping(ref.name):
-                    mask = self._writers.get(name, 0)
+                    mask = self._writers.get(name)
                     name_writers |= mask
                     if not self.conflict(ref.name, name):
                         name_shared |= mask
-                found = self._implicit_by_name[ref.name] = (name_writers, name_shared)
-            writers |= found[0]
-            shared |= found[1]
+                self._implicit_by_name.put((ref.name, False), name_writers)
+                self._implicit_by_name.put((ref.name, True), name_shared)
+            else:
+                name_shared = self._implicit_by_name.get((ref.name, True))
+            writers |= name_writers
+            shared |= name_shared
         return writers, shared
