@@ -98,6 +98,8 @@ def _step(
     entry["id"] = ids[step.index]
     title = step.id if step.title is None else f"{step.id}: {step.title}"
     entry["title"] = title
+    if step.phase is not None:  # a format whose headings give phases (Markdown)
+        entry["phase"] = step.phase.value
     if step.duration is not None:  # a format's default for the kind of step, or measured
         entry["duration"] = _duration(step.duration)
     if waits:

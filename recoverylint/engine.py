@@ -220,7 +220,7 @@ def _read_and_check(
     if forced is None:
         input_format = detect(document)
         if input_format is None:
-            return _not_a_runbook(document, result, explicit, settings)
+            return _not_a_runbook(document, result, explicit, settings, own)
     else:
         input_format = input_formats()[forced]
         if not input_format.detect(document):

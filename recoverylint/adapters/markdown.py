@@ -258,9 +258,10 @@ class _Reader:
                 # to decide: read in order, as any list.
                 if not (choose and not self.units and not self.items):
                     options = _Options(choose)
-                    self.place(options)
         if self.items:
             self.emit(self.items[-1])  # an item comes before its nested items
+        if options is not None:
+            self.place(options)
         self.lists.append(_List(options, len(self.lists)))
         self.paragraph = None
 
@@ -312,7 +313,7 @@ class _Reader:
             for child in token.children or ()
             if child.type == "code_inline" and child.content.split(" ", 1)[0] in TOOLS
         ]
-        scripts = [self.locate(code, token.map[0], token.map[1]) for code in commands]
+        scripts = self.locate(commands, token.map[0], token.map[1])
         if self.items:
             item = self.items[-1]
             item.text.append(token.content)
@@ -323,13 +324,26 @@ class _Reader:
             item = _Item(token.map[0], token.map[1], self.heading, self.phase, [token.content], scripts)
             self.emit(item)
 
-    def locate(self, code: str, start: int, end: int) -> tuple[str, int, int]:
-        """Where inline code is written in the page (its first line's, else the block's start)."""
-        for number in range(start, min(end, len(self.page.lines))):
-            column = self.page.lines[number].find(code)
-            if column >= 0:
-                return code, number, column
-        return code, start, 0
+    def locate(self, codes: list[str], start: int, end: int) -> list[tuple[str, int, int]]:
+        """Where each inline code of a block is written: searched for after
+        the one before it (in linear time), else at the block's start."""
+        found = []
+        line, column = start, 0
+        last = min(end, len(self.page.lines))
+        for code in codes:
+            at = -1
+            while line < last:
+                at = self.page.lines[line].find(code, column)
+                if at >= 0:
+                    break
+                line, column = line + 1, 0
+            if at < 0:
+                found.append((code, start, 0))
+                line, column = start, 0
+                continue
+            found.append((code, line, at))
+            column = at + len(code)
+        return found
 
 
 def _item_texts(tokens: list[Token], index: int) -> list[str]:
@@ -562,6 +576,10 @@ FORMAT = InputFormat(
     # is looked for; nothing names roles or a team.
     provides=frozenset({Capability.GRAPHS, Capability.PHASES, Capability.MARKINGS}),
     wait_key=None,
+    not_this_format=(
+        "this Markdown page has no Diagnosis, Triage or Mitigation heading (or a synonym)"
+        " over a list or a fenced block, so it is not read as a runbook"
+    ),
     suffixes=SUFFIXES,
     parse=parse,
 )
