@@ -360,6 +360,38 @@ class ResultCache:
                 _prune_entries(folder, tool, self._now, remove_folders=True)
 
 
+def clear(directory: Path) -> bool:
+    """`recoverylint clean`: delete every entry of the cache in `directory`,
+    of every version, as pruning does (only files proven to be entries, no
+    link followed), then its own files and the folders left empty.  False
+    when there is no cache there; ValueError when the folder is not a cache
+    of recoverylint's; OSError when it cannot be opened (a link among them)."""
+    try:
+        folder = open_folder(directory)
+    except UnreadableFile as error:
+        if error.errno == errno.ENOENT:
+            return False
+        raise
+    try:
+        if not _is_own_folder(folder):
+            raise ValueError("it holds files that are not recoverylint's and no CACHEDIR.TAG of it")
+        for tool in _names(folder, _TOOL_FOLDER):
+            _prune_entries(folder, tool, float("inf"), remove_folders=True)
+        for name, text in ((PRUNE_STAMP, ""), (".gitignore", GITIGNORE), ("CACHEDIR.TAG", CACHEDIR_TAG)):
+            try:  # only what this module writes there, as it writes it
+                if read_head(name, len(text) + 1, follow_links=False, dir_fd=folder) == text.encode():
+                    os.unlink(name, dir_fd=folder)
+            except OSError:
+                continue
+    finally:
+        os.close(folder)
+    try:
+        os.rmdir(directory)  # only ever an empty folder
+    except OSError:
+        pass  # something not the cache's is left in it
+    return True
+
+
 def _open_or_create(directory: Path) -> int:
     """A descriptor of the cache folder, made (with the folders above it) when missing."""
     try:

@@ -1,31 +1,35 @@
-"""The `recoverylint` command: options, output and exit codes; no logic of its own."""
+"""The `recoverylint` command: options, printing and exit codes.  What a run
+does is `session`'s; what its output looks like is the reporters'."""
 
 from __future__ import annotations
 
 import errno
-import io
 import os
 import sys
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, NoReturn, Optional
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, NoReturn, Optional
 
 import click
 
 from . import __version__
 from .finding import Finding, Severity
+from .report import format_names
 from .report.shown import shown as displayable
-from .settings import ALWAYS_ON, INPUT_FORMATS
+from .settings import INPUT_FORMATS
+from .streams import OutputFailed, guarded
 
 if TYPE_CHECKING:
-    from .catalog import RuleDoc
-    from .config import FileOptions, Glob
-    from .durations import MeasuredDurations
-    from .plan import Plan
-    from .report import Report
+    from .config import Glob
+    from .session import CheckRun
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-CHECK_FORMATS = ("full", "concise", "json", "json-lines", "sarif", "github", "junit", "gitlab")
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a command stopped by Ctrl-C
+CHECK_FORMATS = format_names("check")
+PLAN_FORMATS = format_names("plan")
+# Below this many files a run is short: no progress bar.
+_PROGRESS_MIN_FILES = 100
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -34,15 +38,10 @@ def cli() -> None:
     """Lint incident-recovery runbooks: false gates, premature parallelism, and the order the work really needs."""
 
 
-CodesCallback = Callable[[click.Context, click.Parameter, Optional[str]], Optional[tuple[str, ...]]]
-
-
-def _codes_option(ignoring: bool) -> CodesCallback:
+def _codes_option(ignoring: bool) -> Callable[[click.Context, click.Parameter, Optional[str]], Optional[tuple[str, ...]]]:
     """A click callback: comma-separated rule codes or prefixes, checked against the catalog."""
 
-    def parse(
-        ctx: click.Context, param: click.Parameter, value: Optional[str]
-    ) -> Optional[tuple[str, ...]]:
+    def parse(ctx: click.Context, param: click.Parameter, value: Optional[str]) -> Optional[tuple[str, ...]]:
         if value is None:
             return None
         from .config import code_problem
@@ -59,9 +58,7 @@ def _codes_option(ignoring: bool) -> CodesCallback:
     return parse
 
 
-def _exclude_option(
-    ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
-) -> tuple[Glob, ...]:
+def _exclude_option(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[Glob, ...]:
     from .config import Glob
 
     globs = []
@@ -73,55 +70,45 @@ def _exclude_option(
     return tuple(globs)
 
 
-_config_file_option = click.option(
-    "--config",
-    "config_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
-    help="Use this configuration file for every file (default: the closest .recoverylint.yaml,"
-    " or pyproject.toml with [tool.recoverylint], from each file's folder upward).",
-)
-
-_durations_option = click.option(
-    "--durations",
-    "durations_file",
-    # Not click's own checks: every unreadable durations file (missing, a
-    # folder, a FIFO) is reported as file:line:column by read_durations.
-    type=click.Path(path_type=Path),
-    metavar="FILE",
-    default=None,
-    help="Minutes measured for steps (YAML or JSON: runbook id -> step id -> minutes or"
-    " {min, likely, max}); they override the runbooks' durations and every default.",
-)
-
-_max_file_size_option = click.option(
-    "--max-file-size",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Largest file to read, in bytes (default 10 MB); larger files are an RL001 finding.",
-)
-
-
-def _report_option(
-    ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
-) -> tuple[tuple[str, Path], ...]:
+def _report_option(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[tuple[str, Path], ...]:
     reports = []
     for item in value:
         output_format, colon, file = item.partition(":")
         if not colon or not file:
             raise click.BadParameter(f"`{item}` is not FORMAT:FILE (for example sarif:report.sarif)")
         if output_format not in CHECK_FORMATS:
-            raise click.BadParameter(
-                f"unknown format `{output_format}` in `{item}`; choose from {', '.join(CHECK_FORMATS)}"
-            )
+            raise click.BadParameter(f"unknown format `{output_format}` in `{item}`; choose from {', '.join(CHECK_FORMATS)}")
         reports.append((output_format, Path(file)))
     return tuple(reports)
 
 
+def _output_option(what: str, *names: str) -> Callable[[Any], Any]:
+    """-o/--output, the same in every command: a file to write `what` to
+    (replaced atomically; `-` is stdout) instead of stdout."""
+    return click.option(
+        "--output", "-o", *names, "output_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+        help=f"Write {what} to this file (replaced atomically; `-` is stdout) instead of stdout.",
+    )
+
+
+_config_file_option = click.option(
+    "--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+    help="Use this configuration file for every file (default: the closest .recoverylint.yaml,"
+    " or pyproject.toml with [tool.recoverylint], from each file's folder upward).",
+)
+_durations_option = click.option(
+    # Not click's own checks: every unreadable durations file (missing, a
+    # folder, a FIFO) is reported as file:line:column by read_durations.
+    "--durations", "durations_file", type=click.Path(path_type=Path), metavar="FILE", default=None,
+    help="Minutes measured for steps (YAML or JSON: runbook id -> step id -> minutes or"
+    " {min, likely, max}); they override the runbooks' durations and every default.",
+)
+_max_file_size_option = click.option(
+    "--max-file-size", type=click.IntRange(min=1), default=None,
+    help="Largest file to read, in bytes (default 10 MB); larger files are an RL001 finding.",
+)
 _input_format_option = click.option(
-    "--input-format",
-    type=click.Choice(("auto", *INPUT_FORMATS)),
-    default=None,
+    "--input-format", type=click.Choice(("auto", *INPUT_FORMATS)), default=None,
     help="Read files as this format (default: auto, or the configuration's input-format:"
     " detect each file's). With native, files found in directories are read only when they"
     " have a `runbook` key.",
@@ -133,458 +120,353 @@ def _input_format(value: Optional[str]) -> Optional[str]:
     return None if value in (None, "auto") else value
 
 
-# Below this many files a run is short: no progress bar.
-_PROGRESS_MIN_FILES = 100
-
-
-@cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@cli.command(short_help="Check runbooks: the files named, and the runbooks under the directories named (default: .).")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, allow_dash=True, path_type=Path))
 @click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(CHECK_FORMATS),
-    default=None,
+    "--format", "output_format", type=click.Choice(CHECK_FORMATS), default=None,
     help="Output format: full (default: findings with their source lines), concise"
     " (path:line:col: CODE [severity] message), json, json-lines, sarif, github (workflow annotations),"
     " junit, gitlab (Code Quality).  With GITHUB_ACTIONS=true and no --format: full and"
     " github annotations.",
 )
+@_output_option("the report", "--output-file")
 @click.option(
-    "--output-file",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write the report to this file (replaced atomically) instead of stdout.",
+    "--report", "reports", metavar="FORMAT:FILE", multiple=True, callback=_report_option,
+    help="Also write a report in FORMAT to FILE, in the same run (repeatable): --report sarif:recoverylint.sarif.",
 )
 @click.option(
-    "--report",
-    "reports",
-    metavar="FORMAT:FILE",
-    multiple=True,
-    callback=_report_option,
-    help="Also write a report in FORMAT to FILE, in the same run (repeatable):"
-    " --report sarif:recoverylint.sarif.",
+    "--stdin-filename", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="With the path `-` (read the runbook from standard input): the name its findings give,"
+    " and where its configuration is looked up from.",
 )
 @_config_file_option
 @click.option(
-    "--select",
-    metavar="CODES",
-    callback=_codes_option(ignoring=False),
-    help="Comma-separated rule codes or prefixes to report (RL2,RL301);"
-    " replaces the configuration's.",
+    "--select", metavar="CODES", callback=_codes_option(ignoring=False),
+    help="Comma-separated rule codes or prefixes to report (RL2,RL301); replaces the configuration's.",
 )
 @click.option(
-    "--ignore",
-    metavar="CODES",
-    callback=_codes_option(ignoring=True),
+    "--ignore", metavar="CODES", callback=_codes_option(ignoring=True),
     help="Comma-separated rule codes or prefixes not to report; replaces the configuration's.",
 )
 @click.option(
-    "--exclude",
-    metavar="GLOB",
-    multiple=True,
-    callback=_exclude_option,
+    "--exclude", metavar="GLOB", multiple=True, callback=_exclude_option,
     help="Skip files found in directories whose path from the current directory matches GLOB"
     " (repeatable; adds to the configuration's exclude).",
 )
 @click.option(
-    "--skip-non-runbooks",
-    is_flag=True,
+    "--skip-non-runbooks", is_flag=True,
     help="Skip files named on the command line that are not runbooks (no top-level `runbook`"
     " key, and no workflow of a format recoverylint reads) instead of reporting RL003, as for"
     " files found in directories (for pre-commit).",
 )
 @_input_format_option
+@click.option("--verbose", "-v", is_flag=True, help="Also say, once per input format read, which rules it skips and why (on stderr).")
 @click.option(
-    "--verbose",
-    "-v",
-    is_flag=True,
-    help="Also say, once per input format read, which rules it skips and why (on stderr).",
-)
-@click.option(
-    "--fail-on",
-    type=click.Choice(["error", "warning", "info"]),
-    default=None,
-    help="Exit 1 when a finding of this severity or above is reported"
-    " (default: the configuration's fail-on, else warning).",
+    "--fail-on", type=click.Choice(["error", "warning", "info"]), default=None,
+    help="Exit 1 when a finding of this severity or above is reported (default: the configuration's fail-on, else warning).",
 )
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are reported (2 stays 2).")
 @click.option(
-    "--fix",
-    is_flag=True,
-    help="Apply safe fixes in place (redundant and false-gate `needs` entries), then report"
-    " what remains.",
+    "--fix", is_flag=True,
+    help="Apply safe fixes in place (redundant and false-gate `needs` entries), then report what remains."
+    " With `-`: print the fixed runbook on stdout, and the report on stderr.",
 )
 @click.option(
-    "--unsafe-fixes",
-    is_flag=True,
+    "--unsafe-fixes", is_flag=True,
     help="With --fix or --diff, also apply unsafe fixes (a checklist restructured as"
     " `flow: parallel`): they change what may run at once; review them.",
 )
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff instead of writing them; exit 1 when there are some.")
+@click.option("--statistics", is_flag=True, help="Print the number of findings per rule instead of the findings (full, concise or json).")
+@click.option("--quiet", "-q", is_flag=True, help="Print the findings only: no summary and no notes.")
 @click.option(
-    "--diff",
-    is_flag=True,
-    help="Print the fixes as a unified diff instead of writing them; exit 1 when there are some.",
-)
-@click.option(
-    "--statistics",
-    is_flag=True,
-    help="Print the number of findings per rule instead of the findings (full, concise or json).",
-)
-@click.option(
-    "--quiet", "-q", is_flag=True, help="Print the findings only: no summary and no notes."
-)
-@click.option(
-    "--baseline",
-    "baseline_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
+    "--baseline", "baseline_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
     help="Report only findings that are not in this baseline file.",
 )
 @click.option(
-    "--write-baseline",
-    "write_baseline_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
+    "--write-baseline", "write_baseline_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
     help="Record every finding in this baseline file, and exit 0 (1 when a file could not be checked).",
 )
 @click.option(
-    "--no-cache",
-    is_flag=True,
+    "--no-cache", is_flag=True,
     help="Check every file again, ignoring and not writing the cache (.recoverylint_cache/, or"
-    " the folder RECOVERYLINT_CACHE_DIR names).",
+    " the folder RECOVERYLINT_CACHE_DIR names; `recoverylint clean` removes it).",
 )
 @click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Check files in this many processes (default: the number of CPUs; runs of few files"
-    " use one).",
+    "--jobs", "-j", type=click.IntRange(min=1), default=None,
+    help="Check files in this many processes (default: the number of CPUs; runs of few files use one).",
 )
-@click.option(
-    "--color/--no-color",
-    default=None,
-    help="Colour the full output (default: when stdout is a terminal and NO_COLOR is unset).",
-)
+@click.option("--color/--no-color", default=None, help="Colour the full output (default: when stdout is a terminal and NO_COLOR is unset).")
 @_max_file_size_option
 @_durations_option
-def check(
-    paths: tuple[Path, ...],
-    output_format: Optional[str],
-    output_file: Optional[Path],
-    reports: tuple[tuple[str, Path], ...],
-    config_file: Optional[Path],
-    select: Optional[tuple[str, ...]],
-    ignore: Optional[tuple[str, ...]],
-    exclude: tuple[Glob, ...],
-    skip_non_runbooks: bool,
-    input_format: Optional[str],
-    verbose: bool,
-    fail_on: Optional[str],
-    exit_zero: bool,
-    fix: bool,
-    unsafe_fixes: bool,
-    diff: bool,
-    statistics: bool,
-    quiet: bool,
-    baseline_file: Optional[Path],
-    write_baseline_file: Optional[Path],
-    no_cache: bool,
-    jobs: Optional[int],
-    color: Optional[bool],
-    max_file_size: Optional[int],
-    durations_file: Optional[Path],
-) -> None:
-    """Check runbooks: the files named, and the runbooks under the directories named (default: .).
+def check(**options: Any) -> None:
+    """Check runbooks: the files named, and the runbooks under the directories named
+    (default: .); `-` reads one runbook from standard input.
 
     Exit status: 0 nothing at or above --fail-on (or --exit-zero), 1 findings at or above
     it (with --diff: fixes to show), 2 a usage error, a configuration or baseline error,
     a file that could not be written (stdout too), or an internal error; 130 when
-    interrupted (Ctrl-C).
+    interrupted (Ctrl-C).  A run that finds no runbook warns on stderr and exits 0.
     """
-    import gc
+    from .config import Overrides
+    from .session import (
+        CheckRequest,
+        SessionError,
+        StandardInput,
+        read_durations_file,
+        run_check,
+    )
 
-    from .config import ConfigError, ConfigResolver, Overrides
-    from .engine import discover
-    from .report import Report
-    from .rules._words import counted
-    from .files import read_file
-    from .runner import Task, check_files, default_jobs
-    from .source import Limits
-
-    if baseline_file is not None and write_baseline_file is not None:
+    o = options
+    output_format, output_file, reports, fix, diff = o["output_format"], _stdout_dash(o["output_file"]), o["reports"], o["fix"], o["diff"]
+    if o["baseline_file"] is not None and o["write_baseline_file"] is not None:
         raise click.UsageError("--baseline and --write-baseline cannot be used together")
-    if (fix or diff) and write_baseline_file is not None:
+    if (fix or diff) and o["write_baseline_file"] is not None:
         raise click.UsageError("--fix and --diff cannot be used with --write-baseline")
-    if unsafe_fixes and not (fix or diff):
+    if o["unsafe_fixes"] and not (fix or diff):
         raise click.UsageError("--unsafe-fixes applies fixes only with --fix or --diff")
-    if diff and (output_format or output_file or reports or statistics):
-        raise click.UsageError(
-            "--diff prints a diff: --format, --output-file, --report and --statistics do not apply"
-        )
-    if statistics and output_format not in (None, "full", "concise", "json"):
+    if diff and (output_format or output_file or reports or o["statistics"]):
+        raise click.UsageError("--diff prints a diff: --format, --output-file, --report and --statistics do not apply")
+    if o["statistics"] and output_format not in (None, *format_names("statistics")):
         raise click.UsageError("--statistics prints full, concise or json, not " + str(output_format))
+    stdin = Path("-") in o["paths"]
+    if stdin and len(o["paths"]) > 1:
+        raise click.UsageError("`-` (standard input) is checked alone: name no other path")
+    if o["stdin_filename"] is not None and not stdin:
+        raise click.UsageError("--stdin-filename names standard input: pass `-` as the path")
     annotate = output_format is None and os.environ.get("GITHUB_ACTIONS") == "true"
     output_format = output_format or "full"
-
-    # Every configuration file is read before any runbook: an error in one
-    # stops the run at once, not after minutes of checking.
-    overrides = Overrides(
-        select,
-        ignore,
-        None if fail_on is None else Severity(fail_on),
-        exclude,
-        _input_format(input_format),
-        _measured(durations_file),
-    )
-    tasks: list[Task] = []
-    thresholds: dict[str, int] = {}  # shown path -> rank of its fail-on
-    try:
-        resolver = ConfigResolver(config_file, overrides)
-        for path, explicit in discover(paths or (Path("."),)):
-            options = resolver.options_for(path, explicit)
-            if options is not None:
-                shown = _display(path)
-                tasks.append(Task(path, shown, explicit and not skip_non_runbooks, options.settings))
-                thresholds[shown] = options.fail_on.rank
-    except ConfigError as error:
-        _fail(str(error))
     targets = [file for _, file in reports] + ([output_file] if output_file is not None else [])
-    _check_report_files(targets, [task.path for task in tasks])
+    seen: set[str] = set()
+    for file in targets:
+        if not file.name:
+            raise click.BadParameter("an empty file name", param_hint="'--output' / '--report'")
+        if os.path.realpath(file) in seen:
+            raise click.UsageError(f"{file} is named for two reports")
+        seen.add(os.path.realpath(file))
 
-    baseline = None
-    if baseline_file is not None:
-        from .baseline import BaselineError, load_baseline
+    human = output_format in ("full", "concise") and output_file is None and not o["quiet"]
 
-        try:
-            baseline = load_baseline(baseline_file)
-        except BaselineError as error:
-            _fail(str(error))
+    @contextmanager
+    def progress(files: int) -> Iterator[Callable[[], None]]:
+        if not (human and files >= _PROGRESS_MIN_FILES and sys.stderr.isatty()):
+            yield lambda: None
+            return
+        with click.progressbar(length=files, label="Checking", file=sys.stderr) as bar:
+            yield lambda: bar.update(1)
 
-    # What a check builds has no reference cycles; reference counting frees
-    # it, and the cyclic collector would only rescan it (about 3x slower).
-    gc.freeze()
-    gc.disable()
-
-    limits = Limits() if max_file_size is None else Limits(max_file_size=max_file_size)
-    cache = None
-    if not no_cache:
-        from .cache import ResultCache
-
-        cache = ResultCache(Path(os.environ.get("RECOVERYLINT_CACHE_DIR") or ".recoverylint_cache"))
-    fix_mode = None if not (fix or diff) else "unsafe" if unsafe_fixes else "safe"
-    human = output_format in ("full", "concise") and output_file is None and not quiet
-    show_progress = human and len(tasks) >= _PROGRESS_MIN_FILES and sys.stderr.isatty()
-    with click.progressbar(
-        length=len(tasks), label="Checking", file=sys.stderr
-    ) if show_progress else _NoProgress() as bar:
-        checked = check_files(
-            tasks,
-            limits,
-            jobs=jobs or default_jobs(),
-            cache=cache,
-            fix=fix_mode,
-            on_checked=lambda: bar.update(1),
+    stdin_data = _read_stdin(o["max_file_size"]) if stdin else None
+    try:
+        overrides = Overrides(
+            o["select"], o["ignore"], None if o["fail_on"] is None else Severity(o["fail_on"]), o["exclude"],
+            _input_format(o["input_format"]), read_durations_file(o["durations_file"]),
         )
+        request = CheckRequest(
+            paths=o["paths"],
+            stdin=None if stdin_data is None else StandardInput(stdin_data, o["stdin_filename"]),
+            config_file=o["config_file"], overrides=overrides, skip_non_runbooks=o["skip_non_runbooks"],
+            fix=None if not (fix or diff) else "unsafe" if o["unsafe_fixes"] else "safe", write_fixes=not diff,
+            baseline_file=o["baseline_file"], write_baseline_file=o["write_baseline_file"],
+            cache_dir=None if o["no_cache"] else Path(os.environ.get("RECOVERYLINT_CACHE_DIR") or ".recoverylint_cache"),
+            jobs=o["jobs"], max_file_size=o["max_file_size"], exit_zero=o["exit_zero"], report_files=tuple(targets),
+            verbose=o["verbose"], progress=progress,
+        )
+        run = run_check(request)
+    except SessionError as error:
+        _fail(str(error))
+    _show_check(run, o, output_format, output_file, annotate, stdin_data if fix else None)
 
-    findings: list[Finding] = []
-    sources: dict[str, Optional[str]] = {}
-    checked_files: list[str] = []
-    suppressed = 0  # findings silenced by suppression comments
-    internal_errors = []
-    diffs: list[str] = []
-    unwritten: list[str] = []  # fixed files that could not be written
-    notes: list[str] = []
-    applied = fixed_files = 0
-    formats_read: dict[str, int] = {}  # input format -> files read as it
-    for task, outcome in zip(tasks, checked):
-        result, shown = outcome.result, task.shown
-        if result.skipped:
-            continue
-        if result.format is not None:
-            formats_read[result.format] = formats_read.get(result.format, 0) + 1
-        if result.internal_error:
-            internal_errors.append((shown, result.internal_error))
-            continue
-        if outcome.fixed is not None:
-            for refused_fix, why in outcome.fixed.refused:
-                notes.append(f"{shown}: not fixed: {refused_fix.description}: {why}.")
-            if outcome.fixed.text is not None:
-                if diff:
-                    diffs.append(_unified_diff(shown, outcome.original or "", outcome.fixed.text))
-                    result = outcome.fixed.result
-                else:
-                    problem = _write_fix(task.path, outcome.data, outcome.fixed.text)
-                    if problem:  # its findings are those of a text not written: none is shown
-                        unwritten.append(f"{shown}: {problem}")
-                        continue
-                applied += len(outcome.fixed.applied)
-                fixed_files += 1
-        checked_files.append(shown)
-        suppressed += result.suppressed
-        findings.extend(result.findings)
-        if result.findings:
-            sources[shown] = result.text
 
-    if verbose:
-        for name, files in formats_read.items():
-            note = _skipped_rules_note(name, files)
-            if note:
-                _say(note)
-    for shown, trace in internal_errors:
+def _show_check(
+    run: CheckRun, o: dict[str, Any], output_format: str, output_file: Optional[Path], annotate: bool,
+    fixed_stdin: Optional[bytes],
+) -> NoReturn:
+    """Print what `check` found, write its reports, and exit with its code."""
+    from .report import render
+    from .report.diff import unified_diff
+
+    for note in run.verbose_notes:
+        _say(note)
+    for shown, trace in run.internal_errors:
         _report_internal_error(shown, trace, "this file was not checked")
-    for problem in unwritten:
+    for problem in run.errors:
         _say(f"error: {problem}")
-
-    if write_baseline_file is not None:
-        if internal_errors:  # a baseline missing those files' findings would hide them later
-            _fail(f"{write_baseline_file} was not written: some files could not be checked")
-        from .baseline import BaselineError, write_baseline
-
-        try:
-            recorded = write_baseline(write_baseline_file, findings)
-        except BaselineError as error:
-            _fail(str(error))
-        # Notes go to stderr with machine formats, so that stdout stays machine-readable.
-        to_stderr = output_format != "full"
-        click.echo(displayable(f"Recorded {counted(recorded, 'finding')} in {write_baseline_file}."), err=to_stderr)
-        unchecked_files = sorted({f.path for f in findings if f.code in ALWAYS_ON})
-        if unchecked_files:
-            click.echo(
-                displayable(
-                    f"{counted(len(unchecked_files), 'file')} could not be checked (RL001-RL003)"
-                    f" and {'was' if len(unchecked_files) == 1 else 'were'} not recorded:"
-                    f" {', '.join(unchecked_files)}. A baseline never hides them."
-                ),
-                err=to_stderr,
-            )
-            sys.exit(EXIT_FINDINGS)
-        sys.exit(EXIT_CLEAN)
-
-    if diff:
-        click.echo("".join(diffs), nl=False)
-        if not quiet:
-            done = (
-                f"would apply {counted(applied, 'fix')} in {counted(fixed_files, 'file')}"
-                if diffs
-                else "no fix to apply"
-            )
-            _say(f"{done}.")
-            for note in notes:
+    if run.failure is not None:
+        _fail(run.failure)
+    if run.no_runbook:
+        named = ", ".join(str(path) for path in o["paths"]) or "."
+        _say(f"warning: no runbook found under the given path(s): {named}")
+    if o["write_baseline_file"] is not None:
+        for said in run.baseline_notes:
+            # On stderr with machine formats, so that stdout stays machine-readable.
+            click.echo(displayable(said), err=output_format != "full")
+        sys.exit(run.exit_code)
+    if o["diff"]:
+        click.echo("".join(unified_diff(fixed.shown, fixed.before, fixed.after) for fixed in run.fixed), nl=False)
+        if not o["quiet"]:
+            for note in run.notes:
                 _say(note)
-        sys.exit(EXIT_ERROR if internal_errors else EXIT_FINDINGS if diffs else EXIT_CLEAN)
+        sys.exit(run.exit_code)
 
-    baselined = 0
-    if baseline is not None:
-        findings, baselined = baseline.filter(findings)
-    if cache is not None and cache.note:
-        notes.append(cache.note)
-    if fix:
-        notes.append(f"Applied {counted(applied, 'fix')} in {counted(fixed_files, 'file')}.")
-    if suppressed:
-        notes.append(f"{counted(suppressed, 'finding')} silenced by suppression comments.")
-    if baseline is not None:
-        notes.append(f"{counted(baselined, 'finding')} in the baseline {baseline_file} not shown.")
-
-    def source_text(path: str) -> Optional[str]:
-        text = sources.get(path)
-        if text is not None:
-            return text
-        try:  # a file that could not be decoded: show what can be shown
-            return read_file(Path(path), limits.max_file_size).decode("utf-8", "replace")
-        except OSError:
-            return None
-
-    to_terminal = output_file is None
-    colour = output_format == "full" and (
-        color if color is not None else to_terminal and _colour_by_default()
-    )
-    report = Report(
-        tuple(sorted(findings, key=lambda f: f.sort_key)),
-        tuple(checked_files),
-        tuple(shown for shown, _ in internal_errors),
-        source_text,
-        colour,
-        summary=not quiet,
-    )
-    for extra_format, file in reports:
-        _write_report(file, render_check(replace(report, colour=False), extra_format))
-    if statistics:
-        text = _statistics(report.findings, output_format)
+    if fixed_stdin is not None:  # the runbook on stdout (as it came when it has no text to fix), the report on stderr
+        bom = b"\xef\xbb\xbf" if fixed_stdin.startswith(b"\xef\xbb\xbf") else b""
+        fixed = fixed_stdin if run.stdin_text is None else bom + run.stdin_text.encode("utf-8")
+        click.get_binary_stream("stdout").write(fixed)
+    to_terminal = output_file is None and fixed_stdin is None
+    colour = output_format == "full" and (o["color"] if o["color"] is not None else to_terminal and _colour_by_default())
+    report = replace(run.report, colour=colour, summary=not o["quiet"])
+    for extra_format, file in o["reports"]:
+        _write_file(file, render("check", extra_format, replace(report, colour=False)))
+    if o["statistics"]:
+        text = render("statistics", output_format, report)
     else:
-        text = render_check(report, output_format)
+        text = render("check", output_format, report)
         if annotate:
-            text = render_check(report, "github") + text
+            text = render("check", "github", report) + text
     if output_file is not None:
-        _write_report(output_file, text)
+        _write_file(output_file, text)
     else:
-        click.echo(text, nl=False, color=colour)
-    if not quiet:
-        for note in notes:  # on stderr for machine formats: stdout keeps the documented shape
+        click.echo(text, nl=False, color=colour, err=fixed_stdin is not None)
+    if not o["quiet"]:
+        for note in run.notes:  # on stderr for machine formats: stdout keeps the documented shape
             if output_format == "full" and to_terminal:
                 click.echo(displayable(note))
             else:
                 _say(note)
-
-    if internal_errors or unwritten:
-        sys.exit(EXIT_ERROR)
-    failing = any(f.severity.rank >= thresholds[f.path] for f in findings)
-    sys.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN)
+    sys.exit(run.exit_code)
 
 
-class _NoProgress:
-    """Stands in for a progress bar when none is shown."""
+def _read_stdin(max_file_size: Optional[int]) -> bytes:
+    """Standard input's bytes, one more than the size limit at most (that
+    one makes an RL001 finding, and no input is read without end)."""
+    from .source import Limits
 
-    def __enter__(self) -> "_NoProgress":
-        return self
+    limit = (Limits() if max_file_size is None else Limits(max_file_size=max_file_size)).max_file_size
+    stream = click.get_binary_stream("stdin")
+    data = bytearray()
+    while len(data) <= limit:
+        chunk = stream.read(limit + 1 - len(data))
+        if not chunk:
+            break
+        data += chunk
+    return bytes(data)
 
-    def __exit__(self, *exc: object) -> None:
-        return None
 
-    def update(self, steps: int) -> None:
-        return None
+@cli.command(short_help="Plan one runbook file: the order the work requires, its critical path, waves, schedule and the minutes saved.")
+@click.argument("runbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--format", "output_format", type=click.Choice(PLAN_FORMATS), default="text", show_default=True,
+    help="text: summary, critical path, waves and a terminal Gantt; json; mermaid: a"
+    " flowchart of the required order; mermaid-gantt: both schedules; dot: Graphviz of the"
+    " declared order; html: one self-contained report.",
+)
+@_output_option("the plan")
+@_max_file_size_option
+@_config_file_option
+@_input_format_option
+@click.option("--color/--no-color", default=None, help="Colour the text format (default: when writing to a terminal and NO_COLOR is unset).")
+@_durations_option
+def plan(runbook: Path, output_format: str, output_file: Optional[Path], config_file: Optional[Path], input_format: Optional[str],
+         color: Optional[bool], max_file_size: Optional[int], durations_file: Optional[Path]) -> None:
+    """Plan one runbook file, RUNBOOK: the declared order and the order the work requires,
+    each with its critical path, waves and staffed schedule, and the minutes (and money)
+    the better order saves.  To plan several runbooks, run it once per file.
 
-
-def _skipped_rules_note(name: str, files: int) -> Optional[str]:
-    """Which rules the input format skips and why, for --verbose (None: none)."""
-    from .adapters import input_formats
-    from .rules import registry
-    from .rules._words import counted
-
-    if name not in input_formats():
-        return None  # native: every rule runs
-    input_format = input_formats()[name]
-    parts = []
-    for group in input_format.skipped:
-        codes = sorted(code for code in registry() if code.startswith(group.codes))
-        parts.append(f"{', '.join(codes)} ({group.why})")
-    if not parts:
-        return None
-    return (
-        f"{counted(files, 'file')} read as {input_format.title}; rules skipped on"
-        f" {'it' if files == 1 else 'them'}: {'; '.join(parts)}."
+    Exit status: 0 planned, 2 when the runbook cannot be planned (unreadable, not a
+    runbook, invalid, repeated step ids, a cycle) or on a usage or configuration error.
+    """
+    from .report import CannotRender, PlanView, render
+    from .session import (
+        InternalError,
+        NotPlanned,
+        PlanRequest,
+        SessionError,
+        read_durations_file,
+        run_plan,
     )
 
+    output_file = _stdout_dash(output_file)
+    try:
+        planned = run_plan(PlanRequest(
+            runbook, output_format == "html", config_file, _input_format(input_format),
+            read_durations_file(durations_file), max_file_size, output_file,
+        ))
+    except InternalError as error:
+        _internal_error(error.shown, error.trace, str(error))
+    except NotPlanned as error:
+        _echo_errors(error.findings)
+        _fail(str(error))
+    except SessionError as error:
+        _fail(str(error))
+    colour = output_format == "text" and (color if color is not None else output_file is None and _colour_by_default())
+    try:
+        text = render("plan", output_format, PlanView(planned.plan, planned.findings, colour))
+    except CannotRender as error:
+        _fail(f"{planned.shown}: {error}")
+    except Exception:  # noqa: BLE001  # a bug of ours in one format: say so, as for check
+        import traceback
 
-def _check_report_files(targets: list[Path], checked: list[Path]) -> None:
-    """Report files must be distinct (links resolved), and none may be a file
-    being checked, named or found in a folder."""
-    seen: set[str] = set()
-    for file in targets:
-        if not file.name:
-            raise click.BadParameter("an empty file name", param_hint="'--output-file' / '--report'")
-        key = os.path.realpath(file)
-        if key in seen:
-            raise click.UsageError(f"{file} is named for two reports")
-        seen.add(key)
-    runbooks = {os.path.realpath(path) for path in checked}
-    for file in targets:
-        if os.path.realpath(file) in runbooks:
-            _fail(f"the report file {file} is a runbook being checked; choose another file")
+        _internal_error(planned.shown, traceback.format_exc(limit=-8), f"no {output_format} was written")
+    _write_output(output_file, text, f"the {output_format} plan of {planned.shown}", colour)
 
 
-def _write_report(file: Path, text: str) -> None:
+@cli.command(short_help="Convert one workflow file (SSM, Argo, Tekton, GitHub Actions, Orquesta or ActionChain) into a native runbook.")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_output_option("the native runbook (never over an existing file unless --force)")
+@click.option("--force", is_flag=True, help="With --output, replace an existing file.")
+@_input_format_option
+@_config_file_option
+@_max_file_size_option
+def convert(source: Path, output_file: Optional[Path], force: bool, input_format: Optional[str],
+            config_file: Optional[Path], max_file_size: Optional[int]) -> None:
+    """Write one workflow file, SOURCE (an SSM, Argo, Tekton, GitHub Actions, Orquesta
+    or ActionChain workflow), as the equivalent native runbook: the same steps, waits,
+    facts, resources and alternatives, ready for roles, phases and durations.  To
+    convert several files, run it once per file.
+
+    Exit status: 0 converted, 2 when SOURCE cannot be read as a workflow of a format
+    recoverylint reads, is already a native runbook, or on a usage error.
+    """
+    from .session import (
+        ConvertRequest,
+        InternalError,
+        NotPlanned,
+        SessionError,
+        run_convert,
+    )
+
+    output_file = _stdout_dash(output_file)
+    try:
+        converted = run_convert(ConvertRequest(source, output_file, force, config_file, _input_format(input_format), max_file_size))
+    except InternalError as error:
+        _internal_error(error.shown, error.trace, str(error))
+    except NotPlanned as error:
+        _echo_errors(error.findings)
+        _fail(str(error))
+    except SessionError as error:
+        _fail(str(error))
+    _write_output(output_file, converted.text, f"the native runbook converted from {converted.shown}")
+
+
+def _stdout_dash(output_file: Optional[Path]) -> Optional[Path]:
+    """-o as every command takes it: `-` is stdout, and `''` (the working folder) a usage error."""
+    if output_file is not None and str(output_file) == "-":
+        return None
+    if output_file is not None and not output_file.name:
+        raise click.BadParameter("an empty file name", param_hint="'--output'")
+    return output_file
+
+
+def _write_output(output_file: Optional[Path], text: str, what: str, colour: bool = False) -> None:
+    """`text` on stdout, or written atomically to `output_file`, saying so on stderr."""
+    if output_file is None:
+        click.echo(text, nl=False, color=colour)
+        return
+    _write_file(output_file, text)
+    click.echo(displayable(f"Wrote {what} to {output_file}."), err=True)
+
+
+def _write_file(file: Path, text: str) -> None:
     from .files import write_atomically
 
     try:
@@ -593,456 +475,80 @@ def _write_report(file: Path, text: str) -> None:
         _fail(f"could not write {file}: {error.strerror or error}")
 
 
-def _write_fix(path: Path, read: Optional[bytes], text: str) -> Optional[str]:
-    """Write a fixed runbook in place, atomically; why not, when it was not
-    written (it changed since it was read, or writing failed)."""
-    from .files import read_head, write_atomically
-
-    try:
-        if read is None or read_head(path, len(read) + 1) != read:
-            return "the file changed while it was being fixed; it was left as it is"
-        bom = "\ufeff" if read.startswith(b"\xef\xbb\xbf") else ""
-        write_atomically(path, bom + text)
-    except OSError as error:
-        return f"the fixes could not be written: {error.strerror or error}; the file is unchanged"
-    return None
-
-
-def _unified_diff(shown: str, before: str, after: str) -> str:
-    import difflib
-
-    from .report.shown import git_quoted
-
-    lines = difflib.unified_diff(
-        _git_lines(before), _git_lines(after), git_quoted(f"a/{shown}"), git_quoted(f"b/{shown}")
-    )
-    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
-
-
-def _git_lines(text: str) -> list[str]:
-    """The lines of `text` as `git apply` counts them: each ends at a LF (a
-    CR, NEL or U+2028 is part of its line, where str.splitlines would split)."""
-    *ended, last = text.split("\n")
-    return [line + "\n" for line in ended] + ([last] if last else [])
-
-
-def _statistics(findings: tuple[Finding, ...], output_format: str) -> str:
-    """Findings per rule, most frequent first: `count code name [*]` where
-    [*] marks a rule whose findings here have a safe fix."""
-    from collections import Counter
-
-    counts = Counter(f.code for f in findings)
-    names = {f.code: f.name for f in findings}
-    fixable = {f.code for f in findings if f.fix is not None and f.fix.safe}
-    rows = sorted(counts.items(), key=lambda row: (-row[1], row[0]))
-    if output_format == "json":
-        import json
-
-        entries = [
-            {"code": code, "name": names[code], "count": count, "fixable": code in fixable}
-            for code, count in rows
-        ]
-        return json.dumps(entries, indent=2) + "\n"
-    width = max((len(str(count)) for count in counts.values()), default=1)
-    return "".join(
-        f"{count:>{width}}\t{code}\t{'[*] ' if code in fixable else ''}{names[code]}\n"
-        for code, count in rows
-    )
-
-
-PLAN_FORMATS = ("text", "json", "mermaid", "mermaid-gantt", "dot", "html")
-# Findings that keep a runbook from being planned: it was not read, or its
-# declared order cannot be built (ids repeat, or it has a cycle).
-_UNPLANNABLE = ("RL001", "RL002", "RL003", "RL101", "RL103")
-
-
-@cli.command()
-@click.argument("runbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(PLAN_FORMATS),
-    default="text",
-    show_default=True,
-    help="text: summary, critical path, waves and a terminal Gantt; json; mermaid: a"
-    " flowchart of the required order; mermaid-gantt: both schedules; dot: Graphviz of the"
-    " declared order; html: one self-contained report.",
-)
-@click.option(
-    "--output",
-    "-o",
-    "output_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write the plan to this file (replaced atomically; `-` is stdout) instead of stdout.",
-)
-@_max_file_size_option
-@_config_file_option
-@_input_format_option
-@click.option(
-    "--color/--no-color",
-    default=None,
-    help="Colour the text format (default: when writing to a terminal and NO_COLOR is unset).",
-)
-@_durations_option
-def plan(
-    runbook: Path,
-    output_format: str,
-    output_file: Optional[Path],
-    config_file: Optional[Path],
-    input_format: Optional[str],
-    color: Optional[bool],
-    max_file_size: Optional[int],
-    durations_file: Optional[Path],
-) -> None:
-    """Plan RUNBOOK: the declared order and the order the work requires, each with its
-    critical path, waves and staffed schedule, and the minutes (and money) the better order saves.
-
-    Exit status: 0 planned, 2 when the runbook cannot be planned (unreadable, not a
-    runbook, invalid, repeated step ids, a cycle) or on a usage or configuration error.
-    """
-    import gc
-
-
-    from .engine import plan_file
-    from .source import Limits
-
-    if output_file is not None and str(output_file) == "-":
-        output_file = None
-    _refuse_empty_name(output_file)
-    if output_file is not None and _same_file(output_file, runbook):
-        _fail(f"--output {output_file} is the runbook itself; choose another file")
-    options = _options_of_one(runbook, config_file, input_format, _measured(durations_file))
-    shown = _display(runbook)
-    gc.freeze()  # as for check: nothing built has reference cycles to collect
-    gc.disable()
-    limits = Limits() if max_file_size is None else Limits(max_file_size=max_file_size)
-    # Only the HTML report shows the findings: other formats need only the
-    # rules that can keep a runbook from being planned.
-    settings = options.settings
-    if output_format != "html":
-        settings = replace(settings, select=_UNPLANNABLE, ignore=())
-    result, planned = plan_file(runbook, shown, limits, settings)
-    if result.internal_error:
-        _internal_error(shown, result.internal_error, "it was not planned")
-    if planned is None:
-        _echo_errors(item for item in result.findings if item.code in _UNPLANNABLE)
-        _fail(f"{shown} cannot be planned until the errors above are fixed")
-
-    colour = False
-    if output_format == "text":
-        colour = color if color is not None else output_file is None and _colour_by_default()
-    from .report import CannotRender
-
-    try:
-        text = _render_plan(planned, output_format, result.findings, colour)
-    except CannotRender as error:
-        _fail(f"{shown}: {error}")
-    except Exception:  # a bug of ours in one format: say so, as for check
-        import traceback
-
-        _internal_error(shown, traceback.format_exc(limit=-8), f"no {output_format} was written")
-    _write_output(output_file, text, f"the {output_format} plan of {shown}", colour)
-
-
-@cli.command()
-@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--output",
-    "-o",
-    "output_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write the native runbook to this file instead of stdout (never over an existing"
-    " file unless --force).",
-)
-@click.option("--force", is_flag=True, help="With --output, replace an existing file.")
-@_input_format_option
-@_config_file_option
-@_max_file_size_option
-def convert(
-    source: Path,
-    output_file: Optional[Path],
-    force: bool,
-    input_format: Optional[str],
-    config_file: Optional[Path],
-    max_file_size: Optional[int],
-) -> None:
-    """Write SOURCE (an SSM, Argo, Tekton, GitHub Actions, Orquesta or ActionChain
-    workflow) as the equivalent native runbook: the same steps, waits, facts,
-    resources and alternatives, ready for roles, phases and durations.
-
-    Exit status: 0 converted, 2 when SOURCE cannot be read as a workflow of a format
-    recoverylint reads, is already a native runbook, or on a usage error.
-    """
-    from .adapters import input_formats
-    from .model import NATIVE
-    from .convert import to_native
-    from .engine import check_file, check_text
-    from .source import Limits
-
-    _refuse_empty_name(output_file)
-    if output_file is not None and _same_file(output_file, source):
-        _fail(f"--output {output_file} is the file to convert; choose another file")
-    if output_file is not None and output_file.exists() and not force:
-        _fail(f"{output_file} exists; pass --force to replace it")
-    options = _options_of_one(source, config_file, input_format)
-    shown = _display(source)
-    limits = Limits() if max_file_size is None else Limits(max_file_size=max_file_size)
-    # Only what keeps the file from being read matters here: no rule runs.
-    settings = replace(options.settings, select=(), ignore=())
-    result = check_file(source, shown, True, limits, settings)
-    if result.internal_error:
-        _internal_error(shown, result.internal_error, "it was not converted")
-    if result.runbook is None:
-        _echo_errors(result.findings)
-        _fail(f"{shown} cannot be converted until the errors above are fixed")
-    if result.format == NATIVE:
-        _fail(f"{shown} is already a native runbook")
-    text = to_native(result.runbook, input_formats()[result.runbook.format].title)
-    # Read back as the native runbook it is meant to be, before it is written:
-    # a conversion that would not read cleanly is an error, never a file.
-    converted = check_text(text, "the converted runbook", replace(settings, input_format=NATIVE))
-    unreadable = [item for item in converted.findings if item.code in ALWAYS_ON]
-    if unreadable:
-        _echo_errors(unreadable)
-        _fail(
-            f"{shown} was not converted: the native runbook written from it would not read cleanly"
-            " (the errors above); please report it"
-        )
-    _write_output(output_file, text, f"the native runbook converted from {shown}")
-
-
-def _write_output(output_file: Optional[Path], text: str, what: str, colour: bool = False) -> None:
-    """`text` on stdout, or written atomically to `output_file` (plan, convert)."""
-    if output_file is None:
-        click.echo(text, nl=False, color=colour)
-        return
-    from .files import write_atomically
-
-    try:
-        write_atomically(output_file, text)
-    except OSError as error:
-        _fail(f"could not write {output_file}: {error.strerror or error}")
-    click.echo(displayable(f"Wrote {what} to {output_file}."), err=True)
-
-
-def _options_of_one(
-    path: Path,
-    config_file: Optional[Path],
-    input_format: Optional[str],
-    durations: "Optional[MeasuredDurations]" = None,
-) -> "FileOptions":
-    """The options of one file named on the command line (plan, convert)."""
-    from .config import ConfigError, ConfigResolver, Overrides
-
-    try:
-        overrides = Overrides(input_format=_input_format(input_format), durations=durations)
-        resolver = ConfigResolver(config_file, overrides)
-        options = resolver.options_for(path, explicit=True)
-    except ConfigError as error:
-        _fail(str(error))
-    assert options is not None  # a file named explicitly is never skipped
-    return options
-
-
-def _measured(durations_file: Optional[Path]) -> "Optional[MeasuredDurations]":
-    """The durations file of `--durations`; exit 2 at the line and column of
-    what is wrong in it."""
-    if durations_file is None:
-        return None
-    from .config import ConfigError, read_durations
-
-    try:
-        return read_durations(durations_file)
-    except ConfigError as error:
-        _fail(str(error))
-
-
 def _echo_errors(findings: Iterable[Finding]) -> None:
     """Why a file could not be planned or converted, on stderr."""
     for item in findings:
         click.echo(displayable(f"{item.path}:{item.span.line}:{item.span.column}: {item.code} {item.message}"), err=True)
 
 
-def render_check(report: "Report", output_format: str) -> str:
-    """`check`'s report in one format: each is a module of recoverylint.report."""
-    from importlib import import_module
-
-    module = import_module(f".report.{output_format.replace('-', '_')}", __package__)
-    return module.render(report)
-
-
-def _render_plan(planned: "Plan", output_format: str, findings: list[Finding], colour: bool) -> str:
-    if output_format == "json":
-        from .report.plan_json import render as render_json
-
-        return render_json(planned)
-    if output_format == "mermaid":
-        from .report.plan_mermaid import flowchart
-
-        return flowchart(planned)
-    if output_format == "mermaid-gantt":
-        from .report.plan_mermaid import gantt
-
-        return gantt(planned)
-    if output_format == "dot":
-        from .report.plan_dot import render as render_dot
-
-        return render_dot(planned)
-    if output_format == "html":
-        from .report.plan_html import render as render_html
-
-        return render_html(planned, findings)
-    from .report.plan_text import render as render_text
-
-    return render_text(planned, colour)
-
-
-def _refuse_empty_name(output_file: Optional[Path]) -> None:
-    """`--output ''` is Path('.'), the working folder: a usage error, said as one."""
-    if output_file is not None and not output_file.name:
-        raise click.BadParameter("an empty file name", param_hint="'--output'")
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return a.exists() and os.path.samefile(a, b)
-    except OSError:
-        return False
-
-
 # The catalog commands print text for people or JSON for tools.
-_text_or_json = click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+_text_or_json = click.option("--format", "output_format", type=click.Choice(format_names("rules")), default="text", show_default=True, help="Output format.")
 
 
-@cli.command()
+@cli.command(short_help="List every rule: code, name, default severity and summary.")
 @_text_or_json
-def rules(output_format: str) -> None:
+@_output_option("the list")
+def rules(output_format: str, output_file: Optional[Path]) -> None:
     """List every rule: code, name, default severity and summary."""
     from .catalog import catalog_codes, rule_doc
+    from .report import render
 
-    docs = [rule_doc(code) for code in catalog_codes()]
-    if output_format == "json":
-        import json
-
-        entries = [
-            {
-                "code": doc.code,
-                "name": doc.name,
-                "severity": doc.severity.value,
-                "family": doc.family,
-                "summary": doc.summary,
-            }
-            for doc in docs
-        ]
-        click.echo(json.dumps(entries, indent=2, ensure_ascii=False))
-        return
-    name_width = max(len(doc.name) for doc in docs)
-    severity_width = max(len(doc.severity.value) for doc in docs)
-    for doc in docs:
-        name = f"{doc.name:<{name_width}}"
-        severity = f"{doc.severity.value:<{severity_width}}"
-        click.echo(f"{doc.code}  {name}  {severity}  {doc.summary}")
+    text = render("rules", output_format, tuple(rule_doc(code) for code in catalog_codes()))
+    _write_output(_stdout_dash(output_file), text, "the rules")
 
 
-@cli.command()
+@cli.command(short_help="Explain one rule (RL201, or its name), or list the rules a code prefix names (RL2).")
 @click.argument("code")
 @_text_or_json
-@click.option(
-    "--color/--no-color",
-    default=None,
-    help="Highlight the examples (default: when stdout is a terminal and NO_COLOR is unset).",
-)
-def rule(code: str, output_format: str, color: Optional[bool]) -> None:
+@click.option("--color/--no-color", default=None, help="Highlight the examples (default: when stdout is a terminal and NO_COLOR is unset).")
+@_output_option("the explanation")
+def rule(code: str, output_format: str, color: Optional[bool], output_file: Optional[Path]) -> None:
     """Explain one rule (RL201, or its name): what it catches, why it matters,
-    how to fix it, and examples."""
+    how to fix it, and examples.  A code prefix (RL2) lists the rules it names."""
     from .catalog import catalog_codes, rule_doc
+    from .report import RuleView, render
     from .rules._words import closest
 
+    output_file = _stdout_dash(output_file)
     docs = {known: rule_doc(known) for known in catalog_codes()}
     by_name = {doc.name: doc for doc in docs.values()}
-    doc = docs.get(code.strip().upper()) or by_name.get(code.strip())
+    asked = code.strip()
+    doc = docs.get(asked.upper()) or by_name.get(asked)
     if doc is None:
-        near = closest(code.strip().upper(), docs) or closest(code.strip(), by_name)
+        named = tuple(found for known, found in docs.items() if asked and known.startswith(asked.upper()))
+        if named:
+            _write_output(output_file, render("rules", output_format, named), f"the rules {asked.upper()}")
+            return
+        near = closest(asked.upper(), docs) or closest(asked, by_name)
         if near in by_name:
             near = by_name[near].code
         hint = f"; did you mean {near} ({docs[near].name})?" if near else ""
         _fail(f"unknown rule `{code}`{hint} (`recoverylint rules` lists them all)")
-
-    if output_format == "json":
-        import json
-
-        entry = {
-            "code": doc.code,
-            "name": doc.name,
-            "severity": doc.severity.value,
-            "family": doc.family,
-            "summary": doc.summary,
-            "rationale": doc.rationale,
-            "fix": doc.how_to_fix,
-            "examples": doc.examples,
-        }
-        click.echo(json.dumps(entry, indent=2, ensure_ascii=False))
-        return
-
-    colour = color if color is not None else _colour_by_default()
-    click.echo(_explain(doc, colour), nl=False, color=colour)
+    colour = output_format == "text" and (color if color is not None else output_file is None and _colour_by_default())
+    _write_output(output_file, render("rule", output_format, RuleView(doc, colour)), f"the explanation of {doc.code}", colour)
 
 
-def _explain(doc: RuleDoc, colour: bool) -> str:
-    """A catalog entry for a person, in a fixed Markdown layout (as `ruff rule` prints)."""
-
-    def heading(text: str) -> str:
-        return click.style(text, bold=True) if colour else text
-
-    if colour:  # pygments is imported only when colouring: it costs startup time
-        from pygments import highlight
-        from pygments.formatters import TerminalFormatter
-        from pygments.lexers import YamlLexer
-
-        lexer, formatter = YamlLexer(), TerminalFormatter()
-
-        def example(text: str) -> str:
-            return highlight(text, lexer, formatter)
-
-    else:
-
-        def example(text: str) -> str:
-            return text
-
-    from .catalog import explanation
-
-    title = heading(f"{doc.code} {doc.name} ({doc.severity.value}, {doc.family})")
-    return f"{title}\n\n{explanation(doc, heading, example)}"
-
-
-@cli.command()
-def schema() -> None:
+@cli.command(short_help="Print the JSON Schema of the runbook format.")
+@_output_option("the schema")
+def schema(output_file: Optional[Path]) -> None:
     """Print the JSON Schema of the runbook format."""
     from .schema import schema_text
 
-    click.echo(schema_text(), nl=False)
+    _write_output(_stdout_dash(output_file), schema_text(), "the JSON Schema")
 
 
-def _display(path: Path) -> str:
-    """Paths as the user would write them: relative to the working directory
-    when inside it.  Only the folder is resolved, so a symlinked runbook keeps
-    its own name."""
+@cli.command(short_help="Remove the result cache (.recoverylint_cache/, or the folder RECOVERYLINT_CACHE_DIR names).")
+def clean() -> None:
+    """Remove the result cache: .recoverylint_cache/ in the working folder, or the
+    folder RECOVERYLINT_CACHE_DIR names.  Only what the cache wrote is deleted."""
+    from .session import SessionError, clean_cache
+
+    directory = Path(os.environ.get("RECOVERYLINT_CACHE_DIR") or ".recoverylint_cache")
     try:
-        shown = str(path.parent.resolve().relative_to(Path.cwd().resolve()) / path.name)
-    except ValueError:
-        shown = str(path)
-    # A name that is not UTF-8 (Python holds its bytes as surrogates) is shown
-    # with those bytes escaped, as every report must be valid UTF-8.
-    return shown.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        removed = clean_cache(directory)
+    except SessionError as error:
+        _fail(str(error))
+    _say(f"removed the cache {directory}" if removed else f"no cache to remove at {directory}")
 
 
 def _report_internal_error(shown_path: str, trace: str, consequence: str) -> None:
@@ -1077,68 +583,14 @@ def _colour_by_default() -> bool:
     return sys.stdout.isatty()
 
 
-EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a command stopped by Ctrl-C
-
-
-class _OutputFailed(Exception):
-    """Writing to stdout or stderr failed: a full disk, a closed pipe.  Not
-    an OSError, so that click, which ends a run on EPIPE with status 1 (the
-    findings status), lets it through to main."""
-
-    def __init__(self, stream: str, error: OSError) -> None:
-        super().__init__(f"cannot write to {stream}: {error.strerror or error}")
-        self.stream = stream
-        self.error = error
-
-
-class _Stream(io.RawIOBase):
-    """A standard stream's file descriptor: a failed write raises
-    _OutputFailed once, and later writes (Python's flush at exit among them)
-    are dropped, so that nothing reports the same failure again."""
-
-    def __init__(self, name: str, descriptor: int) -> None:
-        super().__init__()
-        self.name_shown = name
-        self.descriptor = descriptor
-        self.failed = False
-
-    def writable(self) -> bool:
-        return True
-
-    def fileno(self) -> int:
-        return self.descriptor
-
-    def isatty(self) -> bool:
-        return os.isatty(self.descriptor)
-
-    def write(self, data: "bytes | memoryview") -> int:  # type: ignore[override]
-        if self.failed:
-            return len(data)
-        try:
-            return os.write(self.descriptor, data)
-        except OSError as error:
-            self.failed = True
-            raise _OutputFailed(self.name_shown, error) from None
-
-
-def _guarded(name: str, stream: "io.TextIOWrapper") -> "io.TextIOWrapper":
-    """`stream` (sys.stdout or sys.stderr) rewritten over a _Stream, with its encoding."""
-    return io.TextIOWrapper(
-        io.BufferedWriter(_Stream(name, stream.fileno())),
-        encoding=stream.encoding,
-        errors=stream.errors,
-        line_buffering=stream.line_buffering,
-    )
-
-
 def main() -> None:
     """The console script: the command's exit status; 130 on Ctrl-C; 2 with
     one line of error when stdout cannot be written (nothing on a closed pipe,
     as other command-line tools do)."""
     try:
         sys.stdout.flush()
-        sys.stdout = _guarded("stdout", sys.stdout)  # type: ignore[arg-type]
-        sys.stderr = _guarded("stderr", sys.stderr)  # type: ignore[arg-type]
+        sys.stdout = guarded("stdout", sys.stdout)  # type: ignore[arg-type]
+        sys.stderr = guarded("stderr", sys.stderr)  # type: ignore[arg-type]
     except (AttributeError, OSError, ValueError):  # a stream without a descriptor: left as it is
         pass
     try:
@@ -1150,18 +602,18 @@ def main() -> None:
         for stream in (sys.stdout, sys.stderr):
             try:
                 stream.flush()
-            except _OutputFailed:
+            except OutputFailed:
                 pass
         os._exit(EXIT_INTERRUPTED)
-    except _OutputFailed as failure:
+    except OutputFailed as failure:
         status = EXIT_ERROR
         if failure.stream == "stdout" and failure.error.errno != errno.EPIPE:
             try:
                 _say(f"error: {failure}")
                 sys.stderr.flush()
-            except _OutputFailed:  # stderr is gone too: the status says it
+            except OutputFailed:  # stderr is gone too: the status says it
                 pass
-    except Exception:  # a bug of ours outside any one file: exit 2, never 1 (findings)
+    except Exception:  # noqa: BLE001  # a bug of ours outside any one file: exit 2, never 1 (findings)
         import traceback
 
         status = EXIT_ERROR
@@ -1171,7 +623,7 @@ def main() -> None:
                 + displayable(traceback.format_exc(limit=-8), keep_line_breaks=True),
                 err=True,
             )
-        except _OutputFailed:
+        except OutputFailed:
             pass
     sys.exit(status)
 

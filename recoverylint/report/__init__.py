@@ -1,11 +1,81 @@
-"""Reporters: findings in, text out.  One module per output format."""
+"""Reporters: findings in, text out.  One module per output format, and
+OUTPUT_FORMATS, the one place naming every command's formats."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Optional
+from importlib import import_module
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional
 
 from ..finding import Finding, Severity
+
+if TYPE_CHECKING:
+    from ..catalog import RuleDoc
+    from ..plan import Plan
+
+# Each command's output formats: format name -> "module:function" of this
+# package, imported only when used (each import costs startup time).  The
+# order is the one `--help` lists.
+OUTPUT_FORMATS: Mapping[str, Mapping[str, str]] = {
+    "check": {
+        "full": "full:render",
+        "concise": "concise:render",
+        "json": "json:render",
+        "json-lines": "json_lines:render",
+        "sarif": "sarif:render",
+        "github": "github:render",
+        "junit": "junit:render",
+        "gitlab": "gitlab:render",
+    },
+    # check --statistics: findings per rule
+    "statistics": {"full": "statistics:text", "concise": "statistics:text", "json": "statistics:as_json"},
+    "plan": {
+        "text": "plans:text",
+        "json": "plans:json",
+        "mermaid": "plans:flowchart",
+        "mermaid-gantt": "plans:gantt",
+        "dot": "plans:dot",
+        "html": "plans:html",
+    },
+    "rules": {"text": "catalog_text:rules_text", "json": "catalog_text:rules_json"},
+    "rule": {"text": "catalog_text:rule_text", "json": "catalog_text:rule_json"},
+}
+
+
+def format_names(command: str) -> tuple[str, ...]:
+    """The output formats of `command` (check, statistics, plan, rules, rule)."""
+    return tuple(OUTPUT_FORMATS[command])
+
+
+def renderer(command: str, name: str) -> Callable[[Any], str]:
+    """The function writing `command`'s output in format `name`: it takes a
+    Report (check, statistics), a PlanView (plan), a tuple of RuleDoc (rules)
+    or a RuleView (rule)."""
+    module, _, function = OUTPUT_FORMATS[command][name].partition(":")
+    found: Callable[[Any], str] = getattr(import_module(f".{module}", __package__), function)
+    return found
+
+
+def render(command: str, name: str, shown: Any) -> str:
+    """`shown` written in `command`'s output format `name`."""
+    return renderer(command, name)(shown)
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """What `plan` hands every output format."""
+
+    plan: Plan
+    findings: tuple[Finding, ...] = ()  # the HTML report lists them
+    colour: bool = False
+
+
+@dataclass(frozen=True)
+class RuleView:
+    """What `rule` hands its output formats."""
+
+    doc: RuleDoc
+    colour: bool = False
 
 
 class CannotRender(Exception):

@@ -1,0 +1,47 @@
+"""`plan`'s output formats, each taking the same PlanView (the plan_*
+modules write them)."""
+
+from __future__ import annotations
+
+from . import PlanView
+
+
+def text(view: PlanView) -> str:
+    """Summary, critical path, waves and a terminal Gantt."""
+    from .plan_text import render
+
+    return render(view.plan, view.colour)
+
+
+def json(view: PlanView) -> str:
+    from .plan_json import render
+
+    return render(view.plan)
+
+
+def flowchart(view: PlanView) -> str:
+    """Mermaid: a flowchart of the required order."""
+    from .plan_mermaid import flowchart
+
+    return flowchart(view.plan)
+
+
+def gantt(view: PlanView) -> str:
+    """Mermaid: both schedules."""
+    from .plan_mermaid import gantt
+
+    return gantt(view.plan)
+
+
+def dot(view: PlanView) -> str:
+    """Graphviz of the declared order."""
+    from .plan_dot import render
+
+    return render(view.plan)
+
+
+def html(view: PlanView) -> str:
+    """One self-contained report, findings included."""
+    from .plan_html import render
+
+    return render(view.plan, list(view.findings))

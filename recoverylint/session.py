@@ -1,0 +1,553 @@
+"""One run of `check`, `plan` or `convert`, as data: a typed request in, a
+frozen result out (findings, notes, fixed texts, exit code).  The command
+line, a language server and a review command all call these; nothing here
+prints or knows of click, so each caller shows the result its own way."""
+
+from __future__ import annotations
+
+import gc
+import os
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, ContextManager, Iterator, Optional
+
+from .catalog import always_on_codes, plan_blocking_codes
+from .config import ConfigError, ConfigResolver, FileOptions, Overrides
+from .finding import Finding
+from .source import Limits
+
+if TYPE_CHECKING:
+    from .durations import MeasuredDurations
+    from .plan import Plan
+    from .report import Report
+    from .runner import Checked, Task
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+# The name a runbook read from standard input has without --stdin-filename.
+STDIN = "-"
+
+
+class SessionError(Exception):
+    """What stops a run before or instead of any result (a configuration,
+    baseline or durations error, a file that may not be written): exit 2,
+    with this message, which says where."""
+
+
+class NotPlanned(SessionError):
+    """The runbook cannot be planned or converted; `findings` say why."""
+
+    def __init__(self, message: str, findings: tuple[Finding, ...] = ()) -> None:
+        super().__init__(message)
+        self.findings = findings
+
+
+class InternalError(SessionError):
+    """A bug of ours on one file: `trace` is its traceback."""
+
+    def __init__(self, shown: str, trace: str, consequence: str) -> None:
+        super().__init__(consequence)
+        self.shown = shown
+        self.trace = trace
+
+
+# A progress display: called with the number of files to check, it yields
+# what to call as each file is done.
+Progress = Callable[[int], ContextManager[Callable[[], None]]]
+
+
+@contextmanager
+def no_progress(files: int) -> Iterator[Callable[[], None]]:
+    yield lambda: None
+
+
+@dataclass(frozen=True)
+class StandardInput:
+    """A runbook given on standard input (the path `-`)."""
+
+    data: bytes
+    # --stdin-filename: where configuration is looked up from, and the name
+    # findings give; None: the working folder's configuration, and `-`.
+    filename: Optional[Path] = None
+
+
+@dataclass(frozen=True)
+class CheckRequest:
+    """What `check` is asked to do (the command line's options, as data)."""
+
+    paths: tuple[Path, ...] = ()  # none: the working folder
+    stdin: Optional[StandardInput] = None  # instead of paths
+    config_file: Optional[Path] = None
+    overrides: Overrides = field(default_factory=Overrides)
+    skip_non_runbooks: bool = False
+    fix: Optional[str] = None  # "safe" or "unsafe": work out the fixes of that safety
+    # False: a preview (--diff, an editor): the fixed texts are returned,
+    # nothing is written.  Standard input's fixed text is always returned.
+    write_fixes: bool = True
+    baseline_file: Optional[Path] = None
+    write_baseline_file: Optional[Path] = None
+    cache_dir: Optional[Path] = None  # None: no cache
+    jobs: Optional[int] = None  # None: one per CPU
+    max_file_size: Optional[int] = None
+    exit_zero: bool = False
+    report_files: tuple[Path, ...] = ()  # where reports go: none may be a runbook checked
+    verbose: bool = False
+    progress: Progress = no_progress
+
+
+@dataclass(frozen=True)
+class FixedFile:
+    """A runbook's text after its fixes, and the text they were applied to."""
+
+    path: Optional[Path]  # None: standard input
+    shown: str
+    before: str
+    after: str
+    fixes: int
+
+
+@dataclass(frozen=True)
+class CheckRun:
+    """What a `check` found and decided."""
+
+    report: Report  # the findings shown (after the baseline), uncoloured
+    exit_code: int
+    notes: tuple[str, ...] = ()  # for people, after the report
+    verbose_notes: tuple[str, ...] = ()  # --verbose: the rules each input format skips
+    internal_errors: tuple[tuple[str, str], ...] = ()  # (shown path, traceback)
+    errors: tuple[str, ...] = ()  # fixed files that could not be written
+    fixed: tuple[FixedFile, ...] = ()  # written, unless the request said not to
+    failure: Optional[str] = None  # why the run failed after checking (exit 2)
+    baseline_notes: tuple[str, ...] = ()  # what --write-baseline recorded
+    no_runbook: bool = False  # nothing was found to check
+    stdin_text: Optional[str] = None  # standard input's text after the fixes asked
+
+
+def run_check(request: CheckRequest) -> CheckRun:
+    """Check the request's files: find them and their configuration, check
+    (and fix) them, write the fixed files unless told not to, filter the
+    baseline or write it, and decide the exit code."""
+    from .report import Report
+    from .runner import Task, check_bytes, check_files, default_jobs
+
+    resolver = _resolver(request.config_file, request.overrides)
+    tasks: list[Task] = []
+    thresholds: dict[str, int] = {}  # shown path -> rank of its fail-on
+    # Every configuration file is read before any runbook: an error in one
+    # stops the run at once, not after minutes of checking.
+    try:
+        if request.stdin is not None:
+            name = request.stdin.filename
+            options = resolver.options_for(name or Path(STDIN), explicit=True)
+            assert options is not None  # a file named explicitly is never skipped
+            shown = STDIN if name is None else shown_path(name)
+            tasks.append(Task(name or Path(STDIN), shown, True, options.settings))
+            thresholds[shown] = options.fail_on.rank
+        else:
+            from .engine import discover
+
+            for path, explicit in discover(request.paths or (Path("."),)):
+                found = resolver.options_for(path, explicit)
+                if found is not None:
+                    shown = shown_path(path)
+                    tasks.append(Task(path, shown, explicit and not request.skip_non_runbooks, found.settings))
+                    thresholds[shown] = found.fail_on.rank
+    except ConfigError as error:
+        raise SessionError(str(error)) from None
+    runbooks = {os.path.realpath(task.path) for task in tasks if request.stdin is None}
+    for file in request.report_files:
+        if os.path.realpath(file) in runbooks:
+            raise SessionError(f"the report file {file} is a runbook being checked; choose another file")
+    baseline = None
+    if request.baseline_file is not None:
+        from .baseline import BaselineError, load_baseline
+
+        try:
+            baseline = load_baseline(request.baseline_file)
+        except BaselineError as error:
+            raise SessionError(str(error)) from None
+
+    _no_cycles_to_collect()
+    limits = _limits(request.max_file_size)
+    cache = None
+    if request.cache_dir is not None and request.stdin is None:
+        from .cache import ResultCache
+
+        cache = ResultCache(request.cache_dir)
+    if request.stdin is not None:
+        checked = [check_bytes(tasks[0], request.stdin.data, limits, request.fix)]
+    else:
+        with request.progress(len(tasks)) as done_one:
+            checked = check_files(
+                tasks, limits, jobs=request.jobs or default_jobs(), cache=cache, fix=request.fix,
+                on_checked=done_one,
+            )
+
+    files = _gather(tasks, checked, request)
+    findings = files.findings
+    internal_errors = tuple(files.internal_errors)
+    verbose_notes = tuple(
+        note for name, count in files.formats_read.items()
+        if request.verbose and (note := skipped_rules_note(name, count)) is not None
+    )
+    stdin_text = None
+    if request.stdin is not None and checked[0].data is not None and not internal_errors:
+        from .source import SourceError, decode
+
+        try:
+            stdin_text = files.fixed[0].after if files.fixed else decode(checked[0].data)
+        except SourceError:  # undecodable: RL001 says so, and there is no text to give back
+            stdin_text = None
+    report = Report(
+        tuple(sorted(findings, key=lambda f: f.sort_key)),
+        tuple(files.checked_files),
+        tuple(shown for shown, _ in internal_errors),
+        files.source_text(limits),
+    )
+    run = CheckRun(
+        report,
+        EXIT_CLEAN,
+        verbose_notes=verbose_notes,
+        internal_errors=internal_errors,
+        errors=tuple(files.unwritten),
+        fixed=tuple(files.fixed),
+        no_runbook=not tasks or not (files.checked_files or internal_errors or files.unwritten),
+        stdin_text=stdin_text,
+    )
+    if request.write_baseline_file is not None:
+        return _write_baseline(request.write_baseline_file, run)
+
+    if request.fix is not None and not request.write_fixes:
+        # A preview (a diff): what would be applied, and why the rest would not.
+        fixes = sum(fixed.fixes for fixed in files.fixed)
+        done = (
+            f"would apply {_counted(fixes, 'fix')} in {_counted(len(files.fixed), 'file')}"
+            if files.fixed
+            else "no fix to apply"
+        )
+        code = EXIT_ERROR if internal_errors else EXIT_FINDINGS if files.fixed else EXIT_CLEAN
+        return replace(run, exit_code=code, notes=(f"{done}.", *files.refusals))
+
+    notes = list(files.refusals)
+    baselined = 0
+    if baseline is not None:
+        findings, baselined = baseline.filter(findings)
+        run = replace(run, report=replace(report, findings=tuple(sorted(findings, key=lambda f: f.sort_key))))
+    if cache is not None and cache.note:
+        notes.append(cache.note)
+    if request.fix is not None:
+        fixes = sum(fixed.fixes for fixed in files.fixed)
+        notes.append(f"Applied {_counted(fixes, 'fix')} in {_counted(len(files.fixed), 'file')}.")
+    if files.suppressed:
+        notes.append(f"{_counted(files.suppressed, 'finding')} silenced by suppression comments.")
+    if baseline is not None:
+        notes.append(f"{_counted(baselined, 'finding')} in the baseline {request.baseline_file} not shown.")
+    if internal_errors or files.unwritten:
+        code = EXIT_ERROR
+    else:
+        failing = any(f.severity.rank >= thresholds[f.path] for f in findings)
+        code = EXIT_FINDINGS if failing and not request.exit_zero else EXIT_CLEAN
+    return replace(run, exit_code=code, notes=tuple(notes))
+
+
+@dataclass
+class _Gathered:
+    """The outcomes of a check's files, gathered in run order."""
+
+    findings: list[Finding] = field(default_factory=list)
+    texts: dict[str, Optional[str]] = field(default_factory=dict)  # shown path -> text checked
+    checked_files: list[str] = field(default_factory=list)
+    suppressed: int = 0  # findings silenced by suppression comments
+    internal_errors: list[tuple[str, str]] = field(default_factory=list)
+    unwritten: list[str] = field(default_factory=list)  # fixed files that could not be written
+    refusals: list[str] = field(default_factory=list)
+    fixed: list[FixedFile] = field(default_factory=list)
+    formats_read: dict[str, int] = field(default_factory=dict)  # input format -> files read as it
+
+    def source_text(self, limits: Limits) -> Callable[[str], Optional[str]]:
+        texts = self.texts
+
+        def source_text(path: str) -> Optional[str]:
+            text = texts.get(path)
+            if text is not None:
+                return text
+            from .files import read_file
+
+            try:  # a file that could not be decoded: show what can be shown
+                return read_file(Path(path), limits.max_file_size).decode("utf-8", "replace")
+            except OSError:
+                return None
+
+        return source_text
+
+
+def _gather(tasks: list[Task], checked: list[Checked], request: CheckRequest) -> _Gathered:
+    gathered = _Gathered()
+    for task, outcome in zip(tasks, checked):
+        result, shown = outcome.result, task.shown
+        if result.skipped:
+            continue
+        if result.format is not None:
+            gathered.formats_read[result.format] = gathered.formats_read.get(result.format, 0) + 1
+        if result.internal_error:
+            gathered.internal_errors.append((shown, result.internal_error))
+            continue
+        if outcome.fixed is not None:
+            for refused_fix, why in outcome.fixed.refused:
+                gathered.refusals.append(f"{shown}: not fixed: {refused_fix.description}: {why}.")
+            if outcome.fixed.text is not None:
+                result = outcome.fixed.result
+                path = None if request.stdin is not None else task.path
+                if path is not None and request.write_fixes:
+                    problem = _write_fix(path, outcome.data, outcome.fixed.text)
+                    if problem:  # its findings are those of a text not written: none is shown
+                        gathered.unwritten.append(f"{shown}: {problem}")
+                        continue
+                gathered.fixed.append(
+                    FixedFile(path, shown, outcome.original or "", outcome.fixed.text, len(outcome.fixed.applied))
+                )
+        gathered.checked_files.append(shown)
+        gathered.suppressed += result.suppressed
+        gathered.findings.extend(result.findings)
+        if result.findings:
+            gathered.texts[shown] = result.text
+    return gathered
+
+
+def _write_baseline(file: Path, run: CheckRun) -> CheckRun:
+    """--write-baseline: every finding recorded; exit 1 when some files could
+    not be checked (a baseline never hides them)."""
+    if run.internal_errors:  # a baseline missing those files' findings would hide them later
+        return replace(run, exit_code=EXIT_ERROR, failure=f"{file} was not written: some files could not be checked")
+    from .baseline import BaselineError, write_baseline
+
+    try:
+        recorded = write_baseline(file, run.report.findings)
+    except BaselineError as error:
+        return replace(run, exit_code=EXIT_ERROR, failure=str(error))
+    said = [f"Recorded {_counted(recorded, 'finding')} in {file}."]
+    unchecked_files = sorted({f.path for f in run.report.findings if f.code in always_on_codes()})
+    if unchecked_files:
+        said.append(
+            f"{_counted(len(unchecked_files), 'file')} could not be checked (RL001-RL003)"
+            f" and {'was' if len(unchecked_files) == 1 else 'were'} not recorded:"
+            f" {', '.join(unchecked_files)}. A baseline never hides them."
+        )
+    code = EXIT_FINDINGS if unchecked_files else EXIT_CLEAN
+    return replace(run, exit_code=code, baseline_notes=tuple(said))
+
+
+def _write_fix(path: Path, read: Optional[bytes], text: str) -> Optional[str]:
+    """Write a fixed runbook in place, atomically; why not, when it was not
+    written (it changed since it was read, or writing failed)."""
+    from .files import read_head, write_atomically
+
+    try:
+        if read is None or read_head(path, len(read) + 1) != read:
+            return "the file changed while it was being fixed; it was left as it is"
+        bom = "\ufeff" if read.startswith(b"\xef\xbb\xbf") else ""
+        write_atomically(path, bom + text)
+    except OSError as error:
+        return f"the fixes could not be written: {error.strerror or error}; the file is unchanged"
+    return None
+
+
+def skipped_rules_note(name: str, files: int) -> Optional[str]:
+    """Which rules the input format skips and why, for --verbose (None: none)."""
+    from .adapters import input_formats
+    from .rules import registry
+
+    if name not in input_formats():
+        return None  # native: every rule runs
+    input_format = input_formats()[name]
+    parts = []
+    for group in input_format.skipped:
+        codes = sorted(code for code in registry() if code.startswith(group.codes))
+        parts.append(f"{', '.join(codes)} ({group.why})")
+    if not parts:
+        return None
+    return (
+        f"{_counted(files, 'file')} read as {input_format.title}; rules skipped on"
+        f" {'it' if files == 1 else 'them'}: {'; '.join(parts)}."
+    )
+
+
+@dataclass(frozen=True)
+class PlanRequest:
+    runbook: Path
+    # Only the HTML report shows findings: other formats need only the rules
+    # that can keep a runbook from being planned.
+    with_findings: bool = False
+    config_file: Optional[Path] = None
+    input_format: Optional[str] = None  # None: detect
+    durations: Optional[MeasuredDurations] = None
+    max_file_size: Optional[int] = None
+    output_file: Optional[Path] = None  # checked: never the runbook itself
+
+
+@dataclass(frozen=True)
+class PlanRun:
+    shown: str
+    plan: Plan
+    findings: tuple[Finding, ...]
+
+
+def run_plan(request: PlanRequest) -> PlanRun:
+    """Plan one runbook; NotPlanned (with the findings that say why) when it
+    cannot be, InternalError on a bug of ours, SessionError otherwise."""
+    from .engine import plan_file
+
+    runbook, output_file = request.runbook, request.output_file
+    if output_file is not None and same_file(output_file, runbook):
+        raise SessionError(f"--output {output_file} is the runbook itself; choose another file")
+    options = options_of_one(runbook, request.config_file, request.input_format, request.durations)
+    shown = shown_path(runbook)
+    _no_cycles_to_collect()
+    settings = options.settings
+    if not request.with_findings:
+        settings = replace(settings, select=plan_blocking_codes(), ignore=())
+    result, planned = plan_file(runbook, shown, _limits(request.max_file_size), settings)
+    if result.internal_error:
+        raise InternalError(shown, result.internal_error, "it was not planned")
+    if planned is None:
+        blocking = tuple(item for item in result.findings if item.code in plan_blocking_codes())
+        raise NotPlanned(f"{shown} cannot be planned until the errors above are fixed", blocking)
+    return PlanRun(shown, planned, tuple(result.findings))
+
+
+@dataclass(frozen=True)
+class ConvertRequest:
+    source: Path
+    output_file: Optional[Path] = None  # checked: never the source, never an existing file unless force
+    force: bool = False
+    config_file: Optional[Path] = None
+    input_format: Optional[str] = None
+    max_file_size: Optional[int] = None
+
+
+@dataclass(frozen=True)
+class ConvertRun:
+    shown: str
+    text: str  # the native runbook
+
+
+def run_convert(request: ConvertRequest) -> ConvertRun:
+    """A workflow of another format as the equivalent native runbook, read
+    back before it is returned: a conversion that would not read cleanly is
+    an error, never a file."""
+    from .adapters import input_formats
+    from .convert import to_native
+    from .engine import check_file, check_text
+    from .model import NATIVE
+
+    source, output_file = request.source, request.output_file
+    if output_file is not None and same_file(output_file, source):
+        raise SessionError(f"--output {output_file} is the file to convert; choose another file")
+    if output_file is not None and output_file.exists() and not request.force:
+        raise SessionError(f"{output_file} exists; pass --force to replace it")
+    options = options_of_one(source, request.config_file, request.input_format)
+    shown = shown_path(source)
+    # Only what keeps the file from being read matters here: no rule runs.
+    settings = replace(options.settings, select=(), ignore=())
+    result = check_file(source, shown, True, _limits(request.max_file_size), settings)
+    if result.internal_error:
+        raise InternalError(shown, result.internal_error, "it was not converted")
+    if result.runbook is None:
+        raise NotPlanned(f"{shown} cannot be converted until the errors above are fixed", tuple(result.findings))
+    if result.format == NATIVE:
+        raise SessionError(f"{shown} is already a native runbook")
+    text = to_native(result.runbook, input_formats()[result.runbook.format].title)
+    converted = check_text(text, "the converted runbook", replace(settings, input_format=NATIVE))
+    unreadable = tuple(item for item in converted.findings if item.code in always_on_codes())
+    if unreadable:
+        raise NotPlanned(
+            f"{shown} was not converted: the native runbook written from it would not read cleanly"
+            " (the errors above); please report it",
+            unreadable,
+        )
+    return ConvertRun(shown, text)
+
+
+def clean_cache(directory: Path) -> bool:
+    """`clean`: delete the cache in `directory`, only what the cache owns;
+    False when there is none."""
+    from .cache import clear
+
+    try:
+        return clear(directory)
+    except (OSError, ValueError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        raise SessionError(f"the cache {directory} was not removed: {reason}") from None
+
+
+def read_durations_file(file: Optional[Path]) -> Optional[MeasuredDurations]:
+    """The durations file of `--durations`; SessionError at the line and
+    column of what is wrong in it."""
+    if file is None:
+        return None
+    from .config import read_durations
+
+    try:
+        return read_durations(file)
+    except ConfigError as error:
+        raise SessionError(str(error)) from None
+
+
+def options_of_one(
+    path: Path,
+    config_file: Optional[Path],
+    input_format: Optional[str],
+    durations: Optional[MeasuredDurations] = None,
+) -> FileOptions:
+    """The options of one file named on the command line (plan, convert)."""
+    resolver = _resolver(config_file, Overrides(input_format=input_format, durations=durations))
+    try:
+        options = resolver.options_for(path, explicit=True)
+    except ConfigError as error:
+        raise SessionError(str(error)) from None
+    assert options is not None  # a file named explicitly is never skipped
+    return options
+
+
+def _resolver(config_file: Optional[Path], overrides: Overrides) -> ConfigResolver:
+    try:
+        return ConfigResolver(config_file, overrides)
+    except ConfigError as error:
+        raise SessionError(str(error)) from None
+
+
+def shown_path(path: Path) -> str:
+    """Paths as the user would write them: relative to the working directory
+    when inside it.  Only the folder is resolved, so a symlinked runbook keeps
+    its own name."""
+    try:
+        shown = str(path.parent.resolve().relative_to(Path.cwd().resolve()) / path.name)
+    except ValueError:
+        shown = str(path)
+    # A name that is not UTF-8 (Python holds its bytes as surrogates) is shown
+    # with those bytes escaped, as every report must be valid UTF-8.
+    return shown.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _limits(max_file_size: Optional[int]) -> Limits:
+    return Limits() if max_file_size is None else Limits(max_file_size=max_file_size)
+
+
+def _no_cycles_to_collect() -> None:
+    # What a check builds has no reference cycles; reference counting frees
+    # it, and the cyclic collector would only rescan it (about 3x slower).
+    gc.freeze()
+    gc.disable()
+
+
+def _counted(count: int, noun: str) -> str:
+    from .rules._words import counted
+
+    return counted(count, noun)
