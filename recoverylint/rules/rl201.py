@@ -6,7 +6,7 @@ from typing import Optional
 from ..analysis import wait_costs_known
 from ..finding import Fix, Issue
 from ..graphs import Graphs
-from ..model import DeclaredEdge, EdgeKind, Step
+from ..model import NATIVE, DeclaredEdge, EdgeKind, Step
 from . import GraphContext, Issues, graph_rule
 from ._fixes import remove_needs, restructure_checklist
 from ._minutes import gate_minutes
@@ -28,6 +28,8 @@ def false_sequential_gate(ctx: GraphContext) -> Issues:
     costs = wait_costs_known(graphs, waits)
     restructure = restructure_checklist(graphs) if waits else None
     removals = _removals(graphs, waits, declared)
+    # The step each one follows in a sequence: there `needs` adds waits and removes none.
+    follows = {edge.target: edge.source for edge in ctx.runbook.declared_edges if edge.kind is EdgeKind.SEQUENCE}
     for (target, sources), cost in zip(waits, costs):
         waiter = steps[target]
         # The message names ten at most: a step behind a block of thousands
@@ -46,13 +48,33 @@ def false_sequential_gate(ctx: GraphContext) -> Issues:
             what = f"`{waiter.id}` waits for {names} but uses nothing from them"
         added = gate_minutes(cost, graphs, plural=len(sources) > 1)
         removal = removals.get(target)
+        fix = removal if removal is not None or _only_needs(graphs, declared, sources, waiter) else restructure
+        previous = follows.get(waiter.id)
+        if previous is not None and _among(sources, graphs.index.get(previous)):
+            suggestion = _out_of_the_sequence(waiter.id, previous, fix is not None and fix is restructure)
+        else:
+            suggestion = needs_suggestion(real, key=ctx.runbook.wait_key)
+            if ctx.runbook.format == NATIVE:
+                suggestion += f"; if the wait is intended, say why: `needs: [{{step: {waited[0]}, reason: …}}]`"
         yield Issue(
             span,
             f"{what}; {really}. {added}",
-            suggestion=needs_suggestion(real, key=ctx.runbook.wait_key),
+            suggestion=suggestion,
             steps=involved(waited, waiter.id),
-            fix=removal if removal is not None or _only_needs(graphs, declared, sources, waiter) else restructure,
+            fix=fix,
         )
+
+
+def _out_of_the_sequence(step_id: str, previous: str, restructured: bool) -> str:
+    """The help for a step that waits needlessly for the one before it in a
+    sequence, where writing its real `needs` would change nothing."""
+    restructure = ", or let `--fix --unsafe-fixes` restructure the checklist" if restructured else ""
+    return (
+        f"`{step_id}` sits in a sequence, where `needs` adds waits but removes none: put it"
+        f" beside `{previous}` in a `parallel:` block"
+        f" (`- parallel: [{{id: {previous}, …}}, {{id: {step_id}, …}}]`){restructure};"
+        f" if the wait is intended, keep it and say why: `needs: [{{step: {previous}, reason: …}}]`"
+    )
 
 
 def _among(sources: tuple[int, ...], node: Optional[int]) -> bool:

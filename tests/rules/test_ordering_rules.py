@@ -29,7 +29,11 @@ def test_rl201_names_real_prerequisites_and_minutes(lint):
         "`check-deploys` waits for `check-disk` but uses nothing from it; it needs only"
         " `triage`. This gate adds 5 min to the critical path."
     )
-    assert found.suggestion == "needs: [triage]"
+    # In a sequence `needs` removes no wait: the help shows the block (issue 16, item 1).
+    assert found.suggestion.startswith(
+        "`check-deploys` sits in a sequence, where `needs` adds waits but removes none: put it"
+        " beside `check-disk` in a `parallel:` block"
+    )
 
 
 def test_rl201_points_at_an_explicit_need_and_reports_zero_minutes(lint):
@@ -51,7 +55,10 @@ def test_rl201_points_at_an_explicit_need_and_reports_zero_minutes(lint):
     assert (found.span.line, found.span.column) == (9, 13)  # the `needs` entry
     assert "it needs no other step first" in found.message
     assert "adds nothing to the critical path (0 min)" in found.message
-    assert found.suggestion == "needs: [] (it can start at once)"
+    assert found.suggestion == (
+        "needs: [] (it can start at once); if the wait is intended, say why:"
+        " `needs: [{step: quick, reason: …}]`"
+    )
 
 
 def test_rl201_reasoned_need_is_intended(lint):
