@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Optional
 
-from ..catalog import engine_codes
+from ..catalog import engine_codes, fix_first_codes
 from ..engine import FileResult, _check_document, finding, rules_run, run_rules
 from ..finding import Edit, Finding, Fix, MakeFlowParallel
 from ..model import Need, Runbook
@@ -36,7 +36,7 @@ class FixOutcome:
     """What fixing one file did: its new text (None when nothing changed),
     the fixes applied, those refused and why, and the check of the final text."""
 
-    text: Optional[str]
+    text: str | None
     applied: tuple[Fix, ...]
     refused: tuple[tuple[Fix, str], ...]
     result: FileResult
@@ -56,7 +56,7 @@ def fix_text(
     settings: Settings = Settings(),
     limits: Limits = Limits(),
     unsafe: bool = False,
-    result: Optional[FileResult] = None,
+    result: FileResult | None = None,
 ) -> FixOutcome:
     """Apply the fixes of a runbook's findings (safe ones, and unsafe ones
     when `unsafe`), judging each: a fix is kept only when the file stays
@@ -166,7 +166,7 @@ class _Fixer:
     def checked(self, text: str, settings: Settings) -> FileResult:
         return _checked(text, self.display_path, self.limits, settings)
 
-    def attempt(self, fixes: list[Fix]) -> Optional[str]:
+    def attempt(self, fixes: list[Fix]) -> str | None:
         """Apply `fixes` together; None when kept, else why not."""
         edits = [fix.edit for fix in fixes]
         if self.on_model and self.model is not None:
@@ -176,7 +176,7 @@ class _Fixer:
         self.write_pending()
         return self.attempt_on_text(fixes)
 
-    def attempt_on_model(self, fixes: list[Fix], removal: Removal) -> Optional[str]:
+    def attempt_on_model(self, fixes: list[Fix], removal: Removal) -> str | None:
         try:
             if self.suspects:
                 # The rules that refused the fixes together first: one of them
@@ -201,7 +201,7 @@ class _Fixer:
         return None
 
     def rules_on(
-        self, runbook: Runbook, settings: Settings, codes: Optional[frozenset[str]] = None
+        self, runbook: Runbook, settings: Settings, codes: frozenset[str] | None = None
     ) -> list[Finding]:
         """The findings of the rules (of `codes`) on a model of `self.text`
         less some `needs` entries, once the text's suppression comments
@@ -215,7 +215,7 @@ class _Fixer:
             findings.extend(finding(UNUSED_SUPPRESSION, self.display_path, issue, settings) for issue in unused)
         return findings
 
-    def added(self, judged: list[Finding], codes: Optional[frozenset[str]] = None) -> Optional[str]:
+    def added(self, judged: list[Finding], codes: frozenset[str] | None = None) -> str | None:
         """Why findings judged after a fix refuse it: the first that makes
         the file unreadable, or those that were not there before (naming
         what the first says, up to its explanation); only those of `codes`
@@ -229,12 +229,12 @@ class _Fixer:
         added = Counter(_identity(f) for f in judged) - before
         if not added:
             return None
-        codes = sorted({code for code, _ in added})
+        added_codes = sorted({code for code, _ in added})
         first = next(f for f in sorted(judged, key=lambda f: f.sort_key) if _identity(f) in added)
         said = first.message.split(": ")[0]
-        return f"it would add {counted(sum(added.values()), 'finding')} ({', '.join(codes)}): {said}"
+        return f"it would add {counted(sum(added.values()), 'finding')} ({', '.join(added_codes)}): {said}"
 
-    def attempt_on_text(self, fixes: list[Fix]) -> Optional[str]:
+    def attempt_on_text(self, fixes: list[Fix]) -> str | None:
         try:
             fixed = apply_edits(self.text, [fix.edit for fix in fixes])
         except FixError as error:
@@ -279,9 +279,6 @@ class _Fixer:
         self.moved_to(fixed, judged)
 
 
-# Rules whose fixes go first; then the others by code.
-_FIX_PRIORITY = ("RL201",)
-
 # Rules that report a step once, naming the (first ten) steps involved: the
 # step is the finding, whichever others a fix leaves it.
 _ONE_PER_STEP = ("RL201",)
@@ -294,11 +291,12 @@ def _fixes_by_rule(findings: list[Finding], unsafe: bool, refused: dict[Fix, str
     safe fix first would delete entries it then writes anew), then safe ones,
     as they change less."""
     groups: dict[tuple[bool, bool, bool, str], dict[Fix, None]] = {}
+    first = fix_first_codes()
     for item in findings:
         fix = item.fix
         if fix is not None and (fix.safe or unsafe) and fix not in refused:
             restructure = isinstance(fix.edit, MakeFlowParallel)
-            group = (not restructure, not fix.safe, item.code not in _FIX_PRIORITY, item.code)
+            group = (not restructure, not fix.safe, item.code not in first, item.code)
             groups.setdefault(group, {})[fix] = None
     return [list(groups[group]) for group in sorted(groups)]
 

@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from typing import Any, Optional, Union
+from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -164,7 +164,7 @@ def _dump(yaml: YAML, data: Any) -> list[str]:
 # Keys the format documents before `needs` in a step: a new `needs` goes after them.
 _KEYS_BEFORE_NEEDS = frozenset(("id", "title", "role", "phase", "duration"))
 
-Path = tuple[Union[str, int], ...]  # keys and indices from the document's root
+Path = tuple[str | int, ...]  # keys and indices from the document's root
 
 
 @dataclass(frozen=True)
@@ -325,7 +325,7 @@ def _steps(data: CommentedMap) -> Iterator[_Step]:
         yield from _flow_steps(data["steps"], ("steps",))
 
 
-def _flow_steps(items: list, path: Path) -> Iterator[_Step]:
+def _flow_steps(items: list[Any], path: Path) -> Iterator[_Step]:
     for index, item in enumerate(items):
         if not isinstance(item, CommentedMap):
             continue
@@ -347,7 +347,7 @@ def _not_shared(needs: CommentedSeq, step_id: str, what: str) -> None:
         )
 
 
-def _names(entry: Any) -> Optional[str]:
+def _names(entry: Any) -> str | None:
     """The step a `needs` entry names: `a` or `{step: a, reason: ...}`."""
     if isinstance(entry, str):
         return str(entry)
@@ -418,7 +418,7 @@ def _rewrite_needs(step: CommentedMap, ids: tuple[str, ...], block_style: bool, 
         raise FixError(f"{what}: the `needs` of `{step['id']}` is not a list")
     # One entry naming each wanted id stays (the first with a reason, else
     # the first); the others go.
-    staying: dict[Optional[str], int] = {}
+    staying: dict[str | None, int] = {}
     for index, entry in enumerate(needs):
         name = _names(entry)
         if name not in staying or (_reason(entry) and not _reason(needs[staying[name]])):
@@ -476,7 +476,7 @@ def _merge(ours: list[str], base: list[str], theirs: list[str], editor: _Editor)
     # step and one added to the next must not pass for a move of the step between.
     base_keys, theirs_keys = _keys_by_step(base), _keys_by_step(theirs)
     to_theirs = _matching_lines(base_keys, theirs_keys)
-    hunks = []
+    hunks: list[_Hunk] = []
     for equal_from, i1, i2, j1, j2 in _changes(to_theirs, base_keys, theirs_keys):
         if i1 == i2:
             i1 = i2 = _below_comments(base, i1, equal_from, theirs[j1])
@@ -737,7 +737,7 @@ class _LineOffsets:
             self.starts.append(self.starts[-1] + len(content) + len(ending))
         self.yaml_line_starts = [0] + [match.end() for match in _YAML_LINE_BREAK.finditer(text)]
 
-    def replacement(self, start_line: int, end_line: int, new: str) -> Optional[Replacement]:
+    def replacement(self, start_line: int, end_line: int, new: str) -> Replacement | None:
         """Lines [start_line, end_line) replaced by `new`, trimmed to what
         really changes; None when nothing does."""
         start, end = self.starts[start_line], self.starts[end_line]

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Optional
 
 from ..finding import Edit, RemoveNeed, RemoveNeeds
 from ..model import EdgeKind, Need, Runbook, Span, Step
@@ -27,7 +26,7 @@ class Removal:
     removed: tuple[Need, ...]
 
 
-def removed_needs(runbook: Runbook, edits: Sequence[Edit]) -> Optional[Removal]:
+def removed_needs(runbook: Runbook, edits: Sequence[Edit]) -> Removal | None:
     """The model with `edits` applied in order, when each removes `needs`
     entries that exist and give no reason; None otherwise (the text decides)."""
     steps = {step.id: step for step in runbook.steps}
@@ -80,10 +79,13 @@ def same_needs(a: Runbook, b: Runbook) -> bool:
     return [_needs_of(step) for step in a.steps] == [_needs_of(step) for step in b.steps]
 
 
-def _needs_of(step: Step) -> tuple[str, tuple[tuple[str, Optional[str]], ...]]:
+def _needs_of(step: Step) -> tuple[str, tuple[tuple[str, str | None], ...]]:
     return step.id, tuple((need.step, need.reason) for need in step.needs)
 
 
+# Line breaks other than LF (YAML 1.1 readers such as ruamel count NEL and
+# the Unicode separators too): edits.py handles those texts.
+_OTHER_BREAKS = re.compile("[\r\x85\u2028\u2029]")
 # What may stand on a block list's line beside the entry cut: its dash and a comment.
 _DASH = re.compile(r"[ ]*-[ ]+")
 _AFTER = re.compile(r"[ ]*(#.*)?")
@@ -92,11 +94,12 @@ _NAME = r"""(?:[A-Za-z0-9_][A-Za-z0-9_.\-/]*|'[^'\n]*'|"[^"\\\n]*")"""
 _FLOW = re.compile(rf"\[[ ]*{_NAME}(?:[ ]*,[ ]*{_NAME})*[ ]*\]")
 
 
-def cut_needs(text: str, removal: Removal, steps: Sequence[Step]) -> Optional[str]:
+def cut_needs(text: str, removal: Removal, steps: Sequence[Step]) -> str | None:
     """`text` less the removed entries, each as `edits.apply_edits` would
     remove it; None when the layout is not one handled here: a block list
-    left empty, a flow list over several lines, an anchor or alias, CRLF."""
-    if "\r" in text or text.startswith("\ufeff"):
+    left empty, a flow list over several lines, an anchor or alias, line
+    breaks other than LF."""
+    if _OTHER_BREAKS.search(text) or text.startswith("\ufeff"):
         return None
     lines = text.split("\n")
     gone = {need.span for need in removal.removed}

@@ -1,7 +1,6 @@
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Mapping
-from typing import Optional
 
 from ..analysis import wait_costs_known
 from ..finding import Fix, Issue
@@ -11,7 +10,6 @@ from . import GraphContext, Issues, graph_rule
 from ._fixes import remove_needs, restructure_checklist
 from ._minutes import gate_minutes
 from ._words import _LISTED, involved, needs_suggestion, quoted
-
 
 # Why a step waits for another: (source id, target id) -> declarations.
 Declared = Mapping[tuple[str, str], list[DeclaredEdge]]
@@ -77,7 +75,7 @@ def _out_of_the_sequence(step_id: str, previous: str, restructured: bool) -> str
     )
 
 
-def _among(sources: tuple[int, ...], node: Optional[int]) -> bool:
+def _among(sources: tuple[int, ...], node: int | None) -> bool:
     """`node` is one of `sources` (in file order): a search, not a scan."""
     if node is None:
         return False
