@@ -115,6 +115,8 @@ def test_crashloop_page_model():
         ("Verification", Phase.VERIFY), ("Validation", Phase.VERIFY),
         ("Escalation", Phase.COMMUNICATE), ("Communication", Phase.COMMUNICATE),
         ("Impact", None), ("Meaning", None),
+        # the first phase word decides, whatever the order of a set of words
+        ("Diagnosis and mitigation", Phase.DIAGNOSE), ("Mitigation after diagnosis", Phase.REMEDIATE),
     ],
 )
 def test_heading_phases(heading, phase):
@@ -241,7 +243,7 @@ def test_a_variable_of_the_environment_is_no_fact(tmp_path):
 
 def test_a_readme_in_a_folder_is_not_discovered_as_a_runbook(tmp_path):
     (tmp_path / "README.md").write_text("# Tool\n\n## Installation\n\n```bash\npip install tool\n```\n")
-    (tmp_path / "notes.md").write_text("# Design\n\n## Verification\n\n- we check things\n")
+    (tmp_path / "notes.md").write_text("# Design\n\n## Verification\n\n- we check things\n\n## Bug fixes\n")
     (tmp_path / "runbook.md").write_text("# X\n\n## Mitigation\n\n- `systemctl restart etcd`\n")
     files = sorted(path.name for path, explicit in discover([tmp_path]))
     assert files == ["README.md", "notes.md", "runbook.md"]
@@ -253,7 +255,7 @@ def test_a_readme_in_a_folder_is_not_discovered_as_a_runbook(tmp_path):
 def test_a_named_page_that_is_no_runbook_is_rl003_saying_why(tmp_path):
     result = checked(tmp_path, "# Tool\n\n## Installation\n\n- run it\n", "README.md")
     assert [(f.code, f.span.line) for f in result.findings] == [("RL003", 1)]
-    assert "no Diagnosis, Triage or Mitigation heading" in result.findings[0].message
+    assert "no Mitigation heading, nor a Diagnosis or Triage heading" in result.findings[0].message
 
 
 def test_detection_reads_only_markdown_documents():

@@ -13,11 +13,12 @@ table per tool).  How a page maps to the model:
   Mitigate, Remediation, Remediate, Resolution, Resolve, Fix, Recovery,
   Recover, Workaround, Repair -> remediate; Verification, Verify,
   Validation, Validate, Confirm -> verify; Escalation, Escalate,
-  Communication, Communicate, Notify, Notification -> communicate.
+  Communication, Communicate, Notify, Notification -> communicate.  The
+  first such word of a heading decides ("Diagnosis and mitigation").
 - Steps: each list item (numbered or bulleted) under a phase heading, or
   anywhere when it holds a command; each fenced shell block outside a list
   (info `bash`, `sh`, `shell`, `console`, `zsh`, `terminal`, `shell-session`
-  or none); each paragraph outside a list whose inline code starts with a
+  or none; an indented code block is one with none); each paragraph outside a list whose inline code starts with a
   tool of the shell tables.  A list item's commands are its fenced shell
   blocks and its inline code that starts with such a tool.  Ids are the
   nearest heading's slug and a number (`mitigation-2`); the title is the
@@ -47,8 +48,8 @@ table per tool).  How a page maps to the model:
   after a change in the same section, whose text says it checks (`check`,
   `verify`, `validate`, `confirm`, `ensure`...).  Nothing marks rollbacks.
 - Which pages are runbooks: a `.md` or `.markdown` file is read when it
-  looks like one: a heading naming diagnosis, triage or mitigation (a word
-  above), and a fenced block or a list.  Found in a folder, any other page
+  looks like one: a heading starting with a mitigation word (above), or
+  with a diagnosis or triage word on a page with a list or a fenced block.  Found in a folder, any other page
   (a README, design notes with a "Verification" section) is skipped;
   named on the command line, it is RL003.
 """
@@ -100,6 +101,7 @@ _CHOOSE = re.compile(r"\b(?:either|one of|choose|depending on)\b", re.IGNORECASE
 _OPTION_ITEM = re.compile(r"\s*(?:\*\*)?option\b", re.IGNORECASE)
 _VERIFY_WORDS = CHECK_WORDS | {"confirm", "confirmed", "validation", "verified", "ensure", "checking", "verifying"}
 _NOT_IN_SLUG = re.compile(r"[^a-z0-9]+")
+_WORD = re.compile(r"[a-z]+")
 # Past this many tokens a page is refused (RL001), as a YAML file past its node limit.
 MAX_TOKENS = 2_000_000
 
@@ -144,8 +146,8 @@ def detect(document: Document) -> bool:
 
 
 def phase_of(heading: str) -> Phase | None:
-    """The phase a heading's words name, or None."""
-    for word in words(heading):
+    """The phase the first phase word of a heading names, or None."""
+    for word in _WORD.findall(heading.lower()):
         if word in PHASE_WORDS:
             return PHASE_WORDS[word]
     return None
@@ -158,15 +160,21 @@ _RUNBOOK_PHASES = frozenset({Phase.DIAGNOSE, Phase.TRIAGE, Phase.REMEDIATE})
 
 
 def looks_like_runbook(text: str) -> bool:
-    """Whether a Markdown file found in a folder is worth reading as a
-    runbook: a heading with a phase word, and a list or a fenced block."""
+    """Whether a Markdown page is a runbook: a heading starting with a
+    mitigation word, or with a diagnosis or triage word over a list or a
+    fenced block."""
     tokens = _MARKDOWN.parse(text)
-    headed = any(
-        token.type == "inline" and index and tokens[index - 1].type == "heading_open"
-        and phase_of(token.content) in _RUNBOOK_PHASES
+    # A heading's first word, so that "Bug fixes" in a changelog is none.
+    phases = {
+        PHASE_WORDS.get(next(iter(_WORD.findall(token.content.lower())), ""))
         for index, token in enumerate(tokens)
+        if token.type == "inline" and index and tokens[index - 1].type == "heading_open"
+    }
+    if Phase.REMEDIATE in phases:
+        return True
+    return bool(phases & _RUNBOOK_PHASES) and any(
+        token.type in ("fence", "bullet_list_open", "ordered_list_open") for token in tokens
     )
-    return headed and any(token.type in ("fence", "bullet_list_open", "ordered_list_open") for token in tokens)
 
 
 @dataclass(eq=False)
@@ -231,7 +239,7 @@ class _Reader:
                 self.open_item(token)
             elif kind == "list_item_close":
                 self.close_item(self.items.pop())
-            elif kind == "fence":
+            elif kind in ("fence", "code_block"):
                 self.fence(token)
             elif kind == "inline" and token.map is not None and tokens[index - 1].type == "paragraph_open":
                 self.inline(token)
@@ -294,16 +302,19 @@ class _Reader:
         assert token.map is not None
         info = token.info.strip().split(" ")[0].lower() if token.info else ""
         column = _indent(self.page.lines[token.map[0]]) if token.map[0] < len(self.page.lines) else 0
+        first = token.map[0] + 1  # the line after the opening fence
+        if token.type == "code_block":  # indented: no fence, indentation stripped
+            first = token.map[0]
         if self.items:
             if info in SHELL_INFOS:
-                self.items[-1].scripts.append((token.content, token.map[0] + 1, column))
+                self.items[-1].scripts.append((token.content, first, column))
             return
         if info not in SHELL_INFOS:
             return
         item = _Item(token.map[0], token.map[1], self.heading, self.phase)
         if self.paragraph:
             item.text.append(self.paragraph)
-        item.scripts.append((token.content, token.map[0] + 1, column))
+        item.scripts.append((token.content, first, column))
         self.emit(item)
 
     def inline(self, token: Token) -> None:
@@ -577,8 +588,8 @@ FORMAT = InputFormat(
     provides=frozenset({Capability.GRAPHS, Capability.PHASES, Capability.MARKINGS}),
     wait_key=None,
     not_this_format=(
-        "this Markdown page has no Diagnosis, Triage or Mitigation heading (or a synonym)"
-        " over a list or a fenced block, so it is not read as a runbook"
+        "this Markdown page has no Mitigation heading, nor a Diagnosis or Triage heading"
+        " (or a synonym) with a list or a fenced block, so it is not read as a runbook"
     ),
     suffixes=SUFFIXES,
     parse=parse,

@@ -39,8 +39,16 @@ NEUTRAL = frozenset(
         "tail", "wc", "cut", "tr", "column", "less", "more", "cat", "sleep", "true", "false",
         "date", "cd", "pwd", "export", "set", "unset", "read", "test", "[", "[[", "base64",
         "tee", "watch", "sed", "xxd", "od", "ls", "which", "env", "source", ".", "alias",
+        # reading the local host's or container's state, which no resource names
+        "df", "du", "free", "uptime", "ps", "top", "dig", "nslookup", "host", "ping", "ss",
+        "netstat", "lsblk", "dmesg", "journalctl", "hostname", "whoami", "id", "uname",
     }
 )
+# `<pod-name>`: a placeholder the reader fills in, which the shell would take
+# for redirections.  Written with other brackets while parsing (same length,
+# so that columns hold) and given back in the words.
+_PLACEHOLDER = re.compile(r"<([A-Za-z_][A-Za-z0-9_ .:/-]*)>")
+_OPEN, _CLOSE = "\u2039", "\u203a"
 # Words in front of a command that run it (`sudo oc ...`), with their flags taking a value.
 _WRAPPERS = {
     "sudo": frozenset({"-u", "-g", "-C", "-h"}), "time": frozenset(), "nohup": frozenset(),
@@ -168,7 +176,7 @@ class _Reader:
             try:
                 trees = bashlex.parse(line)
             except Exception:  # noqa: BLE001 (as above)
-                words = tuple(line.split())
+                words = tuple(_as_written(word) for word in line.split())
                 self.commands.append(Command(*self.place(offset + line_offset + _indent(line)), words, None))
                 continue
             for tree in trees:
@@ -196,7 +204,7 @@ class _Reader:
             if part.kind == "assignment" or (part.kind == "word" and words and words[0] in ("export", "local", "declare", "readonly") and "=" in part.word):
                 self.assignment(part, offset, nesting)
             elif part.kind == "word":
-                words.append(part.word)
+                words.append(_as_written(part.word))
                 for inner in _children(part):
                     self.walk(inner, offset, nesting + 1)
             else:
@@ -259,12 +267,18 @@ def _logical_lines(text: str) -> list[tuple[int, str]]:
 
 
 def without_prompts(script: str) -> str:
-    """A script copied from a terminal: a leading `$ ` prompt on a line is
-    blanked (same length, so that columns hold)."""
+    """A script copied from a terminal or a page: a leading `$ ` prompt on a
+    line is blanked and `<placeholders>` are bracketed otherwise (same
+    length, so that columns hold)."""
+    script = _PLACEHOLDER.sub(lambda found: f"{_OPEN}{found.group(1)}{_CLOSE}", script)
     return "\n".join(
         line.replace("$ ", "  ", 1) if line.lstrip().startswith("$ ") else line
         for line in script.split("\n")
     )
+
+
+def _as_written(word: str) -> str:
+    return word.replace(_OPEN, "<").replace(_CLOSE, ">")
 
 
 def read_script(script: str, depth: int = 0) -> Script:
