@@ -24,7 +24,7 @@ def build(document: Document, path: str, default_duration: Optional[float]) -> A
     if document.rest:
         second = Issue(document.rest[0].start_span, "a second YAML document: a runbook file holds one document")
         raise AdapterError(second, code="RL001")
-    problems = [Issue(p.span, p.message) for p in validate(document)]
+    problems = [Issue(p.span, p.message, suggestion=p.help) for p in validate(document)]
     problems = problems or [Issue(span, message) for span, message in inverted_ranges(document)]
     if problems:
         raise AdapterError(*problems)
