@@ -1,0 +1,116 @@
+"""recoverylint.shell: shell commands as reads and writes of named
+resources (one table per tool), variables assigned from commands' output,
+and commands bashlex cannot parse, which have no known effect."""
+
+from __future__ import annotations
+
+import pytest
+
+from recoverylint.shell import TABLES, read_script
+
+
+def effect(command: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    script = read_script(command)
+    assert len(script.commands) == 1, script.commands
+    found = script.commands[0].effect
+    assert found is not None, f"{command!r} has no known effect"
+    return found.reads, found.writes
+
+
+@pytest.mark.parametrize(
+    ("command", "reads", "writes"),
+    [
+        # kubectl / oc: verbs, namespaces, kind/name, kinds and names, selectors
+        ("kubectl get pods -n shop", ("k8s/shop/pod",), ()),
+        ("oc get pod web-1 web-2 --namespace=shop", ("k8s/shop/pod/web-1", "k8s/shop/pod/web-2"), ()),
+        ("oc -n shop describe deploy/web", ("k8s/shop/deployment/web",), ()),
+        ("oc get pods -A", ("k8s/*/pod",), ()),
+        ("oc get pods web -l app=web -n shop", ("k8s/shop/pod",), ()),
+        ("oc logs web-1 -n shop", ("k8s/shop/pod/web-1",), ()),
+        ("kubectl top node", ("k8s/node",), ()),
+        ("oc get co network", ("k8s/clusteroperator/network",), ()),
+        ("oc rollout status deployment/web -n shop", ("k8s/shop/deployment/web",), ()),
+        ("oc rollout restart deployment/web -n shop", (), ("k8s/shop/deployment/web",)),
+        ("kubectl scale deployment web --replicas=0 -n shop", (), ("k8s/shop/deployment/web",)),
+        ("kubectl patch deployment web -n shop -p '{\"a\": 1}'", (), ("k8s/shop/deployment/web",)),
+        ("kubectl delete pod -n shop -l app=web", (), ("k8s/shop/pod",)),
+        ("kubectl label node n1 role=db", (), ("k8s/node/n1",)),
+        ("oc adm drain n1 --ignore-daemonsets", (), ("k8s/node/n1",)),
+        ("kubectl cordon n1", (), ("k8s/node/n1",)),
+        ("kubectl apply -f fix.yaml -n shop", (), ("k8s/shop",)),
+        ("oc exec -n ceph tools-1 -- ceph osd pool set rbd size 3", (), ("ceph/osd/pool/rbd",)),
+        ("oc describe clusterlogforwarder <NAME> -n <NAMESPACE>", ("k8s/<NAMESPACE>/clusterlogforwarder/<NAME>",), ()),
+        ("sudo kubectl get nodes", ("k8s/node",), ()),
+        # helm, systemctl
+        ("helm rollback shop 3 -n prod", (), ("helm/prod/shop",)),
+        ("helm status shop", ("helm/*/shop",), ()),
+        ("systemctl restart kubelet.service", (), ("systemd/kubelet",)),
+        ("systemctl status kubelet", ("systemd/kubelet",), ()),
+        # clouds
+        ("aws ec2 describe-instances --instance-ids i-1", ("aws/ec2/i-1",), ()),
+        ("aws rds reboot-db-instance --db-instance-identifier orders", (), ("aws/rds/orders",)),
+        ("aws s3 cp dump.sql s3://backups/db/", (), ("aws/s3/backups/db",)),
+        ("gcloud compute instances describe vm-1 --zone z", ("gcloud/compute/instances/vm-1",), ()),
+        ("gcloud sql instances restart orders", (), ("gcloud/sql/instances/orders",)),
+        ("az vm restart -g rg -n vm-1", (), ("az/vm/vm-1",)),
+        ("az vm show --name vm-1", ("az/vm/vm-1",), ()),
+        # databases: SELECT reads, anything else writes
+        ("psql -d orders -c 'SELECT count(*) FROM t'", ("db/orders",), ()),
+        ("psql orders -c 'VACUUM t'", (), ("db/orders",)),
+        ("mysql -D shop -e 'UPDATE t SET a = 1'", (), ("db/shop",)),
+        # curl: GET reads, other methods write
+        ("curl -s https://api.example.com/health?x=1", ("http/api.example.com/health",), ()),
+        ("curl -X POST https://api.example.com/v1/reset", (), ("http/api.example.com/v1/reset",)),
+        ("curl -d 'a=1' http://svc:8080/flush", (), ("http/svc/flush",)),
+        # ceph, etcdctl
+        ("ceph status", ("ceph",), ()),
+        ("ceph osd tree", ("ceph/osd",), ()),
+        ("ceph osd out osd.3", (), ("ceph/osd/osd.3",)),
+        ("ceph tell mon.a mon_status", ("ceph/mon/a",), ()),
+        ("etcdctl endpoint health", ("etcd",), ()),
+        ("etcdctl defrag", (), ("etcd",)),
+        ("etcdctl put /config/x 1", (), ("etcd/config-x",)),
+    ],
+)
+def test_tool_tables(command, reads, writes):
+    assert effect(command) == (reads, writes)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "./fix-everything.sh",  # unknown tool
+        "oc debug node/n1",  # opens a shell: what is done there is not written
+        "oc exec web -- ./script",  # runs an unknown command
+        "psql -d orders",  # an interactive session
+        "kubectl frobnicate pods",  # a verb of no table
+        "ceph frobnicate",
+    ],
+)
+def test_commands_of_no_known_effect_are_never_guessed(command):
+    assert not read_script(command).known
+
+
+def test_filters_and_prompts_are_known_and_touch_nothing():
+    script = read_script("$ oc get pods -n a | grep web | wc -l")
+    assert script.known and script.reads == ("k8s/a/pod",) and script.writes == ()
+
+
+def test_a_variable_assigned_from_a_command_and_its_uses():
+    script = read_script('POD=$(oc get pods -n a -o name)\noc delete $POD -n a\nNAME=literal\necho "${NAME}"')
+    assert [(v.name, v.line, v.column) for v in script.assigned] == [("POD", 1, 1)]
+    assert [(v.name, v.line) for v in script.used] == [("POD", 2), ("NAME", 4)]
+    assert script.reads == ("k8s/a/pod",) and script.writes == ("k8s/a/$POD",)
+    assert [(c.line, c.column) for c in script.commands] == [(1, 7), (2, 1), (4, 1)]
+
+
+def test_a_script_bashlex_cannot_parse_is_read_line_by_line():
+    script = read_script("oc get pods -n a\nif [ x ; then\noc delete pod p -n a \\\n  --wait")
+    assert [(c.line, c.known) for c in script.commands] == [(1, True), (2, False), (3, True)]
+    assert script.writes == ("k8s/a/pod/p",)
+
+
+def test_every_table_answers_to_its_names():
+    names = [name for table in TABLES for name in table.names]
+    assert len(names) == len(set(names))
+    assert {"kubectl", "oc", "helm", "systemctl", "aws", "gcloud", "az", "psql", "mysql", "curl", "ceph", "etcdctl"} <= set(names)
