@@ -6,23 +6,25 @@ processes, so that every output is the same as a serial run's.
 
 from __future__ import annotations
 
+import math
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional
 
 from .engine import FileResult, check_file
 from .fix import FixOutcome, fix_text
 from .settings import Settings
-from .source import Limits, SourceError, read_bytes
+from .source import Limits, SourceError, decode, read_bytes
 
 if TYPE_CHECKING:
     from .cache import ResultCache
 
-# Starting a worker costs about a third of a second (imports); below this many
-# files to check, one process is faster.
+# Below this many files, or this many bytes, to check, one process is faster:
+# workers cost their start and the transfer of every result to the parent.
 PARALLEL_MIN_FILES = 40
+PARALLEL_MIN_BYTES = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -46,10 +48,19 @@ class Checked:
 
 
 def default_jobs() -> int:
+    """The processes worth running: the CPUs this process may use, less those
+    the rest of the machine keeps busy (the load average of the last minute).
+    On a busy machine, more workers only share the same CPUs, and pay their
+    start and the transfer of their results for nothing."""
     try:
-        return len(os.sched_getaffinity(0))
+        cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+        cpus = os.cpu_count() or 1
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):  # not on this system
+        return cpus
+    return max(1, min(cpus, math.ceil(cpus - load)))
 
 
 def check_files(
@@ -101,7 +112,8 @@ def _run(
     work: list[tuple[int, Task, Optional[bytes]]], limits: Limits, fix: Optional[str], jobs: int
 ):
     """(index, Checked) for each item of `work`, in its order."""
-    if jobs <= 1 or len(work) < PARALLEL_MIN_FILES:
+    size = sum(len(data) for _, _, data in work if data is not None)
+    if jobs <= 1 or len(work) < PARALLEL_MIN_FILES or size < PARALLEL_MIN_BYTES:
         for index, task, data in work:
             yield index, _check_one(task, data, limits, fix)
         return
@@ -117,7 +129,7 @@ def _run(
         with ProcessPoolExecutor(workers, multiprocessing.get_context(method)) as pool:
             chunk = max(1, len(work) // (workers * 8))
             results = pool.map(
-                _check_one,
+                _check_in_worker,
                 [task for _, task, _ in work],
                 [data for _, _, data in work],
                 [limits] * len(work),
@@ -125,8 +137,8 @@ def _run(
                 chunksize=chunk,
             )
             try:
-                for (index, _, _), checked in zip(work, results):
-                    yield index, checked
+                for (index, _, data), (checked, had_text) in zip(work, results):
+                    yield index, _with_bytes(checked, data, had_text)
                     finished += 1
             except (KeyboardInterrupt, GeneratorExit):
                 # Ctrl-C, or the results abandoned: end the workers now, where
@@ -148,6 +160,28 @@ def check_bytes(task: Task, data: bytes, limits: Limits, fix: Optional[str] = No
     """Check (and fix) one file whose bytes the caller has read (standard
     input): as check_files does each file, without the cache."""
     return _check_one(task, data, limits, fix)
+
+
+def _check_in_worker(
+    task: Task, data: Optional[bytes], limits: Limits, fix: Optional[str]
+) -> tuple[Checked, bool]:
+    """_check_one in a worker process: what goes back to the parent leaves out
+    the bytes it sent, and the text decoded from them (the parent decodes it
+    again only when a report may show lines: see _with_bytes); the bool says
+    whether the check had the text."""
+    checked = _check_one(task, data, limits, fix)
+    result = checked.result
+    had_text = result.text is not None and checked.fixed is None  # a fixed file's text is the fixed one
+    if had_text:
+        result.text = None
+    return replace(checked, data=None), had_text
+
+
+def _with_bytes(checked: Checked, data: Optional[bytes], had_text: bool) -> Checked:
+    """A worker's Checked with the bytes and text it left out put back."""
+    if had_text and data is not None:
+        checked.result.text = decode(data)  # as check_file decoded them: it had the text
+    return replace(checked, data=data)
 
 
 def _check_one(task: Task, data: Optional[bytes], limits: Limits, fix: Optional[str]) -> Checked:

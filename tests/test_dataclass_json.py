@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Optional
 
 import pytest
 
 from recoverylint.dataclass_json import ShapeError, from_json, to_json
-from recoverylint.finding import Finding, Fix, MakeFlowParallel, Related, RemoveNeed, RemoveNeeds, Severity
+from recoverylint.finding import (
+    Finding,
+    Fix,
+    MakeFlowParallel,
+    Related,
+    RemoveNeed,
+    RemoveNeeds,
+    Severity,
+)
 from recoverylint.model import Span
 
 FINDINGS = [
@@ -95,7 +102,7 @@ def test_a_type_without_a_conversion_is_an_error_not_stored_wrong():
 def test_optional_plain_values():
     @dataclass(frozen=True)
     class Note:
-        text: Optional[str]
+        text: str | None
         weight: float
         pair: tuple[int, str]
 

@@ -1,0 +1,111 @@
+"""Checking many files: worker processes, what they send back, how many there are."""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from recoverylint import runner
+from recoverylint.cli import cli
+from recoverylint.runner import (
+    PARALLEL_MIN_BYTES,
+    PARALLEL_MIN_FILES,
+    Task,
+    default_jobs,
+)
+from recoverylint.settings import Settings
+from recoverylint.source import Limits
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLE = REPO / "examples" / "orders-db-outage.yaml"
+
+
+@pytest.fixture
+def many_files(tmp_path: Path) -> Path:
+    """Enough files, and bytes, for `check` to use workers: copies of an
+    example with findings, each padded with a comment so that they differ."""
+    folder = tmp_path / "many"
+    folder.mkdir()
+    text = EXAMPLE.read_text(encoding="utf-8")
+    count = PARALLEL_MIN_FILES + 10
+    padding = "#" + "x" * 79 + "\n"
+    lines = PARALLEL_MIN_BYTES // count // len(padding) + 1
+    for number in range(count):
+        (folder / f"rb-{number:03d}.yaml").write_text(text + f"# copy {number}\n" + padding * lines, encoding="utf-8")
+    assert sum(f.stat().st_size for f in folder.iterdir()) >= PARALLEL_MIN_BYTES
+    return folder
+
+
+def check(*args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    return subprocess.run(
+        [sys.executable, "-m", "recoverylint", "check", *args, "--no-cache"],
+        capture_output=True, text=True, env=env, timeout=300, check=False,
+    )
+
+
+@pytest.mark.parametrize("output_format", ["full", "json"])
+def test_workers_report_what_one_process_does(many_files, output_format):
+    one = check(str(many_files), "--format", output_format, "--jobs", "1")
+    two = check(str(many_files), "--format", output_format, "--jobs", "2")
+    assert one.returncode == two.returncode == 1, one.stderr + two.stderr
+    assert two.stdout == one.stdout
+    if output_format == "full":  # the source lines, from the text the parent decodes again
+        source = EXAMPLE.read_text(encoding="utf-8").splitlines()
+        assert sum(f"| {line}" in two.stdout for line in source if line.strip()) >= 2
+    else:
+        assert len(json.loads(one.stdout)["findings"]) > PARALLEL_MIN_FILES
+
+
+def test_a_worker_sends_back_neither_the_bytes_nor_the_text(many_files):
+    path = min(many_files.iterdir())
+    data = path.read_bytes()
+    task = Task(path, str(path), True, Settings())
+    checked, had_text = runner._check_in_worker(task, data, Limits(), None)
+    assert had_text and checked.result.findings
+    assert checked.data is None and checked.result.text is None
+    sent = pickle.dumps((checked, had_text))
+    assert len(sent) < len(data) / 4  # the findings only
+    back = runner._with_bytes(checked, data, had_text)
+    assert back.data == data and back.result.text == data.decode("utf-8")
+
+
+def test_a_busy_machine_gets_one_process(monkeypatch):
+    monkeypatch.setattr(os, "getloadavg", lambda: (64.0, 64.0, 64.0))
+    assert default_jobs() == 1
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+    assert default_jobs() == len(os.sched_getaffinity(0))
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3})
+    monkeypatch.setattr(os, "getloadavg", lambda: (2.5, 2.5, 2.5))
+    assert default_jobs() == 2  # 1.5 CPUs left: two processes still gain
+
+
+def no_pool(*args, **kwargs):
+    raise AssertionError("a worker pool was started")
+
+
+def test_the_default_jobs_start_no_worker_on_a_busy_machine(many_files, monkeypatch):
+    import concurrent.futures
+
+    monkeypatch.setattr(os, "getloadavg", lambda: (64.0, 64.0, 64.0))
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_pool)
+    result = CliRunner().invoke(cli, ["check", str(many_files), "--no-cache", "--format", "json"])
+    assert result.exit_code == 1, result.output
+    assert len(json.loads(result.output)["findings"]) > PARALLEL_MIN_FILES
+
+
+def test_few_bytes_start_no_worker(tmp_path, monkeypatch):
+    import concurrent.futures
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_pool)
+    for number in range(PARALLEL_MIN_FILES + 10):  # enough files, but small ones
+        (tmp_path / f"rb-{number:03d}.yaml").write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", str(tmp_path), "--no-cache", "--jobs", "2", "--format", "json"])
+    assert result.exit_code == 1, result.output
