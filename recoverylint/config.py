@@ -48,6 +48,7 @@ KEYS = (
     "span_of_control",
     "input_format",
     "durations",
+    "cost_currency",
 )
 # Runbook durations are bounded the same way (the schema's `duration`).
 MAX_DURATION_MINUTES = 525600
@@ -277,6 +278,7 @@ class Config:
     span_of_control: int = _DEFAULTS.span_of_control
     input_format: Optional[str] = _DEFAULTS.input_format
     durations: Optional[MeasuredDurations] = _DEFAULTS.durations
+    cost_currency: str = _DEFAULTS.cost_currency
 
 
 @dataclass(frozen=True)
@@ -346,6 +348,7 @@ class ConfigResolver:
                 span_of_control=config.span_of_control,
                 input_format=config.input_format,
                 durations=config.durations,
+                cost_currency=config.cost_currency,
             )
             options = self._options[key] = FileOptions(settings, config.fail_on)
         return options
@@ -703,6 +706,15 @@ class _Reader:
                 key,
                 f"must be auto or one of {', '.join(format_names())}, not `{value}`",
                 table, key,
+            )
+        return value
+
+    def cost_currency(self, key: str, table: dict) -> str:
+        """An ISO 4217 code, as the runbook key `cost_currency` takes."""
+        value = table[key]
+        if not isinstance(value, str) or not re.fullmatch(r"[A-Z]{3}", value):
+            raise self.error(
+                key, f"must be a currency code of three capital letters such as USD or EUR, not `{value}`", table, key
             )
         return value
 

@@ -273,6 +273,8 @@ def _check_runbook(
     """The rules on a runbook's model, and its adapter's problems; a
     durations file's minutes replace the runbook's own and every default."""
     runbook = with_measured(runbook, settings.durations)
+    if runbook.cost_currency is None:  # the runbook's own currency wins over the configuration's
+        runbook = replace(runbook, cost_currency=settings.cost_currency)
     result.runbook = runbook
     skipped = _skipped_by_format(runbook)
     result.findings.extend(

@@ -67,6 +67,10 @@ class Duration:
 # The format a Runbook read from a recoverylint runbook file says it came from.
 NATIVE = "native"
 
+# The currency of `cost_per_minute` when neither the runbook nor the
+# configuration names one (`cost_currency`).
+DEFAULT_CURRENCY = "USD"
+
 
 class Phase(str, Enum):
     DETECT = "detect"
@@ -217,6 +221,7 @@ class Runbook:
     automation: bool = False
     observability: bool = False
     cost_per_minute: Optional[float] = None
+    cost_currency: Optional[str] = None  # ISO 4217 code; None: the configuration's
     sync_overhead: float = 0.0
     # Fills the durations of steps that give none: the runbook's own
     # `default_duration`, else a configured one; None: such steps are unknown.

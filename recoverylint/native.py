@@ -266,6 +266,7 @@ def build_runbook(
         automation=tooling.get("automation") is True,
         observability=tooling.get("observability") is True,
         cost_per_minute=_finite(data.get("cost_per_minute")),
+        cost_currency=data.get("cost_currency"),
         sync_overhead=parse_duration(data.get("sync_overhead")) or 0.0,
         default_duration=stated_default(parse_duration(data.get("default_duration")), default_duration),
         given=builder.refs(data, "given"),

@@ -317,6 +317,9 @@ def _pattern_noun(pattern: str, value: Any, path: list[Any]) -> tuple[str, Optio
         return "a resource name", _fixed(path, name)
     if pattern == defs["duration"]["oneOf"][1]["pattern"]:
         return "a duration", _fixed(path, _duration_written(text))
+    if pattern == _schema()["properties"]["cost_currency"]["pattern"]:
+        code = text.strip().upper()
+        return "a currency code", _fixed(path, code if re.fullmatch("[A-Z]{3}", code) else None)
     return "valid here", None
 
 

@@ -12,6 +12,7 @@ from typing import Mapping, Optional
 from .catalog import always_on_codes
 from .durations import MeasuredDurations
 from .finding import Severity
+from .model import DEFAULT_CURRENCY
 
 
 def __getattr__(name: str) -> tuple[str, ...]:
@@ -39,6 +40,7 @@ class Settings:
     durations: Optional[MeasuredDurations] = None  # a durations file: overrides all else
     span_of_control: int = 7  # threads one commander can follow (RL701)
     input_format: Optional[str] = None  # a format name; None: detect each file's
+    cost_currency: str = DEFAULT_CURRENCY  # of `cost_per_minute` in runbooks that name none
 
     def enabled(self, code: str) -> bool:
         """Whether `code` is reported: the most specific of `select` and

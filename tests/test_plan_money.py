@@ -61,12 +61,12 @@ def test_the_table_of_everyday_numbers_is_as_it_was(tmp_path):
 
 def test_money_is_exact_to_the_cent(tmp_path):
     text = plan_text(tmp_path, BIG)
-    assert "Saved: 3,153,599.32 min per incident (3,153,599,320,000,000,000 at 1,000,000,000,000 per minute)." in text
+    assert "Saved: 3,153,599.32 min per incident (3,153,599,320,000,000,000 USD at 1,000,000,000,000 USD per minute)." in text
     # Binary floating point would have said 3,153,599,319,999,999,488.
     assert cost_of(3153599.32, 1e12) == Decimal("3153599320000000000.00")
-    assert money(cost_of(525600, 1000000000000.0002)) == "525,600,000,000,000,105.12"
-    assert money(cost_of(0.1, 0.2)) == "0.02"
-    assert money(cost_of(-0.001, 1)) == "0"
+    assert money(cost_of(525600, 1000000000000.0002), "USD") == "525,600,000,000,000,105.12 USD"
+    assert money(cost_of(0.1, 0.2), "EUR") == "0.02 EUR"
+    assert money(cost_of(-0.001, 1), "USD") == "0 USD"
 
 
 def test_the_html_and_json_plans_show_the_same_money(tmp_path):
@@ -78,7 +78,7 @@ def test_the_html_and_json_plans_show_the_same_money(tmp_path):
         document = json.loads(CliRunner().invoke(cli, ["plan", "big.yaml", "--format", "json"]).stdout)
     finally:
         os.chdir(old)
-    assert "worth 3,153,599,320,000,000,000 per incident at 1,000,000,000,000 per minute" in html
+    assert "worth 3,153,599,320,000,000,000 USD per incident at 1,000,000,000,000 USD per minute" in html
     assert document["saved_cost"] == 3153599.32e12
 
 
@@ -86,3 +86,50 @@ def test_the_gantt_axis_keeps_its_labels_apart_for_huge_numbers(tmp_path):
     text = plan_text(tmp_path, BIG)
     axis = text.split("critical steps in red):\n")[1].splitlines()[0]
     assert axis.split() == ["0", "613,200", "1,226,400", "1,839,600", "2,452,800", "3,066,000", "3,679,200"]
+
+
+# -- The money's currency (issue 16, item 8) --------------------------------
+
+
+def plan_in(tmp_path: Path, text: str, config: str | None = None, output: str = "text") -> str:
+    (tmp_path / "big.yaml").write_text(text, encoding="utf-8")
+    if config is not None:
+        (tmp_path / ".recoverylint.yaml").write_text(config, encoding="utf-8")
+    old = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        result = CliRunner().invoke(cli, ["plan", "big.yaml", "--no-color", "--format", output])
+    finally:
+        os.chdir(old)
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+SMALL = BIG.replace("1000000000000", "1500").replace("525600", "5").replace("525599.99", "4").replace("525599.33", "3")
+
+
+def test_money_is_in_usd_unless_said_otherwise(tmp_path):
+    assert "Saved: 27 min per incident (40,500 USD at 1,500 USD per minute)." in plan_in(tmp_path, SMALL)
+    assert json.loads(plan_in(tmp_path, SMALL, output="json"))["cost_currency"] == "USD"
+
+
+def test_the_configuration_names_the_currency_and_the_runbook_wins(tmp_path):
+    assert "(40,500 EUR at 1,500 EUR per minute)" in plan_in(tmp_path, SMALL, "cost-currency: EUR\n")
+    own = SMALL.replace("cost_per_minute: 1500\n", "cost_per_minute: 1500\ncost_currency: GBP\n")
+    assert "(40,500 GBP at 1,500 GBP per minute)" in plan_in(tmp_path, own, "cost-currency: EUR\n")
+    html = plan_in(tmp_path, own, "cost-currency: EUR\n", output="html")
+    assert "worth 40,500 GBP per incident at 1,500 GBP per minute" in html
+    assert json.loads(plan_in(tmp_path, own, output="json"))["cost_currency"] == "GBP"
+
+
+def test_a_currency_that_is_no_code_is_an_error_at_its_value(tmp_path):
+    (tmp_path / ".recoverylint.yaml").write_text("cost-currency: euros\n", encoding="utf-8")
+    (tmp_path / "big.yaml").write_text(SMALL, encoding="utf-8")
+    old = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        result = CliRunner().invoke(cli, ["plan", "big.yaml"])
+    finally:
+        os.chdir(old)
+    assert result.exit_code == 2
+    assert ".recoverylint.yaml:1:16: key `cost-currency`: must be a currency code of three capital letters" in result.output

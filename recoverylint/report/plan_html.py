@@ -18,7 +18,7 @@ from .. import __version__
 from ..finding import Finding
 from ..model import Step
 from ..plan import Plan, Schedule, cost_of
-from .plan_words import duration_notes, duration_words, loss_words, minutes, money, saved_range_words, step_ids
+from .plan_words import currency, duration_notes, duration_words, loss_words, minutes, money, saved_range_words, step_ids
 from .shown import shown
 
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -223,6 +223,7 @@ def _staffing(plan: Plan) -> str:
 def _saved(plan: Plan) -> str:
     saved = plan.saved_minutes
     cost = plan.runbook.cost_per_minute
+    unit = currency(plan)
     if plan.saving_unknown:
         return (
             '<p class="saved">Saved: unknown: it depends on steps with no duration'
@@ -232,14 +233,14 @@ def _saved(plan: Plan) -> str:
     if between is not None:
         low, high = plan.saved_range
         worth = (
-            f", worth {money(cost_of(low, cost))} to {money(cost_of(high, cost))} per incident at {money(cost_of(1, cost))} per minute of downtime"
+            f", worth {money(cost_of(low, cost), unit)} to {money(cost_of(high, cost), unit)} per incident at {money(cost_of(1, cost), unit)} per minute of downtime"
             if cost is not None
             else ""
         )
         return f'<p class="saved gain">The required order saves {between} per incident{worth}.</p>'
     if saved > 0:
         worth = (
-            f", worth {money(plan.saved_cost)} per incident at {money(cost_of(1, cost))} per minute of downtime"
+            f", worth {money(plan.saved_cost, unit)} per incident at {money(cost_of(1, cost), unit)} per minute of downtime"
             if plan.saved_cost is not None and cost is not None
             else ""
         )
@@ -252,7 +253,7 @@ def _saved(plan: Plan) -> str:
             " with these people.</p>"
         )
     extra = (
-        f" ({money(-plan.saved_cost)} more per incident at {money(cost_of(1, cost))} per minute)"
+        f" ({money(-plan.saved_cost, unit)} more per incident at {money(cost_of(1, cost), unit)} per minute)"
         if plan.saved_cost is not None and cost is not None
         else ""
     )

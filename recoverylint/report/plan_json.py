@@ -8,7 +8,7 @@ from typing import Optional, Union
 from .. import __version__
 from ..model import Duration
 from ..plan import Plan, Schedule
-from .plan_words import step_ids
+from .plan_words import currency, step_ids
 from .shown import json_safe
 
 
@@ -83,6 +83,7 @@ def render(plan: Plan) -> str:
             if duration is not None
         ],
         "cost_per_minute": runbook.cost_per_minute,
+        "cost_currency": currency(plan),
         "checklist": None if checklist is None else {
             "answers": [
                 {

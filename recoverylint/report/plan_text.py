@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Callable, Iterable
 
 from ..plan import Plan, Schedule, cost_of
-from .plan_words import duration_notes, duration_words, loss_words, minutes, money, saved_range_words, step_ids
+from .plan_words import currency, duration_notes, duration_words, loss_words, minutes, money, saved_range_words, step_ids
 from .shown import shown
 
 _BAR_COLUMNS = 60
@@ -112,6 +112,7 @@ def _table(rows: list[tuple[str, ...]]) -> list[str]:
 def _saved(plan: Plan, style: Style) -> str:
     saved = plan.saved_minutes
     cost = plan.runbook.cost_per_minute
+    unit = currency(plan)
     if plan.saving_unknown:
         return style(
             f"Saved: unknown: it depends on steps with no duration ({minutes(saved)} with them as 0 min).",
@@ -121,11 +122,11 @@ def _saved(plan: Plan, style: Style) -> str:
     between = saved_range_words(plan)
     if between is not None:
         low, high = plan.saved_range
-        money_words = f" ({money(cost_of(low, cost))} to {money(cost_of(high, cost))} at {money(cost_of(1, cost))} per minute)" if cost is not None else ""
+        money_words = f" ({money(cost_of(low, cost), unit)} to {money(cost_of(high, cost), unit)} at {money(cost_of(1, cost), unit)} per minute)" if cost is not None else ""
         return style(f"Saved: {between} per incident{money_words}.", fg="green", bold=True)
     if saved > 0:
         money_words = (
-            f" ({money(plan.saved_cost)} at {money(cost_of(1, cost))} per minute)" if cost is not None else ""
+            f" ({money(plan.saved_cost, unit)} at {money(cost_of(1, cost), unit)} per minute)" if cost is not None else ""
         )
         return style(f"Saved: {minutes(saved)} per incident{money_words}.", fg="green", bold=True)
     if saved == 0:

@@ -5,19 +5,26 @@ from __future__ import annotations
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from typing import Iterable, Optional
 
-from ..model import Duration
+from ..model import DEFAULT_CURRENCY, Duration
 from ..plan import Plan
 from ..rules._minutes import default_words
 from ..rules._words import minutes  # the plan writes minutes as the rules do
 
 
-def money(value: Decimal) -> str:
-    """`37,500` or `1,234.50`: currency units, thousands separated, the
-    amount exact to the cent (plan.cost_of gives it)."""
+def money(value: Decimal, currency: str) -> str:
+    """`37,500 USD` or `1,234.50 EUR`: thousands separated, the amount exact
+    to the cent (plan.cost_of gives it), and its currency."""
     with localcontext() as context:
         context.prec = max(context.prec, value.adjusted() + 3)
         cents = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN) + 0  # + 0: -0.00 is 0
-    return f"{cents:,.0f}" if cents == cents.to_integral_value() else f"{cents:,.2f}"
+    amount = f"{cents:,.0f}" if cents == cents.to_integral_value() else f"{cents:,.2f}"
+    return f"{amount} {currency}"
+
+
+def currency(plan: Plan) -> str:
+    """The currency of the plan's money: the runbook's, else the configuration's
+    (filled in when checked), else the default for a runbook built in code."""
+    return plan.runbook.cost_currency or DEFAULT_CURRENCY
 
 
 def duration_words(duration: Optional[Duration]) -> str:
