@@ -242,7 +242,7 @@ def _explained(error: Any, path: list[Any]) -> tuple[str, Optional[str]]:
         )
     if keyword == "required":
         missing = [key for key in error.validator_value if key not in instance]
-        what = _DEF_NOUNS.get(_def_name(schema), "it")
+        what = _DEF_NOUNS.get(_def_name(schema) or "", "it")
         first = missing[0] if missing else ""
         return (
             f"{what} has no " + " and no ".join(f"`{key}`" for key in missing),
@@ -255,7 +255,7 @@ def _explained(error: Any, path: list[Any]) -> tuple[str, Optional[str]]:
     return f"{subject} cannot be {_kind_of(instance)}", about
 
 
-def _retyped(path: list[Any], expected: Any, instance: Any, schema: dict) -> Optional[str]:
+def _retyped(path: list[Any], expected: Any, instance: Any, schema: dict[str, Any]) -> Optional[str]:
     """For a value of the wrong type, the same value written as the type wanted."""
     scalar = isinstance(instance, (str, int, float)) and not isinstance(instance, bool)
     if expected == "array":
@@ -281,7 +281,7 @@ def _retyped(path: list[Any], expected: Any, instance: Any, schema: dict) -> Opt
     return f"write a number, e.g. {_write(path, _flow(example))}"
 
 
-def _add_key(key: str, instance: Any, schema: dict) -> str:
+def _add_key(key: str, instance: Any, schema: dict[str, Any]) -> str:
     """How to add the missing key, with the value it most likely has."""
     if key == "id" and isinstance(instance, dict):
         named = next((instance[k] for k in ("name", "title") if isinstance(instance.get(k), str)), None)
@@ -297,8 +297,9 @@ _DEF_NOUNS = {
 }
 
 
-def _def_name(schema: dict) -> Optional[str]:
-    for name, definition in _schema()["$defs"].items():
+def _def_name(schema: dict[str, Any]) -> Optional[str]:
+    definitions: dict[str, dict[str, Any]] = _schema()["$defs"]
+    for name, definition in definitions.items():
         if definition is schema or any(branch is schema for branch in definition.get("oneOf", ())):
             return name
     return None
@@ -313,7 +314,7 @@ def _pattern_noun(pattern: str, value: Any, path: list[Any]) -> tuple[str, Optio
     if pattern == defs["stepId"]["pattern"]:
         return "a step id", _fixed(path, _slug(text, lower=False))
     if pattern == defs["resourceName"]["pattern"]:
-        name = "/".join(_slug(part, lower=False) for part in text.split("/") if part.strip())
+        name = "/".join(_slug(part, lower=False) or "-" for part in text.split("/") if part.strip())
         return "a resource name", _fixed(path, name)
     if pattern == defs["duration"]["oneOf"][1]["pattern"]:
         return "a duration", _fixed(path, _duration_written(text))
@@ -337,8 +338,10 @@ def _duration_written(text: str) -> Optional[str]:
     parts = re.findall(r"([0-9]+)\s*([A-Za-z]+)", text)
     if not parts or re.sub(r"[0-9]+\s*[A-Za-z]+", "", text).strip(" ,and"):
         return None
-    units = [_UNITS.get(unit.lower()) for _, unit in parts]
-    if None in units or units != sorted(units, key="hms".index) or len(set(units)) != len(units):
+    if any(unit.lower() not in _UNITS for _, unit in parts):
+        return None
+    units = [_UNITS[unit.lower()] for _, unit in parts]
+    if units != sorted(units, key="hms".index) or len(set(units)) != len(units):
         return None
     return "".join(f"{int(number)}{unit}" for (number, _), unit in zip(parts, units))
 
@@ -410,7 +413,7 @@ def _description_of(node: Any) -> Optional[str]:
     """The first sentence of a description, without "Required." (said of a
     key, not of what is wrong with it): a help line, not the reference."""
     text = node.get("description") if isinstance(node, dict) else None
-    if not text:
+    if not isinstance(text, str) or not text:
         return None
     text = text.removeprefix("Required. ")
     end = re.search(r"(?<!e\.g)(?<!i\.e)\.\s", text)
