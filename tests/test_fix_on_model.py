@@ -4,6 +4,8 @@ round trips through ruamel and the full checks, never by timing."""
 
 from __future__ import annotations
 
+import importlib.util
+import json
 from collections import Counter
 from pathlib import Path
 
@@ -16,45 +18,13 @@ from recoverylint.cli import cli
 from recoverylint.engine import check_text
 from recoverylint.fix import apply_edits, fix_text
 
-
-def redundant(steps: int) -> str:
-    """A chain in which every step also needs the one two before it:
-    `steps - 2` redundant entries (RL203), each with a safe fix."""
-    lines = [
-        "runbook: many-redundant",
-        "flow: parallel",
-        "given: [alert]",
-        "roles:",
-        "  lead: {authority: [observe, decide], people: 1}",
-        "steps:",
-    ]
-    for number in range(steps):
-        lines += [f"  - id: s{number}", "    role: lead", "    duration: 1m"]
-        lines.append("    inputs: [alert]" if number == 0 else f"    inputs: [f{number - 1}]")
-        lines.append(f"    outputs: [f{number}]")
-        if number >= 2:
-            lines.append(f"    needs: [s{number - 1}, s{number - 2}]   # both, to be sure")
-        elif number == 1:
-            lines += ["    needs:", "      - s0"]
-    return "\n".join(lines) + "\n"
-
-
-def refused(steps: int) -> str:
-    """A chain of `needs` that are all false gates, each of whose removal
-    would let two steps of a one-person role run at once (RL405)."""
-    lines = [
-        "runbook: all-refused",
-        "flow: parallel",
-        "given: [alert]",
-        "roles:",
-        "  lead: {authority: [observe, decide], people: 1}",
-        "steps:",
-    ]
-    for number in range(steps):
-        lines += [f"  - id: s{number}", "    role: lead", "    duration: 1m", "    inputs: [alert]"]
-        if number:
-            lines.append(f"    needs: [s{number - 1}]")
-    return "\n".join(lines) + "\n"
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+_spec = importlib.util.spec_from_file_location("fix_benchmark", BENCHMARKS / "fix.py")
+assert _spec is not None and _spec.loader is not None
+fix_benchmark = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(fix_benchmark)
+# The benchmark's shapes, at test sizes.
+redundant, refused = fix_benchmark.redundant, fix_benchmark.refused
 
 
 @pytest.fixture
@@ -118,20 +88,20 @@ def test_refusing_every_fix_takes_one_judgement_by_every_rule(counted: Counter[s
     )
 
 
-def test_400_refusals_end_within_a_generous_bound(tmp_path: Path) -> None:
-    """200 refusals took 119 s before, and the time grew with the square:
+def test_200_refusals_end_within_a_generous_bound(tmp_path: Path) -> None:
+    """200 refusals took 119 s before (the time grew with the square):
     bounded by structure above, here by a whole run that must end."""
     import subprocess
     import sys
 
     path = tmp_path / "refused.yaml"
-    path.write_text(refused(400))
+    path.write_text(refused(200))
     run = subprocess.run(
         [sys.executable, "-m", "recoverylint", "check", "--no-cache", "--fix", str(path)],
         capture_output=True, text=True, timeout=60,
     )
     assert run.returncode == 1
-    assert (run.stdout + run.stderr).count("not fixed:") == 399
+    assert (run.stdout + run.stderr).count("not fixed:") == 199
 
 
 def test_after_fix_a_refused_fix_is_not_counted_as_fixable(tmp_path: Path) -> None:
@@ -166,3 +136,17 @@ def test_a_layout_the_cut_cannot_follow_is_written_by_ruamel(counted: Counter[st
     assert [fix.description for fix in outcome.applied] == ["remove `a` from the `needs` of `b` (redundant)"]
     assert outcome.text == text.replace("    needs:\n      - a   # the sequence does it already\n", "    needs: []\n")
     assert counted["ruamel"] == 1
+
+
+def test_the_saved_benchmark_holds_its_own_ratios_and_outcomes() -> None:
+    """benchmarks/fix_results.json: every case run, each ratio the figures'
+    own, and what --fix printed: all the redundant entries removed, every
+    refused fix refused."""
+    saved = json.loads((BENCHMARKS / "fix_results.json").read_text(encoding="utf-8"))["results"]
+    assert [(r["shape"], r["steps"]) for r in saved] == list(fix_benchmark.CASES)
+    for result in saved:
+        check, fixed = result["check"], result["fix"]
+        assert result["ratio_cpu"] == round(fixed["cpu_s"] / check["cpu_s"], 2)
+        assert result["ratio_wall"] == round(fixed["wall_s"] / check["wall_s"], 2)
+        applied = result["steps"] - 2 if result["shape"] == "redundant" else 0
+        assert result["applied"] == f"Applied {applied} fix{'es' if applied != 1 else ''} in {1 if applied else 0} file{'' if applied else 's'}."
