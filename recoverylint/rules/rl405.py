@@ -1,6 +1,6 @@
 import heapq
 import math
-from typing import Iterator, Optional
+from typing import Optional
 
 from ..analysis import critical_path
 from ..finding import Issue
@@ -18,8 +18,8 @@ def _people(count: int) -> str:
 
 
 # Steps passed to `Graphs.widest` over all the moments looked at, per step
-# asked about: past it, the moments left are judged together (as if their
-# steps all overlapped: never a missed finding, at worst the old count).
+# asked about: past it, the steps left are judged together (as if they all
+# overlapped: never a missed finding, at worst the count of the whole order).
 _WORK_PER_STEP = 8
 
 
@@ -42,11 +42,15 @@ class _Windows:
         """Some of `nodes` may run on without end: its duration, or one before it, is unknown."""
         return any(math.isinf(self.end[node]) for node in nodes)
 
-    def moments(self, nodes: list[int]) -> Iterator[list[int]]:
-        """The sets of `nodes` running together at some moment, each set one
-        no later moment contains (a sweep over the starts). A step of 0
-        minutes runs at its start only."""
-        running: list[tuple[float, int]] = []  # (end, node)
+    def widest(self, graphs: Graphs, nodes: list[int], people: int) -> list[int]:
+        """The most of `nodes` that O lets run at once and whose windows share
+        a moment: a sweep over the starts, asking `Graphs.widest` only at the
+        last moment before some step ends (no later moment holds more) and
+        only of a set larger than the best found. A step of 0 minutes runs at
+        its start only."""
+        best: list[int] = []
+        budget = _WORK_PER_STEP * len(nodes)
+        running: list[tuple[float, int]] = []  # a heap of (end, node)
         ordered = sorted(nodes, key=lambda node: (self.start[node], node))
         at = 0
         while at < len(ordered):
@@ -57,26 +61,15 @@ class _Windows:
                 heapq.heappush(running, (self.end[ordered[at]], ordered[at]))
                 at += 1
             following = self.start[ordered[at]] if at < len(ordered) else math.inf
-            if running[0][0] <= following:  # some step ends before the next starts
-                yield sorted(node for _, node in running)
-
-    def widest(self, graphs: Graphs, nodes: list[int], people: int) -> list[int]:
-        """The most of `nodes` that O lets run at once and whose windows share a moment."""
-        best: list[int] = []
-        budget = _WORK_PER_STEP * len(nodes)
-        left: set[int] = set()
-        for moment in self.moments(nodes):
-            if len(moment) <= max(people, len(best)):
+            if running[0][0] > following or len(running) <= max(people, len(best)):
                 continue
-            if budget < len(moment):
-                left.update(moment)
-                continue
-            budget -= len(moment)
-            found = graphs.widest(moment)
-            if len(found) > len(best):
-                best = found
-        if len(left) > max(people, len(best)):
-            found = graphs.widest(sorted(left))
+            if budget < len(running):
+                # Past the budget, the steps still running or yet to start are
+                # judged together, as if they all met.
+                found = graphs.widest(sorted([node for _, node in running] + ordered[at:]))
+                return found if len(found) > len(best) else best
+            budget -= len(running)
+            found = graphs.widest(sorted(node for _, node in running))
             if len(found) > len(best):
                 best = found
         return best
