@@ -112,6 +112,14 @@ class MarkdownPage:
     def __init__(self, text: str) -> None:
         self.text = text
         self.lines = text.split("\n")
+        self._tokens: list[Token] | None = None
+
+    @property
+    def tokens(self) -> list[Token]:
+        """The page's tokens, parsed once for detection and the model."""
+        if self._tokens is None:
+            self._tokens = _MARKDOWN.parse(self.text)
+        return self._tokens
 
 
 class MarkdownDocument(Document):
@@ -142,7 +150,7 @@ def parse(text: str) -> Document:
 
 def detect(document: Document) -> bool:
     """A Markdown page that looks like a runbook (see `looks_like_runbook`)."""
-    return isinstance(document.data, MarkdownPage) and looks_like_runbook(document.data.text)
+    return isinstance(document.data, MarkdownPage) and looks_like_runbook(document.data)
 
 
 def phase_of(heading: str) -> Phase | None:
@@ -159,11 +167,11 @@ _MARKDOWN = MarkdownIt("commonmark")
 _RUNBOOK_PHASES = frozenset({Phase.DIAGNOSE, Phase.TRIAGE, Phase.REMEDIATE})
 
 
-def looks_like_runbook(text: str) -> bool:
+def looks_like_runbook(page: MarkdownPage) -> bool:
     """Whether a Markdown page is a runbook: a heading starting with a
     mitigation word, or with a diagnosis or triage word over a list or a
     fenced block."""
-    tokens = _MARKDOWN.parse(text)
+    tokens = page.tokens
     # A heading's first word, so that "Bug fixes" in a changelog is none.
     phases = {
         PHASE_WORDS.get(next(iter(_WORD.findall(token.content.lower())), ""))
@@ -383,7 +391,7 @@ def _slug(text: str) -> str:
 def build(document: Document, path: str, default_duration: float | None) -> Adapted:
     assert isinstance(document, MarkdownDocument)
     page = document.page
-    tokens = _MARKDOWN.parse(page.text)
+    tokens = page.tokens
     if len(tokens) > MAX_TOKENS:
         raise TooLarge(f"over {MAX_TOKENS:,} Markdown blocks")
     reader = _Reader(page)
