@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import os
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional
@@ -96,10 +97,10 @@ def check_files(
 
     for index, checked in _run(work, limits, fix, jobs):
         done[index] = checked
-        key = keys[index]
+        entry_key = keys[index]
         result = checked.result
-        if cache is not None and key is not None and not result.internal_error and checked.fixed is None:
-            cache.put(key, result)
+        if cache is not None and entry_key is not None and not result.internal_error and checked.fixed is None:
+            cache.put(entry_key, result)
         on_checked()
     return [checked for checked in done if checked is not None]
 
@@ -110,7 +111,7 @@ def _fixable(result: FileResult, fix: str) -> bool:
 
 def _run(
     work: list[tuple[int, Task, Optional[bytes]]], limits: Limits, fix: Optional[str], jobs: int
-):
+) -> Iterator[tuple[int, Checked]]:
     """(index, Checked) for each item of `work`, in its order."""
     size = sum(len(data) for _, _, data in work if data is not None)
     if jobs <= 1 or len(work) < PARALLEL_MIN_FILES or size < PARALLEL_MIN_BYTES:

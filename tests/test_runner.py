@@ -109,3 +109,9 @@ def test_few_bytes_start_no_worker(tmp_path, monkeypatch):
         (tmp_path / f"rb-{number:03d}.yaml").write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
     result = CliRunner().invoke(cli, ["check", str(tmp_path), "--no-cache", "--jobs", "2", "--format", "json"])
     assert result.exit_code == 1, result.output
+
+
+def test_the_documented_thresholds_are_the_code_s():
+    page = " ".join((REPO / "docs" / "performance.md").read_text(encoding="utf-8").split())
+    assert f"Below {PARALLEL_MIN_FILES} files one process is faster" in page
+    assert f"below {PARALLEL_MIN_BYTES // 1_000_000} MB of runbooks to check" in page
