@@ -521,7 +521,7 @@ def test_readme_durations_example_is_the_file_and_its_output():
             shown = f"$ recoverylint {command} --durations examples/durations/release.yaml tests/adapters/tekton/pipeline.yaml\n"
             block = block_after(shown, "text")
             result = CliRunner().invoke(cli, [*shown.split()[2:], "--no-color", *(["--no-cache"] if command == "check" else [])])
-            assert result.output.startswith(block[len(shown):]), result.output
+            assert result.output.startswith(block[len(shown):].split("\n...\n")[0]), result.output  # `...`: lines left out
     finally:
         os.chdir(old)
 
