@@ -1,6 +1,6 @@
 """RL101-RL105: each rule's trigger, with its location, and a near miss that must not trigger."""
 
-from recoverylint.rules import registry
+from recoverylint.rules import Capability, registry
 
 
 def test_rl101_reports_both_duplicates(lint):
@@ -102,7 +102,7 @@ def test_rl103_skips_graph_rules(lint):
     )
     codes = {f.code for f in found}
     assert "RL103" in codes
-    assert not any(registry()[code].needs_graphs for code in codes)
+    assert not any(Capability.GRAPHS in registry()[code].needs for code in codes)
 
 
 def test_rl104_missing_input(lint):
