@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional
 
 from .engine import FileResult, check_file
-from .fix import FixOutcome, fix_text
 from .settings import Settings
 from .source import Limits, SourceError, decode, read_bytes
 
 if TYPE_CHECKING:
     from .cache import ResultCache
+    from .fix import FixOutcome
 
 # Below this many files, or this many bytes, to check, one process is faster:
 # workers cost their start and the transfer of every result to the parent.
@@ -190,6 +190,9 @@ def _check_one(task: Task, data: Optional[bytes], limits: Limits, fix: Optional[
     outcome = None
     original = result.text
     if fix and original is not None and _fixable(result, fix):
+        # Imported only when fixing: a check does not load the fix machinery.
+        from .fix import fix_text
+
         try:
             outcome = fix_text(original, task.shown, task.settings, limits, fix == "unsafe", result)
         except Exception:  # a bug of ours while fixing: the file stays as it is

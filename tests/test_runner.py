@@ -115,3 +115,15 @@ def test_the_documented_thresholds_are_the_code_s():
     page = " ".join((REPO / "docs" / "performance.md").read_text(encoding="utf-8").split())
     assert f"Below {PARALLEL_MIN_FILES} files one process is faster" in page
     assert f"below {PARALLEL_MIN_BYTES // 1_000_000} MB of runbooks to check" in page
+
+
+def test_a_check_without_fixes_does_not_import_the_fix_machinery(tmp_path):
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "recoverylint", "check", str(EXAMPLE), "--no-cache"],
+        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60, check=False,
+    )
+    assert done.returncode == 1 and "RL201" in done.stdout, done.stderr
+    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+    assert "recoverylint.engine" in imported
+    assert "recoverylint.fix" not in imported
