@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import gc
 import os
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, ContextManager, Iterator, Optional
+from typing import TYPE_CHECKING
 
 from .catalog import always_on_codes, plan_blocking_codes
 from .config import ConfigError, ConfigResolver, FileOptions, Overrides
@@ -53,7 +54,7 @@ class InternalError(SessionError):
 
 # A progress display: called with the number of files to check, it yields
 # what to call as each file is done.
-Progress = Callable[[int], ContextManager[Callable[[], None]]]
+Progress = Callable[[int], AbstractContextManager[Callable[[], None]]]
 
 
 @contextmanager
@@ -68,7 +69,7 @@ class StandardInput:
     data: bytes
     # --stdin-filename: where configuration is looked up from, and the name
     # findings give; None: the working folder's configuration, and `-`.
-    filename: Optional[Path] = None
+    filename: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -76,19 +77,19 @@ class CheckRequest:
     """What `check` is asked to do (the command line's options, as data)."""
 
     paths: tuple[Path, ...] = ()  # none: the working folder
-    stdin: Optional[StandardInput] = None  # instead of paths
-    config_file: Optional[Path] = None
+    stdin: StandardInput | None = None  # instead of paths
+    config_file: Path | None = None
     overrides: Overrides = field(default_factory=Overrides)
     skip_non_runbooks: bool = False
-    fix: Optional[str] = None  # "safe" or "unsafe": work out the fixes of that safety
+    fix: str | None = None  # "safe" or "unsafe": work out the fixes of that safety
     # False: a preview (--diff, an editor): the fixed texts are returned,
     # nothing is written.  Standard input's fixed text is always returned.
     write_fixes: bool = True
-    baseline_file: Optional[Path] = None
-    write_baseline_file: Optional[Path] = None
-    cache_dir: Optional[Path] = None  # None: no cache
-    jobs: Optional[int] = None  # None: one per CPU
-    max_file_size: Optional[int] = None
+    baseline_file: Path | None = None
+    write_baseline_file: Path | None = None
+    cache_dir: Path | None = None  # None: no cache
+    jobs: int | None = None  # None: one per CPU
+    max_file_size: int | None = None
     exit_zero: bool = False
     report_files: tuple[Path, ...] = ()  # where reports go: none may be a runbook checked
     verbose: bool = False
@@ -99,7 +100,7 @@ class CheckRequest:
 class FixedFile:
     """A runbook's text after its fixes, and the text they were applied to."""
 
-    path: Optional[Path]  # None: standard input
+    path: Path | None  # None: standard input
     shown: str
     before: str
     after: str
@@ -117,10 +118,10 @@ class CheckRun:
     internal_errors: tuple[tuple[str, str], ...] = ()  # (shown path, traceback)
     errors: tuple[str, ...] = ()  # fixed files that could not be written
     fixed: tuple[FixedFile, ...] = ()  # written, unless the request said not to
-    failure: Optional[str] = None  # why the run failed after checking (exit 2)
+    failure: str | None = None  # why the run failed after checking (exit 2)
     baseline_notes: tuple[str, ...] = ()  # what --write-baseline recorded
     no_runbook: bool = False  # nothing was found to check
-    stdin_text: Optional[str] = None  # standard input's text after the fixes asked
+    stdin_text: str | None = None  # standard input's text after the fixes asked
 
 
 def run_check(request: CheckRequest) -> CheckRun:
@@ -255,7 +256,7 @@ class _Gathered:
     """The outcomes of a check's files, gathered in run order."""
 
     findings: list[Finding] = field(default_factory=list)
-    texts: dict[str, Optional[str]] = field(default_factory=dict)  # shown path -> text checked
+    texts: dict[str, str | None] = field(default_factory=dict)  # shown path -> text checked
     checked_files: list[str] = field(default_factory=list)
     suppressed: int = 0  # findings silenced by suppression comments
     internal_errors: list[tuple[str, str]] = field(default_factory=list)
@@ -264,10 +265,10 @@ class _Gathered:
     fixed: list[FixedFile] = field(default_factory=list)
     formats_read: dict[str, int] = field(default_factory=dict)  # input format -> files read as it
 
-    def source_text(self, limits: Limits) -> Callable[[str], Optional[str]]:
+    def source_text(self, limits: Limits) -> Callable[[str], str | None]:
         texts = self.texts
 
-        def source_text(path: str) -> Optional[str]:
+        def source_text(path: str) -> str | None:
             text = texts.get(path)
             if text is not None:
                 return text
@@ -337,7 +338,7 @@ def _write_baseline(file: Path, run: CheckRun) -> CheckRun:
     return replace(run, exit_code=code, baseline_notes=tuple(said))
 
 
-def _write_fix(path: Path, read: Optional[bytes], text: str) -> Optional[str]:
+def _write_fix(path: Path, read: bytes | None, text: str) -> str | None:
     """Write a fixed runbook in place, atomically; why not, when it was not
     written (it changed since it was read, or writing failed)."""
     from .files import read_head, write_atomically
@@ -352,7 +353,7 @@ def _write_fix(path: Path, read: Optional[bytes], text: str) -> Optional[str]:
     return None
 
 
-def skipped_rules_note(name: str, files: int) -> Optional[str]:
+def skipped_rules_note(name: str, files: int) -> str | None:
     """Which rules the input format skips and why, for --verbose (None: none)."""
     from .adapters import input_formats
     from .rules import registry
@@ -378,11 +379,11 @@ class PlanRequest:
     # Only the HTML report shows findings: other formats need only the rules
     # that can keep a runbook from being planned.
     with_findings: bool = False
-    config_file: Optional[Path] = None
-    input_format: Optional[str] = None  # None: detect
-    durations: Optional[MeasuredDurations] = None
-    max_file_size: Optional[int] = None
-    output_file: Optional[Path] = None  # checked: never the runbook itself
+    config_file: Path | None = None
+    input_format: str | None = None  # None: detect
+    durations: MeasuredDurations | None = None
+    max_file_size: int | None = None
+    output_file: Path | None = None  # checked: never the runbook itself
 
 
 @dataclass(frozen=True)
@@ -418,11 +419,11 @@ def run_plan(request: PlanRequest) -> PlanRun:
 @dataclass(frozen=True)
 class ConvertRequest:
     source: Path
-    output_file: Optional[Path] = None  # checked: never the source, never an existing file unless force
+    output_file: Path | None = None  # checked: never the source, never an existing file unless force
     force: bool = False
-    config_file: Optional[Path] = None
-    input_format: Optional[str] = None
-    max_file_size: Optional[int] = None
+    config_file: Path | None = None
+    input_format: str | None = None
+    max_file_size: int | None = None
 
 
 @dataclass(frozen=True)
@@ -480,7 +481,7 @@ def clean_cache(directory: Path) -> bool:
         raise SessionError(f"the cache {directory} was not removed: {reason}") from None
 
 
-def read_durations_file(file: Optional[Path]) -> Optional[MeasuredDurations]:
+def read_durations_file(file: Path | None) -> MeasuredDurations | None:
     """The durations file of `--durations`; SessionError at the line and
     column of what is wrong in it."""
     if file is None:
@@ -495,9 +496,9 @@ def read_durations_file(file: Optional[Path]) -> Optional[MeasuredDurations]:
 
 def options_of_one(
     path: Path,
-    config_file: Optional[Path],
-    input_format: Optional[str],
-    durations: Optional[MeasuredDurations] = None,
+    config_file: Path | None,
+    input_format: str | None,
+    durations: MeasuredDurations | None = None,
 ) -> FileOptions:
     """The options of one file named on the command line (plan, convert)."""
     resolver = _resolver(config_file, Overrides(input_format=input_format, durations=durations))
@@ -509,7 +510,7 @@ def options_of_one(
     return options
 
 
-def _resolver(config_file: Optional[Path], overrides: Overrides) -> ConfigResolver:
+def _resolver(config_file: Path | None, overrides: Overrides) -> ConfigResolver:
     try:
         return ConfigResolver(config_file, overrides)
     except ConfigError as error:
@@ -536,7 +537,7 @@ def same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def _limits(max_file_size: Optional[int]) -> Limits:
+def _limits(max_file_size: int | None) -> Limits:
     return Limits() if max_file_size is None else Limits(max_file_size=max_file_size)
 
 

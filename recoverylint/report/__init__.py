@@ -3,9 +3,10 @@ OUTPUT_FORMATS, the one place naming every command's formats."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import import_module
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional
+from typing import TYPE_CHECKING, Any
 
 from ..finding import Finding, Severity
 
@@ -97,7 +98,7 @@ def summarize(findings: list[Finding], files: int) -> Summary:
     return Summary(files, count[Severity.ERROR], count[Severity.WARNING], count[Severity.INFO])
 
 
-def _no_text(path: str) -> Optional[str]:
+def _no_text(path: str) -> str | None:
     return None
 
 
@@ -110,6 +111,6 @@ class Report:
     unchecked: tuple[str, ...] = ()  # files an internal error kept from being checked
     # A file's text as it was checked, or None when it has none to show
     # (for source excerpts and fix replacements).
-    source_text: Callable[[str], Optional[str]] = field(default=_no_text)
+    source_text: Callable[[str], str | None] = field(default=_no_text)
     colour: bool = False
     summary: bool = True  # False with --quiet: the findings and nothing else

@@ -1,0 +1,97 @@
+"""The options several commands share, and the callbacks that check their values."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from .report import format_names
+from .settings import INPUT_FORMATS
+
+if TYPE_CHECKING:
+    from .config import Glob
+
+
+def codes_option(ignoring: bool) -> Callable[[click.Context, click.Parameter, str | None], tuple[str, ...] | None]:
+    """A click callback: comma-separated rule codes or prefixes, checked against the catalog."""
+
+    def parse(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, ...] | None:
+        if value is None:
+            return None
+        from .config import code_problem
+
+        codes = tuple(code.strip() for code in value.split(",") if code.strip())
+        if not codes and not ignoring:  # an unset variable in CI must not turn the linter off
+            raise click.BadParameter("an empty list would turn every rule off")
+        for code in codes:
+            problem = code_problem(code, ignoring=ignoring)
+            if problem:
+                raise click.BadParameter(problem)
+        return codes
+
+    return parse
+
+
+def exclude_option(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[Glob, ...]:
+    from .config import Glob
+
+    globs = []
+    for pattern in value:
+        try:
+            globs.append(Glob(pattern))
+        except ValueError as error:
+            raise click.BadParameter(f"the glob `{pattern}` {error}") from None
+    return tuple(globs)
+
+
+def report_option(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[tuple[str, Path], ...]:
+    reports = []
+    for item in value:
+        output_format, colon, file = item.partition(":")
+        if not colon or not file:
+            raise click.BadParameter(f"`{item}` is not FORMAT:FILE (for example sarif:report.sarif)")
+        if output_format not in format_names("check"):
+            raise click.BadParameter(f"unknown format `{output_format}` in `{item}`; choose from {', '.join(format_names('check'))}")
+        reports.append((output_format, Path(file)))
+    return tuple(reports)
+
+
+def output_option(what: str, *names: str) -> Callable[[Any], Any]:
+    """-o/--output, the same in every command: a file to write `what` to
+    (replaced atomically; `-` is stdout) instead of stdout."""
+    return click.option(
+        "--output", "-o", *names, "output_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+        help=f"Write {what} to this file (replaced atomically; `-` is stdout) instead of stdout.",
+    )
+
+
+config_file_option = click.option(
+    "--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+    help="Use this configuration file for every file (default: the closest .recoverylint.yaml,"
+    " or pyproject.toml with [tool.recoverylint], from each file's folder upward).",
+)
+durations_option = click.option(
+    # Not click's own checks: every unreadable durations file (missing, a
+    # folder, a FIFO) is reported as file:line:column by read_durations.
+    "--durations", "durations_file", type=click.Path(path_type=Path), metavar="FILE", default=None,
+    help="Minutes measured for steps (YAML or JSON: runbook id -> step id -> minutes or"
+    " {min, likely, max}); they override the runbooks' durations and every default.",
+)
+max_file_size_option = click.option(
+    "--max-file-size", type=click.IntRange(min=1), default=None,
+    help="Largest file to read, in bytes (default 10 MB); larger files are an RL001 finding.",
+)
+input_format_option = click.option(
+    "--input-format", type=click.Choice(("auto", *INPUT_FORMATS)), default=None,
+    help="Read files as this format (default: auto, or the configuration's input-format:"
+    " detect each file's). With native, files found in directories are read only when they"
+    " have a `runbook` key.",
+)
+
+
+def chosen_format(value: str | None) -> str | None:
+    """The --input-format option as configuration takes it (auto: detect)."""
+    return None if value in (None, "auto") else value
