@@ -3,8 +3,8 @@ finding of a corpus, all of them or a seeded random sample.
 
     python docs/sample_findings.py CORPUS COUNT SEED > sample.jsonl
 
-Every `.yaml`, `.yml` and `.json` file under CORPUS is named on the command
-line (so JSON documents are read too) and checked with no cache; COUNT 0
+Every `.yaml`, `.yml`, `.json` and `.md` file under CORPUS is named on the
+command line (so JSON documents and Markdown runbooks are read too) and checked with no cache; COUNT 0
 takes every finding.  Each finding is printed as one JSON line; how many
 there were in all goes to standard error.
 """
@@ -21,7 +21,7 @@ REPOSITORY = Path(__file__).resolve().parent.parent
 def main() -> None:
     corpus, count, seed = Path(sys.argv[1]).resolve(), int(sys.argv[2]), int(sys.argv[3])
     files = sorted(
-        p for p in corpus.rglob("*") if p.suffix in (".yaml", ".yml", ".json") and p.is_file()
+        p for p in corpus.rglob("*") if p.suffix in (".yaml", ".yml", ".json", ".md") and p.is_file()
     )
     if not files:  # recoverylint given no file would check the folder it runs in
         sys.exit(f"no .yaml, .yml or .json file under {corpus}")

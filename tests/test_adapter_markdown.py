@@ -305,3 +305,48 @@ def test_cli_convert_to_a_native_runbook_that_reads_cleanly(tmp_path):
     codes = {item["code"] for item in json.loads(again.stdout)["findings"]}
     assert not codes & {"RL001", "RL002", "RL003", "RL102"}
     assert {"RL201", "RL403"} <= codes
+
+
+# -- false findings of the hand review (docs/real-world-review.md), fixed ----
+
+
+def test_a_step_filling_in_a_placeholder_may_need_the_step_before(tmp_path):
+    """CDIDataVolumeUnusualRestartCount.md: `<namespace>` and `<pod>` come
+    from the pods the first step lists; the wait is not a false gate."""
+    result = checked(tmp_path, """
+        # X
+        ## Diagnosis
+        1. Find the pods with restarts: `oc get pods -A -l app=cdi`
+        2. Describe them: `oc -n <namespace> describe pods <pod>`
+        3. And an environment value: `oc get events -n $NS`
+    """)
+    assert found(result) == []
+    runbook = result.runbook
+    assert runbook is not None
+    assert [need.reason for need in step(runbook, "diagnosis-2").needs] == [
+        "`diagnosis-2` uses `<namespace>`, which the reader fills in, perhaps from a step before"
+    ]
+    assert [need.reason for need in step(runbook, "diagnosis-3").needs] == [
+        "`diagnosis-3` uses `$NS`, which the reader fills in, perhaps from a step before"
+    ]
+
+
+def test_a_check_of_something_no_change_wrote_is_no_verification(tmp_path):
+    """MachineConfigControllerDrainError.md: after patching a PDB, "Check if
+    it's a mutating or validating webhook" reads the webhooks, which nothing
+    before it changed: more diagnosis, not a verification (RL303 said it
+    verified the changes after it)."""
+    result = checked(tmp_path, """
+        # X
+        ## Mitigation
+        - Patch the PDB: `oc patch pdb p -n ns --type=merge -p '{}'`
+        - If a webhook is preventing the pod deletion:
+            1. Check if it's a mutating or validating webhook: `oc get validatingwebhookconfiguration`
+            2. Delete it: `oc delete validatingwebhookconfiguration hook`
+        - Check the PDB again: `oc get pdb p -n ns`
+    """)
+    runbook = result.runbook
+    assert runbook is not None
+    assert step(runbook, "mitigation-3").phase is Phase.REMEDIATE
+    assert step(runbook, "mitigation-5").phase is Phase.VERIFY  # it reads the patched PDB
+    assert "RL303" not in [f.code for f in result.findings]

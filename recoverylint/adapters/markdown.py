@@ -38,6 +38,8 @@ table per tool).  How a page maps to the model:
   pods ...)`) and used by another step is a fact `$POD` the step outputs;
   a `$POD` in another step is an input.  Variables nobody assigns from a command (the reader's
   environment) are not facts.
+- A step using a value the reader fills in (`<pod>`, or a `$NS` no step
+  assigns) may take it from any step before: the wait into it is required.
 - A wait from a step of one phase to a step of another (diagnosis, then
   mitigation) is required: the page's method, not a gate to question.
 - Unknown effects are never guessed: a step with no command, or with a
@@ -45,8 +47,8 @@ table per tool).  How a page maps to the model:
   it is required (a need with that reason), so that no finding says it
   could move.
 - Verification: a step under a verify heading, or a step that only reads,
-  after a change in the same section, whose text says it checks (`check`,
-  `verify`, `validate`, `confirm`, `ensure`...).  Nothing marks rollbacks.
+  whose text says it checks (`check`, `verify`, `validate`, `confirm`,
+  `ensure`...), and that reads what a change before it in its section writes.  Nothing marks rollbacks.
 - Which pages are runbooks: a `.md` or `.markdown` file is read when it
   looks like one: a heading starting with a mitigation word (above), or
   with a diagnosis or triage word on a page with a list or a fenced block.  Found in a folder, any other page
@@ -65,6 +67,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from ..capabilities import Capability
+from ..graphs import overlaps
 from ..limits import TooLarge
 from ..model import EdgeKind, Phase, Ref, Span
 from ..shell import TABLES, Script, read_script
@@ -101,6 +104,7 @@ _CHOOSE = re.compile(r"\b(?:either|one of|choose|depending on)\b", re.IGNORECASE
 _OPTION_ITEM = re.compile(r"\s*(?:\*\*)?option\b", re.IGNORECASE)
 _VERIFY_WORDS = CHECK_WORDS | {"confirm", "confirmed", "validation", "verified", "ensure", "checking", "verifying"}
 _NOT_IN_SLUG = re.compile(r"[^a-z0-9]+")
+_PLACEHOLDER = re.compile(r"<[A-Za-z_][A-Za-z0-9_ .:/-]*>")
 _WORD = re.compile(r"[a-z]+")
 # Past this many tokens a page is refused (RL001), as a YAML file past its node limit.
 MAX_TOKENS = 2_000_000
@@ -199,6 +203,9 @@ class _Item:
     draft: StepDraft | None = None
     known: bool = True
     placed: bool = False
+    # A value the reader fills in (`<pod>`, or `$NS` that no step assigns),
+    # perhaps from what a step before showed.
+    filled: str | None = None
 
 
 @dataclass(eq=False)
@@ -398,6 +405,7 @@ def build(document: Document, path: str, default_duration: float | None) -> Adap
     reader.read(tokens)
     builder = RunbookBuilder(document, path, NAME, default_duration, wait_key=None)
     items = _steps(builder, reader, page)
+    _reader_values(items)
     _order(builder, reader.units)
     _facts(items)
     phases = _phases(items)
@@ -525,12 +533,36 @@ def _wait(builder: RunbookBuilder, earlier: _Item, later: _Item) -> None:
             earlier.draft.id, later.draft.id, later.draft.span,
             f"the page puts {later.phase.value} after {earlier.phase.value}",
         )
+    elif later.filled is not None:
+        builder.require(
+            earlier.draft.id, later.draft.id, later.draft.span,
+            f"`{later.draft.id}` uses `{later.filled}`, which the reader fills in, perhaps from a step before",
+        )
     elif not (earlier.known and later.known):
         unknown = later if not later.known else earlier
         builder.require(
             earlier.draft.id, later.draft.id, later.draft.span,
             f"what `{unknown.draft.id if unknown.draft else ''}` does is not known from its commands",
         )
+
+
+def _reader_values(items: list[tuple[_Item, Script]]) -> None:
+    """Mark the steps using a value the reader fills in: a `<placeholder>`
+    word, or a variable no step assigns from a command."""
+    assigned = {variable.name for _, script in items for variable in script.assigned}
+    for item, script in items:
+        placeholders = [
+            found.group()
+            for command in script.commands
+            for word in command.words
+            for found in _PLACEHOLDER.finditer(word)
+        ]
+        if placeholders:
+            item.filled = placeholders[0]
+            continue
+        variable = next((v.name for v in script.used if v.name not in assigned), None)
+        if variable is not None:
+            item.filled = "$" + variable
 
 
 def _facts(items: list[tuple[_Item, Script]]) -> None:
@@ -562,24 +594,25 @@ def _point(line: int, column: int, written: str) -> Span:
 
 
 def _phases(items: list[tuple[_Item, Script]]) -> list[tuple[Phase | None, Span | None]]:
-    """Each step's phase: its heading's, or verify for a step that only reads,
-    says it checks, and follows a change of its section."""
+    """Each step's phase: its heading's, or verify for a step that only
+    reads, says it checks, and reads what a change before it in its section
+    writes (a check of something else is more diagnosis, not a verification)."""
     phases: list[tuple[Phase | None, Span | None]] = []
-    changed: set[str] = set()  # sections with a change so far
-    for item, script in items:
+    written: dict[str, list[str]] = {}  # section -> what its changes so far write
+    for item, _ in items:
         phase = item.phase
         draft = item.draft
         assert draft is not None
+        changed = written.get(item.heading, [])
         if (
             phase is Phase.REMEDIATE
-            and item.heading in changed
             and draft.reads
             and not draft.writes
             and words(*item.text) & _VERIFY_WORDS
+            and any(overlaps(read.name, name) for read in draft.reads for name in changed)
         ):
             phase = Phase.VERIFY
-        if draft.writes:
-            changed.add(item.heading)
+        written.setdefault(item.heading, []).extend(ref.name for ref in draft.writes)
         phases.append((phase, draft.span if phase else None))
     return phases
 
