@@ -346,7 +346,7 @@ def run_rules(
     rules = registry()
     # Fixes rewrite native runbooks; another format's file is fixed by hand.
     fixable = runbook.format == NATIVE
-    findings = []
+    findings: list[Finding] = []
     for code in sorted(_applicable(settings, graphs is not None, codes, runbook)):
         findings.extend(
             finding(code, runbook.path, issue if fixable else replace(issue, fix=None), settings)
@@ -427,7 +427,7 @@ def discover(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
     found: dict[object, tuple[Path, bool]] = {}
     for path in paths:
         if path.is_dir():
-            walked = []
+            walked: list[Path] = []
             for root, dirs, files in os.walk(path):
                 # Hidden folders are skipped, but for `.github`, where workflows live.
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".") or d == ".github")
@@ -438,8 +438,8 @@ def discover(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
                     found.setdefault(identity, (file, False))
         else:
             # A named file that cannot be reached is reported under its name.
-            identity = _identity_of(path) or os.path.abspath(path)
-            found[identity] = (found.get(identity, (path, True))[0], True)
+            named: object = _identity_of(path) or os.path.abspath(path)
+            found[named] = (found.get(named, (path, True))[0], True)
     yield from found.values()
 
 
