@@ -9,8 +9,10 @@ Two shapes of issue 16, each at its sizes:
   two before it: 998 redundant `needs` entries (RL203), each a safe fix that
   applies;
 - refused: a chain of `needs` that are all false gates (RL201), each of whose
-  removal would let two steps of a one-person role run at once (RL405): every
-  fix is refused.
+  removal would let two steps run at once that one person must do (RL405):
+  every fix is refused;
+- one-person: the same chain of one one-person role, the shape issue 16
+  measured: RL201 now offers no fix there, so `--fix` only checks.
 
 Each command runs in a fresh process on a fresh copy of the file (`--fix`
 rewrites it), `--repeat` times; the medians of wall time and CPU time (user +
@@ -43,7 +45,9 @@ sys.path.insert(0, str(HERE))
 from pathological import Run, measure  # noqa: E402
 
 RESULTS = HERE / "fix_results.json"
-CASES = (("redundant", 1000), ("refused", 50), ("refused", 200), ("refused", 1000))
+CASES = (
+    ("redundant", 1000), ("refused", 50), ("refused", 200), ("refused", 1000), ("one-person", 1000)
+)
 
 
 def redundant(steps: int) -> str:
@@ -69,24 +73,35 @@ def redundant(steps: int) -> str:
 
 
 def refused(steps: int) -> str:
-    """A chain of `needs` that are all false gates, each of whose removal
-    would let two steps of a one-person role run at once (RL405)."""
+    """A chain of `needs` that are all false gates, of two one-person roles
+    in turn and a team of one, each of whose removal would let two steps run
+    at once that one person must do (RL405): every fix is refused."""
     lines = [
         "runbook: all-refused",
         "flow: parallel",
         "given: [alert]",
+        "team: {size: 1}",
         "roles:",
         "  lead: {authority: [observe, decide], people: 1}",
+        "  scribe: {authority: [observe, decide], people: 1}",
         "steps:",
     ]
     for number in range(steps):
-        lines += [f"  - id: s{number}", "    role: lead", "    duration: 1m", "    inputs: [alert]"]
+        role = ("lead", "scribe")[number % 2]
+        lines += [f"  - id: s{number}", f"    role: {role}", "    duration: 1m", "    inputs: [alert]"]
         if number:
             lines.append(f"    needs: [s{number - 1}]")
     return "\n".join(lines) + "\n"
 
 
-SHAPES = {"redundant": redundant, "refused": refused}
+def one_person(steps: int) -> str:
+    """A chain of `needs` that are all false gates of one one-person role:
+    RL201 offers no fix there (removing one would let that person's steps
+    run at once), so `--fix` has nothing to judge."""
+    return refused(steps).replace("role: scribe", "role: lead")
+
+
+SHAPES = {"redundant": redundant, "refused": refused, "one-person": one_person}
 
 
 def _median(runs: list[Run]) -> dict[str, float]:

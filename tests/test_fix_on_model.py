@@ -24,7 +24,7 @@ assert _spec is not None and _spec.loader is not None
 fix_benchmark = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(fix_benchmark)
 # The benchmark's shapes, at test sizes.
-redundant, refused = fix_benchmark.redundant, fix_benchmark.refused
+redundant, refused, one_person = fix_benchmark.redundant, fix_benchmark.refused, fix_benchmark.one_person
 
 
 @pytest.fixture
@@ -79,13 +79,39 @@ def test_refusing_every_fix_takes_one_judgement_by_every_rule(counted: Counter[s
     assert len(outcome.refused) == 119
     assert counted["all rules"] == 1 and counted["some rules"] == 119
     assert counted["ruamel"] == 0
-    # The refusal names the role and the steps it would overload.
+    # The refusal names whom and which steps it would overload.
     fix, why = outcome.refused[-1]
     assert fix.description == "remove `s118` from the `needs` of `s119` (a false gate)"
     assert why == (
-        "it would add 1 finding (RL405): 2 steps of `lead` can run at once (`s0` and `s119`)"
-        " but the role has 1 person"
+        "it would add 1 finding (RL405): 2 steps can run at once (`s0` and `s119`)"
+        " but the team has 1 person"
     )
+    # With lead's steps two apart, a removal overloads the role as well.
+    assert "it would add 3 findings (RL405): 2 steps can run at once (`s0` and `s6`) but the team has 1 person;" \
+        " 2 steps of `lead` can run at once (`s0` and `s6`) but the role has 1 person;" \
+        " 2 steps of `scribe` can run at once (`s1` and `s7`) but the role has 1 person" in [
+            why for _, why in outcome.refused
+        ]
+
+
+def test_a_wait_of_one_person_between_two_of_their_steps_is_no_fix() -> None:
+    """Removing it would let one person's two steps run at once (RL405): the
+    finding offers no fix to refuse, and its help names the way to keep it."""
+    text = one_person(50)
+    findings = [f for f in check_text(text).findings if f.code == "RL201"]
+    assert len(findings) == 49 and all(f.fix is None for f in findings)
+    assert findings[-1].suggestion == (
+        "needs: [] (it can start at once); if the wait is intended, say why:"
+        " `needs: [{step: s48, reason: …}]`"
+    )
+    outcome = fix_text(text, "one-person.yaml")
+    assert outcome.text is None and outcome.applied == () and outcome.refused == ()
+
+
+def test_a_wait_between_steps_of_a_role_of_two_keeps_its_fix() -> None:
+    text = one_person(3).replace("people: 1}", "people: 2}")
+    (first, second) = [f for f in check_text(text).findings if f.code == "RL201"]
+    assert first.fix is not None and second.fix is not None
 
 
 def test_200_refusals_end_within_a_generous_bound(tmp_path: Path) -> None:

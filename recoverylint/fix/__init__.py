@@ -77,6 +77,10 @@ def fix_text(
         return _Fixer(text, display_path, settings, limits, unsafe, result, on_model=False).run()
 
 
+# How many of the findings a refused fix would add its reason quotes.
+_QUOTED = 3
+
+
 class _TextNeeded(Exception):
     """The text does not hold what the model judged: judge on the text."""
 
@@ -230,9 +234,11 @@ class _Fixer:
         if not added:
             return None
         added_codes = sorted({code for code, _ in added})
-        first = next(f for f in sorted(judged, key=lambda f: f.sort_key) if _identity(f) in added)
-        said = first.message.split(": ")[0]
-        return f"it would add {counted(sum(added.values()), 'finding')} ({', '.join(added_codes)}): {said}"
+        said = dict.fromkeys(
+            f.message.split(": ")[0] for f in sorted(judged, key=lambda f: f.sort_key) if _identity(f) in added
+        )
+        shown = "; ".join(list(said)[:_QUOTED]) + ("; …" if len(said) > _QUOTED else "")
+        return f"it would add {counted(sum(added.values()), 'finding')} ({', '.join(added_codes)}): {shown}"
 
     def attempt_on_text(self, fixes: list[Fix]) -> str | None:
         try:

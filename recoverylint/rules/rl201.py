@@ -170,6 +170,8 @@ def _removals(
             carried = [pred for pred in required if pred == source or graphs.before(pred, source)]
             if any(carriers[pred] < 2 for pred in carried):
                 continue
+            if _one_person_for_both(graphs, source, target):
+                continue  # the wait keeps one person from two steps at once: RL405 would refuse it
             for pred in carried:
                 carriers[pred] -= 1
             removed.append(steps[source].id)
@@ -177,6 +179,23 @@ def _removals(
         if fix is not None:
             fixes[target] = fix
     return fixes
+
+
+def _one_person_for_both(graphs: Graphs, source: int, target: int) -> bool:
+    """Whether removing the wait of `target` for `source` would let them run
+    at once (nothing else orders them) while one person must do both: their
+    role has one."""
+    if any(other != source and graphs.before(source, other) for other in graphs.order_preds[target]):
+        return False
+    runbook, steps = graphs.runbook, graphs.steps
+    role, other_role = steps[target].role, steps[source].role
+    return (
+        role is not None
+        and other_role is not None
+        and role.name == other_role.name
+        and role.name in runbook.roles
+        and runbook.roles[role.name].people == 1
+    )
 
 
 def _required_later(graphs: Graphs, candidates: dict[int, list[int]]) -> set[tuple[int, int]]:
