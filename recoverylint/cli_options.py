@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from .adapters import format_names as input_format_names
 from .report import format_names
-from .settings import INPUT_FORMATS
 
 if TYPE_CHECKING:
     from .config import Glob
@@ -85,7 +85,7 @@ max_file_size_option = click.option(
     help="Largest file to read, in bytes (default 10 MB); larger files are an RL001 finding.",
 )
 input_format_option = click.option(
-    "--input-format", type=click.Choice(("auto", *INPUT_FORMATS)), default=None,
+    "--input-format", type=click.Choice(("auto", *input_format_names())), default=None,
     help="Read files as this format (default: auto, or the configuration's input-format:"
     " detect each file's). With native, files found in directories are read only when they"
     " have a `runbook` key.",
