@@ -288,3 +288,12 @@ def test_the_parallel_and_progress_thresholds_are_the_code_s():
     page = one_line(ROOT / "docs" / "performance.md")
     assert f"Below {PARALLEL_MIN_FILES} files one process is faster" in page
     assert f"a run of {cli_module._PROGRESS_MIN_FILES} files or more shows click's progress bar" in page
+
+
+def test_the_schema_comment_names_no_missing_document():
+    """Issue 16 item 8: the schema's `$comment` sends its reader to a page that exists."""
+    schema = json.loads((ROOT / "schemas" / "runbook.schema.json").read_text(encoding="utf-8"))
+    named = re.findall(r"[\w./-]+\.md\b", schema["$comment"])
+    assert named
+    for name in named:
+        assert (ROOT / name).is_file(), name
