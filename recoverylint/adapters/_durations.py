@@ -1,5 +1,5 @@
 """Defaults shared by the StackStorm formats (Orquesta and ActionChain): the
-minutes of an action whose time the workflow says (README, per-format section)."""
+minutes of an action whose time the workflow says (docs/format.md, Durations: each format's defaults)."""
 
 from __future__ import annotations
 

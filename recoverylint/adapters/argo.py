@@ -809,7 +809,7 @@ def _keep_daemon_waits(builder: RunbookBuilder, flows: list[_Flow]) -> None:
 
 
 def _default_durations(flows: list[_Flow]) -> None:
-    """Argo's default for each kind of step (README, per-format section): a
+    """Argo's default for each kind of step (docs/format.md, Durations): a
     step calling a `suspend` template with a `duration` lasts that long
     (bare digits are seconds, as Argo reads them); a suspend without one
     waits for someone to resume it, and a container, script or resource

@@ -962,7 +962,7 @@ def _title(action: str, inputs: Any) -> Optional[str]:
 
 
 def _default_duration(action: Optional[str], item: dict) -> Optional[Duration]:
-    """SSM's default for each kind of step (README, per-format section): an
+    """SSM's default for each kind of step (docs/format.md, Durations): an
     `aws:branch` takes no time, an `aws:sleep` its `Duration`; anything
     else (an `aws:sleep` until a `Timestamp`, an approval, a pause until
     resumed, a wait, an API call or a script) is unknown."""

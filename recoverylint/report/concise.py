@@ -5,7 +5,7 @@
 Each line is the first line of the `full` format's finding, and nothing else
 is printed: no summary, so that every line on stdout is a finding (`wc -l`
 counts them) and editors' error parsers (VS Code problem matchers, Vim's
-errorformat, Emacs' compilation mode: see the README's Editors section) never meet a line
+errorformat, Emacs' compilation mode: see docs/editors.md) never meet a line
 they must skip.  Files that could not be checked are reported on stderr by
 the command, as for every machine-readable format.
 """

@@ -27,7 +27,7 @@ from . import Report
 from .shown import json_safe, real_name
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
-# The project's home (as the README's pre-commit and Action examples name
+# The project's home (as docs/integrations.md's pre-commit and Action examples name
 # it); each rule's help links to its catalog file there.
 INFORMATION_URI = "https://github.com/recoverylint/recoverylint"
 # Working out a fix is a YAML round trip (about 0.1 s): a report of tens of
