@@ -31,12 +31,14 @@ from .console import (
     echo_errors,
     fail,
     internal_error,
+    no_cycles_to_collect,
     read_stdin,
     report_internal_error,
     run_console,
     say,
     stdout_dash,
     write_file,
+    write_fixed_stdin,
     write_output,
 )
 from .finding import Severity
@@ -209,6 +211,7 @@ def check(**options: Any) -> None:
             jobs=o["jobs"], max_file_size=o["max_file_size"], exit_zero=o["exit_zero"], report_files=tuple(targets),
             verbose=o["verbose"], progress=progress,
         )
+        no_cycles_to_collect()
         run = run_check(request)
     except SessionError as error:
         fail(str(error))
@@ -246,11 +249,8 @@ def _show_check(
                 say(note)
         sys.exit(run.exit_code)
 
-    if fixed_stdin is not None:  # the runbook on stdout (as it came when it has no text to fix), the report on stderr
-        bom = b"\xef\xbb\xbf" if fixed_stdin.startswith(b"\xef\xbb\xbf") else b""
-        fixed = fixed_stdin if run.stdin_text is None else bom + run.stdin_text.encode("utf-8")
-        sys.stdout.flush()
-        sys.stdout.buffer.write(fixed)
+    if fixed_stdin is not None:  # the runbook on stdout, the report on stderr
+        write_fixed_stdin(fixed_stdin, run.fixed[0].after if run.fixed else None)
     to_terminal = output_file is None and fixed_stdin is None
     colour = output_format == "full" and (o["color"] if o["color"] is not None else to_terminal and colour_by_default())
     report = replace(run.report, colour=colour, summary=not o["quiet"])
@@ -309,6 +309,7 @@ def plan(runbook: Path, output_format: str, output_file: Path | None, config_fil
     )
 
     output_file = stdout_dash(output_file)
+    no_cycles_to_collect()
     try:
         planned = run_plan(PlanRequest(
             runbook, output_format == "html", config_file, chosen_format(input_format),

@@ -5,7 +5,6 @@ prints or knows of click, so each caller shows the result its own way."""
 
 from __future__ import annotations
 
-import gc
 import os
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -121,7 +120,6 @@ class CheckRun:
     failure: str | None = None  # why the run failed after checking (exit 2)
     baseline_notes: tuple[str, ...] = ()  # what --write-baseline recorded
     no_runbook: bool = False  # nothing was found to check
-    stdin_text: str | None = None  # standard input's text after the fixes asked
 
 
 def run_check(request: CheckRequest) -> CheckRun:
@@ -168,7 +166,6 @@ def run_check(request: CheckRequest) -> CheckRun:
         except BaselineError as error:
             raise SessionError(str(error)) from None
 
-    _no_cycles_to_collect()
     limits = _limits(request.max_file_size)
     cache = None
     if request.cache_dir is not None and request.stdin is None:
@@ -191,14 +188,6 @@ def run_check(request: CheckRequest) -> CheckRun:
         note for name, count in files.formats_read.items()
         if request.verbose and (note := skipped_rules_note(name, count)) is not None
     )
-    stdin_text = None
-    if request.stdin is not None and checked[0].data is not None and not internal_errors:
-        from .source import SourceError, decode
-
-        try:
-            stdin_text = files.fixed[0].after if files.fixed else decode(checked[0].data)
-        except SourceError:  # undecodable: RL001 says so, and there is no text to give back
-            stdin_text = None
     report = Report(
         tuple(sorted(findings, key=lambda f: f.sort_key)),
         tuple(files.checked_files),
@@ -213,7 +202,6 @@ def run_check(request: CheckRequest) -> CheckRun:
         errors=tuple(files.unwritten),
         fixed=tuple(files.fixed),
         no_runbook=not tasks or not (files.checked_files or internal_errors or files.unwritten),
-        stdin_text=stdin_text,
     )
     if request.write_baseline_file is not None:
         return _write_baseline(request.write_baseline_file, run)
@@ -397,7 +385,6 @@ def run_plan(request: PlanRequest) -> PlanRun:
         raise SessionError(f"--output {output_file} is the runbook itself; choose another file")
     options = options_of_one(runbook, request.config_file, request.input_format, request.durations)
     shown = shown_path(runbook)
-    _no_cycles_to_collect()
     settings = options.settings
     if not request.with_findings:
         settings = replace(settings, select=plan_blocking_codes(), ignore=())
@@ -533,13 +520,6 @@ def same_file(a: Path, b: Path) -> bool:
 
 def _limits(max_file_size: int | None) -> Limits:
     return Limits() if max_file_size is None else Limits(max_file_size=max_file_size)
-
-
-def _no_cycles_to_collect() -> None:
-    # What a check builds has no reference cycles; reference counting frees
-    # it, and the cyclic collector would only rescan it (about 3x slower).
-    gc.freeze()
-    gc.disable()
 
 
 def _counted(count: int, noun: str) -> str:

@@ -149,6 +149,18 @@ def test_run_plan_and_run_convert(in_tmp):
     assert [f.code for f in refused.value.findings] == ["RL001"]
 
 
+def test_a_session_leaves_the_callers_garbage_collector_on(in_tmp):
+    """A language server runs many checks in one process: only the command
+    line, which ends after one run, turns the cyclic collector off."""
+    import gc
+
+    (in_tmp / "r.yaml").write_text(REDUNDANT)
+    gc.enable()  # a CliRunner test before may have run the command in this process
+    run_check(CheckRequest(paths=(Path("r.yaml"),)))
+    run_plan(PlanRequest(EXAMPLE))
+    assert gc.isenabled()
+
+
 def test_the_session_module_neither_prints_nor_knows_click():
     source = (REPO / "recoverylint" / "session.py").read_text(encoding="utf-8")
     assert "import click" not in source and "print(" not in source and "sys.std" not in source
@@ -241,6 +253,9 @@ def test_standard_input_is_checked_alone(tmp_path):
 def test_standard_input_larger_than_the_limit_is_rl001_not_a_hang(tmp_path):
     done = run("check", "--max-file-size", "100", "--format", "concise", "-", cwd=tmp_path, stdin=REDUNDANT * 50)
     assert done.returncode == 1 and " RL001 " in done.stdout
+    # With --fix, what comes in goes out whole: a pipe never loses the file it carries.
+    fixing = run("check", "--fix", "--max-file-size", "100", "-", cwd=tmp_path, stdin=REDUNDANT * 50)
+    assert fixing.returncode == 1 and fixing.stdout == REDUNDANT * 50 and " RL001 " not in fixing.stdout
 
 
 # -- clean ----------------------------------------------------------------
