@@ -37,12 +37,11 @@ import statistics
 import sys
 import tempfile
 from pathlib import Path
-from typing import Optional
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from pathological import Run, measure  # noqa: E402
+from pathological import Run, measure
 
 RESULTS = HERE / "fix_results.json"
 CASES = (
@@ -151,7 +150,7 @@ def row(result: dict[str, object]) -> str:
     )
 
 
-def main(argv: Optional[list[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--workdir", type=Path)
