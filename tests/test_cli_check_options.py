@@ -152,6 +152,7 @@ def test_workers_really_run_in_other_processes(tmp_path, monkeypatch):
     tasks = [runner.Task(path, path.name, True, runner.Settings()) for path in sorted(tmp_path.iterdir())]
     _checked_in.__wrapped__ = runner._check_one
     monkeypatch.setattr(runner, "_check_one", _checked_in)
+    monkeypatch.setattr(runner, "PARALLEL_MIN_BYTES", 0)  # 50 small runbooks would be checked in one process
     serial = runner.check_files(tasks, runner.Limits(), jobs=1)
     parallel = runner.check_files(tasks, runner.Limits(), jobs=2)
     assert {c.result.path for c in serial} == {str(os.getpid())}
