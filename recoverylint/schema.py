@@ -213,8 +213,9 @@ def _explained(error: Any, path: list[Any]) -> tuple[str, Optional[str]]:
 
         allowed = [str(_flow(v)) for v in error.validator_value]
         near = closest(str(instance), allowed) if isinstance(instance, str) else None
+        choices = listed((f"`{v}`" for v in allowed), limit=len(allowed))
         return (
-            f"{subject} cannot be {_kind_of(instance)}: it is one of " + listed((f"`{v}`" for v in allowed), limit=len(allowed)),
+            f"{subject} cannot be {_kind_of(instance)}: it is one of {choices}",
             f"did you mean {_write(path, near)}?" if near else about,
         )
     if keyword == "const":
