@@ -4,10 +4,11 @@ which keep a runbook from being planned, and whether findings carry a fix."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
-from functools import lru_cache
-from typing import Any, Callable
+from functools import cache
+from typing import Any
 
 from .finding import Severity
 from .resources import data_dir
@@ -45,7 +46,7 @@ class CatalogError(Exception):
     pass
 
 
-@lru_cache(maxsize=None)
+@cache
 def rule_doc(code: str) -> RuleDoc:
     path = data_dir("rules") / f"{code}.yaml"
     if not path.is_file():
@@ -86,7 +87,7 @@ def catalog_codes() -> list[str]:
     return sorted(path.stem for path in data_dir("rules").glob("RL[0-9][0-9][0-9].yaml"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _codes_where(field: str) -> tuple[str, ...]:
     return tuple(code for code in catalog_codes() if getattr(rule_doc(code), field))
 

@@ -6,8 +6,8 @@ reading configuration files is `config`'s job.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping, Optional
 
 from .catalog import always_on_codes
 from .durations import MeasuredDurations
@@ -36,10 +36,10 @@ class Settings:
     severity: Mapping[str, Severity] = field(default_factory=dict)  # code -> severity
     # Minutes for steps with no duration in runbooks that set no
     # default_duration; None: such steps' durations are unknown.
-    default_duration: Optional[float] = None
-    durations: Optional[MeasuredDurations] = None  # a durations file: overrides all else
+    default_duration: float | None = None
+    durations: MeasuredDurations | None = None  # a durations file: overrides all else
     span_of_control: int = 7  # threads one commander can follow (RL701)
-    input_format: Optional[str] = None  # a format name; None: detect each file's
+    input_format: str | None = None  # a format name; None: detect each file's
     cost_currency: str = DEFAULT_CURRENCY  # of `cost_per_minute` in runbooks that name none
 
     def enabled(self, code: str) -> bool:

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import importlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any, Callable, Optional
+from functools import cache, lru_cache
+from typing import Any
 
 from ..capabilities import AUTOMATION, MISSING, Capability
 from ..finding import Issue
@@ -80,7 +81,7 @@ class InputFormat:
     # Whether this format reads the stream: its first document and `rest`.
     detect: Callable[[Document], bool]
     # The model of a stream `detect` accepted; raises AdapterError.
-    build: Callable[[Document, str, Optional[float]], Adapted]  # the configured default_duration
+    build: Callable[[Document, str, float | None], Adapted]  # the configured default_duration
     # Keys one of which a document of the format has: directory discovery
     # parses only files with one of the formats' keys somewhere on a line.
     keys: tuple[str, ...]
@@ -90,17 +91,17 @@ class InputFormat:
     provides: frozenset[Capability] = AUTOMATION
     # The key by which a step says what it waits for, for suggestions
     # (None: the format has no way to say it; suggestions then say what to wait for).
-    wait_key: Optional[str] = "needs"
+    wait_key: str | None = "needs"
     # What RL003 says of a file `--input-format <name>` forces to this
     # format and that is not one of its documents (None: "not a <title> document").
-    not_this_format: Optional[str] = None
+    not_this_format: str | None = None
     # A format whose files are not YAML (Markdown) reads them with its own
     # `parse`: files of its `suffixes`, or any file it is forced on.
     # Discovery finds files of these suffixes too and reads those it detects.
     suffixes: tuple[str, ...] = ()
-    parse: Optional[Callable[[str], Document]] = None
+    parse: Callable[[str], Document] | None = None
 
-    def missing(self, needs: frozenset[Capability]) -> Optional[Capability]:
+    def missing(self, needs: frozenset[Capability]) -> Capability | None:
         """The first capability of `needs` this format does not feed, or None."""
         return next((c for c in Capability if c in needs and c not in self.provides), None)
 
@@ -132,7 +133,7 @@ def format_names() -> tuple[str, ...]:
     return tuple(input_formats())
 
 
-def detect(document: Document) -> Optional[InputFormat]:
+def detect(document: Document) -> InputFormat | None:
     """The format of a parsed stream, or None (no format reads it)."""
     for input_format in input_formats().values():
         if input_format.detect(document):
@@ -140,8 +141,8 @@ def detect(document: Document) -> Optional[InputFormat]:
     return None
 
 
-@lru_cache(maxsize=None)
-def discovery_keys(forced: Optional[str]) -> re.Pattern[str]:
+@cache
+def discovery_keys(forced: str | None) -> re.Pattern[str]:
     """The keys directory discovery looks for before parsing a file (those of
     the format `forced`, or of every format), so that the many YAML files of
     a repository that are not runbooks cost almost nothing.  Anywhere on a

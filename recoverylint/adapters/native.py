@@ -3,8 +3,6 @@ schema before `recoverylint.native` builds its model."""
 
 from __future__ import annotations
 
-from typing import Optional
-
 from ..capabilities import EVERY
 from ..durations import inverted_ranges
 from ..finding import Issue
@@ -20,7 +18,7 @@ def detect(document: Document) -> bool:
     return is_native(document.data)
 
 
-def build(document: Document, path: str, default_duration: Optional[float]) -> Adapted:
+def build(document: Document, path: str, default_duration: float | None) -> Adapted:
     if document.rest:
         second = Issue(document.rest[0].start_span, "a second YAML document: a runbook file holds one document")
         raise AdapterError(second, code="RL001")

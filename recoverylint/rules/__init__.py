@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable, Optional
 
 from ..capabilities import Capability
 from ..finding import Issue
@@ -29,8 +29,8 @@ Issues = Iterable[Issue]
 @dataclass(frozen=True)
 class RuleContext:
     runbook: Runbook
-    graphs: Optional[Graphs]  # None when ids repeat or O has a cycle
-    cycle: Optional[OrderProblem] = None
+    graphs: Graphs | None  # None when ids repeat or O has a cycle
+    cycle: OrderProblem | None = None
     settings: Settings = Settings()
 
 
