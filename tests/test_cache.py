@@ -199,6 +199,7 @@ def changed_settings():
         "default_duration": Settings(default_duration=10.0),
         "span_of_control": Settings(span_of_control=3),
         "input_format": Settings(input_format="native"),
+        "cost_currency": Settings(cost_currency="EUR"),
         "durations": Settings(
             durations=MeasuredDurations({"disk-full": {"check-disk": exactly(3.0, DurationBasis.MEASURED)}})
         ),
