@@ -553,3 +553,39 @@ def test_resource_uses_one_conflict_answer_for_shared_and_unshared_names():
     b, c = graphs.steps[1], graphs.steps[2]
     assert uses.first_conflict(b.reads, c.writes) == (b.reads[0], c.writes[0])
     assert uses.first_conflict(b.writes, graphs.steps[0].writes) is None
+
+
+def test_packed_bitsets_give_back_each_bitset_and_keep_spread_ones_as_positions():
+    from recoverylint.graphs.bits import PackedBitsets
+
+    gated = (1 << 40_000) - 1 | 1 << 45_000  # everything before a gate, and one more
+    spread = 1 << 3 | 1 << 20_000 | 1 << 49_999  # a few steps far apart
+    packed = PackedBitsets(4)
+    packed[0], packed[1], packed[2] = gated, spread, 0
+    packed.put_positions(3, {5, 30_000})
+    assert [packed[node] for node in range(4)] == [gated, spread, 0, 1 << 5 | 1 << 30_000]
+    assert list(packed) == [gated, spread, 0, 1 << 5 | 1 << 30_000]
+    assert packed.sparse(1) == [3, 20_000, 49_999] and packed.sparse(0) is None
+    for node, mask in enumerate([gated, spread, 0]):
+        assert packed.bit_count(node) == mask.bit_count()
+        for bit in (0, 3, 5, 39_999, 40_000, 45_000, 20_000, 49_999, 60_000):
+            assert packed.has(node, bit) == bool(mask >> bit & 1)
+    # Neither is kept as wide as the graph.
+    assert all(sys.getsizeof(rest) < 1_000 for rest in packed._rest)
+
+
+def test_required_reachability_is_packed_and_answers_as_before():
+    graphs = graphs_of(
+        """
+        runbook: r
+        steps:
+          - {id: a, outputs: [x]}
+          - {id: b, inputs: [x], outputs: [y]}
+          - {id: c}
+          - {id: d, inputs: [y]}
+        """
+    )
+    index = graphs.index
+    assert graphs.requires(index["a"], index["d"]) and not graphs.requires(index["c"], index["d"])
+    assert graphs.real_prerequisites(index["d"]) == [index["b"]]
+    assert graphs.independent_required_pairs() == 3

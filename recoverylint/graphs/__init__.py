@@ -110,7 +110,7 @@ class Graphs(DeclaredOrder):
             for ref in step.outputs:
                 self.producers[ref.name].append(step.index)
         self.required_preds = required_predecessors(self)
-        self.required = reachability(self.required_preds)
+        self.required = reachability(self.required_preds, packed=True)
         self._needless_gates: list[tuple[str, str]] | None = None
         self._unrequired_waits: list[tuple[int, tuple[int, ...]]] | None = None
         self._required_bits_of: dict[int, _RequiredBits] = {}  # id of a shared predecessor list -> its bits
@@ -281,10 +281,13 @@ class Graphs(DeclaredOrder):
     def real_prerequisites(self, node: int) -> list[int]:
         """The D predecessors of `node` that no other one of them requires: what it really waits for."""
         preds = self.required_preds[node]
+        ancestors, position = self.required.ancestors, self.required.position
+        if len(preds) <= 8:
+            # A few bit tests each, no ancestor bitset unpacked.
+            return [pred for pred in preds if not any(self.required.has_ancestor(other, pred) for other in preds)]
         implied = 0
         for pred in preds:
-            implied |= self.required.ancestors[pred]
-        position = self.required.position
+            implied |= ancestors[pred]
         return [pred for pred in preds if not implied >> position[pred] & 1]
 
     def independent_required_pairs(self) -> int:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from ..limits import AnalysisLimits, TooLarge
 from ..model import DeclaredEdge, DeclaredJoin, EdgeKind, Runbook
-from .bits import bit_positions, successor_lists
+from .bits import bit_positions, positions_of, successor_lists
 
 
 class DeclaredWaits:
@@ -236,9 +236,7 @@ def _joined_ancestor_bitsets(preds: list[list[int]], order: list[int]) -> tuple[
     """`ancestor_bitsets` of the steps of O with joins: a join's ancestors
     are made once, when a step waiting for it is reached."""
     count = len(order)
-    position = [0] * count
-    for index, node in enumerate(order):
-        position[node] = index
+    position = positions_of(order)
     ancestors = [0] * count
     through: dict[int, int] = {}  # join -> its sources and their ancestors
     for node in order:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from ..limits import AnalysisLimits, TooLarge
 from ..model import Phase, Step
 from ..requirements import add_behaviour_preds
-from .bits import Reachability, bit_positions
+from .bits import PackedBitsets, Reachability, bit_positions
 
 if TYPE_CHECKING:  # the package's Graphs builds D through this module
     from . import Graphs
@@ -146,7 +146,11 @@ def independent_pairs(required: Reachability) -> int:
     for position in required.position:
         sizes[position] += 1
     if all(size == 1 for size in sizes.values()):
-        ordered = sum(mask.bit_count() for mask in required.ancestors)
+        ancestors = required.ancestors
+        if isinstance(ancestors, PackedBitsets):
+            ordered = sum(ancestors.bit_count(node) for node in range(count))
+        else:
+            ordered = sum(mask.bit_count() for mask in ancestors)
     else:
         ordered = sum(
             sum(sizes[p] for p in bit_positions(required.ancestors[node]))
