@@ -213,7 +213,7 @@ SEQUENTIAL_RANGE = dedent(
 def test_plan_gives_the_saving_as_a_range_when_ranges_matter(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     text = plan_of(SEQUENTIAL_RANGE)
-    assert "  Saved: 1 to 10 min per incident (100 to 1,000 at 100 per minute).\n" in text
+    assert "  Saved: 1 to 10 min per incident (100 USD to 1,000 USD at 100 USD per minute).\n" in text
     assert "maybe-long (1 min, 1 to 10 min)" in text
     document = json.loads(plan_of(SEQUENTIAL_RANGE, "--format", "json"))
     assert document["saved_minutes"] == 1
