@@ -103,7 +103,7 @@ class FixedFile:
     shown: str
     before: str
     after: str
-    fixes: int
+    fixes: int  # how many were applied
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,7 @@ class CheckRun:
     verbose_notes: tuple[str, ...] = ()  # --verbose: the rules each input format skips
     internal_errors: tuple[tuple[str, str], ...] = ()  # (shown path, traceback)
     errors: tuple[str, ...] = ()  # fixed files that could not be written
-    fixed: tuple[FixedFile, ...] = ()  # written, unless the request said not to
+    fixed: tuple[FixedFile, ...] = ()  # written in place, but for a preview and standard input
     failure: str | None = None  # why the run failed after checking (exit 2)
     baseline_notes: tuple[str, ...] = ()  # what --write-baseline recorded
     no_runbook: bool = False  # nothing was found to check
