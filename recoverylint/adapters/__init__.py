@@ -35,6 +35,7 @@ FORMAT_MODULES = [
     "recoverylint.adapters.orquesta",
     "recoverylint.adapters.actionchain",
     "recoverylint.adapters.markdown",
+    "recoverylint.adapters.xsoar",
 ]
 
 

@@ -1,0 +1,665 @@
+"""Cortex XSOAR playbooks (a mapping with `starttaskid` and `tasks` keyed by id).
+
+- Steps: each task of `tasks` but `start` and `title` tasks, which only
+  mark where the playbook starts and name sections: a wait through them
+  is a wait between the tasks on either side (a title waits for all the
+  tasks pointing to it).  A step's id is its task's name made a word
+  (`get-device-id`; `task-<key>` for a task with no name, `<word>-<key>`
+  for a name taken before), its title the name as written.
+- Declared order O: each task waits for the tasks whose `nexttasks` name
+  it, whatever the label (`#none#` the default path, `#default#` and the
+  others a condition's branches, `#error#` the error path).  A key that is
+  no task (there, or in `starttaskid`) is RL102.  Jumps back (a polling
+  loop) are left out of O.
+- Alternatives: a condition task (`type: condition`) decides between the
+  tasks its labels lead to: tasks of two labels exclude each other unless
+  one reaches the other.  The waits from a condition to the tasks it
+  chooses are required.  Tasks under `#error#` run only when the task
+  fails: its failure path, and required after it.
+- Human steps: a `collection` task (a form sent to people), and a
+  `regular` or `condition` task with no script and no `conditions` (a
+  manual task, or a question an analyst answers).  The playbook stops at
+  them: the waits into and out of them are required, as they are around a
+  `Sleep` task and a polling sub-playbook (`GenericPolling`), which are
+  there to let what came before them finish.  A task sending a message to
+  people (`send-mail`, `send-notification`...) tells what came before it:
+  the waits into it are required.
+- A task after a condition's branch (or an `#error#` path) runs only when
+  the run takes it: it requires the condition, and a wait that brings it
+  from a branch it is not otherwise on (where branches meet) is required.
+- Facts: the context paths a task reads, in `${...}` anywhere in it (but
+  its `task` description and `view`), a `complex` argument's `root`, and a
+  condition's or transformer's value marked `iscontext`.  A path is named
+  by its first part (`${IP.Address}` reads `IP`).  `inputs.X` are the
+  playbook's inputs: given.  `incident.X` (and `alert.X`) are the
+  incident's fields: a read of the resource `xsoar/incident/x`, which the
+  `setIncident` command writes for each field it is given (and
+  `closeInvestigation` for the whole incident).  A `Set`-like script
+  (`Set`, `SetAndHandleEmpty`) outputs the fact its `key` names.  The
+  outputs of other scripts, integration commands, sub-playbooks and forms
+  are declared elsewhere (in the integration or the sub-playbook), so any
+  of them before a task in O may have written what it reads:
+  `<producer>.<path>` is a fact each of them outputs (always there, even
+  when it was skipped) and the task uses.  `lastCompletedTaskEntries` is
+  the output of the tasks just before.  Builtin commands known to write no
+  context (`setIncident`, `closeInvestigation`, `send-mail`, `Print`,
+  `Sleep`...) output nothing.  `separatecontext` makes a sub-playbook's
+  own context its own: what it returns is its declared outputs, which
+  this file does not list, so it is such a producer either way.
+  `quietmode` only hides entries: no fact.
+- Resources: an integration command (`Brand|||name-of-command`) whose
+  name says it reads (`get`, `list`, `search`, `show`, `query`...) or
+  writes (`add`, `create`, `update`, `delete`, `block`, `isolate`...)
+  reads or writes `xsoar/<first word of the command>` (`checkpoint`,
+  `xdr`...); other commands touch nothing known.
+- Failure behaviour: `skipunavailable: true` (the task is skipped when its
+  integration is missing) is the task's condition; `continueonerror` lets
+  the playbook go on past it.
+- Durations: a condition with no script takes no time; a `Sleep` task its
+  `seconds`; the rest are unknown.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from ..durations import format_default
+from ..finding import Issue
+from ..limits import TooLarge
+from ..model import Duration, EdgeKind, Ref, Span
+from ..source import Document
+from . import Adapted, AdapterError, InputFormat, documents
+from ._behaviour import is_check
+from ._builder import RunbookBuilder, StepDraft, delimited, strings_in, text
+
+# Tasks that mark the start or name a section: no step of their own.
+_STRUCTURAL = frozenset({"start", "title"})
+_CONDITION = "condition"
+_ERROR_LABEL = "#error#"
+# Context roots the platform fills, not a task of the playbook.
+_SYSTEM_ROOTS = frozenset({"demistoUrls", "modules", "playbookQuery", "investigation", "user"})
+_INCIDENT_ROOTS = frozenset({"incident", "alert"})
+# Fields that name the incident, which no task changes (`setIncident`'s `id` picks the incident).
+_INCIDENT_IDS = frozenset({"id", "investigationid"})
+_PREVIOUS = "lastCompletedTaskEntries"
+# Scripts that write the context key their `key` argument names.
+_SETTERS = frozenset({"Set", "SetAndHandleEmpty"})
+# Builtin commands and scripts that write no context.
+_NO_CONTEXT = frozenset(
+    {
+        "setIncident", "closeInvestigation", "send-mail", "Print", "PrintErrorEntry", "Sleep",
+        "linkIncidents", "setIndicator", "appendIndicatorField", "removeIndicatorField",
+        "DeleteContext", "setOwner", "AssignAnalystToIncident", "setIndicators", "createNewIndicator",
+        "CreateIndicatorRelationship", "setIncidentByID", "addEntitlement", "markAsNote",
+    }
+)
+# What an integration command's name says it does to its system.
+_READ_VERBS = frozenset(
+    {
+        "get", "list", "search", "show", "query", "fetch", "status", "info", "details", "lookup",
+        "describe", "download", "report", "results", "result", "history", "hunt", "find",
+    }
+)
+_WRITE_VERBS = frozenset(
+    {
+        "add", "create", "update", "delete", "remove", "set", "block", "unblock", "isolate",
+        "unisolate", "quarantine", "unquarantine", "kill", "publish", "install", "disable", "enable",
+        "close", "assign", "move", "reset", "release", "revoke", "suspend", "contain", "edit",
+        "modify", "insert", "append", "terminate", "restore", "stop", "lock", "unlock", "ban",
+        "unban", "uninstall", "purge", "mark",
+    }
+)
+# Commands and scripts sending a message to people.
+_MESSAGE_WORDS = frozenset({"mail", "email", "notification", "notify", "message", "msg"})
+_MESSAGE_SCRIPTS = frozenset({"SendEmail", "SendEmailReply", "SendMessage", "SlackSend", "MicrosoftTeamsSend"})
+_CONTEXT = (("${", "}"),)
+# Keys of a task that hold no context path: its names, descriptions and layout.
+_NOT_READ = frozenset({"task", "view", "nexttasks", "id", "taskid", "note"})
+_ROOT = re.compile(r"[^.(\[=]+")
+_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def detect(document: Document) -> bool:
+    return any(_is_playbook(doc.data) for doc in documents(document))
+
+
+def _is_playbook(data: Any) -> bool:
+    return isinstance(data, dict) and "starttaskid" in data and isinstance(data.get("tasks"), dict)
+
+
+def build(document: Document, path: str, default_duration: float | None) -> Adapted:
+    doc = next(doc for doc in documents(document) if _is_playbook(doc.data))
+    builder = RunbookBuilder(document, path, FORMAT.name, default_duration, wait_key=None)
+    playbook = _Playbook(builder, doc)
+    playbook.read()
+    data = doc.data
+    name = text(data.get("name"))
+    runbook_id = text(data.get("id")) or name or Path(path).stem
+    return builder.build(runbook_id, doc.key_span(data, "tasks"), title=name, loops=True)
+
+
+class _Task:
+    """One task of the playbook as written, and its step (None: a start or title task)."""
+
+    def __init__(self, key: str, mapping: dict[str, Any]) -> None:
+        self.key = key
+        self.mapping = mapping
+        inner = mapping.get("task")
+        self.inner: dict[str, Any] = inner if isinstance(inner, dict) else {}
+        self.type = text(mapping.get("type")) or text(self.inner.get("type")) or "regular"
+        self.draft: StepDraft | None = None
+
+    @property
+    def script(self) -> str:
+        """The script, or the command without its brand (`|||ip` -> `ip`)."""
+        written = text(self.inner.get("script")) or text(self.inner.get("scriptName")) or ""
+        return written.rsplit("|||", 1)[-1].strip()
+
+    @property
+    def playbook(self) -> str:
+        """The sub-playbook a `playbook` task runs ('' for other tasks)."""
+        return (text(self.inner.get("playbookName")) or text(self.inner.get("playbookId")) or "").strip()
+
+    @property
+    def name(self) -> str:
+        return (text(self.inner.get("name")) or "").strip()
+
+    @property
+    def is_human(self) -> bool:
+        if self.type == "collection":
+            return True
+        if self.type not in ("regular", _CONDITION) or self.script:
+            return False
+        return not self.playbook and not self.mapping.get("conditions")
+
+    @property
+    def writes_unknown_context(self) -> bool:
+        """Whether the task may write context this file does not declare."""
+        if self.type == "playbook" or self.type == "collection":
+            return True
+        if self.type != "regular" or not self.script:
+            return False
+        return self.script not in _NO_CONTEXT and self.script not in _SETTERS
+
+
+class _Playbook:
+    def __init__(self, builder: RunbookBuilder, doc: Document) -> None:
+        self.builder = builder
+        self.doc = doc
+        self.tasks: dict[str, _Task] = {}
+
+    def read(self) -> None:
+        doc, data = self.doc, self.doc.data
+        tasks = data["tasks"]
+        taken: set[str] = set()
+        for key, mapping in tasks.items():
+            if not isinstance(mapping, dict):
+                raise AdapterError(
+                    Issue(doc.value_span(tasks, key), f"task `{key}` of `tasks` must be a mapping")
+                )
+            task = _Task(str(key), mapping)
+            self.tasks[task.key] = task
+            if task.type in _STRUCTURAL:
+                continue
+            step_id = _step_id(task, taken)
+            taken.add(step_id)
+            task.draft = self.builder.step(
+                step_id,
+                doc.key_span(tasks, key),
+                title=task.name or None,
+                extent=doc.value_span(tasks, key),
+                duration=_duration(task),
+            )
+        self._order()
+        self._facts()
+        self._resources()
+        self._behaviour()
+
+    # The declared order.
+
+    def _targets(self, task: _Task) -> Iterator[tuple[str, str, Span]]:
+        """(label, task key, span) of each entry of a task's `nexttasks`."""
+        nexttasks = task.mapping.get("nexttasks")
+        if not isinstance(nexttasks, dict):
+            return
+        for label, keys in nexttasks.items():
+            entries = keys if isinstance(keys, list) else [keys]
+            for index, written in enumerate(entries):
+                key = text(written)
+                if key is None:
+                    continue
+                holder, place = (keys, index) if isinstance(keys, list) else (nexttasks, label)
+                yield str(label), key.strip(), self.doc.value_span(holder, place)
+
+    def _order(self) -> None:
+        """Waits between steps, through start and title tasks; decisions,
+        failure paths and human steps."""
+        data = self.doc.data
+        passed: dict[str, list[str]] = {}  # structural key -> the step ids it leads to
+        budget = [self.builder.limits.max_edges]
+        start = text(data.get("starttaskid"))
+        if start is not None and start.strip() not in self.tasks:
+            self.builder.unknown(start, self.doc.value_span(data, "starttaskid"), "the `starttaskid` task")
+        elif start is not None:
+            first = self.tasks[start.strip()]
+            entries = [first.draft.id] if first.draft else self._through(first.key, passed, budget)
+            self.builder.entries.extend(entries)
+        branches: dict[str, dict[str, list[str]]] = {}  # step id -> label -> targets
+        for task in self.tasks.values():
+            if task.draft is None:
+                continue
+            for label, key, span in self._targets(task):
+                target = self.tasks.get(key)
+                if target is None:
+                    self.builder.unknown(key, span, "the next task")
+                    continue
+                reached = [target.draft.id] if target.draft else self._through(key, passed, budget)
+                for step_id in reached:
+                    self.builder.wait(task.draft.id, step_id, span, EdgeKind.SEQUENCE)
+                    branches.setdefault(task.draft.id, {}).setdefault(label, []).append(step_id)
+                    if label == _ERROR_LABEL:
+                        self.builder.by_id[task.draft.id].on_failure.append(Ref(step_id, span))
+                        self.builder.require(
+                            task.draft.id, step_id, span, f"it runs only when `{task.draft.id}` fails"
+                        )
+                    elif task.type == _CONDITION:
+                        self.builder.require(
+                            task.draft.id, step_id, span, f"`{task.draft.id}` chooses it ({label})"
+                        )
+        self.forward = _forward_successors(self.builder)
+        self.order = _topological(self.builder, self.forward)
+        self._alternatives(branches)
+        self._keep_branches(branches)
+        self._keep_pauses()
+
+    def _keep_branches(self, branches: dict[str, dict[str, list[str]]]) -> None:
+        """A task after a condition's branch (or an error path) runs only when
+        the run takes that branch: it waits for the condition, and a wait
+        that brings it from a branch it is not on otherwise says when it runs."""
+        choosers = [
+            task.draft.id
+            for task in self.tasks.values()
+            if task.draft is not None and (task.type == _CONDITION or _ERROR_LABEL in branches.get(task.draft.id, {}))
+        ]
+        chooser_bit = {step_id: 1 << index for index, step_id in enumerate(choosers)}
+        chosen = {
+            step_id: {target for targets in branches.get(step_id, {}).values() for target in targets}
+            for step_id in choosers
+        }
+        predecessors: dict[str, list[str]] = {}
+        for source, targets in self.forward.items():
+            for target in targets:
+                predecessors.setdefault(target, []).append(source)
+
+        def carried(source: str, target: str) -> int:
+            """The branches the run has taken when it goes from `source` to `target`."""
+            taken = on_branches[source]
+            if target in chosen.get(source, ()):
+                taken |= chooser_bit[source]
+            return taken
+
+        on_branches: dict[str, int] = {}  # step id -> the choosers it runs only after
+        for step_id in self.order:
+            sources = predecessors.get(step_id, [])
+            mask = -1 if sources else 0
+            for source in sources:
+                mask &= carried(source, step_id)
+            on_branches[step_id] = mask
+        spans = {(edge.source, edge.target): edge.span for edge in self.builder.edges}
+        for step_id in self.order:
+            mask = on_branches[step_id]
+            implied = 0
+            bits = mask
+            while bits:
+                lowest = bits & -bits
+                bits ^= lowest
+                implied |= on_branches[choosers[lowest.bit_length() - 1]]
+            nearest = mask & ~implied
+            while nearest:
+                lowest = nearest & -nearest
+                nearest ^= lowest
+                chooser = choosers[lowest.bit_length() - 1]
+                if step_id not in chosen.get(chooser, ()):
+                    self.builder.require(
+                        chooser, step_id, self.builder.by_id[step_id].span,
+                        f"it runs only on the branch `{chooser}` chooses",
+                    )
+            for source in predecessors.get(step_id, ()):
+                if source in chooser_bit and step_id in chosen[source]:
+                    continue  # required where the branch is declared
+                if carried(source, step_id) & ~mask:
+                    self.builder.require(
+                        source, step_id, spans[(source, step_id)],
+                        f"the run reaches it from `{source}` only on the branches `{source}` runs on",
+                    )
+
+    def _keep_pauses(self) -> None:
+        """The waits into and out of a human step or a `Sleep` are the point of
+        it; a message tells people what the tasks before it did."""
+        pauses: dict[str, str] = {}  # step id -> why the playbook stops there
+        messages: set[str] = set()
+        for task in self.tasks.values():
+            if task.draft is None:
+                continue
+            if task.is_human:
+                pauses[task.draft.id] = f"the playbook waits for people at `{task.draft.id}`"
+            elif task.script == "Sleep":
+                pauses[task.draft.id] = f"`{task.draft.id}` sleeps to let what came before it finish"
+            elif "polling" in task.playbook.lower():
+                pauses[task.draft.id] = f"`{task.draft.id}` polls until what came before it finishes"
+            elif _is_message(task.script):
+                messages.add(task.draft.id)
+        for edge in list(self.builder.edges):
+            if edge.target not in self.forward.get(edge.source, ()):
+                continue
+            if edge.source in pauses or edge.target in pauses:
+                why = pauses.get(edge.source) or pauses[edge.target]
+                self.builder.require(edge.source, edge.target, edge.span, why)
+            elif edge.target in messages:
+                self.builder.require(
+                    edge.source, edge.target, edge.span, f"`{edge.target}` tells people what came before it"
+                )
+
+    def _through(self, key: str, passed: dict[str, list[str]], budget: list[int]) -> list[str]:
+        """The steps a start or title task leads to, through other such tasks."""
+        if key in passed:
+            return passed[key]
+        passed[key] = []  # a loop of titles leads nowhere more
+        found: dict[str, None] = {}
+        for _, target_key, _ in self._targets(self.tasks[key]):
+            target = self.tasks.get(target_key)
+            if target is None:
+                continue
+            for step_id in [target.draft.id] if target.draft else self._through(target_key, passed, budget):
+                found[step_id] = None
+        budget[0] -= len(found)
+        if budget[0] < 0:
+            raise TooLarge(f"over {self.builder.limits.max_edges:,} waits through title tasks")
+        passed[key] = list(found)
+        return passed[key]
+
+    def _alternatives(self, branches: dict[str, dict[str, list[str]]]) -> None:
+        """A condition's labels lead to tasks that never run together, unless
+        one is reached from the other."""
+        drafts = self.builder.by_id
+        for task in self.tasks.values():
+            if task.draft is None or task.type != _CONDITION:
+                continue
+            labels = {
+                label: [t for t in targets if t in self.forward.get(task.draft.id, ())]
+                for label, targets in branches.get(task.draft.id, {}).items()
+                if label != _ERROR_LABEL
+            }
+            if len(labels) < 2:
+                continue
+            chosen = [(label, target) for label, targets in labels.items() for target in targets]
+            for index, (label, target) in enumerate(chosen):
+                for other_label, other in chosen[index + 1 :]:
+                    if other_label == label or other == target or self._reaches(target, other):
+                        continue
+                    if self._reaches(other, target):
+                        continue
+                    span = drafts[other].span
+                    drafts[target].excludes.append(Ref(other, span))
+                    drafts[other].excludes.append(Ref(target, drafts[target].span))
+            draft = task.draft
+            for target in dict.fromkeys(target for _, target in chosen):
+                if any(ref.name == target for other in chosen for ref in drafts[other[1]].excludes):
+                    draft.decides.append(Ref(target, drafts[target].span))
+
+    def _reaches(self, source: str, target: str) -> bool:
+        """Whether `target` is after `source` in the forward order (a search)."""
+        seen = {source}
+        stack = [source]
+        while stack:
+            for successor in self.forward.get(stack.pop(), ()):
+                if successor == target:
+                    return True
+                if successor not in seen:
+                    seen.add(successor)
+                    stack.append(successor)
+        return False
+
+    # Facts.
+
+    def _facts(self) -> None:
+        data = self.doc.data
+        inputs = data.get("inputs")
+        for entry in inputs if isinstance(inputs, list) else ():
+            key = text(entry.get("key")) if isinstance(entry, dict) else None
+            if key:
+                self.builder.given.append(Ref(f"inputs.{key}", self.doc.value_span(entry, "key")))
+        steps = [(task, task.draft) for task in self.tasks.values() if task.draft is not None]
+        for task, draft in steps:
+            if task.script in _SETTERS:
+                arguments = task.mapping.get("scriptarguments")
+                key = _simple(arguments.get("key")) if isinstance(arguments, dict) else None
+                root = _root(key) if key and "${" not in key else None
+                if root and isinstance(arguments, dict):
+                    draft.outputs.append(Ref(root, self.doc.value_span(arguments, "key")))
+        # The steps before each step in O (a bit per step, in topological
+        # order), and which of them may write a context root.
+        order = self.order
+        bit = {step_id: 1 << index for index, step_id in enumerate(order)}
+        writers = 0
+        setters: dict[str, int] = {}  # root -> the `Set` steps writing it
+        for task, draft in steps:
+            if task.writes_unknown_context and draft.id in bit:
+                writers |= bit[draft.id]
+            for ref in draft.outputs:
+                setters[ref.name] = setters.get(ref.name, 0) | bit.get(draft.id, 0)
+        set_outputs = {draft.id: list(draft.outputs) for _, draft in steps}
+        for _, draft in steps:
+            draft.outputs.clear()  # given back below, when some step uses them
+        before: dict[str, int] = {step_id: 0 for step_id in order}
+        predecessors: dict[str, list[str]] = {}
+        for source, targets in self.forward.items():
+            for target in targets:
+                predecessors.setdefault(target, []).append(source)
+        for step_id in order:
+            mask = 0
+            for source in predecessors.get(step_id, ()):
+                mask |= before[source] | bit[source]
+            before[step_id] = mask
+        budget = self.builder.limits.max_edges
+        outputs: dict[str, set[str]] = {}
+        for task, draft in steps:
+            used: set[str] = set()
+            for path, span in self._paths(task):
+                root = _root(path)
+                if not root or root in _SYSTEM_ROOTS:
+                    continue
+                if root == "inputs":
+                    fact = "inputs." + _root(path[len("inputs.") :]).strip()
+                    if fact not in used:
+                        used.add(fact)
+                        draft.inputs.append(Ref(fact, span))
+                elif root in _INCIDENT_ROOTS:
+                    field = _root(path[len(root) + 1 :]).strip().lower()
+                    if field in _INCIDENT_IDS:
+                        continue
+                    draft.reads.append(Ref(f"xsoar/incident/{field}" if field else "xsoar/incident", span))
+                elif root == _PREVIOUS:
+                    for source in predecessors.get(draft.id, ()):
+                        fact = f"{source}.{_PREVIOUS}"
+                        if fact not in used:
+                            used.add(fact)
+                            draft.inputs.append(Ref(fact, span))
+                            outputs.setdefault(source, set()).add(fact)
+                else:
+                    mask = before.get(draft.id, 0) & (writers | setters.get(root, 0))
+                    while mask:
+                        lowest = mask & -mask
+                        mask ^= lowest
+                        step_id = order[lowest.bit_length() - 1]
+                        # A `Set` step's key is one fact, whichever sets it.
+                        fact = root if lowest & setters.get(root, 0) else f"{step_id}.{root}"
+                        if fact in used:
+                            continue
+                        budget -= 1
+                        if budget < 0:
+                            raise TooLarge(f"over {self.builder.limits.max_edges:,} uses of context")
+                        used.add(fact)
+                        draft.inputs.append(Ref(fact, span))
+                        outputs.setdefault(step_id, set()).add(fact)
+        for step_id, facts in outputs.items():
+            producer = self.builder.by_id[step_id]
+            declared = {ref.name: ref for ref in set_outputs.get(step_id, ())}
+            for fact in sorted(facts):
+                ref = declared.get(fact) or Ref(fact, producer.span)
+                producer.outputs.append(ref)
+                # Context another task may have written, or left from before:
+                # never known to be missing.
+                producer.outputs_when_skipped.append(ref)
+
+    def _paths(self, task: _Task) -> Iterator[tuple[str, Span]]:
+        """The context paths a task reads, where written."""
+        marked = _context_values(task.mapping)
+        for written, holder, place in strings_in(task.mapping, leaving_out=_NOT_READ):
+            span = self.doc.value_span(holder, place)
+            if place == "root":
+                path = written.strip().removeprefix("${").removesuffix("}")
+                accessor = text(holder.get("accessor"))
+                if accessor:
+                    path = f"{path}.{accessor.strip().removesuffix('}')}"
+                yield path, span
+                continue
+            if place == "simple" and id(holder) in marked:
+                yield written.strip(), span
+                continue
+            for found in delimited(written, _CONTEXT):
+                inner = found.inner.strip()
+                if inner and not inner.startswith("."):
+                    yield inner, span
+
+    # Resources and behaviour.
+
+    def _resources(self) -> None:
+        for task in self.tasks.values():
+            draft = task.draft
+            if draft is None or not task.script:
+                continue
+            span = self.doc.value_span(task.inner, "script") if "script" in task.inner else draft.span
+            arguments = task.mapping.get("scriptarguments")
+            if task.script == "setIncident" and isinstance(arguments, dict):
+                for field in arguments:
+                    if arguments[field] not in (None, {}, "") and str(field).lower() not in _INCIDENT_IDS:
+                        draft.writes.append(Ref(f"xsoar/incident/{str(field).lower()}", span))
+            elif task.script == "closeInvestigation":
+                draft.writes.append(Ref("xsoar/incident", span))
+            elif "-" in task.script:
+                words = [word for word in task.script.lower().split("-") if word]
+                system = words[0]
+                if set(words[1:]) & _WRITE_VERBS:
+                    draft.writes.append(Ref(f"xsoar/{system}", span))
+                elif set(words[1:]) & _READ_VERBS:
+                    draft.reads.append(Ref(f"xsoar/{system}", span))
+
+    def _behaviour(self) -> None:
+        for task in self.tasks.values():
+            draft = task.draft
+            if draft is None:
+                continue
+            if task.type == "regular" and task.mapping.get("continueonerror") is not True and is_check(task.name):
+                draft.guard = True
+            if task.mapping.get("skipunavailable") is True:
+                draft.condition = Ref(
+                    "its integration is available (`skipunavailable`)",
+                    self.doc.value_span(task.mapping, "skipunavailable"),
+                )
+
+
+def _context_values(node: Any) -> set[int]:
+    """The ids of the `value` mappings whose `simple` is a context path: those
+    of a mapping marked `iscontext: true` (conditions, transformer args)."""
+    found: set[int] = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, dict):
+            value = current.get("value")
+            if current.get("iscontext") is True and isinstance(value, dict):
+                found.add(id(value))
+            stack.extend(current.values())
+        elif isinstance(current, list):
+            stack.extend(current)
+    return found
+
+
+def _is_message(script: str) -> bool:
+    """Whether a command or script sends a message to people (mail, chat)."""
+    words = set(script.lower().replace("_", "-").split("-"))
+    return bool(words & _MESSAGE_WORDS) or script in _MESSAGE_SCRIPTS
+
+
+def _forward_successors(builder: RunbookBuilder) -> dict[str, list[str]]:
+    successors: dict[str, list[str]] = {}
+    for edge in builder.forward_edges():
+        successors.setdefault(edge.source, []).append(edge.target)
+    return successors
+
+
+def _topological(builder: RunbookBuilder, forward: dict[str, list[str]]) -> list[str]:
+    """Step ids in an order where each comes after its forward predecessors."""
+    incoming: dict[str, int] = {draft.id: 0 for draft in builder.drafts}
+    for targets in forward.values():
+        for target in targets:
+            if target in incoming:
+                incoming[target] += 1
+    ready = [step_id for step_id, count in incoming.items() if count == 0]
+    ready.reverse()
+    order: list[str] = []
+    while ready:
+        step_id = ready.pop()
+        order.append(step_id)
+        for target in reversed(forward.get(step_id, ())):
+            if target in incoming:
+                incoming[target] -= 1
+                if incoming[target] == 0:
+                    ready.append(target)
+    return order
+
+
+def _simple(value: Any) -> str | None:
+    """The text of an argument written `{simple: x}` or plainly."""
+    if isinstance(value, dict):
+        return text(value.get("simple"))
+    return text(value)
+
+
+def _root(path: str) -> str:
+    """The first part of a context path (`IP.Address` -> `IP`)."""
+    found = _ROOT.match(path.strip())
+    return found.group().strip() if found else ""
+
+
+def _step_id(task: _Task, taken: set[str]) -> str:
+    word = _WORD.sub("-", task.name.lower()).strip("-")[:60].strip("-")
+    if not word:
+        return f"task-{task.key}"
+    return word if word not in taken else f"{word}-{task.key}"
+
+
+def _duration(task: _Task) -> Duration | None:
+    if task.type == _CONDITION and not task.script:
+        return format_default(0.0, "a condition task with no script")
+    if task.script == "Sleep":
+        arguments = task.mapping.get("scriptarguments")
+        seconds = _simple(arguments.get("seconds")) if isinstance(arguments, dict) else None
+        if seconds is not None and seconds.strip().isdigit() and len(seconds.strip()) < 10:
+            return format_default(int(seconds) / 60, "a `Sleep` task (its `seconds`)")
+    return None
+
+
+FORMAT = InputFormat(
+    name="xsoar",
+    title="Cortex XSOAR playbook",
+    detect=detect,
+    build=build,
+    keys=("starttaskid",),
+    priority=70,
+    wait_key=None,
+)
