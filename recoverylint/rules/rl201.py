@@ -26,8 +26,13 @@ def false_sequential_gate(ctx: GraphContext) -> Issues:
     costs = wait_costs_known(graphs, waits)
     restructure = restructure_checklist(graphs) if waits else None
     removals = _removals(graphs, waits, declared)
-    # The step each one follows in a sequence: there `needs` adds waits and removes none.
-    follows = {edge.target: edge.source for edge in ctx.runbook.declared_edges if edge.kind is EdgeKind.SEQUENCE}
+    # The step each one follows in a sequence: there `needs` adds waits and
+    # removes none.  Only the native format has `parallel:` blocks to offer.
+    follows = {
+        edge.target: edge.source
+        for edge in ctx.runbook.declared_edges
+        if edge.kind is EdgeKind.SEQUENCE and ctx.runbook.format == NATIVE
+    }
     for (target, sources), cost in zip(waits, costs):
         waiter = steps[target]
         # The message names ten at most: a step behind a block of thousands
