@@ -278,30 +278,37 @@ class _Playbook:
     def _keep_branches(self, branches: dict[str, dict[str, list[str]]]) -> None:
         """A task after a condition's branch (or an error path) runs only when
         the run takes that branch: it waits for the condition, and a wait
-        that brings it from a branch it is not on otherwise says when it runs."""
-        choosers = [
-            task.draft.id
-            for task in self.tasks.values()
-            if task.draft is not None and (task.type == _CONDITION or _ERROR_LABEL in branches.get(task.draft.id, {}))
-        ]
-        chooser_bit = {step_id: 1 << index for index, step_id in enumerate(choosers)}
-        chosen = {
-            step_id: {target for targets in branches.get(step_id, {}).values() for target in targets}
-            for step_id in choosers
-        }
+        that brings it from a branch it is not on otherwise says when it runs
+        (where branches meet, the task runs after whichever ran)."""
+        # A bit per branch (a chooser and one of its labels); a task under
+        # several labels of one chooser runs whichever it picks.
+        choosers: list[str] = []  # bit index -> the chooser of that branch
+        branch_of: dict[tuple[str, str], int] = {}  # (chooser, target) -> the branch's bit
+        for task in self.tasks.values():
+            draft = task.draft
+            labels = branches.get(draft.id, {}) if draft is not None else {}
+            if draft is None or not (task.type == _CONDITION or _ERROR_LABEL in labels):
+                continue
+            counted: dict[str, int] = {}
+            for targets in labels.values():
+                for target in set(targets):
+                    counted[target] = counted.get(target, 0) + 1
+            for label, targets in labels.items():
+                bit = 1 << len(choosers)
+                choosers.append(draft.id)
+                for target in targets:
+                    if counted[target] == 1:
+                        branch_of[(draft.id, target)] = bit
         predecessors: dict[str, list[str]] = {}
         for source, targets in self.forward.items():
             for target in targets:
                 predecessors.setdefault(target, []).append(source)
+        on_branches: dict[str, int] = {}  # step id -> the branches it runs only on
 
         def carried(source: str, target: str) -> int:
             """The branches the run has taken when it goes from `source` to `target`."""
-            taken = on_branches[source]
-            if target in chosen.get(source, ()):
-                taken |= chooser_bit[source]
-            return taken
+            return on_branches[source] | branch_of.get((source, target), 0)
 
-        on_branches: dict[str, int] = {}  # step id -> the choosers it runs only after
         for step_id in self.order:
             sources = predecessors.get(step_id, [])
             mask = -1 if sources else 0
@@ -311,7 +318,7 @@ class _Playbook:
         spans = {(edge.source, edge.target): edge.span for edge in self.builder.edges}
         for step_id in self.order:
             mask = on_branches[step_id]
-            implied = 0
+            implied = 0  # the branches its choosers are on themselves
             bits = mask
             while bits:
                 lowest = bits & -bits
@@ -322,13 +329,13 @@ class _Playbook:
                 lowest = nearest & -nearest
                 nearest ^= lowest
                 chooser = choosers[lowest.bit_length() - 1]
-                if step_id not in chosen.get(chooser, ()):
+                if (chooser, step_id) not in branch_of:
                     self.builder.require(
                         chooser, step_id, self.builder.by_id[step_id].span,
                         f"it runs only on the branch `{chooser}` chooses",
                     )
             for source in predecessors.get(step_id, ()):
-                if source in chooser_bit and step_id in chosen[source]:
+                if (source, step_id) in branch_of:
                     continue  # required where the branch is declared
                 if carried(source, step_id) & ~mask:
                     self.builder.require(
