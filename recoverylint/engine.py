@@ -151,12 +151,15 @@ def _check(
     keep_graphs: bool = False,
     data: Optional[bytes] = None,
 ) -> None:
+    own = own_parser(result.path, settings.input_format)
+    # A refused character is named as not allowed in the file's language.
+    language = "YAML" if own is None or own.parse is None else f"a {own.title}"
     try:
         if data is None:
-            text = read_text(path, limits)
+            text = read_text(path, limits, language)
         else:
             check_size(len(data), limits)
-            text = decode(data)
+            text = decode(data, language)
     except SourceError as error:
         if not explicit and not _mentions_runbook(path, settings, data):
             result.skipped = True  # a binary or huge YAML file that is no runbook
@@ -165,7 +168,7 @@ def _check(
             finding("RL001", result.path, Issue(error.span, error.message), settings)
         )
         return
-    if not explicit and own_parser(result.path, settings.input_format) is None and not _may_be_runbook(text, settings):
+    if not explicit and own is None and not _may_be_runbook(text, settings):
         result.skipped = True
         return
     _check_document(text, result, explicit, limits, settings, keep_graphs)

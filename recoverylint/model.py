@@ -240,6 +240,11 @@ class Runbook:
     # The format's word for what a step waits for (`needs`, `runAfter`...),
     # for suggestions; None when the format orders steps by place or jumps.
     wait_key: Optional[str] = "needs"
+    # The format's own words for what other suggestions ask, by what they ask
+    # (`decides`, `verifies`, `rollback`, `diagnose_first`): templates filled
+    # with the step ids (`{step}`, `{first}`, `{second}`) and resources
+    # (`{written}`); a rule's native wording where a format gives none.
+    wording: Mapping[str, str] = field(default_factory=dict)
 
     def duration_of(self, step: Step) -> Optional[Duration]:
         """The step's duration; None when nothing gives it (unknown)."""

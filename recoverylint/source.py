@@ -163,9 +163,9 @@ def _to_span(raw: RawSpan) -> Span:
     return Span(line, column, end_line, (raw & _COLUMN_MASK) + 1)
 
 
-def read_text(path: Path, limits: Limits = Limits()) -> str:
+def read_text(path: Path, limits: Limits = Limits(), language: str = "YAML") -> str:
     """Read a file as UTF-8 text, enforcing the size limit and the character set."""
-    return decode(read_bytes(path, limits))
+    return decode(read_bytes(path, limits), language)
 
 
 def read_bytes(path: Path, limits: Limits = Limits()) -> bytes:
@@ -199,8 +199,10 @@ _OTHER_ENCODINGS = (
 )
 
 
-def decode(raw: bytes) -> str:
-    """Decode UTF-8 (a BOM is allowed) and refuse bytes YAML does not allow."""
+def decode(raw: bytes, language: str = "YAML") -> str:
+    """Decode UTF-8 (a BOM is allowed) and refuse bytes YAML does not allow;
+    `language` is what the file is written in, as a refusal names it (a
+    format with its own parser: "a Markdown runbook")."""
     for mark, encoding in _OTHER_ENCODINGS:
         if raw.startswith(mark):
             raise SourceError(f"the file is {encoding} encoded; recoverylint reads UTF-8 only")
@@ -218,7 +220,7 @@ def decode(raw: bytes) -> str:
     if match:
         line, column = LineIndex(text).position(match.start())
         raise SourceError(
-            f"control character U+{ord(match.group()):04X} is not allowed in YAML", line, column
+            f"control character U+{ord(match.group()):04X} is not allowed in {language}", line, column
         )
     return text
 

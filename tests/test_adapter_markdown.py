@@ -285,7 +285,8 @@ def test_cli_verbose_says_which_rules_are_skipped_and_why():
     outcome = cli("check", "--no-cache", "--verbose", str(CRASHLOOP))
     said = outcome.stdout + outcome.stderr
     assert "1 file read as Markdown runbook; rules skipped on it: RL404, RL405, RL501" in said
-    assert "(the format names no roles, approvers or team)" in said
+    assert "(a Markdown page names no roles, approvers or team)" in said
+    assert "RL701, RL702 (a Markdown page names no team or incident commander for its reader to follow)" in said
 
 
 def test_cli_plan():

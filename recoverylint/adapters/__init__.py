@@ -101,6 +101,10 @@ class InputFormat:
     # Discovery finds files of these suffixes too and reads those it detects.
     suffixes: tuple[str, ...] = ()
     parse: Callable[[str], Document] | None = None
+    # Why this format lacks a capability, where the general reason
+    # (capabilities.MISSING, said of engine-run workflows) is wrong for it.
+    # (Pairs, not a dict: a format stays hashable.)
+    lacks: tuple[tuple[Capability, str], ...] = ()
 
     def missing(self, needs: frozenset[Capability]) -> Capability | None:
         """The first capability of `needs` this format does not feed, or None."""
@@ -118,7 +122,9 @@ class InputFormat:
             if lacking is not None:
                 grouped.setdefault(lacking, []).append(code)
         return tuple(
-            SkippedRules(tuple(grouped[c]), MISSING[c]) for c in Capability if c in grouped
+            SkippedRules(tuple(grouped[c]), dict(self.lacks).get(c, MISSING[c]))
+            for c in Capability
+            if c in grouped
         )
 
 

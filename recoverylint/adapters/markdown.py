@@ -46,9 +46,13 @@ table per tool).  How a page maps to the model:
   command of no table, has no known effect, and every wait into or out of
   it is required (a need with that reason), so that no finding says it
   could move.
+- Rollbacks: a heading saying `rollback`, `roll back`, `revert` or `undo`
+  (its phase is that of the heading it lies under) holds ways back: a step
+  under it that writes what a change before it on the page writes is that
+  change's rollback (the nearest such step after the change).
 - Verification: a step under a verify heading, or a step that only reads,
   whose text says it checks (`check`, `verify`, `validate`, `confirm`,
-  `ensure`...), and that reads what a change before it in its section writes.  Nothing marks rollbacks.
+  `ensure`...), and that reads what a change before it in its section writes.
 - Which pages are runbooks: a `.md` or `.markdown` file is read when it
   looks like one: a heading starting with a mitigation word (above), or
   with a diagnosis or triage word on a page with a list or a fenced block.  Found in a folder, any other page
@@ -102,6 +106,7 @@ TOOLS = frozenset(name for table in TABLES for name in table.names)
 _OPTIONS = re.compile(r"\b(?:options?|alternatives?|either|one of|choose|depending on)\b", re.IGNORECASE)
 _CHOOSE = re.compile(r"\b(?:either|one of|choose|depending on)\b", re.IGNORECASE)
 _OPTION_ITEM = re.compile(r"\s*(?:\*\*)?option\b", re.IGNORECASE)
+_ROLLBACK = re.compile(r"\b(?:roll\s*back|revert|undo)", re.IGNORECASE)
 _VERIFY_WORDS = CHECK_WORDS | {"confirm", "confirmed", "validation", "verified", "ensure", "checking", "verifying"}
 _NOT_IN_SLUG = re.compile(r"[^a-z0-9]+")
 _PLACEHOLDER = re.compile(r"<[A-Za-z_][A-Za-z0-9_ .:/-]*>")
@@ -201,6 +206,7 @@ class _Item:
     # (script, 0-based line of its first line, column offset): fenced or inline
     scripts: list[tuple[str, int, int]] = field(default_factory=list)
     draft: StepDraft | None = None
+    undoes: bool = False  # under a rollback heading
     known: bool = True
     placed: bool = False
     # A value the reader fills in (`<pod>`, or `$NS` that no step assigns),
@@ -228,6 +234,7 @@ class _Reader:
         # The page's order: steps, and lists of options.
         self.units: list[_Item | _Options] = []
         self.headings: list[tuple[int, str, Phase | None]] = []  # (level, text, phase)
+        self.rollback_level: int | None = None  # the open rollback heading's level
         self.title: tuple[str, int] | None = None
         self.lists: list[_List] = []
         self.items: list[_Item] = []  # open list items, innermost last
@@ -262,11 +269,18 @@ class _Reader:
     def open_heading(self, level: int, content: str, token: Token) -> None:
         while self.headings and self.headings[-1][0] >= level:
             self.headings.pop()
+        if self.rollback_level is not None and self.rollback_level >= level:
+            self.rollback_level = None
+        if _ROLLBACK.search(content):
+            self.rollback_level = level
         inherited = self.headings[-1][2] if self.headings else None
         self.headings.append((level, content, phase_of(content) or inherited))
         if level == 1 and self.title is None and token.map is not None:
             self.title = (content, token.map[0])
         self.paragraph = None
+
+    def new_item(self, line: int, end: int) -> _Item:
+        return _Item(line, end, self.heading, self.phase, undoes=self.rollback_level is not None)
 
     def open_list(self, tokens: list[Token], index: int) -> None:
         options = None
@@ -290,7 +304,7 @@ class _Reader:
 
     def open_item(self, token: Token) -> None:
         assert token.map is not None
-        item = _Item(token.map[0], token.map[1], self.heading, self.phase)
+        item = self.new_item(token.map[0], token.map[1])
         current = self.lists[-1]
         if current.options is not None:
             current.options.alternatives.append([])
@@ -326,7 +340,7 @@ class _Reader:
             return
         if info not in SHELL_INFOS:
             return
-        item = _Item(token.map[0], token.map[1], self.heading, self.phase)
+        item = self.new_item(token.map[0], token.map[1])
         if self.paragraph:
             item.text.append(self.paragraph)
         item.scripts.append((token.content, first, column))
@@ -347,7 +361,9 @@ class _Reader:
             return
         self.paragraph = token.content
         if scripts:
-            item = _Item(token.map[0], token.map[1], self.heading, self.phase, [token.content], scripts)
+            item = self.new_item(token.map[0], token.map[1])
+            item.text.append(token.content)
+            item.scripts.extend(scripts)
             self.emit(item)
 
     def locate(self, codes: list[str], start: int, end: int) -> list[tuple[str, int, int]]:
@@ -409,15 +425,35 @@ def build(document: Document, path: str, default_duration: float | None) -> Adap
     _order(builder, reader.units)
     _facts(items)
     phases = _phases(items)
+    rollbacks = _rollbacks(items)
+    verified = _verified(items, phases)
     title = reader.title
     runbook_id = _slug(title[0]) if title else PurePath(path).stem
     span = _line_span(page, title[1]) if title else Span(1, 1, 1, 1)
     adapted = builder.build(runbook_id, span, title=title[0] if title else None)
     steps = tuple(
-        replace(step, phase=phases[index][0], phase_span=phases[index][1]) if phases[index][0] else step
+        replace(
+            step,
+            phase=phases[index][0] or step.phase,
+            phase_span=phases[index][1] if phases[index][0] else step.phase_span,
+            rollback=rollbacks.get(index, step.rollback),
+            verifies=verified.get(index, step.verifies),
+        )
         for index, step in enumerate(adapted.runbook.steps)
     )
-    return replace(adapted, runbook=replace(adapted.runbook, steps=steps))
+    return replace(adapted, runbook=replace(adapted.runbook, steps=steps, wording=WORDING))
+
+
+# The rules' suggestions in a page's words (see `Runbook.wording`).
+WORDING = {
+    "decides": (
+        "say in the introduction of the list that holds `{first}` and `{second}` which one to choose"
+        " (\"either\", \"one of\", \"choose\", \"depending on\"), after a step showing what to choose by"
+    ),
+    "verifies": "add a Verification section after `{step}` with a command that reads {written}",
+    "rollback": "add a Rollback section after `{step}` with the command that undoes its change to {written}",
+    "diagnose_first": "put a Diagnosis section before `{step}` with the commands that find the cause",
+}
 
 
 def _line_span(page: MarkdownPage, number: int) -> Span:
@@ -589,6 +625,52 @@ def _facts(items: list[tuple[_Item, Script]]) -> None:
                 draft.inputs.append(Ref("$" + variable.name, _point(variable.line, variable.column, "$" + variable.name)))
 
 
+def _rollbacks(items: list[tuple[_Item, Script]]) -> dict[int, Ref]:
+    """Each change's rollback (by the change's index): the nearest step after
+    it under a rollback heading that writes what it writes; and the
+    rollback's, the change it undoes."""
+    found: dict[int, Ref] = {}
+    changes: list[tuple[int, StepDraft]] = []  # the changes before, with no rollback yet
+    for index, (item, _) in enumerate(items):
+        draft = item.draft
+        assert draft is not None
+        if not draft.writes:
+            continue
+        if not item.undoes:
+            changes.append((index, draft))
+            continue
+        for change_index, change in changes:
+            if any(overlaps(written.name, undone.name) for written in change.writes for undone in draft.writes):
+                found[change_index] = Ref(draft.id, change.span)
+                # And back: redoing the change is the way out of its rollback.
+                found.setdefault(index, Ref(change.id, draft.span))
+        changes = [(change_index, change) for change_index, change in changes if change_index not in found]
+    return found
+
+
+def _verified(
+    items: list[tuple[_Item, Script]], phases: list[tuple[Phase | None, Span | None]]
+) -> dict[int, tuple[Ref, ...]]:
+    """What each verification checks: the changes before it on the page that
+    write what it reads (a rollback further down is no change it confirms)."""
+    found: dict[int, tuple[Ref, ...]] = {}
+    changes: list[StepDraft] = []
+    for index, (item, _) in enumerate(items):
+        draft = item.draft
+        assert draft is not None
+        if phases[index][0] is Phase.VERIFY and draft.reads:
+            checked = tuple(
+                Ref(change.id, draft.span)
+                for change in changes
+                if any(overlaps(read.name, written.name) for read in draft.reads for written in change.writes)
+            )
+            if checked:
+                found[index] = checked
+        if draft.writes:
+            changes.append(draft)
+    return found
+
+
 def _point(line: int, column: int, written: str) -> Span:
     return Span(line, column, line, column + len(written))
 
@@ -634,4 +716,8 @@ FORMAT = InputFormat(
     ),
     suffixes=SUFFIXES,
     parse=parse,
+    lacks=(
+        (Capability.ROLES, "a Markdown page names no roles, approvers or team"),
+        (Capability.TEAM, "a Markdown page names no team or incident commander for its reader to follow"),
+    ),
 )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import difflib
 from typing import Iterable, Optional
 
+from ..model import Runbook
+
 
 def quoted(names: Iterable[str], limit: int = 5, total: Optional[int] = None) -> str:
     """`a`, `b` and `c` (with "and N more" past the limit)."""
@@ -67,6 +69,13 @@ def needs_suggestion(
     if count <= _LISTED and count == len(step_ids):
         return f"{key}: [{', '.join(step_ids)}]"
     return f"{key}: [{', '.join(step_ids[:_LISTED])}, …] ({count} steps)"
+
+
+def in_own_words(runbook: Runbook, asks: str, native: str, **values: str) -> str:
+    """A suggestion in the words of the runbook's format: its template for
+    what the suggestion `asks` (`Runbook.wording`), else `native`, filled in
+    with `values`."""
+    return runbook.wording.get(asks, native).format(**values)
 
 
 def involved(others: list[str], step_id: str) -> tuple[str, ...]:

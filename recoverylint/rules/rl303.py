@@ -38,6 +38,6 @@ def verification_not_after_change(ctx: GraphContext) -> Issues:
         yield Issue(
             where.span if where else step.span,
             f"{what}: it would confirm a state that is not there yet",
-            suggestion=needs_suggestion(changes),
+            suggestion=needs_suggestion(changes, key=ctx.runbook.wait_key),
             steps=involved(changes, step.id),
         )

@@ -2,8 +2,9 @@ from collections.abc import Iterator
 
 from ..finding import Issue
 from ..graphs import Graphs
-from ..model import Ref
+from ..model import Ref, Runbook
 from . import GraphContext, Issues, graph_rule
+from ._words import in_own_words
 
 
 def alternatives_and_deciders(graphs: Graphs) -> Iterator[tuple[int, int, Ref, list[int], list[int]]]:
@@ -22,11 +23,9 @@ def named_pair(graphs: Graphs, a: int, b: int, ref: Ref) -> tuple[str, str]:
     return (first, second) if ref.name == first else (second, first)
 
 
-def decides_suggestion(first: str, second: str) -> str:
-    return (
-        f"add a step before both with `decides: [{first}, {second}]`, performed by a role"
-        " holding `decide`"
-    )
+def decides_suggestion(runbook: Runbook, first: str, second: str) -> str:
+    native = "add a step before both with `decides: [{first}, {second}]`, performed by a role holding `decide`"
+    return in_own_words(runbook, "decides", native, first=first, second=second)
 
 
 @graph_rule("RL403")
@@ -46,7 +45,7 @@ def concurrent_alternatives(ctx: GraphContext) -> Issues:
             suggestion = f"move `{late}` so that both `{first}` and `{second}` wait for it"
         else:
             why = "no step before both decides between them"
-            suggestion = decides_suggestion(first, second)
+            suggestion = decides_suggestion(ctx.runbook, first, second)
         yield Issue(
             ref.span,
             f"`{first}` and `{second}` exclude each other but can run at the same time and"

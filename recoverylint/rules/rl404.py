@@ -48,7 +48,7 @@ def undecided_alternatives(ctx: GraphContext) -> Issues:
             suggestion = f"move `{late}` so that both `{first}` and `{second}` wait for it"
         else:
             why = "no step decides between them: both may be applied, one after the other"
-            suggestion = decides_suggestion(first, second)
+            suggestion = decides_suggestion(ctx.runbook, first, second)
         yield Issue(
             ref.span,
             f"`{first}` and `{second}` exclude each other but {why}",

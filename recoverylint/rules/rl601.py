@@ -2,7 +2,7 @@ from ..finding import Issue
 from ..graphs import Graphs
 from . import Capability, GraphContext, Issues, graph_rule
 from ._authority import changed_writes
-from ._words import quoted
+from ._words import in_own_words, quoted
 
 
 def verified_masks(graphs: Graphs) -> tuple[int, int]:
@@ -42,9 +42,13 @@ def change_without_verification(ctx: GraphContext) -> Issues:
             changed[0].span,
             f"`{step.id}` changes {quoted(dict.fromkeys(written))} but {why} before the"
             " incident is closed",
-            suggestion=(
-                f"add a verify-phase step after `{step.id}` that reads"
-                f" {quoted(dict.fromkeys(written))}, or give a later check `verifies: [{step.id}]`"
+            suggestion=in_own_words(
+                ctx.runbook,
+                "verifies",
+                "add a verify-phase step after `{step}` that reads {written}, or give a later check"
+                " `verifies: [{step}]`",
+                step=step.id,
+                written=quoted(dict.fromkeys(written)),
             ),
             steps=(step.id,),
         )

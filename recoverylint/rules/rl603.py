@@ -1,7 +1,7 @@
 from ..finding import Issue, Severity
 from . import Capability, Issues, RuleContext, rule
 from ._authority import changed_writes
-from ._words import quoted
+from ._words import in_own_words, quoted
 
 
 @rule("RL603", needs=(Capability.MARKINGS,))
@@ -30,7 +30,13 @@ def change_without_rollback(ctx: RuleContext) -> Issues:
             step.span,
             f"`{step.id}` changes {quoted(written)} with no `rollback` and no alternative it"
             " `excludes`: if the change makes things worse, nobody has a written way back",
-            suggestion="rollback: <the step id that undoes it, or how to undo it>",
+            suggestion=in_own_words(
+                runbook,
+                "rollback",
+                "rollback: <the step id that undoes it, or how to undo it>",
+                step=step.id,
+                written=quoted(written),
+            ),
             steps=(step.id,),
             severity=severity,
         )
