@@ -257,6 +257,9 @@ class _Playbook:
                     self.builder.unknown(key, span, "the next task")
                     continue
                 reached = [target.draft.id] if target.draft else self._through(key, passed, budget)
+                budget[0] -= len(reached)
+                if budget[0] < 0:
+                    raise TooLarge(f"over {self.builder.limits.max_edges:,} waits between tasks")
                 for step_id in reached:
                     self.builder.wait(task.draft.id, step_id, span, EdgeKind.SEQUENCE)
                     branches.setdefault(task.draft.id, {}).setdefault(label, []).append(step_id)
