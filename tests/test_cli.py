@@ -71,7 +71,9 @@ def test_full_output_shows_source_with_caret_and_summary(tmp_path):
     )
     assert lines[2] == "12 |   - id: check-deploys"
     assert lines[3] == "   |         ^^^^^^^^^^^^^ RL201"
-    assert "= help: needs: [triage]" in result.output
+    # In a sequence, `needs` removes no wait: the help says where the step goes.
+    assert "= help: `check-deploys` sits in a sequence" in result.output
+    assert "`- parallel: [{id: check-disk, …}, {id: check-deploys, …}]`" in result.output
     assert lines[-2] == "Found 1 finding in 1 file (0 errors, 1 warning, 0 infos)."
     # A checklist: restructuring it is the (unsafe) fix.
     assert lines[-1] == "[*] 1 fixable with --fix --unsafe-fixes."
