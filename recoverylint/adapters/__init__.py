@@ -36,6 +36,7 @@ FORMAT_MODULES = [
     "recoverylint.adapters.actionchain",
     "recoverylint.adapters.markdown",
     "recoverylint.adapters.xsoar",
+    "recoverylint.adapters.ansible",
     "recoverylint.adapters.rundeck",
 ]
 

@@ -1,0 +1,642 @@
+"""Ansible playbooks (a list of plays) and task files (a list of tasks) as runbooks.
+
+- Steps: each task of each play's `pre_tasks`, `roles`, `tasks` and
+  `post_tasks`, in the order Ansible runs them; each task of a `block`,
+  `rescue` and `always`; each role (`role-<name>`); each
+  `import_playbook`; each handler where it runs.  A step's id is its
+  task's `name` made a word (`restart-nginx`), else `<module>-<number>`;
+  a name taken before gets `-2`, `-3`...  Its title is the name, else the
+  module.  A task or play that is not a mapping, or a section that is not
+  a list, makes the file unreadable (RL002).
+- Declared order O: plays run one after the other; the tasks of a play
+  run one after the other on each host (the linear strategy; `strategy:
+  free` lets hosts run ahead of each other, not a host's tasks; `serial`
+  and `throttle` bound how many hosts run at once, `run_once` runs a task
+  on one host: none of them changes the order of tasks).  A task started
+  with `async` and `poll: 0` is not waited for: the next task starts at
+  once, and the task that reads its registered result (`async_status`)
+  waits for it.  Handlers run where the handlers are flushed (`meta:
+  flush_handlers`, the end of `pre_tasks`, of the roles and tasks, and of
+  `post_tasks`) when a task before has notified them (`notify`, by name or
+  `listen` topic): a handler step waits for the task before the flush,
+  requires the tasks notifying it, and runs only when notified.
+- Failure paths: a task of a `block` fails into its `rescue` (the first
+  rescue task is its failure path; the rescue runs only when a task of the
+  block fails); `always` runs after the block and its rescue either way.
+- Guards: `assert`, `fail` and a `pause` (a person confirming) stop the
+  run when they fail: every later change needs them.  A `debug` message
+  reports on what ran before it: the wait into it is required.  `when` is the
+  task's condition (a block's applies to its tasks).
+- Facts: `register` outputs a fact (set even when the task is skipped),
+  `set_fact` outputs its keys; a task whose `{{ ... }}`, `when`,
+  `failed_when`, `changed_when` or `until` names a fact an earlier task
+  outputs uses it.  A fact no later task of the file uses is no output (a
+  role or an included file, which are not read, may use it; a task's own
+  `until` reads its result).  Other variables (inventory, `vars`) are
+  not facts.
+- Resources: modules map to reads and writes through `MODULES` (a module's
+  collection prefix, `ansible.builtin.` or another, is dropped): services
+  write `systemd/<name>` and read the host's config; `command`, `shell`
+  and `raw` are read with the shared shell mapping (`recoverylint.shell`)
+  and read the host's config; `uri` reads (`GET`, `HEAD`) or writes its
+  URL as `http/<host>/<path>`; `k8s` writes `k8s/<namespace>/<kind>/<name>`
+  (`k8s_info` reads it); package, file and template modules write the
+  host's config (`host/<hosts>/config`, the play's `hosts` or the task's
+  `delegate_to`); `*_info`, `*_facts`, `stat`, `setup` read it.  Roles,
+  `import_playbook`, `include_*`/`import_*` and modules not in the table
+  have no known effect (never guessed): the steps around them wait for
+  them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..capabilities import Capability
+from ..finding import Issue
+from ..model import EdgeKind, Ref, Span
+from ..shell import read_script
+from ..shell._invocation import path_part
+from ..shell.curl import url_resource
+from ..source import Document
+from . import Adapted, AdapterError, InputFormat, documents
+from ._builder import RunbookBuilder, StepDraft, delimited, text
+
+NAME = "ansible"
+PLAY_SECTIONS = ("pre_tasks", "roles", "tasks", "post_tasks")
+PLAY_KEYS = frozenset({"hosts", "import_playbook", "ansible.builtin.import_playbook", "include"})
+# Keywords of a task that are not its module (Ansible's task keywords).
+TASK_KEYWORDS = frozenset(
+    {
+        "name", "when", "register", "notify", "loop", "loop_control", "become", "become_user",
+        "become_method", "become_flags", "become_exe", "tags", "vars", "delegate_to", "delegate_facts",
+        "run_once", "async", "poll", "ignore_errors", "ignore_unreachable", "failed_when", "changed_when",
+        "until", "retries", "delay", "environment", "args", "no_log", "check_mode", "diff",
+        "any_errors_fatal", "throttle", "timeout", "listen", "connection", "remote_user", "collections",
+        "module_defaults", "debugger", "port", "block", "rescue", "always", "local_action", "action",
+    }
+)
+_EXPRESSION_KEYS = ("when", "failed_when", "changed_when", "until")
+_SLUG = re.compile(r"[^a-z0-9]+")
+_IDENTIFIER = re.compile(r"(?<![\w.'\"])([A-Za-z_]\w*)")
+_FREE_ARGUMENT = re.compile(r"""(\w+)=("[^"]*"|'[^']*'|\S+)""")
+
+Effect = tuple[tuple[str, ...], tuple[str, ...]]  # (reads, writes) of resource names
+
+
+@dataclass(frozen=True)
+class Call:
+    """A task's module as written: its short name, its arguments (a free-form
+    argument string is `_raw_params`), and the host it runs on."""
+
+    module: str
+    arguments: dict[str, Any]
+    host: str
+
+    def word(self, key: str) -> str | None:
+        value = self.arguments.get(key)
+        return text(value)
+
+    @property
+    def config(self) -> str:
+        return f"host/{self.host}/config"
+
+
+def _service(call: Call) -> Effect | None:
+    name = call.word("name")
+    if not name:
+        return None
+    unit = "systemd/" + path_part(name.removesuffix(".service"))
+    changes = any(key in call.arguments for key in ("state", "enabled", "masked", "daemon_reload"))
+    return ((call.config,), (unit,)) if changes else ((unit,), ())
+
+
+def _reads_host(call: Call) -> Effect | None:
+    return ((call.config,), ())
+
+
+def _writes_host(call: Call) -> Effect | None:
+    return ((), (call.config,))
+
+
+def _nothing(call: Call) -> Effect | None:
+    return ((), ())
+
+
+def _shell(call: Call) -> Effect | None:
+    script = call.word("_raw_params") or call.word("cmd")
+    argv = call.arguments.get("argv")
+    if script is None and isinstance(argv, list):
+        script = " ".join(str(word) for word in argv)
+    if script is None:
+        return None
+    parsed = read_script(_JINJA.sub(_placeholder, script))
+    if not parsed.known:
+        return None
+    return ((call.config, *parsed.reads), parsed.writes)
+
+
+def _uri(call: Call) -> Effect | None:
+    url = call.word("url")
+    resource = url_resource(_JINJA.sub(_placeholder, url)) if url else None
+    if resource is None:
+        return None
+    method = (call.word("method") or "GET").upper()
+    return ((resource,), ()) if method in ("GET", "HEAD") else ((), (resource,))
+
+
+def _k8s_resource(call: Call) -> str | None:
+    definition = call.arguments.get("definition")
+    metadata = definition.get("metadata") if isinstance(definition, dict) else None
+    kind = call.word("kind") or (text(definition.get("kind")) if isinstance(definition, dict) else None)
+    name = call.word("name") or (text(metadata.get("name")) if isinstance(metadata, dict) else None)
+    namespace = call.word("namespace") or (text(metadata.get("namespace")) if isinstance(metadata, dict) else None)
+    if not kind:
+        return None
+    parts = [path_part(namespace) if namespace else "*", kind.lower()] + ([path_part(name)] if name else [])
+    return "k8s/" + "/".join(parts)
+
+
+def _k8s(call: Call) -> Effect | None:
+    resource = _k8s_resource(call)
+    return None if resource is None else ((), (resource,))
+
+
+def _k8s_info(call: Call) -> Effect | None:
+    resource = _k8s_resource(call)
+    return None if resource is None else ((resource,), ())
+
+
+_HOST_WRITERS = (
+    "package", "apt", "yum", "dnf", "pip", "apk", "zypper", "snap", "gem", "npm", "homebrew", "apt_key",
+    "apt_repository", "yum_repository", "rpm_key", "file", "template", "copy", "lineinfile", "blockinfile",
+    "replace", "ini_file", "user", "group", "mount", "sysctl", "cron", "unarchive", "git", "authorized_key",
+    "selinux", "seboolean", "sefcontext", "firewalld", "ufw", "iptables", "hostname", "timezone",
+    "alternatives", "modprobe", "reboot", "get_url", "synchronize", "fetch", "openssl_certificate",
+    "x509_certificate", "openssl_privatekey", "mysql_db", "mysql_user", "postgresql_db", "postgresql_user",
+    "kernel_blacklist", "pam_limits", "locale_gen", "parted", "lvg", "lvol", "filesystem", "docker_container",
+    "podman_container", "docker_image", "podman_image", "known_hosts",
+)
+_HOST_READERS = ("stat", "setup", "slurp", "find", "command_info", "package_facts", "service_facts", "getent")
+_NEUTRAL = (
+    "debug", "assert", "fail", "set_fact", "pause", "wait_for", "wait_for_connection", "ping", "add_host",
+    "group_by", "set_stats", "meta", "async_status", "include_vars", "fetch_facts", "validate_argument_spec",
+)
+# A module's short name -> what it reads and writes (None: not known).
+MODULES: dict[str, Callable[[Call], Effect | None]] = {
+    **{name: _writes_host for name in _HOST_WRITERS},
+    **{name: _reads_host for name in _HOST_READERS},
+    **{name: _nothing for name in _NEUTRAL},
+    "service": _service, "systemd": _service, "systemd_service": _service, "sysvinit": _service,
+    "command": _shell, "shell": _shell, "raw": _shell,
+    "uri": _uri,
+    "k8s": _k8s, "k8s_scale": _k8s, "k8s_drain": _k8s, "k8s_json_patch": _k8s, "k8s_rollback": _k8s,
+    "k8s_info": _k8s_info, "k8s_log": _k8s_info,
+}
+GUARDS = frozenset({"assert", "fail", "pause"})
+REPORTS = frozenset({"debug"})
+_UNKNOWN_STEPS = frozenset({"include_tasks", "import_tasks", "include_role", "import_role", "include"})
+_JINJA = re.compile(r"\{\{(.*?)\}\}", re.S)
+
+
+def _placeholder(found: re.Match[str]) -> str:
+    """A Jinja expression as a `<placeholder>`, which the shell mapping keeps
+    as written in resource names."""
+    inner = re.sub(r"[^A-Za-z0-9_ .:/-]", "", found.group(1)).strip() or "value"
+    return f"<{inner}>"
+
+
+def short_module(key: str) -> str:
+    """A module's name without its collection (`ansible.builtin.service`: `service`)."""
+    return key.rsplit(".", 1)[-1]
+
+
+def _module_key(task: dict[str, Any]) -> str | None:
+    return next((key for key in task if not _keyword(key)), None)
+
+
+def _keyword(key: Any) -> bool:
+    return isinstance(key, str) and (key in TASK_KEYWORDS or key.startswith("with_"))
+
+
+def _is_play(item: Any) -> bool:
+    return isinstance(item, dict) and any(key in item for key in PLAY_KEYS)
+
+
+def _is_task(item: Any) -> bool:
+    """A mapping Ansible would take for a task: a block, or one module and
+    task keywords."""
+    if not isinstance(item, dict):
+        return False
+    if "block" in item:
+        return True
+    modules = [key for key in item if not _keyword(key)]
+    return len(modules) == 1 or (not modules and ("action" in item or "local_action" in item))
+
+
+def _known_task(item: dict[str, Any]) -> bool:
+    """A task of a module Ansible ships (by name, or any collection's full name)."""
+    key = _module_key(item)
+    return "block" in item or (key is not None and (short_module(key) in MODULES or short_module(key) in _UNKNOWN_STEPS or "." in key))
+
+
+def detect(document: Document) -> bool:
+    return any(_kind(doc.data) is not None for doc in documents(document))
+
+
+def _kind(data: Any) -> str | None:
+    """`plays` for a playbook (a list of plays, each with `hosts` and its
+    tasks or roles, or an `import_playbook`), `tasks` for a task file (a list
+    of tasks, each a block or a module Ansible ships), else None."""
+    if not isinstance(data, list) or not data or not all(isinstance(item, dict) for item in data):
+        return None
+    if any("sequence" in item for item in data):
+        return None  # Rundeck's job lists
+    plays = [item for item in data if _is_play(item)]
+    if plays and all(_is_play(item) or _is_task(item) for item in data) and any(
+        any(key in item for key in ("import_playbook", "ansible.builtin.import_playbook", *PLAY_SECTIONS, "handlers"))
+        for item in plays
+    ):
+        return "plays"
+    if all(_is_task(item) for item in data) and any(_known_task(item) for item in data):
+        return "tasks"
+    return None
+
+
+def build(document: Document, path: str, default_duration: float | None) -> Adapted:
+    docs = [doc for doc in documents(document) if _kind(doc.data) is not None]
+    builder = RunbookBuilder(document, path, NAME, default_duration, wait_key=None)
+    reader = _Reader(builder)
+    for doc in docs:
+        reader.doc = doc
+        if _kind(doc.data) == "plays":
+            for index, play in enumerate(doc.data):
+                reader.play(play, doc.data, index)
+        else:
+            reader.last = reader.tasks(doc.data, reader.last, _Context(host="all"))
+            reader.flush(None, reader.doc.value_span(doc.data, 0), _Context(host="all"))
+    first = docs[0]
+    title = None
+    if _kind(first.data) == "plays" and len(first.data) == 1:
+        title = text(first.data[0].get("name"))
+    return builder.build(Path(path).stem, first.value_span(first.data, 0), title=title)
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What a task inherits from its play and its blocks."""
+
+    host: str
+    condition: str | None = None
+    rescue: Ref | None = None  # the failure path of the tasks of a block with a rescue
+    handlers: bool = False  # whether the tasks are handlers (they notify no flush)
+
+
+@dataclass
+class _Placed:
+    """A step as placed in the order: its draft, and whether its effect is known."""
+
+    draft: StepDraft
+    known: bool
+    reports: bool = False  # a message about what ran before it (`debug`)
+
+
+@dataclass
+class _Handler:
+    task: dict[str, Any]
+    holder: list[Any]
+    index: int
+    names: set[str] = field(default_factory=set)
+
+
+class _Reader:
+    def __init__(self, builder: RunbookBuilder) -> None:
+        self.builder = builder
+        self.doc: Document = builder.document
+        self.taken: set[str] = set()
+        self.count = 0
+        self.last: list[_Placed] = []  # the steps the next step waits for
+        # fact -> the latest step outputting it, and where: an output is
+        # given to that step once a step uses it (a fact no task of the file
+        # uses may be for a role or an included file, which are not read).
+        self.facts: dict[str, tuple[StepDraft, Ref, bool]] = {}
+        self.pending_async: dict[str, _Placed] = {}  # registered name -> a task not waited for
+        self.handlers: list[_Handler] = []
+        self.notified: dict[int, list[tuple[str, Span]]] = {}  # handler index -> notifying steps
+        self.run_handlers: set[int] = set()
+
+    # The order of a play and its sections.
+
+    def play(self, play: dict[str, Any], plays: list[Any], index: int) -> None:
+        doc = self.doc
+        span = doc.value_span(plays, index)
+        imported = play.get("import_playbook", play.get("ansible.builtin.import_playbook"))
+        if imported is not None or "include" in play and "hosts" not in play:
+            key = next(k for k in ("import_playbook", "ansible.builtin.import_playbook", "include") if k in play)
+            title = text(play.get("name")) or f"import {text(imported) or ''}".strip()
+            draft = self._draft(text(play.get("name")) or f"import-{text(imported) or 'playbook'}", doc.key_span(play, key), span, title)
+            self._condition(draft, play, None)
+            self._place(_Placed(draft, False), doc.key_span(play, key))
+            return
+        if not _is_play(play):
+            raise AdapterError(
+                Issue(span, "a play of a playbook must have `hosts` (or be an `import_playbook`): this one is a task")
+            )
+        host = text(play.get("hosts")) or "all"
+        context = _Context(host=path_part(host))
+        self.handlers = self._handlers(play)
+        self.notified, self.run_handlers = {}, set()
+        for section in PLAY_SECTIONS:
+            items = play.get(section)
+            if items is None:
+                continue
+            if not isinstance(items, list):
+                raise AdapterError(Issue(doc.value_span(play, section), f"`{section}` of a play must be a list"))
+            if section == "roles":
+                for number, role in enumerate(items):
+                    self._role(role, items, number, play, context)
+            else:
+                self.last = self.tasks(items, self.last, context)
+            if section != "roles":  # handlers flush after pre_tasks, after roles and tasks, and after post_tasks
+                self.flush(play, doc.key_span(play, section), context)
+
+    def _handlers(self, play: dict[str, Any]) -> list[_Handler]:
+        items = play.get("handlers")
+        if items is None:
+            return []
+        if not isinstance(items, list):
+            raise AdapterError(Issue(self.doc.value_span(play, "handlers"), "`handlers` of a play must be a list"))
+        found = []
+        for index, handler in enumerate(items):
+            if not isinstance(handler, dict):
+                raise AdapterError(Issue(self.doc.value_span(items, index), "a handler must be a mapping"))
+            names = {name for name in (text(handler.get("name")),) if name}
+            listen = handler.get("listen")
+            names.update(text(topic) or "" for topic in (listen if isinstance(listen, list) else [listen]) if text(topic))
+            found.append(_Handler(handler, items, index, names))
+        return found
+
+    def _role(self, role: Any, roles: list[Any], index: int, play: dict[str, Any], context: _Context) -> None:
+        name = text(role.get("role", role.get("name"))) if isinstance(role, dict) else text(role)
+        span = self.doc.value_span(roles, index)
+        draft = self._draft(f"role-{name or index + 1}", span, span, f"role {name or ''}".strip())
+        if isinstance(role, dict):
+            self._condition(draft, role, context.condition)
+        self._place(_Placed(draft, False), span)
+
+    def flush(self, play: dict[str, Any] | None, span: Span, context: _Context) -> None:
+        """The handlers notified since the last flush, as steps in the order
+        they are written: each requires the tasks that notified it."""
+        notified, self.notified = self.notified, {}
+        for index in sorted(notified):
+            handler = self.handlers[index]
+            first = len(self.builder.drafts)
+            self._task(handler.task, handler.holder, handler.index, _Context(context.host, handlers=True))
+            notifiers = notified[index]
+            for draft in self.builder.drafts[first:]:
+                draft.condition = Ref(f"notified by {', '.join(name for name, _ in notifiers)}", draft.span)
+                for name, at in notifiers:
+                    self.builder.require(name, draft.id, at, f"`{draft.id}` runs only when `{name}` notifies it")
+
+    def tasks(self, items: list[Any], before: list[_Placed], context: _Context) -> list[_Placed]:
+        """Place the tasks of `items` one after the other, after `before`;
+        the steps the next task waits for."""
+        self.last = before
+        for index, task in enumerate(items):
+            if not isinstance(task, dict):
+                raise AdapterError(Issue(self.doc.value_span(items, index), "a task must be a mapping"))
+            self._task(task, items, index, context)
+        return self.last
+
+    def _task(self, task: dict[str, Any], holder: list[Any], index: int, context: _Context) -> None:
+        """Place one task (a block: its tasks) after `self.last`."""
+        if "block" in task:
+            self._block(task, context)
+            return
+        doc = self.doc
+        key = _module_key(task)
+        action = task.get("action", task.get("local_action"))
+        arguments: Any = task.get(key) if key else None
+        module = short_module(key) if key else None
+        if module is None and action is not None:
+            written = text(action.get("module")) if isinstance(action, dict) else text(action)
+            head, _, rest = (written or "").partition(" ")
+            module = short_module(head) or None
+            arguments = action if isinstance(action, dict) else rest
+        span = doc.key_span(task, key) if key else doc.value_span(holder, index)
+        name = text(task.get("name"))
+        self.count += 1
+        draft = self._draft(name or f"{module or 'task'}-{self.count}", span, doc.value_span(holder, index), name or module)
+        delegate = text(task.get("delegate_to"))
+        host = "localhost" if "local_action" in task else path_part(delegate) if delegate else context.host
+        call = Call(module or "", _arguments(arguments, task.get("args")), host)
+        effect = MODULES[module](call) if module in MODULES else None
+        if effect is not None:
+            reads, writes = effect
+            draft.reads.extend(Ref(resource, span) for resource in dict.fromkeys(reads))
+            draft.writes.extend(Ref(resource, span) for resource in dict.fromkeys(writes))
+        draft.guard = module in GUARDS
+        self._condition(draft, task, context.condition)
+        if context.rescue is not None:
+            draft.on_failure.append(context.rescue)
+        self._facts(draft, task, call)
+        placed = _Placed(draft, effect is not None, module in REPORTS)
+        started = task.get("async") is not None and text(task.get("poll")) == "0"
+        self._place(placed, span, keep_last=started)
+        register = text(task.get("register"))
+        if started and register:
+            self.pending_async[register] = placed
+        if not context.handlers:
+            self._notify(task, draft)
+        if module == "meta" and text(arguments) == "flush_handlers":
+            self.flush(None, span, context)
+
+    def _block(self, task: dict[str, Any], context: _Context) -> None:
+        """A block's tasks, then its rescue (run only when a task of the
+        block fails), then its always (run either way)."""
+        doc = self.doc
+        sections: dict[str, list[Any]] = {}
+        for section in ("block", "rescue", "always"):
+            items = task.get(section)
+            if items is None:
+                continue
+            if not isinstance(items, list):
+                raise AdapterError(Issue(doc.value_span(task, section), f"`{section}` must be a list of tasks"))
+            sections[section] = items
+        condition = _joined(context.condition, _condition_text(task.get("when")))
+        delegate = text(task.get("delegate_to"))
+        host = path_part(delegate) if delegate else context.host
+        # The rescue's first step is not drafted yet: the block's tasks get
+        # this marker as their failure path, replaced once it is.
+        marker = Ref("", doc.key_span(task, "rescue")) if sections.get("rescue") else None
+        first_of_block = len(self.builder.drafts)
+        ends = self.tasks(sections.get("block", []), self.last, _Context(host, condition, marker or context.rescue, context.handlers))
+        block_steps = self.builder.drafts[first_of_block:]
+        if marker is not None:
+            first_of_rescue = len(self.builder.drafts)
+            rescue_context = _Context(host, _joined(condition, "a task of the block failed"), context.rescue, context.handlers)
+            after_rescue = self.tasks(sections["rescue"], ends, rescue_context)
+            rescued = self.builder.drafts[first_of_rescue:first_of_rescue + 1]
+            for draft in block_steps:
+                draft.on_failure[:] = [ref for ref in draft.on_failure if ref is not marker]
+                for first in rescued:
+                    draft.on_failure.append(Ref(first.id, marker.span))
+                    self.builder.require(draft.id, first.id, marker.span, f"`{first.id}` runs only when a task of the block fails")
+            ends = _unique(ends + after_rescue)
+        self.last = ends
+        if "always" in sections:
+            self.tasks(sections["always"], ends, _Context(host, condition, context.rescue, context.handlers))
+
+    def _place(self, placed: _Placed, span: Span, keep_last: bool = False) -> None:
+        """`placed` waits for the steps before it; required when what either
+        does is not known (it may make what the other uses)."""
+        for before in self.last:
+            self.builder.wait(before.draft.id, placed.draft.id, span, EdgeKind.SEQUENCE)
+            if placed.reports:
+                self.builder.require(
+                    before.draft.id, placed.draft.id, span, f"`{placed.draft.id}` reports on what ran before it"
+                )
+            elif not (before.known and placed.known):
+                unknown = before if not before.known else placed
+                self.builder.require(
+                    before.draft.id, placed.draft.id, span, f"what `{unknown.draft.id}` does is not known from its module"
+                )
+        if not keep_last:
+            self.last = [placed]
+
+    # What a step is: its id, condition, facts and notifications.
+
+    def _draft(self, written: str, span: Span, extent: Span, title: str | None) -> StepDraft:
+        base = _SLUG.sub("-", written.lower()).strip("-") or "task"
+        step_id, number = base, 1
+        while step_id in self.taken:
+            number += 1
+            step_id = f"{base}-{number}"
+        self.taken.add(step_id)
+        return self.builder.step(step_id, span, title=title, extent=extent)
+
+    def _condition(self, draft: StepDraft, task: dict[str, Any], inherited: str | None) -> None:
+        condition = _joined(inherited, _condition_text(task.get("when")))
+        if condition:
+            at = self.doc.value_span(task, "when") if "when" in task else draft.span
+            draft.condition = Ref(condition, at)
+
+    def _facts(self, draft: StepDraft, task: dict[str, Any], call: Call) -> None:
+        register = text(task.get("register"))
+        used: set[str] = set()
+        for written, at in self._expressions(task):
+            for name in _IDENTIFIER.findall(written):
+                if name in self.facts and name not in used and name != register:
+                    used.add(name)
+                    self._use(name, draft, at)
+        made = [(register, self.doc.value_span(task, "register"), True)] if register else []
+        if call.module == "set_fact":
+            made += [(name, draft.span, False) for name in call.arguments if isinstance(name, str) and name not in ("cacheable", "_raw_params")]
+        for name, at, always in made:
+            self.facts[name] = (draft, Ref(name, at), always)
+
+    def _use(self, name: str, draft: StepDraft, at: Span) -> None:
+        producer, output, always = self.facts[name]
+        if output not in producer.outputs:
+            producer.outputs.append(output)
+            if always:  # a registered result is set even when its task is skipped
+                producer.outputs_when_skipped.append(output)
+        draft.inputs.append(Ref(name, at))
+        waiting = self.pending_async.pop(name, None)
+        if waiting is not None:
+            self.builder.wait(waiting.draft.id, draft.id, at, EdgeKind.SEQUENCE)
+
+    def _expressions(self, task: dict[str, Any]) -> Iterator[tuple[str, Span]]:
+        """The Jinja a task evaluates: each `{{ ... }}` of its values (but its
+        name), and its conditions, which are Jinja without braces."""
+        for key in _EXPRESSION_KEYS:
+            value = task.get(key)
+            for index, item in enumerate(value if isinstance(value, list) else [value]):
+                if isinstance(item, str):
+                    yield item, self.doc.value_span(value, index) if isinstance(value, list) else self.doc.value_span(task, key)
+        for key, value in task.items():
+            if key in ("name", "block", "rescue", "always", *_EXPRESSION_KEYS):
+                continue
+            for written, container, place in _strings(value, task, key):
+                if "{{" in written:
+                    at = self.doc.value_span(container, place)
+                    for found in delimited(written, (("{{", "}}"),)):
+                        yield found.inner, at
+
+    def _notify(self, task: dict[str, Any], draft: StepDraft) -> None:
+        notify = task.get("notify")
+        if notify is None:
+            return
+        at = self.doc.value_span(task, "notify")
+        for name in (notify if isinstance(notify, list) else [notify]):
+            written = text(name)
+            for index, handler in enumerate(self.handlers):
+                if written and written in handler.names:
+                    self.notified.setdefault(index, []).append((draft.id, at))
+
+
+def _strings(value: Any, container: Any, key: Any) -> Iterator[tuple[str, Any, Any]]:
+    """Every string under `value` (itself included), with its container and key."""
+    stack = [(value, container, key)]
+    while stack:
+        current, holder, place = stack.pop()
+        if isinstance(current, str):
+            yield current, holder, place
+        elif isinstance(current, dict):
+            stack.extend((inner, current, name) for name, inner in reversed(list(current.items())))
+        elif isinstance(current, list):
+            stack.extend((inner, current, number) for number, inner in reversed(list(enumerate(current))))
+
+
+def _arguments(arguments: Any, args: Any) -> dict[str, Any]:
+    """A module's arguments as a mapping: free-form `k=v` words are split,
+    the rest of a free-form string (a command) is `_raw_params`."""
+    found: dict[str, Any] = {}
+    if isinstance(arguments, dict):
+        found.update(arguments)
+    elif isinstance(arguments, str):
+        raw = arguments
+        for match in _FREE_ARGUMENT.finditer(arguments):
+            if match.group(1) in ("chdir", "creates", "removes", "executable", "warn", "stdin"):
+                raw = raw.replace(match.group(0), "")
+            found.setdefault(match.group(1), match.group(2).strip("'\""))
+        found["_raw_params"] = raw.strip()
+    if isinstance(args, dict):
+        found.update(args)
+    return found
+
+
+def _condition_text(when: Any) -> str | None:
+    if isinstance(when, list):
+        parts = [text(item) for item in when if text(item)]
+        return " and ".join(f"({part})" if len(parts) > 1 else part for part in parts if part) or None
+    return text(when)
+
+
+def _joined(first: str | None, second: str | None) -> str | None:
+    if first and second:
+        return f"({first}) and ({second})"
+    return first or second
+
+
+def _unique(placed: list[_Placed]) -> list[_Placed]:
+    seen: set[str] = set()
+    return [step for step in placed if not (step.draft.id in seen or seen.add(step.draft.id))]  # type: ignore[func-returns-value]
+
+
+FORMAT = InputFormat(
+    name=NAME,
+    title="Ansible playbook",
+    detect=detect,
+    build=build,
+    keys=("hosts", "import_playbook", "block", "include_tasks", "import_tasks"),
+    priority=66,
+    wait_key=None,
+    lacks=(
+        (Capability.ROLES, "an Ansible playbook names hosts, not the people who perform or approve its tasks"),
+    ),
+)
