@@ -498,5 +498,5 @@ FORMAT = InputFormat(
     keys=("sequence",),
     priority=65,
     wait_key=None,
-    lacks=((Capability.ROLES, "a Rundeck job names no roles or approvers (its access rules are kept apart from it)"),),
+    lacks=((Capability.ROLES, "a Rundeck job names no roles or approvers: its access rules are kept apart from it"),),
 )
