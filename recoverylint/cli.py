@@ -100,10 +100,14 @@ def cli() -> None:
     " files found in directories (for pre-commit).",
 )
 @input_format_option
-@click.option("--verbose", "-v", is_flag=True, help="Also say, once per input format read, which rules it skips and why (on stderr).")
+@click.option("--verbose", "-v", is_flag=True,
+    help="Also say, once per input format read, which rules it skips and why (on"
+    " stderr).",
+)
 @click.option(
     "--fail-on", type=click.Choice(["error", "warning", "info"]), default=None,
-    help="Exit 1 when a finding of this severity or above is reported (default: the configuration's fail-on, else warning).",
+    help="Exit 1 when a finding of this severity or above is reported (default: the configuration's fail-on,"
+    " else warning).",
 )
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are reported (2 stays 2).")
 @click.option(
@@ -116,8 +120,14 @@ def cli() -> None:
     help="With --fix or --diff, also apply unsafe fixes (a checklist restructured as"
     " `flow: parallel`): they change what may run at once; review them.",
 )
-@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff instead of writing them; exit 1 when there are some.")
-@click.option("--statistics", is_flag=True, help="Print the number of findings per rule instead of the findings (full, concise or json).")
+@click.option("--diff", is_flag=True,
+    help="Print the fixes as a unified diff instead of writing them; exit 1 when there are"
+    " some.",
+)
+@click.option("--statistics", is_flag=True,
+    help="Print the number of findings per rule instead of the findings (full, concise or"
+    " json).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print the findings only: no summary and no notes.")
 @click.option(
     "--baseline", "baseline_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -136,7 +146,10 @@ def cli() -> None:
     "--jobs", "-j", type=click.IntRange(min=1), default=None,
     help="Check files in this many processes (default: the number of CPUs; runs of few files use one).",
 )
-@click.option("--color/--no-color", default=None, help="Colour the full output (default: when stdout is a terminal and NO_COLOR is unset).")
+@click.option("--color/--no-color", default=None,
+    help="Colour the full output (default: when stdout is a terminal and NO_COLOR is"
+    " unset).",
+)
 @max_file_size_option
 @durations_option
 def check(**options: Any) -> None:
@@ -158,7 +171,8 @@ def check(**options: Any) -> None:
     )
 
     o = options
-    output_format, output_file, reports, fix, diff = o["output_format"], stdout_dash(o["output_file"]), o["reports"], o["fix"], o["diff"]
+    output_format, output_file, reports = o["output_format"], stdout_dash(o["output_file"]), o["reports"]
+    fix, diff = o["fix"], o["diff"]
     if o["baseline_file"] is not None and o["write_baseline_file"] is not None:
         raise click.UsageError("--baseline and --write-baseline cannot be used together")
     if (fix or diff) and o["write_baseline_file"] is not None:
@@ -207,7 +221,7 @@ def check(**options: Any) -> None:
             config_file=o["config_file"], overrides=overrides, skip_non_runbooks=o["skip_non_runbooks"],
             fix=None if not (fix or diff) else "unsafe" if o["unsafe_fixes"] else "safe", write_fixes=not diff,
             baseline_file=o["baseline_file"], write_baseline_file=o["write_baseline_file"],
-            cache_dir=None if o["no_cache"] else Path(os.environ.get("RECOVERYLINT_CACHE_DIR") or ".recoverylint_cache"),
+            cache_dir=None if o["no_cache"] else _cache_dir(),
             jobs=o["jobs"], max_file_size=o["max_file_size"], exit_zero=o["exit_zero"], report_files=tuple(targets),
             verbose=o["verbose"], progress=progress,
         )
@@ -275,7 +289,10 @@ def _show_check(
     sys.exit(run.exit_code)
 
 
-@cli.command(short_help="Plan one runbook file: the order the work requires, its critical path, waves, schedule and the minutes saved.")
+@cli.command(
+    short_help="Plan one runbook file: the order the work requires, its critical path, waves, schedule and the"
+    " minutes saved.",
+)
 @click.argument("runbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--format", "output_format", type=click.Choice(PLAN_FORMATS), default="text", show_default=True,
@@ -287,10 +304,15 @@ def _show_check(
 @max_file_size_option
 @config_file_option
 @input_format_option
-@click.option("--color/--no-color", default=None, help="Colour the text format (default: when writing to a terminal and NO_COLOR is unset).")
+@click.option("--color/--no-color", default=None,
+    help="Colour the text format (default: when writing to a terminal and NO_COLOR is"
+    " unset).",
+)
 @durations_option
-def plan(runbook: Path, output_format: str, output_file: Path | None, config_file: Path | None, input_format: str | None,
-         color: bool | None, max_file_size: int | None, durations_file: Path | None) -> None:
+def plan(
+    runbook: Path, output_format: str, output_file: Path | None, config_file: Path | None, input_format: str | None,
+    color: bool | None, max_file_size: int | None, durations_file: Path | None,
+) -> None:
     """Plan one runbook file, RUNBOOK: the declared order and the order the work requires,
     each with its critical path, waves and staffed schedule, and the minutes (and money)
     the better order saves.  To plan several runbooks, run it once per file.
@@ -327,14 +349,17 @@ def plan(runbook: Path, output_format: str, output_file: Path | None, config_fil
         text = render("plan", output_format, PlanView(planned.plan, planned.findings, colour))
     except CannotRender as error:
         fail(f"{planned.shown}: {error}")
-    except Exception:  # noqa: BLE001  # a bug of ours in one format: say so, as for check
+    except Exception:  # a bug of ours in one format: say so, as for check
         import traceback
 
         internal_error(planned.shown, traceback.format_exc(limit=-8), f"no {output_format} was written")
     write_output(output_file, text, f"the {output_format} plan of {planned.shown}", colour)
 
 
-@cli.command(short_help="Convert one workflow file (SSM, Argo, Tekton, GitHub Actions, Orquesta or ActionChain) into a native runbook.")
+@cli.command(
+    short_help="Convert one workflow file (SSM, Argo, Tekton, GitHub Actions, Orquesta or ActionChain) into a"
+    " native runbook.",
+)
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @output_option("the native runbook (never over an existing file unless --force)")
 @click.option("--force", is_flag=True, help="With --output, replace an existing file.")
@@ -361,7 +386,8 @@ def convert(source: Path, output_file: Path | None, force: bool, input_format: s
 
     output_file = stdout_dash(output_file)
     try:
-        converted = run_convert(ConvertRequest(source, output_file, force, config_file, chosen_format(input_format), max_file_size))
+        request = ConvertRequest(source, output_file, force, config_file, chosen_format(input_format), max_file_size)
+        converted = run_convert(request)
     except InternalError as error:
         internal_error(error.shown, error.trace, str(error))
     except NotPlanned as error:
@@ -373,7 +399,10 @@ def convert(source: Path, output_file: Path | None, force: bool, input_format: s
 
 
 # The catalog commands print text for people or JSON for tools.
-_text_or_json = click.option("--format", "output_format", type=click.Choice(format_names("rules")), default="text", show_default=True, help="Output format.")
+_text_or_json = click.option(
+    "--format", "output_format", type=click.Choice(format_names("rules")), default="text", show_default=True,
+    help="Output format.",
+)
 
 
 @cli.command(short_help="List every rule: code, name, default severity and summary.")
@@ -391,7 +420,10 @@ def rules(output_format: str, output_file: Path | None) -> None:
 @cli.command(short_help="Explain one rule (RL201, or its name), or list the rules a code prefix names (RL2).")
 @click.argument("code")
 @_text_or_json
-@click.option("--color/--no-color", default=None, help="Highlight the examples (default: when stdout is a terminal and NO_COLOR is unset).")
+@click.option("--color/--no-color", default=None,
+    help="Highlight the examples (default: when stdout is a terminal and NO_COLOR is"
+    " unset).",
+)
 @output_option("the explanation")
 def rule(code: str, output_format: str, color: bool | None, output_file: Path | None) -> None:
     """Explain one rule (RL201, or its name): what it catches, why it matters,
@@ -416,7 +448,8 @@ def rule(code: str, output_format: str, color: bool | None, output_file: Path | 
         hint = f"; did you mean {near} ({docs[near].name})?" if near else ""
         fail(f"unknown rule `{code}`{hint} (`recoverylint rules` lists them all)")
     colour = output_format == "text" and (color if color is not None else output_file is None and colour_by_default())
-    write_output(output_file, render("rule", output_format, RuleView(doc, colour)), f"the explanation of {doc.code}", colour)
+    text = render("rule", output_format, RuleView(doc, colour))
+    write_output(output_file, text, f"the explanation of {doc.code}", colour)
 
 
 @cli.command(short_help="Print the JSON Schema of the runbook format.")
@@ -434,7 +467,7 @@ def clean() -> None:
     folder RECOVERYLINT_CACHE_DIR names.  Only what the cache wrote is deleted."""
     from .session import SessionError, clean_cache
 
-    directory = Path(os.environ.get("RECOVERYLINT_CACHE_DIR") or ".recoverylint_cache")
+    directory = _cache_dir()
     try:
         removed = clean_cache(directory)
     except SessionError as error:
@@ -447,3 +480,7 @@ def main() -> NoReturn:
     one line of error when stdout cannot be written (nothing on a closed pipe,
     as other command-line tools do)."""
     run_console(cli)
+
+
+def _cache_dir() -> Path:
+    return Path(os.environ.get("RECOVERYLINT_CACHE_DIR") or ".recoverylint_cache")

@@ -54,7 +54,9 @@ def report_option(ctx: click.Context, param: click.Parameter, value: tuple[str, 
         if not colon or not file:
             raise click.BadParameter(f"`{item}` is not FORMAT:FILE (for example sarif:report.sarif)")
         if output_format not in format_names("check"):
-            raise click.BadParameter(f"unknown format `{output_format}` in `{item}`; choose from {', '.join(format_names('check'))}")
+            raise click.BadParameter(
+                f"unknown format `{output_format}` in `{item}`; choose from {', '.join(format_names('check'))}"
+            )
         reports.append((output_format, Path(file)))
     return tuple(reports)
 
@@ -63,29 +65,45 @@ def output_option(what: str, *names: str) -> Callable[[Any], Any]:
     """-o/--output, the same in every command: a file to write `what` to
     (replaced atomically; `-` is stdout) instead of stdout."""
     return click.option(
-        "--output", "-o", *names, "output_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+        "--output",
+        "-o",
+        *names,
+        "output_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
         help=f"Write {what} to this file (replaced atomically; `-` is stdout) instead of stdout.",
     )
 
 
 config_file_option = click.option(
-    "--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+    "--config",
+    "config_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
     help="Use this configuration file for every file (default: the closest .recoverylint.yaml,"
     " or pyproject.toml with [tool.recoverylint], from each file's folder upward).",
 )
 durations_option = click.option(
     # Not click's own checks: every unreadable durations file (missing, a
     # folder, a FIFO) is reported as file:line:column by read_durations.
-    "--durations", "durations_file", type=click.Path(path_type=Path), metavar="FILE", default=None,
+    "--durations",
+    "durations_file",
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    default=None,
     help="Minutes measured for steps (YAML or JSON: runbook id -> step id -> minutes or"
     " {min, likely, max}); they override the runbooks' durations and every default.",
 )
 max_file_size_option = click.option(
-    "--max-file-size", type=click.IntRange(min=1), default=None,
+    "--max-file-size",
+    type=click.IntRange(min=1),
+    default=None,
     help="Largest file to read, in bytes (default 10 MB); larger files are an RL001 finding.",
 )
 input_format_option = click.option(
-    "--input-format", type=click.Choice(("auto", *input_format_names())), default=None,
+    "--input-format",
+    type=click.Choice(("auto", *input_format_names())),
+    default=None,
     help="Read files as this format (default: auto, or the configuration's input-format:"
     " detect each file's). With native, files found in directories are read only when they"
     " have a `runbook` key.",

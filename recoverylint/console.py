@@ -4,6 +4,7 @@ disk, a closed pipe, Ctrl-C, a bug of ours)."""
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import io
 import os
@@ -21,7 +22,6 @@ from .report.shown import shown as displayable
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a command stopped by Ctrl-C
-
 
 
 class _OutputFailed(Exception):
@@ -78,7 +78,8 @@ def _guarded(name: str, stream: io.TextIOWrapper) -> io.TextIOWrapper:
 def report_internal_error(shown_path: str, trace: str, consequence: str) -> None:
     click.echo(
         displayable(f"{shown_path}: internal error in recoverylint {__version__} (please report it); {consequence}:")
-        + "\n" + displayable(trace, keep_line_breaks=True),
+        + "\n"
+        + displayable(trace, keep_line_breaks=True),
         err=True,
     )
 
@@ -137,7 +138,9 @@ def write_file(file: Path, text: str) -> None:
 def echo_errors(findings: Iterable[Finding]) -> None:
     """Why a file could not be planned or converted, on stderr."""
     for item in findings:
-        click.echo(displayable(f"{item.path}:{item.span.line}:{item.span.column}: {item.code} {item.message}"), err=True)
+        click.echo(
+            displayable(f"{item.path}:{item.span.line}:{item.span.column}: {item.code} {item.message}"), err=True
+        )
 
 
 def no_cycles_to_collect() -> None:
@@ -198,10 +201,8 @@ def run_console(command: click.Group) -> NoReturn:
         # At once: Python's exit would first wait for the threads of a worker
         # pool (runner ends its processes) to hand over work nobody reads.
         for stream in (sys.stdout, sys.stderr):
-            try:
+            with contextlib.suppress(_OutputFailed):
                 stream.flush()
-            except _OutputFailed:
-                pass
         os._exit(EXIT_INTERRUPTED)
     except _OutputFailed as failure:
         status = EXIT_ERROR
@@ -211,18 +212,16 @@ def run_console(command: click.Group) -> NoReturn:
                 sys.stderr.flush()
             except _OutputFailed:  # stderr is gone too: the status says it
                 pass
-    except Exception:  # noqa: BLE001  # a bug of ours outside any one file: exit 2, never 1 (findings)
+    except Exception:  # a bug of ours outside any one file: exit 2, never 1 (findings)
         import traceback
 
         status = EXIT_ERROR
-        try:
+        with contextlib.suppress(_OutputFailed):
             click.echo(
                 f"recoverylint: internal error in recoverylint {__version__} (please report it):\n"
                 + displayable(traceback.format_exc(limit=-8), keep_line_breaks=True),
                 err=True,
             )
-        except _OutputFailed:
-            pass
     sys.exit(status)
 
 

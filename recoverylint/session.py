@@ -272,7 +272,7 @@ class _Gathered:
 
 def _gather(tasks: list[Task], checked: list[Checked], request: CheckRequest) -> _Gathered:
     gathered = _Gathered()
-    for task, outcome in zip(tasks, checked):
+    for task, outcome in zip(tasks, checked, strict=True):
         result, shown = outcome.result, task.shown
         if result.skipped:
             continue

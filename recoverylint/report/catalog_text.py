@@ -49,9 +49,9 @@ def rule_text(view: RuleView) -> str:
         return click.style(text, bold=True) if colour else text
 
     if colour:  # pygments is imported only when colouring: it costs startup time
-        from pygments import highlight  # type: ignore[import-untyped]
-        from pygments.formatters import TerminalFormatter  # type: ignore[import-untyped]
-        from pygments.lexers import YamlLexer  # type: ignore[import-untyped]
+        from pygments import highlight
+        from pygments.formatters import TerminalFormatter
+        from pygments.lexers import YamlLexer
 
         lexer, formatter = YamlLexer(), TerminalFormatter()
 

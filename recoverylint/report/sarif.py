@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import PurePath
-from typing import Any, Optional
+from typing import Any
 from urllib.parse import quote
 
 from .. import __version__
@@ -56,7 +56,7 @@ def render(report: Report) -> str:
             located["index"] = artifact_index[path]
         return located
 
-    fixes: dict[tuple[str, Fix], Optional[dict[str, Any]]] = {}
+    fixes: dict[tuple[str, Fix], dict[str, Any] | None] = {}
     left_out: set[tuple[str, Fix]] = set()
     results = []
     for finding in report.findings:
@@ -96,7 +96,7 @@ def render(report: Report) -> str:
         results.append(result)
 
     invocation: dict[str, Any] = {"executionSuccessful": not report.unchecked}
-    notifications = []
+    notifications: list[dict[str, Any]] = []
     if left_out:
         notifications.append(
             {
@@ -200,7 +200,7 @@ def _region_between(line: int, column: int, end_line: int, end_column: int) -> d
     return {"startLine": line, "startColumn": column, "endLine": end_line, "endColumn": end_column}
 
 
-def _sarif_fix(fix: Fix, text: Optional[str], artifact: dict[str, Any]) -> Optional[dict[str, Any]]:
+def _sarif_fix(fix: Fix, text: str | None, artifact: dict[str, Any]) -> dict[str, Any] | None:
     """The fix as SARIF replacements in the file's text, or None when the
     text is gone or the fix cannot be applied to it."""
     from ..fix import FixError, replacements
