@@ -70,6 +70,24 @@ def effect(command: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         ("etcdctl endpoint health", ("etcd",), ()),
         ("etcdctl defrag", (), ("etcd",)),
         ("etcdctl put /config/x 1", (), ("etcd/config-x",)),
+        # second pass: what the corpus's pages with too few known commands ran
+        ("ceph osd pool set-quota rbd max_bytes 0", (), ("ceph/osd/pool/rbd",)),
+        ("ceph daemon osd.3 dump_historic_ops", ("ceph/osd/3",), ()),
+        ("rados df", ("ceph",), ()),
+        ("rados -p rbd ls", ("ceph/pool/rbd",), ()),
+        ("rados -p rbd rm obj", (), ("ceph/pool/rbd",)),
+        ("oc adm must-gather --image=x", ("k8s",), ()),
+        ("oc cluster-info", ("k8s",), ()),
+        ("oc adm inspect ns/openshift-storage", ("k8s/namespace/openshift-storage",), ()),
+        ("oc adm node-logs n1", ("k8s/node/n1",), ()),
+        ("oc adm certificate approve csr-1", (), ("k8s/certificatesigningrequest/csr-1",)),
+        ("oc rsh -n s tools-pod ceph status", ("ceph",), ()),
+        ("oc debug node/n1 -- chroot /host systemctl restart kubelet", (), ("systemd/kubelet",)),
+        ("oc get vmi -n vms", ("k8s/vms/virtualmachineinstance",), ()),
+        ("virtctl restart db -n vms", (), ("k8s/vms/virtualmachine/db",)),
+        ("virtctl pause vmi db -n vms", (), ("k8s/vms/virtualmachineinstance/db",)),
+        ("virtctl guestfsinfo db -n vms", ("k8s/vms/virtualmachineinstance/db",), ()),
+        ('oc get hyperconverged -n "${NAMESPACE}"', ("k8s/$NAMESPACE/hyperconverged",), ()),
     ],
 )
 def test_tool_tables(command, reads, writes):
@@ -85,6 +103,9 @@ def test_tool_tables(command, reads, writes):
         "psql -d orders",  # an interactive session
         "kubectl frobnicate pods",  # a verb of no table
         "ceph frobnicate",
+        "sh-4.4# toolbox",  # opens a container: nothing written of what is done there
+        "virtctl console db -n vms",  # as `oc debug node/n1`
+        "oc exec -n vms virt-launcher -- virsh list",  # virsh: no table
     ],
 )
 def test_commands_of_no_known_effect_are_never_guessed(command):
@@ -94,6 +115,23 @@ def test_commands_of_no_known_effect_are_never_guessed(command):
 def test_filters_and_prompts_are_known_and_touch_nothing():
     script = read_script("$ oc get pods -n a | grep web | wc -l")
     assert script.known and script.reads == ("k8s/a/pod",) and script.writes == ()
+
+
+def test_prompts_of_a_named_shell_or_host_are_blanked_and_a_bare_hash_is_a_comment():
+    script = read_script("sh-5.1$ rados df\n[root@node-1 ~]# ceph -s\n# ceph osd out 3\n$ oc get nodes")
+    assert [(c.line, c.column, c.words[0]) for c in script.commands] == [(1, 9, "rados"), (2, 18, "ceph"), (4, 3, "oc")]
+    assert script.writes == ()
+
+
+def test_a_shell_opened_with_what_is_done_in_it_following_is_known():
+    script = read_script("oc debug node/n1\nchroot /host\nsystemctl status kubelet\nexit")
+    assert script.known
+    assert script.reads == ("k8s/node/n1", "systemd/kubelet")
+
+
+def test_a_command_given_to_xargs_is_read():
+    script = read_script("oc get csr -o name | xargs oc adm certificate approve")
+    assert script.known and script.writes == ("k8s/certificatesigningrequest",)
 
 
 def test_a_variable_assigned_from_a_command_and_its_uses():
@@ -113,4 +151,4 @@ def test_a_script_bashlex_cannot_parse_is_read_line_by_line():
 def test_every_table_answers_to_its_names():
     names = [name for table in TABLES for name in table.names]
     assert len(names) == len(set(names))
-    assert {"kubectl", "oc", "helm", "systemctl", "aws", "gcloud", "az", "psql", "mysql", "curl", "ceph", "etcdctl"} <= set(names)
+    assert {"kubectl", "oc", "helm", "systemctl", "aws", "gcloud", "az", "psql", "mysql", "curl", "ceph", "etcdctl", "rados", "virtctl"} <= set(names)

@@ -7,7 +7,8 @@ again line by line (continuation lines joined), and a line it still cannot
 parse is one command of no known effect: never a crash, never a guess.
 
 Each tool's mapping is a small data table in a module of this package
-(`kubernetes`, `helm`, `systemd`, `clouds`, `sql`, `curl`, `ceph`, `etcd`);
+(`kubernetes`, `kubevirt`, `helm`, `systemd`, `clouds`, `sql`, `curl`,
+`ceph` with `rados`, `etcd`);
 a new tool is a new table added to `TABLES`.  Resource names follow the
 native format (`k8s/<namespace>/<kind>/<name>`, `*` where the command
 leaves a part to its context).  A variable assigned from a command's
@@ -18,17 +19,17 @@ output (`POD=$(oc get pods ...)`) is reported as assigned, and every
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import bashlex
 
-from . import ceph, clouds, curl, etcd, helm, kubernetes, sql, systemd
+from . import ceph, clouds, curl, etcd, helm, kubernetes, kubevirt, sql, systemd
 from ._invocation import Effect, Invocation, ToolTable, invocation
 
 TABLES: tuple[ToolTable, ...] = (
-    kubernetes.TABLE, helm.TABLE, systemd.TABLE, clouds.AWS, clouds.GCLOUD, clouds.AZ,
-    sql.PSQL, sql.MYSQL, curl.TABLE, ceph.TABLE, etcd.TABLE,
+    kubernetes.TABLE, kubevirt.TABLE, helm.TABLE, systemd.TABLE, clouds.AWS, clouds.GCLOUD, clouds.AZ,
+    sql.PSQL, sql.MYSQL, curl.TABLE, ceph.TABLE, ceph.RADOS, etcd.TABLE,
 )
 _BY_NAME = {name: table for table in TABLES for name in table.names}
 # Commands that touch no named resource: text filters, waiting, the shell's
@@ -42,6 +43,8 @@ NEUTRAL = frozenset(
         # reading the local host's or container's state, which no resource names
         "df", "du", "free", "uptime", "ps", "top", "dig", "nslookup", "host", "ping", "ss",
         "netstat", "lsblk", "dmesg", "journalctl", "hostname", "whoami", "id", "uname",
+        "nc", "lscpu", "lsof", "iostat", "vmstat", "findmnt",
+        "exit",
     }
 )
 # `<pod-name>`: a placeholder the reader fills in, which the shell would take
@@ -49,13 +52,21 @@ NEUTRAL = frozenset(
 # so that columns hold) and given back in the words.
 _PLACEHOLDER = re.compile(r"<([A-Za-z_][A-Za-z0-9_ .:/-]*)>")
 _OPEN, _CLOSE = "\u2039", "\u203a"
+# A prompt copied with its command: `$ `, or a shell's or host's name before
+# `$ ` or `# ` (`sh-4.4# `, `[root@node ~]# `, `bash-5.1$ `).  A `# ` with no
+# name before it is a comment.
+_PROMPT = re.compile(r"^(\s*)(\$ |(?:[A-Za-z][\w.@:~/-]*|\[[^\]\n]*\])[$#] )")
 # Words in front of a command that run it (`sudo oc ...`), with their flags taking a value.
 _WRAPPERS = {
     "sudo": frozenset({"-u", "-g", "-C", "-h"}), "time": frozenset(), "nohup": frozenset(),
     "watch": frozenset({"-n", "--interval"}), "timeout": frozenset({"-s", "-k", "--signal"}),
-    "env": frozenset({"-u"}), "exec": frozenset(),
+    "env": frozenset({"-u"}), "exec": frozenset(), "chroot": frozenset(),
+    "xargs": frozenset({"-n", "-I", "-P", "-L", "-d", "-s", "-E", "-a"}),
 }
 _SHELLS = frozenset({"sh", "bash", "zsh"})
+# Commands opening a shell or a container on the host: what is typed there
+# follows them (`chroot /host` with no command is one too).
+_OPENERS = frozenset({"toolbox", "chroot"})
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # Past these, a script is not parsed (each command has no known effect).
 MAX_SCRIPT_CHARS = 100_000
@@ -108,18 +119,22 @@ class Script:
 
 def effect_of(words: tuple[str, ...], depth: int = 0) -> Effect | None:
     """The effect of one command given as its words, or None when unknown."""
+    opener = False
     while words and words[0] in _WRAPPERS and depth < _MAX_NESTING:
+        opener = opener or words[0] in _OPENERS
         flags = _WRAPPERS[words[0]]
         index = 1
         while index < len(words) and (words[index].startswith("-") or "=" in words[index]):
             index += 2 if words[index] in flags else 1
-        if words[0] == "timeout" and index < len(words):
-            index += 1  # its duration
+        if words[0] in ("timeout", "chroot") and index < len(words):
+            index += 1  # its duration, or the root to run in
         words = words[index:]
         depth += 1
     if not words:
-        return Effect()
+        return Effect(opens_shell=opener)
     name = words[0].rsplit("/", 1)[-1]
+    if name in _OPENERS and len(words) == 1:
+        return Effect(opens_shell=True)
     if name in _SHELLS and len(words) >= 3 and words[1] == "-c" and depth < 2:
         inner = read_script(words[2], depth + 1)
         if not inner.known:
@@ -267,12 +282,12 @@ def _logical_lines(text: str) -> list[tuple[int, str]]:
 
 
 def without_prompts(script: str) -> str:
-    """A script copied from a terminal or a page: a leading `$ ` prompt on a
-    line is blanked and `<placeholders>` are bracketed otherwise (same
-    length, so that columns hold)."""
+    """A script copied from a terminal or a page: a leading prompt on a line
+    (`$ `, `sh-4.4# `) is blanked and `<placeholders>` are bracketed
+    otherwise (same length, so that columns hold)."""
     script = _PLACEHOLDER.sub(lambda found: f"{_OPEN}{found.group(1)}{_CLOSE}", script)
     return "\n".join(
-        line.replace("$ ", "  ", 1) if line.lstrip().startswith("$ ") else line
+        _PROMPT.sub(lambda found: found.group(1) + " " * len(found.group(2)), line)
         for line in script.split("\n")
     )
 
@@ -291,7 +306,12 @@ def read_script(script: str, depth: int = 0) -> Script:
         reader.read(reader.script, 0)
     except RecursionError:
         return Script((Command(1, 1, (), None),), (), ())
-    return Script(tuple(reader.commands), tuple(reader.assigned), tuple(reader.used))
+    commands = reader.commands
+    last = commands[-1] if commands else None
+    if last is not None and last.effect is not None and last.effect.opens_shell:
+        # A shell opened and nothing written of what is done in it.
+        commands[-1] = replace(last, effect=None)
+    return Script(tuple(commands), tuple(reader.assigned), tuple(reader.used))
 
 
 __all__ = ["TABLES", "Command", "Effect", "Invocation", "Script", "ToolTable", "Variable", "effect_of", "read_script"]

@@ -3,8 +3,11 @@ positional words, and what it does to which named resources."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+_BRACED = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
 @dataclass(frozen=True)
@@ -16,6 +19,9 @@ class Effect:
     reads: tuple[str, ...] = ()
     writes: tuple[str, ...] = ()
     runs: tuple[str, ...] = ()
+    # It opens an interactive shell (`oc debug node/n`, `toolbox`): known
+    # only when what is typed in it follows in the same script.
+    opens_shell: bool = False
 
 
 @dataclass(frozen=True)
@@ -93,5 +99,8 @@ def verb_effect(
 
 
 def path_part(value: str) -> str:
-    """A value as one segment of a resource name (`/` would split it)."""
+    """A value as one segment of a resource name (`/` would split it); a
+    variable as `$NAME` however it is written (`${NAME}`, `"$NAME"`), so that
+    two commands using it name the same resource."""
+    value = _BRACED.sub(r"$\1", value.strip('"'))
     return value.strip("/").replace("/", "-") or "-"

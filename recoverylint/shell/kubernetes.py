@@ -17,8 +17,16 @@ WRITES = frozenset(
 # `rollout status` reads; `rollout restart` writes; `adm drain` as `drain`.
 _GROUPS = frozenset({"rollout", "adm"})
 _ROLLOUT_READS = frozenset({"status", "history"})
+# `oc adm` commands that read what they name: `inspect` and `node-logs`
+# gather it; `must-gather` and `cluster-info` read the whole cluster.
+_GATHER = frozenset({"inspect", "node-logs"})
+_WHOLE_CLUSTER_READS = frozenset({"must-gather", "cluster-info"})
+_CERTIFICATE_WRITES = frozenset({"approve", "deny"})
 # Verbs whose name needs no kind: `drain <node>`, `logs <pod>`.
-_IMPLIED_KIND = {"drain": "node", "cordon": "node", "uncordon": "node", "logs": "pod", "exec": "pod"}
+_IMPLIED_KIND = {
+    "drain": "node", "cordon": "node", "uncordon": "node", "logs": "pod", "exec": "pod",
+    "node-logs": "node", "rsh": "pod",
+}
 CLUSTER_SCOPED = frozenset(
     {
         "node", "namespace", "persistentvolume", "storageclass", "clusteroperator",
@@ -26,6 +34,7 @@ CLUSTER_SCOPED = frozenset(
         "clusterrolebinding", "customresourcedefinition", "apiservice", "project",
         "mutatingwebhookconfiguration", "validatingwebhookconfiguration", "infrastructure",
         "proxy", "network", "ingresscontroller", "console", "oauth", "apiserver", "featuregate",
+        "certificatesigningrequest",
     }
 )
 ALIASES = {
@@ -46,6 +55,12 @@ ALIASES = {
     "dc": "deploymentconfig", "deploymentconfigs": "deploymentconfig", "routes": "route",
     "ep": "endpoints", "sa": "serviceaccount", "serviceaccounts": "serviceaccount",
     "projects": "project", "events": "event", "ev": "event",
+    "vm": "virtualmachine", "vms": "virtualmachine", "virtualmachines": "virtualmachine",
+    "vmi": "virtualmachineinstance", "vmis": "virtualmachineinstance",
+    "virtualmachineinstances": "virtualmachineinstance",
+    "vmim": "virtualmachineinstancemigration", "vmims": "virtualmachineinstancemigration",
+    "csr": "certificatesigningrequest", "csrs": "certificatesigningrequest",
+    "certificatesigningrequests": "certificatesigningrequest",
 }
 VALUE_FLAGS = frozenset(
     {
@@ -114,12 +129,29 @@ def read(call: Invocation) -> Effect | None:
     if not words:
         return None
     verb, rest = words[0], words[1:]
-    if verb == "exec" or verb == "rsh":
+    if verb == "exec":
         return Effect(runs=call.rest) if call.rest else None
+    if verb in ("rsh", "debug"):
+        # `oc rsh pod [command]`, `oc debug node/n [-- command]`: the command
+        # run there; with none, a shell opens there (what is typed in it
+        # follows as commands of its own), which only reads where it is.
+        command = call.rest or (rest[1:] if verb == "rsh" else ())
+        if command:
+            return Effect(runs=command)
+        return Effect(reads=_targets(call, verb, rest[:1]), opens_shell=True) if rest else None
+    if verb in _WHOLE_CLUSTER_READS:
+        return Effect(reads=("k8s",))
     if verb in _GROUPS and rest:
         group, verb, rest = verb, rest[0], rest[1:]
         if group == "rollout" and verb in _ROLLOUT_READS:
             return Effect(reads=_targets(call, verb, rest))
+        if group == "adm" and verb in _WHOLE_CLUSTER_READS:
+            return Effect(reads=("k8s",))
+        if group == "adm" and verb in _GATHER:
+            return Effect(reads=_targets(call, verb, rest)) if rest else None
+        if group == "adm" and verb == "certificate" and rest and rest[0] in _CERTIFICATE_WRITES:
+            names = tuple(name for name in rest[1:] if "/" not in name) or (None,)
+            return Effect(writes=tuple(resource(None, "certificatesigningrequest", name) for name in names))
     targets = _targets(call, verb, rest)
     if not targets:
         return None
