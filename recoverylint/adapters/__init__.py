@@ -37,6 +37,7 @@ FORMAT_MODULES = [
     "recoverylint.adapters.markdown",
     "recoverylint.adapters.xsoar",
     "recoverylint.adapters.ansible",
+    "recoverylint.adapters.awx",
     "recoverylint.adapters.rundeck",
 ]
 

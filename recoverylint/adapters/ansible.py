@@ -72,12 +72,51 @@ PLAY_KEYS = frozenset({"hosts", "import_playbook", "ansible.builtin.import_playb
 # Keywords of a task that are not its module (Ansible's task keywords).
 TASK_KEYWORDS = frozenset(
     {
-        "name", "when", "register", "notify", "loop", "loop_control", "become", "become_user",
-        "become_method", "become_flags", "become_exe", "tags", "vars", "delegate_to", "delegate_facts",
-        "run_once", "async", "poll", "ignore_errors", "ignore_unreachable", "failed_when", "changed_when",
-        "until", "retries", "delay", "environment", "args", "no_log", "check_mode", "diff",
-        "any_errors_fatal", "throttle", "timeout", "listen", "connection", "remote_user", "collections",
-        "module_defaults", "debugger", "port", "block", "rescue", "always", "local_action", "action",
+        "name",
+        "when",
+        "register",
+        "notify",
+        "loop",
+        "loop_control",
+        "become",
+        "become_user",
+        "become_method",
+        "become_flags",
+        "become_exe",
+        "tags",
+        "vars",
+        "delegate_to",
+        "delegate_facts",
+        "run_once",
+        "async",
+        "poll",
+        "ignore_errors",
+        "ignore_unreachable",
+        "failed_when",
+        "changed_when",
+        "until",
+        "retries",
+        "delay",
+        "environment",
+        "args",
+        "no_log",
+        "check_mode",
+        "diff",
+        "any_errors_fatal",
+        "throttle",
+        "timeout",
+        "listen",
+        "connection",
+        "remote_user",
+        "collections",
+        "module_defaults",
+        "debugger",
+        "port",
+        "block",
+        "rescue",
+        "always",
+        "local_action",
+        "action",
     }
 )
 _EXPRESSION_KEYS = ("when", "failed_when", "changed_when", "until")
@@ -172,30 +211,109 @@ def _k8s_info(call: Call) -> Effect | None:
 
 
 _HOST_WRITERS = (
-    "package", "apt", "yum", "dnf", "pip", "apk", "zypper", "snap", "gem", "npm", "homebrew", "apt_key",
-    "apt_repository", "yum_repository", "rpm_key", "file", "template", "copy", "lineinfile", "blockinfile",
-    "replace", "ini_file", "user", "group", "mount", "sysctl", "cron", "unarchive", "git", "authorized_key",
-    "selinux", "seboolean", "sefcontext", "firewalld", "ufw", "iptables", "hostname", "timezone",
-    "alternatives", "modprobe", "reboot", "get_url", "synchronize", "fetch", "openssl_certificate",
-    "x509_certificate", "openssl_privatekey", "mysql_db", "mysql_user", "postgresql_db", "postgresql_user",
-    "kernel_blacklist", "pam_limits", "locale_gen", "parted", "lvg", "lvol", "filesystem", "docker_container",
-    "podman_container", "docker_image", "podman_image", "known_hosts",
+    "package",
+    "apt",
+    "yum",
+    "dnf",
+    "pip",
+    "apk",
+    "zypper",
+    "snap",
+    "gem",
+    "npm",
+    "homebrew",
+    "apt_key",
+    "apt_repository",
+    "yum_repository",
+    "rpm_key",
+    "file",
+    "template",
+    "copy",
+    "lineinfile",
+    "blockinfile",
+    "replace",
+    "ini_file",
+    "user",
+    "group",
+    "mount",
+    "sysctl",
+    "cron",
+    "unarchive",
+    "git",
+    "authorized_key",
+    "selinux",
+    "seboolean",
+    "sefcontext",
+    "firewalld",
+    "ufw",
+    "iptables",
+    "hostname",
+    "timezone",
+    "alternatives",
+    "modprobe",
+    "reboot",
+    "get_url",
+    "synchronize",
+    "fetch",
+    "openssl_certificate",
+    "x509_certificate",
+    "openssl_privatekey",
+    "mysql_db",
+    "mysql_user",
+    "postgresql_db",
+    "postgresql_user",
+    "kernel_blacklist",
+    "pam_limits",
+    "locale_gen",
+    "parted",
+    "lvg",
+    "lvol",
+    "filesystem",
+    "docker_container",
+    "podman_container",
+    "docker_image",
+    "podman_image",
+    "known_hosts",
 )
 _HOST_READERS = ("stat", "setup", "slurp", "find", "command_info", "package_facts", "service_facts", "getent")
 _NEUTRAL = (
-    "debug", "assert", "fail", "set_fact", "pause", "wait_for", "wait_for_connection", "ping", "add_host",
-    "group_by", "set_stats", "meta", "async_status", "include_vars", "fetch_facts", "validate_argument_spec",
+    "debug",
+    "assert",
+    "fail",
+    "set_fact",
+    "pause",
+    "wait_for",
+    "wait_for_connection",
+    "ping",
+    "add_host",
+    "group_by",
+    "set_stats",
+    "meta",
+    "async_status",
+    "include_vars",
+    "fetch_facts",
+    "validate_argument_spec",
 )
 # A module's short name -> what it reads and writes (None: not known).
 MODULES: dict[str, Callable[[Call], Effect | None]] = {
     **{name: _writes_host for name in _HOST_WRITERS},
     **{name: _reads_host for name in _HOST_READERS},
     **{name: _nothing for name in _NEUTRAL},
-    "service": _service, "systemd": _service, "systemd_service": _service, "sysvinit": _service,
-    "command": _shell, "shell": _shell, "raw": _shell,
+    "service": _service,
+    "systemd": _service,
+    "systemd_service": _service,
+    "sysvinit": _service,
+    "command": _shell,
+    "shell": _shell,
+    "raw": _shell,
     "uri": _uri,
-    "k8s": _k8s, "k8s_scale": _k8s, "k8s_drain": _k8s, "k8s_json_patch": _k8s, "k8s_rollback": _k8s,
-    "k8s_info": _k8s_info, "k8s_log": _k8s_info,
+    "k8s": _k8s,
+    "k8s_scale": _k8s,
+    "k8s_drain": _k8s,
+    "k8s_json_patch": _k8s,
+    "k8s_rollback": _k8s,
+    "k8s_info": _k8s_info,
+    "k8s_log": _k8s_info,
 }
 GUARDS = frozenset({"assert", "fail", "pause"})
 REPORTS = frozenset({"debug"})
@@ -241,7 +359,9 @@ def _is_task(item: Any) -> bool:
 def _known_task(item: dict[str, Any]) -> bool:
     """A task of a module Ansible ships (by name, or any collection's full name)."""
     key = _module_key(item)
-    return "block" in item or (key is not None and (short_module(key) in MODULES or short_module(key) in _UNKNOWN_STEPS or "." in key))
+    return "block" in item or (
+        key is not None and (short_module(key) in MODULES or short_module(key) in _UNKNOWN_STEPS or "." in key)
+    )
 
 
 def detect(document: Document) -> bool:
@@ -257,9 +377,16 @@ def _kind(data: Any) -> str | None:
     if any("sequence" in item for item in data):
         return None  # Rundeck's job lists
     plays = [item for item in data if _is_play(item)]
-    if plays and all(_is_play(item) or _is_task(item) for item in data) and any(
-        any(key in item for key in ("import_playbook", "ansible.builtin.import_playbook", *PLAY_SECTIONS, "handlers"))
-        for item in plays
+    if (
+        plays
+        and all(_is_play(item) or _is_task(item) for item in data)
+        and any(
+            any(
+                key in item
+                for key in ("import_playbook", "ansible.builtin.import_playbook", *PLAY_SECTIONS, "handlers")
+            )
+            for item in plays
+        )
     ):
         return "plays"
     if all(_is_task(item) for item in data) and any(_known_task(item) for item in data):
@@ -335,10 +462,12 @@ class _Reader:
         doc = self.doc
         span = doc.value_span(plays, index)
         imported = play.get("import_playbook", play.get("ansible.builtin.import_playbook"))
-        if imported is not None or "include" in play and "hosts" not in play:
+        if imported is not None or ("include" in play and "hosts" not in play):
             key = next(k for k in ("import_playbook", "ansible.builtin.import_playbook", "include") if k in play)
             title = text(play.get("name")) or f"import {text(imported) or ''}".strip()
-            draft = self._draft(text(play.get("name")) or f"import-{text(imported) or 'playbook'}", doc.key_span(play, key), span, title)
+            draft = self._draft(
+                text(play.get("name")) or f"import-{text(imported) or 'playbook'}", doc.key_span(play, key), span, title
+            )
             self._condition(draft, play, None)
             self._place(_Placed(draft, False), doc.key_span(play, key))
             return
@@ -376,7 +505,9 @@ class _Reader:
                 raise AdapterError(Issue(self.doc.value_span(items, index), "a handler must be a mapping"))
             names = {name for name in (text(handler.get("name")),) if name}
             listen = handler.get("listen")
-            names.update(text(topic) or "" for topic in (listen if isinstance(listen, list) else [listen]) if text(topic))
+            names.update(
+                text(topic) or "" for topic in (listen if isinstance(listen, list) else [listen]) if text(topic)
+            )
             found.append(_Handler(handler, items, index, names))
         return found
 
@@ -430,7 +561,9 @@ class _Reader:
         span = doc.key_span(task, key) if key else doc.value_span(holder, index)
         name = text(task.get("name"))
         self.count += 1
-        draft = self._draft(name or f"{module or 'task'}-{self.count}", span, doc.value_span(holder, index), name or module)
+        draft = self._draft(
+            name or f"{module or 'task'}-{self.count}", span, doc.value_span(holder, index), name or module
+        )
         delegate = text(task.get("delegate_to"))
         host = "localhost" if "local_action" in task else path_part(delegate) if delegate else context.host
         call = Call(module or "", _arguments(arguments, task.get("args")), host)
@@ -474,18 +607,24 @@ class _Reader:
         # this marker as their failure path, replaced once it is.
         marker = Ref("", doc.key_span(task, "rescue")) if sections.get("rescue") else None
         first_of_block = len(self.builder.drafts)
-        ends = self.tasks(sections.get("block", []), self.last, _Context(host, condition, marker or context.rescue, context.handlers))
+        ends = self.tasks(
+            sections.get("block", []), self.last, _Context(host, condition, marker or context.rescue, context.handlers)
+        )
         block_steps = self.builder.drafts[first_of_block:]
         if marker is not None:
             first_of_rescue = len(self.builder.drafts)
-            rescue_context = _Context(host, _joined(condition, "a task of the block failed"), context.rescue, context.handlers)
+            rescue_context = _Context(
+                host, _joined(condition, "a task of the block failed"), context.rescue, context.handlers
+            )
             after_rescue = self.tasks(sections["rescue"], ends, rescue_context)
-            rescued = self.builder.drafts[first_of_rescue:first_of_rescue + 1]
+            rescued = self.builder.drafts[first_of_rescue : first_of_rescue + 1]
             for draft in block_steps:
                 draft.on_failure[:] = [ref for ref in draft.on_failure if ref is not marker]
                 for first in rescued:
                     draft.on_failure.append(Ref(first.id, marker.span))
-                    self.builder.require(draft.id, first.id, marker.span, f"`{first.id}` runs only when a task of the block fails")
+                    self.builder.require(
+                        draft.id, first.id, marker.span, f"`{first.id}` runs only when a task of the block fails"
+                    )
             ends = _unique(ends + after_rescue)
         self.last = ends
         if "always" in sections:
@@ -503,7 +642,10 @@ class _Reader:
             elif not (before.known and placed.known):
                 unknown = before if not before.known else placed
                 self.builder.require(
-                    before.draft.id, placed.draft.id, span, f"what `{unknown.draft.id}` does is not known from its module"
+                    before.draft.id,
+                    placed.draft.id,
+                    span,
+                    f"what `{unknown.draft.id}` does is not known from its module",
                 )
         if not keep_last:
             self.last = [placed]
@@ -535,7 +677,11 @@ class _Reader:
                     self._use(name, draft, at)
         made = [(register, self.doc.value_span(task, "register"), True)] if register else []
         if call.module == "set_fact":
-            made += [(name, draft.span, False) for name in call.arguments if isinstance(name, str) and name not in ("cacheable", "_raw_params")]
+            made += [
+                (name, draft.span, False)
+                for name in call.arguments
+                if isinstance(name, str) and name not in ("cacheable", "_raw_params")
+            ]
         for name, at, always in made:
             self.facts[name] = (draft, Ref(name, at), always)
 
@@ -557,7 +703,12 @@ class _Reader:
             value = task.get(key)
             for index, item in enumerate(value if isinstance(value, list) else [value]):
                 if isinstance(item, str):
-                    yield item, self.doc.value_span(value, index) if isinstance(value, list) else self.doc.value_span(task, key)
+                    yield (
+                        item,
+                        self.doc.value_span(value, index)
+                        if isinstance(value, list)
+                        else self.doc.value_span(task, key),
+                    )
         for key, value in task.items():
             if key in ("name", "block", "rescue", "always", *_EXPRESSION_KEYS):
                 continue
@@ -572,7 +723,7 @@ class _Reader:
         if notify is None:
             return
         at = self.doc.value_span(task, "notify")
-        for name in (notify if isinstance(notify, list) else [notify]):
+        for name in notify if isinstance(notify, list) else [notify]:
             written = text(name)
             for index, handler in enumerate(self.handlers):
                 if written and written in handler.names:
@@ -636,7 +787,5 @@ FORMAT = InputFormat(
     keys=("hosts", "import_playbook", "block", "include_tasks", "import_tasks"),
     priority=66,
     wait_key=None,
-    lacks=(
-        (Capability.ROLES, "an Ansible playbook names hosts, not the people who perform or approve its tasks"),
-    ),
+    lacks=((Capability.ROLES, "an Ansible playbook names hosts, not the people who perform or approve its tasks"),),
 )
