@@ -42,6 +42,11 @@ table per tool).  How a page maps to the model:
   assigns) may take it from any step before: the wait into it is required.
 - A wait from a step of one phase to a step of another (diagnosis, then
   mitigation) is required: the page's method, not a gate to question.
+- Links are not followed: a step saying "follow helpers/gatherLogs.md" has
+  no known effect even when the page linked is beside this one.  A file's
+  findings come from that file alone (a cached result is keyed by its
+  bytes, and an edit of the helper would not reach it), and a helper page
+  is a menu of options for any alert, not the steps this one takes.
 - Unknown effects are never guessed: a step with no command, or with a
   command of no table, has no known effect, and every wait into or out of
   it is required (a need with that reason), so that no finding says it
