@@ -87,20 +87,22 @@ def test_a_condition_decides_between_its_branches_and_its_choices_are_required()
 
 def test_branches_meeting_again_and_a_human_step_keep_their_waits():
     runbook = read("branches.yml").runbook
-    close = step(runbook, "close")
-    reasons = {need.step: need.reason for need in close.needs}
+    raise_severity = step(runbook, "raise-severity")
+    reasons = {need.step: need.reason for need in raise_severity.needs}
     assert reasons["review-by-hand"] == "the playbook waits for people at `review-by-hand`"
     assert "only on the branches" in reasons["isolate-hosts"]
-    assert {("isolate-hosts", "close"), ("review-by-hand", "close")} <= data_edges(runbook)
+    assert {("isolate-hosts", "raise-severity"), ("review-by-hand", "raise-severity")} <= data_edges(runbook)
+    # People look at whatever came before them.
+    assert names(step(runbook, "review-by-hand").observes) == ["*"]
 
 
-def test_incident_fields_and_integration_commands_are_resources():
+def test_integration_commands_are_resources_and_incident_fields_facts():
     runbook = read("branches.yml").runbook
     assert names(step(runbook, "find-hosts").reads) == ["xsoar/vendor"]
     assert names(step(runbook, "isolate-hosts").writes) == ["xsoar/vendor"]
-    assert names(step(runbook, "close").writes) == ["xsoar/incident"]
-    assert names(step(runbook, "keep-the-verdict").reads) == ["xsoar/incident/severity"]
-    assert ("close", "keep-the-verdict") in data_edges(runbook)
+    assert names(step(runbook, "raise-severity").outputs) == ["incident.severity"]
+    assert names(step(runbook, "keep-the-verdict").inputs) == ["incident.severity"]
+    assert ("raise-severity", "keep-the-verdict") in data_edges(runbook)
 
 
 def test_a_set_key_is_a_fact_only_when_a_later_task_reads_it():
@@ -164,6 +166,89 @@ def test_names_taken_or_missing_give_ids_from_the_task_key():
         '3': {id: '3', type: regular, task: {name: ''}}
     """)
     assert [s.id for s in adapt(text, "xsoar").runbook.steps] == ["same", "same-2", "task-3"]
+
+
+# -- false findings of the hand review (docs/real-world-review.md), fixed -------
+
+
+def test_a_sub_playbook_reads_the_incident_fields_set_before_it():
+    """QRadar Access Investigation: `Set QRadar information into access custom
+    fields` (setIncident) comes before `Access Investigation - Generic`,
+    which investigates the incident those fields describe."""
+    text = playbook("""
+        '1': {id: '1', type: regular, task: {name: Set fields, script: 'Builtin|||setIncident'},
+              scriptarguments: {src: {simple: '${QRadar.SrcIP}'}}, nexttasks: {'#none#': ['2']}}
+        '2': {id: '2', type: playbook, task: {name: Investigate, playbookName: Access Investigation - Generic}}
+    """)
+    runbook = adapt(text, "xsoar").runbook
+    assert names(step(runbook, "investigate").inputs) == ["incident.src"]
+    assert not [f for f in check_text(text).findings if f.code == "RL201"]
+
+
+def test_a_condition_on_an_incident_field_waits_for_the_sub_playbook_that_may_set_it():
+    """Endpoint Malware Investigation: `Perform auto-isolation?` compares the
+    incident's severity, which `Calculate Severity - Standard` sets."""
+    text = playbook("""
+        '1': {id: '1', type: playbook, task: {name: Calculate Severity, playbookName: Calculate Severity - Standard},
+              nexttasks: {'#none#': ['2']}}
+        '2': {id: '2', type: condition, task: {name: Isolate}, nexttasks: {'#default#': ['3'], 'yes': ['3']},
+              conditions: [{label: 'yes', condition: [[{operator: greaterThanOrEqual,
+                left: {value: {complex: {root: incident, accessor: severity}}, iscontext: true},
+                right: {value: {simple: '3'}}}]]}]}
+        '3': {id: '3', type: regular, task: {name: Done, scriptName: Print}}
+    """)
+    runbook = adapt(text, "xsoar").runbook
+    assert names(step(runbook, "isolate").inputs) == ["calculate-severity.incident.severity"]
+    assert not [f for f in check_text(text).findings if f.code == "RL201"]
+
+
+def test_a_commit_keeps_the_changes_on_either_side_of_it():
+    """PAN-OS Block IP: the address object is committed (`PAN-OS Commit
+    Configuration`) before the block rule is created."""
+    text = playbook("""
+        '1': {id: '1', type: regular, task: {name: Create address, script: '|||panorama-create-address'},
+              nexttasks: {'#none#': ['2']}}
+        '2': {id: '2', type: playbook, task: {name: Commit, playbookName: PAN-OS Commit Configuration},
+              nexttasks: {'#none#': ['3']}}
+        '3': {id: '3', type: regular, task: {name: Create rule, script: '|||panorama-custom-block-rule'}}
+    """)
+    runbook = adapt(text, "xsoar").runbook
+    assert {("create-address", "commit"), ("commit", "create-rule")} <= data_edges(runbook)
+    assert not [f for f in check_text(text).findings if f.code == "RL201"]
+
+
+def test_closing_the_incident_waits_for_what_came_before_it():
+    """SafeNet Trusted Access: the incident is closed as "User successfully
+    removed" after the removal."""
+    text = playbook("""
+        '1': {id: '1', type: regular, task: {name: Remove user, script: '|||sta-remove-user-group'},
+              nexttasks: {'#none#': ['2']}}
+        '2': {id: '2', type: regular, task: {name: Close, script: 'Builtin|||closeInvestigation'},
+              scriptarguments: {closeNotes: {simple: User removed}}}
+    """)
+    runbook = adapt(text, "xsoar").runbook
+    assert ("remove-user", "close") in data_edges(runbook)
+    assert not [f for f in check_text(text).findings if f.code == "RL201"]
+
+
+def test_a_key_set_on_two_paths_is_used_from_both():
+    """PAN-OS Block Destination Service: `PanoramaServiceName` is set before a
+    condition and again on one of its branches; `Create Panorama Service`
+    reads the second."""
+    text = playbook("""
+        '1': {id: '1', type: regular, task: {name: Set name, scriptName: Set},
+              scriptarguments: {key: {simple: Name}, value: {simple: a}}, nexttasks: {'#none#': ['2']}}
+        '2': {id: '2', type: condition, task: {name: Exists}, nexttasks: {'#default#': ['3'], 'yes': ['4']},
+              conditions: [{label: 'yes', condition: [[{operator: isExists, left: {value: {simple: Name}, iscontext: true}}]]}]}
+        '3': {id: '3', type: regular, task: {name: Set new name, scriptName: Set},
+              scriptarguments: {key: {simple: Name}, value: {simple: b}}, nexttasks: {'#none#': ['4']}}
+        '4': {id: '4', type: regular, task: {name: Create service, script: '|||panorama-create-service'},
+              scriptarguments: {name: {simple: '${Name}'}}}
+    """)
+    runbook = adapt(text, "xsoar").runbook
+    assert names(step(runbook, "set-new-name").outputs) == ["Name"]
+    assert ("set-new-name", "create-service") in data_edges(runbook)
+    assert not [f for f in check_text(text).findings if f.code == "RL201"]
 
 
 # -- what it cannot read -------------------------------------------------------

@@ -86,7 +86,7 @@ _INCIDENT_ROOTS = frozenset({"incident", "alert"})
 _INCIDENT_IDS = frozenset({"id", "investigationid"})
 _PREVIOUS = "lastCompletedTaskEntries"
 # Scripts that write the context key their `key` argument names.
-_SETTERS = frozenset({"Set", "SetAndHandleEmpty"})
+_SETTERS = frozenset({"Set", "SetAndHandleEmpty", "SetContext"})
 # Builtin commands and scripts that write no context.
 _NO_CONTEXT = frozenset(
     {
@@ -96,6 +96,8 @@ _NO_CONTEXT = frozenset(
         "CreateIndicatorRelationship", "setIncidentByID", "addEntitlement", "markAsNote",
     }
 )
+# Scripts that set one field of the incident.
+_INCIDENT_SCRIPTS = {"IncreaseIncidentSeverity": "severity", "AssignAnalystToIncident": "owner"}
 # What an integration command's name says it does to its system.
 _READ_VERBS = frozenset(
     {
@@ -109,9 +111,12 @@ _WRITE_VERBS = frozenset(
         "unisolate", "quarantine", "unquarantine", "kill", "publish", "install", "disable", "enable",
         "close", "assign", "move", "reset", "release", "revoke", "suspend", "contain", "edit",
         "modify", "insert", "append", "terminate", "restore", "stop", "lock", "unlock", "ban",
-        "unban", "uninstall", "purge", "mark",
+        "unban", "uninstall", "purge", "mark", "put", "commit", "remediate", "remediation", "containment",
+        "deactivate", "expire",
     }
 )
+# A task so named makes the configuration changes before it take effect.
+_COMMITS = frozenset({"commit", "publish"})
 # Commands and scripts sending a message to people.
 _MESSAGE_WORDS = frozenset({"mail", "email", "notification", "notify", "message", "msg"})
 _MESSAGE_SCRIPTS = frozenset({"SendEmail", "SendEmailReply", "SendMessage", "SlackSend", "MicrosoftTeamsSend"})
@@ -296,7 +301,7 @@ class _Playbook:
             for targets in labels.values():
                 for target in set(targets):
                     counted[target] = counted.get(target, 0) + 1
-            for label, targets in labels.items():
+            for targets in labels.values():
                 bit = 1 << len(choosers)
                 choosers.append(draft.id)
                 for target in targets:
@@ -360,7 +365,9 @@ class _Playbook:
                 pauses[task.draft.id] = f"`{task.draft.id}` sleeps to let what came before it finish"
             elif "polling" in task.playbook.lower():
                 pauses[task.draft.id] = f"`{task.draft.id}` polls until what came before it finishes"
-            elif _is_message(task.script):
+            elif set(_WORD.split(f"{task.playbook} {task.script}".lower())) & _COMMITS:
+                pauses[task.draft.id] = f"`{task.draft.id}` commits the changes made before it"
+            elif _is_message(task.script) or task.script == "closeInvestigation":
                 messages.add(task.draft.id)
         for edge in list(self.builder.edges):
             if edge.target not in self.forward.get(edge.source, ()):
@@ -370,7 +377,7 @@ class _Playbook:
                 self.builder.require(edge.source, edge.target, edge.span, why)
             elif edge.target in messages:
                 self.builder.require(
-                    edge.source, edge.target, edge.span, f"`{edge.target}` tells people what came before it"
+                    edge.source, edge.target, edge.span, f"`{edge.target}` reports or closes what came before it"
                 )
 
     def _through(self, key: str, passed: dict[str, list[str]], budget: list[int]) -> list[str]:
@@ -450,15 +457,20 @@ class _Playbook:
                 root = _root(key) if key and "${" not in key else None
                 if root and isinstance(arguments, dict):
                     draft.outputs.append(Ref(root, self.doc.value_span(arguments, "key")))
+            for field, span in self._fields_set(task):
+                draft.outputs.append(Ref(f"incident.{field}", span))
         # The steps before each step in O (a bit per step, in topological
         # order), and which of them may write a context root.
         order = self.order
         bit = {step_id: 1 << index for index, step_id in enumerate(order)}
         writers = 0
+        incident_writers = 0  # the sub-playbooks: they run on the incident
         setters: dict[str, int] = {}  # root -> the `Set` steps writing it
         for task, draft in steps:
             if task.writes_unknown_context and draft.id in bit:
                 writers |= bit[draft.id]
+            if task.type == "playbook" and draft.id in bit:
+                incident_writers |= bit[draft.id]
             for ref in draft.outputs:
                 setters[ref.name] = setters.get(ref.name, 0) | bit.get(draft.id, 0)
         set_outputs = {draft.id: list(draft.outputs) for _, draft in steps}
@@ -474,10 +486,14 @@ class _Playbook:
             for source in predecessors.get(step_id, ()):
                 mask |= before[source] | bit[source]
             before[step_id] = mask
-        budget = self.builder.limits.max_edges
+        self.budget = self.builder.limits.max_edges
         outputs: dict[str, set[str]] = {}
+        incident_fields = [name for name in setters if name.startswith("incident.")]
         for task, draft in steps:
             used: set[str] = set()
+            if task.type == "playbook":
+                # It runs on the incident: the fields set before it are there for it.
+                self._use(draft, "incident", draft.span, before, 0, setters, incident_fields, used, outputs)
             for path, span in self._paths(task):
                 root = _root(path)
                 if not root or root in _SYSTEM_ROOTS:
@@ -491,7 +507,10 @@ class _Playbook:
                     field = _root(path[len(root) + 1 :]).strip().lower()
                     if field in _INCIDENT_IDS:
                         continue
-                    draft.reads.append(Ref(f"xsoar/incident/{field}" if field else "xsoar/incident", span))
+                    root = f"incident.{field}" if field else "incident"
+                    # Every field's setters when the incident is read whole.
+                    fields = incident_fields if not field else [root]
+                    self._use(draft, root, span, before, incident_writers, setters, fields, used, outputs)
                 elif root == _PREVIOUS:
                     for source in predecessors.get(draft.id, ()):
                         fact = f"{source}.{_PREVIOUS}"
@@ -500,21 +519,7 @@ class _Playbook:
                             draft.inputs.append(Ref(fact, span))
                             outputs.setdefault(source, set()).add(fact)
                 else:
-                    mask = before.get(draft.id, 0) & (writers | setters.get(root, 0))
-                    while mask:
-                        lowest = mask & -mask
-                        mask ^= lowest
-                        step_id = order[lowest.bit_length() - 1]
-                        # A `Set` step's key is one fact, whichever sets it.
-                        fact = root if lowest & setters.get(root, 0) else f"{step_id}.{root}"
-                        if fact in used:
-                            continue
-                        budget -= 1
-                        if budget < 0:
-                            raise TooLarge(f"over {self.builder.limits.max_edges:,} uses of context")
-                        used.add(fact)
-                        draft.inputs.append(Ref(fact, span))
-                        outputs.setdefault(step_id, set()).add(fact)
+                    self._use(draft, root, span, before, writers, setters, [root], used, outputs)
         for step_id, facts in outputs.items():
             producer = self.builder.by_id[step_id]
             declared = {ref.name: ref for ref in set_outputs.get(step_id, ())}
@@ -524,6 +529,54 @@ class _Playbook:
                 # Context another task may have written, or left from before:
                 # never known to be missing.
                 producer.outputs_when_skipped.append(ref)
+
+    def _use(
+        self,
+        draft: StepDraft,
+        root: str,
+        span: Span,
+        before: dict[str, int],
+        writers: int,
+        setters: dict[str, int],
+        facts: list[str],
+        used: set[str],
+        outputs: dict[str, set[str]],
+    ) -> None:
+        """`draft` reads `root` (a context root, or an incident field): it uses
+        the fact of each step before it that sets it (`facts`: their names,
+        one per field read) or, among `writers`, may have written it."""
+        setting = 0
+        for fact in facts:
+            setting |= setters.get(fact, 0)
+        mask = before.get(draft.id, 0) & (writers | setting)
+        while mask:
+            lowest = mask & -mask
+            mask ^= lowest
+            step_id = self.order[lowest.bit_length() - 1]
+            if lowest & setting:
+                # What a step sets is one fact, whichever step sets it.
+                named = [fact for fact in facts if lowest & setters.get(fact, 0)]
+            else:
+                named = [f"{step_id}.{root}"]
+            self.budget -= len(named)
+            if self.budget < 0:
+                raise TooLarge(f"over {self.builder.limits.max_edges:,} uses of context")
+            for fact in named:
+                outputs.setdefault(step_id, set()).add(fact)
+                if fact not in used:
+                    used.add(fact)
+                    draft.inputs.append(Ref(fact, span))
+
+    def _fields_set(self, task: _Task) -> Iterator[tuple[str, Span]]:
+        """The incident fields a task sets, where written: `setIncident`'s
+        arguments, or the field a known script sets."""
+        arguments = task.mapping.get("scriptarguments")
+        if task.script == "setIncident" and isinstance(arguments, dict):
+            for field, value in arguments.items():
+                if value not in (None, {}, "") and str(field).lower() not in _INCIDENT_IDS:
+                    yield str(field).lower(), self.doc.key_span(arguments, field)
+        elif task.script in _INCIDENT_SCRIPTS and task.draft is not None:
+            yield _INCIDENT_SCRIPTS[task.script], task.draft.span
 
     def _paths(self, task: _Task) -> Iterator[tuple[str, Span]]:
         """The context paths a task reads, where written."""
@@ -553,14 +606,7 @@ class _Playbook:
             if draft is None or not task.script:
                 continue
             span = self.doc.value_span(task.inner, "script") if "script" in task.inner else draft.span
-            arguments = task.mapping.get("scriptarguments")
-            if task.script == "setIncident" and isinstance(arguments, dict):
-                for field in arguments:
-                    if arguments[field] not in (None, {}, "") and str(field).lower() not in _INCIDENT_IDS:
-                        draft.writes.append(Ref(f"xsoar/incident/{str(field).lower()}", span))
-            elif task.script == "closeInvestigation":
-                draft.writes.append(Ref("xsoar/incident", span))
-            elif "-" in task.script:
+            if "-" in task.script:
                 words = [word for word in task.script.lower().split("-") if word]
                 system = words[0]
                 if set(words[1:]) & _WRITE_VERBS:
@@ -575,6 +621,9 @@ class _Playbook:
                 continue
             if task.type == "regular" and task.mapping.get("continueonerror") is not True and is_check(task.name):
                 draft.guard = True
+            if task.is_human:
+                # People look at whatever the playbook did before them.
+                draft.observes.append(Ref("*", draft.span))
             if task.mapping.get("skipunavailable") is True:
                 draft.condition = Ref(
                     "its integration is available (`skipunavailable`)",
