@@ -19,11 +19,14 @@
 - Human steps: a `collection` task (a form sent to people), and a
   `regular` or `condition` task with no script and no `conditions` (a
   manual task, or a question an analyst answers).  The playbook stops at
-  them: the waits into and out of them are required, as they are around a
-  `Sleep` task and a polling sub-playbook (`GenericPolling`), which are
-  there to let what came before them finish.  A task sending a message to
-  people (`send-mail`, `send-notification`...) tells what came before it:
-  the waits into it are required.
+  them, and people look at whatever came before (they observe `*`): the
+  waits into and out of them are required, as they are around a `Sleep`
+  task and a polling sub-playbook (`GenericPolling`), which are there to
+  let what came before them finish, and around a task or sub-playbook
+  named for a `commit` or `publish`, which makes the changes before it
+  take effect.  A task sending a message to people (`send-mail`,
+  `send-notification`...) tells what came before it, and
+  `closeInvestigation` closes it: the waits into them are required.
 - A task after a condition's branch (or an `#error#` path) runs only when
   the run takes it: it requires the condition, and a wait that brings it
   from a branch it is not otherwise on (where branches meet) is required.
@@ -31,14 +34,17 @@
   its `task` description and `view`), a `complex` argument's `root`, and a
   condition's or transformer's value marked `iscontext`.  A path is named
   by its first part (`${IP.Address}` reads `IP`).  `inputs.X` are the
-  playbook's inputs: given.  `incident.X` (and `alert.X`) are the
-  incident's fields: a read of the resource `xsoar/incident/x`, which the
-  `setIncident` command writes for each field it is given (and
-  `closeInvestigation` for the whole incident).  A `Set`-like script
-  (`Set`, `SetAndHandleEmpty`) outputs the fact its `key` names.  The
+  playbook's inputs: given.  `incident.x` (and `alert.x`) are the
+  incident's fields (`incident.id` names the incident: no fact), output by
+  `setIncident` for each field it is given, and by the scripts known to
+  set one (`IncreaseIncidentSeverity`, `AssignAnalystToIncident`); a
+  sub-playbook runs on the incident and uses every field set before it.
+  A `Set`-like script (`Set`, `SetAndHandleEmpty`, `SetContext`) outputs
+  the fact its `key` names (one fact, whichever task sets it).  The
   outputs of other scripts, integration commands, sub-playbooks and forms
   are declared elsewhere (in the integration or the sub-playbook), so any
-  of them before a task in O may have written what it reads:
+  of them before a task in O may have written the context it reads, and
+  any sub-playbook before it the incident field it reads:
   `<producer>.<path>` is a fact each of them outputs (always there, even
   when it was skipped) and the task uses.  `lastCompletedTaskEntries` is
   the output of the tasks just before.  Builtin commands known to write no
@@ -53,8 +59,9 @@
   reads or writes `xsoar/<first word of the command>` (`checkpoint`,
   `xdr`...); other commands touch nothing known.
 - Failure behaviour: `skipunavailable: true` (the task is skipped when its
-  integration is missing) is the task's condition; `continueonerror` lets
-  the playbook go on past it.
+  integration is missing) is the task's condition.  A regular task named
+  as a check (`check`, `verify`, `validate`...) stops the playbook when it
+  fails: a guard, unless `continueonerror: true` lets the playbook go on.
 - Durations: a condition with no script takes no time; a `Sleep` task its
   `seconds`; the rest are unknown.
 """
