@@ -25,15 +25,20 @@
   block fails); `always` runs after the block and its rescue either way.
 - Guards: `assert`, `fail` and a `pause` (a person confirming) stop the
   run when they fail: every later change needs them.  A `debug` message
-  reports on what ran before it: the wait into it is required.  `when` is the
+  reports on what ran before it: the wait into it is required.
+  `wait_for`, `wait_for_connection` and `pause` let what ran before them
+  finish (a reboot, a service coming up): the waits into and out of them
+  are required.  `when` is the
   task's condition (a block's applies to its tasks).
 - Facts: `register` outputs a fact (set even when the task is skipped),
   `set_fact` outputs its keys; a task whose `{{ ... }}`, `when`,
   `failed_when`, `changed_when` or `until` names a fact an earlier task
   outputs uses it.  A fact no later task of the file uses is no output (a
   role or an included file, which are not read, may use it; a task's own
-  `until` reads its result).  Other variables (inventory, `vars`) are
-  not facts.
+  `until` reads its result).  A use that does without the fact (`x |
+  default(...)`, `x is defined`) waits for it but does not miss it.  Other variables
+  (inventory, `vars`) are not facts.  A `when` naming `item` on a looped
+  task is tested item by item: not a condition of the whole step.
 - Resources: modules map to reads and writes through `MODULES` (a module's
   collection prefix, `ansible.builtin.` or another, is dropped): services
   write `systemd/<name>` and read the host's config; `command`, `shell`
@@ -43,7 +48,8 @@
   (`k8s_info` reads it); package, file and template modules write the
   host's config (`host/<hosts>/config`, the play's `hosts` or the task's
   `delegate_to`); `*_info`, `*_facts`, `stat`, `setup` read it.  Roles,
-  `import_playbook`, `include_*`/`import_*` and modules not in the table
+  `import_playbook`, `include_*`/`import_*` (`include_vars` too: the
+  variables it sets are in another file) and modules not in the table
   have no known effect (never guessed): the steps around them wait for
   them.
 """
@@ -122,6 +128,9 @@ TASK_KEYWORDS = frozenset(
 _EXPRESSION_KEYS = ("when", "failed_when", "changed_when", "until")
 _SLUG = re.compile(r"[^a-z0-9]+")
 _IDENTIFIER = re.compile(r"(?<![\w.'\"])([A-Za-z_]\w*)")
+# What follows a variable that does without it: a default, or a test of whether it is set.
+_TOLERATED = re.compile(r"""(?:\.\w+|\[[^\]]*\])*\s*(?:\|\s*(?:default|d)\b|is\s+(?:not\s+)?(?:defined|undefined)\b)""")
+_LOOPED = re.compile(r"\bitem\b")
 _FREE_ARGUMENT = re.compile(r"""(\w+)=("[^"]*"|'[^']*'|\S+)""")
 
 Effect = tuple[tuple[str, ...], tuple[str, ...]]  # (reads, writes) of resource names
@@ -149,7 +158,7 @@ def _service(call: Call) -> Effect | None:
     name = call.word("name")
     if not name:
         return None
-    unit = "systemd/" + path_part(name.removesuffix(".service"))
+    unit = "systemd/" + path_part(_JINJA.sub(_placeholder, name).removesuffix(".service"))
     changes = any(key in call.arguments for key in ("state", "enabled", "masked", "daemon_reload"))
     return ((call.config,), (unit,)) if changes else ((unit,), ())
 
@@ -290,7 +299,6 @@ _NEUTRAL = (
     "set_stats",
     "meta",
     "async_status",
-    "include_vars",
     "fetch_facts",
     "validate_argument_spec",
 )
@@ -317,6 +325,7 @@ MODULES: dict[str, Callable[[Call], Effect | None]] = {
 }
 GUARDS = frozenset({"assert", "fail", "pause"})
 REPORTS = frozenset({"debug"})
+HOLDS = frozenset({"wait_for", "wait_for_connection", "pause"})
 _UNKNOWN_STEPS = frozenset({"include_tasks", "import_tasks", "include_role", "import_role", "include"})
 _JINJA = re.compile(r"\{\{(.*?)\}\}", re.S)
 
@@ -430,6 +439,7 @@ class _Placed:
     draft: StepDraft
     known: bool
     reports: bool = False  # a message about what ran before it (`debug`)
+    holds: bool = False  # a wait letting what ran before it finish (`wait_for`, `pause`)
 
 
 @dataclass
@@ -577,7 +587,7 @@ class _Reader:
         if context.rescue is not None:
             draft.on_failure.append(context.rescue)
         self._facts(draft, task, call)
-        placed = _Placed(draft, effect is not None, module in REPORTS)
+        placed = _Placed(draft, effect is not None, module in REPORTS, module in HOLDS)
         started = task.get("async") is not None and text(task.get("poll")) == "0"
         self._place(placed, span, keep_last=started)
         register = text(task.get("register"))
@@ -635,9 +645,14 @@ class _Reader:
         does is not known (it may make what the other uses)."""
         for before in self.last:
             self.builder.wait(before.draft.id, placed.draft.id, span, EdgeKind.SEQUENCE)
-            if placed.reports:
+            if placed.reports or placed.holds or before.holds:
                 self.builder.require(
-                    before.draft.id, placed.draft.id, span, f"`{placed.draft.id}` reports on what ran before it"
+                    before.draft.id,
+                    placed.draft.id,
+                    span,
+                    f"`{placed.draft.id}` reports on what ran before it"
+                    if placed.reports
+                    else f"`{(placed if placed.holds else before).draft.id}` waits for what ran before it to finish",
                 )
             elif not (before.known and placed.known):
                 unknown = before if not before.known else placed
@@ -662,7 +677,10 @@ class _Reader:
         return self.builder.step(step_id, span, title=title, extent=extent)
 
     def _condition(self, draft: StepDraft, task: dict[str, Any], inherited: str | None) -> None:
-        condition = _joined(inherited, _condition_text(task.get("when")))
+        own = _condition_text(task.get("when"))
+        if own and _LOOPED.search(own) and any(key == "loop" or str(key).startswith("with_") for key in task):
+            own = None  # tested item by item: the task runs for the items it holds for
+        condition = _joined(inherited, own)
         if condition:
             at = self.doc.value_span(task, "when") if "when" in task else draft.span
             draft.condition = Ref(condition, at)
@@ -671,10 +689,12 @@ class _Reader:
         register = text(task.get("register"))
         used: set[str] = set()
         for written, at in self._expressions(task):
-            for name in _IDENTIFIER.findall(written):
+            for found in _IDENTIFIER.finditer(written):
+                name = found.group(1)
                 if name in self.facts and name not in used and name != register:
                     used.add(name)
-                    self._use(name, draft, at)
+                    # `x | default(...)`, `x is defined`: read whether or not it was set
+                    self._use(name, draft, at, tolerant=bool(_TOLERATED.match(written, found.end())))
         made = [(register, self.doc.value_span(task, "register"), True)] if register else []
         if call.module == "set_fact":
             made += [
@@ -685,12 +705,14 @@ class _Reader:
         for name, at, always in made:
             self.facts[name] = (draft, Ref(name, at), always)
 
-    def _use(self, name: str, draft: StepDraft, at: Span) -> None:
+    def _use(self, name: str, draft: StepDraft, at: Span, tolerant: bool) -> None:
         producer, output, always = self.facts[name]
         if output not in producer.outputs:
             producer.outputs.append(output)
-            if always:  # a registered result is set even when its task is skipped
-                producer.outputs_when_skipped.append(output)
+        # A registered result is set even when its task is skipped; a use
+        # with a default does without it: no path misses it.
+        if (always or tolerant) and output not in producer.outputs_when_skipped:
+            producer.outputs_when_skipped.append(output)
         draft.inputs.append(Ref(name, at))
         waiting = self.pending_async.pop(name, None)
         if waiting is not None:
