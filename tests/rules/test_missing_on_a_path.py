@@ -56,20 +56,6 @@ def test_a_rollback_branch_reading_the_test_branch_is_rl302_naming_the_branch() 
     ]
 
 
-def test_a_producer_after_the_step_keeps_the_declared_order_words(lint) -> None:
-    text = """
-        runbook: r
-        steps:
-          - id: use
-            inputs: [version]
-          - id: make
-            outputs: [version]
-    """
-    assert [f.message for f in lint(text, "RL302")] == [
-        "`use` uses `version`, but every step that outputs it (`make`) comes after it in the declared order"
-    ]
-
-
 def test_the_failed_steps_own_output_is_not_called_missing() -> None:
     # What a failing step still records depends on how far it got: a cleanup
     # reading it is no finding (the chaos documents' rollbacks do this).
@@ -93,30 +79,3 @@ mainSteps:
 """
     codes = [f.code for f in check_text(text).findings]
     assert "RL307" not in codes and "RL302" not in codes
-
-
-def test_producers_in_a_branch_after_the_alternative_name_the_decision(lint) -> None:
-    text = """
-        runbook: r
-        flow: parallel
-        steps:
-          - id: choose
-            decides: [left, right]
-          - id: left
-            needs: [choose]
-          - id: p1
-            needs: [left]
-            outputs: [fact]
-          - id: p2
-            needs: [left]
-            outputs: [fact]
-          - id: right
-            needs: [choose]
-          - id: use
-            needs: [right]
-            inputs: [fact]
-    """
-    assert [f.message for f in lint(text, "RL302")] == [
-        "`use` uses `fact`, but no path of the run reaches it through a step that outputs it:"
-        " `p1` and `p2` run only on another branch of `choose`"
-    ]
