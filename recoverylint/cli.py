@@ -430,7 +430,7 @@ def rule(code: str, output_format: str, color: bool | None, output_file: Path | 
     how to fix it, and examples.  A code prefix (RL2) lists the rules it names."""
     from .catalog import catalog_codes, rule_doc
     from .report import RuleView, render
-    from .rules._words import closest
+    from .words import closest
 
     output_file = stdout_dash(output_file)
     docs = {known: rule_doc(known) for known in catalog_codes()}

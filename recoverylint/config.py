@@ -22,7 +22,7 @@ from typing import Any, Mapping, Optional
 from .catalog import always_on_codes, catalog_codes
 from .finding import Severity
 from .model import Span
-from .rules._words import closest, listed
+from .words import closest, listed
 from .adapters import format_names
 from .durations import DurationsError, MeasuredDurations, load_durations, parse_duration
 from .settings import Settings

@@ -163,7 +163,7 @@ _SYNONYMS = {
 
 
 def _unknown_key(key: str, allowed: list[str], path: list[Any]) -> tuple[str, Optional[str]]:
-    from .rules._words import closest, listed
+    from .words import closest, listed
 
     if not allowed:  # only names matching a pattern: roles, resources
         owner = _last_key(path)
@@ -209,7 +209,7 @@ def _explained(error: Any, path: list[Any]) -> tuple[str, Optional[str]]:
         words = " or ".join(_TYPE_WORDS.get(t, t) for t in ([expected] if isinstance(expected, str) else expected))
         return f"{subject} must be {words}, not {_kind_of(instance)}", _retyped(path, expected, instance, schema)
     if keyword == "enum":
-        from .rules._words import closest, listed
+        from .words import closest, listed
 
         allowed = [str(_flow(v)) for v in error.validator_value]
         near = closest(str(instance), allowed) if isinstance(instance, str) else None
@@ -268,7 +268,7 @@ def _retyped(path: list[Any], expected: Any, instance: Any, schema: dict[str, An
         if scalar and "kind" in keys:
             return f"write {_write(path, f'{{kind: {_flow(instance)}}}')}"
         if keys:
-            from .rules._words import listed
+            from .words import listed
 
             return "write its keys under it: " + listed((f"`{k}`" for k in keys), limit=len(keys))
         return "write `name: {…}` entries under it"

@@ -523,6 +523,6 @@ def _limits(max_file_size: int | None) -> Limits:
 
 
 def _counted(count: int, noun: str) -> str:
-    from .rules._words import counted
+    from .words import counted
 
     return counted(count, noun)

@@ -32,7 +32,7 @@ except ImportError:  # pragma: no cover - CPython wheels ship it
 
 from .finding import Finding, Issue
 from .model import Runbook, Span, Step
-from .rules._words import closest, quoted
+from .words import closest, quoted
 from .source import LineIndex
 
 CODE = "RL010"

@@ -10,7 +10,7 @@ from ..finding import Issue
 from ..limits import AnalysisLimits, TooLarge
 from ..durations import stated_default
 from ..model import ClockUse, DeclaredEdge, Duration, EdgeKind, Need, Ref, Runbook, Span, Stage, Step
-from ..rules._words import closest
+from ..words import closest
 from ..source import Document
 from . import Adapted
 

@@ -127,7 +127,7 @@ from ..finding import Issue, Related
 from ..graphs import ancestor_bitsets, topological_order
 from ..limits import TooLarge
 from ..model import EdgeKind, Ref, Span
-from ..rules._words import closest, listed
+from ..words import closest, listed
 from ..source import Document
 from . import Adapted, AdapterError, InputFormat, documents
 from ._behaviour import is_check, observes_service, words

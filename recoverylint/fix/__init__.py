@@ -12,7 +12,7 @@ from ..engine import FileResult, _check_document, finding, rules_run, run_rules
 from ..finding import Edit, Finding, Fix, MakeFlowParallel
 from ..model import Need, Runbook
 from ..rules import registry
-from ..rules._words import counted
+from ..words import counted
 from ..settings import ALWAYS_ON, Settings
 from ..source import Limits
 from ..suppress import CODE as UNUSED_SUPPRESSION

@@ -8,7 +8,7 @@ from ..finding import Fix, Severity
 from . import Report, summarize
 from .shown import shown
 from ..source import editor_lines
-from ..rules._words import counted
+from ..words import counted
 
 _SEVERITY_COLOUR = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
 

@@ -6,7 +6,7 @@ from typing import Iterable, Mapping, Optional
 
 from ..graphs import owner
 from ..model import Phase, Ref, Resource, Role, Step
-from ._words import quoted
+from ..words import quoted
 
 
 def on_surface(name: str, resources: Optional[Mapping[str, Resource]]) -> bool:

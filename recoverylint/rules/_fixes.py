@@ -7,7 +7,7 @@ from typing import Optional
 from ..finding import Fix, MakeFlowParallel, RemoveNeed, RemoveNeeds
 from ..graphs import Graphs
 from ..model import EdgeKind, Step
-from ._words import _LISTED, quoted
+from ..words import LISTED, quoted
 
 
 def remove_need(step: Step, position: int, why: str) -> Fix:
@@ -29,7 +29,7 @@ def remove_needs(step: Step, names: list[str], why: str) -> Optional[Fix]:
     if len(names) == 1:
         return remove_need(step, [need.step for need in step.needs].index(names[0]), why)
     return Fix(
-        f"remove {quoted(names, limit=_LISTED)} from the `needs` of `{step.id}` ({why})",
+        f"remove {quoted(names, limit=LISTED)} from the `needs` of `{step.id}` ({why})",
         safe=True,
         edit=RemoveNeeds(step.id, tuple(names)),
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..analysis import WaitCost
 from ..graphs import Graphs
 from ..model import Duration, DurationBasis
-from ._words import minutes, quoted
+from ..words import minutes, quoted
 
 
 def default_words(default: Duration) -> str:

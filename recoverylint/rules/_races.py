@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..model import Step
-from ._words import needs_suggestion, quoted
+from ..words import needs_suggestion, quoted
 
 RELATED = 5  # other places pointed at per finding
 

@@ -1,6 +1,6 @@
 from ..finding import Issue, Related
 from . import Issues, RuleContext, rule
-from ._words import listed
+from ..words import listed
 
 # Places named per finding: a file with thousands of copies of one id must
 # not produce a report that grows with the square of them.

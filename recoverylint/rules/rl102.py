@@ -3,7 +3,7 @@ import re
 from ..finding import Issue
 from ..graphs import owner
 from . import Issues, RuleContext, rule
-from ._words import closest
+from ..words import closest
 
 # A rollback written as one id-like word names a step; anything else is prose.
 _STEP_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")

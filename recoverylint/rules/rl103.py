@@ -1,6 +1,6 @@
 from ..finding import Issue, Related
 from . import Issues, RuleContext, rule
-from ._words import quoted
+from ..words import quoted
 
 
 @rule("RL103")

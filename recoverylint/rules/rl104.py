@@ -1,6 +1,6 @@
 from ..finding import Issue
 from . import Issues, RuleContext, rule
-from ._words import closest
+from ..words import closest
 
 
 @rule("RL104")

@@ -9,7 +9,7 @@ from ..model import NATIVE, DeclaredEdge, EdgeKind, Step
 from . import GraphContext, Issues, graph_rule
 from ._fixes import remove_needs, restructure_checklist
 from ._minutes import gate_minutes
-from ._words import _LISTED, involved, needs_suggestion, quoted
+from ..words import LISTED, involved, needs_suggestion, quoted
 
 # Why a step waits for another: (source id, target id) -> declarations.
 Declared = Mapping[tuple[str, str], list[DeclaredEdge]]
@@ -37,7 +37,7 @@ def false_sequential_gate(ctx: GraphContext) -> Issues:
         waiter = steps[target]
         # The message names ten at most: a step behind a block of thousands
         # waits for thousands.
-        waited = [steps[source].id for source in sources[:_LISTED]]
+        waited = [steps[source].id for source in sources[:LISTED]]
         real = [steps[node].id for node in graphs.real_prerequisites(target)]
         # The `needs` entries among the gates, read from the step: asking
         # for the declarations of each pair would cost as much as the pairs.
@@ -47,7 +47,7 @@ def false_sequential_gate(ctx: GraphContext) -> Issues:
         if len(sources) == 1:
             what = f"`{waiter.id}` waits for `{waited[0]}` but uses nothing from it"
         else:
-            names = quoted(waited, limit=_LISTED, total=len(sources))
+            names = quoted(waited, limit=LISTED, total=len(sources))
             what = f"`{waiter.id}` waits for {names} but uses nothing from them"
         added = gate_minutes(cost, graphs, plural=len(sources) > 1)
         removal = removals.get(target)

@@ -1,6 +1,6 @@
 from ..finding import Issue
 from . import GraphContext, Issues, graph_rule
-from ._words import involved, quoted
+from ..words import involved, quoted
 from .rl301 import producer_order
 
 

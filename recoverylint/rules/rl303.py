@@ -1,7 +1,7 @@
 from ..finding import Issue
 from ..graphs import overlaps
 from . import Capability, GraphContext, Issues, graph_rule
-from ._words import _LISTED, involved, needs_suggestion, quoted
+from ..words import LISTED, involved, needs_suggestion, quoted
 
 
 @graph_rule("RL303", needs=(Capability.PHASES,))
@@ -32,7 +32,7 @@ def verification_not_after_change(ctx: GraphContext) -> Issues:
             what = f"`{step.id}` verifies `{first.id}` but can run {when} `{first.id}` applies its change"
         else:
             what = (
-                f"`{step.id}` verifies {quoted(changes, limit=_LISTED)} but can run {when} they apply"
+                f"`{step.id}` verifies {quoted(changes, limit=LISTED)} but can run {when} they apply"
                 " their changes"
             )
         yield Issue(

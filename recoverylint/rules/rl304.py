@@ -1,7 +1,7 @@
 from ..finding import Issue
 from ..model import Phase
 from . import Capability, GraphContext, Issues, graph_rule
-from ._words import in_own_words
+from ..words import in_own_words
 
 
 @graph_rule("RL304", needs=(Capability.PHASES,))
@@ -18,7 +18,7 @@ def remediation_without_hypothesis(ctx: GraphContext) -> Issues:
             f"`{step.id}` changes {', '.join(f'`{w.name}`' for w in step.writes)} with no"
             " diagnose-phase step before it: the fix is applied before anyone knows the cause",
             suggestion=in_own_words(
-                ctx.runbook,
+                ctx.runbook.wording,
                 "diagnose_first",
                 "make it wait for a diagnose step, or mark it `pre_approved` as an emergency action",
                 step=step.id,

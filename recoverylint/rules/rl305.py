@@ -1,6 +1,6 @@
 from ..finding import Issue, Related
 from . import GraphContext, Issues, graph_rule
-from ._words import involved, quoted
+from ..words import involved, quoted
 
 
 @graph_rule("RL305")

@@ -24,7 +24,7 @@ from ..finding import Issue
 from ..graphs import Graphs
 from ..model import Step
 from . import GraphContext, graph_rule
-from ._words import involved, quoted
+from ..words import involved, quoted
 
 
 @graph_rule("RL307")

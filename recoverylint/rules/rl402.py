@@ -4,7 +4,7 @@ from ..finding import Issue, Related
 from ..graphs.races import read_partners
 from . import GraphContext, Issues, graph_rule
 from ._races import RELATED, named, needs_of
-from ._words import involved
+from ..words import involved
 
 
 @graph_rule("RL402")

@@ -4,7 +4,7 @@ from ..finding import Issue
 from ..graphs import Graphs
 from ..model import Ref, Runbook
 from . import GraphContext, Issues, graph_rule
-from ._words import in_own_words
+from ..words import in_own_words
 
 
 def alternatives_and_deciders(graphs: Graphs) -> Iterator[tuple[int, int, Ref, list[int], list[int]]]:
@@ -25,7 +25,7 @@ def named_pair(graphs: Graphs, a: int, b: int, ref: Ref) -> tuple[str, str]:
 
 def decides_suggestion(runbook: Runbook, first: str, second: str) -> str:
     native = "add a step before both with `decides: [{first}, {second}]`, performed by a role holding `decide`"
-    return in_own_words(runbook, "decides", native, first=first, second=second)
+    return in_own_words(runbook.wording, "decides", native, first=first, second=second)
 
 
 @graph_rule("RL403")

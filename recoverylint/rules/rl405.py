@@ -6,7 +6,7 @@ from ..analysis import critical_path
 from ..finding import Issue
 from ..graphs import Graphs
 from . import Capability, GraphContext, Issues, graph_rule
-from ._words import involved, quoted
+from ..words import involved, quoted
 
 
 def _ids(graphs: Graphs, nodes: list[int]) -> list[str]:

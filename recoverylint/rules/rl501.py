@@ -3,7 +3,7 @@ from typing import Iterator, Mapping, Optional
 from ..finding import Issue, Severity
 from ..model import Phase, Resource, Role, Step
 from . import Capability, RuleContext, rule
-from ._words import listed, quoted
+from ..words import listed, quoted
 from ._authority import changed_writes, needed_authority
 
 

@@ -4,7 +4,7 @@ from typing import Iterator, Mapping, Optional
 from ..finding import Issue, Related
 from ..model import Ref, Resource, Role, Step
 from . import Capability, GraphContext, graph_rule
-from ._words import involved, needs_suggestion, quoted
+from ..words import involved, needs_suggestion, quoted
 from ._authority import changed_writes, holder_of, needed_authority
 
 

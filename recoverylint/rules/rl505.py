@@ -2,7 +2,7 @@ from typing import Iterator
 
 from ..finding import Issue, Related
 from . import Capability, RuleContext, rule
-from ._words import quoted
+from ..words import quoted
 
 _COMMANDER = "commander: {authority: [decide, approve, communicate]}"
 

@@ -2,7 +2,7 @@ from typing import Iterator
 
 from ..finding import Issue
 from . import Capability, RuleContext, rule
-from ._words import quoted
+from ..words import quoted
 from ._authority import changed_writes, holder_of
 
 

@@ -2,7 +2,7 @@ from ..finding import Issue
 from ..graphs import Graphs
 from . import Capability, GraphContext, Issues, graph_rule
 from ._authority import changed_writes
-from ._words import in_own_words, quoted
+from ..words import in_own_words, quoted
 
 
 def verified_masks(graphs: Graphs) -> tuple[int, int]:
@@ -43,7 +43,7 @@ def change_without_verification(ctx: GraphContext) -> Issues:
             f"`{step.id}` changes {quoted(dict.fromkeys(written))} but {why} before the"
             " incident is closed",
             suggestion=in_own_words(
-                ctx.runbook,
+                ctx.runbook.wording,
                 "verifies",
                 "add a verify-phase step after `{step}` that reads {written}, or give a later check"
                 " `verifies: [{step}]`",

@@ -4,7 +4,7 @@ from ..finding import Issue, Related
 from ..graphs import overlaps
 from ..model import Step
 from . import Capability, Issues, RuleContext, rule
-from ._words import involved, quoted
+from ..words import involved, quoted
 
 _RELATED = 10
 

@@ -1,7 +1,7 @@
 from ..finding import Issue, Severity
 from . import Capability, Issues, RuleContext, rule
 from ._authority import changed_writes
-from ._words import in_own_words, quoted
+from ..words import in_own_words, quoted
 
 
 @rule("RL603", needs=(Capability.MARKINGS,))
@@ -31,7 +31,7 @@ def change_without_rollback(ctx: RuleContext) -> Issues:
             f"`{step.id}` changes {quoted(written)} with no `rollback` and no alternative it"
             " `excludes`: if the change makes things worse, nobody has a written way back",
             suggestion=in_own_words(
-                runbook,
+                runbook.wording,
                 "rollback",
                 "rollback: <the step id that undoes it, or how to undo it>",
                 step=step.id,

@@ -1,6 +1,6 @@
 from ..finding import Issue, Related
 from . import Capability, GraphContext, Issues, graph_rule
-from ._words import quoted
+from ..words import quoted
 
 _RELATED = 10
 

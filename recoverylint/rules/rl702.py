@@ -3,7 +3,7 @@ from ..finding import Issue, Related
 from ..graphs import Graphs
 from . import Capability, GraphContext, Issues, graph_rule
 from ._fixes import restructure_checklist
-from ._words import quoted
+from ..words import quoted
 
 _MODES = {
     "parallel": "parallel recovery",
