@@ -13,14 +13,14 @@ after it).
   `always`; its id is its template's name made a word (`-2`, `-3`... when
   taken).  A node that is not a mapping, or a list of nodes that is not a
   list, makes the file unreadable (RL002).
-- Declared order O: nodes no edge leads to start together.  A success edge
-  is a `needs` (the node runs only when its parent succeeded); an always
-  edge a wait; a failure edge the parent's failure path: the node runs
-  only when the parent fails.  A node with several parents runs when any
-  of them leads to it, or, with `all_parents_must_converge`, when all
-  have.  Every edge says when the node after it runs (the parent's
-  outcome), and what a job template does is not in the workflow: every
-  wait is required.
+- Declared order O: nodes no edge leads to start together.  Each edge is a
+  wait: a success edge (the node runs only when its parent succeeded), an
+  always edge, and a failure edge, the parent's failure path (the node
+  runs only when the parent fails).  A node with several parents waits
+  until each has finished or will not run, then runs when one of their
+  edges holds (with `all_parents_must_converge`, when all do).  Every
+  edge says when the node after it runs (the parent's outcome), and what
+  a job template does is not in the workflow: every wait is required.
 - Approval nodes (`type: workflow_approval_template`, or the schema's
   `approval`) approve the nodes after them, and stop the run when denied
   (every later change needs them).
@@ -45,7 +45,7 @@ from ._builder import RunbookBuilder, StepDraft, text
 NAME = "awx"
 # The kinds of template a schema node runs (the key naming it).
 TEMPLATE_KEYS = ("job_template", "workflow", "project", "inventory_source", "approval", "unified_job_template")
-EDGES = (("success", EdgeKind.NEEDS), ("failure", EdgeKind.SEQUENCE), ("always", EdgeKind.SEQUENCE))
+EDGES = ("success", "failure", "always")
 _ENDED = {"success": "succeeded", "failure": "failed", "always": "ended"}
 _SLUG = re.compile(r"[^a-z0-9]+")
 
@@ -90,7 +90,6 @@ class _Reader:
         self.taken: set[str] = set()
         # (parent, child, edge, where), read before every node is known.
         self.links: list[tuple[str, str, str, Span]] = []
-        self.converge: set[str] = set()
 
     def _step(self, step_id: str, node: dict[str, Any], holder: Any, place: Any) -> StepDraft:
         kind, name = _template(node)
@@ -101,8 +100,6 @@ class _Reader:
         )
         if kind == "approval":
             draft.guard = True
-        if node.get("all_parents_must_converge") is True:
-            self.converge.add(step_id)
         return draft
 
     def _unique(self, written: str) -> str:
@@ -124,7 +121,7 @@ class _Reader:
             step_id = identifier if identifier not in self.taken else self._unique(identifier)
             self.taken.add(step_id)
             self._step(step_id, node, nodes, index)
-            for edge, _ in EDGES:
+            for edge in EDGES:
                 children = node.get(f"{edge}_nodes")
                 if children is None:
                     continue
@@ -150,7 +147,7 @@ class _Reader:
             draft = self._step(step_id, node, nodes, index)
             if parent is not None and edge is not None:
                 self.links.append((parent, step_id, edge, draft.span))
-            for child_edge, _ in EDGES:
+            for child_edge in EDGES:
                 for key in (f"{child_edge}_nodes", child_edge):
                     if key in node:
                         self.schema(node[key], step_id, child_edge, node, key)
@@ -158,14 +155,13 @@ class _Reader:
     def finish(self) -> None:
         """The edges, once every node is known."""
         by_id = self.builder.by_id
-        kinds = dict(EDGES)
         for parent, child, edge, at in self.links:
             if child not in by_id:
                 self.builder.unknown(child, at, f"the `{edge}` node")
                 continue
             if parent not in by_id:
                 continue
-            self.builder.wait(parent, child, at, kinds[edge])
+            self.builder.wait(parent, child, at, EdgeKind.SEQUENCE)
             self.builder.require(parent, child, at, f"`{child}` runs only when `{parent}` has {_ENDED[edge]}")
             draft = by_id[child]
             if edge == "failure":

@@ -1,0 +1,134 @@
+"""Ansible playbooks and AWX workflows read as runbooks (recoverylint.adapters.ansible, .awx)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from adapter_support import adapt, data_edges, fixture, names, order_edges, step
+from recoverylint.adapters import detect
+from recoverylint.engine import check_text
+from recoverylint.source import parse
+
+FIXTURES = "tests/adapters"
+REPOSITORY = Path(__file__).resolve().parent.parent
+
+
+def test_plays_tasks_handlers_blocks_and_async_become_steps_in_order():
+    runbook = adapt(fixture("ansible/restart.yml"), "ansible").runbook
+    assert [s.id for s in runbook.steps] == [
+        "check-config",
+        "write-config",
+        "start-long-job",
+        "read-pods",
+        "wait-for-reindex",
+        "scale-api",
+        "roll-back-api",
+        "report",
+        "restart-nginx",
+        "import-other-yml",
+    ]
+    edges = order_edges(runbook)
+    # async with poll 0: the next task does not wait for it; async_status does
+    assert ("start-long-job", "read-pods") not in edges and ("write-config", "read-pods") in edges
+    assert ("start-long-job", "wait-for-reindex") in edges
+    # the rescue is the block's failure path; always runs after both
+    assert [r.name for r in step(runbook, "scale-api").on_failure] == ["roll-back-api"]
+    assert {("scale-api", "report"), ("roll-back-api", "report")} <= edges
+    # the handler runs at the end of the play, only when notified
+    handler = step(runbook, "restart-nginx")
+    assert handler.condition is not None and "write-config" in handler.condition.name
+    assert ("write-config", "restart-nginx") in data_edges(runbook)
+    # the unknown import waits for the play before it, and is required after it
+    assert ("restart-nginx", "import-other-yml") in data_edges(runbook)
+
+
+def test_modules_map_to_reads_writes_and_facts():
+    runbook = adapt(fixture("ansible/restart.yml"), "ansible").runbook
+    assert names(step(runbook, "write-config").writes) == ["host/web/config"]
+    assert names(step(runbook, "write-config").inputs) == ["checked"]
+    assert step(runbook, "write-config").condition.name == "checked.rc == 0"
+    assert names(step(runbook, "check-config").outputs) == ["checked"]
+    assert names(step(runbook, "restart-nginx").writes) == ["systemd/nginx"]
+    assert names(step(runbook, "read-pods").reads) == ["k8s/web/pod"]
+    assert names(step(runbook, "scale-api").writes) == ["k8s/web/deployment/api"]
+    assert step(runbook, "import-other-yml").writes == ()
+
+
+def test_a_fact_with_a_default_is_waited_for_but_not_missed():
+    """shrink-mds.yml's `standby_mdss | default([])` (an RL201 of the hand review)."""
+    text = (
+        "- hosts: a\n  tasks:\n  - name: one\n    set_fact:\n      standby: [x]\n    when: flag\n"
+        "  - name: two\n    fail:\n      msg: no\n    when: k in standby | default([])\n"
+    )
+    runbook = adapt(text, "ansible").runbook
+    assert names(step(runbook, "two").inputs) == ["standby"]
+    assert [f.code for f in check_text(text).findings if f.code in ("RL201", "RL307")] == []
+
+
+def test_include_vars_and_wait_for_keep_their_order():
+    """make-osd-partitions.yml (include_vars then fail) and cluster-maintenance.yml (two wait_for)."""
+    text = (
+        "- hosts: a\n  tasks:\n  - name: load\n    include_vars: x.yml\n  - name: check\n    fail: {msg: no}\n"
+        "    when: devices is not defined\n  - name: down\n    wait_for: {port: 22, state: stopped}\n"
+        "  - name: up\n    wait_for: {port: 22}\n"
+    )
+    assert [f.code for f in check_text(text).findings if f.code == "RL201"] == []
+
+
+def test_a_service_named_in_jinja_is_the_unit_systemctl_names():
+    """switch-from-non-containerized...yml: `systemctl disable {{ item }}` then `systemd: name={{ item }}`."""
+    text = (
+        "- hosts: a\n  tasks:\n  - name: one\n    command: systemctl disable --runtime {{ item }}\n"
+        "  - name: two\n    systemd:\n      name: '{{ item }}'\n      state: stopped\n"
+    )
+    assert [f.code for f in check_text(text).findings if f.code == "RL201"] == []
+
+
+def test_detection_claims_plays_and_task_files_but_not_other_lists():
+    assert detect(parse("- hosts: a\n  tasks: []\n")).name == "ansible"
+    assert detect(parse("- name: x\n  ansible.builtin.copy: {src: a, dest: b}\n")).name == "ansible"
+    assert detect(parse("- name: a\n  sequence:\n    commands: [{exec: ls}]\n")).name != "ansible"
+    assert detect(parse("- name: web\n  image: nginx\n  command: [a]\n")) is None
+    assert detect(parse("- job_template: a\n")).name == "awx"
+
+
+def test_awx_workflow_nodes():
+    runbook = adapt(fixture("awx/workflow.yml"), "awx").runbook
+    assert [s.id for s in runbook.steps] == ["sync", "approve", "restart", "page", "report"]
+    assert ("sync", "approve") in order_edges(runbook)
+    assert [r.name for r in step(runbook, "sync").on_failure] == ["page"]
+    assert step(runbook, "page").condition.name == "sync failed"
+    assert step(runbook, "approve").guard and names(step(runbook, "approve").approves) == ["restart"]
+    assert [n.step for n in step(runbook, "approve").needs] == ["sync"]
+    assert ("restart", "report") in data_edges(runbook)
+    problems = adapt(fixture("awx/workflow.yml"), "awx").problems
+    assert [(code, issue.span.line) for code, issue in problems] == [("RL102", 13)]
+
+
+def test_awx_schema_nesting():
+    runbook = adapt(fixture("awx/schema.yml"), "awx").runbook
+    assert [s.id for s in runbook.steps] == ["diagnose", "fix", "report", "page", "ansible-examples"]
+    assert order_edges(runbook) == {("diagnose", "fix"), ("fix", "report"), ("diagnose", "page")}
+    assert [f.code for f in check_text(fixture("awx/schema.yml")).findings] == []
+
+
+def _run(*arguments: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "recoverylint", *arguments], capture_output=True, text=True, timeout=60, cwd=REPOSITORY
+    )
+
+
+def test_cli_forced_verbose_plan_and_convert():
+    path = f"{FIXTURES}/ansible/restart.yml"
+    done = _run("check", "--no-cache", "-v", "--input-format", "ansible", path)
+    assert done.returncode in (0, 1) and "read as Ansible playbook" in done.stderr + done.stdout
+    assert "names hosts, not the people" in done.stderr + done.stdout
+    assert _run("plan", path).returncode == 0
+    converted = _run("convert", path)
+    assert converted.returncode == 0 and "runbook:" in converted.stdout and "scale-api" in converted.stdout
+    awx = _run("convert", f"{FIXTURES}/awx/workflow.yml")
+    assert awx.returncode == 0 and "approve" in awx.stdout
+    forced = _run("check", "--no-cache", "--input-format", "awx", path)
+    assert forced.returncode == 1 and "RL003" in forced.stdout
