@@ -132,3 +132,28 @@ def test_a_nul_byte_in_yaml_is_still_not_allowed_in_yaml(tmp_path):
     result = CliRunner().invoke(cli, ["check", "--no-cache", str(path)])
     assert result.exit_code == 1
     assert "control character U+0000 is not allowed in YAML" in result.output
+
+
+# -- the second hand review's false finding ---------------------------------
+
+CONDITIONAL = Path(__file__).parent / "adapters" / "markdown" / "conditional-step.md"
+
+
+def test_a_step_opening_with_a_condition_waits_for_the_steps_that_show_it():
+    """GarbageCollectorSyncFailed.md:51: "If you cannot identify the failing
+    resource, increase the log level" was told it could start at once
+    (RL201), beside the logs that decide whether it is done at all."""
+    result = check_file(CONDITIONAL, "conditional-step.md")
+    assert result.internal_error is None and result.runbook is not None
+    assert [f.code for f in result.findings if f.code == "RL201"] == []
+    need = next(n for n in result.runbook.steps[1].needs if n.step == "diagnosis-1")
+    assert need.reason == (
+        '`diagnosis-2` is done on a condition ("If you cannot identify the failing resource")'
+        " that the steps before it show"
+    )
+
+
+def test_a_step_with_no_condition_is_still_questioned(tmp_path):
+    text = CONDITIONAL.read_text(encoding="utf-8").replace("If you cannot identify the failing resource,\n", "")
+    found = suggestions(tmp_path, text)
+    assert ("RL201", 14) in found

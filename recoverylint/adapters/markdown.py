@@ -40,6 +40,9 @@ table per tool).  How a page maps to the model:
   environment) are not facts.
 - A step using a value the reader fills in (`<pod>`, or a `$NS` no step
   assigns) may take it from any step before: the wait into it is required.
+  So is the wait into a step whose text opens with a condition (`If`,
+  `Unless`, `Otherwise`, `In case`, `When`): whether it is done depends on
+  what the steps before it showed.
 - A wait from a step of one phase to a step of another (diagnosis, then
   mitigation) is required: the page's method, not a gate to question.
 - Links are not followed: a step saying "follow helpers/gatherLogs.md" has
@@ -112,6 +115,9 @@ _OPTIONS = re.compile(r"\b(?:options?|alternatives?|either|one of|choose|dependi
 _CHOOSE = re.compile(r"\b(?:either|one of|choose|depending on)\b", re.IGNORECASE)
 _OPTION_ITEM = re.compile(r"\s*(?:\*\*)?option\b", re.IGNORECASE)
 _ROLLBACK = re.compile(r"\b(?:roll\s*back|revert|undo)", re.IGNORECASE)
+# A step whose text opens with a condition is done or not by what the steps
+# before it showed: "If you cannot identify the failing resource, ...".
+_CONDITION = re.compile(r"(?:\*\*)?((?:if|unless|otherwise|in case|when)\b[^,:.]{0,80})", re.IGNORECASE)
 _VERIFY_WORDS = CHECK_WORDS | {"confirm", "confirmed", "validation", "verified", "ensure", "checking", "verifying"}
 _NOT_IN_SLUG = re.compile(r"[^a-z0-9]+")
 _PLACEHOLDER = re.compile(r"<[A-Za-z_][A-Za-z0-9_ .:/-]*>")
@@ -574,6 +580,11 @@ def _wait(builder: RunbookBuilder, earlier: _Item, later: _Item) -> None:
             earlier.draft.id, later.draft.id, later.draft.span,
             f"the page puts {later.phase.value} after {earlier.phase.value}",
         )
+    elif _condition(later) is not None:
+        builder.require(
+            earlier.draft.id, later.draft.id, later.draft.span,
+            f"`{later.draft.id}` is done on a condition (\"{_condition(later)}\") that the steps before it show",
+        )
     elif later.filled is not None:
         builder.require(
             earlier.draft.id, later.draft.id, later.draft.span,
@@ -585,6 +596,14 @@ def _wait(builder: RunbookBuilder, earlier: _Item, later: _Item) -> None:
             earlier.draft.id, later.draft.id, later.draft.span,
             f"what `{unknown.draft.id if unknown.draft else ''}` does is not known from its commands",
         )
+
+
+def _condition(item: _Item) -> str | None:
+    """The condition a step's text opens with (`If you cannot identify the
+    failing resource`), or None."""
+    first = next((line.strip() for text in item.text for line in text.split("\n") if line.strip()), "")
+    found = _CONDITION.match(first)
+    return found.group(1) if found else None
 
 
 def _reader_values(items: list[tuple[_Item, Script]]) -> None:
