@@ -36,7 +36,9 @@ SECOND_TUNING = (
 )
 # The first pass's true finding the second pass's fix no longer reports (its
 # step opens with "If needed": a condition the steps before it show).
-NO_LONGER_FOUND = {("openshift-runbooks/alerts/openshift-virtualization-operator/LowReadyVirtHandlerCount.md", 48, "RL201")}
+NO_LONGER_FOUND = {
+    ("openshift-runbooks/alerts/openshift-virtualization-operator/LowReadyVirtHandlerCount.md", 48, "RL201"),
+}
 
 
 def draw(seed: int) -> list[tuple[str, int, str]]:
@@ -67,7 +69,11 @@ def test_the_first_pass_findings_after_its_fixes_are_found_but_one_the_second_pa
 
 def test_the_false_findings_before_the_fixes_are_gone(drawn):
     first_before, _, second_before, _ = review_tables(HEADING)
-    false = [(file, line, finding.split()[0]) for file, line, finding, verdict in first_before + second_before if verdict == "false"]
+    false = [
+        (file, line, finding.split()[0])
+        for file, line, finding, verdict in first_before + second_before
+        if verdict == "false"
+    ]
     assert len(false) == 4
     assert not set(false) & set(drawn)
 
