@@ -395,24 +395,20 @@ class _Job:
     def _alternatives(self, waits: list[list[int]]) -> None:
         """Steps whose conditions cannot both hold exclude each other; the
         engine tests a step's conditions when the steps it waits for are
-        done, so the last step both wait for decides between them."""
-        conditional = [index for index, step in enumerate(self.read) if step.conditions]
-        for number, index in enumerate(conditional):
-            step = self.read[index]
-            for other_index in conditional[number + 1 :]:
-                other = self.read[other_index]
-                clash = next(
-                    (at for mine in step.conditions for theirs in other.conditions if (at := _exclusive(mine, theirs))),
-                    None,
-                )
-                if clash is None:
-                    continue
-                step.draft.excludes.append(Ref(other.draft.id, clash))
-                other.draft.excludes.append(Ref(step.draft.id, clash))
-                common = set(waits[index]) & set(waits[other_index])
-                if common:
-                    decider = self.read[max(common)].draft
-                    decider.decides.extend([Ref(step.draft.id, clash), Ref(other.draft.id, clash)])
+        done, so the last step both wait for decides between them.  The
+        pairs are found through the conditions' expressions (not by testing
+        every pair of steps), and refused past the limit on edges."""
+        pairs = _exclusive_pairs(
+            [(index, condition) for index, step in enumerate(self.read) for condition in step.conditions],
+            self.builder.limits.max_edges - len(self.builder.edges),
+        )
+        for (index, other_index), clash in sorted(pairs.items(), key=lambda pair: pair[0]):
+            step, other = self.read[index].draft, self.read[other_index].draft
+            step.excludes.append(Ref(other.id, clash))
+            other.excludes.append(Ref(step.id, clash))
+            common = set(waits[index]) & set(waits[other_index])
+            if common:
+                self.read[max(common)].draft.decides.extend([Ref(step.id, clash), Ref(other.id, clash)])
 
 
 def _line_of(span: Span, line: int, multiline: bool) -> Span:
@@ -424,20 +420,39 @@ def _line_of(span: Span, line: int, multiline: bool) -> Span:
     return Span(at, 1, at, 1)
 
 
-def _exclusive(mine: tuple[bool, str, Span], theirs: tuple[bool, str, Span]) -> Span | None:
-    """Where two conditions are written, when they cannot both hold."""
-    (holds, expression, at), (other_holds, other_expression, _) = mine, theirs
-    if expression == other_expression and holds != other_holds:
-        return at
-    left, right = _COMPARISON.fullmatch(expression), _COMPARISON.fullmatch(other_expression)
-    if (
-        holds and other_holds and left and right
-        and left.group(2) == right.group(2) == "=="
-        and left.group(1).strip() == right.group(1).strip()
-        and left.group(3).strip() != right.group(3).strip()
-    ):
-        return at
-    return None
+def _exclusive_pairs(
+    conditions: list[tuple[int, tuple[bool, str, Span]]], room: int
+) -> dict[tuple[int, int], Span]:
+    """The pairs of steps (by index, lower first) whose conditions cannot
+    both hold, each with where the first of its clashing conditions is
+    written: `if:E` and `unless:E`, or `if:k==a` and `if:k==b`.  Past
+    `room` pairs (what the limit on edges leaves), the job is refused."""
+    by_expression: dict[str, dict[bool, list[tuple[int, Span]]]] = {}
+    by_key: dict[str, dict[str, list[tuple[int, Span]]]] = {}
+    for index, (holds, expression, at) in conditions:
+        by_expression.setdefault(expression, {}).setdefault(holds, []).append((index, at))
+        comparison = _COMPARISON.fullmatch(expression)
+        if holds and comparison and comparison.group(2) == "==":
+            by_key.setdefault(comparison.group(1).strip(), {}).setdefault(comparison.group(3).strip(), []).append(
+                (index, at)
+            )
+    clashing: list[list[list[tuple[int, Span]]]] = [list(sides.values()) for sides in by_expression.values()]
+    clashing += [list(values.values()) for values in by_key.values()]
+    pairs: dict[tuple[int, int], Span] = {}
+    for groups in clashing:
+        for number, group in enumerate(groups):
+            for other in groups[number + 1 :]:
+                for index, at in group:
+                    for other_index, other_at in other:
+                        if index != other_index:
+                            key = (min(index, other_index), max(index, other_index))
+                            pairs.setdefault(key, at if index < other_index else other_at)
+                            if len(pairs) > room:
+                                raise TooLarge(
+                                    f"conditions that cannot hold together imply over {room:,} pairs of steps,"
+                                    " over the limit on edges"
+                                )
+    return pairs
 
 
 def _rule_words(written: str) -> list[str]:
