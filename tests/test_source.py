@@ -66,7 +66,12 @@ def test_aliases_are_plain_copies() -> None:
         ("a: 1\na: 2\n", ("duplicate key `a` (first defined on line 1)", 2, 1)),
         (
             "a: !!python/object x\n",
-            ("the tag `!!python/object` is not allowed: recoverylint reads plain data only and builds no objects", 1, 4),
+            (
+                "the tag `!!python/object` is not allowed: "
+                "recoverylint reads plain data only and builds no objects",
+                1,
+                4,
+            ),
         ),
         ("? [a]\n: 1\n", ("a mapping or sequence used as a key is not supported", 1, 3)),
     ],
