@@ -318,3 +318,20 @@ def test_cli_convert_to_a_native_runbook_that_reads_cleanly(tmp_path):
     codes = {item["code"] for item in json.loads(again.stdout)["findings"]}
     assert not codes & {"RL001", "RL002", "RL003", "RL102", "RL104"}
     assert "RL201" in codes
+
+
+def test_durations_a_condition_without_script_takes_none_a_sleep_its_seconds():
+    """docs/format.md's table of each format's defaults, the `xsoar` row."""
+    text = playbook("""
+        '1': {id: '1', type: condition, task: {name: Test}, nexttasks: {'#default#': ['2'], 'yes': ['3']},
+              conditions: [{label: 'yes', condition: [[{operator: isExists, left: {value: {simple: X}, iscontext: true}}]]}]}
+        '2': {id: '2', type: regular, task: {name: Nap, scriptName: Sleep}, scriptarguments: {seconds: {simple: '30'}},
+              nexttasks: {'#none#': ['4']}}
+        '3': {id: '3', type: regular, task: {name: Look, script: '|||x-get'}}
+        '4': {id: '4', type: condition, task: {name: Ask people}, nexttasks: {'#default#': ['3']}}
+    """)
+    runbook = adapt(text, "xsoar").runbook
+    assert step(runbook, "test").duration is not None and step(runbook, "test").duration.likely == 0.0
+    assert step(runbook, "nap").duration is not None and step(runbook, "nap").duration.likely == 0.5
+    assert step(runbook, "look").duration is None
+    assert step(runbook, "ask-people").duration is None  # people answer it

@@ -62,8 +62,9 @@
   integration is missing) is the task's condition.  A regular task named
   as a check (`check`, `verify`, `validate`...) stops the playbook when it
   fails: a guard, unless `continueonerror: true` lets the playbook go on.
-- Durations: a condition with no script takes no time; a `Sleep` task its
-  `seconds`; the rest are unknown.
+- Durations: a condition with `conditions` and no script takes no time; a
+  `Sleep` task its `seconds`; the rest (a question people answer too) are
+  unknown.
 """
 
 from __future__ import annotations
@@ -710,7 +711,7 @@ def _step_id(task: _Task, taken: set[str]) -> str:
 
 
 def _duration(task: _Task) -> Duration | None:
-    if task.type == _CONDITION and not task.script:
+    if task.type == _CONDITION and not task.script and not task.is_human:
         return format_default(0.0, "a condition task with no script")
     if task.script == "Sleep":
         arguments = task.mapping.get("scriptarguments")
