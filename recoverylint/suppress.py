@@ -32,8 +32,8 @@ except ImportError:  # pragma: no cover - CPython wheels ship it
 
 from .finding import Finding, Issue
 from .model import Runbook, Span, Step
-from .words import closest, quoted
 from .source import LineIndex
+from .words import closest, quoted
 
 CODE = "RL010"
 # Text every suppression comment holds: files without it skip this module.

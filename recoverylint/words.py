@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Mapping
-from typing import Optional, Protocol
+from typing import Protocol
 
 
-def quoted(names: Iterable[str], limit: int = 5, total: Optional[int] = None) -> str:
+def quoted(names: Iterable[str], limit: int = 5, total: int | None = None) -> str:
     """`a`, `b` and `c` (with "and N more" past the limit)."""
     return listed((f"`{name}`" for name in names), limit, total)
 
 
-def listed(words: Iterable[str], limit: int = 5, total: Optional[int] = None) -> str:
+def listed(words: Iterable[str], limit: int = 5, total: int | None = None) -> str:
     """a, b and c (with "and N more" past the limit, or up to `total` when
     only the first of many are given)."""
     items = list(words)
@@ -37,7 +37,7 @@ def counted(number: int, noun: str) -> str:
     return f"{number} {noun}{'es' if noun.endswith(('x', 's', 'ch', 'sh')) else 's'}"
 
 
-def closest(name: str, candidates: Iterable[str]) -> Optional[str]:
+def closest(name: str, candidates: Iterable[str]) -> str | None:
     """The candidate `name` was most likely meant to be, if one is close."""
     found = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
     return found[0] if found else None
@@ -51,7 +51,7 @@ def minutes(value: float) -> str:
     return ("0" if text == "-0" else text) + " min"
 
 
-def default_words(basis: str, kind: Optional[str]) -> str:
+def default_words(basis: str, kind: str | None) -> str:
     """What a step's default minutes are, by where they come from (`basis`,
     a model.DurationBasis) and the kind of step: "the runbook's default_duration"..."""
     if basis == "runbook-default":
@@ -66,9 +66,7 @@ def default_words(basis: str, kind: Optional[str]) -> str:
 LISTED = 10
 
 
-def needs_suggestion(
-    step_ids: list[str], total: Optional[int] = None, key: Optional[str] = "needs"
-) -> str:
+def needs_suggestion(step_ids: list[str], total: int | None = None, key: str | None = "needs") -> str:
     """The waits to write: `needs: [a, b]`, cut short past ten steps (or
     when `total` says only the first of many are given).  `key` is the
     runbook format's word for it (`runAfter`...); None when the format has
@@ -95,7 +93,7 @@ def in_own_words(wording: Mapping[str, str], asks: str, native: str, **values: s
 
 def involved(others: list[str], step_id: str) -> tuple[str, ...]:
     """The step ids a finding is about: the others (at most ten), then the step itself."""
-    return tuple(others[:LISTED]) + (step_id,)
+    return (*others[:LISTED], step_id)
 
 
 # -- The decision checklist (analysis.decision_checklist) -----------------
@@ -108,10 +106,10 @@ class ChecklistAnswer(Protocol):
     def setting(self) -> str: ...  # the key the question reads, or PAIRS
 
     @property
-    def written(self) -> Optional[str]: ...  # its value as the runbook writes it; None: not set
+    def written(self) -> str | None: ...  # its value as the runbook writes it; None: not set
 
     @property
-    def line(self) -> Optional[int]: ...  # where it is written
+    def line(self) -> int | None: ...  # where it is written
 
     @property
     def pairs(self) -> tuple[int, int]: ...  # for PAIRS: independent and all step pairs

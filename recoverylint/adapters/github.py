@@ -127,8 +127,8 @@ from ..finding import Issue, Related
 from ..graphs import ancestor_bitsets, topological_order
 from ..limits import TooLarge
 from ..model import EdgeKind, Ref, Span
-from ..words import closest, listed
 from ..source import Document
+from ..words import closest, listed
 from . import Adapted, AdapterError, InputFormat, documents
 from ._behaviour import is_check, observes_service, words
 from ._builder import RunbookBuilder, StepDraft, delimited, strings_in, text

@@ -12,11 +12,11 @@ from ..engine import FileResult, _check_document, finding, rules_run, run_rules
 from ..finding import Edit, Finding, Fix, MakeFlowParallel
 from ..model import Need, Runbook
 from ..rules import registry
-from ..words import counted
 from ..settings import ALWAYS_ON, Settings
 from ..source import Limits
 from ..suppress import CODE as UNUSED_SUPPRESSION
 from ..suppress import suppress
+from ..words import counted
 from .edits import FLOW_COMMENT, FixError, Replacement, apply_edits, replacements
 from .model import Removal, cut_needs, removed_needs, same_needs
 

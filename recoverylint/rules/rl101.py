@@ -1,6 +1,6 @@
 from ..finding import Issue, Related
-from . import Issues, RuleContext, rule
 from ..words import listed
+from . import Issues, RuleContext, rule
 
 # Places named per finding: a file with thousands of copies of one id must
 # not produce a report that grows with the square of them.

@@ -2,8 +2,8 @@ import re
 
 from ..finding import Issue
 from ..graphs import owner
-from . import Issues, RuleContext, rule
 from ..words import closest
+from . import Issues, RuleContext, rule
 
 # A rollback written as one id-like word names a step; anything else is prose.
 _STEP_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")

@@ -1,6 +1,6 @@
 from ..finding import Issue, Related
-from . import Issues, RuleContext, rule
 from ..words import quoted
+from . import Issues, RuleContext, rule
 
 
 @rule("RL103")

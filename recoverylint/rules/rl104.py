@@ -1,6 +1,6 @@
 from ..finding import Issue
-from . import Issues, RuleContext, rule
 from ..words import closest
+from . import Issues, RuleContext, rule
 
 
 @rule("RL104")

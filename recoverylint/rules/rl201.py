@@ -6,10 +6,10 @@ from ..analysis import wait_costs_known
 from ..finding import Fix, Issue
 from ..graphs import Graphs
 from ..model import NATIVE, DeclaredEdge, EdgeKind, Step
+from ..words import LISTED, involved, needs_suggestion, quoted
 from . import GraphContext, Issues, graph_rule
 from ._fixes import remove_needs, restructure_checklist
 from ._minutes import gate_minutes
-from ..words import LISTED, involved, needs_suggestion, quoted
 
 # Why a step waits for another: (source id, target id) -> declarations.
 Declared = Mapping[tuple[str, str], list[DeclaredEdge]]

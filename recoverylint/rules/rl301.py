@@ -1,6 +1,6 @@
 from ..finding import Issue
-from . import GraphContext, Issues, graph_rule
 from ..words import involved, needs_suggestion, quoted
+from . import GraphContext, Issues, graph_rule
 
 
 def producer_order(ctx: GraphContext):

@@ -1,6 +1,6 @@
 from ..finding import Issue
-from . import GraphContext, Issues, graph_rule
 from ..words import involved, quoted
+from . import GraphContext, Issues, graph_rule
 from .rl301 import producer_order
 
 

@@ -1,7 +1,7 @@
 from ..finding import Issue
 from ..graphs import overlaps
-from . import Capability, GraphContext, Issues, graph_rule
 from ..words import LISTED, involved, needs_suggestion, quoted
+from . import Capability, GraphContext, Issues, graph_rule
 
 
 @graph_rule("RL303", needs=(Capability.PHASES,))

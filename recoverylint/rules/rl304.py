@@ -1,7 +1,7 @@
 from ..finding import Issue
 from ..model import Phase
-from . import Capability, GraphContext, Issues, graph_rule
 from ..words import in_own_words
+from . import Capability, GraphContext, Issues, graph_rule
 
 
 @graph_rule("RL304", needs=(Capability.PHASES,))

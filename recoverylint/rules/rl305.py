@@ -1,6 +1,6 @@
 from ..finding import Issue, Related
-from . import GraphContext, Issues, graph_rule
 from ..words import involved, quoted
+from . import GraphContext, Issues, graph_rule
 
 
 @graph_rule("RL305")

@@ -1,7 +1,7 @@
 from ..finding import Issue
 from ..model import Phase
-from . import Capability, GraphContext, Issues, graph_rule
 from ..words import involved, needs_suggestion, quoted
+from . import Capability, GraphContext, Issues, graph_rule
 
 
 @graph_rule("RL306", needs=(Capability.PHASES,))

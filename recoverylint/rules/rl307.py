@@ -23,8 +23,8 @@ from typing import Iterable, Iterator, Optional
 from ..finding import Issue
 from ..graphs import Graphs
 from ..model import Step
-from . import GraphContext, graph_rule
 from ..words import involved, quoted
+from . import GraphContext, graph_rule
 
 
 @graph_rule("RL307")

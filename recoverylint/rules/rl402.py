@@ -2,9 +2,9 @@
 
 from ..finding import Issue, Related
 from ..graphs.races import read_partners
+from ..words import involved
 from . import GraphContext, Issues, graph_rule
 from ._races import RELATED, named, needs_of
-from ..words import involved
 
 
 @graph_rule("RL402")

@@ -3,8 +3,8 @@ from collections.abc import Iterator
 from ..finding import Issue
 from ..graphs import Graphs
 from ..model import Ref, Runbook
-from . import GraphContext, Issues, graph_rule
 from ..words import in_own_words
+from . import GraphContext, Issues, graph_rule
 
 
 def alternatives_and_deciders(graphs: Graphs) -> Iterator[tuple[int, int, Ref, list[int], list[int]]]:

@@ -5,8 +5,8 @@ from typing import Optional
 from ..analysis import critical_path
 from ..finding import Issue
 from ..graphs import Graphs
-from . import Capability, GraphContext, Issues, graph_rule
 from ..words import involved, quoted
+from . import Capability, GraphContext, Issues, graph_rule
 
 
 def _ids(graphs: Graphs, nodes: list[int]) -> list[str]:

@@ -1,8 +1,8 @@
 from typing import Iterator
 
 from ..finding import Issue, Related
-from . import Capability, RuleContext, rule
 from ..words import quoted
+from . import Capability, RuleContext, rule
 
 _COMMANDER = "commander: {authority: [decide, approve, communicate]}"
 

@@ -1,8 +1,8 @@
 from ..finding import Issue
 from ..graphs import Graphs
+from ..words import in_own_words, quoted
 from . import Capability, GraphContext, Issues, graph_rule
 from ._authority import changed_writes
-from ..words import in_own_words, quoted
 
 
 def verified_masks(graphs: Graphs) -> tuple[int, int]:

@@ -3,8 +3,8 @@ from itertools import islice
 from ..finding import Issue, Related
 from ..graphs import overlaps
 from ..model import Step
-from . import Capability, Issues, RuleContext, rule
 from ..words import involved, quoted
+from . import Capability, Issues, RuleContext, rule
 
 _RELATED = 10
 

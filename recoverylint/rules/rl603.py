@@ -1,7 +1,7 @@
 from ..finding import Issue, Severity
+from ..words import in_own_words, quoted
 from . import Capability, Issues, RuleContext, rule
 from ._authority import changed_writes
-from ..words import in_own_words, quoted
 
 
 @rule("RL603", needs=(Capability.MARKINGS,))

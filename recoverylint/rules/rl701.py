@@ -1,6 +1,6 @@
 from ..finding import Issue, Related
-from . import Capability, GraphContext, Issues, graph_rule
 from ..words import quoted
+from . import Capability, GraphContext, Issues, graph_rule
 
 _RELATED = 10
 

@@ -1,9 +1,9 @@
 from ..analysis import Answer, Checklist, decision_checklist
 from ..finding import Issue, Related
 from ..graphs import Graphs
+from ..words import quoted
 from . import Capability, GraphContext, Issues, graph_rule
 from ._fixes import restructure_checklist
-from ..words import quoted
 
 _MODES = {
     "parallel": "parallel recovery",
