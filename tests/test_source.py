@@ -67,8 +67,7 @@ def test_aliases_are_plain_copies() -> None:
         (
             "a: !!python/object x\n",
             (
-                "the tag `!!python/object` is not allowed: "
-                "recoverylint reads plain data only and builds no objects",
+                "the tag `!!python/object` is not allowed: recoverylint reads plain data only and builds no objects",
                 1,
                 4,
             ),
@@ -76,9 +75,7 @@ def test_aliases_are_plain_copies() -> None:
         ("? [a]\n: 1\n", ("a mapping or sequence used as a key is not supported", 1, 3)),
     ],
 )
-def test_what_is_not_plain_yaml_data_is_a_source_error_where_it_is(
-    text: str, expected: tuple[str, int, int]
-) -> None:
+def test_what_is_not_plain_yaml_data_is_a_source_error_where_it_is(text: str, expected: tuple[str, int, int]) -> None:
     assert error_of(text) == expected
 
 

@@ -51,9 +51,7 @@ def written(found: Finding) -> str:
     if found.suggestion is not None:
         lines.append(f"    suggestion: {one_line(found.suggestion)}\n")
     for related in found.related:
-        lines.append(
-            f"    related: {related.span.line}:{related.span.column}: {one_line(related.message)}\n"
-        )
+        lines.append(f"    related: {related.span.line}:{related.span.column}: {one_line(related.message)}\n")
     if found.fix is not None:
         safety = "safe" if found.fix.safe else "unsafe"
         lines.append(f"    fix ({safety}): {one_line(found.fix.description)}\n")
