@@ -72,11 +72,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 from ..capabilities import Capability
 from ..graphs import overlaps
@@ -138,7 +140,7 @@ class MarkdownPage:
     def tokens(self) -> list[Token]:
         """The page's tokens, parsed once for detection and the model."""
         if self._tokens is None:
-            self._tokens = _MARKDOWN.parse(self.text)
+            self._tokens = _markdown().parse(self.text)
         return self._tokens
 
 
@@ -181,7 +183,14 @@ def phase_of(heading: str) -> Phase | None:
     return None
 
 
-_MARKDOWN = MarkdownIt("commonmark")
+@cache
+def _markdown() -> MarkdownIt:
+    """The parser, made at the first page read: a run without Markdown never imports it."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark")
+
+
 # A page with a heading of one of these is a runbook; a document with only
 # "Verification" or "Communication" headings (a design note) is not.
 _RUNBOOK_PHASES = frozenset({Phase.DIAGNOSE, Phase.TRIAGE, Phase.REMEDIATE})

@@ -22,8 +22,6 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-import bashlex
-
 from . import ceph, clouds, curl, etcd, helm, kubernetes, kubevirt, sql, systemd
 from ._invocation import Effect, Invocation, ToolTable, invocation
 
@@ -177,6 +175,8 @@ class _Reader:
 
     def read(self, text: str, offset: int) -> None:
         """Parse `text` (found at `offset` of the script) whole, else line by line."""
+        import bashlex  # here, not at the top: building its parser is a third of a start-up
+
         try:
             trees = bashlex.parse(text)
         except Exception:  # noqa: BLE001 (bashlex raises many kinds on syntax it lacks)
