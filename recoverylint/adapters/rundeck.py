@@ -511,7 +511,7 @@ FORMAT = InputFormat(
     detect=detect,
     build=build,
     keys=("sequence",),
-    priority=65,
+    priority=75,
     wait_key=None,
     lacks=((Capability.ROLES, "a Rundeck job names no roles or approvers: its access rules are kept apart from it"),),
 )
