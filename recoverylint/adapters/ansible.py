@@ -59,13 +59,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from ..capabilities import Capability
 from ..finding import Issue
 from ..model import EdgeKind, Ref, Span
-from ..shell import read_script
+from ..shell import Script, read_script
 from ..shell._invocation import path_part
 from ..shell.curl import url_resource
 from ..source import Document
@@ -129,9 +130,11 @@ _EXPRESSION_KEYS = ("when", "failed_when", "changed_when", "until")
 _SLUG = re.compile(r"[^a-z0-9]+")
 _IDENTIFIER = re.compile(r"(?<![\w.'\"])([A-Za-z_]\w*)")
 # What follows a variable that does without it: a default, or a test of whether it is set.
-_TOLERATED = re.compile(r"""(?:\.\w+|\[[^\]]*\])*\s*(?:\|\s*(?:default|d)\b|is\s+(?:not\s+)?(?:defined|undefined)\b)""")
+_TOLERATED = re.compile(
+    r"""(?:\.\w+|\[[^\]]{0,200}\])*\s*(?:\|\s*(?:default|d)\b|is\s+(?:not\s+)?(?:defined|undefined)\b)"""
+)
 _LOOPED = re.compile(r"\bitem\b")
-_FREE_ARGUMENT = re.compile(r"""(\w+)=("[^"]*"|'[^']*'|\S+)""")
+_FREE_ARGUMENT = re.compile(r"""(\w+)=("[^"]{0,200}"|'[^']{0,200}'|\S+)""")
 
 Effect = tuple[tuple[str, ...], tuple[str, ...]]  # (reads, writes) of resource names
 
@@ -158,7 +161,7 @@ def _service(call: Call) -> Effect | None:
     name = call.word("name")
     if not name:
         return None
-    unit = "systemd/" + path_part(_JINJA.sub(_placeholder, name).removesuffix(".service"))
+    unit = "systemd/" + path_part(_placeholders(name).removesuffix(".service"))
     changes = any(key in call.arguments for key in ("state", "enabled", "masked", "daemon_reload"))
     return ((call.config,), (unit,)) if changes else ((unit,), ())
 
@@ -182,15 +185,22 @@ def _shell(call: Call) -> Effect | None:
         script = " ".join(str(word) for word in argv)
     if script is None:
         return None
-    parsed = read_script(_JINJA.sub(_placeholder, script))
+    parsed = _script(_placeholders(script))
     if not parsed.known:
         return None
     return ((call.config, *parsed.reads), parsed.writes)
 
 
+@lru_cache(maxsize=4096)
+def _script(script: str) -> Script:
+    """A command's script as the shell mapping reads it (playbooks repeat
+    their commands across plays and hosts: each is parsed once)."""
+    return read_script(script)
+
+
 def _uri(call: Call) -> Effect | None:
     url = call.word("url")
-    resource = url_resource(_JINJA.sub(_placeholder, url)) if url else None
+    resource = url_resource(_placeholders(url)) if url else None
     if resource is None:
         return None
     method = (call.word("method") or "GET").upper()
@@ -327,14 +337,19 @@ GUARDS = frozenset({"assert", "fail", "pause"})
 REPORTS = frozenset({"debug"})
 HOLDS = frozenset({"wait_for", "wait_for_connection", "pause"})
 _UNKNOWN_STEPS = frozenset({"include_tasks", "import_tasks", "include_role", "import_role", "include"})
-_JINJA = re.compile(r"\{\{(.*?)\}\}", re.S)
 
 
-def _placeholder(found: re.Match[str]) -> str:
-    """A Jinja expression as a `<placeholder>`, which the shell mapping keeps
-    as written in resource names."""
-    inner = re.sub(r"[^A-Za-z0-9_ .:/-]", "", found.group(1)).strip() or "value"
-    return f"<{inner}>"
+def _placeholders(written: str) -> str:
+    """Each Jinja expression of `written` as a `<placeholder>`, which the
+    shell mapping keeps as written in resource names (in linear time: an
+    unclosed `{{` is left as it is)."""
+    parts: list[str] = []
+    position = 0
+    for found in delimited(written, (("{{", "}}"),)):
+        inner = re.sub(r"[^A-Za-z0-9_ .:/-]", "", found.inner).strip() or "value"
+        parts += [written[position : found.start], f"<{inner}>"]
+        position = found.end
+    return "".join(parts) + written[position:]
 
 
 def short_module(key: str) -> str:
@@ -455,6 +470,7 @@ class _Reader:
         self.builder = builder
         self.doc: Document = builder.document
         self.taken: set[str] = set()
+        self.suffixes: dict[str, int] = {}  # an id's base -> the last number given to it
         self.count = 0
         self.last: list[_Placed] = []  # the steps the next step waits for
         # fact -> the latest step outputting it, and where: an output is
@@ -463,6 +479,7 @@ class _Reader:
         self.facts: dict[str, tuple[StepDraft, Ref, bool]] = {}
         self.pending_async: dict[str, _Placed] = {}  # registered name -> a task not waited for
         self.handlers: list[_Handler] = []
+        self.handler_names: dict[str, list[int]] = {}  # name or topic -> the handlers it notifies
         self.notified: dict[int, list[tuple[str, Span]]] = {}  # handler index -> notifying steps
         self.run_handlers: set[int] = set()
 
@@ -488,6 +505,10 @@ class _Reader:
         host = text(play.get("hosts")) or "all"
         context = _Context(host=path_part(host))
         self.handlers = self._handlers(play)
+        self.handler_names = {}
+        for number, handler in enumerate(self.handlers):
+            for name in handler.names:
+                self.handler_names.setdefault(name, []).append(number)
         self.notified, self.run_handlers = {}, set()
         for section in PLAY_SECTIONS:
             items = play.get(section)
@@ -669,10 +690,11 @@ class _Reader:
 
     def _draft(self, written: str, span: Span, extent: Span, title: str | None) -> StepDraft:
         base = _SLUG.sub("-", written.lower()).strip("-") or "task"
-        step_id, number = base, 1
-        while step_id in self.taken:
+        step_id, number = base, self.suffixes.get(base, 1)
+        while step_id in self.taken:  # each base's next number is kept: many equal names stay linear
             number += 1
             step_id = f"{base}-{number}"
+        self.suffixes[base] = number
         self.taken.add(step_id)
         return self.builder.step(step_id, span, title=title, extent=extent)
 
@@ -746,10 +768,8 @@ class _Reader:
             return
         at = self.doc.value_span(task, "notify")
         for name in notify if isinstance(notify, list) else [notify]:
-            written = text(name)
-            for index, handler in enumerate(self.handlers):
-                if written and written in handler.names:
-                    self.notified.setdefault(index, []).append((draft.id, at))
+            for index in self.handler_names.get(text(name) or "", []):
+                self.notified.setdefault(index, []).append((draft.id, at))
 
 
 def _strings(value: Any, container: Any, key: Any) -> Iterator[tuple[str, Any, Any]]:

@@ -88,6 +88,7 @@ class _Reader:
         self.builder = builder
         self.doc = doc
         self.taken: set[str] = set()
+        self.suffixes: dict[str, int] = {}  # an id's base -> the last number given to it
         # (parent, child, edge, where), read before every node is known.
         self.links: list[tuple[str, str, str, Span]] = []
 
@@ -104,10 +105,11 @@ class _Reader:
 
     def _unique(self, written: str) -> str:
         base = _SLUG.sub("-", written.lower()).strip("-") or "node"
-        step_id, number = base, 1
-        while step_id in self.taken:
+        step_id, number = base, self.suffixes.get(base, 1)
+        while step_id in self.taken:  # each base's next number is kept: many equal names stay linear
             number += 1
             step_id = f"{base}-{number}"
+        self.suffixes[base] = number
         self.taken.add(step_id)
         return step_id
 
