@@ -75,14 +75,6 @@ def rl201(text: str) -> list:
     return [f for f in check_text(text).findings if f.code == "RL201"]
 
 
-def test_in_a_sequence_the_help_says_to_put_the_step_in_a_parallel_block():
-    (found,) = [f for f in rl201(CHECKLIST) if f.steps[-1] == "decide"]
-    assert "sits in a sequence" in found.suggestion
-    assert "- parallel: [{id: post-status, …}, {id: decide, …}]" in found.suggestion
-    assert "--fix --unsafe-fixes" in found.suggestion
-    assert "reason" in found.suggestion
-
-
 def test_following_the_old_help_in_a_sequence_changed_nothing():
     """What the help used to say (`needs: [check-disk, check-deploys]`)
     leaves RL201 and adds two RL203: the help no longer says it there."""
@@ -96,26 +88,6 @@ def test_following_the_old_help_in_a_sequence_changed_nothing():
 def test_following_the_help_in_a_sequence_removes_the_finding():
     assert [f for f in rl201(CHECKLIST_FOLLOWED) if f.steps[-1] == "decide"] == []
     assert [f.code for f in check_text(CHECKLIST_FOLLOWED).findings if f.code == "RL203"] == []
-
-
-def test_a_reason_keeps_an_intended_wait_in_a_sequence_without_a_finding():
-    """The help's other way out: the wait is meant, and says why."""
-    kept = CHECKLIST.replace(
-        "    inputs: [disk, deploys]\n",
-        "    inputs: [disk, deploys]\n"
-        "    needs: [{step: post-status, reason: the customers hear of it before we act}]\n",
-    )
-    assert [f for f in rl201(kept) if f.steps[-1] == "decide"] == []
-
-
-def test_with_needs_only_the_help_lists_the_real_needs_and_the_reason():
-    flow = CHECKLIST.replace("steps:\n", "flow: parallel\nsteps:\n").replace(
-        "    inputs: [disk, deploys]\n",
-        "    inputs: [disk, deploys]\n    needs: [check-disk, check-deploys, post-status]\n",
-    )
-    (found,) = rl201(flow)
-    assert found.suggestion.startswith("needs: [check-disk, check-deploys]")
-    assert "`needs: [{step: post-status, reason: …}]`" in found.suggestion
 
 
 def test_the_cli_shows_the_block_as_help(tmp_path):

@@ -59,32 +59,6 @@ def test_the_example_s_two_posts_half_an_hour_apart_are_not_at_once():
     assert not any("communicator" in line for line in lines)
 
 
-def test_posts_apart_in_time_need_one_communicator():
-    assert rl405(POSTS) == []
-
-
-def test_posts_that_can_overlap_are_reported():
-    (found,) = rl405(POSTS.replace("duration: 30m", "duration: 1m"))
-    assert found.message.startswith(
-        "2 steps of `communicator` can run at once (`post-investigating` and `post-resolved`)"
-    )
-    # Every duration is known: the help does not ask for them.
-    assert found.suggestion == (
-        "set `people: 2` on `communicator` if that many can fill it; or order these steps with a"
-        ' reason, e.g. on `post-resolved`: `needs: [{step: post-investigating, reason: "too few'
-        ' people for both at once"}]` (a wait without a reason is reported as needless, RL201)'
-    )
-
-
-def test_a_range_that_can_reach_the_other_post_is_reported():
-    # The first post may take 1 to 35 minutes: it can still be running when the
-    # investigation's shortest 30 ends and the second post starts.
-    ranged = POSTS.replace("    duration: 2m\n    needs: [triage]", "    duration: {min: 1m, max: 35m}\n    needs: [triage]")
-    assert ranged != POSTS
-    assert len(rl405(ranged)) == 1
-    assert rl405(ranged.replace("max: 35m", "max: 30m")) == []
-
-
 def test_the_help_s_way_out_clears_rl405_without_raising_rl201():
     overlapping = POSTS.replace("duration: 30m", "duration: 1m")
     followed = overlapping.replace(
@@ -96,27 +70,6 @@ def test_the_help_s_way_out_clears_rl405_without_raising_rl201():
     # Without the reason, the same wait is a needless gate.
     bare = overlapping.replace("    needs: [investigate]\n", "    needs: [investigate, post-investigating]\n")
     assert "RL201" in [f.code for f in check_text(bare).findings]
-
-
-def test_unknown_durations_may_overlap_and_the_help_asks_for_them():
-    unknown = POSTS.replace("    duration: 30m\n", "")
-    (found,) = rl405(unknown)
-    assert found.suggestion.endswith("or give them `duration`s if they never really run at once")
-
-
-def test_steps_of_no_minutes_at_the_same_moment_are_at_once():
-    instant = POSTS.replace("duration: 2m", "duration: 0").replace(
-        "    needs: [investigate]\n", "    needs: [triage]\n"
-    )
-    assert len(rl405(instant)) == 1
-
-
-def test_the_team_counts_by_time_too():
-    team = POSTS.replace("flow: parallel\n", "flow: parallel\nteam: {size: 1}\n").replace(
-        "sre: {authority: [observe]}", "sre: {authority: [observe], people: 2}"
-    )
-    (found,) = rl405(team)
-    assert found.message.startswith("2 steps can run at once (`post-investigating` and `investigate`)")
 
 
 def staggered(count: int, length: int) -> str:
