@@ -181,7 +181,8 @@ class _Job:
         self.prefix = prefix
         self.sequence: dict[str, Any] = job["sequence"]
         self.read: list[_Step] = []
-        self.options: set[str] = set()
+        # Each option by its name, and by its environment variable (`$RD_OPTION_NAME`).
+        self.options: dict[str, str] = {}
 
     def steps(self) -> None:
         doc, sequence = self.doc, self.sequence
@@ -213,17 +214,18 @@ class _Job:
         options = self.job.get("options")
         entries: list[tuple[str, Span]] = []
         if isinstance(options, list):
-            for index, option in enumerate(options):
-                name = text(option.get("name")) if isinstance(option, dict) else None
-                if name:
-                    entries.append((name, self.doc.value_span(option, "name")))
-                else:
-                    entries.append(("", self.doc.value_span(options, index)))
+            entries = [
+                (str(option["name"]), self.doc.value_span(option, "name"))
+                for option in options
+                if isinstance(option, dict) and text(option.get("name"))
+            ]
         elif isinstance(options, dict):  # the older export: options keyed by name
             entries = [(str(name), self.doc.key_span(options, name)) for name in options]
         for name, span in entries:
-            if name and name not in self.options:
-                self.options.add(name)
+            if name not in self.options:
+                self.options[name] = name
+                # Rundeck passes each option to scripts as `$RD_OPTION_<NAME>` too.
+                self.options.setdefault("$RD_OPTION_" + re.sub(r"[^A-Za-z0-9]", "_", name).upper(), name)
                 self.builder.given.append(Ref(f"{self.prefix}option.{name}", span))
 
     def _draft(
@@ -239,8 +241,8 @@ class _Job:
         seen: set[str] = set()
         for written, at in self._strings(command):
             for found in _OPTION_USE.finditer(written):
-                option = found.group(1) or found.group(2) or _option_named(found.group(3), self.options)
-                if option in self.options and option not in seen:
+                option = self.options.get(found.group(1) or found.group(2) or f"$RD_OPTION_{found.group(3)}")
+                if option is not None and option not in seen:
                     seen.add(option)
                     draft.inputs.append(Ref(f"{self.prefix}option.{option}", at))
         script = command.get(key) if key in ("exec", "script") else None
@@ -490,13 +492,6 @@ def _command_title(command: dict[str, Any], key: str | None) -> str | None:
     if written is None:
         return None
     return next((line.strip() for line in written.split("\n") if line.strip() and not line.startswith("#!")), None)
-
-
-def _option_named(environment: str | None, options: set[str]) -> str | None:
-    """The option `$RD_OPTION_NAME` stands for (its name upper-cased, `.` and `-` as `_`)."""
-    if environment is None:
-        return None
-    return next((option for option in options if re.sub(r"[^A-Za-z0-9]", "_", option).upper() == environment), None)
 
 
 def _shell_word(found: re.Match[str]) -> str:
