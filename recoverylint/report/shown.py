@@ -22,6 +22,11 @@ import re
 _ACTING = re.compile(
     "\r\n|[\x00-\x08\x0a-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 )
+# The same characters one by one, for JSON text, where json.dumps has escaped
+# CR and LF in strings: no pair to find, and a class alone is scanned twice as fast.
+_JSON_ACTING = re.compile(
+    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 # Line breaks for str.splitlines, VS Code or a terminal: shown as `\n`.
 _LINE_BREAKS = frozenset(("\r\n", "\n", "\r", "\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"))
 # What a format that escapes line breaks itself (a GitHub command's %0A, XML) may keep.
@@ -56,7 +61,9 @@ def json_safe(json_text: str) -> str:
             return found
         return "".join(f"\\u{ord(char):04x}" for char in found)
 
-    return _ACTING.sub(escaped, json_text)
+    if _JSON_ACTING.search(json_text) is None:  # the usual case: one scan, no copy
+        return json_text
+    return _JSON_ACTING.sub(escaped, json_text)
 
 
 # How a shown path writes a byte of a file name that is not UTF-8 (cli._display).
