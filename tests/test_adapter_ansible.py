@@ -132,3 +132,59 @@ def test_cli_forced_verbose_plan_and_convert():
     assert awx.returncode == 0 and "approve" in awx.stdout
     forced = _run("check", "--no-cache", "--input-format", "awx", path)
     assert forced.returncode == 1 and "RL003" in forced.stdout
+
+
+# The false findings of the hand review (docs/real-world-review.md, "Ansible"), each minimal.
+
+
+def test_a_conditional_end_play_is_a_guard_of_the_changes_after_it():
+    """rolling_update.yml:1124: `meta: end_play` when not containerized, then a service stopped."""
+    text = (
+        "- hosts: a\n  tasks:\n  - name: leave\n    meta: end_play\n    when: not containerized | bool\n"
+        "  - name: stop\n    systemd: {name: exporter, state: stopped}\n"
+    )
+    runbook = adapt(text, "ansible").runbook
+    assert step(runbook, "leave").guard
+    assert [f.code for f in check_text(text).findings if f.code == "RL201"] == []
+
+
+def test_a_block_condition_uses_the_facts_it_names():
+    """cephadm-adopt.yml:492: a block run `when: mirror_peer_uuid | length > 0` after the set_fact."""
+    text = (
+        "- hosts: a\n  tasks:\n  - name: found\n    set_fact:\n      peer: [x]\n"
+        "  - when: peer | length > 0\n    block:\n    - name: keyring\n      slurp: {src: /etc/k}\n"
+    )
+    runbook = adapt(text, "ansible").runbook
+    assert names(step(runbook, "keyring").inputs) == ["peer"]
+    assert [f.code for f in check_text(text).findings if f.code == "RL201"] == []
+
+
+def test_add_host_changes_what_later_tasks_loop_over():
+    """rolling_update.yml:710: `add_host` to the group `standby_mdss`, then a loop over that group."""
+    text = (
+        "- hosts: a\n  tasks:\n  - name: group\n    add_host: {name: x, groups: standby}\n"
+        "  - name: stop\n    systemd: {name: 'mds@{{ item }}', state: stopped}\n"
+        "    with_items: \"{{ groups['standby'] }}\"\n"
+    )
+    assert [f.code for f in check_text(text).findings if f.code == "RL201"] == []
+
+
+def test_a_guard_testing_a_variable_comes_before_its_uses():
+    """shrink-osd.yml:55: fail when `osd_to_kill is not defined`, then a loop over `osd_to_kill.split(',')`."""
+    text = (
+        "- hosts: a\n  tasks:\n  - name: none given\n    fail: {msg: give one}\n    when: osd_to_kill is not defined\n"
+        "  - name: format\n    fail: {msg: bad}\n    with_items: \"{{ osd_to_kill.split(',') }}\"\n"
+        "    when: not item is regex('^[0-9]+$')\n"
+    )
+    runbook = adapt(text, "ansible").runbook
+    assert ("none-given", "format") in data_edges(runbook)
+    assert [f.code for f in check_text(text).findings if f.code == "RL201"] == []
+
+
+def test_two_guards_testing_different_variables_need_not_wait():
+    """shrink-mon.yml:58 (true): two checks of different variables."""
+    text = (
+        "- hosts: a\n  tasks:\n  - name: one\n    fail: {msg: x}\n    when: a is not defined\n"
+        "  - name: two\n    fail: {msg: y}\n    when: b != 'yes'\n"
+    )
+    assert [(f.code, f.span.line) for f in check_text(text).findings] == [("RL201", 7)]

@@ -174,6 +174,11 @@ def _writes_host(call: Call) -> Effect | None:
     return ((), (call.config,))
 
 
+def _fetch(call: Call) -> Effect | None:
+    """`fetch` copies from the host to the controller, where Ansible runs."""
+    return ((call.config,), ("host/localhost/config",))
+
+
 def _nothing(call: Call) -> Effect | None:
     return ((), ())
 
@@ -273,7 +278,6 @@ _HOST_WRITERS = (
     "reboot",
     "get_url",
     "synchronize",
-    "fetch",
     "openssl_certificate",
     "x509_certificate",
     "openssl_privatekey",
@@ -304,8 +308,6 @@ _NEUTRAL = (
     "wait_for",
     "wait_for_connection",
     "ping",
-    "add_host",
-    "group_by",
     "set_stats",
     "meta",
     "async_status",
@@ -325,6 +327,7 @@ MODULES: dict[str, Callable[[Call], Effect | None]] = {
     "shell": _shell,
     "raw": _shell,
     "uri": _uri,
+    "fetch": _fetch,
     "k8s": _k8s,
     "k8s_scale": _k8s,
     "k8s_drain": _k8s,
@@ -346,10 +349,16 @@ def _placeholders(written: str) -> str:
     parts: list[str] = []
     position = 0
     for found in delimited(written, (("{{", "}}"),)):
-        inner = re.sub(r"[^A-Za-z0-9_ .:/-]", "", found.inner).strip() or "value"
+        # one word (bashlex splits a placeholder at its spaces), the same wherever it is written
+        inner = "_".join(re.sub(r"[^A-Za-z0-9_ .:/-]", "", found.inner).split()) or "value"
         parts += [written[position : found.start], f"<{inner}>"]
         position = found.end
     return "".join(parts) + written[position:]
+
+
+def _host(written: str) -> str:
+    """A host pattern as one part of a resource name, Jinja as placeholders."""
+    return path_part(_placeholders(written))
 
 
 def short_module(key: str) -> str:
@@ -445,6 +454,7 @@ class _Context:
     condition: str | None = None
     rescue: Ref | None = None  # the failure path of the tasks of a block with a rescue
     handlers: bool = False  # whether the tasks are handlers (they notify no flush)
+    tested: tuple[tuple[str, Span], ...] = ()  # the `when` of the blocks around the tasks, and where
 
 
 @dataclass
@@ -479,6 +489,12 @@ class _Reader:
         self.facts: dict[str, tuple[StepDraft, Ref, bool]] = {}
         self.pending_async: dict[str, _Placed] = {}  # registered name -> a task not waited for
         self.handlers: list[_Handler] = []
+        # The latest step of unknown effect (a role, an include...): it may set any fact.
+        self.last_unknown: StepDraft | None = None
+        self.may_set: set[tuple[str, str]] = set()
+        self.checked: dict[
+            str, StepDraft
+        ] = {}  # a variable -> the latest guard testing it  # (unknown step, fact) outputs already given
         self.handler_names: dict[str, list[int]] = {}  # name or topic -> the handlers it notifies
         self.notified: dict[int, list[tuple[str, Span]]] = {}  # handler index -> notifying steps
         self.run_handlers: set[int] = set()
@@ -503,7 +519,7 @@ class _Reader:
                 Issue(span, "a play of a playbook must have `hosts` (or be an `import_playbook`): this one is a task")
             )
         host = text(play.get("hosts")) or "all"
-        context = _Context(host=path_part(host))
+        context = _Context(host=_host(host))
         self.handlers = self._handlers(play)
         self.handler_names = {}
         for number, handler in enumerate(self.handlers):
@@ -596,19 +612,23 @@ class _Reader:
             name or f"{module or 'task'}-{self.count}", span, doc.value_span(holder, index), name or module
         )
         delegate = text(task.get("delegate_to"))
-        host = "localhost" if "local_action" in task else path_part(delegate) if delegate else context.host
+        host = "localhost" if "local_action" in task else _host(delegate) if delegate else context.host
         call = Call(module or "", _arguments(arguments, task.get("args")), host)
         effect = MODULES[module](call) if module in MODULES else None
         if effect is not None:
             reads, writes = effect
             draft.reads.extend(Ref(resource, span) for resource in dict.fromkeys(reads))
             draft.writes.extend(Ref(resource, span) for resource in dict.fromkeys(writes))
-        draft.guard = module in GUARDS
+        ends = module == "meta" and text(arguments) in ("end_play", "end_host", "end_batch")
+        draft.guard = module in GUARDS or ends
         self._condition(draft, task, context.condition)
         if context.rescue is not None:
             draft.on_failure.append(context.rescue)
-        self._facts(draft, task, call)
-        placed = _Placed(draft, effect is not None, module in REPORTS, module in HOLDS)
+        self._facts(draft, task, call, context)
+        ends = ends or (module == "fail" and "when" not in task and context.condition is None)
+        placed = _Placed(draft, effect is not None, module in REPORTS or ends, module in HOLDS)
+        if draft.guard:
+            self._checks(draft, task, module, arguments)
         started = task.get("async") is not None and text(task.get("poll")) == "0"
         self._place(placed, span, keep_last=started)
         register = text(task.get("register"))
@@ -632,20 +652,23 @@ class _Reader:
                 raise AdapterError(Issue(doc.value_span(task, section), f"`{section}` must be a list of tasks"))
             sections[section] = items
         condition = _joined(context.condition, _condition_text(task.get("when")))
+        tested = context.tested + tuple(self._conditions(task))
         delegate = text(task.get("delegate_to"))
-        host = path_part(delegate) if delegate else context.host
+        host = _host(delegate) if delegate else context.host
         # The rescue's first step is not drafted yet: the block's tasks get
         # this marker as their failure path, replaced once it is.
         marker = Ref("", doc.key_span(task, "rescue")) if sections.get("rescue") else None
         first_of_block = len(self.builder.drafts)
         ends = self.tasks(
-            sections.get("block", []), self.last, _Context(host, condition, marker or context.rescue, context.handlers)
+            sections.get("block", []),
+            self.last,
+            _Context(host, condition, marker or context.rescue, context.handlers, tested),
         )
         block_steps = self.builder.drafts[first_of_block:]
         if marker is not None:
             first_of_rescue = len(self.builder.drafts)
             rescue_context = _Context(
-                host, _joined(condition, "a task of the block failed"), context.rescue, context.handlers
+                host, _joined(condition, "a task of the block failed"), context.rescue, context.handlers, tested
             )
             after_rescue = self.tasks(sections["rescue"], ends, rescue_context)
             rescued = self.builder.drafts[first_of_rescue : first_of_rescue + 1]
@@ -659,7 +682,7 @@ class _Reader:
             ends = _unique(ends + after_rescue)
         self.last = ends
         if "always" in sections:
-            self.tasks(sections["always"], ends, _Context(host, condition, context.rescue, context.handlers))
+            self.tasks(sections["always"], ends, _Context(host, condition, context.rescue, context.handlers, tested))
 
     def _place(self, placed: _Placed, span: Span, keep_last: bool = False) -> None:
         """`placed` waits for the steps before it; required when what either
@@ -683,6 +706,8 @@ class _Reader:
                     span,
                     f"what `{unknown.draft.id}` does is not known from its module",
                 )
+        if not placed.known:
+            self.last_unknown = placed.draft
         if not keep_last:
             self.last = [placed]
 
@@ -707,10 +732,12 @@ class _Reader:
             at = self.doc.value_span(task, "when") if "when" in task else draft.span
             draft.condition = Ref(condition, at)
 
-    def _facts(self, draft: StepDraft, task: dict[str, Any], call: Call) -> None:
+    def _facts(self, draft: StepDraft, task: dict[str, Any], call: Call, context: _Context) -> None:
         register = text(task.get("register"))
         used: set[str] = set()
-        for written, at in self._expressions(task):
+        checked: set[str] = set()
+        for written, at in (*context.tested, *self._expressions(task)):
+            self._after_checks(written, at, draft, checked)
             for found in _IDENTIFIER.finditer(written):
                 name = found.group(1)
                 if name in self.facts and name not in used and name != register:
@@ -731,6 +758,13 @@ class _Reader:
         producer, output, always = self.facts[name]
         if output not in producer.outputs:
             producer.outputs.append(output)
+        unknown = self.last_unknown
+        if unknown is not None and unknown is not producer and (unknown.id, name) not in self.may_set:
+            # the role or include before the use may have set it too, whether or not the producer ran
+            self.may_set.add((unknown.id, name))
+            may_set = Ref(name, unknown.span)
+            unknown.outputs.append(may_set)
+            unknown.outputs_when_skipped.append(may_set)
         # A registered result is set even when its task is skipped; a use
         # with a default does without it: no path misses it.
         if (always or tolerant) and output not in producer.outputs_when_skipped:
@@ -740,10 +774,9 @@ class _Reader:
         if waiting is not None:
             self.builder.wait(waiting.draft.id, draft.id, at, EdgeKind.SEQUENCE)
 
-    def _expressions(self, task: dict[str, Any]) -> Iterator[tuple[str, Span]]:
-        """The Jinja a task evaluates: each `{{ ... }}` of its values (but its
-        name), and its conditions, which are Jinja without braces."""
-        for key in _EXPRESSION_KEYS:
+    def _conditions(self, task: dict[str, Any], keys: tuple[str, ...] = _EXPRESSION_KEYS) -> Iterator[tuple[str, Span]]:
+        """The conditions of a task (Jinja without braces), each where it is written."""
+        for key in keys:
             value = task.get(key)
             for index, item in enumerate(value if isinstance(value, list) else [value]):
                 if isinstance(item, str):
@@ -753,6 +786,30 @@ class _Reader:
                         if isinstance(value, list)
                         else self.doc.value_span(task, key),
                     )
+
+    def _checks(self, draft: StepDraft, task: dict[str, Any], module: str | None, arguments: Any) -> None:
+        """A guard's variables: what it tests (`when`, an assert's `that`)
+        before the tasks that use them."""
+        tests = list(self._conditions(task, ("when",)))
+        if module == "assert" and isinstance(arguments, dict):
+            tests += self._conditions(arguments, ("that",))
+        for written, _ in tests:
+            for name in _variables(written):
+                self.checked[name] = draft
+
+    def _after_checks(self, written: str, at: Span, draft: StepDraft, checked: set[str]) -> None:
+        """A use of a variable a guard before tested requires the guard (a
+        check that `x` is defined, then a task using `x`)."""
+        for name in _variables(written):
+            guard = self.checked.get(name)
+            if guard is not None and guard is not draft and name not in checked:
+                checked.add(name)
+                self.builder.require(guard.id, draft.id, at, f"`{guard.id}` tests `{name}` before `{draft.id}` uses it")
+
+    def _expressions(self, task: dict[str, Any]) -> Iterator[tuple[str, Span]]:
+        """The Jinja a task evaluates: each `{{ ... }}` of its values (but its
+        name), and its conditions, which are Jinja without braces."""
+        yield from self._conditions(task)
         for key, value in task.items():
             if key in ("name", "block", "rescue", "always", *_EXPRESSION_KEYS):
                 continue
@@ -770,6 +827,54 @@ class _Reader:
         for name in notify if isinstance(notify, list) else [notify]:
             for index in self.handler_names.get(text(name) or "", []):
                 self.notified.setdefault(index, []).append((draft.id, at))
+
+
+# Names in Jinja that are no variable a guard can test: keywords, Ansible's
+# magic variables (the same for every task), loop variables.
+_NOT_CHECKED = frozenset(
+    {
+        "and",
+        "or",
+        "not",
+        "in",
+        "is",
+        "if",
+        "else",
+        "true",
+        "false",
+        "none",
+        "True",
+        "False",
+        "None",
+        "item",
+        "groups",
+        "hostvars",
+        "inventory_hostname",
+        "inventory_hostname_short",
+        "group_names",
+        "ansible_facts",
+        "ansible_play_hosts",
+        "ansible_play_batch",
+        "play_hosts",
+        "omit",
+        "lookup",
+        "query",
+        "range",
+        "ansible_check_mode",
+        "ansible_loop",
+        "loop",
+    }
+)
+_FILTER_BEFORE = re.compile(r"(?:\|\s*|\bis\s+(?:not\s+)?)$")
+
+
+def _variables(written: str) -> Iterator[str]:
+    """The variables an expression names (not filters, tests, keywords)."""
+    for found in _IDENTIFIER.finditer(written):
+        name = found.group(1)
+        if name in _NOT_CHECKED or _FILTER_BEFORE.search(written[max(0, found.start() - 8) : found.start()]):
+            continue
+        yield name
 
 
 def _strings(value: Any, container: Any, key: Any) -> Iterator[tuple[str, Any, Any]]:
@@ -827,7 +932,7 @@ FORMAT = InputFormat(
     detect=detect,
     build=build,
     keys=("hosts", "import_playbook", "block", "include_tasks", "import_tasks"),
-    priority=66,
+    priority=75,
     wait_key=None,
     lacks=((Capability.ROLES, "an Ansible playbook names hosts, not the people who perform or approve its tasks"),),
 )
