@@ -188,3 +188,27 @@ def test_two_guards_testing_different_variables_need_not_wait():
         "  - name: two\n    fail: {msg: y}\n    when: b != 'yes'\n"
     )
     assert [(f.code, f.span.line) for f in check_text(text).findings] == [("RL201", 7)]
+
+
+def test_facts_gathered_for_other_hosts_are_used_through_hostvars():
+    """purge-cluster.yml:76: `setup` delegated with `delegate_facts`, then `hostvars[item]['ansible_facts']`."""
+    text = (
+        "- hosts: a\n  tasks:\n  - name: gather\n    setup: {gather_subset: [all]}\n    delegate_to: '{{ item }}'\n"
+        "    delegate_facts: true\n    with_items: \"{{ groups['nfs'] }}\"\n"
+        "  - name: mounts\n    command: grep \"{{ hostvars[item]['ansible_facts']['fqdn'] }}\" /proc/mounts\n"
+        "    with_items: \"{{ groups['nfs'] }}\"\n"
+    )
+    runbook = adapt(text, "ansible").runbook
+    assert names(step(runbook, "mounts").inputs) == ["ansible_facts"]
+    assert [f.code for f in check_text(text).findings if f.code == "RL201"] == []
+
+
+def test_a_task_with_failed_when_is_a_guard():
+    """purge-cluster.yml:990: `ps -u ceph` failing when anything runs as ceph, before the files are removed."""
+    text = (
+        "- hosts: a\n  tasks:\n  - name: running\n    command: ps -u ceph\n    register: running\n"
+        "    failed_when: running.rc == 0\n  - name: remove\n    file: {path: /etc/ceph, state: absent}\n"
+    )
+    runbook = adapt(text, "ansible").runbook
+    assert step(runbook, "running").guard
+    assert [f.code for f in check_text(text).findings if f.code == "RL201"] == []

@@ -23,8 +23,10 @@
 - Failure paths: a task of a `block` fails into its `rescue` (the first
   rescue task is its failure path; the rescue runs only when a task of the
   block fails); `always` runs after the block and its rescue either way.
-- Guards: `assert`, `fail` and a `pause` (a person confirming) stop the
-  run when they fail: every later change needs them.  A `debug` message
+- Guards: `assert`, `fail`, a `pause` (a person confirming), `meta:
+  end_play` (and `end_host`, `end_batch`) and a task with a `failed_when`
+  stop the run when they fail: every later change needs them, and a task
+  using a variable a guard tests (`x is not defined`) needs it.  A `debug` message
   reports on what ran before it: the wait into it is required.
   `wait_for`, `wait_for_connection` and `pause` let what ran before them
   finish (a reboot, a service coming up): the waits into and out of them
@@ -35,7 +37,8 @@
   `failed_when`, `changed_when` or `until` names a fact an earlier task
   outputs uses it.  A fact no later task of the file uses is no output (a
   role or an included file, which are not read, may use it; a task's own
-  `until` reads its result).  A use that does without the fact (`x |
+  `until` reads its result).  `setup`, `gather_facts` and `*_facts`
+  output the host facts, which `ansible_facts` and `hostvars[...]` use.  A use that does without the fact (`x |
   default(...)`, `x is defined`) waits for it but does not miss it.  Other variables
   (inventory, `vars`) are not facts.  A `when` naming `item` on a looped
   task is tested item by item: not a condition of the whole step.
@@ -337,6 +340,8 @@ MODULES: dict[str, Callable[[Call], Effect | None]] = {
     "k8s_log": _k8s_info,
 }
 GUARDS = frozenset({"assert", "fail", "pause"})
+GATHERERS = frozenset({"setup", "gather_facts"})
+HOST_FACTS = "ansible_facts"  # what gathering facts outputs: a later `ansible_facts` or `hostvars` uses it
 REPORTS = frozenset({"debug"})
 HOLDS = frozenset({"wait_for", "wait_for_connection", "pause"})
 _UNKNOWN_STEPS = frozenset({"include_tasks", "import_tasks", "include_role", "import_role", "include"})
@@ -620,7 +625,9 @@ class _Reader:
             draft.reads.extend(Ref(resource, span) for resource in dict.fromkeys(reads))
             draft.writes.extend(Ref(resource, span) for resource in dict.fromkeys(writes))
         ends = module == "meta" and text(arguments) in ("end_play", "end_host", "end_batch")
-        draft.guard = module in GUARDS or ends
+        failed_when = task.get("failed_when")
+        checks = failed_when is not None and failed_when is not False and text(failed_when) not in ("false", "False")
+        draft.guard = module in GUARDS or ends or checks
         self._condition(draft, task, context.condition)
         if context.rescue is not None:
             draft.on_failure.append(context.rescue)
@@ -739,12 +746,15 @@ class _Reader:
         for written, at in (*context.tested, *self._expressions(task)):
             self._after_checks(written, at, draft, checked)
             for found in _IDENTIFIER.finditer(written):
-                name = found.group(1)
+                name = HOST_FACTS if found.group(1) == "hostvars" else found.group(1)
                 if name in self.facts and name not in used and name != register:
                     used.add(name)
                     # `x | default(...)`, `x is defined`: read whether or not it was set
                     self._use(name, draft, at, tolerant=bool(_TOLERATED.match(written, found.end())))
         made = [(register, self.doc.value_span(task, "register"), True)] if register else []
+        if call.module in GATHERERS or call.module.endswith("_facts"):
+            # the host facts (`ansible_facts`, `hostvars[...]`), there from earlier gathering when it is skipped
+            made.append((HOST_FACTS, draft.span, True))
         if call.module == "set_fact":
             made += [
                 (name, draft.span, False)
