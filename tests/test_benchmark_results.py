@@ -71,6 +71,11 @@ def goal_sentences() -> list[str]:
         if result.get("check_s_goal") is not None:
             met = "met" if result["check_s"] <= result["check_s_goal"] else "not met"
             said.append(f"check {result['check_s']:.2f} s (goal <= {result['check_s_goal']:g} s: {met})")
+        if result.get("check_cpu_s_goal") is not None:
+            met = "met" if result["check_cpu_s"] <= result["check_cpu_s_goal"] else "not met"
+            said.append(
+                f"check {result['check_cpu_s']:.2f} s of CPU time (goal <= {result['check_cpu_s_goal']:g} s: {met})"
+            )
         if result.get("one_process_s") is not None:
             said.append(
                 f"`--jobs 1` {seconds(result['one_process_s'], result['one_process_cpu_s'])}"
