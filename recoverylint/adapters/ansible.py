@@ -494,9 +494,8 @@ class _Reader:
         self.facts: dict[str, tuple[StepDraft, Ref, bool]] = {}
         self.pending_async: dict[str, _Placed] = {}  # registered name -> a task not waited for
         self.handlers: list[_Handler] = []
-        # The latest step of unknown effect (a role, an include...): it may set any fact.
-        self.last_unknown: StepDraft | None = None
-        self.may_set: set[tuple[str, str]] = set()
+        # Whether a step of unknown effect (a role, an include...) was placed: it may set any fact.
+        self.unknown_seen = False
         self.checked: dict[
             str, StepDraft
         ] = {}  # a variable -> the latest guard testing it  # (unknown step, fact) outputs already given
@@ -632,7 +631,7 @@ class _Reader:
         if context.rescue is not None:
             draft.on_failure.append(context.rescue)
         self._facts(draft, task, call, context)
-        ends = ends or (module == "fail" and "when" not in task and context.condition is None)
+        ends = ends or (module == "fail" and "when" not in task)
         placed = _Placed(draft, effect is not None, module in REPORTS or ends, module in HOLDS)
         if draft.guard:
             self._checks(draft, task, module, arguments)
@@ -714,7 +713,7 @@ class _Reader:
                     f"what `{unknown.draft.id}` does is not known from its module",
                 )
         if not placed.known:
-            self.last_unknown = placed.draft
+            self.unknown_seen = True
         if not keep_last:
             self.last = [placed]
 
@@ -768,16 +767,10 @@ class _Reader:
         producer, output, always = self.facts[name]
         if output not in producer.outputs:
             producer.outputs.append(output)
-        unknown = self.last_unknown
-        if unknown is not None and unknown is not producer and (unknown.id, name) not in self.may_set:
-            # the role or include before the use may have set it too, whether or not the producer ran
-            self.may_set.add((unknown.id, name))
-            may_set = Ref(name, unknown.span)
-            unknown.outputs.append(may_set)
-            unknown.outputs_when_skipped.append(may_set)
         # A registered result is set even when its task is skipped; a use
-        # with a default does without it: no path misses it.
-        if (always or tolerant) and output not in producer.outputs_when_skipped:
+        # with a default does without it; a role or include run since may
+        # have set it (never guessed which): no path misses it.
+        if (always or tolerant or self.unknown_seen) and output not in producer.outputs_when_skipped:
             producer.outputs_when_skipped.append(output)
         draft.inputs.append(Ref(name, at))
         waiting = self.pending_async.pop(name, None)
