@@ -4,12 +4,11 @@ and the decision checklist that says which workflow mode suits a runbook."""
 from __future__ import annotations
 
 import bisect
-from itertools import islice
 from dataclasses import dataclass
-from typing import Optional
+from itertools import islice
 
-from .graphs import Graphs
 from .durations import differs, step_minutes
+from .graphs import Graphs
 from .model import Duration, DurationBasis, Runbook, Span
 
 
@@ -92,7 +91,7 @@ def _longest_avoiding(graphs: Graphs, path: CriticalPath, nodes: list[int]) -> d
                     below[low] = value
                 if value > below[low + half]:
                     below[low + half] = value
-    jumps = dict(zip(asked, levels[0]))
+    jumps = dict(zip(asked, levels[0], strict=False))
     return {
         node: max(before[position], after[position + 1], jumps[position])
         for node in nodes
@@ -101,7 +100,7 @@ def _longest_avoiding(graphs: Graphs, path: CriticalPath, nodes: list[int]) -> d
 
 
 def wait_costs(
-    graphs: Graphs, waits: list[tuple[int, tuple[int, ...]]], durations: Optional[list[float]] = None
+    graphs: Graphs, waits: list[tuple[int, tuple[int, ...]]], durations: list[float] | None = None
 ) -> list[float]:
     """Minutes O's critical path shrinks when a step's needless waits are
     lifted, for each (step, the steps it waits for needlessly) on its own;
@@ -202,7 +201,7 @@ def wait_costs_known(graphs: Graphs, waits: list[tuple[int, tuple[int, ...]]]) -
     defaults = _distinct_defaults(graphs, defaulted)
     related = _UnknownAround(graphs, minutes.unknown)
     costs = []
-    for (step, lifted), cost, high, bare in zip(waits, likely, longest, without_defaults):
+    for (step, lifted), cost, high, bare in zip(waits, likely, longest, without_defaults, strict=True):
         high = max(cost, high)
         around = related.around(step, lifted)
         at_most = not around and bool(minutes.unknown) and high > 0
@@ -260,7 +259,7 @@ class _UnknownAround:
 
 def _distinct_defaults(graphs: Graphs, nodes: list[int]) -> tuple[Duration, ...]:
     """The defaults these steps' minutes come from, one per basis and kind, in file order."""
-    seen: dict[tuple[DurationBasis, Optional[str]], Duration] = {}
+    seen: dict[tuple[DurationBasis, str | None], Duration] = {}
     for node in nodes:
         duration = graphs.runbook.duration_of(graphs.steps[node])
         if duration is not None:
@@ -279,7 +278,7 @@ class Answer:
     value: str  # what the runbook says: "team.size 4", "not set"
     favours_parallel: bool
     source: str  # the value and where it came from: "team.size 4 at line 6"
-    span: Optional[Span]  # the key it came from, when written
+    span: Span | None  # the key it came from, when written
 
 
 @dataclass(frozen=True)

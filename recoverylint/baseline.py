@@ -15,13 +15,14 @@ import json
 import os
 import re
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path, PurePath
-from typing import Any, Iterable
+from typing import Any
 
 from . import __version__
+from .catalog import always_on_codes
 from .files import UnreadableFile, read_file, write_atomically
 from .finding import Finding
-from .catalog import always_on_codes
 
 # The version of the file's shape, not of the tool: bump it only when an
 # older recoverylint could no longer read what this one writes.

@@ -14,19 +14,20 @@ from __future__ import annotations
 import os
 import re
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping, Optional
+from typing import Any
 
+from .adapters import format_names
 from .catalog import always_on_codes, catalog_codes
+from .durations import DurationsError, MeasuredDurations, load_durations, parse_duration
 from .finding import Severity
 from .model import Span
-from .words import closest, listed
-from .adapters import format_names
-from .durations import DurationsError, MeasuredDurations, load_durations, parse_duration
 from .settings import Settings
 from .source import Document, SourceError, parse, read_text
+from .words import closest, listed
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -60,7 +61,7 @@ class ConfigError(Exception):
     """A configuration file that cannot be used as written."""
 
     def __init__(
-        self, path: str, message: str, key: Optional[str] = None, span: Optional[Span] = None
+        self, path: str, message: str, key: str | None = None, span: Span | None = None
     ) -> None:
         self.path = path
         self.message = message
@@ -132,7 +133,7 @@ class _Run:
     """Elements between two stars, each matching exactly one item (a
     character of a name, or a name of a path)."""
 
-    __slots__ = ("elements", "size", "literal")
+    __slots__ = ("elements", "literal", "size")
 
     def __init__(self, elements: list[Any]) -> None:
         self.elements = tuple(elements)
@@ -144,13 +145,15 @@ class _Run:
     def at(self, items: Any, index: int) -> bool:
         """Whether the run matches `items` from `index` (which has room for it)."""
         if self.literal is not None:
-            return items.startswith(self.literal, index)
+            starts: bool = items.startswith(self.literal, index)  # plain runs match text
+            return starts
         return all(_one(element, items[index + offset]) for offset, element in enumerate(self.elements))
 
     def find(self, items: Any, start: int, end: int) -> int:
         """The leftmost index in [start, end - size] where the run matches, or -1."""
         if self.literal is not None:
-            return items.find(self.literal, start, end)
+            found: int = items.find(self.literal, start, end)  # plain runs match text
+            return found
         for index in range(start, end - self.size + 1):
             if self.at(items, index):
                 return index
@@ -162,12 +165,14 @@ def _one(element: Any, item: str) -> bool:
         return element == item
     if element is _ANY:
         return item != ""
-    return element.matches(item)
+    matches: bool = element.matches(item)  # a character class
+    return matches
 
 
 def _runs(elements: list[Any]) -> tuple[_Run, ...]:
     """The runs between stars (two stars in a row are one)."""
-    runs, current = [], []
+    runs: list[_Run] = []
+    current: list[Any] = []
     for element in elements:
         if element is _STAR:
             runs.append(_Run(current))
@@ -234,7 +239,7 @@ class _CharacterSet:
     """A `[…]` set: each character is itself but a `-` range between two
     (a `-` first or last is itself); `!` or `^` first negates it."""
 
-    __slots__ = ("ranges", "negated")
+    __slots__ = ("negated", "ranges")
 
     def __init__(self, members: str, negated: bool) -> None:
         self.negated = negated
@@ -264,7 +269,7 @@ class _CharacterSet:
 class Config:
     """One configuration file's values (`path` None: no file, the defaults)."""
 
-    path: Optional[str]
+    path: str | None
     folder: str  # absolute: the file's globs are relative to it
     include: tuple[Glob, ...] = ()  # empty: every YAML file
     exclude: tuple[Glob, ...] = ()
@@ -274,10 +279,10 @@ class Config:
     # Codes expanded to full catalog codes, so that they win over any `select`.
     per_file_ignores: tuple[tuple[Glob, tuple[str, ...]], ...] = ()
     fail_on: Severity = Severity.WARNING
-    default_duration: Optional[float] = _DEFAULTS.default_duration
+    default_duration: float | None = _DEFAULTS.default_duration
     span_of_control: int = _DEFAULTS.span_of_control
-    input_format: Optional[str] = _DEFAULTS.input_format
-    durations: Optional[MeasuredDurations] = _DEFAULTS.durations
+    input_format: str | None = _DEFAULTS.input_format
+    durations: MeasuredDurations | None = _DEFAULTS.durations
     cost_currency: str = _DEFAULTS.cost_currency
 
 
@@ -285,12 +290,12 @@ class Config:
 class Overrides:
     """Command-line options, which win over every configuration file."""
 
-    select: Optional[tuple[str, ...]] = None
-    ignore: Optional[tuple[str, ...]] = None
-    fail_on: Optional[Severity] = None
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] | None = None
+    fail_on: Severity | None = None
     exclude: tuple[Glob, ...] = ()  # added; relative to the current directory, or absolute
-    input_format: Optional[str] = None
-    durations: Optional[MeasuredDurations] = None  # --durations
+    input_format: str | None = None
+    durations: MeasuredDurations | None = None  # --durations
 
 
 @dataclass(frozen=True)
@@ -306,7 +311,7 @@ class ConfigResolver:
     each configuration file read once, however many runbooks it holds."""
 
     def __init__(
-        self, config_file: Optional[Path] = None, overrides: Overrides = Overrides()
+        self, config_file: Path | None = None, overrides: Overrides = Overrides()
     ) -> None:
         self._overrides = overrides
         self._cwd = os.getcwd()
@@ -316,11 +321,12 @@ class ConfigResolver:
         self._chains: dict[str, tuple[Config, ...]] = {}
         self._options: dict[tuple[int, tuple[int, ...]], FileOptions] = {}
 
-    def options_for(self, path: Path, explicit: bool) -> Optional[FileOptions]:
+    def options_for(self, path: Path, explicit: bool) -> FileOptions | None:
         """The file's options, or None when discovery must skip it (not
         included, or excluded by any configuration above it); a file named
         explicitly is never skipped."""
         absolute = os.path.abspath(path)
+        above: tuple[Config, ...]
         if self._given is not None:  # --config: the only configuration
             config, above = self._given, ()
         else:
@@ -367,7 +373,7 @@ class ConfigResolver:
         for passed in reversed(walked):  # from the top down
             config = _config_in(passed)
             if config is not None:
-                chain = (self._apply(config),) + chain
+                chain = (self._apply(config), *chain)
             self._chains[passed] = chain
         return chain
 
@@ -423,7 +429,7 @@ def _relative(absolute: str, folder: str) -> str:
     return relative.replace(os.sep, "/")
 
 
-def _config_in(folder: str) -> Optional[Config]:
+def _config_in(folder: str) -> Config | None:
     """The configuration file of this folder, if it has one."""
     candidate = os.path.join(folder, YAML_CONFIG)
     if os.path.isfile(candidate):
@@ -465,7 +471,7 @@ def _read_yaml(path: Path) -> Config:
     return _Reader(path, document).config(data)
 
 
-def _read_toml(path: Path) -> Optional[Config]:
+def _read_toml(path: Path) -> Config | None:
     shown = _shown(path)
     try:
         text = read_text(path)  # a regular UTF-8 file within the size limit
@@ -514,7 +520,7 @@ class _Reader:
     """Checks one table of settings, pointing each error at its key or value
     (YAML has line and column; TOML only the key)."""
 
-    def __init__(self, path: Path, document: Optional[Document]) -> None:
+    def __init__(self, path: Path, document: Document | None) -> None:
         self.path = path
         self.shown = _shown(path)
         self.document = document
@@ -528,7 +534,7 @@ class _Reader:
             span = where(container, index)
         return ConfigError(self.shown, message, key, span)
 
-    def config(self, table: dict) -> Config:
+    def config(self, table: dict[Any, Any]) -> Config:
         written_as: dict[str, str] = {}
         for key in table:
             normal = key.replace("-", "_") if isinstance(key, str) else None
@@ -557,7 +563,7 @@ class _Reader:
             values[normal] = getattr(self, normal)(key, table)
         return Config(**values)
 
-    def strings(self, key: str, table: dict, what: str) -> list[str]:
+    def strings(self, key: str, table: dict[Any, Any], what: str) -> list[str]:
         value = table[key]
         if not isinstance(value, list):
             raise self.error(key, f"must be a list of {what}", table, key)
@@ -568,7 +574,7 @@ class _Reader:
                 )
         return value
 
-    def globs(self, key: str, table: dict) -> tuple[Glob, ...]:
+    def globs(self, key: str, table: dict[Any, Any]) -> tuple[Glob, ...]:
         patterns = self.strings(key, table, "globs")
         return tuple(
             self.glob(key, pattern, patterns, index) for index, pattern in enumerate(patterns)
@@ -600,7 +606,7 @@ class _Reader:
                 return glob
         raise self.error(key, f"the glob `{pattern}` {problem}", container, index, at_key)
 
-    def codes(self, key: str, table: dict, ignoring: bool) -> tuple[str, ...]:
+    def codes(self, key: str, table: dict[Any, Any], ignoring: bool) -> tuple[str, ...]:
         codes = self.strings(key, table, "rule codes or prefixes such as `RL2`")
         for index, code in enumerate(codes):
             problem = code_problem(code, ignoring=ignoring)
@@ -608,23 +614,23 @@ class _Reader:
                 raise self.error(key, problem, codes, index)
         return tuple(codes)
 
-    def include(self, key: str, table: dict) -> tuple[Glob, ...]:
+    def include(self, key: str, table: dict[Any, Any]) -> tuple[Glob, ...]:
         return self.globs(key, table)
 
-    def exclude(self, key: str, table: dict) -> tuple[Glob, ...]:
+    def exclude(self, key: str, table: dict[Any, Any]) -> tuple[Glob, ...]:
         return self.globs(key, table)
 
-    def select(self, key: str, table: dict) -> tuple[str, ...]:
+    def select(self, key: str, table: dict[Any, Any]) -> tuple[str, ...]:
         codes = self.codes(key, table, ignoring=False)
         problem = select_problem(codes)
         if problem:
             raise self.error(key, problem, table, key)
         return codes
 
-    def ignore(self, key: str, table: dict) -> tuple[str, ...]:
+    def ignore(self, key: str, table: dict[Any, Any]) -> tuple[str, ...]:
         return self.codes(key, table, ignoring=True)
 
-    def severity(self, key: str, table: dict) -> dict[str, Severity]:
+    def severity(self, key: str, table: dict[Any, Any]) -> dict[str, Severity]:
         levels = table[key]
         if not isinstance(levels, dict):
             raise self.error(
@@ -648,7 +654,7 @@ class _Reader:
             chosen[code] = Severity(level)
         return chosen
 
-    def per_file_ignores(self, key: str, table: dict) -> tuple[tuple[Glob, tuple[str, ...]], ...]:
+    def per_file_ignores(self, key: str, table: dict[Any, Any]) -> tuple[tuple[Glob, tuple[str, ...]], ...]:
         entries = table[key]
         if not isinstance(entries, dict):
             raise self.error(key, "must be a mapping of glob to a list of rule codes", table, key)
@@ -672,13 +678,13 @@ class _Reader:
             rules.append((glob, expand(tuple(codes))))
         return tuple(rules)
 
-    def fail_on(self, key: str, table: dict) -> Severity:
+    def fail_on(self, key: str, table: dict[Any, Any]) -> Severity:
         value = table[key]
         if value not in _SEVERITIES:
             raise self.error(key, f"must be error, warning or info, not `{value}`", table, key)
         return Severity(value)
 
-    def default_duration(self, key: str, table: dict) -> float:
+    def default_duration(self, key: str, table: dict[Any, Any]) -> float:
         value = table[key]
         minutes = parse_duration(value)
         if minutes is None or not 0 <= minutes <= MAX_DURATION_MINUTES:
@@ -690,14 +696,14 @@ class _Reader:
             )
         return minutes
 
-    def durations(self, key: str, table: dict) -> MeasuredDurations:
+    def durations(self, key: str, table: dict[Any, Any]) -> MeasuredDurations:
         """A durations file, relative to this file's folder."""
         value = table[key]
         if not isinstance(value, str) or not value.strip():
             raise self.error(key, "must be the path of a durations file (YAML or JSON)", table, key)
         return read_durations(Path(os.path.dirname(os.path.abspath(self.path))) / value)
 
-    def input_format(self, key: str, table: dict) -> Optional[str]:
+    def input_format(self, key: str, table: dict[Any, Any]) -> str | None:
         value = table[key]
         if value == "auto":
             return None
@@ -707,9 +713,10 @@ class _Reader:
                 f"must be auto or one of {', '.join(format_names())}, not `{value}`",
                 table, key,
             )
-        return value
+        name: str = value  # one of the format names
+        return name
 
-    def cost_currency(self, key: str, table: dict) -> str:
+    def cost_currency(self, key: str, table: dict[Any, Any]) -> str:
         """An ISO 4217 code, as the runbook key `cost_currency` takes."""
         value = table[key]
         if not isinstance(value, str) or not re.fullmatch(r"[A-Z]{3}", value):
@@ -718,7 +725,7 @@ class _Reader:
             )
         return value
 
-    def span_of_control(self, key: str, table: dict) -> int:
+    def span_of_control(self, key: str, table: dict[Any, Any]) -> int:
         value = table[key]
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise self.error(
@@ -735,7 +742,7 @@ def known_codes() -> frozenset[str]:
 _CODE_PREFIX = re.compile(r"RL[0-9]{0,3}")
 
 
-def code_problem(text: str, ignoring: bool = False) -> Optional[str]:
+def code_problem(text: str, ignoring: bool = False) -> str | None:
     """Why `text` is not a rule code or prefix of the catalog (None when it is);
     `ignoring`: also refuse what would ignore only rules that are always on."""
     matched = [code for code in known_codes() if code.startswith(text)]
@@ -749,7 +756,7 @@ def code_problem(text: str, ignoring: bool = False) -> Optional[str]:
     return None
 
 
-def select_problem(codes: tuple[str, ...]) -> Optional[str]:
+def select_problem(codes: tuple[str, ...]) -> str | None:
     """Why `codes`, each a valid code or prefix, cannot be a `select` (None
     when they can): an empty one would silently turn every rule off."""
     if not codes:
@@ -765,7 +772,7 @@ def _not_a_code(text: str) -> str:
     if upper != text and _CODE_PREFIX.fullmatch(upper) and any(
         code.startswith(upper) for code in known_codes()
     ):
-        near: Optional[str] = upper
+        near: str | None = upper
     else:
         near = closest(text, sorted(known_codes()))
     hint = f" (did you mean `{near}`?)" if near else ""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import re
-from typing import Iterable, Optional, Union
+from collections.abc import Iterable
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -38,7 +38,7 @@ class _Emitter(RoundTripEmitter):
     double-quoted with that control escaped (`\\u202E`): the data is the same."""
 
     def analyze_scalar(self, scalar: str) -> ScalarAnalysis:
-        analysis = super().analyze_scalar(scalar)
+        analysis: ScalarAnalysis = super().analyze_scalar(scalar)
         if _BIDI.search(scalar):
             analysis.allow_flow_plain = analysis.allow_block_plain = False
             analysis.allow_single_quoted = analysis.allow_block = False
@@ -92,7 +92,7 @@ def to_native(runbook: Runbook, source_title: str) -> str:
 
 
 def _step(
-    step: Step, ids: dict[int, str], renamed: dict[str, str], waits: dict[int, Optional[str]]
+    step: Step, ids: dict[int, str], renamed: dict[str, str], waits: dict[int, str | None]
 ) -> CommentedMap:
     entry = CommentedMap()
     entry["id"] = ids[step.index]
@@ -142,11 +142,11 @@ def _behaviour(entry: CommentedMap, step: Step) -> None:
         entry["when"] = step.condition.name
 
 
-def _waits(runbook: Runbook, ids: dict[int, str]) -> dict[int, dict[int, Optional[str]]]:
+def _waits(runbook: Runbook, ids: dict[int, str]) -> dict[int, dict[int, str | None]]:
     """Step -> the steps it waits for (in the order written), each with the
     reason the work requires it when there is one."""
     index = {step.id: step.index for step in runbook.steps}
-    waits: dict[int, dict[int, Optional[str]]] = {}
+    waits: dict[int, dict[int, str | None]] = {}
     for edge in runbook.declared_edges:
         if edge.source in index and edge.target in index:  # a self-wait stays: a deadlock either way
             waits.setdefault(index[edge.target], {}).setdefault(index[edge.source], None)
@@ -196,7 +196,7 @@ def _resource(name: str) -> str:
     return _SLASHES.sub("/", _NOT_IN_RESOURCE.sub("", name)).strip("/") or "resource"
 
 
-def _duration(duration: Duration) -> Union[str, CommentedMap]:
+def _duration(duration: Duration) -> str | CommentedMap:
     """One duration (`5m`), or the range {min, likely, max}."""
     if duration.exact:
         return _minutes(duration.likely)

@@ -17,9 +17,10 @@ What it says overrides both the runbook's own durations and every default.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Mapping, Optional, Sequence
+from typing import Any
 
 from .model import Duration, DurationBasis, Runbook, Span, Step
 from .source import Document, Limits, SourceError, decode, parse, read_bytes
@@ -30,7 +31,7 @@ _RANGE_KEYS = ("min", "likely", "max")
 MAX_MINUTES = 525600  # a year
 
 
-def parse_duration(value: Any) -> Optional[float]:
+def parse_duration(value: Any) -> float | None:
     """Minutes from `90s`, `5m`, `1h30m`, `2h` or a bare number of minutes."""
     if isinstance(value, bool) or value is None:
         return None
@@ -53,7 +54,7 @@ def parse_duration(value: Any) -> Optional[float]:
         return None
 
 
-def duration_from(value: Any, basis: DurationBasis, kind: Optional[str] = None) -> Optional[Duration]:
+def duration_from(value: Any, basis: DurationBasis, kind: str | None = None) -> Duration | None:
     """A `duration` value: one duration (`5m`, `90s`, a number of minutes) or
     a range `{min, likely, max}` (`likely` may be left out: the middle of the
     range is then no better a guess than its ends, and `max` is taken, so
@@ -72,11 +73,11 @@ def duration_from(value: Any, basis: DurationBasis, kind: Optional[str] = None) 
     return exactly(minutes, basis, kind)
 
 
-def exactly(minutes: float, basis: DurationBasis, kind: Optional[str] = None) -> Duration:
+def exactly(minutes: float, basis: DurationBasis, kind: str | None = None) -> Duration:
     return Duration(minutes, minutes, minutes, basis, kind)
 
 
-def format_default(minutes: Optional[float], kind: str) -> Optional[Duration]:
+def format_default(minutes: float | None, kind: str) -> Duration | None:
     """A format's default for a kind of step, from the time the workflow
     gives it; none (unknown) when that time is not 0 to a year (a workflow
     may write any number: one past a float's range would make sums infinite)."""
@@ -146,7 +147,7 @@ def _error(span: Any, message: str) -> DurationsError:
     return DurationsError(message, span.line, span.column)
 
 
-def with_measured(runbook: Runbook, measured: Optional[MeasuredDurations]) -> Runbook:
+def with_measured(runbook: Runbook, measured: MeasuredDurations | None) -> Runbook:
     """The runbook with the durations file's minutes in place of its own and
     of every default (the same runbook when the file says nothing of it)."""
     given = {} if measured is None else measured.of(runbook.id)
@@ -161,7 +162,7 @@ def with_measured(runbook: Runbook, measured: Optional[MeasuredDurations]) -> Ru
     )
 
 
-def stated_default(runbook_minutes: Optional[float], configured: Optional[float]) -> Optional[Duration]:
+def stated_default(runbook_minutes: float | None, configured: float | None) -> Duration | None:
     """What fills the durations of steps that give none: the runbook's own
     `default_duration`, else the configuration's, else nothing (unknown)."""
     if runbook_minutes is not None:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import os
 import traceback
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
-from typing import Iterable, Iterator, Optional
 
 from .adapters import NOT_A_RUNBOOK, AdapterError, InputFormat, detect, discovery_keys, input_formats
 from .capabilities import Capability
@@ -49,15 +49,15 @@ def _may_be_runbook(text: str, settings: Settings) -> bool:
 class FileResult:
     path: str
     findings: list[Finding] = field(default_factory=list)
-    runbook: Optional[Runbook] = None
-    text: Optional[str] = None  # the source, for reports that show lines
-    internal_error: Optional[str] = None
+    runbook: Runbook | None = None
+    text: str | None = None  # the source, for reports that show lines
+    internal_error: str | None = None
     skipped: bool = False  # found by discovery and not a runbook
-    format: Optional[str] = None  # the input format it was read as
+    format: str | None = None  # the input format it was read as
     suppressed: int = 0  # findings silenced by `# recoverylint: disable` comments
     # The rules' graphs, kept only when asked (plan reuses them; check lets
     # each file's go as soon as it is checked).
-    graphs: Optional[Graphs] = None
+    graphs: Graphs | None = None
 
 
 def finding(code: str, path: str, issue: Issue, settings: Settings = Settings()) -> Finding:
@@ -83,7 +83,7 @@ def check_file(
     limits: Limits = Limits(),
     settings: Settings = Settings(),
     keep_graphs: bool = False,
-    data: Optional[bytes] = None,
+    data: bytes | None = None,
 ) -> FileResult:
     """Check one file; `explicit` when named on the command line rather than
     discovered; `data` is its bytes when the caller has read them."""
@@ -112,7 +112,7 @@ def check_text(
 
 def plan_file(
     path: Path, display_path: str, limits: Limits = Limits(), settings: Settings = Settings()
-) -> tuple[FileResult, Optional[Plan]]:
+) -> tuple[FileResult, Plan | None]:
     """Check one runbook, and plan it when it can be planned: it was read, its
     step ids are unique and its declared order has no cycle.  Otherwise the
     plan is None and the result's error findings say why."""
@@ -121,12 +121,12 @@ def plan_file(
 
 def plan_text(
     text: str, display_path: str = "<string>", settings: Settings = Settings()
-) -> tuple[FileResult, Optional[Plan]]:
+) -> tuple[FileResult, Plan | None]:
     """`plan_file` of a runbook given as text."""
     return _planned(check_text(text, display_path, settings, keep_graphs=True), settings)
 
 
-def _planned(result: FileResult, settings: Settings) -> tuple[FileResult, Optional[Plan]]:
+def _planned(result: FileResult, settings: Settings) -> tuple[FileResult, Plan | None]:
     runbook, graphs = result.runbook, result.graphs
     result.graphs = None  # the plan holds what it needs
     if runbook is None or graphs is None or result.internal_error:
@@ -149,7 +149,7 @@ def _check(
     limits: Limits,
     settings: Settings,
     keep_graphs: bool = False,
-    data: Optional[bytes] = None,
+    data: bytes | None = None,
 ) -> None:
     own = own_parser(result.path, settings.input_format)
     # A refused character is named as not allowed in the file's language.
@@ -248,7 +248,7 @@ def _not_a_runbook(
     result: FileResult,
     explicit: bool,
     settings: Settings,
-    forced: Optional[InputFormat] = None,
+    forced: InputFormat | None = None,
 ) -> bool:
     """RL003 for a file named on the command line; a found one is skipped."""
     if not explicit:
@@ -307,7 +307,7 @@ def _skipped_by_format(runbook: Runbook) -> frozenset[str]:
     return _skipped_rules(runbook.format)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _skipped_rules(format_name: str) -> frozenset[str]:
     # Asked three times for each file checked; the answer depends on the format alone.
     # Whether the graphs could be built is the file's, not the format's.
@@ -323,7 +323,7 @@ def _skipped_rules(format_name: str) -> frozenset[str]:
 _HEAD_SIZE = 1 << 20
 
 
-def _mentions_runbook(path: Path, settings: Settings, data: Optional[bytes] = None) -> bool:
+def _mentions_runbook(path: Path, settings: Settings, data: bytes | None = None) -> bool:
     """Whether an unreadable file's first megabyte (of `data` when it was
     read already) has a key of a runbook (a FIFO or a device is never read:
     reading it could block the run)."""
@@ -338,9 +338,9 @@ def _mentions_runbook(path: Path, settings: Settings, data: Optional[bytes] = No
 
 def run_rules(
     runbook: Runbook,
-    codes: Optional[Iterable[str]] = None,
+    codes: Iterable[str] | None = None,
     settings: Settings = Settings(),
-    built: Optional[tuple[Optional[Graphs], Optional[OrderProblem]]] = None,
+    built: tuple[Graphs | None, OrderProblem | None] | None = None,
 ) -> list[Finding]:
     """The rules `settings` enables (and among them those of `codes`) on one
     runbook model; `built` is `_graphs_of(runbook)` when the caller has it."""
@@ -358,7 +358,7 @@ def run_rules(
     return findings
 
 
-def _graphs_of(runbook: Runbook) -> tuple[Optional[Graphs], Optional[OrderProblem]]:
+def _graphs_of(runbook: Runbook) -> tuple[Graphs | None, OrderProblem | None]:
     """O and D, or O's cycle; only a cycle among the steps of unique ids
     when ids repeat (a deadlock is one whatever typo is elsewhere).  Raises TooLarge
     past the limits (resource names are checked either way: rules that need
@@ -386,8 +386,8 @@ def _unique_ids(runbook: Runbook) -> bool:
 def _applicable(
     settings: Settings,
     have_graphs: bool,
-    codes: Optional[Iterable[str]] = None,
-    runbook: Optional[Runbook] = None,
+    codes: Iterable[str] | None = None,
+    runbook: Runbook | None = None,
 ) -> frozenset[str]:
     """The registered rules (of `codes`) that `settings` enables and that can
     run: those needing the graphs only when there are graphs, and those the
@@ -404,7 +404,7 @@ def _applicable(
     )
 
 
-def own_parser(path: str, forced: Optional[str]) -> Optional[InputFormat]:
+def own_parser(path: str, forced: str | None) -> InputFormat | None:
     """The format that reads this file with its own parser instead of YAML
     (by the file's suffix, or because it is forced), or None."""
     formats = [input_formats()[forced]] if forced else input_formats().values()
@@ -446,7 +446,7 @@ def discover(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
     yield from found.values()
 
 
-def _identity_of(path: Path) -> Optional[tuple[int, int]]:
+def _identity_of(path: Path) -> tuple[int, int] | None:
     """The device and inode of the file a path reaches (links followed), or
     None when it reaches none."""
     try:

@@ -15,14 +15,14 @@ cache's entries) never leave half a file.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import secrets
 import stat
 from pathlib import Path
-from typing import Optional, Union
 
-PathLike = Union[str, Path]
+PathLike = str | Path
 
 # O_NONBLOCK: opening a FIFO with no writer returns at once instead of
 # waiting for one; it changes nothing for a regular file.
@@ -92,7 +92,7 @@ def kind_of(mode: int) -> str:
 
 
 def read_file(
-    path: PathLike, limit: int, *, follow_links: bool = True, dir_fd: Optional[int] = None
+    path: PathLike, limit: int, *, follow_links: bool = True, dir_fd: int | None = None
 ) -> bytes:
     """The bytes of a regular file of at most `limit` bytes (see the module's
     documentation); `path` is relative to the folder `dir_fd` when given."""
@@ -100,7 +100,7 @@ def read_file(
 
 
 def read_file_status(
-    path: PathLike, limit: int, *, follow_links: bool = True, dir_fd: Optional[int] = None
+    path: PathLike, limit: int, *, follow_links: bool = True, dir_fd: int | None = None
 ) -> tuple[bytes, os.stat_result]:
     """`read_file`, and the file's status as fstat gave it on the open file."""
     descriptor, status = _open_regular(path, follow_links, dir_fd)
@@ -126,7 +126,7 @@ def read_file_status(
 
 
 def read_head(
-    path: PathLike, size: int, *, follow_links: bool = True, dir_fd: Optional[int] = None
+    path: PathLike, size: int, *, follow_links: bool = True, dir_fd: int | None = None
 ) -> bytes:
     """The first `size` bytes of a regular file (fewer when it is shorter)."""
     descriptor, _ = _open_regular(path, follow_links, dir_fd)
@@ -144,7 +144,7 @@ def read_head(
 
 
 def _open_regular(
-    path: PathLike, follow_links: bool, dir_fd: Optional[int]
+    path: PathLike, follow_links: bool, dir_fd: int | None
 ) -> tuple[int, os.stat_result]:
     """A descriptor open for reading on a regular file, and its status."""
     flags = _READ_FLAGS if follow_links else _READ_FLAGS | _NO_FOLLOW
@@ -168,7 +168,7 @@ def _open_regular(
     return descriptor, status
 
 
-def open_folder(path: PathLike, dir_fd: Optional[int] = None) -> int:
+def open_folder(path: PathLike, dir_fd: int | None = None) -> int:
     """A descriptor of a folder, never reached through a symbolic link as its
     last part; the caller closes it.  LinkRefused for a link, UnreadableFile
     for anything else that is not a folder."""
@@ -186,7 +186,7 @@ def open_folder(path: PathLike, dir_fd: Optional[int] = None) -> int:
         raise UnreadableFile(path, problem, error.errno or errno.EIO) from None
 
 
-def _own_mode(path: PathLike, dir_fd: Optional[int]) -> Optional[int]:
+def _own_mode(path: PathLike, dir_fd: int | None) -> int | None:
     """The mode of `path` itself (of a link, not of what it points at)."""
     try:
         return os.stat(path, dir_fd=dir_fd, follow_symlinks=False).st_mode
@@ -210,10 +210,8 @@ def write_new(name: str, data: bytes, dir_fd: int) -> None:
             os.close(descriptor)
         os.replace(temporary, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(temporary, dir_fd=dir_fd)
-        except OSError:
-            pass
         raise
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
-from typing import Optional, Union
 
 from .model import Span
 
@@ -55,7 +54,7 @@ class MakeFlowParallel:
     needs: tuple[tuple[str, tuple[str, ...]], ...]  # step id -> what it waits for, file order
 
 
-Edit = Union[RemoveNeed, RemoveNeeds, MakeFlowParallel]
+Edit = RemoveNeed | RemoveNeeds | MakeFlowParallel
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,11 +74,11 @@ class Issue:
 
     span: Span
     message: str
-    suggestion: Optional[str] = None
+    suggestion: str | None = None
     steps: tuple[str, ...] = ()  # step ids involved: how baselines recognise it
     related: tuple[Related, ...] = ()
-    severity: Optional[Severity] = None  # when the rule's own default does not fit this case
-    fix: Optional[Fix] = None
+    severity: Severity | None = None  # when the rule's own default does not fit this case
+    fix: Fix | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,11 +89,11 @@ class Finding:
     message: str
     path: str
     span: Span
-    suggestion: Optional[str] = None
+    suggestion: str | None = None
     steps: tuple[str, ...] = ()
     related: tuple[Related, ...] = ()
-    fix: Optional[Fix] = None
+    fix: Fix | None = None
 
     @property
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.path, self.span.line, self.span.column, self.code, self.message)

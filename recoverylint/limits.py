@@ -12,7 +12,6 @@ well under 1 GB (measured by benchmarks/pathological.py).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
 
 from .model import Span
 
@@ -60,6 +59,6 @@ class TooLarge(Exception):
     """The runbook is over an analysis limit; `span`, when known, is where
     the runbook says what is over it."""
 
-    def __init__(self, message: str, span: Optional[Span] = None) -> None:
+    def __init__(self, message: str, span: Span | None = None) -> None:
         super().__init__(message)
         self.span = span

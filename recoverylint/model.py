@@ -7,9 +7,9 @@ column points just past the last character (as SARIF's endColumn does).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Mapping, Optional
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +34,7 @@ class Need:
 
     step: str
     span: Span
-    reason: Optional[str] = None
+    reason: str | None = None
 
 
 class DurationBasis(str, Enum):
@@ -57,7 +57,7 @@ class Duration:
     basis: DurationBasis
     # For a format's default: the kind of step it is the default of
     # ("an `aws:sleep` step"), for words saying what minutes rest on.
-    kind: Optional[str] = None
+    kind: str | None = None
 
     @property
     def exact(self) -> bool:
@@ -88,14 +88,14 @@ class Role:
     span: Span
     authority: frozenset[str] = frozenset()
     people: int = 1
-    approval: Optional[Ref] = None
+    approval: Ref | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Resource:
     name: str
     span: Span
-    kind: Optional[str] = None
+    kind: str | None = None
     shared: bool = False  # `concurrency: shared`: concurrent use is safe
     # `communication: true`: a status page, channel or ticket; writing it is
     # communicating (needs `communicate`), not a change.
@@ -117,25 +117,25 @@ class Step:
     id: str
     span: Span  # the id value
     index: int  # position in file order
-    title: Optional[str] = None
-    role: Optional[Ref] = None
-    phase: Optional[Phase] = None
-    phase_span: Optional[Span] = None
-    duration: Optional[Duration] = None  # None: unknown, unless the runbook's default fills it
+    title: str | None = None
+    role: Ref | None = None
+    phase: Phase | None = None
+    phase_span: Span | None = None
+    duration: Duration | None = None  # None: unknown, unless the runbook's default fills it
     needs: tuple[Need, ...] = ()
     inputs: tuple[Ref, ...] = ()
     outputs: tuple[Ref, ...] = ()
     reads: tuple[Ref, ...] = ()
     writes: tuple[Ref, ...] = ()
-    approval: Optional[Ref] = None
+    approval: Ref | None = None
     pre_approved: bool = False
     verifies: tuple[Ref, ...] = ()
     excludes: tuple[Ref, ...] = ()
     decides: tuple[Ref, ...] = ()
     approves: tuple[Ref, ...] = ()
-    rollback: Optional[Ref] = None
-    stage: Optional[str] = None
-    extent: Optional[Span] = None  # the whole step, from its first key to its last value
+    rollback: Ref | None = None
+    stage: str | None = None
+    extent: Span | None = None  # the whole step, from its first key to its last value
     # What the step does beyond facts and resources (requirements.py turns
     # these into edges of D):
     guard: bool = False  # its failure stops the run: every later change needs it
@@ -143,7 +143,7 @@ class Step:
     clocks: tuple[ClockUse, ...] = ()  # clocks it starts or stops
     # The step runs only when this holds (its text; None: whenever the steps
     # it waits for have run); steps waiting for it run even when it is skipped.
-    condition: Optional[Ref] = None
+    condition: Ref | None = None
     # The steps the run jumps to when it fails (or is cancelled): on that
     # path nothing after it in the declared order has run (RL307).
     on_failure: tuple[Ref, ...] = ()
@@ -174,8 +174,8 @@ class DeclaredEdge:
     target: str
     kind: EdgeKind
     span: Span  # the `needs` entry, or the target step's id
-    reason: Optional[str] = None
-    stage: Optional[str] = None  # for a stage gate: the later stage
+    reason: str | None = None
+    stage: str | None = None  # for a stage gate: the later stage
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +188,7 @@ class DeclaredJoin:
     sources: tuple[str, ...]
     targets: tuple[str, ...]
     kind: EdgeKind
-    stage: Optional[str] = None  # for a stage gate: the later stage
+    stage: str | None = None  # for a stage gate: the later stage
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,23 +212,23 @@ class Runbook:
     # Boundaries where every step after waits for every step before (native
     # blocks and stage gates): declared waits as well as `declared_edges`.
     declared_joins: tuple[DeclaredJoin, ...] = ()
-    title: Optional[str] = None
-    service: Optional[str] = None
-    criticality: Optional[str] = None
+    title: str | None = None
+    service: str | None = None
+    criticality: str | None = None
     regulated: bool = False
-    team_size: Optional[int] = None
+    team_size: int | None = None
     team_drilled: bool = False
     automation: bool = False
     observability: bool = False
-    cost_per_minute: Optional[float] = None
-    cost_currency: Optional[str] = None  # ISO 4217 code; None: the configuration's
+    cost_per_minute: float | None = None
+    cost_currency: str | None = None  # ISO 4217 code; None: the configuration's
     sync_overhead: float = 0.0
     # Fills the durations of steps that give none: the runbook's own
     # `default_duration`, else a configured one; None: such steps are unknown.
-    default_duration: Optional[Duration] = None
+    default_duration: Duration | None = None
     given: tuple[Ref, ...] = ()
     roles: Mapping[str, Role] = field(default_factory=dict)
-    resources: Optional[Mapping[str, Resource]] = None  # None: not declared
+    resources: Mapping[str, Resource] | None = None  # None: not declared
     # Resource name -> the resource it belongs to (an instance to its cluster,
     # an object to its bucket): a use of one overlaps uses of the other.
     parents: Mapping[str, Ref] = field(default_factory=dict)
@@ -239,13 +239,13 @@ class Runbook:
     format: str = NATIVE  # the input format it was read from
     # The format's word for what a step waits for (`needs`, `runAfter`...),
     # for suggestions; None when the format orders steps by place or jumps.
-    wait_key: Optional[str] = "needs"
+    wait_key: str | None = "needs"
     # The format's own words for what other suggestions ask, by what they ask
     # (`decides`, `verifies`, `rollback`, `diagnose_first`): templates filled
     # with the step ids (`{step}`, `{first}`, `{second}`) and resources
     # (`{written}`); a rule's native wording where a format gives none.
     wording: Mapping[str, str] = field(default_factory=dict)
 
-    def duration_of(self, step: Step) -> Optional[Duration]:
+    def duration_of(self, step: Step) -> Duration | None:
         """The step's duration; None when nothing gives it (unknown)."""
         return self.default_duration if step.duration is None else step.duration

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
+from .durations import duration_from, parse_duration, stated_default
+from .limits import AnalysisLimits, TooLarge
 from .model import (
     ClockUse,
     DeclaredEdge,
@@ -20,9 +22,8 @@ from .model import (
     Stage,
     Step,
 )
-from .durations import duration_from, parse_duration, stated_default
-from .limits import AnalysisLimits, TooLarge
 from .source import Document
+
 
 class _Builder:
     def __init__(self, document: Document, limits: AnalysisLimits) -> None:
@@ -33,7 +34,7 @@ class _Builder:
         self.edges: list[DeclaredEdge] = []
         self.joins: list[DeclaredJoin] = []
 
-    def refs(self, mapping: dict, key: str) -> tuple[Ref, ...]:
+    def refs(self, mapping: dict[Any, Any], key: str) -> tuple[Ref, ...]:
         values = mapping.get(key)
         if not isinstance(values, list):
             return ()
@@ -44,13 +45,13 @@ class _Builder:
             if isinstance(value, str)
         )
 
-    def ref(self, mapping: dict, key: str) -> Optional[Ref]:
+    def ref(self, mapping: dict[Any, Any], key: str) -> Ref | None:
         value = mapping.get(key)
         if not isinstance(value, str):
             return None
         return Ref(value, self.doc.value_span(mapping, key))
 
-    def needs(self, step: dict) -> tuple[Need, ...]:
+    def needs(self, step: dict[Any, Any]) -> tuple[Need, ...]:
         entries = step.get("needs")
         if not isinstance(entries, list):
             return ()
@@ -69,7 +70,7 @@ class _Builder:
                 )
         return tuple(result)
 
-    def step(self, item: dict, stage: Optional[str], extent: Span) -> Step:
+    def step(self, item: dict[Any, Any], stage: str | None, extent: Span) -> Step:
         if len(self.steps) >= self.limits.max_steps:  # before the step is made
             raise TooLarge(f"over the limit of {self.limits.max_steps:,} steps", self.doc.value_span(item, "id"))
         phase = item.get("phase")
@@ -107,7 +108,7 @@ class _Builder:
             self.edges.append(DeclaredEdge(need.step, step.id, EdgeKind.NEEDS, need.span, need.reason))
         return step
 
-    def flow(self, items: list, sequential: bool, stage: Optional[str]) -> tuple[list[Step], list[Step]]:
+    def flow(self, items: list[Any], sequential: bool, stage: str | None) -> tuple[list[Step], list[Step]]:
         """Add the steps of a list of flow items; return its entry and exit steps."""
         entries: list[Step] = []
         exits: list[Step] = []
@@ -137,7 +138,7 @@ class _Builder:
         return entries, exits
 
     def wait_all(
-        self, sources: list[str], targets: list[Step], kind: EdgeKind, stage: Optional[str] = None
+        self, sources: list[str], targets: list[Step], kind: EdgeKind, stage: str | None = None
     ) -> None:
         """Every step of `targets` waits for every one of `sources`: one join
         when both are several (its pairs are counted against the limits when
@@ -149,7 +150,7 @@ class _Builder:
         for target in targets:
             self.edges.extend(DeclaredEdge(source, target.id, kind, target.span, stage=stage) for source in sources)
 
-    def stages(self, stages: list) -> tuple[Stage, ...]:
+    def stages(self, stages: list[Any]) -> tuple[Stage, ...]:
         result: list[Stage] = []
         previous_sinks: list[str] = []
         for item in stages:
@@ -213,12 +214,12 @@ def build_runbook(
     document: Document,
     path: str,
     limits: AnalysisLimits = AnalysisLimits(),
-    default_duration: Optional[float] = None,
+    default_duration: float | None = None,
 ) -> Runbook:
     """The model of a native runbook document that passed the schema;
     `default_duration` (minutes, a configured one) fills the durations of
     steps that give none when the runbook sets no default_duration."""
-    data: dict = document.data
+    data: dict[Any, Any] = document.data
     builder = _Builder(document, limits)
     stages: tuple[Stage, ...] = ()
     if isinstance(data.get("stages"), list):
@@ -282,7 +283,7 @@ def build_runbook(
 DEFAULT_CLOCK = "clock"
 
 
-def _behaviour(document: Document, item: dict) -> dict[str, Any]:
+def _behaviour(document: Document, item: dict[Any, Any]) -> dict[str, Any]:
     """A step's `guard`, `observes`, `clock` and `when` as Step fields."""
     found: dict[str, Any] = {"guard": item.get("guard") is True}
     if isinstance(item.get("when"), str):
@@ -306,7 +307,7 @@ def _behaviour(document: Document, item: dict) -> dict[str, Any]:
     return found
 
 
-def _parents(document: Document, data: dict) -> dict[str, Ref]:
+def _parents(document: Document, data: dict[Any, Any]) -> dict[str, Ref]:
     """Declared resource -> the `parent` it names."""
     declared = data.get("resources")
     if not isinstance(declared, dict):
@@ -318,6 +319,6 @@ def _parents(document: Document, data: dict) -> dict[str, Ref]:
     }
 
 
-def _finite(value: Optional[float]) -> Optional[float]:
+def _finite(value: float | None) -> float | None:
     """A number, or None for `.nan` (which the schema's bounds cannot catch)."""
     return None if value is None or value != value else value

@@ -20,9 +20,9 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
-from typing import Callable, Iterable, Iterator, Mapping, Optional
 
 from .analysis import Checklist, decision_checklist
 from .durations import step_minutes
@@ -112,7 +112,7 @@ class Plan:
     cycle_steps: tuple[int, ...]  # on a cycle of D: kept in declared order
     # The decision checklist weighs a team's situation: None for a workflow
     # of another format, which an engine runs.
-    checklist: Optional[Checklist]
+    checklist: Checklist | None
     declared_is_safe: bool  # O puts every pair D orders in that order
     # Minutes are likely ones, an unknown duration counted as 0: the planned
     # steps with no duration, and those whose minutes rest on a default.
@@ -120,7 +120,7 @@ class Plan:
     defaulted_steps: tuple[int, ...] = ()
     # The saving with every step at its longest (None: no step has a range),
     # and whether it changes with the length of an unknown duration.
-    saved_longest: Optional[float] = None
+    saved_longest: float | None = None
     saving_unknown: bool = False
 
     @property
@@ -129,7 +129,7 @@ class Plan:
         return tuple((source, step) for step, sources in self.false_waits for source in sources)
 
     @property
-    def loss_cause(self) -> Optional[str]:
+    def loss_cause(self) -> str | None:
         """Why the required order takes longer, when it does: "unsafe" (the
         declared order runs steps together, or in an order, that D forbids),
         "sync-overhead" (the required order's joins cost more than its
@@ -159,7 +159,7 @@ class Plan:
         return min(self.saved_minutes, other), max(self.saved_minutes, other)
 
     @property
-    def saved_cost(self) -> Optional[Decimal]:
+    def saved_cost(self) -> Decimal | None:
         """What the minutes saved are worth at the runbook's cost per minute (None: no cost)."""
         cost = self.runbook.cost_per_minute
         return None if cost is None else cost_of(self.saved_minutes, cost)
@@ -295,13 +295,14 @@ def _follow_worst_alternatives(
             continue
         alive_mask = graphs.mask(alive)
 
-        def kept(node: int) -> bool:
+        # The helpers bind this decision's values: B023 would flag a late-bound loop variable.
+        def kept(node: int, dropped: int = dropped) -> bool:
             return not dropped >> position[node] & 1
 
-        def alternative(node: int) -> bool:
+        def alternative(node: int, alive_mask: int = alive_mask) -> bool:
             return alive_mask >> position[node] & 1 == 1
 
-        def after_several(node: int) -> int:
+        def after_several(node: int, alive_mask: int = alive_mask) -> int:
             """The alternatives `node` is after, when they are two or more; else 0."""
             after = ancestors[node] & alive_mask
             return after if after & (after - 1) else 0
@@ -331,7 +332,7 @@ def _follow_worst_alternatives(
         # but not after the one followed (it could only run in another branch).
         followed_bit = 1 << position[followed]
 
-        def after_followed(node: int) -> bool:
+        def after_followed(node: int, followed_bit: int = followed_bit) -> bool:
             return bool(ancestors[node] & followed_bit)
 
         apart = [node for node, after in joins.items() if not after & followed_bit]
@@ -384,7 +385,8 @@ def _required_with_races(
     exclude each other are ordered the same way.  Only `planned` steps race:
     a step left out never runs.  The waits are counted before any is made:
     past `max_edges`, TooLarge."""
-    acyclic, cycle_steps = graphs.required_preds, []
+    acyclic: list[list[int]] = graphs.required_preds
+    cycle_steps: list[int] = []
     if any(graphs.required.cyclic):
         acyclic, cycle_steps = _break_cycles(graphs.required_preds, graphs.position)
     order = _file_first_order(acyclic)
@@ -398,7 +400,7 @@ def _required_with_races(
 
     # Each wait goes to the step being ordered, so one step's set of new
     # predecessors tells a wait already counted from a new one.
-    adding, added = -1, set()
+    adding, added = -1, set[int]()
     count = 0
     for first, second, _ in _race_waits(graphs, order, planned, rank):
         if second != adding:
@@ -427,7 +429,7 @@ def _required_with_races(
 
 def _race_waits(
     graphs: Graphs, order: list[int], planned: list[int], rank: list[int]
-) -> Iterator[tuple[int, int, Optional[str]]]:
+) -> Iterator[tuple[int, int, str | None]]:
     """The waits that order racing steps, (first, second, resource name; None
     for steps that exclude each other), each a wait of the step being
     ordered, in `order`, then the exclusive pairs.  The overlapping names
@@ -679,15 +681,15 @@ def _list_schedule(
     role_of = staffing.role_of
     free_in_role = dict(staffing.people)
     free_in_team = staffing.team
-    queues: dict[Optional[str], list[tuple[tuple[float, float, int], int]]] = defaultdict(list)
-    offers: list[tuple[tuple[tuple[float, float, int], int], Optional[str]]] = []
+    queues: dict[str | None, list[tuple[tuple[float, float, int], int]]] = defaultdict(list)
+    offers: list[tuple[tuple[tuple[float, float, int], int], str | None]] = []
     events: list[tuple[float, int, int]] = [(0.0, _READY, node) for node in order if not preds[node]]
     heapq.heapify(events)
     waiting = {node: len(preds[node]) for node in order}
     released_at = dict.fromkeys(order, 0.0)
     starts: dict[int, float] = {}
 
-    def offer(role: Optional[str]) -> None:
+    def offer(role: str | None) -> None:
         queue = queues[role]
         if queue and (role is None or free_in_role[role] > 0):
             heapq.heappush(offers, (queue[0], role))
@@ -726,7 +728,7 @@ def _list_schedule(
 
 
 def _waves(
-    order: list[int], preds: list[list[int]], starts: dict[int, float], staffing: _Staffing
+    order: list[int], preds: Sequence[Sequence[int]], starts: dict[int, float], staffing: _Staffing
 ) -> tuple[list[Wave], dict[int, int]]:
     """Steps starting at the same minute, split where one waits for another
     of them (a step of no duration finishes the minute it starts: what

@@ -25,7 +25,8 @@ Every edge follows the declared order, so none of them can make D cyclic.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING, Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from .limits import AnalysisLimits
 from .model import Ref, Runbook
@@ -84,7 +85,7 @@ class ParentedResourceIndex:
 
 def resource_index(
     runbook: Runbook, names: Iterable[str], limits: AnalysisLimits = AnalysisLimits()
-) -> "ResourceIndex | ParentedResourceIndex":
+) -> ResourceIndex | ParentedResourceIndex:
     """The index of which resource names overlap which, parents included."""
     from .graphs import ResourceIndex
 
@@ -94,7 +95,7 @@ def resource_index(
 
 
 def add_behaviour_preds(
-    graphs: "Graphs", preds: list[set[int]], count: Callable[[set[int]], None]
+    graphs: Graphs, preds: list[set[int]], count: Callable[[set[int]], None]
 ) -> None:
     """Add to D's predecessor sets the edges of guards, observations and
     clocks; `count` is told each set that grew, to stop past the edge limit."""
@@ -103,7 +104,7 @@ def add_behaviour_preds(
     _clock_preds(graphs, preds, count)
 
 
-def _guard_preds(graphs: "Graphs", preds: list[set[int]], count: Callable[[set[int]], None]) -> None:
+def _guard_preds(graphs: Graphs, preds: list[set[int]], count: Callable[[set[int]], None]) -> None:
     guards = graphs.mask(step.index for step in graphs.steps if step.guard)
     if not guards:
         return
@@ -115,7 +116,7 @@ def _guard_preds(graphs: "Graphs", preds: list[set[int]], count: Callable[[set[i
                 count(preds[step.index])
 
 
-def _observation_preds(graphs: "Graphs", preds: list[set[int]], count: Callable[[set[int]], None]) -> None:
+def _observation_preds(graphs: Graphs, preds: list[set[int]], count: Callable[[set[int]], None]) -> None:
     from .graphs import ResourceIndex
 
     observers = [step for step in graphs.steps if step.observes]
@@ -153,7 +154,7 @@ def _observation_preds(graphs: "Graphs", preds: list[set[int]], count: Callable[
                 count(preds[later])
 
 
-def _clock_preds(graphs: "Graphs", preds: list[set[int]], count: Callable[[set[int]], None]) -> None:
+def _clock_preds(graphs: Graphs, preds: list[set[int]], count: Callable[[set[int]], None]) -> None:
     starts: dict[str, int] = defaultdict(int)  # clock -> bitset of the steps starting it
     stops: dict[str, list[int]] = defaultdict(list)
     for step in graphs.steps:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Callable, Iterable, Iterator, Optional
+from typing import Any
 
 from .model import Span
 from .resources import schema_path
@@ -18,7 +19,7 @@ class SchemaProblem:
     message: str
     span: Span
     json_path: str
-    help: Optional[str] = None  # what to write instead, in the runbook's words
+    help: str | None = None  # what to write instead, in the runbook's words
 
 
 @lru_cache(maxsize=1)
@@ -27,8 +28,9 @@ def schema_text() -> str:
 
 
 @lru_cache(maxsize=1)
-def _schema() -> dict:
-    return json.loads(schema_text())
+def _schema() -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads(schema_text())  # our own schema: a JSON object
+    return schema
 
 
 @lru_cache(maxsize=1)
@@ -55,7 +57,7 @@ def validate(document: Document) -> list[SchemaProblem]:
         return []
     except invalid:
         pass
-    problems = {}
+    problems: dict[tuple[str, str], SchemaProblem] = {}
     for error in _full_validator().iter_errors(document.data):
         for leaf in _leaf_errors(error):
             for problem in _locate(document, leaf):
@@ -92,7 +94,9 @@ def _leaf_errors(error: Any) -> Iterator[Any]:
     ] or error.context
     deeper = best_match(candidates)
     # A missing key explains a mapping (a range without `max`), never a scalar.
-    if deeper is None or deeper.validator in ("required", "not") and not deeper.path and not isinstance(instance, dict):
+    if deeper is None or (
+        deeper.validator in ("required", "not") and not deeper.path and not isinstance(instance, dict)
+    ):
         yield error
     elif isinstance(instance, dict):
         # A mapping meant the branch that explains it: every error of that branch.
@@ -124,7 +128,7 @@ def _locate(document: Document, error: Any) -> list[SchemaProblem]:
         container = _container_at(document.data, path)
         return [
             SchemaProblem(
-                f"`{json_path(path + [key])}`: " + message,
+                f"`{json_path([*path, key])}`: " + message,
                 document.key_span(container, key) if container is not None else document.span_at(path),
                 where,
                 help,
@@ -162,7 +166,7 @@ _SYNONYMS = {
 }
 
 
-def _unknown_key(key: str, allowed: list[str], path: list[Any]) -> tuple[str, Optional[str]]:
+def _unknown_key(key: str, allowed: list[str], path: list[Any]) -> tuple[str, str | None]:
     from .words import closest, listed
 
     if not allowed:  # only names matching a pattern: roles, resources
@@ -199,7 +203,7 @@ def _kind_of(value: Any) -> str:
     return "a list" if isinstance(value, list) else "a mapping"
 
 
-def _explained(error: Any, path: list[Any]) -> tuple[str, Optional[str]]:
+def _explained(error: Any, path: list[Any]) -> tuple[str, str | None]:
     """The error in a responder's words, and what to write instead."""
     keyword, instance, schema = error.validator, error.instance, error.schema
     subject = _subject(path)
@@ -256,7 +260,7 @@ def _explained(error: Any, path: list[Any]) -> tuple[str, Optional[str]]:
     return f"{subject} cannot be {_kind_of(instance)}", about
 
 
-def _retyped(path: list[Any], expected: Any, instance: Any, schema: dict[str, Any]) -> Optional[str]:
+def _retyped(path: list[Any], expected: Any, instance: Any, schema: dict[str, Any]) -> str | None:
     """For a value of the wrong type, the same value written as the type wanted."""
     scalar = isinstance(instance, (str, int, float)) and not isinstance(instance, bool)
     if expected == "array":
@@ -298,7 +302,7 @@ _DEF_NOUNS = {
 }
 
 
-def _def_name(schema: dict[str, Any]) -> Optional[str]:
+def _def_name(schema: dict[str, Any]) -> str | None:
     definitions: dict[str, dict[str, Any]] = _schema()["$defs"]
     for name, definition in definitions.items():
         if definition is schema or any(branch is schema for branch in definition.get("oneOf", ())):
@@ -306,7 +310,7 @@ def _def_name(schema: dict[str, Any]) -> Optional[str]:
     return None
 
 
-def _pattern_noun(pattern: str, value: Any, path: list[Any]) -> tuple[str, Optional[str]]:
+def _pattern_noun(pattern: str, value: Any, path: list[Any]) -> tuple[str, str | None]:
     """What a value of this pattern is, and the value fixed, when it can be."""
     defs = _schema()["$defs"]
     text = str(value)
@@ -325,7 +329,7 @@ def _pattern_noun(pattern: str, value: Any, path: list[Any]) -> tuple[str, Optio
     return "valid here", None
 
 
-def _fixed(path: list[Any], value: Optional[str]) -> Optional[str]:
+def _fixed(path: list[Any], value: str | None) -> str | None:
     return f"write {_write(path, value)}" if value else None
 
 
@@ -334,7 +338,7 @@ _UNITS = {"h": "h", "hr": "h", "hrs": "h", "hour": "h", "hours": "h", "m": "m", 
           "second": "s", "seconds": "s"}
 
 
-def _duration_written(text: str) -> Optional[str]:
+def _duration_written(text: str) -> str | None:
     """`10 mins` as `10m`, `1 hour 30 minutes` as `1h30m`; None when it does not read so."""
     parts = re.findall(r"([0-9]+)\s*([A-Za-z]+)", text)
     if not parts or re.sub(r"[0-9]+\s*[A-Za-z]+", "", text).strip(" ,and"):
@@ -344,15 +348,15 @@ def _duration_written(text: str) -> Optional[str]:
     units = [_UNITS[unit.lower()] for _, unit in parts]
     if units != sorted(units, key="hms".index) or len(set(units)) != len(units):
         return None
-    return "".join(f"{int(number)}{unit}" for (number, _), unit in zip(parts, units))
+    return "".join(f"{int(number)}{unit}" for (number, _), unit in zip(parts, units, strict=True))
 
 
-def _slug(text: str, lower: bool) -> Optional[str]:
+def _slug(text: str, lower: bool) -> str | None:
     slug = re.sub(r"[^A-Za-z0-9._-]+", "-", text.lower() if lower else text).strip("-._")
     return slug or None
 
 
-def _last_key(path: list[Any]) -> Optional[str]:
+def _last_key(path: list[Any]) -> str | None:
     return next((part for part in reversed(path) if isinstance(part, str)), None)
 
 
@@ -381,10 +385,10 @@ def _flow(value: Any) -> Any:
     return value
 
 
-def _description(path: list[Any]) -> Optional[str]:
+def _description(path: list[Any]) -> str | None:
     """What the schema says about the key at `path` (its property's description)."""
     node: Any = _schema()
-    described: Optional[str] = None
+    described: str | None = None
     for part in path:
         node = _resolved(node)
         if isinstance(part, int):
@@ -410,7 +414,7 @@ def _resolved(node: Any) -> Any:
     return node
 
 
-def _description_of(node: Any) -> Optional[str]:
+def _description_of(node: Any) -> str | None:
     """The first sentence of a description, without "Required." (said of a
     key, not of what is wrong with it): a help line, not the reference."""
     text = node.get("description") if isinstance(node, dict) else None
@@ -421,7 +425,7 @@ def _description_of(node: Any) -> Optional[str]:
     return text[: end.start() + 1] if end else text
 
 
-def _container_at(data: Any, path: list) -> Any:
+def _container_at(data: Any, path: list[Any]) -> Any:
     node = data
     for part in path:
         try:

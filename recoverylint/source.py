@@ -12,9 +12,10 @@ from __future__ import annotations
 import gc
 import re
 from bisect import bisect_right
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator, Optional, Union
+from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -30,7 +31,7 @@ from ruamel.yaml.events import (
 )
 
 try:  # libyaml through ruamel.yaml.clib; the pure parser is several times slower
-    from ruamel.yaml.main import CParser
+    from _ruamel_yaml import CParser
 except ImportError:  # pragma: no cover - CPython wheels ship it
     CParser = None
 
@@ -65,7 +66,7 @@ def _start(raw: RawSpan) -> tuple[int, int]:
     """1-based line and column where a packed span starts."""
     start = raw >> (_COLUMN_BITS + _LINE_BITS)
     return (start >> _COLUMN_BITS) + 1, (start & _COLUMN_MASK) + 1
-Container = Union[dict, list]
+Container = dict[Any, Any] | list[Any]
 
 _STANDARD_TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = frozenset(
@@ -109,7 +110,7 @@ class Document:
         root_span: RawSpan,
         spans: dict[int, Any],
         start: RawSpan = 0,
-        rest: tuple["Document", ...] = (),
+        rest: tuple[Document, ...] = (),
     ) -> None:
         self.data = data
         self._root_span = root_span
@@ -135,11 +136,11 @@ class Document:
         entry = self._spans[id(container)][key]
         return _to_span(entry[1] if isinstance(container, dict) else entry)
 
-    def key_span(self, mapping: dict, key: str) -> Span:
+    def key_span(self, mapping: dict[Any, Any], key: str) -> Span:
         """Span of the key itself, where a finding about the entry points."""
         return _to_span(self._spans[id(mapping)][key][0])
 
-    def span_at(self, path: Iterator[Any] | tuple[Any, ...]) -> Span:
+    def span_at(self, path: Iterable[Any]) -> Span:
         """Span of the deepest node reached along a JSON path (keys and indices)."""
         node: Any = self.data
         raw = self._root_span
@@ -268,6 +269,15 @@ def _longest_line(text: str) -> tuple[int, int]:
     return longest_number, longest
 
 
+# The Python types a plain scalar may resolve to under each of `_SCALAR_TAGS`.
+_TAG_KINDS: dict[str, type | tuple[type, ...]] = {"int": int, "float": (int, float), "bool": bool, "null": type(None)}
+
+
+def _of_kind(resolved: Any, expected: str) -> bool:
+    """Whether a resolved plain scalar is of the `!!{expected}` kind (a bool is no int)."""
+    return not (isinstance(resolved, bool) and expected != "bool") and isinstance(resolved, _TAG_KINDS[expected])
+
+
 def _resolve_plain(value: str) -> Any:
     """YAML 1.2 core schema resolution of an untagged plain scalar."""
     if not value:
@@ -323,8 +333,7 @@ def _scalar_value(event: ScalarEvent) -> Any:
     if tag in _SCALAR_TAGS:
         resolved = _resolve_plain(value)
         expected = tag[len(_STANDARD_TAG):]
-        kinds = {"int": int, "float": (int, float), "bool": bool, "null": type(None)}[expected]
-        if isinstance(resolved, bool) and expected != "bool" or not isinstance(resolved, kinds):
+        if not _of_kind(resolved, expected):
             raise _error_at(event, f"`{value}` is not a valid !!{expected}")
         return float(resolved) if expected == "float" else resolved
     raise _error_at(event, _tag_problem(tag))
@@ -361,7 +370,7 @@ class _Positions:
         text = text.removeprefix("\ufeff")
         self.index = LineIndex(text) if _PARSER_ONLY_BREAK.search(text) else None
         self.length = len(text)
-        self.end_of_text: Optional[tuple[int, int]] = None
+        self.end_of_text: tuple[int, int] | None = None
         if text and text[-1] not in "\r\n":
             breaks = text.count("\n") + text.count("\r") - text.count("\r\n")
             self.end_of_text = breaks, len(text) - max(text.rfind("\n"), text.rfind("\r")) - 1
@@ -395,7 +404,7 @@ class _Positions:
 class _Frame:
     """A collection under construction."""
 
-    __slots__ = ("value", "is_mapping", "spans", "start", "anchor", "pending_key", "size", "merged")
+    __slots__ = ("anchor", "is_mapping", "merged", "pending_key", "size", "spans", "start", "value")
 
     def __init__(self, value: Container, start: Any, anchor: str | None) -> None:
         self.value = value
@@ -431,11 +440,11 @@ def parse(text: str, limits: Limits = Limits()) -> Document:
         raise SourceError(problem.message, *positions.editor_point(problem.mark)) from None
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        problem = error.problem or str(error)
+        reason = error.problem or str(error)
         if error.context:
-            problem = f"{problem} ({error.context})"
+            reason = f"{reason} ({error.context})"
         line, column = positions.editor_point(mark) if mark else (1, 1)
-        raise SourceError(f"YAML syntax error: {problem}", line, column) from None
+        raise SourceError(f"YAML syntax error: {reason}", line, column) from None
     except YAMLError as error:
         raise SourceError(f"YAML error: {error}") from None
     finally:
@@ -445,9 +454,10 @@ def parse(text: str, limits: Limits = Limits()) -> Document:
 
 def _event_source(text: str) -> Callable[[], Any]:
     """A function returning the next parser event, the C parser's own when there is one."""
-    if CParser is not None:
-        return CParser(text).get_event
-    return YAML(typ="safe", pure=True).parse(text).__next__
+    next_event: Callable[[], Any] = (
+        CParser(text).get_event if CParser is not None else YAML(typ="safe", pure=True).parse(text).__next__
+    )
+    return next_event
 
 
 def _build(text: str, limits: Limits, span_of: Callable[[Any, Any], RawSpan], exact_marks: bool) -> Document:
@@ -471,9 +481,7 @@ def _build(text: str, limits: Limits, span_of: Callable[[Any, Any], RawSpan], ex
         cls = event.__class__
         if cls is ScalarEvent:
             value: Any = event.value
-            if event.ctag is not None:
-                value = _scalar(event)
-            elif not event.style and value[:1] in _NOT_ALWAYS_TEXT:  # "" is in it too: null
+            if event.ctag is not None or (not event.style and value[:1] in _NOT_ALWAYS_TEXT):
                 value = _scalar(event)
             size = 1
             if event.anchor:

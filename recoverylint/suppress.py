@@ -19,14 +19,15 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Callable, Collection, Iterable, Iterator, Optional
+from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.tokens import ScalarToken, StreamEndToken
 
 try:  # libyaml through ruamel.yaml.clib: its scanner is many times faster
-    from ruamel.yaml.main import CParser
+    from _ruamel_yaml import CParser
 except ImportError:  # pragma: no cover - CPython wheels ship it
     CParser = None
 
@@ -119,7 +120,7 @@ class Suppressions:
 def suppress(
     text: str,
     findings: list[Finding],
-    runbook: Optional[Runbook],
+    runbook: Runbook | None,
     known: Collection[str],
     checked: Callable[[], frozenset[str]],
 ) -> tuple[list[Finding], int, list[Issue]]:
@@ -175,11 +176,16 @@ def find_comments(text: str) -> list[Comment]:
         # A comment starts a line or follows a blank; `a#b` is part of a value.
         if offset == line_start or text[offset - 1] in " \t":
             candidates.append((line, offset - line_start, offset))
+    if not candidates:
+        return []
     comments = []
-    editor = LineIndex(text) if candidates else None  # findings count lines as editors do
-    for line, column, offset in _outside_values(text, candidates):
-        rest = _REST_OF_LINE.match(text, offset).group().rstrip()  # type: ignore[union-attr]
-        comments.append(Comment(*editor.position(offset), rest))  # type: ignore[union-attr]
+    editor = LineIndex(text)  # findings count lines as editors do
+    for _line, _column, offset in _outside_values(text, candidates):
+        found = _REST_OF_LINE.match(text, offset)
+        assert found is not None  # the pattern matches an empty rest too
+        rest = found.group().rstrip()
+        line, column = editor.position(offset)
+        comments.append(Comment(line, column, rest))
     return comments
 
 
@@ -204,10 +210,8 @@ def _outside_values(
         if end.line < line or (end.line == line and end.column <= column):
             continue  # ends before the candidate
         start = token.start_mark
-        if token.style in _BLOCK_STYLES:  # the rest of the `|` line is a comment at most
-            start_at = (start.line + 1, 0)
-        else:
-            start_at = (start.line, start.column)
+        # After a `|` or `>`, the rest of its line is a comment at most.
+        start_at = (start.line + 1, 0) if token.style in _BLOCK_STYLES else (start.line, start.column)
         end_at = (end.line, end.column)
         while candidate is not None and (line, column) < end_at:
             if (line, column) < start_at:
@@ -223,13 +227,16 @@ def _outside_values(
 
 
 def _tokens(text: str) -> Iterable[Any]:
+    tokens: Iterable[Any]
     if CParser is not None:
         parser = CParser(text)
-        return iter(parser.get_token, None)
-    return YAML(typ="safe", pure=True).scan(text)
+        tokens = iter(parser.get_token, None)
+    else:
+        tokens = YAML(typ="safe", pure=True).scan(text)
+    return tokens
 
 
-def _table(comments: list[Comment], runbook: Optional[Runbook], known: Collection[str]) -> Suppressions:
+def _table(comments: list[Comment], runbook: Runbook | None, known: Collection[str]) -> Suppressions:
     steps_on_line: dict[int, list[Step]] = {}
     if runbook is not None:
         for step in runbook.steps:
@@ -334,7 +341,9 @@ def _covered(code_text: str, known: Collection[str], span: Span, problems: list[
             Issue(
                 span,
                 f"`{code_text}` is no recoverylint rule code or prefix, so it silences nothing",
-                suggestion=f"did you mean `{guess}`?" if guess else "write a code such as `RL201` or a prefix such as `RL2`",
+                suggestion=(
+                    f"did you mean `{guess}`?" if guess else "write a code such as `RL201` or a prefix such as `RL2`"
+                ),
             )
         )
         return frozenset()

@@ -9,7 +9,7 @@ adapter decides which of its strings to ask about.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from ..model import ClockUse
 from ._builder import StepDraft

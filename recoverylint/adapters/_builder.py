@@ -3,15 +3,16 @@ any order, declared waits, references that name nothing, and loops."""
 
 from __future__ import annotations
 
+from collections.abc import Container, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Container, Iterator, Optional
+from typing import Any
 
+from ..durations import stated_default
 from ..finding import Issue
 from ..limits import AnalysisLimits, TooLarge
-from ..durations import stated_default
 from ..model import ClockUse, DeclaredEdge, Duration, EdgeKind, Need, Ref, Runbook, Span, Stage, Step
-from ..words import closest
 from ..source import Document
+from ..words import closest
 from . import Adapted
 
 
@@ -21,10 +22,10 @@ class StepDraft:
 
     id: str
     span: Span
-    title: Optional[str] = None
-    extent: Optional[Span] = None
-    duration: Optional[Duration] = None  # the format's default for its kind; None: unknown
-    stage: Optional[str] = None
+    title: str | None = None
+    extent: Span | None = None
+    duration: Duration | None = None  # the format's default for its kind; None: unknown
+    stage: str | None = None
     needs: list[Need] = field(default_factory=list)
     inputs: list[Ref] = field(default_factory=list)
     outputs: list[Ref] = field(default_factory=list)
@@ -36,7 +37,7 @@ class StepDraft:
     guard: bool = False
     observes: list[Ref] = field(default_factory=list)
     clocks: list[ClockUse] = field(default_factory=list)
-    condition: Optional[Ref] = None
+    condition: Ref | None = None
     on_failure: list[Ref] = field(default_factory=list)
     outputs_when_skipped: list[Ref] = field(default_factory=list)
 
@@ -47,8 +48,8 @@ class RunbookBuilder:
         document: Document,
         path: str,
         format_name: str,
-        default_duration: Optional[float],
-        wait_key: Optional[str] = "needs",
+        default_duration: float | None,
+        wait_key: str | None = "needs",
         limits: AnalysisLimits = AnalysisLimits(),
     ) -> None:
         self.document = document
@@ -112,7 +113,7 @@ class RunbookBuilder:
         self,
         runbook_id: str,
         span: Span,
-        title: Optional[str] = None,
+        title: str | None = None,
         loops: bool = False,
     ) -> Adapted:
         """The model.  Declared waits on unknown steps are reported (those
@@ -188,17 +189,17 @@ def _without_back_edges(edges: list[DeclaredEdge], ids: list[str]) -> list[Decla
         stack = [(root, iter(successors.get(root, ())))]
         while stack:
             node, pending = stack[-1]
-            edge = next(pending, None)
-            if edge is None:
+            out = next(pending, None)
+            if out is None:
                 state[node] = 2
                 stack.pop()
                 continue
-            seen = state.get(edge.target)
+            seen = state.get(out.target)
             if seen == 1:
-                back.add(id(edge))
+                back.add(id(out))
             elif seen is None:
-                state[edge.target] = 1
-                stack.append((edge.target, iter(successors.get(edge.target, ()))))
+                state[out.target] = 1
+                stack.append((out.target, iter(successors.get(out.target, ()))))
     return [edge for edge in edges if id(edge) not in back]
 
 
@@ -230,7 +231,13 @@ def _entries(container: Any) -> Iterator[tuple[Any, Any, Any]]:
     return iter(())
 
 
-def text(value: Any) -> Optional[str]:
+def mapping_at(container: dict[Any, Any], key: str) -> dict[Any, Any]:
+    """The mapping under `key`, or an empty one when it is missing or no mapping."""
+    value = container.get(key)
+    return value if isinstance(value, dict) else {}
+
+
+def text(value: Any) -> str | None:
     """A scalar as the format's engine would read it as a name, or None."""
     if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
         return None

@@ -3,16 +3,15 @@ minutes of an action whose time the workflow says (docs/format.md, Durations: ea
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from ..durations import MAX_MINUTES, format_default
 from ..model import Duration
 
-
 _INSTANT = frozenset({"core.noop", "core.echo"})
 
 
-def stackstorm_default(action: Any, parameters: Any, without_action: bool) -> Optional[Duration]:
+def stackstorm_default(action: Any, parameters: Any, without_action: bool) -> Duration | None:
     """`core.noop` and `core.echo` (it prints its message) take no time;
     `core.pause` its `max_pause` (seconds); a task with no action
     (`without_action`: Orquesta's, which only publishes and moves on) takes

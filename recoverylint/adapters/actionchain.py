@@ -46,8 +46,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Any
 
 from ..finding import Issue
 from ..model import EdgeKind, Ref, Span
@@ -82,7 +83,7 @@ def _is_chain(data: Any) -> bool:
     return not tasks or any(isinstance(task, dict) for task in tasks)
 
 
-def build(document: Document, path: str, default_duration: Optional[float]) -> Adapted:
+def build(document: Document, path: str, default_duration: float | None) -> Adapted:
     chains = [doc for doc in documents(document) if _is_chain(doc.data)]
     builder = RunbookBuilder(document, path, FORMAT.name, default_duration, wait_key=None)
     for number, doc in enumerate(chains, 1):
@@ -99,7 +100,7 @@ class _Chain:
         self.builder = builder
         self.doc = doc
         self.prefix = prefix
-        self.tasks: dict[str, dict] = {}  # the first task of each name
+        self.tasks: dict[str, dict[Any, Any]] = {}  # the first task of each name
         self.drafts: dict[str, StepDraft] = {}
 
     def read(self) -> None:
@@ -144,7 +145,7 @@ class _Chain:
         self._facts()
         self._clocks()
 
-    def _choices(self, name: str, task: dict) -> None:
+    def _choices(self, name: str, task: dict[Any, Any]) -> None:
         """Whether `name` decides between its two targets, or its failure
         handler depends on its outcome alone.  A jump back (a retry) starts
         another round: it is chosen for none."""
@@ -172,7 +173,7 @@ class _Chain:
             f"`{failure}` runs only when `{name}` fails",
         )
 
-    def _forward(self, name: str, written: Any) -> Optional[str]:
+    def _forward(self, name: str, written: Any) -> str | None:
         """The task a jump of `name` names, when it is one that goes forward."""
         target = _static_name(written)
         if target not in self.tasks or self.prefix + target not in self.later.get(self.prefix + name, ()):
@@ -231,19 +232,19 @@ class _Chain:
         }
         mark_clocks(self.drafts.values(), readers)
 
-    def _published(self, task: dict) -> list[tuple[str, Span]]:
+    def _published(self, task: dict[Any, Any]) -> list[tuple[str, Span]]:
         publish = task.get("publish")
         if not isinstance(publish, dict):
             return []
         return [(variable, self.doc.key_span(publish, variable)) for variable in publish]
 
-    def _templates(self, task: dict) -> Iterator[tuple[str, Span]]:
+    def _templates(self, task: dict[Any, Any]) -> Iterator[tuple[str, Span]]:
         """Every string of a task but its names, where written."""
         for written, holder, place in strings_in(task, leaving_out=NAMING_KEYS):
             yield written, self.doc.value_span(holder, place)
 
 
-def _static_name(value: Any) -> Optional[str]:
+def _static_name(value: Any) -> str | None:
     """A task name as written, or None when absent or a Jinja expression."""
     name = text(value)
     if name is None or not name.strip() or next(delimited(name, _JINJA), None):
@@ -266,7 +267,7 @@ def _names_read(written: str) -> Iterator[str]:
             end = word.end()
             if gap:
                 adjacent = []
-            previous, adjacent = adjacent, (adjacent + [word.group()])[-3:]
+            previous, adjacent = adjacent, ([*adjacent, word.group()])[-3:]
             if gap.endswith((".", "|")):
                 continue  # an attribute or a filter
             if previous[-1:] == ["is"] or previous[-2:] == ["is", "not"]:

@@ -93,9 +93,10 @@ are ignored.  How the manifests map to the model:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Any, Iterator, Optional
+from typing import Any
 
 from ..durations import format_default, parse_duration
 from ..finding import Issue
@@ -159,18 +160,18 @@ class _Workflow:
     """One manifest of the stream that holds templates."""
 
     document: Document
-    data: dict
-    spec: dict
+    data: dict[Any, Any]
+    spec: dict[Any, Any]
     number: int  # 1-based position among the stream's workflow documents
-    templates: dict[str, dict] = field(default_factory=dict)  # by name, the first of each
+    templates: dict[str, dict[Any, Any]] = field(default_factory=dict)  # by name, the first of each
     claims: dict[str, str] = field(default_factory=dict)  # volume name -> resource name
     label: str = ""  # its name where ids and facts must tell workflows apart
     # id(template) -> what it does and declares, worked out once however many steps call it
-    effects: dict[int, "_Effects"] = field(default_factory=dict)
-    declared: dict[int, "_Outputs"] = field(default_factory=dict)
+    effects: dict[int, _Effects] = field(default_factory=dict)
+    declared: dict[int, _Outputs] = field(default_factory=dict)
 
     @property
-    def name_key(self) -> Optional[str]:
+    def name_key(self) -> str | None:
         metadata = self.data.get("metadata")
         if isinstance(metadata, dict):
             for key in ("name", "generateName"):
@@ -179,7 +180,7 @@ class _Workflow:
         return None
 
     @property
-    def name(self) -> Optional[str]:
+    def name(self) -> str | None:
         key = self.name_key
         if key is None:
             return None
@@ -212,7 +213,7 @@ class _Entry:
 
     draft: StepDraft
     local: str  # its name inside the template
-    mapping: dict
+    mapping: dict[Any, Any]
     added: set[tuple[str, str]] = field(default_factory=set)  # (list, name) already there
 
     def add(self, refs: str, name: str, span: Span) -> bool:
@@ -230,7 +231,7 @@ class _Flow:
     """A `steps` or `dag` template and how its step ids are written."""
 
     workflow: _Workflow
-    template: dict
+    template: dict[Any, Any]
     name: str
     prefix: str  # '' or '<template>/' or '<workflow>/<template>/'
     entries: list[_Entry] = field(default_factory=list)
@@ -258,7 +259,7 @@ class _Flow:
         return [step_id for step_id in ids if step_id not in linked]
 
 
-def _spec(data: Any) -> Optional[dict]:
+def _spec(data: Any) -> dict[Any, Any] | None:
     """The workflow spec of an Argo manifest of a kind that holds templates."""
     if not isinstance(data, dict):
         return None
@@ -271,14 +272,14 @@ def _spec(data: Any) -> Optional[dict]:
     return spec if isinstance(spec, dict) else None
 
 
-def _templates(spec: Optional[dict]) -> list[dict]:
+def _templates(spec: dict[Any, Any] | None) -> list[dict[Any, Any]]:
     templates = spec.get("templates") if spec else None
     if not isinstance(templates, list):
         return []
     return [template for template in templates if isinstance(template, dict)]
 
 
-def _is_flow(template: dict) -> bool:
+def _is_flow(template: dict[Any, Any]) -> bool:
     return "steps" in template or "dag" in template
 
 
@@ -291,7 +292,7 @@ def detect(document: Document) -> bool:
     )
 
 
-def build(document: Document, path: str, default_duration: Optional[float]) -> Adapted:
+def build(document: Document, path: str, default_duration: float | None) -> Adapted:
     builder = RunbookBuilder(document, path, FORMAT.name, default_duration, wait_key=FORMAT.wait_key)
     workflows = _workflows(document)
     flows = _flows(workflows)
@@ -324,7 +325,7 @@ def build(document: Document, path: str, default_duration: Optional[float]) -> A
 
 
 def _workflows(document: Document) -> list[_Workflow]:
-    workflows = []
+    workflows: list[_Workflow] = []
     for doc in documents(document):
         spec = _spec(doc.data)
         if spec is None:
@@ -341,7 +342,7 @@ def _workflows(document: Document) -> list[_Workflow]:
 
 def _flows(workflows: list[_Workflow]) -> list[_Flow]:
     """The steps and dag templates of the stream, with their ids' prefixes."""
-    found: list[tuple[_Workflow, dict, str]] = []
+    found: list[tuple[_Workflow, dict[Any, Any], str]] = []
     for workflow in workflows:
         for index, template in enumerate(_templates(workflow.spec)):
             if _is_flow(template):
@@ -352,7 +353,7 @@ def _flows(workflows: list[_Workflow]) -> list[_Flow]:
         documents_of.setdefault(name, set()).add(workflow.number)
     shared = any(len(numbers) > 1 for numbers in documents_of.values())
     names = [workflow.name or "workflow" for workflow in workflows]
-    for workflow, name in zip(workflows, names):
+    for workflow, name in zip(workflows, names, strict=True):
         # generated names repeat
         workflow.label = f"{name}@{workflow.number}" if names.count(name) > 1 else name
     flows = []
@@ -364,7 +365,7 @@ def _flows(workflows: list[_Workflow]) -> list[_Flow]:
     return flows
 
 
-def _core_error(document: Document, container: dict, key: str, message: str) -> AdapterError:
+def _core_error(document: Document, container: dict[Any, Any], key: str, message: str) -> AdapterError:
     return AdapterError(Issue(document.value_span(container, key), message))
 
 
@@ -376,7 +377,7 @@ def _make_room(builder: RunbookBuilder, count: int, what: str) -> None:
                        f" {builder.limits.max_edges:,} edges")
 
 
-def _add_step(builder: RunbookBuilder, flow: _Flow, mapping: Any, extent: Span) -> Optional[_Entry]:
+def _add_step(builder: RunbookBuilder, flow: _Flow, mapping: Any, extent: Span) -> _Entry | None:
     """A step or task mapping, if it has a name (Argo requires one)."""
     if not isinstance(mapping, dict):
         return None
@@ -474,7 +475,7 @@ def _add_dag_template(builder: RunbookBuilder, flow: _Flow) -> None:
                 producer.add("outputs", f"{producer.draft.id}.status", producer.draft.span)
 
 
-def _waits(document: Document, task: dict) -> Iterator[tuple[str, Span, set[str]]]:
+def _waits(document: Document, task: dict[Any, Any]) -> Iterator[tuple[str, Span, set[str]]]:
     """The task names a task waits for, each with where it is written and
     the results of it a `depends` expression names."""
     dependencies = task.get("dependencies")
@@ -503,8 +504,8 @@ class _Reference:
 
     producer: str  # local name
     attribute: str  # `outputs.parameters.p`, `status`...
-    kind: Optional[str]  # `parameters` or `artifacts` when it names one output
-    output: Optional[str]
+    kind: str | None  # `parameters` or `artifacts` when it names one output
+    output: str | None
 
 
 def _references(flow: _Flow, value: str) -> Iterator[_Reference]:
@@ -556,7 +557,7 @@ def _output_span(flow: _Flow, producer: _Entry, reference: _Reference) -> Span:
     return producer.draft.span
 
 
-def _outputs(workflow: _Workflow, template: dict) -> _Outputs:
+def _outputs(workflow: _Workflow, template: dict[Any, Any]) -> _Outputs:
     """The outputs a template declares."""
     known = workflow.declared.get(id(template))
     if known is not None:
@@ -909,10 +910,15 @@ def _checked_by_every_call(flow: _Flow, calls: list[_Entry], when: str) -> bool:
             found["name"] not in values for found in _INPUT_PARAMETER.finditer(when)
         ):
             return False
-        said = _INPUT_PARAMETER.sub(lambda found: values[found["name"]], when)
+        said = _with_parameters(when, values)
         if " ".join(said.split()) != " ".join(checked.split()):
             return False
     return bool(calls)
+
+
+def _with_parameters(written: str, values: dict[str, str]) -> str:
+    """`written` with each `{{inputs.parameters.<name>}}` replaced by its value."""
+    return _INPUT_PARAMETER.sub(lambda found: values[found["name"]], written)
 
 
 def _facts_with_fallbacks(builder: RunbookBuilder, flows: list[_Flow]) -> set[str]:
@@ -955,7 +961,7 @@ def _facts_with_fallbacks(builder: RunbookBuilder, flows: list[_Flow]) -> set[st
     }
 
 
-def _defaulted_inputs(template: Optional[dict]) -> set[str]:
+def _defaulted_inputs(template: dict[Any, Any] | None) -> set[str]:
     """The input parameters of a template that declare a `default`."""
     inputs = template.get("inputs") if template is not None else None
     parameters = inputs.get("parameters") if isinstance(inputs, dict) else None
@@ -966,7 +972,7 @@ def _defaulted_inputs(template: Optional[dict]) -> set[str]:
     }
 
 
-def _defaulted_outputs(template: Optional[dict]) -> list[str]:
+def _defaulted_outputs(template: dict[Any, Any] | None) -> list[str]:
     """The output parameters of a template that declare a `valueFrom.default`."""
     outputs = template.get("outputs") if template is not None else None
     parameters = outputs.get("parameters") if isinstance(outputs, dict) else None
@@ -982,7 +988,7 @@ def _defaulted_outputs(template: Optional[dict]) -> list[str]:
     ]
 
 
-def _called_template(workflow: _Workflow, step: dict) -> Optional[dict]:
+def _called_template(workflow: _Workflow, step: dict[Any, Any]) -> dict[Any, Any] | None:
     inline = step.get("inline")
     if isinstance(inline, dict):
         return inline
@@ -999,10 +1005,7 @@ def _add_resources(flow: _Flow, entry: _Entry) -> None:
     called = _called_template(flow.workflow, step)
     if called is None or _is_flow(called):
         return
-    if "template" in step:
-        span = document.value_span(step, "template")
-    else:
-        span = document.key_span(step, "inline")
+    span = document.value_span(step, "template") if "template" in step else document.key_span(step, "inline")
     effects = _effects(flow.workflow, called)
     for name in effects.reads:
         entry.add("reads", name, span)
@@ -1010,7 +1013,7 @@ def _add_resources(flow: _Flow, entry: _Entry) -> None:
         entry.add("writes", name, span)
 
 
-def _effects(workflow: _Workflow, template: dict) -> _Effects:
+def _effects(workflow: _Workflow, template: dict[Any, Any]) -> _Effects:
     """What a container, script or resource template touches."""
     known = workflow.effects.get(id(template))
     if known is not None:
@@ -1020,8 +1023,7 @@ def _effects(workflow: _Workflow, template: dict) -> _Effects:
     effects.reads += [location for location, _ in _artifact_locations(document, template.get("inputs"))]
     effects.writes += [location for location, _ in _artifact_locations(document, template.get("outputs"))]
     resource = template.get("resource")
-    kubernetes = _kubernetes_object(resource) if isinstance(resource, dict) else None
-    if kubernetes is not None:
+    if isinstance(resource, dict) and (kubernetes := _kubernetes_object(resource)) is not None:
         (effects.reads if resource.get("action") == "get" else effects.writes).append(kubernetes)
     claims = {**workflow.claims, **_template_volumes(template)}
     for mount in _volume_mounts(template):
@@ -1066,7 +1068,7 @@ def _path_segments(place: str) -> list[str]:
     return [segment for segment in place.split("/") if segment]
 
 
-def _kubernetes_object(resource: dict) -> Optional[str]:
+def _kubernetes_object(resource: dict[Any, Any]) -> str | None:
     """`k8s/<kind>/<name>` of a resource template's object, read from its
     manifest (`generateName` when it has no name; `k8s/<kind>` without
     either, `k8s` without a kind), or `k8s/<kind>[/<name>]` from the first of
@@ -1103,21 +1105,21 @@ def _manifest_name(manifest: str) -> str:
     return names.get("name") or names.get("generateName") or ""
 
 
-def _volume_claims(spec: dict) -> dict[str, str]:
+def _volume_claims(spec: dict[Any, Any]) -> dict[str, str]:
     """Volume name -> resource name, for the volumes a persistent claim backs."""
-    claims = {}
+    claims: dict[str, str] = {}
     templates = spec.get("volumeClaimTemplates")
     for claim in templates if isinstance(templates, list) else ():
         metadata = claim.get("metadata") if isinstance(claim, dict) else None
         name = text(metadata.get("name")) if isinstance(metadata, dict) else None
         segments = _path_segments(name or "")
-        if segments:
+        if name and segments:
             claims[name] = "/".join(["volume", *segments])
     claims.update(_template_volumes(spec))
     return claims
 
 
-def _template_volumes(holder: dict) -> dict[str, str]:
+def _template_volumes(holder: dict[Any, Any]) -> dict[str, str]:
     """`volumes` entries of a spec or template: a persistent claim's name, or
     '' for other volumes (per pod, or read-only configuration), which hide a
     workflow-level volume of the same name."""
@@ -1134,7 +1136,7 @@ def _template_volumes(holder: dict) -> dict[str, str]:
     return found
 
 
-def _volume_mounts(template: dict) -> Iterator[dict]:
+def _volume_mounts(template: dict[Any, Any]) -> Iterator[dict[Any, Any]]:
     """Every `volumeMounts` entry of a template's containers."""
     containers: list[Any] = [template.get("container"), template.get("script")]
     container_set = template.get("containerSet")

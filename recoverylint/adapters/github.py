@@ -119,9 +119,10 @@ as `artifact/<workflow>/<name>`: each workflow is a run of its own.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import PurePath
-from typing import Any, Callable, Iterable, Iterator, Optional
+from typing import Any
 
 from ..finding import Issue, Related
 from ..graphs import ancestor_bitsets, topological_order
@@ -131,7 +132,7 @@ from ..source import Document
 from ..words import closest, listed
 from . import Adapted, AdapterError, InputFormat, documents
 from ._behaviour import is_check, observes_service, words
-from ._builder import RunbookBuilder, StepDraft, delimited, strings_in, text
+from ._builder import RunbookBuilder, StepDraft, delimited, mapping_at, strings_in, text
 
 NAME = "github-actions"
 _JOB_KEYS = ("runs-on", "uses", "steps")
@@ -153,7 +154,7 @@ _STATUS_CALL = re.compile(r"(?<![\w.-])(always|failure|cancelled)\s*\(\s*\)", re
 _ACTION = re.compile(r"\s*([^@\s]+)")
 # Actions making or using a release: (it makes it, the input naming its tag
 # or None); without the input, the tag pushed (`github.ref`).
-_RELEASE_ACTIONS: dict[str, tuple[bool, Optional[str]]] = {
+_RELEASE_ACTIONS: dict[str, tuple[bool, str | None]] = {
     "softprops/action-gh-release": (True, "tag_name"),
     "actions/create-release": (True, "tag_name"),
     "ncipollo/release-action": (True, "tag"),
@@ -171,7 +172,7 @@ _SHELL_NAME = re.compile(r"\$(?:[A-Za-z_]\w*|[0-9@*#?$!-])?")
 _PUBLISH_WORDS = frozenset({"publish", "push"})
 _IMAGE_WORDS = frozenset({"image", "images", "container", "containers", "docker", "oci", "ko"})
 _TAG_OPTIONS = ("-t", "--tag")
-_VALUED_OPTIONS = _TAG_OPTIONS + ("-f", "--file", "--annotation", "--platform", "--src-creds", "--dest-creds")
+_VALUED_OPTIONS = (*_TAG_OPTIONS, "-f", "--file", "--annotation", "--platform", "--src-creds", "--dest-creds")
 # `docker run` options taking a value (the image is the first other argument).
 _RUN_OPTIONS = (
     "-e", "--env", "--env-file", "-v", "--volume", "--mount", "-p", "--publish", "--name", "-w", "--workdir",
@@ -223,8 +224,8 @@ class _Download:
     `pattern`), or every artifact of the run (neither); where it is written."""
 
     span: Span
-    name: Optional[str] = None
-    pattern: Optional[str] = None
+    name: str | None = None
+    pattern: str | None = None
     # Some upload of its workflow may write what it takes.
     explained: bool = False
 
@@ -243,15 +244,15 @@ class _Job:
     needs: list[str] = field(default_factory=list)  # ids of the jobs it needs
     uploads: list[tuple[str, Span]] = field(default_factory=list)  # artifact names
     downloads: list[_Download] = field(default_factory=list)
-    opaque: Optional[tuple[str, Span]] = None  # a local action or reusable workflow
+    opaque: tuple[str, Span] | None = None  # a local action or reusable workflow
     saves: set[str] = field(default_factory=set)  # cache keys saved explicitly
     restores: list[tuple[str, Span]] = field(default_factory=list)
     facts_used: set[str] = field(default_factory=set)  # names of its inputs
     facts_given: set[str] = field(default_factory=set)  # names of its outputs
-    declared: Optional[dict[str, Span]] = None  # its `outputs` by lowercase name, once read
+    declared: dict[str, Span] | None = None  # its `outputs` by lowercase name, once read
 
 
-def build(document: Document, path: str, default_duration: Optional[float]) -> Adapted:
+def build(document: Document, path: str, default_duration: float | None) -> Adapted:
     workflows = [doc for doc in documents(document) if _claims(doc.data)]
     for doc in workflows:
         if not isinstance(doc.data["jobs"], dict):
@@ -261,7 +262,7 @@ def build(document: Document, path: str, default_duration: Optional[float]) -> A
     stem = PurePath(path).stem
     prefixes = _prefixes(workflows, stem) if len(workflows) > 1 else [""]
     jobs: list[_Job] = []
-    for number, (doc, prefix) in enumerate(zip(workflows, prefixes)):
+    for number, (doc, prefix) in enumerate(zip(workflows, prefixes, strict=False)):
         jobs_map = doc.data["jobs"]
         names: dict[str, str] = {}
         for key, body in jobs_map.items():
@@ -318,6 +319,7 @@ def _declare_needs(builder: RunbookBuilder, job: _Job) -> None:
     if not isinstance(body, dict) or "needs" not in body:
         return
     needs = body["needs"]
+    entries: list[tuple[Any, Any, Any]]  # container, key or index, entry
     if isinstance(needs, list):
         entries = [(needs, index, entry) for index, entry in enumerate(needs)]
     else:
@@ -332,7 +334,7 @@ def _declare_needs(builder: RunbookBuilder, job: _Job) -> None:
 
 
 def _report_ids_equal_but_for_case(
-    builder: RunbookBuilder, doc: Document, jobs_map: dict, prefix: str
+    builder: RunbookBuilder, doc: Document, jobs_map: dict[Any, Any], prefix: str
 ) -> None:
     """RL101 for job keys that differ only in case: GitHub reads job ids
     ignoring case, so `needs` and `needs.<job>` cannot tell them apart."""
@@ -347,7 +349,7 @@ def _report_ids_equal_but_for_case(
             others = [other for other in keys if other is not key][:_SHOWN]
             spans = [doc.key_span(jobs_map, other) for other in others]
             places = listed(
-                (f"`{other}` on line {span.line}" for other, span in zip(others, spans)),
+                (f"`{other}` on line {span.line}" for other, span in zip(others, spans, strict=True)),
                 _SHOWN,
                 total=len(keys) - 1,
             )
@@ -363,7 +365,7 @@ def _report_ids_equal_but_for_case(
                         steps=(prefix + str(key),),
                         related=tuple(
                             Related(f"`{other}` also defined here", span)
-                            for other, span in zip(others, spans)
+                            for other, span in zip(others, spans, strict=True)
                         ),
                     ),
                 )
@@ -404,7 +406,7 @@ def _read_expressions(
     if not isinstance(body, dict):
         return
     reasons: dict[str, str] = {}
-    every_need: Optional[str] = None  # the reason of each need, when all are read
+    every_need: str | None = None  # the reason of each need, when all are read
     reported: set[tuple[str, Span]] = set()
     condition = body.get("if")
     if isinstance(condition, str) and _STATUS_CALL.search(condition):
@@ -439,6 +441,7 @@ def _not_needed(job: _Job, name: str, exists: bool, span: Span) -> tuple[str, Is
     list in `needs`: GitHub gives a job the `needs` context of the jobs it
     lists and of no other, so the reference is empty whenever the job runs
     (not a race: it never gets a value, whatever order the jobs run in)."""
+    suggestion: str | None
     if exists:
         message = (
             f"`needs.{name}` in `{job.id}` refers to a job `{job.id}` does not list in `needs`:"
@@ -453,7 +456,7 @@ def _not_needed(job: _Job, name: str, exists: bool, span: Span) -> tuple[str, Is
 
 
 def _use_output(
-    job: _Job, producer: Optional[_Job], source: str, output: str, span: Span
+    job: _Job, producer: _Job | None, source: str, output: str, span: Span
 ) -> None:
     """The fact `source.output` as an input of the job, and as an output of
     the producing job when it declares one of that name (or calls a reusable
@@ -476,7 +479,7 @@ def _calls_workflow(job: _Job) -> bool:
     return isinstance(job.body, dict) and isinstance(job.body.get("uses"), str)
 
 
-def _output_span(producer: _Job, output: str) -> Optional[Span]:
+def _output_span(producer: _Job, output: str) -> Span | None:
     """Where the producing job declares the output (names are case-insensitive)."""
     if producer.declared is None:
         outputs = producer.body.get("outputs") if isinstance(producer.body, dict) else None
@@ -536,7 +539,7 @@ def _read_steps(job: _Job) -> None:
                 job.restores.append((_normalized(key), doc.value_span(inputs, "key")))
 
 
-def _named(doc: Document, inputs: dict, default: str, uses_span: Span) -> tuple[str, Span]:
+def _named(doc: Document, inputs: dict[Any, Any], default: str, uses_span: Span) -> tuple[str, Span]:
     """An artifact's `name` and where it is written (`uses` when it is the default)."""
     name = text(inputs.get("name"))
     if name:
@@ -544,7 +547,7 @@ def _named(doc: Document, inputs: dict, default: str, uses_span: Span) -> tuple[
     return default, uses_span
 
 
-def _by_pattern(doc: Document, inputs: dict, default: str, uses_span: Span) -> _Download:
+def _by_pattern(doc: Document, inputs: dict[Any, Any], default: str, uses_span: Span) -> _Download:
     pattern = text(inputs.get("pattern"))
     if pattern:
         return _Download(doc.value_span(inputs, "pattern"), pattern=_normalized(pattern))
@@ -595,10 +598,10 @@ def _runs_checks(body: Any) -> bool:
         called = _ACTION.match(step["uses"]) if isinstance(step.get("uses"), str) else None
         if called and not called.group(1).startswith(".") and is_check(called.group(1)):
             return True
-        inputs = step.get("with") if isinstance(step.get("with"), dict) else {}
-        if called and called.group(1).lower() == "aquasecurity/trivy-action":
-            if str(inputs.get("exit-code", "0")).strip() not in ("", "0"):
-                return True
+        inputs = mapping_at(step, "with")
+        trivy = called is not None and called.group(1).lower() == "aquasecurity/trivy-action"
+        if trivy and str(inputs.get("exit-code", "0")).strip() not in ("", "0"):
+            return True
     return False
 
 
@@ -735,7 +738,7 @@ class _Order:
     ancestors: list[int]
 
 
-def _declared_order(jobs: list[_Job]) -> Optional[_Order]:
+def _declared_order(jobs: list[_Job]) -> _Order | None:
     """The jobs' declared order; None when it has a cycle (RL103: no graph is built)."""
     index = {job.id: node for node, job in enumerate(jobs)}
     preds = [sorted({index[name] for name in job.needs if name in index} - {node})
@@ -746,7 +749,7 @@ def _declared_order(jobs: list[_Job]) -> Optional[_Order]:
     return _Order(index, order, *ancestor_bitsets(preds, order))
 
 
-def _ancestry(jobs: list[_Job]) -> Optional[Callable[[_Job, _Job], bool]]:
+def _ancestry(jobs: list[_Job]) -> Callable[[_Job, _Job], bool] | None:
     """Whether the declared order puts one job before another; None when O
     has a cycle."""
     declared = _declared_order(jobs)
@@ -785,23 +788,25 @@ def _registry_uses(job: _Job) -> Iterator[_Hand]:
                     yield _Hand(makes, kind, _tag(ref) if kind == "release" else ref, span)
         called = _ACTION.match(step["uses"]) if isinstance(step.get("uses"), str) else None
         if called:
-            inputs = step.get("with") if isinstance(step.get("with"), dict) else {}
+            inputs = mapping_at(step, "with")
             yield from _action_uses(called.group(1), inputs, doc, doc.value_span(step, "uses"))
 
 
-def _action_uses(path: str, inputs: dict, doc: Document, uses_span: Span) -> Iterator[_Hand]:
+def _action_uses(path: str, inputs: dict[Any, Any], doc: Document, uses_span: Span) -> Iterator[_Hand]:
     """What an action step pushes, creates or uses in a registry or a release."""
     action = path.lower()
 
-    def given(key: Optional[str]) -> Optional[tuple[str, Span]]:
+    def given(key: str | None) -> tuple[str, Span] | None:
         value = text(inputs.get(key)) if key else None
         return (_compact(value), doc.value_span(inputs, key)) if value else None
 
     if action == "docker/build-push-action" and inputs.get("push") not in (None, False, "false"):
         tags = given("tags")
-        for tag in re.split(r"[,\n]", tags[0]) if tags else ():
-            if tag.strip():
-                yield _Hand(True, "image", tag.strip(), tags[1])
+        if tags is not None:
+            written, span = tags
+            for tag in re.split(r"[,\n]", written):
+                if tag.strip():
+                    yield _Hand(True, "image", tag.strip(), span)
     elif action in _RELEASE_ACTIONS:
         makes, key = _RELEASE_ACTIONS[action]
         tag, span = given(key) or (_CURRENT_TAG, uses_span)
@@ -838,9 +843,8 @@ def _command_uses(argv: list[str]) -> Iterator[tuple[bool, str, str]]:
         elif verb == "buildx" and [word.lower() for word in rest[1:3]] == ["imagetools", "create"]:
             yield from ((True, "image", tag) for tag in _option_values(rest[3:], _TAG_OPTIONS))
             yield from ((False, "image", ref) for ref in _positional(rest[3:], _VALUED_OPTIONS))
-        elif verb == "build" or (verb == "buildx" and rest[1:2] in (["build"], ["b"])):
-            if _pushes_build(rest):
-                yield from ((True, "image", tag) for tag in _option_values(rest, _TAG_OPTIONS))
+        elif (verb == "build" or (verb == "buildx" and rest[1:2] in (["build"], ["b"]))) and _pushes_build(rest):
+            yield from ((True, "image", tag) for tag in _option_values(rest, _TAG_OPTIONS))
     elif program in ("crane", "skopeo") and command[1:2] in (["copy"], ["cp"]):
         refs = [ref.removeprefix("docker://") for ref in _positional(argv[2:], _VALUED_OPTIONS)]
         if len(refs) >= 2:
@@ -848,7 +852,11 @@ def _command_uses(argv: list[str]) -> Iterator[tuple[bool, str, str]]:
             yield True, "image", refs[1]
     elif program == "cosign" and command[1:2] in (["sign"], ["attest"]):
         yield from ((False, "image", ref) for ref in _positional(argv[2:])[-1:])
-    elif (program, command[1:2]) in (("helm", ["push"]), ("oras", ["push"])) or command[:3] == ["flux", "push", "artifact"]:
+    elif (program, command[1:2]) in (("helm", ["push"]), ("oras", ["push"])) or command[:3] == [
+        "flux",
+        "push",
+        "artifact",
+    ]:
         skip = 3 if program == "flux" else 2
         refs = [ref.removeprefix("oci://") for ref in _positional(argv[skip:])]
         if refs:
@@ -1096,7 +1104,7 @@ def _tokens(value: str, glob: bool) -> tuple[str, ...]:
     position = 0
     # The first `}}` after an opening, found once for all the openings before it
     # (searching anew from each one is quadratic on `${{${{${{...`).
-    closing: Optional[int] = None
+    closing: int | None = None
     last_bracket = value.rfind("]")
     while position < len(value):
         if value.startswith("${{", position):

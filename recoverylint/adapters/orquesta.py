@@ -61,9 +61,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Optional
+from typing import Any
 
 from ..graphs import strong_components
 from ..limits import AnalysisLimits, TooLarge
@@ -105,10 +106,10 @@ def _is_workflow(data: Any) -> bool:
     if not isinstance(data, dict) or not isinstance(data.get("tasks"), dict):
         return False
     version = data.get("version")
-    return version == "1.0" or isinstance(version, float) and version == 1.0
+    return version == "1.0" or (isinstance(version, float) and version == 1.0)
 
 
-def build(document: Document, path: str, default_duration: Optional[float]) -> Adapted:
+def build(document: Document, path: str, default_duration: float | None) -> Adapted:
     workflows = [doc for doc in documents(document) if _is_workflow(doc.data)]
     builder = RunbookBuilder(document, path, FORMAT.name, default_duration, wait_key=None)
     for number, doc in enumerate(workflows, 1):
@@ -124,7 +125,7 @@ def build(document: Document, path: str, default_duration: Optional[float]) -> A
 
 @dataclass
 class _Transition:
-    condition: Optional[str]  # None: taken whenever the task ends
+    condition: str | None  # None: taken whenever the task ends
     targets: list[tuple[str, Span]]  # task names (no engine commands), where written
 
 
@@ -138,7 +139,7 @@ class _Workflow:
         self.prefix = prefix
         self.tasks: dict[str, Any] = doc.data["tasks"]
         self.drafts: dict[str, StepDraft] = {}
-        self.jumps: Optional[Descendants] = None  # what each task reaches, once needed
+        self.jumps: Descendants | None = None  # what each task reaches, once needed
 
     def read(self) -> None:
         doc, tasks = self.doc, self.tasks
@@ -174,13 +175,13 @@ class _Workflow:
         self._facts()
         self._clocks()
 
-    def _transitions(self, body: dict) -> list[_Transition]:
+    def _transitions(self, body: dict[Any, Any]) -> list[_Transition]:
         return [
             _Transition(_condition(entry.get("when")), self._targets(entry))
             for entry in _transitions_of(body)
         ]
 
-    def _targets(self, transition: dict) -> list[tuple[str, Span]]:
+    def _targets(self, transition: dict[Any, Any]) -> list[tuple[str, Span]]:
         """The tasks a transition's `do` names, each once, with where it is written."""
         written = transition.get("do")
         named: list[tuple[str, Span]] = []
@@ -218,19 +219,21 @@ class _Workflow:
                     and self.prefix + target in self.later.get(self.prefix + name, ())
                 ):
                     chosen[target] = (transition.condition, span)
+        alternatives: list[str] = []  # fewer than two choices are no alternatives
         if len(chosen) >= 2:
             if self.jumps is None:
                 self.jumps = Descendants(jumps)
-            reach = {target: self.jumps.reached_avoiding(target, name) for target in chosen}
-        alternatives = [
-            target
-            for target, (condition, _) in chosen.items()
-            if not any(
-                other_condition != condition
-                and (self.jumps.has(reach[target], other) or self.jumps.has(reach[other], target))
-                for other, (other_condition, _) in chosen.items()
-            )
-        ]
+            descendants = self.jumps
+            reach = {target: descendants.reached_avoiding(target, name) for target in chosen}
+            alternatives = [
+                target
+                for target, (condition, _) in chosen.items()
+                if not any(
+                    other_condition != condition
+                    and (descendants.has(reach[target], other) or descendants.has(reach[other], target))
+                    for other, (other_condition, _) in chosen.items()
+                )
+            ]
         if len({chosen[target][0] for target in alternatives}) < 2:
             alternatives = []
         draft = self.drafts[name]
@@ -264,10 +267,8 @@ class _Workflow:
                     self.builder.given.extend(
                         Ref(self.prefix + variable, doc.key_span(entry, variable)) for variable in entry
                     )
-                elif text(entry) is not None:
-                    self.builder.given.append(
-                        Ref(self.prefix + text(entry), doc.value_span(entries, index))
-                    )
+                elif (given_name := text(entry)) is not None:
+                    self.builder.given.append(Ref(self.prefix + given_name, doc.value_span(entries, index)))
 
     def _facts(self) -> None:
         published = {
@@ -321,14 +322,14 @@ class _Workflow:
         }
         mark_clocks(self.drafts.values(), readers)
 
-    def _published(self, body: dict) -> list[tuple[str, Span]]:
+    def _published(self, body: dict[Any, Any]) -> list[tuple[str, Span]]:
         """Variables a task publishes: in its transitions, or on itself (older syntax)."""
         found = self._publish_of(body)
         for transition in _transitions_of(body):
             found.extend(self._publish_of(transition))
         return found
 
-    def _publish_of(self, holder: dict) -> list[tuple[str, Span]]:
+    def _publish_of(self, holder: dict[Any, Any]) -> list[tuple[str, Span]]:
         """The variables the `publish` of a transition or a task names, where written."""
         if "publish" not in holder:
             return []
@@ -338,14 +339,14 @@ class _Workflow:
             return [(variable, span) for _, variable in _inline_parameters(value)]
         return [(variable, self.doc.key_span(entry, variable)) for entry, variable in _entries(value)]
 
-    def _reads(self, body: dict) -> Iterator[tuple[bool, str, Span]]:
+    def _reads(self, body: dict[Any, Any]) -> Iterator[tuple[bool, str, Span]]:
         """What a task's definition (but its `do` names) reads: (by `task()`?,
         variable or task name, where).  Not its own publishes: a `when` tests
         the task's own outcome, so every variable the task publishes is its
         own there; a published value sees those published before it in the
         same `publish` (they are evaluated in turn), not itself."""
         everything = {variable for variable, _ in self._published(body)}
-        holders: list[tuple[dict, str, set[str]]] = [
+        holders: list[tuple[dict[Any, Any], str, set[str]]] = [
             (body, key, set()) for key in body if key != "next" or not isinstance(body[key], list)
         ]
         for transition in _transitions_of(body):
@@ -363,14 +364,14 @@ class _Workflow:
                     if is_task or name not in own:
                         yield is_task, name, span
 
-    def _publish_reads(self, holder: dict) -> Iterator[tuple[bool, str, Span]]:
+    def _publish_reads(self, holder: dict[Any, Any]) -> Iterator[tuple[bool, str, Span]]:
         value = holder["publish"]
         if isinstance(value, str):
             span = self.doc.value_span(holder, "publish")
             parameters = _inline_parameters(value)
             for position, is_task, name in _references(value):
-                before = [variable for start, variable in parameters if start < position]
-                if is_task or name not in before[:-1]:
+                earlier = [variable for start, variable in parameters if start < position]
+                if is_task or name not in earlier[:-1]:
                     yield is_task, name, span
             return
         before: set[str] = set()
@@ -382,7 +383,7 @@ class _Workflow:
             before.add(variable)
 
 
-def _entries(publish: Any) -> list[tuple[dict, str]]:
+def _entries(publish: Any) -> list[tuple[dict[Any, Any], str]]:
     """The (mapping, variable) pairs of a `publish` list of one-key mappings, or mapping."""
     mappings = publish if isinstance(publish, list) else [publish]
     return [(entry, variable) for entry in mappings if isinstance(entry, dict) for variable in entry]
@@ -495,12 +496,12 @@ class Descendants:
         return found
 
 
-def _transitions_of(body: dict) -> list[dict]:
+def _transitions_of(body: dict[Any, Any]) -> list[dict[Any, Any]]:
     entries = body.get("next")
     return [entry for entry in entries if isinstance(entry, dict)] if isinstance(entries, list) else []
 
 
-def _strings_at(doc: Document, container: dict, key: str) -> Iterator[tuple[str, Span]]:
+def _strings_at(doc: Document, container: dict[Any, Any], key: str) -> Iterator[tuple[str, Span]]:
     value = container[key]
     if isinstance(value, str):
         yield value, doc.value_span(container, key)
@@ -536,8 +537,9 @@ def _references(written: str) -> list[tuple[int, bool, str]]:
     return sorted(found)
 
 
-def _first(match: re.Match) -> str:
-    return next(group for group in match.groups() if group is not None)
+def _first(match: re.Match[str]) -> str:
+    first: str = next(group for group in match.groups() if group is not None)
+    return first
 
 
 def _inline_parameters(written: str) -> list[tuple[int, str]]:
@@ -551,7 +553,7 @@ def _inline_parameters(written: str) -> list[tuple[int, str]]:
     return [(m.start(1), m.group(1)) for m in _INLINE_PARAMETER.finditer(blanked)]
 
 
-def _condition(value: Any) -> Optional[str]:
+def _condition(value: Any) -> str | None:
     """A `when` as a comparable key: its expression without delimiters and
     with spaces normalized; None when it always holds."""
     written = text(value)
@@ -563,7 +565,7 @@ def _condition(value: Any) -> Optional[str]:
     return None if key in ("", ALWAYS_TAKEN) else key
 
 
-def _action_name(action: Any) -> Optional[str]:
+def _action_name(action: Any) -> str | None:
     written = text(action)
     return written.split()[0] if written and written.split() else None
 

@@ -142,12 +142,14 @@ or child automation does inside; the runbook's `outputs` list.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import Any, Iterator, Optional
+from typing import Any
 
 from ..durations import format_default
 from ..finding import Issue
@@ -157,7 +159,7 @@ from ..model import DeclaredEdge, Duration, EdgeKind, Ref, Span
 from ..source import Document
 from . import Adapted, AdapterError, InputFormat, documents
 from ._behaviour import mark_clocks, observes_service, reads_time
-from ._builder import RunbookBuilder, StepDraft, strings_in, text
+from ._builder import RunbookBuilder, StepDraft, mapping_at, strings_in, text
 
 # `{{ Step.Output }}`: a step's name, a dot, an output name (parameters have no dot).
 # (What follows the output name starts with a character the name cannot hold:
@@ -236,7 +238,7 @@ def detect(document: Document) -> bool:
     return any(_is_automation(doc.data) or _is_command(doc.data) for doc in documents(document))
 
 
-def build(document: Document, path: str, default_duration: Optional[float]) -> Adapted:
+def build(document: Document, path: str, default_duration: float | None) -> Adapted:
     runbooks = [
         doc for doc in documents(document) if _is_automation(doc.data) or _is_command(doc.data)
     ]
@@ -287,7 +289,7 @@ def _is_command(data: Any) -> bool:
     return version == "1.2" and "runtimeConfig" in data
 
 
-def _version(data: dict) -> Optional[str]:
+def _version(data: dict[Any, Any]) -> str | None:
     """`schemaVersion` as written: a string, or a YAML number (`0.3`, `2.2`)."""
     version = data.get("schemaVersion")
     if isinstance(version, str):
@@ -297,11 +299,11 @@ def _version(data: dict) -> Optional[str]:
     return None
 
 
-def _steps_key(data: dict) -> str:
+def _steps_key(data: dict[Any, Any]) -> str:
     return "mainSteps" if "mainSteps" in data else "runtimeConfig"
 
 
-def _first_line(value: Any) -> Optional[str]:
+def _first_line(value: Any) -> str | None:
     if not isinstance(value, str):
         return None
     for line in value.splitlines():
@@ -311,7 +313,7 @@ def _first_line(value: Any) -> Optional[str]:
     return None
 
 
-def _step_name(builder: RunbookBuilder, doc: Document, steps: list, position: int) -> Optional[str]:
+def _step_name(builder: RunbookBuilder, doc: Document, steps: list[Any], position: int) -> str | None:
     """The name of the step at `position` of `mainSteps`, or None (RL002: SSM
     refuses a step that is no mapping or has no name)."""
     item = steps[position]
@@ -324,7 +326,7 @@ def _step_name(builder: RunbookBuilder, doc: Document, steps: list, position: in
     return None
 
 
-def _step_action(builder: RunbookBuilder, doc: Document, item: dict, name: str) -> str:
+def _step_action(builder: RunbookBuilder, doc: Document, item: dict[Any, Any], name: str) -> str:
     """The step's `action`, or "" (RL002 at its name: a step with no action
     does nothing, which SSM refuses; it is kept so that jumps to it resolve)."""
     action = text(item.get("action"))
@@ -365,12 +367,12 @@ class _RunbookReader:
                 Issue(doc.value_span(doc.data, "mainSteps"), "`mainSteps` must be a list of steps")
             )
         self.main_steps = main_steps
-        self.steps: list[tuple[dict, StepDraft]] = []  # in list order
-        self.items: dict[str, dict] = {}  # step id -> the mapping of the first step of that id
+        self.steps: list[tuple[dict[Any, Any], StepDraft]] = []  # in list order
+        self.items: dict[str, dict[Any, Any]] = {}  # step id -> the mapping of the first step of that id
         self.names: set[str] = set()  # step names as written (without the prefix)
         self.index: dict[str, int] = {}  # step id -> its place among this runbook's steps
         self.jumps: dict[str, list[_Jump]] = {}  # step id -> where it goes next
-        self._normal: Optional[_Reach] = None  # reachability along normal jumps, when asked
+        self._normal: _Reach | None = None  # reachability along normal jumps, when asked
         self._implied: set[tuple[str, str, str]] = set()  # needs and excludes added
         self._declared: set[str] = set()  # facts declared as outputs
         self._stacks: dict[str, set[str]] = {}  # a step creating a stack -> what its Parameters name
@@ -416,7 +418,7 @@ class _RunbookReader:
         self._resources()
         self._behaviour()
 
-    def _normal_jumps(self, item: dict, following: Optional[StepDraft]) -> list[_Jump]:
+    def _normal_jumps(self, item: dict[Any, Any], following: StepDraft | None) -> list[_Jump]:
         """Where the step goes when it succeeds."""
         ends = _is_true(item.get("isEnd"))
         next_in_list = [_Jump(following.id, following.span)] if following and not ends else []
@@ -440,7 +442,7 @@ class _RunbookReader:
         jumps.extend([fallback] if fallback else next_in_list)
         return jumps
 
-    def _failure_jumps(self, item: dict) -> list[_Jump]:
+    def _failure_jumps(self, item: dict[Any, Any]) -> list[_Jump]:
         jumps = []
         for key in ("onFailure", "onCancel"):
             value = item.get(key)
@@ -450,7 +452,7 @@ class _RunbookReader:
                     jumps.append(_Jump(self.prefix + target, self.doc.value_span(item, key), True))
         return jumps
 
-    def _jump_at(self, container: dict, key: str) -> Optional[_Jump]:
+    def _jump_at(self, container: dict[Any, Any], key: str) -> _Jump | None:
         target = text(container.get(key))
         if not target or not target.strip():
             return None
@@ -507,7 +509,7 @@ class _RunbookReader:
         scripts reading the time make stopwatches (adapters/_behaviour.py)."""
         readers = set()
         for item, draft in self.steps:
-            inputs = item.get("inputs") if isinstance(item.get("inputs"), dict) else {}
+            inputs = mapping_at(item, "inputs")
             draft.guard = _is_check(item, draft) or draft.id in self._setups
             service, api = text(inputs.get("Service")) or "", text(inputs.get("Api")) or ""
             if service.lower() == "cloudwatch" and observes_service(api):
@@ -529,7 +531,7 @@ class _RunbookReader:
 
     # -- facts ---------------------------------------------------------------
 
-    def _facts(self, item: dict, draft: StepDraft) -> None:
+    def _facts(self, item: dict[Any, Any], draft: StepDraft) -> None:
         seen: set[str] = set()
         for string, container, where in strings_in(item, leaving_out=("name", "description")):
             for match in _OUTPUT_REFERENCE.finditer(string):
@@ -588,7 +590,7 @@ class _RunbookReader:
             for value in self._resolved(draft.id, passed, aliasing, resolved):
                 # An id handed over under another name (a script's `OriginalString`)
                 # is used, not changed, as what the step runs is.
-                used = value.top in invoked or not value.by_key and not (creates and value.top == "Parameters")
+                used = value.top in invoked or (not value.by_key and not (creates and value.top == "Parameters"))
                 refs = draft.reads if used else uses
                 if (id(refs), value.name) not in seen:
                     seen.add((id(refs), value.name))
@@ -613,7 +615,7 @@ class _RunbookReader:
                 self.builder.parents.setdefault(value.name, Ref(stack.name, stack.span))
                 children.add(value.name)
 
-    def _producer(self, name: str) -> Optional[str]:
+    def _producer(self, name: str) -> str | None:
         """The step a resource name `{{Step.Output}}` comes from."""
         match = _OUTPUT_REFERENCE.fullmatch(name)
         return self.prefix + match.group(1) if match else None
@@ -728,7 +730,7 @@ class _Reach:
                 self.preds[index[target]].append(index[source])
                 self.succs[index[source]].append(index[target])
         self._forward = reachability(self.preds)
-        self._backward: Optional[Reachability] = None  # built when `after` is first asked
+        self._backward: Reachability | None = None  # built when `after` is first asked
         self._at: dict[int, list[list[int]]] = {}  # id of a reachability -> position -> steps
 
     def reaches(self, source: str, target: str) -> bool:
@@ -821,7 +823,7 @@ class _CommandReader:
         else:
             self._plugins(self.container)
 
-    def _main_steps(self, steps: list) -> None:
+    def _main_steps(self, steps: list[Any]) -> None:
         for position, item in enumerate(steps):
             name = _step_name(self.builder, self.doc, steps, position)
             if name is None:
@@ -836,7 +838,7 @@ class _CommandReader:
             span = self.doc.value_span(item, "action") if action else draft.span
             self.steps.append((item, draft, action, span))
 
-    def _plugins(self, plugins: dict) -> None:
+    def _plugins(self, plugins: dict[Any, Any]) -> None:
         """Schema 1.2: each entry of a plugin's `properties` is a run of the
         plugin, named by its `id` (else by the plugin).  The document names no
         order between them: file order is taken."""
@@ -865,7 +867,7 @@ class _CommandReader:
                 self.steps.append((entry, draft, str(plugin), plugin_span))
 
     def add_flow(self) -> None:
-        for (_, before, _, _), (_, after, _, _) in zip(self.steps, self.steps[1:]):
+        for (_, before, _, _), (_, after, _, _) in itertools.pairwise(self.steps):
             self.builder.wait(before.id, after.id, after.span, EdgeKind.SEQUENCE)
         for _, draft, action, span in self.steps:
             if not action:
@@ -893,7 +895,7 @@ class _CommandReader:
                     draft.excludes.append(Ref(other.id, span))
 
 
-def _precondition(doc: Document, item: Any) -> Optional[tuple[str, str, Span]]:
+def _precondition(doc: Document, item: Any) -> tuple[str, str, Span] | None:
     """(variable, value, where it is written) of a Command step's
     `precondition: {StringEquals: [variable, value]}`, or None: the step runs
     only where the variable (`platformType`, or a `{{ parameter }}`) has that value."""
@@ -907,7 +909,7 @@ def _precondition(doc: Document, item: Any) -> Optional[tuple[str, str, Span]]:
     return variable.strip(), value.strip(), doc.value_span(item, "precondition")
 
 
-def _command_title(action: str, inputs: Any) -> Optional[str]:
+def _command_title(action: str, inputs: Any) -> str | None:
     """A Command step's plugin, with the document or package it runs."""
     if not action:
         return None
@@ -917,11 +919,11 @@ def _command_title(action: str, inputs: Any) -> Optional[str]:
     return f"{action} {subject}" if subject else action
 
 
-def _is_check(item: dict, draft: StepDraft) -> bool:
+def _is_check(item: dict[Any, Any], draft: StepDraft) -> bool:
     """An assertion, a wait, or a script given no resource (it can only
     compute or check): when it fails the run stops before the changes after it."""
     action = text(item.get("action"))
-    return action in _READS_ONLY or action == "aws:executeScript" and not draft.writes
+    return action in _READS_ONLY or (action == "aws:executeScript" and not draft.writes)
 
 
 def _overlapping(refs: list[Ref], others: list[Ref]) -> bool:
@@ -934,7 +936,7 @@ def _observing(step: StepDraft, refs: list[Ref]) -> bool:
     return any(scope.name == "*" for scope in step.observes) or _overlapping(step.observes, refs)
 
 
-def _is_report(item: dict) -> bool:
+def _is_report(item: dict[Any, Any]) -> bool:
     inputs = item.get("inputs")
     if text(item.get("action")) != "aws:executeAwsApi" or not isinstance(inputs, dict):
         return False
@@ -943,10 +945,10 @@ def _is_report(item: dict) -> bool:
 
 
 def _is_true(value: Any) -> bool:
-    return value is True or isinstance(value, str) and value.strip().lower() == "true"
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
 
 
-def _title(action: str, inputs: Any) -> Optional[str]:
+def _title(action: str, inputs: Any) -> str | None:
     if not action:
         return None
     if not isinstance(inputs, dict):
@@ -961,7 +963,7 @@ def _title(action: str, inputs: Any) -> Optional[str]:
     return action
 
 
-def _default_duration(action: Optional[str], item: dict) -> Optional[Duration]:
+def _default_duration(action: str | None, item: dict[Any, Any]) -> Duration | None:
     """SSM's default for each kind of step (docs/format.md, Durations): an
     `aws:branch` takes no time, an `aws:sleep` its `Duration`; anything
     else (an `aws:sleep` until a `Timestamp`, an approval, a pause until
@@ -973,7 +975,7 @@ def _default_duration(action: Optional[str], item: dict) -> Optional[Duration]:
     return None
 
 
-def _sleep_minutes(item: dict) -> Optional[float]:
+def _sleep_minutes(item: dict[Any, Any]) -> float | None:
     inputs = item.get("inputs")
     value = inputs.get("Duration") if isinstance(inputs, dict) else None
     match = _ISO_DURATION.fullmatch(value.strip()) if isinstance(value, str) else None
@@ -996,7 +998,7 @@ class _Value:
     top: str  # the input key it is written under ("" for what the call addresses)
 
 
-def _values(doc: Document, item: dict) -> list[_Value]:
+def _values(doc: Document, item: dict[Any, Any]) -> list[_Value]:
     """Every name a step's inputs hold: ids by key, and the other values
     (a resource when some step of the runbook passes the same one by key)."""
     action = text(item.get("action")) or ""
@@ -1006,7 +1008,7 @@ def _values(doc: Document, item: dict) -> list[_Value]:
     return list(_resource_names(doc, inputs))
 
 
-def _passed(doc: Document, item: dict, values: list[_Value], known: set[str]) -> list[_Value]:
+def _passed(doc: Document, item: dict[Any, Any], values: list[_Value], known: set[str]) -> list[_Value]:
     """The resources a step passes, as written: ids by key and values that
     equal an id of `known` wherever they sit, or for a call naming none,
     what it addresses (an account setting, a child document)."""
@@ -1018,7 +1020,7 @@ def _passed(doc: Document, item: dict, values: list[_Value], known: set[str]) ->
     # (a value the step also passes by key is that use, not a second one)
     # (tested name by name: `known` holds every id of the runbook, too many
     # to copy for each step)
-    named = [value for value in values if value.by_key or value.name in known and value.name not in by_key]
+    named = [value for value in values if value.by_key or (value.name in known and value.name not in by_key)]
     if named:
         return named
     service, api = text(inputs.get("Service")), text(inputs.get("Api"))
@@ -1033,11 +1035,11 @@ def _passed(doc: Document, item: dict, values: list[_Value], known: set[str]) ->
     return [_Value(name, span, True, "")] if name else []
 
 
-def _invoked(item: dict) -> frozenset[str]:
+def _invoked(item: dict[Any, Any]) -> frozenset[str]:
     """The input keys naming what the step runs (a Lambda function, a state
     machine): it uses that, it does not change it."""
     action = text(item.get("action")) or ""
-    inputs = item.get("inputs") if isinstance(item.get("inputs"), dict) else {}
+    inputs = mapping_at(item, "inputs")
     if action == "aws:executeAwsApi":
         service, api = text(inputs.get("Service")) or "", text(inputs.get("Api")) or ""
         return _INVOKING_APIS.get((service.lower(), api.lower()), frozenset())
@@ -1058,7 +1060,7 @@ def _api_subject(api: str) -> str:
     return "".join(words[verbs:]) or api
 
 
-def _resource_names(doc: Document, inputs: dict) -> Iterator[_Value]:
+def _resource_names(doc: Document, inputs: dict[Any, Any]) -> Iterator[_Value]:
     """The names the inputs pass.  An Application Auto Scaling call's
     `ScalableDimension` names a part of the resource it is keyed with (a
     table's read and its write capacity are scaled apart)."""
@@ -1070,10 +1072,10 @@ def _resource_names(doc: Document, inputs: dict) -> Iterator[_Value]:
         yield value
 
 
-def _values_written(doc: Document, inputs: dict) -> Iterator[_Value]:
+def _values_written(doc: Document, inputs: dict[Any, Any]) -> Iterator[_Value]:
     # (node, the key naming it, a span fixed inside a JSON string or None,
     # container, key or index, the input key it is under)
-    pending: deque[tuple[Any, Optional[str], Optional[Span], Any, Any, str]] = deque(
+    pending: deque[tuple[Any, str | None, Span | None, Any, Any, str]] = deque(
         [(inputs, None, None, None, None, "")]
     )
     while pending:
@@ -1110,7 +1112,7 @@ def _is_prose(value: str) -> bool:
     return any(char.isspace() for char in _REFERENCE.sub("", value.strip()))
 
 
-def _json_object(value: str) -> Optional[dict]:
+def _json_object(value: str) -> dict[Any, Any] | None:
     """A string holding a JSON object (an InputPayload or Payload written as JSON)."""
     if not value.lstrip().startswith("{"):
         return None
@@ -1121,7 +1123,7 @@ def _json_object(value: str) -> Optional[dict]:
     return parsed if isinstance(parsed, dict) else None
 
 
-def _pair(node: dict) -> Optional[tuple[str, tuple[str, ...]]]:
+def _pair(node: dict[Any, Any]) -> tuple[str, tuple[str, ...]] | None:
     """(the field, its keys: the field's and the value's last) of an AWS
     filter or target (`{Name|Key: field, Values: [...]}`) or a stack's
     parameter (`{ParameterKey: field, ParameterValue: value}`)."""
@@ -1162,7 +1164,7 @@ def _named(value: str, span: Span) -> Iterator[tuple[str, Span]]:
             yield name, span
 
 
-def _without_globs(name: str) -> Optional[str]:
+def _without_globs(name: str) -> str | None:
     """A resource name cut before its first segment holding a glob character
     (`arn:aws:s3:::bucket/*` is the bucket), or None when nothing is left."""
     kept = []

@@ -67,9 +67,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Any, Iterator, Optional
+from typing import Any
 
 from ..finding import Issue
 from ..model import EdgeKind, Ref, Span
@@ -106,7 +107,7 @@ def _tekton(data: Any, kind: str) -> bool:
     )
 
 
-def _pipeline_spec(data: Any) -> Optional[dict]:
+def _pipeline_spec(data: Any) -> dict[Any, Any] | None:
     """The pipeline spec a document defines (a Pipeline's, or a PipelineRun's
     embedded one), if it has `tasks`."""
     if _tekton(data, "Pipeline"):
@@ -127,8 +128,8 @@ class _Pipeline:
     """One pipeline of the file, and what the file says about running it."""
 
     document: Document
-    spec: dict
-    name: Optional[str]
+    spec: dict[Any, Any]
+    name: str | None
     name_span: Span  # where the name is written, else the document
     label: str = ""  # unique in the file: the step id prefix when there are several
     # workspace -> how runs of the file bind it (_READ, _PRIVATE or _SHARED)
@@ -139,17 +140,17 @@ class _Pipeline:
 class _Task:
     """A pipeline task and its step."""
 
-    mapping: dict
+    mapping: dict[Any, Any]
     draft: StepDraft
     finally_: bool
     outputs: set[str] = field(default_factory=set)  # the facts among draft.outputs
 
 
 class _Reader:
-    def __init__(self, document: Document, path: str, default_duration: Optional[float]) -> None:
+    def __init__(self, document: Document, path: str, default_duration: float | None) -> None:
         self.builder = RunbookBuilder(document, path, _NAME, default_duration, wait_key=_WAIT_KEY)
         docs = documents(document)
-        self.tasks_by_name: dict[str, tuple[Document, dict]] = {}  # Task documents
+        self.tasks_by_name: dict[str, tuple[Document, dict[Any, Any]]] = {}  # Task documents
         for doc in docs:
             name = _metadata_name(doc.data)
             if _tekton(doc.data, "Task") and name and isinstance(doc.data.get("spec"), dict):
@@ -283,7 +284,7 @@ class _Reader:
                     self.output(pipeline, tasks[producer], fact, None)
         return set() if task.finally_ else listed
 
-    def output(self, pipeline: _Pipeline, producer: _Task, fact: str, result: Optional[str]) -> None:
+    def output(self, pipeline: _Pipeline, producer: _Task, fact: str, result: str | None) -> None:
         """`fact` among the outputs of `producer`, where its task declares the
         result if it does."""
         if fact in producer.outputs:
@@ -300,7 +301,7 @@ class _Reader:
                     break
         producer.draft.outputs.append(Ref(fact, span))
 
-    def task_spec(self, pipeline: _Pipeline, mapping: dict) -> Optional[tuple[Document, dict]]:
+    def task_spec(self, pipeline: _Pipeline, mapping: dict[Any, Any]) -> tuple[Document, dict[Any, Any]] | None:
         """The task a pipeline task runs: its embedded `taskSpec`, or the `Task`
         of this file its `taskRef` names (with the document holding it)."""
         spec = mapping.get("taskSpec")
@@ -349,7 +350,7 @@ class _Reader:
         pipeline: _Pipeline,
         draft: StepDraft,
         workspace: str,
-        sub_path: Optional[str],
+        sub_path: str | None,
         span: Span,
         read_only: bool,
     ) -> None:
@@ -363,13 +364,13 @@ class _Reader:
             refs.append(Ref(name, span))
 
 
-def _strings_outside_child_pipelines(mapping: dict) -> Iterator[tuple[str, Any, Any]]:
+def _strings_outside_child_pipelines(mapping: dict[Any, Any]) -> Iterator[tuple[str, Any, Any]]:
     """Strings of a pipeline task, less those of a pipeline it embeds (whose
     `$(tasks...)` name that pipeline's tasks)."""
     return strings_in(mapping, leaving_out=("pipelineSpec",))
 
 
-def _known_segments(workspace: str, sub_path: Optional[str]) -> list[str]:
+def _known_segments(workspace: str, sub_path: str | None) -> list[str]:
     """The path segments of a workspace use, up to the first one whose value
     is unknown until the run (a variable) or would read as a glob: the use
     then covers all that lies under the known part (the whole workspace
@@ -387,7 +388,7 @@ def _known_segments(workspace: str, sub_path: Optional[str]) -> list[str]:
     return known
 
 
-def _workspace_declarations(spec: Optional[dict]) -> dict[str, bool]:
+def _workspace_declarations(spec: dict[Any, Any] | None) -> dict[str, bool]:
     """Workspace name -> declared `readOnly: true`, of a task spec."""
     declarations: dict[str, bool] = {}
     entries = spec.get("workspaces") if spec else None
@@ -397,12 +398,12 @@ def _workspace_declarations(spec: Optional[dict]) -> dict[str, bool]:
     return declarations
 
 
-def _metadata_name(data: Any) -> Optional[str]:
+def _metadata_name(data: Any) -> str | None:
     metadata = data.get("metadata") if isinstance(data, dict) else None
     return text(metadata.get("name")) if isinstance(metadata, dict) else None
 
 
-def _pipeline_name(doc: Document) -> tuple[Optional[str], Span]:
+def _pipeline_name(doc: Document) -> tuple[str | None, Span]:
     """A pipeline's name and where it is written: a Pipeline's `metadata.name`;
     a PipelineRun's, or its `generateName` without the trailing `-`."""
     metadata = doc.data.get("metadata")
@@ -461,7 +462,7 @@ def _bindings(runs: list[Any]) -> dict[str, str]:
     return {name: found.pop() if len(found) == 1 else _SHARED for name, found in kinds.items()}
 
 
-def _volume_kind(binding: dict) -> str:
+def _volume_kind(binding: dict[Any, Any]) -> str:
     if any(key in binding for key in _READ_ONLY_SOURCES):
         return _READ
     csi = binding.get("csi")
@@ -472,7 +473,7 @@ def _volume_kind(binding: dict) -> str:
     return _SHARED
 
 
-def build(document: Document, path: str, default_duration: Optional[float]) -> Adapted:
+def build(document: Document, path: str, default_duration: float | None) -> Adapted:
     return _Reader(document, path, default_duration).read()
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, replace
-from typing import Optional
 
 from ..catalog import engine_codes, fix_first_codes
 from ..engine import FileResult, _check_document, finding, rules_run, run_rules

@@ -330,11 +330,11 @@ def _flow_steps(items: list[Any], path: Path) -> Iterator[_Step]:
         if not isinstance(item, CommentedMap):
             continue
         if "id" in item:
-            yield _Step(path + (index,), item)
+            yield _Step((*path, index), item)
         elif isinstance(item.get("parallel"), list):
-            yield from _flow_steps(item["parallel"], path + (index, "parallel"))
+            yield from _flow_steps(item["parallel"], (*path, index, "parallel"))
         elif isinstance(item.get("sequence"), list):
-            yield from _flow_steps(item["sequence"], path + (index, "sequence"))
+            yield from _flow_steps(item["sequence"], (*path, index, "sequence"))
 
 
 def _not_shared(needs: CommentedSeq, step_id: str, what: str) -> None:
@@ -553,7 +553,7 @@ def _matching_lines(a: Sequence[Hashable], b: Sequence[Hashable]) -> dict[int, i
     ]
     matched: dict[int, int] = {}
     previous_a = previous_b = 0
-    for anchor_a, anchor_b in _increasing_run(pairs) + [(len(a), len(b))]:
+    for anchor_a, anchor_b in [*_increasing_run(pairs), (len(a), len(b))]:
         gap = SequenceMatcher(None, a[previous_a:anchor_a], b[previous_b:anchor_b], autojunk=False)
         for block in gap.get_matching_blocks():
             for offset in range(block.size):
@@ -595,7 +595,7 @@ def _changes(
     [j1, j2); equal_from is where the matched run before the piece starts, or
     i1 when a piece of the same run comes before."""
     equal_from = previous_a = previous_b = 0
-    for line_a, line_b in sorted(matched.items()) + [(len(keys_a), len(keys_b))]:
+    for line_a, line_b in [*sorted(matched.items()), (len(keys_a), len(keys_b))]:
         i1, j1 = previous_a, previous_b
         while i1 < line_a or j1 < line_b:
             step = min(
@@ -720,7 +720,7 @@ def _regions(original: list[tuple[str, str]], hunks: list[_Hunk]) -> Iterator[tu
             # The line before becomes the last one, or stops being it: its
             # ending changes.
             start -= 1
-            lines = [original[start][0]] + lines
+            lines = [original[start][0], *lines]
         replaced = "".join(line + newline for line in lines)
         if at_end and unterminated:
             replaced = replaced[: len(replaced) - len(newline)]

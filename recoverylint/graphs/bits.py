@@ -336,7 +336,7 @@ def widest_antichain(elements: list[int], earlier: Callable[[int], int]) -> int:
                 target = low.bit_length() - 1
                 holder = follower.get(target)
                 if holder is None:
-                    for element, chosen in zip(stack, via + [target]):
+                    for element, chosen in zip(stack, [*via, target], strict=False):
                         matched_to[element], follower[chosen] = chosen, element
                     grew = True
                     break

@@ -258,7 +258,7 @@ def _joined_ancestor_bitsets(preds: list[list[int]], order: list[int]) -> tuple[
 
 def find_cycle(runbook: Runbook, preds: list[list[int]]) -> OrderProblem:
     """One cycle of O, in order, with the declared edges that make it."""
-    import networkx as nx  # type: ignore[import-untyped]
+    import networkx as nx
 
     graph = nx.DiGraph()
     graph.add_edges_from((pred, node) for node, node_preds in enumerate(preds) for pred in node_preds)
@@ -290,7 +290,7 @@ def find_cycle(runbook: Runbook, preds: list[list[int]]) -> OrderProblem:
             edges.append(DeclaredEdge(*pair, gate.kind, steps[target].span, stage=gate.stage))
         elif pair in by_pair:
             edges.append(by_pair[pair])
-    return OrderProblem(ids + [ids[0]], edges)
+    return OrderProblem([*ids, ids[0]], edges)
 
 
 def cycle_among_unique_ids(runbook: Runbook) -> OrderProblem | None:

@@ -82,9 +82,9 @@ def required_predecessors(graphs: Graphs) -> list[list[int]]:
             overlapping = uses.index.overlapping(name)
             # Nothing to order when no use of an overlapping name comes before
             # it (tested at once for names that overlap many).
-            if not ancestors or len(overlapping) > 16 and not ancestors & (
+            if not ancestors or (len(overlapping) > 16 and not ancestors & (
                 uses.overlap_union(name, True) | (uses.overlap_union(name, False) if writes else 0)
-            ):
+            )):
                 continue
             resource_work += len(overlapping)
             if resource_work > limits.max_resource_work:

@@ -13,10 +13,7 @@ from .bits import PackedMasks
 
 def overlaps(a: str, b: str) -> bool:
     """Resource names overlap when one is a prefix path of the other, glob segments matching."""
-    for left, right in zip(a.split("/"), b.split("/")):
-        if not _segments_match(left, right):
-            return False
-    return True
+    return all(_segments_match(left, right) for left, right in zip(a.split("/"), b.split("/"), strict=False))
 
 
 def _segments_match(left: str, right: str) -> bool:
@@ -217,6 +214,12 @@ class ResourceUses:
                 if theirs.name in overlapping and self.conflict(mine.name, theirs.name):
                     return mine, theirs
         return None
+
+    def partner_entry(self, partner_refs: tuple[Ref, ...], ref: Ref) -> Ref:
+        """The entry of a race partner's `partner_refs` that conflicts with `ref`."""
+        found = self.first_conflict(partner_refs, (ref,))
+        assert found is not None  # partners are found by their conflicting entries
+        return found[0]
 
     def writers_of(self, name: str) -> int:
         """Bitset (O positions) of the steps that write exactly this resource name."""

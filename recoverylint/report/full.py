@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Callable, Optional
+from collections.abc import Callable
+from typing import Any
 
 from ..finding import Fix, Severity
-from . import Report, summarize
-from .shown import shown
 from ..source import editor_lines
 from ..words import counted
+from . import Report, summarize
+from .shown import shown
 
 _SEVERITY_COLOUR = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
 
@@ -17,15 +18,15 @@ def render(report: Report) -> str:
     import click
 
     findings, colour = report.findings, report.colour
-    texts: dict[str, Optional[list[str]]] = {}
+    texts: dict[str, list[str] | None] = {}
 
-    def source_lines(path: str) -> Optional[list[str]]:
+    def source_lines(path: str) -> list[str] | None:
         if path not in texts:
             text = report.source_text(path)
             texts[path] = None if text is None else editor_lines(text)
         return texts[path]
 
-    def style(text: str, **kwargs) -> str:
+    def style(text: str, **kwargs: Any) -> str:
         return click.style(text, **kwargs) if colour else text
 
     highlight = _highlighter() if colour else (lambda line: line)
@@ -93,7 +94,10 @@ def _summary(report: Report, style: Callable[..., str]) -> list[str]:
         out.append(style(f"All checks passed! ({counted(files, 'file')} checked)", fg="green"))
     if unchecked:
         out.append(
-            style(f"{counted(unchecked, 'file')} could not be checked: an internal error, reported on stderr.", fg="red")
+            style(
+                f"{counted(unchecked, 'file')} could not be checked: an internal error, reported on stderr.",
+                fg="red",
+            )
         )
     return out
 

@@ -1,6 +1,6 @@
 """`--format github`: GitHub Actions workflow commands, one per finding.
 
-    ::warning file=a.yaml,line=87,col=9,endLine=87,endColumn=29,title=RL201 false-sequential-gate::`check-recent-deploys` waits ...
+    ::warning file=a.yaml,line=87,col=9,endLine=87,endColumn=29,title=RL201 false-sequential-gate::`check-rec...
 
 The runner turns each line into an annotation on the file and line, shown in
 the job summary and on the pull request's diff.  Errors are `::error`,
@@ -9,8 +9,6 @@ internal error) gets an `::error` too, so that it cannot pass unnoticed.
 
 `annotations` is also what `full` adds when run inside GitHub Actions.
 """
-
-from __future__ import annotations
 
 from ..finding import Finding, Severity
 from ..model import Span

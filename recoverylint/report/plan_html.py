@@ -10,6 +10,7 @@ even without that policy.
 from __future__ import annotations
 
 import html
+import itertools
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -18,7 +19,16 @@ from .. import __version__
 from ..finding import Finding
 from ..model import Step
 from ..plan import Plan, Schedule, cost_of
-from .plan_words import currency, duration_notes, duration_words, loss_words, minutes, money, saved_range_words, step_ids
+from ..words import minutes
+from .plan_words import (
+    currency,
+    duration_notes,
+    duration_words,
+    loss_words,
+    money,
+    saved_range_words,
+    step_ids,
+)
 from .shown import shown
 
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -197,7 +207,8 @@ def _summary(plan: Plan) -> str:
     )
     parts = [
         '<section id="summary"><h2>Summary</h2>',
-        f"<p>Fully sequential (every planned step one after the other): <strong>{minutes(plan.sequential)}</strong>.</p>",
+        "<p>Fully sequential (every planned step one after the other):"
+        f" <strong>{minutes(plan.sequential)}</strong>.</p>",
         (
             '<table><thead><tr><th></th><th scope="col">declared order</th>'
             f'<th scope="col">required order</th></tr></thead><tbody>{body}</tbody></table>'
@@ -233,14 +244,16 @@ def _saved(plan: Plan) -> str:
     if between is not None:
         low, high = plan.saved_range
         worth = (
-            f", worth {money(cost_of(low, cost), unit)} to {money(cost_of(high, cost), unit)} per incident at {money(cost_of(1, cost), unit)} per minute of downtime"
+            f", worth {money(cost_of(low, cost), unit)} to {money(cost_of(high, cost), unit)} per incident"
+            f" at {money(cost_of(1, cost), unit)} per minute of downtime"
             if cost is not None
             else ""
         )
         return f'<p class="saved gain">The required order saves {between} per incident{worth}.</p>'
     if saved > 0:
         worth = (
-            f", worth {money(plan.saved_cost, unit)} per incident at {money(cost_of(1, cost), unit)} per minute of downtime"
+            f", worth {money(plan.saved_cost, unit)} per incident"
+            f" at {money(cost_of(1, cost), unit)} per minute of downtime"
             if plan.saved_cost is not None and cost is not None
             else ""
         )
@@ -266,7 +279,7 @@ def _saved(plan: Plan) -> str:
 def _departures(plan: Plan) -> list[str]:
     """What the plan leaves out, reorders or cannot order as the work requires."""
     steps = plan.runbook.steps
-    items = []
+    items: list[str] = []
     if plan.left_out:
         chosen: dict[tuple[int, int], list[str]] = defaultdict(list)
         for item in plan.left_out:
@@ -482,7 +495,7 @@ def _graph(plan: Plan) -> str:
         for first in range(0, len(layer), _ROW_NODES)
     ]
     critical = set(required.critical_path)
-    critical_edges = set(zip(required.critical_path, required.critical_path[1:]))
+    critical_edges = set(itertools.pairwise(required.critical_path))
     node_width = _longest_label(plan) + 20
     widest = max((len(row) for row in rows), default=0)
     width = 2 * _GRAPH_MARGIN + widest * node_width + max(widest - 1, 0) * _NODE_GAP

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Optional, Union
+from typing import Any
 
 from .. import __version__
 from ..model import Duration
@@ -11,19 +11,18 @@ from ..plan import Plan, Schedule
 from .plan_words import currency, step_ids
 from .shown import json_safe
 
-
 # The steps a step waits for needlessly, listed up to this many (the count
 # says how many): two parallel blocks of thousands make millions of pairs.
 _LISTED = 10
 
 
-def _number(value: float) -> Union[int, float]:
+def _number(value: float) -> int | float:
     """Whole minutes as integers; others to four decimals."""
     rounded = round(value, 4)
     return int(rounded) if rounded == int(rounded) else rounded
 
 
-def _schedule(plan: Plan, schedule: Schedule) -> dict:
+def _schedule(plan: Plan, schedule: Schedule) -> dict[Any, Any]:
     return {
         "makespan_minutes": _number(schedule.length),
         "staffed_makespan_minutes": _number(schedule.staffed_makespan),
@@ -38,7 +37,7 @@ def _schedule(plan: Plan, schedule: Schedule) -> dict:
     }
 
 
-def _duration(duration: Optional[Duration]) -> dict:
+def _duration(duration: Duration | None) -> dict[Any, Any]:
     """A step's minutes: likely, least and most (null when unknown), and what they rest on."""
     if duration is None:
         return {"duration": None, "duration_min": None, "duration_max": None, "duration_basis": None}
@@ -100,7 +99,7 @@ def render(plan: Plan) -> str:
         "steps": [
             {
                 "id": steps[node].id,
-                "role": steps[node].role.name if steps[node].role else None,
+                "role": role.name if (role := steps[node].role) else None,
                 **_duration(runbook.duration_of(steps[node])),
                 "earliest_start": _number(required[node].earliest_start),
                 "latest_start": _number(required[node].latest_start),

@@ -15,8 +15,9 @@ from itertools import pairwise
 
 from ..model import Step
 from ..plan import Plan, Schedule
+from ..words import minutes
 from . import CannotRender
-from .plan_words import duration_words, minutes, saved_range_words
+from .plan_words import duration_words, saved_range_words
 from .shown import shown
 
 # Characters Mermaid would read as syntax in a label or a Gantt line (or as

@@ -3,10 +3,20 @@ terminal Gantt chart of both schedules."""
 
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from ..plan import Plan, Schedule, cost_of
-from .plan_words import currency, duration_notes, duration_words, loss_words, minutes, money, saved_range_words, step_ids
+from ..words import minutes
+from .plan_words import (
+    currency,
+    duration_notes,
+    duration_words,
+    loss_words,
+    money,
+    saved_range_words,
+    step_ids,
+)
 from .shown import shown
 
 _BAR_COLUMNS = 60
@@ -17,7 +27,7 @@ _TICKS = (1, 2, 5, 10, 15, 20, 30, 60, 120, 240)  # minutes between axis labels
 def render(plan: Plan, colour: bool) -> str:
     import click
 
-    def style(text: str, **kwargs) -> str:
+    def style(text: str, **kwargs: Any) -> str:
         return click.style(text, **kwargs) if colour else text
 
     out: list[str] = []
@@ -59,7 +69,7 @@ def _summary(plan: Plan, style: Style) -> list[str]:
     staffing = _staffing(plan)
     out.append(f"  Staffed with {staffing}.")
     if plan.left_out:
-        followed = {}
+        followed: dict[tuple[int, int], list[str]] = {}
         for item in plan.left_out:
             followed.setdefault((item.decider, item.followed), []).append(steps[item.node].id)
         for (decider, chosen), left in followed.items():
@@ -104,7 +114,9 @@ def _table(rows: list[tuple[str, ...]]) -> list[str]:
     columns = max(len(row) for row in rows) - 1
     widths = [max(14, *(len(row[column]) + 2 for row in rows if len(row) > column)) for column in range(1, columns + 1)]
     return [
-        "  " + f"{row[0]:<{name_width}}" + "".join(f"{cell:>{width}}" for cell, width in zip(row[1:], widths))
+        "  "
+        + f"{row[0]:<{name_width}}"
+        + "".join(f"{cell:>{width}}" for cell, width in zip(row[1:], widths, strict=False))
         for row in rows
     ]
 
@@ -122,11 +134,18 @@ def _saved(plan: Plan, style: Style) -> str:
     between = saved_range_words(plan)
     if between is not None:
         low, high = plan.saved_range
-        money_words = f" ({money(cost_of(low, cost), unit)} to {money(cost_of(high, cost), unit)} at {money(cost_of(1, cost), unit)} per minute)" if cost is not None else ""
+        money_words = (
+            f" ({money(cost_of(low, cost), unit)} to {money(cost_of(high, cost), unit)}"
+            f" at {money(cost_of(1, cost), unit)} per minute)"
+            if cost is not None
+            else ""
+        )
         return style(f"Saved: {between} per incident{money_words}.", fg="green", bold=True)
     if saved > 0:
         money_words = (
-            f" ({money(plan.saved_cost, unit)} at {money(cost_of(1, cost), unit)} per minute)" if cost is not None else ""
+            f" ({money(cost_of(saved, cost), unit)} at {money(cost_of(1, cost), unit)} per minute)"
+            if cost is not None
+            else ""
         )
         return style(f"Saved: {minutes(saved)} per incident{money_words}.", fg="green", bold=True)
     if saved == 0:

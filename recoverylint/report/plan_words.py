@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
-from typing import Iterable, Optional
 
 from ..model import DEFAULT_CURRENCY, Duration
 from ..plan import Plan
@@ -27,7 +27,7 @@ def currency(plan: Plan) -> str:
     return plan.runbook.cost_currency or DEFAULT_CURRENCY
 
 
-def duration_words(duration: Optional[Duration]) -> str:
+def duration_words(duration: Duration | None) -> str:
     """A step's minutes: `5 min`, `5 min, 2 to 20 min` for a range, `unknown`."""
     if duration is None:
         return "unknown"
@@ -37,7 +37,7 @@ def duration_words(duration: Optional[Duration]) -> str:
     return f"{minutes(duration.likely)}, {low} to {high}"
 
 
-def saved_range_words(plan: Plan) -> Optional[str]:
+def saved_range_words(plan: Plan) -> str | None:
     """`5 to 20 min` when the saving depends on which end of the steps' ranges
     they take; None when it does not."""
     low, high = plan.saved_range

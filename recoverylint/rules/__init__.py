@@ -21,7 +21,18 @@ from ..model import Runbook
 from ..settings import Settings
 
 # What rule modules import from here (Capability for their `needs`).
-__all__ = ["Capability", "Check", "GraphCheck", "GraphContext", "Issues", "Rule", "RuleContext", "graph_rule", "registry", "rule"]
+__all__ = [
+    "Capability",
+    "Check",
+    "GraphCheck",
+    "GraphContext",
+    "Issues",
+    "Rule",
+    "RuleContext",
+    "graph_rule",
+    "registry",
+    "rule",
+]
 
 Issues = Iterable[Issue]
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Iterable, Mapping, Optional
+from collections.abc import Iterable, Mapping
 
 from ..graphs import owner
 from ..model import Phase, Ref, Resource, Role, Step
 from ..words import quoted
 
 
-def on_surface(name: str, resources: Optional[Mapping[str, Resource]]) -> bool:
+def on_surface(name: str, resources: Mapping[str, Resource] | None) -> bool:
     """Whether the resource `name` equals or lies under a declared resource whose
     closest declaration is a communication surface (`communication: true`)."""
     if not resources:
@@ -18,7 +18,7 @@ def on_surface(name: str, resources: Optional[Mapping[str, Resource]]) -> bool:
     return closest is not None and resources[closest].communication
 
 
-def changed_writes(step: Step, resources: Optional[Mapping[str, Resource]]) -> tuple[Ref, ...]:
+def changed_writes(step: Step, resources: Mapping[str, Resource] | None) -> tuple[Ref, ...]:
     """The step's writes that change something: all but those to a communication
     surface, which post to people rather than change the system."""
     if not resources or not step.writes:
@@ -26,7 +26,7 @@ def changed_writes(step: Step, resources: Optional[Mapping[str, Resource]]) -> t
     return tuple(ref for ref in step.writes if not on_surface(ref.name, resources))
 
 
-def needed_authority(step: Step, resources: Optional[Mapping[str, Resource]]) -> dict[str, str]:
+def needed_authority(step: Step, resources: Mapping[str, Resource] | None) -> dict[str, str]:
     """Each authority word the step's effect needs, with what the step does that needs it."""
     needed = {}
     changed = changed_writes(step, resources)
@@ -44,7 +44,7 @@ def needed_authority(step: Step, resources: Optional[Mapping[str, Resource]]) ->
     return needed
 
 
-def holder_of(word: str, roles: Mapping[str, Role], also: Iterable[str] = ()) -> Optional[str]:
+def holder_of(word: str, roles: Mapping[str, Role], also: Iterable[str] = ()) -> str | None:
     """A declared role holding `word`, in declaration order, preferring one that
     also holds every word of `also` (what the step needs besides), so that a
     suggestion never trades one missing authority for another; for `apply`,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Optional
+import itertools
 
 from ..finding import Fix, MakeFlowParallel, RemoveNeed, RemoveNeeds
 from ..graphs import Graphs
@@ -21,7 +21,7 @@ def remove_need(step: Step, position: int, why: str) -> Fix:
     )
 
 
-def remove_needs(step: Step, names: list[str], why: str) -> Optional[Fix]:
+def remove_needs(step: Step, names: list[str], why: str) -> Fix | None:
     """Delete the `needs` entries of `step` naming these steps (each named
     there once): every needless wait of the step in one fix."""
     if not names:
@@ -48,10 +48,10 @@ def is_checklist(graphs: Graphs) -> bool:
         if edge.kind is EdgeKind.SEQUENCE
     }
     steps = runbook.steps
-    return chain == {(a.id, b.id) for a, b in zip(steps, steps[1:])}
+    return chain == {(a.id, b.id) for a, b in itertools.pairwise(steps)}
 
 
-def restructure_checklist(graphs: Graphs) -> Optional[Fix]:
+def restructure_checklist(graphs: Graphs) -> Fix | None:
     """`flow: parallel`, each step waiting only for what it really requires
     (its immediate predecessors in D) and for every step its `needs` name
     with a reason (the author's word, which stays).  Unsafe: steps the

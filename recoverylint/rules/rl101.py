@@ -1,4 +1,5 @@
 from ..finding import Issue, Related
+from ..model import Step
 from ..words import listed
 from . import Issues, RuleContext, rule
 
@@ -9,7 +10,7 @@ _SHOWN = 5
 
 @rule("RL101")
 def duplicate_step_id(ctx: RuleContext) -> Issues:
-    seen: dict[str, list] = {}
+    seen: dict[str, list[Step]] = {}
     for step in ctx.runbook.steps:
         seen.setdefault(step.id, []).append(step)
     for step_id, steps in seen.items():

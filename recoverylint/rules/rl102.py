@@ -1,7 +1,9 @@
 import re
+from collections.abc import Iterable
 
 from ..finding import Issue
 from ..graphs import owner
+from ..model import Ref
 from ..words import closest
 from . import Issues, RuleContext, rule
 
@@ -9,7 +11,7 @@ from . import Issues, RuleContext, rule
 _STEP_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
-def _unknown(ref, kind, known, holder):
+def _unknown(ref: Ref, kind: str, known: Iterable[str], holder: str) -> Issue:
     """`holder` (a step or role) names `ref`, which is none of `known`."""
     near = closest(ref.name, known)
     return Issue(

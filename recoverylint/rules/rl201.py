@@ -1,18 +1,14 @@
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Mapping
 
 from ..analysis import wait_costs_known
 from ..finding import Fix, Issue
-from ..graphs import Graphs
-from ..model import NATIVE, DeclaredEdge, EdgeKind, Step
+from ..graphs import DeclaredWaits, Graphs
+from ..model import NATIVE, EdgeKind, Step
 from ..words import LISTED, involved, needs_suggestion, quoted
 from . import GraphContext, Issues, graph_rule
 from ._fixes import remove_needs, restructure_checklist
 from ._minutes import gate_minutes
-
-# Why a step waits for another: (source id, target id) -> declarations.
-Declared = Mapping[tuple[str, str], list[DeclaredEdge]]
 
 
 @graph_rule("RL201")
@@ -33,7 +29,7 @@ def false_sequential_gate(ctx: GraphContext) -> Issues:
         for edge in ctx.runbook.declared_edges
         if edge.kind is EdgeKind.SEQUENCE and ctx.runbook.format == NATIVE
     }
-    for (target, sources), cost in zip(waits, costs):
+    for (target, sources), cost in zip(waits, costs, strict=True):
         waiter = steps[target]
         # The message names ten at most: a step behind a block of thousands
         # waits for thousands.
@@ -116,7 +112,7 @@ def _not_reported_by_rl202(graphs: Graphs, waits: Waits) -> Waits:
     return found
 
 
-def _only_needs(graphs: Graphs, declared: Declared, sources: tuple[int, ...], waiter: Step) -> bool:
+def _only_needs(graphs: Graphs, declared: DeclaredWaits, sources: tuple[int, ...], waiter: Step) -> bool:
     """Whether every gate of the step is a `needs` entry and nothing else
     (a wait by anything else is not named in its `needs`: that settles most,
     at the first step it waits for that its `needs` leave out)."""
@@ -130,7 +126,7 @@ def _only_needs(graphs: Graphs, declared: Declared, sources: tuple[int, ...], wa
 def _removals(
     graphs: Graphs,
     waits: list[tuple[int, tuple[int, ...]]],
-    declared: Declared,
+    declared: DeclaredWaits,
 ) -> dict[int, Fix]:
     """For each waiting step, a fix removing the `needs` entries that are the
     whole of a gate (named once, without a reason), as many as can go while
@@ -158,7 +154,7 @@ def _removals(
             candidates[target] = found
     kept_for_later = _required_later(graphs, candidates)
     fixes = {}
-    for target, sources in candidates.items():
+    for target, removable in candidates.items():
         required = graphs.required_preds[target]
         if not all(graphs.before(pred, target) for pred in required):
             continue
@@ -169,7 +165,7 @@ def _removals(
             for pred in required
         }
         removed = []
-        for source in sources:
+        for source in removable:
             if (target, source) in kept_for_later:
                 continue
             carried = [pred for pred in required if pred == source or graphs.before(pred, source)]

@@ -1,20 +1,7 @@
 from ..finding import Issue
 from ..words import involved, needs_suggestion, quoted
 from . import GraphContext, Issues, graph_rule
-
-
-def producer_order(ctx: GraphContext):
-    """For each (step, input) with producers, which come before, alongside or after it in O."""
-    graphs = ctx.graphs
-    producers = graphs.producers
-    for step in graphs.steps:
-        node = step.index
-        for ref in step.inputs:
-            others = [p for p in producers.get(ref.name, ()) if p != node]
-            if not others or any(graphs.before(p, node) for p in others):
-                continue
-            concurrent = [p for p in others if graphs.concurrent(p, node)]
-            yield step, ref, others, concurrent
+from ._producers import producer_order
 
 
 @graph_rule("RL301")

@@ -1,7 +1,7 @@
 from ..finding import Issue
 from ..words import involved, quoted
 from . import GraphContext, Issues, graph_rule
-from .rl301 import producer_order
+from ._producers import producer_order
 
 
 @graph_rule("RL302")

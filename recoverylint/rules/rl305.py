@@ -1,4 +1,5 @@
 from ..finding import Issue, Related
+from ..model import Ref, Step
 from ..words import involved, quoted
 from . import GraphContext, Issues, graph_rule
 
@@ -21,7 +22,7 @@ def unreconciled_outputs(ctx: GraphContext) -> Issues:
             together = "both" if len(names) == 1 else "all"
             yield Issue(
                 _output(steps[later], fact).span,
-                f"{quoted([steps[later].id] + names)} {together} output `{fact}` and can run"
+                f"{quoted([steps[later].id, *names])} {together} output `{fact}` and can run"
                 " at the same time: which value the steps that use it see is undefined",
                 suggestion=f"add a step that needs them all and outputs the reconciled `{fact}`",
                 steps=involved(names, steps[later].id),
@@ -32,5 +33,5 @@ def unreconciled_outputs(ctx: GraphContext) -> Issues:
             )
 
 
-def _output(step, fact):
+def _output(step: Step, fact: str) -> Ref:
     return next(ref for ref in step.outputs if ref.name == fact)

@@ -18,7 +18,7 @@ of choices of several decisions are not reported.
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator, Optional
+from collections.abc import Iterable, Iterator
 
 from ..finding import Issue
 from ..graphs import Graphs
@@ -67,7 +67,7 @@ def input_maybe_unproduced(ctx: GraphContext) -> Iterator[Issue]:
 
 def _path_without(
     graphs: Graphs, decisions: list[tuple[int, list[int], int]], step: Step, producers: list[int]
-) -> Optional[str]:
+) -> str | None:
     """Words for a path of the run on which `step` runs and none of
     `producers` (steps before it in O) does; None when there is none."""
     steps = graphs.steps
@@ -87,8 +87,10 @@ def _path_without(
                 if name in failing:
                     return f"when `{steps[decider].id}` fails (and `{name}` runs)"
                 return f"when `{steps[decider].id}` chooses `{name}`"
-    conditions = [steps[p].condition for p in producers]
-    if all(c is not None and (step.condition is None or c.name != step.condition.name) for c in conditions):
+    conditions = [c for c in (steps[p].condition for p in producers) if c is not None]
+    if len(conditions) == len(producers) and all(
+        step.condition is None or c.name != step.condition.name for c in conditions
+    ):
         if len(producers) == 1:
             return f"when `{conditions[0].name}` does not hold (the condition of `{steps[producers[0]].id}`)"
         return f"when none of the conditions of {quoted(steps[p].id for p in producers)} holds"
@@ -106,7 +108,7 @@ def _failure_jumps(graphs: Graphs) -> dict[int, list[int]]:
     return sources
 
 
-def _failure_path_without(graphs: Graphs, failed: Iterable[int], producers: list[int]) -> Optional[str]:
+def _failure_path_without(graphs: Graphs, failed: Iterable[int], producers: list[int]) -> str | None:
     """Words for a failure jump into the step taken before any of
     `producers` has run (each comes after the failed step, or beside it);
     None when every failure leaves one of them done.  The failed step's own

@@ -12,7 +12,7 @@ def concurrent_writes(ctx: GraphContext) -> Issues:
     """One finding per `writes` entry of a step that races earlier steps of the file."""
     graphs = ctx.graphs
     for step, ref, count, shown in write_partners(graphs).groups():
-        conflicts = [graphs.uses.first_conflict(other.writes, (ref,))[0] for other in shown]
+        conflicts = [graphs.uses.partner_entry(other.writes, ref) for other in shown]
         same = all(theirs.name == ref.name for theirs in conflicts)
         if count == 1 and same:
             what = f"`{shown[0].id}` and `{step.id}` can both write `{ref.name}` at the same time"
@@ -39,6 +39,6 @@ def concurrent_writes(ctx: GraphContext) -> Issues:
             steps=involved([other.id for other in shown], step.id),
             related=tuple(
                 Related(f"`{other.id}` writes `{theirs.name}` here", theirs.span)
-                for other, theirs in list(zip(shown, conflicts))[:RELATED]
+                for other, theirs in list(zip(shown, conflicts, strict=False))[:RELATED]
             ),
         )

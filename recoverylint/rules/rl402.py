@@ -12,7 +12,7 @@ def read_during_write(ctx: GraphContext) -> Issues:
     """One finding per `reads` entry that concurrent changes race."""
     graphs = ctx.graphs
     for step, ref, count, shown in read_partners(graphs).groups():
-        written = [graphs.uses.first_conflict(writer.writes, (ref,))[0] for writer in shown]
+        written = [graphs.uses.partner_entry(writer.writes, ref) for writer in shown]
         if count == 1:
             what = f"`{shown[0].id}` can be changing `{written[0].name}`"
             after = "the change"
@@ -30,6 +30,6 @@ def read_during_write(ctx: GraphContext) -> Issues:
             steps=involved([writer.id for writer in shown], step.id),
             related=tuple(
                 Related(f"`{writer.id}` writes `{theirs.name}` here", theirs.span)
-                for writer, theirs in list(zip(shown, written))[:RELATED]
+                for writer, theirs in list(zip(shown, written, strict=False))[:RELATED]
             ),
         )

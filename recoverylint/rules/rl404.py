@@ -2,7 +2,7 @@ from ..finding import Issue
 from ..graphs import Graphs
 from ..model import Step
 from . import Capability, GraphContext, Issues, graph_rule
-from .rl403 import alternatives_and_deciders, decides_suggestion, named_pair
+from ._alternatives import alternatives_and_deciders, decides_suggestion, named_pair
 
 
 def _may_decide(graphs: Graphs, step: Step) -> bool:

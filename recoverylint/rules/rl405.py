@@ -1,6 +1,5 @@
 import heapq
 import math
-from typing import Optional
 
 from ..analysis import critical_path
 from ..finding import Issue
@@ -98,7 +97,7 @@ def understaffed_parallelism(ctx: GraphContext) -> Issues:
     for step in graphs.steps:
         if step.role and step.role.name in by_role:
             by_role[step.role.name].append(step.index)
-    windows: Optional[_Windows] = None
+    windows: _Windows | None = None
     for name, nodes in by_role.items():
         people = runbook.roles[name].people
         if len(nodes) <= people:

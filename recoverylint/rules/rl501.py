@@ -1,15 +1,15 @@
-from typing import Iterator, Mapping, Optional
+from collections.abc import Iterator, Mapping
 
 from ..finding import Issue, Severity
 from ..model import Phase, Resource, Role, Step
-from . import Capability, RuleContext, rule
 from ..words import listed, quoted
+from . import Capability, RuleContext, rule
 from ._authority import changed_writes, needed_authority
 
 
 def obvious_role(
-    step: Step, roles: Mapping[str, Role], resources: Optional[Mapping[str, Resource]]
-) -> Optional[str]:
+    step: Step, roles: Mapping[str, Role], resources: Mapping[str, Resource] | None
+) -> str | None:
     """The one declared role that holds every authority the step needs, if exactly one does.
 
     Closing the incident is the commander's (`decide`: declare it resolved); any

@@ -1,4 +1,4 @@
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..finding import Issue
 from . import Capability, RuleContext, rule

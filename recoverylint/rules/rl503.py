@@ -1,25 +1,25 @@
 from collections import defaultdict
-from typing import Iterator, Mapping, Optional
+from collections.abc import Iterator, Mapping
 
 from ..finding import Issue, Related
 from ..model import Ref, Resource, Role, Step
-from . import Capability, GraphContext, graph_rule
 from ..words import involved, needs_suggestion, quoted
+from . import Capability, GraphContext, graph_rule
 from ._authority import changed_writes, holder_of, needed_authority
 
 
 def _without_emergency(
     step: Step,
-    role: Optional[Role],
+    role: Role | None,
     roles: Mapping[str, Role],
-    resources: Optional[Mapping[str, Resource]],
+    resources: Mapping[str, Resource] | None,
 ) -> Issue:
     """The finding for a `pre_approved` change that no role with `emergency` performs."""
     holder = holder_of("emergency", roles, also=needed_authority(step, resources))
     unapproved = "drop `pre_approved` and have it approved"
     if holder:
         unapproved = f"give it a role holding `emergency` (`{holder}`), or {unapproved}"
-    if role is None:
+    if role is None or step.role is None:  # `role` is None whenever `step.role` is
         return Issue(
             step.span,
             f"`{step.id}` is `pre_approved` but has no role, so nobody with `emergency`"
@@ -54,7 +54,7 @@ def change_without_approval(ctx: GraphContext) -> Iterator[Issue]:
             if step.role is None or (role and "emergency" not in role.authority):
                 yield _without_emergency(step, role, roles, runbook.resources)
             continue
-        approval: Optional[Ref] = step.approval or (role.approval if role else None)
+        approval: Ref | None = step.approval or (role.approval if role else None)
         if not (critical or approval):
             continue
         if approval and approval.name not in roles:
@@ -66,7 +66,7 @@ def change_without_approval(ctx: GraphContext) -> Iterator[Issue]:
             other
             for other in dict.fromkeys(approvers.get(step.id, []))
             if other != step.index
-            and not (own_role and graphs.steps[other].role and graphs.steps[other].role.name == own_role)
+            and not (own_role and _role_name(graphs.steps[other]) == own_role)
         ]
         if any(graphs.before(other, step.index) for other in approving):
             continue
@@ -77,19 +77,23 @@ def change_without_approval(ctx: GraphContext) -> Iterator[Issue]:
         yield _missing(roles, step, role, approval, alongside, after)
 
 
+def _role_name(step: Step) -> str | None:
+    return step.role.name if step.role else None
+
+
 def _missing(
     roles: Mapping[str, Role],
     step: Step,
-    role: Optional[Role],
-    approval: Optional[Ref],
+    role: Role | None,
+    approval: Ref | None,
     alongside: list[str],
     after: list[str],
 ) -> Issue:
     """The finding for a change that requires approval and has none that counts."""
-    related = ()
-    if step.approval:
-        why = f"its `approval` names `{approval.name}`"
-    elif approval:
+    related: tuple[Related, ...] = ()
+    if step.approval:  # then it is the approval that counts
+        why = f"its `approval` names `{step.approval.name}`"
+    elif approval and role:  # an approval not the step's own is its role's
         why = f"its role `{role.name}` requires `{approval.name}`'s approval"
         related = (Related(f"role `{role.name}` requires approval here", approval.span),)
     else:

@@ -1,4 +1,4 @@
-from typing import Iterator, Optional
+from collections.abc import Iterator
 
 from ..finding import Issue
 from ..model import Ref
@@ -12,14 +12,12 @@ def approval_by_unauthorized_role(ctx: RuleContext) -> Iterator[Issue]:
     approver = holder_of("approve", roles)
     instead = "name a role that holds it" + (f" (`{approver}`)" if approver else "")
 
-    def unauthorized(ref: Optional[Ref]) -> bool:
+    def unauthorized(ref: Ref) -> bool:
         # An undeclared role is RL102's finding.
-        return (
-            ref is not None and ref.name in roles and "approve" not in roles[ref.name].authority
-        )
+        return ref.name in roles and "approve" not in roles[ref.name].authority
 
     for name, role in roles.items():
-        if unauthorized(role.approval):
+        if role.approval is not None and unauthorized(role.approval):
             approver_name = role.approval.name
             yield Issue(
                 role.approval.span,
@@ -28,7 +26,7 @@ def approval_by_unauthorized_role(ctx: RuleContext) -> Iterator[Issue]:
                 suggestion=f"add `approve` to the authority of `{approver_name}`, or {instead}",
             )
     for step in ctx.runbook.steps:
-        if unauthorized(step.approval):
+        if step.approval is not None and unauthorized(step.approval):
             approver_name = step.approval.name
             yield Issue(
                 step.approval.span,

@@ -1,8 +1,8 @@
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..finding import Issue
-from . import Capability, RuleContext, rule
 from ..words import quoted
+from . import Capability, RuleContext, rule
 from ._authority import changed_writes, holder_of
 
 

@@ -10,7 +10,7 @@ def change_without_rollback(ctx: RuleContext) -> Issues:
     ids = {step.id for step in runbook.steps}
     # `excludes` counts in either direction: when A excludes B, each is the
     # other's way out (a hotfix fails, the rollback is there, and back).
-    with_alternative = set()
+    with_alternative: set[str] = set()
     for step in runbook.steps:
         for ref in step.excludes:
             if ref.name in ids and ref.name != step.id:

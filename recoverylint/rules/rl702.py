@@ -1,3 +1,5 @@
+import itertools
+
 from ..analysis import Answer, Checklist, decision_checklist
 from ..finding import Issue, Related
 from ..graphs import Graphs
@@ -30,7 +32,7 @@ def _in_one_chain(graphs: Graphs, nodes: list[int]) -> bool:
     otherwise `graphs.widest` decides, since being decided apart is not
     transitive (a, b alternatives and b before c leaves a and c unordered)."""
     ordered = sorted(nodes, key=graphs.position.__getitem__)
-    if all(graphs.before(a, b) for a, b in zip(ordered, ordered[1:])):
+    if all(graphs.before(a, b) for a, b in itertools.pairwise(ordered)):
         return True
     if len(nodes) == len(graphs.steps):
         return len(graphs.widest_of_all()) <= 1
