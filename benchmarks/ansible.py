@@ -77,7 +77,7 @@ def _group(number: int) -> list[str]:
         f"    ansible.builtin.uri: {{url: 'https://api{number}.example.com/health'}}",
         f"  - name: Scale {number}",
         "    kubernetes.core.k8s:",
-        f"      kind: Deployment",
+        "      kind: Deployment",
         f"      name: web{number}",
         f"      namespace: app{number}",
         "      state: present",

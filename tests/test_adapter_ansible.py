@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from adapter_support import adapt, data_edges, fixture, names, order_edges, step
+
 from recoverylint.adapters import detect
 from recoverylint.engine import check_text
 from recoverylint.source import parse

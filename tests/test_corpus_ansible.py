@@ -5,8 +5,6 @@ error, and every AWX workflow of ../shared/corpora/awx as AWX."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from review_support import corpus_folder, reviewed_files
 

@@ -443,7 +443,7 @@ def build(document: Document, path: str, default_duration: float | None) -> Adap
                 reader.play(play, doc.data, index)
         else:
             reader.last = reader.tasks(doc.data, reader.last, _Context(host="all"))
-            reader.flush(None, reader.doc.value_span(doc.data, 0), _Context(host="all"))
+            reader.flush(_Context(host="all"))
     first = docs[0]
     title = None
     if _kind(first.data) == "plays" and len(first.data) == 1:
@@ -474,6 +474,8 @@ class _Placed:
 
 @dataclass
 class _Handler:
+    """A handler of the play as written, and the names that notify it (its name, its `listen` topics)."""
+
     task: dict[str, Any]
     holder: list[Any]
     index: int
@@ -496,12 +498,9 @@ class _Reader:
         self.handlers: list[_Handler] = []
         # Whether a step of unknown effect (a role, an include...) was placed: it may set any fact.
         self.unknown_seen = False
-        self.checked: dict[
-            str, StepDraft
-        ] = {}  # a variable -> the latest guard testing it  # (unknown step, fact) outputs already given
+        self.checked: dict[str, StepDraft] = {}  # a variable -> the latest guard testing it
         self.handler_names: dict[str, list[int]] = {}  # name or topic -> the handlers it notifies
         self.notified: dict[int, list[tuple[str, Span]]] = {}  # handler index -> notifying steps
-        self.run_handlers: set[int] = set()
 
     # The order of a play and its sections.
 
@@ -529,7 +528,7 @@ class _Reader:
         for number, handler in enumerate(self.handlers):
             for name in handler.names:
                 self.handler_names.setdefault(name, []).append(number)
-        self.notified, self.run_handlers = {}, set()
+        self.notified = {}
         for section in PLAY_SECTIONS:
             items = play.get(section)
             if items is None:
@@ -538,11 +537,11 @@ class _Reader:
                 raise AdapterError(Issue(doc.value_span(play, section), f"`{section}` of a play must be a list"))
             if section == "roles":
                 for number, role in enumerate(items):
-                    self._role(role, items, number, play, context)
+                    self._role(role, items, number, context)
             else:
                 self.last = self.tasks(items, self.last, context)
             if section != "roles":  # handlers flush after pre_tasks, after roles and tasks, and after post_tasks
-                self.flush(play, doc.key_span(play, section), context)
+                self.flush(context)
 
     def _handlers(self, play: dict[str, Any]) -> list[_Handler]:
         items = play.get("handlers")
@@ -562,7 +561,7 @@ class _Reader:
             found.append(_Handler(handler, items, index, names))
         return found
 
-    def _role(self, role: Any, roles: list[Any], index: int, play: dict[str, Any], context: _Context) -> None:
+    def _role(self, role: Any, roles: list[Any], index: int, context: _Context) -> None:
         name = text(role.get("role", role.get("name"))) if isinstance(role, dict) else text(role)
         span = self.doc.value_span(roles, index)
         draft = self._draft(f"role-{name or index + 1}", span, span, f"role {name or ''}".strip())
@@ -570,7 +569,7 @@ class _Reader:
             self._condition(draft, role, context.condition)
         self._place(_Placed(draft, False), span)
 
-    def flush(self, play: dict[str, Any] | None, span: Span, context: _Context) -> None:
+    def flush(self, context: _Context) -> None:
         """The handlers notified since the last flush, as steps in the order
         they are written: each requires the tasks that notified it."""
         notified, self.notified = self.notified, {}
@@ -631,8 +630,9 @@ class _Reader:
         if context.rescue is not None:
             draft.on_failure.append(context.rescue)
         self._facts(draft, task, call, context)
-        ends = ends or (module == "fail" and "when" not in task)
-        placed = _Placed(draft, effect is not None, module in REPORTS or ends, module in HOLDS)
+        # An unconditional `fail` or an end ends the run after what comes before it: the wait into it is required.
+        final = ends or (module == "fail" and "when" not in task)
+        placed = _Placed(draft, effect is not None, module in REPORTS or final, module in HOLDS)
         if draft.guard:
             self._checks(draft, task, module, arguments)
         started = task.get("async") is not None and text(task.get("poll")) == "0"
@@ -643,7 +643,7 @@ class _Reader:
         if not context.handlers:
             self._notify(task, draft)
         if module == "meta" and text(arguments) == "flush_handlers":
-            self.flush(None, span, context)
+            self.flush(context)
 
     def _block(self, task: dict[str, Any], context: _Context) -> None:
         """A block's tasks, then its rescue (run only when a task of the
