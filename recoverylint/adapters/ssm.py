@@ -598,8 +598,10 @@ class _RunbookReader:
             if creates:
                 self._stack_children(draft, resolved[draft.id])
         for stack, children in self._stacks.items():
-            used = (ref.name for _, other in self.steps if other.id != stack for ref in other.reads + other.writes)
-            if any(name in children for name in used):
+            others_use = (
+                ref.name for _, other in self.steps if other.id != stack for ref in other.reads + other.writes
+            )
+            if any(name in children for name in others_use):
                 self._setups.add(stack)
 
     def _stack_children(self, draft: StepDraft, passed: list[_Value]) -> None:
@@ -792,7 +794,7 @@ class _Reach:
             mask |= 1 << reach.position[node]
         mask &= among
         at = self._steps_at(reach)
-        found = []
+        found: list[str] = []
         while mask:
             low = mask & -mask
             mask ^= low
@@ -844,6 +846,7 @@ class _CommandReader:
         order between them: file order is taken."""
         for plugin, config in plugins.items():
             properties = config.get("properties") if isinstance(config, dict) else None
+            entries: list[tuple[Any, Any, Any]]  # container, key or index, entry
             if isinstance(properties, list):
                 entries = [(properties, index, entry) for index, entry in enumerate(properties)]
             elif isinstance(properties, dict):
@@ -941,7 +944,9 @@ def _is_report(item: dict[Any, Any]) -> bool:
     if text(item.get("action")) != "aws:executeAwsApi" or not isinstance(inputs, dict):
         return False
     service, api = text(inputs.get("Service")), text(inputs.get("Api"))
-    return bool(service and api) and (service.lower(), api.lower()) in _REPORTS
+    if not service or not api:
+        return False
+    return (service.lower(), api.lower()) in _REPORTS
 
 
 def _is_true(value: Any) -> bool:
@@ -1031,8 +1036,8 @@ def _passed(doc: Document, item: dict[Any, Any], values: list[_Value], known: se
         name, span = f"{action[len('aws:'):]}/{document}", doc.value_span(inputs, "DocumentName")
     else:
         return []
-    name = _without_globs(name)
-    return [_Value(name, span, True, "")] if name else []
+    resource = _without_globs(name)
+    return [_Value(resource, span, True, "")] if resource else []
 
 
 def _invoked(item: dict[Any, Any]) -> frozenset[str]:
@@ -1049,7 +1054,7 @@ def _invoked(item: dict[Any, Any]) -> frozenset[str]:
 def _reads_only(inputs: Any) -> bool:
     """An API call that only reads (Describe, Get, List...)."""
     api = text(inputs.get("Api")) if isinstance(inputs, dict) else None
-    return bool(api) and api.lower().startswith(_READ_APIS)
+    return bool(api and api.lower().startswith(_READ_APIS))
 
 
 def _api_subject(api: str) -> str:
@@ -1158,8 +1163,8 @@ def _named(value: str, span: Span) -> Iterator[tuple[str, Span]]:
     literal = _REFERENCE.sub(lambda match: "{{" + re.sub(r"\s+", "", match.group(1)) + "}}", value.strip())
     if not references and any(char.isspace() for char in literal):
         return  # prose, not an id
-    for name in ["{{" + reference + "}}" for reference in references if reference] or [literal]:
-        name = _without_globs(name)
+    for written in ["{{" + reference + "}}" for reference in references if reference] or [literal]:
+        name = _without_globs(written)
         if name:
             yield name, span
 

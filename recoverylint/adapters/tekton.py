@@ -247,12 +247,13 @@ class _Reader:
             raise AdapterError(
                 Issue(doc.value_span(mapping, "runAfter"), "`runAfter` must be a list of task names")
             )
-        for index, entry in enumerate(run_after or ()):
+        waited_for: list[Any] = run_after or []
+        for index, entry in enumerate(waited_for):
             name = text(entry)
             if name is None:
                 continue
             source = self.step_id(pipeline, name)
-            self.builder.wait(source, draft.id, doc.value_span(run_after, index), EdgeKind.NEEDS)
+            self.builder.wait(source, draft.id, doc.value_span(waited_for, index), EdgeKind.NEEDS)
             listed.add(source)
         inputs = {ref.name for ref in draft.inputs}
         for value, container, key in _strings_outside_child_pipelines(mapping):
@@ -319,8 +320,9 @@ class _Reader:
         declared = self.task_spec(pipeline, mapping)
         declarations = _workspace_declarations(declared[1] if declared else None)
         bound: set[str] = set()
-        bindings = mapping.get("workspaces")
-        for index, binding in enumerate(bindings if isinstance(bindings, list) else ()):
+        given = mapping.get("workspaces")
+        bindings: list[Any] = given if isinstance(given, list) else []
+        for index, binding in enumerate(bindings):
             if not isinstance(binding, dict):
                 continue
             name = text(binding.get("name"))
@@ -375,7 +377,7 @@ def _known_segments(workspace: str, sub_path: str | None) -> list[str]:
     is unknown until the run (a variable) or would read as a glob: the use
     then covers all that lies under the known part (the whole workspace
     after a `..`)."""
-    known = []
+    known: list[str] = []
     for segment in [workspace, *(sub_path or "").split("/")]:
         if segment in ("", "."):
             continue
@@ -393,8 +395,8 @@ def _workspace_declarations(spec: dict[Any, Any] | None) -> dict[str, bool]:
     declarations: dict[str, bool] = {}
     entries = spec.get("workspaces") if spec else None
     for entry in entries if isinstance(entries, list) else ():
-        if isinstance(entry, dict) and text(entry.get("name")) is not None:
-            declarations.setdefault(text(entry["name"]), entry.get("readOnly") is True)
+        if isinstance(entry, dict) and (name := text(entry.get("name"))) is not None:
+            declarations.setdefault(name, entry.get("readOnly") is True)
     return declarations
 
 
