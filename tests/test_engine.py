@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from recoverylint.engine import check_file, check_text, discover, own_parser, plan_text, rules_run
+from recoverylint.finding import Issue
 from recoverylint.plan import Plan
 from recoverylint.rules import RuleContext, registry
 
@@ -100,7 +101,7 @@ def test_a_plan_only_of_a_runbook_that_can_be_ordered() -> None:
 
 
 def test_a_bug_in_a_rule_is_an_internal_error_of_that_file_only(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
-    def broken(context: RuleContext) -> list[object]:
+    def broken(context: RuleContext) -> list[Issue]:
         raise ZeroDivisionError("a bug of ours")
 
     monkeypatch.setitem(registry(), "RL101", replace(registry()["RL101"], check=broken))
