@@ -213,3 +213,22 @@ def test_a_task_with_failed_when_is_a_guard():
     runbook = adapt(text, "ansible").runbook
     assert step(runbook, "running").guard
     assert [f.code for f in check_text(text).findings if f.code == "RL201"] == []
+
+
+def test_durations_the_playbook_says():
+    """docs/format.md, Durations: a `pause` of seconds or minutes; controller-only modules take none."""
+    text = (
+        "- hosts: a\n  tasks:\n  - name: wait\n    pause: {seconds: 90}\n  - name: more\n    pause: minutes=2\n"
+        "  - name: say\n    debug: {msg: x}\n  - name: huge\n    pause:\n      seconds: " + "9" * 400 + "\n"
+        "  - name: ask\n    pause: {prompt: go on}\n  - name: port\n    wait_for: {port: 22, timeout: 300}\n"
+    )
+    runbook = adapt(text, "ansible").runbook
+    minutes = {s.id: (s.duration.minimum, s.duration.maximum) if s.duration else None for s in runbook.steps}
+    assert minutes == {
+        "wait": (1.5, 1.5),
+        "more": (2.0, 2.0),
+        "say": (0.0, 0.0),
+        "huge": None,
+        "ask": None,
+        "port": None,
+    }

@@ -67,8 +67,9 @@ from pathlib import Path
 from typing import Any
 
 from ..capabilities import Capability
+from ..durations import MAX_MINUTES, format_default
 from ..finding import Issue
-from ..model import EdgeKind, Ref, Span
+from ..model import Duration, EdgeKind, Ref, Span
 from ..shell import Script, read_script
 from ..shell._invocation import path_part
 from ..shell.curl import url_resource
@@ -344,6 +345,7 @@ GATHERERS = frozenset({"setup", "gather_facts"})
 HOST_FACTS = "ansible_facts"  # what gathering facts outputs: a later `ansible_facts` or `hostvars` uses it
 REPORTS = frozenset({"debug"})
 HOLDS = frozenset({"wait_for", "wait_for_connection", "pause"})
+INSTANT = frozenset({"debug", "set_fact", "assert", "fail", "meta"})
 _UNKNOWN_STEPS = frozenset({"include_tasks", "import_tasks", "include_role", "import_role", "include"})
 
 
@@ -617,6 +619,7 @@ class _Reader:
         delegate = text(task.get("delegate_to"))
         host = "localhost" if "local_action" in task else _host(delegate) if delegate else context.host
         call = Call(module or "", _arguments(arguments, task.get("args")), host)
+        draft.duration = _default_duration(module, call.arguments)
         effect = MODULES[module](call) if module in MODULES else None
         if effect is not None:
             reads, writes = effect
@@ -878,6 +881,26 @@ def _variables(written: str) -> Iterator[str]:
         if name in _NOT_CHECKED or _FILTER_BEFORE.search(written[max(0, found.start() - 8) : found.start()]):
             continue
         yield name
+
+
+def _default_duration(module: str | None, arguments: dict[str, Any]) -> Duration | None:
+    """The minutes of a task whose time the playbook says (docs/format.md,
+    Durations): a `pause` of `seconds` or `minutes`; modules that only
+    evaluate on the controller (`debug`, `set_fact`, `assert`, `fail`,
+    `meta`) take none; any other is unknown (`wait_for`'s `timeout` is a
+    limit, not an estimate)."""
+    if module in INSTANT:
+        return format_default(0.0, f"a `{module}` task")
+    if module == "pause":
+        for unit, per_minute in (("minutes", 1), ("seconds", 60)):
+            given = arguments.get(unit)
+            if isinstance(given, str) and given.isdigit() and len(given) < 12:
+                given = int(given)
+            if isinstance(given, (int, float)) and not isinstance(given, bool) and given >= 0:
+                # Compared before dividing: an integer of hundreds of digits has no float.
+                minutes = given / per_minute if given <= MAX_MINUTES * per_minute else None
+                return format_default(minutes, f"a `pause` task (its `{unit}`)")
+    return None
 
 
 def _strings(value: Any, container: Any, key: Any) -> Iterator[tuple[str, Any, Any]]:
