@@ -349,7 +349,7 @@ def text_table(results: list[Result]) -> str:
     table = [HEADERS, *rows(results)]
     widths = [max(len(row[i]) for row in table) for i in range(len(HEADERS))]
     return "\n".join("  ".join(cell.rjust(w) if i else cell.ljust(w) for i, (cell, w) in
-                               enumerate(zip(row, widths))) for row in table)
+                               enumerate(zip(row, widths, strict=True))) for row in table)
 
 
 def markdown(results: list[Result], meta: dict[str, object]) -> str:
