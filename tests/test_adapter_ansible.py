@@ -232,3 +232,13 @@ def test_durations_the_playbook_says():
         "ask": None,
         "port": None,
     }
+
+
+def test_awx_schema_links_under_any_key_starting_with_the_edge():
+    """WORKFLOWS.rst: links are "a list under a key that starts with success, failure, or always";
+    tower-cli echoes `failure_nodes` before the template, and ids as numbers."""
+    text = "- failure_nodes:\n  - inventory_source: 42\n  job_template: 45\n  success_nodes:\n  - project: 40\n"
+    runbook = adapt(text, "awx").runbook
+    assert [s.id for s in runbook.steps] == ["45", "42", "40"]
+    assert order_edges(runbook) == {("45", "42"), ("45", "40")}
+    assert [r.name for r in step(runbook, "45").on_failure] == ["42"]

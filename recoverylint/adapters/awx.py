@@ -8,10 +8,10 @@ after it).
   `failure_nodes` and `always_nodes` (identifiers, or mappings with one);
   a name that is no node is RL102.  In the schema, a node is a mapping
   with its template (`job_template`, `project`, `inventory_source`,
-  `workflow`, `approval`...) and the nodes after it nested in
-  `success_nodes`/`success`, `failure_nodes`/`failure`, `always_nodes`/
-  `always`; its id is its template's name made a word (`-2`, `-3`... when
-  taken).  A node that is not a mapping, or a list of nodes that is not a
+  `workflow`, `approval`...) and the nodes after it nested under a key
+  starting with `success`, `failure` or `always` (`success_nodes`,
+  `success`...), as tower-cli reads them; its id is its template's name
+  made a word (`-2`, `-3`... when taken).  A node that is not a mapping, or a list of nodes that is not a
   list, makes the file unreadable (RL002).
 - Declared order O: nodes no edge leads to start together.  Each edge is a
   wait: a success edge (the node runs only when its parent succeeded), an
@@ -149,10 +149,11 @@ class _Reader:
             draft = self._step(step_id, node, nodes, index)
             if parent is not None and edge is not None:
                 self.links.append((parent, step_id, edge, draft.span))
-            for child_edge in EDGES:
-                for key in (f"{child_edge}_nodes", child_edge):
-                    if key in node:
-                        self.schema(node[key], step_id, child_edge, node, key)
+            # tower-cli reads links under any key starting with the edge's name.
+            for key in node:
+                child_edge = next((edge for edge in EDGES if isinstance(key, str) and key.startswith(edge)), None)
+                if child_edge is not None:
+                    self.schema(node[key], step_id, child_edge, node, key)
 
     def finish(self) -> None:
         """The edges, once every node is known."""
