@@ -10,6 +10,7 @@ from itertools import islice
 from .durations import differs, step_minutes
 from .graphs import Graphs
 from .model import Duration, DurationBasis, Runbook, Span
+from .words import PAIRS
 
 
 @dataclass(frozen=True)
@@ -272,13 +273,18 @@ def _distinct_defaults(graphs: Graphs, nodes: list[int]) -> tuple[Duration, ...]
 
 @dataclass(frozen=True)
 class Answer:
-    """One question of the decision checklist, answered from the runbook."""
+    """One question of the decision checklist, answered from the runbook:
+    data, which the reporters and RL702 put in words (words.checklist_source)."""
 
-    question: str
-    value: str  # what the runbook says: "team.size 4", "not set"
+    setting: str  # the key the question reads ("team.size"), or words.PAIRS
+    written: str | None  # its value as the runbook writes it ("4", "true"); None: not set
     favours_parallel: bool
-    source: str  # the value and where it came from: "team.size 4 at line 6"
     span: Span | None  # the key it came from, when written
+    pairs: tuple[int, int] = (0, 0)  # for words.PAIRS: the independent and all step pairs
+
+    @property
+    def line(self) -> int | None:
+        return None if self.span is None else self.span.line
 
 
 @dataclass(frozen=True)
@@ -305,12 +311,9 @@ def decision_checklist(runbook: Runbook, graphs: Graphs) -> Checklist:
     except `regulated`, whose default (false) counts for it."""
     spans = runbook.key_spans
 
-    def setting(question: str, key: str, written: str, favours: bool, unset_source: str) -> Answer:
+    def setting(key: str, written: str, favours: bool) -> Answer:
         span = spans.get(key)
-        if span is None:
-            return Answer(question, "not set", favours, unset_source, None)
-        value = f"{key} {written}"
-        return Answer(question, value, favours, f"{value} at line {span.line}", span)
+        return Answer(key, None if span is None else written, favours, span)
 
     size = runbook.team_size
     count = len(runbook.steps)
@@ -318,34 +321,12 @@ def decision_checklist(runbook: Runbook, graphs: Graphs) -> Checklist:
     independent = graphs.independent_required_pairs()
     return Checklist(
         (
-            setting(
-                "team.size >= 3", "team.size", str(size), size is not None and size >= 3,
-                "team.size not set, which counts against parallel",
-            ),
-            Answer(
-                "most step pairs independent",
-                f"{independent:,} of {pairs:,} step pairs",
-                independent * 2 > pairs,
-                f"{independent:,} of {pairs:,} step pairs independent in the required order",
-                None,
-            ),
-            setting(
-                "tooling.automation", "tooling.automation", _yaml_bool(runbook.automation),
-                runbook.automation, "tooling.automation not set, which counts against parallel",
-            ),
-            setting(
-                "criticality critical or high", "criticality", str(runbook.criticality),
-                runbook.criticality in ("critical", "high"),
-                "criticality not set, which counts against parallel",
-            ),
-            setting(
-                "team.drilled", "team.drilled", _yaml_bool(runbook.team_drilled),
-                runbook.team_drilled, "team.drilled not set, which counts against parallel",
-            ),
-            setting(
-                "not regulated", "regulated", _yaml_bool(runbook.regulated),
-                not runbook.regulated, "regulated not set, which means false",
-            ),
+            setting("team.size", str(size), size is not None and size >= 3),
+            Answer(PAIRS, None, independent * 2 > pairs, None, (independent, pairs)),
+            setting("tooling.automation", _yaml_bool(runbook.automation), runbook.automation),
+            setting("criticality", str(runbook.criticality), runbook.criticality in ("critical", "high")),
+            setting("team.drilled", _yaml_bool(runbook.team_drilled), runbook.team_drilled),
+            setting("regulated", _yaml_bool(runbook.regulated), not runbook.regulated),
         )
     )
 

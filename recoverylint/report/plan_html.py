@@ -19,7 +19,7 @@ from .. import __version__
 from ..finding import Finding
 from ..model import Step
 from ..plan import Plan, Schedule, cost_of
-from ..words import minutes
+from ..words import checklist_question, checklist_source, checklist_value, minutes
 from .plan_words import (
     currency,
     duration_notes,
@@ -326,14 +326,14 @@ def _checklist(plan: Plan) -> str:
         return ""
     rows = "".join(
         "<tr>"
-        f"<td>{_text(answer.question)}</td>"
-        f"<td>{_text(answer.value)}</td>"
+        f"<td>{_text(checklist_question(answer))}</td>"
+        f"<td>{_text(checklist_value(answer))}</td>"
         + (
             '<td class="yes">favours parallel</td>'
             if answer.favours_parallel
             else '<td class="no">against parallel</td>'
         )
-        + f"<td>{_text(answer.source)}</td>"
+        + f"<td>{_text(checklist_source(answer))}</td>"
         "</tr>"
         for answer in checklist.answers
     )

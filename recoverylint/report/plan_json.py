@@ -8,6 +8,7 @@ from typing import Any
 from .. import __version__
 from ..model import Duration
 from ..plan import Plan, Schedule
+from ..words import checklist_question, checklist_source, checklist_value
 from .plan_words import currency, step_ids
 from .shown import json_safe
 
@@ -86,10 +87,10 @@ def render(plan: Plan) -> str:
         "checklist": None if checklist is None else {
             "answers": [
                 {
-                    "question": answer.question,
-                    "value": answer.value,
+                    "question": checklist_question(answer),
+                    "value": checklist_value(answer),
                     "favours_parallel": answer.favours_parallel,
-                    "source": answer.source,
+                    "source": checklist_source(answer),
                 }
                 for answer in checklist.answers
             ],

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..plan import Plan, Schedule, cost_of
-from ..words import minutes
+from ..words import checklist_question, checklist_source, minutes
 from .plan_words import (
     currency,
     duration_notes,
@@ -102,7 +102,7 @@ def _summary(plan: Plan, style: Style) -> list[str]:
     )
     for answer in checklist.answers:
         mark = style("✓", fg="green") if answer.favours_parallel else style("✗", fg="red")
-        out.append(f"  {mark} {answer.question:<30} {answer.source}")
+        out.append(f"  {mark} {checklist_question(answer):<30} {checklist_source(answer)}")
     return out
 
 

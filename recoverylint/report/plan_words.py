@@ -7,8 +7,7 @@ from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 
 from ..model import DEFAULT_CURRENCY, Duration
 from ..plan import Plan
-from ..rules._minutes import default_words
-from ..rules._words import minutes  # the plan writes minutes as the rules do
+from ..words import default_words, minutes  # the plan writes minutes as the rules do
 
 
 def money(value: Decimal, currency: str) -> str:
@@ -60,7 +59,7 @@ def duration_notes(plan: Plan) -> list[str]:
         step = plan.runbook.steps[node]
         duration = plan.runbook.duration_of(step)
         if duration is not None:
-            by_default.setdefault(default_words(duration), []).append(step.id)
+            by_default.setdefault(default_words(duration.basis, duration.kind), []).append(step.id)
     for words, ids in by_default.items():
         more = len(ids) - _NAMED
         named = ", ".join(ids[:_NAMED]) + (f" and {more} more" if more > 0 else "")

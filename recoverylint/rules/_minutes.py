@@ -5,17 +5,7 @@ from __future__ import annotations
 
 from ..analysis import WaitCost
 from ..graphs import Graphs
-from ..model import Duration, DurationBasis
-from ..words import minutes, quoted
-
-
-def default_words(default: Duration) -> str:
-    """What a default is: "the runbook's default_duration"..."""
-    if default.basis is DurationBasis.RUNBOOK_DEFAULT:
-        return "the runbook's default_duration"
-    if default.basis is DurationBasis.CONFIGURED:
-        return "the configured default_duration"
-    return f"the format's default for {default.kind or 'its kind of step'}"
+from ..words import default_words, minutes, quoted
 
 
 def gate_minutes(cost: WaitCost, graphs: Graphs, plural: bool) -> str:
@@ -39,7 +29,7 @@ def gate_minutes(cost: WaitCost, graphs: Graphs, plural: bool) -> str:
         amount += f" (up to {minutes(cost.longest)})"
     rests = ""
     if cost.defaults:
-        rests = ", by " + " and ".join(default_words(default) for default in cost.defaults)
+        rests = ", by " + " and ".join(default_words(default.basis, default.kind) for default in cost.defaults)
     if cost.at_most:
         which = "which has" if one else "which have"
         take = "takes" if one else "take"

@@ -3,7 +3,7 @@ import itertools
 from ..analysis import Answer, Checklist, decision_checklist
 from ..finding import Issue, Related
 from ..graphs import Graphs
-from ..words import quoted
+from ..words import checklist_question, checklist_source, quoted
 from . import Capability, GraphContext, Issues, graph_rule
 from ._fixes import restructure_checklist
 
@@ -15,7 +15,7 @@ _MODES = {
 
 def _answer(answer: Answer) -> str:
     """`team.size >= 3: yes, team.size 4 at line 6`: the answer and where it came from."""
-    return f"{answer.question}: {'yes' if answer.favours_parallel else 'no'}, {answer.source}"
+    return f"{checklist_question(answer)}: {'yes' if answer.favours_parallel else 'no'}, {checklist_source(answer)}"
 
 
 def _explained(checklist: Checklist) -> str:
@@ -77,7 +77,7 @@ def workflow_mode_mismatch(ctx: GraphContext) -> Issues:
         suggestion=suggestion,
         steps=involved,
         related=tuple(
-            Related(f"{answer.question}: {'yes' if answer.favours_parallel else 'no'}", answer.span)
+            Related(f"{checklist_question(answer)}: {'yes' if answer.favours_parallel else 'no'}", answer.span)
             for answer in checklist.answers
             if answer.span is not None
         ),

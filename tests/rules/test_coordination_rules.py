@@ -10,6 +10,7 @@ from recoverylint.graphs import build_graphs
 from recoverylint.native import build_runbook
 from recoverylint.settings import Settings
 from recoverylint.source import parse
+from recoverylint.words import checklist_question, checklist_source, checklist_value
 
 
 def parallel_checks(count: int, head: str = "runbook: r\n") -> str:
@@ -42,7 +43,7 @@ def checklist_of(text: str) -> Checklist:
 
 
 def answer(checklist: Checklist, question: str) -> Answer:
-    (found,) = [a for a in checklist.answers if a.question == question]
+    (found,) = [a for a in checklist.answers if checklist_question(a) == question]
     return found
 
 
@@ -51,7 +52,7 @@ ONE_STEP = "steps:\n  - id: only\n"
 
 def test_checklist_defaults_favour_only_not_regulated():
     checklist = checklist_of("runbook: r\n" + ONE_STEP)
-    assert [(a.question, a.value, a.favours_parallel, a.span) for a in checklist.answers] == [
+    assert [(checklist_question(a), checklist_value(a), a.favours_parallel, a.span) for a in checklist.answers] == [
         ("team.size >= 3", "not set", False, None),
         ("most step pairs independent", "0 of 0 step pairs", False, None),
         ("tooling.automation", "not set", False, None),
@@ -59,9 +60,9 @@ def test_checklist_defaults_favour_only_not_regulated():
         ("team.drilled", "not set", False, None),
         ("not regulated", "not set", True, None),
     ]
-    assert answer(checklist, "not regulated").source == "regulated not set, which means false"
+    assert checklist_source(answer(checklist, "not regulated")) == "regulated not set, which means false"
     unset_size = answer(checklist, "team.size >= 3")
-    assert unset_size.source == "team.size not set, which counts against parallel"
+    assert checklist_source(unset_size) == "team.size not set, which counts against parallel"
     assert (checklist.score, checklist.mode) == (1, "sequential")
 
 
@@ -83,9 +84,9 @@ def test_checklist_defaults_favour_only_not_regulated():
 )
 def test_checklist_answers_from_settings(setting, question, value, favours):
     found = answer(checklist_of(f"runbook: r\n{setting}\n" + ONE_STEP), question)
-    assert (found.value, found.favours_parallel) == (value, favours)
+    assert (checklist_value(found), found.favours_parallel) == (value, favours)
     assert found.span is not None and found.span.line == 2
-    assert found.source == f"{value} at line 2"
+    assert checklist_source(found) == f"{value} at line 2"
 
 
 def test_checklist_most_pairs_means_more_than_half():
@@ -107,12 +108,12 @@ def test_checklist_most_pairs_means_more_than_half():
         """
     )
     found = answer(checklist_of(half), "most step pairs independent")
-    assert (found.value, found.favours_parallel) == ("3 of 6 step pairs", False)
-    assert found.source == "3 of 6 step pairs independent in the required order"
+    assert (checklist_value(found), found.favours_parallel) == ("3 of 6 step pairs", False)
+    assert checklist_source(found) == "3 of 6 step pairs independent in the required order"
     # without b's use of x, a is independent of b and c too: 5 of 6.
     independent = half.replace("    inputs: [x]\n", "")
     found = answer(checklist_of(independent), "most step pairs independent")
-    assert (found.value, found.favours_parallel) == ("5 of 6 step pairs", True)
+    assert (checklist_value(found), found.favours_parallel) == ("5 of 6 step pairs", True)
 
 
 @pytest.mark.parametrize(
