@@ -16,15 +16,16 @@ import click
 
 from . import __version__
 from .cli_options import (
+    baseline_and_run_options,
     chosen_format,
-    codes_option,
     config_file_option,
     durations_option,
-    exclude_option,
+    fix_options,
     input_format_option,
     max_file_size_option,
     output_option,
     report_option,
+    selection_options,
 )
 from .console import (
     colour_by_default,
@@ -80,25 +81,7 @@ def cli() -> None:
     " and where its configuration is looked up from.",
 )
 @config_file_option
-@click.option(
-    "--select", metavar="CODES", callback=codes_option(ignoring=False),
-    help="Comma-separated rule codes or prefixes to report (RL2,RL301); replaces the configuration's.",
-)
-@click.option(
-    "--ignore", metavar="CODES", callback=codes_option(ignoring=True),
-    help="Comma-separated rule codes or prefixes not to report; replaces the configuration's.",
-)
-@click.option(
-    "--exclude", metavar="GLOB", multiple=True, callback=exclude_option,
-    help="Skip files found in directories whose path from the current directory matches GLOB"
-    " (repeatable; adds to the configuration's exclude).",
-)
-@click.option(
-    "--skip-non-runbooks", is_flag=True,
-    help="Skip files named on the command line that are not runbooks (no top-level `runbook`"
-    " key, and no workflow of a format recoverylint reads) instead of reporting RL003, as for"
-    " files found in directories (for pre-commit).",
-)
+@selection_options
 @input_format_option
 @click.option("--verbose", "-v", is_flag=True,
     help="Also say, once per input format read, which rules it skips and why (on"
@@ -110,42 +93,13 @@ def cli() -> None:
     " else warning).",
 )
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are reported (2 stays 2).")
-@click.option(
-    "--fix", is_flag=True,
-    help="Apply safe fixes in place (redundant and false-gate `needs` entries), then report what remains."
-    " With `-`: print the fixed runbook on stdout, and the report on stderr.",
-)
-@click.option(
-    "--unsafe-fixes", is_flag=True,
-    help="With --fix or --diff, also apply unsafe fixes (a checklist restructured as"
-    " `flow: parallel`): they change what may run at once; review them.",
-)
-@click.option("--diff", is_flag=True,
-    help="Print the fixes as a unified diff instead of writing them; exit 1 when there are"
-    " some.",
-)
+@fix_options
 @click.option("--statistics", is_flag=True,
     help="Print the number of findings per rule instead of the findings (full, concise or"
     " json).",
 )
 @click.option("--quiet", "-q", is_flag=True, help="Print the findings only: no summary and no notes.")
-@click.option(
-    "--baseline", "baseline_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
-    help="Report only findings that are not in this baseline file.",
-)
-@click.option(
-    "--write-baseline", "write_baseline_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
-    help="Record every finding in this baseline file, and exit 0 (1 when a file could not be checked).",
-)
-@click.option(
-    "--no-cache", is_flag=True,
-    help="Check every file again, ignoring and not writing the cache (.recoverylint_cache/, or"
-    " the folder RECOVERYLINT_CACHE_DIR names; `recoverylint clean` removes it).",
-)
-@click.option(
-    "--jobs", "-j", type=click.IntRange(min=1), default=None,
-    help="Check files in this many processes (default: the number of CPUs; runs of few files use one).",
-)
+@baseline_and_run_options
 @click.option("--color/--no-color", default=None,
     help="Colour the full output (default: when stdout is a terminal and NO_COLOR is"
     " unset).",

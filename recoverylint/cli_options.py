@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -13,6 +13,8 @@ from .report import format_names
 
 if TYPE_CHECKING:
     from .config import Glob
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def codes_option(ignoring: bool) -> Callable[[click.Context, click.Parameter, str | None], tuple[str, ...] | None]:
@@ -113,3 +115,73 @@ input_format_option = click.option(
 def chosen_format(value: str | None) -> str | None:
     """The --input-format option as configuration takes it (auto: detect)."""
     return None if value in (None, "auto") else value
+
+
+def grouped(*options: Callable[[F], F]) -> Callable[[F], F]:
+    """Several click options as one decorator; --help lists them in the order given."""
+
+    def apply(command: F) -> F:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return apply
+
+
+# `check`'s options, in groups (the order of --help within each).
+selection_options = grouped(
+    click.option(
+        "--select", metavar="CODES", callback=codes_option(ignoring=False),
+        help="Comma-separated rule codes or prefixes to report (RL2,RL301); replaces the configuration's.",
+    ),
+    click.option(
+        "--ignore", metavar="CODES", callback=codes_option(ignoring=True),
+        help="Comma-separated rule codes or prefixes not to report; replaces the configuration's.",
+    ),
+    click.option(
+        "--exclude", metavar="GLOB", multiple=True, callback=exclude_option,
+        help="Skip files found in directories whose path from the current directory matches GLOB"
+        " (repeatable; adds to the configuration's exclude).",
+    ),
+    click.option(
+        "--skip-non-runbooks", is_flag=True,
+        help="Skip files named on the command line that are not runbooks (no top-level `runbook`"
+        " key, and no workflow of a format recoverylint reads) instead of reporting RL003, as for"
+        " files found in directories (for pre-commit).",
+    ),
+)
+fix_options = grouped(
+    click.option(
+        "--fix", is_flag=True,
+        help="Apply safe fixes in place (redundant and false-gate `needs` entries), then report what remains."
+        " With `-`: print the fixed runbook on stdout, and the report on stderr.",
+    ),
+    click.option(
+        "--unsafe-fixes", is_flag=True,
+        help="With --fix or --diff, also apply unsafe fixes (a checklist restructured as"
+        " `flow: parallel`): they change what may run at once; review them.",
+    ),
+    click.option(
+        "--diff", is_flag=True,
+        help="Print the fixes as a unified diff instead of writing them; exit 1 when there are some.",
+    ),
+)
+baseline_and_run_options = grouped(
+    click.option(
+        "--baseline", "baseline_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+        help="Report only findings that are not in this baseline file.",
+    ),
+    click.option(
+        "--write-baseline", "write_baseline_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+        help="Record every finding in this baseline file, and exit 0 (1 when a file could not be checked).",
+    ),
+    click.option(
+        "--no-cache", is_flag=True,
+        help="Check every file again, ignoring and not writing the cache (.recoverylint_cache/, or"
+        " the folder RECOVERYLINT_CACHE_DIR names; `recoverylint clean` removes it).",
+    ),
+    click.option(
+        "--jobs", "-j", type=click.IntRange(min=1), default=None,
+        help="Check files in this many processes (default: the number of CPUs; runs of few files use one).",
+    ),
+)
