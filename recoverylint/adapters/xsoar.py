@@ -727,6 +727,6 @@ FORMAT = InputFormat(
     detect=detect,
     build=build,
     keys=("starttaskid",),
-    priority=70,
+    priority=72,  # after the example format of tests/formats (70)
     wait_key=None,
 )
