@@ -38,6 +38,7 @@ content starting as this module writes it, with the key its name says.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import importlib.util
@@ -46,11 +47,12 @@ import os
 import re
 import sys
 import time
+from collections.abc import Mapping
 from dataclasses import fields, is_dataclass
 from enum import Enum
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any, Mapping, Optional
+from typing import Any
 
 from . import __version__
 from .adapters import format_names
@@ -134,14 +136,14 @@ def tool_fingerprint() -> str:
 
 
 def _files_under(folder: Path, suffix: str) -> list[Path]:
-    found = []
+    found: list[Path] = []
     for root, dirs, files in os.walk(folder):
         dirs[:] = [d for d in dirs if d != "__pycache__"]
         found.extend(Path(root) / name for name in files if name.endswith(suffix))
     return sorted(found)
 
 
-def _installed(module: str) -> Optional[list[Any]]:
+def _installed(module: str) -> list[Any] | None:
     """Where a module is installed, and the size and time of its main file;
     None when it is not installed (ruamel.yaml.clib on PyPy)."""
     try:
@@ -164,19 +166,19 @@ class ResultCache:
     link stands where the cache expects its own folder or file, the cache is
     neither read nor written and `note` warns of it."""
 
-    def __init__(self, directory: Path, tool: Optional[str] = None) -> None:
+    def __init__(self, directory: Path, tool: str | None = None) -> None:
         """`tool` stands for `tool_fingerprint()` (tests pass their own)."""
         # Descriptors of the cache folder and of this tool's folder in it:
         # every file of the cache is reached from them, link by link refused.
-        self._folder: Optional[int] = None
-        self._tool_folder: Optional[int] = None
+        self._folder: int | None = None
+        self._tool_folder: int | None = None
         self.directory = directory
         self._tool = tool_fingerprint() if tool is None else tool
         self._entries = directory / self._tool[:16]
         self._now = time.time()
         self._contexts: dict[tuple[int, int, bool], tuple[Settings, Limits, Any]] = {}
         self._writable = True
-        self.note: Optional[str] = None  # why the cache is not (fully) used in this run
+        self.note: str | None = None  # why the cache is not (fully) used in this run
         if os.open not in os.supports_dir_fd or os.scandir not in os.supports_fd:
             self.note = "results are not cached: this system cannot open a file without following links"
             return
@@ -212,10 +214,8 @@ class ResultCache:
         except OSError as error:
             self._stop_writing(directory, error)
             return
-        try:
+        with contextlib.suppress(OSError):  # another run cleaning at the same time; what is left waits a day
             self._prune_when_due()
-        except OSError:
-            pass  # another run cleaning at the same time; what is left waits a day
 
     def __del__(self) -> None:
         self.close()
@@ -250,8 +250,8 @@ class ResultCache:
         return digest.hexdigest()
 
     def get(
-        self, key: str, display_path: str, data: Optional[bytes] = None
-    ) -> Optional[FileResult]:
+        self, key: str, display_path: str, data: bytes | None = None
+    ) -> FileResult | None:
         """The stored result, its findings shown at `display_path`, or None on a
         miss.  Its `text` is decoded from `data`, the bytes `key` was made from,
         when they are given and the check had the text (only reports that show
@@ -276,10 +276,8 @@ class ResultCache:
             except (ValueError, LookupError, RecursionError, SourceError):
                 return None  # torn, corrupt, foreign or of other bytes: check afresh
             if self._writable and self._now - status.st_mtime > MARK_USED_AFTER:
-                try:
+                with contextlib.suppress(OSError):  # read-only: the entry may be pruned early and is then rebuilt
                     os.utime(name, dir_fd=shard, follow_symlinks=False)
-                except OSError:
-                    pass  # read-only: the entry may be pruned early and is then rebuilt
             return result
         finally:
             os.close(shard)
@@ -304,7 +302,7 @@ class ResultCache:
         """Where an entry is (to show it; it is opened from its folder's descriptor)."""
         return self._entries / key[:2] / _entry_name(key)
 
-    def _shard(self, key: str, create: bool) -> Optional[int]:
+    def _shard(self, key: str, create: bool) -> int | None:
         """A descriptor of the folder of `key`'s entry (made when `create`),
         or None when there is none or the cache is off."""
         if self._folder is None:
@@ -385,10 +383,8 @@ def clear(directory: Path) -> bool:
                 continue
     finally:
         os.close(folder)
-    try:
+    with contextlib.suppress(OSError):  # something not the cache's is left in it
         os.rmdir(directory)  # only ever an empty folder
-    except OSError:
-        pass  # something not the cache's is left in it
     return True
 
 
@@ -399,10 +395,8 @@ def _open_or_create(directory: Path) -> int:
     except UnreadableFile as error:
         if error.errno != errno.ENOENT:
             raise
-    try:
+    with contextlib.suppress(FileExistsError):  # made by another run meanwhile (a dangling link: open_folder says so)
         os.makedirs(directory)
-    except FileExistsError:
-        pass  # made by another run meanwhile (or a dangling link: open_folder says so)
     return open_folder(directory)
 
 
@@ -426,10 +420,8 @@ def _is_own_folder(folder: int) -> bool:
 
 
 def _make_folder(name: str, parent: int) -> None:
-    try:
+    with contextlib.suppress(FileExistsError):  # open_folder then refuses it unless it is a folder
         os.mkdir(name, dir_fd=parent)
-    except FileExistsError:
-        pass  # open_folder then refuses it unless it is a folder
 
 
 def _exists(name: str, folder: int) -> bool:
@@ -506,10 +498,8 @@ def _prune_shard(shard: int, shard_name: str, unused_since: float) -> None:
 
 
 def _remove_empty(name: str, parent: int) -> None:
-    try:
+    with contextlib.suppress(OSError):
         os.rmdir(name, dir_fd=parent)  # only ever an empty folder
-    except OSError:
-        pass
 
 
 # -- Keys ---------------------------------------------------------------------
@@ -620,13 +610,13 @@ def _check_span(span: Span) -> None:
     line, column, end_line, end_column = span.line, span.column, span.end_line, span.end_column
     if not (
         line >= 1 and column >= 1 and end_column >= 1
-        and (end_line > line or end_line == line and end_column >= column)
+        and (end_line > line or (end_line == line and end_column >= column))
     ):
         raise _Invalid("a place that no file has")
 
 
-@lru_cache(maxsize=None)
-def _rule_name(code: str) -> Optional[str]:
+@cache
+def _rule_name(code: str) -> str | None:
     """The catalog's name of a rule, None for a code not in the catalog."""
     return rule_doc(code).name if code in known_codes() else None
 
@@ -639,18 +629,18 @@ def _fix(stored: Any) -> Fix:
 
 
 def _input_format(value: Any) -> str:
-    if value not in format_names():
+    if type(value) is not str or value not in format_names():
         raise _Invalid("an input format recoverylint does not read")
     return value
 
 
-def _mapping(value: Any) -> dict:
+def _mapping(value: Any) -> dict[str, Any]:
     if type(value) is not dict:
         raise _Invalid("expected an object")
     return value
 
 
-def _list(value: Any) -> list:
+def _list(value: Any) -> list[Any]:
     if type(value) is not list:
         raise _Invalid("expected an array")
     return value

@@ -161,7 +161,7 @@ def _json_types(hint: Any) -> frozenset[type]:
         return frozenset({hint})
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
         return frozenset(type(member.value) for member in hint)
-    if isinstance(hint, type) and dataclasses.is_dataclass(hint) or typing.get_origin(hint) is tuple:
+    if (isinstance(hint, type) and dataclasses.is_dataclass(hint)) or typing.get_origin(hint) is tuple:
         return frozenset({list})
     if typing.get_origin(hint) in (typing.Union, types.UnionType):
         present = [argument for argument in typing.get_args(hint) if argument is not type(None)]
@@ -187,7 +187,7 @@ def _encoder(hint: Any) -> Encoder:
         if len(arguments) == 2 and arguments[1] is Ellipsis:
             (item,) = items
             return lambda value: [item(part) for part in value]
-        return lambda value: [encode(part) for encode, part in zip(items, value)]
+        return lambda value: [encode(part) for encode, part in zip(items, value, strict=True)]
     if origin in (typing.Union, types.UnionType):
         present = [argument for argument in arguments if argument is not type(None)]
         if len(present) == 1:  # Optional[X]

@@ -9,10 +9,10 @@ from __future__ import annotations
 import math
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Optional
+from typing import TYPE_CHECKING
 
 from .engine import FileResult, check_file
 from .settings import Settings
@@ -43,9 +43,9 @@ class Checked:
     """One file's check, and its fixes when fixing."""
 
     result: FileResult
-    fixed: Optional[FixOutcome] = None  # set when fixing changed or refused something
-    original: Optional[str] = None  # the text the fixes were applied to
-    data: Optional[bytes] = None  # the bytes checked (None when unreadable)
+    fixed: FixOutcome | None = None  # set when fixing changed or refused something
+    original: str | None = None  # the text the fixes were applied to
+    data: bytes | None = None  # the bytes checked (None when unreadable)
 
 
 def default_jobs() -> int:
@@ -69,8 +69,8 @@ def check_files(
     limits: Limits,
     *,
     jobs: int = 1,
-    cache: Optional[ResultCache] = None,
-    fix: Optional[str] = None,
+    cache: ResultCache | None = None,
+    fix: str | None = None,
     on_checked: Callable[[], None] = lambda: None,
 ) -> list[Checked]:
     """Check `tasks` (and fix them: `fix` is None, "safe" or "unsafe"), one
@@ -78,12 +78,12 @@ def check_files(
     file, its configuration and the tool are unchanged; the rest are checked
     in up to `jobs` processes when there are enough of them to pay for it.
     `on_checked` is called once per file as it is done (for a progress bar)."""
-    done: list[Optional[Checked]] = [None] * len(tasks)
-    keys: list[Optional[str]] = [None] * len(tasks)
-    work: list[tuple[int, Task, Optional[bytes]]] = []
+    done: list[Checked | None] = [None] * len(tasks)
+    keys: list[str | None] = [None] * len(tasks)
+    work: list[tuple[int, Task, bytes | None]] = []
     for index, task in enumerate(tasks):
         try:
-            data: Optional[bytes] = read_bytes(task.path, limits)
+            data: bytes | None = read_bytes(task.path, limits)
         except SourceError:
             data = None  # the check reports it (or skips it) as it does for any file
         if cache is not None and data is not None:
@@ -110,7 +110,7 @@ def _fixable(result: FileResult, fix: str) -> bool:
 
 
 def _run(
-    work: list[tuple[int, Task, Optional[bytes]]], limits: Limits, fix: Optional[str], jobs: int
+    work: list[tuple[int, Task, bytes | None]], limits: Limits, fix: str | None, jobs: int
 ) -> Iterator[tuple[int, Checked]]:
     """(index, Checked) for each item of `work`, in its order."""
     size = sum(len(data) for _, _, data in work if data is not None)
@@ -138,7 +138,7 @@ def _run(
                 chunksize=chunk,
             )
             try:
-                for (index, _, data), (checked, had_text) in zip(work, results):
+                for (index, _, data), (checked, had_text) in zip(work, results, strict=True):
                     yield index, _with_bytes(checked, data, had_text)
                     finished += 1
             except (KeyboardInterrupt, GeneratorExit):
@@ -157,14 +157,14 @@ def _run(
             yield index, _check_one(task, data, limits, fix)
 
 
-def check_bytes(task: Task, data: bytes, limits: Limits, fix: Optional[str] = None) -> Checked:
+def check_bytes(task: Task, data: bytes, limits: Limits, fix: str | None = None) -> Checked:
     """Check (and fix) one file whose bytes the caller has read (standard
     input): as check_files does each file, without the cache."""
     return _check_one(task, data, limits, fix)
 
 
 def _check_in_worker(
-    task: Task, data: Optional[bytes], limits: Limits, fix: Optional[str]
+    task: Task, data: bytes | None, limits: Limits, fix: str | None
 ) -> tuple[Checked, bool]:
     """_check_one in a worker process: what goes back to the parent leaves out
     the bytes it sent, and the text decoded from them (the parent decodes it
@@ -178,14 +178,14 @@ def _check_in_worker(
     return replace(checked, data=None), had_text
 
 
-def _with_bytes(checked: Checked, data: Optional[bytes], had_text: bool) -> Checked:
+def _with_bytes(checked: Checked, data: bytes | None, had_text: bool) -> Checked:
     """A worker's Checked with the bytes and text it left out put back."""
     if had_text and data is not None:
         checked.result.text = decode(data)  # as check_file decoded them: it had the text
     return replace(checked, data=data)
 
 
-def _check_one(task: Task, data: Optional[bytes], limits: Limits, fix: Optional[str]) -> Checked:
+def _check_one(task: Task, data: bytes | None, limits: Limits, fix: str | None) -> Checked:
     result = check_file(task.path, task.shown, task.explicit, limits, task.settings, data=data)
     outcome = None
     original = result.text
