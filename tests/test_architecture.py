@@ -11,6 +11,7 @@ import importlib.util
 import re
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import fields
 from pathlib import Path
 from types import ModuleType
 
@@ -19,7 +20,8 @@ import pytest
 import recoverylint.catalog as catalog
 import recoverylint.engine as engine
 import recoverylint.rules as rules
-from recoverylint.catalog import rule_doc
+from recoverylint.capabilities import Capability
+from recoverylint.catalog import RuleDoc, rule_doc
 from recoverylint.engine import check_text
 from recoverylint.resources import data_dir
 
@@ -200,3 +202,21 @@ def test_the_page_is_in_the_nav_and_linked() -> None:
     assert "architecture.md" in (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     assert "docs/architecture.md" in (ROOT / "README.md").read_text(encoding="utf-8")
     assert "(architecture.md)" in (ROOT / "docs" / "index.md").read_text(encoding="utf-8")
+
+
+def test_design_names_exactly_the_rules_that_need_the_graphs() -> None:
+    design = (ROOT / "docs" / "design.md").read_text(encoding="utf-8")
+    listed = re.search(r"declared with `@graph_rule`: ([^)]+)\)", " ".join(design.split()))
+    assert listed is not None
+    patterns = [re.escape(word).replace("xx", r"\d\d") for word in re.split(r",\s*", listed[1])]
+    codes = set(rules.registry())
+    named = {code for code in codes if any(re.fullmatch(pattern, code) for pattern in patterns)}
+    assert named == {code for code, rule in rules.registry().items() if Capability.GRAPHS in rule.needs}
+
+
+def test_integrations_names_every_flag_of_the_catalog() -> None:
+    paragraph = " ".join((ROOT / "docs" / "integrations.md").read_text(encoding="utf-8").split())
+    flags = [field.name for field in fields(RuleDoc) if field.type == "bool"]
+    assert flags == ["engine", "always_on", "blocks_plan", "fix_first"]
+    for flag in flags:
+        assert f"`{flag}: true`" in paragraph
