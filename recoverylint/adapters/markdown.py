@@ -503,7 +503,8 @@ def _steps(builder: RunbookBuilder, reader: _Reader, page: MarkdownPage) -> list
         slug = _slug(item.heading) if item.heading else "step"
         counts[slug] = counts.get(slug, 0) + 1
         span = _line_span(page, item.line)
-        extent = Span(item.line + 1, span.column, item.end, len(page.lines[item.end - 1]) + 1 if 0 < item.end <= len(page.lines) else 1)
+        end_column = len(page.lines[item.end - 1]) + 1 if 0 < item.end <= len(page.lines) else 1
+        extent = Span(item.line + 1, span.column, item.end, end_column)
         first = next((line.strip() for text in item.text for line in text.split("\n") if line.strip()), None)
         draft = builder.step(f"{slug}-{counts[slug]}", span, title=first, extent=extent)
         item.draft = draft
@@ -555,7 +556,7 @@ def _order(builder: RunbookBuilder, units: list[_Item | _Options], before: list[
             deciders = previous if unit.choose else []
             alternatives = [alternative for alternative in unit.alternatives if alternative]
             heads = [_ends(alternative[0], False) for alternative in alternatives]
-            for index, alternative in enumerate(alternatives):
+            for index in range(len(alternatives)):
                 for other_index, others in enumerate(heads):
                     if other_index == index:
                         continue
@@ -655,7 +656,8 @@ def _facts(items: list[tuple[_Item, Script]]) -> None:
         for variable in script.used:
             if variable.name in assigned and variable.name not in own and variable.name not in seen:
                 seen.add(variable.name)
-                draft.inputs.append(Ref("$" + variable.name, _point(variable.line, variable.column, "$" + variable.name)))
+                written = "$" + variable.name
+                draft.inputs.append(Ref(written, _point(variable.line, variable.column, written)))
 
 
 def _rollbacks(items: list[tuple[_Item, Script]]) -> dict[int, Ref]:

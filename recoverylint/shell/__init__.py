@@ -62,6 +62,8 @@ _WRAPPERS = {
     "xargs": frozenset({"-n", "-I", "-P", "-L", "-d", "-s", "-E", "-a"}),
 }
 _SHELLS = frozenset({"sh", "bash", "zsh"})
+# Builtins whose `NAME=value` words are assignments.
+_DECLARATIONS = frozenset({"export", "local", "declare", "readonly"})
 # Commands opening a shell or a container on the host: what is typed there
 # follows them (`chroot /host` with no command is one too).
 _OPENERS = frozenset({"toolbox", "chroot"})
@@ -179,7 +181,7 @@ class _Reader:
 
         try:
             trees = bashlex.parse(text)
-        except Exception:  # noqa: BLE001 (bashlex raises many kinds on syntax it lacks)
+        except Exception:
             trees = None
         if trees is not None:
             for tree in trees:
@@ -190,7 +192,7 @@ class _Reader:
                 continue
             try:
                 trees = bashlex.parse(line)
-            except Exception:  # noqa: BLE001 (as above)
+            except Exception:
                 words = tuple(_as_written(word) for word in line.split())
                 self.commands.append(Command(*self.place(offset + line_offset + _indent(line)), words, None))
                 continue
@@ -216,7 +218,8 @@ class _Reader:
     def command(self, node: Any, offset: int, nesting: int) -> None:
         words: list[str] = []
         for part in node.parts:
-            if part.kind == "assignment" or (part.kind == "word" and words and words[0] in ("export", "local", "declare", "readonly") and "=" in part.word):
+            declared = part.kind == "word" and words and words[0] in _DECLARATIONS and "=" in part.word
+            if part.kind == "assignment" or declared:
                 self.assignment(part, offset, nesting)
             elif part.kind == "word":
                 words.append(_as_written(part.word))
@@ -224,7 +227,7 @@ class _Reader:
                     self.walk(inner, offset, nesting + 1)
             else:
                 self.walk(part, offset, nesting + 1)
-        if words and not (words[0] in ("export", "local", "declare", "readonly") and len(words) == 1):
+        if words and not (words[0] in _DECLARATIONS and len(words) == 1):
             line, column = self.place(offset + node.pos[0])
             self.commands.append(Command(line, column, tuple(words), effect_of(tuple(words), self.depth)))
 

@@ -11,19 +11,94 @@ from __future__ import annotations
 from ._invocation import Effect, Invocation, ToolTable, path_part
 
 READS = frozenset(
-    {"status", "health", "df", "ls", "dump", "stat", "tree", "get", "query", "detail",
-     "versions", "report", "info", "list", "show", "perf", "quorum_status", "mon_status",
-     "blocked", "dump_stuck", "list_inconsistent_obj", "autoscale-status", "lspools", "dump_historic_ops",
-     "get-quota", "ops", "dump_ops_in_flight", "dump_blocked_ops"}
+    {
+        "status",
+        "health",
+        "df",
+        "ls",
+        "dump",
+        "stat",
+        "tree",
+        "get",
+        "query",
+        "detail",
+        "versions",
+        "report",
+        "info",
+        "list",
+        "show",
+        "perf",
+        "quorum_status",
+        "mon_status",
+        "blocked",
+        "dump_stuck",
+        "list_inconsistent_obj",
+        "autoscale-status",
+        "lspools",
+        "dump_historic_ops",
+        "get-quota",
+        "ops",
+        "dump_ops_in_flight",
+        "dump_blocked_ops",
+    }
 )
 WRITES = frozenset(
-    {"set", "unset", "rm", "create", "delete", "out", "in", "down", "reweight", "repair",
-     "scrub", "deep-scrub", "enable", "disable", "archive", "archive-all", "purge",
-     "destroy", "reset", "fail", "add", "remove", "restart", "mark_unfound_lost", "setmaxosd",
-     "force-recovery", "force-backfill", "injectargs", "compact", "redeploy", "apply", "set-quota"}
+    {
+        "set",
+        "unset",
+        "rm",
+        "create",
+        "delete",
+        "out",
+        "in",
+        "down",
+        "reweight",
+        "repair",
+        "scrub",
+        "deep-scrub",
+        "enable",
+        "disable",
+        "archive",
+        "archive-all",
+        "purge",
+        "destroy",
+        "reset",
+        "fail",
+        "add",
+        "remove",
+        "restart",
+        "mark_unfound_lost",
+        "setmaxosd",
+        "force-recovery",
+        "force-backfill",
+        "injectargs",
+        "compact",
+        "redeploy",
+        "apply",
+        "set-quota",
+    }
 )
 VALUE_FLAGS = frozenset({"-c", "--conf", "--cluster", "-n", "--name", "-k", "--keyring", "-f", "--format", "--id"})
-_SUBSYSTEMS = frozenset({"osd", "mon", "mgr", "mds", "pg", "fs", "auth", "config", "crash", "orch", "balancer", "rbd", "health", "device", "progress", "fsid"})
+_SUBSYSTEMS = frozenset(
+    {
+        "osd",
+        "mon",
+        "mgr",
+        "mds",
+        "pg",
+        "fs",
+        "auth",
+        "config",
+        "crash",
+        "orch",
+        "balancer",
+        "rbd",
+        "health",
+        "device",
+        "progress",
+        "fsid",
+    }
+)
 
 
 def read(call: Invocation) -> Effect | None:

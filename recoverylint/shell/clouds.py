@@ -8,17 +8,58 @@ from ._invocation import Effect, Invocation, ToolTable, path_part, verb_effect
 
 _AWS_READ_PREFIXES = ("describe-", "get-", "list-", "head-", "lookup-", "search-")
 _AWS_WRITE_PREFIXES = (
-    "create-", "delete-", "update-", "put-", "modify-", "start-", "stop-", "reboot-",
-    "terminate-", "run-", "restore-", "failover-", "promote-", "attach-", "detach-",
-    "associate-", "disassociate-", "set-", "register-", "deregister-", "enable-",
-    "disable-", "invoke", "scale-", "reset-", "tag-", "untag-", "send-", "publish",
+    "create-",
+    "delete-",
+    "update-",
+    "put-",
+    "modify-",
+    "start-",
+    "stop-",
+    "reboot-",
+    "terminate-",
+    "run-",
+    "restore-",
+    "failover-",
+    "promote-",
+    "attach-",
+    "detach-",
+    "associate-",
+    "disassociate-",
+    "set-",
+    "register-",
+    "deregister-",
+    "enable-",
+    "disable-",
+    "invoke",
+    "scale-",
+    "reset-",
+    "tag-",
+    "untag-",
+    "send-",
+    "publish",
 )
 # Options whose value names what an operation acts on.
 _AWS_ID_FLAGS = (
-    "--instance-ids", "--instance-id", "--db-instance-identifier", "--db-cluster-identifier",
-    "--function-name", "--cluster", "--cluster-name", "--service", "--bucket", "--table-name",
-    "--stack-name", "--queue-url", "--topic-arn", "--load-balancer-arn", "--target-group-arn",
-    "--auto-scaling-group-name", "--name", "--repository-name", "--key", "--volume-id",
+    "--instance-ids",
+    "--instance-id",
+    "--db-instance-identifier",
+    "--db-cluster-identifier",
+    "--function-name",
+    "--cluster",
+    "--cluster-name",
+    "--service",
+    "--bucket",
+    "--table-name",
+    "--stack-name",
+    "--queue-url",
+    "--topic-arn",
+    "--load-balancer-arn",
+    "--target-group-arn",
+    "--auto-scaling-group-name",
+    "--name",
+    "--repository-name",
+    "--key",
+    "--volume-id",
 )
 _S3_READS = frozenset({"ls"})
 _S3_WRITES = frozenset({"cp", "mv", "rm", "sync", "mb", "rb"})
@@ -55,16 +96,40 @@ def _s3(location: str) -> str:
 GCLOUD_READS = frozenset({"describe", "list", "get-iam-policy", "get-credentials", "read", "get", "logs"})
 GCLOUD_WRITES = frozenset(
     {
-        "create", "delete", "update", "set", "resize", "start", "stop", "restart", "reset",
-        "deploy", "add-iam-policy-binding", "remove-iam-policy-binding", "set-iam-policy",
-        "patch", "failover", "restore", "promote-replica", "rollback", "upgrade", "import",
-        "export", "suspend", "resume", "scale",
+        "create",
+        "delete",
+        "update",
+        "set",
+        "resize",
+        "start",
+        "stop",
+        "restart",
+        "reset",
+        "deploy",
+        "add-iam-policy-binding",
+        "remove-iam-policy-binding",
+        "set-iam-policy",
+        "patch",
+        "failover",
+        "restore",
+        "promote-replica",
+        "rollback",
+        "upgrade",
+        "import",
+        "export",
+        "suspend",
+        "resume",
+        "scale",
     }
 )
-GCLOUD_VALUE_FLAGS = frozenset({"--project", "--zone", "--region", "--format", "--filter", "--cluster", "--location", "--num-nodes", "--size"})
+GCLOUD_VALUE_FLAGS = frozenset(
+    {"--project", "--zone", "--region", "--format", "--filter", "--cluster", "--location", "--num-nodes", "--size"}
+)
 
 
-def _grouped(prefix: str, reads: frozenset[str], writes: frozenset[str], call: Invocation, name: str | None) -> Effect | None:
+def _grouped(
+    prefix: str, reads: frozenset[str], writes: frozenset[str], call: Invocation, name: str | None
+) -> Effect | None:
     """`<tool> <group>... <verb> [<name>]`: the verb is the first positional
     word of either set; the words before it are the groups."""
     words = call.positionals
@@ -83,9 +148,27 @@ def _gcloud(call: Invocation) -> Effect | None:
 
 AZ_READS = frozenset({"show", "list", "get", "list-keys", "show-connection-string", "tail"})
 AZ_WRITES = frozenset(
-    {"create", "delete", "update", "set", "start", "stop", "restart", "scale", "deallocate", "failover", "restore", "upgrade", "deploy", "swap", "purge"}
+    {
+        "create",
+        "delete",
+        "update",
+        "set",
+        "start",
+        "stop",
+        "restart",
+        "scale",
+        "deallocate",
+        "failover",
+        "restore",
+        "upgrade",
+        "deploy",
+        "swap",
+        "purge",
+    }
 )
-AZ_VALUE_FLAGS = frozenset({"-n", "--name", "-g", "--resource-group", "--subscription", "-o", "--output", "--query", "--location", "-l"})
+AZ_VALUE_FLAGS = frozenset(
+    {"-n", "--name", "-g", "--resource-group", "--subscription", "-o", "--output", "--query", "--location", "-l"}
+)
 
 
 def _az(call: Invocation) -> Effect | None:

@@ -9,15 +9,28 @@ _KEY_READS = frozenset({"get", "watch"})
 _KEY_WRITES = frozenset({"put", "del", "txn"})
 # (command, subcommand or "") -> reads (True) or writes (False) the cluster.
 _CLUSTER = {
-    ("endpoint", "health"): True, ("endpoint", "status"): True, ("endpoint", "hashkv"): True,
-    ("member", "list"): True, ("alarm", "list"): True, ("check", "perf"): True,
-    ("snapshot", "save"): True, ("snapshot", "status"): True,
-    ("defrag", ""): False, ("compact", ""): False, ("compaction", ""): False,
-    ("member", "remove"): False, ("member", "add"): False, ("member", "update"): False,
-    ("member", "promote"): False, ("alarm", "disarm"): False, ("move-leader", ""): False,
+    ("endpoint", "health"): True,
+    ("endpoint", "status"): True,
+    ("endpoint", "hashkv"): True,
+    ("member", "list"): True,
+    ("alarm", "list"): True,
+    ("check", "perf"): True,
+    ("snapshot", "save"): True,
+    ("snapshot", "status"): True,
+    ("defrag", ""): False,
+    ("compact", ""): False,
+    ("compaction", ""): False,
+    ("member", "remove"): False,
+    ("member", "add"): False,
+    ("member", "update"): False,
+    ("member", "promote"): False,
+    ("alarm", "disarm"): False,
+    ("move-leader", ""): False,
     ("snapshot", "restore"): False,
 }
-VALUE_FLAGS = frozenset({"--endpoints", "--cacert", "--cert", "--key", "-w", "--write-out", "--command-timeout", "--dial-timeout", "--user"})
+VALUE_FLAGS = frozenset(
+    {"--endpoints", "--cacert", "--cert", "--key", "-w", "--write-out", "--command-timeout", "--dial-timeout", "--user"}
+)
 
 
 def read(call: Invocation) -> Effect | None:

@@ -7,7 +7,19 @@ from ._invocation import Effect, Invocation, ToolTable, path_part, verb_effect
 READS = frozenset({"status", "get", "history", "list", "ls", "show", "template", "diff"})
 WRITES = frozenset({"install", "upgrade", "rollback", "uninstall", "delete", "del", "un", "test"})
 VALUE_FLAGS = frozenset(
-    {"-n", "--namespace", "-f", "--values", "--set", "--version", "--timeout", "--kube-context", "-o", "--output", "--revision"}
+    {
+        "-n",
+        "--namespace",
+        "-f",
+        "--values",
+        "--set",
+        "--version",
+        "--timeout",
+        "--kube-context",
+        "-o",
+        "--output",
+        "--revision",
+    }
 )
 
 

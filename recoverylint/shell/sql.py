@@ -8,7 +8,24 @@ from __future__ import annotations
 from ._invocation import Effect, Invocation, ToolTable, path_part
 
 _QUERY_WORDS = ("select", "show", "explain", "describe", "desc", "\\", "with", "table", "values")
-PSQL_VALUE_FLAGS = frozenset({"-c", "--command", "-d", "--dbname", "-h", "--host", "-p", "--port", "-U", "--username", "-f", "--file", "-v", "--set"})
+PSQL_VALUE_FLAGS = frozenset(
+    {
+        "-c",
+        "--command",
+        "-d",
+        "--dbname",
+        "-h",
+        "--host",
+        "-p",
+        "--port",
+        "-U",
+        "--username",
+        "-f",
+        "--file",
+        "-v",
+        "--set",
+    }
+)
 MYSQL_VALUE_FLAGS = frozenset({"-e", "--execute", "-D", "--database", "-h", "--host", "-P", "--port", "-u", "--user"})
 
 
@@ -17,9 +34,8 @@ def queries_only(sql: str) -> bool:
     write is rare enough to be read as a query; CTE writes say `INSERT`)."""
     statements = [part.strip().lower() for part in sql.split(";") if part.strip()]
     return bool(statements) and all(
-        statement.startswith(_QUERY_WORDS) and not any(
-            word in statement.split() for word in ("insert", "update", "delete")
-        )
+        statement.startswith(_QUERY_WORDS)
+        and not any(word in statement.split() for word in ("insert", "update", "delete"))
         for statement in statements
     )
 

@@ -6,7 +6,20 @@ from ._invocation import Effect, Invocation, ToolTable, path_part, verb_effect
 
 READS = frozenset({"status", "is-active", "is-enabled", "is-failed", "show", "cat", "list-units", "list-dependencies"})
 WRITES = frozenset(
-    {"start", "stop", "restart", "reload", "try-restart", "reload-or-restart", "enable", "disable", "mask", "unmask", "kill", "reset-failed"}
+    {
+        "start",
+        "stop",
+        "restart",
+        "reload",
+        "try-restart",
+        "reload-or-restart",
+        "enable",
+        "disable",
+        "mask",
+        "unmask",
+        "kill",
+        "reset-failed",
+    }
 )
 VALUE_FLAGS = frozenset({"-H", "--host", "-M", "--machine", "-p", "--property", "-s", "--signal", "-t", "--type"})
 
