@@ -958,7 +958,7 @@ FORMAT = InputFormat(
     detect=detect,
     build=build,
     keys=("hosts", "import_playbook", "block", "include_tasks", "import_tasks"),
-    priority=75,
+    priority=77,
     wait_key=None,
     lacks=((Capability.ROLES, "an Ansible playbook names hosts, not the people who perform or approve its tasks"),),
 )

@@ -197,7 +197,7 @@ FORMAT = InputFormat(
     detect=detect,
     build=build,
     keys=("workflow_nodes", "job_template", "success_nodes", "inventory_source"),
-    priority=76,
+    priority=78,
     wait_key="success_nodes",
     lacks=((Capability.ROLES, "an AWX workflow's approvers are set in the controller, not in the workflow"),),
 )
