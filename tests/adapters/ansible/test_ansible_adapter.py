@@ -13,7 +13,7 @@ from recoverylint.engine import check_text
 from recoverylint.source import parse
 
 FIXTURES = "tests/adapters"
-REPOSITORY = Path(__file__).resolve().parent.parent
+REPOSITORY = Path(__file__).resolve().parents[3]
 
 
 def test_plays_tasks_handlers_blocks_and_async_become_steps_in_order():
