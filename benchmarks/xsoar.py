@@ -19,20 +19,13 @@ a run fails.
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
-import platform
-import statistics
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
-RESULTS = HERE / "xsoar_results.json"
-TARGET_RATIO = 2.0
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _format_benchmark import run_format_benchmark  # noqa: E402
+
 GROUP = 10  # steps per group (the title task of each group is no step)
 
 BARE_PARSE = """
@@ -97,44 +90,8 @@ def playbook(steps: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def cpu_seconds(arguments: list[str]) -> float:
-    """The CPU time of one run in a fresh process (user + system)."""
-    process = subprocess.Popen(arguments, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=REPO)
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode not in (0, 1):
-        raise SystemExit(f"{arguments} failed: {process.stderr.read().decode() if process.stderr else ''}")
-    return usage.ru_utime + usage.ru_stime
-
-
 def main() -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--steps", type=int, default=10_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "recoverylint-bench")
-    options = parser.parse_args()
-    options.workdir.mkdir(parents=True, exist_ok=True)
-    target = options.workdir / f"xsoar-{options.steps}.yml"
-    target.write_text(playbook(options.steps), encoding="utf-8")
-    bare = [cpu_seconds([sys.executable, "-c", BARE_PARSE, str(target)]) for _ in range(options.repeat)]
-    check = [
-        cpu_seconds([sys.executable, "-m", "recoverylint", "check", "--no-cache", "--max-file-size", "100000000",
-                     str(target)])
-        for _ in range(options.repeat)
-    ]
-    result = {
-        "steps": options.steps,
-        "bytes": target.stat().st_size,
-        "bare_parse_cpu_s": round(statistics.median(bare), 2),
-        "check_cpu_s": round(statistics.median(check), 2),
-        "ratio": round(statistics.median(check) / statistics.median(bare), 2),
-        "target_ratio": TARGET_RATIO,
-        "python": platform.python_version(),
-        "machine": platform.machine(),
-    }
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(result, indent=2))
-    return 0 if result["ratio"] <= TARGET_RATIO else 1
+    return run_format_benchmark(__doc__, "xsoar", "yml", playbook, BARE_PARSE)
 
 
 if __name__ == "__main__":
