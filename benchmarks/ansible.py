@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _format_benchmark import run_format_benchmark  # noqa: E402
+from _format_benchmark import run_format_benchmark
 
 GROUP = 10  # steps per group (the handler of each play is one more step)
 PLAY = 100  # steps of tasks per play

@@ -22,8 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _format_benchmark import run_format_benchmark  # noqa: E402
-
+from _format_benchmark import run_format_benchmark
 
 BARE_PARSE = """
 import pathlib, sys
