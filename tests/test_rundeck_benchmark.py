@@ -4,26 +4,14 @@ result (benchmarks/rundeck_results.json) meets the issue's target: a
 
 from __future__ import annotations
 
-import importlib.util
-import json
-from pathlib import Path
+from format_support import assert_recorded_result_meets_target, load_benchmark
 
 from recoverylint.engine import check_file
-
-BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
-
-
-def load_benchmark():
-    spec = importlib.util.spec_from_file_location("rundeck_benchmark", BENCHMARKS / "rundeck.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_the_generated_job_has_the_steps_and_resources_it_says(tmp_path):
     path = tmp_path / "job.yaml"
-    path.write_text(load_benchmark().job(200), encoding="utf-8")
+    path.write_text(load_benchmark("rundeck").job(200), encoding="utf-8")
     result = check_file(path, "job.yaml")
     assert result.format == "rundeck" and result.runbook is not None
     steps = result.runbook.steps
@@ -34,7 +22,4 @@ def test_the_generated_job_has_the_steps_and_resources_it_says(tmp_path):
 
 
 def test_the_recorded_result_meets_the_target():
-    result = json.loads((BENCHMARKS / "rundeck_results.json").read_text(encoding="utf-8"))
-    assert result["steps"] == 10_000
-    assert abs(result["ratio"] - result["check_cpu_s"] / result["bare_parse_cpu_s"]) < 0.01
-    assert result["ratio"] <= result["target_ratio"] == 2.0
+    assert_recorded_result_meets_target("rundeck")
