@@ -1,6 +1,7 @@
-"""What the tests of benchmarks/markdown.py, rundeck.py, ansible.py and
-xsoar.py share: loading a benchmark as a module, and reading its recorded
-result (benchmarks/<format>_results.json) against the issue's target."""
+"""What the tests of the newer formats share: loading a benchmark
+(benchmarks/markdown.py, rundeck.py, ansible.py, xsoar.py) as a module and
+reading its recorded result against the issue's target; checking a corpus
+of a format and asserting every file of it is read as that format."""
 
 from __future__ import annotations
 
@@ -8,6 +9,10 @@ import importlib.util
 import json
 from pathlib import Path
 from types import ModuleType
+
+from review_support import corpus_folder, reviewed_files
+
+from recoverylint.engine import FileResult, check_file
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 
@@ -28,3 +33,22 @@ def assert_recorded_result_meets_target(name: str) -> None:
     assert result["steps"] == 10_000
     assert abs(result["ratio"] - result["check_cpu_s"] / result["bare_parse_cpu_s"]) < 0.01
     assert result["ratio"] <= result["target_ratio"] == 2.0
+
+
+def checked_corpus(name: str, count: int) -> list[tuple[Path, FileResult]]:
+    """Each of the `count` files of corpus `name` (../shared/corpora/<name>),
+    checked as `recoverylint check` of the folder would (no format named)."""
+    corpus = corpus_folder(name)
+    files = reviewed_files(corpus)
+    assert len(files) == count
+    return [(path, check_file(path, path.relative_to(corpus).as_posix(), explicit=False)) for path in files]
+
+
+def assert_read_as(checked: list[tuple[Path, FileResult]], format_name: str) -> None:
+    """Every file is read as `format_name`, with no internal error and no
+    finding that it could not be read (RL00x, RL101-RL103)."""
+    for path, result in checked:
+        assert result.internal_error is None, path
+        assert result.format == format_name, path
+        assert result.runbook is not None, path
+        assert not [f for f in result.findings if f.code.startswith(("RL00", "RL101", "RL102", "RL103"))], path

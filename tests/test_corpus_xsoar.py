@@ -7,26 +7,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from review_support import corpus_folder, reviewed_files
+from format_support import assert_read_as, checked_corpus
 
-from recoverylint.engine import FileResult, check_file
+from recoverylint.engine import FileResult
 from recoverylint.source import parse
 
 
 @pytest.fixture(scope="module")
 def checked() -> list[tuple[Path, FileResult]]:
-    corpus = corpus_folder("xsoar")
-    files = reviewed_files(corpus)
-    assert len(files) == 150
-    return [(path, check_file(path, path.relative_to(corpus).as_posix(), explicit=False)) for path in files]
+    return checked_corpus("xsoar", 150)
 
 
 def test_every_playbook_is_read_as_xsoar_with_no_internal_error(checked):
-    for path, result in checked:
-        assert result.internal_error is None, path
-        assert result.format == "xsoar", path
-        assert result.runbook is not None, path
-        assert not [f for f in result.findings if f.code.startswith(("RL00", "RL101", "RL102", "RL103"))], path
+    assert_read_as(checked, "xsoar")
 
 
 def test_every_task_but_start_and_title_tasks_is_a_step(checked):
