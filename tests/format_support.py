@@ -1,7 +1,8 @@
 """What the tests of the newer formats share: loading a benchmark
 (benchmarks/markdown.py, rundeck.py, ansible.py, xsoar.py) as a module and
 reading its recorded result against the issue's target; checking a corpus
-of a format and asserting every file of it is read as that format."""
+of a format and asserting every file of it is read as that format; checking
+a hostile file of a format."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from types import ModuleType
 
 from review_support import corpus_folder, reviewed_files
 
-from recoverylint.engine import FileResult, check_file
+from recoverylint.engine import FileResult, check_file, check_text
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 
@@ -52,3 +53,15 @@ def assert_read_as(checked: list[tuple[Path, FileResult]], format_name: str) -> 
         assert result.format == format_name, path
         assert result.runbook is not None, path
         assert not [f for f in result.findings if f.code.startswith(("RL00", "RL101", "RL102", "RL103"))], path
+
+
+def assert_hostile_text_handled(text: str, name: str, expected: list[tuple[str, int]] | None) -> None:
+    """`text` checked as file `name` gives no internal error, the errors
+    (RL0xx, RL1xx: code and line) `expected` (any, when None), and every
+    finding a line and a column."""
+    result = check_text(text, name)
+    assert result.internal_error is None
+    errors = [(f.code, f.span.line) for f in result.findings if f.code.startswith(("RL0", "RL1"))]
+    if expected is not None:
+        assert errors == expected
+    assert all(f.span.line >= 1 and f.span.column >= 1 for f in result.findings)
