@@ -76,6 +76,7 @@ from ..shell.curl import url_resource
 from ..source import Document
 from . import Adapted, AdapterError, InputFormat, documents
 from ._builder import RunbookBuilder, StepDraft, delimited, text
+from ._step_ids import StepIds
 
 NAME = "ansible"
 PLAY_SECTIONS = ("pre_tasks", "roles", "tasks", "post_tasks")
@@ -131,7 +132,6 @@ TASK_KEYWORDS = frozenset(
     }
 )
 _EXPRESSION_KEYS = ("when", "failed_when", "changed_when", "until")
-_SLUG = re.compile(r"[^a-z0-9]+")
 _IDENTIFIER = re.compile(r"(?<![\w.'\"])([A-Za-z_]\w*)")
 # What follows a variable that does without it: a default, or a test of whether it is set.
 _TOLERATED = re.compile(
@@ -488,8 +488,7 @@ class _Reader:
     def __init__(self, builder: RunbookBuilder) -> None:
         self.builder = builder
         self.doc: Document = builder.document
-        self.taken: set[str] = set()
-        self.suffixes: dict[str, int] = {}  # an id's base -> the last number given to it
+        self.ids = StepIds("task")
         self.count = 0
         self.last: list[_Placed] = []  # the steps the next step waits for
         # fact -> the latest step outputting it, and where: an output is
@@ -723,14 +722,7 @@ class _Reader:
     # What a step is: its id, condition, facts and notifications.
 
     def _draft(self, written: str, span: Span, extent: Span, title: str | None) -> StepDraft:
-        base = _SLUG.sub("-", written.lower()).strip("-") or "task"
-        step_id, number = base, self.suffixes.get(base, 1)
-        while step_id in self.taken:  # each base's next number is kept: many equal names stay linear
-            number += 1
-            step_id = f"{base}-{number}"
-        self.suffixes[base] = number
-        self.taken.add(step_id)
-        return self.builder.step(step_id, span, title=title, extent=extent)
+        return self.builder.step(self.ids.fresh(written), span, title=title, extent=extent)
 
     def _condition(self, draft: StepDraft, task: dict[str, Any], inherited: str | None) -> None:
         own = _condition_text(task.get("when"))

@@ -31,7 +31,6 @@ after it).
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -41,13 +40,13 @@ from ..model import EdgeKind, Ref, Span
 from ..source import Document
 from . import Adapted, AdapterError, InputFormat, documents
 from ._builder import RunbookBuilder, StepDraft, text
+from ._step_ids import StepIds
 
 NAME = "awx"
 # The kinds of template a schema node runs (the key naming it).
 TEMPLATE_KEYS = ("job_template", "workflow", "project", "inventory_source", "approval", "unified_job_template")
 EDGES = ("success", "failure", "always")
 _ENDED = {"success": "succeeded", "failure": "failed", "always": "ended"}
-_SLUG = re.compile(r"[^a-z0-9]+")
 
 
 def detect(document: Document) -> bool:
@@ -87,8 +86,7 @@ class _Reader:
     def __init__(self, builder: RunbookBuilder, doc: Document) -> None:
         self.builder = builder
         self.doc = doc
-        self.taken: set[str] = set()
-        self.suffixes: dict[str, int] = {}  # an id's base -> the last number given to it
+        self.ids = StepIds("node")
         # (parent, child, edge, where), read before every node is known.
         self.links: list[tuple[str, str, str, Span]] = []
 
@@ -103,16 +101,6 @@ class _Reader:
             draft.guard = True
         return draft
 
-    def _unique(self, written: str) -> str:
-        base = _SLUG.sub("-", written.lower()).strip("-") or "node"
-        step_id, number = base, self.suffixes.get(base, 1)
-        while step_id in self.taken:  # each base's next number is kept: many equal names stay linear
-            number += 1
-            step_id = f"{base}-{number}"
-        self.suffixes[base] = number
-        self.taken.add(step_id)
-        return step_id
-
     def nodes(self, nodes: list[Any], holder: dict[str, Any]) -> None:
         for index, node in enumerate(nodes):
             if not isinstance(node, dict):
@@ -120,8 +108,8 @@ class _Reader:
                     Issue(self.doc.value_span(nodes, index), "a node of `workflow_nodes` must be a mapping")
                 )
             identifier = text(node.get("identifier")) or f"node-{index + 1}"
-            step_id = identifier if identifier not in self.taken else self._unique(identifier)
-            self.taken.add(step_id)
+            step_id = identifier if identifier not in self.ids.taken else self.ids.fresh(identifier)
+            self.ids.taken.add(step_id)
             self._step(step_id, node, nodes, index)
             for edge in EDGES:
                 children = node.get(f"{edge}_nodes")
@@ -145,7 +133,7 @@ class _Reader:
             if not isinstance(node, dict):
                 raise AdapterError(Issue(self.doc.value_span(nodes, index), "a node must be a mapping"))
             kind, name = _template(node)
-            step_id = self._unique(name or kind)
+            step_id = self.ids.fresh(name or kind)
             draft = self._step(step_id, node, nodes, index)
             if parent is not None and edge is not None:
                 self.links.append((parent, step_id, edge, draft.span))
