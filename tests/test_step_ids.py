@@ -1,0 +1,28 @@
+"""Ansible tasks and AWX workflow nodes get their step ids the same way
+(recoverylint/adapters/_step_ids.py): a slug of the name, numbered when it
+is taken, and a fallback base for a name with no letter or digit."""
+
+from __future__ import annotations
+
+from recoverylint.engine import check_text
+
+
+def test_ansible_tasks_of_equal_names_are_numbered_and_a_name_of_no_letters_is_task() -> None:
+    playbook = (
+        "- hosts: all\n  tasks:\n"
+        "  - name: Restart api\n    command: systemctl restart api\n"
+        "  - name: restart API\n    command: systemctl restart api\n"
+        "  - name: '!!'\n    command: uptime\n"
+        "  - name: Restart api\n    command: uptime\n"
+    )
+    result = check_text(playbook, "playbook.yml")
+    assert result.format == "ansible" and result.runbook is not None
+    assert [step.id for step in result.runbook.steps] == ["restart-api", "restart-api-2", "task", "restart-api-3"]
+
+
+def test_awx_identifiers_taken_are_numbered_past_every_id_given() -> None:
+    """The second `a` becomes `a-2`, so the node written `a-2` is numbered in turn."""
+    workflow = "workflow_nodes:\n- identifier: a\n- identifier: a\n- identifier: a-2\n"
+    result = check_text(workflow, "workflow.yml")
+    assert result.format == "awx" and result.runbook is not None
+    assert [step.id for step in result.runbook.steps] == ["a", "a-2", "a-2-2"]
