@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
@@ -53,6 +53,7 @@ CHECK_FORMATS = format_names("check")
 PLAN_FORMATS = format_names("plan")
 # Below this many files a run is short: no progress bar.
 _PROGRESS_MIN_FILES = 100
+_Result = TypeVar("_Result")  # what a session of a command gives
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -275,29 +276,14 @@ def plan(
     runbook, invalid, repeated step ids, a cycle) or on a usage or configuration error.
     """
     from .report import CannotRender, PlanView, render
-    from .session import (
-        InternalError,
-        NotPlanned,
-        PlanRequest,
-        SessionError,
-        read_durations_file,
-        run_plan,
-    )
+    from .session import PlanRequest, read_durations_file, run_plan
 
     output_file = stdout_dash(output_file)
     no_cycles_to_collect()
-    try:
-        planned = run_plan(PlanRequest(
-            runbook, output_format == "html", config_file, chosen_format(input_format),
-            read_durations_file(durations_file), max_file_size, output_file,
-        ))
-    except InternalError as error:
-        internal_error(error.shown, error.trace, str(error))
-    except NotPlanned as error:
-        echo_errors(error.findings)
-        fail(str(error))
-    except SessionError as error:
-        fail(str(error))
+    planned = _session_result(lambda: run_plan(PlanRequest(
+        runbook, output_format == "html", config_file, chosen_format(input_format),
+        read_durations_file(durations_file), max_file_size, output_file,
+    )))
     colour = output_format == "text" and (color if color is not None else output_file is None and colour_by_default())
     try:
         text = render("plan", output_format, PlanView(planned.plan, planned.findings, colour))
@@ -330,25 +316,12 @@ def convert(source: Path, output_file: Path | None, force: bool, input_format: s
     Exit status: 0 converted, 2 when SOURCE cannot be read as a workflow of a format
     recoverylint reads, is already a native runbook, or on a usage error.
     """
-    from .session import (
-        ConvertRequest,
-        InternalError,
-        NotPlanned,
-        SessionError,
-        run_convert,
-    )
+    from .session import ConvertRequest, run_convert
 
     output_file = stdout_dash(output_file)
-    try:
-        request = ConvertRequest(source, output_file, force, config_file, chosen_format(input_format), max_file_size)
-        converted = run_convert(request)
-    except InternalError as error:
-        internal_error(error.shown, error.trace, str(error))
-    except NotPlanned as error:
-        echo_errors(error.findings)
-        fail(str(error))
-    except SessionError as error:
-        fail(str(error))
+    converted = _session_result(lambda: run_convert(
+        ConvertRequest(source, output_file, force, config_file, chosen_format(input_format), max_file_size)
+    ))
     write_output(output_file, converted.text, f"the native runbook converted from {converted.shown}")
 
 
@@ -434,6 +407,22 @@ def main() -> NoReturn:
     one line of error when stdout cannot be written (nothing on a closed pipe,
     as other command-line tools do)."""
     run_console(cli)
+
+
+def _session_result(run: Callable[[], _Result]) -> _Result:
+    """What a plan or convert session gives; its errors said and the run ended
+    as every command ends them (exit 2)."""
+    from .session import InternalError, NotPlanned, SessionError
+
+    try:
+        return run()
+    except InternalError as error:
+        internal_error(error.shown, error.trace, str(error))
+    except NotPlanned as error:
+        echo_errors(error.findings)
+        fail(str(error))
+    except SessionError as error:
+        fail(str(error))
 
 
 def _cache_dir() -> Path:
