@@ -2,12 +2,14 @@
 (benchmarks/markdown.py, rundeck.py, ansible.py, xsoar.py) as a module and
 reading its recorded result against the issue's target; checking a corpus
 of a format and asserting every file of it is read as that format; checking
-a hostile file of a format."""
+a hostile file of a format, in this process or a fresh one."""
 
 from __future__ import annotations
 
 import importlib.util
 import json
+import subprocess
+import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -65,3 +67,19 @@ def assert_hostile_text_handled(text: str, name: str, expected: list[tuple[str, 
     if expected is not None:
         assert errors == expected
     assert all(f.span.line >= 1 and f.span.column >= 1 for f in result.findings)
+
+
+def checked_in_a_fresh_process(path: Path) -> subprocess.CompletedProcess[str]:
+    """`recoverylint check --format json` of `path` in a fresh process, within
+    a generous bound (a hang or a blow-up fails the test, not the machine)."""
+    return subprocess.run(
+        [sys.executable, "-m", "recoverylint", "check", "--no-cache", "--format", "json", str(path)],
+        capture_output=True, text=True, timeout=60,
+    )
+
+
+def assert_binary_file_is_rl001(path: Path) -> None:
+    """A binary file named as a file of a format: one finding, RL001, no traceback."""
+    done = checked_in_a_fresh_process(path)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert [f["code"] for f in json.loads(done.stdout)["findings"]] == ["RL001"]

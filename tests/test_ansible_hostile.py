@@ -6,11 +6,9 @@ may cost is bounded)."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
-from format_support import assert_hostile_text_handled
+from format_support import assert_binary_file_is_rl001, assert_hostile_text_handled, checked_in_a_fresh_process
 
 from recoverylint.engine import check_text
 
@@ -118,12 +116,7 @@ def _many_equal_names(count: int) -> str:
 def test_ten_thousand_tasks_of_one_name_are_read_within_bounds(tmp_path):
     path = tmp_path / "same.yml"
     path.write_text(_many_equal_names(10_000), encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-m", "recoverylint", "check", "--no-cache", "--format", "json", str(path)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = checked_in_a_fresh_process(path)
     assert done.returncode in (0, 1) and "Traceback" not in done.stderr
     assert not [f for f in json.loads(done.stdout)["findings"] if f["code"].startswith(("RL0", "RL1"))]
 
@@ -131,11 +124,4 @@ def test_ten_thousand_tasks_of_one_name_are_read_within_bounds(tmp_path):
 def test_a_binary_file_named_as_a_playbook_is_rl001(tmp_path):
     path = tmp_path / "site.yml"
     path.write_bytes(b"- hosts: all\n  tasks:\n  - \x00\xff\xfe\n")
-    done = subprocess.run(
-        [sys.executable, "-m", "recoverylint", "check", "--no-cache", "--format", "json", str(path)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 1 and "Traceback" not in done.stderr
-    assert [f["code"] for f in json.loads(done.stdout)["findings"]] == ["RL001"]
+    assert_binary_file_is_rl001(path)

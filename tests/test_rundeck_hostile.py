@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from format_support import assert_hostile_text_handled
+from format_support import assert_binary_file_is_rl001, assert_hostile_text_handled, checked_in_a_fresh_process
 
 N = 100_000
 
@@ -18,10 +18,7 @@ N = 100_000
 def _assert_refused_over_the_limit(path: Path) -> None:
     """`recoverylint check` of `path`, in a fresh process within a generous
     bound, gives one finding: RL001, that the file is over a limit."""
-    done = subprocess.run(
-        [sys.executable, "-m", "recoverylint", "check", "--no-cache", "--format", "json", str(path)],
-        capture_output=True, text=True, timeout=60,
-    )
+    done = checked_in_a_fresh_process(path)
     assert done.returncode == 1, done.stderr
     found = json.loads(done.stdout)["findings"]
     assert [(f["code"], "over" in f["message"]) for f in found] == [("RL001", True)]
@@ -113,12 +110,7 @@ def test_two_wide_parallel_jobs_in_one_file_are_refused_not_joined_pair_by_pair(
 def test_a_binary_file_named_as_a_job_is_rl001(tmp_path):
     path = tmp_path / "job.yaml"
     path.write_bytes(b"- sequence:\n    commands:\n    - exec: \x00\xff\xfe\n")
-    done = subprocess.run(
-        [sys.executable, "-m", "recoverylint", "check", "--no-cache", "--format", "json", str(path)],
-        capture_output=True, text=True, timeout=60,
-    )
-    assert done.returncode == 1 and "Traceback" not in done.stderr
-    assert [f["code"] for f in json.loads(done.stdout)["findings"]] == ["RL001"]
+    assert_binary_file_is_rl001(path)
 
 
 def test_hundreds_of_steps_of_clashing_conditions_are_analysed_within_bounds(tmp_path):

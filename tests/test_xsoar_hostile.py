@@ -5,11 +5,9 @@ each case is checked whole, and the work it may cost is bounded)."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
-from format_support import assert_hostile_text_handled
+from format_support import assert_binary_file_is_rl001, assert_hostile_text_handled, checked_in_a_fresh_process
 
 from recoverylint.engine import check_text
 
@@ -120,10 +118,7 @@ def test_a_title_joining_thousands_of_tasks_is_read_within_bounds(tmp_path):
     limit on edges: reported (RL001), not analysed, within a generous bound."""
     path = tmp_path / "fan.yml"
     path.write_text(_fan_through_a_title(1_200), encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-m", "recoverylint", "check", "--no-cache", "--format", "json", str(path)],
-        capture_output=True, text=True, timeout=60,
-    )
+    done = checked_in_a_fresh_process(path)
     assert done.returncode == 1, done.stderr
     found = json.loads(done.stdout)["findings"]
     assert [(f["code"], "limit" in f["message"] or "over" in f["message"]) for f in found] == [("RL001", True)]
@@ -132,9 +127,4 @@ def test_a_title_joining_thousands_of_tasks_is_read_within_bounds(tmp_path):
 def test_a_binary_file_named_as_a_playbook_is_rl001(tmp_path):
     path = tmp_path / "playbook-x.yml"
     path.write_bytes(b"starttaskid: '1'\ntasks:\n  '1': \x00\xff\xfe\n")
-    done = subprocess.run(
-        [sys.executable, "-m", "recoverylint", "check", "--no-cache", "--format", "json", str(path)],
-        capture_output=True, text=True, timeout=60,
-    )
-    assert done.returncode == 1 and "Traceback" not in done.stderr
-    assert [f["code"] for f in json.loads(done.stdout)["findings"]] == ["RL001"]
+    assert_binary_file_is_rl001(path)
