@@ -2,6 +2,7 @@ from ..finding import Issue
 from ..model import Phase
 from ..words import in_own_words
 from . import Capability, GraphContext, Issues, graph_rule
+from ._authority import changed_writes
 
 
 @graph_rule("RL304", needs=(Capability.PHASES,))
@@ -9,13 +10,16 @@ def remediation_without_hypothesis(ctx: GraphContext) -> Issues:
     graphs = ctx.graphs
     diagnosis = graphs.mask(s.index for s in graphs.steps if s.phase is Phase.DIAGNOSE)
     for step in graphs.steps:
-        if step.phase is not Phase.REMEDIATE or not step.is_change or step.pre_approved:
+        if step.phase is not Phase.REMEDIATE or step.pre_approved:
+            continue
+        changed = changed_writes(step, ctx.runbook.resources)  # a post to a status page is no fix
+        if not changed:
             continue
         if graphs.ancestors[step.index] & diagnosis:
             continue
         yield Issue(
             step.phase_span or step.span,
-            f"`{step.id}` changes {', '.join(f'`{w.name}`' for w in step.writes)} with no"
+            f"`{step.id}` changes {', '.join(f'`{w.name}`' for w in changed)} with no"
             " diagnose-phase step before it: the fix is applied before anyone knows the cause",
             suggestion=in_own_words(
                 ctx.runbook.wording,
