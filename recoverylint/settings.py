@@ -15,20 +15,6 @@ from .finding import Severity
 from .model import DEFAULT_CURRENCY
 
 
-def __getattr__(name: str) -> tuple[str, ...]:
-    """The names older callers import: `ALWAYS_ON`, the codes no
-    configuration turns off (the catalog's `always_on`), and `INPUT_FORMATS`,
-    the formats a file may be read as (`--input-format`, `input-format`), in
-    the order detection tries them.  Derived on use, never listed twice."""
-    if name == "ALWAYS_ON":
-        return always_on_codes()
-    if name == "INPUT_FORMATS":
-        from .adapters import format_names
-
-        return format_names()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 @dataclass(frozen=True)
 class Settings:
     select: tuple[str, ...] = ("RL",)  # codes or prefixes ("RL2")

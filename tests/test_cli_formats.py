@@ -10,12 +10,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from recoverylint.adapters import input_formats
+from recoverylint.cli import cli
 from recoverylint.engine import check_file, check_text
 from recoverylint.graphs import build_graphs
 from recoverylint.model import Runbook
-from recoverylint.settings import INPUT_FORMATS
 
 FIXTURES = sorted((Path(__file__).parent / "adapters").glob("*/*.yaml"))
 
@@ -46,8 +47,12 @@ def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     )
 
 
-def test_the_formats_named_are_the_adapters() -> None:
-    assert INPUT_FORMATS == tuple(input_formats())
+def test_every_format_and_no_other_is_accepted_by_input_format(tmp_path: Path) -> None:
+    for name in ("auto", *input_formats()):
+        done = CliRunner().invoke(cli, ["check", "--input-format", name, str(tmp_path)])
+        assert done.exit_code == 0, (name, done.output)
+    done = CliRunner().invoke(cli, ["check", "--input-format", "nomad", str(tmp_path)])
+    assert done.exit_code == 2 and "nomad" in done.output
 
 
 def test_a_workflow_found_in_a_folder_is_checked(tmp_path: Path) -> None:

@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from ..catalog import engine_codes, fix_first_codes
+from ..catalog import always_on_codes, engine_codes, fix_first_codes
 from ..engine import FileResult, _check_document, finding, rules_run, run_rules
 from ..finding import Edit, Finding, Fix, MakeFlowParallel
 from ..model import Need, Runbook
 from ..rules import registry
-from ..settings import ALWAYS_ON, Settings
+from ..settings import Settings
 from ..source import Limits
 from ..suppress import CODE as UNUSED_SUPPRESSION
 from ..suppress import suppress
@@ -68,7 +68,7 @@ def fix_text(
     what the model judged, else every fix is judged again on the text."""
     if result is None:
         result = _checked(text, display_path, limits, settings)
-    if any(f.code in ALWAYS_ON for f in result.findings):
+    if any(f.code in always_on_codes() for f in result.findings):
         return FixOutcome(None, (), (), result)
     try:
         return _Fixer(text, display_path, settings, limits, unsafe, result, on_model=True).run()
@@ -223,7 +223,7 @@ class _Fixer:
         the file unreadable, or those that were not there before (naming
         what the first says, up to its explanation); only those of `codes`
         when the rules of `codes` alone were judged."""
-        unreadable = [f for f in judged if f.code in ALWAYS_ON]
+        unreadable = [f for f in judged if f.code in always_on_codes()]
         if unreadable:
             return f"it would make the file unreadable ({unreadable[0].code} {unreadable[0].message})"
         before = self.before if codes is None else Counter(
