@@ -17,11 +17,9 @@ from typing import NoReturn
 import click
 
 from . import __version__
+from .exits import EXIT_CLEAN, EXIT_ERROR, EXIT_INTERRUPTED
 from .finding import Finding
 from .report.shown import shown as displayable
-
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a command stopped by Ctrl-C
 
 
 class _OutputFailed(Exception):
@@ -157,9 +155,9 @@ def no_cycles_to_collect() -> None:
 def read_stdin(max_file_size: int | None) -> bytes:
     """Standard input's bytes, one more than the size limit at most (that
     one makes an RL001 finding, and no input is read without end)."""
-    from .source import Limits
+    from .session import limits_of
 
-    limit = (Limits() if max_file_size is None else Limits(max_file_size=max_file_size)).max_file_size
+    limit = limits_of(max_file_size).max_file_size
     stream = sys.stdin.buffer
     data = bytearray()
     while len(data) <= limit:

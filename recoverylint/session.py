@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from .catalog import always_on_codes, plan_blocking_codes
 from .config import ConfigError, ConfigResolver, FileOptions, Overrides
+from .exits import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
 from .finding import Finding
 from .source import Limits
 
@@ -23,7 +24,6 @@ if TYPE_CHECKING:
     from .report import Report
     from .runner import Checked, Task
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 # The name a runbook read from standard input has without --stdin-filename.
 STDIN = "-"
 
@@ -166,7 +166,7 @@ def run_check(request: CheckRequest) -> CheckRun:
         except BaselineError as error:
             raise SessionError(str(error)) from None
 
-    limits = _limits(request.max_file_size)
+    limits = limits_of(request.max_file_size)
     cache = None
     if request.cache_dir is not None and request.stdin is None:
         from .cache import ResultCache
@@ -220,8 +220,8 @@ def run_check(request: CheckRequest) -> CheckRun:
     notes = list(files.refusals)
     baselined = 0
     if baseline is not None:
-        findings, baselined = baseline.filter(findings)
-        run = replace(run, report=replace(report, findings=tuple(sorted(findings, key=lambda f: f.sort_key))))
+        findings, baselined = baseline.filter(report.findings)  # sorted already; filter keeps the order
+        run = replace(run, report=replace(report, findings=tuple(findings)))
     if cache is not None and cache.note:
         notes.append(cache.note)
     if request.fix is not None:
@@ -388,7 +388,7 @@ def run_plan(request: PlanRequest) -> PlanRun:
     settings = options.settings
     if not request.with_findings:
         settings = replace(settings, select=plan_blocking_codes(), ignore=())
-    result, planned = plan_file(runbook, shown, _limits(request.max_file_size), settings)
+    result, planned = plan_file(runbook, shown, limits_of(request.max_file_size), settings)
     if result.internal_error:
         raise InternalError(shown, result.internal_error, "it was not planned")
     if planned is None:
@@ -431,7 +431,7 @@ def run_convert(request: ConvertRequest) -> ConvertRun:
     shown = shown_path(source)
     # Only what keeps the file from being read matters here: no rule runs.
     settings = replace(options.settings, select=(), ignore=())
-    result = check_file(source, shown, True, _limits(request.max_file_size), settings)
+    result = check_file(source, shown, True, limits_of(request.max_file_size), settings)
     if result.internal_error:
         raise InternalError(shown, result.internal_error, "it was not converted")
     if result.runbook is None:
@@ -518,7 +518,8 @@ def same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def _limits(max_file_size: int | None) -> Limits:
+def limits_of(max_file_size: int | None) -> Limits:
+    """The reading limits of a run: the default, or `--max-file-size`'s."""
     return Limits() if max_file_size is None else Limits(max_file_size=max_file_size)
 
 
