@@ -60,6 +60,12 @@ class FileResult:
     graphs: Graphs | None = None
 
 
+def known_codes() -> frozenset[str]:
+    """Every code a suppression comment may name: the rules' and the engine's own
+    (not cached: tests register rules of their own)."""
+    return frozenset(registry()) | frozenset(engine_codes())
+
+
 def finding(code: str, path: str, issue: Issue, settings: Settings = Settings()) -> Finding:
     doc = rule_doc(code)
     return Finding(
@@ -191,9 +197,8 @@ def _check_document(
         # only once the runbook was built.
         return frozenset() if runbook is None else rules_run(runbook, settings)
 
-    known = frozenset(registry()) | frozenset(engine_codes())
     result.findings, result.suppressed, unused = suppress(
-        text, result.findings, runbook, known, codes_checked
+        text, result.findings, runbook, known_codes(), codes_checked
     )
     if settings.enabled(UNUSED_SUPPRESSION):
         result.findings.extend(

@@ -6,11 +6,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from ..catalog import always_on_codes, engine_codes, fix_first_codes
-from ..engine import FileResult, _check_document, finding, rules_run, run_rules
+from ..catalog import always_on_codes, fix_first_codes
+from ..engine import FileResult, _check_document, finding, known_codes, rules_run, run_rules
 from ..finding import Edit, Finding, Fix, MakeFlowParallel
 from ..model import Need, Runbook
-from ..rules import registry
 from ..settings import Settings
 from ..source import Limits
 from ..suppress import CODE as UNUSED_SUPPRESSION
@@ -210,9 +209,8 @@ class _Fixer:
         less some `needs` entries, once the text's suppression comments
         apply (the entries removed carry none that the others do not)."""
         findings = run_rules(runbook, codes, settings=settings)
-        known = frozenset(registry()) | frozenset(engine_codes())
         findings, _, unused = suppress(
-            self.text, findings, runbook, known, lambda: rules_run(runbook, settings)
+            self.text, findings, runbook, known_codes(), lambda: rules_run(runbook, settings)
         )
         if settings.enabled(UNUSED_SUPPRESSION):
             findings.extend(finding(UNUSED_SUPPRESSION, self.display_path, issue, settings) for issue in unused)
