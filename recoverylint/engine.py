@@ -242,6 +242,9 @@ def _read_and_check(
         return error.code != "RL001"
     except TooLarge as error:
         return _too_large(result, document.root_span, error, settings)
+    except RecursionError:  # a reader that follows chains (titles, job calls) met one too long
+        deep = TooLarge("its steps are chained or nested too deep to follow")
+        return _too_large(result, document.root_span, deep, settings)
     # The model holds all the rules need: free the parsed data before the
     # graphs are built (it is the largest thing in memory on big runbooks).
     del document

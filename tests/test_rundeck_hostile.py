@@ -71,6 +71,8 @@ CASES: dict[str, tuple[str, list[tuple[str, int]] | None]] = {
         [],
     ),
     "a-long-rule": (_rules("[" + "1," * (N // 2) + "] run-at-start", "    - exec: uptime\n"), []),
+    # a range past Python's int() digit limit was once an internal error
+    "a-range-of-a-huge-number": (_rules("[1-" + "9" * 5000 + "] run-at-start", "    - exec: uptime\n"), [("RL102", 7)]),
     "shell-it-cannot-parse": (_job("    - script: " + json.dumps("if then fi ((( $( `" * 1000) + "\n"), None),
     "not-yaml": (_job("    - exec: 'uptime\n"), [("RL001", 5)]),
     "duplicate-keys": (_job("    - exec: a\n      exec: b\n"), [("RL001", 5)]),

@@ -128,3 +128,11 @@ def test_a_binary_file_named_as_a_playbook_is_rl001(tmp_path):
     path = tmp_path / "playbook-x.yml"
     path.write_bytes(b"starttaskid: '1'\ntasks:\n  '1': \x00\xff\xfe\n")
     assert_binary_file_is_rl001(path)
+
+
+def test_a_chain_of_thousands_of_title_tasks_is_rl001_not_an_internal_error():
+    """Titles are followed task by task: 3,000 in a row were once an internal error."""
+    result = check_text(_tasks(*_chain(3000, kind="title")))
+    assert result.internal_error is None
+    assert [f.code for f in result.findings] == ["RL001"]
+    assert "chained or nested too deep" in result.findings[0].message

@@ -62,7 +62,7 @@ _OPTION_USE = re.compile(r"\$\{option\.([A-Za-z0-9_.-]+)\}|@option\.([A-Za-z0-9_
 # Rundeck's own references, which the shell would not parse: `${a.b}` and `@a.b@`.
 _RUNDECK_REFERENCE = re.compile(r"\$\{([A-Za-z_][\w-]*(?:\.[\w-]+)+)\}|@([A-Za-z_][\w-]*(?:\.[\w-]+)+)@")
 _RULE = re.compile(r"\s*\[([^\]]*)\]\s*(.*)")
-_RANGE = re.compile(r"(\d+)\s*-\s*(\d+)")
+_RANGE = re.compile(r"(\d{1,9})\s*-\s*(\d{1,9})")  # longer numbers name no step: RL102
 _COMPARISON = re.compile(r"(.+?)(==|!=|=~|!~)(.*)")
 
 
