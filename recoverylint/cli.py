@@ -297,8 +297,7 @@ def plan(
 
 
 @cli.command(
-    short_help="Convert one workflow file (SSM, Argo, Tekton, GitHub Actions, Orquesta or ActionChain) into a"
-    " native runbook.",
+    short_help="Convert one workflow file of another format (see --input-format) into a native runbook.",
 )
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @output_option("the native runbook (never over an existing file unless --force)")
@@ -308,8 +307,8 @@ def plan(
 @max_file_size_option
 def convert(source: Path, output_file: Path | None, force: bool, input_format: str | None,
             config_file: Path | None, max_file_size: int | None) -> None:
-    """Write one workflow file, SOURCE (an SSM, Argo, Tekton, GitHub Actions, Orquesta
-    or ActionChain workflow), as the equivalent native runbook: the same steps, waits,
+    """Write one workflow file, SOURCE (a workflow, playbook, job or Markdown page of
+    another format recoverylint reads: see --input-format), as the equivalent native runbook: the same steps, waits,
     facts, resources and alternatives, ready for roles, phases and durations.  To
     convert several files, run it once per file.
 

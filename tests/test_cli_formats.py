@@ -18,7 +18,9 @@ from recoverylint.engine import check_file, check_text
 from recoverylint.graphs import build_graphs
 from recoverylint.model import Runbook
 
-FIXTURES = sorted((Path(__file__).parent / "adapters").glob("*/*.yaml"))
+FIXTURES = sorted(
+    path for path in (Path(__file__).parent / "adapters").glob("*/*") if path.suffix in (".yaml", ".yml", ".json", ".md")
+)
 
 WORKFLOW = """\
 on: push
@@ -45,6 +47,13 @@ def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "recoverylint", *args], capture_output=True, text=True, cwd=cwd
     )
+
+
+def test_convert_help_names_no_list_of_formats_that_can_go_stale() -> None:
+    help_text = CliRunner().invoke(cli, ["convert", "--help"]).output
+    assert "see --input-format" in help_text and "Orquesta" not in help_text
+    for name in input_formats():
+        assert name in help_text  # the --input-format choices
 
 
 def test_every_format_and_no_other_is_accepted_by_input_format(tmp_path: Path) -> None:
