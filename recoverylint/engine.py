@@ -268,8 +268,12 @@ def _not_a_runbook(
         message = forced.not_this_format or (
             f"this file is not a {forced.title} document (`--input-format {forced.name}`)"
         )
+    if forced is None or forced.name == NATIVE:
+        suggestion = "add `runbook: <slug>` at the top, or do not pass this file"
+    else:  # a runbook key would not make it a file of the format it was read as
+        suggestion = "pass the `--input-format` it is written in, or do not pass this file"
     span = Span(1, 1, 1, 1) if document.data is None else document.root_span
-    issue = Issue(span, message, suggestion="add `runbook: <slug>` at the top, or do not pass this file")
+    issue = Issue(span, message, suggestion=suggestion)
     result.findings.append(finding("RL003", result.path, issue, settings))
     return True
 

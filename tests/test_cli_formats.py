@@ -56,6 +56,17 @@ def test_convert_help_names_no_list_of_formats_that_can_go_stale() -> None:
         assert name in help_text  # the --input-format choices
 
 
+def test_rl003_of_a_file_forced_to_another_format_does_not_ask_for_a_runbook_key(tmp_path: Path) -> None:
+    (tmp_path / "values.yaml").write_text("foo: 1\n")
+    forced = CliRunner().invoke(cli, ["check", "--input-format", "awx", "--format", "json", str(tmp_path / "values.yaml")])
+    native = CliRunner().invoke(cli, ["check", "--format", "json", str(tmp_path / "values.yaml")])
+    [forced_finding] = json.loads(forced.output)["findings"]
+    [native_finding] = json.loads(native.output)["findings"]
+    assert forced_finding["code"] == native_finding["code"] == "RL003"
+    assert "runbook:" not in forced_finding["suggestion"] and "--input-format" in forced_finding["suggestion"]
+    assert "runbook: <slug>" in native_finding["suggestion"]
+
+
 def test_every_format_and_no_other_is_accepted_by_input_format(tmp_path: Path) -> None:
     for name in ("auto", *input_formats()):
         done = CliRunner().invoke(cli, ["check", "--input-format", name, str(tmp_path)])
