@@ -16,6 +16,7 @@ import click
 
 from . import __version__
 from .cli_options import (
+    LazyGroup,
     baseline_and_run_options,
     chosen_format,
     config_file_option,
@@ -56,7 +57,7 @@ _PROGRESS_MIN_FILES = 100
 _Result = TypeVar("_Result")  # what a session of a command gives
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="recoverylint")
 def cli() -> None:
     """Lint incident-recovery runbooks: false gates, premature parallelism, and the order the work really needs."""

@@ -185,3 +185,25 @@ baseline_and_run_options = grouped(
         help="Check files in this many processes (default: the number of CPUs; runs of few files use one).",
     ),
 )
+
+
+# Commands whose modules import heavy libraries (numpy, pygls): imported only when
+# run or listed, so a plain `check` (what pre-commit pays per call) never loads them.
+LAZY_COMMANDS: dict[str, str] = {}
+
+
+class LazyGroup(click.Group):
+    """click's group, with the commands of `LAZY_COMMANDS` imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *LAZY_COMMANDS])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in LAZY_COMMANDS:
+            return super().get_command(ctx, cmd_name)
+        import importlib
+
+        module_name, attribute = LAZY_COMMANDS[cmd_name].split(":")
+        command = getattr(importlib.import_module(module_name, __package__), attribute)
+        assert isinstance(command, click.Command)
+        return command

@@ -96,6 +96,6 @@ def test_the_readme_test_command_is_what_ci_runs():
                 if info == "sh" and "pytest" in text]
     assert commands == [extracted]
     assert "sudo" not in extracted
-    for package in ("chromium", "graphviz", "vim", "emacs-nox"):
+    for package in ("chromium", "graphviz", "vim", "emacs-nox", "neovim"):
         assert f" {package}" in extracted
     assert extracted.endswith(".venv/bin/python -m pytest -q")
