@@ -1,0 +1,1 @@
+"""`recoverylint review`: finished runs of a runbook against its required order."""
