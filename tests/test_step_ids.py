@@ -20,9 +20,19 @@ def test_ansible_tasks_of_equal_names_are_numbered_and_a_name_of_no_letters_is_t
     assert [step.id for step in result.runbook.steps] == ["restart-api", "restart-api-2", "task", "restart-api-3"]
 
 
-def test_awx_identifiers_taken_are_numbered_past_every_id_given() -> None:
-    """The second `a` becomes `a-2`, so the node written `a-2` is numbered in turn."""
+def test_awx_repeated_identifiers_are_rl101_not_renamed() -> None:
+    """A link names a node by its identifier: renaming the second `a` would
+    point `success_nodes: [a]` at one of them silently.  Both keep `a`, and
+    RL101 says the id is used twice."""
     workflow = "workflow_nodes:\n- identifier: a\n- identifier: a\n- identifier: a-2\n"
     result = check_text(workflow, "workflow.yml")
     assert result.format == "awx" and result.runbook is not None
-    assert [step.id for step in result.runbook.steps] == ["a", "a-2", "a-2-2"]
+    assert [step.id for step in result.runbook.steps] == ["a", "a", "a-2"]
+    assert [(finding.code, finding.span.line) for finding in result.findings] == [("RL101", 2), ("RL101", 3)]
+
+
+def test_awx_nodes_without_identifier_get_an_id_no_written_identifier_has() -> None:
+    workflow = "workflow_nodes:\n- identifier: node-2\n- unified_job_template: {name: x}\n"
+    result = check_text(workflow, "workflow.yml")
+    assert result.runbook is not None and not result.findings
+    assert [step.id for step in result.runbook.steps] == ["node-2", "node-2-2"]

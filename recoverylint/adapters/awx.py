@@ -4,7 +4,8 @@ module's), or tower-cli's schema (a list of nodes, each nesting the nodes
 after it).
 
 - Steps: each node.  In `workflow_nodes` a node's id is its `identifier`
-  (else `node-<number>`) and names the nodes after it in `success_nodes`,
+  (a repeated one is RL101; a node without one is `node-<number>`, numbered
+  past every identifier written) and names the nodes after it in `success_nodes`,
   `failure_nodes` and `always_nodes` (identifiers, or mappings with one);
   a name that is no node is RL102.  In the schema, a node is a mapping
   with its template (`job_template`, `project`, `inventory_source`,
@@ -107,9 +108,13 @@ class _Reader:
                 raise AdapterError(
                     Issue(self.doc.value_span(nodes, index), "a node of `workflow_nodes` must be a mapping")
                 )
-            identifier = text(node.get("identifier")) or f"node-{index + 1}"
-            step_id = identifier if identifier not in self.ids.taken else self.ids.fresh(identifier)
-            self.ids.taken.add(step_id)
+        # A written identifier is the node's id even when repeated (RL101 says
+        # so, as links to it are ambiguous); a node without one gets an id no
+        # written identifier has.
+        written = [text(node.get("identifier")) for node in nodes]
+        self.ids.taken.update(identifier for identifier in written if identifier is not None)
+        for index, node in enumerate(nodes):
+            step_id = written[index] or self.ids.fresh(f"node-{index + 1}")
             self._step(step_id, node, nodes, index)
             for edge in EDGES:
                 children = node.get(f"{edge}_nodes")
