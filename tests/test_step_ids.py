@@ -36,3 +36,20 @@ def test_awx_nodes_without_identifier_get_an_id_no_written_identifier_has() -> N
     result = check_text(workflow, "workflow.yml")
     assert result.runbook is not None and not result.findings
     assert [step.id for step in result.runbook.steps] == ["node-2", "node-2-2"]
+
+
+def test_xsoar_task_ids_never_clash_with_a_name_written_like_a_generated_id() -> None:
+    """`foo` taken, the second `foo` (task 3) would be `foo-3`, which a task
+    is already named; and an unnamed task 5 would be `task-5`, also taken."""
+    playbook = (
+        "starttaskid: '0'\ntasks:\n"
+        "  '0': {id: '0', task: {name: foo}, type: regular}\n"
+        "  '1': {id: '1', task: {name: foo-3}, type: regular}\n"
+        "  '2': {id: '2', task: {name: task 5}, type: regular}\n"
+        "  '3': {id: '3', task: {name: foo}, type: regular}\n"
+        "  '5': {id: '5', task: {}, type: regular}\n"
+    )
+    result = check_text(playbook, "playbook.yml")
+    assert result.format == "xsoar" and result.runbook is not None
+    assert [step.id for step in result.runbook.steps] == ["foo", "foo-3", "task-5", "foo-3-2", "task-5-2"]
+    assert not [finding for finding in result.findings if finding.code == "RL101"]

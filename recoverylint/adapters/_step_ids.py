@@ -1,5 +1,5 @@
 """Step ids made from what a file writes (a task's or a node's name): a slug,
-numbered when it is taken, as the Ansible and AWX adapters give them."""
+numbered when it is taken, as the Ansible, AWX and XSOAR adapters give them."""
 
 from __future__ import annotations
 

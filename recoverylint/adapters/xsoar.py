@@ -5,7 +5,8 @@
   is a wait between the tasks on either side (a title waits for all the
   tasks pointing to it).  A step's id is its task's name made a word
   (`get-device-id`; `task-<key>` for a task with no name, `<word>-<key>`
-  for a name taken before), its title the name as written.
+  for a name taken before, numbered on (`-2`...) when that too is taken),
+  its title the name as written.
 - Declared order O: each task waits for the tasks whose `nexttasks` name
   it, whatever the label (`#none#` the default path, `#default#` and the
   others a condition's branches, `#error#` the error path).  A key that is
@@ -82,6 +83,7 @@ from ..source import Document
 from . import Adapted, AdapterError, InputFormat, documents
 from ._behaviour import is_check
 from ._builder import RunbookBuilder, StepDraft, delimited, strings_in, text
+from ._step_ids import StepIds
 
 # Tasks that mark the start or name a section: no step of their own.
 _STRUCTURAL = frozenset({"start", "title"})
@@ -207,7 +209,7 @@ class _Playbook:
     def read(self) -> None:
         doc, data = self.doc, self.doc.data
         tasks = data["tasks"]
-        taken: set[str] = set()
+        ids = StepIds("task")
         for key, mapping in tasks.items():
             if not isinstance(mapping, dict):
                 raise AdapterError(
@@ -217,8 +219,7 @@ class _Playbook:
             self.tasks[task.key] = task
             if task.type in _STRUCTURAL:
                 continue
-            step_id = _step_id(task, taken)
-            taken.add(step_id)
+            step_id = _step_id(task, ids)
             task.draft = self.builder.step(
                 step_id,
                 doc.key_span(tasks, key),
@@ -703,11 +704,13 @@ def _root(path: str) -> str:
     return found.group().strip() if found else ""
 
 
-def _step_id(task: _Task, taken: set[str]) -> str:
+def _step_id(task: _Task, ids: StepIds) -> str:
     word = _WORD.sub("-", task.name.lower()).strip("-")[:60].strip("-")
-    if not word:
-        return f"task-{task.key}"
-    return word if word not in taken else f"{word}-{task.key}"
+    wanted = word if word and word not in ids.taken else f"{word or 'task'}-{task.key}"
+    # `foo-3` may be written as a name too: a clash is numbered on, never shared.
+    step_id = wanted if wanted not in ids.taken else ids.fresh(wanted)
+    ids.taken.add(step_id)
+    return step_id
 
 
 def _duration(task: _Task) -> Duration | None:
