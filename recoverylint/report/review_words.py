@@ -1,0 +1,72 @@
+"""What `review`'s markdown and html outputs both compute from a Review
+before wording it: the lost minutes by cause, the gates to change, times and
+shares as they are written."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from ..review.model import IncidentReview, Wait, WaitCause
+
+# Causes in the order they are listed: the gates first, the ones a runbook change fixes.
+_CAUSE_ORDER = {WaitCause.GATE: 0, WaitCause.STAFF: 1, WaitCause.UNEXPLAINED: 2}
+
+
+@dataclass(frozen=True)
+class CauseMinutes:
+    """The minutes one cause made steps wait in one incident (STAFF: per role)."""
+
+    cause: WaitCause
+    role: str | None
+    minutes: float
+    waits: int
+
+
+def lost_by_cause(incident: IncidentReview) -> tuple[CauseMinutes, ...]:
+    """The incident's waits summed by cause (STAFF by role), gates first, then
+    the most minutes first.  Waits of parallel steps can overlap, so their sum
+    may exceed the minutes lost."""
+    totals: dict[tuple[WaitCause, str | None], list[float]] = defaultdict(list)
+    for wait in incident.waits:
+        role = wait.role if wait.cause is WaitCause.STAFF else None
+        totals[(wait.cause, role)].append(wait.minutes)
+    found = [CauseMinutes(cause, role, round(sum(waited), 6), len(waited)) for (cause, role), waited in totals.items()]
+    return tuple(sorted(found, key=lambda item: (_CAUSE_ORDER[item.cause], -item.minutes, item.role or "")))
+
+
+def gates_to_change(incident: IncidentReview) -> tuple[Wait, ...]:
+    """The incident's waits for a gate, the most minutes first."""
+    gates = [wait for wait in incident.waits if wait.cause is WaitCause.GATE]
+    return tuple(sorted(gates, key=lambda wait: (-wait.minutes, wait.step)))
+
+
+def percent(share: float) -> str:
+    """A share of 0..1 as a whole percentage: `35%`."""
+    return f"{round(share * 100):d}%"
+
+
+def moment(when: datetime | None) -> str:
+    """An absolute time in UTC to the minute, or `unknown`."""
+    if when is None:
+        return "unknown"
+    if when.tzinfo is not None:
+        when = when.astimezone(timezone.utc)
+    return when.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def in_time_order(incidents: Iterable[IncidentReview]) -> list[IncidentReview]:
+    """Incidents by start time; those without absolute times after them, as given."""
+    return sorted(incidents, key=_start_key)
+
+
+_NO_TIME = datetime.min.replace(tzinfo=timezone.utc)
+
+
+def _start_key(incident: IncidentReview) -> tuple[bool, datetime]:
+    when = incident.started_at
+    if when is None:
+        return (True, _NO_TIME)
+    return (False, when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc))
