@@ -27,6 +27,8 @@ from .cli_options import (
     output_option,
     report_option,
     selection_options,
+    simulation_options,
+    simulation_seed,
 )
 from .console import (
     colour_by_default,
@@ -265,9 +267,11 @@ def _show_check(
     " unset).",
 )
 @durations_option
+@simulation_options
 def plan(
     runbook: Path, output_format: str, output_file: Path | None, config_file: Path | None, input_format: str | None,
-    color: bool | None, max_file_size: int | None, durations_file: Path | None,
+    color: bool | None, max_file_size: int | None, durations_file: Path | None, simulate_runs: int | None,
+    seed: int | None,
 ) -> None:
     """Plan one runbook file, RUNBOOK: the declared order and the order the work requires,
     each with its critical path, waves and staffed schedule, and the minutes (and money)
@@ -280,14 +284,15 @@ def plan(
     from .session import PlanRequest, read_durations_file, run_plan
 
     output_file = stdout_dash(output_file)
+    chosen_seed = simulation_seed(output_format, simulate_runs, seed)
     no_cycles_to_collect()
     planned = _session_result(lambda: run_plan(PlanRequest(
         runbook, output_format == "html", config_file, chosen_format(input_format),
-        read_durations_file(durations_file), max_file_size, output_file,
+        read_durations_file(durations_file), max_file_size, output_file, simulate_runs, chosen_seed,
     )))
     colour = output_format == "text" and (color if color is not None else output_file is None and colour_by_default())
     try:
-        text = render("plan", output_format, PlanView(planned.plan, planned.findings, colour))
+        text = render("plan", output_format, PlanView(planned.plan, planned.findings, colour, planned.simulation))
     except CannotRender as error:
         fail(f"{planned.shown}: {error}")
     except Exception:  # a bug of ours in one format: say so, as for check

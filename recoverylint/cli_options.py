@@ -128,6 +128,34 @@ def grouped(*options: Callable[[F], F]) -> Callable[[F], F]:
     return apply
 
 
+simulation_options = grouped(
+    click.option(
+        "--simulate", "simulate_runs", type=click.IntRange(min=1), metavar="N", default=None,
+        help="Also run N seeded Monte Carlo runs of both orders, each step's minutes drawn from"
+        " beta-PERT over its {min, likely, max} (at most 1,000,000 runs): P50 and P90 recovery"
+        " time, the saving at each, and each step's criticality index.  Text, json and html.",
+    ),
+    click.option(
+        "--seed", type=click.IntRange(min=0), metavar="S", default=None,
+        help="The seed of --simulate's draws (default 0): the same seed, the same figures.",
+    ),
+)
+# The plan formats that show a simulation.
+SIMULATED_FORMATS = ("text", "json", "html")
+
+
+def simulation_seed(output_format: str, runs: int | None, seed: int | None) -> int:
+    """The seed `plan` simulates with (0 when not given); a usage error for
+    --seed without --simulate, or --simulate in a format that cannot show it."""
+    if runs is None and seed is not None:
+        raise click.UsageError("--seed is the seed of --simulate's draws: give --simulate N too")
+    if runs is not None and output_format not in SIMULATED_FORMATS:
+        raise click.UsageError(
+            "--simulate shows in the text, json and html formats, not in " + output_format
+        )
+    return 0 if seed is None else seed
+
+
 # `check`'s options, in groups (the order of --help within each).
 selection_options = grouped(
     click.option(
@@ -189,7 +217,7 @@ baseline_and_run_options = grouped(
 
 # Commands whose modules import heavy libraries (numpy, pygls): imported only when
 # run or listed, so a plain `check` (what pre-commit pays per call) never loads them.
-LAZY_COMMANDS: dict[str, str] = {}
+LAZY_COMMANDS: dict[str, str] = {"review": ".cli_review:review"}
 
 
 class LazyGroup(click.Group):

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from .plan import Plan
     from .report import Report
     from .runner import Checked, Task
+    from .simulate import Simulation
 
 # The name a runbook read from standard input has without --stdin-filename.
 STDIN = "-"
@@ -366,6 +367,8 @@ class PlanRequest:
     durations: MeasuredDurations | None = None
     max_file_size: int | None = None
     output_file: Path | None = None  # checked: never the runbook itself
+    simulate: int | None = None  # runs of the Monte Carlo (None: no simulation)
+    seed: int = 0
 
 
 @dataclass(frozen=True)
@@ -373,6 +376,7 @@ class PlanRun:
     shown: str
     plan: Plan
     findings: tuple[Finding, ...]
+    simulation: Simulation | None = None
 
 
 def run_plan(request: PlanRequest) -> PlanRun:
@@ -394,7 +398,15 @@ def run_plan(request: PlanRequest) -> PlanRun:
     if planned is None:
         blocking = tuple(item for item in result.findings if item.code in plan_blocking_codes())
         raise NotPlanned(f"{shown} cannot be planned until the errors above are fixed", blocking)
-    return PlanRun(shown, planned, tuple(result.findings))
+    if request.simulate is None:
+        return PlanRun(shown, planned, tuple(result.findings))
+    from .simulate import SimulationTooLarge, simulate  # numpy: only when simulating
+
+    try:
+        simulation = simulate(planned, request.simulate, request.seed)
+    except SimulationTooLarge as error:
+        raise SessionError(f"{shown}: {error}") from None
+    return PlanRun(shown, planned, tuple(result.findings), simulation)
 
 
 @dataclass(frozen=True)

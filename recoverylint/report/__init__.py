@@ -13,6 +13,7 @@ from ..finding import Finding, Severity
 if TYPE_CHECKING:
     from ..catalog import RuleDoc
     from ..plan import Plan
+    from ..simulate import Simulation
 
 # Each command's output formats: format name -> "module:function" of this
 # package, imported only when used (each import costs startup time).  The
@@ -40,6 +41,12 @@ OUTPUT_FORMATS: Mapping[str, Mapping[str, str]] = {
     },
     "rules": {"text": "catalog_text:rules_text", "json": "catalog_text:rules_json"},
     "rule": {"text": "catalog_text:rule_text", "json": "catalog_text:rule_json"},
+    "review": {
+        "text": "review_text:render",
+        "json": "review_json:render",
+        "markdown": "review_markdown:render",
+        "html": "review_html:render",
+    },
 }
 
 
@@ -69,6 +76,7 @@ class PlanView:
     plan: Plan
     findings: tuple[Finding, ...] = ()  # the HTML report lists them
     colour: bool = False
+    simulation: Simulation | None = None  # plan --simulate
 
 
 @dataclass(frozen=True)

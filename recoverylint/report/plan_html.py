@@ -14,6 +14,7 @@ import itertools
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..finding import Finding
@@ -30,6 +31,9 @@ from .plan_words import (
     step_ids,
 )
 from .shown import shown
+
+if TYPE_CHECKING:
+    from ..simulate import Simulation
 
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 _LISTED = 12  # pairs of steps named in the summary; the graph shows them all
@@ -108,8 +112,9 @@ svg .node-label { text-anchor: middle; dominant-baseline: central; }
 """
 
 
-def render(plan: Plan, findings: list[Finding]) -> str:
-    """The plan of one runbook, and its `check` findings, as an HTML page."""
+def render(plan: Plan, findings: list[Finding], simulation: Simulation | None = None) -> str:
+    """The plan of one runbook, and its `check` findings, as an HTML page
+    (with `plan --simulate`'s figures when given)."""
     runbook = plan.runbook
     name = runbook.title or runbook.id
     return "\n".join(
@@ -127,6 +132,7 @@ def render(plan: Plan, findings: list[Finding]) -> str:
             _header(plan),
             "<main>",
             _summary(plan),
+            "" if simulation is None else _simulation(plan, simulation),
             _checklist(plan),
             _timeline(plan),
             _graph(plan),
@@ -318,6 +324,36 @@ def _departures(plan: Plan) -> list[str]:
 def _more(count: int) -> str:
     """What the summary leaves unlisted."""
     return f" and {count - _LISTED:,} more" if count > _LISTED else ""
+
+
+def _simulation(plan: Plan, simulation: Simulation) -> str:
+    from . import plan_simulation
+
+    def row(cells: tuple[str, ...]) -> str:
+        label, *values = cells
+        return f'<tr><th scope="row">{label}</th>' + "".join(
+            f'<td class="number">{value}</td>' for value in values
+        ) + "</tr>"
+
+    figures = "".join(row(cells) for cells in plan_simulation.figure_rows(simulation))
+    listed, more = plan_simulation.most_critical(simulation)
+    steps = plan.runbook.steps
+    critical = "".join(
+        row((_code(steps[node].id), plan_simulation.share(declared), plan_simulation.share(required)))
+        for node, declared, required in listed
+    )
+    return "\n".join([
+        f'<section id="simulation"><h2>{_text(plan_simulation.heading(simulation))}</h2>',
+        '<table><thead><tr><th></th><th scope="col">declared order</th><th scope="col">required order</th>'
+        f'<th scope="col">saved</th></tr></thead><tbody>{figures}</tbody></table>',
+        *(f"<p>{_text(note)}</p>" for note in plan_simulation.notes(plan, simulation)),
+        "<p>Criticality index: the share of runs in which a step is on the critical path"
+        + (f" (the {len(listed)} highest; {more:,} more steps are on it in some run)" if more else "")
+        + ".</p>",
+        '<table><thead><tr><th scope="col">step</th><th scope="col">declared order</th>'
+        f'<th scope="col">required order</th></tr></thead><tbody>{critical}</tbody></table>',
+        "</section>",
+    ])
 
 
 def _checklist(plan: Plan) -> str:

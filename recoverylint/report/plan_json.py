@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..model import Duration
@@ -11,6 +11,9 @@ from ..plan import Plan, Schedule
 from ..words import checklist_question, checklist_source, checklist_value
 from .plan_words import currency, step_ids
 from .shown import json_safe
+
+if TYPE_CHECKING:
+    from ..simulate import OrderOutcome, Simulation
 
 # The steps a step waits for needlessly, listed up to this many (the count
 # says how many): two parallel blocks of thousands make millions of pairs.
@@ -50,7 +53,39 @@ def _duration(duration: Duration | None) -> dict[Any, Any]:
     }
 
 
-def render(plan: Plan) -> str:
+def _outcome(outcome: OrderOutcome) -> dict[str, Any]:
+    return {
+        "p50_minutes": _number(outcome.p50),
+        "p90_minutes": _number(outcome.p90),
+        "mean_minutes": _number(outcome.mean),
+        "deterministic_minutes": _number(outcome.deterministic),
+        "mean_durations_minutes": _number(outcome.at_mean_durations),
+        "merge_bias_minutes": _number(outcome.merge_bias),
+    }
+
+
+def _simulation(plan: Plan, simulation: Simulation) -> dict[str, Any]:
+    steps = plan.runbook.steps
+    return {
+        "runs": simulation.runs,
+        "seed": simulation.seed,
+        "declared": _outcome(simulation.declared),
+        "required": _outcome(simulation.required),
+        "saved_p50_minutes": _number(simulation.saved_p50),
+        "saved_p90_minutes": _number(simulation.saved_p90),
+        "saved_mean_minutes": _number(simulation.saved_mean),
+        "criticality": [
+            {"id": steps[node].id, "declared": declared, "required": required}
+            for node, declared, required in zip(
+                simulation.steps, simulation.declared.criticality, simulation.required.criticality, strict=True
+            )
+        ],
+        "varying_durations": step_ids(plan, simulation.varying_steps),
+        "unknown_durations": step_ids(plan, simulation.unknown_steps),
+    }
+
+
+def render(plan: Plan, simulation: Simulation | None = None) -> str:
     runbook = plan.runbook
     steps = runbook.steps
     required = plan.required.timings
@@ -134,4 +169,6 @@ def render(plan: Plan) -> str:
         "cycle_steps": step_ids(plan, plan.cycle_steps),
         "loss_cause": plan.loss_cause,
     }
+    if simulation is not None:  # only with --simulate: the plan's document is otherwise unchanged
+        document["simulation"] = _simulation(plan, simulation)
     return json_safe(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"

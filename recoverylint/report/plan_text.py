@@ -4,7 +4,7 @@ terminal Gantt chart of both schedules."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..plan import Plan, Schedule, cost_of
 from ..words import checklist_question, checklist_source, minutes
@@ -19,12 +19,15 @@ from .plan_words import (
 )
 from .shown import shown
 
+if TYPE_CHECKING:
+    from ..simulate import Simulation
+
 _BAR_COLUMNS = 60
 _LABEL_WIDTH = 28
 _TICKS = (1, 2, 5, 10, 15, 20, 30, 60, 120, 240)  # minutes between axis labels
 
 
-def render(plan: Plan, colour: bool) -> str:
+def render(plan: Plan, colour: bool, simulation: Simulation | None = None) -> str:
     import click
 
     def style(text: str, **kwargs: Any) -> str:
@@ -33,6 +36,9 @@ def render(plan: Plan, colour: bool) -> str:
     out: list[str] = []
     out.extend(_summary(plan, style))
     out.append("")
+    if simulation is not None:
+        out.extend(_simulation(plan, simulation, style))
+        out.append("")
     out.extend(_critical_path(plan, style))
     out.append("")
     out.extend(_waves(plan, style))
@@ -103,6 +109,31 @@ def _summary(plan: Plan, style: Style) -> list[str]:
     for answer in checklist.answers:
         mark = style("✓", fg="green") if answer.favours_parallel else style("✗", fg="red")
         out.append(f"  {mark} {checklist_question(answer):<30} {checklist_source(answer)}")
+    return out
+
+
+def _simulation(plan: Plan, simulation: Simulation, style: Style) -> list[str]:
+    from . import plan_simulation
+
+    out = [
+        style(plan_simulation.heading(simulation) + ":", bold=True),
+        "",
+        *_table([("", "declared", "required", "saved"), *plan_simulation.figure_rows(simulation)]),
+        "",
+    ]
+    out.extend(f"  {shown(note)}" for note in plan_simulation.notes(plan, simulation))
+    listed, more = plan_simulation.most_critical(simulation)
+    out.append("")
+    out.append(style("Criticality index (share of runs in which a step is on the critical path):", bold=True))
+    out.extend(_table([
+        ("", "declared", "required"),
+        *(
+            (shown(plan.runbook.steps[node].id), plan_simulation.share(declared), plan_simulation.share(required))
+            for node, declared, required in listed
+        ),
+    ]))
+    if more:
+        out.append(f"  and {more} more {'step' if more == 1 else 'steps'} on it in some run")
     return out
 
 

@@ -10,13 +10,13 @@ def text(view: PlanView) -> str:
     """Summary, critical path, waves and a terminal Gantt."""
     from .plan_text import render
 
-    return render(view.plan, view.colour)
+    return render(view.plan, view.colour, view.simulation)
 
 
 def json(view: PlanView) -> str:
     from .plan_json import render
 
-    return render(view.plan)
+    return render(view.plan, view.simulation)
 
 
 def flowchart(view: PlanView) -> str:
@@ -44,4 +44,4 @@ def html(view: PlanView) -> str:
     """One self-contained report, findings included."""
     from .plan_html import render
 
-    return render(view.plan, list(view.findings))
+    return render(view.plan, list(view.findings), view.simulation)
