@@ -223,6 +223,15 @@ def build_plan(graphs: Graphs) -> Plan:
     )
 
 
+def required_schedule(graphs: Graphs, planned: Sequence[int], durations: Sequence[float]) -> Schedule:
+    """The required order of `planned` scheduled as `build_plan` schedules it
+    (races ordered, the runbook's people and sync overhead), with other
+    minutes per step: a finished run's own, for `review`."""
+    steps = sorted(planned)
+    required_preds, _, _ = _required_with_races(graphs, steps)
+    return _schedule(required_preds, steps, list(durations), _Staffing(graphs.runbook), graphs.runbook.sync_overhead)
+
+
 def _saving(
     declared_preds: list[list[int]],
     required_preds: list[list[int]],

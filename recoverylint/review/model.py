@@ -98,6 +98,9 @@ class LearnedDuration:
     median: float
     p90: float
     count: int
+    # The shortest run: the low end of the range --write-durations writes
+    # (None: not known, the median is taken).
+    minimum: float | None = None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,198 @@
+"""One finished run against its runbook: the time it took and the time the
+required order D needed with the run's own step durations (scheduled by the
+plan's own scheduler), every wait the work did not need and why, the orders it
+broke, how much of it ran in parallel, and when each role was busy."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from datetime import timedelta
+
+from ..durations import SAME_MINUTES, step_minutes
+from ..graphs import Graphs, topological_order
+from ..plan import Plan, required_schedule
+from ..records.model import ExecutionRecord, RunStatus, StepRun
+from .matching import Matched
+from .model import IncidentReview, Interval, RoleBusy, Wait, WaitCause
+from .violations import Ran, find_violations
+
+# Runs that did no work: the engine skipped the step, or the run ended first.
+_NOT_RUN = frozenset({RunStatus.SKIPPED, RunStatus.NOT_RUN})
+
+
+def review_incident(graphs: Graphs, plan: Plan, record: ExecutionRecord, matched: Matched) -> IncidentReview:
+    """The review of one record already matched to the runbook's steps."""
+    runbook = graphs.runbook
+    ran, unfinished = _runs(matched.runs)
+    starts = [run.start for runs in matched.runs.values() for run in runs if run.start is not None]
+    ends = [run.end for runs in matched.runs.values() for run in runs if run.end is not None]
+    origin_start = record.start if record.start is not None else min(starts, default=0.0)
+    origin_end = record.end if record.end is not None else max(ends, default=origin_start)
+    # On the incident's clock: minutes from its start.
+    clock = {node: Ran(run.start - origin_start, run.end - origin_start) for node, run in ran.items()}
+    actual = round(max(0.0, origin_end - origin_start), 6)
+
+    # The required order with this incident's durations: a step that did not
+    # run counts 0, a step the record does not name the runbook's minutes;
+    # the alternatives it did not take are left out, as the plan leaves out
+    # the alternatives it does not follow.
+    likely = step_minutes(runbook, graphs.steps).likely
+    durations = [
+        clock[node].end - clock[node].start if node in clock else 0.0 if node in matched.runs else likely[node]
+        for node in range(len(graphs.steps))
+    ]
+    apart = 0
+    for node in clock:
+        apart |= graphs.decided_apart_mask(node)
+    planned = set(clock) | {node for node in plan.planned if not apart >> graphs.position[node] & 1}
+    schedule = required_schedule(graphs, sorted(planned), durations)
+
+    roles = [step.role.name if step.role else None for step in graphs.steps]
+    statuses = {node: runs[-1].status for node, runs in matched.runs.items()}
+    intervals = tuple(
+        Interval(graphs.steps[node].id, run.start, run.end, statuses[node], roles[node], ran[node].who)
+        for node, run in sorted(clock.items(), key=lambda item: (item[1].start, item[0]))
+    )
+    required_intervals = tuple(
+        Interval(
+            graphs.steps[node].id,
+            timing.earliest_start,
+            round(timing.earliest_start + durations[node], 6),
+            statuses.get(node, RunStatus.NOT_RUN),  # a step the record does not name: not seen to run
+            roles[node],
+        )
+        for node, timing in sorted(schedule.timings.items(), key=lambda item: (item[1].earliest_start, item[0]))
+    )
+    started_at = ended_at = None
+    if record.origin is not None:
+        started_at = record.origin + timedelta(minutes=origin_start)
+        ended_at = record.origin + timedelta(minutes=origin_end)
+    return IncidentReview(
+        record=record,
+        started_at=started_at,
+        ended_at=ended_at,
+        actual_minutes=actual,
+        required_minutes=schedule.length,
+        intervals=intervals,
+        required_intervals=required_intervals,
+        waits=tuple(_waits(graphs, clock, roles)),
+        violations=find_violations(graphs, clock, unfinished),
+        parallel_share=_parallel_share(clock.values(), actual),
+        busy=_busy(clock, roles),
+        unmatched=matched.unmatched,
+    )
+
+
+class _Merged:
+    """A step's runs as one: the first start to the last end, who ran it first."""
+
+    def __init__(self, start: float, end: float, who: str | None) -> None:
+        self.start, self.end, self.who = start, end, who
+
+
+def _runs(runs: Mapping[int, list[StepRun]]) -> tuple[dict[int, _Merged], frozenset[int]]:
+    """The steps that ran (some run of it has a start and an end and did
+    work), merged; and the steps the record names that never finished."""
+    ran: dict[int, _Merged] = {}
+    unfinished = set()
+    for node, step_runs in runs.items():
+        timed = [
+            run for run in step_runs
+            if run.start is not None and run.end is not None and run.status not in _NOT_RUN
+        ]
+        if not timed:
+            unfinished.add(node)
+            continue
+        who = next((run.who for run in timed if run.who), None)
+        ran[node] = _Merged(
+            min(run.start for run in timed if run.start is not None),
+            max(run.end for run in timed if run.end is not None),
+            who,
+        )
+    return ran, frozenset(unfinished)
+
+
+def _waits(graphs: Graphs, clock: Mapping[int, Ran], roles: list[str | None]) -> list[Wait]:
+    """Each step that started later than its D prerequisites had finished.
+
+    The part of the wait until the last step it waited for in the declared
+    order finished is a GATE when that step is one D does not require (RL201's
+    false gates); what remains is STAFF when every person of its role was on
+    another step until it started, else UNEXPLAINED."""
+    ids = [step.id for step in graphs.steps]
+    false_sources = {target: set(sources) for target, sources in graphs.unrequired_waits()}
+    required_preds = graphs.required_preds
+    # On a cycle of D (the declared order contradicts what the work requires)
+    # O's order is taken: a prerequisite not yet reached is not waited for.
+    order = topological_order(required_preds) or graphs.topological
+    ready: dict[int, float] = {}  # when a step's D prerequisites had all finished
+    done: dict[int, float] = {}  # when a step was done, for what requires it (a step not run: when it could have been)
+    for node in order:
+        ready[node] = max((done[pred] for pred in required_preds[node] if pred in done), default=0.0)
+        done[node] = clock[node].end if node in clock else ready[node]
+    people = {name: role.people for name, role in graphs.runbook.roles.items()}
+
+    found: list[Wait] = []
+    for node in sorted(clock, key=lambda node: (clock[node].start, node)):
+        start, since = clock[node].start, ready[node]
+        if start - since <= SAME_MINUTES:
+            continue
+        declared = [pred for pred in graphs.reduction_preds(node) if done.get(pred, 0.0) <= start + SAME_MINUTES]
+        last = max((done.get(pred, 0.0) for pred in declared), default=since)
+        gates = false_sources.get(node, set())
+        holding = [pred for pred in declared if abs(done.get(pred, 0.0) - last) <= SAME_MINUTES]
+        if last - since > SAME_MINUTES and any(pred in gates for pred in holding):
+            waited_for = tuple(
+                ids[pred] for pred in sorted(declared)
+                if pred in gates and done.get(pred, 0.0) - since > SAME_MINUTES
+            )
+            found.append(Wait(ids[node], waited_for, round(last - since, 6), WaitCause.GATE))
+            since = last
+        if start - since <= SAME_MINUTES:
+            continue
+        role = roles[node]
+        busy = [
+            other for other in clock
+            if other != node and role is not None and roles[other] == role
+            and clock[other].start < start and clock[other].end > start - SAME_MINUTES
+        ]
+        if role is not None and len(busy) >= people.get(role, 1):
+            found.append(Wait(ids[node], tuple(ids[other] for other in sorted(busy)),
+                              round(start - since, 6), WaitCause.STAFF, role))
+        else:
+            found.append(Wait(ids[node], (), round(start - since, 6), WaitCause.UNEXPLAINED))
+    return found
+
+
+def _parallel_share(runs: Iterable[Ran], actual: float) -> float:
+    """The share of the incident during which two or more steps ran."""
+    if actual <= 0:
+        return 0.0
+    events = sorted([(run.start, 1) for run in runs] + [(run.end, -1) for run in runs], key=lambda e: (e[0], e[1]))
+    running, since, together = 0, 0.0, 0.0
+    for minute, change in events:
+        if running >= 2:
+            together += minute - since
+        running += change
+        since = minute
+    return round(min(1.0, together / actual), 6)
+
+
+def _busy(clock: Mapping[int, Ran], roles: list[str | None]) -> tuple[RoleBusy, ...]:
+    """Per role, in name order, the merged intervals during which someone of it worked."""
+    by_role: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for node, run in clock.items():
+        role = roles[node]
+        if role is not None:
+            by_role[role].append((run.start, run.end))
+    found = []
+    for role in sorted(by_role):
+        merged: list[tuple[float, float]] = []
+        for start, end in sorted(by_role[role]):
+            if merged and start <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+            else:
+                merged.append((start, end))
+        found.append(RoleBusy(role, tuple(merged)))
+    return tuple(found)

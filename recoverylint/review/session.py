@@ -1,0 +1,140 @@
+"""One run of `review`, as data: the runbook read and planned, its records
+read, each reviewed, the learned durations written when asked, and the exit
+code.  Nothing here prints or knows of click."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..exits import EXIT_CLEAN, EXIT_FINDINGS
+from ..session import InternalError, NotPlanned, SessionError, limits_of, options_of_one, same_file, shown_path
+
+if TYPE_CHECKING:
+    from .model import Review
+
+
+class RecordUnreadable(SessionError):
+    """A record that cannot be read: the message says where (file:line:column)."""
+
+
+class ForeignRecordError(SessionError):
+    """A record of another runbook: the message names both."""
+
+
+@dataclass(frozen=True)
+class ReviewRequest:
+    runbook: Path
+    records: tuple[Path, ...]  # record files, or folders of them
+    record_format: str | None = None  # None: detect each record's
+    config_file: Path | None = None
+    input_format: str | None = None  # the runbook's; None: detect
+    max_file_size: int | None = None
+    output_file: Path | None = None  # checked: never the runbook or a record
+    write_durations: Path | None = None  # where the learned durations go
+    force: bool = False  # --write-durations may replace an existing file
+
+
+@dataclass(frozen=True)
+class ReviewRun:
+    shown: str  # the runbook, as the user would write it
+    review: Review
+    exit_code: int  # 1 when some incident broke an order the runbook requires
+    notes: tuple[str, ...] = ()  # for people, on stderr
+
+
+def run_review(request: ReviewRequest) -> ReviewRun:
+    """Review the records against the runbook.  NotPlanned (with the findings
+    that say why) when the runbook cannot be planned, InternalError on a bug of
+    ours, SessionError subclasses for records that cannot be read or are of
+    another runbook, and for files that may not be written."""
+    from ..engine import check_file
+    from ..limits import TooLarge
+    from ..plan import build_plan
+    from ..records import read_records, record_files
+    from ..records.model import RecordError
+    from .matching import ForeignRecord
+    from .summary import review_records
+
+    runbook = request.runbook
+    limits = limits_of(request.max_file_size)
+    try:
+        files = record_files(list(request.records))
+    except RecordError as error:
+        raise RecordUnreadable(str(error)) from None
+    _check_outputs(request, files)
+    options = options_of_one(runbook, request.config_file, request.input_format)
+    shown = shown_path(runbook)
+    from ..catalog import plan_blocking_codes
+
+    settings = replace(options.settings, select=plan_blocking_codes(), ignore=())
+    result = check_file(runbook, shown, True, limits, settings, keep_graphs=True)
+    if result.internal_error:
+        raise InternalError(shown, result.internal_error, "no record was reviewed")
+    graphs = result.graphs
+    if result.runbook is None or graphs is None:
+        blocking = tuple(item for item in result.findings if item.code in plan_blocking_codes())
+        raise NotPlanned(f"{shown} cannot be reviewed until the errors above are fixed", blocking)
+    try:
+        plan = build_plan(graphs)
+    except TooLarge as error:
+        raise SessionError(f"{shown}: too large to plan: {error}") from None
+    try:
+        records = read_records(files, request.record_format, limits)
+    except RecordError as error:
+        raise RecordUnreadable(str(error)) from None
+    try:
+        review = review_records(graphs, plan, records, shown)
+    except ForeignRecord as error:
+        raise ForeignRecordError(str(error)) from None
+    notes: list[str] = []
+    if request.write_durations is not None:
+        notes.append(_write_durations(request.write_durations, review))
+    violated = any(incident.violations for incident in review.incidents)
+    return ReviewRun(shown, review, EXIT_FINDINGS if violated else EXIT_CLEAN, tuple(notes))
+
+
+def _check_outputs(request: ReviewRequest, records: list[Path]) -> None:
+    """Neither the report nor the durations file may be the runbook or a
+    record; the durations file replaces an existing one only with --force
+    (as `convert` treats its output)."""
+    inputs = [request.runbook, *records]
+    for option, file in (("--output", request.output_file), ("--write-durations", request.write_durations)):
+        if file is None:
+            continue
+        for given in inputs:
+            if same_file(file, given):
+                raise SessionError(
+                    f"{option} {file} is {shown_path(given)}, an input of the review; choose another file"
+                )
+    durations = request.write_durations
+    if durations is not None and durations.exists() and not request.force:
+        raise SessionError(f"{durations} exists; pass --force to replace it")
+
+
+def durations_text(review: Review) -> str:
+    """The learned durations as a durations file (`check --durations`, `plan
+    --durations`): runbook id -> step id -> minutes, or {min, likely, max}
+    with the shortest run, the median and the P90 when the runs differ.
+    Written as JSON, which is YAML too."""
+    steps: dict[str, float | dict[str, float]] = {}
+    for step, learned in review.durations.items():
+        low = learned.median if learned.minimum is None else learned.minimum
+        if low == learned.median == learned.p90:
+            steps[step] = learned.median
+        else:
+            steps[step] = {"min": low, "likely": learned.median, "max": learned.p90}
+    return json.dumps({review.runbook_id: steps}, indent=2, ensure_ascii=False) + "\n"
+
+
+def _write_durations(file: Path, review: Review) -> str:
+    from ..files import write_atomically
+    from ..words import counted
+
+    try:
+        write_atomically(file, durations_text(review))
+    except OSError as error:
+        raise SessionError(f"could not write {file}: {error.strerror or error}") from None
+    return f"Wrote the learned durations of {counted(len(review.durations), 'step')} to {file}."

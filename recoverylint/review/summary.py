@@ -1,0 +1,104 @@
+"""Every incident of a runbook reviewed, and what they show together: MTTR
+(mean, P50, P90), the trend per UTC month, the incidents and gates that cost
+the most, and each step's learned duration.
+
+Percentiles are nearest-rank: the P-th percentile of n values is the value
+at rank ceil(P/100 * n) in ascending order, always one of the values seen
+(the median is the 50th: for an even count, the lower of the two middle ones)."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+
+from ..graphs import Graphs
+from ..plan import Plan
+from ..records.model import ExecutionRecord, RunStatus
+from .incident import review_incident
+from .matching import match_steps
+from .model import GateCost, IncidentReview, LearnedDuration, MonthTrend, Review, ReviewSummary, WaitCause
+
+# The incidents named as losing the most to gates.
+MOST_LOST = 5
+PERCENTILE_METHOD = "nearest-rank"
+
+
+def review_records(
+    graphs: Graphs, plan: Plan, records: Sequence[ExecutionRecord], runbook_shown: str
+) -> Review:
+    """Review each record against the runbook; matching.ForeignRecord when one is of another runbook."""
+    incidents = tuple(
+        review_incident(graphs, plan, record, match_steps(graphs.runbook, record, runbook_shown))
+        for record in records
+    )
+    return Review(
+        runbook_id=graphs.runbook.id,
+        runbook_path=runbook_shown,
+        incidents=incidents,
+        summary=summarize(incidents),
+        durations=learned_durations(graphs, incidents),
+    )
+
+
+def percentile(values: Sequence[float], percent: float) -> float:
+    """The nearest-rank percentile of `values` (0 for none)."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    rank = max(1, math.ceil(percent / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+def summarize(incidents: Sequence[IncidentReview]) -> ReviewSummary:
+    actual = [incident.actual_minutes for incident in incidents]
+    by_month: dict[str, list[float]] = defaultdict(list)
+    for incident in incidents:
+        if incident.started_at is not None:
+            by_month[incident.started_at.strftime("%Y-%m")].append(incident.actual_minutes)
+    gate_lost = {
+        index: sum(wait.minutes for wait in incident.waits if wait.cause is WaitCause.GATE)
+        for index, incident in enumerate(incidents)
+    }
+    most_lost = sorted((index for index, lost in gate_lost.items() if lost > 0), key=lambda i: (-gate_lost[i], i))
+    gates: dict[tuple[str, tuple[str, ...]], list[float]] = defaultdict(list)
+    for incident in incidents:
+        for wait in incident.waits:
+            if wait.cause is WaitCause.GATE:
+                gates[(wait.step, wait.waited_for)].append(wait.minutes)
+    costly = sorted(
+        (
+            GateCost(step, waited_for, round(sum(minutes), 6), len(minutes))
+            for (step, waited_for), minutes in gates.items()
+        ),
+        key=lambda gate: (-gate.minutes, gate.step, gate.waited_for),
+    )
+    return ReviewSummary(
+        incidents=len(incidents),
+        mttr_minutes=round(sum(actual) / len(actual), 6) if actual else 0.0,
+        p50_minutes=percentile(actual, 50),
+        p90_minutes=percentile(actual, 90),
+        parallel_incidents=sum(1 for incident in incidents if incident.parallel_share > 0),
+        trend=tuple(
+            MonthTrend(month, len(minutes), round(sum(minutes) / len(minutes), 6))
+            for month, minutes in sorted(by_month.items())
+        ),
+        most_lost=tuple(incidents[index].record.path for index in most_lost[:MOST_LOST]),
+        costly_gates=tuple(costly),
+    )
+
+
+def learned_durations(graphs: Graphs, incidents: Sequence[IncidentReview]) -> dict[str, LearnedDuration]:
+    """Per step (runbook order), its minutes over the incidents that ran it to success."""
+    minutes: dict[str, list[float]] = defaultdict(list)
+    for incident in incidents:
+        for interval in incident.intervals:
+            if interval.status is RunStatus.SUCCEEDED:
+                minutes[interval.step].append(round(interval.end - interval.start, 6))
+    return {
+        step.id: LearnedDuration(
+            percentile(runs, 50), percentile(runs, 90), len(runs), min(runs)
+        )
+        for step in graphs.steps
+        if (runs := minutes.get(step.id))
+    }
