@@ -3,23 +3,43 @@ one reader module per record format, each producing `model.ExecutionRecord`.
 
 `read_records` reads every file through files.read_file (source.read_bytes),
 detects each file's format from its content unless one is forced, and groups
-the files that together describe one run."""
+the files that together describe one run: a Tekton PipelineRun and its
+TaskRuns, the GitHub Actions jobs of one run_id."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from ..source import Limits
-from . import timeline
-from ._source import RecordText, looks_like_json, parse_record_data, read_record_text
+from . import argo, github, ssm, tekton, timeline
+from ._source import RecordData, RecordText, looks_like_json, parse_record_data, read_record_text
 from .model import ExecutionRecord, RecordError, RecordPosition
 
-RECORD_FORMATS = ("timeline",)
+RECORD_FORMATS = (ssm.FORMAT, argo.FORMAT, tekton.FORMAT, github.FORMAT, timeline.FORMAT)
 RECORD_SUFFIXES = (".json", ".yaml", ".yml", ".csv")
 
-_EXPECTED = timeline.EXPECTED
+# What each format is, in the words of an error about a file that is not one.
+DESCRIPTIONS = {
+    ssm.FORMAT: "an SSM automation execution",
+    argo.FORMAT: "an Argo Workflow with its status",
+    tekton.FORMAT: "a Tekton PipelineRun or TaskRuns",
+    github.FORMAT: "GitHub Actions jobs",
+    timeline.FORMAT: "a timeline of step, start, end",
+}
+_EVERY_FORMAT = ", ".join(list(DESCRIPTIONS.values())[:-1]) + " or " + DESCRIPTIONS[timeline.FORMAT]
+
+# Files of these formats are read together: one run may be written in several.
+_GROUPED = {tekton.FORMAT: tekton.read_group, github.FORMAT: github.read_group}
+_CLAIMS = {
+    ssm.FORMAT: ssm.claims,
+    argo.FORMAT: argo.claims,
+    tekton.FORMAT: tekton.claims,
+    github.FORMAT: github.claims,
+    timeline.FORMAT: timeline.is_timeline_data,
+}
 
 
 def record_files(paths: Sequence[Path]) -> list[Path]:
@@ -50,25 +70,62 @@ def read_records(
     that is not a record or cannot be read as one."""
     if record_format is not None and record_format not in RECORD_FORMATS:
         raise ValueError(f"unknown record format {record_format!r}: one of {', '.join(RECORD_FORMATS)}")
-    records: list[ExecutionRecord] = []
-    for path in record_files(paths):
-        records.append(_read_one(read_record_text(path, limits), record_format, limits))
-    return tuple(records)
+    read: list[tuple[int, ExecutionRecord]] = []
+    together: dict[str, list[RecordData]] = {name: [] for name in _GROUPED}
+    first_index: dict[str, int] = {}
+    for index, path in enumerate(record_files(paths)):
+        first_index.setdefault(str(path), index)
+        text = read_record_text(path, limits)
+        if _is_csv(text):
+            if record_format not in (None, timeline.FORMAT):
+                raise _not_a_record(RecordPosition(text.path, 1, 1), record_format)
+            read.append((index, timeline.read_csv_timeline(text)))
+            continue
+        data = parse_record_data(text, limits)
+        found = _format_of(data, record_format)
+        if found in _GROUPED:
+            together[found].append(data)
+        else:
+            read.append((index, _read_single(found, data, limits)))
+    for found, members in together.items():
+        if members:
+            read.extend((first_index[record.path], record) for record in _GROUPED[found](members))
+    read.sort(key=lambda entry: entry[0])
+    return tuple(record for _, record in read)
 
 
-def _read_one(record: RecordText, record_format: str | None, limits: Limits) -> ExecutionRecord:
-    if not looks_like_json(record.text) and (
-        record.path.endswith(".csv") or timeline.is_timeline_csv(record.text)
-    ):
-        if record_format not in (None, timeline.FORMAT):
-            raise _not_a_record(record.path, RecordPosition(record.path, 1, 1), record_format)
-        return timeline.read_csv_timeline(record)
-    data = parse_record_data(record, limits)
-    if record_format in (None, timeline.FORMAT) and timeline.is_timeline_data(data.data):
-        return timeline.read_json_timeline(data)
-    raise _not_a_record(record.path, data.start, record_format)
+def _is_csv(text: RecordText) -> bool:
+    return not looks_like_json(text.text) and (text.path.endswith(".csv") or timeline.is_timeline_csv(text.text))
 
 
-def _not_a_record(path: str, where: RecordPosition, record_format: str | None) -> RecordError:
-    expected = _EXPECTED if record_format is None else f"a {record_format} record"
-    return RecordError(where, f"not a record of a run (expected {expected})")
+def _format_of(data: RecordData, record_format: str | None) -> str:
+    candidates = (record_format,) if record_format else RECORD_FORMATS
+    for name in candidates:
+        if _CLAIMS[name](data.data):
+            return name
+    raise _not_a_record(data.start, record_format, _hint(data.data))
+
+
+def _read_single(found: str, data: RecordData, limits: Limits) -> ExecutionRecord:
+    if found == ssm.FORMAT:
+        return ssm.read(data)
+    if found == argo.FORMAT:
+        return argo.read(data, limits)
+    return timeline.read_json_timeline(data)
+
+
+def _hint(data: Any) -> str:
+    """What to export instead, for the files engines write that are near a record but are not one."""
+    if github.is_workflow_run(data):
+        return f": a workflow_run payload has no job times; export the run's jobs with `{github.EXPORT}`"
+    if isinstance(data, dict) and "AutomationExecutionMetadataList" in data:
+        return f": a list of executions has no step times; export one execution with `{ssm.EXPORT}`"
+    kind = data.get("kind") if isinstance(data, dict) else None
+    if kind in ("Pipeline", "Task", "WorkflowTemplate", "ClusterWorkflowTemplate"):
+        return f": a {kind} is a definition, not a run; give the run's record"
+    return ""
+
+
+def _not_a_record(where: RecordPosition, record_format: str | None, hint: str = "") -> RecordError:
+    expected = _EVERY_FORMAT if record_format is None else DESCRIPTIONS[record_format]
+    return RecordError(where, f"not a record of a run (expected {expected}){hint}")

@@ -40,17 +40,22 @@ def read_record_text(path: Path, limits: Limits) -> RecordText:
 class RecordData:
     """Plain data of a JSON or YAML record and the positions of its values."""
 
-    def __init__(self, path: str, data: Any, document: Document | None) -> None:
+    def __init__(
+        self, path: str, data: Any, document: Document | None, start: RecordPosition | None = None
+    ) -> None:
         self.path = path
         self.data = data
-        self._document = document
+        self.document = document
+        # Where facts are placed when the document does not say: data decoded
+        # from inside the file (Argo's compressedNodes) is placed where it was.
+        self._start = start or RecordPosition(path, 1, 1)
 
     def at(self, container: Any, key: Any) -> RecordPosition:
         """Where the value at `key` of `container` (a mapping or a list taken
         from `data`) was written; the record's start when that is not known."""
-        if self._document is not None:
+        if self.document is not None:
             try:
-                span = self._document.value_span(container, key)
+                span = self.document.value_span(container, key)
             except (KeyError, IndexError, TypeError):
                 return self.start
             return RecordPosition(self.path, span.line, span.column)
@@ -58,10 +63,10 @@ class RecordData:
 
     @property
     def start(self) -> RecordPosition:
-        if self._document is not None:
-            span = self._document.root_span
+        if self.document is not None:
+            span = self.document.root_span
             return RecordPosition(self.path, span.line, span.column)
-        return RecordPosition(self.path, 1, 1)
+        return self._start
 
     def error(self, container: Any, key: Any, message: str) -> RecordError:
         return RecordError(self.at(container, key), message)

@@ -8,8 +8,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from ._times import earliest, minutes_between
+from ._source import RecordData
+from ._times import BadTime, earliest, minutes_between, parse_instant
 from .model import ExecutionRecord, RecordError, RecordPosition, RunStatus, StepRun
 
 
@@ -39,6 +41,28 @@ class RunFacts:
     end: datetime | None = None
     status: RunStatus | None = None
     end_position: RecordPosition | None = None
+
+
+def instant_at(record: RecordData, container: Any, key: str) -> datetime | None:
+    """The instant at `key` of a mapping of the record (None when absent,
+    null or empty), or a RecordError at the value that is not a time."""
+    value = container.get(key) if isinstance(container, dict) else None
+    if value is None or value == "":
+        return None
+    try:
+        return parse_instant(value)
+    except BadTime as error:
+        raise record.error(container, key, f"`{key}`: {error}") from None
+
+
+def text_at(container: Any, *keys: str) -> str | None:
+    """The text along `keys` through nested mappings (None when any is missing or not text)."""
+    value = container
+    for key in keys:
+        if not isinstance(value, dict):
+            return None
+        value = value.get(key)
+    return value if isinstance(value, str) and value else None
 
 
 def check_order(name: str, start: datetime | None, end: datetime | None, where: RecordPosition) -> None:
