@@ -25,9 +25,7 @@ OK = RunStatus.SUCCEEDED
 
 
 def record(path: str, record_format: str, origin: datetime | None, names: list[str]) -> ExecutionRecord:
-    steps = tuple(
-        StepRun(name, None, None, OK, RecordPosition(path, line, 1)) for line, name in enumerate(names, 1)
-    )
+    steps = tuple(StepRun(name, None, None, OK, RecordPosition(path, line, 1)) for line, name in enumerate(names, 1))
     return ExecutionRecord(path, record_format, origin, steps)
 
 
