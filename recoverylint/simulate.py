@@ -30,8 +30,9 @@ MAX_RUNS = 1_000_000
 # Samples held at once: runs x (planned steps + the predecessors of the
 # widest join).  About 30 bytes each (minutes drawn, finish times, path
 # lengths and choices, kept for the walk back along each run's critical
-# path): 20,000,000 is about 600 MB, 10,000 runs of a 2,000-step runbook.
-MAX_SAMPLES = 20_000_000
+# path): 15,000,000 is about 450 MB, 10,000 runs of a 1,500-step runbook
+# (benchmarks/simulate.py measures the peak of 10,000 runs of 1,000 steps).
+MAX_SAMPLES = 15_000_000
 # Times are rounded as the plan rounds them, so that paths of equal length
 # tie as they do there (1/3 min + 2/3 min against 1 min).
 _DIGITS = 9
@@ -113,17 +114,17 @@ def simulate(plan: Plan, runs: int, seed: int) -> Simulation:
     low = np.array([0.0 if d is None else d.minimum for d in durations])
     likely = np.array([0.0 if d is None else d.likely for d in durations])
     high = np.array([0.0 if d is None else d.maximum for d in durations])
-    varying = high > low
-    span = np.where(varying, high - low, 1.0)
+    width = high - low
+    span = np.where(width > 0, width, 1.0)  # a constant step's draw is scaled by its width, 0
     alpha = 1 + 4 * (likely - low) / span
     beta = 1 + 4 * (high - likely) / span
 
-    drawn: Floats = np.repeat(likely[:, np.newaxis], runs, axis=1)
-    generator = np.random.default_rng(seed)
-    rows = np.flatnonzero(varying)
-    if rows.size:
-        shares = generator.beta(alpha[rows, np.newaxis], beta[rows, np.newaxis], size=(rows.size, runs))
-        drawn[rows] = low[rows, np.newaxis] + span[rows, np.newaxis] * shares
+    # One array of draws, scaled and shifted in place: a step's minutes are
+    # min + (max - min) * Beta(alpha, beta), exactly min (= likely) when constant.
+    drawn: Floats = np.random.default_rng(seed).beta(alpha[:, np.newaxis], beta[:, np.newaxis], size=(len(low), runs))
+    drawn *= width[:, np.newaxis]
+    drawn += low[:, np.newaxis]
+    rows = np.flatnonzero(width > 0)
     means = ((low + 4 * likely + high) / 6)[:, np.newaxis]
 
     overhead = runbook.sync_overhead
