@@ -53,3 +53,21 @@ def test_xsoar_task_ids_never_clash_with_a_name_written_like_a_generated_id() ->
     assert result.format == "xsoar" and result.runbook is not None
     assert [step.id for step in result.runbook.steps] == ["foo", "foo-3", "task-5", "foo-3-2", "task-5-2"]
     assert not [finding for finding in result.findings if finding.code == "RL101"]
+
+
+def test_rundeck_step_ids_never_clash_with_a_label_written_like_a_generated_id() -> None:
+    """The first command's label `step 2` is `step-2`, the id the unlabelled
+    second would get; a label `a errorhandler` reads like `a`'s handler."""
+    job = (
+        "- name: j\n  sequence:\n    commands:\n"
+        "    - description: step 2\n      exec: uptime\n"
+        "    - exec: hostname\n"
+        "    - description: a\n      exec: date\n      errorhandler: {exec: echo failed}\n"
+        "    - description: a errorhandler\n      exec: id\n"
+    )
+    result = check_text(job, "job.yaml")
+    assert result.format == "rundeck" and result.runbook is not None
+    ids = [step.id for step in result.runbook.steps]
+    assert len(ids) == len(set(ids)) == 5
+    assert ids[:3] == ["step-2", "step-2-2", "a"]
+    assert not [finding for finding in result.findings if finding.code == "RL101"]

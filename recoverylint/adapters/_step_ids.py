@@ -8,6 +8,11 @@ import re
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
+def slug(written: str) -> str:
+    """`written` as a word of an id: lower case, each run of other characters one `-`."""
+    return _SLUG.sub("-", written.lower()).strip("-")
+
+
 class StepIds:
     """The ids one file's steps have been given, and the next for a name."""
 
@@ -18,7 +23,7 @@ class StepIds:
 
     def fresh(self, written: str) -> str:
         """An id not taken yet for `written`, taken from now on."""
-        base = _SLUG.sub("-", written.lower()).strip("-") or self.fallback
+        base = slug(written) or self.fallback
         step_id, number = base, self._suffixes.get(base, 1)
         while step_id in self.taken:  # each base's next number is kept: many equal names stay linear
             number += 1

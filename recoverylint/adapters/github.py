@@ -133,6 +133,7 @@ from ..words import closest, listed
 from . import Adapted, AdapterError, InputFormat, documents
 from ._behaviour import is_check, observes_service, words
 from ._builder import RunbookBuilder, StepDraft, delimited, mapping_at, strings_in, text
+from ._step_ids import slug
 
 NAME = "github-actions"
 _JOB_KEYS = ("runs-on", "uses", "steps")
@@ -290,8 +291,8 @@ def build(document: Document, path: str, default_duration: float | None) -> Adap
 
     first = workflows[0]
     name = first.data.get("name")
-    slug = _slug(name) if isinstance(name, str) else ""
-    runbook_id = slug if slug and len(workflows) == 1 else stem
+    named = slug(name) if isinstance(name, str) else ""
+    runbook_id = named if named and len(workflows) == 1 else stem
     if isinstance(name, str):
         return builder.build(runbook_id, first.value_span(first.data, "name"), title=name)
     return builder.build(runbook_id, first.key_span(first.data, "jobs"))
@@ -303,15 +304,11 @@ def _prefixes(workflows: list[Document], stem: str) -> list[str]:
     prefixes: list[str] = []
     for number, doc in enumerate(workflows, 1):
         name = doc.data.get("name")
-        prefix = (_slug(name) if isinstance(name, str) else "") or f"{stem}-{number}"
+        prefix = (slug(name) if isinstance(name, str) else "") or f"{stem}-{number}"
         if prefix in prefixes:
             prefix = f"{prefix}-{number}"
         prefixes.append(prefix)
     return [prefix + "/" for prefix in prefixes]
-
-
-def _slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
 def _declare_needs(builder: RunbookBuilder, job: _Job) -> None:

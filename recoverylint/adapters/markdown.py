@@ -89,6 +89,7 @@ from ..source import Document
 from . import Adapted, InputFormat
 from ._behaviour import CHECK_WORDS, words
 from ._builder import RunbookBuilder, StepDraft
+from ._step_ids import slug
 
 NAME = "markdown"
 SUFFIXES = (".md", ".markdown")
@@ -121,7 +122,6 @@ _ROLLBACK = re.compile(r"\b(?:roll\s*back|revert|undo)", re.IGNORECASE)
 # before it showed: "If you cannot identify the failing resource, ...".
 _CONDITION = re.compile(r"(?:\*\*)?((?:if|unless|otherwise|in case|when)\b[^,:.]{0,80})", re.IGNORECASE)
 _VERIFY_WORDS = CHECK_WORDS | {"confirm", "confirmed", "validation", "verified", "ensure", "checking", "verifying"}
-_NOT_IN_SLUG = re.compile(r"[^a-z0-9]+")
 _PLACEHOLDER = re.compile(r"<[A-Za-z_][A-Za-z0-9_ .:/-]*>")
 _WORD = re.compile(r"[a-z]+")
 # Past this many tokens a page is refused (RL001), as a YAML file past its node limit.
@@ -428,7 +428,7 @@ def _indent(line: str) -> int:
 
 
 def _slug(text: str) -> str:
-    return _NOT_IN_SLUG.sub("-", text.lower()).strip("-")[:40].strip("-") or "step"
+    return slug(text)[:40].strip("-") or "step"
 
 
 def build(document: Document, path: str, default_duration: float | None) -> Adapted:

@@ -2,7 +2,7 @@
 
 - Steps: each command of each job's `sequence.commands`, in order.  A step's
   id is its `description` (Rundeck's step label) made a slug, else
-  `step-<number>`; a file of several jobs prefixes each with its job's
+  `step-<number>` (numbered on, `-2`..., when a label took it); a file of several jobs prefixes each with its job's
   name (`restart-api/step-2`).  Its title is the label, else its command.
   A step's error handler (`errorhandler`) is a step of its own
   (`<step>-errorhandler`).  A command that is not a mapping, or a
@@ -52,11 +52,11 @@ from ..shell import read_script
 from ..source import Document
 from . import Adapted, AdapterError, InputFormat, documents
 from ._builder import RunbookBuilder, StepDraft, text
+from ._step_ids import StepIds, slug
 
 NAME = "rundeck"
 SEQUENTIAL = frozenset({"node-first", "sequential", "step-first"})
 COMMAND_KEYS = ("exec", "script", "scriptfile", "scripturl", "jobref", "type")
-_SLUG = re.compile(r"[^a-z0-9]+")
 # `${option.name}`, `@option.name@` and the environment's `$RD_OPTION_NAME`.
 _OPTION_USE = re.compile(r"\$\{option\.([A-Za-z0-9_.-]+)\}|@option\.([A-Za-z0-9_.-]+)@|\$\{?RD_OPTION_([A-Z0-9_]+)")
 # Rundeck's own references, which the shell would not parse: `${a.b}` and `@a.b@`.
@@ -150,12 +150,8 @@ def _one_after_another(builder: RunbookBuilder, before: _Job, after: _Job) -> No
 def _prefix(job: dict[str, Any], number: int, count: int) -> str:
     if count == 1:
         return ""
-    name = _slug(text(job.get("name")) or "") or f"job-{number}"
+    name = slug(text(job.get("name")) or "") or f"job-{number}"
     return f"{number}-{name}/"
-
-
-def _slug(written: str) -> str:
-    return _SLUG.sub("-", written.lower()).strip("-")
 
 
 @dataclass
@@ -192,21 +188,23 @@ class _Job:
                 Issue(doc.value_span(sequence, "commands"), "`commands` of a job's `sequence` must be a list")
             )
         self._options()
-        taken: set[str] = set()
+        ids = StepIds("step")
         for index, command in enumerate(commands):
             if not isinstance(command, dict):
                 raise AdapterError(
                     Issue(doc.value_span(commands, index), "a command of `sequence.commands` must be a mapping")
                 )
             label = text(command.get("description"))
-            word = _slug(label) if label else ""
-            base = word if word and word not in taken else f"step-{index + 1}"
-            taken.add(base)
+            word = slug(label) if label else ""
+            wanted = word if word and word not in ids.taken else f"step-{index + 1}"
+            # A label may read like another step's generated id: never share one.
+            base = wanted if wanted not in ids.taken else ids.fresh(wanted)
+            ids.taken.add(base)
             draft, known = self._draft(self.prefix + base, command, commands, index, label)
             step = _Step(command, draft, label, known)
             handler = command.get("errorhandler")
             if isinstance(handler, dict):
-                handler_id = f"{self.prefix}{base}-errorhandler"
+                handler_id = self.prefix + ids.fresh(f"{base}-errorhandler")
                 step.handler, _ = self._draft(handler_id, handler, command, "errorhandler", None)
             self.read.append(step)
 
