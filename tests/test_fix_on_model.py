@@ -93,6 +93,54 @@ def test_refusing_every_fix_takes_one_judgement_by_every_rule(counted: Counter[s
         ]
 
 
+def test_a_thousand_refusals_take_a_bounded_number_of_judgements(counted: Counter[str]) -> None:
+    """Judging each of 999 refused fixes alone rebuilt the graphs 999 times
+    (17x a check): past what a round can afford, the groups that fail are
+    halved level by level and refused whole, each with its own reason."""
+    text = refused(1000)
+    outcome = fix_text(text, "refused.yaml")
+    assert outcome.text is None and outcome.applied == ()
+    assert len(outcome.refused) == 999
+    judgements = counted["all rules"] + counted["some rules"]
+    assert judgements <= fixing._JUDGEMENTS
+    assert counted["ruamel"] == 0
+    reasons = {why for _, why in outcome.refused}
+    # 16 groups of 62 or 63 fixes, each refused for what it would add.
+    assert len(reasons) == 16
+    fix, why = outcome.refused[-1]
+    assert fix.description == "remove `s998` from the `needs` of `s999` (a false gate)"
+    assert why.startswith("judged together with 62 other fixes (too many to judge each alone), it would add ")
+    assert "(RL405" in why and "but the team has 1 person" in why
+
+
+def test_good_fixes_among_refused_ones_are_kept() -> None:
+    """A chain of one-person steps (each removal refused) beside a chain of a
+    crew of fifty: the crew's false gates go until one commander would
+    follow more than 7 threads (RL701), as when each was judged alone."""
+    text = refused(20).replace("team: {size: 1}\n", "").replace(
+        "  scribe: {authority: [observe, decide], people: 1}\n",
+        "  scribe: {authority: [observe, decide], people: 1}\n  crew: {authority: [observe], people: 50}\n",
+    )
+    text += "".join(
+        f"  - id: c{number}\n    role: crew\n    duration: 1m\n    inputs: [alert]\n"
+        + (f"    needs: [c{number - 1}]\n" if number else "")
+        for number in range(20)
+    )
+    outcome = fix_text(text, "mixed.yaml")
+    assert [fix.description for fix in outcome.applied] == [
+        "remove `s0` from the `needs` of `s1` (a false gate)",
+        *(f"remove `c{n}` from the `needs` of `c{n + 1}` (a false gate)" for n in range(4)),
+    ]
+    assert len(outcome.refused) == 33
+    assert all("judged together" not in why for _, why in outcome.refused)
+    assert dict((fix.description, why) for fix, why in outcome.refused)[
+        "remove `c4` from the `needs` of `c5` (a false gate)"
+    ] == (
+        "it would add 1 finding (RL701): 8 threads can run at once (`s0`, `s1`, `c0`, `c1`, `c2` and 3 more),"
+        " more than the 7 one commander can follow"
+    )
+
+
 def test_a_wait_of_one_person_between_two_of_their_steps_is_no_fix() -> None:
     """Removing it would let one person's two steps run at once (RL405): the
     finding offers no fix to refuse, and its help names the way to keep it."""

@@ -75,6 +75,13 @@ def fix_text(
         return _Fixer(text, display_path, settings, limits, unsafe, result, on_model=False).run()
 
 
+# How many judgements of groups of fixes one round makes at least, and how
+# many steps it judges in all (a judgement rebuilds the graphs of every
+# step): past both a group that fails is refused whole, not halved again.
+# A runbook of a few hundred steps has each fix judged alone, as before.
+_JUDGEMENTS = 32
+_JUDGED_STEPS = 32_000
+
 # How many of the findings a refused fix would add its reason quotes.
 _QUOTED = 3
 
@@ -134,18 +141,8 @@ class _Fixer:
             # One rule's fixes at a time, then the findings again: removing a
             # false gate first can make a `needs` entry that looked redundant
             # through it the one that matters.
-            first = offered[0]
             self.suspects = frozenset()
-            kept = len(first) > 1 and self.attempt(first) is None
-            if not kept:
-                # Together they fail: each on its own, so one bad fix keeps no good one out.
-                for fix in first:
-                    why = self.attempt([fix])
-                    if why is None:
-                        kept = True
-                    else:
-                        refused[fix] = why
-            if kept:
+            if self.judge(offered[0], refused):
                 refused.clear()  # the text changed: what was refused on the old one may fit now
         self.write_pending()
         # A fix refused is no longer offered: the report must not count it as one --fix applies.
@@ -164,6 +161,54 @@ class _Fixer:
             tuple(refused.items()),
             result,
         )
+
+    def judge(self, fixes: list[Fix], refused: dict[Fix, str]) -> bool:
+        """Keep `fixes` together when they add no finding; else judge each
+        alone (so one bad fix keeps no good one out) when the round can
+        afford it, or else halve the groups that fail, level by level, and
+        refuse whole those that still fail when the round can afford no
+        more judgements: each rebuilds the graphs, and a thousand fixes
+        refused one by one rebuilt them a thousand times.  Whether any
+        fix was kept."""
+        steps = len(self.model.steps) if self.model is not None else 0
+        budget = max(_JUDGEMENTS, _JUDGED_STEPS // max(steps, 1))
+        why = self.attempt(fixes)
+        if why is None:
+            return True
+        kept = False
+        failing = [(fixes, why)]
+        used = 1
+        while failing:
+            if used + sum(len(group) for group, _ in failing) <= budget:
+                for group, _ in failing:
+                    for fix in group:
+                        why = self.attempt([fix])
+                        if why is None:
+                            kept = True
+                        else:
+                            refused[fix] = why
+                return kept
+            if used + 2 * len(failing) > budget:
+                for group, why in failing:
+                    alone = len(group) == 1
+                    for fix in group:
+                        refused[fix] = why if alone else (
+                            f"judged together with {counted(len(group) - 1, 'other fix')}"
+                            f" (too many to judge each alone), {why}"
+                        )
+                return kept
+            halves = [half for group, _ in failing for half in (group[: len(group) // 2], group[len(group) // 2:])]
+            failing = []
+            for half in halves:
+                used += 1
+                why = self.attempt(half)
+                if why is None:
+                    kept = True
+                elif len(half) == 1:
+                    refused[half[0]] = why
+                else:
+                    failing.append((half, why))
+        return kept
 
     def checked(self, text: str, settings: Settings) -> FileResult:
         return _checked(text, self.display_path, self.limits, settings)
