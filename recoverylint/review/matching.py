@@ -1,10 +1,12 @@
 """A record's step names matched to the runbook's step ids: by id, else by the
-name the runbook's format keeps as the step's title (an Argo displayName, a
-GitHub job's name).  Nothing is guessed: a name that matches no step, or
-several, is unmatched.  A record of another runbook is refused."""
+name the runbook's format keeps as the step's title (a GitHub job's name), or
+for Argo by the task's own name (a step `main/build` of template `main` is the
+node whose displayName is `build`).  Nothing is guessed: a name that matches
+no step, or several, is unmatched.  A record of another runbook is refused."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,6 +18,10 @@ from .model import Unmatched
 # Formats whose step names people type (a timeline from an incident channel):
 # matched ignoring case.  Engines name steps exactly, and so are matched.
 _CASELESS_FORMATS = frozenset({"timeline"})
+# Kubernetes names an object made from a `generateName` by the prefix and
+# five generated characters: an Argo workflow `dag-fail-r4gvc` is a run of
+# the workflow a record names `dag-fail` (its generateName, `-` left off).
+_GENERATED_SUFFIX = re.compile(r"-[a-z0-9]{5}")
 
 
 class ForeignRecord(Exception):
@@ -39,8 +45,8 @@ def match_steps(runbook: Runbook, record: ExecutionRecord, runbook_shown: str) -
     by_title: dict[str, list[int]] = defaultdict(list)
     for step in runbook.steps:
         by_id[_key(step.id, caseless)] = step.index
-        if step.title is not None and step.title != step.id:
-            by_title[_key(step.title, caseless)].append(step.index)
+        for name in _other_names(step.id, step.title, record.record_format):
+            by_title[_key(name, caseless)].append(step.index)
     runs: dict[int, list[StepRun]] = defaultdict(list)
     unmatched_names: list[str] = []
     for run in record.steps:
@@ -64,12 +70,25 @@ def match_steps(runbook: Runbook, record: ExecutionRecord, runbook_shown: str) -
     return Matched(dict(runs), tuple(unmatched))
 
 
+def _other_names(step_id: str, title: str | None, record_format: str) -> set[str]:
+    """The names besides its id a step goes by in a record of this format."""
+    names = {title} if title is not None else set()
+    if record_format == "argo":  # `template/task`: the record names the task
+        names |= {name.rsplit("/", 1)[1] for name in (step_id, title) if name is not None and "/" in name}
+    return names - {step_id}
+
+
 def _check_runbook_name(runbook: Runbook, record: ExecutionRecord, runbook_shown: str) -> None:
     name = record.runbook_name
     if name is None:
         return
     known = {runbook.id.casefold()} | ({runbook.title.casefold()} if runbook.title else set())
-    if name.casefold() not in known:
+    generated = (
+        record.record_format == "argo"
+        and runbook.id.startswith(name)
+        and _GENERATED_SUFFIX.fullmatch(runbook.id[len(name):]) is not None
+    )
+    if name.casefold() not in known and not generated:
         raise ForeignRecord(
             f"{record.path} is a record of `{name}`, not of `{runbook.id}` ({runbook_shown})"
         )
