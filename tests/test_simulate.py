@@ -15,6 +15,7 @@ from test_startup_imports import imported_by
 from recoverylint.cli import cli
 from recoverylint.engine import plan_file, plan_text
 from recoverylint.plan import Plan
+from recoverylint.report.plan_simulation import LISTED
 from recoverylint.simulate import MAX_RUNS, MAX_SAMPLES, Simulation, simulate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -296,3 +297,15 @@ def test_a_plain_plan_imports_no_numpy_and_a_simulation_does(tmp_path):
     code, modules = imported_by("plan", str(EXAMPLE), "--simulate", "10", cwd=tmp_path)
     assert code == 0
     assert "numpy" in modules
+
+
+def test_the_manual_quotes_the_recorded_benchmark_and_the_limits():
+    manual = " ".join((ROOT / "docs" / "plan.md").read_text(encoding="utf-8").split())
+    recorded = json.loads((ROOT / "benchmarks" / "simulate_results.json").read_text(encoding="utf-8"))
+    assert (
+        f"measures {recorded['runs']:,} runs of the generated {recorded['steps']:,}-step runbook, every step"
+        f" given a range: {recorded['simulate_cpu_s']} CPU seconds, {recorded['simulate_over_plan']} times a"
+        f" plain plan of it ({recorded['plan_cpu_s']} s), at a peak of {recorded['peak_mb']} MB."
+    ) in manual
+    assert f"`--simulate` takes 1 to {MAX_RUNS:,} runs, and at most {MAX_SAMPLES:,} samples" in manual
+    assert LISTED == 10 and "the table lists the ten highest" in manual
