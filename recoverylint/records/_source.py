@@ -85,6 +85,8 @@ def parse_record_data(record: RecordText, limits: Limits) -> RecordData:
             raise record.error(f"malformed JSON: {error.msg}", error.lineno, error.colno) from None
         except RecursionError:
             raise record.error("malformed JSON: nested too deep") from None
+        except ValueError as error:  # an integer of more digits than Python converts
+            raise record.error(f"malformed JSON: {error}") from None
         try:
             document = parse(record.text, limits)
         except SourceError:

@@ -72,11 +72,15 @@ def read_group(records: Sequence[RecordData]) -> list[ExecutionRecord]:
     for record in records:
         for job in _jobs(record):
             order += 1
-            run_id = job.get("run_id")
             # Jobs are kept by name: a re-run of a job has a new id but the same name.
-            key = job.get("name") if isinstance(job.get("name"), str) else job.get("id")
-            runs.setdefault(run_id, {}).setdefault(key, []).append(_Job(record, job, order))
+            key = _scalar(job.get("name")) or _scalar(job.get("id")) or f"#{order}"
+            runs.setdefault(_scalar(job.get("run_id")), {}).setdefault(key, []).append(_Job(record, job, order))
     return [_record(jobs) for jobs in runs.values()]
+
+
+def _scalar(value: Any) -> str | None:
+    """A run id, job id or name as a key (None for what is none of them)."""
+    return str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else None
 
 
 def _jobs(record: RecordData) -> list[dict[str, Any]]:
