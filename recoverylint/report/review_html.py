@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 from .. import __version__
 from ..review.model import IncidentReview, Interval, Review, Violation, Wait, WaitCause
+from ..review.summary import PERCENTILE_METHOD
 from ..words import counted, minutes
 from .plan_html import (
     _AXIS_HEIGHT,
@@ -141,6 +142,7 @@ def _overall(review: Review) -> str:
                 )
             ],
         ),
+        f'<p class="legend">MTTR is the mean recovery time; P50 and P90 are {PERCENTILE_METHOD} percentiles.</p>',
         _trend_chart(review),
         "<h3>Trend per month</h3>",
     ]
@@ -353,9 +355,10 @@ def _lanes(incident: IncidentReview) -> list[tuple[str, list[str]]]:
 
 
 def _timeline(number: int, incident: IncidentReview) -> str:
+    heading = "<h3>What happened against the required schedule</h3>"
     lanes = _lanes(incident)
     if not lanes:
-        return "<p>No step of the record ran.</p>"
+        return heading + "<p>No timeline: no step of the record ran.</p>"
     horizon = max(
         1.0,
         *(interval.end for interval in (*incident.intervals, *incident.required_intervals)),
@@ -414,8 +417,7 @@ def _timeline(number: int, incident: IncidentReview) -> str:
         lane.append("</g>")
         out.append("".join(lane))
     return (
-        "<h3>What happened against the required schedule</h3>"
-        '<p class="legend">One lane per role, one row per step:'
+        heading + '<p class="legend">One lane per role, one row per step:'
         ' <span class="swatch required"></span> the required schedule with this incident\'s durations,'
         ' <span class="swatch actual"></span> what happened, drawn over it;'
         ' waits shaded before the step they held back (<span class="swatch gate"></span> a gate,'

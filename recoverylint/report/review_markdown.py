@@ -19,6 +19,7 @@ from collections.abc import Iterable
 
 from .. import __version__
 from ..review.model import IncidentReview, Interval, Review, WaitCause
+from ..review.summary import PERCENTILE_METHOD
 from ..words import counted, minutes
 from .plan_html import _QUOTED
 from .plan_mermaid import _DATE_FORMAT, _GANTT_STATEMENT, _LONGEST, _date, _escape
@@ -116,6 +117,8 @@ def _overall(review: Review) -> list[str]:
                 )
             ],
         ),
+        f"MTTR is the mean recovery time; P50 and P90 are {PERCENTILE_METHOD} percentiles.",
+        "",
         "### Trend per month",
         "",
     ]
@@ -267,7 +270,9 @@ def _unmatched(incident: IncidentReview) -> list[str]:
 def _gantt(review: Review, incident: IncidentReview) -> list[str]:
     """Two sections: the intervals as they ran, the required schedule with
     the same durations.  Steps a violation names are `crit`."""
-    horizon = max((interval.end for interval in (*incident.intervals, *incident.required_intervals)), default=0.0)
+    if not incident.intervals and not incident.required_intervals:
+        return ["No chart: no step of the record ran.", ""]
+    horizon = max(interval.end for interval in (*incident.intervals, *incident.required_intervals))
     if horizon > _LONGEST:
         return [f"No chart: the incident is {minutes(horizon)} long, past the years a Mermaid date can hold.", ""]
     violated = {step for violation in incident.violations for step in violation.steps}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -150,3 +151,22 @@ def test_gantt_charts_draw_what_happened_and_the_required_schedule(page, mermaid
         per_minute = (last_x - first_x) / (last_minute - first_minute)
         for minute, x in points:
             assert x == pytest.approx(first_x + (minute - first_minute) * per_minute, abs=1)
+
+
+def test_a_record_where_no_step_ran_still_charts_the_required_schedule(page, mermaid_js) -> None:
+    review = ordinary()
+    nothing_ran = replace(review.incidents[0], intervals=(), waits=(), violations=())
+    (chart,) = GANTT.findall(render(replace(review, incidents=(nothing_ran,))))
+    assert "  section What happened\n  section Required\n" in chart
+    load_mermaid(page, mermaid_js)
+    drawn = page.evaluate(DRAW, chart)
+    assert [task["text"] for task in drawn["tasks"]] == [item.step for item in nothing_ran.required_intervals]
+
+
+def test_an_incident_longer_than_a_date_can_hold_gets_no_chart() -> None:
+    review = ordinary()
+    first = review.incidents[0]
+    endless = replace(first, intervals=(*first.intervals, replace(first.intervals[-1], end=2e9)))
+    written = render(replace(review, incidents=(endless,)))
+    assert "```mermaid" not in written
+    assert "No chart: the incident is 2,000,000,000 min long, past the years a Mermaid date can hold." in written
