@@ -28,10 +28,10 @@ from .plan import Plan, Schedule
 
 MAX_RUNS = 1_000_000
 # Samples held at once: runs x (planned steps + the predecessors of the
-# widest join).  About 30 bytes each (minutes drawn, finish times, path
+# widest join).  About 35 bytes each (minutes drawn, finish times, path
 # lengths and choices, kept for the walk back along each run's critical
-# path): 15,000,000 is about 450 MB, 10,000 runs of a 1,500-step runbook
-# (benchmarks/simulate.py measures the peak of 10,000 runs of 1,000 steps).
+# path): 15,000,000 is about 500 MB, 10,000 runs of a 1,500-step runbook
+# (11,627 runs of the benchmark's 1,000 steps, at the limit, added 383 MB).
 MAX_SAMPLES = 15_000_000
 # Times are rounded as the plan rounds them, so that paths of equal length
 # tie as they do there (1/3 min + 2/3 min against 1 min).

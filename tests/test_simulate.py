@@ -4,6 +4,7 @@ whose answers are known, through the package API and the command line."""
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 import textwrap
 from pathlib import Path
@@ -309,3 +310,30 @@ def test_the_manual_quotes_the_recorded_benchmark_and_the_limits():
     ) in manual
     assert f"`--simulate` takes 1 to {MAX_RUNS:,} runs, and at most {MAX_SAMPLES:,} samples" in manual
     assert LISTED == 10 and "the table lists the ten highest" in manual
+
+
+MEMORY_AT_THE_LIMIT = """
+import resource, sys
+sys.path.insert(0, sys.argv[1])
+import simulate as benchmark
+from recoverylint.simulate import MAX_SAMPLES, simulate
+plan = benchmark.ranged_plan(1000)
+widest = max(len(preds) for schedule in (plan.declared, plan.required) for preds in schedule.preds)
+runs = MAX_SAMPLES // (len(plan.planned) + widest)
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+simulate(plan, runs, 0)
+grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) * 1024
+print(runs * (len(plan.planned) + widest), grown)
+"""
+
+
+def test_at_the_sample_limit_memory_is_about_35_bytes_a_sample():
+    """The limit the manual and simulate.py state holds memory to what they
+    say: a fresh process simulates as many runs as the limit allows."""
+    done = subprocess.run(
+        [sys.executable, "-c", MEMORY_AT_THE_LIMIT, str(ROOT / "benchmarks")],
+        capture_output=True, text=True, timeout=300, check=True, cwd=ROOT,
+    )
+    samples, grown = map(int, done.stdout.split())
+    assert MAX_SAMPLES * 0.95 < samples <= MAX_SAMPLES
+    assert grown / samples < 40
