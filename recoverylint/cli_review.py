@@ -11,9 +11,10 @@ import click
 
 from .cli import _session_result
 from .cli_options import chosen_format, config_file_option, input_format_option, max_file_size_option, output_option
-from .console import internal_error, say, stdout_dash, write_output
+from .console import internal_error, stdout_dash, write_output
 from .records import RECORD_FORMATS
 from .report import format_names
+from .report.shown import shown as displayable
 
 REVIEW_FORMATS = format_names("review")
 
@@ -22,7 +23,7 @@ REVIEW_FORMATS = format_names("review")
     short_help="Review finished runs (records) of one runbook: minutes lost, waits, order violations, MTTR.",
 )
 @click.argument("runbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.argument("records", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("records", nargs=-1, required=True, metavar="RECORD...", type=click.Path(exists=True, path_type=Path))
 @click.option(
     "--record-format", type=click.Choice(RECORD_FORMATS), default=None,
     help="Read every record as this format (default: detect each file's).",
@@ -69,7 +70,7 @@ def review(
         output_file, durations_file, force,
     )))
     for note in reviewed.notes:
-        say(note)
+        click.echo(displayable(note), err=True)
     try:
         text = render("review", output_format, reviewed.review)
     except Exception:  # a bug of ours in one format: say so, as for plan

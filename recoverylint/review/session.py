@@ -118,15 +118,25 @@ def durations_text(review: Review) -> str:
     """The learned durations as a durations file (`check --durations`, `plan
     --durations`): runbook id -> step id -> minutes, or {min, likely, max}
     with the shortest run, the median and the P90 when the runs differ.
-    Written as JSON, which is YAML too."""
+    Written as JSON (which is YAML too), one step a line."""
     steps: dict[str, float | dict[str, float]] = {}
     for step, learned in review.durations.items():
-        low = learned.median if learned.minimum is None else learned.minimum
-        if low == learned.median == learned.p90:
-            steps[step] = learned.median
-        else:
-            steps[step] = {"min": low, "likely": learned.median, "max": learned.p90}
-    return json.dumps({review.runbook_id: steps}, indent=2, ensure_ascii=False) + "\n"
+        low, likely, high = (
+            _minutes(learned.median if learned.minimum is None else learned.minimum),
+            _minutes(learned.median),
+            _minutes(learned.p90),
+        )
+        steps[step] = likely if low == likely == high else {"min": low, "likely": likely, "max": high}
+    lines = [f"    {json.dumps(step, ensure_ascii=False)}: {json.dumps(minutes)}" for step, minutes in steps.items()]
+    body = ",\n".join(lines)
+    return f"{{\n  {json.dumps(review.runbook_id, ensure_ascii=False)}: {{\n{body}\n  }}\n}}\n"
+
+
+def _minutes(value: float) -> float:
+    """Minutes as the file keeps them: whole ones as integers, others to four
+    decimals (rounding keeps min <= likely <= max)."""
+    rounded = round(value, 4)
+    return int(rounded) if rounded == int(rounded) else rounded
 
 
 def _write_durations(file: Path, review: Review) -> str:
