@@ -47,12 +47,6 @@ OUTPUT_FORMATS: Mapping[str, Mapping[str, str]] = {
         "markdown": "review_markdown:render",
         "html": "review_html:render",
     },
-    "review": {
-        "text": "review_text:render",
-        "json": "review_json:render",
-        "markdown": "review_markdown:render",
-        "html": "review_html:render",
-    },
 }
 
 
