@@ -217,7 +217,10 @@ baseline_and_run_options = grouped(
 
 # Commands whose modules import heavy libraries (numpy, pygls): imported only when
 # run or listed, so a plain `check` (what pre-commit pays per call) never loads them.
-LAZY_COMMANDS: dict[str, str] = {"review": ".cli_review:review"}
+LAZY_COMMANDS: dict[str, str] = {
+    "server": ".server.cli:server",
+    "review": ".cli_review:review",
+}
 
 
 class LazyGroup(click.Group):

@@ -1,0 +1,156 @@
+"""The language server: its features registered on pygls, didChange
+debounced (the newest version wins), and every handler guarded: an error of
+ours in one request is logged (window/logMessage) and answered as a JSON-RPC
+error, and the server goes on serving."""
+
+from __future__ import annotations
+
+import asyncio
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from lsprotocol import types
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
+from pygls.lsp.server import LanguageServer
+
+from .. import __version__
+from ..baseline import Baseline
+from . import actions, completion, diagnostics, navigation, symbols
+from .documents import DocumentStore, DocumentVersion
+from .ranges import from_position
+
+# How long an edit waits for the next one before the document is checked:
+# typing checks once per pause, not once per key.
+DEBOUNCE_SECONDS = 0.15
+
+Result = TypeVar("Result")
+
+
+class RecoverylintServer(LanguageServer):
+    def __init__(self, store: DocumentStore) -> None:
+        super().__init__("recoverylint", __version__)
+        self.store = store
+        self.pending: dict[str, asyncio.TimerHandle] = {}
+
+    def log(self, message: str, kind: types.MessageType = types.MessageType.Error) -> None:
+        self.window_log_message(types.LogMessageParams(type=kind, message=message))
+
+    def current(self, uri: str) -> DocumentVersion:
+        """The check of the document's newest version (made now when an edit
+        is still waiting for its pause)."""
+        document = self.workspace.get_text_document(uri)
+        return self.store.check(uri, document.version, document.source)
+
+    def publish(self, uri: str) -> None:
+        version = self.current(uri)
+        self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+            uri=uri,
+            version=version.version,
+            diagnostics=diagnostics.diagnostics(version, self.workspace.position_codec),
+        ))
+
+
+def create_server(config_file: Path | None = None, baseline: Baseline | None = None) -> RecoverylintServer:
+    server = RecoverylintServer(DocumentStore(config_file, baseline))
+
+    def guarded(name: str, handler: Callable[[Any], Result], notification: bool = False) -> Callable[[Any], Result | None]:
+        def run(params: Any) -> Result | None:
+            try:
+                return handler(params)
+            except JsonRpcException:
+                raise  # the client's mistake, answered as such
+            except Exception:
+                server.log(f"recoverylint: internal error in {name}:\n{traceback.format_exc()}")
+                if notification:
+                    return None  # nothing waits for an answer: logged, and the server goes on
+                raise  # answered as a JSON-RPC internal error
+
+        return run
+
+    def on(method: str, handler: Callable[[Any], Any], options: Any = None, notification: bool = False) -> None:
+        server.feature(method, options)(guarded(method, handler, notification))
+
+    def did_open(params: types.DidOpenTextDocumentParams) -> None:
+        server.publish(params.text_document.uri)
+
+    def did_change(params: types.DidChangeTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        waiting = server.pending.pop(uri, None)
+        if waiting is not None:
+            waiting.cancel()  # a newer version came: only the newest is checked
+        loop = asyncio.get_running_loop()
+        server.pending[uri] = loop.call_later(DEBOUNCE_SECONDS, guarded(method_change, publish_pending, True), uri)
+
+    method_change = types.TEXT_DOCUMENT_DID_CHANGE
+
+    def publish_pending(uri: str) -> None:
+        server.pending.pop(uri, None)
+        if uri in {document.uri for document in server.workspace.text_documents.values()}:
+            server.publish(uri)
+
+    def did_save(params: types.DidSaveTextDocumentParams) -> None:
+        server.publish(params.text_document.uri)
+
+    def did_close(params: types.DidCloseTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        waiting = server.pending.pop(uri, None)
+        if waiting is not None:
+            waiting.cancel()
+        server.store.forget(uri)
+        server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+    codec = lambda: server.workspace.position_codec  # noqa: E731 - chosen at initialize
+
+    def code_action(params: types.CodeActionParams) -> list[types.CodeAction]:
+        return actions.code_actions(server.current(params.text_document.uri), codec(), params)
+
+    def hover(params: types.HoverParams) -> types.Hover | None:
+        return navigation.hover(server.current(params.text_document.uri), codec(), params.position)
+
+    def definition(params: types.DefinitionParams) -> list[types.Location] | None:
+        return navigation.definition(server.current(params.text_document.uri), codec(), params.position)
+
+    def references(params: types.ReferenceParams) -> list[types.Location] | None:
+        return navigation.references(server.current(params.text_document.uri), codec(), params)
+
+    def prepare_rename(params: types.PrepareRenameParams) -> types.Range | None:
+        return navigation.prepare_rename(server.current(params.text_document.uri), codec(), params.position)
+
+    def rename(params: types.RenameParams) -> types.WorkspaceEdit | None:
+        try:
+            return navigation.rename(server.current(params.text_document.uri), codec(), params)
+        except navigation.RenameRefused as refused:
+            raise JsonRpcInvalidParams(str(refused)) from None
+
+    def complete(params: types.CompletionParams) -> types.CompletionList:
+        uri = params.text_document.uri
+        document = server.current(uri)
+        line, column = from_position(document, codec(), params.position)
+        runbook = document.check.runbook or server.store.last_runbook(uri)
+        items = completion.completions(document.lines, line, column, runbook)
+        return types.CompletionList(is_incomplete=False, items=items)
+
+    def document_symbols(params: types.DocumentSymbolParams) -> list[types.DocumentSymbol]:
+        return symbols.document_symbols(server.current(params.text_document.uri), codec())
+
+    def inlay_hints(params: types.InlayHintParams) -> list[types.InlayHint]:
+        return symbols.saved_hint(server.current(params.text_document.uri), codec(), params.range)
+
+    on(types.TEXT_DOCUMENT_DID_OPEN, did_open, notification=True)
+    on(types.TEXT_DOCUMENT_DID_CHANGE, did_change, notification=True)
+    on(types.TEXT_DOCUMENT_DID_SAVE, did_save, notification=True)
+    on(types.TEXT_DOCUMENT_DID_CLOSE, did_close, notification=True)
+    on(types.TEXT_DOCUMENT_CODE_ACTION, code_action, types.CodeActionOptions(code_action_kinds=[
+        types.CodeActionKind.QuickFix, types.CodeActionKind.RefactorRewrite, types.CodeActionKind.SourceFixAll,
+    ]))
+    on(types.TEXT_DOCUMENT_HOVER, hover)
+    on(types.TEXT_DOCUMENT_DEFINITION, definition)
+    on(types.TEXT_DOCUMENT_REFERENCES, references)
+    on(types.TEXT_DOCUMENT_PREPARE_RENAME, prepare_rename)
+    on(types.TEXT_DOCUMENT_RENAME, rename, types.RenameOptions(prepare_provider=True))
+    on(types.TEXT_DOCUMENT_COMPLETION, complete, types.CompletionOptions(trigger_characters=[" ", "[", ",", "-"]))
+    on(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL, document_symbols)
+    on(types.TEXT_DOCUMENT_INLAY_HINT, inlay_hints)
+    return server

@@ -1,0 +1,48 @@
+"""`recoverylint server`: the language server over standard input and output."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from ..cli_options import config_file_option
+
+
+@click.command("server")
+@click.option("--stdio", is_flag=True, default=True, help="Speak LSP over standard input and output (the default, and the only transport).")
+@config_file_option
+@click.option(
+    "--baseline", "baseline_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="Leave out the findings this baseline records, as `check --baseline` does.",
+)
+@click.option(
+    "--log-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="Write the server's own log (pygls's) to this file; the editor's log gets errors either way.",
+)
+def server(stdio: bool, config_file: Path | None, baseline_file: Path | None, log_file: Path | None) -> None:
+    """Run the language server: diagnostics as you type, fixes and suppressions
+    as code actions, hover (a step's prerequisites, slack and critical path),
+    definition, references, rename, completion and the outline.  Exit status
+    2 when the configuration or the baseline cannot be read."""
+    from ..console import fail
+    from ..editor_session import read_baseline
+    from ..session import SessionError
+    from .app import create_server
+
+    if log_file is not None:
+        logging.basicConfig(filename=log_file, level=logging.INFO)
+    try:
+        baseline = None if baseline_file is None else read_baseline(baseline_file)
+    except SessionError as error:
+        fail(str(error))
+    # The protocol gets its own copy of stdout, which pygls closes when it
+    # ends; anything else printed while serving goes to stderr, never into
+    # the protocol's stream.
+    protocol_out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    with contextlib.redirect_stdout(sys.stderr):
+        create_server(config_file, baseline).start_io(sys.stdin.buffer, protocol_out)

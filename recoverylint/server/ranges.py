@@ -1,0 +1,48 @@
+"""Positions between the model (1-based lines, columns in characters) and
+the protocol (0-based lines, columns in the code units the client and the
+server agreed on: UTF-16 unless the client offers another)."""
+
+from __future__ import annotations
+
+from lsprotocol import types
+from pygls.workspace.position_codec import PositionCodec
+
+from ..model import Span
+from .documents import DocumentVersion
+
+
+def to_position(document: DocumentVersion, codec: PositionCodec, line: int, column: int) -> types.Position:
+    """A 1-based line and character column as the client counts."""
+    text = document.line(line)
+    return types.Position(line=max(line - 1, 0), character=codec.client_num_units(text[: max(column - 1, 0)]))
+
+
+def to_range(document: DocumentVersion, codec: PositionCodec, span: Span) -> types.Range:
+    return types.Range(
+        start=to_position(document, codec, span.line, span.column),
+        end=to_position(document, codec, span.end_line, span.end_column),
+    )
+
+
+def from_position(document: DocumentVersion, codec: PositionCodec, position: types.Position) -> tuple[int, int]:
+    """The 1-based line and character column of a client's position."""
+    text = document.line(position.line + 1)
+    units = 0
+    for index, char in enumerate(text):
+        if units >= position.character:
+            return position.line + 1, index + 1
+        units += codec.impl.code_units_for_char(char)
+    return position.line + 1, len(text) + 1
+
+
+def offset_position(document: DocumentVersion, codec: PositionCodec, offset: int) -> types.Position:
+    """The client position of a character offset into the document's text."""
+    text = document.check.text
+    line_start = max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
+    line = text.count("\n", 0, line_start) + _lone_returns(text[:line_start])
+    return types.Position(line=line, character=codec.client_num_units(text[line_start:offset]))
+
+
+def _lone_returns(text: str) -> int:
+    """Line breaks that are a CR not followed by LF (editors count them)."""
+    return text.count("\r") - text.count("\r\n")

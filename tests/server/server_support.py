@@ -1,0 +1,95 @@
+"""What the server's tests share: opening a document, waiting for its diagnostics."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Coroutine
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pytest_lsp import LanguageClient
+
+
+def expect_diagnostics(client: LanguageClient, uri: str) -> Coroutine[Any, Any, list[types.Diagnostic]]:
+    """The next diagnostics published for `uri`: call before the message
+    that makes the server publish them, await after."""
+    client.diagnostics.pop(uri, None)
+
+    async def published() -> list[types.Diagnostic]:
+        for _ in range(6000):  # a minute, on a busy machine
+            if uri in client.diagnostics:
+                return list(client.diagnostics.pop(uri))
+            await asyncio.sleep(0.01)
+        raise TimeoutError(f"no diagnostics for {uri}")
+
+    return published()
+
+
+async def open_document(
+    client: LanguageClient, path: Path, text: str | None = None, language: str = "yaml"
+) -> list[types.Diagnostic]:
+    """Open a runbook in the server (`text` written to `path` first, when
+    given); its first diagnostics."""
+    if text is None:
+        text = path.read_text(encoding="utf-8")
+    else:
+        path.write_text(text, encoding="utf-8")
+    uri = path.as_uri()
+    waiting = expect_diagnostics(client, uri)
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=uri, language_id=language, version=1, text=text)
+        )
+    )
+    return await waiting
+
+
+async def change_document(client: LanguageClient, path: Path, version: int, text: str) -> None:
+    """Send the document's whole new text, as a new version."""
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=path.as_uri(), version=version),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
+        )
+    )
+
+
+def close_document(client: LanguageClient, path: Path) -> None:
+    client.text_document_did_close(
+        types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=path.as_uri()))
+    )
+
+
+def shown(diagnostics: list[types.Diagnostic]) -> list[tuple[str, int, int]]:
+    """(code, 1-based line, 1-based column) of each diagnostic, sorted."""
+    return sorted((str(d.code), d.range.start.line + 1, d.range.start.character + 1) for d in diagnostics)
+
+
+# A runbook whose findings carry safe fixes, with ids that are prefixes of
+# others (`check`, `check-deploys`, `check-logs`).
+DEMO = """runbook: demo
+flow: parallel
+roles:
+  sre: {authority: [decide, observe, apply, communicate], people: 3}
+steps:
+  - id: check
+    role: sre
+    duration: 5m
+    outputs: [usage]
+  - id: check-deploys
+    role: sre
+    duration: 5m
+    needs: [check]
+    inputs: [usage]
+    outputs: [deploys]
+  - id: notify
+    role: sre
+    duration: 2m
+    needs: [check-deploys, check]
+    inputs: [deploys]
+  - id: check-logs
+    role: sre
+    duration: 3m
+    needs: [check]
+"""
