@@ -337,3 +337,26 @@ def test_at_the_sample_limit_memory_is_about_35_bytes_a_sample():
     samples, grown = map(int, done.stdout.split())
     assert MAX_SAMPLES * 0.95 < samples <= MAX_SAMPLES
     assert grown / samples < 40
+
+
+def test_the_html_simulation_renders_in_the_browser(page, tmp_path):
+    from test_plan_html import _open
+
+    from recoverylint.report.plan_html import render
+
+    result, plan = plan_file(EXAMPLE, "examples/orders-db-outage.yaml")
+    assert plan is not None
+    simulation = simulate(plan, 1000, 0)
+    report = tmp_path / "plan.html"
+    report.write_text(render(plan, result.findings, simulation), encoding="utf-8")
+    seen = _open(page, report)
+    tables = page.evaluate(
+        """() => [...document.querySelectorAll("#simulation table")].map(
+            (table) => [...table.querySelectorAll("tbody tr")].map(
+                (row) => [...row.children].map((cell) => cell.textContent)))"""
+    )
+    figures, critical = tables
+    assert figures[0] == ["P50", "63 min", "61 min", "2 min"]  # constant minutes: the plan's paths
+    assert [row[0] for row in critical] == [plan.runbook.steps[node].id for node in sorted(plan.declared.critical_path)]
+    assert all(row[1] == "100.0%" for row in critical)
+    assert seen == {"errors": [], "dialogs": []}
