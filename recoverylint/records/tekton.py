@@ -21,7 +21,7 @@ from ._steps import RunFacts, TimedStep, instant_at, text_at, timed_record
 from .model import ExecutionRecord, RecordError, RunStatus
 
 FORMAT = "tekton"
-EXPORT = "kubectl get pipelinerun,taskrun -l tekton.dev/pipelineRun=NAME -o json (and the PipelineRun itself)"
+EXPORT = "kubectl get taskrun -l tekton.dev/pipelineRun=NAME -o json"
 _RUN_KINDS = ("PipelineRun", "TaskRun")
 _CANCELLED = ("Cancelled", "PipelineRunCancelled", "TaskRunCancelled", "StoppedRunFinally", "CancelledRunFinally",
               "PipelineRunTimeout", "TaskRunTimeout", "TimedOut", "PipelineRunStopping")
@@ -153,7 +153,7 @@ def _record(owner: _Object | None, task_runs: list[_Object]) -> ExecutionRecord:
         raise RecordError(
             record.at(owner.body, "status") if "status" in owner.body else record.at(owner.body, "metadata"),
             f"the PipelineRun `{owner.shown}` comes with none of its TaskRuns, where its tasks' times are: give"
-            f" them with it ({EXPORT})",
+            f" them with it (`{EXPORT}`)",
         )
     steps.sort(key=lambda step: (step.start is None, step.start or datetime.min, step.name))
     if owner is not None:
