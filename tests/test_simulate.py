@@ -360,3 +360,9 @@ def test_the_html_simulation_renders_in_the_browser(page, tmp_path):
     assert [row[0] for row in critical] == [plan.runbook.steps[node].id for node in sorted(plan.declared.critical_path)]
     assert all(row[1] == "100.0%" for row in critical)
     assert seen == {"errors": [], "dialogs": []}
+
+
+def test_the_help_states_the_runs_limit_of_the_code():
+    helped = " ".join(CliRunner().invoke(cli, ["plan", "--help"]).output.split())
+    assert f"(at most {MAX_RUNS:,} runs)" in helped
+    assert "--seed S The seed of --simulate's draws (default 0)" in helped
