@@ -57,15 +57,14 @@ def assert_read_as(checked: list[tuple[Path, FileResult]], format_name: str) -> 
         assert not [f for f in result.findings if f.code.startswith(("RL00", "RL101", "RL102", "RL103"))], path
 
 
-def assert_hostile_text_handled(text: str, name: str, expected: list[tuple[str, int]] | None) -> None:
-    """`text` checked as file `name` gives no internal error, the errors
-    (RL0xx, RL1xx: code and line) `expected` (any, when None), and every
-    finding a line and a column."""
+def assert_hostile_text_handled(text: str, name: str, expected: list[tuple[str, int]]) -> None:
+    """`text` checked as file `name` gives no internal error, exactly the
+    errors (RL0xx, RL1xx: code and line) `expected`, and every finding a line
+    and a column."""
     result = check_text(text, name)
     assert result.internal_error is None
     errors = [(f.code, f.span.line) for f in result.findings if f.code.startswith(("RL0", "RL1"))]
-    if expected is not None:
-        assert errors == expected
+    assert errors == expected
     assert all(f.span.line >= 1 and f.span.column >= 1 for f in result.findings)
 
 

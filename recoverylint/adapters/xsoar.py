@@ -215,6 +215,11 @@ class _Playbook:
                 raise AdapterError(
                     Issue(doc.value_span(tasks, key), f"task `{key}` of `tasks` must be a mapping")
                 )
+            if "task" in mapping and not isinstance(mapping["task"], dict):
+                raise AdapterError(Issue(
+                    doc.value_span(mapping, "task"),
+                    f"`task` of task `{key}` must be a mapping (its name, script and arguments)",
+                ))
             task = _Task(str(key), mapping)
             self.tasks[task.key] = task
             if task.type in _STRUCTURAL:
