@@ -11,6 +11,7 @@ shaded and the steps a violation names are marked.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
 from .. import __version__
@@ -47,6 +48,7 @@ _TREND_HEIGHT = 180
 _TREND_LEFT = 70
 _TREND_BAR = 36  # the widest an incident's bar gets
 _TREND_GAP = 0.25  # of a bar's slot, left empty
+_TREND_LABELS = 25  # incident numbers written under the bars at most
 
 _REVIEW_STYLE = """
 .swatch.required { background: #eef3fa; border: 1px dashed #6e8fb5; }
@@ -197,11 +199,13 @@ def _trend_chart(review: Review) -> str:
     """Each incident's recovery time as a bar, in the order the incidents
     started (those without absolute times last), its required time as a
     green line across it, the MTTR as a dashed line over all."""
-    numbers = {id(incident): number for number, incident in enumerate(review.incidents, start=1)}
     ordered = in_time_order(review.incidents)
     if not ordered:
         return ""
-    top = max(review.summary.mttr_minutes, *(max(item.actual_minutes, item.required_minutes) for item in ordered))
+    top = max(
+        review.summary.mttr_minutes,
+        *(max(item.actual_minutes, item.required_minutes) for _, item in ordered),
+    )
     top = max(top, 1.0)
     tick = _tick_step(top)
     scale = _TREND_HEIGHT / (tick * (int(top // tick) + 1))
@@ -217,10 +221,10 @@ def _trend_chart(review: Review) -> str:
             f'<text class="tick-label" x="{_TREND_LEFT - 6}" y="{_number(y + 4)}" text-anchor="end">'
             f"{minutes(index * tick)}</text>"
         )
-    for index, incident in enumerate(ordered):
-        number = numbers[id(incident)]
+    labelled = math.ceil(len(ordered) / _TREND_LABELS)  # every how many bars a number is written
+    for index, (number, incident) in enumerate(ordered):
         x = _TREND_LEFT + index * slot + (slot - bar) / 2
-        height = incident.actual_minutes * scale
+        height = max(incident.actual_minutes * scale, 1.0)  # a zero-minute incident still shows
         required_y = base - incident.required_minutes * scale
         tooltip = (
             f"Incident {number}: {incident.record.path}\nstarted {moment(incident.started_at)}\n"
@@ -230,12 +234,16 @@ def _trend_chart(review: Review) -> str:
         out.append(
             '<g class="incident">'
             f'<rect class="trend-actual" x="{_number(x)}" y="{_number(base - height)}" width="{_number(bar)}"'
-            f' height="{_number(max(height, 1.0))}"><title>{_text(tooltip)}</title></rect>'
+            f' height="{_number(height)}"><title>{_text(tooltip)}</title></rect>'
             f'<line class="trend-required" x1="{_number(x)}" y1="{_number(required_y)}" x2="{_number(x + bar)}"'
             f' y2="{_number(required_y)}"/>'
-            f'<text class="tick-label" x="{_number(x + bar / 2)}" y="{_number(base + 14)}"'
-            f' text-anchor="middle">{number}</text>'
-            "</g>"
+            + (
+                f'<text class="tick-label" x="{_number(x + bar / 2)}" y="{_number(base + 14)}"'
+                f' text-anchor="middle">{number}</text>'
+                if index % labelled == 0
+                else ""
+            )
+            + "</g>"
         )
     mttr_y = base - review.summary.mttr_minutes * scale
     out.append(

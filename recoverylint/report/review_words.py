@@ -57,9 +57,10 @@ def moment(when: datetime | None) -> str:
     return when.strftime("%Y-%m-%d %H:%M UTC")
 
 
-def in_time_order(incidents: Iterable[IncidentReview]) -> list[IncidentReview]:
-    """Incidents by start time; those without absolute times after them, as given."""
-    return sorted(incidents, key=_start_key)
+def in_time_order(incidents: Iterable[IncidentReview]) -> list[tuple[int, IncidentReview]]:
+    """The incidents, numbered from 1 as given, by start time; those without
+    absolute times after them, as given."""
+    return sorted(enumerate(incidents, start=1), key=lambda numbered: _start_key(numbered[1]))
 
 
 _NO_TIME = datetime.min.replace(tzinfo=timezone.utc)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -91,7 +92,7 @@ DRAWN = """() => [...document.querySelectorAll("svg.timeline")].map((svg) => ({
 }))"""
 
 TREND = """() => [...document.querySelectorAll("svg#trend g.incident")].map((bar) => ({
-    number: bar.querySelector("text").textContent,
+    number: bar.querySelector("text")?.textContent ?? null,
     height: bar.querySelector("rect.trend-actual").getBBox().height,
     tooltip: bar.querySelector("rect.trend-actual > title").textContent,
 }))"""
@@ -185,3 +186,17 @@ def test_hostile_names_are_shown_not_run(page, tmp_path: Path) -> None:
         for name in (SCRIPT, QUOTE, HOSTILE_ROLE, HOSTILE_RECORD, f"{SCRIPT} record", f"{QUOTE} runbook"):
             assert name in shown, name
         assert f"{SCRIPT} and {QUOTE} overlapped on {QUOTE}" in shown
+
+
+def test_trend_chart_numbers_at_most_25_bars(page, tmp_path: Path) -> None:
+    review = ordinary()
+    first = review.incidents[0]
+    many = tuple(replace(first, record=replace(first.record, path=f"records/{index}.json")) for index in range(60))
+    report = tmp_path / "review.html"
+    report.write_text(render(replace(review, incidents=many)), encoding="utf-8")
+    seen = _open(page, report)
+    bars = page.evaluate(TREND)
+    assert len(bars) == 60
+    # Every third bar numbered; all started at once, so they keep the order given.
+    assert [bar["number"] for bar in bars] == [str(index + 1) if index % 3 == 0 else None for index in range(60)]
+    assert seen == {"errors": [], "dialogs": []}
