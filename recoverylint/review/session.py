@@ -53,17 +53,19 @@ def run_review(request: ReviewRequest) -> ReviewRun:
     from ..engine import check_file
     from ..limits import TooLarge
     from ..plan import build_plan
-    from ..records import read_records, record_files
+    from ..records import RECORD_SUFFIXES, read_records, record_files
     from ..records.model import RecordError
     from .matching import ForeignRecord
     from .summary import review_records
 
     runbook = request.runbook
     limits = limits_of(request.max_file_size)
-    try:
-        files = record_files(list(request.records))
-    except RecordError as error:
-        raise RecordUnreadable(str(error)) from None
+    files = record_files(list(request.records))
+    if not files:  # a folder with no record: reviewing nothing is a mistake, not a clean run
+        raise SessionError(
+            f"no record found in {', '.join(shown_path(path) for path in request.records)}"
+            f" (record files end in {', '.join(RECORD_SUFFIXES)})"
+        )
     _check_outputs(request, files)
     options = options_of_one(runbook, request.config_file, request.input_format)
     shown = shown_path(runbook)
@@ -79,16 +81,18 @@ def run_review(request: ReviewRequest) -> ReviewRun:
         raise NotPlanned(f"{shown} cannot be reviewed until the errors above are fixed", blocking)
     try:
         plan = build_plan(graphs)
+        records = read_records(files, request.record_format, limits)
+        review = review_records(graphs, plan, records, shown)
     except TooLarge as error:
         raise SessionError(f"{shown}: too large to plan: {error}") from None
-    try:
-        records = read_records(files, request.record_format, limits)
     except RecordError as error:
         raise RecordUnreadable(str(error)) from None
-    try:
-        review = review_records(graphs, plan, records, shown)
     except ForeignRecord as error:
         raise ForeignRecordError(str(error)) from None
+    except Exception:  # a bug of ours: reported as for check, never a bare traceback
+        import traceback
+
+        raise InternalError(shown, traceback.format_exc(limit=-8), "no record was reviewed") from None
     notes: list[str] = []
     if request.write_durations is not None:
         notes.append(_write_durations(request.write_durations, review))
