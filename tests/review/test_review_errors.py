@@ -53,7 +53,9 @@ def test_a_runbook_that_cannot_be_planned(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert result.stdout == ""
     assert "RL103 the declared order has a cycle" in result.stderr
-    assert result.stderr.endswith(f"recoverylint: error: {runbook} cannot be reviewed until the errors above are fixed\n")
+    assert result.stderr.endswith(
+        f"recoverylint: error: {runbook} cannot be reviewed until the errors above are fixed\n"
+    )
 
 
 def test_a_malformed_record(tmp_path: Path) -> None:
