@@ -35,7 +35,15 @@ from .plan_html import (
     _text,
     _tick_step,
 )
-from .review_words import CauseMinutes, gates_to_change, in_time_order, lost_by_cause, moment, percent
+from .review_words import (
+    WAITED_NOT_LOST,
+    CauseMinutes,
+    gates_to_change,
+    in_time_order,
+    lost_by_cause,
+    moment,
+    percent,
+)
 
 _NO_ROLE = "(no role)"
 _LANE_HEADER = 20  # the role's name above its rows
@@ -295,7 +303,7 @@ def _incident(number: int, incident: IncidentReview) -> str:
                 [(_cause_words(cause), minutes(cause.minutes), str(cause.waits)) for cause in causes],
             )
         )
-        parts.append("<p>Waits of steps that ran in parallel can overlap: their sum can exceed the minutes lost.</p>")
+        parts.append(f"<p>{WAITED_NOT_LOST}</p>")
     else:
         parts.append("<p>No waits: every step started once its real prerequisites had finished.</p>")
     parts.append("<h3>Violations</h3>")

@@ -23,7 +23,7 @@ from ..review.summary import PERCENTILE_METHOD
 from ..words import counted, minutes
 from .plan_html import _QUOTED
 from .plan_mermaid import _DATE_FORMAT, _GANTT_STATEMENT, _LONGEST, _date, _escape
-from .review_words import CauseMinutes, gates_to_change, lost_by_cause, moment, percent
+from .review_words import WAITED_NOT_LOST, CauseMinutes, gates_to_change, lost_by_cause, moment, percent
 from .shown import shown
 
 # What CommonMark or GitHub reads as inline syntax wherever it stands:
@@ -209,7 +209,7 @@ def _incident(review: Review, number: int, incident: IncidentReview) -> list[str
                 [(_cause_words(cause), minutes(cause.minutes), str(cause.waits)) for cause in causes],
             )
         )
-        lines.extend(["Waits of steps that ran in parallel can overlap: their sum can exceed the minutes lost.", ""])
+        lines.extend([WAITED_NOT_LOST, ""])
     else:
         lines.extend(["No waits: every step started once its real prerequisites had finished.", ""])
     lines.extend(["### Violations", ""])

@@ -11,6 +11,10 @@ from datetime import datetime, timezone
 
 from ..review.model import IncidentReview, Wait, WaitCause
 
+# Said under the lost minutes by cause.
+WAITED_NOT_LOST = (
+    "Minutes waited are not all lost: a wait off the critical path, or beside another, delays the end by less."
+)
 # Causes in the order they are listed: the gates first, the ones a runbook change fixes.
 _CAUSE_ORDER = {WaitCause.GATE: 0, WaitCause.STAFF: 1, WaitCause.UNEXPLAINED: 2}
 
@@ -27,8 +31,8 @@ class CauseMinutes:
 
 def lost_by_cause(incident: IncidentReview) -> tuple[CauseMinutes, ...]:
     """The incident's waits summed by cause (STAFF by role), gates first, then
-    the most minutes first.  Waits of parallel steps can overlap, so their sum
-    may exceed the minutes lost."""
+    the most minutes first.  Their sum may exceed the minutes lost: a wait off
+    the critical path, or overlapping another, delays the end by less."""
     totals: dict[tuple[WaitCause, str | None], list[float]] = defaultdict(list)
     for wait in incident.waits:
         role = wait.role if wait.cause is WaitCause.STAFF else None
