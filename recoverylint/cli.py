@@ -196,7 +196,6 @@ def _show_check(
 ) -> NoReturn:
     """Print what `check` found, write its reports, and exit with its code."""
     from .report import render
-    from .report.diff import unified_diff
 
     for note in run.verbose_notes:
         say(note)
@@ -215,6 +214,8 @@ def _show_check(
             click.echo(displayable(said), err=output_format != "full")
         sys.exit(run.exit_code)
     if o["diff"]:
+        from .report.diff import unified_diff  # difflib: only for --diff
+
         click.echo("".join(unified_diff(fixed.shown, fixed.before, fixed.after) for fixed in run.fixed), nl=False)
         if not o["quiet"]:
             for note in run.notes:

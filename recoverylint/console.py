@@ -8,7 +8,6 @@ import contextlib
 import errno
 import io
 import os
-import shutil
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -174,6 +173,8 @@ def write_fixed_stdin(data: bytes, fixed: str | None) -> None:
     size limit: a pipe never loses the file it carries."""
     sys.stdout.flush()
     if fixed is None:
+        import shutil  # only here: a check does not load it
+
         sys.stdout.buffer.write(data)
         shutil.copyfileobj(sys.stdin.buffer, sys.stdout.buffer)
     else:

@@ -7,13 +7,15 @@ one file becomes an internal error for that file.  Neither stops the run.
 from __future__ import annotations
 
 import os
-import traceback
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .adapters import NOT_A_RUNBOOK, AdapterError, InputFormat, detect, discovery_keys, input_formats
+from .adapters import NOT_A_RUNBOOK, AdapterError, InputFormat, detect, discovery_keys, format_suffixes
+from .adapters import input_format as input_format_named
+from .adapters import own_parser as own_parser
 from .capabilities import Capability
 from .catalog import engine_codes, rule_doc
 from .durations import with_measured
@@ -30,12 +32,14 @@ from .graphs import (
 )
 from .limits import TooLarge
 from .model import NATIVE, Runbook, Span
-from .plan import Plan, build_plan
 from .rules import RuleContext, registry
 from .settings import Settings
 from .source import Document, Limits, SourceError, check_size, decode, parse, read_text
 from .suppress import CODE as UNUSED_SUPPRESSION
 from .suppress import suppress
+
+if TYPE_CHECKING:
+    from .plan import Plan
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -97,6 +101,8 @@ def check_file(
     try:
         _check(path, result, explicit, limits, settings, keep_graphs, data)
     except Exception:  # a bug of ours: report it for this file and go on
+        import traceback  # only for a bug: a check does not load it
+
         result.findings.clear()
         result.internal_error = traceback.format_exc(limit=-8)
     result.findings.sort(key=lambda f: f.sort_key)
@@ -137,6 +143,8 @@ def _planned(result: FileResult, settings: Settings) -> tuple[FileResult, Plan |
     result.graphs = None  # the plan holds what it needs
     if runbook is None or graphs is None or result.internal_error:
         return result, None
+    from .plan import build_plan  # a check does not load the planner
+
     try:
         return result, build_plan(graphs)
     except TooLarge as error:
@@ -144,6 +152,8 @@ def _planned(result: FileResult, settings: Settings) -> tuple[FileResult, Plan |
             finding("RL001", result.path, Issue(runbook.span, f"too large to plan: {error}"), settings)
         )
     except Exception:  # a bug of ours: reported as for check, never a bare traceback
+        import traceback
+
         result.internal_error = traceback.format_exc(limit=-8)
     return result, None
 
@@ -230,7 +240,7 @@ def _read_and_check(
         if input_format is None:
             return _not_a_runbook(document, result, explicit, settings, own)
     else:
-        input_format = input_formats()[forced]
+        input_format = input_format_named(forced)
         if not input_format.detect(document):
             return _not_a_runbook(document, result, explicit, settings, input_format)
     result.format = input_format.name
@@ -323,7 +333,7 @@ def _skipped_by_format(runbook: Runbook) -> frozenset[str]:
 def _skipped_rules(format_name: str) -> frozenset[str]:
     # Asked three times for each file checked; the answer depends on the format alone.
     # Whether the graphs could be built is the file's, not the format's.
-    input_format = input_formats()[format_name]
+    input_format = input_format_named(format_name)
     return frozenset(
         code
         for code, rule in registry().items()
@@ -416,20 +426,10 @@ def _applicable(
     )
 
 
-def own_parser(path: str, forced: str | None) -> InputFormat | None:
-    """The format that reads this file with its own parser instead of YAML
-    (by the file's suffix, or because it is forced), or None."""
-    formats = [input_formats()[forced]] if forced else input_formats().values()
-    for input_format in formats:
-        if input_format.parse is not None and (forced or path.lower().endswith(input_format.suffixes)):
-            return input_format
-    return None
-
-
 @lru_cache(maxsize=1)
 def _suffixes() -> tuple[str, ...]:
     """The suffixes of the files discovery looks at: YAML and every format's own."""
-    return YAML_SUFFIXES + tuple(suffix for f in input_formats().values() for suffix in f.suffixes)
+    return YAML_SUFFIXES + format_suffixes()
 
 
 def discover(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import secrets
 import stat
 from pathlib import Path
 
@@ -198,7 +197,7 @@ def write_new(name: str, data: bytes, dir_fd: int) -> None:
     """Write `data` to a new file beside `name` in the folder `dir_fd`, then
     rename it over `name`: readers see the old file or the new one, never part
     of one, and an existing link named `name` is replaced, never followed."""
-    temporary = f"{name}.{secrets.token_hex(6)}.tmp"
+    temporary = f"{name}.{os.urandom(6).hex()}.tmp"  # secrets.token_hex, without importing secrets
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NO_FOLLOW | getattr(os, "O_CLOEXEC", 0)
     descriptor = os.open(temporary, flags, 0o666, dir_fd=dir_fd)
     try:
@@ -231,7 +230,7 @@ def write_atomically(target: Path, text: str) -> None:
         if not stat.S_ISREG(existing.st_mode):
             raise OSError(errno.EINVAL, "not a regular file", str(target))
         mode = stat.S_IMODE(existing.st_mode)
-    temporary = target.with_name(f".{target.name[:200]}.{secrets.token_hex(6)}.tmp")
+    temporary = target.with_name(f".{target.name[:200]}.{os.urandom(6).hex()}.tmp")
     # Created like any file the user writes (0666 less the umask), where
     # mkstemp would leave a file only its owner can read.
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)

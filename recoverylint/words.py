@@ -7,7 +7,6 @@ it without loading the rule registry, and the core hands it data to word.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping
 from typing import Protocol
 
@@ -39,6 +38,8 @@ def counted(number: int, noun: str) -> str:
 
 def closest(name: str, candidates: Iterable[str]) -> str | None:
     """The candidate `name` was most likely meant to be, if one is close."""
+    import difflib  # only when a name is unknown: a check does not load it
+
     found = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
     return found[0] if found else None
 

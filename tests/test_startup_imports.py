@@ -21,7 +21,7 @@ try:
     runpy.run_module("recoverylint", run_name="__main__")
 except SystemExit as end:
     code = end.code
-print(json.dumps({"exit": code, "modules": sorted({name.split(".")[0] for name in sys.modules})}))
+print(json.dumps({"exit": code, "modules": sorted(sys.modules)}))
 """
 
 # Parsers of other formats and libraries wanted only to explain a failure or draw a plan.
@@ -29,6 +29,13 @@ HEAVY = {"bashlex", "markdown_it", "jsonschema", "fastjsonschema", "networkx", "
 
 
 def imported_by(*arguments: str, cwd: Path) -> tuple[int, set[str]]:
+    """The exit code of the run, and the top-level packages it imported."""
+    code, modules = modules_imported_by(*arguments, cwd=cwd)
+    return code, {name.split(".")[0] for name in modules}
+
+
+def modules_imported_by(*arguments: str, cwd: Path) -> tuple[int, set[str]]:
+    """The exit code of the run, and every module it imported (full names)."""
     done = subprocess.run(
         [sys.executable, "-c", IMPORTED_BY_RUN, *arguments],
         cwd=cwd, capture_output=True, text=True, timeout=120, check=False,
@@ -43,6 +50,33 @@ def test_a_small_native_check_imports_no_heavy_parser(tmp_path: Path) -> None:
     assert code == 0
     assert "recoverylint" in modules and "ruamel" in modules  # the run did read YAML
     assert modules & HEAVY == set()
+
+
+# Modules a plain check has no use for: the planner, and the standard
+# library's modules wanted only for a diff, a bug's traceback, a name that is
+# not known or a file written.
+NOT_FOR_A_CHECK = {"recoverylint.plan", "recoverylint.report.diff", "difflib", "traceback", "secrets", "shutil"}
+
+
+def test_a_small_native_check_imports_no_other_format(tmp_path: Path) -> None:
+    """The names, keys and suffixes of the formats are in the registry's
+    table: the native file is detected by the native format's module, and no
+    other format's module is imported (they took a third of the start)."""
+    code, modules = modules_imported_by("check", str(ROOT / "examples" / "hybrid-clean.yaml"), cwd=tmp_path)
+    assert code == 0
+    formats = {name for name in modules if name.startswith("recoverylint.adapters.")}
+    assert formats == {"recoverylint.adapters.native"}
+    assert modules & NOT_FOR_A_CHECK == set()
+
+
+def test_detection_imports_the_formats_up_to_the_one_that_claims_the_file(tmp_path: Path) -> None:
+    """The same check can fail: an SSM document is tried as native first
+    (the lower priority), then claimed by the SSM format; the formats after
+    it are never imported."""
+    document = ROOT / "tests" / "adapters" / "ssm" / "approve.yaml"
+    _, modules = modules_imported_by("check", str(document), "--no-cache", cwd=tmp_path)
+    formats = {name for name in modules if name.startswith("recoverylint.adapters.") and ".adapters._" not in name}
+    assert formats == {"recoverylint.adapters.native", "recoverylint.adapters.ssm"}
 
 
 def test_a_warm_rerun_imports_no_heavy_parser(tmp_path: Path) -> None:

@@ -1,11 +1,14 @@
 """Input formats: each is one module defining `FORMAT`, an InputFormat that
 turns the parsed documents of the format into the Runbook model rules read.
 
-The native format is one of them (`recoverylint.adapters.native`).  Everything else
-that depends on the formats (the names `--input-format` and the
-configuration accept, the keys directory discovery looks for, the rules a
-format skips) is derived from `FORMAT_MODULES` and the formats' own fields.
-Adding a format: write its module, add its name to `FORMAT_MODULES`.
+The native format is one of them (`recoverylint.adapters.native`).  What a
+run needs to know of every format before it reads a file (the names
+`--input-format` and the configuration accept, the keys directory discovery
+looks for, the suffixes of files read by their own parser, the order of
+detection) is in `KNOWN_FORMATS`, so that a format's module is imported only
+when a file may be of it (a test holds each entry to its module's FORMAT).
+Adding a format: write its module, add its entry to `KNOWN_FORMATS`; a module
+named in `FORMAT_MODULES` alone is imported at the first use of the registry.
 """
 
 from __future__ import annotations
@@ -22,24 +25,43 @@ from ..finding import Issue
 from ..model import Runbook
 from ..source import Document
 
-# Every format's module (a full dotted name); the order of this list does
-# not matter: each format's `priority` orders detection.  Every run imports
-# them all (their names and keys are needed before any file is read), so a
-# format imports a heavy parser inside `build`, not at its top.
-FORMAT_MODULES = [
-    "recoverylint.adapters.native",
-    "recoverylint.adapters.ssm",
-    "recoverylint.adapters.argo",
-    "recoverylint.adapters.tekton",
-    "recoverylint.adapters.github",
-    "recoverylint.adapters.orquesta",
-    "recoverylint.adapters.actionchain",
-    "recoverylint.adapters.markdown",
-    "recoverylint.adapters.xsoar",
-    "recoverylint.adapters.ansible",
-    "recoverylint.adapters.awx",
-    "recoverylint.adapters.rundeck",
-]
+
+@dataclass(frozen=True)
+class KnownFormat:
+    """What the registry knows of a format without importing its module:
+    the fields of the same names of the module's FORMAT."""
+
+    module: str  # a full dotted name
+    name: str
+    priority: int
+    keys: tuple[str, ...]
+    suffixes: tuple[str, ...] = ()
+
+
+# The order of this table does not matter: each format's `priority` orders detection.
+KNOWN_FORMATS = (
+    KnownFormat("recoverylint.adapters.native", "native", 0, ("runbook",)),
+    KnownFormat("recoverylint.adapters.ssm", "ssm", 10, ("mainSteps",)),
+    KnownFormat("recoverylint.adapters.argo", "argo", 20, ("kind",)),
+    KnownFormat("recoverylint.adapters.tekton", "tekton", 30, ("kind",)),
+    KnownFormat("recoverylint.adapters.github", "github-actions", 40, ("jobs",)),
+    KnownFormat("recoverylint.adapters.orquesta", "orquesta", 50, ("tasks",)),
+    KnownFormat("recoverylint.adapters.actionchain", "actionchain", 60, ("chain",)),
+    KnownFormat("recoverylint.adapters.xsoar", "xsoar", 72, ("starttaskid",)),
+    KnownFormat("recoverylint.adapters.rundeck", "rundeck", 75, ("sequence",)),
+    KnownFormat(
+        "recoverylint.adapters.ansible", "ansible", 77,
+        ("hosts", "import_playbook", "block", "include_tasks", "import_tasks"),
+    ),
+    KnownFormat(
+        "recoverylint.adapters.awx", "awx", 78,
+        ("workflow_nodes", "job_template", "success_nodes", "inventory_source"),
+    ),
+    KnownFormat("recoverylint.adapters.markdown", "markdown", 90, (), (".md", ".markdown")),
+)
+
+# Every format's module; one without an entry in KNOWN_FORMATS is imported to learn it.
+FORMAT_MODULES = [known.module for known in KNOWN_FORMATS]
 
 
 # What RL003 says of a file named on the command line that no format reads.
@@ -131,23 +153,70 @@ class InputFormat:
         )
 
 
+def known_of(input_format: InputFormat, module: str) -> KnownFormat:
+    """The registry's entry for a format's FORMAT."""
+    return KnownFormat(module, input_format.name, input_format.priority, input_format.keys, input_format.suffixes)
+
+
 @lru_cache(maxsize=1)
+def known_formats() -> tuple[KnownFormat, ...]:
+    """Every format of `FORMAT_MODULES`, in detection order."""
+    table = {known.module: known for known in KNOWN_FORMATS}
+    found = [
+        table[module] if module in table else known_of(_format_of(module), module) for module in FORMAT_MODULES
+    ]
+    return tuple(sorted(found, key=lambda known: known.priority))
+
+
+@cache
+def _format_of(module: str) -> InputFormat:
+    format_of_module: InputFormat = importlib.import_module(module).FORMAT
+    return format_of_module
+
+
+def input_format(name: str) -> InputFormat:
+    """The format of this name (imported on first use); KeyError if there is none."""
+    for known in known_formats():
+        if known.name == name:
+            return _format_of(known.module)
+    raise KeyError(name)
+
+
 def input_formats() -> dict[str, InputFormat]:
-    """Every format by name, native included, in detection order (imported once)."""
-    found = [importlib.import_module(module).FORMAT for module in FORMAT_MODULES]
-    return {f.name: f for f in sorted(found, key=lambda f: f.priority)}
+    """Every format by name, native included, in detection order (each imported)."""
+    return {known.name: _format_of(known.module) for known in known_formats()}
 
 
 def format_names() -> tuple[str, ...]:
     """The names `--input-format` and the configuration's `input_format` accept."""
-    return tuple(input_formats())
+    return tuple(known.name for known in known_formats())
+
+
+def format_suffixes() -> tuple[str, ...]:
+    """The suffixes of the files formats read with their own parser."""
+    return tuple(suffix for known in known_formats() for suffix in known.suffixes)
 
 
 def detect(document: Document) -> InputFormat | None:
-    """The format of a parsed stream, or None (no format reads it)."""
-    for input_format in input_formats().values():
+    """The format of a parsed stream, or None (no format reads it): the
+    formats are imported in detection order until one claims it."""
+    for known in known_formats():
+        input_format = _format_of(known.module)
         if input_format.detect(document):
             return input_format
+    return None
+
+
+def own_parser(path: str, forced: str | None) -> InputFormat | None:
+    """The format that reads this file with its own parser instead of YAML
+    (by the file's suffix, or because it is forced), or None."""
+    if forced:
+        chosen = input_format(forced)
+        return chosen if chosen.parse is not None else None
+    lowered = path.lower()
+    for known in known_formats():
+        if known.suffixes and lowered.endswith(known.suffixes) and _format_of(known.module).parse is not None:
+            return _format_of(known.module)
     return None
 
 
@@ -158,8 +227,10 @@ def discovery_keys(forced: str | None) -> re.Pattern[str]:
     a repository that are not runbooks cost almost nothing.  Anywhere on a
     line, so that a JSON or flow-style document (`{"runbook": ...`), an
     anchored or tagged key is found: a nested one only costs a parse."""
-    formats = input_formats().values() if forced is None else [input_formats()[forced]]
-    keys = sorted({re.escape(key) for f in formats for key in f.keys})
+    formats = [known for known in known_formats() if forced is None or known.name == forced]
+    if not formats:
+        raise KeyError(forced)
+    keys = sorted({re.escape(key) for known in formats for key in known.keys})
     return re.compile(rf"""["']?\b(?:{'|'.join(keys)})["']?[ \t]*:""")
 
 
