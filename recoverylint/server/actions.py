@@ -109,7 +109,8 @@ def _suppressions(document: DocumentVersion, codec: PositionCodec, item: Finding
     """Suppression comments for the finding: only in a file read as YAML, whose
     comments the engine reads, and never for what no comment silences."""
     check = document.check
-    if item.code in UNSUPPRESSIBLE or own_parser(check.shown, check.settings and check.settings.input_format):
+    forced = None if check.settings is None else check.settings.input_format
+    if item.code in UNSUPPRESSIBLE or own_parser(check.shown, forced) is not None:
         return []
     code = item.code
     actions = [_suppress(document, codec, f"Suppress {code} on this line", item.span.line, code)]

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
+from pygls.workspace.position_codec import PositionCodec
 
 from .. import __version__
 from ..baseline import Baseline
@@ -55,7 +56,9 @@ class RecoverylintServer(LanguageServer):
 def create_server(config_file: Path | None = None, baseline: Baseline | None = None) -> RecoverylintServer:
     server = RecoverylintServer(DocumentStore(config_file, baseline))
 
-    def guarded(name: str, handler: Callable[[Any], Result], notification: bool = False) -> Callable[[Any], Result | None]:
+    def guarded(
+        name: str, handler: Callable[[Any], Result], notification: bool = False
+    ) -> Callable[[Any], Result | None]:
         def run(params: Any) -> Result | None:
             try:
                 return handler(params)
@@ -101,7 +104,8 @@ def create_server(config_file: Path | None = None, baseline: Baseline | None = N
         server.store.forget(uri)
         server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
-    codec = lambda: server.workspace.position_codec  # noqa: E731 - chosen at initialize
+    def codec() -> PositionCodec:  # the position encoding is chosen at initialize
+        return server.workspace.position_codec
 
     def code_action(params: types.CodeActionParams) -> list[types.CodeAction]:
         return actions.code_actions(server.current(params.text_document.uri), codec(), params)

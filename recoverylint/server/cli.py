@@ -14,7 +14,10 @@ from ..cli_options import config_file_option
 
 
 @click.command("server")
-@click.option("--stdio", is_flag=True, default=True, help="Speak LSP over standard input and output (the default, and the only transport).")
+@click.option(
+    "--stdio", is_flag=True, default=True,
+    help="Speak LSP over standard input and output (the default, and the only transport).",
+)
 @config_file_option
 @click.option(
     "--baseline", "baseline_file", type=click.Path(dir_okay=False, path_type=Path), default=None,

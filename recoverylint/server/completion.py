@@ -16,7 +16,9 @@ from ..model import Runbook
 from .names import STEP_LIST_KEYS, Kind
 
 # Keys whose value (or list of values) names something, beyond a step's.
-_VALUE_KINDS: dict[str, Kind] = {**STEP_LIST_KEYS, "given": Kind.FACT, "parent": Kind.RESOURCE, "observes": Kind.RESOURCE}
+_VALUE_KINDS: dict[str, Kind] = {
+    **STEP_LIST_KEYS, "given": Kind.FACT, "parent": Kind.RESOURCE, "observes": Kind.RESOURCE,
+}
 _KEY_LINE = re.compile(r"^(?P<indent>[ ]*)(?P<dash>-[ ]+)?(?P<key>[A-Za-z_][\w-]*)[ ]*:(?:[ ]|$)")
 _DASH_LINE = re.compile(r"^(?P<indent>[ ]*)-(?:[ ]|$)")
 # The cursor after `key: ` or inside `key: [a, b, ` (the name being typed last).
@@ -51,6 +53,7 @@ def _ancestors(lines: list[str], line: int, column: int) -> list[str]:
     this 1-based line, innermost first, judged by indentation."""
     chain: list[str] = []
     threshold = column
+    list_indent = -1  # the column of the dashes of the list last entered: its other items are siblings
     for number in range(line - 1, 0, -1):
         text = lines[number - 1]
         stripped = text.strip()
@@ -58,12 +61,13 @@ def _ancestors(lines: list[str], line: int, column: int) -> list[str]:
             continue
         keyed = _KEY_LINE.match(text)
         dash = _DASH_LINE.match(text)
-        indent = len((keyed or dash).group("indent")) if (keyed or dash) else len(text) - len(text.lstrip(" "))
-        if indent >= threshold:
+        indent = len(text) - len(text.lstrip(" "))
+        if indent >= threshold or (dash is not None and indent == list_indent):
             continue
         if dash is not None:
             chain.append("-")
-            threshold = indent + 1  # its list may sit at the column of its key
+            threshold = list_indent = indent
+            threshold += 1  # its list may sit at the column of its key
         elif keyed is not None:
             chain.append(keyed.group("key"))
             threshold = indent

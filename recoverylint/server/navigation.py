@@ -38,7 +38,7 @@ def _finding_words(code: str) -> str:
 def _name_words(document: DocumentVersion, use: NameUse) -> str:
     if use.kind is Kind.STEP:
         return _step_words(document, use.name)
-    declared = [other for other in document.uses if other.kind is use.kind and other.name == use.name and other.declares]
+    declared = [other for other in _same_name(document, use) if other.declares]
     users = _steps_using(document, use)
     where = (
         ", ".join(f"line {other.span.line}" for other in declared) if declared

@@ -3,7 +3,6 @@ recorded capabilities of VS Code and of Neovim 0.7 (the one Debian ships)."""
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from pathlib import Path
 

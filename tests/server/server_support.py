@@ -93,3 +93,28 @@ steps:
     duration: 3m
     needs: [check]
 """
+
+
+def apply_edits(text: str, edits: list[types.TextEdit]) -> str:
+    """The text with the edits applied (positions in UTF-16 units; the
+    runbooks of these tests are ASCII, where they are characters)."""
+    lines = text.splitlines(keepends=True)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+
+    def offset(position: types.Position) -> int:
+        return starts[min(position.line, len(lines))] + position.character
+
+    for edit in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
+        text = text[: offset(edit.range.start)] + edit.new_text + text[offset(edit.range.end):]
+    return text
+
+
+def at(line: int, column: int) -> types.Position:
+    """A 1-based line and column as the protocol's position."""
+    return types.Position(line=line - 1, character=column - 1)
+
+
+def document(path: Path) -> types.TextDocumentIdentifier:
+    return types.TextDocumentIdentifier(uri=path.as_uri())

@@ -9,13 +9,12 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, SERVER
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 from server_support import DEMO, change_document, close_document, expect_diagnostics, open_document, shown
 
 from recoverylint.session import CheckRequest, run_check
-
-from conftest import ROOT, SERVER
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -39,7 +38,9 @@ async def test_diagnostics_are_the_findings_of_check(client: LanguageClient, tmp
     assert redundant.source == "recoverylint"
     assert redundant.code_description is not None
     assert redundant.code_description.href == RULES.format("RL203")
-    assert redundant.range == types.Range(start=types.Position(line=18, character=27), end=types.Position(line=18, character=32))
+    assert redundant.range == types.Range(
+        start=types.Position(line=18, character=27), end=types.Position(line=18, character=32)
+    )
     assert redundant.message.startswith("`notify` needs `check` redundantly")
     close_document(client, path)
 
