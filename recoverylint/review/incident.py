@@ -119,7 +119,8 @@ def _waits(graphs: Graphs, clock: Mapping[int, Ran], roles: list[str | None]) ->
 
     The part of the wait until the last step it waited for in the declared
     order finished is a GATE when that step is one D does not require (RL201's
-    false gates); what remains is STAFF when every person of its role was on
+    false gates), or when a step that did not run passed the turn on through
+    such a gate; what remains is STAFF when every person of its role was on
     another step until it started, else UNEXPLAINED."""
     ids = [step.id for step in graphs.steps]
     false_sources = {target: set(sources) for target, sources in graphs.unrequired_waits()}
@@ -132,6 +133,7 @@ def _waits(graphs: Graphs, clock: Mapping[int, Ran], roles: list[str | None]) ->
     for node in order:
         ready[node] = max((done[pred] for pred in required_preds[node] if pred in done), default=0.0)
         done[node] = clock[node].end if node in clock else ready[node]
+    declared_done, passed_on = _declared_turns(graphs, clock, false_sources)
     people = {name: role.people for name, role in graphs.runbook.roles.items()}
     on_role = _RoleBusy(clock, roles)
 
@@ -140,15 +142,22 @@ def _waits(graphs: Graphs, clock: Mapping[int, Ran], roles: list[str | None]) ->
         start, since = clock[node].start, ready[node]
         if start - since <= SAME_MINUTES:
             continue
-        declared = [pred for pred in graphs.reduction_preds(node) if done.get(pred, 0.0) <= start + SAME_MINUTES]
-        last = max((done.get(pred, 0.0) for pred in declared), default=since)
+        declared = [pred for pred in graphs.reduction_preds(node) if declared_done[pred] <= start + SAME_MINUTES]
+        last = max((declared_done[pred] for pred in declared), default=since)
         gates = false_sources.get(node, set())
-        holding = [pred for pred in declared if abs(done.get(pred, 0.0) - last) <= SAME_MINUTES]
-        if last - since > SAME_MINUTES and any(pred in gates for pred in holding):
-            waited_for = tuple(
-                ids[pred] for pred in sorted(declared)
-                if pred in gates and done.get(pred, 0.0) - since > SAME_MINUTES
-            )
+        held: set[int] = set()  # the steps that ran and held it through a gate
+        for pred in declared:
+            if abs(declared_done[pred] - last) > SAME_MINUTES:
+                continue
+            if pred in clock:
+                if pred in gates:
+                    held.add(pred)
+            elif pred in gates or passed_on[pred][1]:
+                held |= passed_on[pred][0]
+        if last - since > SAME_MINUTES and held:
+            # Every gate it waited for, not only the last one to finish.
+            held |= {pred for pred in declared if pred in gates and pred in clock and clock[pred].end > since}
+            waited_for = tuple(ids[pred] for pred in sorted(held))
             found.append(Wait(ids[node], waited_for, round(last - since, 6), WaitCause.GATE))
             since = last
         if start - since <= SAME_MINUTES:
@@ -161,6 +170,39 @@ def _waits(graphs: Graphs, clock: Mapping[int, Ran], roles: list[str | None]) ->
         else:
             found.append(Wait(ids[node], (), round(start - since, 6), WaitCause.UNEXPLAINED))
     return found
+
+
+def _declared_turns(
+    graphs: Graphs, clock: Mapping[int, Ran], false_sources: Mapping[int, set[int]]
+) -> tuple[dict[int, float], dict[int, tuple[frozenset[int], bool]]]:
+    """When each step was done as the declared order O sees it: a step that
+    ran when it ended; one that did not (skipped, or not in the record) when
+    the steps O puts just before it were, as it passed the turn on.  For each
+    step that did not run: the steps that ran it passed the turn on from, and
+    whether a gate D does not require lay on the way."""
+    done: dict[int, float] = {}
+    passed_on: dict[int, tuple[frozenset[int], bool]] = {}
+    for node in graphs.topological:
+        if node in clock:
+            done[node] = clock[node].end
+            continue
+        preds = graphs.reduction_preds(node)
+        last = max((done[pred] for pred in preds), default=0.0)
+        done[node] = last
+        holding = [pred for pred in preds if abs(done[pred] - last) <= SAME_MINUTES]
+        gates = false_sources.get(node, set())
+        if len(holding) == 1 and holding[0] not in clock:  # a chain of steps not run shares one set
+            steps, gated = passed_on[holding[0]]
+            passed_on[node] = (steps, gated or holding[0] in gates)
+            continue
+        held: set[int] = set()
+        through = False
+        for pred in holding:
+            ran = pred in clock
+            held |= {pred} if ran else passed_on[pred][0]
+            through = through or pred in gates or (not ran and passed_on[pred][1])
+        passed_on[node] = (frozenset(held), through)
+    return done, passed_on
 
 
 class _RoleBusy:

@@ -282,3 +282,32 @@ def test_the_output_file_may_not_be_an_input(tmp_path: Path) -> None:
     result = run("review", CHECKLIST, record, "-o", record)
     assert result.exit_code == 2
     assert "--output" in result.stderr and "an input of the review" in result.stderr
+
+
+def test_a_gate_through_a_step_that_did_not_run(tmp_path: Path) -> None:
+    # A checklist of three steps nothing connects: page-team, then
+    # open-bridge (skipped this time), then restart.  restart started at 5,
+    # when page-team ended: the skipped step passed the turn on, and the
+    # wait is the checklist's gate, for page-team.
+    runbook = write(tmp_path, "runbook.yaml", """
+        runbook: three-things
+        steps:
+          - id: page-team
+            duration: 5m
+          - id: open-bridge
+            duration: 2m
+          - id: restart
+            duration: 5m
+    """)
+    record = write(tmp_path, "run.csv", """
+        step,start,end,status
+        page-team,0,5,done
+        open-bridge,,,skipped
+        restart,5,10,done
+    """)
+    incident, = review_json(runbook, record)["incidents"]
+    assert incident["waits"] == [
+        {"step": "restart", "waited_for": ["page-team"], "minutes": 5, "cause": "gate", "role": None}
+    ]
+    # Required: the longest of the three, the skipped one counting 0.
+    assert (incident["actual_minutes"], incident["required_minutes"], incident["lost_minutes"]) == (10, 5, 5)
