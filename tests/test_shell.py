@@ -106,10 +106,31 @@ def test_tool_tables(command, reads, writes):
         "sh-4.4# toolbox",  # opens a container: nothing written of what is done there
         "virtctl console db -n vms",  # as `oc debug node/n1`
         "oc exec -n vms virt-launcher -- virsh list",  # virsh: no table
+        # files edited in place, whose names the script hides
+        "sed -i s/a/b/ /etc/app.conf",
+        "sed --in-place=.bak s/a/b/ /etc/app.conf",
+        "sed -Ei s/a/b/ /etc/app.conf",
+        # xargs's replace-string: which objects, its input says
+        "xargs -I{} oc delete pod {}",
+        "xargs -I % oc delete pod %",
+        "xargs -i oc delete pod {}",
     ],
 )
 def test_commands_of_no_known_effect_are_never_guessed(command):
     assert not read_script(command).known
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "sed -n 1p /etc/hosts", "sed -e s/i/x/", "tee -a /dev/stderr", "oc get pods 2>&1",
+        # Output kept in a local file (a backup): no step is read to use it, so it orders nothing.
+        "tee /tmp/pods.txt", "echo on > /tmp/flag",
+    ],
+)
+def test_filters_and_output_kept_in_a_local_file_change_nothing(command):
+    script = read_script(command)
+    assert script.known and script.writes == ()
 
 
 def test_filters_and_prompts_are_known_and_touch_nothing():

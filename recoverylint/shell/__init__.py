@@ -120,16 +120,21 @@ class Script:
 def effect_of(words: tuple[str, ...], depth: int = 0) -> Effect | None:
     """The effect of one command given as its words, or None when unknown."""
     opener = False
+    replaced: list[str] = []  # xargs's replace-strings: names read from its input
     while words and words[0] in _WRAPPERS and depth < _MAX_NESTING:
         opener = opener or words[0] in _OPENERS
         flags = _WRAPPERS[words[0]]
         index = 1
         while index < len(words) and (words[index].startswith("-") or "=" in words[index]):
+            if words[0] == "xargs":
+                replaced += _replace_string(words, index)
             index += 2 if words[index] in flags else 1
         if words[0] in ("timeout", "chroot") and index < len(words):
             index += 1  # its duration, or the root to run in
         words = words[index:]
         depth += 1
+    if any(marker in word for marker in replaced for word in words):
+        return None  # `xargs -I{} kubectl delete pod {}`: which pods, its input says
     if not words:
         return Effect(opens_shell=opener)
     name = words[0].rsplit("/", 1)[-1]
@@ -140,7 +145,7 @@ def effect_of(words: tuple[str, ...], depth: int = 0) -> Effect | None:
         if not inner.known:
             return None
         return Effect(reads=inner.reads, writes=inner.writes)
-    if name in NEUTRAL and not (name == "sed" and any(word.startswith("-i") for word in words)):
+    if name in NEUTRAL and not _edits_in_place(name, words[1:]):
         return Effect()
     table = _BY_NAME.get(name)
     if table is None:
@@ -152,6 +157,32 @@ def effect_of(words: tuple[str, ...], depth: int = 0) -> Effect | None:
             return None
         effect = Effect(effect.reads + inner_effect.reads, effect.writes + inner_effect.writes)
     return effect
+
+
+# `sed -i`, `-Ei`, `-i.bak`: a bundle of short flags holding `i` edits in place.
+_SED_IN_PLACE = re.compile(r"-[A-Za-z]*i")
+
+
+def _replace_string(words: tuple[str, ...], index: int) -> list[str]:
+    """The replace-string xargs's flag at `index` sets: `-I{}`, `-I {}`, `-i` (`{}`)."""
+    flag = words[index]
+    if flag == "-I" and index + 1 < len(words):
+        return [words[index + 1]]
+    if flag.startswith("-I") and len(flag) > 2:
+        return [flag[2:]]
+    if flag == "-i" or flag == "--replace":
+        return ["{}"]
+    if flag.startswith(("-i", "--replace=")):
+        return [flag.split("=", 1)[1] if "=" in flag else flag[2:]]
+    return []
+
+
+def _edits_in_place(name: str, arguments: tuple[str, ...]) -> bool:
+    """`sed -i` (`--in-place`, `-Ei`, `-i.bak`) edits files whose names cannot
+    be told from its script: an unknown effect.  Output written to a local
+    file (`> backup.yaml`, `tee FILE`) stays no effect: no step is read to use
+    such a file, so naming it would make a backup a change and order nothing."""
+    return name == "sed" and any(word.startswith("--in-place") or _SED_IN_PLACE.match(word) for word in arguments)
 
 
 class _Reader:
