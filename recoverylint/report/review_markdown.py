@@ -32,6 +32,7 @@ from .shown import shown
 # no text from a file starts a line here.
 _INLINE_SYNTAX = re.compile(r"[\\`*_\[\]<>|&~$]")
 _BACKTICKS = re.compile(r"`+")
+_SECONDS_SHOWN = 10  # minutes: a shorter incident's chart shows seconds on its axis
 
 
 def render(review: Review) -> str:
@@ -282,7 +283,7 @@ def _gantt(review: Review, incident: IncidentReview) -> list[str]:
         "gantt",
         f"  title {_escape(title)}",
         f"  dateFormat {_DATE_FORMAT}",
-        "  axisFormat %H:%M",
+        f"  axisFormat {'%H:%M:%S' if horizon < _SECONDS_SHOWN else '%H:%M'}",
         "  todayMarker off",
         "  section What happened",
         *(_task(interval, interval.step in violated) for interval in incident.intervals),
