@@ -77,7 +77,10 @@ def review_incident(graphs: Graphs, plan: Plan, record: ExecutionRecord, matched
         required_minutes=schedule.length,
         intervals=intervals,
         required_intervals=required_intervals,
-        waits=tuple(_waits(graphs, clock, roles)),
+        # A join of the required schedule may start only after the sync overhead.
+        waits=tuple(_waits(graphs, clock, roles, {
+            node: runbook.sync_overhead for node in schedule.timings if len(schedule.preds[node]) >= 2
+        })),
         violations=find_violations(graphs, clock, unfinished),
         parallel_share=_parallel_share(clock.values(), actual),
         busy=_busy(clock, roles),
@@ -114,8 +117,11 @@ def _runs(runs: Mapping[int, list[StepRun]]) -> tuple[dict[int, _Merged], frozen
     return ran, frozenset(unfinished)
 
 
-def _waits(graphs: Graphs, clock: Mapping[int, Ran], roles: list[str | None]) -> list[Wait]:
-    """Each step that started later than its D prerequisites had finished.
+def _waits(
+    graphs: Graphs, clock: Mapping[int, Ran], roles: list[str | None], overhead: Mapping[int, float]
+) -> list[Wait]:
+    """Each step that started later than its D prerequisites had finished
+(and, at a join, the sync overhead `overhead` gives it had passed).
 
     The part of the wait until the last step it waited for in the declared
     order finished is a GATE when that step is one D does not require (RL201's
@@ -132,6 +138,7 @@ def _waits(graphs: Graphs, clock: Mapping[int, Ran], roles: list[str | None]) ->
     done: dict[int, float] = {}  # when a step was done, for what requires it (a step not run: when it could have been)
     for node in order:
         ready[node] = max((done[pred] for pred in required_preds[node] if pred in done), default=0.0)
+        ready[node] += overhead.get(node, 0.0)
         done[node] = clock[node].end if node in clock else ready[node]
     declared_done, passed_on = _declared_turns(graphs, clock, false_sources)
     people = {name: role.people for name, role in graphs.runbook.roles.items()}

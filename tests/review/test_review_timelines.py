@@ -311,3 +311,37 @@ def test_a_gate_through_a_step_that_did_not_run(tmp_path: Path) -> None:
     ]
     # Required: the longest of the three, the skipped one counting 0.
     assert (incident["actual_minutes"], incident["required_minutes"], incident["lost_minutes"]) == (10, 5, 5)
+
+
+def test_sync_overhead_is_counted_at_joins_as_plan_counts_it(tmp_path: Path) -> None:
+    # check-api and check-db run side by side; decide uses both outputs: a
+    # join of D, which costs the runbook's sync_overhead of 2 min.  Required
+    # with this incident's minutes: max(6, 9) + 2 + 3 = 14.  The record took
+    # 9 + 4 (a 4-min join) + 3 = 16: 2 lost, decide waiting 2 min more than
+    # the overhead, which the record does not explain.
+    runbook = write(tmp_path, "runbook.yaml", """
+        runbook: join
+        flow: parallel
+        sync_overhead: 2m
+        steps:
+          - id: check-api
+            duration: 5m
+            outputs: [api-state]
+          - id: check-db
+            duration: 5m
+            outputs: [db-state]
+          - id: decide
+            duration: 3m
+            inputs: [api-state, db-state]
+    """)
+    record = write(tmp_path, "run.csv", "step,start,end\ncheck-api,0,6\ncheck-db,0,9\ndecide,13,16\n")
+    incident, = review_json(runbook, record)["incidents"]
+    assert (incident["actual_minutes"], incident["required_minutes"], incident["lost_minutes"]) == (16, 14, 2)
+    assert incident["waits"] == [
+        {"step": "decide", "waited_for": [], "minutes": 2, "cause": "unexplained", "role": None}
+    ]
+    assert [(i["step"], i["start"], i["end"]) for i in incident["required_intervals"]] == [
+        ("check-api", 0, 6), ("check-db", 0, 9), ("decide", 11, 14),
+    ]
+    planned = run("plan", runbook, "--format", "json")
+    assert json.loads(planned.stdout)["required"]["sync_overhead_minutes"] == 2  # one join, as plan counts it
