@@ -13,15 +13,9 @@ from datetime import datetime, timezone
 from typing import Any
 
 from .. import __version__
-from ..review.model import IncidentReview, Interval, Review
+from ..review.model import IncidentReview, Interval, Review, minutes_number
 from ..review.summary import PERCENTILE_METHOD
 from .shown import json_safe
-
-
-def _number(value: float) -> int | float:
-    """Whole minutes as integers; others to four decimals."""
-    rounded = round(value, 4)
-    return int(rounded) if rounded == int(rounded) else rounded
 
 
 def _moment(when: datetime | None) -> str | None:
@@ -36,8 +30,8 @@ def _moment(when: datetime | None) -> str | None:
 def _interval(interval: Interval) -> dict[str, Any]:
     return {
         "step": interval.step,
-        "start": _number(interval.start),
-        "end": _number(interval.end),
+        "start": minutes_number(interval.start),
+        "end": minutes_number(interval.end),
         "status": interval.status.value,
         "role": interval.role,
         "who": interval.who,
@@ -49,14 +43,14 @@ def _incident(incident: IncidentReview) -> dict[str, Any]:
         "record": incident.record.path,
         "started_at": _moment(incident.started_at),
         "ended_at": _moment(incident.ended_at),
-        "actual_minutes": _number(incident.actual_minutes),
-        "required_minutes": _number(incident.required_minutes),
-        "lost_minutes": _number(incident.lost_minutes),
+        "actual_minutes": minutes_number(incident.actual_minutes),
+        "required_minutes": minutes_number(incident.required_minutes),
+        "lost_minutes": minutes_number(incident.lost_minutes),
         "waits": [
             {
                 "step": wait.step,
                 "waited_for": list(wait.waited_for),
-                "minutes": _number(wait.minutes),
+                "minutes": minutes_number(wait.minutes),
                 "cause": wait.cause.value,
                 "role": wait.role,
             }
@@ -66,13 +60,14 @@ def _incident(incident: IncidentReview) -> dict[str, Any]:
             {"code": violation.code, "steps": list(violation.steps), "message": violation.message}
             for violation in incident.violations
         ],
-        "parallel_share": _number(incident.parallel_share),
+        "parallel_share": minutes_number(incident.parallel_share),
         "unmatched": [{"name": item.name, "side": item.side} for item in incident.unmatched],
         "record_format": incident.record.record_format,
         "intervals": [_interval(interval) for interval in incident.intervals],
         "required_intervals": [_interval(interval) for interval in incident.required_intervals],
         "busy": {
-            busy.role: [[_number(start), _number(end)] for start, end in busy.intervals] for busy in incident.busy
+            busy.role: [[minutes_number(start), minutes_number(end)] for start, end in busy.intervals]
+            for busy in incident.busy
         },
     }
 
@@ -84,13 +79,13 @@ def render(review: Review) -> str:
         "incidents": [_incident(incident) for incident in review.incidents],
         "summary": {
             "incidents": summary.incidents,
-            "mttr_minutes": _number(summary.mttr_minutes),
-            "p50_minutes": _number(summary.p50_minutes),
-            "p90_minutes": _number(summary.p90_minutes),
+            "mttr_minutes": minutes_number(summary.mttr_minutes),
+            "p50_minutes": minutes_number(summary.p50_minutes),
+            "p90_minutes": minutes_number(summary.p90_minutes),
             "percentile_method": PERCENTILE_METHOD,
             "parallel_incidents": summary.parallel_incidents,
             "trend": [
-                {"month": month.month, "incidents": month.incidents, "mttr_minutes": _number(month.mttr_minutes)}
+                {"month": month.month, "incidents": month.incidents, "mttr_minutes": minutes_number(month.mttr_minutes)}
                 for month in summary.trend
             ],
             "most_lost": list(summary.most_lost),
@@ -98,14 +93,14 @@ def render(review: Review) -> str:
                 {
                     "step": gate.step,
                     "waited_for": list(gate.waited_for),
-                    "minutes": _number(gate.minutes),
+                    "minutes": minutes_number(gate.minutes),
                     "incidents": gate.incidents,
                 }
                 for gate in summary.costly_gates
             ],
         },
         "durations": {
-            step: {"median": _number(learned.median), "p90": _number(learned.p90), "count": learned.count}
+            step: {"median": minutes_number(learned.median), "p90": minutes_number(learned.p90), "count": learned.count}
             for step, learned in review.durations.items()
         },
         "runbook_path": review.runbook_path,

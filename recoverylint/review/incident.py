@@ -8,6 +8,7 @@ from __future__ import annotations
 import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import timedelta
 
 from ..durations import SAME_MINUTES, step_minutes
@@ -50,7 +51,7 @@ def review_incident(graphs: Graphs, plan: Plan, record: ExecutionRecord, matched
     schedule = required_schedule(graphs, sorted(planned), durations)
 
     roles = [step.role.name if step.role else None for step in graphs.steps]
-    statuses = {node: runs[-1].status for node, runs in matched.runs.items()}
+    statuses = {node: ran[node].status if node in ran else runs[-1].status for node, runs in matched.runs.items()}
     intervals = tuple(
         Interval(graphs.steps[node].id, run.start, run.end, statuses[node], roles[node], ran[node].who)
         for node, run in sorted(clock.items(), key=lambda item: (item[1].start, item[0]))
@@ -88,11 +89,15 @@ def review_incident(graphs: Graphs, plan: Plan, record: ExecutionRecord, matched
     )
 
 
+@dataclass(frozen=True)
 class _Merged:
-    """A step's runs as one: the first start to the last end, who ran it first."""
+    """A step's runs as one: the first start to the last end, who ran it
+    first, and how the run that ended last ended."""
 
-    def __init__(self, start: float, end: float, who: str | None) -> None:
-        self.start, self.end, self.who = start, end, who
+    start: float
+    end: float
+    who: str | None
+    status: RunStatus
 
 
 def _runs(runs: Mapping[int, list[StepRun]]) -> tuple[dict[int, _Merged], frozenset[int]]:
@@ -108,11 +113,12 @@ def _runs(runs: Mapping[int, list[StepRun]]) -> tuple[dict[int, _Merged], frozen
         if not timed:
             unfinished.add(node)
             continue
-        who = next((run.who for run in timed if run.who), None)
+        last = max(timed, key=lambda run: run.end or 0.0)
         ran[node] = _Merged(
             min(run.start for run in timed if run.start is not None),
-            max(run.end for run in timed if run.end is not None),
-            who,
+            last.end or 0.0,
+            next((run.who for run in timed if run.who), None),
+            last.status,
         )
     return ran, frozenset(unfinished)
 

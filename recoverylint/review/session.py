@@ -123,24 +123,19 @@ def durations_text(review: Review) -> str:
     --durations`): runbook id -> step id -> minutes, or {min, likely, max}
     with the shortest run, the median and the P90 when the runs differ.
     Written as JSON (which is YAML too), one step a line."""
+    from .model import minutes_number
+
     steps: dict[str, float | dict[str, float]] = {}
     for step, learned in review.durations.items():
         low, likely, high = (
-            _minutes(learned.median if learned.minimum is None else learned.minimum),
-            _minutes(learned.median),
-            _minutes(learned.p90),
+            minutes_number(learned.median if learned.minimum is None else learned.minimum),
+            minutes_number(learned.median),
+            minutes_number(learned.p90),
         )
         steps[step] = likely if low == likely == high else {"min": low, "likely": likely, "max": high}
     lines = [f"    {json.dumps(step, ensure_ascii=False)}: {json.dumps(minutes)}" for step, minutes in steps.items()]
     body = ",\n".join(lines)
     return f"{{\n  {json.dumps(review.runbook_id, ensure_ascii=False)}: {{\n{body}\n  }}\n}}\n"
-
-
-def _minutes(value: float) -> float:
-    """Minutes as the file keeps them: whole ones as integers, others to four
-    decimals (rounding keeps min <= likely <= max)."""
-    rounded = round(value, 4)
-    return int(rounded) if rounded == int(rounded) else rounded
 
 
 def _write_durations(file: Path, review: Review) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ..durations import SAME_MINUTES
 from ..graphs import Graphs
-from .model import Violation
+from .model import Violation, minutes_number
 
 VIOLATION_CODES: Mapping[str, str] = {
     "RV101": "verification-before-change",
@@ -42,7 +42,7 @@ def find_violations(
     ids = [step.id for step in graphs.steps]
 
     def at(minute: float) -> str:
-        return f"minute {_number(minute)}"
+        return f"minute {minutes_number(minute)}"
 
     approvers, deciders = _approvers(graphs), _deciders(graphs)
     found: list[Violation] = []
@@ -162,7 +162,3 @@ def _both_alternatives(
             f" and only one of them may: {why}",
         )
 
-
-def _number(minutes: float) -> str:
-    """Minutes as the messages say them: at most two decimals, no trailing zeros."""
-    return f"{minutes:.2f}".rstrip("0").rstrip(".")
