@@ -108,18 +108,21 @@ def test_clocks_in_different_zones_are_one_clock(tmp_path: Path) -> None:
 
 
 def test_a_step_run_twice_counts_from_its_first_start_to_its_last_end(tmp_path: Path) -> None:
-    # check-disk was tried at 5-8, then again at 8-15: one run of 10 min.
+    # check-disk failed at 5-8 and was done again at 8-15: one run of 10
+    # min, which succeeded in the end.
     record = write(tmp_path, "run.csv", """
-        step,start,end
-        triage,0,5
-        check-disk,5,8
-        check-disk,8,15
-        post-status,5,10
-        clear-space,15,25
-        verify-db,25,30
+        step,start,end,status
+        triage,0,5,done
+        check-disk,5,8,failed
+        check-disk,8,15,done
+        post-status,5,10,done
+        clear-space,15,25,done
+        verify-db,25,30,done
     """)
-    incident, = json.loads(run("review", CHECKLIST, record, "--format", "json").stdout)["incidents"]
-    assert [(i["step"], i["start"], i["end"]) for i in incident["intervals"]][:3] == [
-        ("triage", 0, 5), ("check-disk", 5, 15), ("post-status", 5, 10),
+    document = json.loads(run("review", CHECKLIST, record, "--format", "json").stdout)
+    incident, = document["incidents"]
+    assert [(i["step"], i["start"], i["end"], i["status"]) for i in incident["intervals"]][:3] == [
+        ("triage", 0, 5, "succeeded"), ("check-disk", 5, 15, "succeeded"), ("post-status", 5, 10, "succeeded"),
     ]
     assert incident["required_minutes"] == 30
+    assert document["durations"]["check-disk"] == {"median": 10, "p90": 10, "count": 1}

@@ -345,3 +345,28 @@ def test_sync_overhead_is_counted_at_joins_as_plan_counts_it(tmp_path: Path) -> 
     ]
     planned = run("plan", runbook, "--format", "json")
     assert json.loads(planned.stdout)["required"]["sync_overhead_minutes"] == 2  # one join, as plan counts it
+
+
+def test_steps_matched_by_title_only_when_one_step_has_it(tmp_path: Path) -> None:
+    runbook = write(tmp_path, "runbook.yaml", """
+        runbook: titled
+        flow: parallel
+        steps:
+          - id: s1
+            title: Page the team
+            duration: 1m
+          - id: s2
+            title: Restart the pods
+            duration: 1m
+          - id: s3
+            title: Restart the pods
+            duration: 1m
+    """)
+    record = write(tmp_path, "run.csv", "step,start,end\npage the team,0,1\nRestart the pods,1,2\n")
+    incident, = review_json(runbook, record)["incidents"]
+    assert [interval["step"] for interval in incident["intervals"]] == ["s1"]
+    assert incident["unmatched"] == [
+        {"name": "Restart the pods", "side": "record"},  # two steps have that title: never guessed
+        {"name": "s2", "side": "runbook"},
+        {"name": "s3", "side": "runbook"},
+    ]
