@@ -327,3 +327,115 @@ def test_emacs_itself_reads_the_compilation_entry(tmp_path):
     # Emacs' own rules may take a traceback's `File "...", line 12`; ours takes none of them.
     assert len(rows) == len(CASES) + len(OTHER_LINES)
     assert not any(row.startswith("recoverylint\t") for row in rows[len(CASES):])
+
+
+# -- The language server --------------------------------------------------------
+# Each editor's snippet starts `recoverylint server`, and is read by that
+# editor's own syntax: JSON, TOML, Emacs Lisp (in real Emacs when installed)
+# and Lua (run in real Neovim, where it starts the server on a runbook).
+
+SERVER_SECTION = DOC[DOC.index("## The language server"):DOC.index("## The concise format")]
+
+
+def server_block(language: str, containing: str) -> str:
+    (block,) = [block for block in fenced_blocks(SERVER_SECTION, language) if containing in block]
+    return block
+
+
+def test_the_server_section_has_a_snippet_for_each_editor():
+    assert re.findall(r"^### (.+)$", SERVER_SECTION, re.MULTILINE) == ["VS Code", "Neovim", "Emacs", "Helix", "Zed"]
+    assert "`recoverylint server`" in SERVER_SECTION
+
+
+def test_vscode_generic_client_settings_start_the_server():
+    settings = json.loads(server_block("json", "glspc"))
+    assert [settings["glspc.server.command"], *settings["glspc.server.commandArguments"]] == ["recoverylint", "server"]
+    assert "yaml" in settings["glspc.server.languageId"]
+
+
+def test_helix_languages_toml_starts_the_server():
+    import tomllib
+
+    languages = tomllib.loads(server_block("toml", "language-server"))
+    assert languages["language-server"]["recoverylint"] == {"command": "recoverylint", "args": ["server"]}
+    (yaml,) = languages["language"]
+    assert yaml["name"] == "yaml" and "recoverylint" in yaml["language-servers"]
+
+
+def test_zed_settings_start_the_server():
+    settings = json.loads(server_block("json", '"lsp"'))
+    assert settings["lsp"]["recoverylint"]["binary"] == {"path": "recoverylint", "arguments": ["server"]}
+    assert "recoverylint" in settings["languages"]["YAML"]["language_servers"]
+
+
+def test_emacs_eglot_entry_starts_the_server(tmp_path):
+    block = server_block("elisp", "eglot-server-programs")
+    assert '("recoverylint" "server")' in block
+    depth = 0
+    for char in re.sub(r'"(?:[^"\\]|\\.)*"', '""', block):  # parentheses outside strings balance
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        assert depth >= 0
+    assert depth == 0
+    emacs = shutil.which("emacs")
+    if emacs is None:
+        need(False, "Emacs")
+    snippet = tmp_path / "eglot.el"
+    snippet.write_text(block, encoding="utf-8")
+    # Emacs 28 (Debian's) has no eglot: the entry is read and run as eglot
+    # would run it once loaded, into the list eglot reads.
+    probe = f"""(progn
+      (defvar eglot-server-programs nil)
+      (load-file {json.dumps(str(snippet))})
+      (provide 'eglot)
+      (princ (format "%S" eglot-server-programs)))"""
+    done = subprocess.run([emacs, "--batch", "--no-site-file", "--eval", probe], capture_output=True, timeout=120,
+                          check=True)
+    assert done.stdout.decode() == '(((yaml-mode yaml-ts-mode markdown-mode) "recoverylint" "server"))'
+
+
+def test_neovim_snippet_starts_the_server_on_a_runbook(tmp_path):
+    import os
+    import sys
+
+    nvim = shutil.which("nvim")
+    if nvim is None:
+        if os.environ.get("CI") == "true":
+            raise AssertionError("nvim is not installed (CI installs Debian's neovim)")
+        import pytest
+
+        pytest.skip("nvim is not installed")
+    block = server_block("lua", "start_client")
+    assert 'cmd = { "recoverylint", "server" }' in block
+    snippet = tmp_path / "init.lua"
+    snippet.write_text(block, encoding="utf-8")
+    # `recoverylint` on the PATH is this checkout's, as an installed one would be.
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    shim = bin_dir / "recoverylint"
+    shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m recoverylint "$@"\n', encoding="utf-8")
+    shim.chmod(0o755)
+    runbook = tmp_path / "disk.yaml"
+    runbook.write_text(EXAMPLES[0].read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "codes.json"
+    driver = tmp_path / "driver.lua"
+    driver.write_text(
+        f"vim.cmd('luafile {snippet}')\n"
+        f"vim.cmd('edit {runbook}')\n"
+        "vim.bo.filetype = 'yaml'\n"
+        "vim.wait(60000, function() return #vim.diagnostic.get(0) > 0 end, 50)\n"
+        "local codes = {}\n"
+        "for _, item in ipairs(vim.diagnostic.get(0)) do table.insert(codes, item.code) end\n"
+        f"vim.fn.writefile({{vim.fn.json_encode(codes)}}, '{out}')\n"
+        "for _, client in pairs(vim.lsp.get_active_clients()) do client.stop() end\n"
+        "vim.wait(5000, function() return #vim.lsp.get_active_clients() == 0 end, 50)\n"
+        "vim.cmd('qall!')\n",
+        encoding="utf-8",
+    )
+    subprocess.run(
+        [nvim, "--headless", "-u", "NONE", "-i", "NONE", "-c", f"luafile {driver}"],
+        cwd=tmp_path, timeout=120, check=False, capture_output=True,
+        env={**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}", "HOME": str(tmp_path)},
+    )
+    codes = json.loads(out.read_text(encoding="utf-8"))
+    expected = check_file(runbook, str(runbook)).findings
+    assert sorted(codes) == sorted(f.code for f in expected) and codes
