@@ -64,7 +64,7 @@ def read(record: RecordData, limits: Limits) -> ExecutionRecord:
     attempts_of = _attempts(nodes.data)
     steps: list[TimedStep] = []
     for node_id, node in nodes.data.items():
-        if not isinstance(node, dict) or node.get("type") in _STRUCTURE or node_id in attempts_of.retried:
+        if not isinstance(node, dict) or str(node.get("type")) in _STRUCTURE or node_id in attempts_of.retried:
             continue
         attempts = [nodes.data[child] for child in attempts_of.children.get(node_id, [])]
         steps.append(_step(nodes, node_id, node, attempts))

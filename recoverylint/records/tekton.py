@@ -115,8 +115,9 @@ def _owner(
     owners = metadata.get("ownerReferences") if isinstance(metadata, dict) else None
     if isinstance(owners, list):
         for owner in owners:
-            if isinstance(owner, dict) and owner.get("kind") == "PipelineRun" and owner.get("name") in by_name:
-                return by_name[owner["name"]]
+            name = text_at(owner, "name") if isinstance(owner, dict) and owner.get("kind") == "PipelineRun" else None
+            if name is not None and name in by_name:
+                return by_name[name]
     if pipeline_runs == 1:
         return 0
     if not pipeline_runs:

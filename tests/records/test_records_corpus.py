@@ -215,7 +215,11 @@ def test_github_payloads_of_one_job_are_one_step_the_last_given_wins():
 
 @pytest.mark.parametrize(
     ("name", "step"),
-    [("queued.payload.json", "update"), ("waiting.payload.json", "test"), ("queued.with-deployment.payload.json", "test")],
+    [
+        ("queued.payload.json", "update"),
+        ("waiting.payload.json", "test"),
+        ("queued.with-deployment.payload.json", "test"),
+    ],
 )
 def test_github_jobs_that_never_started(name, step):
     # started_at is set on a queued job (GitHub sets it when queued): it is not a start.
@@ -235,5 +239,6 @@ def test_github_job_in_progress():
      "requested.with-conclusion.payload.json"],
 )
 def test_github_workflow_run_payloads_say_what_to_export(name):
-    with pytest.raises(RecordError, match="a workflow_run payload has no job times; export the run's jobs with `gh api"):
+    expected = "a workflow_run payload has no job times; export the run's jobs with `gh api"
+    with pytest.raises(RecordError, match=expected):
         read_records([executions(*GITHUB, "workflow_run", name)])

@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from recoverylint.records import RECORD_FORMATS, read_records
@@ -315,7 +315,8 @@ def test_a_missing_file_a_binary_file_and_a_forced_format(tmp_path):
     error = refused([timeline], record_format="ssm")
     assert error.message == "not a record of a run (expected an SSM automation execution)"
     csv = write(tmp_path, "t.csv", "step,start,end\na,0,1\n")
-    assert refused([csv], record_format="argo").message == "not a record of a run (expected an Argo Workflow with its status)"
+    error = refused([csv], record_format="argo")
+    assert error.message == "not a record of a run (expected an Argo Workflow with its status)"
     assert read_records([timeline], record_format="timeline")[0].steps[0].name == "a"
 
 
@@ -349,7 +350,11 @@ SHAPES = st.sampled_from([
     '{"total_count": 1, "jobs": [%s]}',
     '{"action": "completed", "workflow_job": %s}',
     '{"steps": [%s]}',
+    '[{"apiVersion": "tekton.dev/v1", "kind": "PipelineRun", "metadata": {"name": "p"},'
+    ' "status": {"childReferences": [{"name": "t"}], "skippedTasks": [{"name": "s"}]}},'
+    ' {"apiVersion": "tekton.dev/v1", "kind": "TaskRun", "metadata": %s}]',
 ])
+SHAPES_FOUND = ['{"apiVersion": "argoproj.io/v1", "kind": "Workflow", "status": {"nodes": {"a": %s}}}']
 VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30)
     | st.sampled_from(["2024-03-01T10:00:00Z", "Success", "Failed", "Retry", "Pod", "completed", "step", "start",
@@ -358,7 +363,8 @@ VALUES = st.recursive(
         st.sampled_from(["StepName", "StepStatus", "ExecutionStartTime", "ExecutionEndTime", "type", "displayName",
                          "phase", "startedAt", "finishedAt", "children", "startTime", "completionTime", "conditions",
                          "name", "status", "conclusion", "started_at", "completed_at", "run_id", "step", "start",
-                         "end", "who", "metadata", "labels", "retriesStatus"]),
+                         "end", "who", "metadata", "labels", "retriesStatus", "ownerReferences", "kind",
+                         "tekton.dev/pipelineRun", "tekton.dev/pipelineTask", "compressedNodes"]),
         inner, max_size=6),
     max_leaves=12,
 )
@@ -376,6 +382,8 @@ def test_no_bytes_raise_anything_but_a_record_error(tmp_path, data, suffix):
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(shape=SHAPES, value=VALUES, suffix=st.sampled_from([".json", ".yaml"]))
+# Found by this test: a node's `type` that is a list was looked up in a set.
+@example(shape=SHAPES_FOUND[0], value={"type": []}, suffix=".json")
 def test_no_record_shaped_data_raises_anything_but_a_record_error(tmp_path, shape, value, suffix):
     path = write(tmp_path, "r" + suffix, shape % json.dumps(value))
     try:
