@@ -186,7 +186,14 @@ def test_every_registered_format_renders():
     report = run_check(CheckRequest(paths=(EXAMPLE,), cache_dir=None)).report
     view = PlanView(run_plan(PlanRequest(EXAMPLE, with_findings=True)).plan, report.findings)
     docs = tuple(rule_doc(code) for code in catalog_codes())
-    shown = {"check": report, "statistics": report, "plan": view, "rules": docs, "rule": RuleView(docs[0])}
+    from recoverylint.review.session import ReviewRequest, run_review
+
+    fixtures = REPO / "tests" / "review" / "fixtures"
+    review = run_review(ReviewRequest(fixtures / "checklist.yaml", (fixtures / "incidents",))).review
+    shown = {
+        "check": report, "statistics": report, "plan": view, "rules": docs, "rule": RuleView(docs[0]),
+        "review": review,
+    }
     assert set(shown) == set(OUTPUT_FORMATS)
     for command, formats in OUTPUT_FORMATS.items():
         for name in formats:
