@@ -273,9 +273,11 @@ def _gantt(review: Review, incident: IncidentReview) -> list[str]:
     the same durations.  Steps a violation names are `crit`."""
     if not incident.intervals and not incident.required_intervals:
         return ["No chart: no step of the record ran.", ""]
-    horizon = max(interval.end for interval in (*incident.intervals, *incident.required_intervals))
-    if horizon > _LONGEST:
-        return [f"No chart: the incident is {minutes(horizon)} long, past the years a Mermaid date can hold.", ""]
+    every = (*incident.intervals, *incident.required_intervals)
+    horizon = max(interval.end for interval in every)
+    reach = max(max(abs(interval.start), abs(interval.end)) for interval in every)
+    if reach > _LONGEST:
+        return [f"No chart: the incident reaches {minutes(reach)}, past the years a Mermaid date can hold.", ""]
     violated = {step for violation in incident.violations for step in violation.steps}
     title = f"{review.runbook_id} — {incident.record.path}: lost {minutes(incident.lost_minutes)}"
     lines = [

@@ -169,4 +169,6 @@ def test_an_incident_longer_than_a_date_can_hold_gets_no_chart() -> None:
     endless = replace(first, intervals=(*first.intervals, replace(first.intervals[-1], end=2e9)))
     written = render(replace(review, incidents=(endless,)))
     assert "```mermaid" not in written
-    assert "No chart: the incident is 2,000,000,000 min long, past the years a Mermaid date can hold." in written
+    assert "No chart: the incident reaches 2,000,000,000 min, past the years a Mermaid date can hold." in written
+    before = replace(first, intervals=(replace(first.intervals[0], start=-2e9), *first.intervals[1:]))
+    assert "No chart: the incident reaches 2,000,000,000 min" in render(replace(review, incidents=(before,)))
