@@ -12,11 +12,13 @@ from __future__ import annotations
 import csv
 import math
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from ..source import editor_lines
 from ._source import RecordData, RecordText
 from ._steps import RunFacts, TimedStep, timed_record
 from ._times import BadTime, parse_instant
@@ -57,7 +59,7 @@ def is_timeline_csv(text: str) -> bool:
     if header is None:
         return False
     delimiter = _delimiter(header)
-    names = {cell.strip().lower() for cell in header.split(delimiter)}
+    names = _header_names(header, delimiter)
     return all(column in names for column in REQUIRED)
 
 
@@ -90,7 +92,7 @@ def read_json_timeline(record: RecordData) -> ExecutionRecord:
 
 
 def _header_line(text: str) -> str | None:
-    for line in text.splitlines():
+    for line in editor_lines(text):
         if line.strip():
             return line
     return None
@@ -99,20 +101,28 @@ def _header_line(text: str) -> str | None:
 def _delimiter(header: str) -> str:
     """`,` unless the header is written with `;` or tabs (spreadsheets in some locales)."""
     for delimiter in (",", ";", "\t"):
-        if "step" in {cell.strip().lower() for cell in header.split(delimiter)}:
+        if "step" in _header_names(header, delimiter):
             return delimiter
     return ","
 
 
+def _header_names(header: str, delimiter: str) -> set[str]:
+    """The header's names split plainly, for telling a timeline and its
+    delimiter before the csv module reads it (quotes around a name dropped)."""
+    return {cell.strip().strip('"').strip().lower() for cell in header.split(delimiter)}
+
+
 def _csv_rows(record: RecordText, delimiter: str) -> Iterator[_Row]:
-    lines = record.text.splitlines()
-    reader = csv.reader(lines, delimiter=delimiter)
+    lines = editor_lines(record.text)  # the lines an editor shows: positions are theirs
+    # Each line with its break: a quoted cell spanning lines keeps it.
+    reader = csv.reader((line + "\n" for line in lines), delimiter=delimiter)
     try:
         header: list[str] | None = None
+        next_line = 1
         for cells in reader:
+            line, next_line = next_line, reader.line_num + 1  # a row's first line: a quoted cell may span more
             if not any(cell.strip() for cell in cells):
                 continue
-            line = reader.line_num
             if header is None:
                 header = _csv_header(record, cells, line)
                 continue
@@ -130,7 +140,8 @@ def _csv_header(record: RecordText, cells: list[str], line: int) -> list[str]:
             + ", ".join(f"`{column}`" for column in missing),
             line,
         )
-    repeated = sorted({column for column in header if column in COLUMNS and header.count(column) > 1})
+    counts = Counter(header)
+    repeated = [column for column in COLUMNS if counts[column] > 1]
     if repeated:
         raise record.error(f"the header names `{repeated[0]}` twice", line)
     return header

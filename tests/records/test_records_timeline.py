@@ -77,6 +77,18 @@ def test_json_list_of_rows_absolute(tmp_path):
     assert [(s.start, s.end) for s in record.steps] == [(0.0, 5.5)]
 
 
+def test_quoted_header_and_a_cell_spanning_lines(tmp_path):
+    path = write(
+        tmp_path,
+        "t.txt",  # not named .csv: known by its header
+        '"Step";"Start";"End"\n"drain\nthe pool";0;2\nverify\u2028now;2;3\n',
+    )
+    record = only([path])
+    assert [(s.name, s.end) for s in record.steps] == [("drain\nthe pool", 2.0), ("verify\u2028now", 3.0)]
+    # drain's row starts on line 2; U+2028 ends no line in an editor: verify is on line 4.
+    assert [s.position.line for s in record.steps] == [2, 4]
+
+
 def test_semicolon_csv(tmp_path):
     path = write(tmp_path, "t.csv", "step;start;end\nx;0;1,5\n")
     with pytest.raises(RecordError, match=r"t.csv:2:\d+: row 1: `end`"):
@@ -111,6 +123,7 @@ def test_semicolon_csv(tmp_path):
         ("step,start,end\nx,0,3,finished\n", "1:1", None),
         ("step,start,end,status\nx,0,3,meh\n", "2:7", "unknown status `meh`"),
         ("step,start,end\n", "1:1", "the record has no step"),
+        ("step,start,end,Step\nx,0,1,y\n", "1:1", "the header names `step` twice"),
         ("name,began\nx,0\n", "1:1", "not a record of a run (expected a timeline"),
         ("", "1:1", "not a record of a run"),
     ],
