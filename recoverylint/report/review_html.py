@@ -489,16 +489,20 @@ def _row(
         )
     first_start = min((interval.start for interval in actual), default=None)
     if first_start is not None:
+        # A step's waits are parts of one wait, in order (a gate's part first):
+        # laid end to end, the last ending where the step started.
+        waited_from = first_start - sum(wait.minutes for wait in waits)
         for wait in waits:
             cause = _CAUSE_CLASSES[wait.cause]
             held = f" by {', '.join(wait.waited_for)}" if wait.waited_for else ""
             role = f" (nobody free as {wait.role})" if wait.role else ""
             tooltip = f"{step} waited {minutes(wait.minutes)}{held}: {cause}{role}"
             out.append(
-                f'<rect class="wait {cause}" {bar(first_start - wait.minutes, first_start)}'
+                f'<rect class="wait {cause}" {bar(waited_from, waited_from + wait.minutes)}'
                 f' y="{_number(middle - _REQUIRED_HEIGHT / 2)}" height="{_REQUIRED_HEIGHT}">'
                 f"<title>{_text(tooltip)}</title></rect>"
             )
+            waited_from += wait.minutes
     classes = "actual violated" if violations else "actual"
     for interval in actual:
         who = f" by {interval.who}" if interval.who else ""

@@ -7,6 +7,7 @@ error, and every name from a file shown as text, never run."""
 from __future__ import annotations
 
 import html
+import itertools
 import os
 from dataclasses import replace
 from pathlib import Path
@@ -137,13 +138,18 @@ def test_timelines_draw_what_happened_over_the_required_schedule(page, tmp_path:
         per_minute = (last_x - first_x) / (last_minute - first_minute)
         for minute, x in ends:
             assert x == pytest.approx(first_x + (minute - first_minute) * per_minute, abs=0.5), minute
-        # Each wait shaded before its step, as long as it lasted.
-        for wait in incident.waits:
-            _, row = rows[wait.step]
-            ((classes, left, right),) = row["waits"]
-            assert classes == f"wait {wait.cause.value}"
-            assert right == pytest.approx(row["actual"][0][0], abs=0.01)
-            assert right - left == pytest.approx(wait.minutes * per_minute, abs=0.01)
+        # A step's waits shaded end to end before it started, each as long as it
+        # lasted (SVG coordinates are written to two decimals).
+        for step in {wait.step for wait in incident.waits}:
+            _, row = rows[step]
+            shaded = row["waits"]
+            parts = [wait for wait in incident.waits if wait.step == step]
+            assert [classes for classes, _, _ in shaded] == [f"wait {wait.cause.value}" for wait in parts]
+            assert shaded[-1][2] == pytest.approx(row["actual"][0][0], abs=0.03)
+            for (_, left, right), wait in zip(shaded, parts, strict=True):
+                assert right - left == pytest.approx(wait.minutes * per_minute, abs=0.03)
+            for (_, _, right), (_, left, _) in itertools.pairwise(shaded):
+                assert right == pytest.approx(left, abs=0.03)
         assert sum(len(row["waits"]) for _, row in rows.values()) == len(incident.waits)
         # Each violation marked on every step it names.
         for violation in incident.violations:
