@@ -145,6 +145,7 @@ def _record(owner: _Object | None, task_runs: list[_Object]) -> ExecutionRecord:
         steps.append(_step(task_run.record, task_run.body, task, where))
     if owner is not None:
         steps.extend(_embedded_steps(owner, seen))
+        _check_none_missing(owner, seen)
     if owner is not None and not steps and not isinstance(owner.body.get("status"), dict):
         raise RecordError(
             record.at(owner.body, "metadata"),
@@ -216,6 +217,24 @@ def _embedded_steps(owner: _Object, seen: set[str]) -> list[TimedStep]:
         task = text_at(entry, "pipelineTaskName") or str(name)
         steps.append(_step(owner.record, {"metadata": {"name": str(name)}, "status": entry["status"]}, task, "name"))
     return steps
+
+
+def _check_none_missing(owner: _Object, seen: set[str]) -> None:
+    """A TaskRun the PipelineRun lists but that is not given: its task ran, at
+    times only it holds, so the record would be short of a step; refused."""
+    status = owner.body.get("status")
+    references = status.get("childReferences") if isinstance(status, dict) else None
+    for reference in references if isinstance(references, list) else []:
+        if not isinstance(reference, dict) or reference.get("kind", "TaskRun") != "TaskRun":
+            continue  # a custom task's run (Run, CustomRun) is not read
+        name = text_at(reference, "name")
+        if name is not None and seen and name not in seen:
+            task = text_at(reference, "pipelineTaskName") or name
+            raise RecordError(
+                owner.record.at(reference, "name"),
+                f"the PipelineRun `{owner.shown}` lists the TaskRun `{name}` (task `{task}`), which is not given:"
+                f" give all its TaskRuns with it (`{EXPORT}`)",
+            )
 
 
 def _skipped(owner: _Object) -> list[TimedStep]:

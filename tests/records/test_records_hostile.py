@@ -238,6 +238,22 @@ def test_tekton_task_runs_listed_by_child_references_across_files(tmp_path):
     assert [(s.name, s.end) for s in second.steps] == [("drain", 1.0)]
 
 
+def test_tekton_task_run_listed_but_not_given(tmp_path):
+    run = pipeline_run("r1", "restore", "2024-03-01T10:00:00Z", childReferences=[
+        {"kind": "TaskRun", "name": "r1-a", "pipelineTaskName": "drain"},
+        {"kind": "CustomRun", "name": "r1-c", "pipelineTaskName": "wait"},  # a custom task: not read
+        {"kind": "TaskRun", "name": "r1-b", "pipelineTaskName": "verify"},
+    ])
+    given = write(tmp_path, "list.json", {"kind": "List", "items": [
+        run, task_run("r1-a", None, "2024-03-01T10:00:00Z", "2024-03-01T10:01:00Z")]})
+    error = refused([given])
+    assert "lists the TaskRun `r1-b` (task `verify`), which is not given" in error.message
+    assert "`kubectl get taskrun -l tekton.dev/pipelineRun=NAME -o json`" in error.message
+    # The reference's name in the file: the third childReference.
+    (line,) = [n for n, text in enumerate(given.read_text().splitlines(), 1) if '"name": "r1-b"' in text]
+    assert error.position.line == line
+
+
 def test_tekton_task_run_of_no_known_pipeline_run_among_several(tmp_path):
     runs = write(tmp_path, "runs.json", [pipeline_run("r1", "p", "2024-03-01T10:00:00Z"),
                                          pipeline_run("r2", "p", "2024-03-01T11:00:00Z")])
