@@ -65,7 +65,7 @@ from .finding import Finding, Fix, RemoveNeed
 from .model import Span
 from .resources import data_dir
 from .settings import Settings
-from .source import Limits, SourceError, decode
+from .source import Limits, decode_accepted
 
 DAY = 24 * 60 * 60
 KEEP_UNUSED = 30 * DAY  # an entry of this version unused this long is deleted
@@ -254,9 +254,9 @@ class ResultCache:
     ) -> FileResult | None:
         """The stored result, its findings shown at `display_path`, or None on a
         miss.  Its `text` is decoded from `data`, the bytes `key` was made from,
-        when they are given and the check had the text (only reports that show
-        source lines need it; decoding costs about 4 ms a megabyte).  `runbook`
-        and `graphs` are never stored (`check` shows neither)."""
+        when they are given and the result has findings whose lines a report
+        may show (a file without findings needs no text).  `runbook` and
+        `graphs` are never stored (`check` shows neither)."""
         shard = self._shard(key, create=False)
         if shard is None:
             return None
@@ -272,8 +272,8 @@ class ResultCache:
             try:
                 result, had_text = _result_from_json(json.loads(raw), key, display_path)
                 if had_text and data is not None:
-                    result.text = decode(data)
-            except (ValueError, LookupError, RecursionError, SourceError):
+                    result.text = decode_accepted(data)
+            except (ValueError, LookupError, RecursionError):
                 return None  # torn, corrupt, foreign or of other bytes: check afresh
             if self._writable and self._now - status.st_mtime > MARK_USED_AFTER:
                 with contextlib.suppress(OSError):  # read-only: the entry may be pruned early and is then rebuilt
@@ -538,10 +538,11 @@ def _canonical_json(value: Any) -> bytes:
 # -- Entries ------------------------------------------------------------------
 #
 # {"key": K, "skipped": bool, "format": input format name or null, "suppressed": int, "text": bool,
-#  "fixes": [Fix, ...], "findings": [[*Finding without path and fix, index in fixes or null], ...]}
+#  "fixes": [Fix, ...], "findings": [[*Finding without path, name and fix, index in fixes or null], ...]}
 #
 # Fix and Finding as dataclass_json writes them: each the array of its fields.
-# "text": whether the check read the file as YAML (then reports show its lines).
+# "text": whether the check read the file as YAML and found something (then
+# reports show its lines; a file without findings needs no text).
 
 
 def _result_to_json(result: FileResult, key: str) -> dict[str, Any]:
@@ -558,15 +559,16 @@ def _result_to_json(result: FileResult, key: str) -> dict[str, Any]:
         "skipped": result.skipped,
         "format": result.format,
         "suppressed": result.suppressed,
-        "text": result.text is not None,
+        "text": result.text is not None and bool(result.findings),
         "fixes": [to_json(fix) for fix in fixes],
         "findings": findings,
     }
 
 
 # The path is the caller's (an entry serves every path with these bytes); the
-# fix is stored once per entry and named by its index.
-_NOT_STORED = ("path", "fix")
+# name is the catalog's for the code; the fix is stored once per entry and
+# named by its index.
+_NOT_STORED = ("name", "path", "fix")
 _read_finding = decoder(Finding, _NOT_STORED)
 
 
@@ -582,7 +584,8 @@ def _result_from_json(stored: Any, key: str, display_path: str) -> tuple[FileRes
             raise _Invalid("a finding is an array")
         fix = row.pop()
         # LookupError past the end: see `get`
-        finding = _read_finding(row, {"path": display_path, "fix": None if fix is None else fixes[_count(fix)]})
+        given = {"name": _catalog_name(row[0]), "path": display_path, "fix": None if fix is None else fixes[_count(fix)]}
+        finding = _read_finding(row, given)
         _check_finding(finding)
         findings.append(finding)
     result = FileResult(
@@ -595,11 +598,17 @@ def _result_from_json(stored: Any, key: str, display_path: str) -> tuple[FileRes
     return result, _boolean(entry["text"])
 
 
+def _catalog_name(code: Any) -> str:
+    """The catalog's name of a stored finding's code: a code no check could
+    give is a miss (reports look each code up: SARIF lists its rules)."""
+    name = _rule_name(code) if type(code) is str else None
+    if name is None:
+        raise _Invalid("a finding of a rule not in the catalog")
+    return name
+
+
 def _check_finding(finding: Finding) -> None:
-    """What a check could give: a rule of the catalog (reports look each code
-    up: SARIF lists its rules) and places that a file has."""
-    if _rule_name(finding.code) != finding.name:
-        raise _Invalid("a finding of a rule not in the catalog, or under another name")
+    """Places that a file has (the code is checked by _catalog_name)."""
     _check_span(finding.span)
     for related in finding.related:
         _check_span(related.span)

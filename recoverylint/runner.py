@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from .engine import FileResult, check_file
 from .settings import Settings
-from .source import Limits, SourceError, decode, read_bytes
+from .source import Limits, SourceError, decode_accepted, read_bytes
 
 if TYPE_CHECKING:
     from .cache import ResultCache
@@ -181,7 +181,7 @@ def _check_in_worker(
 def _with_bytes(checked: Checked, data: bytes | None, had_text: bool) -> Checked:
     """A worker's Checked with the bytes and text it left out put back."""
     if had_text and data is not None:
-        checked.result.text = decode(data)  # as check_file decoded them: it had the text
+        checked.result.text = decode_accepted(data)  # the worker's check decoded them: it had the text
     return replace(checked, data=data)
 
 
@@ -204,6 +204,17 @@ def _check_one(task: Task, data: bytes | None, limits: Limits, fix: str | None) 
                 outcome = None
             else:  # fixed, or its refused fixes no longer offered
                 result = outcome.result
+    elif not fix and original is not None and _fixable(result, "unsafe"):
+        # A plain check counts only the fixes --fix would apply (issue 16):
+        # judged only when a finding offers one, so a clean file pays nothing.
+        from .fix import applying_fixes
+
+        try:
+            result = applying_fixes(original, task.shown, task.settings, limits, result)
+        except Exception:  # a bug of ours while judging: reported for this file
+            import traceback
+
+            result.internal_error = traceback.format_exc(limit=-8)
     # What goes back to the parent: the findings, and the text only when a
     # report may show its lines (the model is large, and no longer needed).
     result.runbook = None

@@ -36,6 +36,7 @@ from recoverylint.finding import (
     Severity,
 )
 from recoverylint.model import DurationBasis
+from recoverylint.report import format_names
 from recoverylint.settings import Settings
 from recoverylint.source import Limits
 
@@ -99,17 +100,19 @@ def stored(cache, path, explicit=True, settings=None, limits=None):
 
 
 def assert_same(hit, fresh):
-    """Every field `check` uses; `runbook` and `graphs` are never stored."""
+    """Every field `check` uses; `runbook` and `graphs` are never stored, and
+    the text only serves to show the lines of findings (what a user sees of
+    it, in every output format, is compared through the command line below)."""
     assert hit is not None
     assert hit.path == fresh.path
     assert hit.findings == fresh.findings  # each Finding compares all of its fields
-    assert (hit.skipped, hit.format, hit.suppressed, hit.text, hit.internal_error) == (
+    assert (hit.skipped, hit.format, hit.suppressed, hit.internal_error) == (
         fresh.skipped,
         fresh.format,
         fresh.suppressed,
-        fresh.text,
         fresh.internal_error,
     )
+    assert hit.text == (fresh.text if fresh.findings else None)
 
 
 def entry_files(cache):
@@ -148,7 +151,8 @@ def test_a_hit_equals_a_fresh_check_of_every_example(cache, runbooks, explicit):
         seen |= {"suppressed"} if fresh.suppressed else set()
         seen |= {"skipped"} if fresh.skipped else set()
         seen |= {"no text"} if fresh.text is None and not fresh.skipped else set()
-    wanted = {"related", "suggestion", "RemoveNeed", "MakeFlowParallel", "suppressed", "RL001", "RL002"}
+        seen |= {"clean"} if fresh.text is not None and not fresh.findings else set()
+    wanted = {"related", "suggestion", "RemoveNeed", "MakeFlowParallel", "suppressed", "RL001", "RL002", "clean"}
     wanted |= {"RL003", "no text"} if explicit else {"skipped"}
     assert wanted <= seen
 
@@ -368,9 +372,9 @@ def test_a_setting_of_an_unknown_type_is_refused_not_ignored(cache):
 def bad_entries(key):
     """Files that are not an entry of `key` as this module writes it."""
     good = {"key": key, "skipped": False, "format": "native", "suppressed": 0, "text": False, "fixes": [], "findings": []}
-    # A finding without its path and fix: code, name, severity, message, span,
+    # A finding without its path, name and fix: code, severity, message, span,
     # suggestion, steps, related; then the index of its fix.
-    row = ["RL201", "false-sequential-gate", "warning", "m", [1, 2, 1, 3], None, ["a"], [], None]
+    row = ["RL201", "warning", "m", [1, 2, 1, 3], None, ["a"], [], None]
     fix = ["d", True, ["RemoveNeed", "a", "b", 0]]
 
     def entry(**changes):
@@ -380,7 +384,7 @@ def bad_entries(key):
         return entry(findings=[row[:index] + [value] + row[index + 1 :]])
 
     def span(index, value):
-        return finding(4, [1, 2, 1, 3][:index] + [value] + [1, 2, 1, 3][index + 1 :])
+        return finding(3, [1, 2, 1, 3][:index] + [value] + [1, 2, 1, 3][index + 1 :])
 
     return {
         "empty": b"",
@@ -397,29 +401,30 @@ def bad_entries(key):
         "a short finding": entry(findings=[row[:-2] + row[-1:]]),
         "an empty finding": entry(findings=[[]]),
         "a finding as an object": entry(findings=[dict(enumerate(row))]),
-        "an unknown severity": finding(2, "fatal"),
-        "a severity that is a list": finding(2, ["warning"]),
+        "an unknown severity": finding(1, "fatal"),
+        "a severity that is a list": finding(1, ["warning"]),
         "a line that is true": span(0, True),
         "a line that is a float": span(0, 1.0),
-        "a span of three": finding(4, [1, 2, 1]),
-        "a span as an object": finding(4, {"line": 1, "column": 2, "end_line": 1, "end_column": 3}),
-        "a message that is null": finding(3, None),
+        "a span of three": finding(3, [1, 2, 1]),
+        "a span as an object": finding(3, {"line": 1, "column": 2, "end_line": 1, "end_column": 3}),
+        "a message that is null": finding(2, None),
         # What a check could not give: SARIF would look the rule up and crash.
         "a rule not in the catalog": finding(0, "RL999"),
-        "a rule under another name": finding(1, "false-gate"),
+        "a code that is a list": finding(0, ["RL201"]),
+        "a finding of its code alone": entry(findings=[["RL201", None]]),
         "an input format not read": entry(format="cobol"),
         "line 0": span(0, 0),
         "column 0": span(1, 0),
         "ending on a line before it starts": span(2, 0),
         "ending before it starts on its line": span(3, 1),
-        "a related place at line 0": finding(7, [["m", [0, 1, 1, 2]]]),
-        "a step that is a number": finding(6, [1]),
-        "related not a list": finding(7, "x"),
-        "a related place too short": finding(7, [["m", [1, 2, 3]]]),
-        "a related place flat": finding(7, [["m", 1, 2, 1, 3]]),
-        "a fix past the end": finding(8, 0),
-        "a fix at -1": entry(fixes=[fix], findings=[row[:8] + [-1]]),
-        "a fix that is true": entry(fixes=[fix], findings=[row[:8] + [True]]),
+        "a related place at line 0": finding(6, [["m", [0, 1, 1, 2]]]),
+        "a step that is a number": finding(5, [1]),
+        "related not a list": finding(6, "x"),
+        "a related place too short": finding(6, [["m", [1, 2, 3]]]),
+        "a related place flat": finding(6, [["m", 1, 2, 1, 3]]),
+        "a fix past the end": finding(7, 0),
+        "a fix at -1": entry(fixes=[fix], findings=[row[:7] + [-1]]),
+        "a fix that is true": entry(fixes=[fix], findings=[row[:7] + [True]]),
         "an unknown edit": entry(fixes=[["d", True, ["Rewrite", "a"]]]),
         "an edit without its kind": entry(fixes=[["d", True, ["a", "b", 0]]]),
         "an edit of another kind's fields": entry(fixes=[["d", True, ["RemoveNeeds", "a", "b", 0]]]),
@@ -447,14 +452,15 @@ def test_the_bad_entries_differ_from_a_good_one_only_in_their_fault(cache):
     good = {
         "key": key, "skipped": False, "format": "native", "suppressed": 0, "text": False,
         "fixes": [["d", True, ["RemoveNeed", "a", "b", 0]], ["e", False, ["MakeFlowParallel", [["a", []], ["b", ["a"]]]]]],
-        "findings": [["RL201", "false-sequential-gate", "warning", "m", [1, 2, 1, 3], None, ["a"], [["r", [1, 1, 1, 2]]], 0],
-                     ["RL201", "false-sequential-gate", "warning", "n", [2, 2, 2, 3], "s", [], [], 1]],
+        "findings": [["RL201", "warning", "m", [1, 2, 1, 3], None, ["a"], [["r", [1, 1, 1, 2]]], 0],
+                     ["RL201", "warning", "n", [2, 2, 2, 3], "s", [], [], 1]],
     }  # fmt: skip
     entry = cache._entry(key)
     entry.parent.mkdir(parents=True, exist_ok=True)
     entry.write_text(json.dumps(good), encoding="utf-8")
     hit, other = cache.get(key, "r.yaml").findings
     assert (hit.code, hit.path, hit.span.column, hit.steps, hit.related[0].message) == ("RL201", "r.yaml", 2, ("a",), "r")
+    assert hit.name == other.name == "false-sequential-gate"  # the catalog's, not stored
     assert hit.fix == Fix("d", True, RemoveNeed("a", "b", 0))
     assert (other.suggestion, other.fix) == ("s", Fix("e", False, MakeFlowParallel((("a", ()), ("b", ("a",))))))
 
@@ -605,7 +611,7 @@ def run_check(*args):
 
 
 @needs_cli_cache
-@pytest.mark.parametrize("output_format", ["json", "full", "concise"])
+@pytest.mark.parametrize("output_format", format_names("check"))
 def test_a_warm_run_prints_what_a_cold_one_does(in_tmp, output_format):
     cold = run_check("runbooks", "--format", output_format, "--no-cache")
     assert not (in_tmp / ".recoverylint_cache").exists()
