@@ -1,7 +1,8 @@
 """Steps read with absolute times, made into one ExecutionRecord in minutes
 from its origin: the run's own start when the record gives it, else the
-earliest start of a step.  Every reader ends here, so that the checks every
-record needs (some step, no end before its start) are made once."""
+earliest start of a step.  Every reader of absolute times ends here, so that
+the checks each record needs (some step, no end before its start) are made
+once (a timeline in minutes from the start makes the same two itself)."""
 
 from __future__ import annotations
 
