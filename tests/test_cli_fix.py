@@ -506,3 +506,78 @@ def test_random_runbooks_fixed_twice_change_nothing_the_second_time(written, uns
         for name, note in commented[step["id"]]:
             if name in left:
                 assert any(note in line and f"{name}" in line for line in kept_lines), (name, note)
+
+
+# Issue 16, item 2: three checks of one person, in a sequence that needs none
+# of them: restructuring it as `flow: parallel` would let the three run at once.
+ONE_PERSON_CHECKLIST = textwrap.dedent(
+    """\
+    runbook: status-posts
+    given: [alert]
+    roles:
+      lead: {authority: [observe, decide, communicate], people: 1}
+    steps:
+      - id: check-dashboard
+        role: lead
+        duration: 5m
+        inputs: [alert]
+      - id: check-logs
+        role: lead
+        duration: 5m
+        inputs: [alert]
+      - id: check-traces
+        role: lead
+        duration: 5m
+        inputs: [alert]
+    """
+)
+
+
+def test_a_plain_check_counts_no_fix_that_fix_would_refuse(tmp_path: Path) -> None:
+    """`[*] 2 fixable with --fix --unsafe-fixes` was said of a restructure
+    that `--fix --unsafe-fixes` then refused (it would overload `lead`)."""
+    path = tmp_path / "checklist.yaml"
+    path.write_text(ONE_PERSON_CHECKLIST)
+    runner = CliRunner()
+    checked = runner.invoke(cli, ["check", "--no-cache", str(path)])
+    assert checked.exit_code == 1
+    assert [line for line in checked.output.splitlines() if line.startswith("Found")] == [
+        "Found 2 findings in 1 file (0 errors, 2 warnings, 0 infos)."
+    ]
+    assert "fixable with" not in checked.output
+    assert "= fix:" not in checked.output
+    fixed = runner.invoke(cli, ["check", "--no-cache", "--fix", "--unsafe-fixes", str(path)])
+    assert "Applied 0 fixes in 0 files." in fixed.output
+    assert (
+        "not fixed: restructure the checklist as `flow: parallel`, each step needing only what it requires:"
+        " it would add 1 finding (RL405): 3 steps of `lead` can run at once (`check-dashboard`, `check-logs`"
+        " and `check-traces`) but the role has 1 person." in fixed.output
+    )
+    assert path.read_text() == ONE_PERSON_CHECKLIST
+
+
+def test_a_plain_check_still_counts_the_fixes_fix_applies(tmp_path: Path) -> None:
+    """The same three checks by a role of three people: the restructure is
+    kept, so the check counts it, and `--fix --unsafe-fixes` applies it."""
+    path = tmp_path / "checklist.yaml"
+    path.write_text(ONE_PERSON_CHECKLIST.replace("people: 1", "people: 3"))
+    runner = CliRunner()
+    checked = runner.invoke(cli, ["check", "--no-cache", str(path)])
+    assert checked.exit_code == 1
+    assert checked.output.splitlines()[-1] == "[*] 2 fixable with --fix --unsafe-fixes."
+    fixed = runner.invoke(cli, ["check", "--no-cache", "--fix", "--unsafe-fixes", str(path)])
+    assert "Applied 1 fix in 1 file." in fixed.output
+    assert "flow: parallel" in path.read_text()
+
+
+def test_a_check_of_refused_safe_fixes_counts_none(tmp_path: Path) -> None:
+    """Safe fixes too: each removal of a false gate would let two steps run
+    at once that the team of one must do."""
+    from test_fix_on_model import refused
+
+    path = tmp_path / "refused.yaml"
+    path.write_text(refused(20))
+    checked = CliRunner().invoke(cli, ["check", "--no-cache", str(path)])
+    assert checked.exit_code == 1
+    assert checked.output.count("RL201 [warning]") == 19
+    assert "fixable with" not in checked.output and "= fix:" not in checked.output

@@ -102,7 +102,7 @@ def test_a_thousand_refusals_take_a_bounded_number_of_judgements(counted: Counte
     assert outcome.text is None and outcome.applied == ()
     assert len(outcome.refused) == 999
     judgements = counted["all rules"] + counted["some rules"]
-    assert judgements <= fixing._JUDGEMENTS
+    assert judgements == 31 <= fixing._JUDGEMENTS
     assert counted["ruamel"] == 0
     reasons = {why for _, why in outcome.refused}
     # 16 groups of 62 or 63 fixes, each refused for what it would add.
@@ -111,6 +111,15 @@ def test_a_thousand_refusals_take_a_bounded_number_of_judgements(counted: Counte
     assert fix.description == "remove `s998` from the `needs` of `s999` (a false gate)"
     assert why.startswith("judged together with 62 other fixes (too many to judge each alone), it would add ")
     assert "(RL405" in why and "but the team has 1 person" in why
+
+
+def test_the_fixing_page_says_what_the_fixer_does() -> None:
+    """docs/fixing.md's figures: the budget, and the 1,000-step case above."""
+    page = " ".join((BENCHMARKS.parent / "docs" / "fixing.md").read_text(encoding="utf-8").split())
+    assert fixing._JUDGEMENTS == 32 and fixing._JUDGED_STEPS == 32_000
+    assert "(32 judgements, or as many as make 32,000 steps judged" in page
+    assert "`judged together with 62 other fixes (too many to judge each alone), it would add …`" in page
+    assert "whose 999 fixes are all refused is judged in 31 rebuilds, not 999" in page
 
 
 def test_good_fixes_among_refused_ones_are_kept() -> None:

@@ -256,10 +256,14 @@ def test_a_redundant_need_comes_with_a_fix_that_applies(tmp_path):
 def test_fixes_make_the_same_change_as_the_fixer(example):
     """Line/column replacements, applied as a SARIF consumer does, give the
     text recoverylint's own fixer writes."""
-    from recoverylint.fix import apply_edits
+    from recoverylint.fix import apply_edits, applying_fixes
+    from recoverylint.settings import Settings
+    from recoverylint.source import Limits
 
     text = (REPO / "examples" / example).read_text(encoding="utf-8")
-    findings = check_text(text, f"examples/{example}").findings
+    # A check offers only the fixes --fix would apply (issue 16).
+    checked = check_text(text, f"examples/{example}")
+    findings = applying_fixes(text, f"examples/{example}", Settings(), Limits(), checked).findings
     results = results_of(sarif(f"examples/{example}"))
     assert [r["ruleId"] for r in results] == [f.code for f in findings]
     for result, finding in zip(results, findings):
@@ -458,7 +462,7 @@ def test_fixes_beyond_the_budget_are_left_out_and_said(tmp_path, monkeypatch):
     monkeypatch.setattr(sarif, "MAX_FIXES", 1)
     monkeypatch.chdir(tmp_path)
     for name in ("first.yaml", "second.yaml"):
-        (tmp_path / name).write_text((REPO / "examples" / "checklist-disk-full.yaml").read_text())
+        (tmp_path / name).write_text(REDUNDANT_NEED)  # a fix --fix applies: a check offers it
     result = CliRunner().invoke(cli, ["check", "first.yaml", "second.yaml", "--format", "sarif"])
     run = json.loads(result.stdout)["runs"][0]
     with_fixes = [r for r in run["results"] if "fixes" in r]

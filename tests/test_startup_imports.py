@@ -52,10 +52,13 @@ def test_a_small_native_check_imports_no_heavy_parser(tmp_path: Path) -> None:
     assert modules & HEAVY == set()
 
 
-# Modules a plain check has no use for: the planner, and the standard
+# Modules a plain check of a clean file has no use for: the planner, the
+# fixer (it judges fixes only for a file that offers one), and the standard
 # library's modules wanted only for a diff, a bug's traceback, a name that is
 # not known or a file written.
-NOT_FOR_A_CHECK = {"recoverylint.plan", "recoverylint.report.diff", "difflib", "traceback", "secrets", "shutil"}
+NOT_FOR_A_CHECK = {
+    "recoverylint.plan", "recoverylint.fix", "recoverylint.report.diff", "difflib", "traceback", "secrets", "shutil",
+}
 
 
 def test_a_small_native_check_imports_no_other_format(tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ __all__ = [
     "FixError",
     "FixOutcome",
     "Replacement",
+    "applying_fixes",
     "apply_edits",
     "fix_text",
     "replacements",
@@ -73,6 +74,32 @@ def fix_text(
         return _Fixer(text, display_path, settings, limits, unsafe, result, on_model=True).run()
     except _TextNeeded:
         return _Fixer(text, display_path, settings, limits, unsafe, result, on_model=False).run()
+
+
+def applying_fixes(
+    text: str,
+    display_path: str,
+    settings: Settings,
+    limits: Limits,
+    result: FileResult,
+) -> FileResult:
+    """`result` (the check of `text`) with a fix only on the findings whose
+    fix `--fix` would apply (a safe fix) or `--fix --unsafe-fixes` would (an
+    unsafe one): a fix it would refuse is not counted as one it applies.
+    Judged only for the kinds of fix the findings offer."""
+    applied: set[Fix] = set()
+    for unsafe in (False, True):
+        if any(item.fix is not None and item.fix.safe is not unsafe for item in result.findings):
+            outcome = fix_text(text, display_path, settings, limits, unsafe, result)
+            applied.update(fix for fix in outcome.applied if fix.safe is not unsafe)
+    if all(item.fix is None or item.fix in applied for item in result.findings):
+        return result
+    return replace(
+        result,
+        findings=[
+            item if item.fix is None or item.fix in applied else replace(item, fix=None) for item in result.findings
+        ],
+    )
 
 
 # How many judgements of groups of fixes one round makes at least, and how
