@@ -84,9 +84,8 @@ def create_server(config_file: Path | None = None, baseline: Baseline | None = N
         if waiting is not None:
             waiting.cancel()  # a newer version came: only the newest is checked
         loop = asyncio.get_running_loop()
-        server.pending[uri] = loop.call_later(DEBOUNCE_SECONDS, guarded(method_change, publish_pending, True), uri)
-
-    method_change = types.TEXT_DOCUMENT_DID_CHANGE
+        checked_later = guarded(types.TEXT_DOCUMENT_DID_CHANGE, publish_pending, notification=True)
+        server.pending[uri] = loop.call_later(DEBOUNCE_SECONDS, checked_later, uri)
 
     def publish_pending(uri: str) -> None:
         server.pending.pop(uri, None)

@@ -17,7 +17,7 @@ from .names import STEP_LIST_KEYS, Kind
 
 # Keys whose value (or list of values) names something, beyond a step's.
 _VALUE_KINDS: dict[str, Kind] = {
-    **STEP_LIST_KEYS, "given": Kind.FACT, "parent": Kind.RESOURCE, "observes": Kind.RESOURCE,
+    **STEP_LIST_KEYS, "given": Kind.FACT, "parent": Kind.RESOURCE,
 }
 _KEY_LINE = re.compile(r"^(?P<indent>[ ]*)(?P<dash>-[ ]+)?(?P<key>[A-Za-z_][\w-]*)[ ]*:(?:[ ]|$)")
 _DASH_LINE = re.compile(r"^(?P<indent>[ ]*)-(?:[ ]|$)")

@@ -34,7 +34,8 @@ class NameUse:
 STEP_LIST_KEYS: dict[str, Kind] = {
     "needs": Kind.STEP, "verifies": Kind.STEP, "excludes": Kind.STEP, "decides": Kind.STEP,
     "approves": Kind.STEP, "rollback": Kind.STEP, "inputs": Kind.FACT, "outputs": Kind.FACT,
-    "reads": Kind.RESOURCE, "writes": Kind.RESOURCE, "role": Kind.ROLE, "approval": Kind.ROLE,
+    "reads": Kind.RESOURCE, "writes": Kind.RESOURCE, "observes": Kind.RESOURCE, "role": Kind.ROLE,
+    "approval": Kind.ROLE,
 }
 
 
@@ -47,6 +48,8 @@ def name_uses(runbook: Runbook) -> Iterator[NameUse]:
             yield _use(Kind.ROLE, role.approval, "approval")
     for name, resource in (runbook.resources or {}).items():
         yield NameUse(Kind.RESOURCE, name, resource.span, True, "resources")
+    for parent in runbook.parents.values():
+        yield _use(Kind.RESOURCE, parent, "parent")
     for ref in runbook.given:
         yield NameUse(Kind.FACT, ref.name, ref.span, True, "given")
     for step in runbook.steps:
@@ -56,9 +59,9 @@ def name_uses(runbook: Runbook) -> Iterator[NameUse]:
         for key, refs in (
             ("verifies", step.verifies), ("excludes", step.excludes), ("decides", step.decides),
             ("approves", step.approves), ("inputs", step.inputs), ("reads", step.reads),
-            ("writes", step.writes),
+            ("writes", step.writes), ("observes", step.observes),
         ):
-            yield from (_use(STEP_LIST_KEYS[key], ref, key) for ref in refs)
+            yield from (_use(STEP_LIST_KEYS[key], ref, key) for ref in refs if ref.name != "*")
         for ref in step.outputs:
             yield NameUse(Kind.FACT, ref.name, ref.span, True, "outputs")
         # `rollback` is a step id, or words saying how to undo the change.

@@ -59,7 +59,7 @@ def _steps_using(document: DocumentVersion, use: NameUse) -> list[str]:
     for step in runbook.steps:
         refs = {
             Kind.ROLE: [r for r in (step.role, step.approval) if r is not None],
-            Kind.RESOURCE: [*step.reads, *step.writes],
+            Kind.RESOURCE: [*step.reads, *step.writes, *step.observes],
             Kind.FACT: [*step.inputs, *step.outputs],
         }.get(use.kind, [])
         if any(ref.name == use.name for ref in refs):
@@ -148,6 +148,8 @@ def rename(document: DocumentVersion, codec: PositionCodec, params: types.Rename
         raise RenameRefused(
             f"`{new_name}` cannot be a {use.kind.value} name written unquoted: use letters, digits and - _ . /"
         )
+    if new_name != use.name and any(other.kind is use.kind and other.name == new_name for other in document.uses):
+        raise RenameRefused(f"`{new_name}` is a {use.kind.value} of this runbook already: the two would become one")
     edits = [
         types.TextEdit(range=to_range(document, codec, document.name_span(other)), new_text=new_name)
         for other in _same_name(document, use)

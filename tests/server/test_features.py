@@ -275,3 +275,70 @@ async def test_the_server_survives_an_error_in_a_request(client: LanguageClient,
     assert len(await open_document(client, path, DEMO)) == 2
     assert "**step `notify`**" in await hover_text(client, path, 16, 11)
     close_document(client, path)
+
+
+RESOURCES = """runbook: resources
+flow: parallel
+roles:
+  sre: {authority: [decide, observe, apply, communicate], people: 2}
+resources:
+  orders-db: {kind: database}
+  orders-db-replica: {kind: database, parent: orders-db}
+steps:
+  - id: probe
+    role: sre
+    duration: 1m
+    reads: [orders-db]
+    observes: [orders-db-replica]
+  - id: vacuum
+    role: sre
+    duration: 5m
+    writes: [orders-db]
+    rollback: probe
+"""
+
+
+async def test_resources_navigate_and_rename(client: LanguageClient, tmp_path: Path) -> None:
+    path = tmp_path / "resources.yaml"
+    await open_document(client, path, RESOURCES)
+    found = await client.text_document_definition_async(
+        types.DefinitionParams(text_document=document(path), position=at(17, 14))  # `orders-db` in writes
+    )
+    assert isinstance(found, list) and [(d.range.start.line + 1, d.range.start.character + 1) for d in found] == [
+        (6, 3)
+    ]
+    refs = await client.text_document_references_async(types.ReferenceParams(
+        text_document=document(path), position=at(6, 4), context=types.ReferenceContext(include_declaration=False),
+    ))
+    assert refs is not None  # a parent, a read and a write; never `orders-db-replica`
+    assert sorted((r.range.start.line + 1, r.range.start.character + 1) for r in refs) == [(7, 47), (12, 13), (17, 14)]
+    words = await hover_text(client, path, 12, 13)
+    assert "**resource `orders-db`**: declared at line 6." in words
+    assert "Used by 2 steps: `probe`, `vacuum`" in words
+    renamed = await client.text_document_rename_async(
+        types.RenameParams(text_document=document(path), position=at(6, 4), new_name="ledger-db")
+    )
+    assert renamed is not None and renamed.changes is not None
+    result = apply_edits(RESOURCES, list(renamed.changes[path.as_uri()]))
+    assert result == RESOURCES.replace("orders-db:", "ledger-db:").replace("parent: orders-db}", "parent: ledger-db}") \
+        .replace("[orders-db]", "[ledger-db]")
+    rollback = await client.text_document_references_async(types.ReferenceParams(
+        text_document=document(path), position=at(9, 10), context=types.ReferenceContext(include_declaration=True),
+    ))
+    assert rollback is not None and sorted(r.range.start.line + 1 for r in rollback) == [9, 18]
+    with pytest.raises(JsonRpcException, match="already"):  # two steps would become one
+        await client.text_document_rename_async(
+            types.RenameParams(text_document=document(path), position=at(9, 10), new_name="vacuum")
+        )
+    close_document(client, path)
+
+
+async def test_save_publishes_and_close_clears(client: LanguageClient, tmp_path: Path) -> None:
+    path = tmp_path / "demo.yaml"
+    await open_document(client, path, DEMO)
+    waiting = expect_diagnostics(client, path.as_uri())
+    client.text_document_did_save(types.DidSaveTextDocumentParams(text_document=document(path)))
+    assert sorted(str(d.code) for d in await waiting) == ["RL201", "RL203"]
+    waiting = expect_diagnostics(client, path.as_uri())
+    close_document(client, path)
+    assert await waiting == []
