@@ -71,8 +71,10 @@ def check_editor_text(
         return EditorCheck(path, shown, text, error=str(error))
     assert options is not None  # a file named explicitly is never skipped
     # As bytes, so the size limit and the characters a format refuses are
-    # checked as for a file read from disk.
-    result = check_file(path, shown, True, Limits(), options.settings, keep_graphs=True, data=text.encode())
+    # checked as for a file read from disk (a lone surrogate a client sent
+    # becomes the invalid UTF-8 RL001 points at).
+    data = text.encode("utf-8", "surrogatepass")
+    result = check_file(path, shown, True, Limits(), options.settings, keep_graphs=True, data=data)
     if result.internal_error:
         return EditorCheck(path, shown, text, settings=options.settings, internal_error=result.internal_error)
     findings = result.findings

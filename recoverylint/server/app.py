@@ -46,6 +46,8 @@ class RecoverylintServer(LanguageServer):
 
     def publish(self, uri: str) -> None:
         version = self.current(uri)
+        if version.check.internal_error is not None:  # its diagnostic says to look here
+            self.log(f"recoverylint: internal error while checking {uri}:\n{version.check.internal_error}")
         self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
             uri=uri,
             version=version.version,

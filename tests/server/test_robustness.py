@@ -67,3 +67,18 @@ def test_a_plain_check_imports_no_language_server_library() -> None:
     code, modules = imported_by("check", "examples/hybrid-clean.yaml", cwd=ROOT)
     assert code == 0
     assert not {"pygls", "lsprotocol", "cattrs"} & modules
+
+
+@on_the_server
+async def test_a_lone_surrogate_is_a_finding_where_it_is(client: LanguageClient, tmp_path: Path) -> None:
+    path = tmp_path / "surrogate.yaml"
+    text = "runbook: demo\nsteps:\n  - id: a\ud800b\n"
+    uri = path.as_uri()
+    waiting = expect_diagnostics(client, uri)
+    client.text_document_did_open(types.DidOpenTextDocumentParams(
+        text_document=types.TextDocumentItem(uri=uri, language_id="yaml", version=1, text=text)
+    ))
+    (found,) = await waiting
+    assert found.code == "RL001" and found.range.start == at(3, 10)
+    assert "invalid UTF-8" in found.message
+    close_document(client, path)
