@@ -23,8 +23,8 @@ __all__ = [
     "FixError",
     "FixOutcome",
     "Replacement",
-    "applying_fixes",
     "apply_edits",
+    "applying_fixes",
     "fix_text",
     "replacements",
 ]
@@ -105,9 +105,9 @@ def applying_fixes(
 # How many judgements of groups of fixes one round makes at least, and how
 # many steps it judges in all (a judgement rebuilds the graphs of every
 # step): past both a group that fails is refused whole, not halved again.
-# A runbook of a few hundred steps has each fix judged alone, as before.
-_JUDGEMENTS = 32
-_JUDGED_STEPS = 32_000
+# A runbook of a hundred steps or fewer has each fix judged alone, as before.
+_JUDGEMENTS = 16
+_JUDGED_STEPS = 16_000
 
 # How many of the findings a refused fix would add its reason quotes.
 _QUOTED = 3
@@ -202,6 +202,9 @@ class _Fixer:
         why = self.attempt(fixes)
         if why is None:
             return True
+        if len(fixes) == 1:
+            refused[fixes[0]] = why
+            return False
         kept = False
         failing = [(fixes, why)]
         used = 1
@@ -216,13 +219,10 @@ class _Fixer:
                             refused[fix] = why
                 return kept
             if used + 2 * len(failing) > budget:
-                for group, why in failing:
-                    alone = len(group) == 1
+                for group, why in failing:  # each of two fixes or more
+                    together = f"judged together with {counted(len(group) - 1, 'other fix')}"
                     for fix in group:
-                        refused[fix] = why if alone else (
-                            f"judged together with {counted(len(group) - 1, 'other fix')}"
-                            f" (too many to judge each alone), {why}"
-                        )
+                        refused[fix] = f"{together} (too many to judge each alone), {why}"
                 return kept
             halves = [half for group, _ in failing for half in (group[: len(group) // 2], group[len(group) // 2:])]
             failing = []
