@@ -3,15 +3,12 @@ recorded capabilities of VS Code and of Neovim 0.7 (the one Debian ships)."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
-ROOT = Path(__file__).resolve().parents[2]
-SERVER = [sys.executable, "-m", "recoverylint", "server"]
+from .server_support import ROOT, SERVER
+
 CLIENTS = ["visual-studio-code", "neovim@v0.7.0"]
 
 

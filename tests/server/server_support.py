@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
 from pytest_lsp import LanguageClient
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVER = [sys.executable, "-m", "recoverylint", "server"]
 
 
 def expect_diagnostics(client: LanguageClient, uri: str) -> Coroutine[Any, Any, list[types.Diagnostic]]:

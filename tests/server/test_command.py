@@ -9,9 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import SERVER
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, client_capabilities
+
+from .server_support import SERVER
 
 
 def test_an_unreadable_baseline_is_exit_2(tmp_path: Path) -> None:

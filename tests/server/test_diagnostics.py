@@ -9,12 +9,21 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SERVER
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
-from server_support import DEMO, change_document, close_document, expect_diagnostics, open_document, shown
 
 from recoverylint.session import CheckRequest, run_check
+
+from .server_support import (
+    DEMO,
+    ROOT,
+    SERVER,
+    change_document,
+    close_document,
+    expect_diagnostics,
+    open_document,
+    shown,
+)
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

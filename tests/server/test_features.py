@@ -7,12 +7,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 from pytest_lsp import LanguageClient
-from server_support import (
+
+from recoverylint.catalog import rule_doc
+from recoverylint.engine import check_text, plan_text
+from recoverylint.fix import fix_text
+from recoverylint.words import minutes
+
+from .server_support import (
     DEMO,
+    ROOT,
     apply_edits,
     at,
     change_document,
@@ -21,11 +27,6 @@ from server_support import (
     expect_diagnostics,
     open_document,
 )
-
-from recoverylint.catalog import rule_doc
-from recoverylint.engine import check_text, plan_text
-from recoverylint.fix import fix_text
-from recoverylint.words import minutes
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

@@ -12,9 +12,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from server_support import DEMO
 
 from recoverylint.session import CheckRequest, run_check
+
+from .server_support import DEMO
 
 NVIM = shutil.which("nvim")
 SCRIPT = Path(__file__).with_name("neovim_attach.lua")

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from lsprotocol import types
 from pytest_lsp import LanguageClient
-from server_support import DEMO, at, change_document, close_document, document, expect_diagnostics, open_document
 
 from recoverylint.engine import check_text
+
+from .server_support import DEMO, at, change_document, close_document, document, expect_diagnostics, open_document
 
 on_the_server = pytest.mark.asyncio(loop_scope="module")
 
