@@ -584,8 +584,8 @@ def _result_from_json(stored: Any, key: str, display_path: str) -> tuple[FileRes
             raise _Invalid("a finding is an array")
         fix = row.pop()
         # LookupError past the end: see `get`
-        given = {"name": _catalog_name(row[0]), "path": display_path, "fix": None if fix is None else fixes[_count(fix)]}
-        finding = _read_finding(row, given)
+        given_fix = None if fix is None else fixes[_count(fix)]
+        finding = _read_finding(row, {"name": _catalog_name(row[0]), "path": display_path, "fix": given_fix})
         _check_finding(finding)
         findings.append(finding)
     result = FileResult(

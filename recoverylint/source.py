@@ -15,6 +15,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from sys import intern
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -66,6 +67,14 @@ def _start(raw: RawSpan) -> tuple[int, int]:
     """1-based line and column where a packed span starts."""
     start = raw >> (_COLUMN_BITS + _LINE_BITS)
     return (start >> _COLUMN_BITS) + 1, (start & _COLUMN_MASK) + 1
+
+
+# A mapping entry's key span and value span, packed into one int (the key's
+# above the value's): a third of the memory of a tuple of two.
+_ENTRY_SHIFT = 2 * (_LINE_BITS + _COLUMN_BITS)
+_VALUE_MASK = (1 << _ENTRY_SHIFT) - 1
+
+
 Container = dict[Any, Any] | list[Any]
 
 _STANDARD_TAG = "tag:yaml.org,2002:"
@@ -114,8 +123,8 @@ class Document:
     ) -> None:
         self.data = data
         self._root_span = root_span
-        # id(container) -> {key: (key span, value span)} for a mapping,
-        # [value span, ...] for a sequence.  Containers are kept alive by data.
+        # id(container) -> {key: key span << _ENTRY_SHIFT | value span} for a
+        # mapping, [value span, ...] for a sequence.  Containers are kept alive by data.
         self._spans = spans
         self._start = start
         # The documents after the first in a `---` separated stream (workflow
@@ -134,11 +143,11 @@ class Document:
     def value_span(self, container: Container, key: Any) -> Span:
         """Span of the value at `key` (a mapping key or a list index)."""
         entry = self._spans[id(container)][key]
-        return _to_span(entry[1] if isinstance(container, dict) else entry)
+        return _to_span(entry & _VALUE_MASK if isinstance(container, dict) else entry)
 
     def key_span(self, mapping: dict[Any, Any], key: str) -> Span:
         """Span of the key itself, where a finding about the entry points."""
-        return _to_span(self._spans[id(mapping)][key][0])
+        return _to_span(self._spans[id(mapping)][key] >> _ENTRY_SHIFT)
 
     def span_at(self, path: Iterable[Any]) -> Span:
         """Span of the deepest node reached along a JSON path (keys and indices)."""
@@ -149,7 +158,7 @@ class Document:
             if spans is None:
                 break
             if isinstance(node, dict) and part in node:
-                raw = spans[part][1]
+                raw = spans[part] & _VALUE_MASK
             elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
                 raw = spans[part]
             else:
@@ -161,7 +170,9 @@ class Document:
 def _to_span(raw: RawSpan) -> Span:
     line, column = _start(raw)
     end_line = (raw >> _COLUMN_BITS & _LINE_MASK) + 1
-    return Span(line, column, end_line, (raw & _COLUMN_MASK) + 1)
+    # Most values end on the line they start on: the model's spans (hundreds
+    # of thousands on a large runbook) then share one int for both.
+    return Span(line, column, line if end_line == line else end_line, (raw & _COLUMN_MASK) + 1)
 
 
 def read_text(path: Path, limits: Limits = Limits(), language: str = "YAML") -> str:
@@ -491,6 +502,8 @@ def _build(text: str, limits: Limits, span_of: Callable[[Any, Any], RawSpan], ex
             value: Any = event.value
             if event.ctag is not None or (not event.style and value[:1] in _NOT_ALWAYS_TEXT):
                 value = _scalar(event)
+            elif not event.style:
+                value = intern(value)
             size = 1
             if event.anchor:
                 anchors[event.anchor] = (value, 1)
@@ -564,7 +577,9 @@ def _build(text: str, limits: Limits, span_of: Callable[[Any, Any], RawSpan], ex
             if cls is AliasEvent:
                 raise _error_at(event, "an alias used as a key is not supported")
             merge = event.value == "<<" and event.tag is None and not event.style
-            frame.pending_key = (event.value, raw, merge)
+            # Interned: a key is written once per mapping (every step's `id`,
+            # `needs`...), and one string serves them all.
+            frame.pending_key = (intern(event.value), raw, merge)
             continue
         key = pending[0]
         if pending[2] or key in frame.value:  # a merge key or a duplicate: the careful way
@@ -572,7 +587,7 @@ def _build(text: str, limits: Limits, span_of: Callable[[Any, Any], RawSpan], ex
             continue
         frame.pending_key = None
         frame.value[key] = value  # type: ignore[call-overload]
-        frame.spans[key] = (pending[1], raw)
+        frame.spans[key] = pending[1] << _ENTRY_SHIFT | raw
         frame.size += size
     if not documents:
         return Document(None, 0, spans)
@@ -601,11 +616,11 @@ def _attach(frame: _Frame, value: Any, raw: RawSpan, size: int, spans: dict[int,
         return
     if key in container and key not in frame.merged:
         line, column = _start(key_raw)
-        first, _ = _start(frame.spans[key][0])
+        first, _ = _start(frame.spans[key] >> _ENTRY_SHIFT)
         raise SourceError(f"duplicate key `{key}` (first defined on line {first})", line, column)
     frame.merged.discard(key)
     container[key] = value
-    frame.spans[key] = (key_raw, raw)
+    frame.spans[key] = key_raw << _ENTRY_SHIFT | raw
 
 
 def _merge(frame: _Frame, value: Any, key_raw: RawSpan, spans: dict[int, Any]) -> None:
@@ -621,4 +636,4 @@ def _merge(frame: _Frame, value: Any, key_raw: RawSpan, spans: dict[int, Any]) -
                 continue
             frame.value[key] = item
             frame.merged.add(key)
-            frame.spans[key] = source_spans[key] if source_spans else (key_raw, key_raw)
+            frame.spans[key] = source_spans[key] if source_spans else key_raw << _ENTRY_SHIFT | key_raw

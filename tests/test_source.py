@@ -16,6 +16,7 @@ from recoverylint.source import (
     SourceError,
     check_size,
     decode,
+    decode_accepted,
     editor_lines,
     parse,
     read_bytes,
@@ -57,6 +58,27 @@ def test_scalars_are_resolved_as_yaml_1_2_core_data() -> None:
 
 def test_aliases_are_plain_copies() -> None:
     assert parse("a: &x 1\nb: *x\n").data == {"a": 1, "b": 1}
+
+
+def test_a_key_or_plain_name_written_many_times_is_one_string_in_memory() -> None:
+    # 50,000 steps each write `id`, `needs`, the names of their facts: one
+    # string each (issue 16: the loader's share of a large runbook's memory).
+    text = "".join(f"- id: s{n}\n  role: {'oncall'}\n  note: 'quoted {n % 2}'\n" for n in range(3))
+    first, second, third = parse(text).data
+    assert [next(iter(first)) is next(iter(step)) for step in (second, third)] == [True, True]
+    assert first["role"] is second["role"] is third["role"]
+    assert first["note"] == third["note"]  # quoted text is kept as written, not interned
+
+
+def test_merged_and_explicit_keys_keep_their_own_spans() -> None:
+    text = "base: &b\n  x: 1\n  y: 2\nuse:\n  <<: *b\n  y: 3\n"
+    document = parse(text)
+    use = document.data["use"]
+    assert use == {"x": 1, "y": 3}
+    assert (document.key_span(use, "x"), document.value_span(use, "x")) == (Span(2, 3, 2, 4), Span(2, 6, 2, 7))
+    assert (document.key_span(use, "y"), document.value_span(use, "y")) == (Span(6, 3, 6, 4), Span(6, 6, 6, 7))
+    assert document.span_at(("use", "y")) == Span(6, 6, 6, 7)
+    assert error_of("a: 1\nb: 2\n\n\na: 3\n")[0] == "duplicate key `a` (first defined on line 1)"
 
 
 @pytest.mark.parametrize(
@@ -119,6 +141,13 @@ def test_decode_refuses_what_yaml_does_not_allow_where_it_is(raw: bytes, expecte
     with pytest.raises(SourceError) as raised:
         decode(raw)
     assert (raised.value.message, raised.value.line, raised.value.column) == expected
+
+
+def test_decode_accepted_gives_the_text_decode_gave() -> None:
+    raw = "\ufeffa: café\n".encode()
+    assert decode_accepted(raw) == decode(raw) == "a: café\n"
+    with pytest.raises(ValueError):  # not what decode accepted: a cache entry's lie is a miss
+        decode_accepted(b"a: \xff\n")
 
 
 def test_decode_names_the_files_language() -> None:
