@@ -39,7 +39,12 @@ def _overall(review: Review) -> list[str]:
             for month in summary.trend
         ]
     if summary.most_lost:
-        lines.append(f"  Lost the most to gates: {', '.join(shown(path) for path in summary.most_lost)}")
+        to_gates = {
+            incident.record.path: sum(wait.minutes for wait in incident.waits if wait.cause is WaitCause.GATE)
+            for incident in review.incidents
+        }
+        lines.append("  Lost the most to gates:")
+        lines += [f"    {shown(path)}: {minutes(to_gates[path])}" for path in summary.most_lost]
     if summary.costly_gates:
         lines.append("  Gates that cost the most:")
         lines += [
