@@ -36,12 +36,11 @@ class _Builder:
 
     def refs(self, mapping: dict[Any, Any], key: str) -> tuple[Ref, ...]:
         values = mapping.get(key)
-        if not isinstance(values, list):
+        if not isinstance(values, list) or not values:
             return ()
-        span = self.doc.value_span
         return tuple(
-            Ref(value, span(values, index))
-            for index, value in enumerate(values)
+            Ref(value, span)
+            for value, span in zip(values, self.doc.item_spans(values), strict=True)
             if isinstance(value, str)
         )
 

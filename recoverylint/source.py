@@ -145,6 +145,10 @@ class Document:
         entry = self._spans[id(container)][key]
         return _to_span(entry & _VALUE_MASK if isinstance(container, dict) else entry)
 
+    def item_spans(self, sequence: list[Any]) -> list[Span]:
+        """The span of each item of a sequence, in its order."""
+        return [_to_span(raw) for raw in self._spans[id(sequence)]]
+
     def key_span(self, mapping: dict[Any, Any], key: str) -> Span:
         """Span of the key itself, where a finding about the entry points."""
         return _to_span(self._spans[id(mapping)][key] >> _ENTRY_SHIFT)
@@ -168,7 +172,8 @@ class Document:
 
 
 def _to_span(raw: RawSpan) -> Span:
-    line, column = _start(raw)
+    start = raw >> (_COLUMN_BITS + _LINE_BITS)  # _start, inline: once per name of a runbook's model
+    line, column = (start >> _COLUMN_BITS) + 1, (start & _COLUMN_MASK) + 1
     end_line = (raw >> _COLUMN_BITS & _LINE_MASK) + 1
     # Most values end on the line they start on: the model's spans (hundreds
     # of thousands on a large runbook) then share one int for both.
