@@ -116,24 +116,33 @@ def _deciders(graphs: Graphs) -> dict[int, tuple[int, ...]]:
 def _overlapping_writes(
     graphs: Graphs, ran: Mapping[int, Ran], ids: list[str], at: Callable[[float], str]
 ) -> Iterator[Violation]:
-    """Pairs of writers whose runs overlapped and whose writes conflict: a
-    sweep in start order, each writer compared with those still running."""
+    """Writers whose runs overlapped an earlier writer's and whose writes
+    conflict with it: a sweep in start order, each writer against, for each
+    resource name it conflicts with, the writer of that name that started
+    before it and ends last.  Each writer is named with at most one earlier
+    writer per name, so that thousands of writers at once make as many
+    violations, not millions of pairs."""
     writers = sorted((node for node in ran if graphs.steps[node].writes), key=lambda node: (ran[node].start, node))
-    running: list[int] = []
+    ending_last: dict[str, int] = {}  # resource name -> the writer of it so far that ends last
     for node in writers:
         start = ran[node].start
-        running = [other for other in running if ran[other].end - SAME_MINUTES > start]
-        for other in running:
-            conflict = graphs.uses.first_conflict(graphs.steps[other].writes, graphs.steps[node].writes)
-            if conflict is not None:
-                first, second = conflict
-                resource = first.name if first.name == second.name else f"{first.name} and {second.name}"
-                yield Violation(
-                    "RV104", (ids[other], ids[node]),
-                    f"`{ids[other]}` and `{ids[node]}` both wrote {resource} at the same time:"
-                    f" from {at(start)} to {at(min(ran[other].end, ran[node].end))}",
-                )
-        running.append(node)
+        partners: dict[int, tuple[str, str]] = {}  # earlier writer -> (its name, this one's)
+        for ref in graphs.steps[node].writes:
+            for name in graphs.uses.conflicting(ref.name):
+                other = ending_last.get(name)
+                if other is not None and other != node and ran[other].end - SAME_MINUTES > start:
+                    partners.setdefault(other, (name, ref.name))
+        for other, (theirs, mine) in sorted(partners.items(), key=lambda item: (ran[item[0]].start, item[0])):
+            resource = theirs if theirs == mine else f"{theirs} and {mine}"
+            yield Violation(
+                "RV104", (ids[other], ids[node]),
+                f"`{ids[other]}` and `{ids[node]}` both wrote {resource} at the same time:"
+                f" from {at(start)} to {at(min(ran[other].end, ran[node].end))}",
+            )
+        for ref in graphs.steps[node].writes:
+            holder = ending_last.get(ref.name)
+            if holder is None or ran[node].end > ran[holder].end:
+                ending_last[ref.name] = node
 
 
 def _both_alternatives(
@@ -141,17 +150,19 @@ def _both_alternatives(
 ) -> Iterator[Violation]:
     """Alternatives one step decides between (or steps that exclude each
     other) that both ran: the one that started second was not the one chosen.
-    The steps of their branches are not named again: each pair once."""
+    The steps of their branches are not named again."""
     pairs: dict[tuple[int, int], str] = {}
 
     def ordered(a: int, b: int) -> tuple[int, int]:
         return (a, b) if (ran[a].start, a) <= (ran[b].start, b) else (b, a)
 
     for decider, alternatives in graphs.decisions().items():
-        chosen = [node for node in alternatives if node != decider and node in ran]
-        for place, node in enumerate(chosen):
-            for other in chosen[place + 1:]:
-                pairs.setdefault(ordered(node, other), f"`{ids[decider]}` decides between them")
+        # Each alternative that ran after the first is named with the first:
+        # n of them make n - 1 violations, not n squared.
+        chosen = sorted((node for node in alternatives if node != decider and node in ran),
+                        key=lambda node: (ran[node].start, node))
+        for other in chosen[1:]:
+            pairs.setdefault((chosen[0], other), f"`{ids[decider]}` decides between them")
     for a, b, _ in graphs.exclusive_pairs():
         if a in ran and b in ran:
             pairs.setdefault(ordered(a, b), "they exclude each other")

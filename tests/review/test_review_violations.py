@@ -186,3 +186,33 @@ def test_the_durations_file_docs_review_shows_is_the_one_written(tmp_path: Path)
     shown = page.split("<!-- learned.json -->\n```json\n", 1)[1].split("```", 1)[0]
     assert shown == file.read_text(encoding="utf-8")
     assert json.loads(shown) == LEARNED
+
+
+def test_many_writers_at_once_make_one_violation_each_not_one_per_pair(tmp_path: Path) -> None:
+    # 1,000 steps writing one resource, all running at once: each writer
+    # after the first is named once, with the writer running that ends last
+    # (999 violations), not with every other one (499,500 pairs).  Likewise
+    # 300 alternatives of one decision that all ran: each with the first.
+    writers = 1000
+    steps = "".join(f"  - id: w{i}\n    duration: 1m\n    writes: [cache]\n" for i in range(writers))
+    runbook = tmp_path / "writers.yaml"
+    runbook.write_text(f"runbook: writers\nflow: parallel\nsteps:\n{steps}", encoding="utf-8")
+    record = tmp_path / "run.csv"
+    record.write_text("step,start,end\n" + "".join(f"w{i},{i / 100},{20 + i / 100}\n" for i in range(writers)))
+    result = run("review", runbook, record, "--format", "json")
+    assert result.exit_code == 1
+    found = json.loads(result.stdout)["incidents"][0]["violations"]
+    assert len(found) == writers - 1
+    assert {violation["code"] for violation in found} == {"RV104"}
+    assert found[0]["steps"] == ["w0", "w1"] and found[-1]["steps"] == ["w998", "w999"]
+
+    options = 300
+    names = ", ".join(f"o{i}" for i in range(options))
+    steps = f"  - id: choose\n    duration: 1m\n    decides: [{names}]\n" + "".join(
+        f"  - id: o{i}\n    duration: 1m\n    needs: [choose]\n" for i in range(options)
+    )
+    runbook.write_text(f"runbook: options\nflow: parallel\nsteps:\n{steps}", encoding="utf-8")
+    record.write_text("step,start,end\nchoose,0,1\n" + "".join(f"o{i},{1 + i},{2 + i}\n" for i in range(options)))
+    found = json.loads(run("review", runbook, record, "--format", "json").stdout)["incidents"][0]["violations"]
+    assert len(found) == options - 1
+    assert {tuple(violation["steps"]) for violation in found} == {("o0", f"o{i}") for i in range(1, options)}
