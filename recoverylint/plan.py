@@ -26,7 +26,8 @@ from decimal import Decimal, localcontext
 
 from .analysis import Checklist, decision_checklist
 from .durations import step_minutes
-from .graphs import Graphs, ancestor_bitsets, strong_components, successor_lists, topological_order
+from .graphs import Graphs, strong_components, successor_lists, topological_order
+from .graphs.bits import packed_ancestor_bitsets
 from .limits import TooLarge
 from .model import NATIVE, Runbook
 
@@ -575,7 +576,7 @@ def _reduced(preds: list[list[int]]) -> tuple[list[tuple[int, ...]], list[int]]:
     and a topological order of it (which is one of the reduction too)."""
     order = topological_order(preds)
     assert order is not None
-    position, ancestors = ancestor_bitsets(preds, order)
+    position, ancestors = packed_ancestor_bitsets(preds, order)
     result = []
     for node_preds in preds:
         if len(node_preds) < 2:

@@ -158,6 +158,16 @@ def ancestor_bitsets(preds: list[list[int]], order: list[int]) -> tuple[list[int
     return position, ancestors
 
 
+def packed_ancestor_bitsets(preds: list[list[int]], order: list[int]) -> tuple[list[int], PackedBitsets]:
+    """`ancestor_bitsets` kept as PackedBitsets: a node after a gate has every
+    node before it as ancestors, which costs a few bytes packed instead of
+    the width of the graph (50,000 steps: 149 MB as ints)."""
+    position = positions_of(order)
+    ancestors = PackedBitsets(len(preds))
+    _fill_packed(preds, order, position, ancestors)
+    return position, ancestors
+
+
 def positions_of(order: list[int]) -> list[int]:
     """node -> its place in `order`."""
     position = [0] * len(order)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from ..limits import AnalysisLimits, TooLarge
 from ..model import Phase, Step
 from ..requirements import add_behaviour_preds
-from .bits import PackedBitsets, Reachability, bit_positions
+from .bits import PackedBitsets, PackedMasks, Reachability, bit_positions
 
 if TYPE_CHECKING:  # the package's Graphs builds D through this module
     from . import Graphs
@@ -61,11 +61,15 @@ def required_predecessors(graphs: Graphs) -> list[list[int]]:
 
     # Facts: a consumer needs the latest producers O puts before it, or,
     # when O puts none before it, every producer.
-    producer_masks = {fact: graphs.mask(nodes) for fact, nodes in graphs.producers.items()}
+    # Packed: most facts have one producer, and a mask as wide as its
+    # position for each of 50,000 facts was 160 MB.
+    producer_masks: PackedMasks[str] = PackedMasks()
+    for fact, nodes in graphs.producers.items():
+        producer_masks.add_positions(fact, sorted(graphs.position[node] for node in nodes))
     for step in steps:
         node = step.index
         for ref in step.inputs:
-            mask = producer_masks.get(ref.name, 0) & ~(1 << graphs.position[node])
+            mask = producer_masks.get(ref.name) & ~(1 << graphs.position[node])
             if not mask:
                 continue
             earlier = mask & graphs.ancestors[node]

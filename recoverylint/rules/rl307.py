@@ -71,11 +71,16 @@ def _path_without(
     """Words for a path of the run on which `step` runs and none of
     `producers` (steps before it in O) does; None when there is none."""
     steps = graphs.steps
+    # Unpacked once for every decision asked about (not once per decision).
+    reach = _itself_and_before(graphs, step.index)
+    producers_reach: list[int] | None = None
     for decider, alternatives, chosen in decisions:
-        after = _alternatives_before(graphs, step.index, chosen)
+        after = reach & chosen
         if after.bit_count() < 2:
             continue  # the step lies in one branch (or none): its producers run with it
-        branch_of = [_alternatives_before(graphs, p, chosen) for p in producers]
+        if producers_reach is None:
+            producers_reach = [_itself_and_before(graphs, p) for p in producers]
+        branch_of = [mask & chosen for mask in producers_reach]
         if any(mask.bit_count() != 1 for mask in branch_of):
             continue  # a producer runs whatever the decision
         failing = {ref.name for ref in steps[decider].on_failure}
@@ -145,7 +150,7 @@ def _taken_together(graphs: Graphs, alternatives: list[int]) -> dict[int, int]:
     }
 
 
-def _alternatives_before(graphs: Graphs, node: int, chosen: int) -> int:
-    """The alternatives of a decision (bitset `chosen` of O positions) that
-    `node` is, or comes after in O."""
-    return (graphs.ancestors[node] | 1 << graphs.position[node]) & chosen
+def _itself_and_before(graphs: Graphs, node: int) -> int:
+    """Bitset (O positions) of `node` and the steps before it in O: its
+    mask with a decision's alternatives is those `node` is or comes after."""
+    return graphs.ancestors[node] | 1 << graphs.position[node]
