@@ -5,6 +5,7 @@ code.  Nothing here prints or knows of click."""
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -114,6 +115,10 @@ def _check_outputs(request: ReviewRequest, records: list[Path]) -> None:
                     f"{option} {file} is {shown_path(given)}, an input of the review; choose another file"
                 )
     durations = request.write_durations
+    if durations is not None and request.output_file is not None and (
+        os.path.abspath(durations) == os.path.abspath(request.output_file) or same_file(durations, request.output_file)
+    ):
+        raise SessionError(f"--output and --write-durations are both {durations}; choose two files")
     if durations is not None and durations.exists() and not request.force:
         raise SessionError(f"{durations} exists; pass --force to replace it")
 

@@ -216,3 +216,11 @@ def test_many_writers_at_once_make_one_violation_each_not_one_per_pair(tmp_path:
     found = json.loads(run("review", runbook, record, "--format", "json").stdout)["incidents"][0]["violations"]
     assert len(found) == options - 1
     assert {tuple(violation["steps"]) for violation in found} == {("o0", f"o{i}") for i in range(1, options)}
+
+
+def test_the_review_and_the_durations_go_to_two_files(tmp_path: Path) -> None:
+    file = tmp_path / "out.json"
+    result = run("review", CHECKLIST, INCIDENTS, "-o", file, "--write-durations", file)
+    assert result.exit_code == 2
+    assert result.stderr == f"recoverylint: error: --output and --write-durations are both {file}; choose two files\n"
+    assert not file.exists()
