@@ -194,7 +194,7 @@ def test_control_characters_never_reach_the_terminal(tmp_path):
 
 
 def test_a_bug_while_planning_or_rendering_is_reported_not_a_traceback(monkeypatch):
-    import recoverylint.engine as engine
+    import recoverylint.plan as plan
     import recoverylint.report.plan_dot as plan_dot
 
     def broken(*args, **kwargs):
@@ -206,7 +206,7 @@ def test_a_bug_while_planning_or_rendering_is_reported_not_a_traceback(monkeypat
     assert "internal error in recoverylint" in result.output and "no dot was written" in result.output
     assert "RuntimeError: a bug" in result.output
 
-    monkeypatch.setattr(engine, "build_plan", broken)
+    monkeypatch.setattr(plan, "build_plan", broken)  # imported by the engine when it plans
     result = run("plan", EXAMPLE)
     assert result.exit_code == 2
     assert "it was not planned" in result.output and "RuntimeError: a bug" in result.output

@@ -201,9 +201,9 @@ def detect(document: Document) -> InputFormat | None:
     """The format of a parsed stream, or None (no format reads it): the
     formats are imported in detection order until one claims it."""
     for known in known_formats():
-        input_format = _format_of(known.module)
-        if input_format.detect(document):
-            return input_format
+        candidate = _format_of(known.module)
+        if candidate.detect(document):
+            return candidate
     return None
 
 
