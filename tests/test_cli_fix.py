@@ -581,3 +581,22 @@ def test_a_check_of_refused_safe_fixes_counts_none(tmp_path: Path) -> None:
     assert checked.exit_code == 1
     assert checked.output.count("RL201 [warning]") == 19
     assert "fixable with" not in checked.output and "= fix:" not in checked.output
+
+
+def test_a_bug_while_counting_fixes_is_reported_for_its_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Judging the fixes a check counts is our code on the user's file: a
+    bug there is an internal error of that file, and the others are checked."""
+    import recoverylint.fix as fixing
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("a bug while judging")
+
+    monkeypatch.setattr(fixing, "applying_fixes", broken)
+    (tmp_path / "fixable.yaml").write_text(ONE_PERSON_CHECKLIST.replace("people: 1", "people: 3"))
+    shutil.copy(EXAMPLES / "hybrid-clean.yaml", tmp_path / "clean.yaml")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["check", "--no-cache", "fixable.yaml", "clean.yaml"], catch_exceptions=False)
+    assert result.exit_code == 2
+    assert "fixable.yaml: internal error in recoverylint" in result.output
+    assert "RuntimeError: a bug while judging" in result.output
+    assert "1 file could not be checked" in result.output
