@@ -68,6 +68,8 @@ class Case:
     check_s_goal: float | None = None
     check_cpu_s_goal: float | None = None
     one_process_too: bool = False  # also time `check --jobs 1` (is the default --jobs ever slower?)
+    peak_mb_goal: float | None = None  # peak memory of check, and of plan when plan_too
+    plan_too: bool = False  # also measure `plan` of the file (its peak memory)
 
 
 CASES = (
@@ -75,7 +77,7 @@ CASES = (
     Case("small", "repo:examples/hybrid-clean.yaml", check_s_goal=0.12, check_cpu_s_goal=0.12),
     Case("steps-1000", "single/steps-1000.yaml"),
     Case("steps-10000", "single/steps-10000.yaml", target_ratio=2.0),
-    Case("steps-50000", "single/steps-50000.yaml", max_peak_mb=1024.0),
+    Case("steps-50000", "single/steps-50000.yaml", max_peak_mb=1024.0, peak_mb_goal=500.0, plan_too=True),
 )
 
 
@@ -115,6 +117,10 @@ class Result:
     check_cpu_s_goal: float | None = None
     one_process_s: float | None = None  # `check --jobs 1`, when timed
     one_process_cpu_s: float | None = None
+    peak_mb_goal: float | None = None
+    plan_peak_mb: float | None = None  # `plan` of the file, when measured: the largest of the runs
+    plan_s: float | None = None
+    plan_cpu_s: float | None = None
     bare_runs_s: list[float] = field(default_factory=list)
     check_runs_s: list[float] = field(default_factory=list)
     check_exit_codes: list[int] = field(default_factory=list)
@@ -122,6 +128,9 @@ class Result:
     check_cpu_runs_s: list[float] = field(default_factory=list)
     one_process_runs_s: list[float] = field(default_factory=list)
     one_process_cpu_runs_s: list[float] = field(default_factory=list)
+    plan_runs_s: list[float] = field(default_factory=list)
+    plan_cpu_runs_s: list[float] = field(default_factory=list)
+    plan_peak_runs_mb: list[float] = field(default_factory=list)
 
 
 def measure(cmd: list[str], timeout: float, max_memory_mb: int, source: Path = REPO) -> Run:
@@ -239,7 +248,7 @@ def bench_case(
     res = Result(case.name, files, round(size / 1e6, 2), steps,
                  target_ratio=case.target_ratio, max_peak_mb=case.max_peak_mb,
                  cpu_ratio_goal=case.cpu_ratio_goal, check_s_goal=case.check_s_goal,
-                 check_cpu_s_goal=case.check_cpu_s_goal)
+                 check_cpu_s_goal=case.check_cpu_s_goal, peak_mb_goal=case.peak_mb_goal)
     bare_cmd = [sys.executable, "-c", BARE_PARSE, str(path)]
     check_cmd = [sys.executable, "-m", "recoverylint", "check", str(path),
                  "--format", "json", "--max-file-size", MAX_FILE_SIZE, "--no-cache"]
@@ -278,6 +287,18 @@ def bench_case(
                 break
             res.one_process_runs_s.append(one.seconds)
             res.one_process_cpu_runs_s.append(round(one.cpu_s, 3))
+        if case.plan_too:
+            print(f"  {case.name}: run {i + 1}/{repeat} recoverylint plan", flush=True)
+            plan_cmd = [sys.executable, "-m", "recoverylint", "plan", str(path),
+                        "--format", "json", "--max-file-size", MAX_FILE_SIZE]
+            planned = measure(plan_cmd, timeout, max_memory_mb, source)
+            why = failure(planned, timeout, max_memory_mb)
+            if why:
+                res.status, res.error = "error", f"recoverylint plan {why}:\n{tail(planned.stderr)}"
+                break
+            res.plan_runs_s.append(planned.seconds)
+            res.plan_cpu_runs_s.append(round(planned.cpu_s, 3))
+            res.plan_peak_runs_mb.append(planned.peak_mb)
     res.bare_s = round(statistics.median(res.bare_runs_s), 3)
     res.bare_peak_mb = max(bare_peaks)
     res.peak_mb = max(check_peaks)  # the worst run: a limit must hold every time
@@ -291,6 +312,10 @@ def bench_case(
     if res.one_process_runs_s:
         res.one_process_s = round(statistics.median(res.one_process_runs_s), 3)
         res.one_process_cpu_s = round(statistics.median(res.one_process_cpu_runs_s), 3)
+    if res.plan_runs_s:
+        res.plan_s = round(statistics.median(res.plan_runs_s), 3)
+        res.plan_cpu_s = round(statistics.median(res.plan_cpu_runs_s), 3)
+        res.plan_peak_mb = max(res.plan_peak_runs_mb)
     if case.target_ratio is not None and res.ratio > case.target_ratio:
         res.status = "fail"
     if case.max_peak_mb is not None and res.peak_mb >= case.max_peak_mb:
@@ -339,10 +364,21 @@ def goals_text(results: list[Result]) -> list[str]:
         if r.check_cpu_s_goal is not None and r.check_cpu_s is not None:
             met = "met" if r.check_cpu_s <= r.check_cpu_s_goal else "not met"
             lines.append(f"- {r.case}: check {r.check_cpu_s:.2f} s CPU, goal <= {r.check_cpu_s_goal:g} s: {met}")
+        if r.peak_mb_goal is not None and r.peak_mb is not None:
+            lines.append(f"- {r.case}: {peak_goal_text(r)}")
         if r.one_process_s is not None and r.check_s is not None:
             lines.append(f"- {r.case}: default --jobs {with_cpu(r.check_s, r.check_cpu_s)} s,"
                          f" --jobs 1 {with_cpu(r.one_process_s, r.one_process_cpu_s)} s")
     return lines
+
+
+def peak_goal_text(r: Result) -> str:
+    """The peak memory of check (and plan) against issue 16's goal."""
+    goal = r.peak_mb_goal
+    peaks = [r.peak_mb] + ([] if r.plan_peak_mb is None else [r.plan_peak_mb])
+    met = "met" if goal is not None and all(p is not None and p <= goal for p in peaks) else "not met"
+    plan = "" if r.plan_peak_mb is None else f" and {r.plan_peak_mb:.0f} MB for plan"
+    return f"peak {r.peak_mb:.0f} MB for check{plan} (goal <= {r.peak_mb_goal:g} MB: {met})"
 
 
 def text_table(results: list[Result]) -> str:

@@ -76,6 +76,12 @@ def goal_sentences() -> list[str]:
             said.append(
                 f"check {result['check_cpu_s']:.2f} s of CPU time (goal <= {result['check_cpu_s_goal']:g} s: {met})"
             )
+        if result.get("peak_mb_goal") is not None:
+            goal = result["peak_mb_goal"]
+            peaks = [result["peak_mb"]] + ([] if result.get("plan_peak_mb") is None else [result["plan_peak_mb"]])
+            met = "met" if all(peak <= goal for peak in peaks) else "not met"
+            plan = "" if result.get("plan_peak_mb") is None else f" and {result['plan_peak_mb']:.0f} MB for plan"
+            said.append(f"peak {result['peak_mb']:.0f} MB for check{plan} (goal <= {goal:g} MB: {met})")
         if result.get("one_process_s") is not None:
             said.append(
                 f"`--jobs 1` {seconds(result['one_process_s'], result['one_process_cpu_s'])}"
