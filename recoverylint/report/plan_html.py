@@ -9,11 +9,8 @@ even without that policy.
 
 from __future__ import annotations
 
-import html
 import itertools
-import re
 from collections import defaultdict
-from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from .. import __version__
@@ -21,6 +18,23 @@ from ..finding import Finding
 from ..model import Step
 from ..plan import Plan, Schedule, cost_of
 from ..words import checklist_question, checklist_source, checklist_value, minutes
+from .html_page import (
+    AXIS_HEIGHT,
+    CHAR_WIDTH,
+    CSP,
+    LABEL_CHARS,
+    MIN_BAR_WIDTH,
+    PLOT_WIDTH,
+    ROW_HEIGHT,
+    STYLE,
+    code,
+    codes,
+    escaped,
+    prose,
+    px,
+    short_label,
+    tick_step,
+)
 from .plan_words import (
     currency,
     duration_notes,
@@ -30,25 +44,15 @@ from .plan_words import (
     saved_range_words,
     step_ids,
 )
-from .shown import shown
 
 if TYPE_CHECKING:
     from ..simulate import Simulation
 
-_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 _LISTED = 12  # pairs of steps named in the summary; the graph shows them all
-_QUOTED = re.compile(r"`([^`]+)`")  # names quoted in findings, shown as code
 
 # Timeline geometry, in SVG user units (CSS pixels).
-_CHAR_WIDTH = 7.3  # of the 12px monospace labels
-_LABEL_CHARS = 32  # longer step ids are cut short in labels (tooltips keep them whole)
-_PLOT_WIDTH = 760
-_ROW_HEIGHT = 18
 _BAR_HEIGHT = 12
-_MIN_BAR_WIDTH = 2.0  # zero-minute steps still show
-_AXIS_HEIGHT = 22
 _SECTION_GAP = 20
-_MAX_TICKS = 12
 
 # Graph geometry.
 _NODE_HEIGHT = 28
@@ -56,60 +60,6 @@ _NODE_GAP = 18
 _LAYER_GAP = 54
 _GRAPH_MARGIN = 16
 _ROW_NODES = 10  # a wider layer wraps onto several rows
-
-_STYLE = """
-:root { color-scheme: light; }
-body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1f2328;
-  background: #fff; margin: 0 auto; max-width: 1200px; padding: 1.5rem; }
-h1 { font-size: 1.6rem; margin: 0 0 .25rem; }
-h2 { font-size: 1.25rem; margin: 2rem 0 .5rem; border-bottom: 1px solid #d0d7de; padding-bottom: .25rem; }
-h3 { font-size: 1.05rem; margin: 1.25rem 0 .4rem; }
-code { font: 12.5px ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; }
-.meta { color: #59636e; margin: 0; }
-table { border-collapse: collapse; margin: .5rem 0; }
-th, td { border: 1px solid #d0d7de; padding: .25rem .5rem; text-align: left; vertical-align: top; }
-th { background: #f6f8fa; }
-td.number { text-align: right; white-space: nowrap; }
-tr.critical td:first-child { font-weight: 600; }
-tr.left-out td { color: #59636e; font-style: italic; }
-.saved { font-weight: 600; }
-.saved.gain { color: #1a7f37; }
-.saved.loss { color: #9a6700; }
-.yes { color: #1a7f37; font-weight: 600; }
-.no { color: #cf222e; font-weight: 600; }
-.severity-error { color: #cf222e; font-weight: 600; }
-.severity-warning { color: #9a6700; font-weight: 600; }
-.severity-info { color: #0969da; }
-.legend { color: #59636e; margin: .25rem 0; }
-.swatch { display: inline-block; width: .9em; height: .9em; vertical-align: -.1em; border-radius: 2px; }
-.swatch.plain { background: #6e8fb5; }
-.swatch.critical { background: #d1242f; }
-.swatch.race { border: 2px dashed #bc4c00; width: .7em; height: .7em; }
-.figure { overflow: auto; border: 1px solid #d0d7de; border-radius: 6px; padding: .5rem; }
-svg text { font: 12px ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; fill: #1f2328; }
-svg .section-title { font: 600 13px system-ui, sans-serif; }
-svg .tick { stroke: #d8dee4; }
-svg .tick-label { fill: #59636e; font-size: 11px; }
-svg .row:nth-child(even) .stripe { fill: #f6f8fa; }
-svg .stripe { fill: transparent; }
-svg .bar { fill: #6e8fb5; }
-svg .bar.critical { fill: #d1242f; }
-svg .edge { fill: none; stroke: #8c959f; stroke-width: 1.3; }
-svg .edge.critical { stroke: #d1242f; stroke-width: 2.2; }
-svg .race { fill: none; stroke: #bc4c00; stroke-width: 2; stroke-dasharray: 6 4; }
-svg rect.node { fill: #eef3fa; stroke: #6e8fb5; stroke-width: 1.3; }
-svg rect.node.critical { fill: #ffebe9; stroke: #d1242f; stroke-width: 2.2; }
-svg .node-label { text-anchor: middle; dominant-baseline: central; }
-#arrow path { fill: #8c959f; }
-#arrow-critical path { fill: #d1242f; }
-@media print {
-  body { max-width: none; padding: 0; font-size: 11px; }
-  .figure { overflow: visible; border: none; padding: 0; }
-  h2 { break-after: avoid; }
-  tr, svg .row { break-inside: avoid; }
-  * { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
-}
-"""
 
 
 def render(plan: Plan, findings: list[Finding], simulation: Simulation | None = None) -> str:
@@ -123,10 +73,10 @@ def render(plan: Plan, findings: list[Finding], simulation: Simulation | None = 
             '<html lang="en">',
             "<head>",
             '<meta charset="utf-8">',
-            f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">',
+            f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
-            f"<title>Recovery plan: {_text(name)}</title>",
-            f"<style>{_STYLE}</style>",
+            f"<title>Recovery plan: {escaped(name)}</title>",
+            f"<style>{STYLE}</style>",
             "</head>",
             "<body>",
             _header(plan),
@@ -146,42 +96,14 @@ def render(plan: Plan, findings: list[Finding], simulation: Simulation | None = 
     )
 
 
-def _text(value: object) -> str:
-    """Runbook text (or any value) made safe for HTML content and attributes."""
-    return html.escape(shown(str(value), keep_line_breaks=True), quote=True)
-
-
-def _prose(value: str) -> str:
-    """A finding's words, escaped, with its `quoted` names as code."""
-    return _QUOTED.sub(r"<code>\1</code>", _text(value))
-
-
-def _code(value: object) -> str:
-    return f"<code>{_text(value)}</code>"
-
-
-def _codes(values: Iterable[str]) -> str:
-    return ", ".join(_code(value) for value in values)
-
-
 def _role(step: Step) -> str:
     return step.role.name if step.role else "(no role)"
-
-
-def _label(step_id: str) -> str:
-    """A step id short enough for an SVG label."""
-    return step_id if len(step_id) <= _LABEL_CHARS else step_id[: _LABEL_CHARS - 1] + "…"
 
 
 def _longest_label(plan: Plan) -> float:
     """The width of the longest step-id label of the planned steps."""
     steps = plan.runbook.steps
-    return min(max((len(steps[node].id) for node in plan.planned), default=1), _LABEL_CHARS) * _CHAR_WIDTH
-
-
-def _number(value: float) -> str:
-    """SVG coordinates: two decimals at most."""
-    return f"{round(value, 2):g}"
+    return min(max((len(steps[node].id) for node in plan.planned), default=1), LABEL_CHARS) * CHAR_WIDTH
 
 
 # -- Header, summary, checklist ----------------------------------------------
@@ -189,12 +111,12 @@ def _number(value: float) -> str:
 
 def _header(plan: Plan) -> str:
     runbook = plan.runbook
-    heading = _text(runbook.title) if runbook.title else _code(runbook.id)
+    heading = escaped(runbook.title) if runbook.title else code(runbook.id)
     return (
         "<header>"
         f"<h1>Recovery plan: {heading}</h1>"
-        f'<p class="meta">runbook {_code(runbook.id)} · {_code(runbook.path)}'
-        f" · generated by recoverylint {_text(__version__)}</p>"
+        f'<p class="meta">runbook {code(runbook.id)} · {code(runbook.path)}'
+        f" · generated by recoverylint {escaped(__version__)}</p>"
         "</header>"
     )
 
@@ -221,7 +143,7 @@ def _summary(plan: Plan) -> str:
         ),
         f"<p>{_staffing(plan)}</p>",
         _saved(plan),
-        *(f'<p class="durations">{_text(note)}</p>' for note in duration_notes(plan)),
+        *(f'<p class="durations">{escaped(note)}</p>' for note in duration_notes(plan)),
     ]
     parts.extend(_departures(plan))
     parts.append("</section>")
@@ -233,7 +155,7 @@ def _staffing(plan: Plan) -> str:
     team = (
         f"team.size {runbook.team_size}" if runbook.team_size is not None else "no team.size (no limit)"
     )
-    roles = ", ".join(f"{_code(role.name)} {role.people}" for role in runbook.roles.values())
+    roles = ", ".join(f"{code(role.name)} {role.people}" for role in runbook.roles.values())
     return f"Staffed with {team}" + (f"; people per role: {roles}." if roles else ".")
 
 
@@ -278,7 +200,7 @@ def _saved(plan: Plan) -> str:
     )
     return (
         f'<p class="saved loss">Nothing saved: the required order takes {minutes(-saved)} longer{extra}:'
-        f" {_text(loss_words(plan))}.</p>"
+        f" {escaped(loss_words(plan))}.</p>"
     )
 
 
@@ -291,13 +213,13 @@ def _departures(plan: Plan) -> list[str]:
         for item in plan.left_out:
             chosen[(item.decider, item.followed)].append(steps[item.node].id)
         items.extend(
-            f"<li>Left out, as alternatives not followed: {_codes(left)} (the plan takes the worst"
-            f" case, where {_code(steps[decider].id)} chooses {_code(steps[followed].id)}).</li>"
+            f"<li>Left out, as alternatives not followed: {codes(left)} (the plan takes the worst"
+            f" case, where {code(steps[decider].id)} chooses {code(steps[followed].id)}).</li>"
             for (decider, followed), left in chosen.items()
         )
     if plan.races:
         races = ", ".join(
-            f"{_code(steps[race.first].id)} then {_code(steps[race.second].id)} (on {_code(race.resource)})"
+            f"{code(steps[race.first].id)} then {code(steps[race.second].id)} (on {code(race.resource)})"
             for race in plan.races[:_LISTED]
         )
         items.append(
@@ -306,7 +228,7 @@ def _departures(plan: Plan) -> list[str]:
         )
     if plan.false_gates:
         gates = ", ".join(
-            f"{_code(steps[first].id)} → {_code(steps[second].id)}"
+            f"{code(steps[first].id)} → {code(steps[second].id)}"
             for first, second in plan.false_gates[:_LISTED]
         )
         items.append(
@@ -316,7 +238,7 @@ def _departures(plan: Plan) -> list[str]:
     if plan.cycle_steps:
         items.append(
             "<li>Steps on a cycle of the required order (kept in the declared order among"
-            f" themselves): {_codes(step_ids(plan, plan.cycle_steps))}.</li>"
+            f" themselves): {codes(step_ids(plan, plan.cycle_steps))}.</li>"
         )
     return [f"<ul>{''.join(items)}</ul>"] if items else []
 
@@ -339,14 +261,14 @@ def _simulation(plan: Plan, simulation: Simulation) -> str:
     listed, more = plan_simulation.most_critical(simulation)
     steps = plan.runbook.steps
     critical = "".join(
-        row((_code(steps[node].id), plan_simulation.share(declared), plan_simulation.share(required)))
+        row((code(steps[node].id), plan_simulation.share(declared), plan_simulation.share(required)))
         for node, declared, required in listed
     )
     return "\n".join([
-        f'<section id="simulation"><h2>{_text(plan_simulation.heading(simulation))}</h2>',
+        f'<section id="simulation"><h2>{escaped(plan_simulation.heading(simulation))}</h2>',
         '<table><thead><tr><th></th><th scope="col">declared order</th><th scope="col">required order</th>'
         f'<th scope="col">saved</th></tr></thead><tbody>{figures}</tbody></table>',
-        *(f"<p>{_text(note)}</p>" for note in plan_simulation.notes(plan, simulation)),
+        *(f"<p>{escaped(note)}</p>" for note in plan_simulation.notes(plan, simulation)),
         "<p>Criticality index: the share of runs in which a step is on the critical path"
         + (f" (the {len(listed)} highest; {more:,} more steps are on it in some run)" if more else "")
         + ".</p>",
@@ -362,14 +284,14 @@ def _checklist(plan: Plan) -> str:
         return ""
     rows = "".join(
         "<tr>"
-        f"<td>{_text(checklist_question(answer))}</td>"
-        f"<td>{_text(checklist_value(answer))}</td>"
+        f"<td>{escaped(checklist_question(answer))}</td>"
+        f"<td>{escaped(checklist_value(answer))}</td>"
         + (
             '<td class="yes">favours parallel</td>'
             if answer.favours_parallel
             else '<td class="no">against parallel</td>'
         )
-        + f"<td>{_text(checklist_source(answer))}</td>"
+        + f"<td>{escaped(checklist_source(answer))}</td>"
         "</tr>"
         for answer in checklist.answers
     )
@@ -378,29 +300,21 @@ def _checklist(plan: Plan) -> str:
         '<table><thead><tr><th scope="col">question</th><th scope="col">answer</th>'
         f'<th scope="col">counts</th><th scope="col">source</th></tr></thead><tbody>{rows}</tbody></table>'
         f"<p>Score {checklist.score} of {len(checklist.answers)}: recommended mode"
-        f" <strong>{_text(checklist.mode)}</strong>.</p></section>"
+        f" <strong>{escaped(checklist.mode)}</strong>.</p></section>"
     )
 
 
 # -- Timeline -------------------------------------------------------------------
 
 
-def _tick_step(horizon: float) -> float:
-    """A round number of minutes between ticks, for at most _MAX_TICKS of them."""
-    for step in (1, 2, 5, 10, 15, 20, 30, 60, 120, 240, 480, 720, 1440, 2880, 10080):
-        if horizon / step <= _MAX_TICKS:
-            return step
-    return 10080 * (horizon // (10080 * _MAX_TICKS) + 1)
-
-
 def _timeline(plan: Plan) -> str:
     horizon = max(plan.declared.staffed_makespan, plan.required.staffed_makespan, 1.0)
     label_width = _longest_label(plan) + 12
-    scale = _PLOT_WIDTH / horizon
-    tick = _tick_step(horizon)
+    scale = PLOT_WIDTH / horizon
+    tick = tick_step(horizon)
     ticks = [index * tick for index in range(int(horizon // tick) + 1)]
-    section_height = _AXIS_HEIGHT * 2 + len(plan.planned) * _ROW_HEIGHT
-    width = label_width + _PLOT_WIDTH + 40
+    section_height = AXIS_HEIGHT * 2 + len(plan.planned) * ROW_HEIGHT
+    width = label_width + PLOT_WIDTH + 40
     height = 2 * section_height + _SECTION_GAP
 
     sections = []
@@ -417,8 +331,8 @@ def _timeline(plan: Plan) -> str:
         ' runbook has; <span class="swatch critical"></span> on the critical path of that order,'
         ' <span class="swatch plain"></span> other steps. Hover a bar for details.</p>'
         f'<div class="figure"><svg id="timeline" xmlns="http://www.w3.org/2000/svg" role="img"'
-        f' aria-label="Timeline of the declared and the required order" width="{_number(width)}"'
-        f' height="{_number(height)}" viewBox="0 0 {_number(width)} {_number(height)}">'
+        f' aria-label="Timeline of the declared and the required order" width="{px(width)}"'
+        f' height="{px(height)}" viewBox="0 0 {px(width)} {px(height)}">'
         + "".join(sections)
         + "</svg></div></section>"
     )
@@ -437,29 +351,29 @@ def _timeline_section(
 ) -> str:
     steps = plan.runbook.steps
     critical = set(schedule.critical_path)
-    rows_top = top + _AXIS_HEIGHT * 2
-    rows_bottom = rows_top + len(plan.planned) * _ROW_HEIGHT
+    rows_top = top + AXIS_HEIGHT * 2
+    rows_bottom = rows_top + len(plan.planned) * ROW_HEIGHT
     out = [
         f'<g class="section" id="timeline-{slug}">',
         (
-            f'<text class="section-title" x="0" y="{_number(top + 14)}">{name}'
+            f'<text class="section-title" x="0" y="{px(top + 14)}">{name}'
             f" (staffed makespan {minutes(schedule.staffed_makespan)})</text>"
         ),
     ]
     for minute in ticks:
         x = label_width + minute * scale
         out.append(
-            f'<line class="tick" x1="{_number(x)}" y1="{_number(rows_top - 4)}" x2="{_number(x)}"'
-            f' y2="{_number(rows_bottom)}"/>'
-            f'<text class="tick-label" x="{_number(x)}" y="{_number(rows_top - 8)}"'
+            f'<line class="tick" x1="{px(x)}" y1="{px(rows_top - 4)}" x2="{px(x)}"'
+            f' y2="{px(rows_bottom)}"/>'
+            f'<text class="tick-label" x="{px(x)}" y="{px(rows_top - 8)}"'
             f' text-anchor="middle">{minutes(minute)}</text>'
         )
     for row, node in enumerate(plan.planned):
         step = steps[node]
         timing = schedule.timings[node]
-        y = rows_top + row * _ROW_HEIGHT
+        y = rows_top + row * ROW_HEIGHT
         x = label_width + timing.start * scale
-        bar_width = max((timing.finish - timing.start) * scale, _MIN_BAR_WIDTH)
+        bar_width = max((timing.finish - timing.start) * scale, MIN_BAR_WIDTH)
         classes = "bar critical" if node in critical else "bar"
         tooltip = (
             f"{step.id}: {step.title or '(no title)'}\nrole: {_role(step)}\n"
@@ -468,13 +382,13 @@ def _timeline_section(
         )
         out.append(
             '<g class="row">'
-            f'<rect class="stripe" x="0" y="{_number(y)}" width="{_number(label_width + _PLOT_WIDTH)}"'
-            f' height="{_ROW_HEIGHT}"/>'
-            f'<text x="{_number(label_width - 8)}" y="{_number(y + _ROW_HEIGHT / 2 + 4)}"'
-            f' text-anchor="end">{_text(_label(step.id))}</text>'
-            f'<rect class="{classes}" x="{_number(x)}" y="{_number(y + (_ROW_HEIGHT - _BAR_HEIGHT) / 2)}"'
-            f' width="{_number(bar_width)}" height="{_BAR_HEIGHT}" rx="2">'
-            f"<title>{_text(tooltip)}</title></rect>"
+            f'<rect class="stripe" x="0" y="{px(y)}" width="{px(label_width + PLOT_WIDTH)}"'
+            f' height="{ROW_HEIGHT}"/>'
+            f'<text x="{px(label_width - 8)}" y="{px(y + ROW_HEIGHT / 2 + 4)}"'
+            f' text-anchor="end">{escaped(short_label(step.id))}</text>'
+            f'<rect class="{classes}" x="{px(x)}" y="{px(y + (ROW_HEIGHT - _BAR_HEIGHT) / 2)}"'
+            f' width="{px(bar_width)}" height="{_BAR_HEIGHT}" rx="2">'
+            f"<title>{escaped(tooltip)}</title></rect>"
             "</g>"
         )
     out.append("</g>")
@@ -554,19 +468,19 @@ def _graph(plan: Plan) -> str:
             bend = (end_y - start_y) / 2
             edges.append(
                 f'<path class="{"edge critical" if on_path else "edge"}"'
-                f' d="M{_number(x1)},{_number(start_y)} C{_number(x1)},{_number(start_y + bend)}'
-                f' {_number(x2)},{_number(end_y - bend)} {_number(x2)},{_number(end_y)}"'
+                f' d="M{px(x1)},{px(start_y)} C{px(x1)},{px(start_y + bend)}'
+                f' {px(x2)},{px(end_y - bend)} {px(x2)},{px(end_y)}"'
                 f' marker-end="url(#{"arrow-critical" if on_path else "arrow"})">'
-                f"<title>{_text(steps[pred].id)} → {_text(steps[node].id)}</title></path>"
+                f"<title>{escaped(steps[pred].id)} → {escaped(steps[node].id)}</title></path>"
             )
     races = []
     for race in plan.races:
         (x1, y1), (x2, y2) = centre[race.first], centre[race.second]
         bulge = node_width / 2 + 24
         races.append(
-            f'<path class="race" d="M{_number(x1)},{_number(y1)} Q{_number((x1 + x2) / 2 + bulge)},'
-            f'{_number((y1 + y2) / 2)} {_number(x2)},{_number(y2)}">'
-            f"<title>{_text(f'race on {race.resource}: {steps[race.first].id} runs before {steps[race.second].id}')}"
+            f'<path class="race" d="M{px(x1)},{px(y1)} Q{px((x1 + x2) / 2 + bulge)},'
+            f'{px((y1 + y2) / 2)} {px(x2)},{px(y2)}">'
+            f"<title>{escaped(f'race on {race.resource}: {steps[race.first].id} runs before {steps[race.second].id}')}"
             "</title></path>"
         )
     nodes = []
@@ -582,10 +496,10 @@ def _graph(plan: Plan) -> str:
         nodes.append(
             '<g class="step">'
             f'<rect class="{"node critical" if node in critical else "node"}"'
-            f' x="{_number(x - node_width / 2)}" y="{_number(y - _NODE_HEIGHT / 2)}"'
-            f' width="{_number(node_width)}" height="{_NODE_HEIGHT}" rx="7"/>'
-            f'<text class="node-label" x="{_number(x)}" y="{_number(y)}">{_text(_label(step.id))}</text>'
-            f"<title>{_text(tooltip)}</title></g>"
+            f' x="{px(x - node_width / 2)}" y="{px(y - _NODE_HEIGHT / 2)}"'
+            f' width="{px(node_width)}" height="{_NODE_HEIGHT}" rx="7"/>'
+            f'<text class="node-label" x="{px(x)}" y="{px(y)}">{escaped(short_label(step.id))}</text>'
+            f"<title>{escaped(tooltip)}</title></g>"
         )
     markers = "".join(
         f'<marker id="{marker}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7"'
@@ -600,8 +514,8 @@ def _graph(plan: Plan) -> str:
         ' <span class="swatch race"></span> two steps racing on a resource, which the plan runs'
         " one after the other. Hover for details.</p>"
         f'<div class="figure"><svg id="graph" xmlns="http://www.w3.org/2000/svg" role="img"'
-        f' aria-label="Graph of the required order" width="{_number(width)}" height="{_number(height)}"'
-        f' viewBox="0 0 {_number(width)} {_number(height)}"><defs>{markers}</defs>'
+        f' aria-label="Graph of the required order" width="{px(width)}" height="{px(height)}"'
+        f' viewBox="0 0 {px(width)} {px(height)}"><defs>{markers}</defs>'
         + "".join(edges)
         + "".join(races)
         + "".join(nodes)
@@ -620,7 +534,7 @@ def _steps_table(plan: Plan) -> str:
     rows = []
     for node, step in enumerate(runbook.steps):
         cells = (
-            f"<td>{_code(step.id)}</td><td>{_text(step.title or '')}</td><td>{_text(_role(step))}</td>"
+            f"<td>{code(step.id)}</td><td>{escaped(step.title or '')}</td><td>{escaped(_role(step))}</td>"
             f'<td class="number">{duration_words(runbook.duration_of(step))}</td>'
         )
         timing = timings.get(node)
@@ -628,7 +542,7 @@ def _steps_table(plan: Plan) -> str:
             followed = runbook.steps[left_out[node].followed].id
             rows.append(
                 f'<tr class="left-out">{cells}<td colspan="4">left out: the plan follows'
-                f" {_code(followed)}</td></tr>"
+                f" {code(followed)}</td></tr>"
             )
             continue
         row_class = ' class="critical"' if node in critical else ""
@@ -656,10 +570,10 @@ def _findings_table(findings: list[Finding]) -> str:
     rows = "".join(
         "<tr>"
         f'<td class="number">{item.span.line}:{item.span.column}</td>'
-        f"<td>{_code(item.code)} {_text(item.name)}</td>"
-        f'<td class="severity-{_text(item.severity.value)}">{_text(item.severity.value)}</td>'
-        f"<td>{_prose(item.message)}</td>"
-        f"<td>{_prose(item.suggestion or '')}</td>"
+        f"<td>{code(item.code)} {escaped(item.name)}</td>"
+        f'<td class="severity-{escaped(item.severity.value)}">{escaped(item.severity.value)}</td>'
+        f"<td>{prose(item.message)}</td>"
+        f"<td>{prose(item.suggestion or '')}</td>"
         "</tr>"
         for item in sorted(findings, key=lambda finding: finding.sort_key)
     )

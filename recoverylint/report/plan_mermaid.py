@@ -31,7 +31,7 @@ _RACE_STYLE = "stroke:#ff7f0e,stroke-width:2px"
 # What Mermaid 11's Gantt lexer reads as a statement (or, for a date, as task
 # data) at the start of a task line that begins with a step id: a task name
 # starting so has its first character written as an entity code.
-_GANTT_STATEMENT = re.compile(
+GANTT_STATEMENT = re.compile(
     r"(?:accDescr|accDescription|accTitle|axisFormat|call|click|dateFormat|excludes|gantt"
     r"|includes|inclusiveEndDates|section|tickInterval|title|todayMarker|topAxis)\b"
     r"|\d{4}-\d\d-\d\d",
@@ -41,8 +41,8 @@ _GANTT_STATEMENT = re.compile(
 # zone and writes the axis in it too, so the axis reads minutes from 00:00
 # wherever the chart is shown (no time zone changes clocks on 1 January).
 _MINUTE_ZERO = datetime(2000, 1, 1)
-_DATE_FORMAT = "YYYY-MM-DD HH:mm:ss.SSS"  # dayjs, for Mermaid; _date writes it
-_LONGEST = 1000 * 365 * 24 * 60  # minutes: a thousand years, well within a date's range
+DATE_FORMAT = "YYYY-MM-DD HH:mm:ss.SSS"  # dayjs, for Mermaid; gantt_date writes it
+LONGEST_MINUTES = 1000 * 365 * 24 * 60  # minutes: a thousand years, well within a date's range
 
 
 def flowchart(plan: Plan) -> str:
@@ -56,7 +56,7 @@ def flowchart(plan: Plan) -> str:
     lines.extend(f'  s{node}["{_node_label(plan, steps[node])}"]' for node in plan.planned)
     lines.extend(f"  s{pred} --> s{node}" for pred, node in arrows)
     lines.extend(
-        f'  s{race.first} -. "{_escape(race.resource)}" .- s{race.second}' for race in plan.races
+        f'  s{race.first} -. "{mermaid_text(race.resource)}" .- s{race.second}' for race in plan.races
     )
     critical = required.critical_path
     if critical:
@@ -78,15 +78,15 @@ def gantt(plan: Plan) -> str:
     drawn as milestones."""
     runbook = plan.runbook
     horizon = max(plan.declared.staffed_makespan, plan.required.staffed_makespan)
-    if horizon > _LONGEST:
+    if horizon > LONGEST_MINUTES:
         raise CannotRender(
             f"the schedule is {minutes(horizon)} long: a Mermaid Gantt chart of it would"
             " reach past the years a date can hold (use --format text, json or html)"
         )
     lines = [
         "gantt",
-        f"  title {_escape(_one_line(f'{runbook.title or runbook.id} — {_saving(plan)}'))}",
-        f"  dateFormat {_DATE_FORMAT}",
+        f"  title {mermaid_text(_one_line(f'{runbook.title or runbook.id} — {_saving(plan)}'))}",
+        f"  dateFormat {DATE_FORMAT}",
         "  axisFormat %H:%M",
         "  todayMarker off",
     ]
@@ -109,14 +109,14 @@ def _gantt_tasks(plan: Plan, schedule: Schedule) -> list[str]:
             tags.append("crit")
         if timing.finish == timing.start:
             tags.append("milestone")
-        fields = ", ".join([*tags, _date(timing.start), _date(timing.finish)])
+        fields = ", ".join([*tags, gantt_date(timing.start), gantt_date(timing.finish)])
         tasks.append(f"  {_gantt_task_name(steps[node])}:{fields}")
     return tasks
 
 
 def _gantt_task_name(step: Step) -> str:
-    name = _escape(_one_line(f"{step.id} — {step.title}" if step.title else step.id))
-    if _GANTT_STATEMENT.match(name):
+    name = mermaid_text(_one_line(f"{step.id} — {step.title}" if step.title else step.id))
+    if GANTT_STATEMENT.match(name):
         return f"#{ord(name[0])};{name[1:]}"
     return name
 
@@ -131,7 +131,7 @@ def _node_label(plan: Plan, step: Step) -> str:
         *(step.title.splitlines() if step.title else ()),
         duration_words(plan.runbook.duration_of(step)),
     ]
-    return "\n".join(_escape(line) for line in lines)
+    return "\n".join(mermaid_text(line) for line in lines)
 
 
 def _saving(plan: Plan) -> str:
@@ -148,8 +148,8 @@ def _saving(plan: Plan) -> str:
     return f"the required order takes {minutes(-saved)} longer"
 
 
-def _date(minute: float) -> str:
-    """`minute` of the chart in _DATE_FORMAT."""
+def gantt_date(minute: float) -> str:
+    """`minute` of the chart in DATE_FORMAT."""
     moment = _MINUTE_ZERO + timedelta(minutes=minute)
     return moment.strftime("%Y-%m-%d %H:%M:%S.") + f"{moment.microsecond // 1000:03d}"
 
@@ -158,5 +158,5 @@ def _one_line(text: str) -> str:
     return " ".join(text.splitlines())
 
 
-def _escape(text: str) -> str:
+def mermaid_text(text: str) -> str:
     return "".join(f"#{ord(char)};" if char in _SYNTAX else char for char in shown(text))
