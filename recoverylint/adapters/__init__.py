@@ -41,7 +41,7 @@ class KnownFormat:
 # The order of this table does not matter: each format's `priority` orders detection.
 KNOWN_FORMATS = (
     KnownFormat("recoverylint.adapters.native", "native", 0, ("runbook",)),
-    KnownFormat("recoverylint.adapters.ssm", "ssm", 10, ("mainSteps",)),
+    KnownFormat("recoverylint.adapters.ssm", "ssm", 10, ("mainSteps", "runtimeConfig")),
     KnownFormat("recoverylint.adapters.argo", "argo", 20, ("kind",)),
     KnownFormat("recoverylint.adapters.tekton", "tekton", 30, ("kind",)),
     KnownFormat("recoverylint.adapters.github", "github-actions", 40, ("jobs",)),

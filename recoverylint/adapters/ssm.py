@@ -1186,7 +1186,7 @@ FORMAT = InputFormat(
     title="AWS SSM Automation or Command",
     detect=detect,
     build=build,
-    keys=("mainSteps",),
+    keys=("mainSteps", "runtimeConfig"),
     priority=10,
     wait_key=None,
 )

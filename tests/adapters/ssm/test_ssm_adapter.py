@@ -853,3 +853,16 @@ def _is_command_document(path: Path) -> bool:
 
     data = parse_text(path.read_text(encoding="utf-8")).data
     return isinstance(data, dict) and str(data.get("schemaVersion")).strip() in ("1.2", "2.0", "2.2")
+
+
+def test_a_schema_1_2_document_is_found_in_a_folder(tmp_path):
+    """Directory discovery reads a file only when it has a key of some format:
+    a 1.2 Command document has `runtimeConfig`, not `mainSteps`.  (JSON is
+    YAML: the fixture is written as the YAML file discovery looks at.)"""
+    (tmp_path / "command-1.2.yaml").write_bytes((Path(__file__).parent / "command-1.2.json").read_bytes())
+    done = subprocess.run(
+        [sys.executable, "-m", "recoverylint", "check", "--no-cache", "--format", "json", str(tmp_path)],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode in (0, 1), done.stderr
+    assert json.loads(done.stdout)["summary"]["files"] == 1
