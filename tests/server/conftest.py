@@ -1,21 +1,35 @@
-"""A real `recoverylint server` over stdio, driven by pytest-lsp with the
-recorded capabilities of VS Code and of Neovim 0.7 (the one Debian ships)."""
+"""A real `recoverylint server` over stdio, driven by pytest-lsp's client with
+the recorded capabilities of VS Code and of Neovim 0.7 (the one Debian ships).
+
+The client runs in an event loop of its own thread (server_support.LoopThread),
+not in pytest-asyncio's: Playwright's sync API keeps a loop running in the main
+thread for as long as the session's browser lives, and pytest-asyncio cannot
+start one there then."""
 
 from __future__ import annotations
 
-import pytest_lsp
+from collections.abc import Iterator
+
+import pytest
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
-from .server_support import ROOT, SERVER
+from .server_support import ROOT, SERVER, LoopThread, Session
 
 CLIENTS = ["visual-studio-code", "neovim@v0.7.0"]
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER), params=CLIENTS, scope="module")
-async def client(lsp_client: LanguageClient, request):  # type: ignore[no-untyped-def]
-    await lsp_client.initialize_session(
-        types.InitializeParams(capabilities=client_capabilities(request.param), root_uri=ROOT.as_uri())
-    )
-    yield
-    await lsp_client.shutdown_session()
+@pytest.fixture(scope="module", params=CLIENTS)
+def client(request: pytest.FixtureRequest) -> Iterator[Session]:
+    loop = LoopThread()
+    lsp = loop.run(ClientServerConfig(server_command=SERVER).start())
+    assert isinstance(lsp, LanguageClient)
+    try:
+        loop.run(lsp.initialize_session(
+            types.InitializeParams(capabilities=client_capabilities(request.param), root_uri=ROOT.as_uri())
+        ))
+        yield Session(lsp, loop)
+        loop.run(lsp.shutdown_session())
+    finally:
+        loop.run(lsp.stop())
+        loop.close()

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import sys
-from collections.abc import Coroutine
+import threading
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +16,51 @@ from pytest_lsp import LanguageClient
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVER = [sys.executable, "-m", "recoverylint", "server"]
+
+
+class LoopThread:
+    """An asyncio loop running in a thread of its own, whatever loop the
+    test's thread has."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+
+    def run(self, work: Coroutine[Any, Any, Any], timeout: float = 300) -> Any:
+        return asyncio.run_coroutine_threadsafe(work, self.loop).result(timeout)
+
+    def close(self) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(timeout=30)
+        self.loop.close()
+
+
+@dataclass
+class Session:
+    """The `client` fixture: an initialized client, and the loop it runs in."""
+
+    lsp: LanguageClient
+    loop: LoopThread
+
+
+def in_server_loop(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
+    """An async test run in the loop of its `client` (given the client
+    itself), or in a loop of its own when it starts its own servers."""
+
+    @functools.wraps(test)
+    def run(*args: Any, **kwargs: Any) -> None:
+        session = kwargs.get("client")
+        if isinstance(session, Session):
+            session.loop.run(test(*args, **{**kwargs, "client": session.lsp}))
+            return
+        own = LoopThread()
+        try:
+            own.run(test(*args, **kwargs))
+        finally:
+            own.close()
+
+    return run
 
 
 def expect_diagnostics(client: LanguageClient, uri: str) -> Coroutine[Any, Any, list[types.Diagnostic]]:

@@ -8,11 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, client_capabilities
 
-from .server_support import SERVER
+from .server_support import SERVER, in_server_loop
 
 
 def test_an_unreadable_baseline_is_exit_2(tmp_path: Path) -> None:
@@ -33,7 +32,7 @@ def test_the_command_is_listed_and_explained() -> None:
     assert "Run the language server" in done.stdout and "--log-file" in done.stdout
 
 
-@pytest.mark.asyncio
+@in_server_loop
 async def test_log_file(tmp_path: Path) -> None:
     log = tmp_path / "server.log"
     client = await ClientServerConfig(server_command=[*SERVER, "--log-file", str(log)]).start()

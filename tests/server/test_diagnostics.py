@@ -21,11 +21,10 @@ from .server_support import (
     change_document,
     close_document,
     expect_diagnostics,
+    in_server_loop,
     open_document,
     shown,
 )
-
-pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 RULES = "https://github.com/recoverylint/recoverylint/blob/main/rules/{}.yaml"
 
@@ -36,6 +35,7 @@ def checked(path: Path) -> list[tuple[str, int, int]]:
     return sorted((f.code, f.span.line, f.span.column) for f in run.report.findings)
 
 
+@in_server_loop
 async def test_diagnostics_are_the_findings_of_check(client: LanguageClient, tmp_path: Path) -> None:
     path = tmp_path / "demo.yaml"
     found = await open_document(client, path, DEMO)
@@ -54,6 +54,7 @@ async def test_diagnostics_are_the_findings_of_check(client: LanguageClient, tmp
     close_document(client, path)
 
 
+@in_server_loop
 async def test_related_information_points_at_the_other_steps(client: LanguageClient) -> None:
     path = ROOT / "examples" / "parallel-deploy-races.yaml"
     found = await open_document(client, path)
@@ -77,12 +78,14 @@ FORMAT_FILES = sorted(
 
 
 @pytest.mark.parametrize("path", FORMAT_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+@in_server_loop
 async def test_every_input_format(client: LanguageClient, path: Path) -> None:
     found = await open_document(client, path, language="markdown" if path.suffix == ".md" else "yaml")
     assert shown(found) == checked(path)
     close_document(client, path)
 
 
+@in_server_loop
 async def test_configuration_and_suppressions_apply(client: LanguageClient, tmp_path: Path) -> None:
     (tmp_path / ".recoverylint.yaml").write_text("ignore: [RL201]\n")
     text = DEMO.replace("needs: [check-deploys, check]", "needs: [check-deploys, check]  # recoverylint: disable=RL203")
@@ -91,6 +94,7 @@ async def test_configuration_and_suppressions_apply(client: LanguageClient, tmp_
     close_document(client, tmp_path / "demo.yaml")
 
 
+@in_server_loop
 async def test_a_broken_configuration_is_one_error_at_the_top(client: LanguageClient, tmp_path: Path) -> None:
     (tmp_path / ".recoverylint.yaml").write_text("ignore: [RL999]\n")
     found = await open_document(client, tmp_path / "demo.yaml", DEMO)
@@ -112,6 +116,7 @@ TYPED = [
 ]
 
 
+@in_server_loop
 async def test_a_document_edited_step_by_step_into_validity(client: LanguageClient, tmp_path: Path) -> None:
     path = tmp_path / "typed.yaml"
     seen = [shown(await open_document(client, path, TYPED[0]))]
@@ -129,6 +134,7 @@ async def test_a_document_edited_step_by_step_into_validity(client: LanguageClie
     close_document(client, path)
 
 
+@in_server_loop
 async def test_edits_are_debounced_and_the_newest_version_wins(client: LanguageClient, tmp_path: Path) -> None:
     path = tmp_path / "typed.yaml"
     await open_document(client, path, TYPED[0])
@@ -140,6 +146,7 @@ async def test_edits_are_debounced_and_the_newest_version_wins(client: LanguageC
     close_document(client, path)
 
 
+@in_server_loop
 async def test_a_baseline_hides_the_findings_it_records(tmp_path: Path) -> None:
     path = tmp_path / "demo.yaml"
     path.write_text(DEMO)

@@ -25,10 +25,9 @@ from .server_support import (
     close_document,
     document,
     expect_diagnostics,
+    in_server_loop,
     open_document,
 )
-
-pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 
 def codes(text: str) -> list[str]:
@@ -49,6 +48,7 @@ def edited(action: types.CodeAction, path: Path, text: str) -> str:
     return apply_edits(text, list(action.edit.changes[path.as_uri()]))
 
 
+@in_server_loop
 async def test_code_actions_fix_and_suppress(client: LanguageClient, tmp_path: Path) -> None:
     path = tmp_path / "demo.yaml"
     await open_document(client, path, DEMO)
@@ -72,6 +72,7 @@ async def test_code_actions_fix_and_suppress(client: LanguageClient, tmp_path: P
     close_document(client, path)
 
 
+@in_server_loop
 async def test_a_second_suppression_joins_the_comment_of_its_line(client: LanguageClient, tmp_path: Path) -> None:
     path = tmp_path / "demo.yaml"
     text = DEMO.replace("    needs: [check]\n", "    needs: [check]  # recoverylint: disable=RL105\n")
@@ -82,6 +83,7 @@ async def test_a_second_suppression_joins_the_comment_of_its_line(client: Langua
     close_document(client, path)
 
 
+@in_server_loop
 async def test_the_restructure_is_a_refactor_of_its_own(client: LanguageClient) -> None:
     path = ROOT / "examples" / "checklist-disk-full.yaml"
     text = path.read_text()
@@ -105,6 +107,7 @@ async def hover_text(client: LanguageClient, path: Path, line: int, column: int)
     return found.contents.value
 
 
+@in_server_loop
 async def test_hover(client: LanguageClient, tmp_path: Path) -> None:
     path = tmp_path / "demo.yaml"
     await open_document(client, path, DEMO)
@@ -130,6 +133,7 @@ async def test_hover(client: LanguageClient, tmp_path: Path) -> None:
     close_document(client, path)
 
 
+@in_server_loop
 async def test_definition_references_and_rename(client: LanguageClient, tmp_path: Path) -> None:
     path = tmp_path / "demo.yaml"
     await open_document(client, path, DEMO)
@@ -177,6 +181,7 @@ async def test_definition_references_and_rename(client: LanguageClient, tmp_path
     close_document(client, path)
 
 
+@in_server_loop
 async def test_rename_keeps_quotes(client: LanguageClient, tmp_path: Path) -> None:
     path = tmp_path / "quoted.yaml"
     text = DEMO.replace("needs: [check]\n    inputs", "needs: ['check']\n    inputs")
@@ -197,6 +202,7 @@ async def labels(client: LanguageClient, path: Path, line: int, column: int) -> 
     return {item.label: item for item in found.items}
 
 
+@in_server_loop
 async def test_completion(client: LanguageClient, tmp_path: Path) -> None:
     path = tmp_path / "demo.yaml"
     await open_document(client, path, DEMO)
@@ -220,6 +226,7 @@ async def test_completion(client: LanguageClient, tmp_path: Path) -> None:
     close_document(client, path)
 
 
+@in_server_loop
 async def test_completion_in_a_half_typed_document(client: LanguageClient, tmp_path: Path) -> None:
     path = tmp_path / "demo.yaml"
     await open_document(client, path, DEMO)
@@ -231,6 +238,7 @@ async def test_completion_in_a_half_typed_document(client: LanguageClient, tmp_p
     close_document(client, path)
 
 
+@in_server_loop
 async def test_outline_and_saved_minutes(client: LanguageClient, tmp_path: Path) -> None:
     path = tmp_path / "demo.yaml"
     await open_document(client, path, DEMO)
@@ -263,6 +271,7 @@ async def test_outline_and_saved_minutes(client: LanguageClient, tmp_path: Path)
     close_document(client, saving)
 
 
+@in_server_loop
 async def test_the_server_survives_an_error_in_a_request(client: LanguageClient, tmp_path: Path) -> None:
     """A hover on a document never opened, whose file does not exist: the
     request fails, the error is logged, and the server goes on serving."""
@@ -299,6 +308,7 @@ steps:
 """
 
 
+@in_server_loop
 async def test_resources_navigate_and_rename(client: LanguageClient, tmp_path: Path) -> None:
     path = tmp_path / "resources.yaml"
     await open_document(client, path, RESOURCES)
@@ -334,6 +344,7 @@ async def test_resources_navigate_and_rename(client: LanguageClient, tmp_path: P
     close_document(client, path)
 
 
+@in_server_loop
 async def test_save_publishes_and_close_clears(client: LanguageClient, tmp_path: Path) -> None:
     path = tmp_path / "demo.yaml"
     await open_document(client, path, DEMO)

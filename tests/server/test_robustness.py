@@ -7,18 +7,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from recoverylint.engine import check_text
 
-from .server_support import DEMO, at, change_document, close_document, document, expect_diagnostics, open_document
+from .server_support import (
+    DEMO,
+    at,
+    change_document,
+    close_document,
+    document,
+    expect_diagnostics,
+    in_server_loop,
+    open_document,
+)
 
-on_the_server = pytest.mark.asyncio(loop_scope="module")
 
-
-@on_the_server
+@in_server_loop
 async def test_every_prefix_of_a_runbook_is_answered(client: LanguageClient, tmp_path: Path) -> None:
     path = tmp_path / "typed.yaml"
     await open_document(client, path, "")
@@ -46,7 +52,7 @@ async def test_every_prefix_of_a_runbook_is_answered(client: LanguageClient, tmp
     close_document(client, path)
 
 
-@on_the_server
+@in_server_loop
 async def test_positions_are_utf16_code_units(client: LanguageClient, tmp_path: Path) -> None:
     # An emoji is one character, two UTF-16 code units: RL203's `check`
     # after it starts one unit later than its character column.
@@ -70,7 +76,7 @@ def test_a_plain_check_imports_no_language_server_library() -> None:
     assert not {"pygls", "lsprotocol", "cattrs"} & modules
 
 
-@on_the_server
+@in_server_loop
 async def test_a_lone_surrogate_is_a_finding_where_it_is(client: LanguageClient, tmp_path: Path) -> None:
     path = tmp_path / "surrogate.yaml"
     text = "runbook: demo\nsteps:\n  - id: a\ud800b\n"
