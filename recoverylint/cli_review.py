@@ -11,7 +11,7 @@ import click
 
 from .cli import _session_result
 from .cli_options import chosen_format, config_file_option, input_format_option, max_file_size_option, output_option
-from .console import internal_error, stdout_dash, write_output
+from .console import internal_error, say, stdout_dash, write_output
 from .records import RECORD_FORMATS
 from .report import format_names
 from .report.shown import shown as displayable
@@ -57,9 +57,14 @@ def review(
     rank), the trend per month, the costliest gates and each step's learned
     duration.
 
+    A record that cannot be read, or is of another runbook, is named on
+    stderr (file:line:column: why) and in the report, and the others are
+    reviewed.
+
     Exit status: 0 reviewed, 1 when an incident broke an order the runbook
     requires (a violation), 2 when the runbook or a record cannot be read, a
-    record is of another runbook, or on a usage error.
+    record is of another runbook, or on a usage error (with records of the
+    runbook beside them, after their review is written).
     """
     from .report import render
     from .review.session import ReviewRequest, run_review
@@ -71,6 +76,8 @@ def review(
     )))
     for note in reviewed.notes:
         click.echo(displayable(note), err=True)
+    for error in reviewed.review.errors:
+        say(f"error: {error}")
     try:
         text = render("review", output_format, reviewed.review)
     except Exception:  # a bug of ours in one format: say so, as for plan

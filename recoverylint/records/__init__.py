@@ -1,7 +1,7 @@
 """Records of finished runs, read from what engines and teams write down:
 one reader module per record format, each producing `model.ExecutionRecord`.
 
-`read_records` reads every file through files.read_file (source.read_bytes),
+`read_each_record` reads every file through files.read_file (source.read_bytes),
 detects each file's format from its content unless one is forced, and groups
 the files that together describe one run: a Tekton PipelineRun and its
 TaskRuns, the GitHub Actions jobs of one run_id."""
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -62,36 +63,73 @@ def record_files(paths: Sequence[Path]) -> list[Path]:
     return found
 
 
-def read_records(
+@dataclass(frozen=True)
+class RecordsRead:
+    """The records read from the files given, and the error of each file (or
+    run) that could not be read, in the order of their files."""
+
+    records: tuple[ExecutionRecord, ...]
+    errors: tuple[RecordError, ...]
+
+
+def read_each_record(
     paths: Sequence[Path], record_format: str | None = None, limits: Limits = Limits()
-) -> tuple[ExecutionRecord, ...]:
+) -> RecordsRead:
     """One record per run in the files (folders expanded), in the order of
-    their first file; RecordError, with the file, line and column, for a file
-    that is not a record or cannot be read as one."""
+    their first file, and a RecordError (file, line and column) for each file
+    that is not a record or cannot be read as one: one bad file never stops
+    the others being read."""
     if record_format is not None and record_format not in RECORD_FORMATS:
         raise ValueError(f"unknown record format {record_format!r}: one of {', '.join(RECORD_FORMATS)}")
     read: list[tuple[int, ExecutionRecord]] = []
+    errors: list[tuple[int, RecordError]] = []
     together: dict[str, list[RecordData]] = {name: [] for name in _GROUPED}
     first_index: dict[str, int] = {}
     for index, path in enumerate(record_files(paths)):
         first_index.setdefault(str(path), index)
-        text = read_record_text(path, limits)
-        if _is_csv(text):
-            if record_format not in (None, timeline.FORMAT):
-                raise _not_a_record(RecordPosition(text.path, 1, 1), record_format)
-            read.append((index, timeline.read_csv_timeline(text)))
-            continue
-        data = parse_record_data(text, limits)
-        found = _format_of(data, record_format)
-        if found in _GROUPED:
-            together[found].append(data)
-        else:
-            read.append((index, _read_single(found, data, limits)))
+        try:
+            _read_file(path, index, record_format, limits, read, together)
+        except RecordError as error:
+            errors.append((index, error))
     for found, members in together.items():
         if members:
-            read.extend((first_index[record.path], record) for record in _GROUPED[found](members))
+            records, failed = _GROUPED[found](members)
+            read.extend((first_index[record.path], record) for record in records)
+            errors.extend((first_index.get(error.position.path, len(first_index)), error) for error in failed)
     read.sort(key=lambda entry: entry[0])
-    return tuple(record for _, record in read)
+    errors.sort(key=lambda entry: entry[0])
+    return RecordsRead(tuple(record for _, record in read), tuple(error for _, error in errors))
+
+
+def read_records(
+    paths: Sequence[Path], record_format: str | None = None, limits: Limits = Limits()
+) -> tuple[ExecutionRecord, ...]:
+    """Every record in the files, as read_each_record reads them, or the
+    RecordError of the first file that cannot be read: all or nothing."""
+    found = read_each_record(paths, record_format, limits)
+    if found.errors:
+        raise found.errors[0]
+    return found.records
+
+
+def _read_file(
+    path: Path, index: int, record_format: str | None, limits: Limits,
+    read: list[tuple[int, ExecutionRecord]], together: dict[str, list[RecordData]],
+) -> None:
+    """Read one file: its record into `read`, or its data into `together` when
+    its format is read with other files; RecordError when it cannot be."""
+    text = read_record_text(path, limits)
+    if _is_csv(text):
+        if record_format not in (None, timeline.FORMAT):
+            raise _not_a_record(RecordPosition(text.path, 1, 1), record_format)
+        read.append((index, timeline.read_csv_timeline(text)))
+        return
+    data = parse_record_data(text, limits)
+    found = _format_of(data, record_format)
+    if found in _GROUPED:
+        together[found].append(data)
+    else:
+        read.append((index, _read_single(found, data, limits)))
 
 
 def _is_csv(text: RecordText) -> bool:

@@ -42,6 +42,7 @@ class RunFacts:
     end: datetime | None = None
     status: RunStatus | None = None
     end_position: RecordPosition | None = None
+    run_name: str | None = None
 
 
 def instant_at(record: RecordData, container: Any, key: str) -> datetime | None:
@@ -113,5 +114,6 @@ def timed_record(run: RunFacts, steps: Sequence[TimedStep]) -> ExecutionRecord:
         start=minutes(run.start) if run.start else (min(starts) if starts else None),
         end=minutes(run.end) if run.end else (max(ends) if ends else None),
         status=run.status,
+        run_name=run.run_name,
     )
 

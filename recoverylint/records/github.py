@@ -65,8 +65,9 @@ def is_workflow_run(data: Any) -> bool:
     return isinstance(data, dict) and isinstance(data.get("workflow_run"), dict) and "workflow_job" not in data
 
 
-def read_group(records: Sequence[RecordData]) -> list[ExecutionRecord]:
-    """One record per run_id, in the order each run was first given."""
+def read_group(records: Sequence[RecordData]) -> tuple[list[ExecutionRecord], list[RecordError]]:
+    """One record per run_id, in the order each run was first given, and the
+    error of each run that cannot be read: one bad run never hides the others."""
     runs: dict[Any, dict[Any, list[_Job]]] = {}
     order = 0
     for record in records:
@@ -75,7 +76,14 @@ def read_group(records: Sequence[RecordData]) -> list[ExecutionRecord]:
             # Jobs are kept by name: a re-run of a job has a new id but the same name.
             key = _scalar(job.get("name")) or _scalar(job.get("id")) or f"#{order}"
             runs.setdefault(_scalar(job.get("run_id")), {}).setdefault(key, []).append(_Job(record, job, order))
-    return [_record(jobs) for jobs in runs.values()]
+    read: list[ExecutionRecord] = []
+    errors: list[RecordError] = []
+    for run_id, jobs in runs.items():
+        try:
+            read.append(_record(run_id, jobs))
+        except RecordError as error:
+            errors.append(error)
+    return read, errors
 
 
 def _scalar(value: Any) -> str | None:
@@ -94,7 +102,7 @@ def _jobs(record: RecordData) -> list[dict[str, Any]]:
     return list(jobs)
 
 
-def _record(by_name: dict[Any, list[_Job]]) -> ExecutionRecord:
+def _record(run_id: str | None, by_name: dict[Any, list[_Job]]) -> ExecutionRecord:
     steps: list[TimedStep] = []
     for versions in by_name.values():
         latest = max(versions, key=lambda job: job.rank)
@@ -106,6 +114,7 @@ def _record(by_name: dict[Any, list[_Job]]) -> ExecutionRecord:
         FORMAT,
         first.record.start,
         runbook_name=text_at(first.body, "workflow_name"),
+        run_name=None if run_id is None else f"run {run_id}",
     )
     return timed_record(facts, steps)
 

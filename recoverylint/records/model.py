@@ -62,6 +62,9 @@ class ExecutionRecord:
     start: float | None = None
     end: float | None = None
     status: RunStatus | None = None
+    # The run's own name or id (a PipelineRun's name, a GitHub run id), when
+    # the record gives one: it tells apart runs read from one file.
+    run_name: str | None = None
 
 
 class RecordError(Exception):

@@ -65,8 +65,9 @@ def _run_objects(data: Any) -> list[dict[str, Any]]:
     ]
 
 
-def read_group(records: Sequence[RecordData]) -> list[ExecutionRecord]:
-    """One record per PipelineRun (and one for TaskRuns given with none)."""
+def read_group(records: Sequence[RecordData]) -> tuple[list[ExecutionRecord], list[RecordError]]:
+    """One record per PipelineRun (and one for TaskRuns given with none), and
+    the error of each run that cannot be read: one bad run never hides the others."""
     pipeline_runs: list[_Object] = []
     task_runs: list[_Object] = []
     for record in records:
@@ -77,11 +78,21 @@ def read_group(records: Sequence[RecordData]) -> list[ExecutionRecord]:
     # Each PipelineRun's TaskRuns by its place in pipeline_runs; TaskRuns that
     # name a PipelineRun not given, by that name; those naming none, under None.
     groups: dict[int | str | None, list[_Object]] = {index: [] for index in range(len(pipeline_runs))}
+    errors: list[RecordError] = []
     for task_run in task_runs:
-        groups.setdefault(_owner(task_run, by_name, listed, len(pipeline_runs)), []).append(task_run)
-    return [
-        _record(pipeline_runs[key] if isinstance(key, int) else None, members) for key, members in groups.items()
-    ]
+        try:
+            owner = _owner(task_run, by_name, listed, len(pipeline_runs))
+        except RecordError as error:
+            errors.append(error)
+            continue
+        groups.setdefault(owner, []).append(task_run)
+    read: list[ExecutionRecord] = []
+    for key, members in groups.items():
+        try:
+            read.append(_record(pipeline_runs[key] if isinstance(key, int) else None, members))
+        except RecordError as error:
+            errors.append(error)
+    return read, errors
 
 
 def _children(body: dict[str, Any]) -> dict[str, str | None]:
@@ -167,6 +178,7 @@ def _record(owner: _Object | None, task_runs: list[_Object]) -> ExecutionRecord:
         FORMAT,
         record.at(first.body, "metadata"),
         runbook_name=_runbook_name(owner, task_runs),
+        run_name=first.name,
         start=instant_at(record, status, "startTime"),
         end=instant_at(record, status, "completionTime"),
         status=_condition(status) if owner and status else None,

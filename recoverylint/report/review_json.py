@@ -4,7 +4,9 @@ The keys issue 18 documents (runbook; per incident record, started_at,
 ended_at, actual, required and lost minutes, waits, violations,
 parallel_share, unmatched; the summary's incidents, MTTR, P50 and P90; the
 learned durations), and more beside them: what was run and required when, who
-was busy, the trend per month and the gates that cost the most."""
+was busy, the trend per month and the gates that cost the most, each
+incident's unique name (its record's path, with the run's name when one
+file holds several runs) and the records not reviewed (errors)."""
 
 from __future__ import annotations
 
@@ -41,6 +43,7 @@ def _interval(interval: Interval) -> dict[str, Any]:
 def _incident(incident: IncidentReview) -> dict[str, Any]:
     return {
         "record": incident.record.path,
+        "incident": incident.name,
         "started_at": _moment(incident.started_at),
         "ended_at": _moment(incident.ended_at),
         "actual_minutes": minutes_number(incident.actual_minutes),
@@ -103,6 +106,10 @@ def render(review: Review) -> str:
             step: {"median": minutes_number(learned.median), "p90": minutes_number(learned.p90), "count": learned.count}
             for step, learned in review.durations.items()
         },
+        "errors": [
+            {"record": error.record, "line": error.line, "column": error.column, "message": error.message}
+            for error in review.errors
+        ],
         "runbook_path": review.runbook_path,
         "version": __version__,
     }

@@ -1,4 +1,5 @@
-"""`review --format text`: what the incidents show together, then each
+"""`review --format text`: the records not reviewed and why, what the
+incidents show together, then each
 incident: its minutes actual, required and lost, its waits by cause, the
 orders it broke, its parallel share, who was busy when, and what could not be
 matched.  Every name from a file is shown on one line, escaped."""
@@ -17,8 +18,12 @@ def render(review: Review) -> str:
         f"Review of runbook {shown(review.runbook_id)} ({shown(review.runbook_path)}):"
         f" {counted(len(review.incidents), 'incident')}",
         "",
-        *_overall(review),
     ]
+    if review.errors:
+        lines.append(f"Not reviewed ({counted(len(review.errors), 'record')}):")
+        lines += [f"  {shown(str(error))}" for error in review.errors]
+        lines.append("")
+    lines += _overall(review)
     for number, incident in enumerate(review.incidents, start=1):
         lines += ["", *_incident(number, incident)]
     return "\n".join(lines) + "\n"
@@ -40,11 +45,11 @@ def _overall(review: Review) -> list[str]:
         ]
     if summary.most_lost:
         to_gates = {
-            incident.record.path: sum(wait.minutes for wait in incident.waits if wait.cause is WaitCause.GATE)
+            incident.name: sum(wait.minutes for wait in incident.waits if wait.cause is WaitCause.GATE)
             for incident in review.incidents
         }
         lines.append("  Lost the most to gates:")
-        lines += [f"    {shown(path)}: {minutes(to_gates[path])}" for path in summary.most_lost]
+        lines += [f"    {shown(name)}: {minutes(to_gates[name])}" for name in summary.most_lost]
     if summary.costly_gates:
         lines.append("  Gates that cost the most:")
         lines += [
@@ -64,7 +69,7 @@ def _overall(review: Review) -> list[str]:
 
 def _incident(number: int, incident: IncidentReview) -> list[str]:
     record = incident.record
-    lines = [f"Incident {number}: {shown(record.path)} ({shown(record.record_format)})"]
+    lines = [f"Incident {number}: {shown(incident.name)} ({shown(record.record_format)})"]
     if incident.started_at is not None:
         lines.append(f"  From {moment(incident.started_at)} to {moment(incident.ended_at)}")
     lines += [

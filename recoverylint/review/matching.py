@@ -25,7 +25,13 @@ _GENERATED_SUFFIX = re.compile(r"-[a-z0-9]{5}")
 
 
 class ForeignRecord(Exception):
-    """A record of another runbook: its name differs, or none of its steps is the runbook's."""
+    """A record of another runbook: its name differs, or none of its steps is
+    the runbook's.  `reason` says so without the record's path."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path} is {reason}")
+        self.path = path
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -62,7 +68,8 @@ def match_steps(runbook: Runbook, record: ExecutionRecord, runbook_shown: str) -
             runs[node].append(run)
     if record.steps and not runs:
         raise ForeignRecord(
-            f"{record.path} is not a record of {runbook.id} ({runbook_shown}): none of its"
+            record.path,
+            f"not a record of {runbook.id} ({runbook_shown}): none of its"
             f" {len(record.steps)} steps ({_some(run.name for run in record.steps)}) is a step of the runbook"
         )
     unmatched = [Unmatched(name, "record") for name in unmatched_names]
@@ -89,9 +96,7 @@ def _check_runbook_name(runbook: Runbook, record: ExecutionRecord, runbook_shown
         and _GENERATED_SUFFIX.fullmatch(runbook.id[len(name):]) is not None
     )
     if name.casefold() not in known and not generated:
-        raise ForeignRecord(
-            f"{record.path} is a record of `{name}`, not of `{runbook.id}` ({runbook_shown})"
-        )
+        raise ForeignRecord(record.path, f"a record of `{name}`, not of `{runbook.id}` ({runbook_shown})")
 
 
 def _key(name: str, caseless: bool) -> str:

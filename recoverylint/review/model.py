@@ -85,6 +85,13 @@ class IncidentReview:
     parallel_share: float  # share of the incident (0..1) during which two or more steps ran
     busy: tuple[RoleBusy, ...]
     unmatched: tuple[Unmatched, ...]
+    # How the incident is named: its record's path, with the run's name or
+    # number when one file holds several runs (set by summary.review_records).
+    label: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.label or self.record.path
 
     @property
     def lost_minutes(self) -> float:
@@ -130,8 +137,22 @@ class ReviewSummary:
     p90_minutes: float
     parallel_incidents: int  # incidents in which two or more steps ran at once
     trend: tuple[MonthTrend, ...]  # months in order; incidents without absolute times left out
-    most_lost: tuple[str, ...]  # record paths, the most minutes lost to gates first (at most 5)
+    most_lost: tuple[str, ...]  # incident names (IncidentReview.name), the most minutes lost to gates first (at most 5)
     costly_gates: tuple[GateCost, ...]  # the most minutes first
+
+
+@dataclass(frozen=True)
+class UnreadRecord:
+    """A record file that could not be reviewed: unreadable, or of another
+    runbook.  Said in one line as `record:line:column: message`."""
+
+    record: str
+    line: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.record}:{self.line}:{self.column}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -143,6 +164,7 @@ class Review:
     incidents: tuple[IncidentReview, ...]
     summary: ReviewSummary
     durations: Mapping[str, LearnedDuration]  # by step id, in runbook order
+    errors: tuple[UnreadRecord, ...] = ()  # the records not reviewed, in the order given
 
 
 def minutes_number(value: float) -> int | float:

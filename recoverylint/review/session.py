@@ -10,15 +10,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..exits import EXIT_CLEAN, EXIT_FINDINGS
+from ..exits import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
 from ..session import InternalError, NotPlanned, SessionError, limits_of, options_of_one, same_file, shown_path
 
 if TYPE_CHECKING:
     from .model import Review
-
-
-class RecordUnreadable(SessionError):
-    """A record that cannot be read: the message says where (file:line:column)."""
 
 
 class ForeignRecordError(SessionError):
@@ -42,21 +38,25 @@ class ReviewRequest:
 class ReviewRun:
     shown: str  # the runbook, as the user would write it
     review: Review
-    exit_code: int  # 1 when some incident broke an order the runbook requires
+    # 2 when a record could not be reviewed (Review.errors), else 1 when some
+    # incident broke an order the runbook requires
+    exit_code: int
     notes: tuple[str, ...] = ()  # for people, on stderr
 
 
 def run_review(request: ReviewRequest) -> ReviewRun:
     """Review the records against the runbook.  NotPlanned (with the findings
     that say why) when the runbook cannot be planned, InternalError on a bug of
-    ours, SessionError subclasses for records that cannot be read or are of
-    another runbook, and for files that may not be written."""
+    ours, ForeignRecordError when every record is of another runbook, and
+    SessionError for files that may not be written.  Records that cannot be
+    read, or are of another runbook while others are of this one, are the
+    review's errors: the others are reviewed."""
     from ..engine import check_file
     from ..limits import TooLarge
     from ..plan import build_plan
-    from ..records import RECORD_SUFFIXES, read_records, record_files
-    from ..records.model import RecordError
+    from ..records import RECORD_SUFFIXES, read_each_record, record_files
     from .matching import ForeignRecord
+    from .model import UnreadRecord
     from .summary import review_records
 
     runbook = request.runbook
@@ -82,12 +82,14 @@ def run_review(request: ReviewRequest) -> ReviewRun:
         raise NotPlanned(f"{shown} cannot be reviewed until the errors above are fixed", blocking)
     try:
         plan = build_plan(graphs)
-        records = read_records(files, request.record_format, limits)
-        review = review_records(graphs, plan, records, shown)
+        found = read_each_record(files, request.record_format, limits)
+        unread = tuple(
+            UnreadRecord(error.position.path, error.position.line, error.position.column, error.message)
+            for error in found.errors
+        )
+        review = review_records(graphs, plan, found.records, shown, unread)
     except TooLarge as error:
         raise SessionError(f"{shown}: too large to plan: {error}") from None
-    except RecordError as error:
-        raise RecordUnreadable(str(error)) from None
     except ForeignRecord as error:
         raise ForeignRecordError(str(error)) from None
     except Exception:  # a bug of ours: reported as for check, never a bare traceback
@@ -98,7 +100,9 @@ def run_review(request: ReviewRequest) -> ReviewRun:
     if request.write_durations is not None:
         notes.append(_write_durations(request.write_durations, review))
     violated = any(incident.violations for incident in review.incidents)
-    return ReviewRun(shown, review, EXIT_FINDINGS if violated else EXIT_CLEAN, tuple(notes))
+    # A record not reviewed is an input error: exit 2, once the review of the others is written.
+    exit_code = EXIT_ERROR if review.errors else EXIT_FINDINGS if violated else EXIT_CLEAN
+    return ReviewRun(shown, review, exit_code, tuple(notes))
 
 
 def _check_outputs(request: ReviewRequest, records: list[Path]) -> None:

@@ -11,13 +11,14 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 
 from ..graphs import Graphs
 from ..plan import Plan
 from ..records.model import ExecutionRecord, RunStatus
 from .incident import review_incident
-from .matching import match_steps
-from .model import GateCost, IncidentReview, LearnedDuration, MonthTrend, Review, ReviewSummary, WaitCause
+from .matching import ForeignRecord, match_steps
+from .model import GateCost, IncidentReview, LearnedDuration, MonthTrend, Review, ReviewSummary, UnreadRecord, WaitCause
 
 # The incidents named as losing the most to gates.
 MOST_LOST = 5
@@ -25,19 +26,55 @@ PERCENTILE_METHOD = "nearest-rank"
 
 
 def review_records(
-    graphs: Graphs, plan: Plan, records: Sequence[ExecutionRecord], runbook_shown: str
+    graphs: Graphs,
+    plan: Plan,
+    records: Sequence[ExecutionRecord],
+    runbook_shown: str,
+    unread: Sequence[UnreadRecord] = (),
 ) -> Review:
-    """Review each record against the runbook; matching.ForeignRecord when one is of another runbook."""
-    incidents = tuple(
-        review_incident(graphs, plan, record, match_steps(graphs.runbook, record, runbook_shown))
-        for record in records
-    )
+    """Review each record against the runbook.  A record of another runbook is
+    one of the review's errors, after `unread` (the records that could not be
+    read), and the others are reviewed; matching.ForeignRecord when every
+    record is of another runbook (then nothing here is a review of it)."""
+    reviewed: list[IncidentReview] = []
+    foreign: list[ForeignRecord] = []
+    for record in records:
+        try:
+            matched = match_steps(graphs.runbook, record, runbook_shown)
+        except ForeignRecord as error:
+            foreign.append(error)
+            continue
+        reviewed.append(review_incident(graphs, plan, record, matched))
+    if foreign and not reviewed:
+        raise foreign[0]
+    incidents = labelled(reviewed)
     return Review(
         runbook_id=graphs.runbook.id,
         runbook_path=runbook_shown,
         incidents=incidents,
         summary=summarize(incidents),
         durations=learned_durations(graphs, incidents),
+        errors=(*unread, *(UnreadRecord(error.path, 1, 1, error.reason) for error in foreign)),
+    )
+
+
+def labelled(incidents: Sequence[IncidentReview]) -> tuple[IncidentReview, ...]:
+    """Each incident with a name no other has: its record's path, and when one
+    file holds several runs, the run's name (else its place in the file)."""
+    by_path: dict[str, list[int]] = defaultdict(list)
+    for index, incident in enumerate(incidents):
+        by_path[incident.record.path].append(index)
+    labels: dict[int, str] = {}
+    for path, indexes in by_path.items():
+        if len(indexes) == 1:
+            continue
+        names = [incidents[index].record.run_name for index in indexes]
+        distinct = None not in names and len(set(names)) == len(names)
+        for place, index in enumerate(indexes, start=1):
+            labels[index] = f"{path} ({names[place - 1]})" if distinct else f"{path} (run {place} of {len(indexes)})"
+    return tuple(
+        replace(incident, label=labels[index]) if index in labels else incident
+        for index, incident in enumerate(incidents)
     )
 
 
@@ -83,7 +120,7 @@ def summarize(incidents: Sequence[IncidentReview]) -> ReviewSummary:
             MonthTrend(month, len(minutes), round(sum(minutes) / len(minutes), 6))
             for month, minutes in sorted(by_month.items())
         ),
-        most_lost=tuple(incidents[index].record.path for index in most_lost[:MOST_LOST]),
+        most_lost=tuple(incidents[index].name for index in most_lost[:MOST_LOST]),
         costly_gates=tuple(costly),
     )
 

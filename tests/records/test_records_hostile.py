@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from recoverylint.records import RECORD_FORMATS, read_records
+from recoverylint.records import RECORD_FORMATS, read_each_record, read_records
 from recoverylint.records.model import RecordError, RunStatus
 from recoverylint.source import Limits
 
@@ -258,9 +258,14 @@ def test_tekton_task_run_of_no_known_pipeline_run_among_several(tmp_path):
     runs = write(tmp_path, "runs.json", [pipeline_run("r1", "p", "2024-03-01T10:00:00Z"),
                                          pipeline_run("r2", "p", "2024-03-01T11:00:00Z")])
     orphan = write(tmp_path, "tr.json", task_run("stray", "drain", "2024-03-01T10:00:00Z", "2024-03-01T10:01:00Z"))
-    error = refused([runs, orphan])
-    assert error.position.path == str(orphan)
-    assert "cannot tell which of the 2 PipelineRuns given the TaskRun `stray` belongs to" in error.message
+    found = read_each_record([runs, orphan])
+    # Each PipelineRun without its TaskRuns is an error of its own, and so is the orphan: none is read.
+    assert found.records == ()
+    assert [(error.position.path, error.message.split(":")[0]) for error in found.errors] == [
+        (str(runs), "the PipelineRun `r1` comes with none of its TaskRuns, where its tasks' times are"),
+        (str(runs), "the PipelineRun `r2` comes with none of its TaskRuns, where its tasks' times are"),
+        (str(orphan), "cannot tell which of the 2 PipelineRuns given the TaskRun `stray` belongs to"),
+    ]
 
 
 # -- GitHub Actions ----------------------------------------------------------------------

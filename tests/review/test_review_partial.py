@@ -1,0 +1,123 @@
+"""`recoverylint review` over records of which some cannot be reviewed (one
+malformed export, one record of another runbook): the others are reviewed,
+each bad one is named with file:line:column on stderr and in every format,
+and the exit status is 2 once the report is written.  And incidents read
+from one file are told apart by their run's name."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from test_review_engines import WORKFLOW, files, jobs
+
+from recoverylint.cli import cli
+from recoverylint.session import shown_path
+
+FIXTURES = Path(__file__).parent / "fixtures"
+CHECKLIST = FIXTURES / "checklist.yaml"
+INCIDENTS = FIXTURES / "incidents"
+
+
+def run(*args: str | Path) -> Result:
+    return CliRunner().invoke(cli, [str(arg) for arg in args], catch_exceptions=False)
+
+
+@pytest.fixture()
+def folder(tmp_path: Path) -> Path:
+    """The three good timelines of the checklist, and one malformed export (line 3 cut short)."""
+    records = tmp_path / "records"
+    shutil.copytree(INCIDENTS, records)
+    (records / "2026-02-10.json").write_text(
+        '[\n  {"step": "triage", "start": "2026-02-10T09:00:00Z", "end": "2026-02-10T09:04:00Z"},\n'
+        '  {"step": "check-disk", "start": "2026-02-10T09:04:00Z", "end": \n',
+        encoding="utf-8",
+    )
+    return records
+
+
+def test_a_malformed_record_among_good_ones_is_named_and_the_others_reviewed(folder: Path) -> None:
+    bad = folder / "2026-02-10.json"
+    result = run("review", CHECKLIST, folder, "--format", "json")
+    assert result.exit_code == 2
+    assert result.stderr == f"recoverylint: error: {bad}:4:1: malformed JSON: Expecting value\n"
+    review = json.loads(result.stdout)
+    assert [Path(incident["record"]).name for incident in review["incidents"]] == [
+        "2026-01-12.csv", "2026-01-28.csv", "2026-02-03.csv",
+    ]
+    assert review["summary"]["incidents"] == 3
+    assert review["errors"] == [
+        {"record": str(bad), "line": 4, "column": 1, "message": "malformed JSON: Expecting value"}
+    ]
+
+
+@pytest.mark.parametrize(
+    "output_format, shown",
+    [
+        ("text", "Not reviewed (1 record):\n  {bad}:4:1: malformed JSON: Expecting value\n"),
+        ("markdown", "## Records not reviewed\n\n- `{bad}:4:1`: malformed JSON: Expecting value\n"),
+        ("html", '<h2>Records not reviewed</h2><ul><li><code>{bad}:4:1</code>: malformed JSON: Expecting value</li>'),
+    ],
+)
+def test_every_format_names_the_record_not_reviewed(folder: Path, output_format: str, shown: str) -> None:
+    result = run("review", CHECKLIST, folder, "--format", output_format)
+    assert result.exit_code == 2
+    assert shown.format(bad=folder / "2026-02-10.json") in result.stdout
+    assert result.stdout.count("Incident 3:") and "Incident 4:" not in result.stdout
+
+
+def test_the_report_is_written_before_exit_2(folder: Path, tmp_path: Path) -> None:
+    output = tmp_path / "review.json"
+    result = run("review", CHECKLIST, folder, "--format", "json", "-o", output)
+    assert result.exit_code == 2
+    assert len(json.loads(output.read_text(encoding="utf-8"))["incidents"]) == 3
+
+
+def test_a_record_of_another_runbook_among_others_is_an_error_of_its_own(tmp_path: Path) -> None:
+    records = tmp_path / "records"
+    shutil.copytree(INCIDENTS, records)
+    _workflow, other = files(tmp_path, ("recover.yml", WORKFLOW), ("records/jobs.json", jobs("Deploy site")))
+    result = run("review", CHECKLIST, records, "--format", "json")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"recoverylint: error: {other}:1:1: a record of `Deploy site`, not of `disk-full` ({shown_path(CHECKLIST)})\n"
+    )
+    review = json.loads(result.stdout)
+    assert len(review["incidents"]) == 3
+    assert [error["record"] for error in review["errors"]] == [str(other)]
+
+
+def test_when_every_record_is_of_another_runbook_nothing_is_reviewed(tmp_path: Path) -> None:
+    _workflow, other = files(tmp_path, ("recover.yml", WORKFLOW), ("jobs.json", jobs("Deploy site")))
+    result = run("review", CHECKLIST, other)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"recoverylint: error: {other} is a record of `Deploy site`, not of `disk-full` ({shown_path(CHECKLIST)})\n"
+    )
+
+
+def test_two_runs_of_one_file_are_named_apart(tmp_path: Path) -> None:
+    # One "list jobs" file holding the jobs of runs 9 and 10 (run 10 an hour
+    # later): each run is one incident, named by the file and its run.
+    first = json.loads(jobs("Recover cache"))["jobs"]
+    second = [
+        {**job, "id": job["id"] + 10, "run_id": 10,
+         "started_at": job["started_at"].replace("T10:", "T11:"),
+         "completed_at": job["completed_at"].replace("T10:", "T11:")}
+        for job in first
+    ]
+    workflow, record = files(
+        tmp_path, ("recover.yml", WORKFLOW), ("jobs.json", json.dumps({"total_count": 6, "jobs": first + second}))
+    )
+    result = run("review", workflow, record, "--format", "json")
+    assert result.exit_code == 0, result.output
+    review = json.loads(result.stdout)
+    assert [incident["incident"] for incident in review["incidents"]] == [f"{record} (run 9)", f"{record} (run 10)"]
+    assert review["summary"]["most_lost"] == [f"{record} (run 9)", f"{record} (run 10)"]
+    text = run("review", workflow, record).stdout
+    assert f"Incident 1: {record} (run 9) (github-actions)" in text
+    assert f"    {record} (run 10): 14 min" in text
