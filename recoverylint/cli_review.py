@@ -6,15 +6,20 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from .cli import _session_result
 from .cli_options import chosen_format, config_file_option, input_format_option, max_file_size_option, output_option
 from .console import internal_error, say, stdout_dash, write_output
+from .exits import EXIT_ERROR
 from .records import RECORD_FORMATS
 from .report import format_names
 from .report.shown import shown as displayable
+
+if TYPE_CHECKING:
+    from .review.session import ReviewRequest, ReviewRun
 
 REVIEW_FORMATS = format_names("review")
 
@@ -67,13 +72,14 @@ def review(
     runbook beside them, after their review is written).
     """
     from .report import render
-    from .review.session import ReviewRequest, run_review
+    from .review.session import ReviewRequest
 
     output_file = stdout_dash(output_file)
-    reviewed = _session_result(lambda: run_review(ReviewRequest(
+    request = ReviewRequest(
         runbook, records, record_format, config_file, chosen_format(input_format), max_file_size,
         output_file, durations_file, force,
-    )))
+    )
+    reviewed = _session_result(lambda: _reviewed(request))
     for note in reviewed.notes:
         click.echo(displayable(note), err=True)
     for error in reviewed.review.errors:
@@ -87,3 +93,15 @@ def review(
     write_output(output_file, text, f"the {output_format} review of {reviewed.shown}")
     sys.exit(reviewed.exit_code)
 
+
+def _reviewed(request: ReviewRequest) -> ReviewRun:
+    """The review run, or, when no record could be reviewed, each record's
+    error in a line of its own and exit 2."""
+    from .review.session import NothingReviewed, run_review
+
+    try:
+        return run_review(request)
+    except NothingReviewed as error:
+        for unread in error.errors:
+            say(f"error: {unread}")
+        sys.exit(EXIT_ERROR)

@@ -4,8 +4,11 @@
 A step is a node that runs a task or a step (Pod, Container, HTTP, Plugin,
 Suspend, Skipped); a retried one is its `Retry` node, whose children are the
 attempts: attempts counts them, and its times run from the first attempt's
-start to the last one's end.  DAG, Steps and StepGroup nodes are structure,
-not steps.  `status.compressedNodes` (base64 of gzip of the JSON node map) is
+start to the last one's end.  A DAG or Steps node inside another template
+is the task or step calling that template: a step, as recoverylint's Argo
+adapter makes it, from its start until its template's first step starts.
+The workflow's own DAG or Steps node, StepGroup and TaskGroup nodes are
+structure, not steps.  `status.compressedNodes` (base64 of gzip of the JSON node map) is
 decoded within the file size limit; node status offloaded to a database is
 not in the object, and the error says how to export it."""
 
@@ -15,6 +18,7 @@ import base64
 import binascii
 import json
 import zlib
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -64,7 +68,11 @@ def read(record: RecordData, limits: Limits) -> ExecutionRecord:
     attempts_of = _attempts(nodes.data)
     steps: list[TimedStep] = []
     for node_id, node in nodes.data.items():
-        if not isinstance(node, dict) or str(node.get("type")) in _STRUCTURE or node_id in attempts_of.retried:
+        if not isinstance(node, dict) or node_id in attempts_of.retried:
+            continue
+        if str(node.get("type")) in _STRUCTURE:
+            if _calls_a_template(node):
+                steps.append(_caller_step(nodes, node_id, node))
             continue
         attempts = [nodes.data[child] for child in attempts_of.children.get(node_id, [])]
         steps.append(_step(nodes, node_id, node, attempts))
@@ -176,6 +184,32 @@ def _step(nodes: RecordData, node_id: str, node: dict[str, Any], attempts: list[
         nodes.at(node, "finishedAt"),
         attempts=max(len(ran), 1),
     )
+
+
+def _calls_a_template(node: dict[str, Any]) -> bool:
+    """A DAG or Steps node inside another template (it has a boundaryID) is
+    a task or step whose template is a dag or steps: recoverylint's Argo
+    adapter makes it a step, which its template's first steps wait for.  The
+    workflow's own entrypoint node has no boundaryID, and StepGroup and
+    TaskGroup nodes group steps: structure."""
+    return node.get("type") in ("DAG", "Steps") and bool(text_at(node, "boundaryID"))
+
+
+def _caller_step(nodes: RecordData, node_id: str, node: dict[str, Any]) -> TimedStep:
+    """The step that calls a nested template, as the adapter has it: the
+    steps of its template wait for it and require it, so it runs from the
+    node's start until the first of them starts (its own work: entering the
+    template), not over them; the node's end when none of them started."""
+    step = _step(nodes, node_id, node, [])
+    children = node.get("children")
+    starts = [
+        began
+        for child in (children if isinstance(children, list) else [])
+        if isinstance(child, str) and isinstance(nodes.data.get(child), dict)
+        and (began := instant_at(nodes, nodes.data[child], "startedAt")) is not None
+        and (step.start is None or began >= step.start)
+    ]
+    return replace(step, end=min(starts)) if starts else step
 
 
 def _phase(mapping: dict[str, Any]) -> RunStatus | None:

@@ -14,11 +14,15 @@ from ..exits import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
 from ..session import InternalError, NotPlanned, SessionError, limits_of, options_of_one, same_file, shown_path
 
 if TYPE_CHECKING:
-    from .model import Review
+    from .model import Review, UnreadRecord
 
 
-class ForeignRecordError(SessionError):
-    """A record of another runbook: the message names both."""
+class NothingReviewed(SessionError):
+    """No record could be reviewed: each of `errors` says which and why."""
+
+    def __init__(self, errors: tuple[UnreadRecord, ...]) -> None:
+        super().__init__("\n".join(map(str, errors)))
+        self.errors = errors
 
 
 @dataclass(frozen=True)
@@ -47,15 +51,13 @@ class ReviewRun:
 def run_review(request: ReviewRequest) -> ReviewRun:
     """Review the records against the runbook.  NotPlanned (with the findings
     that say why) when the runbook cannot be planned, InternalError on a bug of
-    ours, ForeignRecordError when every record is of another runbook, and
-    SessionError for files that may not be written.  Records that cannot be
-    read, or are of another runbook while others are of this one, are the
-    review's errors: the others are reviewed."""
+    ours, NothingReviewed when no record can be reviewed, and SessionError
+    for files that may not be written.  Records that cannot be read, or are
+    of another runbook, are the review's errors: the others are reviewed."""
     from ..engine import check_file
     from ..limits import TooLarge
     from ..plan import build_plan
     from ..records import RECORD_SUFFIXES, read_each_record, record_files
-    from .matching import ForeignRecord
     from .model import UnreadRecord
     from .summary import review_records
 
@@ -90,12 +92,12 @@ def run_review(request: ReviewRequest) -> ReviewRun:
         review = review_records(graphs, plan, found.records, shown, unread)
     except TooLarge as error:
         raise SessionError(f"{shown}: too large to plan: {error}") from None
-    except ForeignRecord as error:
-        raise ForeignRecordError(str(error)) from None
     except Exception:  # a bug of ours: reported as for check, never a bare traceback
         import traceback
 
         raise InternalError(shown, traceback.format_exc(limit=-8), "no record was reviewed") from None
+    if not review.incidents:  # nothing to report: every record is unreadable or of another runbook
+        raise NothingReviewed(review.errors)
     notes: list[str] = []
     if request.write_durations is not None:
         notes.append(_write_durations(request.write_durations, review))

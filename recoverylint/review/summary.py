@@ -34,8 +34,7 @@ def review_records(
 ) -> Review:
     """Review each record against the runbook.  A record of another runbook is
     one of the review's errors, after `unread` (the records that could not be
-    read), and the others are reviewed; matching.ForeignRecord when every
-    record is of another runbook (then nothing here is a review of it)."""
+    read), and the others are reviewed."""
     reviewed: list[IncidentReview] = []
     foreign: list[ForeignRecord] = []
     for record in records:
@@ -45,8 +44,6 @@ def review_records(
             foreign.append(error)
             continue
         reviewed.append(review_incident(graphs, plan, record, matched))
-    if foreign and not reviewed:
-        raise foreign[0]
     incidents = labelled(reviewed)
     return Review(
         runbook_id=graphs.runbook.id,

@@ -118,10 +118,14 @@ def test_argo_dag_disable_fail_fast():
 def test_argo_dag_exhausted_retries():
     record = only(executions(*ARGO, "dag-exhausted-retries-xfail.yaml"))
     assert record.runbook_name == "retry-with-dags"
-    # Minute 0: 00:26:32.  sub-dag1 is a DAG node (structure), not a step.
+    # Minute 0: 00:26:32.  sub-dag1 is a DAG node inside the entrypoint's DAG
+    # (it has a boundaryID): the task calling template sub-dag, a step as the
+    # Argo adapter has it, from its start (00:26:37) until its template's
+    # first step, fail, starts (00:26:37); the entrypoint's DAG node is structure.
     assert steps_of(record) == [
         ("success1", 0.0, minutes(3), OK, 1),  # success1(0): 00:26:32 - 00:26:35
         ("fail", minutes(5), minutes(13), FAILED, 2),  # fail(0) 00:26:37-41, fail(1) 00:26:42-45
+        ("sub-dag1", minutes(5), minutes(5), FAILED, 1),  # the DAG node's phase
         ("success2", minutes(16), minutes(16), SKIPPED, 1),  # Skipped node, phase Omitted, at 00:26:48
     ]
     assert record.status is RUNNING

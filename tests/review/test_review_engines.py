@@ -122,7 +122,7 @@ def test_github_jobs_of_another_workflow(tmp_path: Path) -> None:
     result = run("review", workflow, record)
     assert result.exit_code == 2
     assert result.stderr == (
-        f"recoverylint: error: {record} is a record of `Deploy site`, not of `recover-cache` ({workflow})\n"
+        f"recoverylint: error: {record}:1:1: a record of `Deploy site`, not of `recover-cache` ({workflow})\n"
     )
 
 
@@ -144,4 +144,4 @@ def test_an_ssm_execution_of_another_document(tmp_path: Path) -> None:
     document, record = files(tmp_path, ("restart.yaml", DOCUMENT), ("execution.json", other))
     result = run("review", document, record)
     assert result.exit_code == 2
-    assert "is a record of `AWS-RestartEC2Instance`, not of `restart`" in result.stderr
+    assert ":1:1: a record of `AWS-RestartEC2Instance`, not of `restart`" in result.stderr

@@ -96,7 +96,7 @@ def test_when_every_record_is_of_another_runbook_nothing_is_reviewed(tmp_path: P
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr == (
-        f"recoverylint: error: {other} is a record of `Deploy site`, not of `disk-full` ({shown_path(CHECKLIST)})\n"
+        f"recoverylint: error: {other}:1:1: a record of `Deploy site`, not of `disk-full` ({shown_path(CHECKLIST)})\n"
     )
 
 
@@ -121,3 +121,16 @@ def test_two_runs_of_one_file_are_named_apart(tmp_path: Path) -> None:
     text = run("review", workflow, record).stdout
     assert f"Incident 1: {record} (run 9) (github-actions)" in text
     assert f"    {record} (run 10): 14 min" in text
+
+
+def test_when_no_record_can_be_reviewed_each_is_named_and_nothing_written(tmp_path: Path) -> None:
+    _workflow, other = files(tmp_path, ("recover.yml", WORKFLOW), ("jobs.json", jobs("Deploy site")))
+    broken = tmp_path / "broken.csv"
+    broken.write_text("step,start,end\ntriage,5,2\n", encoding="utf-8")
+    result = run("review", CHECKLIST, broken, other)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith(f"recoverylint: error: {broken}:2:")
+    assert lines[1].startswith(f"recoverylint: error: {other}:1:1: a record of `Deploy site`")

@@ -86,6 +86,34 @@ def test_argo_retries_count_from_the_first_start_to_the_last_end() -> None:
     assert incident["waits"] == [] and incident["unmatched"] == []
 
 
+def test_argo_a_task_calling_a_dag_template_is_its_step() -> None:
+    # retry-with-dags: success1 00:26:32-35 (its attempt), then sub-dag1, a
+    # task calling the DAG template sub-dag, whose one task fail ran
+    # 00:26:37-45 (two attempts); success2 omitted at 00:26:48.  The adapter
+    # makes sub-dag1 a step that sub-dag/fail waits for and requires: the
+    # record's DAG node sub-dag1 is that step, from 00:26:37 until fail
+    # starts, 00:26:37 (were it the node's 00:26:37-47, fail would run inside
+    # its own prerequisite and the required time would count the sub-DAG
+    # twice: 0.3 min required of a 0.27 min run).
+    workflow = argo("dag-exhausted-retries-xfail.yaml")
+    incident, = review_json(workflow, workflow)["incidents"]
+    assert incident["unmatched"] == []
+    assert [(i["step"], i["start"], i["end"], i["status"]) for i in incident["intervals"]] == [
+        ("retry-with-dags/success1", 0, 0.05, "succeeded"),
+        ("retry-with-dags/sub-dag1", round(5 / 60, 4), round(5 / 60, 4), "failed"),
+        ("sub-dag/fail", round(5 / 60, 4), round(13 / 60, 4), "failed"),
+    ]
+    # 32 to 48 s: 16 s; required: fail's 8 s (success1 passes it nothing).
+    assert (incident["actual_minutes"], incident["required_minutes"], incident["lost_minutes"]) == (
+        round(16 / 60, 4), round(8 / 60, 4), round(8 / 60, 4),
+    )
+    assert waits(incident) == [
+        ("retry-with-dags/sub-dag1", ["retry-with-dags/success1"], 0.05, "gate"),
+        ("retry-with-dags/sub-dag1", [], round(2 / 60, 4), "unexplained"),
+    ]
+    assert incident["violations"] == [] and incident["parallel_share"] == 0
+
+
 def test_tekton_dashboard_pipeline_run_and_task_runs() -> None:
     # The PipelineRun: 13:50:58 to 13:53:50, 172 s.  Its TaskRuns:
     # skaffold-unit-tests 13:50:58-13:51:11 (13 s, succeeded), then
@@ -124,6 +152,6 @@ def test_a_record_of_another_argo_workflow_is_refused() -> None:
     result = CliRunner().invoke(cli, ["review", str(runbook), str(record)], catch_exceptions=False)
     assert result.exit_code == 2
     assert result.stderr == (
-        f"recoverylint: error: {record} is a record of `dag-disable-fail-fast`,"
+        f"recoverylint: error: {record}:1:1: a record of `dag-disable-fail-fast`,"
         f" not of `dag-fail-r4gvc` ({shown_path(runbook)})\n"
     )

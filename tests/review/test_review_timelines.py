@@ -246,7 +246,7 @@ def test_a_record_of_another_runbook_is_an_error_naming_both(tmp_path: Path) -> 
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr == (
-        f"recoverylint: error: {record} is not a record of disk-full (tests/review/fixtures/checklist.yaml):"
+        f"recoverylint: error: {record}:1:1: not a record of disk-full (tests/review/fixtures/checklist.yaml):"
         " none of its 2 steps (`restart-pods`, `scale-up`) is a step of the runbook\n"
     )
 
