@@ -134,3 +134,49 @@ def test_when_no_record_can_be_reviewed_each_is_named_and_nothing_written(tmp_pa
     assert len(lines) == 2
     assert lines[0].startswith(f"recoverylint: error: {broken}:2:")
     assert lines[1].startswith(f"recoverylint: error: {other}:1:1: a record of `Deploy site`")
+
+
+TEKTON_PIPELINE = """
+    apiVersion: tekton.dev/v1
+    kind: Pipeline
+    metadata:
+      name: restore
+    spec:
+      tasks:
+        - name: drain
+          taskRef: {name: drain}
+        - name: verify
+          runAfter: [drain]
+          taskRef: {name: verify}
+"""
+
+
+def test_two_pipeline_runs_of_one_list_are_named_by_their_names(tmp_path: Path) -> None:
+    def pipeline_run(name: str, start: str) -> dict[str, object]:
+        return {"apiVersion": "tekton.dev/v1", "kind": "PipelineRun", "metadata": {"name": name},
+                "spec": {"pipelineRef": {"name": "restore"}},
+                "status": {"startTime": start, "conditions": [{"type": "Succeeded", "status": "True"}]}}
+
+    def task_run(run: str, task: str, start: str, end: str) -> dict[str, object]:
+        return {"apiVersion": "tekton.dev/v1", "kind": "TaskRun",
+                "metadata": {"name": f"{run}-{task}",
+                             "labels": {"tekton.dev/pipelineTask": task, "tekton.dev/pipelineRun": run}},
+                "status": {"startTime": start, "completionTime": end,
+                           "conditions": [{"type": "Succeeded", "status": "True", "reason": "Succeeded"}]}}
+
+    items = [
+        pipeline_run("restore-x1", "2024-03-01T10:00:00Z"),
+        task_run("restore-x1", "drain", "2024-03-01T10:00:00Z", "2024-03-01T10:02:00Z"),
+        task_run("restore-x1", "verify", "2024-03-01T10:02:00Z", "2024-03-01T10:03:00Z"),
+        pipeline_run("restore-x2", "2024-03-02T10:00:00Z"),
+        task_run("restore-x2", "drain", "2024-03-02T10:00:00Z", "2024-03-02T10:04:00Z"),
+        task_run("restore-x2", "verify", "2024-03-02T10:04:00Z", "2024-03-02T10:05:00Z"),
+    ]
+    pipeline, runs = files(
+        tmp_path, ("pipeline.yaml", TEKTON_PIPELINE),
+        ("runs.json", json.dumps({"apiVersion": "v1", "kind": "List", "items": items})),
+    )
+    result = run("review", pipeline, runs, "--format", "markdown")
+    assert result.exit_code == 0, result.output
+    assert f"## Incident 1: `{runs} (restore-x1)`" in result.stdout
+    assert f"## Incident 2: `{runs} (restore-x2)`" in result.stdout
