@@ -180,3 +180,16 @@ def test_two_pipeline_runs_of_one_list_are_named_by_their_names(tmp_path: Path) 
     assert result.exit_code == 0, result.output
     assert f"## Incident 1: `{runs} (restore-x1)`" in result.stdout
     assert f"## Incident 2: `{runs} (restore-x2)`" in result.stdout
+
+
+def test_an_error_quoting_a_hostile_name_is_escaped_in_every_format(folder: Path) -> None:
+    hostile = folder / "2026-02-11.csv"
+    hostile.write_text("step,start,end\n<script>alert(1)</script>`|*,5,2\n", encoding="utf-8")
+    html = run("review", CHECKLIST, folder, "--format", "html")
+    assert html.exit_code == 2
+    assert "<script>" not in html.stdout and "&lt;script&gt;alert(1)&lt;/script&gt;" in html.stdout
+    markdown = run("review", CHECKLIST, folder, "--format", "markdown").stdout
+    # Markdown shows the quoted name as code (never HTML), the rest escaped.
+    assert "row 1: `<script>alert(1)</script>`\\|\\*\\` ends (2 min) before it starts (5 min)" in markdown
+    text = run("review", CHECKLIST, folder).stdout
+    assert f"  {hostile}:2:" in text
