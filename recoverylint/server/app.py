@@ -154,7 +154,7 @@ def create_server(config_file: Path | None = None, baseline: Baseline | None = N
     on(types.TEXT_DOCUMENT_DEFINITION, definition)
     on(types.TEXT_DOCUMENT_REFERENCES, references)
     on(types.TEXT_DOCUMENT_PREPARE_RENAME, prepare_rename)
-    on(types.TEXT_DOCUMENT_RENAME, rename, types.RenameOptions(prepare_provider=True))
+    on(types.TEXT_DOCUMENT_RENAME, rename)  # pygls offers prepareRename to clients that support it
     on(types.TEXT_DOCUMENT_COMPLETION, complete, types.CompletionOptions(trigger_characters=[" ", "[", ",", "-"]))
     on(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL, document_symbols)
     on(types.TEXT_DOCUMENT_INLAY_HINT, inlay_hints)

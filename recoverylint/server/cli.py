@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import sys
 from pathlib import Path
+from typing import BinaryIO
 
 import click
 
 from ..cli_options import config_file_option
 
 
-@click.command("server")
+@click.command(
+    "server",
+    short_help="Run the language server (LSP over stdio): findings as you type, fixes, hover, rename, completion.",
+)
 @click.option(
     "--stdio", is_flag=True, default=True,
     help="Speak LSP over standard input and output (the default, and the only transport).",
@@ -43,9 +46,25 @@ def server(stdio: bool, config_file: Path | None, baseline_file: Path | None, lo
         baseline = None if baseline_file is None else read_baseline(baseline_file)
     except SessionError as error:
         fail(str(error))
-    # The protocol gets its own copy of stdout, which pygls closes when it
-    # ends; anything else printed while serving goes to stderr, never into
-    # the protocol's stream.
-    protocol_out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    protocol_out = _KeptOpen(sys.stdout.buffer)
+    # Anything printed while serving goes to stderr, never into the protocol's stream.
     with contextlib.redirect_stdout(sys.stderr):
-        create_server(config_file, baseline).start_io(sys.stdin.buffer, protocol_out)
+        create_server(config_file, baseline).start_io(sys.stdin.buffer, protocol_out)  # type: ignore[arg-type]
+
+
+class _KeptOpen:
+    """Standard output as pygls writes the protocol to it (all pygls calls of
+    a BinaryIO): pygls closes it when it ends, and the console still flushes
+    stdout after the command returns."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self._stream = stream
+
+    def write(self, data: bytes) -> int:
+        return self._stream.write(data)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def close(self) -> None:
+        self._stream.flush()

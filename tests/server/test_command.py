@@ -4,6 +4,8 @@ the server's own log."""
 
 from __future__ import annotations
 
+import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -42,3 +44,37 @@ async def test_log_file(tmp_path: Path) -> None:
     finally:
         await client.stop()
     assert "initialize" in log.read_text(encoding="utf-8").lower()
+
+
+def test_the_top_level_help_shows_the_whole_summary() -> None:
+    from click.testing import CliRunner
+
+    from recoverylint.cli import cli
+
+    done = CliRunner().invoke(cli, ["--help"], terminal_width=80)
+    words = " ".join(done.output.split("Commands:")[1].split())
+    summary = "server Run the language server (LSP over stdio): findings as you type, fixes, hover, rename, completion."
+    assert summary in words
+
+
+def message(body: dict[str, object]) -> bytes:
+    data = json.dumps(body).encode()
+    return b"Content-Length: %d\r\n\r\n" % len(data) + data
+
+
+def test_the_protocol_is_on_stdout_and_the_server_exits_when_told() -> None:
+    """initialize, shutdown, exit: the answers on stdout, nothing on stderr,
+    exit status 0 (the stdout pygls closes is not the console's)."""
+    requests = [
+        {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}},
+        {"jsonrpc": "2.0", "id": 2, "method": "shutdown"},
+        {"jsonrpc": "2.0", "method": "exit"},
+    ]
+    done = subprocess.run(
+        SERVER, input=b"".join(message(request) for request in requests), capture_output=True, timeout=60,
+        check=False,
+    )
+    assert (done.returncode, done.stderr) == (0, b"")
+    answers = [json.loads(part) for part in re.split(rb"Content-Length: \d+\r\n(?:[^\r\n]+\r\n)*\r\n", done.stdout)[1:]]
+    assert [answer["id"] for answer in answers] == [1, 2]
+    assert answers[0]["result"]["serverInfo"]["name"] == "recoverylint"
