@@ -589,3 +589,52 @@ def test_required_reachability_is_packed_and_answers_as_before():
     assert graphs.requires(index["a"], index["d"]) and not graphs.requires(index["c"], index["d"])
     assert graphs.real_prerequisites(index["d"]) == [index["b"]]
     assert graphs.independent_required_pairs() == 3
+
+
+def _blocks_racing_on_a_join(readers, writers):
+    """A parallel block of `readers` of `db` and one writer `w`, then a
+    parallel block of `writers` of `db`: one join of readers + 1 sources
+    and `writers` targets."""
+    first = "".join(f"      - {{id: a{i}, reads: [db]}}\n" for i in range(readers))
+    second = "".join(f"      - {{id: b{i}, writes: [db]}}\n" for i in range(writers))
+    return graphs_of(
+        "runbook: r\nsteps:\n  - parallel:\n" + first + "      - {id: w, writes: [db]}\n"
+        "  - parallel:\n" + second
+    )
+
+
+def test_read_races_walk_a_join_of_m_and_n_steps_through_m_plus_n_successors(monkeypatch):
+    from recoverylint.graphs import races
+
+    readers, writers = 60, 80
+    graphs = _blocks_racing_on_a_join(readers, writers)
+    assert len(graphs.runbook.declared_joins) == 1
+    walked = []
+
+    def counted(preds):
+        succs = races.successor_lists.__wrapped__(preds)
+        walked.append(sum(len(found) for found in succs))
+        return succs
+
+    counted.__wrapped__ = races.successor_lists
+    monkeypatch.setattr(races, "successor_lists", counted)
+    groups = list(races.read_partners(graphs).groups())
+    # Each reader races only `w`, beside it; the writers after the join are its descendants.
+    assert [(step.id, count, [p.id for p in shown]) for step, _, count, shown in groups] == [
+        (f"a{i}", 1, ["w"]) for i in range(readers)
+    ]
+    # The join's sources and targets, each once: m + n entries, not m x n.
+    assert walked == [(readers + 1) + writers]
+
+
+def test_declared_ancestors_are_packed_behind_a_join():
+    graphs = graphs_of(
+        "runbook: r\nsteps:\n"
+        + "".join("  - parallel:\n" + "".join(f"      - id: {block}{i}\n" for i in range(2_001)) for block in "ab")
+    )
+    index = graphs.index
+    assert graphs.before(index["a7"], index["b3"]) and not graphs.before(index["a7"], index["a8"])
+    # Every step of the second block has the 2,001 of the first as ancestors,
+    # kept as a count of trailing ones, not 2,000 bits per step.
+    assert all(sys.getsizeof(rest) < 100 for rest in graphs.ancestors._rest)
+    assert graphs.ancestors[index["b0"]] == (1 << 2_001) - 1

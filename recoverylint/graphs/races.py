@@ -156,13 +156,17 @@ def read_partners(graphs: Graphs) -> Partners:
             record(step.index, writer_masks, candidates)
 
     if late:
-        succs = successor_lists(graphs.order_preds)
-        remaining = [len(preds) for preds in graphs.order_preds]  # predecessors not yet walked past
+        # Over O with a node per join (`Graphs.joined`): a join of m sources
+        # and n targets is m + n successors, not m x n.
+        joined_preds, joined_order = graphs.joined()
+        count = len(steps)
+        succs = successor_lists(joined_preds)
+        remaining = [len(preds) for preds in joined_preds]  # predecessors not yet walked past
         descendants: dict[int, int] = {}
-        for node in reversed(graphs.node_at):
+        for node in reversed(joined_order):
             below = 0
             for succ in succs[node]:
-                below |= descendants.get(succ, 0) | (1 << position[succ])
+                below |= descendants.get(succ, 0) | (1 << position[succ] if succ < count else 0)
                 remaining[succ] -= 1
                 if not remaining[succ]:
                     descendants.pop(succ, None)

@@ -4,6 +4,7 @@ from collections import Counter
 from ..analysis import wait_costs_known
 from ..finding import Fix, Issue
 from ..graphs import DeclaredWaits, Graphs
+from ..graphs.bits import PackedBitsets
 from ..model import NATIVE, EdgeKind, Step
 from ..words import LISTED, involved, needs_suggestion, quoted
 from . import GraphContext, Issues, graph_rule
@@ -206,14 +207,18 @@ def _required_later(graphs: Graphs, candidates: dict[int, list[int]]) -> set[tup
     if not candidates:
         return set()
     required = graphs.required
-    later: dict[int, int] = {}  # node -> what the steps after it met so far require
+    # node -> what the steps after it met so far require, packed: a step
+    # before a closing step, which requires every other, carries all of D
+    # (50,000 steps: tens of MB as ints); emptied once used.
+    later = PackedBitsets(len(graphs.steps))
     found = set()
     for node in reversed(graphs.topological):
-        mask = later.pop(node, 0)
+        mask = later[node]
+        later[node] = 0
         for source in candidates.get(node, ()):
             if mask >> required.position[source] & 1:
                 found.add((node, source))
         brought = mask | required.ancestors[node] | 1 << required.position[node]
         for pred in graphs.order_preds[node]:
-            later[pred] = later.get(pred, 0) | brought
+            later[pred] = later[pred] | brought
     return found
