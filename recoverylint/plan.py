@@ -36,7 +36,7 @@ from .model import NATIVE, Runbook
 _DIGITS = 9
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Timing:
     """One step in one order: the critical path method's window, and where the
     staffed schedule put it."""
@@ -52,7 +52,7 @@ class Timing:
         return round(self.latest_start - self.earliest_start, _DIGITS)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Wave:
     """Steps the staffed schedule starts at the same minute."""
 
