@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 from test_readme import DOCUMENTS, ROOT, block_after, fenced_blocks
@@ -147,9 +148,10 @@ def test_the_command_synopses_name_real_options():
             current = line.split()[1]
             commands.setdefault(current, set())
         commands[current] |= set(re.findall(r"(?<![\w-])(--?[a-z][\w-]*)", line))
-    assert {name for name in commands if not name.startswith("-")} == set(cli.commands)
+    every_command = set(cli.list_commands(click.Context(cli)))  # the lazy ones (review, server) too
+    assert {name for name in commands if not name.startswith("-")} == every_command
     front_page = block_after("recoverylint check [PATHS]...   lint", "text")
-    assert {line.split()[1] for line in front_page.splitlines()} == set(cli.commands)
+    assert {line.split()[1] for line in front_page.splitlines()} == every_command
     for command, shown in commands.items():
         if command.startswith("-"):
             continue

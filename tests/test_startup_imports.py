@@ -25,7 +25,9 @@ print(json.dumps({"exit": code, "modules": sorted(sys.modules)}))
 """
 
 # Parsers of other formats and libraries wanted only to explain a failure or draw a plan.
-HEAVY = {"bashlex", "markdown_it", "jsonschema", "fastjsonschema", "networkx", "pygments"}
+HEAVY = {
+    "bashlex", "markdown_it", "jsonschema", "fastjsonschema", "networkx", "pygments", "numpy", "pygls", "lsprotocol",
+}
 
 
 def imported_by(*arguments: str, cwd: Path) -> tuple[int, set[str]]:
