@@ -95,14 +95,18 @@ def test_every_row_is_judged_and_the_count_is_the_tables() -> None:
     assert_true_counts_match_table(HEADING, "After", rows)
 
 
-def test_the_gate_minutes_of_the_summary_are_step_minutes() -> None:
-    # The section's closing note: dag-disable-fail-fast.yaml ranks by 1.48
-    # min of gate waits (4 + 4 + 38 + 43 s), in an incident of 0.8 min that lost 0.25.
+def test_the_gate_minutes_of_the_summary_are_minutes_of_the_incident() -> None:
+    # The section's closing note: dag-disable-fail-fast.yaml's steps waited
+    # 4 + 4 + 38 + 43 s for gates (1.48 min, as the summary once said), but
+    # the critical path of what happened is E alone (E ended last, at 47 s;
+    # D required nothing before it, so it waited from 0 to 44 s): 43 s of gate.
     workflow = corpus_folder(ARGO) / ARGO_TESTDATA / "dag-disable-fail-fast.yaml"
     (incident,) = review(workflow, workflow)["incidents"]
     assert (incident["actual_minutes"], incident["lost_minutes"]) == (0.8, 0.25)
     text = CliRunner().invoke(cli, ["review", str(workflow), str(workflow)], catch_exceptions=False).stdout
     ranked = text.split("  Lost the most to gates:\n")[1].splitlines()[0]
-    assert ranked == f"    {workflow}: 1.48 min"
+    assert ranked == f"    {workflow}: 0.72 min"
+    assert round(43 / 60, 2) == 0.72
     note = " ".join(review_section(HEADING).split("One number of the summary")[1].split())
-    assert "1.48 min for an incident of 0.8 min that lost 0.25" in note
+    assert "it said 1.48 min for an incident of 0.8 min that lost 0.25" in note
+    assert "says 0.72 min lost to gates for that incident of 0.8 min" in note

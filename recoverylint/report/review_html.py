@@ -36,12 +36,13 @@ from .html_page import (
     tick_step,
 )
 from .review_words import (
-    WAITED_NOT_LOST,
     CauseMinutes,
+    causes_note,
     gates_to_change,
     in_time_order,
     lost_by_cause,
     moment,
+    no_causes_note,
     percent,
 )
 
@@ -315,9 +316,9 @@ def _incident(number: int, incident: IncidentReview) -> str:
                 [(_cause_words(cause), minutes(cause.minutes), str(cause.waits)) for cause in causes],
             )
         )
-        parts.append(f"<p>{WAITED_NOT_LOST}</p>")
+        parts.append(f"<p>{escaped(causes_note(incident))}</p>")
     else:
-        parts.append("<p>No waits: every step started once its real prerequisites had finished.</p>")
+        parts.append(f"<p>{no_causes_note(incident)}</p>")
     parts.append("<h3>Violations</h3>")
     if incident.violations:
         parts.append(

@@ -59,6 +59,8 @@ def _incident(incident: IncidentReview) -> dict[str, Any]:
             }
             for wait in incident.waits
         ],
+        "critical_path": list(incident.critical_path),
+        "gate_minutes": minutes_number(incident.gate_minutes),
         "violations": [
             {"code": violation.code, "steps": list(violation.steps), "message": violation.message}
             for violation in incident.violations

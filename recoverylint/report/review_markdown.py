@@ -23,7 +23,7 @@ from ..review.summary import PERCENTILE_METHOD
 from ..words import counted, minutes
 from .html_page import QUOTED
 from .plan_mermaid import DATE_FORMAT, GANTT_STATEMENT, LONGEST_MINUTES, gantt_date, mermaid_text
-from .review_words import WAITED_NOT_LOST, CauseMinutes, gates_to_change, lost_by_cause, moment, percent
+from .review_words import CauseMinutes, causes_note, gates_to_change, lost_by_cause, moment, no_causes_note, percent
 from .shown import shown
 
 # What CommonMark or GitHub reads as inline syntax wherever it stands:
@@ -224,9 +224,9 @@ def _incident(review: Review, number: int, incident: IncidentReview) -> list[str
                 [(_cause_words(cause), minutes(cause.minutes), str(cause.waits)) for cause in causes],
             )
         )
-        lines.extend([WAITED_NOT_LOST, ""])
+        lines.extend([causes_note(incident), ""])
     else:
-        lines.extend(["No waits: every step started once its real prerequisites had finished.", ""])
+        lines.extend([no_causes_note(incident), ""])
     lines.extend(["### Violations", ""])
     if incident.violations:
         lines.extend(

@@ -44,10 +44,7 @@ def _overall(review: Review) -> list[str]:
             for month in summary.trend
         ]
     if summary.most_lost:
-        to_gates = {
-            incident.name: sum(wait.minutes for wait in incident.waits if wait.cause is WaitCause.GATE)
-            for incident in review.incidents
-        }
+        to_gates = {incident.name: incident.gate_minutes for incident in review.incidents}
         lines.append("  Lost the most to gates:")
         lines += [f"    {shown(name)}: {minutes(to_gates[name])}" for name in summary.most_lost]
     if summary.costly_gates:

@@ -10,11 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from ..review.model import IncidentReview, Wait, WaitCause
+from ..words import minutes
 
-# Said under the lost minutes by cause.
-WAITED_NOT_LOST = (
-    "Minutes waited are not all lost: a wait off the critical path, or beside another, delays the end by less."
-)
 # Causes in the order they are listed: the gates first, the ones a runbook change fixes.
 _CAUSE_ORDER = {WaitCause.GATE: 0, WaitCause.STAFF: 1, WaitCause.UNEXPLAINED: 2}
 
@@ -30,15 +27,41 @@ class CauseMinutes:
 
 
 def lost_by_cause(incident: IncidentReview) -> tuple[CauseMinutes, ...]:
-    """The incident's waits summed by cause (STAFF by role), gates first, then
-    the most minutes first.  Their sum may exceed the minutes lost: a wait off
-    the critical path, or overlapping another, delays the end by less."""
+    """The waits on the incident's critical path summed by cause (STAFF by
+    role), gates first, then the most minutes first: minutes of the incident,
+    which never overlap (see `causes_note` for how they meet the minutes lost)."""
     totals: dict[tuple[WaitCause, str | None], list[float]] = defaultdict(list)
-    for wait in incident.waits:
+    for wait in incident.critical_waits:
         role = wait.role if wait.cause is WaitCause.STAFF else None
         totals[(wait.cause, role)].append(wait.minutes)
     found = [CauseMinutes(cause, role, round(sum(waited), 6), len(waited)) for (cause, role), waited in totals.items()]
     return tuple(sorted(found, key=lambda item: (_CAUSE_ORDER[item.cause], -item.minutes, item.role or "")))
+
+
+def causes_note(incident: IncidentReview) -> str:
+    """Said under the lost minutes by cause: what they add up to, and what
+    sets them apart from the minutes lost (actual - required)."""
+    waited = round(sum(wait.minutes for wait in incident.critical_waits), 6)
+    said = (
+        f"Waits on the critical path of what happened (walked back from the step that ended last):"
+        f" {minutes(waited)} of the {minutes(incident.actual_minutes)}; waits off it did not delay the end."
+    )
+    remainder = round(incident.lost_minutes - waited, 6)
+    if remainder > 0:
+        return f"{said} The other {minutes(remainder)} lost: steps D does not require ran on that path."
+    if remainder < 0:
+        return (
+            f"{said} Lost: {minutes(incident.lost_minutes)}; {minutes(-remainder)} of the waits overlapped"
+            " work the required order needs on a longer path of its own."
+        )
+    return f"{said} They are the minutes lost."
+
+
+def no_causes_note(incident: IncidentReview) -> str:
+    """Said instead of the lost minutes by cause when no wait is on the critical path."""
+    if incident.waits:
+        return "No waits on the critical path of what happened: the waits of other steps did not delay the end."
+    return "No waits: every step started once its real prerequisites had finished."
 
 
 def gates_to_change(incident: IncidentReview) -> tuple[Wait, ...]:

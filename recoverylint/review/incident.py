@@ -66,6 +66,9 @@ def review_incident(graphs: Graphs, plan: Plan, record: ExecutionRecord, matched
         )
         for node, timing in sorted(schedule.timings.items(), key=lambda item: (item[1].earliest_start, item[0]))
     )
+    # A join of the required schedule may start only after the sync overhead.
+    overhead = {node: runbook.sync_overhead for node in schedule.timings if len(schedule.preds[node]) >= 2}
+    waits, ready = _waits(graphs, clock, roles, overhead)
     started_at = ended_at = None
     if record.origin is not None:
         started_at = record.origin + timedelta(minutes=origin_start)
@@ -78,15 +81,65 @@ def review_incident(graphs: Graphs, plan: Plan, record: ExecutionRecord, matched
         required_minutes=schedule.length,
         intervals=intervals,
         required_intervals=required_intervals,
-        # A join of the required schedule may start only after the sync overhead.
-        waits=tuple(_waits(graphs, clock, roles, {
-            node: runbook.sync_overhead for node in schedule.timings if len(schedule.preds[node]) >= 2
-        })),
+        waits=tuple(waits),
         violations=find_violations(graphs, clock, unfinished),
         parallel_share=_parallel_share(clock.values(), actual),
         busy=_busy(clock, roles),
         unmatched=matched.unmatched,
+        critical_path=tuple(graphs.steps[node].id for node in _critical_path(graphs, clock, ready)),
     )
+
+
+def _critical_path(graphs: Graphs, clock: Mapping[int, Ran], ready: Mapping[int, float]) -> list[int]:
+    """The chain of steps that ran which the incident's end waited on, first
+    step first.  From the step that ended last, each step leads to the
+    predecessor (declared or required; through steps that did not run) that
+    ended last before it started.  A step's waits cover its D-ready minute to
+    its start, so the walk goes on from its D-ready minute: a gate's step that
+    ran after it is in the wait, not again on the path."""
+    if not clock:
+        return []
+    node = max(clock, key=lambda step: (clock[step].end, step))
+    path = [node]
+    seen = {node}
+    cursor = clock[node].start
+    while True:
+        start = clock[node].start
+        if start - ready[node] > SAME_MINUTES:
+            cursor = min(cursor, ready[node])
+        candidates = [
+            pred for pred in _ran_preds(graphs, clock, node)
+            if pred not in seen
+            and clock[pred].start < cursor - SAME_MINUTES
+            and clock[pred].end <= start + SAME_MINUTES
+        ]
+        if not candidates:
+            break
+        node = max(candidates, key=lambda pred: (min(clock[pred].end, cursor), pred))
+        seen.add(node)
+        path.append(node)
+        cursor = clock[node].start
+    path.reverse()
+    return path
+
+
+def _ran_preds(graphs: Graphs, clock: Mapping[int, Ran], node: int) -> set[int]:
+    """The steps that ran just before `node` in O or D: its predecessors, and
+    for one that did not run, the ones that ran before it."""
+    found: set[int] = set()
+    stack = [node]
+    visited = {node}
+    while stack:
+        current = stack.pop()
+        for pred in (*graphs.reduction_preds(current), *graphs.required_preds[current]):
+            if pred in visited:
+                continue
+            visited.add(pred)
+            if pred in clock:
+                found.add(pred)
+            else:
+                stack.append(pred)
+    return found
 
 
 @dataclass(frozen=True)
@@ -125,7 +178,7 @@ def _runs(runs: Mapping[int, list[StepRun]]) -> tuple[dict[int, _Merged], frozen
 
 def _waits(
     graphs: Graphs, clock: Mapping[int, Ran], roles: list[str | None], overhead: Mapping[int, float]
-) -> list[Wait]:
+) -> tuple[list[Wait], dict[int, float]]:
     """Each step that started later than its D prerequisites had finished
 (and, at a join, the sync overhead `overhead` gives it had passed).
 
@@ -133,7 +186,8 @@ def _waits(
     order finished is a GATE when that step is one D does not require (RL201's
     false gates), or when a step that did not run passed the turn on through
     such a gate; what remains is STAFF when every person of its role was on
-    another step until it started, else UNEXPLAINED."""
+    another step until it started, else UNEXPLAINED.  Also: when each step's
+    D prerequisites had finished (its waits start there)."""
     ids = [step.id for step in graphs.steps]
     false_sources = {target: set(sources) for target, sources in graphs.unrequired_waits()}
     required_preds = graphs.required_preds
@@ -182,7 +236,7 @@ def _waits(
                               round(start - since, 6), WaitCause.STAFF, role))
         else:
             found.append(Wait(ids[node], (), round(start - since, 6), WaitCause.UNEXPLAINED))
-    return found
+    return found, ready
 
 
 def _declared_turns(

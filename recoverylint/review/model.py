@@ -85,6 +85,10 @@ class IncidentReview:
     parallel_share: float  # share of the incident (0..1) during which two or more steps ran
     busy: tuple[RoleBusy, ...]
     unmatched: tuple[Unmatched, ...]
+    # The critical path of what happened, first step first: walked back from
+    # the step that ended last, each time to the predecessor (declared or
+    # required) whose end it waited on.  Its waits are the incident's.
+    critical_path: tuple[str, ...] = ()
     # How the incident is named: its record's path, with the run's name or
     # number when one file holds several runs (set by summary.review_records).
     label: str = ""
@@ -96,6 +100,18 @@ class IncidentReview:
     @property
     def lost_minutes(self) -> float:
         return max(0.0, round(self.actual_minutes - self.required_minutes, 6))
+
+    @property
+    def critical_waits(self) -> tuple[Wait, ...]:
+        """The waits of the steps on the critical path: minutes of the incident
+        (they never overlap), where the other waits did not delay its end."""
+        on_path = set(self.critical_path)
+        return tuple(wait for wait in self.waits if wait.step in on_path)
+
+    @property
+    def gate_minutes(self) -> float:
+        """The minutes of the incident lost to gates: GATE waits on the critical path."""
+        return round(sum(wait.minutes for wait in self.critical_waits if wait.cause is WaitCause.GATE), 6)
 
 
 @dataclass(frozen=True)

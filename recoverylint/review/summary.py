@@ -90,14 +90,12 @@ def summarize(incidents: Sequence[IncidentReview]) -> ReviewSummary:
     for incident in incidents:
         if incident.started_at is not None:
             by_month[incident.started_at.strftime("%Y-%m")].append(incident.actual_minutes)
-    gate_lost = {
-        index: sum(wait.minutes for wait in incident.waits if wait.cause is WaitCause.GATE)
-        for index, incident in enumerate(incidents)
-    }
+    # Minutes of each incident: the gate waits on its critical path.
+    gate_lost = {index: incident.gate_minutes for index, incident in enumerate(incidents)}
     most_lost = sorted((index for index, lost in gate_lost.items() if lost > 0), key=lambda i: (-gate_lost[i], i))
     gates: dict[tuple[str, tuple[str, ...]], list[float]] = defaultdict(list)
     for incident in incidents:
-        for wait in incident.waits:
+        for wait in incident.critical_waits:
             if wait.cause is WaitCause.GATE:
                 gates[(wait.step, wait.waited_for)].append(wait.minutes)
     costly = sorted(

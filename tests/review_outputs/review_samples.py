@@ -91,6 +91,7 @@ def ordinary() -> Review:
             run("verify", 30, 42, "sre"),
         ),
         waits=(Wait("failover", ("notify-status",), 5.0, WaitCause.GATE),),
+        critical_path=("page-oncall", "diagnose", "approve-failover", "failover", "verify"),
         violations=(
             Violation(
                 "RV101",
@@ -120,6 +121,8 @@ def ordinary() -> Review:
             run("verify", 21, 30, "sre"),
         ),
         waits=(Wait("snapshot", ("failover",), 3.5, WaitCause.STAFF, role="dba"),),
+        # The wait of `snapshot` (9-9) did not delay the end: off the path.
+        critical_path=("page-oncall", "diagnose", "failover", "verify"),
         unmatched=(Unmatched("coffee break", "record"), Unmatched("notify-status", "runbook")),
         busy=(RoleBusy("dba", ((1.0, 21.0),)),),
     )
@@ -148,6 +151,7 @@ def ordinary() -> Review:
             Wait("failover", (), 0.5, WaitCause.UNEXPLAINED),
             Wait("verify", (), 0.5, WaitCause.UNEXPLAINED),
         ),
+        critical_path=("page-oncall", "diagnose", "approve-failover", "failover", "verify"),
         parallel_share=0.3,
     )
     return Review(
@@ -211,6 +215,7 @@ def hostile() -> Review:
             Wait(steps[1], (steps[0],), 2.0, WaitCause.GATE),
             Wait(steps[2], (steps[1],), 1.0, WaitCause.STAFF, role=HOSTILE_ROLE),
         ),
+        critical_path=steps,
         violations=(Violation("RV103", (steps[0], steps[1]), f"{SCRIPT} and {QUOTE} overlapped on `{QUOTE}`"),),
         parallel_share=0.25,
         unmatched=(Unmatched(SCRIPT + " record", "record"), Unmatched(QUOTE + " runbook", "runbook")),
