@@ -138,3 +138,32 @@ def test_the_docs_say_what_the_summary_counts() -> None:
         " not wait for it: the path is `triage`, `check-disk`, `clear-space` (5 min for `post-status`)"
         " and `verify-db`, so 5 min were lost to gates, the 5 min lost." in words
     )
+
+
+def path_minutes(incident: dict) -> float:
+    """The critical path's own step minutes and its waits, from the JSON."""
+    on_path = set(incident["critical_path"])
+    work = sum(i["end"] - i["start"] for i in incident["intervals"] if i["step"] in on_path)
+    return work + sum(wait["minutes"] for wait in incident["waits"] if wait["step"] in on_path)
+
+
+def test_the_path_accounts_for_the_minutes_of_the_incident() -> None:
+    # 2026-01-12: 5 + 10 + 10 + 5 min of work and 5 min of waits = 35 min;
+    # 2026-02-03: 6 + 14 + 8 + 5 and 4 + 3 = 40 min.
+    incidents = by_name(review(CHECKLIST, INCIDENTS, exit_code=1))
+    assert path_minutes(incidents["2026-01-12.csv"]) == incidents["2026-01-12.csv"]["actual_minutes"] == 35
+    assert path_minutes(incidents["2026-02-03.csv"]) == incidents["2026-02-03.csv"]["actual_minutes"] == 40
+
+
+def test_on_real_records_the_path_never_exceeds_the_incident() -> None:
+    # The Argo testdata workflows that come with their definition, each
+    # reviewed against itself: whatever their gates, the minutes on the path
+    # (and so the gate minutes) are at most the incident's.
+    folder = corpus_folder("executions/argo") / "argo-workflows/workflow/controller/testdata"
+    names = ("dag-disable-fail-fast.yaml", "dag-exhausted-retries-xfail.yaml", "dag_retry_succeeded.yaml",
+             "dag_xfail.yaml")
+    for name in names:
+        result = CliRunner().invoke(cli, ["review", str(folder / name), str(folder / name), "--format", "json"])
+        (incident,) = json.loads(result.stdout)["incidents"]
+        assert incident["critical_path"], name
+        assert incident["gate_minutes"] <= path_minutes(incident) <= incident["actual_minutes"] + 0.001, name
