@@ -215,17 +215,6 @@ def _check_one(task: Task, data: bytes | None, limits: Limits, fix: str | None) 
             import traceback
 
             result.internal_error = traceback.format_exc(limit=-8)
-    elif not fix and original is not None and _fixable(result, "unsafe"):
-        # A plain check counts only the fixes --fix would apply (issue 16):
-        # judged only when a finding offers one, so a clean file pays nothing.
-        from .fix import applying_fixes
-
-        try:
-            result = applying_fixes(original, task.shown, task.settings, limits, result)
-        except Exception:  # a bug of ours while judging: reported for this file
-            import traceback
-
-            result.internal_error = traceback.format_exc(limit=-8)
     # What goes back to the parent: the findings, and the text only when a
     # report may show its lines (the model is large, and no longer needed).
     result.runbook = None

@@ -17,6 +17,7 @@ from recoverylint.cli import cli
 from recoverylint.engine import check_text
 from recoverylint.fix import apply_edits, edits, fix_text
 from recoverylint.words import counted as in_words
+from test_cli_fix import ONE_PERSON_CHECKLIST
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 _spec = importlib.util.spec_from_file_location("fix_benchmark", BENCHMARKS / "fix.py")
@@ -238,3 +239,19 @@ def test_the_saved_benchmark_holds_its_own_ratios_and_outcomes() -> None:
         files = 1 if applied else 0
         fixes, in_files = in_words(applied, "fix"), in_words(files, "file")
         assert result["applied"] == f"Applied {fixes} in {in_files}."
+
+
+def test_a_plain_check_judges_the_restructure_on_its_model_and_writes_no_text(
+    counted: Counter[str], tmp_path: Path
+) -> None:
+    """Counting the fixes `--fix` would apply needs no fixed text: the
+    restructure is judged on the model it would give (one run of every rule),
+    so a plain check loads nothing into ruamel and checks no text again.
+    Without this, a cold check of 1,000 runbooks took 8 times as long."""
+    path = tmp_path / "checklist.yaml"
+    path.write_text(ONE_PERSON_CHECKLIST.replace("people: 1", "people: 3"))
+    result = CliRunner().invoke(cli, ["check", "--no-cache", "--jobs", "1", str(path)])
+    assert result.output.splitlines()[-1].startswith("[*] ") and "--unsafe-fixes" in result.output
+    assert counted["ruamel"] == 0 and counted["check"] == 0
+    fixed = CliRunner().invoke(cli, ["check", "--no-cache", "--jobs", "1", "--fix", "--unsafe-fixes", str(path)])
+    assert "Applied 1 fix in 1 file." in fixed.output and "flow: parallel" in path.read_text()

@@ -16,7 +16,7 @@ from ..suppress import CODE as UNUSED_SUPPRESSION
 from ..suppress import suppress
 from ..words import counted
 from .edits import FLOW_COMMENT, FixError, Replacement, apply_edits, replacements
-from .model import Removal, cut_needs, removed_needs, same_needs
+from .model import Removal, cut_needs, removed_needs, restructured, same_needs
 
 __all__ = [
     "FLOW_COMMENT",
@@ -56,6 +56,7 @@ def fix_text(
     limits: Limits = Limits(),
     unsafe: bool = False,
     result: FileResult | None = None,
+    text_needed: bool = True,
 ) -> FixOutcome:
     """Apply the fixes of a runbook's findings (safe ones, and unsafe ones
     when `unsafe`), judging each: a fix is kept only when the file stays
@@ -65,15 +66,17 @@ def fix_text(
 
     Removing `needs` entries is judged on the runbook's model and the text
     is edited once at the end; the text is read again then, and must hold
-    what the model judged, else every fix is judged again on the text."""
+    what the model judged, else every fix is judged again on the text.
+    Without `text_needed` (only which fixes apply is asked), removals judged
+    on the model are not written into a text at the end."""
     if result is None:
         result = _checked(text, display_path, limits, settings)
     if any(f.code in always_on_codes() for f in result.findings):
         return FixOutcome(None, (), (), result)
     try:
-        return _Fixer(text, display_path, settings, limits, unsafe, result, on_model=True).run()
+        return _Fixer(text, display_path, settings, limits, unsafe, result, on_model=True).run(text_needed)
     except _TextNeeded:
-        return _Fixer(text, display_path, settings, limits, unsafe, result, on_model=False).run()
+        return _Fixer(text, display_path, settings, limits, unsafe, result, on_model=False).run(text_needed)
 
 
 def applying_fixes(
@@ -90,7 +93,7 @@ def applying_fixes(
     applied: set[Fix] = set()
     for unsafe in (False, True):
         if any(item.fix is not None and item.fix.safe is not unsafe for item in result.findings):
-            outcome = fix_text(text, display_path, settings, limits, unsafe, result)
+            outcome = fix_text(text, display_path, settings, limits, unsafe, result, text_needed=False)
             applied.update(fix for fix in outcome.applied if fix.safe is not unsafe)
     if all(item.fix is None or item.fix in applied for item in result.findings):
         return result
@@ -154,11 +157,13 @@ class _Fixer:
         self.offered: list[Finding] = result.findings
         self.pending_edits: list[Edit] = []
         self.pending_needs: list[Need] = []
+        self.text_needed = True  # False when only which fixes apply is asked (a plain check's count)
         self.applied: list[Fix] = []
         # The codes of the findings that refused a group of fixes, to judge its fixes one by one.
         self.suspects: frozenset[str] = frozenset()
 
-    def run(self) -> FixOutcome:
+    def run(self, text_needed: bool = True) -> FixOutcome:
+        self.text_needed = text_needed
         # Refused on the current text: tried again once another fix changed it.
         refused: dict[Fix, str] = {}
         for _ in range(_FIX_ROUNDS):
@@ -171,7 +176,8 @@ class _Fixer:
             self.suspects = frozenset()
             if self.judge(offered[0], refused):
                 refused.clear()  # the text changed: what was refused on the old one may fit now
-        self.write_pending()
+        if text_needed:
+            self.write_pending()
         # A fix refused is no longer offered: the report must not count it as one --fix applies.
         result = self.current
         if refused:
@@ -247,6 +253,11 @@ class _Fixer:
             removal = removed_needs(self.model, edits)
             if removal is not None:
                 return self.attempt_on_model(fixes, removal)
+            if not self.text_needed and len(edits) == 1 and isinstance(edits[0], MakeFlowParallel):
+                # Only counted: the restructure judged on its model, not on a rewritten text.
+                model = restructured(self.model, edits[0])
+                if model is not None:
+                    return self.attempt_restructure_on_model(fixes, model)
         self.write_pending()
         return self.attempt_on_text(fixes)
 
@@ -273,6 +284,15 @@ class _Fixer:
         self.offered = self.rules_on(removal.runbook, self.settings) if self.judging_apart else judged
         self.applied.extend(fixes)
         return None
+
+    def attempt_restructure_on_model(self, fixes: list[Fix], model: Runbook) -> str | None:
+        judged = self.rules_on(model, self.every_rule)
+        why = self.added(judged)
+        if why is None:
+            self.model = model
+            self.offered = self.rules_on(model, self.settings) if self.judging_apart else judged
+            self.applied.extend(fixes)
+        return why
 
     def rules_on(
         self, runbook: Runbook, settings: Settings, codes: frozenset[str] | None = None

@@ -13,8 +13,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from ..finding import Edit, RemoveNeed, RemoveNeeds
-from ..model import EdgeKind, Need, Runbook, Span, Step
+from ..finding import Edit, MakeFlowParallel, RemoveNeed, RemoveNeeds
+from ..model import DeclaredEdge, EdgeKind, Need, Runbook, Span, Step
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,30 @@ def removed_needs(runbook: Runbook, edits: Sequence[Edit]) -> Removal | None:
         ),
         tuple(removed),
     )
+
+
+def restructured(runbook: Runbook, edit: MakeFlowParallel) -> Runbook | None:
+    """The model of a checklist rewritten as `flow: parallel` with `edit`'s
+    `needs`, as reading the rewritten text would give it but for the spans of
+    new entries (each its own, on no line); None when the edit names a step
+    the runbook does not have once.  Only a count of the fixes that would
+    apply uses it: `--fix` judges the rewritten text itself."""
+    by_id = {step.id: step for step in runbook.steps}
+    wanted = dict(edit.needs)
+    names = {name for needs in wanted.values() for name in needs} | set(wanted)
+    if len(by_id) != len(runbook.steps) or len(wanted) != len(edit.needs) or not names <= set(by_id):
+        return None
+    steps: list[Step] = []
+    edges: list[DeclaredEdge] = []
+    for step in runbook.steps:
+        written = {need.step: need for need in step.needs}
+        needs: list[Need] = []
+        for name in wanted.get(step.id, ()):
+            need = written.get(name) or Need(name, Span(0, len(edges) + len(needs) + 1, 0, 0))
+            needs.append(need)
+        steps.append(replace(step, needs=tuple(needs)))
+        edges += [DeclaredEdge(need.step, step.id, EdgeKind.NEEDS, need.span, need.reason) for need in needs]
+    return replace(runbook, steps=tuple(steps), declared_edges=tuple(edges), declared_joins=())
 
 
 def same_needs(a: Runbook, b: Runbook) -> bool:
