@@ -204,13 +204,15 @@ def _check_one(task: Task, data: bytes | None, limits: Limits, fix: str | None) 
                 outcome = None
             else:  # fixed, or its refused fixes no longer offered
                 result = outcome.result
-    elif not fix and original is not None and _fixable(result, "unsafe"):
-        # A plain check counts only the fixes --fix would apply (issue 16):
-        # judged only when a finding offers one, so a clean file pays nothing.
+    # What is counted as fixable is only what --fix would apply (issue 16):
+    # judged when a finding offers a fix not judged yet (after --fix, the
+    # unsafe ones), so a clean file pays nothing.
+    current = outcome.text if outcome is not None and outcome.text is not None else original
+    if fix != "unsafe" and current is not None and _fixable(result, "unsafe"):
         from .fix import applying_fixes
 
         try:
-            result = applying_fixes(original, task.shown, task.settings, limits, result)
+            result = applying_fixes(current, task.shown, task.settings, limits, result)
         except Exception:  # a bug of ours while judging: reported for this file
             import traceback
 

@@ -600,3 +600,43 @@ def test_a_bug_while_counting_fixes_is_reported_for_its_file(tmp_path: Path, mon
     assert "fixable.yaml: internal error in recoverylint" in result.output
     assert "RuntimeError: a bug while judging" in result.output
     assert "1 file could not be checked" in result.output
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [
+        # the checklist inside a `sequence:` block: the restructure rewrites only top-level steps
+        lambda text: text.replace("steps:\n  - id:", "steps:\n  - sequence:\n    - id:").replace(
+            "\n  - id:", "\n    - id:"
+        ).replace("\n    role:", "\n      role:").replace("\n    duration:", "\n      duration:").replace(
+            "\n    inputs:", "\n      inputs:"
+        ),
+        # a step taking keys from a YAML merge key, which the restructure does not rewrite
+        lambda text: text.replace("  - id: check-traces\n    role: lead\n", "  - id: check-traces\n    <<: {role: lead}\n"),
+    ],
+    ids=["sequence-block", "merge-key"],
+)
+def test_a_plain_check_counts_no_restructure_its_layout_refuses(tmp_path: Path, layout) -> None:
+    """Counted on the model, a restructure must still be one `--fix` would
+    write: a layout it refuses is counted as refused."""
+    path = tmp_path / "checklist.yaml"
+    path.write_text(layout(ONE_PERSON_CHECKLIST.replace("people: 1", "people: 3")))
+    runner = CliRunner()
+    checked = runner.invoke(cli, ["check", "--no-cache", str(path)])
+    assert checked.exit_code == 1, checked.output
+    assert "fixable with" not in checked.output
+    fixed = runner.invoke(cli, ["check", "--no-cache", "--fix", "--unsafe-fixes", str(path)])
+    assert "Applied 0 fixes" in fixed.output
+
+
+def test_after_a_safe_fix_the_unsafe_fixes_counted_are_judged(tmp_path: Path, monkeypatch) -> None:
+    """`check --fix` judged only the safe fixes and counted (and cached) the
+    unsafe restructure that `--fix --unsafe-fixes` refuses; the next warm
+    check said it again."""
+    monkeypatch.setenv("RECOVERYLINT_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "checklist.yaml"
+    path.write_text(ONE_PERSON_CHECKLIST)
+    runner = CliRunner()
+    for arguments in (["--fix"], []):
+        checked = runner.invoke(cli, ["check", *arguments, str(path)])
+        assert "fixable with" not in checked.output, (arguments, checked.output)

@@ -255,7 +255,7 @@ class _Fixer:
                 return self.attempt_on_model(fixes, removal)
             if not self.text_needed and len(edits) == 1 and isinstance(edits[0], MakeFlowParallel):
                 # Only counted: the restructure judged on its model, not on a rewritten text.
-                model = restructured(self.model, edits[0])
+                model = restructured(self.model, edits[0], self.text)
                 if model is not None:
                     return self.attempt_restructure_on_model(fixes, model)
         self.write_pending()
@@ -286,7 +286,11 @@ class _Fixer:
         return None
 
     def attempt_restructure_on_model(self, fixes: list[Fix], model: Runbook) -> str | None:
-        judged = self.rules_on(model, self.every_rule)
+        try:
+            judged = self.rules_on(model, self.every_rule)
+        except Exception:  # too large, or a bug of ours: the text decides
+            self.write_pending()
+            return self.attempt_on_text(fixes)
         why = self.added(judged)
         if why is None:
             self.model = model
