@@ -41,7 +41,10 @@ def server(stdio: bool, config_file: Path | None, baseline_file: Path | None, lo
     from .app import create_server
 
     if log_file is not None:
-        logging.basicConfig(filename=log_file, level=logging.INFO)
+        try:
+            logging.basicConfig(filename=log_file, level=logging.INFO)
+        except OSError as error:
+            fail(f"cannot write the log file {log_file}: {error.strerror or error}")
     try:
         baseline = None if baseline_file is None else read_baseline(baseline_file)
     except SessionError as error:

@@ -78,3 +78,13 @@ def test_the_protocol_is_on_stdout_and_the_server_exits_when_told() -> None:
     answers = [json.loads(part) for part in re.split(rb"Content-Length: \d+\r\n(?:[^\r\n]+\r\n)*\r\n", done.stdout)[1:]]
     assert [answer["id"] for answer in answers] == [1, 2]
     assert answers[0]["result"]["serverInfo"]["name"] == "recoverylint"
+
+
+def test_a_log_file_that_cannot_be_written_is_exit_2() -> None:
+    done = subprocess.run(
+        [*SERVER, "--log-file", "/nonexistent/dir/x.log"], input="", capture_output=True, text=True, timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert done.stderr == "recoverylint: error: cannot write the log file /nonexistent/dir/x.log: No such file or directory\n"
+    assert done.stdout == ""
