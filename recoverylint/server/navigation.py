@@ -96,7 +96,12 @@ def _step_words(document: DocumentVersion, step_id: str) -> str:
 
 def _timing_words(schedule: Schedule, node: int) -> str:
     timing = schedule.timings[node]
-    critical = "on the critical path" if node in schedule.critical_path else "not on the critical path"
+    if node in schedule.critical_path:
+        critical = "on the critical path"
+    elif timing.slack == 0:  # paths tie: the plan names one chain, and this step is on another
+        critical = "on a critical path (no slack)"
+    else:
+        critical = "not on the critical path"
     return f"earliest start {minutes(timing.earliest_start)}, slack {minutes(timing.slack)}, {critical}."
 
 
