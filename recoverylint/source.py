@@ -302,7 +302,7 @@ def _of_kind(resolved: Any, expected: str) -> bool:
     return not (isinstance(resolved, bool) and expected != "bool") and isinstance(resolved, _TAG_KINDS[expected])
 
 
-def _resolve_plain(value: str) -> Any:
+def resolve_plain(value: str) -> Any:
     """YAML 1.2 core schema resolution of an untagged plain scalar."""
     if not value:
         return None
@@ -351,11 +351,11 @@ def _scalar_value(event: ScalarEvent) -> Any:
     if tag is None or tag == "!":
         if event.style or tag == "!":  # quoted, literal or folded: a string
             return value
-        return _resolve_plain(value)
+        return resolve_plain(value)
     if tag == _STANDARD_TAG + "str":
         return value
     if tag in _SCALAR_TAGS:
-        resolved = _resolve_plain(value)
+        resolved = resolve_plain(value)
         expected = tag[len(_STANDARD_TAG):]
         if not _of_kind(resolved, expected):
             raise _error_at(event, f"`{value}` is not a valid !!{expected}")

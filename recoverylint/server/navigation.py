@@ -4,11 +4,16 @@ its plan)."""
 
 from __future__ import annotations
 
+import json
+import re
+from functools import lru_cache
+
 from lsprotocol import types
 from pygls.workspace.position_codec import PositionCodec
 
 from ..catalog import rule_doc
 from ..plan import Plan, Schedule
+from ..source import resolve_plain
 from ..words import minutes
 from .documents import DocumentVersion
 from .names import Kind, NameUse, contains, use_at
@@ -139,6 +144,20 @@ def prepare_rename(
     return None if use is None else to_range(document, codec, document.name_span(use))
 
 
+# The schema's definition of each kind of name.
+_NAME_DEFINITIONS = {Kind.STEP: "stepId", Kind.ROLE: "roleName", Kind.RESOURCE: "resourceName", Kind.FACT: "factName"}
+
+
+@lru_cache(maxsize=None)
+def _name_pattern(kind: Kind) -> re.Pattern[str] | None:
+    """The pattern the schema gives names of this kind, if it gives one."""
+    from ..schema import schema_text
+
+    definition = json.loads(schema_text())["$defs"][_NAME_DEFINITIONS[kind]]
+    pattern = definition.get("pattern")
+    return None if pattern is None else re.compile(pattern)
+
+
 class RenameRefused(ValueError):
     """A new name a rename cannot write (the message says why)."""
 
@@ -149,10 +168,14 @@ def rename(document: DocumentVersion, codec: PositionCodec, params: types.Rename
     if use is None:
         return None
     new_name = params.new_name
-    if not new_name or not set(new_name) <= _RENAMEABLE:
+    if not new_name or not set(new_name) <= _RENAMEABLE or not isinstance(resolve_plain(new_name), str):
         raise RenameRefused(
             f"`{new_name}` cannot be a {use.kind.value} name written unquoted: use letters, digits and - _ . /"
+            " (and no word YAML reads as a number, a boolean or null)"
         )
+    pattern = _name_pattern(use.kind)
+    if pattern is not None and pattern.search(new_name) is None:
+        raise RenameRefused(f"`{new_name}` is not a {use.kind.value} name the schema accepts ({pattern.pattern})")
     if new_name != use.name and any(other.kind is use.kind and other.name == new_name for other in document.uses):
         raise RenameRefused(f"`{new_name}` is a {use.kind.value} of this runbook already: the two would become one")
     edits = [

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from lsprotocol import types
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 from pytest_lsp import LanguageClient
 
 from recoverylint.engine import plan_text
 from recoverylint.words import minutes
 
-from .server_support import close_document, in_server_loop, open_document
-from .test_features import hover_text
+from .server_support import apply_edits, at, close_document, document, in_server_loop, open_document
+from .test_features import RESOURCES, codes, hover_text
 
 # `left` and `right` tie: both are 5 min before `join`; the plan keeps one chain.
 TIE = """runbook: tie
@@ -50,4 +53,34 @@ async def test_hover_says_a_step_of_a_tied_path_is_on_a_critical_path(client: La
     assert "In the required order: earliest start 0 min, slack 0 min, on a critical path (no slack)." in right
     aside = await hover_text(client, path, 19, 11)
     assert f"slack {minutes(plan.required.timings[3].slack)}, not on the critical path." in aside
+    close_document(client, path)
+
+
+@in_server_loop
+async def test_rename_refuses_a_name_that_would_break_the_runbook(client: LanguageClient, tmp_path: Path) -> None:
+    path = tmp_path / "resources.yaml"
+    await open_document(client, path, RESOURCES)
+    uri = path.as_uri()
+
+    async def rename(line: int, column: int, new_name: str) -> str:
+        renamed = await client.text_document_rename_async(
+            types.RenameParams(text_document=document(path), position=at(line, column), new_name=new_name)
+        )
+        assert renamed is not None and renamed.changes is not None
+        return apply_edits(RESOURCES, list(renamed.changes[uri]))
+
+    for new_name in ("null", "123", "true", "-x", ".x", "a/b", "0x1F", "~"):  # the step `probe`
+        with pytest.raises(JsonRpcException) as refused:
+            await rename(9, 10, new_name)
+        assert refused.value.code == JsonRpcInvalidParams.CODE, new_name
+    for new_name in ("123", "false", "Null"):  # the role `sre`, the resource `orders-db`
+        with pytest.raises(JsonRpcException, match="number, a boolean or null"):
+            await rename(4, 3, new_name)
+        with pytest.raises(JsonRpcException, match="number, a boolean or null"):
+            await rename(6, 4, new_name)
+    with pytest.raises(JsonRpcException, match="the schema accepts"):
+        await rename(6, 4, "/db")  # a resource name is a path of non-empty segments
+    for line, column, new_name in ((9, 10, "Probe.2"), (4, 3, "on-call"), (6, 4, "k8s/orders-db")):
+        result = await rename(line, column, new_name)
+        assert not {"RL001", "RL002"} & set(codes(result)), new_name
     close_document(client, path)
