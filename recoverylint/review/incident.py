@@ -94,7 +94,8 @@ def _critical_path(graphs: Graphs, clock: Mapping[int, Ran], ready: Mapping[int,
     """The chain of steps that ran which the incident's end waited on, first
     step first.  From the step that ended last, each step leads to the
     predecessor (declared or required; through steps that did not run) that
-    ended last before it started.  A step's waits cover its D-ready minute to
+    ended last before it started, one that had ended by then before one that
+    ran on into it.  A step's waits cover its D-ready minute to
     its start, so the walk goes on from its D-ready minute: a gate's step that
     ran after it is in the wait, not again on the path."""
     if not clock:
@@ -115,7 +116,12 @@ def _critical_path(graphs: Graphs, clock: Mapping[int, Ran], ready: Mapping[int,
         ]
         if not candidates:
             break
-        node = max(candidates, key=lambda pred: (min(clock[pred].end, cursor), pred))
+        # Of those that ended together (as the cursor cuts them), one that had
+        # ended by the cursor: one that ended after it ran into the wait.
+        node = max(
+            candidates,
+            key=lambda pred: (min(clock[pred].end, cursor), clock[pred].end <= cursor + SAME_MINUTES, pred),
+        )
         seen.add(node)
         path.append(node)
         cursor = clock[node].start

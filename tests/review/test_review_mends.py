@@ -1,0 +1,80 @@
+"""What two reviews of `review` found, mended: each through the CLI, on the
+reviewers' own repros."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from recoverylint.cli import cli
+
+FIXTURES = Path(__file__).parent / "fixtures"
+CHECKLIST = FIXTURES / "checklist.yaml"
+
+
+def review(*args: str | Path, exit_code: int = 0) -> dict:
+    result = CliRunner().invoke(cli, ["review", *map(str, args), "--format", "json"], catch_exceptions=False)
+    assert result.exit_code == exit_code, result.output
+    return json.loads(result.stdout)
+
+
+def path_minutes(incident: dict) -> tuple[float, list[tuple[str, float, float, float]]]:
+    """The critical path's work plus its waits, and each step on it as
+    (step, start of its wait, start, end)."""
+    runs = {interval["step"]: interval for interval in incident["intervals"]}
+    waited = {step: 0.0 for step in runs}
+    for wait in incident["waits"]:
+        waited[wait["step"]] += wait["minutes"]
+    on_path = [
+        (step, runs[step]["start"] - waited[step], runs[step]["start"], runs[step]["end"])
+        for step in incident["critical_path"]
+    ]
+    return sum(end - since for _, since, _, end in on_path), on_path
+
+
+def test_a_tie_on_the_critical_path_goes_to_the_step_that_ended_by_the_wait(tmp_path: Path) -> None:
+    # /tmp/rv/orderly.csv: clear-space was ready at 15 (check-disk's end) and
+    # waited 5 min for post-status (6-20).  Cut at 15, check-disk and
+    # post-status tie; post-status ran on into the wait, check-disk had ended.
+    record = tmp_path / "orderly.csv"
+    record.write_text(
+        "step,start,end\ntriage,0,5\ncheck-disk,5,15\npost-status,6,20\nclear-space,20,30\nverify-db,30,35\n"
+    )
+    incident = review(CHECKLIST, record)["incidents"][0]
+    assert incident["critical_path"] == ["triage", "check-disk", "clear-space", "verify-db"]
+    minutes, _ = path_minutes(incident)
+    assert minutes == incident["actual_minutes"] == 35  # 5 + 10 + (5 waited + 10) + 5
+
+
+# The checklist's required order D: check-disk and post-status need triage,
+# clear-space needs check-disk, verify-db needs clear-space.
+REQUIRED = {"triage": (), "check-disk": ("triage",), "post-status": ("triage",),
+            "clear-space": ("check-disk",), "verify-db": ("clear-space",)}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    work=st.lists(st.integers(1, 15), min_size=5, max_size=5),
+    gaps=st.lists(st.integers(0, 8), min_size=5, max_size=5),
+)
+def test_the_critical_path_of_an_orderly_record_accounts_for_its_minutes(work: list[int], gaps: list[int]) -> None:
+    # An orderly record: each step starts when, or after, its D prerequisites ended.
+    ends: dict[str, int] = {}
+    rows = ["step,start,end"]
+    for (step, needs), minutes, gap in zip(REQUIRED.items(), work, gaps):
+        start = max((ends[need] for need in needs), default=0) + (gap if needs else 0)
+        ends[step] = start + minutes
+        rows.append(f"{step},{start},{ends[step]}")
+    with tempfile.TemporaryDirectory() as folder:
+        record = Path(folder) / "orderly.csv"
+        record.write_text("\n".join(rows) + "\n")
+        incident = review(CHECKLIST, record)["incidents"][0]
+    minutes, on_path = path_minutes(incident)
+    for (_, _, _, end), (_, since, _, _) in zip(on_path, on_path[1:]):
+        assert end <= since + 1e-4  # no step on the path runs into the next one's wait
+    assert abs(minutes - incident["actual_minutes"]) <= 1e-3
