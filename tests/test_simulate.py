@@ -17,6 +17,7 @@ from recoverylint.cli import cli
 from recoverylint.engine import plan_file, plan_text
 from recoverylint.plan import Plan
 from recoverylint.report.plan_simulation import LISTED
+from recoverylint.review.summary import percentile
 from recoverylint.simulate import MAX_RUNS, MAX_SAMPLES, Simulation, simulate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -114,9 +115,85 @@ def test_where_two_equal_paths_merge_the_mean_exceeds_the_deterministic_path():
     assert declared.deterministic == declared.at_mean_durations == 13
     assert declared.mean == pytest.approx(13, abs=0.05)
     assert set(index_of(plan, simulation, "declared").values()) == {1.0}
-    # The saving at the median: the chain's 13 less the merge's median.
-    assert simulation.saved_p50 == pytest.approx(13 - required.p50, abs=0.05)
-    assert 3.5 < simulation.saved_p50 < 5
+    # Each run saves the shorter branch, min(left, right): its median is
+    # 10 x where I_x(3, 3) = 10x^3 - 15x^4 + 6x^5 = 1 - 1/sqrt(2), x = 0.3856.
+    assert simulation.saved_p50 == pytest.approx(3.856, abs=0.05)
+
+
+TWO_SKEWED = """
+    runbook: two-skewed
+    steps:
+      - {id: a, duration: {min: 0m, likely: 0m, max: 10m}}
+      - {id: b, duration: {min: 0m, likely: 0m, max: 10m}}
+    """
+
+
+def test_the_saving_is_each_runs_saving_not_a_difference_of_percentiles():
+    """A checklist of two independent steps, each 10 Beta(1, 5) min (likely =
+    min): the declared order takes a + b, the required max(a, b), so each run
+    saves min(a, b), which is 10 Beta(1, 10) min: survival (1 - x/10)^10, P50
+    10 (1 - 0.5^0.1) = 0.670, P90 10 (1 - 0.1^0.1) = 2.057, mean 10/11 = 0.909.
+    The difference of the orders' own P50s and P90s is another figure (about
+    0.83 and 1.57 here), which the saving is not."""
+    plan = plan_of(TWO_SKEWED)
+    simulation = simulate(plan, 20_000, 0)
+    assert simulation.saved_p50 == pytest.approx(0.670, abs=0.03)
+    assert simulation.saved_p90 == pytest.approx(2.057, abs=0.06)
+    assert simulation.saved_mean == pytest.approx(0.909, abs=0.03)
+    assert simulation.declared.p50 - simulation.required.p50 > simulation.saved_p50 + 0.1
+    assert simulation.declared.p90 - simulation.required.p90 < simulation.saved_p90 - 0.3
+    # The orders' own figures are their own runs' percentiles, unchanged.
+    assert simulation.declared.p50 == pytest.approx(2.99, abs=0.1)  # the median of a + b, 10 Beta(1, 5) each
+
+
+ONE_RANGED = """
+    runbook: one-ranged
+    steps:
+      - {id: only, duration: {min: 0m, max: 10m}}
+    """
+
+
+def test_percentiles_are_nearest_rank_values_seen_in_a_run():
+    """Of two runs of one step, the nearest-rank P50 is the shorter run (rank
+    ceil(0.5 x 2) = 1) and P90 the longer (rank 2), as `review` ranks them:
+    no interpolation, so their mean is the runs' mean."""
+    simulation = simulate(plan_of(ONE_RANGED), 2, 0)
+    for outcome in (simulation.declared, simulation.required):
+        runs = [outcome.p50, outcome.p90]
+        assert outcome.p50 < outcome.p90
+        assert outcome.mean == pytest.approx(sum(runs) / 2)
+        assert outcome.p50 == percentile(runs, 50) and outcome.p90 == percentile(runs, 90)
+    assert simulation.saved_p50 == simulation.saved_p90 == 0  # the same draws in both orders
+
+
+def test_a_range_with_no_likely_simulates_crowded_at_its_max():
+    """{min: 0m, max: 10m} reads as likely = max: 10 Beta(5, 1) min, whose
+    CDF is (x/10)^5: P50 10 x 0.5^0.2 = 8.71, P90 10 x 0.9^0.2 = 9.79, mean
+    50/6 = 8.33. The manual says so with these figures."""
+    simulation = simulate(plan_of(ONE_RANGED), 20_000, 0)
+    required = simulation.required
+    assert required.deterministic == 10
+    assert required.p50 == pytest.approx(8.71, abs=0.03)
+    assert required.p90 == pytest.approx(9.79, abs=0.02)
+    assert required.mean == pytest.approx(8.33, abs=0.02)
+    manual = " ".join((ROOT / "docs" / "plan.md").read_text(encoding="utf-8").split())
+    assert (
+        "`{min: 0m, max: 10m}` simulates as 10 Beta(5, 1) minutes: a median of 8.71 min, a P90 of 9.79 min and"
+        " a mean of 8.33 min" in manual
+    )
+
+
+def test_with_no_planned_steps_the_criticality_index_is_none(tmp_path):
+    runbook = _written(tmp_path, "runbook: empty\nsteps: []\n", "empty.yaml")
+    exit_code, output = plan_command(str(runbook), "--simulate", "10")
+    assert exit_code == 0
+    criticality = output.split("Criticality index (share of runs in which a step is on the critical path):\n")[1]
+    assert criticality.startswith("  none\n\n")
+    exit_code, output = plan_command(str(runbook), "--simulate", "10", "--format", "html")
+    assert exit_code == 0
+    section = output.split('<section id="simulation">')[1].split("</section>")[0]
+    assert "<p>Criticality index: none (no planned steps).</p>" in section
+    assert section.count("<table>") == 1  # the figures, no empty criticality table
 
 
 def test_every_step_of_a_chain_is_always_critical():
@@ -163,8 +240,9 @@ def test_the_same_seed_gives_the_same_output_and_another_seed_another():
     assert plan_command(*arguments) == plan_command(*arguments, "--seed", "0")
     simulated = json.loads(first[1])["simulation"]
     assert (simulated["runs"], simulated["seed"]) == (2000, 7)
-    assert simulated["saved_p50_minutes"] == pytest.approx(
-        simulated["declared"]["p50_minutes"] - simulated["required"]["p50_minutes"], abs=1e-3
+    # The mean of the runs' savings is the difference of the means; P50 and P90 are not (see below).
+    assert simulated["saved_mean_minutes"] == pytest.approx(
+        simulated["declared"]["mean_minutes"] - simulated["required"]["mean_minutes"], abs=1e-6
     )
     ids = [item["id"] for item in simulated["criticality"]]
     assert ids[0] == "triage-alert" and "failover-to-replica" not in ids  # planned steps, file order

@@ -264,16 +264,23 @@ def _simulation(plan: Plan, simulation: Simulation) -> str:
         row((code(steps[node].id), plan_simulation.share(declared), plan_simulation.share(required)))
         for node, declared, required in listed
     )
+    criticality = (
+        [
+            "<p>Criticality index: the share of runs in which a step is on the critical path"
+            + (f" (the {len(listed)} highest; {more:,} more steps are on it in some run)" if more else "")
+            + ".</p>",
+            '<table><thead><tr><th scope="col">step</th><th scope="col">declared order</th>'
+            f'<th scope="col">required order</th></tr></thead><tbody>{critical}</tbody></table>',
+        ]
+        if listed
+        else ["<p>Criticality index: none (no planned steps).</p>"]
+    )
     return "\n".join([
         f'<section id="simulation"><h2>{escaped(plan_simulation.heading(simulation))}</h2>',
         '<table><thead><tr><th></th><th scope="col">declared order</th><th scope="col">required order</th>'
         f'<th scope="col">saved</th></tr></thead><tbody>{figures}</tbody></table>',
         *(f"<p>{escaped(note)}</p>" for note in plan_simulation.notes(plan, simulation)),
-        "<p>Criticality index: the share of runs in which a step is on the critical path"
-        + (f" (the {len(listed)} highest; {more:,} more steps are on it in some run)" if more else "")
-        + ".</p>",
-        '<table><thead><tr><th scope="col">step</th><th scope="col">declared order</th>'
-        f'<th scope="col">required order</th></tr></thead><tbody>{critical}</tbody></table>',
+        *criticality,
         "</section>",
     ])
 

@@ -125,6 +125,9 @@ def _simulation(plan: Plan, simulation: Simulation, style: Style) -> list[str]:
     listed, more = plan_simulation.most_critical(simulation)
     out.append("")
     out.append(style("Criticality index (share of runs in which a step is on the critical path):", bold=True))
+    if not listed:  # no planned step: no path to be on
+        out.append("  none")
+        return out
     out.extend(_table([
         ("", "declared", "required"),
         *(
