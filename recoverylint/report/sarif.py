@@ -156,6 +156,11 @@ def render(report: Report) -> str:
     return json_safe(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"
 
 
+def help_uri(code: str) -> str:
+    """Where a rule's catalog entry is read (SARIF's helpUri, an editor's link)."""
+    return f"{INFORMATION_URI}/blob/main/rules/{code}.yaml"
+
+
 def _rule(doc: RuleDoc) -> dict[str, Any]:
     return {
         "id": doc.code,
@@ -163,7 +168,7 @@ def _rule(doc: RuleDoc) -> dict[str, Any]:
         "shortDescription": {"text": doc.summary},
         "fullDescription": {"text": doc.rationale},
         "help": {"text": _help_text(doc), "markdown": explanation(doc)},
-        "helpUri": f"{INFORMATION_URI}/blob/main/rules/{doc.code}.yaml",
+        "helpUri": help_uri(doc.code),
         "defaultConfiguration": {"level": _LEVEL[doc.severity]},
         "properties": {"tags": [doc.family]},
     }

@@ -16,7 +16,8 @@ from .documents import DocumentVersion
 from .names import contains
 from .ranges import from_position, offset_position, to_position
 
-# A `disable=` or `disable-file=` comment's list of codes, to add one to it.
+# The list of codes of a suppression comment (one suppress.find_comments
+# found: never words inside a value), to add a code to it.
 _DISABLE = r"#[ \t]*recoverylint:[ \t]*{kind}[ \t]*=[ \t]*[^\s,]+(?:[ \t]*,[ \t]*[^\s,]+)*"
 _DISABLE_LINE = re.compile(_DISABLE.format(kind="disable"))
 _DISABLE_FILE = re.compile(_DISABLE.format(kind="disable-file"))
@@ -134,21 +135,20 @@ def _step_line(document: DocumentVersion, item: Finding) -> int | None:
 
 
 def _suppress(document: DocumentVersion, codec: PositionCodec, title: str, line: int, code: str) -> types.CodeAction:
+    for comment in document.suppression_comments:
+        existing = _DISABLE_LINE.match(comment.text) if comment.line == line else None
+        if existing is not None:  # one comment per line: the code joins its list
+            return _insert(document, codec, title, line, comment.column + existing.end(), f",{code}")
     text = document.line(line)
-    existing = _DISABLE_LINE.search(text)
-    if existing is not None:  # one comment per line: the code joins its list
-        column, new_text = existing.end() + 1, f",{code}"
-    else:
-        column, new_text = len(text.rstrip()) + 1, f"  # recoverylint: disable={code}"
-    return _insert(document, codec, title, line, column, new_text)
+    return _insert(document, codec, title, line, len(text.rstrip()) + 1, f"  # recoverylint: disable={code}")
 
 
 def _suppress_file(document: DocumentVersion, codec: PositionCodec, code: str) -> types.CodeAction:
     title = f"Suppress {code} for this file"
-    for number, text in enumerate(document.lines, start=1):
-        existing = _DISABLE_FILE.search(text)
+    for comment in document.suppression_comments:
+        existing = _DISABLE_FILE.match(comment.text)
         if existing is not None:
-            return _insert(document, codec, title, number, existing.end() + 1, f",{code}")
+            return _insert(document, codec, title, comment.line, comment.column + existing.end(), f",{code}")
     return _insert(document, codec, title, 1, 1, f"# recoverylint: disable-file={code}\n")
 
 

@@ -7,7 +7,7 @@ from pygls.workspace.position_codec import PositionCodec
 
 from ..finding import Finding, Severity
 from ..model import Span
-from ..report.sarif import INFORMATION_URI
+from ..report.sarif import help_uri
 from .documents import DocumentVersion
 from .ranges import to_range
 
@@ -18,11 +18,6 @@ _SEVERITIES = {
     Severity.WARNING: types.DiagnosticSeverity.Warning,
     Severity.INFO: types.DiagnosticSeverity.Information,
 }
-
-
-def rule_docs_url(code: str) -> str:
-    """Where the rule's catalog entry is read: the link SARIF's helpUri gives."""
-    return f"{INFORMATION_URI}/blob/main/rules/{code}.yaml"
 
 
 def diagnostics(document: DocumentVersion, codec: PositionCodec) -> list[types.Diagnostic]:
@@ -54,7 +49,7 @@ def diagnostic(document: DocumentVersion, codec: PositionCodec, item: Finding) -
         message=message,
         severity=_SEVERITIES[item.severity],
         code=item.code,
-        code_description=types.CodeDescription(href=rule_docs_url(item.code)),
+        code_description=types.CodeDescription(href=help_uri(item.code)),
         source=SOURCE,
         related_information=related or None,
         data={"name": item.name},

@@ -13,7 +13,8 @@ from urllib.parse import unquote, urlparse
 
 from ..editor_session import EditorCheck, check_editor_text
 from ..model import Runbook, Span
-from ..source import editor_lines
+from ..source import LineIndex, editor_lines
+from ..suppress import Comment, find_comments
 from .names import NameUse, name_uses
 
 if TYPE_CHECKING:
@@ -42,6 +43,16 @@ class DocumentVersion:
     def lines(self) -> list[str]:
         """The text's lines as editors count them (LF, CR LF, CR)."""
         return editor_lines(self.check.text)
+
+    @cached_property
+    def line_index(self) -> LineIndex:
+        """Where each line starts: a fix's offsets become positions through it."""
+        return LineIndex(self.check.text)
+
+    @cached_property
+    def suppression_comments(self) -> list[Comment]:
+        """The `# recoverylint:` comments of the text (never words inside a value)."""
+        return find_comments(self.check.text)
 
     @cached_property
     def uses(self) -> list[NameUse]:

@@ -37,12 +37,4 @@ def from_position(document: DocumentVersion, codec: PositionCodec, position: typ
 
 def offset_position(document: DocumentVersion, codec: PositionCodec, offset: int) -> types.Position:
     """The client position of a character offset into the document's text."""
-    text = document.check.text
-    line_start = max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
-    line = text.count("\n", 0, line_start) + _lone_returns(text[:line_start])
-    return types.Position(line=line, character=codec.client_num_units(text[line_start:offset]))
-
-
-def _lone_returns(text: str) -> int:
-    """Line breaks that are a CR not followed by LF (editors count them)."""
-    return text.count("\r") - text.count("\r\n")
+    return to_position(document, codec, *document.line_index.position(offset))

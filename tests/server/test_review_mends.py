@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 from pytest_lsp import LanguageClient
 
+from recoverylint.cli import cli
 from recoverylint.engine import plan_text
 from recoverylint.words import minutes
 
-from .server_support import apply_edits, at, close_document, document, in_server_loop, open_document
-from .test_features import RESOURCES, codes, hover_text
+from .server_support import DEMO, apply_edits, at, close_document, document, in_server_loop, open_document
+from .test_features import RESOURCES, actions_at, codes, edited, hover_text
 
 # `left` and `right` tie: both are 5 min before `join`; the plan keeps one chain.
 TIE = """runbook: tie
@@ -83,4 +86,43 @@ async def test_rename_refuses_a_name_that_would_break_the_runbook(client: Langua
     for line, column, new_name in ((9, 10, "Probe.2"), (4, 3, "on-call"), (6, 4, "k8s/orders-db")):
         result = await rename(line, column, new_name)
         assert not {"RL001", "RL002"} & set(codes(result)), new_name
+    close_document(client, path)
+
+
+@in_server_loop
+async def test_a_marker_inside_a_quoted_value_gets_a_comment_of_its_own(client: LanguageClient, tmp_path: Path) -> None:
+    path = tmp_path / "demo.yaml"
+    notify = (
+        "  - id: notify\n    role: sre\n    duration: 2m\n    needs: [check-deploys, check]\n    inputs: [deploys]\n"
+    )
+    one_line = (
+        '  - {id: notify, role: sre, duration: 2m, needs: [check-deploys, check], inputs: [deploys],'
+        ' title: "not # recoverylint: disable=RL105"}\n'
+    )
+    text = DEMO.replace("runbook: demo\n", 'runbook: demo\ntitle: "quote # recoverylint: disable-file=RL105"\n')
+    text = text.replace(notify, one_line)
+    assert codes(text) == ["RL201", "RL203"]
+    await open_document(client, path, text)
+    actions = await actions_at(client, path, 17, 67)  # `check` in the needs of `notify`, on one line
+    assert "Suppress RL203 for this step" not in actions  # the step's line is the finding's
+    on_line = edited(actions["Suppress RL203 on this line"], path, text)
+    assert on_line.splitlines()[16] == one_line.rstrip("\n") + "  # recoverylint: disable=RL203"
+    assert codes(on_line) == ["RL201"]
+    whole = edited(actions["Suppress RL203 for this file"], path, text)
+    assert whole == "# recoverylint: disable-file=RL203\n" + text
+    assert codes(whole) == ["RL201"]
+    close_document(client, path)
+
+
+@in_server_loop
+async def test_a_diagnostic_links_the_rule_as_sarif_does(client: LanguageClient, tmp_path: Path) -> None:
+    path = tmp_path / "demo.yaml"
+    diagnostics = await open_document(client, path, DEMO)
+    done = CliRunner().invoke(cli, ["check", "--format", "sarif", str(path)])
+    rules = json.loads(done.output)["runs"][0]["tool"]["driver"]["rules"]
+    help_uris = {rule["id"]: rule["helpUri"] for rule in rules}
+    assert {str(d.code) for d in diagnostics} == {"RL201", "RL203"}
+    for diagnostic in diagnostics:
+        assert diagnostic.code_description is not None
+        assert diagnostic.code_description.href == help_uris[str(diagnostic.code)]
     close_document(client, path)
