@@ -32,16 +32,21 @@ def review_records(
     runbook_shown: str,
     unread: Sequence[UnreadRecord] = (),
 ) -> Review:
-    """Review each record against the runbook.  A record of another runbook is
-    one of the review's errors, after `unread` (the records that could not be
-    read), and the others are reviewed."""
+    """Review each record against the runbook.  A record of another runbook,
+    or of a run that had not ended (_not_ended), is one of the review's
+    errors, after `unread` (the records that could not be read), and the
+    others are reviewed."""
     reviewed: list[IncidentReview] = []
-    foreign: list[ForeignRecord] = []
+    refused: list[UnreadRecord] = []
     for record in records:
+        not_ended = _not_ended(record)
+        if not_ended is not None:
+            refused.append(UnreadRecord(record.path, 1, 1, not_ended))
+            continue
         try:
             matched = match_steps(graphs.runbook, record, runbook_shown)
         except ForeignRecord as error:
-            foreign.append(error)
+            refused.append(UnreadRecord(error.path, 1, 1, error.reason))
             continue
         reviewed.append(review_incident(graphs, plan, record, matched))
     incidents = labelled(reviewed)
@@ -51,8 +56,19 @@ def review_records(
         incidents=incidents,
         summary=summarize(incidents),
         durations=learned_durations(graphs, incidents),
-        errors=(*unread, *(UnreadRecord(error.path, 1, 1, error.reason) for error in foreign)),
+        errors=(*unread, *refused),
     )
+
+
+def _not_ended(record: ExecutionRecord) -> str | None:
+    """Why the record is not of an incident that ended (None when it is): a
+    run still going when it was exported, or one in which no step both started
+    and ended.  Such a record is not reviewed, so its minutes never count in MTTR."""
+    if record.status is RunStatus.RUNNING:
+        return "the run had not finished when it was exported: review a finished run"
+    if not any(run.start is not None and run.end is not None for run in record.steps):
+        return "no step ran: no step of the record has both a start and an end"
+    return None
 
 
 def labelled(incidents: Sequence[IncidentReview]) -> tuple[IncidentReview, ...]:

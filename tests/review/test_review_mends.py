@@ -78,3 +78,42 @@ def test_the_critical_path_of_an_orderly_record_accounts_for_its_minutes(work: l
     for (_, _, _, end), (_, since, _, _) in zip(on_path, on_path[1:]):
         assert end <= since + 1e-4  # no step on the path runs into the next one's wait
     assert abs(minutes - incident["actual_minutes"]) <= 1e-3
+
+
+def ssm_record(status: str, steps: list[dict]) -> str:
+    return json.dumps({"AutomationExecution": {
+        "DocumentName": "disk-full", "AutomationExecutionStatus": status,
+        "ExecutionStartTime": 1767225600, "StepExecutions": steps,
+    }})
+
+
+def test_a_run_not_finished_is_refused_and_left_out_of_mttr(tmp_path: Path) -> None:
+    # /tmp/rv/inprog.json: SSM InProgress, check-disk still running.
+    (tmp_path / "inprog.json").write_text(ssm_record("InProgress", [
+        {"StepName": "triage", "StepStatus": "Success", "ExecutionStartTime": 1767225600,
+         "ExecutionEndTime": 1767225900},
+        {"StepName": "check-disk", "StepStatus": "InProgress", "ExecutionStartTime": 1767225900},
+    ]))
+    # A finished run: triage 0-5, check-disk 5-15 min.
+    (tmp_path / "done.json").write_text(ssm_record("Success", [
+        {"StepName": "triage", "StepStatus": "Success", "ExecutionStartTime": 1767225600,
+         "ExecutionEndTime": 1767225900},
+        {"StepName": "check-disk", "StepStatus": "Success", "ExecutionStartTime": 1767225900,
+         "ExecutionEndTime": 1767226500},
+    ]))
+    result = CliRunner().invoke(cli, ["review", str(CHECKLIST), str(tmp_path), "--format", "json"])
+    assert result.exit_code == 2
+    document = json.loads(result.stdout)
+    assert [Path(incident["record"]).name for incident in document["incidents"]] == ["done.json"]
+    assert document["summary"]["mttr_minutes"] == 15
+    message = "the run had not finished when it was exported: review a finished run"
+    assert result.stderr == f"recoverylint: error: {tmp_path / 'inprog.json'}:1:1: {message}\n"
+
+
+def test_a_record_in_which_no_step_ran_is_refused(tmp_path: Path) -> None:
+    never = tmp_path / "never.csv"
+    never.write_text("step,start,end\ntriage,,\ncheck-disk,,\n")
+    result = CliRunner().invoke(cli, ["review", str(CHECKLIST), str(never)])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert f"{never}:1:1: no step ran: no step of the record has both a start and an end" in result.stderr
+    assert "Traceback" not in result.output
