@@ -23,33 +23,46 @@ _DISABLE_LINE = re.compile(_DISABLE.format(kind="disable"))
 _DISABLE_FILE = re.compile(_DISABLE.format(kind="disable-file"))
 
 
+FIX_ALL = f"{types.CodeActionKind.SourceFixAll.value}.recoverylint"
+_PER_FINDING = (types.CodeActionKind.QuickFix, types.CodeActionKind.RefactorRewrite)
+
+
 def code_actions(
-    document: DocumentVersion, codec: PositionCodec, params: types.CodeActionParams
+    document: DocumentVersion, codec: PositionCodec, params: types.CodeActionParams, resolvable: bool
 ) -> list[types.CodeAction]:
-    """The actions for the findings the requested range touches."""
-    start = from_position(document, codec, params.range.start)
-    end = from_position(document, codec, params.range.end)
+    """The actions for the findings the requested range touches, of the kinds
+    asked for.  Every safe fix at once (a whole `check --fix`) is worked out
+    only when `only` asks for it; else, when the client can resolve an
+    action (`resolvable`), it is offered without its edit, worked out when
+    picked: editors ask for actions at every move of the cursor."""
     wanted = params.context.only
+
+    def asked(kind: str) -> bool:
+        return not wanted or any(_within(kind, one) for one in wanted)
+
     actions: list[types.CodeAction] = []
-    for item in document.check.findings:
-        span = item.span
-        if (span.end_line, span.end_column) < start or (span.line, span.column) > end:
-            continue
-        if item.fix is not None:
-            fix_action = _fix_action(document, codec, item)
-            if fix_action is not None:
-                actions.append(fix_action)
-        actions.extend(_suppressions(document, codec, item))
-    fix_all = _fix_all(document, codec)
-    if fix_all is not None:
-        actions.append(fix_all)
-    if wanted:
-        actions = [action for action in actions if any(_within(action.kind, kind) for kind in wanted)]
+    if any(asked(kind) for kind in _PER_FINDING):
+        start = from_position(document, codec, params.range.start)
+        end = from_position(document, codec, params.range.end)
+        for item in document.check.findings:
+            span = item.span
+            if (span.end_line, span.end_column) < start or (span.line, span.column) > end:
+                continue
+            if item.fix is not None:
+                fix_action = _fix_action(document, codec, item)
+                if fix_action is not None:
+                    actions.append(fix_action)
+            actions.extend(_suppressions(document, codec, item))
+        actions = [action for action in actions if action.kind is not None and asked(action.kind)]
+    if asked(FIX_ALL) and _has_safe_fix(document):
+        fix_all = _unresolved_fix_all(document) if resolvable and not wanted else resolve_fix_all(document, codec)
+        if fix_all is not None:
+            actions.append(fix_all)
     return actions
 
 
-def _within(kind: str | None, wanted: str) -> bool:
-    return kind is not None and (kind == wanted or kind.startswith(f"{wanted}."))
+def _within(kind: str, wanted: str) -> bool:
+    return kind == wanted or kind.startswith(f"{wanted}.")
 
 
 def _fix_action(document: DocumentVersion, codec: PositionCodec, item: Finding) -> types.CodeAction | None:
@@ -85,23 +98,33 @@ def _fix_action(document: DocumentVersion, codec: PositionCodec, item: Finding) 
     )
 
 
-def _fix_all(document: DocumentVersion, codec: PositionCodec) -> types.CodeAction | None:
-    """Every safe fix, as `check --fix` applies them (judged, to a fixed point)."""
+def _has_safe_fix(document: DocumentVersion) -> bool:
     check = document.check
-    if check.settings is None or not any(f.fix is not None and f.fix.safe for f in check.findings):
-        return None
-    from ..fix import fix_text
+    return check.settings is not None and any(f.fix is not None and f.fix.safe for f in check.findings)
 
-    outcome = fix_text(check.text, check.shown, check.settings)
-    if outcome.text is None:
+
+def _unresolved_fix_all(document: DocumentVersion) -> types.CodeAction:
+    """Every safe fix, its edit left for codeAction/resolve (`data` names the version)."""
+    return types.CodeAction(
+        title="Apply every safe fix of recoverylint",
+        kind=FIX_ALL,
+        data={"uri": document.uri, "version": document.version},
+    )
+
+
+def resolve_fix_all(document: DocumentVersion, codec: PositionCodec) -> types.CodeAction | None:
+    """Every safe fix, as `check --fix` applies them (judged, to a fixed point):
+    worked out once per document version; None when none can be applied."""
+    outcome = document.safe_fixes_applied
+    if outcome is None or outcome.text is None:
         return None
     whole = types.Range(
         start=types.Position(line=0, character=0),
-        end=offset_position(document, codec, len(check.text)),
+        end=offset_position(document, codec, len(document.check.text)),
     )
     return types.CodeAction(
         title=f"Apply every safe fix of recoverylint ({len(outcome.applied)})",
-        kind=types.CodeActionKind.SourceFixAll + ".recoverylint",
+        kind=FIX_ALL,
         edit=types.WorkspaceEdit(changes={document.uri: [types.TextEdit(range=whole, new_text=outcome.text)]}),
     )
 

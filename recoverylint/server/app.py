@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from lsprotocol import types
-from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
+from pygls.exceptions import JsonRpcContentModified, JsonRpcException, JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 from pygls.workspace.position_codec import PositionCodec
 
@@ -109,7 +109,29 @@ def create_server(config_file: Path | None = None, baseline: Baseline | None = N
         return server.workspace.position_codec
 
     def code_action(params: types.CodeActionParams) -> list[types.CodeAction]:
-        return actions.code_actions(server.current(params.text_document.uri), codec(), params)
+        return actions.code_actions(server.current(params.text_document.uri), codec(), params, resolvable())
+
+    def resolvable() -> bool:
+        """Whether the client can fill in an action's edit when it is picked."""
+        text_document = server.client_capabilities.text_document
+        asked = None if text_document is None else text_document.code_action
+        return (
+            asked is not None and bool(asked.data_support) and asked.resolve_support is not None
+            and "edit" in asked.resolve_support.properties
+        )
+
+    def resolve_code_action(action: types.CodeAction) -> types.CodeAction:
+        data = action.data
+        if action.kind != actions.FIX_ALL or not isinstance(data, dict) or not isinstance(data.get("uri"), str):
+            return action  # an action of ours is complete but the fix-all
+        document = server.current(data["uri"])
+        if document.version != data.get("version"):
+            raise JsonRpcContentModified("the document changed since this action was offered: ask again")
+        resolved = actions.resolve_fix_all(document, codec())
+        # Nothing left to apply (the fixes were judged unsafe here): an empty edit.
+        return resolved or types.CodeAction(
+            title=action.title, kind=action.kind, edit=types.WorkspaceEdit(changes={document.uri: []})
+        )
 
     def hover(params: types.HoverParams) -> types.Hover | None:
         return navigation.hover(server.current(params.text_document.uri), codec(), params.position)
@@ -149,7 +171,8 @@ def create_server(config_file: Path | None = None, baseline: Baseline | None = N
     on(types.TEXT_DOCUMENT_DID_CLOSE, did_close, notification=True)
     on(types.TEXT_DOCUMENT_CODE_ACTION, code_action, types.CodeActionOptions(code_action_kinds=[
         types.CodeActionKind.QuickFix, types.CodeActionKind.RefactorRewrite, types.CodeActionKind.SourceFixAll,
-    ]))
+    ], resolve_provider=True))
+    on(types.CODE_ACTION_RESOLVE, resolve_code_action)
     on(types.TEXT_DOCUMENT_HOVER, hover)
     on(types.TEXT_DOCUMENT_DEFINITION, definition)
     on(types.TEXT_DOCUMENT_REFERENCES, references)

@@ -19,6 +19,7 @@ from .names import NameUse, name_uses
 
 if TYPE_CHECKING:
     from ..baseline import Baseline
+    from ..fix import FixOutcome
 
 
 def path_of(uri: str) -> Path:
@@ -48,6 +49,17 @@ class DocumentVersion:
     def line_index(self) -> LineIndex:
         """Where each line starts: a fix's offsets become positions through it."""
         return LineIndex(self.check.text)
+
+    @cached_property
+    def safe_fixes_applied(self) -> FixOutcome | None:
+        """The text with every safe fix applied, as `check --fix` writes it:
+        worked out on first use, once per version (None: no configuration)."""
+        check = self.check
+        if check.settings is None:
+            return None
+        from ..fix import fix_text
+
+        return fix_text(check.text, check.shown, check.settings)
 
     @cached_property
     def suppression_comments(self) -> list[Comment]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import re
-from functools import lru_cache
+from functools import cache
 
 from lsprotocol import types
 from pygls.workspace.position_codec import PositionCodec
@@ -148,7 +148,7 @@ def prepare_rename(
 _NAME_DEFINITIONS = {Kind.STEP: "stepId", Kind.ROLE: "roleName", Kind.RESOURCE: "resourceName", Kind.FACT: "factName"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _name_pattern(kind: Kind) -> re.Pattern[str] | None:
     """The pattern the schema gives names of this kind, if it gives one."""
     from ..schema import schema_text

@@ -86,5 +86,7 @@ def test_a_log_file_that_cannot_be_written_is_exit_2() -> None:
         check=False,
     )
     assert done.returncode == 2
-    assert done.stderr == "recoverylint: error: cannot write the log file /nonexistent/dir/x.log: No such file or directory\n"
+    assert done.stderr == (
+        "recoverylint: error: cannot write the log file /nonexistent/dir/x.log: No such file or directory\n"
+    )
     assert done.stdout == ""

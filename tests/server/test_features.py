@@ -65,9 +65,12 @@ async def test_code_actions_fix_and_suppress(client: LanguageClient, tmp_path: P
         assert codes(silenced) == ["RL201"], title  # silenced, and no RL010: the comment is used
     step_line = edited(actions["Suppress RL203 for this step"], path, DEMO).splitlines()[15]
     assert step_line == "  - id: notify  # recoverylint: disable=RL203"
-    every = next(action for title, action in actions.items() if title.startswith("Apply every safe fix"))
-    assert every.kind == "source.fixAll.recoverylint"
-    assert edited(every, path, DEMO) == fix_text(DEMO, str(path)).text
+    offered = actions["Apply every safe fix of recoverylint"]
+    assert offered.kind == "source.fixAll.recoverylint" and offered.edit is None  # worked out when picked
+    every = await client.code_action_resolve_async(offered)
+    fixed_by_check = fix_text(DEMO, str(path))
+    assert every.title == f"Apply every safe fix of recoverylint ({len(fixed_by_check.applied)})"
+    assert edited(every, path, DEMO) == fixed_by_check.text
     assert codes(edited(every, path, DEMO)) == []
     close_document(client, path)
 

@@ -4,18 +4,33 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
+from pygls.workspace.position_codec import PositionCodec
 from pytest_lsp import LanguageClient
 
 from recoverylint.cli import cli
 from recoverylint.engine import plan_text
+from recoverylint.fix import fix_text
+from recoverylint.server.actions import FIX_ALL, code_actions, resolve_fix_all
+from recoverylint.server.documents import DocumentStore
 from recoverylint.words import minutes
 
-from .server_support import DEMO, apply_edits, at, close_document, document, in_server_loop, open_document
+from .server_support import (
+    DEMO,
+    apply_edits,
+    at,
+    change_document,
+    close_document,
+    document,
+    expect_diagnostics,
+    in_server_loop,
+    open_document,
+)
 from .test_features import RESOURCES, actions_at, codes, edited, hover_text
 
 # `left` and `right` tie: both are 5 min before `join`; the plan keeps one chain.
@@ -126,3 +141,68 @@ async def test_a_diagnostic_links_the_rule_as_sarif_does(client: LanguageClient,
         assert diagnostic.code_description is not None
         assert diagnostic.code_description.href == help_uris[str(diagnostic.code)]
     close_document(client, path)
+
+
+def action_params(path: Path, line: int, column: int, only: list[str] | None) -> types.CodeActionParams:
+    return types.CodeActionParams(
+        text_document=document(path), range=types.Range(start=at(line, column), end=at(line, column)),
+        context=types.CodeActionContext(diagnostics=[], only=only),
+    )
+
+
+@in_server_loop
+async def test_every_safe_fix_is_worked_out_only_when_asked_for(client: LanguageClient, tmp_path: Path) -> None:
+    path = tmp_path / "demo.yaml"
+    await open_document(client, path, DEMO)
+    quick = await client.text_document_code_action_async(action_params(path, 19, 29, [types.CodeActionKind.QuickFix]))
+    assert quick is not None and quick
+    assert {a.kind for a in quick if isinstance(a, types.CodeAction)} == {types.CodeActionKind.QuickFix}
+    on_save = await client.text_document_code_action_async(
+        action_params(path, 1, 1, [types.CodeActionKind.SourceFixAll])
+    )
+    assert on_save is not None and len(on_save) == 1 and isinstance(on_save[0], types.CodeAction)
+    assert on_save[0].kind == FIX_ALL  # asked for: its edit is there, nothing else is
+    assert edited(on_save[0], path, DEMO) == fix_text(DEMO, str(path)).text
+    anything = await client.text_document_code_action_async(action_params(path, 1, 1, None))
+    assert anything is not None
+    offered = [a for a in anything if isinstance(a, types.CodeAction) and a.kind == FIX_ALL]
+    assert len(offered) == 1 and offered[0].edit is None  # for the client to resolve when picked
+    waiting = expect_diagnostics(client, path.as_uri())
+    await change_document(client, path, 2, DEMO.replace("duration: 2m", "duration: 3m"))
+    await waiting
+    with pytest.raises(JsonRpcException, match="changed since"):  # an edit of version 1 for version 2
+        await client.code_action_resolve_async(offered[0])
+    close_document(client, path)
+
+
+def test_every_safe_fix_is_worked_out_once_per_version(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Code actions at every cursor move never run `check --fix`'s work; the
+    fix-all's edit is worked out once per document version."""
+    import recoverylint.fix
+
+    calls: list[str] = []
+    real_fix_text = recoverylint.fix.fix_text
+
+    def counted(text: str, *args: Any, **kwargs: Any) -> Any:
+        calls.append(text)
+        return real_fix_text(text, *args, **kwargs)
+
+    monkeypatch.setattr(recoverylint.fix, "fix_text", counted)
+    store, codec = DocumentStore(), PositionCodec()
+    path = tmp_path / "demo.yaml"
+    uri = path.as_uri()
+    version = store.check(uri, 1, DEMO)
+    lines = DEMO.count("\n")
+    for line in range(1, lines + 1):  # the cursor moving down the file
+        for only in (None, [types.CodeActionKind.QuickFix]):
+            params = action_params(path, line, 5, only)
+            assert all(a.edit is not None for a in code_actions(version, codec, params, resolvable=True)
+                       if a.kind != FIX_ALL)
+    assert calls == []
+    first = resolve_fix_all(version, codec)
+    again = resolve_fix_all(store.check(uri, 1, DEMO), codec)
+    on_save = code_actions(version, codec, action_params(path, 1, 1, [FIX_ALL]), resolvable=True)
+    assert first == again == on_save[0] and first is not None and calls == [DEMO]
+    changed = DEMO.replace("duration: 2m", "duration: 3m")
+    assert resolve_fix_all(store.check(uri, 2, changed), codec) is not None
+    assert calls == [DEMO, changed]
