@@ -176,7 +176,7 @@ class ResultCache:
         self._tool = tool_fingerprint() if tool is None else tool
         self._entries = directory / self._tool[:16]
         self._now = time.time()
-        self._contexts: dict[tuple[int, int, bool], tuple[Settings, Limits, Any]] = {}
+        self._contexts: dict[tuple[int, int, bool, bool], tuple[Settings, Limits, Any]] = {}
         self._writable = True
         self.note: str | None = None  # why the cache is not (fully) used in this run
         if os.open not in os.supports_dir_fd or os.scandir not in os.supports_fd:
@@ -227,24 +227,26 @@ class ResultCache:
                 os.close(descriptor)
         self._folder = self._tool_folder = None
 
-    def key(self, data: bytes, settings: Settings, limits: Limits, explicit: bool) -> str:
+    def key(self, data: bytes, settings: Settings, limits: Limits, explicit: bool, fixes_judged: bool = True) -> str:
         """The entry of a file with these bytes, checked with these settings and
-        limits, named on the command line (`explicit`) or found in a directory."""
+        limits, named on the command line (`explicit`) or found in a directory,
+        its offered fixes judged or not (`fixes_judged`)."""
         # The files of a folder share one Settings object: hash its part once
         # (Settings and Limits are frozen; nothing changes a severity mapping
         # once configuration is read).
-        remembered = self._contexts.get((id(settings), id(limits), explicit))
+        remembered = self._contexts.get((id(settings), id(limits), explicit, fixes_judged))
         if remembered is None or remembered[0] is not settings or remembered[1] is not limits:
             context = {
                 "tool": self._tool,
                 "settings": _canonical(settings),
                 "limits": _canonical(limits),
                 "explicit": explicit,
+                "fixes_judged": fixes_judged,
             }
             # The JSON is self-delimiting: no two (context, bytes) hash alike.
             prefix = hashlib.sha256(_canonical_json(context) + b"\0")
             remembered = (settings, limits, prefix)  # holding them keeps their ids unique
-            self._contexts[(id(settings), id(limits), explicit)] = remembered
+            self._contexts[(id(settings), id(limits), explicit, fixes_judged)] = remembered
         digest = remembered[2].copy()
         digest.update(data)
         return digest.hexdigest()

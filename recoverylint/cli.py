@@ -46,7 +46,7 @@ from .console import (
     write_output,
 )
 from .finding import Severity
-from .report import format_names
+from .report import FIX_SHOWING_FORMATS, format_names
 from .report.shown import shown as displayable
 
 if TYPE_CHECKING:
@@ -181,7 +181,9 @@ def check(**options: Any) -> None:
             baseline_file=o["baseline_file"], write_baseline_file=o["write_baseline_file"],
             cache_dir=None if o["no_cache"] else _cache_dir(),
             jobs=o["jobs"], max_file_size=o["max_file_size"], exit_zero=o["exit_zero"], report_files=tuple(targets),
-            verbose=o["verbose"], progress=progress,
+            verbose=o["verbose"], progress=progress, count_fixes=bool(
+                o["statistics"] or {output_format, *(name for name, _ in reports)} & FIX_SHOWING_FORMATS
+            ),
         )
         no_cycles_to_collect()
         run = run_check(request)

@@ -36,6 +36,9 @@ class Task:
     shown: str  # the path as reports show it
     explicit: bool  # named on the command line (a non-runbook is RL003, not skipped)
     settings: Settings
+    # Whether the fixes offered are judged, to count only those --fix applies:
+    # only for reports that show fixes (report.FIX_SHOWING_FORMATS).
+    count_fixes: bool = True
 
 
 @dataclass(frozen=True)
@@ -87,7 +90,7 @@ def check_files(
         except SourceError:
             data = None  # the check reports it (or skips it) as it does for any file
         if cache is not None and data is not None:
-            key = keys[index] = cache.key(data, task.settings, limits, task.explicit)
+            key = keys[index] = cache.key(data, task.settings, limits, task.explicit, task.count_fixes)
             hit = cache.get(key, task.shown, data)
             if hit is not None and not (fix and _fixable(hit, fix)):
                 done[index] = Checked(hit, data=data)
@@ -206,9 +209,9 @@ def _check_one(task: Task, data: bytes | None, limits: Limits, fix: str | None) 
                 result = outcome.result
     # What is counted as fixable is only what --fix would apply (issue 16):
     # judged when a finding offers a fix not judged yet (after --fix, the
-    # unsafe ones), so a clean file pays nothing.
+    # unsafe ones) and the report shows fixes, so a clean file pays nothing.
     current = outcome.text if outcome is not None and outcome.text is not None else original
-    if fix != "unsafe" and current is not None and _fixable(result, "unsafe"):
+    if task.count_fixes and fix != "unsafe" and current is not None and _fixable(result, "unsafe"):
         from .fix import applying_fixes
 
         try:

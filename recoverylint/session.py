@@ -92,6 +92,7 @@ class CheckRequest:
     max_file_size: int | None = None
     exit_zero: bool = False
     report_files: tuple[Path, ...] = ()  # where reports go: none may be a runbook checked
+    count_fixes: bool = True  # a report shows fixes: judge them, to count only those --fix applies
     verbose: bool = False
     progress: Progress = no_progress
 
@@ -141,7 +142,7 @@ def run_check(request: CheckRequest) -> CheckRun:
             options = resolver.options_for(name or Path(STDIN), explicit=True)
             assert options is not None  # a file named explicitly is never skipped
             shown = STDIN if name is None else shown_path(name)
-            tasks.append(Task(name or Path(STDIN), shown, True, options.settings))
+            tasks.append(Task(name or Path(STDIN), shown, True, options.settings, request.count_fixes))
             thresholds[shown] = options.fail_on.rank
         else:
             from .engine import discover
@@ -150,7 +151,9 @@ def run_check(request: CheckRequest) -> CheckRun:
                 found = resolver.options_for(path, explicit)
                 if found is not None:
                     shown = shown_path(path)
-                    tasks.append(Task(path, shown, explicit and not request.skip_non_runbooks, found.settings))
+                    tasks.append(Task(
+                        path, shown, explicit and not request.skip_non_runbooks, found.settings, request.count_fixes
+                    ))
                     thresholds[shown] = found.fail_on.rank
     except ConfigError as error:
         raise SessionError(str(error)) from None

@@ -640,3 +640,31 @@ def test_after_a_safe_fix_the_unsafe_fixes_counted_are_judged(tmp_path: Path, mo
     for arguments in (["--fix"], []):
         checked = runner.invoke(cli, ["check", *arguments, str(path)])
         assert "fixable with" not in checked.output, (arguments, checked.output)
+
+
+def test_a_report_that_shows_no_fix_judges_none(tmp_path: Path, monkeypatch) -> None:
+    """Judging the fixes offered costs graph builds: a report that never shows
+    a fix (concise, json, github...) does not pay for it, and its cached
+    results do not stand for a report that counts fixes."""
+    import recoverylint.fix as fixing
+
+    monkeypatch.setenv("RECOVERYLINT_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "checklist.yaml"
+    path.write_text(ONE_PERSON_CHECKLIST)
+    judged = []
+    applying = fixing.applying_fixes
+
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        judged.append(args[1])
+        return applying(*args, **kwargs)
+
+    monkeypatch.setattr(fixing, "applying_fixes", counting)
+    runner = CliRunner()
+    for output_format in ("concise", "json", "github", "json-lines", "junit", "gitlab"):
+        done = runner.invoke(cli, ["check", "--format", output_format, str(path)])
+        assert done.exit_code == 1, done.output
+    assert judged == []
+    full = runner.invoke(cli, ["check", str(path)])  # the concise run's cache entry does not serve it
+    assert judged == [str(path)] and "fixable with" not in full.output
+    runner.invoke(cli, ["check", "--format", "concise", "--report", f"sarif:{tmp_path / 'out.sarif'}", str(path)])
+    assert len(judged) == 1  # the full run's entry, judged, serves a run with a SARIF report

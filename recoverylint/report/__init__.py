@@ -50,6 +50,12 @@ OUTPUT_FORMATS: Mapping[str, Mapping[str, str]] = {
 }
 
 
+# check's formats that show fixes (the `= fix:` lines and the fixable count,
+# SARIF's fixes): only for them are the fixes offered judged, a cost a report
+# that never shows them does not pay.  `--statistics` shows them too.
+FIX_SHOWING_FORMATS = frozenset({"full", "sarif"})
+
+
 def format_names(command: str) -> tuple[str, ...]:
     """The output formats of `command` (check, statistics, plan, rules, rule)."""
     return tuple(OUTPUT_FORMATS[command])
