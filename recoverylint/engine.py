@@ -448,17 +448,17 @@ def discover(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".") or d == ".github")
                 walked.extend(Path(root) / name for name in files if name.lower().endswith(_suffixes()))
             for file in sorted(walked):
-                identity = _identity_of(file)
+                identity = file_identity(file)
                 if identity is not None:  # a dangling or looping link found in a folder is no runbook
                     found.setdefault(identity, (file, False))
         else:
             # A named file that cannot be reached is reported under its name.
-            named: object = _identity_of(path) or os.path.abspath(path)
+            named: object = file_identity(path) or os.path.abspath(path)
             found[named] = (found.get(named, (path, True))[0], True)
     yield from found.values()
 
 
-def _identity_of(path: Path) -> tuple[int, int] | None:
+def file_identity(path: Path) -> tuple[int, int] | None:
     """The device and inode of the file a path reaches (links followed), or
     None when it reaches none."""
     try:

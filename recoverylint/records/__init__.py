@@ -45,21 +45,32 @@ _CLAIMS = {
 
 def record_files(paths: Sequence[Path]) -> list[Path]:
     """The files named, each folder replaced by the record files under it
-    (*.json, *.yaml, *.yml, *.csv, sorted; links to folders not followed)."""
+    (*.json, *.yaml, *.yml, *.csv in any case, sorted; links to folders not
+    followed).  Each real file comes once, under the first name that reaches
+    it (a file named and also in a named folder is one record)."""
+    from ..engine import file_identity
+
     found: list[Path] = []
+    seen: set[object] = set()
     for path in paths:
         if not path.is_dir():
-            found.append(path)
-            continue
-        inside: list[Path] = []
-        for folder, folders, names in os.walk(path):
-            folders[:] = [name for name in folders if not name.startswith(".")]
-            inside.extend(
-                Path(folder, name)
-                for name in names
-                if name.endswith(RECORD_SUFFIXES) and not name.startswith(".")
-            )
-        found.extend(sorted(inside))
+            candidates = [path]
+        else:
+            candidates = []
+            for folder, folders, names in os.walk(path):
+                folders[:] = [name for name in folders if not name.startswith(".")]
+                candidates.extend(
+                    Path(folder, name)
+                    for name in names
+                    if name.lower().endswith(RECORD_SUFFIXES) and not name.startswith(".")
+                )
+            candidates.sort()
+        for file in candidates:
+            # A file that cannot be reached is kept under its name: reading it says why.
+            identity: object = file_identity(file) or os.path.abspath(file)
+            if identity not in seen:
+                seen.add(identity)
+                found.append(file)
     return found
 
 

@@ -41,6 +41,8 @@ STATUS_WORDS = {
     **dict.fromkeys(("running", "in progress", "in-progress", "started"), RunStatus.RUNNING),
 }
 _KIND_WORDS = {"relative": "minutes from the start", "absolute": "a date and time"}
+# A number of minutes this large (190 years) is epoch seconds written by mistake.
+EPOCH_LIKE = 1e8
 _NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
 
 
@@ -257,6 +259,11 @@ def _time(row: _Row, column: str) -> float | datetime | None:
             raise RecordError(
                 row.where(column),
                 f"row {row.number}: `{column}` must be minutes from the start (0 or more), not {_text(value)[:40]}",
+            )
+        if number >= EPOCH_LIKE:
+            raise RecordError(
+                row.where(column),
+                f"row {row.number}: `{column}` looks like epoch seconds; a timeline's numbers are minutes from the start",
             )
         return number
     try:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
-from ..durations import SAME_MINUTES, step_minutes
+from ..durations import SAME_MINUTES
 from ..graphs import Graphs, topological_order
 from ..plan import Plan, required_schedule
 from ..records.model import ExecutionRecord, RunStatus, StepRun
@@ -36,14 +36,10 @@ def review_incident(graphs: Graphs, plan: Plan, record: ExecutionRecord, matched
     actual = round(max(0.0, origin_end - origin_start), 6)
 
     # The required order with this incident's durations: a step that did not
-    # run counts 0, a step the record does not name the runbook's minutes;
-    # the alternatives it did not take are left out, as the plan leaves out
-    # the alternatives it does not follow.
-    likely = step_minutes(runbook, graphs.steps).likely
-    durations = [
-        clock[node].end - clock[node].start if node in clock else 0.0 if node in matched.runs else likely[node]
-        for node in range(len(graphs.steps))
-    ]
+    # run counts 0, and so does a step the record does not name (it did not
+    # run in this incident); the alternatives it did not take are left out,
+    # as the plan leaves out the alternatives it does not follow.
+    durations = [clock[node].end - clock[node].start if node in clock else 0.0 for node in range(len(graphs.steps))]
     apart = 0
     for node in clock:
         apart |= graphs.decided_apart_mask(node)

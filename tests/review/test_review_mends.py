@@ -117,3 +117,41 @@ def test_a_record_in_which_no_step_ran_is_refused(tmp_path: Path) -> None:
     assert result.exit_code == 2 and result.stdout == ""
     assert f"{never}:1:1: no step ran: no step of the record has both a start and an end" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_a_runbook_step_absent_from_the_record_counts_no_minutes(tmp_path: Path) -> None:
+    # Only triage ran (5 min): the runbook's other steps did not run in this
+    # incident, so required is 5 min (not the runbook's 30), lost 0.
+    record = tmp_path / "only-triage.csv"
+    record.write_text("step,start,end\ntriage,0,5\n")
+    incident = review(CHECKLIST, record)["incidents"][0]
+    assert (incident["actual_minutes"], incident["required_minutes"], incident["lost_minutes"]) == (5, 5, 0)
+    assert [item["name"] for item in incident["unmatched"] if item["side"] == "runbook"] == [
+        "check-disk", "post-status", "clear-space", "verify-db",
+    ]
+    text = CliRunner().invoke(cli, ["review", str(CHECKLIST), str(record)]).stdout
+    assert "Actual 5 min; required 5 min; lost 0 min" in text
+    docs = (Path(__file__).parents[2] / "docs" / "review.md").read_text()
+    assert '"Actual 5 min; required 5 min; lost 0 min"' in " ".join(docs.split())
+
+
+def test_epoch_seconds_in_a_timeline_are_refused(tmp_path: Path) -> None:
+    record = tmp_path / "epoch.csv"
+    record.write_text("step,start,end\ntriage,1767225600,1767225900\n")
+    result = CliRunner().invoke(cli, ["review", str(CHECKLIST), str(record)])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == (
+        f"recoverylint: error: {record}:2:8: row 1: `start` looks like epoch seconds;"
+        " a timeline's numbers are minutes from the start\n"
+    )
+
+
+def test_a_file_named_twice_is_reviewed_once_and_suffixes_in_any_case(tmp_path: Path) -> None:
+    folder = tmp_path / "incidents"
+    folder.mkdir()
+    (folder / "a.csv").write_text("step,start,end\ntriage,0,5\ncheck-disk,5,15\n")
+    (folder / "B.CSV").write_text("step,start,end\ntriage,0,5\ncheck-disk,5,25\n")
+    document = review(CHECKLIST, folder, folder / "a.csv")
+    assert sorted(Path(incident["record"]).name for incident in document["incidents"]) == ["B.CSV", "a.csv"]
+    assert document["summary"]["incidents"] == 2
+    assert document["summary"]["mttr_minutes"] == 20  # (15 + 25) / 2

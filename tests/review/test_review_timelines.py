@@ -236,8 +236,9 @@ def test_unmatched_steps_both_ways_are_listed_never_guessed(tmp_path: Path) -> N
         {"name": "verify-db", "side": "runbook"},
     ]
     assert [interval["step"] for interval in incident["intervals"]] == ["triage", "check-disk", "post-status"]
-    # Steps the record does not name count the runbook's minutes: 5 + 10 + 10 + 5.
-    assert incident["required_minutes"] == 30
+    # Steps the record does not name did not run in this incident: 0 min;
+    # required is triage's 5 then check-disk's 10.
+    assert incident["required_minutes"] == 15
 
 
 def test_a_record_of_another_runbook_is_an_error_naming_both(tmp_path: Path) -> None:
