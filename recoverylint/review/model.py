@@ -124,6 +124,10 @@ class LearnedDuration:
     # The shortest run: the low end of the range --write-durations writes
     # (None: not known, the median is taken).
     minimum: float | None = None
+    # The slowest run: the high end of that range, as beta-PERT never draws
+    # above `max` and the P90 would cut the slowest runs off (None: not
+    # known, the P90 is taken).
+    maximum: float | None = None
 
 
 @dataclass(frozen=True)

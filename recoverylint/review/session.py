@@ -132,7 +132,7 @@ def _check_outputs(request: ReviewRequest, records: list[Path]) -> None:
 def durations_text(review: Review) -> str:
     """The learned durations as a durations file (`check --durations`, `plan
     --durations`): runbook id -> step id -> minutes, or {min, likely, max}
-    with the shortest run, the median and the P90 when the runs differ.
+    with the shortest run, the median and the slowest run when the runs differ.
     Written as JSON (which is YAML too), one step a line."""
     from .model import minutes_number
 
@@ -141,7 +141,7 @@ def durations_text(review: Review) -> str:
         low, likely, high = (
             minutes_number(learned.median if learned.minimum is None else learned.minimum),
             minutes_number(learned.median),
-            minutes_number(learned.p90),
+            minutes_number(learned.p90 if learned.maximum is None else learned.maximum),
         )
         steps[step] = likely if low == likely == high else {"min": low, "likely": likely, "max": high}
     lines = [f"    {json.dumps(step, ensure_ascii=False)}: {json.dumps(minutes)}" for step, minutes in steps.items()]

@@ -145,7 +145,7 @@ def learned_durations(graphs: Graphs, incidents: Sequence[IncidentReview]) -> di
                 minutes[interval.step].append(round(interval.end - interval.start, 6))
     return {
         step.id: LearnedDuration(
-            percentile(runs, 50), percentile(runs, 90), len(runs), min(runs)
+            percentile(runs, 50), percentile(runs, 90), len(runs), min(runs), max(runs)
         )
         for step in graphs.steps
         if (runs := minutes.get(step.id))

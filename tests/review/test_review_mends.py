@@ -155,3 +155,21 @@ def test_a_file_named_twice_is_reviewed_once_and_suffixes_in_any_case(tmp_path: 
     assert sorted(Path(incident["record"]).name for incident in document["incidents"]) == ["B.CSV", "a.csv"]
     assert document["summary"]["incidents"] == 2
     assert document["summary"]["mttr_minutes"] == 20  # (15 + 25) / 2
+
+
+def test_learned_durations_range_up_to_the_slowest_run(tmp_path: Path) -> None:
+    # Ten incidents of triage: nine of 10 min, one of 60.  The P90 (nearest
+    # rank 9 of 10) is 10; beta-PERT never draws above `max`, so the file's
+    # max is the slowest run, 60.
+    folder = tmp_path / "incidents"
+    folder.mkdir()
+    for number in range(10):
+        minutes = 60 if number == 9 else 10
+        (folder / f"{number}.csv").write_text(f"step,start,end\ntriage,0,{minutes}\n")
+    learned = tmp_path / "learned.json"
+    result = CliRunner().invoke(
+        cli, ["review", str(CHECKLIST), str(folder), "--format", "json", "--write-durations", str(learned)]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(learned.read_text()) == {"disk-full": {"triage": {"min": 10, "likely": 10, "max": 60}}}
+    assert json.loads(result.stdout)["durations"]["triage"] == {"median": 10, "p90": 10, "count": 10}
