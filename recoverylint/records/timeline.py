@@ -263,7 +263,8 @@ def _time(row: _Row, column: str) -> float | datetime | None:
         if number >= EPOCH_LIKE:
             raise RecordError(
                 row.where(column),
-                f"row {row.number}: `{column}` looks like epoch seconds; a timeline's numbers are minutes from the start",
+                f"row {row.number}: `{column}` looks like epoch seconds;"
+                " a timeline's numbers are minutes from the start",
             )
         return number
     try:

@@ -37,11 +37,14 @@ from .html_page import (
 )
 from .review_words import (
     CauseMinutes,
+    cause_words,
     causes_note,
+    delayed_words,
     gates_to_change,
     in_time_order,
     lost_by_cause,
     moment,
+    most_lost,
     no_causes_note,
     percent,
 )
@@ -181,7 +184,9 @@ def _overall(review: Review) -> str:
         parts.append("<p>No incident has absolute times: there is no trend by month.</p>")
     parts.append("<h3>Incidents that lost the most to gates</h3>")
     if summary.most_lost:
-        parts.append("<ol>" + "".join(f"<li>{code(name)}</li>" for name in summary.most_lost) + "</ol>")
+        parts.append(
+            "<ol>" + "".join(f"<li>{code(name)}: {minutes(lost)}</li>" for name, lost in most_lost(review)) + "</ol>"
+        )
     else:
         parts.append("<p>None: no incident waited for a gate.</p>")
     parts.append("<h3>Costliest gates</h3>")
@@ -335,9 +340,13 @@ def _incident(number: int, incident: IncidentReview) -> str:
     if gates:
         parts.append(
             _table(
-                ("step", "waited for", "minutes"),
-                (False, False, True),
-                [(code(wait.step), codes(wait.waited_for), minutes(wait.minutes)) for wait in gates],
+                ("step", "waited for", "minutes", "delayed the end"),
+                (False, False, True, True),
+                [
+                    (code(gate.wait.step), codes(gate.wait.waited_for), minutes(gate.wait.minutes),
+                     delayed_words(gate))
+                    for gate in gates
+                ],
             )
         )
     else:
@@ -350,11 +359,7 @@ def _incident(number: int, incident: IncidentReview) -> str:
 
 def _cause_words(cause: CauseMinutes) -> str:
     swatch = f'<span class="swatch {_CAUSE_CLASSES[cause.cause]}"></span> '
-    if cause.cause is WaitCause.GATE:
-        return swatch + "a gate of the declared order"
-    if cause.cause is WaitCause.STAFF:
-        return swatch + f"nobody free as {code(cause.role) if cause.role else 'its role'}"
-    return swatch + "unexplained"
+    return swatch + cause_words(cause, code(cause.role) if cause.role else "")
 
 
 def _unmatched(incident: IncidentReview) -> list[str]:

@@ -18,12 +18,23 @@ import re
 from collections.abc import Iterable
 
 from .. import __version__
-from ..review.model import IncidentReview, Interval, Review, WaitCause
+from ..review.model import IncidentReview, Interval, Review
 from ..review.summary import PERCENTILE_METHOD
 from ..words import counted, minutes
 from .html_page import QUOTED
 from .plan_mermaid import DATE_FORMAT, GANTT_STATEMENT, LONGEST_MINUTES, gantt_date, mermaid_text
-from .review_words import CauseMinutes, causes_note, gates_to_change, lost_by_cause, moment, no_causes_note, percent
+from .review_words import (
+    CauseMinutes,
+    cause_words,
+    causes_note,
+    delayed_words,
+    gates_to_change,
+    lost_by_cause,
+    moment,
+    most_lost,
+    no_causes_note,
+    percent,
+)
 from .shown import shown
 
 # What CommonMark or GitHub reads as inline syntax wherever it stands:
@@ -149,7 +160,10 @@ def _overall(review: Review) -> list[str]:
         lines.extend(["No incident has absolute times: there is no trend by month.", ""])
     lines.extend(["### Incidents that lost the most to gates", ""])
     if summary.most_lost:
-        lines.extend(f"{rank}. {code(name, in_table=False)}" for rank, name in enumerate(summary.most_lost, 1))
+        lines.extend(
+            f"{rank}. {code(name, in_table=False)}: {minutes(lost)}"
+            for rank, (name, lost) in enumerate(most_lost(review), 1)
+        )
         lines.append("")
     else:
         lines.extend(["None: no incident waited for a gate.", ""])
@@ -246,9 +260,13 @@ def _incident(review: Review, number: int, incident: IncidentReview) -> list[str
     if gates:
         lines.extend(
             _table(
-                ("step", "waited for", "minutes"),
-                (False, False, True),
-                [(code(wait.step, in_table=True), codes(wait.waited_for), minutes(wait.minutes)) for wait in gates],
+                ("step", "waited for", "minutes", "delayed the end"),
+                (False, False, True, True),
+                [
+                    (code(gate.wait.step, in_table=True), codes(gate.wait.waited_for), minutes(gate.wait.minutes),
+                     delayed_words(gate))
+                    for gate in gates
+                ],
             )
         )
     else:
@@ -260,12 +278,7 @@ def _incident(review: Review, number: int, incident: IncidentReview) -> list[str
 
 
 def _cause_words(cause: CauseMinutes) -> str:
-    if cause.cause is WaitCause.GATE:
-        return "a gate of the declared order"
-    if cause.cause is WaitCause.STAFF:
-        role = code(cause.role, in_table=True) if cause.role else "its role"
-        return f"nobody free as {role}"
-    return "unexplained"
+    return cause_words(cause, code(cause.role, in_table=True) if cause.role else "")
 
 
 def _unmatched(incident: IncidentReview) -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from ..review.model import IncidentReview, Review, Wait, WaitCause
 from ..review.summary import PERCENTILE_METHOD
 from ..words import counted, minutes
-from .review_words import moment, percent
+from .review_words import cause_words, causes_note, lost_by_cause, moment, most_lost, no_causes_note, percent
 from .shown import shown
 
 
@@ -44,9 +44,8 @@ def _overall(review: Review) -> list[str]:
             for month in summary.trend
         ]
     if summary.most_lost:
-        to_gates = {incident.name: incident.gate_minutes for incident in review.incidents}
         lines.append("  Lost the most to gates:")
-        lines += [f"    {shown(name)}: {minutes(to_gates[name])}" for name in summary.most_lost]
+        lines += [f"    {shown(name)}: {minutes(lost)}" for name, lost in most_lost(review)]
     if summary.costly_gates:
         lines.append("  Gates that cost the most:")
         lines += [
@@ -74,9 +73,24 @@ def _incident(number: int, incident: IncidentReview) -> list[str]:
         f" lost {minutes(incident.lost_minutes)}",
         f"  Two or more steps at once {percent(incident.parallel_share)} of the time",
     ]
+    causes = lost_by_cause(incident)
+    if causes:
+        lines.append("  Lost minutes by cause:")
+        lines += [
+            f"    {cause_words(cause, _names(cause.role) if cause.role else '')}: {minutes(cause.minutes)}"
+            f" ({counted(cause.waits, 'wait')})"
+            for cause in causes
+        ]
+        lines.append(f"    {causes_note(incident)}")
+    elif incident.waits:
+        lines.append(f"  {no_causes_note(incident)}")
     if incident.waits:
+        on_path = set(incident.critical_waits)
         lines.append("  Waits the work did not need:")
-        lines += [f"    {_wait(wait)}" for wait in incident.waits]
+        lines += [
+            f"    {_wait(wait)}" + ("" if wait in on_path else "; off the critical path, it did not delay the end")
+            for wait in incident.waits
+        ]
     if incident.violations:
         lines.append("  Violations:")
         lines += [f"    {violation.code} {shown(violation.message)}" for violation in incident.violations]

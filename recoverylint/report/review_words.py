@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from ..review.model import IncidentReview, Wait, WaitCause
+from ..review.model import IncidentReview, Review, Wait, WaitCause
 from ..words import minutes
 
 # Causes in the order they are listed: the gates first, the ones a runbook change fixes.
@@ -64,10 +64,55 @@ def no_causes_note(incident: IncidentReview) -> str:
     return "No waits: every step started once its real prerequisites had finished."
 
 
-def gates_to_change(incident: IncidentReview) -> tuple[Wait, ...]:
-    """The incident's waits for a gate, the most minutes first."""
-    gates = [wait for wait in incident.waits if wait.cause is WaitCause.GATE]
-    return tuple(sorted(gates, key=lambda wait: (-wait.minutes, wait.step)))
+def cause_words(cause: CauseMinutes, role: str) -> str:
+    """A cause of lost minutes in words; `role` is the STAFF role as the
+    format shows a name."""
+    if cause.cause is WaitCause.GATE:
+        return "a gate of the declared order"
+    if cause.cause is WaitCause.STAFF:
+        return f"nobody free as {role}" if cause.role else "nobody free as its role"
+    return "unexplained"
+
+
+@dataclass(frozen=True)
+class GateToChange:
+    """A wait for a gate, and the minutes of it that delayed the incident's
+    end: all of them on the critical path of what happened, none off it."""
+
+    wait: Wait
+    delayed_minutes: float
+
+
+def gates_to_change(incident: IncidentReview) -> tuple[GateToChange, ...]:
+    """The incident's waits for a gate: those on the critical path of what
+    happened first (they cost the incident its minutes; the others cost it
+    nothing), each the most minutes first."""
+    on_path = set(incident.critical_waits)
+    gates = [
+        GateToChange(wait, wait.minutes if wait in on_path else 0.0)
+        for wait in incident.waits
+        if wait.cause is WaitCause.GATE
+    ]
+    return tuple(sorted(gates, key=lambda gate: (-gate.delayed_minutes, -gate.wait.minutes, gate.wait.step)))
+
+
+def delayed_words(gate: GateToChange) -> str:
+    """Whether a gate's wait delayed the incident's end, in words."""
+    return minutes(gate.delayed_minutes) if gate.delayed_minutes > 0 else "no: off the critical path"
+
+
+def wait_delayed_end(incident: IncidentReview, wait: Wait) -> bool:
+    """Whether a wait is on the incident's critical path of what happened, so delayed its end."""
+    return wait in incident.critical_waits
+
+
+def most_lost(review: Review) -> list[tuple[str, float]]:
+    """The incidents that lost the most to gates, by name, with the minutes
+    each lost to them (on its critical path), the most first."""
+    to_gates = {incident.name: incident.gate_minutes for incident in review.incidents}
+    # The summary names only incidents of the review; a Review put together
+    # otherwise may name others, which have no minutes to show.
+    return [(name, to_gates[name]) for name in review.summary.most_lost if name in to_gates]
 
 
 def percent(share: float) -> str:

@@ -173,3 +173,38 @@ def test_learned_durations_range_up_to_the_slowest_run(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert json.loads(learned.read_text()) == {"disk-full": {"triage": {"min": 10, "likely": 10, "max": 60}}}
     assert json.loads(result.stdout)["durations"]["triage"] == {"median": 10, "p90": 10, "count": 10}
+
+
+INCIDENTS = FIXTURES / "incidents"
+
+
+def test_gates_to_change_rank_the_waits_that_delayed_the_end_first() -> None:
+    # 2026-01-12: post-status waited 10 min for check-disk, off the critical
+    # path (triage, check-disk, clear-space, verify-db); clear-space's 5 min
+    # for post-status is on it: it comes first, though smaller.
+    result = CliRunner().invoke(cli, ["review", str(CHECKLIST), str(INCIDENTS / "2026-01-12.csv"), "--format",
+                                      "markdown"])
+    assert result.exit_code == 0, result.output
+    gates = result.stdout.split("### Gates to change\n\n")[1].split("\n\n")[0].splitlines()
+    assert gates == [
+        "| step | waited for | minutes | delayed the end |",
+        "|---|---|---:|---:|",
+        "| `clear-space` | `post-status` | 5 min | 5 min |",
+        "| `post-status` | `check-disk` | 10 min | no: off the critical path |",
+    ]
+    ranked = result.stdout.split("### Incidents that lost the most to gates\n\n")[1].split("\n")[0]
+    assert ranked == f"1. `{INCIDENTS / '2026-01-12.csv'}`: 5 min"
+
+
+def test_text_says_the_lost_minutes_by_cause_and_which_waits_did_not_delay_the_end() -> None:
+    text = CliRunner().invoke(cli, ["review", str(CHECKLIST), str(INCIDENTS / "2026-02-03.csv")]).stdout
+    assert (
+        "  Lost minutes by cause:\n"
+        "    a gate of the declared order: 4 min (1 wait)\n"
+        "    unexplained: 3 min (1 wait)\n"
+    ) in text
+    assert (
+        "    `post-status` waited 14 min for `check-disk`: a gate the work does not need (RL201);"
+        " off the critical path, it did not delay the end\n"
+        "    `clear-space` waited 4 min for `post-status`: a gate the work does not need (RL201)\n"
+    ) in text
