@@ -101,11 +101,6 @@ def delayed_words(gate: GateToChange) -> str:
     return minutes(gate.delayed_minutes) if gate.delayed_minutes > 0 else "no: off the critical path"
 
 
-def wait_delayed_end(incident: IncidentReview, wait: Wait) -> bool:
-    """Whether a wait is on the incident's critical path of what happened, so delayed its end."""
-    return wait in incident.critical_waits
-
-
 def most_lost(review: Review) -> list[tuple[str, float]]:
     """The incidents that lost the most to gates, by name, with the minutes
     each lost to them (on its critical path), the most first."""

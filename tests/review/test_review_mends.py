@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from itertools import pairwise
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -66,7 +67,7 @@ def test_the_critical_path_of_an_orderly_record_accounts_for_its_minutes(work: l
     # An orderly record: each step starts when, or after, its D prerequisites ended.
     ends: dict[str, int] = {}
     rows = ["step,start,end"]
-    for (step, needs), minutes, gap in zip(REQUIRED.items(), work, gaps):
+    for (step, needs), minutes, gap in zip(REQUIRED.items(), work, gaps, strict=True):
         start = max((ends[need] for need in needs), default=0) + (gap if needs else 0)
         ends[step] = start + minutes
         rows.append(f"{step},{start},{ends[step]}")
@@ -75,7 +76,7 @@ def test_the_critical_path_of_an_orderly_record_accounts_for_its_minutes(work: l
         record.write_text("\n".join(rows) + "\n")
         incident = review(CHECKLIST, record)["incidents"][0]
     minutes, on_path = path_minutes(incident)
-    for (_, _, _, end), (_, since, _, _) in zip(on_path, on_path[1:]):
+    for (_, _, _, end), (_, since, _, _) in pairwise(on_path):
         assert end <= since + 1e-4  # no step on the path runs into the next one's wait
     assert abs(minutes - incident["actual_minutes"]) <= 1e-3
 
