@@ -52,6 +52,13 @@ def minutes(value: float) -> str:
     return ("0" if text == "-0" else text) + " min"
 
 
+def minutes_number(value: float) -> int | float:
+    """Minutes as files (JSON, a durations file) and messages give them:
+    whole ones as integers, others to four decimals (rounding keeps their order)."""
+    rounded = round(value, 4)
+    return int(rounded) if rounded == int(rounded) else rounded
+
+
 def default_words(basis: str, kind: str | None) -> str:
     """What a step's default minutes are, by where they come from (`basis`,
     a model.DurationBasis) and the kind of step: "the runbook's default_duration"..."""

@@ -75,6 +75,22 @@ svg .node-label { text-anchor: middle; dominant-baseline: central; }
 """
 
 
+def page_head(title: str, style: str = STYLE) -> list[str]:
+    """The lines of a report page up to its body: doctype, charset, the
+    content security policy, viewport, `title` (escaped) and `style`."""
+    return [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{escaped(title)}</title>",
+        f"<style>{style}</style>",
+        "</head>",
+    ]
+
+
 def escaped(value: object) -> str:
     """Runbook text (or any value) made safe for HTML content and attributes."""
     return html.escape(shown(str(value), keep_line_breaks=True), quote=True)

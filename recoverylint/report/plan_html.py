@@ -21,15 +21,14 @@ from ..words import checklist_question, checklist_source, checklist_value, minut
 from .html_page import (
     AXIS_HEIGHT,
     CHAR_WIDTH,
-    CSP,
     LABEL_CHARS,
     MIN_BAR_WIDTH,
     PLOT_WIDTH,
     ROW_HEIGHT,
-    STYLE,
     code,
     codes,
     escaped,
+    page_head,
     prose,
     px,
     short_label,
@@ -69,15 +68,7 @@ def render(plan: Plan, findings: list[Finding], simulation: Simulation | None = 
     name = runbook.title or runbook.id
     return "\n".join(
         [
-            "<!DOCTYPE html>",
-            '<html lang="en">',
-            "<head>",
-            '<meta charset="utf-8">',
-            f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
-            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-            f"<title>Recovery plan: {escaped(name)}</title>",
-            f"<style>{STYLE}</style>",
-            "</head>",
+            *page_head(f"Recovery plan: {name}"),
             "<body>",
             _header(plan),
             "<main>",

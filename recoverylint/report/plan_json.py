@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from .. import __version__
 from ..model import Duration
 from ..plan import Plan, Schedule
-from ..words import checklist_question, checklist_source, checklist_value
+from ..words import checklist_question, checklist_source, checklist_value, minutes_number
 from .plan_words import currency, step_ids
 from .shown import json_safe
 
@@ -20,21 +20,15 @@ if TYPE_CHECKING:
 _LISTED = 10
 
 
-def _number(value: float) -> int | float:
-    """Whole minutes as integers; others to four decimals."""
-    rounded = round(value, 4)
-    return int(rounded) if rounded == int(rounded) else rounded
-
-
 def _schedule(plan: Plan, schedule: Schedule) -> dict[Any, Any]:
     return {
-        "makespan_minutes": _number(schedule.length),
-        "staffed_makespan_minutes": _number(schedule.staffed_makespan),
+        "makespan_minutes": minutes_number(schedule.length),
+        "staffed_makespan_minutes": minutes_number(schedule.staffed_makespan),
         "critical_path": step_ids(plan, schedule.critical_path),
         "joins": schedule.joins,
-        "sync_overhead_minutes": _number(schedule.sync_minutes),
+        "sync_overhead_minutes": minutes_number(schedule.sync_minutes),
         "waves": [step_ids(plan, wave.steps) for wave in schedule.waves],
-        "wave_starts": [_number(wave.start) for wave in schedule.waves],
+        "wave_starts": [minutes_number(wave.start) for wave in schedule.waves],
         "wave_people": [
             {role or "(no role)": count for role, count in wave.people} for wave in schedule.waves
         ],
@@ -46,21 +40,21 @@ def _duration(duration: Duration | None) -> dict[Any, Any]:
     if duration is None:
         return {"duration": None, "duration_min": None, "duration_max": None, "duration_basis": None}
     return {
-        "duration": _number(duration.likely),
-        "duration_min": _number(duration.minimum),
-        "duration_max": _number(duration.maximum),
+        "duration": minutes_number(duration.likely),
+        "duration_min": minutes_number(duration.minimum),
+        "duration_max": minutes_number(duration.maximum),
         "duration_basis": duration.basis.value,
     }
 
 
 def _outcome(outcome: OrderOutcome) -> dict[str, Any]:
     return {
-        "p50_minutes": _number(outcome.p50),
-        "p90_minutes": _number(outcome.p90),
-        "mean_minutes": _number(outcome.mean),
-        "deterministic_minutes": _number(outcome.deterministic),
-        "mean_durations_minutes": _number(outcome.at_mean_durations),
-        "merge_bias_minutes": _number(outcome.merge_bias),
+        "p50_minutes": minutes_number(outcome.p50),
+        "p90_minutes": minutes_number(outcome.p90),
+        "mean_minutes": minutes_number(outcome.mean),
+        "deterministic_minutes": minutes_number(outcome.deterministic),
+        "mean_durations_minutes": minutes_number(outcome.at_mean_durations),
+        "merge_bias_minutes": minutes_number(outcome.merge_bias),
     }
 
 
@@ -71,9 +65,9 @@ def _simulation(plan: Plan, simulation: Simulation) -> dict[str, Any]:
         "seed": simulation.seed,
         "declared": _outcome(simulation.declared),
         "required": _outcome(simulation.required),
-        "saved_p50_minutes": _number(simulation.saved_p50),
-        "saved_p90_minutes": _number(simulation.saved_p90),
-        "saved_mean_minutes": _number(simulation.saved_mean),
+        "saved_p50_minutes": minutes_number(simulation.saved_p50),
+        "saved_p90_minutes": minutes_number(simulation.saved_p90),
+        "saved_mean_minutes": minutes_number(simulation.saved_mean),
         "criticality": [
             {"id": steps[node].id, "declared": declared, "required": required}
             for node, declared, required in zip(
@@ -96,15 +90,15 @@ def render(plan: Plan, simulation: Simulation | None = None) -> str:
         "runbook": runbook.id,
         "path": runbook.path,
         "title": runbook.title,
-        "sequential_minutes": _number(plan.sequential),
+        "sequential_minutes": minutes_number(plan.sequential),
         "declared": _schedule(plan, plan.declared),
         "required": _schedule(plan, plan.required),
-        "saved_minutes": _number(plan.saved_minutes),
-        "saved_cost": None if plan.saved_cost is None else _number(float(plan.saved_cost)),
+        "saved_minutes": minutes_number(plan.saved_minutes),
+        "saved_cost": None if plan.saved_cost is None else minutes_number(float(plan.saved_cost)),
         # Likely durations give saved_minutes; with every step at its longest
         # the saving may differ: the range holds both.  saved_unknown: the
         # saving changes with the length of a step that has no duration.
-        "saved_minutes_range": [_number(value) for value in plan.saved_range],
+        "saved_minutes_range": [minutes_number(value) for value in plan.saved_range],
         "saved_unknown": plan.saving_unknown,
         "unknown_durations": step_ids(plan, plan.unknown_steps),
         "defaulted_durations": [
@@ -137,12 +131,12 @@ def render(plan: Plan, simulation: Simulation | None = None) -> str:
                 "id": steps[node].id,
                 "role": role.name if (role := steps[node].role) else None,
                 **_duration(runbook.duration_of(steps[node])),
-                "earliest_start": _number(required[node].earliest_start),
-                "latest_start": _number(required[node].latest_start),
-                "slack": _number(required[node].slack),
+                "earliest_start": minutes_number(required[node].earliest_start),
+                "latest_start": minutes_number(required[node].latest_start),
+                "slack": minutes_number(required[node].slack),
                 "wave": required[node].wave + 1,
-                "start": _number(required[node].start),
-                "declared_start": _number(declared[node].start),
+                "start": minutes_number(required[node].start),
+                "declared_start": minutes_number(declared[node].start),
             }
             for node in plan.planned
         ],

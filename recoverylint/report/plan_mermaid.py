@@ -115,7 +115,14 @@ def _gantt_tasks(plan: Plan, schedule: Schedule) -> list[str]:
 
 
 def _gantt_task_name(step: Step) -> str:
-    name = mermaid_text(_one_line(f"{step.id} — {step.title}" if step.title else step.id))
+    return gantt_task_name(_one_line(f"{step.id} — {step.title}" if step.title else step.id))
+
+
+def gantt_task_name(text: str) -> str:
+    """`text` as the name of a Gantt task: escaped for Mermaid, and its first
+    character written as an entity when the line would read as a statement
+    or a date."""
+    name = mermaid_text(text)
     if GANTT_STATEMENT.match(name):
         return f"#{ord(name[0])};{name[1:]}"
     return name

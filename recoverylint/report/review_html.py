@@ -21,7 +21,6 @@ from ..words import counted, minutes
 from .html_page import (
     AXIS_HEIGHT,
     CHAR_WIDTH,
-    CSP,
     LABEL_CHARS,
     MIN_BAR_WIDTH,
     PLOT_WIDTH,
@@ -30,12 +29,14 @@ from .html_page import (
     code,
     codes,
     escaped,
+    page_head,
     prose,
     px,
     short_label,
     tick_step,
 )
 from .review_words import (
+    SUMMARY_COLUMNS,
     CauseMinutes,
     cause_words,
     causes_note,
@@ -47,6 +48,7 @@ from .review_words import (
     most_lost,
     no_causes_note,
     percent,
+    summary_row,
 )
 
 _NO_ROLE = "(no role)"
@@ -94,15 +96,7 @@ def render(review: Review) -> str:
     """Every incident of `review`, and what they show together, as an HTML page."""
     return "\n".join(
         [
-            "<!DOCTYPE html>",
-            '<html lang="en">',
-            "<head>",
-            '<meta charset="utf-8">',
-            f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
-            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-            f"<title>Incident review: {escaped(review.runbook_id)}</title>",
-            f"<style>{STYLE}{_REVIEW_STYLE}</style>",
-            "</head>",
+            *page_head(f"Incident review: {review.runbook_id}", STYLE + _REVIEW_STYLE),
             "<body>",
             "<header>",
             f"<h1>Incident review: runbook {code(review.runbook_id)}</h1>",
@@ -156,17 +150,9 @@ def _overall(review: Review) -> str:
     parts = [
         '<section id="overall"><h2>Over all incidents</h2>',
         _table(
-            ("incidents", "MTTR", "P50", "P90", "with parallel steps"),
-            (True,) * 5,
-            [
-                (
-                    str(summary.incidents),
-                    minutes(summary.mttr_minutes),
-                    minutes(summary.p50_minutes),
-                    minutes(summary.p90_minutes),
-                    str(summary.parallel_incidents),
-                )
-            ],
+            SUMMARY_COLUMNS,
+            (True,) * len(SUMMARY_COLUMNS),
+            [summary_row(summary)],
         ),
         f'<p class="legend">MTTR is the mean recovery time; P50 and P90 are {PERCENTILE_METHOD} percentiles.</p>',
         _trend_chart(review),

@@ -15,8 +15,9 @@ from datetime import datetime, timezone
 from typing import Any
 
 from .. import __version__
-from ..review.model import IncidentReview, Interval, Review, minutes_number
+from ..review.model import IncidentReview, Interval, Review
 from ..review.summary import PERCENTILE_METHOD
+from ..words import minutes_number
 from .shown import json_safe
 
 

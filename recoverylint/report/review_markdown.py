@@ -22,8 +22,9 @@ from ..review.model import IncidentReview, Interval, Review
 from ..review.summary import PERCENTILE_METHOD
 from ..words import counted, minutes
 from .html_page import QUOTED
-from .plan_mermaid import DATE_FORMAT, GANTT_STATEMENT, LONGEST_MINUTES, gantt_date, mermaid_text
+from .plan_mermaid import DATE_FORMAT, LONGEST_MINUTES, gantt_date, gantt_task_name, mermaid_text
 from .review_words import (
+    SUMMARY_COLUMNS,
     CauseMinutes,
     cause_words,
     causes_note,
@@ -34,6 +35,7 @@ from .review_words import (
     most_lost,
     no_causes_note,
     percent,
+    summary_row,
 )
 from .shown import shown
 
@@ -131,17 +133,9 @@ def _overall(review: Review) -> list[str]:
         "## Over all incidents",
         "",
         *_table(
-            ("incidents", "MTTR", "P50", "P90", "with parallel steps"),
-            (True,) * 5,
-            [
-                (
-                    str(summary.incidents),
-                    minutes(summary.mttr_minutes),
-                    minutes(summary.p50_minutes),
-                    minutes(summary.p90_minutes),
-                    str(summary.parallel_incidents),
-                )
-            ],
+            SUMMARY_COLUMNS,
+            (True,) * len(SUMMARY_COLUMNS),
+            [summary_row(summary)],
         ),
         f"MTTR is the mean recovery time; P50 and P90 are {PERCENTILE_METHOD} percentiles.",
         "",
@@ -327,9 +321,7 @@ def _gantt(review: Review, incident: IncidentReview) -> list[str]:
 
 
 def _task(interval: Interval, critical: bool) -> str:
-    name = mermaid_text(interval.step)
-    if GANTT_STATEMENT.match(name):  # a step id Mermaid would read as a statement or a date
-        name = f"#{ord(name[0])};{name[1:]}"
+    name = gantt_task_name(interval.step)
     tags = []
     if critical:
         tags.append("crit")

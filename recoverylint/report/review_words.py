@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from ..review.model import IncidentReview, Review, Wait, WaitCause
+from ..review.model import IncidentReview, Review, ReviewSummary, Wait, WaitCause
 from ..words import minutes
 
 # Causes in the order they are listed: the gates first, the ones a runbook change fixes.
@@ -108,6 +108,22 @@ def most_lost(review: Review) -> list[tuple[str, float]]:
     # The summary names only incidents of the review; a Review put together
     # otherwise may name others, which have no minutes to show.
     return [(name, to_gates[name]) for name in review.summary.most_lost if name in to_gates]
+
+
+# The summary table's columns, and its one row of cells (plain text, safe in
+# Markdown and HTML alike: numbers and minutes).
+SUMMARY_COLUMNS = ("incidents", "MTTR", "P50", "P90", "with parallel steps")
+
+
+def summary_row(summary: ReviewSummary) -> tuple[str, str, str, str, str]:
+    """The summary table's row: incidents, MTTR, P50, P90, incidents with parallel steps."""
+    return (
+        str(summary.incidents),
+        minutes(summary.mttr_minutes),
+        minutes(summary.p50_minutes),
+        minutes(summary.p90_minutes),
+        str(summary.parallel_incidents),
+    )
 
 
 def percent(share: float) -> str:

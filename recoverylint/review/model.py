@@ -185,10 +185,3 @@ class Review:
     summary: ReviewSummary
     durations: Mapping[str, LearnedDuration]  # by step id, in runbook order
     errors: tuple[UnreadRecord, ...] = ()  # the records not reviewed, in the order given
-
-
-def minutes_number(value: float) -> int | float:
-    """Minutes as files and messages give them: whole ones as integers,
-    others to four decimals (rounding keeps their order)."""
-    rounded = round(value, 4)
-    return int(rounded) if rounded == int(rounded) else rounded

@@ -134,7 +134,7 @@ def durations_text(review: Review) -> str:
     --durations`): runbook id -> step id -> minutes, or {min, likely, max}
     with the shortest run, the median and the slowest run when the runs differ.
     Written as JSON (which is YAML too), one step a line."""
-    from .model import minutes_number
+    from ..words import minutes_number
 
     steps: dict[str, float | dict[str, float]] = {}
     for step, learned in review.durations.items():

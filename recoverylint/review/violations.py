@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from ..durations import SAME_MINUTES
 from ..graphs import Graphs
-from .model import Violation, minutes_number
+from ..words import minutes_number
+from .model import Violation
 
 VIOLATION_CODES: Mapping[str, str] = {
     "RV101": "verification-before-change",
