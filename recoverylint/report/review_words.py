@@ -1,6 +1,6 @@
-"""What `review`'s markdown and html outputs both compute from a Review
-before wording it: the lost minutes by cause, the gates to change, times and
-shares as they are written."""
+"""What `review`'s outputs (text, markdown, html) share from a Review before
+wording it: the lost minutes by cause, the gates to change, the incidents
+that lost the most, the summary's row, times and shares as they are written."""
 
 from __future__ import annotations
 
