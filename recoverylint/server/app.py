@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import traceback
 from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -18,13 +19,17 @@ from pygls.workspace.position_codec import PositionCodec
 
 from .. import __version__
 from ..baseline import Baseline
+from ..config import PYPROJECT, YAML_CONFIG
 from . import actions, completion, diagnostics, navigation, symbols
-from .documents import DocumentStore, DocumentVersion
+from .documents import DocumentStore, DocumentVersion, path_of
 from .ranges import from_position
 
 # How long an edit waits for the next one before the document is checked:
 # typing checks once per pause, not once per key.
 DEBOUNCE_SECONDS = 0.15
+
+# The configuration files whose change changes the findings of open documents.
+CONFIGURATION_FILES = (YAML_CONFIG, PYPROJECT)
 
 Result = TypeVar("Result")
 
@@ -95,7 +100,37 @@ def create_server(config_file: Path | None = None, baseline: Baseline | None = N
             server.publish(uri)
 
     def did_save(params: types.DidSaveTextDocumentParams) -> None:
-        server.publish(params.text_document.uri)
+        uri = params.text_document.uri
+        if path_of(uri).name in CONFIGURATION_FILES:  # a client that watches no files for us
+            configuration_changed(None)
+            return
+        server.store.drop_checks(uri)  # what the text reads from disk may have changed
+        server.publish(uri)
+
+    def initialized(params: types.InitializedParams) -> None:
+        workspace = server.client_capabilities.workspace
+        watching = None if workspace is None else workspace.did_change_watched_files
+        if watching is None or not watching.dynamic_registration:
+            return  # saving a configuration file in the editor still re-checks (did_save)
+        watchers = [types.FileSystemWatcher(glob_pattern=f"**/{name}") for name in CONFIGURATION_FILES]
+        asked = server.client_register_capability(types.RegistrationParams(registrations=[types.Registration(
+            id="recoverylint-configuration-files",
+            method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+            register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers=watchers),
+        )]))
+        asked.add_done_callback(registration_refused)
+
+    def registration_refused(answer: Future[None]) -> None:
+        refused = None if answer.cancelled() else answer.exception()
+        if refused is not None:  # saving a configuration file in the editor still re-checks
+            server.log(f"recoverylint: the client does not watch the configuration files: {refused}",
+                       types.MessageType.Warning)
+
+    def configuration_changed(params: types.DidChangeWatchedFilesParams | None) -> None:
+        """Every open document checked again, as its configuration may have changed."""
+        server.store.drop_checks()
+        for uri in [document.uri for document in server.workspace.text_documents.values()]:
+            server.publish(uri)
 
     def did_close(params: types.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
@@ -165,6 +200,8 @@ def create_server(config_file: Path | None = None, baseline: Baseline | None = N
     def inlay_hints(params: types.InlayHintParams) -> list[types.InlayHint]:
         return symbols.saved_hint(server.current(params.text_document.uri), codec(), params.range)
 
+    on(types.INITIALIZED, initialized, notification=True)
+    on(types.WORKSPACE_DID_CHANGE_WATCHED_FILES, configuration_changed, notification=True)
     on(types.TEXT_DOCUMENT_DID_OPEN, did_open, notification=True)
     on(types.TEXT_DOCUMENT_DID_CHANGE, did_change, notification=True)
     on(types.TEXT_DOCUMENT_DID_SAVE, did_save, notification=True)

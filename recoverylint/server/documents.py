@@ -122,6 +122,15 @@ class DocumentStore:
         with self._lock:
             return self._versions.get(uri)
 
+    def drop_checks(self, uri: str | None = None) -> None:
+        """Forget the checks of one document's version, or of every document's
+        (a configuration changed): the next request checks the text again."""
+        with self._lock:
+            if uri is None:
+                self._versions.clear()
+            else:
+                self._versions.pop(uri, None)
+
     def forget(self, uri: str) -> None:
         with self._lock:
             self._versions.pop(uri, None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,8 @@ from click.testing import CliRunner
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 from pygls.workspace.position_codec import PositionCodec
-from pytest_lsp import LanguageClient
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+from pytest_lsp.client import make_test_lsp_client
 
 from recoverylint.cli import cli
 from recoverylint.engine import plan_text
@@ -22,6 +24,7 @@ from recoverylint.words import minutes
 
 from .server_support import (
     DEMO,
+    SERVER,
     apply_edits,
     at,
     change_document,
@@ -30,6 +33,7 @@ from .server_support import (
     expect_diagnostics,
     in_server_loop,
     open_document,
+    shown,
 )
 from .test_features import RESOURCES, actions_at, codes, edited, hover_text
 
@@ -206,3 +210,71 @@ def test_every_safe_fix_is_worked_out_once_per_version(monkeypatch: pytest.Monke
     changed = DEMO.replace("duration: 2m", "duration: 3m")
     assert resolve_fix_all(store.check(uri, 2, changed), codec) is not None
     assert calls == [DEMO, changed]
+
+
+def registering_client(registrations: list[types.Registration]) -> Callable[[], LanguageClient]:
+    """pytest-lsp's client, noting the capabilities the server registers."""
+
+    def make() -> LanguageClient:
+        client = make_test_lsp_client()
+
+        @client.feature(types.CLIENT_REGISTER_CAPABILITY)  # type: ignore[misc]
+        def register(params: types.RegistrationParams) -> None:
+            registrations.extend(params.registrations)
+
+        return client
+
+    return make
+
+
+@in_server_loop
+async def test_a_configuration_change_rechecks_every_open_document(tmp_path: Path) -> None:
+    registrations: list[types.Registration] = []
+    config = ClientServerConfig(server_command=SERVER, client_factory=registering_client(registrations))
+    client = await config.start()
+    try:
+        await client.initialize_session(types.InitializeParams(
+            capabilities=client_capabilities("visual-studio-code"), root_uri=tmp_path.as_uri()
+        ))
+        path = tmp_path / "demo.yaml"
+        assert shown(await open_document(client, path, DEMO)) == [("RL201", 24, 13), ("RL203", 19, 28)]
+        assert [r.method for r in registrations] == [types.WORKSPACE_DID_CHANGE_WATCHED_FILES]
+        options = registrations[0].register_options
+        assert isinstance(options, dict)  # as the client reads it off the wire
+        assert [w["globPattern"] for w in options["watchers"]] == ["**/.recoverylint.yaml", "**/pyproject.toml"]
+        config_file = tmp_path / ".recoverylint.yaml"
+        config_file.write_text("ignore: [RL203]\n", encoding="utf-8")
+        waiting = expect_diagnostics(client, path.as_uri())
+        client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
+            types.FileEvent(uri=config_file.as_uri(), type=types.FileChangeType.Created)
+        ]))
+        assert shown(await waiting) == [("RL201", 24, 13)]
+        config_file.write_text("ignore: [RL201]\n", encoding="utf-8")  # changed with no event: the save re-checks
+        waiting = expect_diagnostics(client, path.as_uri())
+        client.text_document_did_save(types.DidSaveTextDocumentParams(text_document=document(path)))
+        assert shown(await waiting) == [("RL203", 19, 28)]
+        await client.shutdown_session()
+    finally:
+        await client.stop()
+
+
+@in_server_loop
+async def test_saving_a_configuration_file_rechecks_when_the_client_watches_nothing(tmp_path: Path) -> None:
+    registrations: list[types.Registration] = []
+    config = ClientServerConfig(server_command=SERVER, client_factory=registering_client(registrations))
+    client = await config.start()
+    try:
+        await client.initialize_session(types.InitializeParams(
+            capabilities=client_capabilities("neovim@v0.7.0"), root_uri=tmp_path.as_uri()
+        ))
+        path = tmp_path / "demo.yaml"
+        assert shown(await open_document(client, path, DEMO)) == [("RL201", 24, 13), ("RL203", 19, 28)]
+        config_file = tmp_path / ".recoverylint.yaml"
+        config_file.write_text("ignore: [RL203]\n", encoding="utf-8")
+        waiting = expect_diagnostics(client, path.as_uri())
+        client.text_document_did_save(types.DidSaveTextDocumentParams(text_document=document(config_file)))
+        assert shown(await waiting) == [("RL201", 24, 13)]
+        assert registrations == []  # Neovim 0.7 watches no files for a server
+        await client.shutdown_session()
+    finally:
+        await client.stop()
