@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -275,6 +276,27 @@ async def test_saving_a_configuration_file_rechecks_when_the_client_watches_noth
         client.text_document_did_save(types.DidSaveTextDocumentParams(text_document=document(config_file)))
         assert shown(await waiting) == [("RL201", 24, 13)]
         assert registrations == []  # Neovim 0.7 watches no files for a server
+        await client.shutdown_session()
+    finally:
+        await client.stop()
+
+
+@in_server_loop
+async def test_a_refused_registration_is_a_warning_and_the_server_serves_on(tmp_path: Path) -> None:
+    client = await ClientServerConfig(server_command=SERVER).start()  # answers registerCapability with an error
+    try:
+        await client.initialize_session(types.InitializeParams(
+            capabilities=client_capabilities("visual-studio-code"), root_uri=tmp_path.as_uri()
+        ))
+        path = tmp_path / "demo.yaml"
+        assert shown(await open_document(client, path, DEMO)) == [("RL201", 24, 13), ("RL203", 19, 28)]
+        for _ in range(6000):  # the answer to the registration may come after the diagnostics
+            warnings = [m.message for m in client.log_messages if m.type == types.MessageType.Warning]
+            if any("does not watch the configuration files" in message for message in warnings):
+                break
+            await asyncio.sleep(0.01)
+        else:
+            raise AssertionError(f"no warning; the log: {client.log_messages}")
         await client.shutdown_session()
     finally:
         await client.stop()
