@@ -23,6 +23,14 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 TARGET_RATIO = 2.0
+# Shell commands that change something, for the formats whose steps run shell.
+SHELL_CHANGES = (
+    "oc rollout restart deployment/web{n} -n ns{n}",
+    "kubectl scale deployment web{n} --replicas=3 -n ns{n}",
+    "systemctl restart unit{n}",
+    "helm rollback release{n} 1 -n ns{n}",
+    "curl -X POST https://svc{n}.example.com/reset",
+)
 
 
 def cpu_seconds(arguments: list[str]) -> float:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _format_benchmark import run_format_benchmark
+from _format_benchmark import SHELL_CHANGES, run_format_benchmark
 
 BARE_PARSE = """
 import pathlib, sys
@@ -45,13 +45,6 @@ _COMMANDS = (
     "ceph osd tree",
     "etcdctl endpoint health",
 )
-_CHANGES = (
-    "oc rollout restart deployment/web{n} -n ns{n}",
-    "kubectl scale deployment web{n} --replicas=3 -n ns{n}",
-    "systemctl restart unit{n}",
-    "helm rollback release{n} 1 -n ns{n}",
-    "curl -X POST https://svc{n}.example.com/reset",
-)
 
 
 def page(steps: int) -> str:
@@ -69,7 +62,7 @@ def page(steps: int) -> str:
             lines.append(f"{n + 1}. Look: `{_COMMANDS[n % len(_COMMANDS)].format(n=n)}`")
     lines += ["", "## Mitigation", ""]
     for n in range(steps - half):
-        lines.append(f"{n + 1}. Change: `{_CHANGES[n % len(_CHANGES)].format(n=n)}`")
+        lines.append(f"{n + 1}. Change: `{SHELL_CHANGES[n % len(SHELL_CHANGES)].format(n=n)}`")
     return "\n".join(lines) + "\n"
 
 

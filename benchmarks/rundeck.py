@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _format_benchmark import run_format_benchmark
+from _format_benchmark import SHELL_CHANGES, run_format_benchmark
 
 BARE_PARSE = """
 import pathlib, sys
@@ -42,13 +42,6 @@ _COMMANDS = (
     "ceph osd tree",
     "etcdctl endpoint health",
 )
-_CHANGES = (
-    "oc rollout restart deployment/web{n} -n ns{n}",
-    "kubectl scale deployment web{n} --replicas=3 -n ns{n}",
-    "systemctl restart unit{n}",
-    "helm rollback release{n} 1 -n ns{n}",
-    "curl -X POST https://svc{n}.example.com/reset",
-)
 
 
 def job(steps: int) -> str:
@@ -59,7 +52,7 @@ def job(steps: int) -> str:
         "    keepgoing: false", "    strategy: node-first", "    commands:",
     ]
     for n in range(steps):
-        command = (_COMMANDS if n < half else _CHANGES)[n % (len(_COMMANDS) if n < half else len(_CHANGES))]
+        command = (_COMMANDS if n < half else SHELL_CHANGES)[n % (len(_COMMANDS) if n < half else len(SHELL_CHANGES))]
         written = command.format(n=n)
         if n % 5 == 0:
             lines += [f"    - description: Step {n}", "      script: |-", "        #!/bin/bash", f"        {written}"]
