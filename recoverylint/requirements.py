@@ -18,6 +18,11 @@
 - A resource **parent** puts a resource's name under its parent's: `i-1`
   with parent `cluster-a` is looked up as `cluster-a/i-1`, so a use of one
   overlaps a use of the other.
+- A post to a **communication surface** (`communication: true`: a status
+  page, a channel, a ticket) is no change: no guard is required before it,
+  and an observation neither follows it nor is its baseline, unless the
+  scope observed is on the surface itself (a step watching the status page
+  sees the posts to it).
 
 Every edge follows the declared order, so none of them can make D cyclic.
 """
@@ -104,12 +109,21 @@ def add_behaviour_preds(
     _clock_preds(graphs, preds, count)
 
 
+def _surfaces_declared(runbook: Runbook) -> bool:
+    """Whether some declared resource is a communication surface: without one,
+    every write is a change and nothing need be looked up."""
+    return any(resource.communication for resource in (runbook.resources or {}).values())
+
+
 def _guard_preds(graphs: Graphs, preds: list[set[int]], count: Callable[[set[int]], None]) -> None:
+    from .rules._authority import changed_writes
+
     guards = graphs.mask(step.index for step in graphs.steps if step.guard)
     if not guards:
         return
+    resources = graphs.runbook.resources if _surfaces_declared(graphs.runbook) else None
     for step in graphs.steps:
-        if step.is_change:
+        if step.is_change and (resources is None or changed_writes(step, resources)):
             earlier = guards & graphs.ancestors[step.index]
             if earlier:
                 preds[step.index].update(graphs.nodes_in(earlier))
@@ -118,14 +132,20 @@ def _guard_preds(graphs: Graphs, preds: list[set[int]], count: Callable[[set[int
 
 def _observation_preds(graphs: Graphs, preds: list[set[int]], count: Callable[[set[int]], None]) -> None:
     from .graphs import ResourceIndex
+    from .rules._authority import on_surface
 
     observers = [step for step in graphs.steps if step.observes]
     if not observers:
         return
-    parents = graphs.runbook.parents
+    runbook = graphs.runbook
+    parents = runbook.parents
+    resources = runbook.resources if _surfaces_declared(runbook) else None
     written_as: dict[str, list[str]] = defaultdict(list)  # full name -> the names written so
+    posted: set[str] = set()  # the names written that are on a communication surface
     for name in sorted({ref.name for step in graphs.steps for ref in step.writes}):
         written_as[full_name(name, parents)].append(name)
+        if resources is not None and on_surface(name, resources):
+            posted.add(name)
     scopes = {ref.name for step in observers for ref in step.observes}
     full_scopes = {name: full_name(name, parents) for name in scopes}
     # One trie of the names written and observed, not every scope against
@@ -138,9 +158,13 @@ def _observation_preds(graphs: Graphs, preds: list[set[int]], count: Callable[[s
             mask = writers_under.get(scope.name)
             if mask is None:
                 mask = 0
+                # Posts are what a step watching the surface itself sees; to any
+                # other scope they are no change.
+                seen = posted if resources is not None and on_surface(scope.name, resources) else set()
                 for full in index.overlapping(full_scopes[scope.name]):
                     for name in written_as.get(full, ()):
-                        mask |= graphs.writers_of(name)
+                        if name not in posted or name in seen:
+                            mask |= graphs.writers_of(name)
                 writers_under[scope.name] = mask
             changes |= mask
         node = step.index

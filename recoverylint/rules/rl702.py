@@ -5,6 +5,7 @@ from ..finding import Issue, Related
 from ..graphs import Graphs
 from ..words import checklist_question, checklist_source, quoted
 from . import Capability, GraphContext, Issues, graph_rule
+from ._authority import changed_writes
 from ._fixes import restructure_checklist
 
 _MODES = {
@@ -57,7 +58,8 @@ def workflow_mode_mismatch(ctx: GraphContext) -> Issues:
         involved: tuple[str, ...] = ()
         fix = restructure_checklist(graphs)
     elif checklist.score <= 1:
-        changes = [step.index for step in steps if step.is_change]
+        # A post to a communication surface is no change: posting beside one needs no coordination.
+        changes = [step.index for step in steps if changed_writes(step, ctx.runbook.resources)]
         if _in_one_chain(graphs, changes):
             return
         together = graphs.widest(changes)
