@@ -13,7 +13,15 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .adapters import NOT_A_RUNBOOK, AdapterError, InputFormat, detect, discovery_keys, format_suffixes
+from .adapters import (
+    NOT_A_RUNBOOK,
+    AdapterError,
+    InputFormat,
+    detect,
+    discovery_keys,
+    format_suffixes,
+    json_signature,
+)
 from .adapters import input_format as input_format_named
 from .adapters import own_parser as own_parser
 from .capabilities import Capability
@@ -428,25 +436,46 @@ def _applicable(
 
 @lru_cache(maxsize=1)
 def _suffixes() -> tuple[str, ...]:
-    """The suffixes of the files discovery looks at: YAML and every format's own."""
-    return YAML_SUFFIXES + format_suffixes()
+    """The suffixes of the files discovery looks at: YAML, JSON (read only
+    when its head shows a format kept as JSON) and every format's own."""
+    return (*YAML_SUFFIXES, ".json", *format_suffixes())
 
 
 def discover(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
-    """Files to check: those named (explicit), and YAML files under named
-    directories (hidden directories but `.github` skipped), in a stable order.
-    Each real file comes once, under the first name that reaches it, whatever
-    other names do (named twice, also found in a named directory, or reached
-    through a link): it is explicit when any of them is named; a fix must
-    not write one file twice under two names."""
+    """Files to check: those named (explicit), and under named directories
+    the YAML files, the files of the formats' own suffixes and the JSON files
+    whose first megabyte shows a format kept as JSON (an SSM document...);
+    hidden directories but `.github`, and `node_modules`, are not entered.
+    In a stable order.  Each real file comes once, under the first name that
+    reaches it, whatever other names do (named twice, also found in a named
+    directory, or reached through a link): it is explicit when any of them
+    is named; a fix must not write one file twice under two names."""
+
+    def wanted(file: Path) -> bool:
+        name = file.name.lower()
+        if not name.endswith(_suffixes()):
+            return False
+        if not name.endswith(".json"):
+            return True
+        # Other JSON (package.json, lock files, schemas, reports) is skipped
+        # unread but for its head, and never reported; nor is an unreadable one.
+        try:
+            head = read_head(file, _HEAD_SIZE)
+        except OSError:
+            return False
+        return json_signature(head.decode("utf-8", "replace")) is not None
+
     found: dict[object, tuple[Path, bool]] = {}
     for path in paths:
         if path.is_dir():
             walked: list[Path] = []
             for root, dirs, files in os.walk(path):
-                # Hidden folders are skipped, but for `.github`, where workflows live.
-                dirs[:] = sorted(d for d in dirs if not d.startswith(".") or d == ".github")
-                walked.extend(Path(root) / name for name in files if name.lower().endswith(_suffixes()))
+                # Hidden folders are skipped, but for `.github`, where workflows live;
+                # so is npm's `node_modules`: thousands of other projects' files.
+                dirs[:] = sorted(
+                    d for d in dirs if (not d.startswith(".") or d == ".github") and d != "node_modules"
+                )
+                walked.extend(file for name in files if wanted(file := Path(root) / name))
             for file in sorted(walked):
                 identity = file_identity(file)
                 if identity is not None:  # a dangling or looping link found in a folder is no runbook

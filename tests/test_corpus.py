@@ -1,7 +1,8 @@
 """Every file of the real-world corpora (`../shared/corpora` beside the
 checkout, see its MANIFEST.md; RECOVERYLINT_CORPORA names another place) is
-read without a crash, and without RL001 unless it is not valid YAML; the
-README's corpus table is what this run finds.  The project keeps no copy of
+found by directory discovery (the JSON SSM documents of ssm-more included)
+and read without a crash, and without RL001 unless it is not valid YAML;
+docs/formats.md's corpus table is what this run finds.  The project keeps no copy of
 these files: CI has them beside the checkout.
 
 Regenerate the table with RECOVERYLINT_UPDATE_GOLDEN=1.
@@ -9,6 +10,7 @@ Regenerate the table with RECOVERYLINT_UPDATE_GOLDEN=1.
 
 from __future__ import annotations
 
+import json
 import os
 from collections import Counter
 from pathlib import Path
@@ -41,6 +43,8 @@ FORMATS = {
     "stackstorm-actionchain": "actionchain",
     "stackstorm-orquesta": "orquesta",
     "tekton": "tekton",
+    "xsoar": "xsoar",
+    "rundeck": "rundeck",
 }
 
 
@@ -58,10 +62,19 @@ def checked() -> dict[str, list[tuple[Path, FileResult]]]:
 
 def test_the_whole_corpus_is_found(checked) -> None:
     found = sum(len(results) for results in checked.values())
-    on_disk = sum(
-        1 for name in FORMATS for p in (CORPORA / name).rglob("*") if p.suffix in (".yaml", ".yml")
-    )
-    assert found == on_disk == 854
+    on_disk = [p for name in FORMATS for p in (CORPORA / name).rglob("*") if p.suffix in (".yaml", ".yml")]
+    # A JSON file is found when it is a workflow of its corpus's format, as
+    # the standard library's JSON parser reads it (every one of these is).
+    json_workflows = [
+        p
+        for name in FORMATS
+        for p in (CORPORA / name).rglob("*.json")
+        if _is_workflow(FORMATS[name], json.loads(p.read_text(encoding="utf-8")))
+    ]
+    assert len(json_workflows) == 36
+    assert {p.parts[len(CORPORA.parts)] for p in json_workflows} == {"ssm-more"}
+    assert found == len(on_disk) + len(json_workflows) == 1050
+    assert {p for results in checked.values() for p, _ in results} == set(on_disk) | set(json_workflows)
 
 
 def test_no_file_crashes(checked) -> None:
@@ -99,13 +112,19 @@ def test_every_workflow_is_read_and_only_workflows_are(checked) -> None:
         for path, result in results:
             if strict_yaml_problem(path) is not None:
                 continue
-            documents = [d for d in yaml.load_all(path.read_text(encoding="utf-8")) if isinstance(d, dict)]
+            documents = [d for d in yaml.load_all(path.read_text(encoding="utf-8")) if d is not None]
             assert result.skipped == (
                 not any(_is_workflow(FORMATS[corpus], d) for d in documents)
             ), path
 
 
-def _is_workflow(format_name: str, document: dict) -> bool:
+def _is_workflow(format_name: str, document: object) -> bool:
+    if format_name == "rundeck":  # a list of jobs, each with a `sequence` of steps
+        return isinstance(document, list) and any(
+            isinstance(job, dict) and isinstance(job.get("sequence"), dict) for job in document
+        )
+    if not isinstance(document, dict):
+        return False
     spec = document.get("spec") if isinstance(document.get("spec"), dict) else {}
     if format_name == "argo":
         if document.get("kind") not in WORKFLOW_KINDS["argo"]:
@@ -125,6 +144,8 @@ def _is_workflow(format_name: str, document: dict) -> bool:
         return isinstance(document.get("tasks"), dict)
     if format_name == "actionchain":
         return isinstance(document.get("chain"), list)
+    if format_name == "xsoar":
+        return "starttaskid" in document and isinstance(document.get("tasks"), dict)
     raise AssertionError(f"a format this test does not know: {format_name}")
 
 

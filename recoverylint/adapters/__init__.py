@@ -234,6 +234,30 @@ def discovery_keys(forced: str | None) -> re.Pattern[str]:
     return re.compile(rf"""["']?\b(?:{'|'.join(keys)})["']?[ \t]*:""")
 
 
+# What the head of a JSON document of a format kept as JSON shows (every
+# pattern of one entry), as its detection reads it: an SSM document (AWS's
+# own form), an Argo or Tekton object (`kubectl get -o json`), a Rundeck job
+# list (Rundeck's JSON export).  A native runbook is YAML: plan and
+# review reports in JSON have a `runbook` key too.
+JSON_SIGNATURES: dict[str, tuple[str, ...]] = {
+    "ssm": (r'"schemaVersion"\s*:', r'"(?:mainSteps|runtimeConfig)"\s*:'),
+    "argo": (r'"apiVersion"\s*:\s*"argoproj\.io/',),
+    "tekton": (r'"apiVersion"\s*:\s*"tekton\.dev/',),
+    "rundeck": (r"\A\s*\[", r'"sequence"\s*:\s*\{'),
+}
+
+
+def json_signature(head: str) -> str | None:
+    """The format whose signature the head of a `.json` file found in a folder
+    shows, or None: discovery reads no other JSON file, so that a folder's
+    package.json, lock files and schemas cost one read and no parse."""
+    text = head.lstrip("\ufeff")
+    return next(
+        (name for name, patterns in JSON_SIGNATURES.items() if all(re.search(p, text) for p in patterns)),
+        None,
+    )
+
+
 def documents(document: Document) -> list[Document]:
     """The documents of a stream that hold something (empty ones between
     `---` separators are common in manifests)."""
