@@ -29,11 +29,6 @@ from .settings import Settings
 from .source import Document, SourceError, parse, read_text
 from .words import closest, listed
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
-
 YAML_CONFIG = ".recoverylint.yaml"
 PYPROJECT = "pyproject.toml"
 # Keys as the code names them; a file may write `-` for `_` in any of them.
@@ -477,6 +472,11 @@ def _read_toml(path: Path) -> Config | None:
         text = read_text(path)  # a regular UTF-8 file within the size limit
     except SourceError as error:
         raise ConfigError(shown, error.message, span=error.span) from None
+    # Imported here: a run that finds no pyproject.toml does not pay for the parser.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
