@@ -121,13 +121,9 @@ def _codes_where() -> dict[str, tuple[str, ...]]:
 
     codes: dict[str, list[str]] = {flag: [] for flag in FLAGS}
     for code in catalog_codes():
-        known = RULE_FLAGS.get(code)
         data = read_bytes(_rule_file(code))
-        if known is not None and known[:2] == (len(data), crc32(data)):
-            flags = known[2]
-        else:
-            flags = _flags_read(code)
-        for flag in flags:
+        known = RULE_FLAGS.get(code, (-1, -1, ()))
+        for flag in known[2] if known[:2] == (len(data), crc32(data)) else _flags_read(code):
             codes[flag].append(code)
     return {flag: tuple(flagged) for flag, flagged in codes.items()}
 
