@@ -48,9 +48,22 @@
   and `raw` are read with the shared shell mapping (`recoverylint.shell`)
   and read the host's config; `uri` reads (`GET`, `HEAD`) or writes its
   URL as `http/<host>/<path>`; `k8s` writes `k8s/<namespace>/<kind>/<name>`
-  (`k8s_info` reads it); package, file and template modules write the
+  (`k8s_info` reads it); package and other system modules write the
   host's config (`host/<hosts>/config`, the play's `hosts` or the task's
-  `delegate_to`); `*_info`, `*_facts`, `stat`, `setup` read it.  Roles,
+  `delegate_to`; a templated one, `{{ item }}`, is known only at run time:
+  any host, `host/*/config`); `*_info`, `*_facts`, `stat`, `setup` read it.
+  Modules writing one file or folder (`file`, `copy`, `template`,
+  `lineinfile`...) write it by its path, under the host's config
+  (`host/<hosts>/config/etc/nginx/nginx.conf`), so that writes of
+  different files do not conflict; a path is known up to the folder
+  before its first template (`{{ conf_dir }}/a.conf` is the whole config,
+  `/etc/ceph/{{ cluster }}.conf` is `.../config/etc/ceph`): its value is
+  known only at run time, so the write may touch anything in that folder,
+  and taking the folder keeps every conflict with a write there.  A path
+  that is not absolute is the whole config (the folder it is relative to
+  is not known here).  `copy` and `unarchive` with `remote_src` (or
+  `unarchive`'s older `copy: no`) read their `src` on the host the same
+  way.  Roles,
   `import_playbook`, `include_*`/`import_*` (`include_vars` too: the
   variables it sets are in another file) and modules not in the table
   have no known effect (never guessed): the steps around them wait for
@@ -59,6 +72,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -178,6 +192,43 @@ def _writes_host(call: Call) -> Effect | None:
     return ((), (call.config,))
 
 
+def _writes_file(call: Call) -> Effect | None:
+    """A module writing one file or folder writes it by its path (see
+    `_file_resource`); `copy` and `unarchive` with `remote_src` (or
+    `unarchive`'s older `copy: no`) read their `src` on the host too
+    (otherwise `src` is on the controller)."""
+    path = next((word for word in map(call.word, _FILE_WRITERS[call.module]) if word), None)
+    written = _file_resource(call.config, path)
+    source = call.word("src")
+    remote = _flag(call.arguments.get("remote_src"))
+    if call.module == "unarchive" and _flag(call.arguments.get("copy")) is False:
+        remote = True
+    if source and remote:
+        return ((_file_resource(call.config, source),), (written,))
+    return ((), (written,))
+
+
+def _flag(value: Any) -> bool | None:
+    """An Ansible boolean as written (`true`, `yes`, `no`...); None when it is not one."""
+    if isinstance(value, bool):
+        return value
+    word = (text(value) or "").lower()
+    return True if word in ("yes", "true", "on", "1") else False if word in ("no", "false", "off", "0") else None
+
+
+def _file_resource(config: str, path: str | None) -> str:
+    """The file or folder `path` of a host as a resource under its config:
+    its absolute path's parts after `config`, up to the folder before the
+    first template; `config` itself for no path or a relative one."""
+    if not path or not path.startswith("/"):
+        return config
+    templated = min((at for at in (path.find("{{"), path.find("{%")) if at >= 0), default=-1)
+    if templated >= 0:
+        path = path[: path.rfind("/", 0, templated) + 1]
+    parts = [re.sub(r"\s+", "-", part) for part in posixpath.normpath(path).split("/") if part]
+    return "/".join([config, *parts])
+
+
 def _fetch(call: Call) -> Effect | None:
     """`fetch` copies from the host to the controller, where Ansible runs."""
     return ((call.config,), ("host/localhost/config",))
@@ -254,19 +305,11 @@ _HOST_WRITERS = (
     "apt_repository",
     "yum_repository",
     "rpm_key",
-    "file",
-    "template",
-    "copy",
-    "lineinfile",
-    "blockinfile",
-    "replace",
-    "ini_file",
     "user",
     "group",
     "mount",
     "sysctl",
     "cron",
-    "unarchive",
     "git",
     "authorized_key",
     "selinux",
@@ -280,7 +323,6 @@ _HOST_WRITERS = (
     "alternatives",
     "modprobe",
     "reboot",
-    "get_url",
     "synchronize",
     "openssl_certificate",
     "x509_certificate",
@@ -302,6 +344,18 @@ _HOST_WRITERS = (
     "podman_image",
     "known_hosts",
 )
+# Modules writing one file or folder, and the arguments naming it (with Ansible's aliases).
+_FILE_WRITERS: dict[str, tuple[str, ...]] = {
+    "file": ("path", "dest", "name"),
+    "copy": ("dest",),
+    "template": ("dest",),
+    "lineinfile": ("path", "dest", "destfile", "name"),
+    "blockinfile": ("path", "dest", "destfile", "name"),
+    "replace": ("path", "dest", "destfile", "name"),
+    "ini_file": ("path", "dest"),
+    "get_url": ("dest",),
+    "unarchive": ("dest",),
+}
 _HOST_READERS = ("stat", "setup", "slurp", "find", "command_info", "package_facts", "service_facts", "getent")
 _NEUTRAL = (
     "debug",
@@ -321,6 +375,7 @@ _NEUTRAL = (
 # A module's short name -> what it reads and writes (None: not known).
 MODULES: dict[str, Callable[[Call], Effect | None]] = {
     **{name: _writes_host for name in _HOST_WRITERS},
+    **{name: _writes_file for name in _FILE_WRITERS},
     **{name: _reads_host for name in _HOST_READERS},
     **{name: _nothing for name in _NEUTRAL},
     "service": _service,
@@ -364,8 +419,12 @@ def _placeholders(written: str) -> str:
 
 
 def _host(written: str) -> str:
-    """A host pattern as one part of a resource name, Jinja as placeholders."""
-    return path_part(_placeholders(written))
+    """A host pattern as one part of a resource name; a templated one
+    (`{{ item }}`, `{{ groups['mons'][0] }}`) names a host known only at run
+    time, which may be any host: `*`."""
+    if "{{" in written or "{%" in written:
+        return "*"
+    return path_part(written)
 
 
 def short_module(key: str) -> str:

@@ -47,7 +47,7 @@ def test_plays_tasks_handlers_blocks_and_async_become_steps_in_order():
 
 def test_modules_map_to_reads_writes_and_facts():
     runbook = adapt(fixture("ansible/restart.yml"), "ansible").runbook
-    assert names(step(runbook, "write-config").writes) == ["host/web/config"]
+    assert names(step(runbook, "write-config").writes) == ["host/web/config/etc/nginx/nginx.conf"]
     assert names(step(runbook, "write-config").inputs) == ["checked"]
     assert step(runbook, "write-config").condition.name == "checked.rc == 0"
     assert names(step(runbook, "check-config").outputs) == ["checked"]
