@@ -20,20 +20,77 @@ class Span:
     end_column: int
 
 
-@dataclass(frozen=True, slots=True)
-class Ref:
-    """A name written somewhere in the runbook, and where."""
+# A span in editor lines and columns (0-based, exclusive end), packed into one
+# int: line, column, end line, end column.  The YAML reader records every
+# value's so, and one int takes a fifth of the memory of a tuple of four.  A
+# column fills its bits only on a line of 16 MB: the reader refuses longer lines.
+RawSpan = int
+COLUMN_BITS, LINE_BITS = 24, 32
+_COLUMN_MASK, _LINE_MASK = (1 << COLUMN_BITS) - 1, (1 << LINE_BITS) - 1
+_START_SHIFT = COLUMN_BITS + LINE_BITS
+
+
+def pack_span(line: int, column: int, end_line: int, end_column: int) -> RawSpan:
+    """A span packed from 0-based positions."""
+    return (((line << COLUMN_BITS | column) << LINE_BITS | end_line) << COLUMN_BITS) | end_column
+
+
+def span_start(raw: RawSpan) -> tuple[int, int]:
+    """1-based line and column where a packed span starts."""
+    start = raw >> _START_SHIFT
+    return (start >> COLUMN_BITS) + 1, (start & _COLUMN_MASK) + 1
+
+
+def unpack_span(raw: RawSpan) -> Span:
+    start = raw >> _START_SHIFT
+    line, column = (start >> COLUMN_BITS) + 1, (start & _COLUMN_MASK) + 1
+    end_line = (raw >> COLUMN_BITS & _LINE_MASK) + 1
+    # Most values end on the line they start on: the spans then share one
+    # int for both lines.
+    return Span(line, column, line if end_line == line else end_line, (raw & _COLUMN_MASK) + 1)
+
+
+class _Located:
+    """A model value whose span is its `where`: a Span, or a RawSpan as the
+    YAML reader packed it.  A large runbook has hundreds of thousands of
+    names (most never shown in a finding): each is made a Span only when read,
+    which halves the cost of building the model.  Equal values are equal
+    whichever way their spans are held."""
+
+    __slots__ = ()
+    where: Span | RawSpan
+
+    @property
+    def span(self) -> Span:
+        where = self.where
+        return unpack_span(where) if where.__class__ is int else where  # type: ignore[arg-type,return-value]
+
+    def _compared(self) -> tuple[object, ...]:
+        return tuple(self.span if name == "where" else getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._compared() == other._compared()  # type: ignore[attr-defined,no-any-return]
+
+    def __hash__(self) -> int:
+        return hash(self._compared())
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Ref(_Located):
+    """A name written somewhere in the runbook, and where (`span`)."""
 
     name: str
-    span: Span
+    where: Span | RawSpan
 
 
-@dataclass(frozen=True, slots=True)
-class Need:
+@dataclass(frozen=True, slots=True, eq=False)
+class Need(_Located):
     """A `needs` entry: start only after `step` ends; a reason marks the gate intended."""
 
     step: str
-    span: Span
+    where: Span | RawSpan
     reason: str | None = None
 
 
@@ -168,12 +225,12 @@ class EdgeKind(str, Enum):
     NEEDS = "needs"  # an explicit `needs` entry
 
 
-@dataclass(frozen=True, slots=True)
-class DeclaredEdge:
+@dataclass(frozen=True, slots=True, eq=False)
+class DeclaredEdge(_Located):
     source: str
     target: str
     kind: EdgeKind
-    span: Span  # the `needs` entry, or the target step's id
+    where: Span | RawSpan  # the `needs` entry, or the target step's id
     reason: str | None = None
     stage: str | None = None  # for a stage gate: the later stage
 

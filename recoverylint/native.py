@@ -21,6 +21,7 @@ from .model import (
     Span,
     Stage,
     Step,
+    unpack_span,
 )
 from .source import Document
 
@@ -36,34 +37,32 @@ class _Builder:
 
     def refs(self, mapping: dict[Any, Any], key: str) -> tuple[Ref, ...]:
         values = mapping.get(key)
-        if not isinstance(values, list) or not values:
+        if values.__class__ is not list or not values:
             return ()
-        return tuple(
-            Ref(value, span)
-            for value, span in zip(values, self.doc.item_spans(values), strict=True)
-            if isinstance(value, str)
-        )
+        # Spans stay packed in the model: most names are never shown.
+        spans = self.doc.packed_item_spans(values)
+        if all(value.__class__ is str for value in values):  # as the schema has them
+            return tuple(map(Ref, values, spans))
+        return tuple(Ref(value, span) for value, span in zip(values, spans, strict=True) if isinstance(value, str))
 
     def ref(self, mapping: dict[Any, Any], key: str) -> Ref | None:
         value = mapping.get(key)
         if not isinstance(value, str):
             return None
-        return Ref(value, self.doc.value_span(mapping, key))
+        return Ref(value, self.doc.packed_value_span(mapping, key))
 
-    def needs(self, step: dict[Any, Any]) -> tuple[Need, ...]:
-        entries = step.get("needs")
-        if not isinstance(entries, list):
-            return ()
+    def needs(self, entries: list[Any]) -> tuple[Need, ...]:
+        spans = self.doc.packed_item_spans(entries)
         result = []
-        for index, entry in enumerate(entries):
+        for entry, span in zip(entries, spans, strict=True):
             if isinstance(entry, str):
-                result.append(Need(entry, self.doc.value_span(entries, index)))
+                result.append(Need(entry, span))
             elif isinstance(entry, dict) and isinstance(entry.get("step"), str):
                 reason = entry.get("reason")
                 result.append(
                     Need(
                         entry["step"],
-                        self.doc.value_span(entry, "step"),
+                        self.doc.packed_value_span(entry, "step"),
                         reason if isinstance(reason, str) and reason.strip() else None,
                     )
                 )
@@ -72,50 +71,54 @@ class _Builder:
     def step(self, item: dict[Any, Any], stage: str | None, extent: Span) -> Step:
         if len(self.steps) >= self.limits.max_steps:  # before the step is made
             raise TooLarge(f"over the limit of {self.limits.max_steps:,} steps", self.doc.value_span(item, "id"))
-        phase = item.get("phase")
+        get = item.get
+        phase = get("phase")
         # A step written again through a YAML alias is the same mapping: its
         # id is pointed at where the alias is, not at the anchor again.
         repeated = id(item) in self.items_seen
         self.items_seen.add(id(item))
+        needs = get("needs")
+        title = get("title")
+        refs = self.refs
         step = Step(
             id=str(item["id"]),
             span=extent if repeated else self.doc.value_span(item, "id"),
             index=len(self.steps),
-            title=item.get("title") if isinstance(item.get("title"), str) else None,
+            title=title if isinstance(title, str) else None,
             role=self.ref(item, "role"),
-            phase=Phase(phase) if phase in Phase._value2member_map_ else None,
-            phase_span=self.doc.value_span(item, "phase") if "phase" in item else None,
-            duration=duration_from(item.get("duration"), DurationBasis.GIVEN),
-            needs=self.needs(item),
-            inputs=self.refs(item, "inputs"),
-            outputs=self.refs(item, "outputs"),
-            reads=self.refs(item, "reads"),
-            writes=self.refs(item, "writes"),
+            phase=_PHASES.get(phase) if isinstance(phase, str) else None,
+            phase_span=None if phase is None and "phase" not in item else self.doc.value_span(item, "phase"),
+            duration=duration_from(get("duration"), DurationBasis.GIVEN),
+            needs=self.needs(needs) if needs.__class__ is list else (),
+            inputs=refs(item, "inputs"),
+            outputs=refs(item, "outputs"),
+            reads=refs(item, "reads"),
+            writes=refs(item, "writes"),
             approval=self.ref(item, "approval"),
-            pre_approved=item.get("pre_approved") is True,
-            verifies=self.refs(item, "verifies"),
-            excludes=self.refs(item, "excludes"),
-            decides=self.refs(item, "decides"),
-            approves=self.refs(item, "approves"),
+            pre_approved=get("pre_approved") is True,
+            verifies=refs(item, "verifies"),
+            excludes=refs(item, "excludes"),
+            decides=refs(item, "decides"),
+            approves=refs(item, "approves"),
             rollback=self.ref(item, "rollback"),
             stage=stage,
             extent=extent,
-            **_behaviour(self.doc, item),
+            **(_behaviour(self.doc, item) if _BEHAVIOUR_KEYS.intersection(item) else {}),
         )
         self.steps.append(step)
-        for need in step.needs:
-            self.edges.append(DeclaredEdge(need.step, step.id, EdgeKind.NEEDS, need.span, need.reason))
+        step_id = step.id
+        self.edges += [DeclaredEdge(need.step, step_id, EdgeKind.NEEDS, need.where, need.reason) for need in step.needs]
         return step
 
     def flow(self, items: list[Any], sequential: bool, stage: str | None) -> tuple[list[Step], list[Step]]:
         """Add the steps of a list of flow items; return its entry and exit steps."""
         entries: list[Step] = []
         exits: list[Step] = []
-        for position, item in enumerate(items):
+        for item, extent in zip(items, self.doc.packed_item_spans(items), strict=True):
             if not isinstance(item, dict):
                 continue
             if "id" in item:
-                step = self.step(item, stage, self.doc.value_span(items, position))
+                step = self.step(item, stage, unpack_span(extent))
                 item_entries, item_exits = [step], [step]
             elif isinstance(item.get("parallel"), list):
                 item_entries, item_exits = self.flow(item["parallel"], False, stage)
@@ -282,16 +285,22 @@ def build_runbook(
 DEFAULT_CLOCK = "clock"
 
 
+# The keys `_behaviour` reads: most steps have none of them.
+_BEHAVIOUR_KEYS = frozenset(("guard", "when", "observes", "clock"))
+
+_PHASES = {phase.value: phase for phase in Phase}
+
+
 def _behaviour(document: Document, item: dict[Any, Any]) -> dict[str, Any]:
     """A step's `guard`, `observes`, `clock` and `when` as Step fields."""
     found: dict[str, Any] = {"guard": item.get("guard") is True}
     if isinstance(item.get("when"), str):
-        found["condition"] = Ref(item["when"], document.value_span(item, "when"))
+        found["condition"] = Ref(item["when"], document.packed_value_span(item, "when"))
     scopes = item.get("observes")
     if isinstance(scopes, list):
         found["observes"] = tuple(
-            Ref(scope, document.value_span(scopes, index))
-            for index, scope in enumerate(scopes)
+            Ref(scope, span)
+            for scope, span in zip(scopes, document.packed_item_spans(scopes), strict=True)
             if isinstance(scope, str)
         )
     clock = item.get("clock")

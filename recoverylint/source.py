@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import re
+import sys
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -37,7 +38,7 @@ except ImportError:  # pragma: no cover - CPython wheels ship it
     CParser = None
 
 from .files import NotRegularFile, TooLargeFile, UnreadableFile, over_limit, read_file
-from .model import Span
+from .model import COLUMN_BITS, LINE_BITS, RawSpan, Span, pack_span, span_start, unpack_span
 
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
 DEFAULT_MAX_DEPTH = 200
@@ -48,30 +49,14 @@ DEFAULT_MAX_ALIAS_NODES = 100_000
 # millions of empty documents would otherwise cost a gigabyte.
 DEFAULT_MAX_DOCUMENTS = 1_000
 
-# A span in editor lines and columns (0-based, exclusive end), packed into one
-# int: line, column, end line, end column.  Every value of a document has one,
-# and one int takes a fifth of the memory of a tuple of four (measured: the
-# difference between staying under 1 GB on 50,000 steps or not).  A column
-# fills its bits only on a line of 16 MB: parse refuses longer lines.
-RawSpan = int
-_COLUMN_BITS, _LINE_BITS = 24, 32
-_COLUMN_MASK, _LINE_MASK = (1 << _COLUMN_BITS) - 1, (1 << _LINE_BITS) - 1
-LONGEST_LINE = _COLUMN_MASK  # characters, its line break left out
-
-
-def _pack(line: int, column: int, end_line: int, end_column: int) -> RawSpan:
-    return (((line << _COLUMN_BITS | column) << _LINE_BITS | end_line) << _COLUMN_BITS) | end_column
-
-
-def _start(raw: RawSpan) -> tuple[int, int]:
-    """1-based line and column where a packed span starts."""
-    start = raw >> (_COLUMN_BITS + _LINE_BITS)
-    return (start >> _COLUMN_BITS) + 1, (start & _COLUMN_MASK) + 1
+# A value's span, as model.pack_span packs it.  A column fills its bits only
+# on a line of 16 MB: parse refuses longer lines.
+LONGEST_LINE = (1 << COLUMN_BITS) - 1  # characters, its line break left out
 
 
 # A mapping entry's key span and value span, packed into one int (the key's
 # above the value's): a third of the memory of a tuple of two.
-_ENTRY_SHIFT = 2 * (_LINE_BITS + _COLUMN_BITS)
+_ENTRY_SHIFT = 2 * (LINE_BITS + COLUMN_BITS)
 _VALUE_MASK = (1 << _ENTRY_SHIFT) - 1
 
 
@@ -134,24 +119,32 @@ class Document:
     @property
     def start_span(self) -> Span:
         """Where the document starts (its `---`, or its first node)."""
-        return _to_span(self._start)
+        return unpack_span(self._start)
 
     @property
     def root_span(self) -> Span:
-        return _to_span(self._root_span)
+        return unpack_span(self._root_span)
 
     def value_span(self, container: Container, key: Any) -> Span:
         """Span of the value at `key` (a mapping key or a list index)."""
         entry = self._spans[id(container)][key]
-        return _to_span(entry & _VALUE_MASK if isinstance(container, dict) else entry)
+        return unpack_span(entry & _VALUE_MASK if isinstance(container, dict) else entry)
 
     def item_spans(self, sequence: list[Any]) -> list[Span]:
         """The span of each item of a sequence, in its order."""
-        return [_to_span(raw) for raw in self._spans[id(sequence)]]
+        return [unpack_span(raw) for raw in self._spans[id(sequence)]]
+
+    def packed_value_span(self, mapping: dict[Any, Any], key: Any) -> RawSpan:
+        """`value_span` of a mapping's value, packed (model.unpack_span reads it)."""
+        return self._spans[id(mapping)][key] & _VALUE_MASK  # type: ignore[no-any-return]
+
+    def packed_item_spans(self, sequence: list[Any]) -> list[RawSpan]:
+        """`item_spans`, packed: the document's own list, not to be changed."""
+        return self._spans[id(sequence)]  # type: ignore[no-any-return]
 
     def key_span(self, mapping: dict[Any, Any], key: str) -> Span:
         """Span of the key itself, where a finding about the entry points."""
-        return _to_span(self._spans[id(mapping)][key] >> _ENTRY_SHIFT)
+        return unpack_span(self._spans[id(mapping)][key] >> _ENTRY_SHIFT)
 
     def span_at(self, path: Iterable[Any]) -> Span:
         """Span of the deepest node reached along a JSON path (keys and indices)."""
@@ -168,16 +161,7 @@ class Document:
             else:
                 break
             node = node[part]
-        return _to_span(raw)
-
-
-def _to_span(raw: RawSpan) -> Span:
-    start = raw >> (_COLUMN_BITS + _LINE_BITS)  # _start, inline: once per name of a runbook's model
-    line, column = (start >> _COLUMN_BITS) + 1, (start & _COLUMN_MASK) + 1
-    end_line = (raw >> _COLUMN_BITS & _LINE_MASK) + 1
-    # Most values end on the line they start on: the model's spans (hundreds
-    # of thousands on a large runbook) then share one int for both.
-    return Span(line, column, line if end_line == line else end_line, (raw & _COLUMN_MASK) + 1)
+        return unpack_span(raw)
 
 
 def read_text(path: Path, limits: Limits = Limits(), language: str = "YAML") -> str:
@@ -420,24 +404,26 @@ class _Positions:
     def packer(self) -> Callable[[Any, Any], RawSpan]:
         """The function packing the span between two marks."""
         if self.exact:
-            return lambda start, end: _pack(start.line, start.column, end.line, end.column)
+            return lambda start, end: pack_span(start.line, start.column, end.line, end.column)
         point = self.point
-        return lambda start, end: _pack(*point(start), *point(end))
+        return lambda start, end: pack_span(*point(start), *point(end))
 
 
 class _Frame:
     """A collection under construction."""
 
-    __slots__ = ("anchor", "is_mapping", "merged", "pending_key", "size", "spans", "start", "value")
+    __slots__ = ("anchor", "first_node", "is_mapping", "merged", "pending_key", "spans", "start", "value")
 
-    def __init__(self, value: Container, start: Any, anchor: str | None) -> None:
+    def __init__(self, value: Container, start: Any, anchor: str | None, first_node: int) -> None:
         self.value = value
         self.is_mapping = isinstance(value, dict)
         self.spans: Any = {} if self.is_mapping else []
         self.start = start
         self.anchor = anchor
+        # The key read in this mapping, waiting for its value: kept here only
+        # while a collection inside is read (the innermost one's is in _build's locals).
         self.pending_key: tuple[str, RawSpan, bool] | None = None
-        self.size = 1
+        self.first_node = first_node  # how many nodes were read before this one
         self.merged: set[str] = set()
 
 
@@ -493,25 +479,50 @@ def _build(text: str, limits: Limits, span_of: Callable[[Any, Any], RawSpan], ex
     spans: dict[int, Any] = {}
     anchors: dict[str, tuple[Any, int]] = {}
     stack: list[_Frame] = []
-    frame: _Frame | None = None  # the innermost collection, stack[-1]
+    # The innermost collection (stack[-1]) and what is read of it most, in
+    # locals: attribute reads of a frame cost as much as the rest of a scalar.
+    frame: _Frame | None = None
+    container: Any = None
+    entry_spans: Any = None
+    is_mapping = False
+    pending: tuple[str, RawSpan, bool] | None = None  # the mapping's key read, waiting for its value
+    # Nodes read (an alias counted as the nodes it repeats): a collection's
+    # size, which an alias of it adds to `alias_nodes`, is the count it ends at
+    # less the count it started at.
+    nodes = 0
     alias_nodes = 0
     # (root, its span, where the document starts) for each document.
     documents: list[list[Any]] = []
     max_depth = limits.max_depth
-    line_shift, column_shift = _LINE_BITS + _COLUMN_BITS, _COLUMN_BITS
+    line_shift, column_shift = LINE_BITS + COLUMN_BITS, COLUMN_BITS
 
     while True:
         event = next_event()
         cls = event.__class__
         if cls is ScalarEvent:
-            value: Any = event.value
-            if event.ctag is not None or (not event.style and value[:1] in _NOT_ALWAYS_TEXT):
-                value = _scalar(event)
-            elif not event.style:
-                value = intern(value)
-            size = 1
-            if event.anchor:
-                anchors[event.anchor] = (value, 1)
+            if exact_marks:
+                start, end = event.start_mark, event.end_mark
+                raw = (start.line << column_shift | start.column) << line_shift | end.line << column_shift | end.column
+            else:
+                raw = span_of(event.start_mark, event.end_mark)
+            if is_mapping and pending is None:  # a key
+                key = event.value
+                # Its tag judged, an anchor on it kept, and a number too long
+                # for Python to convert refused, as for a value.
+                if event.ctag is not None or event.anchor or len(key) > _LONGEST_CONVERTED:
+                    _scalar_read(event, anchors)
+                # Interned: a key is written once per mapping (every step's
+                # `id`, `needs`...), and one string serves them all.
+                pending = (intern(key), raw, key == "<<" and event.ctag is None and not event.style)
+                continue
+            if event.ctag is not None or event.anchor:
+                value = _scalar_read(event, anchors)
+            elif event.style:  # quoted, literal or folded: a string
+                value = event.value
+            else:
+                value = event.value
+                value = _scalar(event) if value[:1] in _NOT_ALWAYS_TEXT else intern(value)
+            nodes += 1
         elif cls is MappingStartEvent or cls is SequenceStartEvent:
             if len(stack) >= max_depth:
                 raise _error_at(event, f"nesting deeper than {max_depth} levels")
@@ -522,25 +533,28 @@ def _build(text: str, limits: Limits, span_of: Callable[[Any, Any], RawSpan], ex
                 _STANDARD_TAG + "omap",
             ):
                 raise _error_at(event, _tag_problem(tag))
-            if frame is not None and frame.is_mapping and frame.pending_key is None:
-                raise _error_at(event, "a mapping or sequence used as a key is not supported")
-            frame = _Frame({} if cls is MappingStartEvent else [], event, event.anchor)
+            if frame is not None:
+                if is_mapping and pending is None:
+                    raise _error_at(event, "a mapping or sequence used as a key is not supported")
+                frame.pending_key = pending
+            frame = _Frame({} if cls is MappingStartEvent else [], event, event.anchor, nodes)
+            nodes += 1
             stack.append(frame)
+            container, entry_spans, is_mapping, pending = frame.value, frame.spans, frame.is_mapping, None
             continue
         elif cls is MappingEndEvent or cls is SequenceEndEvent:
             done = stack.pop()
-            frame = stack[-1] if stack else None
             value = done.value
-            size = done.size
             spans[id(value)] = done.spans
             if done.anchor:
-                anchors[done.anchor] = (value, size)
+                anchors[done.anchor] = (value, nodes - done.first_node)
             raw = span_of(done.start.start_mark, event.end_mark)
-            if frame is None:
+            if not stack:
+                frame, container, entry_spans, is_mapping, pending = None, None, None, False, None
                 documents[-1][:2] = value, raw
                 continue
-            _attach(frame, value, raw, size, spans)
-            continue
+            frame = stack[-1]
+            container, entry_spans, is_mapping, pending = frame.value, frame.spans, frame.is_mapping, frame.pending_key
         elif cls is AliasEvent:
             target = anchors.get(event.anchor)
             if target is None:
@@ -553,6 +567,10 @@ def _build(text: str, limits: Limits, span_of: Callable[[Any, Any], RawSpan], ex
                     f"aliases expand to more than {limits.max_alias_nodes:,} nodes"
                     " (an alias bomb?)",
                 )
+            if is_mapping and pending is None:
+                raise _error_at(event, "an alias used as a key is not supported")
+            nodes += size
+            raw = span_of(event.start_mark, event.end_mark)
         elif cls is StreamEndEvent:
             break
         elif cls is DocumentStartEvent:
@@ -563,37 +581,21 @@ def _build(text: str, limits: Limits, span_of: Callable[[Any, Any], RawSpan], ex
             continue
         else:
             continue
-        # A scalar or an alias: a complete value.
-        if exact_marks:
-            start, end = event.start_mark, event.end_mark
-            raw = (start.line << column_shift | start.column) << line_shift | end.line << column_shift | end.column
-        else:
-            raw = span_of(event.start_mark, event.end_mark)
+        # A complete value: a scalar, an alias or a collection just ended.
         if frame is None:
             documents[-1][:2] = value, raw
-            continue
-        if not frame.is_mapping:
-            frame.value.append(value)  # type: ignore[union-attr]
-            frame.spans.append(raw)
-            frame.size += size
-            continue
-        pending = frame.pending_key
-        if pending is None:
-            if cls is AliasEvent:
-                raise _error_at(event, "an alias used as a key is not supported")
-            merge = event.value == "<<" and event.tag is None and not event.style
-            # Interned: a key is written once per mapping (every step's `id`,
-            # `needs`...), and one string serves them all.
-            frame.pending_key = (intern(event.value), raw, merge)
-            continue
-        key = pending[0]
-        if pending[2] or key in frame.value:  # a merge key or a duplicate: the careful way
-            _attach(frame, value, raw, size, spans)
-            continue
-        frame.pending_key = None
-        frame.value[key] = value  # type: ignore[call-overload]
-        frame.spans[key] = pending[1] << _ENTRY_SHIFT | raw
-        frame.size += size
+        elif not is_mapping:
+            container.append(value)
+            entry_spans.append(raw)
+        else:
+            assert pending is not None  # a key was read before any value of a mapping
+            key, key_raw, merge = pending
+            pending = None
+            if merge or key in container:  # a merge key or a duplicate: the careful way
+                _attach(frame, key, key_raw, merge, value, raw, spans)
+            else:
+                container[key] = value
+                entry_spans[key] = key_raw << _ENTRY_SHIFT | raw
     if not documents:
         return Document(None, 0, spans)
     rest = tuple(Document(data, span, spans, start) for data, span, start in documents[1:])
@@ -601,30 +603,40 @@ def _build(text: str, limits: Limits, span_of: Callable[[Any, Any], RawSpan], ex
     return Document(data, span, spans, start, rest)
 
 
+def _scalar_read(event: ScalarEvent, anchors: dict[str, tuple[Any, int]]) -> Any:
+    """A scalar with a tag or an anchor: its value (or the error its tag
+    makes), kept for the aliases of its anchor."""
+    value = _scalar(event) if event.ctag is not None or not event.style else event.value
+    if isinstance(value, str) and not event.style and event.ctag is None:
+        value = intern(value)
+    if event.anchor:
+        anchors[event.anchor] = (value, 1)
+    return value
+
+
+# Digits of an int that Python converts without a length check: a longer
+# plain key may be a number `_scalar` refuses.
+_LONGEST_CONVERTED = sys.int_info.str_digits_check_threshold
+
 # First characters of a plain scalar that may resolve to something other than
 # a string (null, a boolean, a number); any other plain scalar is its text.
 _NOT_ALWAYS_TEXT = "-+.0123456789~nNtTfF"
 
 
-def _attach(frame: _Frame, value: Any, raw: RawSpan, size: int, spans: dict[int, Any]) -> None:
-    frame.size += size
-    container = frame.value
-    if isinstance(container, list):
-        container.append(value)
-        frame.spans.append(raw)
-        return
-    assert frame.pending_key is not None
-    key, key_raw, merge = frame.pending_key
-    frame.pending_key = None
+def _attach(
+    frame: _Frame, key: str, key_raw: RawSpan, merge: bool, value: Any, raw: RawSpan, spans: dict[int, Any]
+) -> None:
+    """A mapping's entry when its key is a merge key or was written before."""
     if merge:
         _merge(frame, value, key_raw, spans)
         return
+    container = frame.value
     if key in container and key not in frame.merged:
-        line, column = _start(key_raw)
-        first, _ = _start(frame.spans[key] >> _ENTRY_SHIFT)
+        line, column = span_start(key_raw)
+        first, _ = span_start(frame.spans[key] >> _ENTRY_SHIFT)
         raise SourceError(f"duplicate key `{key}` (first defined on line {first})", line, column)
     frame.merged.discard(key)
-    container[key] = value
+    container[key] = value  # type: ignore[call-overload]
     frame.spans[key] = key_raw << _ENTRY_SHIFT | raw
 
 
@@ -633,7 +645,7 @@ def _merge(frame: _Frame, value: Any, key_raw: RawSpan, spans: dict[int, Any]) -
     sources = value if isinstance(value, list) else [value]
     for source in sources:
         if not isinstance(source, dict):
-            line, column = _start(key_raw)
+            line, column = span_start(key_raw)
             raise SourceError("a merge key `<<` takes a mapping or a list of mappings", line, column)
         source_spans = spans.get(id(source))
         for key, item in source.items():
