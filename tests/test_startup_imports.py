@@ -99,3 +99,36 @@ def test_a_markdown_page_imports_its_parsers_when_read(tmp_path: Path) -> None:
     page = ROOT / "tests" / "adapters" / "markdown" / "pod-crashloop.md"
     _, modules = imported_by("check", str(page), "--no-cache", cwd=tmp_path)
     assert {"markdown_it", "bashlex"} <= modules
+
+
+# What a check with --no-cache of a runbook with no configuration file above
+# it has no use for: the cache and its hashing (OpenSSL), the TOML parser
+# (read only for a pyproject.toml), and the fixer (a JSON report shows no fix).
+NOT_FOR_A_PLAIN_JSON_CHECK = {"hashlib", "_hashlib", "tomllib", "recoverylint.cache", "recoverylint.fix"}
+
+
+def test_a_json_check_without_cache_or_configuration_imports_none_of_them(tmp_path: Path) -> None:
+    """pre-commit's call: one file, no cache wanted, a JSON report. The
+    runbook offers fixes (a checklist with false gates): the JSON report
+    does not show them, so none is judged."""
+    folder = tmp_path / "runbooks"
+    folder.mkdir()
+    runbook = folder / "checklist.yaml"
+    runbook.write_bytes((ROOT / "examples" / "checklist-disk-full.yaml").read_bytes())
+    code, modules = modules_imported_by("check", str(runbook), "--format", "json", "--no-cache", cwd=folder)
+    assert code == 1  # it has findings: the run did check it
+    assert modules & NOT_FOR_A_PLAIN_JSON_CHECK == set()
+
+
+def test_the_same_imports_come_when_a_run_needs_them(tmp_path: Path) -> None:
+    """The same structural check can fail: a pyproject.toml above the file
+    brings the TOML parser, the cache brings hashing, a full report judges
+    the fixes it shows."""
+    folder = tmp_path / "runbooks"
+    folder.mkdir()
+    runbook = folder / "checklist.yaml"
+    runbook.write_bytes((ROOT / "examples" / "checklist-disk-full.yaml").read_bytes())
+    (folder / "pyproject.toml").write_text('[project]\nname = "ops"\n', encoding="utf-8")
+    code, modules = modules_imported_by("check", str(runbook), "--format", "full", cwd=folder)
+    assert code == 1
+    assert modules >= NOT_FOR_A_PLAIN_JSON_CHECK
