@@ -132,3 +132,17 @@ def test_the_same_imports_come_when_a_run_needs_them(tmp_path: Path) -> None:
     code, modules = modules_imported_by("check", str(runbook), "--format", "full", cwd=folder)
     assert code == 1
     assert modules >= NOT_FOR_A_PLAIN_JSON_CHECK
+
+
+def test_a_full_report_judges_fixes_without_the_text_editor(tmp_path: Path) -> None:
+    """A full report counts the fixes `--fix` would apply, judged on the
+    model: the text editor (ruamel's round trip, difflib) is imported only
+    by a run that writes a restructured checklist's text (`--diff --unsafe-fixes`)."""
+    runbook = tmp_path / "checklist.yaml"
+    runbook.write_bytes((ROOT / "examples" / "checklist-disk-full.yaml").read_bytes())
+    code, modules = modules_imported_by("check", str(runbook), "--no-cache", cwd=tmp_path)
+    assert code == 1
+    assert "recoverylint.fix" in modules  # the fixes were judged
+    assert modules & {"recoverylint.fix.edits", "difflib"} == set()
+    _, modules = modules_imported_by("check", str(runbook), "--no-cache", "--diff", "--unsafe-fixes", cwd=tmp_path)
+    assert modules >= {"recoverylint.fix.edits", "difflib"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 from ..catalog import always_on_codes, fix_first_codes
 from ..engine import FileResult, _check_document, finding, known_codes, rules_run, run_rules
@@ -15,8 +16,10 @@ from ..source import Limits
 from ..suppress import CODE as UNUSED_SUPPRESSION
 from ..suppress import suppress
 from ..words import counted
-from .edits import FLOW_COMMENT, FixError, Replacement, apply_edits, replacements
 from .model import Removal, cut_needs, removed_needs, restructured, same_needs
+
+if TYPE_CHECKING:
+    from .edits import FLOW_COMMENT, FixError, Replacement, apply_edits, replacements
 
 __all__ = [
     "FLOW_COMMENT",
@@ -28,6 +31,18 @@ __all__ = [
     "fix_text",
     "replacements",
 ]
+
+# The text editor (ruamel's round trip, difflib) is imported when first
+# asked for: a check judges the fixes it counts on the model and needs none of it.
+_FROM_EDITS = frozenset({"FLOW_COMMENT", "FixError", "Replacement", "apply_edits", "replacements"})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _FROM_EDITS:
+        from . import edits
+
+        return getattr(edits, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -334,6 +349,8 @@ class _Fixer:
         return f"it would add {counted(sum(added.values()), 'finding')} ({', '.join(added_codes)}): {shown}"
 
     def attempt_on_text(self, fixes: list[Fix]) -> str | None:
+        from .edits import FixError, apply_edits
+
         try:
             fixed = apply_edits(self.text, [fix.edit for fix in fixes])
         except FixError as error:
@@ -363,6 +380,8 @@ class _Fixer:
         removal = Removal(self.model, tuple(self.pending_needs))
         fixed = cut_needs(self.text, removal, self.read.steps)
         if fixed is None:
+            from .edits import FixError, apply_edits
+
             try:
                 fixed = apply_edits(self.text, self.pending_edits)
             except FixError:
