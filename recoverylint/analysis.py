@@ -3,7 +3,7 @@ and the decision checklist that says which workflow mode suits a runbook."""
 
 from __future__ import annotations
 
-import bisect
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import islice
 
@@ -29,7 +29,10 @@ def critical_path(graphs: Graphs, durations: list[float]) -> CriticalPath:
     minutes = list(durations) + [0.0] * (len(preds) - len(durations))
     finish = [0.0] * len(preds)
     for node in order:
-        start = max((finish[pred] for pred in preds[node]), default=0.0)
+        start = 0.0  # minutes are never negative
+        for pred in preds[node]:
+            if finish[pred] > start:
+                start = finish[pred]
         finish[node] = start + minutes[node]
     tail = list(minutes)
     for node in reversed(order):
@@ -39,65 +42,159 @@ def critical_path(graphs: Graphs, durations: list[float]) -> CriticalPath:
     return CriticalPath(max(finish, default=0.0), finish, tail)
 
 
-def _longest_avoiding(graphs: Graphs, path: CriticalPath, nodes: list[int]) -> dict[int, float]:
-    """For each of `nodes`, the longest path of O that does not pass through it.
+class _Lifting:
+    """What lifting each step's needless waits changes in O, whatever the
+    minutes: worked out once, then priced for each set of minutes (likely,
+    longest, without defaults) by arithmetic over what is kept here.
 
-    Such a path lies wholly before the node in topological order, wholly
-    after it, or jumps over it by an edge.  Each edge's jump is recorded
-    once, as a range of the nodes asked about (a sparse table of maxima,
-    its memory growing with those nodes, never with the edges).
+    A path that avoids a waiting step lies wholly before it in topological
+    order, wholly after it, or jumps over it by an edge.  Each edge that
+    jumps over some waiting step is kept with the range of them it jumps
+    (as two overlapping power-of-two ranges of a sparse table of maxima,
+    its memory growing with the waiting steps, never with the edges).
     """
-    preds_of, order = graphs.joined()
-    count = len(order)
-    before = [0.0] * (count + 1)  # best path ending at positions < i
-    for position, node in enumerate(order):
-        before[position + 1] = max(before[position], path.finish[node])
-    after = [0.0] * (count + 1)  # best path starting at positions >= i
-    for position in range(count - 1, -1, -1):
-        after[position] = max(after[position + 1], path.tail[order[position]])
-    position_of = [0] * count  # node -> its position in `order`
-    for position, node in enumerate(order):
-        position_of[node] = position
-    asked = sorted(position_of[node] for node in nodes)
-    asked_set = set(asked)
-    # levels[k][i]: the best jump over every asked position from i to i + 2**k - 1
-    levels = [[0.0] * len(asked) for _ in range(max(len(asked).bit_length(), 1))]
-    if asked:
-        # after[p]: the first asked position after position p
-        after_position = [bisect.bisect_right(asked, position) for position in range(count)]
+
+    def __init__(self, graphs: Graphs, waits: list[tuple[int, tuple[int, ...]]]) -> None:
+        self.graphs = graphs
+        self.waits = waits
+        preds_of, order = graphs.joined()
+        self.order = order
+        count = len(order)
+        position_of = [0] * count  # node -> its position in `order`
+        for position, node in enumerate(order):
+            position_of[node] = position
+        self.positions = [position_of[step] for step, _ in waits]
+        asked = sorted(self.positions)
+        self.asked = asked
+        self.levels = max(len(asked).bit_length(), 1)
+        asked_set = set(asked)
+        # (pred, node, level, first, second): the edge pred -> node jumps the
+        # asked positions first .. second + 2**level - 1.
+        self.jumps: list[tuple[int, int, int, int, int]] = []
+        # The successors of each waiting step in O with its joins.
+        successors: dict[int, list[int]] = {step: [] for step, _ in waits}
+        # position -> the index in `asked` of the first asked position after it
+        after_position = []
+        at = 0
+        for position in range(count):
+            while at < len(asked) and asked[at] <= position:
+                at += 1
+            after_position.append(at)
         for node, preds in enumerate(preds_of):
-            high = after_position[position_of[node]] - 1  # the last asked one before the node
-            if position_of[node] in asked_set:
-                high -= 1
-            if high < 0:
-                continue
-            tail = path.tail[node]
+            # The last asked position before the node.
+            high = after_position[position_of[node]] - 1 - (position_of[node] in asked_set)
             for pred in preds:
+                if pred in successors:
+                    successors[pred].append(node)
                 low = after_position[position_of[pred]]
-                if low > high:
-                    continue
-                value = path.finish[pred] + tail
-                level = (high - low + 1).bit_length() - 1
-                row = levels[level]
-                if value > row[low]:
-                    row[low] = value
-                other = high - (1 << level) + 1
-                if value > row[other]:
-                    row[other] = value
-        for level in range(len(levels) - 1, 0, -1):
-            row, below, half = levels[level], levels[level - 1], 1 << (level - 1)
-            for low in range(len(asked) - (1 << level) + 1):
-                value = row[low]
-                if value > below[low]:
-                    below[low] = value
-                if value > below[low + half]:
-                    below[low + half] = value
-    jumps = dict(zip(asked, levels[0], strict=False))
-    return {
-        node: max(before[position], after[position + 1], jumps[position])
-        for node in nodes
-        for position in (position_of[node],)
-    }
+                if low <= high:
+                    level = (high - low + 1).bit_length() - 1
+                    self.jumps.append((pred, node, level, low, high - (1 << level) + 1))
+        self.successors = [successors[step] for step, _ in waits]
+        # Each wait's other predecessors and the steps it waits for needlessly:
+        # the targets of a join share their sources and, often, the tuple of
+        # those they wait for needlessly, so each group is kept (and its
+        # maximum taken) once for them.
+        kept_groups: dict[tuple[int, int], int] = {}
+        lifted_groups: dict[int, int] = {}
+        self.kept: list[list[int]] = []
+        self.lifted: list[tuple[int, ...]] = []
+        self.kept_of: list[int] = []
+        self.lifted_of: list[int] = []
+        # The real prerequisites each waiting step would wait for instead
+        # (those not after it in O).
+        self.prerequisites: list[list[int]] = []
+        for step, lifted in waits:
+            preds = graphs.order_preds[step]
+            key = (id(preds), id(lifted))
+            if key not in kept_groups:
+                kept_groups[key] = len(self.kept)
+                self.kept.append(list(set(preds).difference(lifted)))
+            self.kept_of.append(kept_groups[key])
+            if id(lifted) not in lifted_groups:
+                lifted_groups[id(lifted)] = len(self.lifted)
+                self.lifted.append(lifted)
+            self.lifted_of.append(lifted_groups[id(lifted)])
+            position = graphs.position[step]
+            self.prerequisites.append(
+                [
+                    pred
+                    for pred in graphs.real_prerequisites(step)
+                    # Only a step placed after it in O's order can come after it.
+                    if graphs.position[pred] < position or not graphs.before(step, pred)
+                ]
+            )
+
+    def avoiding(self, path: CriticalPath) -> list[float]:
+        """For each waiting step, the longest path of O that does not pass through it."""
+        order = self.order
+        finish, tail = path.finish, path.tail
+        before = [0.0]  # position i -> the best path ending at positions < i
+        best = 0.0
+        for node in order:
+            if finish[node] > best:
+                best = finish[node]
+            before.append(best)
+        after = [0.0]  # reversed: the best path starting at positions >= i
+        best = 0.0
+        for node in reversed(order):
+            if tail[node] > best:
+                best = tail[node]
+            after.append(best)
+        after.reverse()
+        asked = self.asked
+        # levels[k][i]: the best jump over every asked position from i to i + 2**k - 1
+        levels = [[0.0] * len(asked) for _ in range(self.levels)]
+        for pred, node, level, first, second in self.jumps:
+            value = finish[pred] + tail[node]
+            row = levels[level]
+            if value > row[first]:
+                row[first] = value
+            if value > row[second]:
+                row[second] = value
+        if self.jumps:
+            for level in range(len(levels) - 1, 0, -1):
+                row, below, half = levels[level], levels[level - 1], 1 << (level - 1)
+                for low in range(len(asked) - (1 << level) + 1):
+                    value = row[low]
+                    if value > below[low]:
+                        below[low] = value
+                    if value > below[low + half]:
+                        below[low + half] = value
+        jumps = dict(zip(asked, levels[0], strict=False))
+        return [max(before[position], after[position + 1], jumps[position]) for position in self.positions]
+
+    def costs(self, durations: list[float]) -> list[float]:
+        """Minutes O's critical path shrinks when each step's waits are lifted, with these minutes."""
+        path = critical_path(self.graphs, durations)
+        finish, tail = path.finish, path.tail
+        kept_finish = [_latest(finish, kept) for kept in self.kept]
+        lifted_finish = [_latest(finish, lifted) for lifted in self.lifted]
+        length = path.length
+        costs = []
+        for (step, _), longest, kept, lifted, prerequisites, successors in zip(
+            self.waits, self.avoiding(path), self.kept_of, self.lifted_of, self.prerequisites, self.successors,
+            strict=True,
+        ):
+            # The step starts after its other waits and its real prerequisites.
+            start = max(kept_finish[kept], _latest(finish, prerequisites))
+            if start + tail[step] > longest:
+                longest = start + tail[step]
+            # The steps after it still wait for those lifted (a join's tail is its targets' longest).
+            through = lifted_finish[lifted] + _latest(tail, successors)
+            if through > longest:
+                longest = through
+            costs.append(length - longest if length > longest else 0.0)
+        return costs
+
+
+def _latest(minutes: list[float], nodes: Iterable[int]) -> float:
+    """The most minutes of these nodes; 0 for none (minutes are never negative)."""
+    latest = 0.0
+    for node in nodes:
+        if minutes[node] > latest:
+            latest = minutes[node]
+    return latest
 
 
 def wait_costs(
@@ -115,47 +212,7 @@ def wait_costs(
         return []
     if durations is None:
         durations = step_minutes(graphs.runbook, graphs.steps).likely
-    path = critical_path(graphs, durations)
-    avoiding = _longest_avoiding(graphs, path, [step for step, _ in waits])
-    waiting = {step for step, _ in waits}
-    latest_after: dict[int, float] = dict.fromkeys(waiting, 0.0)  # longest tail of a successor
-    joined, _ = graphs.joined()  # a join's tail is its targets' longest
-    for node, preds in enumerate(joined):
-        for pred in preds:
-            if pred in latest_after and path.tail[node] > latest_after[pred]:
-                latest_after[pred] = path.tail[node]
-    # The targets of a join share its sources and, often, the tuple of those
-    # they wait for needlessly: each maximum below is taken once for them
-    # (keyed by the lists' ids, the lists kept alive beside the answer).
-    kept_finish: dict[tuple[int, int], tuple[list[int], tuple[int, ...], float]] = {}
-    lifted_finish: dict[int, tuple[tuple[int, ...], float]] = {}
-    costs = []
-    for step, lifted in waits:
-        preds = graphs.order_preds[step]
-        found = kept_finish.get((id(preds), id(lifted)))
-        if found is None:
-            kept = set(preds).difference(lifted)
-            found = kept_finish[(id(preds), id(lifted))] = (
-                preds, lifted, max((path.finish[pred] for pred in kept), default=0.0)
-            )
-        latest_lifted = lifted_finish.get(id(lifted))
-        if latest_lifted is None:
-            latest_lifted = lifted_finish[id(lifted)] = (lifted, max(path.finish[source] for source in lifted))
-        start = max(
-            [found[2]]
-            + [
-                path.finish[pred]
-                for pred in graphs.real_prerequisites(step)
-                if not graphs.before(step, pred)
-            ],
-        )
-        longest = max(
-            avoiding[step],
-            start + path.tail[step],
-            latest_lifted[1] + latest_after[step],
-        )
-        costs.append(max(0.0, path.length - longest))
-    return costs
+    return _Lifting(graphs, waits).costs(durations)
 
 
 @dataclass(frozen=True)
@@ -189,16 +246,19 @@ def wait_costs_known(graphs: Graphs, waits: list[tuple[int, tuple[int, ...]]]) -
     may change the saving either way, and one beside it (neither before nor
     after) only lengthens paths that avoid it, so it can only make the
     saving smaller, down to nothing."""
+    if not waits:
+        return []
     minutes = step_minutes(graphs.runbook, graphs.steps)
-    likely = wait_costs(graphs, waits, minutes.likely)
-    longest = wait_costs(graphs, waits, minutes.longest) if minutes.ranged else likely
+    lifting = _Lifting(graphs, waits)
+    likely = lifting.costs(minutes.likely)
+    longest = lifting.costs(minutes.longest) if minutes.ranged else likely
     defaulted = [node for node in minutes.defaulted if minutes.longest[node] > 0]
     without_defaults = longest
-    if defaulted and waits:
+    if defaulted:
         zeroed = list(minutes.longest)
         for node in defaulted:
             zeroed[node] = 0.0
-        without_defaults = wait_costs(graphs, waits, zeroed)
+        without_defaults = lifting.costs(zeroed)
     defaults = _distinct_defaults(graphs, defaulted)
     related = _UnknownAround(graphs, minutes.unknown)
     costs = []
