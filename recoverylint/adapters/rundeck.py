@@ -97,7 +97,7 @@ def build(document: Document, path: str, default_duration: float | None) -> Adap
         each.steps()
         if each.inner:
             builder.problems.extend(each.builder.problems)
-    _job_references(read)
+    _job_references(read, builder.limits.max_edges)
     top = [each for each in read if not each.inner]
     for each in top:
         each.order()
@@ -461,25 +461,112 @@ def _rule_words(written: str) -> list[str]:
     return [quoted or plain for quoted, plain in re.findall(r'"([^"]*)"|(\S+)', written)]
 
 
-def _job_references(jobs: list[_Job]) -> None:
-    """A `jobref` to a job of the same file does what that job's steps do."""
-    by_name: dict[str, _Job] = {}
-    for job in jobs:
+def _job_references(jobs: list[_Job], limit: int) -> None:
+    """A `jobref` to a job of the same file does what that job's steps do,
+    through the jobs it runs in turn, whatever order the file writes the jobs
+    in: a job's effects are those of the group of jobs that run each other
+    (a loop of references) and of every job they run.  A job in a loop never
+    ends: a `jobref` to it has no known effect.  `limit` bounds the names
+    gathered (a long chain of jobs, each gathering those of all after it)."""
+    budget = limit
+    by_name: dict[str, int] = {}
+    for number, job in enumerate(jobs):
         for name in _names(job.job):
-            by_name.setdefault(name, job)
+            by_name.setdefault(name, number)
+    calls: list[list[tuple[_Step, int]]] = []  # per job: its `jobref` steps and the job each runs
     for job in jobs:
+        found = []
         for step in job.read:
             reference = step.command.get("jobref")
-            if not isinstance(reference, dict):
-                continue
-            target = by_name.get(text(reference.get("uuid")) or "") or by_name.get(_reference_name(reference))
-            if target is None or target is job:
-                continue  # its effects are not known (a job calling itself never ends)
+            if isinstance(reference, dict):
+                target = by_name.get(text(reference.get("uuid")) or "")
+                if target is None:
+                    target = by_name.get(_reference_name(reference))
+                if target is not None:
+                    found.append((step, target))
+        calls.append(found)
+    effects: dict[int, tuple[dict[str, None], dict[str, None], bool]] = {}  # group -> reads, writes, known
+    groups = _called_groups([[target for _, target in found] for found in calls])
+    group_of = [0] * len(jobs)
+    for group, members in enumerate(groups):
+        for member in members:
+            group_of[member] = group
+    for group, members in enumerate(groups):
+        reads: dict[str, None] = {}
+        writes: dict[str, None] = {}
+        # A loop never ends: no known effect (a job running itself is one too).
+        known = len(members) == 1 and all(target != members[0] for _, target in calls[members[0]])
+        for member in members:
+            resolved = {id(step) for step, _ in calls[member]}
+            for step in jobs[member].read:
+                if id(step) in resolved:
+                    continue  # what it runs is gathered below
+                known = known and step.known
+                reads.update(dict.fromkeys(ref.name for ref in step.draft.reads))
+                writes.update(dict.fromkeys(ref.name for ref in step.draft.writes))
+            for _, target in calls[member]:
+                if group_of[target] != group:  # the groups it runs come before it
+                    target_reads, target_writes, target_known = effects[group_of[target]]
+                    budget -= len(target_reads) + len(target_writes)
+                    if budget < 0:
+                        raise TooLarge(f"over {limit:,} resource names gathered through `jobref`s")
+                    reads.update(target_reads)
+                    writes.update(target_writes)
+                    known = known and target_known
+        effects[group] = (reads, writes, known)
+    for found in calls:
+        for step, target in found:
+            reads, writes, known = effects[group_of[target]]
             at = step.draft.span
-            step.draft.reads.extend(Ref(ref.name, at) for done in target.read for ref in done.draft.reads)
-            step.draft.writes.extend(Ref(ref.name, at) for done in target.read for ref in done.draft.writes)
-            # A reference the target makes that is not yet read counts as unknown.
-            step.known = all(done.known for done in target.read)
+            step.draft.reads.extend(Ref(name, at) for name in reads)
+            step.draft.writes.extend(Ref(name, at) for name in writes)
+            # A `jobref` to another file's job, or a command not read, counts as unknown.
+            step.known = known
+
+
+def _called_groups(runs: list[list[int]]) -> list[list[int]]:
+    """The groups of jobs that run each other (strongly connected components
+    of `runs`, job -> the jobs it runs), each after every group it runs
+    (Tarjan's algorithm, without recursion: a chain of thousands of jobs)."""
+    index: list[int | None] = [None] * len(runs)
+    lowest = [0] * len(runs)
+    on_stack = [False] * len(runs)
+    stack: list[int] = []
+    groups: list[list[int]] = []
+    counter = 0
+    for root in range(len(runs)):
+        if index[root] is not None:
+            continue
+        work = [(root, 0)]
+        while work:
+            node, next_call = work.pop()
+            if next_call == 0:
+                index[node] = lowest[node] = counter
+                counter += 1
+                stack.append(node)
+                on_stack[node] = True
+            if next_call < len(runs[node]):
+                work.append((node, next_call + 1))
+                target = runs[node][next_call]
+                target_index = index[target]
+                if target_index is None:
+                    work.append((target, 0))
+                elif on_stack[target]:
+                    lowest[node] = min(lowest[node], target_index)
+                continue
+            if lowest[node] == index[node]:
+                group = []
+                while True:
+                    member = stack.pop()
+                    on_stack[member] = False
+                    group.append(member)
+                    if member == node:
+                        break
+                groups.append(sorted(group))
+            if work:
+                parent = work[-1][0]
+                lowest[parent] = min(lowest[parent], lowest[node])
+    return groups
 
 
 def _command_title(command: dict[str, Any], key: str | None) -> str | None:
