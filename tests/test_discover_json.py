@@ -15,9 +15,9 @@ import pytest
 from click.testing import CliRunner, Result
 from review_support import corpus_folder
 
-from recoverylint.adapters import json_signature
+from recoverylint.adapters import JSON_SIGNATURES, format_names, json_signature
 from recoverylint.cli import cli
-from recoverylint.engine import discover
+from recoverylint.engine import check_file, discover
 
 # Two reads one after the other: the second waits for nothing it uses (RL201
 # at the second step's name, line 11, column 15).
@@ -172,6 +172,31 @@ def test_a_fifo_named_json_in_a_folder_is_skipped_without_blocking(tmp_path: Pat
 )
 def test_json_signatures(head: str, expected: str | None) -> None:
     assert json_signature(head) == expected
+
+
+def test_each_signature_finds_a_document_its_format_reads(tmp_path: Path) -> None:
+    documents = {
+        "ssm": json.loads(SSM_READS),
+        "argo": {
+            "apiVersion": "argoproj.io/v1alpha1", "kind": "Workflow", "metadata": {"name": "w"},
+            "spec": {"entrypoint": "main", "templates": [
+                {"name": "main", "steps": [[{"name": "a", "template": "echo"}]]},
+                {"name": "echo", "container": {"image": "alpine"}},
+            ]},
+        },
+        "tekton": {
+            "apiVersion": "tekton.dev/v1", "kind": "Pipeline", "metadata": {"name": "p"},
+            "spec": {"tasks": [{"name": "a", "taskRef": {"name": "t"}}]},
+        },
+        "rundeck": [{"name": "restart", "sequence": {"commands": [{"exec": "uptime"}]}}],
+    }
+    assert set(documents) == set(JSON_SIGNATURES) <= set(format_names())
+    for name, document in documents.items():
+        (tmp_path / f"{name}.json").write_text(json.dumps(document, indent=2), encoding="utf-8")
+    read = {path.stem: check_file(path, path.name, explicit=False) for path, _ in discover([tmp_path])}
+    assert {stem: (result.format, result.skipped) for stem, result in read.items()} == {
+        name: (name, False) for name in documents
+    }
 
 
 def test_a_folder_of_real_json_ssm_documents_is_checked() -> None:

@@ -238,7 +238,8 @@ def discovery_keys(forced: str | None) -> re.Pattern[str]:
 # pattern of one entry), as its detection reads it: an SSM document (AWS's
 # own form), an Argo or Tekton object (`kubectl get -o json`), a Rundeck job
 # list (Rundeck's JSON export).  A native runbook is YAML: plan and
-# review reports in JSON have a `runbook` key too.
+# review reports in JSON have a `runbook` key too.  A format added whose
+# documents are kept as JSON adds its entry here.
 JSON_SIGNATURES: dict[str, tuple[str, ...]] = {
     "ssm": (r'"schemaVersion"\s*:', r'"(?:mainSteps|runtimeConfig)"\s*:'),
     "argo": (r'"apiVersion"\s*:\s*"argoproj\.io/',),
