@@ -70,16 +70,26 @@ try:
 except SystemExit as end:
     code = end.code
 from recoverylint.catalog import rule_doc
-print(json.dumps({"exit": code, "parsed": rule_doc.cache_info().currsize}))
+print(json.dumps({"exit": code, "parsed": rule_doc.cache_info().currsize,
+                  "entries imported": "recoverylint.catalog_entry" in sys.modules}))
 """
+
+
+def rule_files_parsed_by_check(runbook: Path, cwd: Path) -> dict[str, object]:
+    done = subprocess.run(
+        [sys.executable, "-c", RULE_FILES_PARSED, "check", str(runbook), "--no-cache"],
+        cwd=cwd, capture_output=True, text=True, timeout=120, check=False,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+    report: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    return report
 
 
 def test_a_clean_check_parses_no_rule_file(tmp_path: Path) -> None:
     """Structural, not timed: the flags come from the table, and a clean file
-    has no finding whose rule's words are needed."""
-    done = subprocess.run(
-        [sys.executable, "-c", RULE_FILES_PARSED, "check", str(ROOT / "examples" / "hybrid-clean.yaml"), "--no-cache"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-    )  # fmt: skip
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == {"exit": 0, "parsed": 0}
+    has no finding whose rule's words are needed (nor the class holding them)."""
+    clean = rule_files_parsed_by_check(ROOT / "examples" / "hybrid-clean.yaml", tmp_path)
+    assert clean == {"exit": 0, "parsed": 0, "entries imported": False}
+    with_findings = rule_files_parsed_by_check(ROOT / "examples" / "checklist-disk-full.yaml", tmp_path)
+    assert with_findings["exit"] == 1 and with_findings["entries imported"] is True
+    assert 0 < int(str(with_findings["parsed"])) < len(catalog.catalog_codes())  # the words of its findings' rules
