@@ -89,6 +89,13 @@ def repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (package / "package.json").write_text(PACKAGE_JSON, encoding="utf-8")
     (package / "reads.json").write_text(SSM_READS, encoding="utf-8")
     (package / "gate.yaml").write_text(NATIVE_GATE, encoding="utf-8")
+    # Hidden folders are not entered; vendor/ is, and its JSON is no document.
+    (tmp_path / ".vscode").mkdir()
+    (tmp_path / ".vscode" / "settings.json").write_text('{\n  // tabs\n  "tasks": 4\n}\n', encoding="utf-8")
+    (tmp_path / ".venv" / "share").mkdir(parents=True)
+    (tmp_path / ".venv" / "share" / "reads.json").write_text(SSM_READS, encoding="utf-8")
+    (tmp_path / "vendor" / "composer").mkdir(parents=True)
+    (tmp_path / "vendor" / "composer" / "installed.json").write_text('{"packages": []}\n', encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
