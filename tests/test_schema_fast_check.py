@@ -1,0 +1,93 @@
+"""The generated fast check (recoverylint/_schema_check.py) passes and fails
+exactly the documents the schema does, so that schema.validate's errors,
+which jsonschema gives whenever the fast check fails, are unchanged by how
+the check is generated (issue 16: it no longer names every value it checks)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import fastjsonschema
+import pytest
+from jsonschema import Draft202012Validator
+from test_schema_errors import KEYWORD_CASES
+
+from recoverylint import _schema_check, schema
+from recoverylint.adapters import is_native
+from recoverylint.compiled_schema import GENERATED
+from recoverylint.source import SourceError, parse
+
+TESTS = Path(__file__).resolve().parent
+
+
+def _native_fixtures() -> dict[str, str]:
+    """Every native runbook of the tests: the files, and the runbook of each
+    schema keyword's RL002 case."""
+    found = {}
+    for path in sorted([*TESTS.rglob("*.yaml"), *TESTS.rglob("*.yml")]):
+        try:
+            text = path.read_text(encoding="utf-8")
+            data = parse(text).data
+        except (SourceError, UnicodeDecodeError):
+            continue
+        if is_native(data):
+            found[str(path.relative_to(TESTS))] = text
+    for keyword, (text, *_) in KEYWORD_CASES.items():
+        found[f"test_schema_errors.py:{keyword}"] = text
+    return found
+
+
+FIXTURES = _native_fixtures()
+WITH_RL002 = sorted(name for name, text in FIXTURES.items() if schema.validate(parse(text)))
+
+
+def _accepts(check: object, data: object) -> bool:
+    try:
+        check(data)  # type: ignore[operator]
+    except (_schema_check.JsonSchemaValueException, fastjsonschema.JsonSchemaException):
+        return False
+    return True
+
+
+def test_there_are_fixtures_of_both_kinds():
+    full = Draft202012Validator(json.loads(schema.schema_text()))
+    valid = [name for name, text in FIXTURES.items() if full.is_valid(parse(text).data)]
+    assert len(valid) >= 50
+    assert len(FIXTURES) - len(valid) == len(WITH_RL002) >= 15
+
+
+def test_the_fast_check_agrees_with_jsonschema_and_fastjsonschema_on_every_fixture():
+    full = Draft202012Validator(json.loads(schema.schema_text()))
+    as_generated_by_fastjsonschema = fastjsonschema.compile(
+        dict(json.loads(schema.schema_text()), **{"$schema": "http://json-schema.org/draft-07/schema#"}),
+        use_default=False,
+    )
+    for name, text in FIXTURES.items():
+        data = parse(text).data
+        accepted = _accepts(_schema_check.check_runbook, data)
+        assert accepted == full.is_valid(data), name
+        assert accepted == _accepts(as_generated_by_fastjsonschema, data), name
+
+
+def _always_invalid(data: object) -> None:
+    raise _schema_check.JsonSchemaValueException("checked by jsonschema instead")
+
+
+@pytest.mark.parametrize("name", WITH_RL002)
+def test_rl002_errors_are_those_of_the_full_validator(name, monkeypatch):
+    document = parse(FIXTURES[name])
+    problems = schema.validate(document)
+    assert problems
+    monkeypatch.setattr(schema, "_fast_check", lambda: (_always_invalid, _schema_check.JsonSchemaValueException))
+    assert schema.validate(document) == problems
+
+
+def test_the_generated_check_names_no_value_it_checks():
+    # Names like `data.steps[3].needs[0]`, made for every value through
+    # str.format(**locals()), were half its time on a valid runbook; they
+    # are only made now when it raises.
+    generated = GENERATED.read_text(encoding="utf-8")
+    assert "custom_formats, (name_prefix" not in generated
+    calls = [line for line in generated.splitlines() if ".format(**locals())" in line]
+    assert all(line.lstrip().startswith("raise ") for line in calls)
