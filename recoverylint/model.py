@@ -302,6 +302,10 @@ class Runbook:
     # with the step ids (`{step}`, `{first}`, `{second}`) and resources
     # (`{written}`); a rule's native wording where a format gives none.
     wording: Mapping[str, str] = field(default_factory=dict)
+    # A native checklist as the restructure as `flow: parallel` rewrites it:
+    # top-level `steps` of steps only (no `parallel:` or `sequence:` block),
+    # a sequential flow, no stages, and no merge key (`<<`) anywhere.
+    plain_checklist: bool = False
 
     def duration_of(self, step: Step) -> Duration | None:
         """The step's duration; None when nothing gives it (unknown)."""

@@ -278,6 +278,7 @@ def build_runbook(
         stages=stages,
         key_spans=_key_spans(document),
         parents=_parents(document, data),
+        plain_checklist=_plain_checklist(document),
     )
 
 
@@ -325,6 +326,18 @@ def _parents(document: Document, data: dict[Any, Any]) -> dict[str, Ref]:
         for name, resource in declared.items()
         if isinstance(resource, dict) and isinstance(resource.get("parent"), str)
     }
+
+
+def _plain_checklist(document: Document) -> bool:
+    data = document.data
+    steps = data.get("steps")
+    return (
+        isinstance(steps, list)
+        and "stages" not in data
+        and data.get("flow", "sequential") == "sequential"
+        and not document.merges
+        and all(isinstance(item, dict) and "id" in item for item in steps)
+    )
 
 
 def _finite(value: float | None) -> float | None:

@@ -105,8 +105,11 @@ class Document:
         spans: dict[int, Any],
         start: RawSpan = 0,
         rest: tuple[Document, ...] = (),
+        merges: bool = False,
     ) -> None:
         self.data = data
+        # Whether a merge key (`<<`) gave a mapping of the stream its keys.
+        self.merges = merges
         self._root_span = root_span
         # id(container) -> {key: key span << _ENTRY_SHIFT | value span} for a
         # mapping, [value span, ...] for a sequence.  Containers are kept alive by data.
@@ -491,6 +494,7 @@ def _build(text: str, limits: Limits, span_of: Callable[[Any, Any], RawSpan], ex
     # less the count it started at.
     nodes = 0
     alias_nodes = 0
+    merges = False
     # (root, its span, where the document starts) for each document.
     documents: list[list[Any]] = []
     max_depth = limits.max_depth
@@ -592,15 +596,16 @@ def _build(text: str, limits: Limits, span_of: Callable[[Any, Any], RawSpan], ex
             key, key_raw, merge = pending
             pending = None
             if merge or key in container:  # a merge key or a duplicate: the careful way
+                merges = merges or merge
                 _attach(frame, key, key_raw, merge, value, raw, spans)
             else:
                 container[key] = value
                 entry_spans[key] = key_raw << _ENTRY_SHIFT | raw
     if not documents:
         return Document(None, 0, spans)
-    rest = tuple(Document(data, span, spans, start) for data, span, start in documents[1:])
+    rest = tuple(Document(data, span, spans, start, merges=merges) for data, span, start in documents[1:])
     data, span, start = documents[0]
-    return Document(data, span, spans, start, rest)
+    return Document(data, span, spans, start, rest, merges)
 
 
 def _scalar_read(event: ScalarEvent, anchors: dict[str, tuple[Any, int]]) -> Any:
