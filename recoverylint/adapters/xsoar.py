@@ -414,8 +414,12 @@ class _Playbook:
 
     def _alternatives(self, branches: dict[str, dict[str, list[str]]]) -> None:
         """A condition's labels lead to tasks that never run together, unless
-        one is reached from the other."""
+        one is reached from the other.  Each pair of tasks on two branches,
+        and each task a search from a branch passes, counts against
+        `max_edges`: a condition of thousands of labels pairs millions of
+        tasks, and a hostile file must not exhaust memory."""
         drafts = self.builder.by_id
+        budget = [self.builder.limits.max_edges]
         for task in self.tasks.values():
             if task.draft is None or task.type != _CONDITION:
                 continue
@@ -427,32 +431,48 @@ class _Playbook:
             if len(labels) < 2:
                 continue
             chosen = [(label, target) for label, targets in labels.items() for target in targets]
+            budget[0] -= len(chosen) * (len(chosen) - 1) // 2
+            if budget[0] < 0:
+                raise TooLarge(f"over {self.builder.limits.max_edges:,} pairs of tasks on a condition's branches")
+            reached: dict[str, set[str]] = {}
             for index, (label, target) in enumerate(chosen):
                 for other_label, other in chosen[index + 1 :]:
-                    if other_label == label or other == target or self._reaches(target, other):
+                    if other_label == label or other == target:
                         continue
-                    if self._reaches(other, target):
+                    if other in self._reached(target, reached, budget) or target in self._reached(
+                        other, reached, budget
+                    ):
                         continue
                     span = drafts[other].span
                     drafts[target].excludes.append(Ref(other, span))
                     drafts[other].excludes.append(Ref(target, drafts[target].span))
             draft = task.draft
+            # Exclusions are written both ways: a target another chosen task excludes excludes it.
+            chosen_ids = {target for _, target in chosen}
             for target in dict.fromkeys(target for _, target in chosen):
-                if any(ref.name == target for other in chosen for ref in drafts[other[1]].excludes):
+                if any(ref.name in chosen_ids for ref in drafts[target].excludes):
                     draft.decides.append(Ref(target, drafts[target].span))
 
-    def _reaches(self, source: str, target: str) -> bool:
-        """Whether `target` is after `source` in the forward order (a search)."""
-        seen = {source}
-        stack = [source]
-        while stack:
-            for successor in self.forward.get(stack.pop(), ()):
-                if successor == target:
-                    return True
-                if successor not in seen:
-                    seen.add(successor)
-                    stack.append(successor)
-        return False
+    def _reached(self, source: str, reached: dict[str, set[str]], budget: list[int]) -> set[str]:
+        """The tasks after `source` in the forward order (a search, once per
+        source; each task it visits counts against `budget`)."""
+        found = reached.get(source)
+        if found is None:
+            found = set()
+            stack = [source]
+            while stack:
+                for successor in self.forward.get(stack.pop(), ()):
+                    if successor not in found:
+                        found.add(successor)
+                        stack.append(successor)
+            budget[0] -= len(found)
+            if budget[0] < 0:
+                raise TooLarge(
+                    f"over {self.builder.limits.max_edges:,} pairs of tasks on a condition's branches"
+                    " and tasks after them"
+                )
+            reached[source] = found
+        return found
 
     # Facts.
 
