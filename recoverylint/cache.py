@@ -61,8 +61,10 @@ from .config import known_codes
 from .dataclass_json import decoder, from_json, to_json
 from .engine import FileResult
 from .files import LinkRefused, UnreadableFile, open_folder, read_file, read_file_status, read_head, write_new
-from .finding import Finding, Fix, RemoveNeed
+from .finding import Finding, Fix, RemoveNeed, Severity
 from .model import Span
+from .report import WrittenFindings
+from .report.shown import json_text_is_safe
 from .resources import data_dir
 from .settings import Settings
 from .source import Limits, decode_accepted
@@ -259,6 +261,55 @@ class ResultCache:
         when they are given and the result has findings whose lines a report
         may show (a file without findings needs no text).  `runbook` and
         `graphs` are never stored (`check` shows neither)."""
+        raw = self._read(key)
+        if raw is None:
+            return None
+        try:
+            header, (start, end) = _header(raw, key)
+            result, had_text = _result_from_json(header, json.loads(raw[start:end]), display_path)
+            if had_text and data is not None:
+                result.text = decode_accepted(data)
+        except (ValueError, LookupError, RecursionError):
+            return None  # torn, corrupt, foreign or of other bytes: check afresh
+        return result
+
+    def get_written(
+        self, key: str, display_path: str, formats: tuple[str, ...]
+    ) -> tuple[FileResult, WrittenFindings] | None:
+        """The stored result without its findings, and its findings as the
+        entry holds them written in `formats` for `display_path`; None when
+        there is no entry or it holds them otherwise (`get` then reads it).
+        Nothing of the findings is decoded: a warm run writing these formats
+        joins the stored parts."""
+        raw = self._read(key)
+        if raw is None:
+            return None
+        try:
+            header, (_, findings_end) = _header(raw, key)
+            if _string(header["shown"]) != display_path:
+                return None  # written for another path: the findings are read and written afresh
+            counts = _list(header["counts"])
+            if len(counts) != 3:
+                raise _Invalid("three counts")
+            errors, warnings, infos = map(_count, counts)
+            parts = _parts(raw, header, findings_end)
+            if not all(name in parts for name in formats):
+                return None
+            written = WrittenFindings(
+                {name: _checked_part(parts[name]) for name in formats}, errors, warnings, infos
+            )
+            result = FileResult(
+                display_path,
+                skipped=_boolean(header["skipped"]),
+                format=None if header["format"] is None else _input_format(header["format"]),
+                suppressed=_count(header["suppressed"]),
+            )
+        except (ValueError, LookupError, RecursionError):
+            return None
+        return result, written
+
+    def _read(self, key: str) -> bytes | None:
+        """The bytes of `key`'s entry (marking it used), None when there is none."""
         shard = self._shard(key, create=False)
         if shard is None:
             return None
@@ -271,30 +322,29 @@ class ResultCache:
                 return None
             except OSError:
                 return None  # no entry (or a FIFO, a device, a huge file): check afresh
-            try:
-                result, had_text = _result_from_json(json.loads(raw), key, display_path)
-                if had_text and data is not None:
-                    result.text = decode_accepted(data)
-            except (ValueError, LookupError, RecursionError):
-                return None  # torn, corrupt, foreign or of other bytes: check afresh
             if self._writable and self._now - status.st_mtime > MARK_USED_AFTER:
                 with contextlib.suppress(OSError):  # read-only: the entry may be pruned early and is then rebuilt
                     os.utime(name, dir_fd=shard, follow_symlinks=False)
-            return result
+            return raw
         finally:
             os.close(shard)
 
-    def put(self, key: str, result: FileResult) -> None:
-        """Store a result (a file's internal error is never stored: the next run
-        must try again and report it again)."""
-        if not self._writable or result.internal_error is not None:
+    def put(self, key: str, result: FileResult, written: WrittenFindings | None = None) -> None:
+        """Store a result, and its findings `written` in output formats (a
+        file's internal error is never stored: the next run must try again
+        and report it again)."""
+        if result.internal_error is None:
+            self.put_entry(key, entry_bytes(key, result, written))
+
+    def put_entry(self, key: str, entry: bytes) -> None:
+        """Store an entry that `entry_bytes` made (in a worker process)."""
+        if not self._writable:
             return
-        text = json.dumps(_result_to_json(result, key), separators=(",", ":"))
         shard = self._shard(key, create=True)
         if shard is None:
             return
         try:
-            write_new(_entry_name(key), text.encode(), shard)
+            write_new(_entry_name(key), entry, shard)
         except OSError as error:
             self._stop_writing(self._entry(key), error)
         finally:
@@ -539,15 +589,22 @@ def _canonical_json(value: Any) -> bytes:
 
 # -- Entries ------------------------------------------------------------------
 #
-# {"key": K, "skipped": bool, "format": input format name or null, "suppressed": int, "text": bool,
-#  "fixes": [Fix, ...], "findings": [[*Finding without path, name and fix, index in fixes or null], ...]}
+# A header line, then the findings, then each written part, as UTF-8:
+#
+#   {"key": K, "skipped": bool, "format": input format name or null, "suppressed": int, "text": bool,
+#    "counts": [errors, warnings, infos], "shown": the path the parts were written for (null: none),
+#    "parts": [[output format, its length in bytes], ...]}\n
+#   {"fixes": [Fix, ...], "findings": [[*Finding without path, name and fix, index in fixes or null], ...]}
+#   the parts' text, in the order of "parts"
 #
 # Fix and Finding as dataclass_json writes them: each the array of its fields.
 # "text": whether the check read the file as YAML and found something (then
-# reports show its lines; a file without findings needs no text).
+# reports show its lines; a file without findings needs no text).  The header
+# alone is parsed for a run writing the parts' formats (get_written).
 
 
-def _result_to_json(result: FileResult, key: str) -> dict[str, Any]:
+def entry_bytes(key: str, result: FileResult, written: WrittenFindings | None = None) -> bytes:
+    """The entry of `result` (its findings `written` in output formats, for its path)."""
     # A checklist's RL201 findings all carry the same restructuring of the
     # whole runbook: stored once per entry, not once per finding (which made
     # fixes 40% of the benchmark corpus's cache).
@@ -556,15 +613,27 @@ def _result_to_json(result: FileResult, key: str) -> dict[str, Any]:
         [*to_json(f, _NOT_STORED), None if f.fix is None else fixes.setdefault(f.fix, len(fixes))]
         for f in result.findings
     ]
-    return {
+    counts = {severity: 0 for severity in Severity}
+    for finding in result.findings:
+        counts[finding.severity] += 1
+    parts = [] if written is None else list(written.parts.items())
+    header = {
         "key": key,
         "skipped": result.skipped,
         "format": result.format,
         "suppressed": result.suppressed,
         "text": result.text is not None and bool(result.findings),
-        "fixes": [to_json(fix) for fix in fixes],
-        "findings": findings,
+        "counts": [counts[Severity.ERROR], counts[Severity.WARNING], counts[Severity.INFO]],
+        "shown": result.path if parts else None,  # the parts' own: the findings serve any path
+        "parts": [[name, len(text)] for name, text in parts],
     }
+    body = {"fixes": [to_json(fix) for fix in fixes], "findings": findings}
+    return b"".join((
+        json.dumps(header, separators=(",", ":")).encode(),
+        b"\n",
+        json.dumps(body, separators=(",", ":")).encode(),
+        *(text for _, text in parts),
+    ))
 
 
 # The path is the caller's (an entry serves every path with these bytes); the
@@ -574,13 +643,53 @@ _NOT_STORED = ("name", "path", "fix")
 _read_finding = decoder(Finding, _NOT_STORED)
 
 
-def _result_from_json(stored: Any, key: str, display_path: str) -> tuple[FileResult, bool]:
+def _header(raw: bytes, key: str) -> tuple[dict[str, Any], tuple[int, int]]:
+    """An entry's header, and where its findings start and end in `raw`."""
+    line_end = raw.find(b"\n")
+    if line_end < 0:
+        raise _Invalid("no header line")
+    header = _mapping(json.loads(raw[:line_end]))
+    if _string(header["key"]) != key:
+        raise _Invalid("an entry of another key")
+    written = sum(_count(length) for _, length in _part_lengths(header))
+    end = len(raw) - written
+    if end <= line_end:
+        raise _Invalid("parts longer than the entry")
+    return header, (line_end + 1, end)
+
+
+def _part_lengths(header: dict[str, Any]) -> list[tuple[str, Any]]:
+    lengths = []
+    for item in _list(header["parts"]):
+        if type(item) is not list or len(item) != 2:
+            raise _Invalid("a part is [format, length]")
+        lengths.append((_string(item[0]), item[1]))
+    return lengths
+
+
+def _parts(raw: bytes, header: dict[str, Any], start: int) -> dict[str, bytes]:
+    """The written parts of an entry, by output format (lengths checked by _header)."""
+    parts = {}
+    for name, length in _part_lengths(header):
+        parts[name] = raw[start : start + length]
+        start += length
+    return parts
+
+
+def _checked_part(part: bytes) -> bytes:
+    """A stored part with nothing that acts on a terminal (the report decodes
+    its UTF-8, an invalid byte showing as U+FFFD)."""
+    if not json_text_is_safe(part):
+        raise _Invalid("a part with a character no report writes")
+    return part
+
+
+def _result_from_json(header: dict[str, Any], stored: Any, display_path: str) -> tuple[FileResult, bool]:
     """The stored result, and whether the check had the file's text."""
     entry = _mapping(stored)
-    if _string(entry["key"]) != key:
-        raise _Invalid("an entry of another key")
     fixes = [_fix(item) for item in _list(entry["fixes"])]
     findings = []
+    counts = {severity: 0 for severity in Severity}
     for row in _list(entry["findings"]):
         if type(row) is not list or not row:
             raise _Invalid("a finding is an array")
@@ -589,15 +698,18 @@ def _result_from_json(stored: Any, key: str, display_path: str) -> tuple[FileRes
         given_fix = None if fix is None else fixes[_count(fix)]
         finding = _read_finding(row, {"name": _catalog_name(row[0]), "path": display_path, "fix": given_fix})
         _check_finding(finding)
+        counts[finding.severity] += 1
         findings.append(finding)
+    if header["counts"] != [counts[Severity.ERROR], counts[Severity.WARNING], counts[Severity.INFO]]:
+        raise _Invalid("counts that are not the findings'")
     result = FileResult(
         display_path,
         findings=findings,
-        skipped=_boolean(entry["skipped"]),
-        format=None if entry["format"] is None else _input_format(entry["format"]),
-        suppressed=_count(entry["suppressed"]),
+        skipped=_boolean(header["skipped"]),
+        format=None if header["format"] is None else _input_format(header["format"]),
+        suppressed=_count(header["suppressed"]),
     )
-    return result, _boolean(entry["text"])
+    return result, _boolean(header["text"])
 
 
 def _catalog_name(code: Any) -> str:

@@ -184,6 +184,7 @@ def check(**options: Any) -> None:
             verbose=o["verbose"], progress=progress, count_fixes=bool(
                 o["statistics"] or {output_format, *(name for name, _ in reports)} & FIX_SHOWING_FORMATS
             ),
+            report_formats=() if o["statistics"] or annotate else (output_format, *(name for name, _ in reports)),
         )
         no_cycles_to_collect()
         run = run_check(request)

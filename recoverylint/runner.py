@@ -21,6 +21,7 @@ from .source import Limits, SourceError, decode_accepted, read_bytes
 if TYPE_CHECKING:
     from .cache import ResultCache
     from .fix import FixOutcome
+    from .report import WrittenFindings
 
 # Below this many files, or this many bytes, to check, one process is faster:
 # workers cost their start and the transfer of every result to the parent.
@@ -49,6 +50,9 @@ class Checked:
     fixed: FixOutcome | None = None  # set when fixing changed or refused something
     original: str | None = None  # the text the fixes were applied to
     data: bytes | None = None  # the bytes checked (None when unreadable)
+    # With `written_formats`: the findings written in those formats, and the
+    # result's `findings` then empty.
+    written: WrittenFindings | None = None
 
 
 def default_jobs() -> int:
@@ -75,12 +79,17 @@ def check_files(
     cache: ResultCache | None = None,
     fix: str | None = None,
     on_checked: Callable[[], None] = lambda: None,
+    written_formats: tuple[str, ...] = (),
 ) -> list[Checked]:
     """Check `tasks` (and fix them: `fix` is None, "safe" or "unsafe"), one
     Checked per task in the same order.  Cached results are used where the
     file, its configuration and the tool are unchanged; the rest are checked
     in up to `jobs` processes when there are enough of them to pay for it.
-    `on_checked` is called once per file as it is done (for a progress bar)."""
+    `on_checked` is called once per file as it is done (for a progress bar).
+    With `written_formats` (report.PART_WRITERS' formats, not when fixing),
+    each file's findings come back written in those formats rather than as
+    objects: written where the file is checked, or kept by the cache."""
+    assert not (fix and written_formats), "fixing needs the findings themselves"
     done: list[Checked | None] = [None] * len(tasks)
     keys: list[str | None] = [None] * len(tasks)
     work: list[tuple[int, Task, bytes | None]] = []
@@ -91,21 +100,45 @@ def check_files(
             data = None  # the check reports it (or skips it) as it does for any file
         if cache is not None and data is not None:
             key = keys[index] = cache.key(data, task.settings, limits, task.explicit, task.count_fixes)
-            hit = cache.get(key, task.shown, data)
-            if hit is not None and not (fix and _fixable(hit, fix)):
-                done[index] = Checked(hit, data=data)
+            hit = _cached(cache, key, task.shown, data, written_formats)
+            if hit is not None and not (fix and _fixable(hit.result, fix)):
+                done[index] = hit
                 on_checked()
                 continue
         work.append((index, task, data))
 
-    for index, checked in _run(work, limits, fix, jobs):
+    for index, checked, entry in _run(work, keys, limits, fix, jobs, written_formats):
         done[index] = checked
         entry_key = keys[index]
-        result = checked.result
-        if cache is not None and entry_key is not None and not result.internal_error and checked.fixed is None:
-            cache.put(entry_key, result)
+        if cache is not None and entry_key is not None and entry is not None:
+            cache.put_entry(entry_key, entry)
         on_checked()
     return [checked for checked in done if checked is not None]
+
+
+def _cached(cache: ResultCache, key: str, shown: str, data: bytes, written_formats: tuple[str, ...]) -> Checked | None:
+    """A cache hit: the findings as objects, or written in `written_formats`
+    (an entry of other formats, or of another path, is read, written and
+    stored again with them)."""
+    if not written_formats:
+        hit = cache.get(key, shown, data)
+        return None if hit is None else Checked(hit, data=data)
+    found = cache.get_written(key, shown, written_formats)
+    if found is not None:
+        return Checked(found[0], data=data, written=found[1])
+    hit = cache.get(key, shown)
+    if hit is None:
+        return None
+    written = _write(hit, written_formats)
+    cache.put(key, hit, written)
+    hit.findings = []
+    return Checked(hit, data=data, written=written)
+
+
+def _write(result: FileResult, formats: tuple[str, ...]) -> WrittenFindings:
+    from .report import written_findings
+
+    return written_findings(sorted(result.findings, key=lambda f: f.sort_key), formats)
 
 
 def _fixable(result: FileResult, fix: str) -> bool:
@@ -113,13 +146,19 @@ def _fixable(result: FileResult, fix: str) -> bool:
 
 
 def _run(
-    work: list[tuple[int, Task, bytes | None]], limits: Limits, fix: str | None, jobs: int
-) -> Iterator[tuple[int, Checked]]:
-    """(index, Checked) for each item of `work`, in its order."""
+    work: list[tuple[int, Task, bytes | None]],
+    keys: list[str | None],
+    limits: Limits,
+    fix: str | None,
+    jobs: int,
+    written_formats: tuple[str, ...],
+) -> Iterator[tuple[int, Checked, bytes | None]]:
+    """(index, Checked, its cache entry or None) for each item of `work`, in its order."""
     size = sum(len(data) for _, _, data in work if data is not None)
     if jobs <= 1 or len(work) < PARALLEL_MIN_FILES or size < PARALLEL_MIN_BYTES:
         for index, task, data in work:
-            yield index, _check_one(task, data, limits, fix)
+            checked, entry = _check_and_store(task, data, limits, fix, written_formats, keys[index])
+            yield index, checked, entry
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -138,11 +177,13 @@ def _run(
                 [data for _, _, data in work],
                 [limits] * len(work),
                 [fix] * len(work),
+                [written_formats] * len(work),
+                [keys[index] for index, _, _ in work],
                 chunksize=chunk,
             )
             try:
-                for (index, _, data), (checked, had_text) in zip(work, results, strict=True):
-                    yield index, _with_bytes(checked, data, had_text)
+                for (index, _, data), (checked, had_text, entry) in zip(work, results, strict=True):
+                    yield index, _with_bytes(checked, data, had_text), entry
                     finished += 1
             except (KeyboardInterrupt, GeneratorExit):
                 # Ctrl-C, or the results abandoned: end the workers now, where
@@ -157,7 +198,8 @@ def _run(
         print("recoverylint: a worker process died; checking the remaining files in one process",
               file=sys.stderr)
         for index, task, data in work[finished:]:
-            yield index, _check_one(task, data, limits, fix)
+            checked, entry = _check_and_store(task, data, limits, fix, written_formats, keys[index])
+            yield index, checked, entry
 
 
 def check_bytes(task: Task, data: bytes, limits: Limits, fix: str | None = None) -> Checked:
@@ -167,18 +209,40 @@ def check_bytes(task: Task, data: bytes, limits: Limits, fix: str | None = None)
 
 
 def _check_in_worker(
-    task: Task, data: bytes | None, limits: Limits, fix: str | None
-) -> tuple[Checked, bool]:
-    """_check_one in a worker process: what goes back to the parent leaves out
-    the bytes it sent, and the text decoded from them (the parent decodes it
-    again only when a report may show lines: see _with_bytes); the bool says
-    whether the check had the text."""
-    checked = _check_one(task, data, limits, fix)
+    task: Task, data: bytes | None, limits: Limits, fix: str | None, written_formats: tuple[str, ...],
+    key: str | None,
+) -> tuple[Checked, bool, bytes | None]:
+    """_check_and_store in a worker process: what goes back to the parent
+    leaves out the bytes it sent, and the text decoded from them (the parent
+    decodes it again only when a report may show lines: see _with_bytes); the
+    bool says whether the check had the text."""
+    checked, entry = _check_and_store(task, data, limits, fix, written_formats, key)
     result = checked.result
     had_text = result.text is not None and checked.fixed is None  # a fixed file's text is the fixed one
     if had_text:
         result.text = None
-    return replace(checked, data=None), had_text
+    return replace(checked, data=None), had_text, entry
+
+
+def _check_and_store(
+    task: Task, data: bytes | None, limits: Limits, fix: str | None, written_formats: tuple[str, ...],
+    key: str | None,
+) -> tuple[Checked, bytes | None]:
+    """_check_one, its findings written in `written_formats` (if any), and
+    its cache entry under `key` (None: not cached), made where the check ran."""
+    checked = _check_one(task, data, limits, fix)
+    result = checked.result
+    written = None if not written_formats or result.internal_error else _write(result, written_formats)
+    entry = None
+    if key is not None and result.internal_error is None and checked.fixed is None:
+        from .cache import entry_bytes
+
+        entry = entry_bytes(key, result, written)
+    if written is None:
+        return checked, entry
+    result.findings = []
+    result.text = None  # the written formats show no lines
+    return replace(checked, written=written), entry
 
 
 def _with_bytes(checked: Checked, data: bytes | None, had_text: bool) -> Checked:

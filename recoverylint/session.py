@@ -21,7 +21,7 @@ from .source import Limits
 if TYPE_CHECKING:
     from .durations import MeasuredDurations
     from .plan import Plan
-    from .report import Report
+    from .report import Report, WrittenFindings
     from .runner import Checked, Task
     from .simulate import Simulation
 
@@ -93,6 +93,11 @@ class CheckRequest:
     exit_zero: bool = False
     report_files: tuple[Path, ...] = ()  # where reports go: none may be a runbook checked
     count_fixes: bool = True  # a report shows fixes: judge them, to count only those --fix applies
+    # The output formats the report will be written in (the command line's;
+    # empty: unknown).  When all are report.PART_WRITERS' formats, each
+    # file's findings are written where it is checked (or kept written by
+    # the cache), and the report holds them so (Report.written).
+    report_formats: tuple[str, ...] = ()
     verbose: bool = False
     progress: Progress = no_progress
 
@@ -128,7 +133,7 @@ def run_check(request: CheckRequest) -> CheckRun:
     """Check the request's files: find them and their configuration, check
     (and fix) them, write the fixed files unless told not to, filter the
     baseline or write it, and decide the exit code."""
-    from .report import Report
+    from .report import PART_WRITERS, Report
     from .runner import Task, check_bytes, check_files, default_jobs
 
     resolver = _resolver(request.config_file, request.overrides)
@@ -147,20 +152,28 @@ def run_check(request: CheckRequest) -> CheckRun:
         else:
             from .engine import discover
 
+            # The files of a folder share its resolved path: resolved once.
+            folders: dict[Path, Path] = {}
+            working_folder: Path | None = None
             for path, explicit in discover(request.paths or (Path("."),)):
                 found = resolver.options_for(path, explicit)
                 if found is not None:
-                    shown = shown_path(path)
+                    working_folder = working_folder or Path.cwd().resolve()
+                    folder = folders.get(path.parent)
+                    if folder is None:
+                        folder = folders[path.parent] = path.parent.resolve()
+                    shown = _shown(path, folder, working_folder)
                     tasks.append(Task(
                         path, shown, explicit and not request.skip_non_runbooks, found.settings, request.count_fixes
                     ))
                     thresholds[shown] = found.fail_on.rank
     except ConfigError as error:
         raise SessionError(str(error)) from None
-    runbooks = {os.path.realpath(task.path) for task in tasks if request.stdin is None}
-    for file in request.report_files:
-        if os.path.realpath(file) in runbooks:
-            raise SessionError(f"the report file {file} is a runbook being checked; choose another file")
+    if request.report_files:
+        runbooks = {os.path.realpath(task.path) for task in tasks if request.stdin is None}
+        for file in request.report_files:
+            if os.path.realpath(file) in runbooks:
+                raise SessionError(f"the report file {file} is a runbook being checked; choose another file")
     baseline = None
     if request.baseline_file is not None:
         from .baseline import BaselineError, load_baseline
@@ -176,13 +189,24 @@ def run_check(request: CheckRequest) -> CheckRun:
         from .cache import ResultCache
 
         cache = ResultCache(request.cache_dir)
+    # Written where checked: only the findings' text is needed, and files
+    # sort by their shown paths alone (Finding.sort_key starts with the path).
+    written_formats = request.report_formats if (
+        request.report_formats
+        and set(request.report_formats) <= PART_WRITERS.keys()
+        and request.stdin is None
+        and request.fix is None
+        and request.baseline_file is None
+        and request.write_baseline_file is None
+        and len({task.shown for task in tasks}) == len(tasks)
+    ) else ()
     if request.stdin is not None:
         checked = [check_bytes(tasks[0], request.stdin.data, limits, request.fix)]
     else:
         with request.progress(len(tasks)) as done_one:
             checked = check_files(
                 tasks, limits, jobs=request.jobs or default_jobs(), cache=cache, fix=request.fix,
-                on_checked=done_one,
+                on_checked=done_one, written_formats=written_formats,
             )
 
     files = _gather(tasks, checked, request)
@@ -197,6 +221,7 @@ def run_check(request: CheckRequest) -> CheckRun:
         tuple(files.checked_files),
         tuple(shown for shown, _ in internal_errors),
         files.source_text(limits),
+        written=tuple(w for _, w in sorted(files.written, key=lambda item: item[0])) if written_formats else None,
     )
     run = CheckRun(
         report,
@@ -238,7 +263,9 @@ def run_check(request: CheckRequest) -> CheckRun:
     if internal_errors or files.unwritten:
         code = EXIT_ERROR
     else:
-        failing = any(f.severity.rank >= thresholds[f.path] for f in findings)
+        failing = any(f.severity.rank >= thresholds[f.path] for f in findings) or any(
+            written.highest_rank >= thresholds[shown] for shown, written in files.written
+        )
         code = EXIT_FINDINGS if failing and not request.exit_zero else EXIT_CLEAN
     return replace(run, exit_code=code, notes=tuple(notes))
 
@@ -256,6 +283,7 @@ class _Gathered:
     refusals: list[str] = field(default_factory=list)
     fixed: list[FixedFile] = field(default_factory=list)
     formats_read: dict[str, int] = field(default_factory=dict)  # input format -> files read as it
+    written: list[tuple[str, WrittenFindings]] = field(default_factory=list)  # (shown path, its findings written)
 
     def source_text(self, limits: Limits) -> Callable[[str], str | None]:
         texts = self.texts
@@ -304,6 +332,8 @@ def _gather(tasks: list[Task], checked: list[Checked], request: CheckRequest) ->
         gathered.findings.extend(result.findings)
         if result.findings:
             gathered.texts[shown] = result.text
+        if outcome.written is not None:
+            gathered.written.append((shown, outcome.written))
     return gathered
 
 
@@ -517,8 +547,13 @@ def shown_path(path: Path) -> str:
     """Paths as the user would write them: relative to the working directory
     when inside it.  Only the folder is resolved, so a symlinked runbook keeps
     its own name."""
+    return _shown(path, path.parent.resolve(), Path.cwd().resolve())
+
+
+def _shown(path: Path, folder: Path, working_folder: Path) -> str:
+    """`shown_path` of `path` in the resolved `folder`, from the resolved `working_folder`."""
     try:
-        shown = str(path.parent.resolve().relative_to(Path.cwd().resolve()) / path.name)
+        shown = str(folder.relative_to(working_folder) / path.name)
     except ValueError:
         shown = str(path)
     # A name that is not UTF-8 (Python holds its bytes as surrogates) is shown

@@ -36,7 +36,7 @@ from recoverylint.finding import (
     Severity,
 )
 from recoverylint.model import DurationBasis
-from recoverylint.report import format_names
+from recoverylint.report import PART_WRITERS, WrittenFindings, format_names
 from recoverylint.settings import Settings
 from recoverylint.source import Limits
 
@@ -119,6 +119,27 @@ def entry_files(cache):
     return sorted(cache.directory.glob("*/*/*.json"))
 
 
+# An entry is a JSON header line, the findings' JSON, then the written parts.
+HEADER_FIELDS = ("key", "skipped", "format", "suppressed", "text", "counts", "shown", "parts")
+
+
+def read_entry(entry):
+    """An entry without parts, as one dict of its header's and findings' fields."""
+    header, body = entry.read_bytes().split(b"\n", 1)
+    return {**json.loads(header), **json.loads(body)}
+
+
+def entry_of(fields):
+    """The bytes of an entry of `fields` (HEADER_FIELDS and the findings'):
+    no parts, and the counts of the findings' severities unless given."""
+    findings = fields.get("findings")
+    rows = findings if isinstance(findings, list) else []
+    counts = [sum(isinstance(r, list) and len(r) > 1 and r[1] == s for r in rows) for s in ("error", "warning", "info")]
+    header = {"counts": counts, "shown": None, "parts": [], **{k: v for k, v in fields.items() if k in HEADER_FIELDS}}
+    body = {k: v for k, v in fields.items() if k not in HEADER_FIELDS}
+    return json.dumps(header).encode() + b"\n" + json.dumps(body).encode()
+
+
 # -- What is stored ------------------------------------------------------------
 
 
@@ -186,9 +207,11 @@ def test_internal_errors_are_never_stored(cache, tmp_path):
 
 
 def test_entries_are_plain_json(cache, runbooks):
-    stored(cache, runbooks[0])
+    key, fresh = stored(cache, runbooks[0])
     (entry,) = entry_files(cache)
-    assert isinstance(json.loads(entry.read_bytes()), dict)
+    stored_entry = read_entry(entry)
+    assert stored_entry["key"] == key and stored_entry["parts"] == [] and stored_entry["shown"] is None
+    assert len(stored_entry["findings"]) == len(fresh.findings) == sum(stored_entry["counts"])
 
 
 # -- What the key depends on -----------------------------------------------------
@@ -378,7 +401,7 @@ def bad_entries(key):
     fix = ["d", True, ["RemoveNeed", "a", "b", 0]]
 
     def entry(**changes):
-        return json.dumps(dict(good, **changes)).encode()
+        return entry_of(dict(good, **changes))
 
     def finding(index, value):
         return entry(findings=[row[:index] + [value] + row[index + 1 :]])
@@ -393,7 +416,11 @@ def bad_entries(key):
         "null": b"null",
         "a list": b"[1, 2, 3]",
         "another key": entry(key="0" * 64),
-        "no findings": json.dumps({k: v for k, v in good.items() if k != "findings"}).encode(),
+        "no findings": entry_of({k: v for k, v in good.items() if k != "findings"}),
+        "no header line": json.dumps(good).encode(),
+        "counts not the findings'": entry(findings=[row], counts=[1, 0, 0]),
+        "parts past the start": entry(parts=[["json", 10_000]]),
+        "a part of no length": entry(parts=[["json", "1"]]),
         "findings not a list": entry(findings={"0": row}),
         "suppressed a string": entry(suppressed="1"),
         "suppressed negative": entry(suppressed=-1),
@@ -457,7 +484,7 @@ def test_the_bad_entries_differ_from_a_good_one_only_in_their_fault(cache):
     }  # fmt: skip
     entry = cache._entry(key)
     entry.parent.mkdir(parents=True, exist_ok=True)
-    entry.write_text(json.dumps(good), encoding="utf-8")
+    entry.write_bytes(entry_of(good))
     hit, other = cache.get(key, "r.yaml").findings
     assert (hit.code, hit.path, hit.span.column, hit.steps, hit.related[0].message) == ("RL201", "r.yaml", 2, ("a",), "r")
     assert hit.name == other.name == "false-sequential-gate"  # the catalog's, not stored
@@ -629,6 +656,74 @@ def test_fail_on_applies_to_cached_findings(in_tmp):
     assert run_check(target, "--fail-on", "warning")[0] == 1
 
 
+# -- Reports joined from stored parts (issue 16: a warm run of 0.05 of a cold one) --
+
+
+@needs_cli_cache
+@pytest.mark.parametrize("output_format", sorted(PART_WRITERS))
+def test_a_warm_run_of_a_part_format_decodes_no_finding(in_tmp, monkeypatch, output_format):
+    cold = run_check("runbooks", "--format", output_format, "--no-cache")
+    assert run_check("runbooks", "--format", output_format) == cold  # filling: parts written and stored
+
+    def no_decoding(*args):
+        raise AssertionError("a finding was decoded")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(cache_module, "_result_from_json", no_decoding)
+        assert run_check("runbooks", "--format", output_format) == cold
+    # The same entries serve the formats that need the findings themselves.
+    for other in ("full", "sarif"):
+        assert run_check("runbooks", "--format", other) == run_check("runbooks", "--format", other, "--no-cache")
+
+
+@needs_cli_cache
+def test_parts_written_for_another_path_are_written_again_for_this_one(in_tmp):
+    assert run_check("runbooks", "--format", "json")[0] == 1
+    (in_tmp / "runbooks").rename(in_tmp / "moved")  # the same bytes: the same entries
+    moved = run_check("moved", "--format", "json")
+    assert "moved/" in moved[1] and "runbooks/" not in moved[1]
+    assert moved == run_check("moved", "--format", "json", "--no-cache")
+    assert run_check("moved", "--format", "json") == moved  # the entries now hold this path's parts
+
+
+@needs_cli_cache
+@pytest.mark.parametrize("output_format", sorted(PART_WRITERS))
+def test_fail_on_applies_to_findings_kept_written(in_tmp, output_format):
+    target = "runbooks/orders-db-outage.yaml"  # warnings and infos, no errors
+    for _ in ("filling", "warm"):
+        assert run_check(target, "--format", output_format)[0] == 1
+        assert run_check(target, "--format", output_format, "--fail-on", "error")[0] == 0
+        assert run_check(target, "--format", output_format, "--fail-on", "warning")[0] == 1
+        assert run_check(target, "--format", output_format, "--exit-zero")[0] == 0
+
+
+@pytest.mark.parametrize(
+    "character", ["\x1b", "\x07", "\r", "\x00", "\x7f", "\x9b", "\u200e", "\u2028", "\u202e", "\u2066"]
+)
+def test_a_stored_part_that_would_act_on_a_terminal_is_a_miss(cache, runbooks, character):
+    path = EXAMPLES / "orders-db-outage.yaml"
+    key, fresh = stored(cache, path)
+    counts = [sum(f.severity is severity for f in fresh.findings) for severity in Severity]
+    honest = WrittenFindings({"json": b'{"message": "m\\u001b"}'}, *counts)
+    cache.put(key, fresh, honest)
+    assert cache.get_written(key, str(path), ("json",)) == (cache.get_written(key, str(path), ())[0], honest)
+    forged = WrittenFindings({"json": f'{{"message": "m{character}"}}'.encode()}, *counts)
+    cache.put(key, fresh, forged)
+    assert cache.get_written(key, str(path), ("json",)) is None
+    assert_same(cache.get(key, str(path), path.read_bytes()), fresh)  # the findings are still read
+
+
+def test_parts_of_other_formats_or_paths_are_not_given(cache):
+    path = EXAMPLES / "orders-db-outage.yaml"
+    key, fresh = stored(cache, path)
+    assert cache.get_written(key, str(path), ("json",)) is None  # stored without parts
+    cache.put(key, fresh, WrittenFindings({"json": b"[]"}, 0, 1, 0))
+    assert cache.get_written(key, str(path), ("json-lines",)) is None
+    assert cache.get_written(key, "elsewhere.yaml", ("json",)) is None
+    result, written = cache.get_written(key, str(path), ("json",))
+    assert (result.path, result.findings, written.parts) == (str(path), [], {"json": b"[]"})
+
+
 # -- Links and files that are not entries (issue 13, items 1, 3 and 15) -------------
 
 LINK_WARNING = "warning: results are not cached in this run"
@@ -678,9 +773,10 @@ def test_a_link_inside_the_cache_is_never_followed(tmp_path, runbooks, component
     honest = ResultCache(tmp_path / "honest", tool="a" * 64)
     key, fresh = stored(honest, path)
     assert fresh.findings
-    forged = json.loads(honest._entry(key).read_bytes())
+    forged = read_entry(honest._entry(key))
     forged["findings"] = []
-    honest._entry(key).write_text(json.dumps(forged))
+    del forged["counts"]
+    honest._entry(key).write_bytes(entry_of(forged))
     elsewhere = {"tool folder": honest._entries, "shard": honest._entry(key).parent, "entry": honest._entry(key)}
 
     directory = tmp_path / "cache"
@@ -770,11 +866,11 @@ def test_an_entry_of_a_rule_not_in_the_catalog_is_a_miss_not_a_sarif_crash(in_tm
     cold = run_check(target, "--format", "sarif", "--no-cache")
     assert run_check(target, "--format", "sarif") == cold
     (entry,) = (in_tmp / ".recoverylint_cache").glob("*/*/*.json")
-    stored_entry = json.loads(entry.read_bytes())
+    stored_entry = read_entry(entry)
     assert stored_entry["findings"]
     for row in stored_entry["findings"]:
         row[0] = "RL999"
-    entry.write_text(json.dumps(stored_entry), encoding="utf-8")
+    entry.write_bytes(entry_of(stored_entry))
     assert run_check(target, "--format", "sarif") == cold
 
 

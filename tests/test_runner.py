@@ -51,7 +51,7 @@ def check(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.mark.parametrize("output_format", ["full", "json"])
+@pytest.mark.parametrize("output_format", ["full", "json", "json-lines"])
 def test_workers_report_what_one_process_does(many_files, output_format):
     one = check(str(many_files), "--format", output_format, "--jobs", "1")
     two = check(str(many_files), "--format", output_format, "--jobs", "2")
@@ -60,21 +60,58 @@ def test_workers_report_what_one_process_does(many_files, output_format):
     if output_format == "full":  # the source lines, from the text the parent decodes again
         source = EXAMPLE.read_text(encoding="utf-8").splitlines()
         assert sum(f"| {line}" in two.stdout for line in source if line.strip()) >= 2
-    else:
+    elif output_format == "json":
         assert len(json.loads(one.stdout)["findings"]) > PARALLEL_MIN_FILES
+    else:
+        assert len(one.stdout.splitlines()) > PARALLEL_MIN_FILES
 
 
 def test_a_worker_sends_back_neither_the_bytes_nor_the_text(many_files):
     path = min(many_files.iterdir())
     data = path.read_bytes()
     task = Task(path, str(path), True, Settings())
-    checked, had_text = runner._check_in_worker(task, data, Limits(), None)
-    assert had_text and checked.result.findings
+    checked, had_text, entry = runner._check_in_worker(task, data, Limits(), None, (), None)
+    assert had_text and checked.result.findings and entry is None
     assert checked.data is None and checked.result.text is None
     sent = pickle.dumps((checked, had_text))
     assert len(sent) < len(data) / 4  # the findings only
     back = runner._with_bytes(checked, data, had_text)
     assert back.data == data and back.result.text == data.decode("utf-8")
+
+
+def test_a_worker_writing_json_sends_back_text_not_findings(many_files):
+    """For a report only of per-file formats, a worker sends each file's part
+    of it and the cache entry it made, not the Finding objects."""
+    path = min(many_files.iterdir())
+    data = path.read_bytes()
+    task = Task(path, str(path), True, Settings())
+    as_objects, _, _ = runner._check_in_worker(task, data, Limits(), None, (), None)
+    checked, _, entry = runner._check_in_worker(task, data, Limits(), None, ("json", "json-lines"), "ab" * 32)
+    assert checked.result.findings == [] and checked.written is not None
+    written = checked.written
+    lines = written.parts["json-lines"].decode().splitlines()
+    assert [json.loads(line)["message"] for line in lines] == [f.message for f in as_objects.result.findings]
+    assert json.loads(b"[" + written.parts["json"] + b"]") == [json.loads(line) for line in lines]
+    severities = [f.severity.value for f in as_objects.result.findings]
+    counts = tuple(map(severities.count, ("error", "warning", "info")))
+    assert (written.errors, written.warnings, written.infos) == counts
+    assert entry is not None and entry.startswith(b'{"key":"' + b"ab" * 32)
+    assert b"recoverylint.finding" not in pickle.dumps(checked)  # no Finding (nor Span) crosses
+
+
+@pytest.mark.parametrize("output_format", ["json", "full"])
+def test_workers_fill_the_cache_a_warm_run_reads(many_files, tmp_path, output_format):
+    env = dict(os.environ, PYTHONPATH=str(REPO), RECOVERYLINT_CACHE_DIR=str(tmp_path / "cache"))
+    runs = [
+        subprocess.run(
+            [sys.executable, "-m", "recoverylint", "check", str(many_files), "--format", output_format, *options],
+            capture_output=True, text=True, env=env, timeout=300, check=False,
+        )
+        for options in (["--no-cache", "--jobs", "1"], ["--jobs", "2"], ["--jobs", "2"])
+    ]
+    assert {run.returncode for run in runs} == {1}
+    assert runs[0].stdout == runs[1].stdout == runs[2].stdout
+    assert len(list((tmp_path / "cache").glob("*/*/*.json"))) == PARALLEL_MIN_FILES + 10
 
 
 def test_a_busy_machine_gets_one_process(monkeypatch):

@@ -3,7 +3,7 @@ OUTPUT_FORMATS, the one place naming every command's formats."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
@@ -55,6 +55,14 @@ OUTPUT_FORMATS: Mapping[str, Mapping[str, str]] = {
 # that never shows them does not pay.  `--statistics` shows them too.
 FIX_SHOWING_FORMATS = frozenset({"full", "sarif"})
 
+# check's formats whose report is each file's findings written on their own
+# and joined in report order: format -> "module:function" writing one file's
+# findings (sorted) as its part, in UTF-8 (half the memory of a str holding
+# one character beyond Latin-1, and what the cache stores).  A worker writes its files' parts, and the
+# cache keeps them, so that a run writing only these formats joins text
+# rather than building, sending and encoding every Finding (issue 16).
+PART_WRITERS: Mapping[str, str] = {"json": "json:file_part", "json-lines": "json_lines:file_part"}
+
 
 def format_names(command: str) -> tuple[str, ...]:
     """The output formats of `command` (check, statistics, plan, rules, rule)."""
@@ -72,7 +80,45 @@ def renderer(command: str, name: str) -> Callable[[Any], str]:
 
 def render(command: str, name: str, shown: Any) -> str:
     """`shown` written in `command`'s output format `name`."""
+    if isinstance(shown, Report) and shown.written is not None and name not in PART_WRITERS:
+        # A report of written parts has no Finding objects to show another way.
+        raise ValueError(f"a report of the formats {', '.join(PART_WRITERS)} cannot be written as {name}")
     return renderer(command, name)(shown)
+
+
+def part_writer(name: str) -> Callable[[Sequence[Finding]], bytes]:
+    """The function writing one file's findings as its part of a report in
+    format `name` (one of PART_WRITERS)."""
+    module, _, function = PART_WRITERS[name].partition(":")
+    found: Callable[[Sequence[Finding]], bytes] = getattr(import_module(f".{module}", __package__), function)
+    return found
+
+
+@dataclass(frozen=True)
+class WrittenFindings:
+    """One file's findings as formats of PART_WRITERS write them, and their
+    number by severity: all that a report of those formats needs of them."""
+
+    parts: Mapping[str, bytes]  # output format -> this file's part of its report, in UTF-8
+    errors: int = 0
+    warnings: int = 0
+    infos: int = 0
+
+    @property
+    def highest_rank(self) -> int:
+        """The rank of the most severe finding (Severity.rank); -1 when there is none."""
+        if self.errors:
+            return Severity.ERROR.rank
+        if self.warnings:
+            return Severity.WARNING.rank
+        return Severity.INFO.rank if self.infos else -1
+
+
+def written_findings(findings: Sequence[Finding], formats: Iterable[str]) -> WrittenFindings:
+    """`findings` (one file's, sorted) written in each of `formats` (PART_WRITERS)."""
+    summary = summarize(findings, 1)
+    parts = {name: part_writer(name)(findings) for name in formats}
+    return WrittenFindings(parts, summary.errors, summary.warnings, summary.infos)
 
 
 @dataclass(frozen=True)
@@ -105,11 +151,21 @@ class Summary:
     infos: int
 
 
-def summarize(findings: list[Finding], files: int) -> Summary:
+def summarize(findings: Iterable[Finding], files: int) -> Summary:
     count = {severity: 0 for severity in Severity}
     for item in findings:
         count[item.severity] += 1
     return Summary(files, count[Severity.ERROR], count[Severity.WARNING], count[Severity.INFO])
+
+
+def report_summary(report: Report) -> Summary:
+    """The report's files and findings counted by severity."""
+    if report.written is None:
+        return summarize(report.findings, len(report.files))
+    errors = warnings = infos = 0
+    for file in report.written:
+        errors, warnings, infos = errors + file.errors, warnings + file.warnings, infos + file.infos
+    return Summary(len(report.files), errors, warnings, infos)
 
 
 def _no_text(path: str) -> str | None:
@@ -128,3 +184,6 @@ class Report:
     source_text: Callable[[str], str | None] = field(default=_no_text)
     colour: bool = False
     summary: bool = True  # False with --quiet: the findings and nothing else
+    # Instead of `findings` (then empty), for a report only of PART_WRITERS'
+    # formats: each file's findings written, in report order.
+    written: tuple[WrittenFindings, ...] | None = None

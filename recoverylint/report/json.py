@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from .. import __version__
-from . import Report, summarize
+from ..finding import Finding
+from . import Report, report_summary
 from .json_lines import finding_record
 from .shown import json_safe
 
@@ -13,17 +15,11 @@ _CHUNK = 1000
 
 
 def render(report: Report) -> str:
-    findings = report.findings
-    summary = summarize(list(findings), len(report.files))
-    # Compact, and written a thousand findings at a time: a report of a
-    # hundred thousand findings never holds all their records at once, and
-    # one dumps and one escaping pass per thousand cost far less than one per
-    # finding (a warm cached run's largest part).  The same text json.dumps
-    # makes of the whole document: a list's items are joined with ", ".
-    records = ", ".join(
-        json_safe(json.dumps([finding_record(f) for f in findings[start : start + _CHUNK]], ensure_ascii=False))[1:-1]
-        for start in range(0, len(findings), _CHUNK)
-    )
+    if report.written is None:
+        records = file_part(report.findings)
+    else:  # each file's part, written where it was checked or kept by the cache
+        records = b", ".join(part for file in report.written if (part := file.parts["json"]))
+    summary = report_summary(report)
     counts = json.dumps(
         {
             "files": summary.files,
@@ -32,4 +28,24 @@ def render(report: Report) -> str:
             "infos": summary.infos,
         }
     )
-    return f'{{"version": {json.dumps(__version__)}, "findings": [{records}], "summary": {counts}}}\n'
+    head = f'{{"version": {json.dumps(__version__)}, "findings": ['.encode()
+    # One decoding of the whole: a stored part that is not UTF-8 (written by
+    # someone else) shows U+FFFD, never stops the report.
+    return b"".join((head, records, f'], "summary": {counts}}}\n'.encode())).decode(errors="replace")
+
+
+def file_part(findings: Sequence[Finding]) -> bytes:
+    """Findings as the items of the report's `findings` array, without the
+    brackets, in UTF-8: what json.dumps makes of them in the whole document
+    (items joined with ", "), so that the parts of files joined with ", " are
+    too."""
+    # Compact, and written a thousand findings at a time: a report of a
+    # hundred thousand findings never holds all their records at once (nor
+    # their text but in UTF-8), and one dumps and one escaping pass per
+    # thousand cost far less than one per finding.
+    return b", ".join(
+        json_safe(
+            json.dumps([finding_record(f) for f in findings[start : start + _CHUNK]], ensure_ascii=False)
+        )[1:-1].encode()
+        for start in range(0, len(findings), _CHUNK)
+    )

@@ -9,6 +9,7 @@ command, as with `json`.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from ..finding import Finding
@@ -20,7 +21,16 @@ def render(report: Report) -> str:
     # ASCII only: U+2028, U+2029 and U+0085 in a string would otherwise be
     # written as they are, and consumers that split lines at more than `\n`
     # (Python's str.splitlines) would cut the object in two.
-    return "".join(json.dumps(finding_record(item)) + "\n" for item in report.findings)
+    if report.written is not None:  # each file's part, written where it was checked or kept by the cache
+        text = b"".join(file.parts["json-lines"] for file in report.written)
+    else:
+        text = file_part(report.findings)
+    return text.decode(errors="replace")  # a stored part not UTF-8 (written by someone else) shows U+FFFD
+
+
+def file_part(findings: Sequence[Finding]) -> bytes:
+    """One file's findings, one line each (ASCII)."""
+    return "".join(json.dumps(finding_record(item)) + "\n" for item in findings).encode()
 
 
 def finding_record(finding: Finding) -> dict[str, Any]:
