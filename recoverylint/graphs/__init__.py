@@ -19,6 +19,7 @@ from itertools import pairwise
 from ..limits import AnalysisLimits
 from ..model import Phase, Ref, Runbook, Step
 from .bits import (
+    PackedBitsets,
     Reachability,
     ancestor_bitsets,
     bit_positions,
@@ -115,6 +116,7 @@ class Graphs(DeclaredOrder):
         self._unrequired_waits: list[tuple[int, tuple[int, ...]]] | None = None
         self._required_bits_of: dict[int, _RequiredBits] = {}  # id of a shared predecessor list -> its bits
         self._widest_of_all: list[int] | None = None
+        self._real_prerequisites: list[list[int] | None] = [None] * len(self.steps)
 
     # -- O and decisions -------------------------------------------------
 
@@ -279,16 +281,28 @@ class Graphs(DeclaredOrder):
         return self.required.reaches(a, b)
 
     def real_prerequisites(self, node: int) -> list[int]:
-        """The D predecessors of `node` that no other one of them requires: what it really waits for."""
+        """The D predecessors of `node` that no other one of them requires:
+        what it really waits for (worked out once per step; not to be changed)."""
+        found = self._real_prerequisites[node]
+        if found is not None:
+            return found
         preds = self.required_preds[node]
         ancestors, position = self.required.ancestors, self.required.position
-        if len(preds) <= 8:
+        if len(preds) < 2:
+            found = preds
+        elif len(preds) <= 8 and isinstance(ancestors, PackedBitsets):
             # A few bit tests each, no ancestor bitset unpacked.
-            return [pred for pred in preds if not any(self.required.has_ancestor(other, pred) for other in preds)]
-        implied = 0
-        for pred in preds:
-            implied |= ancestors[pred]
-        return [pred for pred in preds if not implied >> position[pred] & 1]
+            has = ancestors.has
+            found = [pred for pred in preds if not any(has(other, position[pred]) for other in preds)]
+        else:
+            implied = 0
+            for pred in preds:
+                implied |= ancestors[pred]
+            found = [pred for pred in preds if not implied >> position[pred] & 1]
+        if len(found) == len(preds):
+            found = preds  # one list, not a copy per step
+        self._real_prerequisites[node] = found
+        return found
 
     def independent_required_pairs(self) -> int:
         """How many pairs of steps D leaves unordered (neither requires the other)."""

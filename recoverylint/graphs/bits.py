@@ -101,12 +101,49 @@ class PackedBitsets:
         return self._ones[node] + (rest.bit_count() if isinstance(rest, int) else len(rest))
 
 
+class PlainBitsets(list[int]):
+    """Bitsets by node as plain ints, with PackedBitsets' questions: for a
+    graph small enough that packing saves little, each bitset is a list
+    index (C code) instead of a Python call unpacking it.  Most runbooks
+    have tens of steps; a check asks for hundreds of bitsets per step."""
+
+    __slots__ = ()
+
+    def sparse(self, node: int) -> None:
+        """Never kept as positions (PackedBitsets.sparse)."""
+        return None
+
+    def put_positions(self, node: int, positions: set[int]) -> None:
+        mask = 0
+        for bit in positions:
+            mask |= 1 << bit
+        self[node] = mask
+
+    def has(self, node: int, bit: int) -> bool:
+        return bool(self[node] >> bit & 1)
+
+    def bit_count(self, node: int) -> int:
+        return self[node].bit_count()
+
+
+# Graphs up to this many nodes keep plain ints (at most 2,048 x 256 bytes,
+# about half a megabyte); larger ones pack them.
+PLAIN_BITSETS_UP_TO = 2_048
+
+Bitsets = PlainBitsets | PackedBitsets
+
+
+def new_bitsets(count: int) -> Bitsets:
+    """Empty bitsets for `count` nodes: plain ints for a small graph, packed for a large one."""
+    return PlainBitsets([0] * count) if count <= PLAIN_BITSETS_UP_TO else PackedBitsets(count)
+
+
 @dataclass(frozen=True)
 class Reachability:
     """Ancestor bitsets of a graph that may have cycles (D can)."""
 
     position: list[int]  # node -> position of its component in topological order
-    ancestors: list[int] | PackedBitsets  # node -> bitset of positions of components that reach it
+    ancestors: list[int] | Bitsets  # node -> bitset of positions of components that reach it
     cyclic: list[bool]  # node -> lies on a cycle (reaches itself)
 
     def reaches(self, a: int, b: int) -> bool:
@@ -158,13 +195,14 @@ def ancestor_bitsets(preds: list[list[int]], order: list[int]) -> tuple[list[int
     return position, ancestors
 
 
-def packed_ancestor_bitsets(preds: list[list[int]], order: list[int]) -> tuple[list[int], PackedBitsets]:
-    """`ancestor_bitsets` kept as PackedBitsets: a node after a gate has every
-    node before it as ancestors, which costs a few bytes packed instead of
-    the width of the graph (50,000 steps: 149 MB as ints)."""
+def packed_ancestor_bitsets(preds: list[list[int]], order: list[int]) -> tuple[list[int], Bitsets]:
+    """`ancestor_bitsets` kept as `new_bitsets`, packed when the graph is large:
+    a node after a gate has every node before it as ancestors, which costs a
+    few bytes packed instead of the width of the graph (50,000 steps: 149 MB
+    as ints)."""
     position = positions_of(order)
-    ancestors = PackedBitsets(len(preds))
-    _fill_packed(preds, order, position, ancestors)
+    ancestors = new_bitsets(len(preds))
+    _fill_ancestors(preds, order, position, ancestors)
     return position, ancestors
 
 
@@ -177,7 +215,7 @@ def positions_of(order: list[int]) -> list[int]:
 
 
 def _fill_ancestors(
-    preds: list[list[int]], order: list[int], position: list[int], ancestors: list[int] | PackedBitsets
+    preds: list[list[int]], order: list[int], position: list[int], ancestors: list[int] | Bitsets
 ) -> None:
     if isinstance(ancestors, PackedBitsets):
         _fill_packed(preds, order, position, ancestors)
@@ -212,13 +250,13 @@ def _fill_packed(preds: list[list[int]], order: list[int], position: list[int], 
 
 
 def reachability(preds: list[list[int]], packed: bool = False) -> Reachability:
-    """Ancestor bitsets (`packed`: as PackedBitsets, for a graph kept long);
+    """Ancestor bitsets (`packed`: as `new_bitsets`, for a graph kept long);
     a graph with cycles is condensed first."""
     order = topological_order(preds)
     if order is None:
         return _condensed_reachability(preds, packed)
     position = positions_of(order)
-    ancestors: list[int] | PackedBitsets = PackedBitsets(len(preds)) if packed else [0] * len(preds)
+    ancestors: list[int] | Bitsets = new_bitsets(len(preds)) if packed else [0] * len(preds)
     _fill_ancestors(preds, order, position, ancestors)
     return Reachability(position, ancestors, [False] * len(preds))
 
@@ -235,7 +273,7 @@ def _condensed_reachability(preds: list[list[int]], packed: bool) -> Reachabilit
                 component_preds[component[node]].add(component[pred])
     inner = reachability([sorted(c) for c in component_preds])
     cyclic = [sizes[component[node]] > 1 or node in preds[node] for node in range(len(preds))]
-    ancestors: list[int] | PackedBitsets = PackedBitsets(len(preds)) if packed else [0] * len(preds)
+    ancestors: list[int] | Bitsets = new_bitsets(len(preds)) if packed else [0] * len(preds)
     for node in range(len(preds)):
         ancestors[node] = inner.ancestors[component[node]]
     return Reachability([inner.position[component[node]] for node in range(len(preds))], ancestors, cyclic)

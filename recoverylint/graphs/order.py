@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from ..limits import AnalysisLimits, TooLarge
 from ..model import DeclaredEdge, DeclaredJoin, EdgeKind, Runbook
-from .bits import PackedBitsets, bit_positions, positions_of, successor_lists
+from .bits import Bitsets, bit_positions, new_bitsets, positions_of, successor_lists
 
 
 class DeclaredWaits:
@@ -74,9 +74,9 @@ class DeclaredOrder:
         self._reduced_shared: dict[int, list[int]] = {}
         self.topological = order  # O's topological order, stable in file order
         self.node_at = order  # topological position -> node
-        # O ancestors, bits numbered by O topological position, packed: a
-        # step after a gate has every step before it as ancestors (50,000
-        # steps: 6 MB packed, 149 MB as ints)
+        # O ancestors, bits numbered by O topological position, packed when
+        # O is large: a step after a gate has every step before it as
+        # ancestors (50,000 steps: 6 MB packed, 149 MB as ints)
         self.position, self.ancestors = _joined_ancestor_bitsets(preds, order)
         self._joined_order: list[int] | None = None
         self._declared: DeclaredWaits | None = None
@@ -234,12 +234,12 @@ def _step_predecessors(preds: list[list[int]], count: int) -> list[list[int]]:
     return found
 
 
-def _joined_ancestor_bitsets(preds: list[list[int]], order: list[int]) -> tuple[list[int], PackedBitsets]:
-    """`ancestor_bitsets` of the steps of O with joins, packed: a join's
-    ancestors are made once, when a step waiting for it is reached."""
+def _joined_ancestor_bitsets(preds: list[list[int]], order: list[int]) -> tuple[list[int], Bitsets]:
+    """`ancestor_bitsets` of the steps of O with joins, packed when O is large:
+    a join's ancestors are made once, when a step waiting for it is reached."""
     count = len(order)
     position = positions_of(order)
-    ancestors = PackedBitsets(count)
+    ancestors = new_bitsets(count)
     through: dict[int, int] = {}  # join -> its sources and their ancestors
     for node in order:
         mask = 0

@@ -17,24 +17,33 @@ if TYPE_CHECKING:  # the package's Graphs builds D through this module
 
 
 class _EdgeCounter:
-    """Stops building D once it is over the edge limit: told each
-    predecessor set that grew (by at most one step's worth of nodes), it
-    counts what the set gained since it was last told."""
+    """Stops building D once it is over the edge limit: told each step whose
+    predecessor set grew (by at most one step's worth of nodes), it counts
+    what the set gained since it was last told."""
 
-    def __init__(self, limits: AnalysisLimits) -> None:
+    def __init__(self, limits: AnalysisLimits, preds: list[set[int]]) -> None:
         self._limit = limits.max_edges
+        self._preds = preds
         self._counted = 0
-        self._sizes: dict[int, int] = {}  # id of a predecessor set -> its size counted
+        self._sizes = [0] * len(preds)  # node -> the size of its set counted
+        self._node_of: dict[int, int] | None = None  # id of a set -> its node, made when a set is told
 
-    def __call__(self, added: set[int]) -> None:
-        counted = self._sizes.get(id(added), 0)
-        self._sizes[id(added)] = len(added)
-        self._counted += len(added) - counted
+    def node(self, node: int) -> None:
+        """Count what `node`'s set gained."""
+        size = len(self._preds[node])
+        self._counted += size - self._sizes[node]
+        self._sizes[node] = size
         if self._counted > self._limit:
             raise TooLarge(
                 f"the order the work requires has over {self._limit:,} edges"
                 " (many steps racing for one fact or resource?)"
             )
+
+    def __call__(self, added: set[int]) -> None:
+        """Count what a set of `preds` gained (for code that holds the set, not its node)."""
+        if self._node_of is None:
+            self._node_of = {id(found): node for node, found in enumerate(self._preds)}
+        self.node(self._node_of[id(added)])
 
 
 def verification_preds(graphs: Graphs, step: Step) -> list[int]:
@@ -53,65 +62,23 @@ def verification_preds(graphs: Graphs, step: Step) -> list[int]:
 
 
 def required_predecessors(graphs: Graphs) -> list[list[int]]:
-    """Each step's D predecessors, in node order."""
+    """Each step's D predecessors, in node order.  Each kind of edge is a
+    pass over the steps that skips at once the steps without what it
+    orders (most steps have no inputs, no resources, no verification)."""
     limits = graphs.limits
-    count_edges = _EdgeCounter(limits)
-    steps, index, uses = graphs.steps, graphs.index, graphs.uses
+    steps, index = graphs.steps, graphs.index
+    position, ancestors = graphs.position, graphs.ancestors
     preds: list[set[int]] = [set() for _ in steps]
-
-    # Facts: a consumer needs the latest producers O puts before it, or,
-    # when O puts none before it, every producer.
-    # Packed: most facts have one producer, and a mask as wide as its
-    # position for each of 50,000 facts was 160 MB.
-    producer_masks: PackedMasks[str] = PackedMasks()
-    for fact, nodes in graphs.producers.items():
-        producer_masks.add_positions(fact, sorted(graphs.position[node] for node in nodes))
-    for step in steps:
-        node = step.index
-        for ref in step.inputs:
-            mask = producer_masks.get(ref.name) & ~(1 << graphs.position[node])
-            if not mask:
-                continue
-            earlier = mask & graphs.ancestors[node]
-            preds[node].update(graphs.latest(earlier) if earlier else graphs.nodes_in(mask))
-        count_edges(preds[node])
-
-    # Resources: conflicting uses in the order O gives them.
-    resource_work = 0
-    for step in steps:
-        node = step.index
-        ancestors = graphs.ancestors[node]
-        uses_of_step = [(ref.name, True) for ref in step.writes] + [(ref.name, False) for ref in step.reads]
-        for name, writes in uses_of_step:
-            overlapping = uses.index.overlapping(name)
-            # Nothing to order when no use of an overlapping name comes before
-            # it (tested at once for names that overlap many).
-            if not ancestors or (len(overlapping) > 16 and not ancestors & (
-                uses.overlap_union(name, True) | (uses.overlap_union(name, False) if writes else 0)
-            )):
-                continue
-            resource_work += len(overlapping)
-            if resource_work > limits.max_resource_work:
-                raise TooLarge(
-                    f"ordering its uses of resources visits over {limits.max_resource_work:,}"
-                    " overlapping names (globs matching many names?)"
-                )
-            for other in uses.conflicting(name):
-                latest_writers = graphs.latest(uses.writers_of(other) & ancestors)
-                preds[node].update(latest_writers)
-                if writes:
-                    # Readers since the latest writes: earlier ones reach
-                    # this step through those writes already.
-                    covered = 0
-                    for writer in latest_writers:
-                        covered |= graphs.ancestors[writer]
-                    preds[node].update(graphs.nodes_in(uses.readers_of(other) & ancestors & ~covered))
-        count_edges(preds[node])
+    count_edges = _EdgeCounter(limits, preds)
+    _fact_preds(graphs, preds, count_edges)
+    _resource_preds(graphs, preds, count_edges)
 
     implicit = 0  # pairs of a check without `verifies` and a change it checks
     for step in steps:
         node = step.index
-        if not step.verifies and step.phase is Phase.VERIFY:
+        if step.verifies:
+            preds[node].update(verification_preds(graphs, step))
+        elif step.phase is Phase.VERIFY:
             implicit += graphs.implicit_verified(step).bit_count()
             if implicit > limits.max_implicit_verifications:
                 raise TooLarge(
@@ -120,11 +87,13 @@ def required_predecessors(graphs: Graphs) -> list[list[int]]:
                     " name what each verifies with `verifies`",
                     step.span,
                 )
-        preds[node].update(verification_preds(graphs, step))
-        count_edges(preds[node])
-        for ref in step.approves + step.decides:
-            if ref.name in index and index[ref.name] != node:
-                preds[index[ref.name]].add(node)
+            preds[node].update(verification_preds(graphs, step))
+        # Told even when it gained nothing here: it may have gained an approver.
+        count_edges.node(node)
+        for refs in (step.approves, step.decides):
+            for ref in refs:
+                if ref.name in index and index[ref.name] != node:
+                    preds[index[ref.name]].add(node)
         for need in step.needs:
             if need.reason and need.step in index and index[need.step] != node:
                 preds[node].add(index[need.step])
@@ -136,11 +105,87 @@ def required_predecessors(graphs: Graphs) -> list[list[int]]:
         others = [step.index for step in steps if step.phase is not Phase.CLOSE]
         for close in closing:
             preds[close].update(others)
-            preds[close].update(c for c in closing if c != close and graphs.before(c, close))
-            count_edges(preds[close])
-    for node in range(len(steps)):
-        preds[node].discard(node)
-    return [sorted(node_preds) for node_preds in preds]
+            preds[close].update(
+                c for c in closing if c != close and ancestors.has(close, position[c])
+            )
+            count_edges.node(close)
+    found = []
+    for node, node_preds in enumerate(preds):
+        node_preds.discard(node)
+        found.append(sorted(node_preds))
+    return found
+
+
+def _fact_preds(graphs: Graphs, preds: list[set[int]], count_edges: _EdgeCounter) -> None:
+    """A consumer needs the latest producers O puts before it, or, when O
+    puts none before it, every producer."""
+    if not graphs.producers:
+        return
+    position, ancestors = graphs.position, graphs.ancestors
+    # Packed: most facts have one producer, and a mask as wide as its
+    # position for each of 50,000 facts was 160 MB.
+    producer_masks: PackedMasks[str] = PackedMasks()
+    for fact, nodes in graphs.producers.items():
+        producer_masks.add_positions(fact, sorted(map(position.__getitem__, nodes)))
+    producers_of = producer_masks.get
+    for step in graphs.steps:
+        if not step.inputs:
+            continue
+        node = step.index
+        itself = 1 << position[node]
+        found = preds[node]
+        for ref in step.inputs:
+            mask = producers_of(ref.name) & ~itself
+            if not mask:
+                continue
+            earlier = mask & ancestors[node]
+            found.update(graphs.latest(earlier) if earlier else graphs.nodes_in(mask))
+        count_edges.node(node)
+
+
+def _resource_preds(graphs: Graphs, preds: list[set[int]], count_edges: _EdgeCounter) -> None:
+    """Conflicting uses of resources, in the order O gives them."""
+    uses, limits = graphs.uses, graphs.limits
+    overlapping_of = uses.index.overlapping
+    graph_ancestors, latest, nodes_in = graphs.ancestors, graphs.latest, graphs.nodes_in
+    resource_work = 0
+    for step in graphs.steps:
+        if not (step.writes or step.reads):
+            continue
+        node = step.index
+        ancestors = graph_ancestors[node]
+        if not ancestors:
+            continue  # nothing before it to order
+        found = preds[node]
+        for refs, writes in ((step.writes, True), (step.reads, False)):
+            for ref in refs:
+                name = ref.name
+                overlapping = overlapping_of(name)
+                # Nothing to order when no use of an overlapping name comes before
+                # it (tested at once for names that overlap many).
+                if len(overlapping) > 16 and not ancestors & (
+                    uses.overlap_union(name, True) | (uses.overlap_union(name, False) if writes else 0)
+                ):
+                    continue
+                resource_work += len(overlapping)
+                if resource_work > limits.max_resource_work:
+                    raise TooLarge(
+                        f"ordering its uses of resources visits over {limits.max_resource_work:,}"
+                        " overlapping names (globs matching many names?)"
+                    )
+                for other in uses.conflicting(name):
+                    earlier_writers = uses.writers_of(other) & ancestors
+                    latest_writers = latest(earlier_writers) if earlier_writers else []
+                    found.update(latest_writers)
+                    if writes:
+                        # Readers since the latest writes: earlier ones reach
+                        # this step through those writes already.
+                        readers = uses.readers_of(other) & ancestors
+                        if readers:
+                            for writer in latest_writers:
+                                readers &= ~graph_ancestors[writer]
+                            found.update(nodes_in(readers))
+        count_edges.node(node)
 
 
 def independent_pairs(required: Reachability) -> int:

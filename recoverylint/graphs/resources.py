@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import fnmatch
+from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Container, Iterable, Iterator
+from collections.abc import Container, Iterable
 
 from ..limits import AnalysisLimits, TooLarge
 from ..model import Ref, Runbook
@@ -78,6 +79,7 @@ class ResourceIndex:
         self.names = sorted(set(names))
         self._budget = limits.max_resource_work
         self._root = _Segment()
+        self._globs = False  # some name has a glob segment
         for name in self.names:
             node = self._root
             for segment in name.split("/"):
@@ -86,6 +88,7 @@ class ResourceIndex:
                     child = node.children[segment] = _Segment()
                     if _is_glob(segment):
                         node.glob_children.append((segment, child))
+                        self._globs = True
                 node = child
             node.name = name
         self._overlapping: dict[str, tuple[str, ...]] = {}
@@ -98,13 +101,8 @@ class ResourceIndex:
         return found
 
     def _indexed(self, name: str) -> bool:
-        node = self._root
-        for segment in name.split("/"):
-            child = node.children.get(segment)
-            if child is None:
-                return False
-            node = child
-        return node.name == name
+        at = bisect_left(self.names, name)
+        return at < len(self.names) and self.names[at] == name
 
     def _spend(self, work: int) -> None:
         self._budget -= work
@@ -116,6 +114,8 @@ class ResourceIndex:
 
     def _walk(self, name: str) -> tuple[str, ...]:
         parts = name.split("/")
+        if not self._globs:
+            return self._walk_exact(parts)
         found: list[str] = []
         pending = [(self._root, 0)]
         while pending:
@@ -142,6 +142,19 @@ class ResourceIndex:
             pending.extend((child, depth + 1) for child in matching)
         return tuple(sorted(found))
 
+    def _walk_exact(self, parts: list[str]) -> tuple[str, ...]:
+        """`_walk` in a trie without globs: one path down, the names on it
+        and those under its end (the same work counted)."""
+        found: list[str] = []
+        node = self._root
+        for segment in parts:
+            if node.name is not None:
+                found.append(node.name)
+            self._spend(1)
+            node = node.children[segment]  # an indexed name's path is in the trie
+        self._under(node, found)
+        return tuple(sorted(found))
+
     def _under(self, top: _Segment, found: list[str]) -> None:
         """Every name ending at `top` or under it, into `found`."""
         pending = [top]
@@ -153,8 +166,11 @@ class ResourceIndex:
             pending.extend(node.children.values())
 
 
+_GLOB_CHARACTERS = frozenset("*?[")
+
+
 def _is_glob(name: str) -> bool:
-    return any(char in name for char in "*?[")
+    return not _GLOB_CHARACTERS.isdisjoint(name)
 
 
 class ResourceUses:
@@ -202,9 +218,13 @@ class ResourceUses:
         """Uses of two overlapping names conflict unless both are shared."""
         return not (name in self._shared and other in self._shared)
 
-    def conflicting(self, name: str) -> Iterator[str]:
-        """The names overlapping `name` whose uses conflict with a use of it."""
-        return (other for other in self.index.overlapping(name) if self.conflict(name, other))
+    def conflicting(self, name: str) -> tuple[str, ...]:
+        """The names overlapping `name` whose uses conflict with a use of it:
+        all of them unless `name` is shared."""
+        overlapping = self.index.overlapping(name)
+        if name not in self._shared:
+            return overlapping
+        return tuple(other for other in overlapping if other not in self._shared)
 
     def first_conflict(self, refs: tuple[Ref, ...], other_refs: tuple[Ref, ...]) -> tuple[Ref, Ref] | None:
         """The first entry of `refs` (and the entry of `other_refs`) that conflict."""
