@@ -13,6 +13,7 @@ import importlib
 import pkgutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from ..capabilities import Capability
 from ..finding import Issue
@@ -44,6 +45,16 @@ class RuleContext:
     cycle: OrderProblem | None = None
     settings: Settings = Settings()
 
+    @cached_property
+    def with_graphs(self) -> GraphContext | None:
+        """This context for the rules that need the graphs (None without
+        them): made once for all of a runbook's rules, not once each."""
+        if isinstance(self, GraphContext):
+            return self
+        if self.graphs is None:
+            return None
+        return GraphContext(self.runbook, self.graphs, self.cycle, self.settings)
+
 
 @dataclass(frozen=True)
 class GraphContext(RuleContext):
@@ -64,9 +75,10 @@ class Rule:
 
     def run(self, context: RuleContext) -> Issues:
         if Capability.GRAPHS in self.needs:
-            if context.graphs is None:
+            with_graphs = context.with_graphs
+            if with_graphs is None:
                 raise RuntimeError(f"{self.code} needs the graphs and was run without them")
-            context = GraphContext(context.runbook, context.graphs, context.cycle, context.settings)
+            context = with_graphs
         return self.check(context)
 
 

@@ -36,19 +36,21 @@ def remove_needs(step: Step, names: list[str], why: str) -> Fix | None:
 
 
 def is_checklist(graphs: Graphs) -> bool:
-    """Top-level steps worked one after another: every step waits for the one
-    written before it (and, through `needs`, maybe for earlier ones), with no
-    stages and no blocks."""
+    """Top-level steps worked one after another, as the restructure rewrites
+    them: every step waits for the one written before it (and, through
+    `needs`, maybe for earlier ones), with no stages, no blocks and no merge
+    key (the native reader says so: `Runbook.plain_checklist`)."""
     runbook = graphs.runbook
-    if runbook.stages or len(runbook.steps) < 2:
+    if not runbook.plain_checklist or len(runbook.steps) < 2:
         return False
+    # A model made from one (a restructure judged on the model) may have
+    # been rewritten since: the order must still be the checklist's.
     chain = {
         (edge.source, edge.target)
         for edge in runbook.declared_edges
         if edge.kind is EdgeKind.SEQUENCE
     }
-    steps = runbook.steps
-    return chain == {(a.id, b.id) for a, b in itertools.pairwise(steps)}
+    return chain == {(a.id, b.id) for a, b in itertools.pairwise(runbook.steps)}
 
 
 def restructure_checklist(graphs: Graphs) -> Fix | None:

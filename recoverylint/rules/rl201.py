@@ -25,11 +25,13 @@ def false_sequential_gate(ctx: GraphContext) -> Issues:
     removals = _removals(graphs, waits, declared)
     # The step each one follows in a sequence: there `needs` adds waits and
     # removes none.  Only the native format has `parallel:` blocks to offer.
-    follows = {
-        edge.target: edge.source
-        for edge in ctx.runbook.declared_edges
-        if edge.kind is EdgeKind.SEQUENCE and ctx.runbook.format == NATIVE
-    }
+    native = ctx.runbook.format == NATIVE
+    follows = (
+        {edge.target: edge.source for edge in ctx.runbook.declared_edges if edge.kind is EdgeKind.SEQUENCE}
+        if native
+        else {}
+    )
+    index, wait_key = graphs.index, ctx.runbook.wait_key
     for (target, sources), cost in zip(waits, costs, strict=True):
         waiter = steps[target]
         # The message names ten at most: a step behind a block of thousands
@@ -38,7 +40,7 @@ def false_sequential_gate(ctx: GraphContext) -> Issues:
         real = [steps[node].id for node in graphs.real_prerequisites(target)]
         # The `needs` entries among the gates, read from the step: asking
         # for the declarations of each pair would cost as much as the pairs.
-        needs = [need for need in waiter.needs if _among(sources, graphs.index.get(need.step))]
+        needs = [need for need in waiter.needs if _among(sources, index.get(need.step))]
         span = needs[0].span if needs else waiter.span
         really = f"it needs only {quoted(real)}" if real else "it needs no other step first"
         if len(sources) == 1:
@@ -50,11 +52,11 @@ def false_sequential_gate(ctx: GraphContext) -> Issues:
         removal = removals.get(target)
         fix = removal if removal is not None or _only_needs(graphs, declared, sources, waiter) else restructure
         previous = follows.get(waiter.id)
-        if previous is not None and _among(sources, graphs.index.get(previous)):
+        if previous is not None and _among(sources, index.get(previous)):
             suggestion = _out_of_the_sequence(waiter.id, previous, fix is not None and fix is restructure)
         else:
-            suggestion = needs_suggestion(real, key=ctx.runbook.wait_key)
-            if ctx.runbook.format == NATIVE:
+            suggestion = needs_suggestion(real, key=wait_key)
+            if native:
                 suggestion += f"; if the wait is intended, say why: `needs: [{{step: {waited[0]}, reason: …}}]`"
         yield Issue(
             span,
@@ -138,6 +140,8 @@ def _removals(
     steps = graphs.steps
     candidates: dict[int, list[int]] = {}
     for target, sources in waits:
+        if not steps[target].needs:
+            continue
         # Only a `needs` entry can be removed: look at those, not at every
         # step waited for (a join's thousands are never `needs` entries).
         named = Counter(need.step for need in steps[target].needs)
