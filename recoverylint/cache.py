@@ -13,12 +13,17 @@ Layout, one small JSON file per entry:
         .gitignore, CACHEDIR.TAG    so that git and backup tools leave it alone
         last-pruned                 its modification time says when
         <tool>/<k[:2]>/<k[2:]>.json  <tool>: 16 hex digits of recoverylint's fingerprint
+                                     (a JSON header line, then JSON and text: see Entries below)
 
 Entries are JSON read back field by field, never pickle: a cache directory in
 a shared CI workspace may be written by anyone, and unpickling runs code.
 Anything that is not exactly the shape written (a torn, corrupt or foreign
 file), or that names a rule, severity or place no check could give, is a
-miss.  Writes go to a temporary file renamed over the entry, so a reader sees
+miss.  An entry may also keep the file's findings written as its part of a
+report (`--format json`, `json-lines`), so that a warm run writing those
+joins text and decodes no finding: such a part is used only for the path it
+was written for, and only when it holds no character that acts on a
+terminal (report/shown.py); else the findings are read and written again.  Writes go to a temporary file renamed over the entry, so a reader sees
 a whole entry or none, whatever other processes do at the time; nothing is
 fsynced (a file torn by a power cut is merely a miss).
 
@@ -677,8 +682,10 @@ def _parts(raw: bytes, header: dict[str, Any], start: int) -> dict[str, bytes]:
 
 
 def _checked_part(part: bytes) -> bytes:
-    """A stored part with nothing that acts on a terminal (the report decodes
-    its UTF-8, an invalid byte showing as U+FFFD)."""
+    """A stored part that is UTF-8 with nothing that acts on a terminal (a
+    report writes it as it is)."""
+    if not part.isascii():
+        part.decode()  # UnicodeDecodeError, a ValueError: a lone byte a Latin-1 terminal would act on
     if not json_text_is_safe(part):
         raise _Invalid("a part with a character no report writes")
     return part

@@ -677,6 +677,22 @@ def test_a_warm_run_of_a_part_format_decodes_no_finding(in_tmp, monkeypatch, out
 
 
 @needs_cli_cache
+@pytest.mark.parametrize("output_format", sorted(PART_WRITERS))
+def test_a_report_of_parts_written_to_a_file_or_beside_another_is_the_same(in_tmp, output_format):
+    def stdout(*args):
+        result = CliRunner().invoke(cli, ["check", "runbooks", *args], catch_exceptions=False)
+        return result.exit_code, result.stdout
+
+    code, cold = stdout("--format", output_format, "--no-cache")
+    for _ in ("filling", "warm"):
+        assert stdout("--format", output_format, "-o", "out.txt") == (code, "")
+        assert (in_tmp / "out.txt").read_text(encoding="utf-8") == cold
+        assert stdout("--format", output_format, "--report", f"full:{in_tmp / 'full.txt'}") == (code, cold)
+        stdout("--no-cache", "-o", "full-alone.txt")
+        assert (in_tmp / "full.txt").read_text(encoding="utf-8") == (in_tmp / "full-alone.txt").read_text(encoding="utf-8")
+
+
+@needs_cli_cache
 def test_parts_written_for_another_path_are_written_again_for_this_one(in_tmp):
     assert run_check("runbooks", "--format", "json")[0] == 1
     (in_tmp / "runbooks").rename(in_tmp / "moved")  # the same bytes: the same entries

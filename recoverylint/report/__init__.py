@@ -86,6 +86,14 @@ def render(command: str, name: str, shown: Any) -> str:
     return renderer(command, name)(shown)
 
 
+def render_utf8(name: str, report: Report) -> bytes:
+    """check's report in format `name` (one of PART_WRITERS), in UTF-8: a
+    report of written parts is joined as it is, never made text."""
+    module, _, _ = PART_WRITERS[name].partition(":")
+    joined: Callable[[Report], bytes] = getattr(import_module(f".{module}", __package__), "render_utf8")
+    return joined(report)
+
+
 def part_writer(name: str) -> Callable[[Sequence[Finding]], bytes]:
     """The function writing one file's findings as its part of a report in
     format `name` (one of PART_WRITERS)."""

@@ -15,6 +15,10 @@ _CHUNK = 1000
 
 
 def render(report: Report) -> str:
+    return render_utf8(report).decode()
+
+
+def render_utf8(report: Report) -> bytes:
     if report.written is None:
         records = file_part(report.findings)
     else:  # each file's part, written where it was checked or kept by the cache
@@ -29,9 +33,7 @@ def render(report: Report) -> str:
         }
     )
     head = f'{{"version": {json.dumps(__version__)}, "findings": ['.encode()
-    # One decoding of the whole: a stored part that is not UTF-8 (written by
-    # someone else) shows U+FFFD, never stops the report.
-    return b"".join((head, records, f'], "summary": {counts}}}\n'.encode())).decode(errors="replace")
+    return b"".join((head, records, f'], "summary": {counts}}}\n'.encode()))
 
 
 def file_part(findings: Sequence[Finding]) -> bytes:
