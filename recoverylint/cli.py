@@ -198,7 +198,7 @@ def _show_check(
     fixed_stdin: bytes | None,
 ) -> NoReturn:
     """Print what `check` found, write its reports, and exit with its code."""
-    from .report import render
+    from .report import render, render_utf8
 
     for note in run.verbose_notes:
         say(note)
@@ -233,13 +233,15 @@ def _show_check(
     for extra_format, file in o["reports"]:
         write_file(file, render("check", extra_format, replace(report, colour=False)))
     if o["statistics"]:
-        text = render("statistics", output_format, report)
+        text: str | bytes = render("statistics", output_format, report)
+    elif report.written is not None:  # the files' parts joined in UTF-8, never made text (issue 16)
+        text = render_utf8(output_format, report)
     else:
         text = render("check", output_format, report)
         if annotate:
             text = render("check", "github", report) + text
     if output_file is not None:
-        write_file(output_file, text)
+        write_file(output_file, text if isinstance(text, str) else text.decode())
     else:
         click.echo(text, nl=False, color=colour, err=fixed_stdin is not None)
     if not o["quiet"]:
