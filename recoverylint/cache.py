@@ -12,8 +12,8 @@ Layout, one small JSON file per entry:
     .recoverylint_cache/
         .gitignore, CACHEDIR.TAG    so that git and backup tools leave it alone
         last-pruned                 its modification time says when
-        <tool>/<k[:2]>/<k[2:]>.json  <tool>: 16 hex digits of recoverylint's fingerprint
-                                     (a JSON header line, then JSON and text: see Entries below)
+        <tool>/<k[:2]>/<k[2:]>.json  <tool>: 16 hex digits of recoverylint's fingerprint;
+                                     a JSON header line, then JSON and text (see Entries)
 
 Entries are JSON read back field by field, never pickle: a cache directory in
 a shared CI workspace may be written by anyone, and unpickling runs code.
@@ -23,8 +23,9 @@ miss.  An entry may also keep the file's findings written as its part of a
 report (`--format json`, `json-lines`), so that a warm run writing those
 joins text and decodes no finding: such a part is used only for the path it
 was written for, and only when it holds no character that acts on a
-terminal (report/shown.py); else the findings are read and written again.  Writes go to a temporary file renamed over the entry, so a reader sees
-a whole entry or none, whatever other processes do at the time; nothing is
+terminal (report/shown.py); else the findings are read and written again.
+Writes go to a temporary file renamed over the entry, so a reader sees a
+whole entry or none, whatever other processes do at the time; nothing is
 fsynced (a file torn by a power cut is merely a miss).
 
 No symbolic link is ever followed, for a read, a write or a delete: every

@@ -19,7 +19,18 @@ from recoverylint.baseline import fingerprint
 from recoverylint.cli import cli
 from recoverylint.finding import Finding, Related, Severity
 from recoverylint.model import Span
-from recoverylint.report import Report, concise, github, gitlab, json_lines, junit
+from recoverylint.report import (
+    PART_WRITERS,
+    Report,
+    concise,
+    github,
+    gitlab,
+    json_lines,
+    junit,
+    render,
+    render_utf8,
+    written_findings,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).parent / "golden" / "check"
@@ -449,3 +460,26 @@ def test_a_file_that_could_not_be_checked_is_reported(output_format, one_file_un
         entries = list(gitlab_keeps(result.stdout).values())
         assert entries[-1]["location"]["path"] == broken and entries[-1]["severity"] == "blocker"
         assert len(entries) == 6
+
+
+# -- Reports joined from each file's part (issue 16) ------------------------------
+
+
+@pytest.mark.parametrize("output_format", sorted(PART_WRITERS))
+def test_a_report_of_written_parts_is_the_report_of_its_findings(output_format):
+    files = {
+        "runbooks/a.yaml": [
+            finding(3, path="runbooks/a.yaml"), finding(9, path="runbooks/a.yaml", severity=Severity.ERROR)
+        ],
+        "runbooks/b.yaml": [],  # clean: an empty part, and no separator for it
+        "runbooks/c.yaml": [finding(1, path="runbooks/c.yaml", message="\x1b]0;t\x07 \u2028 caf\u00e9 \u2026")],
+    }
+    whole = report(*(f for found in files.values() for f in found), files=tuple(files))
+    written = Report((), whole.files, written=tuple(written_findings(found, PART_WRITERS) for found in files.values()))
+    expected = render("check", output_format, whole)
+    assert render("check", output_format, written) == expected
+    assert render_utf8(output_format, written) == expected.encode()
+    if output_format == "json":
+        assert json.loads(expected)["summary"] == {"files": 3, "errors": 1, "warnings": 2, "infos": 0}
+    with pytest.raises(ValueError, match="cannot be written as full"):
+        render("check", "full", written)

@@ -90,7 +90,7 @@ def render_utf8(name: str, report: Report) -> bytes:
     """check's report in format `name` (one of PART_WRITERS), in UTF-8: a
     report of written parts is joined as it is, never made text."""
     module, _, _ = PART_WRITERS[name].partition(":")
-    joined: Callable[[Report], bytes] = getattr(import_module(f".{module}", __package__), "render_utf8")
+    joined: Callable[[Report], bytes] = import_module(f".{module}", __package__).render_utf8
     return joined(report)
 
 
