@@ -286,7 +286,8 @@ def plan(
     Exit status: 0 planned, 2 when the runbook cannot be planned (unreadable, not a
     runbook, invalid, repeated step ids, a cycle) or on a usage or configuration error.
     """
-    from .report import CannotRender, PlanView, render
+    from .report import CannotRender, PlanView
+    from .report.plans import pieces
     from .session import PlanRequest, read_durations_file, run_plan
 
     output_file = stdout_dash(output_file)
@@ -298,14 +299,14 @@ def plan(
     )))
     colour = output_format == "text" and (color if color is not None else output_file is None and colour_by_default())
     try:
-        text = render("plan", output_format, PlanView(planned.plan, planned.findings, colour, planned.simulation))
+        written = pieces(output_format, PlanView(planned.plan, planned.findings, colour, planned.simulation))
     except CannotRender as error:
         fail(f"{planned.shown}: {error}")
     except Exception:  # a bug of ours in one format: say so, as for check
         import traceback
 
         internal_error(planned.shown, traceback.format_exc(limit=-8), f"no {output_format} was written")
-    write_output(output_file, text, f"the {output_format} plan of {planned.shown}", colour)
+    write_output(output_file, written, f"the {output_format} plan of {planned.shown}", colour)
 
 
 @cli.command(

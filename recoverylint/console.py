@@ -9,7 +9,7 @@ import errno
 import io
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
@@ -114,16 +114,18 @@ def stdout_dash(output_file: Path | None) -> Path | None:
     return output_file
 
 
-def write_output(output_file: Path | None, text: str, what: str, colour: bool = False) -> None:
-    """`text` on stdout, or written atomically to `output_file`, saying so on stderr."""
+def write_output(output_file: Path | None, text: str | Sequence[str], what: str, colour: bool = False) -> None:
+    """`text` (or its pieces, one after the other) on stdout, or written
+    atomically to `output_file`, saying so on stderr."""
     if output_file is None:
-        click.echo(text, nl=False, color=colour)
+        for piece in (text,) if isinstance(text, str) else text:
+            click.echo(piece, nl=False, color=colour)
         return
     write_file(output_file, text)
     click.echo(displayable(f"Wrote {what} to {output_file}."), err=True)
 
 
-def write_file(file: Path, text: str) -> None:
+def write_file(file: Path, text: str | Sequence[str]) -> None:
     from .files import write_atomically
 
     try:

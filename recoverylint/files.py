@@ -19,6 +19,7 @@ import contextlib
 import errno
 import os
 import stat
+from collections.abc import Sequence
 from pathlib import Path
 
 PathLike = str | Path
@@ -214,8 +215,8 @@ def write_new(name: str, data: bytes, dir_fd: int) -> None:
         raise
 
 
-def write_atomically(target: Path, text: str) -> None:
-    """Write `text` to a new file beside `target`, then rename it over `target`:
+def write_atomically(target: Path, text: str | Sequence[str]) -> None:
+    """Write `text` (or its pieces) to a new file beside `target`, then rename it over `target`:
     a crash or a full disk leaves the old file whole, never half of a new one.
     A link is written through (the link stays, its file is replaced) and an
     existing file keeps its permissions.  Raises OSError, also when `target`
@@ -238,7 +239,7 @@ def write_atomically(target: Path, text: str) -> None:
         if mode is not None:
             os.fchmod(descriptor, mode)
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as file:
-            file.write(text)
+            file.writelines((text,) if isinstance(text, str) else text)
             file.flush()
             os.fsync(file.fileno())
         os.replace(temporary, target)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
@@ -20,18 +23,31 @@ if TYPE_CHECKING:
 _LISTED = 10
 
 
-def _schedule(plan: Plan, schedule: Schedule) -> dict[Any, Any]:
+# Items of a long array encoded at once, and the least text written in one
+# piece: the document of 50,000 steps is never held whole, neither as records
+# nor as the encoder's tokens nor as one string.
+_CHUNK = 200
+_PIECE = 1 << 20
+
+
+@dataclass(frozen=True)
+class _Records:
+    """An array of the document whose items are made as it is written."""
+
+    items: Iterable[Any]
+
+
+def _schedule(plan: Plan, schedule: Schedule) -> dict[str, Any]:
+    waves = schedule.waves
     return {
         "makespan_minutes": minutes_number(schedule.length),
         "staffed_makespan_minutes": minutes_number(schedule.staffed_makespan),
         "critical_path": step_ids(plan, schedule.critical_path),
         "joins": schedule.joins,
         "sync_overhead_minutes": minutes_number(schedule.sync_minutes),
-        "waves": [step_ids(plan, wave.steps) for wave in schedule.waves],
-        "wave_starts": [minutes_number(wave.start) for wave in schedule.waves],
-        "wave_people": [
-            {role or "(no role)": count for role, count in wave.people} for wave in schedule.waves
-        ],
+        "waves": _Records(step_ids(plan, wave.steps) for wave in waves),
+        "wave_starts": _Records(minutes_number(wave.start) for wave in waves),
+        "wave_people": _Records({role or "(no role)": count for role, count in wave.people} for wave in waves),
     }
 
 
@@ -68,24 +84,78 @@ def _simulation(plan: Plan, simulation: Simulation) -> dict[str, Any]:
         "saved_p50_minutes": minutes_number(simulation.saved_p50),
         "saved_p90_minutes": minutes_number(simulation.saved_p90),
         "saved_mean_minutes": minutes_number(simulation.saved_mean),
-        "criticality": [
+        "criticality": _Records(
             {"id": steps[node].id, "declared": declared, "required": required}
             for node, declared, required in zip(
                 simulation.steps, simulation.declared.criticality, simulation.required.criticality, strict=True
             )
-        ],
+        ),
         "varying_durations": step_ids(plan, simulation.varying_steps),
         "unknown_durations": step_ids(plan, simulation.unknown_steps),
     }
 
 
 def render(plan: Plan, simulation: Simulation | None = None) -> str:
+    return "".join(pieces(plan, simulation))
+
+
+def pieces(plan: Plan, simulation: Simulation | None = None) -> list[str]:
+    """The text of `render` in pieces of about a megabyte: what json.dumps
+    writes of the whole document (indented by 2, escaped by json_safe),
+    written a chunk of records at a time."""
+    written: list[str] = []
+    pending: list[str] = []
+    size = 0
+    for piece in _pieces(_document(plan, simulation), ""):
+        pending.append(piece)
+        size += len(piece)
+        if size >= _PIECE:
+            written.append(json_safe("".join(pending)))
+            pending, size = [], 0
+    pending.append("\n")
+    written.append(json_safe("".join(pending)))
+    return written
+
+
+def _pieces(value: Any, indent: str) -> Iterator[str]:
+    """`value` as json.dumps(value, indent=2) writes it at this indentation:
+    a mapping holding records key by key, records a chunk at a time, any
+    other value whole."""
+    if isinstance(value, _Records):
+        opening = "["
+        items = iter(value.items)
+        while chunk := list(islice(items, _CHUNK)):
+            # "[\n  item,\n  item\n]" without its brackets: chunks joined by
+            # "," are the items of one array.
+            yield opening + _dumps(chunk, indent)[1 : -len(indent) - 2]
+            opening = ","
+        yield "[]" if opening == "[" else f"\n{indent}]"
+    elif isinstance(value, dict) and any(isinstance(item, _Records | dict) for item in value.values()):
+        inner = indent + "  "
+        separator = "{\n"
+        for key, item in value.items():
+            yield f"{separator}{inner}{json.dumps(key, ensure_ascii=False)}: "
+            yield from _pieces(item, inner)
+            separator = ",\n"
+        yield f"\n{indent}}}"
+    else:
+        yield _dumps(value, indent)
+
+
+def _dumps(value: Any, indent: str) -> str:
+    """json.dumps(value, indent=2) at this indentation (a string holds no
+    raw line break: every one is indentation)."""
+    text = json.dumps(value, indent=2, ensure_ascii=False)
+    return text.replace("\n", "\n" + indent) if indent else text
+
+
+def _document(plan: Plan, simulation: Simulation | None) -> dict[str, Any]:
     runbook = plan.runbook
     steps = runbook.steps
     required = plan.required.timings
     declared = plan.declared.timings
     checklist = plan.checklist
-    document = {
+    document: dict[str, Any] = {
         "version": __version__,
         "runbook": runbook.id,
         "path": runbook.path,
@@ -101,7 +171,7 @@ def render(plan: Plan, simulation: Simulation | None = None) -> str:
         "saved_minutes_range": [minutes_number(value) for value in plan.saved_range],
         "saved_unknown": plan.saving_unknown,
         "unknown_durations": step_ids(plan, plan.unknown_steps),
-        "defaulted_durations": [
+        "defaulted_durations": _Records(
             {
                 "id": steps[node].id,
                 "basis": duration.basis.value,
@@ -110,7 +180,7 @@ def render(plan: Plan, simulation: Simulation | None = None) -> str:
             for node in plan.defaulted_steps
             for duration in (runbook.duration_of(steps[node]),)
             if duration is not None
-        ],
+        ),
         "cost_per_minute": runbook.cost_per_minute,
         "cost_currency": currency(plan),
         "checklist": None if checklist is None else {
@@ -126,7 +196,7 @@ def render(plan: Plan, simulation: Simulation | None = None) -> str:
             "score": checklist.score,
             "mode": checklist.mode,
         },
-        "steps": [
+        "steps": _Records(
             {
                 "id": steps[node].id,
                 "role": role.name if (role := steps[node].role) else None,
@@ -139,30 +209,30 @@ def render(plan: Plan, simulation: Simulation | None = None) -> str:
                 "declared_start": minutes_number(declared[node].start),
             }
             for node in plan.planned
-        ],
-        "false_gates": [
+        ),
+        "false_gates": _Records(
             {
                 "step": steps[node].id,
                 "waits_for": step_ids(plan, sources[:_LISTED]),
                 "waits_for_count": len(sources),
             }
             for node, sources in plan.false_waits
-        ],
-        "races": [
+        ),
+        "races": _Records(
             {"first": steps[race.first].id, "second": steps[race.second].id, "resource": race.resource}
             for race in plan.races
-        ],
-        "left_out": [
+        ),
+        "left_out": _Records(
             {
                 "id": steps[item.node].id,
                 "decided_by": steps[item.decider].id,
                 "followed": steps[item.followed].id,
             }
             for item in plan.left_out
-        ],
+        ),
         "cycle_steps": step_ids(plan, plan.cycle_steps),
         "loss_cause": plan.loss_cause,
     }
     if simulation is not None:  # only with --simulate: the plan's document is otherwise unchanged
         document["simulation"] = _simulation(plan, simulation)
-    return json_safe(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"
+    return document

@@ -3,7 +3,17 @@ modules write them)."""
 
 from __future__ import annotations
 
-from . import PlanView
+from . import PlanView, render
+
+
+def pieces(name: str, view: PlanView) -> list[str]:
+    """`plan`'s output in format `name`, in pieces to write one after the
+    other: the JSON of a big plan is never held as one string."""
+    if name == "json":
+        from .plan_json import pieces
+
+        return pieces(view.plan, view.simulation)
+    return [render("plan", name, view)]
 
 
 def text(view: PlanView) -> str:
