@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import islice
+from itertools import accumulate, islice
 
 from .durations import differs, step_minutes
 from .graphs import Graphs
@@ -67,26 +67,25 @@ class _Lifting:
         asked = sorted(self.positions)
         self.asked = asked
         self.levels = max(len(asked).bit_length(), 1)
-        asked_set = set(asked)
+        # node -> whether it is asked about, and the index in `asked` of the
+        # first asked position after it
+        asked_here = [0] * count
+        for position in asked:
+            asked_here[position] += 1
+        after_position = list(accumulate(asked_here))
+        first_after = [after_position[position] for position in position_of]
+        is_asked = [asked_here[position] > 0 for position in position_of]
         # (pred, node, level, first, second): the edge pred -> node jumps the
         # asked positions first .. second + 2**level - 1.
         self.jumps: list[tuple[int, int, int, int, int]] = []
         # The successors of each waiting step in O with its joins.
         successors: dict[int, list[int]] = {step: [] for step, _ in waits}
-        # position -> the index in `asked` of the first asked position after it
-        after_position = []
-        at = 0
-        for position in range(count):
-            while at < len(asked) and asked[at] <= position:
-                at += 1
-            after_position.append(at)
         for node, preds in enumerate(preds_of):
-            # The last asked position before the node.
-            high = after_position[position_of[node]] - 1 - (position_of[node] in asked_set)
+            high = first_after[node] - 1 - is_asked[node]  # the last asked position before the node
             for pred in preds:
                 if pred in successors:
                     successors[pred].append(node)
-                low = after_position[position_of[pred]]
+                low = first_after[pred]
                 if low <= high:
                     level = (high - low + 1).bit_length() - 1
                     self.jumps.append((pred, node, level, low, high - (1 << level) + 1))
@@ -293,6 +292,8 @@ class _UnknownAround:
     def around(self, step: int, lifted: tuple[int, ...]) -> tuple[int, ...]:
         """The first few: the step and those it waits for needlessly when
         they are unknown, else those before it, then those after it."""
+        if not self.unknown:
+            return ()  # every duration known: no ancestors unpacked
         graphs = self.graphs
         position = graphs.position[step]
         earlier = graphs.ancestors[step] & self.mask

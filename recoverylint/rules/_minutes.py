@@ -14,7 +14,8 @@ def gate_minutes(cost: WaitCost, graphs: Graphs, plural: bool) -> str:
     unknown time (`x` has no duration)" or "adds up to 5 min (less if `x`,
     which has no duration, takes long)", naming the defaults it rests on."""
     subject, verb = ("These gates", "add") if plural else ("This gate", "adds")
-    names = quoted(graphs.steps[node].id for node in cost.unknown)
+    # Most gates rest on no unknown duration: no names to put in words.
+    names = quoted(graphs.steps[node].id for node in cost.unknown) if cost.unknown else ""
     one = len(cost.unknown) == 1
     if cost.unknown and not cost.at_most:
         said = f"{names} {'has' if one else 'have'} no duration"
