@@ -58,8 +58,8 @@ def test_each_set_of_minutes_is_priced_as_on_its_own():
     likely = wait_costs(graphs, waits, minutes.likely)
     longest = wait_costs(graphs, waits, minutes.longest)
     assert [cost.likely for cost in known] == likely
-    assert [cost.longest for cost in known] == [max(low, high) for low, high in zip(likely, longest)]
-    assert any(high > low for low, high in zip(likely, longest))  # the ranges matter here
+    assert [cost.longest for cost in known] == [max(low, high) for low, high in zip(likely, longest, strict=True)]
+    assert any(high > low for low, high in zip(likely, longest, strict=True))  # the ranges matter here
 
 
 def test_the_waits_are_walked_once_for_all_sets_of_minutes(monkeypatch):
