@@ -393,8 +393,9 @@ def _required_with_races(
     conflicting write before it and each write for the reads since, so that a
     thousand racing writers make a chain, not a million edges.  Steps that
     exclude each other are ordered the same way.  Only `planned` steps race:
-    a step left out never runs.  The waits are counted before any is made:
-    past `max_edges`, TooLarge."""
+    a step left out never runs.  The waits are counted as they are made, in
+    one walk: past `max_edges`, TooLarge, having made no more waits than a
+    plan within the limit has (and no Race)."""
     acyclic: list[list[int]] = graphs.required_preds
     cycle_steps: list[int] = []
     if any(graphs.required.cyclic):
@@ -403,38 +404,22 @@ def _required_with_races(
     rank = [0] * len(order)
     for place, node in enumerate(order):
         rank[node] = place
-    required = [set(node_preds) for node_preds in acyclic]
-
-    def needed(first: int, second: int) -> bool:
-        return not (first == second or first in required[second] or graphs.decided_apart(first, second))
-
-    # Each wait goes to the step being ordered, so one step's set of new
-    # predecessors tells a wait already counted from a new one.
-    adding, added = -1, set[int]()
-    count = 0
-    for first, second, _ in _race_waits(graphs, order, planned, rank):
-        if second != adding:
-            adding, added = second, set()
-        if first not in added and needed(first, second):
-            added.add(first)
-            count += 1
-            if count > graphs.limits.max_edges:
-                raise TooLarge(
-                    f"ordering the steps that race for resources takes over {graphs.limits.max_edges:,} edges"
-                )
-    preds = required
-    races: dict[tuple[int, int], Race] = {}
+    preds = [set(node_preds) for node_preds in acyclic]
+    # A wait already made is in its step's predecessors: each pair is made,
+    # counted and (when O lets the two run together) a race once.
+    made = 0
+    racing: list[tuple[int, int, str]] = []
     for first, second, resource in _race_waits(graphs, order, planned, rank):
-        if not needed(first, second):
+        if first == second or first in preds[second] or graphs.decided_apart(first, second):
             continue
+        made += 1
+        if made > graphs.limits.max_edges:
+            raise TooLarge(f"ordering the steps that race for resources takes over {graphs.limits.max_edges:,} edges")
         preds[second].add(first)
         if resource is not None and graphs.concurrent(first, second):
-            races.setdefault((first, second), Race(first, second, resource))
-    return (
-        [sorted(node_preds) for node_preds in preds],
-        sorted(races.values(), key=lambda race: (rank[race.second], rank[race.first])),
-        cycle_steps,
-    )
+            racing.append((first, second, resource))
+    racing.sort(key=lambda pair: (rank[pair[1]], rank[pair[0]]))
+    return [sorted(node_preds) for node_preds in preds], [Race(*pair) for pair in racing], cycle_steps
 
 
 def _race_waits(

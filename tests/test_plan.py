@@ -220,6 +220,28 @@ def test_many_racing_writers_make_a_chain_not_every_pair():
     assert sum(len(p) for p in plan.required.preds) == count - 1
 
 
+def test_racing_steps_are_ordered_in_one_walk_of_their_uses(monkeypatch):
+    """One walk of the racing steps' uses makes and counts the waits (there
+    were two: one to count them, one to make them)."""
+    from recoverylint import plan as planner
+
+    count = 40
+    steps = "".join(f"  - {{id: w{i}, duration: 1m, writes: [svc], reads: [cfg]}}\n" for i in range(count))
+    graphs, _ = build_graphs(build_runbook(parse(f"runbook: race\nflow: parallel\nsteps:\n{steps}"), "r.yaml"))
+    walks = []
+    walk = planner._race_waits
+
+    def counted(*arguments):
+        walks.append(arguments)
+        return walk(*arguments)
+
+    monkeypatch.setattr(planner, "_race_waits", counted)
+    plan = build_plan(graphs)
+    assert len(walks) == 1
+    assert [(race.first, race.second) for race in plan.races] == [(i, i + 1) for i in range(count - 1)]
+    assert plan.required.length == count
+
+
 def test_worst_alternative_is_followed_and_the_other_left_out():
     plan = plan_of(
         """
