@@ -303,6 +303,8 @@ def resolve_plain(value: str) -> Any:
         return True
     if value in ("false", "False", "FALSE"):
         return False
+    if value[-1] not in _NUMBER_ENDS:  # `5m`, `no`, `nightly`: text
+        return value
     if _INT.fullmatch(value):
         return int(value)
     if _OCT.fullmatch(value):
@@ -318,6 +320,8 @@ def resolve_plain(value: str) -> Any:
     return value
 
 
+# The last characters of numbers, `.inf` and `.nan` included.
+_NUMBER_ENDS = "0123456789abcdefABCDEF.nN"
 _INT = re.compile(r"[-+]?[0-9]+")
 _OCT = re.compile(r"0o[0-7]+")
 _HEX = re.compile(r"0x[0-9a-fA-F]+")
@@ -412,24 +416,6 @@ class _Positions:
         return lambda start, end: pack_span(*point(start), *point(end))
 
 
-class _Frame:
-    """A collection under construction."""
-
-    __slots__ = ("anchor", "first_node", "is_mapping", "merged", "pending_key", "spans", "start", "value")
-
-    def __init__(self, value: Container, start: Any, anchor: str | None, first_node: int) -> None:
-        self.value = value
-        self.is_mapping = isinstance(value, dict)
-        self.spans: Any = {} if self.is_mapping else []
-        self.start = start
-        self.anchor = anchor
-        # The key read in this mapping, waiting for its value: kept here only
-        # while a collection inside is read (the innermost one's is in _build's locals).
-        self.pending_key: tuple[str, RawSpan, bool] | None = None
-        self.first_node = first_node  # how many nodes were read before this one
-        self.merged: set[str] = set()
-
-
 def parse(text: str, limits: Limits = Limits()) -> Document:
     """Build the first document of plain data with spans, and the others of
     the stream in its `rest`, or raise SourceError."""
@@ -481,20 +467,23 @@ def _build(text: str, limits: Limits, span_of: Callable[[Any, Any], RawSpan], ex
     next_event = _event_source(text)
     spans: dict[int, Any] = {}
     anchors: dict[str, tuple[Any, int]] = {}
-    stack: list[_Frame] = []
-    # The innermost collection (stack[-1]) and what is read of it most, in
-    # locals: attribute reads of a frame cost as much as the rest of a scalar.
-    frame: _Frame | None = None
-    container: Any = None
-    entry_spans: Any = None
+    # Each collection being read, outermost first: (itself, the spans of its
+    # items, its start event, the number of nodes read before it, the key
+    # of the mapping holding it, waiting for it as its value).
+    stack: list[tuple[Any, Any, Any, int, Any]] = []
+    # The innermost collection, in locals: this loop reads them at every event.
+    container: Any = None  # None: at the top of a document
+    entry_spans: Any = None  # {key: key span << _ENTRY_SHIFT | value span} or [item span, ...]
     is_mapping = False
-    pending: tuple[str, RawSpan, bool] | None = None  # the mapping's key read, waiting for its value
+    pending: tuple[str, RawSpan, bool] | None = None  # a key read, waiting for its value
+    # The keys of a mapping that a merge key gave it (explicit keys override them).
+    merged: dict[int, set[str]] = {}
+    merges = False
     # Nodes read (an alias counted as the nodes it repeats): a collection's
     # size, which an alias of it adds to `alias_nodes`, is the count it ends at
     # less the count it started at.
     nodes = 0
     alias_nodes = 0
-    merges = False
     # (root, its span, where the document starts) for each document.
     documents: list[list[Any]] = []
     max_depth = limits.max_depth
@@ -525,40 +514,44 @@ def _build(text: str, limits: Limits, span_of: Callable[[Any, Any], RawSpan], ex
                 value = event.value
             else:
                 value = event.value
-                value = _scalar(event) if value[:1] in _NOT_ALWAYS_TEXT else intern(value)
+                if value in _PLAIN_WORDS:  # null or a boolean
+                    value = _PLAIN_WORDS[value]
+                elif value[:1] in _NUMBER_STARTS and value[-1] in _NUMBER_ENDS:
+                    value = _scalar(event)  # a number, or text that looks like one
+                else:
+                    value = intern(value)
             nodes += 1
         elif cls is MappingStartEvent or cls is SequenceStartEvent:
             if len(stack) >= max_depth:
                 raise _error_at(event, f"nesting deeper than {max_depth} levels")
-            tag = event.tag
-            if tag is not None and tag != "!" and tag not in (
-                _STANDARD_TAG + "map",
-                _STANDARD_TAG + "seq",
-                _STANDARD_TAG + "omap",
-            ):
-                raise _error_at(event, _tag_problem(tag))
-            if frame is not None:
-                if is_mapping and pending is None:
-                    raise _error_at(event, "a mapping or sequence used as a key is not supported")
-                frame.pending_key = pending
-            frame = _Frame({} if cls is MappingStartEvent else [], event, event.anchor, nodes)
+            tag = event.ctag
+            if tag is not None and str(tag) not in _COLLECTION_TAGS:
+                raise _error_at(event, _tag_problem(str(tag)))
+            if is_mapping and pending is None:
+                raise _error_at(event, "a mapping or sequence used as a key is not supported")
+            if cls is MappingStartEvent:
+                container, entry_spans, is_mapping = {}, {}, True
+            else:
+                container, entry_spans, is_mapping = [], [], False
+            stack.append((container, entry_spans, event, nodes, pending))
+            pending = None
             nodes += 1
-            stack.append(frame)
-            container, entry_spans, is_mapping, pending = frame.value, frame.spans, frame.is_mapping, None
             continue
         elif cls is MappingEndEvent or cls is SequenceEndEvent:
-            done = stack.pop()
-            value = done.value
-            spans[id(value)] = done.spans
-            if done.anchor:
-                anchors[done.anchor] = (value, nodes - done.first_node)
-            raw = span_of(done.start.start_mark, event.end_mark)
-            if not stack:
-                frame, container, entry_spans, is_mapping, pending = None, None, None, False, None
-                documents[-1][:2] = value, raw
-                continue
-            frame = stack[-1]
-            container, entry_spans, is_mapping, pending = frame.value, frame.spans, frame.is_mapping, frame.pending_key
+            value, done_spans, start_event, first_node, pending = stack.pop()
+            spans[id(value)] = done_spans
+            if start_event.anchor:
+                anchors[start_event.anchor] = (value, nodes - first_node)
+            if exact_marks:
+                start, end = start_event.start_mark, event.end_mark
+                raw = (start.line << column_shift | start.column) << line_shift | end.line << column_shift | end.column
+            else:
+                raw = span_of(start_event.start_mark, event.end_mark)
+            if stack:
+                container, entry_spans = stack[-1][:2]
+                is_mapping = container.__class__ is dict
+            else:
+                container, entry_spans, is_mapping = None, None, False
         elif cls is AliasEvent:
             target = anchors.get(event.anchor)
             if target is None:
@@ -586,18 +579,18 @@ def _build(text: str, limits: Limits, span_of: Callable[[Any, Any], RawSpan], ex
         else:
             continue
         # A complete value: a scalar, an alias or a collection just ended.
-        if frame is None:
+        if container is None:
             documents[-1][:2] = value, raw
         elif not is_mapping:
             container.append(value)
             entry_spans.append(raw)
         else:
-            assert pending is not None  # a key was read before any value of a mapping
-            key, key_raw, merge = pending
+            key, key_raw, merge = pending  # type: ignore[misc]  # a mapping's value follows its key
             pending = None
             if merge or key in container:  # a merge key or a duplicate: the careful way
                 merges = merges or merge
-                _attach(frame, key, key_raw, merge, value, raw, spans)
+                keys_merged = merged.setdefault(id(container), set())
+                _attach(container, entry_spans, keys_merged, key, key_raw, merge, value, raw, spans)
             else:
                 container[key] = value
                 entry_spans[key] = key_raw << _ENTRY_SHIFT | raw
@@ -623,29 +616,49 @@ def _scalar_read(event: ScalarEvent, anchors: dict[str, tuple[Any, int]]) -> Any
 # plain key may be a number `_scalar` refuses.
 _LONGEST_CONVERTED = sys.int_info.str_digits_check_threshold
 
-# First characters of a plain scalar that may resolve to something other than
-# a string (null, a boolean, a number); any other plain scalar is its text.
-_NOT_ALWAYS_TEXT = "-+.0123456789~nNtTfF"
+# The plain scalars resolve_plain makes null or a boolean, and the first
+# characters of those it may make a number: any other plain scalar is its text.
+_PLAIN_WORDS = {word: resolve_plain(word) for word in (
+    "", "~", "null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE"
+)}
+_NUMBER_STARTS = "-+.0123456789"
+# The tags a collection may have: none but the standard ones, or `!`.
+_COLLECTION_TAGS = frozenset(("!", _STANDARD_TAG + "map", _STANDARD_TAG + "seq", _STANDARD_TAG + "omap"))
 
 
 def _attach(
-    frame: _Frame, key: str, key_raw: RawSpan, merge: bool, value: Any, raw: RawSpan, spans: dict[int, Any]
+    mapping: dict[str, Any],
+    entry_spans: dict[str, RawSpan],
+    merged: set[str],
+    key: str,
+    key_raw: RawSpan,
+    merge: bool,
+    value: Any,
+    raw: RawSpan,
+    spans: dict[int, Any],
 ) -> None:
-    """A mapping's entry when its key is a merge key or was written before."""
+    """A mapping's entry when its key is a merge key or was written before;
+    `merged`: the keys a merge key gave it."""
     if merge:
-        _merge(frame, value, key_raw, spans)
+        _merge(mapping, entry_spans, merged, value, key_raw, spans)
         return
-    container = frame.value
-    if key in container and key not in frame.merged:
+    if key in mapping and key not in merged:
         line, column = span_start(key_raw)
-        first, _ = span_start(frame.spans[key] >> _ENTRY_SHIFT)
+        first, _ = span_start(entry_spans[key] >> _ENTRY_SHIFT)
         raise SourceError(f"duplicate key `{key}` (first defined on line {first})", line, column)
-    frame.merged.discard(key)
-    container[key] = value  # type: ignore[call-overload]
-    frame.spans[key] = key_raw << _ENTRY_SHIFT | raw
+    merged.discard(key)
+    mapping[key] = value
+    entry_spans[key] = key_raw << _ENTRY_SHIFT | raw
 
 
-def _merge(frame: _Frame, value: Any, key_raw: RawSpan, spans: dict[int, Any]) -> None:
+def _merge(
+    mapping: dict[str, Any],
+    entry_spans: dict[str, RawSpan],
+    merged: set[str],
+    value: Any,
+    key_raw: RawSpan,
+    spans: dict[int, Any],
+) -> None:
     """`<<: *defaults` merge keys: explicit keys of the mapping win."""
     sources = value if isinstance(value, list) else [value]
     for source in sources:
@@ -654,8 +667,8 @@ def _merge(frame: _Frame, value: Any, key_raw: RawSpan, spans: dict[int, Any]) -
             raise SourceError("a merge key `<<` takes a mapping or a list of mappings", line, column)
         source_spans = spans.get(id(source))
         for key, item in source.items():
-            if key in frame.value:
+            if key in mapping:
                 continue
-            frame.value[key] = item
-            frame.merged.add(key)
-            frame.spans[key] = source_spans[key] if source_spans else key_raw << _ENTRY_SHIFT | key_raw
+            mapping[key] = item
+            merged.add(key)
+            entry_spans[key] = source_spans[key] if source_spans else key_raw << _ENTRY_SHIFT | key_raw

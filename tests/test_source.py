@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from recoverylint.model import Span
 from recoverylint.source import (
@@ -178,3 +181,59 @@ def test_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     with pytest.raises(SourceError, match="not a regular file"):
         read_bytes(fifo)
+
+
+# YAML 1.2's core schema (spec 10.3.2), the table a plain scalar resolves by.
+_CORE_SCHEMA = (
+    (re.compile(r"null|Null|NULL|~|"), lambda text: None),
+    (re.compile(r"true|True|TRUE"), lambda text: True),
+    (re.compile(r"false|False|FALSE"), lambda text: False),
+    (re.compile(r"[-+]?[0-9]+"), int),
+    (re.compile(r"0o[0-7]+"), lambda text: int(text[2:], 8)),
+    (re.compile(r"0x[0-9a-fA-F]+"), lambda text: int(text[2:], 16)),
+    (re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?"), float),
+    (re.compile(r"[-+]?\.(inf|Inf|INF)"), lambda text: -math.inf if text.startswith("-") else math.inf),
+    (re.compile(r"\.nan|\.NaN|\.NAN"), lambda text: math.nan),
+)
+
+
+def _core_schema_value(text: str) -> object:
+    return next((read(text) for pattern, read in _CORE_SCHEMA if pattern.fullmatch(text)), text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="-+.0123456789eEoxXabcfinNtTrueFalsLm~_ ", max_size=7))
+@example(".nan")
+@example(".NaN")
+@example("-.inf")
+@example(".INF")
+@example("0xab")
+@example("0x1F")
+@example("1.")
+@example("1e5")
+@example("5m")
+@example("-")
+@example("+12")
+@example("0o17")
+@example("nightly")
+@example("TRUE")
+@example("~")
+@example("")
+def test_plain_scalars_resolve_by_the_core_schema_and_keys_stay_text(written: str) -> None:
+    text = f"k: {written}\n{written or 'empty'}: v\n"
+    try:
+        data = parse(text).data
+    except SourceError:
+        return  # not a plain scalar where it is written (`- x`, `~: ~`...)
+    value = next(iter(data.values()))
+    expected = _core_schema_value(written.strip())
+    assert type(value) is type(expected)
+    assert value == expected or (value != value and expected != expected)  # NaN
+    assert list(data)[1] == (written.strip() or "empty")
+
+
+def test_a_key_or_anchored_scalar_is_read_as_carefully_as_a_value() -> None:
+    huge = "9" * 5000
+    assert error_of(f"k: {huge}\n")[0] == error_of(f"{huge}: v\n")[0] == f"the number `{huge[:20]}…` is too large"
+    assert error_of("!!int x: 1\n") == ("`x` is not a valid !!int", 1, 1)
+    assert parse("&k a: 1\nb: *k\nc: &n 0x10\nd: *n\n").data == {"a": 1, "b": "a", "c": 16, "d": 16}
