@@ -736,10 +736,13 @@ def _waves(
         by_start[(start, rank[node])].append(node)
     waves = []
     wave_of = {}
+    # Most waves of a big runbook are staffed alike (one step of one role):
+    # they share one tuple saying so, not a copy each.
+    staffed: dict[tuple[tuple[str, int], ...], tuple[tuple[str, int], ...]] = {}
     for index, key in enumerate(sorted(by_start)):
         nodes = sorted(by_start[key])
         for node in nodes:
             wave_of[node] = index
-        people = Counter(staffing.role_of[node] or "" for node in nodes)
-        waves.append(Wave(key[0], tuple(nodes), tuple(sorted(people.items()))))
+        people = tuple(sorted(Counter(staffing.role_of[node] or "" for node in nodes).items()))
+        waves.append(Wave(key[0], tuple(nodes), staffed.setdefault(people, people)))
     return waves, wave_of

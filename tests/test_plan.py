@@ -220,6 +220,18 @@ def test_many_racing_writers_make_a_chain_not_every_pair():
     assert sum(len(p) for p in plan.required.preds) == count - 1
 
 
+def test_waves_staffed_alike_share_one_record_of_their_people():
+    """300 waves of one step with no role: one tuple says so for all of them
+    (a big runbook's plan held a copy per wave)."""
+    count = 300
+    steps = "\n".join(f"      - {{id: w{i}, duration: 1m, writes: [svc]}}" for i in range(count))
+    plan = plan_of(f"runbook: many\nsteps:\n  - parallel:\n{steps}\n")
+    waves = plan.required.waves
+    assert len(waves) == count
+    assert {wave.people for wave in waves} == {(("", 1),)}
+    assert len({id(wave.people) for wave in waves}) == 1
+
+
 def test_racing_steps_are_ordered_in_one_walk_of_their_uses(monkeypatch):
     """One walk of the racing steps' uses makes and counts the waits (there
     were two: one to count them, one to make them)."""
