@@ -16,10 +16,9 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from review_support import CORPORA, corpus_folder
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
-
-from review_support import CORPORA, corpus_folder
 
 from recoverylint.engine import FileResult, check_file, discover
 
