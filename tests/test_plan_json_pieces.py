@@ -1,6 +1,7 @@
-"""`plan --format json` of a big runbook is written in pieces (issue 16: the
-plan's memory at 50,000 steps): the bytes are those json.dumps writes of the
-whole document, and writing never holds the document, nor its text twice."""
+"""`plan --format json` (and text) of a big runbook is written in pieces
+(issue 16: the plan's memory at 50,000 steps): the bytes are those json.dumps
+writes of the whole document, and writing never holds the document, nor its
+text twice."""
 
 import json
 import tracemalloc
@@ -10,13 +11,14 @@ from click.testing import CliRunner
 from recoverylint.cli import cli
 from recoverylint.engine import plan_text
 from recoverylint.report import plan_json
+from recoverylint.report import plan_text as text_report
 from recoverylint.report.shown import json_safe
 
 CHAINS, LENGTH = 26, 100
 
 
-def wide_runbook(title: str = "Wide \\u202e\\u0007 recovery") -> str:
-    """26 chains of 100 steps, written link by link across the chains, every
+def wide_runbook(title: str = "Wide \\u202e\\u0007 recovery", links: int = LENGTH) -> str:
+    """26 chains of 100 steps (or `links`), written link by link across the chains, every
     other one writing one cache (a race with the write of another chain
     before it), each waiting for the one before it in its chain (needlessly
     where one of the two writes nothing), a decision whose smaller branch
@@ -33,7 +35,7 @@ def wide_runbook(title: str = "Wide \\u202e\\u0007 recovery") -> str:
         "  - {id: big, duration: 9m, needs: [decide]}",
         "  - {id: small, duration: 1m, needs: [decide]}",
     ]
-    for link in range(LENGTH):
+    for link in range(links):
         for chain in range(CHAINS):
             writes = ", writes: [cache]" if link % 2 else ""
             needs = f", needs: [s{chain}-{link - 1}]" if link else ""
@@ -98,3 +100,16 @@ def test_json_safe_keeps_indented_json_without_acting_characters_as_it_is():
     text = json.dumps({"steps": [{"id": f"s{index}"} for index in range(1000)]}, indent=2)
     assert json_safe(text) is text
     assert json_safe(text[:-1] + "\u2028}") == text[:-1] + "\\u2028}"
+
+
+def test_text_of_a_big_plan_is_written_in_pieces_of_whole_lines(tmp_path):
+    (tmp_path / "wide.yaml").write_text(wide_runbook(links=200), encoding="utf-8")
+    _, plan = plan_text(wide_runbook(links=200), str(tmp_path / "wide.yaml"))
+    assert plan is not None
+    pieces = text_report.pieces(plan, colour=False)
+    assert len(pieces) >= 2
+    assert all(piece.endswith("\n") for piece in pieces)
+    result = CliRunner().invoke(cli, ["plan", str(tmp_path / "wide.yaml")], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "".join(pieces) == text_report.render(plan, colour=False)
+    assert result.stdout.count("\n") > 10_000

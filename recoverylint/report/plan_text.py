@@ -27,7 +27,17 @@ _LABEL_WIDTH = 28
 _TICKS = (1, 2, 5, 10, 15, 20, 30, 60, 120, 240)  # minutes between axis labels
 
 
+# Lines joined into one piece of the output: the chart of a big plan is
+# written in pieces, never held as one string (and again with its last LF).
+_LINES = 10_000
+
+
 def render(plan: Plan, colour: bool, simulation: Simulation | None = None) -> str:
+    return "".join(pieces(plan, colour, simulation))
+
+
+def pieces(plan: Plan, colour: bool, simulation: Simulation | None = None) -> list[str]:
+    """The text of `render` in pieces of lines, each ending with its LF."""
     import click
 
     def style(text: str, **kwargs: Any) -> str:
@@ -44,7 +54,7 @@ def render(plan: Plan, colour: bool, simulation: Simulation | None = None) -> st
     out.extend(_waves(plan, style))
     out.append("")
     out.extend(_gantt(plan, style))
-    return "\n".join(out) + "\n"
+    return ["\n".join(out[start : start + _LINES]) + "\n" for start in range(0, len(out), _LINES)]
 
 
 Style = Callable[..., str]

@@ -8,11 +8,15 @@ from . import PlanView, render
 
 def pieces(name: str, view: PlanView) -> list[str]:
     """`plan`'s output in format `name`, in pieces to write one after the
-    other: the JSON of a big plan is never held as one string."""
+    other: the JSON or text of a big plan is never held as one string."""
     if name == "json":
-        from .plan_json import pieces
+        from . import plan_json
 
-        return pieces(view.plan, view.simulation)
+        return plan_json.pieces(view.plan, view.simulation)
+    if name == "text":
+        from . import plan_text
+
+        return plan_text.pieces(view.plan, view.colour, view.simulation)
     return [render("plan", name, view)]
 
 
