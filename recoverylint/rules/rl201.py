@@ -50,7 +50,9 @@ def false_sequential_gate(ctx: GraphContext) -> Issues:
             what = f"`{waiter.id}` waits for {names} but uses nothing from them"
         added = gate_minutes(cost, graphs, plural=len(sources) > 1)
         removal = removals.get(target)
-        fix = removal if removal is not None or _only_needs(graphs, declared, sources, waiter) else restructure
+        # Without a restructure to offer, whether the gates are all `needs` entries changes nothing.
+        only_needs = removal is not None or restructure is None or _only_needs(graphs, declared, sources, waiter)
+        fix = removal if only_needs else restructure
         previous = follows.get(waiter.id)
         if previous is not None and _among(sources, index.get(previous)):
             suggestion = _out_of_the_sequence(waiter.id, previous, fix is not None and fix is restructure)
