@@ -83,7 +83,6 @@ class _RequiredBits:
 
     mask: int
     nodes: dict[int, list[int]]
-    shared: bool  # the sources of a join, which all its targets share
 
 
 class Graphs(DeclaredOrder):
@@ -108,8 +107,9 @@ class Graphs(DeclaredOrder):
         self.resources = self.uses.index
         self.producers: dict[str, list[int]] = defaultdict(list)  # fact -> steps, file order
         for step in self.steps:
-            for ref in step.outputs:
-                self.producers[ref.name].append(step.index)
+            if step.outputs:
+                for ref in step.outputs:
+                    self.producers[ref.name].append(step.index)
         self.required_preds = required_predecessors(self)
         self.required = reachability(self.required_preds, packed=True)
         self._needless_gates: list[tuple[str, str]] | None = None
@@ -157,18 +157,20 @@ class Graphs(DeclaredOrder):
         smaller than the true widest point (finding that is NP-hard), never wrong."""
         members = self.mask(nodes)
         ancestors, node_at = self.ancestors, self.node_at
+        everyone = (1 << len(self.steps)) - 1
+        # Plain bitsets by position, for a small O asked about every step: a list index each.
+        by_position = [ancestors[node] for node in node_at] if self._plain and members == everyone else None
         best = 0
         for _ in range(32):  # each round sets aside at least one step
-            def earlier(
-                position: int,
-                everyone: bool = members == (1 << len(self.steps)) - 1,
-                current: int = members,
-            ) -> int:
+            def earlier(position: int, current: int = members) -> int:
                 """The members (of this round) before this one in O."""
                 found = ancestors[node_at[position]]
-                return found if everyone else found & current
+                return found if current == everyone else found & current
 
-            found = widest_antichain(list(bit_positions(members)), earlier)
+            found = widest_antichain(
+                list(range(len(self.steps))) if members == everyone else list(bit_positions(members)),
+                by_position.__getitem__ if by_position is not None and members == everyone else earlier,
+            )
             if found.bit_count() <= best.bit_count():
                 break
             kept, clashing = 0, 0
@@ -210,26 +212,41 @@ class Graphs(DeclaredOrder):
             required = self.required
             # (bits, needless mask) -> the sources; keyed by id, the bits kept alive in the value
             answers: dict[tuple[int, int], tuple[_RequiredBits, tuple[int, ...]]] = {}
+            order_preds, shared_preds = self.order_preds, self._shared_preds
+            required_position, required_ancestors = required.position, required.ancestors
             for target in self.topological:
-                by_bit = self._required_bits(target)
-                own = 1 << required.position[target]
-                # A source in the target's own component of D is required (a cycle).
-                needless = by_bit.mask & ~(required.ancestors[target] | own)
-                if not needless:
+                preds = order_preds[target]
+                if not preds:
                     continue
-                # Answers are kept only for a join's shared sources: a mask
-                # is as long as D is wide, and one kept per step of a long
-                # checklist cost hundreds of megabytes.
-                key = (id(by_bit), needless)
-                found = answers.get(key) if by_bit.shared else None
-                if found is None:
-                    found = (
-                        by_bit,
-                        tuple(sorted(node for bit in bit_positions(needless) for node in by_bit.nodes[bit])),
+                # A source in the target's own component of D is required (a cycle).
+                required_before = required_ancestors[target] | 1 << required_position[target]
+                if id(preds) not in shared_preds:
+                    # The step's own sources: a bit test each.
+                    sources = tuple(
+                        sorted(
+                            node
+                            for node in self._reduction(target)
+                            if not required_before >> required_position[node] & 1
+                        )
                     )
-                    if by_bit.shared:
-                        answers[key] = found
-                sources = found[1]
+                    if not sources:
+                        continue
+                else:
+                    by_bit = self._required_bits(target)
+                    needless = by_bit.mask & ~required_before
+                    if not needless:
+                        continue
+                    # Answers are kept only for a join's shared sources: a mask
+                    # is as long as D is wide, and one kept per step of a long
+                    # checklist cost hundreds of megabytes.
+                    key = (id(by_bit), needless)
+                    found = answers.get(key)
+                    if found is None:
+                        found = answers[key] = (
+                            by_bit,
+                            tuple(sorted(node for bit in bit_positions(needless) for node in by_bit.nodes[bit])),
+                        )
+                    sources = found[1]
                 if self.decision:
                     apart = self.decided_apart_mask(target)
                     sources = tuple(s for s in sources if not apart >> self.position[s] & 1)
@@ -238,22 +255,20 @@ class Graphs(DeclaredOrder):
         return self._unrequired_waits
 
     def _required_bits(self, target: int) -> _RequiredBits:
-        """The target's reduced O predecessors as a bitset of D positions,
-        with the steps at each bit; made once for the sources a join's
-        targets share."""
+        """The reduced O predecessors of a target waiting for a join's
+        sources, as a bitset of D positions, with the steps at each bit;
+        made once for the sources the join's targets share."""
         preds = self.order_preds[target]
-        shared = id(preds) in self._shared_preds
-        if shared and id(preds) in self._required_bits_of:
-            return self._required_bits_of[id(preds)]
+        found = self._required_bits_of.get(id(preds))
+        if found is not None:
+            return found
         position = self.required.position
         mask = 0
         nodes: dict[int, list[int]] = defaultdict(list)
         for node in self._reduction(target):
             mask |= 1 << position[node]
             nodes[position[node]].append(node)
-        found = _RequiredBits(mask, nodes, shared)
-        if shared:
-            self._required_bits_of[id(preds)] = found
+        found = self._required_bits_of[id(preds)] = _RequiredBits(mask, nodes)
         return found
 
     def needless_stage_gates(self) -> list[tuple[str, str]]:

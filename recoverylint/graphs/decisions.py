@@ -55,6 +55,11 @@ class Decisions:
             if (self._all_branches[decider] & ~self._branches[decider][branch]) >> bit & 1
         )
 
+    def in_branches(self) -> list[int]:
+        """The steps in a branch of some decision, in file order: the only
+        ones `decided_apart_mask` may find steps for."""
+        return sorted(self._in_branch)
+
     def decided_apart_mask(self, node: int) -> int:
         """Bitset (O positions) of the steps in the other branches of the
         decisions `node` lies in a branch of."""

@@ -8,8 +8,8 @@ from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass
 
 from ..limits import AnalysisLimits, TooLarge
-from ..model import DeclaredEdge, DeclaredJoin, EdgeKind, Runbook
-from .bits import Bitsets, bit_positions, new_bitsets, positions_of, successor_lists
+from ..model import DeclaredEdge, DeclaredJoin, EdgeKind, Runbook, Span
+from .bits import Bitsets, PlainBitsets, bit_positions, new_bitsets, positions_of, successor_lists
 
 
 class DeclaredWaits:
@@ -19,12 +19,12 @@ class DeclaredWaits:
     all made at once)."""
 
     def __init__(self, runbook: Runbook) -> None:
+        self._runbook = runbook
         self._edges: dict[tuple[str, str], list[DeclaredEdge]] = defaultdict(list)
-        self._edges_into: dict[str, list[tuple[str, DeclaredEdge]]] = defaultdict(list)
         for edge in runbook.declared_edges:
             self._edges[(edge.source, edge.target)].append(edge)
-            self._edges_into[edge.target].append((edge.source, edge))
-        self._spans = {step.id: step.span for step in runbook.steps}
+        self._edges_into: dict[str, list[tuple[str, DeclaredEdge]]] | None = None  # made when first asked
+        self._spans: dict[str, Span] | None = None  # made when a join's pair is first asked for
         self._joins: dict[str, list[tuple[frozenset[str], DeclaredJoin]]] = defaultdict(list)
         for join in runbook.declared_joins:
             sources = frozenset(join.sources)
@@ -35,6 +35,10 @@ class DeclaredWaits:
         """The ids `target` waits for by a declaration of a kind (and stage)
         `counted` accepts: its edges, and the sources of its joins, a join
         at a time."""
+        if self._edges_into is None:
+            self._edges_into = defaultdict(list)
+            for edge in self._runbook.declared_edges:
+                self._edges_into[edge.target].append((edge.source, edge))
         found = {source for source, into in self._edges_into.get(target, ()) if counted(into.kind, into.stage)}
         for sources, join in self._joins.get(target, ()):
             if counted(join.kind, join.stage):
@@ -46,6 +50,8 @@ class DeclaredWaits:
         found = list(self._edges.get(pair, ()))
         joins = self._joins.get(target)
         if joins:
+            if self._spans is None:
+                self._spans = {step.id: step.span for step in self._runbook.steps}
             found += [
                 DeclaredEdge(source, target, join.kind, self._spans[target], stage=join.stage)
                 for sources, join in joins
@@ -78,11 +84,14 @@ class DeclaredOrder:
         # O is large: a step after a gate has every step before it as
         # ancestors (50,000 steps: 6 MB packed, 149 MB as ints)
         self.position, self.ancestors = _joined_ancestor_bitsets(preds, order)
+        self._plain = isinstance(self.ancestors, PlainBitsets)
         self._joined_order: list[int] | None = None
         self._declared: DeclaredWaits | None = None
 
     def before(self, a: int, b: int) -> bool:
         """a comes before b in O (b waits for a, directly or not)."""
+        if self._plain:  # asked hundreds of thousands of times: a bit test, no call
+            return bool(self.ancestors[b] >> self.position[a] & 1)
         return self.ancestors.has(b, self.position[a])
 
     def mask(self, nodes: Iterable[int]) -> int:

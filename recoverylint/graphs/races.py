@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from ..model import Phase, Ref, Step
-from .bits import successor_lists
+from .bits import bit_positions, successor_lists
 
 if TYPE_CHECKING:  # the package's Graphs is what races are found in
     from . import Graphs
@@ -39,10 +39,10 @@ def _apart_masks(graphs: Graphs) -> dict[int, int]:
     between (they never run together) and steps it excludes or is excluded by
     (RL403 and RL404 speak about those)."""
     apart: dict[int, int] = defaultdict(int)
-    for step in graphs.steps:
-        decided = graphs.decided_apart_mask(step.index)
+    for node in graphs.decision.in_branches():
+        decided = graphs.decided_apart_mask(node)
         if decided:
-            apart[step.index] = decided
+            apart[node] = decided
     for a, b, _ in graphs.exclusive_pairs():
         apart[a] |= 1 << graphs.position[b]
         apart[b] |= 1 << graphs.position[a]
@@ -82,6 +82,8 @@ def write_partners(graphs: Graphs) -> Partners:
     partners = Partners(graphs, lambda step: step.writes)
     apart = _apart_masks(graphs)
     for step in graphs.steps:
+        if not step.writes:
+            continue
         node = step.index
         masks = _entry_masks(graphs, step.writes)
         itself = 1 << graphs.position[node]
@@ -143,19 +145,32 @@ def read_partners(graphs: Graphs) -> Partners:
             assigned |= found
             partners.add_mask(node, entry, found)
 
-    # Readers that may race writers later in topological order wait for the
-    # pass below (only their ids are kept: a bitset each would add up).
+    # Readers that may race writers later in topological order wait for
+    # what comes after them (only their ids are kept: a bitset each would add up).
     late: set[int] = set()
+    later_writers = 0  # such (reader, writer) pairs
     for step in steps:
         if not step.reads or _checks_every_writer(step):
             continue
         writer_masks, candidates = candidates_of(step)
-        if candidates >> position[step.index]:
+        later = candidates >> position[step.index]
+        if later:
             late.add(step.index)
+            later_writers += later.bit_count()
         elif candidates:
             record(step.index, writer_masks, candidates)
 
-    if late:
+    if late and later_writers <= len(steps):
+        # Few pairs: whether each later writer comes after its reader is a
+        # bit test, cheaper than a pass over the whole order.
+        for node in sorted(late):
+            writer_masks, candidates = candidates_of(steps[node])
+            after = 0
+            for bit in bit_positions(candidates >> position[node] << position[node]):
+                if graphs.before(node, graphs.node_at[bit]):
+                    after |= 1 << bit
+            record(node, writer_masks, candidates & ~after)
+    elif late:
         # Over O with a node per join (`Graphs.joined`): a join of m sources
         # and n targets is m + n successors, not m x n.
         joined_preds, joined_order = graphs.joined()

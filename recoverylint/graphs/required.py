@@ -4,7 +4,7 @@ behaviours), built over O's numbering."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter
 from typing import TYPE_CHECKING
 
 from ..limits import AnalysisLimits, TooLarge
@@ -118,24 +118,34 @@ def required_predecessors(graphs: Graphs) -> list[list[int]]:
 
 def _fact_preds(graphs: Graphs, preds: list[set[int]], count_edges: _EdgeCounter) -> None:
     """A consumer needs the latest producers O puts before it, or, when O
-    puts none before it, every producer."""
-    if not graphs.producers:
+    puts none before it, every producer: the one producer of a fact, either way."""
+    producers = graphs.producers
+    if not producers:
         return
     position, ancestors = graphs.position, graphs.ancestors
-    # Packed: most facts have one producer, and a mask as wide as its
-    # position for each of 50,000 facts was 160 MB.
+    # Facts of several producers, as masks made when first consumed, packed:
+    # a mask as wide as its position for each of 50,000 facts was 160 MB.
     producer_masks: PackedMasks[str] = PackedMasks()
-    for fact, nodes in graphs.producers.items():
-        producer_masks.add_positions(fact, sorted(map(position.__getitem__, nodes)))
-    producers_of = producer_masks.get
     for step in graphs.steps:
         if not step.inputs:
             continue
         node = step.index
-        itself = 1 << position[node]
         found = preds[node]
         for ref in step.inputs:
-            mask = producers_of(ref.name) & ~itself
+            nodes = producers.get(ref.name)
+            if nodes is None:
+                continue
+            if len(nodes) == 1:
+                if nodes[0] != node:
+                    found.add(nodes[0])
+                continue
+            mask = producer_masks.cached(ref.name)
+            if mask is None:
+                mask = 0
+                for producer in nodes:
+                    mask |= 1 << position[producer]
+                producer_masks.put(ref.name, mask)
+            mask &= ~(1 << position[node])
             if not mask:
                 continue
             earlier = mask & ancestors[node]
@@ -191,20 +201,25 @@ def _resource_preds(graphs: Graphs, preds: list[set[int]], count_edges: _EdgeCou
 def independent_pairs(required: Reachability) -> int:
     """How many pairs of steps D leaves unordered (neither requires the other)."""
     count = len(required.position)
-    sizes: dict[int, int] = defaultdict(int)  # component position -> steps in it
-    for position in required.position:
-        sizes[position] += 1
-    if all(size == 1 for size in sizes.values()):
+    sizes = Counter(required.position)  # component position -> steps in it
+    if len(sizes) == count:  # no cycle: a step per component
         ancestors = required.ancestors
         if isinstance(ancestors, PackedBitsets):
             ordered = sum(ancestors.bit_count(node) for node in range(count))
         else:
             ordered = sum(mask.bit_count() for mask in ancestors)
     else:
-        ordered = sum(
-            sum(sizes[p] for p in bit_positions(required.ancestors[node]))
-            + (sizes[required.position[node]] - 1)
-            for node in range(count)
-        )
+        # Each step's ancestor components weighed by their sizes: a bit
+        # count, plus the extra steps of the few components on a cycle.
+        cycles = 0
+        for position, size in sizes.items():
+            if size > 1:
+                cycles |= 1 << position
+        ordered = 0
+        for node in range(count):
+            ancestors_of = required.ancestors[node]
+            ordered += ancestors_of.bit_count() + sizes[required.position[node]] - 1
+            for position in bit_positions(ancestors_of & cycles):
+                ordered += sizes[position] - 1
     mutual = sum(size * (size - 1) // 2 for size in sizes.values())
     return count * (count - 1) // 2 - (ordered - mutual)

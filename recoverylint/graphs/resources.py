@@ -115,7 +115,7 @@ class ResourceIndex:
     def _walk(self, name: str) -> tuple[str, ...]:
         parts = name.split("/")
         if not self._globs:
-            return self._walk_exact(parts)
+            return self._walk_exact(name, parts)
         found: list[str] = []
         pending = [(self._root, 0)]
         while pending:
@@ -142,7 +142,7 @@ class ResourceIndex:
             pending.extend((child, depth + 1) for child in matching)
         return tuple(sorted(found))
 
-    def _walk_exact(self, parts: list[str]) -> tuple[str, ...]:
+    def _walk_exact(self, name: str, parts: list[str]) -> tuple[str, ...]:
         """`_walk` in a trie without globs: one path down, the names on it
         and those under its end (the same work counted)."""
         found: list[str] = []
@@ -150,9 +150,13 @@ class ResourceIndex:
         for segment in parts:
             if node.name is not None:
                 found.append(node.name)
-            self._spend(1)
             node = node.children[segment]  # an indexed name's path is in the trie
-        self._under(node, found)
+        self._spend(len(parts))
+        if node.children:
+            self._under(node, found)
+        else:  # a leaf, the common case: only itself under it
+            self._spend(1)
+            found.append(name)
         return tuple(sorted(found))
 
     def _under(self, top: _Segment, found: list[str]) -> None:
@@ -185,21 +189,24 @@ class ResourceUses:
         from ..requirements import resource_index  # it imports this module
 
         steps = runbook.steps
-        self.index = resource_index(runbook, (ref.name for step in steps for ref in step.reads + step.writes), limits)
-        declared = runbook.resources or {}
-        self._shared = set()
-        for name in self.index.names:
-            closest = owner(name, declared)
-            if closest is not None and declared[closest].shared:
-                self._shared.add(name)
-        writing: dict[str, list[int]] = defaultdict(list)
+        writing: dict[str, list[int]] = defaultdict(list)  # name -> positions, ascending
         reading: dict[str, list[int]] = defaultdict(list)
         for node in order:
             step = steps[node]
-            for ref in step.writes:
-                writing[ref.name].append(position[node])
-            for ref in step.reads:
-                reading[ref.name].append(position[node])
+            if step.writes:
+                for ref in step.writes:
+                    writing[ref.name].append(position[node])
+            if step.reads:
+                for ref in step.reads:
+                    reading[ref.name].append(position[node])
+        self.index = resource_index(runbook, writing.keys() | reading.keys(), limits)
+        declared = runbook.resources or {}
+        self._shared = set()
+        if any(resource.shared for resource in declared.values()):
+            for name in self.index.names:
+                closest = owner(name, declared)
+                if closest is not None and declared[closest].shared:
+                    self._shared.add(name)
         self._writers: PackedMasks[str] = PackedMasks()
         self._readers: PackedMasks[str] = PackedMasks()
         for name, positions in writing.items():
