@@ -18,12 +18,12 @@ CHAINS, LENGTH = 26, 100
 
 
 def wide_runbook(title: str = "Wide \\u202e\\u0007 recovery", links: int = LENGTH) -> str:
-    """26 chains of 100 steps (or `links`), written link by link across the chains, every
-    other one writing one cache (a race with the write of another chain
-    before it), each waiting for the one before it in its chain (needlessly
-    where one of the two writes nothing), a decision whose smaller branch
-    the plan leaves out, and a title holding characters a terminal would act
-    on (YAML escapes in double quotes)."""
+    """26 chains of 100 steps (or `links`), written link by link across the
+    chains, every other one writing one cache (a race with the write of
+    another chain before it), each waiting for the one before it in its chain
+    (needlessly where one of the two writes nothing), a decision whose
+    smaller branch the plan leaves out, and a title holding characters a
+    terminal would act on (YAML escapes in double quotes)."""
     lines = [
         "runbook: wide",
         f'title: "{title}"',
@@ -56,6 +56,7 @@ def test_json_of_a_big_plan_is_what_json_dumps_writes_of_it(tmp_path):
     assert len(document["false_gates"]) > 2000
     assert len(document["required"]["waves"]) > 1000
     assert [item["id"] for item in document["left_out"]] == ["small"]
+    assert document["races"][0]["resource"] == "cache"
     assert document["title"] == "Wide \u202e\u0007 recovery"
     assert len(result.stdout) > 1 << 20
     assert result.stdout == json_safe(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"

@@ -35,6 +35,9 @@ class _Records:
     """An array of the document whose items are made as it is written."""
 
     items: Iterable[Any]
+    # Every item a non-empty mapping of strings, numbers, booleans and nulls:
+    # the C encoder writes them (json.dumps with an indent is pure Python).
+    flat: bool = False
 
 
 def _schedule(plan: Plan, schedule: Schedule) -> dict[str, Any]:
@@ -85,10 +88,13 @@ def _simulation(plan: Plan, simulation: Simulation) -> dict[str, Any]:
         "saved_p90_minutes": minutes_number(simulation.saved_p90),
         "saved_mean_minutes": minutes_number(simulation.saved_mean),
         "criticality": _Records(
-            {"id": steps[node].id, "declared": declared, "required": required}
-            for node, declared, required in zip(
-                simulation.steps, simulation.declared.criticality, simulation.required.criticality, strict=True
-            )
+            (
+                {"id": steps[node].id, "declared": declared, "required": required}
+                for node, declared, required in zip(
+                    simulation.steps, simulation.declared.criticality, simulation.required.criticality, strict=True
+                )
+            ),
+            flat=True,
         ),
         "varying_durations": step_ids(plan, simulation.varying_steps),
         "unknown_durations": step_ids(plan, simulation.unknown_steps),
@@ -127,7 +133,7 @@ def _pieces(value: Any, indent: str) -> Iterator[str]:
         while chunk := list(islice(items, _CHUNK)):
             # "[\n  item,\n  item\n]" without its brackets: chunks joined by
             # "," are the items of one array.
-            yield opening + _dumps(chunk, indent)[1 : -len(indent) - 2]
+            yield opening + (_flat_items(chunk, indent) if value.flat else _dumps(chunk, indent)[1 : -len(indent) - 2])
             opening = ","
         yield "[]" if opening == "[" else f"\n{indent}]"
     elif isinstance(value, dict) and any(isinstance(item, _Records | dict) for item in value.values()):
@@ -147,6 +153,18 @@ def _dumps(value: Any, indent: str) -> str:
     raw line break: every one is indentation)."""
     text = json.dumps(value, indent=2, ensure_ascii=False)
     return text.replace("\n", "\n" + indent) if indent else text
+
+
+def _flat_items(records: list[dict[str, Any]], indent: str) -> str:
+    """What `_dumps` writes of these flat records inside their array (at
+    `indent`), brackets left out, written by the C encoder: each record's
+    entries parted by the line break and indentation `indent=2` gives them,
+    then the line breaks around each record's braces put in (a string holds
+    no raw LF, so `},LF` only ever parts two records)."""
+    item, key = indent + "  ", indent + "    "
+    text = json.JSONEncoder(ensure_ascii=False, separators=(",\n" + key, ": ")).encode(records)
+    body = text[2:-2].replace(f"}},\n{key}{{", f"\n{item}}},\n{item}{{\n{key}")
+    return f"\n{item}{{\n{key}{body}\n{item}}}"
 
 
 def _document(plan: Plan, simulation: Simulation | None) -> dict[str, Any]:
@@ -197,18 +215,21 @@ def _document(plan: Plan, simulation: Simulation | None) -> dict[str, Any]:
             "mode": checklist.mode,
         },
         "steps": _Records(
-            {
-                "id": steps[node].id,
-                "role": role.name if (role := steps[node].role) else None,
-                **_duration(runbook.duration_of(steps[node])),
-                "earliest_start": minutes_number(required[node].earliest_start),
-                "latest_start": minutes_number(required[node].latest_start),
-                "slack": minutes_number(required[node].slack),
-                "wave": required[node].wave + 1,
-                "start": minutes_number(required[node].start),
-                "declared_start": minutes_number(declared[node].start),
-            }
-            for node in plan.planned
+            (
+                {
+                    "id": steps[node].id,
+                    "role": role.name if (role := steps[node].role) else None,
+                    **_duration(runbook.duration_of(steps[node])),
+                    "earliest_start": minutes_number(required[node].earliest_start),
+                    "latest_start": minutes_number(required[node].latest_start),
+                    "slack": minutes_number(required[node].slack),
+                    "wave": required[node].wave + 1,
+                    "start": minutes_number(required[node].start),
+                    "declared_start": minutes_number(declared[node].start),
+                }
+                for node in plan.planned
+            ),
+            flat=True,
         ),
         "false_gates": _Records(
             {
@@ -219,16 +240,22 @@ def _document(plan: Plan, simulation: Simulation | None) -> dict[str, Any]:
             for node, sources in plan.false_waits
         ),
         "races": _Records(
-            {"first": steps[race.first].id, "second": steps[race.second].id, "resource": race.resource}
-            for race in plan.races
+            (
+                {"first": steps[race.first].id, "second": steps[race.second].id, "resource": race.resource}
+                for race in plan.races
+            ),
+            flat=True,
         ),
         "left_out": _Records(
-            {
-                "id": steps[item.node].id,
-                "decided_by": steps[item.decider].id,
-                "followed": steps[item.followed].id,
-            }
-            for item in plan.left_out
+            (
+                {
+                    "id": steps[item.node].id,
+                    "decided_by": steps[item.decider].id,
+                    "followed": steps[item.followed].id,
+                }
+                for item in plan.left_out
+            ),
+            flat=True,
         ),
         "cycle_steps": step_ids(plan, plan.cycle_steps),
         "loss_cause": plan.loss_cause,
