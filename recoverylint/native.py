@@ -79,31 +79,25 @@ class _Builder:
         self.items_seen.add(id(item))
         needs = get("needs")
         title = get("title")
-        refs = self.refs
+        # Only the names a step writes: most leave most of these keys out.
+        names = {key: self.refs(item, key) for key in _NAME_LISTS.intersection(item)}
+        for key in _NAMES.intersection(item):
+            names[key] = self.ref(item, key)
+        if _BEHAVIOUR_KEYS.intersection(item):
+            names.update(_behaviour(self.doc, item))
         step = Step(
             id=str(item["id"]),
             span=extent if repeated else self.doc.value_span(item, "id"),
             index=len(self.steps),
             title=title if isinstance(title, str) else None,
-            role=self.ref(item, "role"),
             phase=_PHASES.get(phase) if isinstance(phase, str) else None,
             phase_span=None if phase is None and "phase" not in item else self.doc.value_span(item, "phase"),
             duration=duration_from(get("duration"), DurationBasis.GIVEN),
             needs=self.needs(needs) if needs.__class__ is list else (),
-            inputs=refs(item, "inputs"),
-            outputs=refs(item, "outputs"),
-            reads=refs(item, "reads"),
-            writes=refs(item, "writes"),
-            approval=self.ref(item, "approval"),
             pre_approved=get("pre_approved") is True,
-            verifies=refs(item, "verifies"),
-            excludes=refs(item, "excludes"),
-            decides=refs(item, "decides"),
-            approves=refs(item, "approves"),
-            rollback=self.ref(item, "rollback"),
             stage=stage,
             extent=extent,
-            **(_behaviour(self.doc, item) if _BEHAVIOUR_KEYS.intersection(item) else {}),
+            **names,
         )
         self.steps.append(step)
         step_id = step.id
@@ -114,6 +108,8 @@ class _Builder:
         """Add the steps of a list of flow items; return its entry and exit steps."""
         entries: list[Step] = []
         exits: list[Step] = []
+        if not items:  # none written (`steps: []`), or the key left out
+            return entries, exits
         for item, extent in zip(items, self.doc.packed_item_spans(items), strict=True):
             if not isinstance(item, dict):
                 continue
@@ -285,6 +281,11 @@ def build_runbook(
 # The clock a bare `clock: start` / `clock: stop` uses.
 DEFAULT_CLOCK = "clock"
 
+
+# A step's keys that list names (Step fields of the same names), and those
+# that give one name.
+_NAME_LISTS = frozenset(("inputs", "outputs", "reads", "writes", "verifies", "excludes", "decides", "approves"))
+_NAMES = frozenset(("role", "approval", "rollback"))
 
 # The keys `_behaviour` reads: most steps have none of them.
 _BEHAVIOUR_KEYS = frozenset(("guard", "when", "observes", "clock"))

@@ -81,3 +81,9 @@ def test_building_a_model_makes_spans_only_for_steps(monkeypatch):
     assert step.needs[0].span == Span(39, 13, 39, 15)
     (edge,) = [edge for edge in runbook.declared_edges if edge.target == "s5"]
     assert edge.span == step.needs[0].span
+
+
+@pytest.mark.parametrize("text", ["runbook: r\nsteps: []\n", '{"runbook": "r", "flow": "parallel", "steps": []}\n'])
+def test_a_runbook_of_no_steps_is_built(text):
+    runbook = build_runbook(parse(text), "r.yaml")
+    assert (runbook.steps, runbook.declared_edges) == ((), ())
