@@ -63,15 +63,16 @@ class _Located:
     @property
     def span(self) -> Span:
         where = self.where
-        return unpack_span(where) if where.__class__ is int else where  # type: ignore[arg-type,return-value]
+        return unpack_span(where) if isinstance(where, int) else where
 
     def _compared(self) -> tuple[object, ...]:
-        return tuple(self.span if name == "where" else getattr(self, name) for name in self.__slots__)
+        fields: tuple[str, ...] = self.__slots__
+        return tuple(self.span if name == "where" else getattr(self, name) for name in fields)
 
     def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
+        if other.__class__ is not self.__class__ or not isinstance(other, _Located):
             return NotImplemented
-        return self._compared() == other._compared()  # type: ignore[attr-defined,no-any-return]
+        return self._compared() == other._compared()
 
     def __hash__(self) -> int:
         return hash(self._compared())

@@ -80,7 +80,7 @@ class _Builder:
         needs = get("needs")
         title = get("title")
         # Only the names a step writes: most leave most of these keys out.
-        names = {key: self.refs(item, key) for key in _NAME_LISTS.intersection(item)}
+        names: dict[str, Any] = {key: self.refs(item, key) for key in _NAME_LISTS.intersection(item)}
         for key in _NAMES.intersection(item):
             names[key] = self.ref(item, key)
         if _BEHAVIOUR_KEYS.intersection(item):
