@@ -120,13 +120,7 @@ def check(**options: Any) -> None:
     interrupted (Ctrl-C).  A run that finds no runbook warns on stderr and exits 0.
     """
     from .config import Overrides
-    from .session import (
-        CheckRequest,
-        SessionError,
-        StandardInput,
-        read_durations_file,
-        run_check,
-    )
+    from .session import CheckRequest, SessionError, read_durations_file, run_check
 
     o = options
     output_format, output_file, reports = o["output_format"], stdout_dash(o["output_file"]), o["reports"]
@@ -168,6 +162,8 @@ def check(**options: Any) -> None:
             yield lambda: bar.update(1)
 
     stdin_data = read_stdin(o["max_file_size"]) if stdin else None
+    if stdin_data is not None:
+        from .stdin_and_fixes import StandardInput
     try:
         overrides = Overrides(
             o["select"], o["ignore"], None if o["fail_on"] is None else Severity(o["fail_on"]), o["exclude"],
@@ -286,9 +282,11 @@ def plan(
     Exit status: 0 planned, 2 when the runbook cannot be planned (unreadable, not a
     runbook, invalid, repeated step ids, a cycle) or on a usage or configuration error.
     """
-    from .report import CannotRender, PlanView
+    from .report import CannotRender
     from .report.plans import pieces
-    from .session import PlanRequest, read_durations_file, run_plan
+    from .report.views import PlanView
+    from .session import read_durations_file
+    from .session_plan import PlanRequest, run_plan
 
     output_file = stdout_dash(output_file)
     chosen_seed = simulation_seed(output_format, simulate_runs, seed)
@@ -328,7 +326,7 @@ def convert(source: Path, output_file: Path | None, force: bool, input_format: s
     Exit status: 0 converted, 2 when SOURCE cannot be read as a workflow of a format
     recoverylint reads, is already a native runbook, or on a usage error.
     """
-    from .session import ConvertRequest, run_convert
+    from .session_plan import ConvertRequest, run_convert
 
     output_file = stdout_dash(output_file)
     converted = _session_result(lambda: run_convert(
@@ -368,7 +366,8 @@ def rule(code: str, output_format: str, color: bool | None, output_file: Path | 
     """Explain one rule (RL201, or its name): what it catches, why it matters,
     how to fix it, and examples.  A code prefix (RL2) lists the rules it names."""
     from .catalog import catalog_codes, rule_doc
-    from .report import RuleView, render
+    from .report import render
+    from .report.views import RuleView
     from .words import closest
 
     output_file = stdout_dash(output_file)

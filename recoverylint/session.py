@@ -10,9 +10,9 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from .catalog import always_on_codes, plan_blocking_codes
+from .catalog import always_on_codes
 from .config import ConfigError, ConfigResolver, FileOptions, Overrides
 from .exits import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
 from .finding import Finding
@@ -20,13 +20,35 @@ from .source import Limits
 
 if TYPE_CHECKING:
     from .durations import MeasuredDurations
-    from .plan import Plan
     from .report import Report, WrittenFindings
     from .runner import Checked, Task
-    from .simulate import Simulation
+    from .stdin_and_fixes import FixedFile, StandardInput
 
 # The name a runbook read from standard input has without --stdin-filename.
 STDIN = "-"
+
+# Names of this module's public interface kept in modules a plain check does
+# not import (issue 16: each frozen dataclass costs startup time): name ->
+# the module holding it, imported when first asked for.
+_ELSEWHERE = {
+    "PlanRequest": "session_plan",
+    "PlanRun": "session_plan",
+    "run_plan": "session_plan",
+    "ConvertRequest": "session_plan",
+    "ConvertRun": "session_plan",
+    "run_convert": "session_plan",
+    "StandardInput": "stdin_and_fixes",
+    "FixedFile": "stdin_and_fixes",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _ELSEWHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    return getattr(import_module(f".{module}", __package__), name)
 
 
 class SessionError(Exception):
@@ -63,16 +85,6 @@ def no_progress(files: int) -> Iterator[Callable[[], None]]:
 
 
 @dataclass(frozen=True)
-class StandardInput:
-    """A runbook given on standard input (the path `-`)."""
-
-    data: bytes
-    # --stdin-filename: where configuration is looked up from, and the name
-    # findings give; None: the working folder's configuration, and `-`.
-    filename: Path | None = None
-
-
-@dataclass(frozen=True)
 class CheckRequest:
     """What `check` is asked to do (the command line's options, as data)."""
 
@@ -100,17 +112,6 @@ class CheckRequest:
     report_formats: tuple[str, ...] = ()
     verbose: bool = False
     progress: Progress = no_progress
-
-
-@dataclass(frozen=True)
-class FixedFile:
-    """A runbook's text after its fixes, and the text they were applied to."""
-
-    path: Path | None  # None: standard input
-    shown: str
-    before: str
-    after: str
-    fixes: int  # how many were applied
 
 
 @dataclass(frozen=True)
@@ -317,6 +318,8 @@ def _gather(tasks: list[Task], checked: list[Checked], request: CheckRequest) ->
             for refused_fix, why in outcome.fixed.refused:
                 gathered.refusals.append(f"{shown}: not fixed: {refused_fix.description}: {why}.")
             if outcome.fixed.text is not None:
+                from .stdin_and_fixes import FixedFile
+
                 result = outcome.fixed.result
                 path = None if request.stdin is not None else task.path
                 if path is not None and request.write_fixes:
@@ -387,112 +390,6 @@ def skipped_rules_note(name: str, files: int) -> str | None:
         f"{_counted(files, 'file')} read as {input_format.title}; rules skipped on"
         f" {'it' if files == 1 else 'them'}: {'; '.join(parts)}."
     )
-
-
-@dataclass(frozen=True)
-class PlanRequest:
-    runbook: Path
-    # Only the HTML report shows findings: other formats need only the rules
-    # that can keep a runbook from being planned.
-    with_findings: bool = False
-    config_file: Path | None = None
-    input_format: str | None = None  # None: detect
-    durations: MeasuredDurations | None = None
-    max_file_size: int | None = None
-    output_file: Path | None = None  # checked: never the runbook itself
-    simulate: int | None = None  # runs of the Monte Carlo (None: no simulation)
-    seed: int = 0
-
-
-@dataclass(frozen=True)
-class PlanRun:
-    shown: str
-    plan: Plan
-    findings: tuple[Finding, ...]
-    simulation: Simulation | None = None
-
-
-def run_plan(request: PlanRequest) -> PlanRun:
-    """Plan one runbook; NotPlanned (with the findings that say why) when it
-    cannot be, InternalError on a bug of ours, SessionError otherwise."""
-    from .engine import plan_file
-
-    runbook, output_file = request.runbook, request.output_file
-    if output_file is not None and same_file(output_file, runbook):
-        raise SessionError(f"--output {output_file} is the runbook itself; choose another file")
-    options = options_of_one(runbook, request.config_file, request.input_format, request.durations)
-    shown = shown_path(runbook)
-    settings = options.settings
-    if not request.with_findings:
-        settings = replace(settings, select=plan_blocking_codes(), ignore=())
-    result, planned = plan_file(runbook, shown, limits_of(request.max_file_size), settings)
-    if result.internal_error:
-        raise InternalError(shown, result.internal_error, "it was not planned")
-    if planned is None:
-        blocking = tuple(item for item in result.findings if item.code in plan_blocking_codes())
-        raise NotPlanned(f"{shown} cannot be planned until the errors above are fixed", blocking)
-    if request.simulate is None:
-        return PlanRun(shown, planned, tuple(result.findings))
-    from .simulate import SimulationTooLarge, simulate  # numpy: only when simulating
-
-    try:
-        simulation = simulate(planned, request.simulate, request.seed)
-    except SimulationTooLarge as error:
-        raise SessionError(f"{shown}: {error}") from None
-    return PlanRun(shown, planned, tuple(result.findings), simulation)
-
-
-@dataclass(frozen=True)
-class ConvertRequest:
-    source: Path
-    output_file: Path | None = None  # checked: never the source, never an existing file unless force
-    force: bool = False
-    config_file: Path | None = None
-    input_format: str | None = None
-    max_file_size: int | None = None
-
-
-@dataclass(frozen=True)
-class ConvertRun:
-    shown: str
-    text: str  # the native runbook
-
-
-def run_convert(request: ConvertRequest) -> ConvertRun:
-    """A workflow of another format as the equivalent native runbook, read
-    back before it is returned: a conversion that would not read cleanly is
-    an error, never a file."""
-    from .adapters import input_formats
-    from .convert import to_native
-    from .engine import check_file, check_text
-    from .model import NATIVE
-
-    source, output_file = request.source, request.output_file
-    if output_file is not None and same_file(output_file, source):
-        raise SessionError(f"--output {output_file} is the file to convert; choose another file")
-    if output_file is not None and output_file.exists() and not request.force:
-        raise SessionError(f"{output_file} exists; pass --force to replace it")
-    options = options_of_one(source, request.config_file, request.input_format)
-    shown = shown_path(source)
-    # Only what keeps the file from being read matters here: no rule runs.
-    settings = replace(options.settings, select=(), ignore=())
-    result = check_file(source, shown, True, limits_of(request.max_file_size), settings)
-    if result.internal_error:
-        raise InternalError(shown, result.internal_error, "it was not converted")
-    if result.runbook is None:
-        raise NotPlanned(f"{shown} cannot be converted until the errors above are fixed", tuple(result.findings))
-    if result.format == NATIVE:
-        raise SessionError(f"{shown} is already a native runbook")
-    text = to_native(result.runbook, input_formats()[result.runbook.format].title)
-    converted = check_text(text, "the converted runbook", replace(settings, input_format=NATIVE))
-    unreadable = tuple(item for item in converted.findings if item.code in always_on_codes())
-    if unreadable:
-        raise NotPlanned(
-            f"{shown} was not converted: the native runbook written from it would not read cleanly"
-            " (the errors above); please report it",
-            unreadable,
-        )
-    return ConvertRun(shown, text)
 
 
 def clean_cache(directory: Path) -> bool:

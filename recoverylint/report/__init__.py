@@ -11,9 +11,8 @@ from typing import TYPE_CHECKING, Any
 from ..finding import Finding, Severity
 
 if TYPE_CHECKING:
-    from ..catalog import RuleDoc
-    from ..plan import Plan
-    from ..simulate import Simulation
+    from .views import PlanView as PlanView
+    from .views import RuleView as RuleView
 
 # Each command's output formats: format name -> "module:function" of this
 # package, imported only when used (each import costs startup time).  The
@@ -62,6 +61,14 @@ FIX_SHOWING_FORMATS = frozenset({"full", "sarif"})
 # cache keeps them, so that a run writing only these formats joins text
 # rather than building, sending and encoding every Finding (issue 16).
 PART_WRITERS: Mapping[str, str] = {"json": "json:file_part", "json-lines": "json_lines:file_part"}
+
+
+def __getattr__(name: str) -> Any:
+    # PlanView and RuleView live in .views, imported when `plan` or `rule` asks
+    # for them: a check does not build them (issue 16: startup time).
+    if name in ("PlanView", "RuleView"):
+        return getattr(import_module(".views", __package__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def format_names(command: str) -> tuple[str, ...]:
@@ -127,24 +134,6 @@ def written_findings(findings: Sequence[Finding], formats: Iterable[str]) -> Wri
     summary = summarize(findings, 1)
     parts = {name: part_writer(name)(findings) for name in formats}
     return WrittenFindings(parts, summary.errors, summary.warnings, summary.infos)
-
-
-@dataclass(frozen=True)
-class PlanView:
-    """What `plan` hands every output format."""
-
-    plan: Plan
-    findings: tuple[Finding, ...] = ()  # the HTML report lists them
-    colour: bool = False
-    simulation: Simulation | None = None  # plan --simulate
-
-
-@dataclass(frozen=True)
-class RuleView:
-    """What `rule` hands its output formats."""
-
-    doc: RuleDoc
-    colour: bool = False
 
 
 class CannotRender(Exception):
