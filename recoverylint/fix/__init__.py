@@ -270,7 +270,7 @@ class _Fixer:
                 return self.attempt_on_model(fixes, removal)
             if not self.text_needed and len(edits) == 1 and isinstance(edits[0], MakeFlowParallel):
                 # Only counted: the restructure judged on its model, not on a rewritten text.
-                model = restructured(self.model, edits[0], self.text)
+                model = restructured(self.model, edits[0])
                 if model is not None:
                     return self.attempt_restructure_on_model(fixes, model)
         self.write_pending()

@@ -15,7 +15,6 @@ from dataclasses import dataclass, replace
 
 from ..finding import Edit, MakeFlowParallel, RemoveNeed, RemoveNeeds
 from ..model import DeclaredEdge, EdgeKind, Need, Runbook, Span, Step
-from ..source import SourceError, parse
 
 
 @dataclass(frozen=True)
@@ -74,15 +73,15 @@ def removed_needs(runbook: Runbook, edits: Sequence[Edit]) -> Removal | None:
     )
 
 
-def restructured(runbook: Runbook, edit: MakeFlowParallel, text: str) -> Runbook | None:
+def restructured(runbook: Runbook, edit: MakeFlowParallel) -> Runbook | None:
     """The model of a checklist rewritten as `flow: parallel` with `edit`'s
     `needs`, as reading the rewritten text would give it but for the spans of
     new entries (each its own, on no line); None when the edit names a step
-    the runbook does not have once, or `text` is not a plain checklist that
-    `edits.apply_edits` rewrites (blocks, stages, a merge key: the text
-    decides).  Only a count of the fixes that would apply uses it: `--fix`
+    the runbook does not have once, or it is not a plain checklist that
+    `edits.apply_edits` rewrites (blocks, stages, a merge key: the native
+    reader says so).  Only a count of the fixes that would apply uses it: `--fix`
     judges the rewritten text itself."""
-    if not _plain_checklist(text):
+    if not runbook.plain_checklist:
         return None
     by_id = {step.id: step for step in runbook.steps}
     wanted = dict(edit.needs)
@@ -100,28 +99,6 @@ def restructured(runbook: Runbook, edit: MakeFlowParallel, text: str) -> Runbook
         steps.append(replace(step, needs=tuple(needs)))
         edges += [DeclaredEdge(need.step, step.id, EdgeKind.NEEDS, need.span, need.reason) for need in needs]
     return replace(runbook, steps=tuple(steps), declared_edges=tuple(edges), declared_joins=())
-
-
-# A YAML merge key (`<<:`), which the restructure refuses to rewrite.
-_MERGE_KEY = re.compile(r"(?:^|[\s{,])<<[ \t]*:", re.MULTILINE)
-
-
-def _plain_checklist(text: str) -> bool:
-    """Top-level `steps` of steps only, in a sequential flow, with no stages
-    and no merge key: the layout `edits.apply_edits` restructures."""
-    if _MERGE_KEY.search(text):
-        return False
-    try:
-        data = parse(text).data
-    except SourceError:
-        return False
-    steps = data.get("steps") if isinstance(data, dict) else None
-    return (
-        isinstance(steps, list)
-        and "stages" not in data
-        and data.get("flow", "sequential") == "sequential"
-        and all(isinstance(item, dict) and "id" in item for item in steps)
-    )
 
 
 def same_needs(a: Runbook, b: Runbook) -> bool:
