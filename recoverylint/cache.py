@@ -65,7 +65,7 @@ from .adapters import format_names
 from .catalog import rule_doc
 from .config import known_codes
 from .dataclass_json import decoder, from_json, to_json
-from .engine import FileResult
+from .file_result import FileResult
 from .files import LinkRefused, UnreadableFile, open_folder, read_file, read_file_status, read_head, write_new
 from .finding import Finding, Fix, RemoveNeed, Severity
 from .model import Span

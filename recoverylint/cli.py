@@ -54,6 +54,10 @@ if TYPE_CHECKING:
 
 CHECK_FORMATS = format_names("check")
 PLAN_FORMATS = format_names("plan")
+# check's formats for machines: they write every control character as an
+# escape (report.shown, JSON's \u001b), so a report holds no terminal code
+# for click to strip and is written without that scan of the whole text.
+_NO_TERMINAL_CODES = frozenset({"json", "json-lines", "sarif", "junit", "github", "gitlab"})
 # Below this many files a run is short: no progress bar.
 _PROGRESS_MIN_FILES = 100
 _Result = TypeVar("_Result")  # what a session of a command gives
@@ -239,6 +243,8 @@ def _show_check(
     if output_file is not None:
         write_file(output_file, text if isinstance(text, str) else text.decode())
     else:
+        if isinstance(text, str) and output_format in _NO_TERMINAL_CODES:
+            text = text.encode("utf-8", "surrogateescape")  # bytes: echoed without click's scan for ANSI codes
         click.echo(text, nl=False, color=colour, err=fixed_stdin is not None)
     if not o["quiet"]:
         for note in run.notes:  # on stderr for machine formats: stdout keeps the documented shape

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,26 +27,19 @@ from .adapters import own_parser as own_parser
 from .capabilities import Capability
 from .catalog import engine_codes, rule_doc
 from .durations import with_measured
+from .file_result import FileResult as FileResult
 from .files import NotRegularFile, read_head
 from .finding import Finding, Issue
-from .graphs import (
-    Graphs,
-    OrderProblem,
-    build_graphs,
-    check_resource_names,
-    cycle_among_unique_ids,
-    order_predecessors,
-    topological_order,
-)
 from .limits import TooLarge
 from .model import NATIVE, Runbook, Span
-from .rules import RuleContext, registry
 from .settings import Settings
 from .source import Document, Limits, SourceError, check_size, decode, parse, read_text
-from .suppress import CODE as UNUSED_SUPPRESSION
-from .suppress import suppress
 
+# The graphs, the rules and the suppression comments are imported by the
+# functions that use them: a warm re-run finds its files here (`discover`)
+# and takes their results from the cache without them (issue 16: startup).
 if TYPE_CHECKING:
+    from .graphs import Graphs, OrderProblem
     from .plan import Plan
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -57,24 +50,11 @@ def _may_be_runbook(text: str, settings: Settings) -> bool:
     return bool(discovery_keys(settings.input_format).search(text))
 
 
-@dataclass
-class FileResult:
-    path: str
-    findings: list[Finding] = field(default_factory=list)
-    runbook: Runbook | None = None
-    text: str | None = None  # the source, for reports that show lines
-    internal_error: str | None = None
-    skipped: bool = False  # found by discovery and not a runbook
-    format: str | None = None  # the input format it was read as
-    suppressed: int = 0  # findings silenced by `# recoverylint: disable` comments
-    # The rules' graphs, kept only when asked (plan reuses them; check lets
-    # each file's go as soon as it is checked).
-    graphs: Graphs | None = None
-
-
 def known_codes() -> frozenset[str]:
     """Every code a suppression comment may name: the rules' and the engine's own
     (not cached: tests register rules of their own)."""
+    from .rules import registry
+
     return frozenset(registry()) | frozenset(engine_codes())
 
 
@@ -210,6 +190,9 @@ def _check_document(
         return  # not read (RL001) or skipped: no comment applies
     runbook = result.runbook
 
+    from .suppress import CODE as UNUSED_SUPPRESSION
+    from .suppress import suppress
+
     def codes_checked() -> frozenset[str]:
         # Comments silence rules only (not RL001-RL003), and the rules ran
         # only once the runbook was built.
@@ -341,6 +324,8 @@ def _skipped_by_format(runbook: Runbook) -> frozenset[str]:
 def _skipped_rules(format_name: str) -> frozenset[str]:
     # Asked three times for each file checked; the answer depends on the format alone.
     # Whether the graphs could be built is the file's, not the format's.
+    from .rules import registry
+
     input_format = input_format_named(format_name)
     return frozenset(
         code
@@ -374,6 +359,8 @@ def run_rules(
 ) -> list[Finding]:
     """The rules `settings` enables (and among them those of `codes`) on one
     runbook model; `built` is `_graphs_of(runbook)` when the caller has it."""
+    from .rules import RuleContext, registry
+
     graphs, cycle = _graphs_of(runbook) if built is None else built
     context = RuleContext(runbook, graphs, cycle, settings)
     rules = registry()
@@ -393,6 +380,8 @@ def _graphs_of(runbook: Runbook) -> tuple[Graphs | None, OrderProblem | None]:
     when ids repeat (a deadlock is one whatever typo is elsewhere).  Raises TooLarge
     past the limits (resource names are checked either way: rules that need
     no graphs ask about them too)."""
+    from .graphs import build_graphs, check_resource_names, cycle_among_unique_ids
+
     check_resource_names(runbook)
     if _unique_ids(runbook):
         return build_graphs(runbook)
@@ -402,6 +391,8 @@ def _graphs_of(runbook: Runbook) -> tuple[Graphs | None, OrderProblem | None]:
 def rules_run(runbook: Runbook, settings: Settings = Settings()) -> frozenset[str]:
     """The codes `run_rules` checks on this runbook, found without building
     the graphs (only whether the declared order can be built matters)."""
+    from .graphs import order_predecessors, topological_order
+
     ordered = _unique_ids(runbook) and (
         topological_order(order_predecessors(runbook)) is not None
     )
@@ -422,6 +413,8 @@ def _applicable(
     """The registered rules (of `codes`) that `settings` enables and that can
     run: those needing the graphs only when there are graphs, and those the
     runbook's input format can give a subject to."""
+    from .rules import registry
+
     rules = registry()
     wanted = rules.keys() if codes is None else set(codes) & rules.keys()
     skipped = frozenset() if runbook is None else _skipped_by_format(runbook)

@@ -116,7 +116,9 @@ def read_file_status(
             total += len(pieces[-1])
         if total > limit:
             raise TooLargeFile(path, total, limit, exact=False)
-        return b"".join(pieces), status
+        # The last piece is the empty read at the end: a file read in one
+        # piece is returned as read (a join of one bytes object is no copy).
+        return b"".join(pieces[:-1]), status
     except UnreadableFile:
         raise
     except OSError as error:

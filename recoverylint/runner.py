@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .engine import FileResult, check_file
+from .file_result import FileResult
 from .settings import Settings
 from .source import Limits, SourceError, decode_accepted, read_bytes
 
@@ -253,6 +253,8 @@ def _with_bytes(checked: Checked, data: bytes | None, had_text: bool) -> Checked
 
 
 def _check_one(task: Task, data: bytes | None, limits: Limits, fix: str | None) -> Checked:
+    from .engine import check_file  # its rules and graphs: not for results the cache holds
+
     result = check_file(task.path, task.shown, task.explicit, limits, task.settings, data=data)
     outcome = None
     original = result.text

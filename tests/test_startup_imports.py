@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # Runs the command line in a fresh interpreter and prints, after it, the
@@ -36,10 +38,10 @@ def imported_by(*arguments: str, cwd: Path) -> tuple[int, set[str]]:
     return code, {name.split(".")[0] for name in modules}
 
 
-def modules_imported_by(*arguments: str, cwd: Path) -> tuple[int, set[str]]:
+def modules_imported_by(*arguments: str, cwd: Path, stdin: str = "") -> tuple[int, set[str]]:
     """The exit code of the run, and every module it imported (full names)."""
     done = subprocess.run(
-        [sys.executable, "-c", IMPORTED_BY_RUN, *arguments],
+        [sys.executable, "-c", IMPORTED_BY_RUN, *arguments], input=stdin,
         cwd=cwd, capture_output=True, text=True, timeout=120, check=False,
         env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
     )
@@ -146,3 +148,69 @@ def test_a_full_report_judges_fixes_without_the_text_editor(tmp_path: Path) -> N
     assert modules & {"recoverylint.fix.edits", "difflib"} == set()
     _, modules = modules_imported_by("check", str(runbook), "--no-cache", "--diff", "--unsafe-fixes", cwd=tmp_path)
     assert modules >= {"recoverylint.fix.edits", "difflib"}
+
+
+# What a plain check does not build (each frozen dataclass costs startup
+# time): the plan and convert sessions, standard input's and --fix's parts of
+# a check, and the views of `plan` and `rule`.
+NOT_BUILT_BY_A_CHECK = {"recoverylint.session_plan", "recoverylint.stdin_and_fixes", "recoverylint.report.views"}
+
+
+def test_a_plain_check_builds_no_session_part_it_does_not_use(tmp_path: Path) -> None:
+    code, modules = modules_imported_by(
+        "check", str(ROOT / "examples" / "hybrid-clean.yaml"), "--format", "json", "--no-cache", cwd=tmp_path
+    )
+    assert code == 0
+    assert "recoverylint.session" in modules
+    assert modules & NOT_BUILT_BY_A_CHECK == set()
+
+
+def test_the_runs_that_use_those_parts_import_them(tmp_path: Path) -> None:
+    """The same check can fail: `plan` imports its session and view, a
+    runbook read from standard input the check's part that holds it."""
+    runbook = ROOT / "examples" / "hybrid-clean.yaml"
+    code, modules = modules_imported_by("plan", str(runbook), cwd=tmp_path)
+    assert code == 0
+    assert {"recoverylint.session_plan", "recoverylint.report.views"} <= modules
+    code, modules = modules_imported_by(
+        "check", "-", "--format", "json", cwd=tmp_path, stdin=runbook.read_text(encoding="utf-8")
+    )
+    assert code == 0
+    assert "recoverylint.stdin_and_fixes" in modules
+
+
+# What a check imports to check a file and a warm re-run, whose results are
+# all in the cache, has no use for.
+CHECKING_A_FILE = {"recoverylint.graphs", "recoverylint.rules", "recoverylint.suppress"}
+
+
+def test_a_warm_rerun_imports_neither_graphs_nor_rules(tmp_path: Path) -> None:
+    """pre-commit's call with the cache: the first run checks the file (and
+    imports the graphs and the rules), the second takes its result from the
+    cache without them."""
+    runbook = str(ROOT / "examples" / "orders-db-outage.yaml")
+    first_code, first = modules_imported_by("check", runbook, "--format", "json", cwd=tmp_path)
+    assert first >= CHECKING_A_FILE
+    code, modules = modules_imported_by("check", runbook, "--format", "json", cwd=tmp_path)
+    assert code == first_code
+    assert "recoverylint.cache" in modules  # it did read the cache
+    assert modules & CHECKING_A_FILE == set()
+
+
+def test_the_parts_moved_out_keep_their_public_names() -> None:
+    import recoverylint.report as report
+    import recoverylint.report.views as views
+    import recoverylint.session as session
+    import recoverylint.session_plan as session_plan
+    import recoverylint.stdin_and_fixes as stdin_and_fixes
+    from recoverylint.report import PlanView, RuleView
+    from recoverylint.session import ConvertRequest, FixedFile, PlanRequest, StandardInput, run_convert, run_plan
+
+    assert (PlanView, RuleView) == (views.PlanView, views.RuleView)
+    assert (PlanRequest, run_plan, ConvertRequest, run_convert) == (
+        session_plan.PlanRequest, session_plan.run_plan, session_plan.ConvertRequest, session_plan.run_convert,
+    )
+    assert (StandardInput, FixedFile) == (stdin_and_fixes.StandardInput, stdin_and_fixes.FixedFile)
+    for module in (session, report):
+        with pytest.raises(AttributeError, match="NoSuchName"):
+            getattr(module, "NoSuchName")  # noqa: B009
