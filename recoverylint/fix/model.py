@@ -98,7 +98,9 @@ def restructured(runbook: Runbook, edit: MakeFlowParallel) -> Runbook | None:
             needs.append(need)
         steps.append(replace(step, needs=tuple(needs)))
         edges += [DeclaredEdge(need.step, step.id, EdgeKind.NEEDS, need.span, need.reason) for need in needs]
-    return replace(runbook, steps=tuple(steps), declared_edges=tuple(edges), declared_joins=())
+    return replace(
+        runbook, steps=tuple(steps), declared_edges=tuple(edges), declared_joins=(), plain_checklist=False
+    )
 
 
 def same_needs(a: Runbook, b: Runbook) -> bool:
