@@ -646,7 +646,6 @@ def entry_bytes(key: str, result: FileResult, written: WrittenFindings | None = 
 # name is the catalog's for the code; the fix is stored once per entry and
 # named by its index.
 _NOT_STORED = ("name", "path", "fix")
-_read_finding = decoder(Finding, _NOT_STORED)
 
 
 def _header(raw: bytes, key: str) -> tuple[dict[str, Any], tuple[int, int]]:
@@ -698,13 +697,15 @@ def _result_from_json(header: dict[str, Any], stored: Any, display_path: str) ->
     fixes = [_fix(item) for item in _list(entry["fixes"])]
     findings = []
     counts = {severity: 0 for severity in Severity}
+    # Made when a result is read (then kept by `decoder`), not at import: a warm run of json reads none.
+    read_finding = decoder(Finding, _NOT_STORED)
     for row in _list(entry["findings"]):
         if type(row) is not list or not row:
             raise _Invalid("a finding is an array")
         fix = row.pop()
         # LookupError past the end: see `get`
         given_fix = None if fix is None else fixes[_count(fix)]
-        finding = _read_finding(row, {"name": _catalog_name(row[0]), "path": display_path, "fix": given_fix})
+        finding = read_finding(row, {"name": _catalog_name(row[0]), "path": display_path, "fix": given_fix})
         _check_finding(finding)
         counts[finding.severity] += 1
         findings.append(finding)
