@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     from .durations import MeasuredDurations
     from .report import Report, WrittenFindings
     from .runner import Checked, Task
-    from .stdin_and_fixes import FixedFile, StandardInput
+    from .stdin_and_fixes import FixedFile as FixedFile
+    from .stdin_and_fixes import StandardInput as StandardInput
 
 # The name a runbook read from standard input has without --stdin-filename.
 STDIN = "-"

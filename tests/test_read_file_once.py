@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from recoverylint import files
 from recoverylint.files import TooLargeFile, read_file_status
 
 
@@ -23,7 +22,7 @@ def test_a_file_read_in_one_piece_is_that_piece(tmp_path: Path, monkeypatch: pyt
         reads.append(real_read(descriptor, size))
         return reads[-1]
 
-    monkeypatch.setattr(files.os, "read", recorded_read)
+    monkeypatch.setattr(os, "read", recorded_read)
     data, status = read_file_status(runbook, 1000)
     assert reads == [b"version: 1\nsteps: []\n", b""]  # the whole file, then the end
     assert data is reads[0]
@@ -40,7 +39,7 @@ def test_a_file_read_in_pieces_is_joined(tmp_path: Path, monkeypatch: pytest.Mon
     def short_read(descriptor: int, size: int) -> bytes:
         return real_read(descriptor, min(size, 7))
 
-    monkeypatch.setattr(files.os, "read", short_read)
+    monkeypatch.setattr(os, "read", short_read)
     data, _ = read_file_status(runbook, 1000)
     assert data == b"0123456789" * 10
     with pytest.raises(TooLargeFile):
