@@ -31,7 +31,7 @@ class PackedBitsets:
     RECENT = 256  # unpacked bitsets kept: passes over a graph ask about the same nodes again and again
 
     def __init__(self, count: int) -> None:
-        self._ones = array("l", bytes(count * array("l").itemsize))  # node -> trailing one bits
+        self._ones = array("i", bytes(count * array("i").itemsize))  # node -> trailing one bits
         self._rest: list[int | array[int]] = [0] * count  # the bits above them: an int, or their positions
         self._recent: dict[int, int] = {}  # node -> its bitset, the oldest first
 
@@ -47,10 +47,7 @@ class PackedBitsets:
             return found
         ones, rest = self._ones[node], self._rest[node]
         if not isinstance(rest, int):
-            packed = bytearray((rest[-1] >> 3) + 1)
-            for bit in rest:
-                packed[bit >> 3] |= 1 << (bit & 7)
-            rest = int.from_bytes(packed, "little")
+            rest = mask_of_positions(rest)
         found = rest << ones | ((1 << ones) - 1)
         if len(self._recent) >= self.RECENT:
             del self._recent[next(iter(self._recent))]
@@ -61,10 +58,9 @@ class PackedBitsets:
         ones = (~mask & (mask + 1)).bit_length() - 1
         rest = mask >> ones
         count = rest.bit_count()
-        # A position costs 8 bytes in an array, a bit an eighth of a byte in an int.
         self._recent.pop(node, None)
         self._ones[node] = ones
-        self._rest[node] = array("l", bit_positions(rest)) if count * 64 < rest.bit_length() else rest
+        self._rest[node] = array("i", bit_positions(rest)) if _kept_as_positions(count, rest.bit_length()) else rest
 
     def sparse(self, node: int) -> list[int] | None:
         """The positions of `node`'s bits when it is kept as positions above a
@@ -76,10 +72,10 @@ class PackedBitsets:
 
     def put_positions(self, node: int, positions: set[int]) -> None:
         """Store the bitset of `positions` under `node`, without making it an int when few."""
-        if len(positions) * 64 < max(positions, default=0):
+        if _kept_as_positions(len(positions), max(positions, default=0)):
             self._recent.pop(node, None)
             self._ones[node] = 0
-            self._rest[node] = array("l", sorted(positions))
+            self._rest[node] = array("i", sorted(positions))
         else:
             mask = 0
             for bit in positions:
@@ -99,6 +95,21 @@ class PackedBitsets:
     def bit_count(self, node: int) -> int:
         rest = self._rest[node]
         return self._ones[node] + (rest.bit_count() if isinstance(rest, int) else len(rest))
+
+
+def _kept_as_positions(count: int, width: int) -> bool:
+    """Whether `count` bits spread over `width` are kept as their positions:
+    4 bytes each in an array, where an int costs an eighth of a byte per bit
+    of its width; only when far fewer, as an int is quicker to use."""
+    return count * 64 < width
+
+
+def mask_of_positions(positions: array[int]) -> int:
+    """The bitset of `positions` (ascending, kept by PackedBitsets or PackedMasks)."""
+    packed = bytearray((positions[-1] >> 3) + 1)
+    for bit in positions:
+        packed[bit >> 3] |= 1 << (bit & 7)
+    return int.from_bytes(packed, "little")
 
 
 class PlainBitsets(list[int]):
@@ -414,32 +425,48 @@ def widest_antichain(elements: list[int], earlier: Callable[[int], int]) -> int:
 
 
 class PackedMasks(Generic[Key]):
-    """Bitsets by key, each kept without its trailing zero bits: a set of a
-    few steps far down the order costs a few bytes instead of the width of
-    the graph (the writers and readers of 32,000 resource names on 50,000
-    steps were 116 MB as plain ints).  Unpacked when asked for."""
+    """Bitsets by key, each kept without its trailing zero bits, and as the
+    positions of its bits when they are few and spread wide: a set of a few
+    steps far down the order costs a few bytes instead of the width of the
+    graph (the writers and readers of 32,000 resource names on 50,000 steps
+    were 116 MB as plain ints, and readers far apart were still 17 MB
+    without their trailing zeros).  Unpacked when asked for."""
 
     def __init__(self) -> None:
-        self._packed: dict[Key, tuple[int, int]] = {}  # key -> (trailing zeros, the rest)
+        # key -> (trailing zeros, the rest as an int or as the positions of its bits)
+        self._packed: dict[Key, tuple[int, int | array[int]]] = {}
 
     def get(self, key: Key) -> int:
         """The bitset of `key`, 0 when it has none."""
         found = self._packed.get(key)
-        return 0 if found is None else found[1] << found[0]
+        return 0 if found is None else _unpacked(found)
 
     def cached(self, key: Key) -> int | None:
         """The bitset of `key`, None when none was stored."""
         found = self._packed.get(key)
-        return None if found is None else found[1] << found[0]
+        return None if found is None else _unpacked(found)
 
     def put(self, key: Key, mask: int) -> None:
         shift = (mask & -mask).bit_length() - 1 if mask else 0
-        self._packed[key] = (shift, mask >> shift)
+        rest = mask >> shift
+        count = rest.bit_count()
+        self._packed[key] = (
+            shift,
+            array("i", bit_positions(rest)) if _kept_as_positions(count, rest.bit_length()) else rest,
+        )
 
     def add_positions(self, key: Key, positions: list[int]) -> None:
         """Store the bitset of `positions` (ascending) under `key`."""
         low = positions[0]
+        if _kept_as_positions(len(positions), positions[-1] - low):
+            self._packed[key] = (low, array("i", [position - low for position in positions]))
+            return
         mask = 0
         for position in positions:
             mask |= 1 << (position - low)
         self._packed[key] = (low, mask)
+
+
+def _unpacked(found: tuple[int, int | array[int]]) -> int:
+    shift, rest = found
+    return (rest if isinstance(rest, int) else mask_of_positions(rest)) << shift

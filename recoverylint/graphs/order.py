@@ -3,12 +3,13 @@ topological order, where it has a cycle, and why each pair waits."""
 
 from __future__ import annotations
 
+from array import array
 from collections import defaultdict
-from collections.abc import Callable, Container, Iterable
+from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass
 
 from ..limits import AnalysisLimits, TooLarge
-from ..model import DeclaredEdge, DeclaredJoin, EdgeKind, Runbook, Span
+from ..model import DeclaredEdge, DeclaredJoin, EdgeKind, Runbook
 from .bits import Bitsets, PlainBitsets, bit_positions, new_bitsets, positions_of, successor_lists
 
 
@@ -16,30 +17,52 @@ class DeclaredWaits:
     """(source id, target id) -> the declarations that make the target wait
     for the source, in the order written (empty when none): the edges, and
     the pairs of the joins, each made when asked (a join's pairs are never
-    all made at once)."""
+    all made at once).  The edges are kept as their numbers, grouped by the
+    step they lead into (50,000 steps: 1 MB, where a dict of pairs was 14)."""
 
-    def __init__(self, runbook: Runbook) -> None:
-        self._runbook = runbook
-        self._edges: dict[tuple[str, str], list[DeclaredEdge]] = defaultdict(list)
-        for edge in runbook.declared_edges:
-            self._edges[(edge.source, edge.target)].append(edge)
-        self._edges_into: dict[str, list[tuple[str, DeclaredEdge]]] | None = None  # made when first asked
-        self._spans: dict[str, Span] | None = None  # made when a join's pair is first asked for
+    def __init__(self, runbook: Runbook, index: Mapping[str, int]) -> None:
+        """`index` is each step's node by its id."""
+        self._edges = runbook.declared_edges
+        self._steps = runbook.steps
+        self._index = index
+        targets = [index.get(edge.target, -1) for edge in self._edges]
+        # Edge numbers sorted by the step they lead into, in the order written:
+        # those into node n are self._into[self._starts[n]:self._starts[n + 1]].
+        starts = [0] * (len(self._steps) + 1)
+        for target in targets:
+            if target >= 0:
+                starts[target + 1] += 1
+        for node in range(len(self._steps)):
+            starts[node + 1] += starts[node]
+        into = array("i", bytes(starts[-1] * array("i").itemsize))
+        free = starts[:-1]
+        self._elsewhere: dict[str, list[DeclaredEdge]] = defaultdict(list)  # into an id no step has
+        for number, target in enumerate(targets):
+            if target >= 0:
+                into[free[target]] = number
+                free[target] += 1
+            else:
+                self._elsewhere[self._edges[number].target].append(self._edges[number])
+        self._into, self._starts = into, array("i", starts)
         self._joins: dict[str, list[tuple[frozenset[str], DeclaredJoin]]] = defaultdict(list)
         for join in runbook.declared_joins:
             sources = frozenset(join.sources)
             for target in join.targets:
                 self._joins[target].append((sources, join))
 
+    def _edges_into(self, target: str) -> list[DeclaredEdge]:
+        """The edges into `target`, in the order written."""
+        node = self._index.get(target)
+        if node is None:
+            return self._elsewhere.get(target, [])
+        edges = self._edges
+        return [edges[number] for number in self._into[self._starts[node] : self._starts[node + 1]]]
+
     def sources_into(self, target: str, counted: Callable[[EdgeKind, str | None], bool]) -> set[str]:
         """The ids `target` waits for by a declaration of a kind (and stage)
         `counted` accepts: its edges, and the sources of its joins, a join
         at a time."""
-        if self._edges_into is None:
-            self._edges_into = defaultdict(list)
-            for edge in self._runbook.declared_edges:
-                self._edges_into[edge.target].append((edge.source, edge))
-        found = {source for source, into in self._edges_into.get(target, ()) if counted(into.kind, into.stage)}
+        found = {edge.source for edge in self._edges_into(target) if counted(edge.kind, edge.stage)}
         for sources, join in self._joins.get(target, ()):
             if counted(join.kind, join.stage):
                 found |= sources
@@ -47,13 +70,12 @@ class DeclaredWaits:
 
     def __getitem__(self, pair: tuple[str, str]) -> list[DeclaredEdge]:
         source, target = pair
-        found = list(self._edges.get(pair, ()))
+        found = [edge for edge in self._edges_into(target) if edge.source == source]
         joins = self._joins.get(target)
         if joins:
-            if self._spans is None:
-                self._spans = {step.id: step.span for step in self._runbook.steps}
+            span = self._steps[self._index[target]].span
             found += [
-                DeclaredEdge(source, target, join.kind, self._spans[target], stage=join.stage)
+                DeclaredEdge(source, target, join.kind, span, stage=join.stage)
                 for sources, join in joins
                 if source in sources
             ]
@@ -157,7 +179,7 @@ class DeclaredOrder:
     def declared_between(self) -> DeclaredWaits:
         """Why the runbook makes each pair wait: (source id, target id) -> declarations."""
         if self._declared is None:
-            self._declared = DeclaredWaits(self.runbook)
+            self._declared = DeclaredWaits(self.runbook, self.index)
         return self._declared
 
 
