@@ -47,8 +47,8 @@ class DeclaredWaits:
         self._joins: dict[str, list[tuple[frozenset[str], DeclaredJoin]]] = defaultdict(list)
         for join in runbook.declared_joins:
             sources = frozenset(join.sources)
-            for target in join.targets:
-                self._joins[target].append((sources, join))
+            for joined in join.targets:
+                self._joins[joined].append((sources, join))
 
     def _edges_into(self, target: str) -> list[DeclaredEdge]:
         """The edges into `target`, in the order written."""
