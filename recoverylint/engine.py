@@ -382,9 +382,9 @@ def _graphs_of(runbook: Runbook) -> tuple[Graphs | None, OrderProblem | None]:
     no graphs ask about them too)."""
     from .graphs import build_graphs, check_resource_names, cycle_among_unique_ids
 
-    check_resource_names(runbook)
     if _unique_ids(runbook):
-        return build_graphs(runbook)
+        return build_graphs(runbook)  # which checks the resource names first
+    check_resource_names(runbook)
     return None, cycle_among_unique_ids(runbook)
 
 

@@ -4,7 +4,7 @@ from collections import Counter
 from ..analysis import wait_costs_known
 from ..finding import Fix, Issue
 from ..graphs import DeclaredWaits, Graphs
-from ..graphs.bits import PackedBitsets
+from ..graphs.bits import new_bitsets
 from ..model import NATIVE, EdgeKind, Step
 from ..words import LISTED, involved, needs_suggestion, quoted
 from . import GraphContext, Issues, graph_rule
@@ -216,7 +216,7 @@ def _required_later(graphs: Graphs, candidates: dict[int, list[int]]) -> set[tup
     # node -> what the steps after it met so far require, packed: a step
     # before a closing step, which requires every other, carries all of D
     # (50,000 steps: tens of MB as ints); emptied once used.
-    later = PackedBitsets(len(graphs.steps))
+    later = new_bitsets(len(graphs.steps))
     found = set()
     for node in reversed(graphs.topological):
         mask = later[node]
