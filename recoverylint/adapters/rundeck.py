@@ -46,6 +46,7 @@ from typing import Any
 
 from ..capabilities import Capability
 from ..finding import Issue
+from ..graphs import strong_components
 from ..limits import TooLarge
 from ..model import EdgeKind, Ref, Span
 from ..shell import read_script
@@ -526,46 +527,12 @@ def _job_references(jobs: list[_Job], limit: int) -> None:
 
 def _called_groups(runs: list[list[int]]) -> list[list[int]]:
     """The groups of jobs that run each other (strongly connected components
-    of `runs`, job -> the jobs it runs), each after every group it runs
-    (Tarjan's algorithm, without recursion: a chain of thousands of jobs)."""
-    index: list[int | None] = [None] * len(runs)
-    lowest = [0] * len(runs)
-    on_stack = [False] * len(runs)
-    stack: list[int] = []
-    groups: list[list[int]] = []
-    counter = 0
-    for root in range(len(runs)):
-        if index[root] is not None:
-            continue
-        work = [(root, 0)]
-        while work:
-            node, next_call = work.pop()
-            if next_call == 0:
-                index[node] = lowest[node] = counter
-                counter += 1
-                stack.append(node)
-                on_stack[node] = True
-            if next_call < len(runs[node]):
-                work.append((node, next_call + 1))
-                target = runs[node][next_call]
-                target_index = index[target]
-                if target_index is None:
-                    work.append((target, 0))
-                elif on_stack[target]:
-                    lowest[node] = min(lowest[node], target_index)
-                continue
-            if lowest[node] == index[node]:
-                group = []
-                while True:
-                    member = stack.pop()
-                    on_stack[member] = False
-                    group.append(member)
-                    if member == node:
-                        break
-                groups.append(sorted(group))
-            if work:
-                parent = work[-1][0]
-                lowest[parent] = min(lowest[parent], lowest[node])
+    of `runs`, job -> the jobs it runs), each after every group it runs:
+    Tarjan's algorithm numbers a component after every one it reaches."""
+    component, count = strong_components(runs)
+    groups: list[list[int]] = [[] for _ in range(count)]
+    for job, group in enumerate(component):
+        groups[group].append(job)
     return groups
 
 
