@@ -301,8 +301,9 @@ class ResultCache:
             parts = _parts(raw, header, findings_end)
             if not all(name in parts for name in formats):
                 return None
+            total = errors + warnings + infos
             written = WrittenFindings(
-                {name: _checked_part(parts[name]) for name in formats}, errors, warnings, infos
+                {name: _checked_part(parts[name], name, total) for name in formats}, errors, warnings, infos
             )
             result = FileResult(
                 display_path,
@@ -681,9 +682,18 @@ def _parts(raw: bytes, header: dict[str, Any], start: int) -> dict[str, bytes]:
     return parts
 
 
-def _checked_part(part: bytes) -> bytes:
-    """A stored part that is UTF-8 with nothing that acts on a terminal (a
-    report writes it as it is)."""
+# How each finding's record starts in a part of `json` and `json-lines`
+# (report/json_lines.finding_record's first key): inside a JSON string every
+# `"` is `\"`, so these bytes start a record and nothing else.
+_RECORD_START = b'{"code": '
+
+
+def _checked_part(part: bytes, name: str, findings: int) -> bytes:
+    """A stored part in format `name` that holds a record for each of the
+    entry's `findings` (json-lines: one a line), is UTF-8, and has nothing
+    that acts on a terminal (a report writes it as it is)."""
+    if part.count(_RECORD_START) != findings or (name == "json-lines" and part.count(b"\n") != findings):
+        raise _Invalid("a part of another number of findings")
     if not part.isascii():
         part.decode()  # UnicodeDecodeError, a ValueError: a lone byte a Latin-1 terminal would act on
     if not json_text_is_safe(part):

@@ -36,7 +36,7 @@ from recoverylint.finding import (
     Severity,
 )
 from recoverylint.model import DurationBasis
-from recoverylint.report import PART_WRITERS, WrittenFindings, format_names
+from recoverylint.report import PART_WRITERS, WrittenFindings, format_names, written_findings
 from recoverylint.settings import Settings
 from recoverylint.source import Limits
 
@@ -719,11 +719,13 @@ def test_fail_on_applies_to_findings_kept_written(in_tmp, output_format):
 def test_a_stored_part_that_would_act_on_a_terminal_is_a_miss(cache, runbooks, character):
     path = EXAMPLES / "orders-db-outage.yaml"
     key, fresh = stored(cache, path)
-    counts = [sum(f.severity is severity for f in fresh.findings) for severity in Severity]
-    honest = WrittenFindings({"json": b'{"message": "m\\u001b"}'}, *counts)
-    cache.put(key, fresh, honest)
-    assert cache.get_written(key, str(path), ("json",)) == (cache.get_written(key, str(path), ())[0], honest)
-    forged = WrittenFindings({"json": f'{{"message": "m{character}"}}'.encode()}, *counts)
+    honest = written_findings(sorted(fresh.findings, key=lambda f: f.sort_key), ("json",))
+    first = fresh.findings[0].message
+    assert b"\\u001b" not in honest.parts["json"]
+    escaped = replace(honest, parts={"json": honest.parts["json"].replace(first.encode(), b"m\\u001b", 1)})
+    cache.put(key, fresh, escaped)
+    assert cache.get_written(key, str(path), ("json",)) == (cache.get_written(key, str(path), ())[0], escaped)
+    forged = replace(honest, parts={"json": honest.parts["json"].replace(first.encode(), f"m{character}".encode(), 1)})
     cache.put(key, fresh, forged)
     assert cache.get_written(key, str(path), ("json",)) is None
     assert_same(cache.get(key, str(path), path.read_bytes()), fresh)  # the findings are still read
@@ -733,11 +735,56 @@ def test_parts_of_other_formats_or_paths_are_not_given(cache):
     path = EXAMPLES / "orders-db-outage.yaml"
     key, fresh = stored(cache, path)
     assert cache.get_written(key, str(path), ("json",)) is None  # stored without parts
-    cache.put(key, fresh, WrittenFindings({"json": b"[]"}, 0, 1, 0))
+    json_part = b'{"code": "RL101"}, {"code": "RL102"}'
+    cache.put(key, fresh, WrittenFindings({"json": json_part}, 0, 1, 1))
     assert cache.get_written(key, str(path), ("json-lines",)) is None
     assert cache.get_written(key, "elsewhere.yaml", ("json",)) is None
     result, written = cache.get_written(key, str(path), ("json",))
-    assert (result.path, result.findings, written.parts) == (str(path), [], {"json": b"[]"})
+    assert (result.path, result.findings, written.parts) == (str(path), [], {"json": json_part})
+
+
+def corrupt_record(part):
+    """`part` with its second record's `{` made an `X`."""
+    second = part.index(b'{"code": ', 1)
+    return part[:second] + b"X" + part[second + 1 :]
+
+
+@pytest.mark.parametrize("output_format", sorted(PART_WRITERS))
+@pytest.mark.parametrize("corrupt", [corrupt_record, lambda part: b""], ids=["record", "empty"])
+def test_a_stored_part_of_another_number_of_records_is_a_miss(cache, output_format, corrupt):
+    path = EXAMPLES / "orders-db-outage.yaml"
+    key, fresh = stored(cache, path)
+    assert len(fresh.findings) > 1
+    honest = written_findings(sorted(fresh.findings, key=lambda f: f.sort_key), (output_format,))
+    cache.put(key, fresh, honest)
+    assert cache.get_written(key, str(path), (output_format,))[1] == honest
+    cache.put(key, fresh, replace(honest, parts={output_format: corrupt(honest.parts[output_format])}))
+    assert cache.get_written(key, str(path), (output_format,)) is None
+    assert_same(cache.get(key, str(path), path.read_bytes()), fresh)  # the findings are still read
+
+
+def test_json_lines_parts_hold_one_record_a_line(cache):
+    path = EXAMPLES / "orders-db-outage.yaml"
+    key, fresh = stored(cache, path)
+    honest = written_findings(sorted(fresh.findings, key=lambda f: f.sort_key), ("json-lines",))
+    joined = honest.parts["json-lines"].replace(b"\n", b" ", 1)  # two records on one line
+    cache.put(key, fresh, replace(honest, parts={"json-lines": joined}))
+    assert cache.get_written(key, str(path), ("json-lines",)) is None
+
+
+@needs_cli_cache
+@pytest.mark.parametrize("output_format", sorted(PART_WRITERS))
+def test_a_corrupt_stored_part_is_never_printed(in_tmp, output_format):
+    cold = run_check("runbooks", "--format", output_format, "--no-cache")
+    assert run_check("runbooks", "--format", output_format) == cold  # filling: parts stored
+    for entry in sorted((in_tmp / ".recoverylint_cache").glob("*/*/*.json")):
+        raw = entry.read_bytes()
+        if raw.count(b'{"code": ') > 1:
+            entry.write_bytes(corrupt_record(raw))
+            break
+    else:
+        raise AssertionError("no entry of two findings")
+    assert run_check("runbooks", "--format", output_format) == cold
 
 
 # -- Links and files that are not entries (issue 13, items 1, 3 and 15) -------------
