@@ -336,8 +336,10 @@ def _plain_checklist(document: Document) -> bool:
         isinstance(steps, list)
         and "stages" not in data
         and data.get("flow", "sequential") == "sequential"
-        and not document.merges
         and all(isinstance(item, dict) and "id" in item for item in steps)
+        # The editor refuses a merge key only in the top-level mapping or in a step.
+        and id(data) not in document.merged_into
+        and not any(id(item) in document.merged_into for item in steps)
     )
 
 

@@ -105,11 +105,11 @@ class Document:
         spans: dict[int, Any],
         start: RawSpan = 0,
         rest: tuple[Document, ...] = (),
-        merges: bool = False,
+        merged_into: frozenset[int] = frozenset(),
     ) -> None:
         self.data = data
-        # Whether a merge key (`<<`) gave a mapping of the stream its keys.
-        self.merges = merges
+        # id(mapping) of each mapping of the stream a merge key (`<<`) gave keys.
+        self.merged_into = merged_into
         self._root_span = root_span
         # id(container) -> {key: key span << _ENTRY_SHIFT | value span} for a
         # mapping, [value span, ...] for a sequence.  Containers are kept alive by data.
@@ -478,7 +478,7 @@ def _build(text: str, limits: Limits, span_of: Callable[[Any, Any], RawSpan], ex
     pending: tuple[str, RawSpan, bool] | None = None  # a key read, waiting for its value
     # The keys of a mapping that a merge key gave it (explicit keys override them).
     merged: dict[int, set[str]] = {}
-    merges = False
+    merged_into: set[int] = set()
     # Nodes read (an alias counted as the nodes it repeats): a collection's
     # size, which an alias of it adds to `alias_nodes`, is the count it ends at
     # less the count it started at.
@@ -588,7 +588,8 @@ def _build(text: str, limits: Limits, span_of: Callable[[Any, Any], RawSpan], ex
             key, key_raw, merge = pending  # type: ignore[misc]  # a mapping's value follows its key
             pending = None
             if merge or key in container:  # a merge key or a duplicate: the careful way
-                merges = merges or merge
+                if merge:
+                    merged_into.add(id(container))
                 keys_merged = merged.setdefault(id(container), set())
                 _attach(container, entry_spans, keys_merged, key, key_raw, merge, value, raw, spans)
             else:
@@ -596,9 +597,10 @@ def _build(text: str, limits: Limits, span_of: Callable[[Any, Any], RawSpan], ex
                 entry_spans[key] = key_raw << _ENTRY_SHIFT | raw
     if not documents:
         return Document(None, 0, spans)
-    rest = tuple(Document(data, span, spans, start, merges=merges) for data, span, start in documents[1:])
+    merged_ids = frozenset(merged_into)
+    rest = tuple(Document(data, span, spans, start, merged_into=merged_ids) for data, span, start in documents[1:])
     data, span, start = documents[0]
-    return Document(data, span, spans, start, rest, merges)
+    return Document(data, span, spans, start, rest, merged_ids)
 
 
 def _scalar_read(event: ScalarEvent, anchors: dict[str, tuple[Any, int]]) -> Any:

@@ -1,7 +1,7 @@
 """Runbook.plain_checklist: the native reader says whether the runbook is the
 layout the restructure as `flow: parallel` rewrites (a sequential top-level
-`steps` of steps only, no stages, no merge key), so that counting fixes
-need not read the text again to know."""
+`steps` of steps only, no stages, no merge key into the runbook's mapping
+or a step), so that counting fixes need not read the text again to know."""
 
 from __future__ import annotations
 
@@ -12,6 +12,11 @@ from recoverylint.source import parse
 
 ROLES = "roles:\n  sre: {authority: [apply]}\n"
 STEPS = "steps:\n  - id: a\n    role: sre\n  - id: b\n    role: sre\n"
+# A role takes the keys of another through a merge key (common anchor reuse).
+MERGE_IN_A_ROLE = (
+    "runbook: r\nroles:\n  sre: &sre {authority: [apply]}\n  lead:\n    <<: *sre\n    people: 2\n"
+    "steps:\n  - id: a\n    role: lead\n  - id: b\n    role: lead\n"
+)
 
 
 @pytest.mark.parametrize(
@@ -36,10 +41,10 @@ STEPS = "steps:\n  - id: a\n    role: sre\n  - id: b\n    role: sre\n"
             id="merge-key-in-a-step",
         ),
         pytest.param(
-            "runbook: r\nroles:\n  sre: &sre {authority: [apply]}\n  lead:\n    <<: *sre\n    people: 2\n" + STEPS,
-            False,
-            id="merge-key-elsewhere",
+            "<<: {runbook: r}\n" + ROLES + STEPS, False, id="merge-key-in-the-top-level-mapping"
         ),
+        # The editor refuses a merge key only in the top-level mapping or in a step.
+        pytest.param(MERGE_IN_A_ROLE, True, id="merge-key-elsewhere"),
     ],
 )
 def test_plain_checklist(text, plain):
@@ -52,3 +57,18 @@ def test_other_formats_are_no_plain_checklist():
 
     builder = RunbookBuilder(parse("a: 1\n"), "a.yaml", "tiny", None)
     assert builder.build("a", parse("a: 1\n").root_span).runbook.plain_checklist is False
+
+
+def test_a_merge_key_elsewhere_keeps_the_restructure(tmp_path):
+    from click.testing import CliRunner
+
+    from recoverylint.cli import cli
+    from recoverylint.fix import FLOW_COMMENT
+
+    path = tmp_path / "merge.yaml"
+    path.write_text(MERGE_IN_A_ROLE)
+    shown = CliRunner().invoke(cli, ["check", str(path), "--no-cache"])
+    assert "or let `--fix --unsafe-fixes` restructure" in shown.stdout
+    result = CliRunner().invoke(cli, ["check", str(path), "--fix", "--unsafe-fixes", "--no-cache"])
+    assert "Applied 1 fix in 1 file" in result.output, result.output
+    assert path.read_text() == MERGE_IN_A_ROLE.replace("steps:\n", f"flow: parallel  # {FLOW_COMMENT}\nsteps:\n", 1)
