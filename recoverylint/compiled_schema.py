@@ -53,9 +53,10 @@ _NAMED_CALL = re.compile(r'custom_formats, \(name_prefix or "data"\) \+ "[^"]*"(
 
 
 def schema_digest(schema_text: str) -> str:
-    # Size and CRC-32, not SHA-256: importing hashlib (OpenSSL) cost a small
-    # check 3 ms, only to tell a schema edited since the module was generated
-    # (tests/test_compiled_schema.py catches that too).
+    # Size and CRC-32, not SHA-256: importing hashlib (OpenSSL) costs 3 ms,
+    # only to tell a schema edited since the module was generated
+    # (tests/test_compiled_schema.py catches that too).  The saving is a
+    # `--no-cache` run's: the cache (cache.py) imports hashlib anyway.
     data = schema_text.encode()
     return f"{len(data)}:{crc32(data):08x}"
 
