@@ -67,9 +67,9 @@ from .config import known_codes
 from .dataclass_json import decoder, from_json, to_json
 from .file_result import FileResult
 from .files import LinkRefused, UnreadableFile, open_folder, read_file, read_file_status, read_head, write_new
-from .finding import Finding, Fix, RemoveNeed, Severity
+from .finding import Finding, Fix, RemoveNeed
 from .model import Span
-from .report import WrittenFindings
+from .report import WrittenFindings, summarize
 from .report.shown import json_text_is_safe
 from .resources import data_dir
 from .settings import Settings
@@ -620,9 +620,7 @@ def entry_bytes(key: str, result: FileResult, written: WrittenFindings | None = 
         [*to_json(f, _NOT_STORED), None if f.fix is None else fixes.setdefault(f.fix, len(fixes))]
         for f in result.findings
     ]
-    counts = {severity: 0 for severity in Severity}
-    for finding in result.findings:
-        counts[finding.severity] += 1
+    counts = summarize(result.findings, 1)
     parts = [] if written is None else list(written.parts.items())
     header = {
         "key": key,
@@ -630,7 +628,7 @@ def entry_bytes(key: str, result: FileResult, written: WrittenFindings | None = 
         "format": result.format,
         "suppressed": result.suppressed,
         "text": result.text is not None and bool(result.findings),
-        "counts": [counts[Severity.ERROR], counts[Severity.WARNING], counts[Severity.INFO]],
+        "counts": [counts.errors, counts.warnings, counts.infos],
         "shown": result.path if parts else None,  # the parts' own: the findings serve any path
         "parts": [[name, len(text)] for name, text in parts],
     }
@@ -706,7 +704,6 @@ def _result_from_json(header: dict[str, Any], stored: Any, display_path: str) ->
     entry = _mapping(stored)
     fixes = [_fix(item) for item in _list(entry["fixes"])]
     findings = []
-    counts = {severity: 0 for severity in Severity}
     # Made when a result is read (then kept by `decoder`), not at import: a warm run of json reads none.
     read_finding = decoder(Finding, _NOT_STORED)
     for row in _list(entry["findings"]):
@@ -717,9 +714,9 @@ def _result_from_json(header: dict[str, Any], stored: Any, display_path: str) ->
         given_fix = None if fix is None else fixes[_count(fix)]
         finding = read_finding(row, {"name": _catalog_name(row[0]), "path": display_path, "fix": given_fix})
         _check_finding(finding)
-        counts[finding.severity] += 1
         findings.append(finding)
-    if header["counts"] != [counts[Severity.ERROR], counts[Severity.WARNING], counts[Severity.INFO]]:
+    counts = summarize(findings, 1)
+    if header["counts"] != [counts.errors, counts.warnings, counts.infos]:
         raise _Invalid("counts that are not the findings'")
     result = FileResult(
         display_path,
