@@ -50,6 +50,10 @@ class JsonSchemaValuesException(ValueError):
 # A generated call of a definition's validator, with the name of the value
 # it checks (`(name_prefix or "data") + ".steps[{data__steps_x}]".format(**locals())`).
 _NAMED_CALL = re.compile(r'custom_formats, \(name_prefix or "data"\) \+ "[^"]*"(?:\.format\(\*\*locals\(\)\))?\)')
+# After `_NAMED_CALL` is taken out, only a signature (`def`) or a `raise`
+# may mention name_prefix: a value named any other way (a keyword argument,
+# an f-string) would be named at every check, correct but slow again.
+_NAME_OUTSIDE_RAISE = re.compile(r"^(?!\s*(?:def|raise) ).*\bname_prefix\b", re.MULTILINE)
 
 
 def schema_digest(schema_text: str) -> str:
@@ -82,7 +86,7 @@ def generate_source(schema_text: str) -> str:
         f'SCHEMA_DIGEST = "{schema_digest(schema_text)}"\n'
     )
     body = _NAMED_CALL.sub("custom_formats, None)", code.replace(_FASTJSONSCHEMA_IMPORT, _OWN_EXCEPTIONS))
-    if "custom_formats, (name_prefix" in body:  # a call still naming its value: look at the output again
+    if _NAME_OUTSIDE_RAISE.search(body):  # a call still naming its value: look at the output again
         raise RuntimeError("fastjsonschema's generated code names the values it checks in a new way")
     return f"{header}{body}\n\n{_ENTRY_POINT} = {name}\n"
 

@@ -6,15 +6,17 @@ the check is generated (issue 16: it no longer names every value it checks)."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import fastjsonschema
+import pytest
 from jsonschema import Draft202012Validator
 from test_schema_errors import KEYWORD_CASES
 
 from recoverylint import _schema_check, schema
 from recoverylint.adapters import is_native
-from recoverylint.compiled_schema import GENERATED
+from recoverylint.compiled_schema import GENERATED, generate_source
 from recoverylint.source import SourceError, parse
 
 TESTS = Path(__file__).resolve().parent
@@ -77,3 +79,27 @@ def test_the_generated_check_names_no_value_it_checks():
     assert "custom_formats, (name_prefix" not in generated
     calls = [line for line in generated.splitlines() if ".format(**locals())" in line]
     assert all(line.lstrip().startswith("raise ") for line in calls)
+
+
+# fastjsonschema's call of a definition's validator, naming the value it checks.
+_NAMING_CALL = re.compile(r'custom_formats, \(name_prefix or "data"\) \+ ("[^"]*")(\.format\(\*\*locals\(\)\))?\)')
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        pytest.param(r'custom_formats, name_prefix=(name_prefix or "data") + \1\2)', id="keyword-argument"),
+        pytest.param(r'custom_formats, f"{name_prefix or \'data\'}" + \1\2)', id="f-string"),
+    ],
+)
+def test_a_new_way_of_naming_values_stops_the_generation(spelling, monkeypatch):
+    compile_to_code = fastjsonschema.compile_to_code
+
+    def naming_another_way(*args: object, **kwargs: object) -> str:
+        code, count = _NAMING_CALL.subn(spelling, compile_to_code(*args, **kwargs))
+        assert count > 0  # the spelling the generator knows was there to change
+        return code
+
+    monkeypatch.setattr(fastjsonschema, "compile_to_code", naming_another_way)
+    with pytest.raises(RuntimeError, match="names the values it checks in a new way"):
+        generate_source(schema.schema_text())
