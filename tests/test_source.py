@@ -223,8 +223,9 @@ def test_plain_scalars_resolve_by_the_core_schema_and_keys_stay_text(written: st
     text = f"k: {written}\n{written or 'empty'}: v\n"
     try:
         data = parse(text).data
-    except SourceError:
-        return  # not a plain scalar where it is written (`- x`, `~: ~`...)
+    except SourceError as error:  # not a plain scalar where it is written (`- x`, `~: ~`...)
+        assert str(error).startswith("YAML syntax error"), str(error)
+        return
     value = next(iter(data.values()))
     expected = _core_schema_value(written.strip())
     assert type(value) is type(expected)
