@@ -514,6 +514,12 @@ def _job_references(jobs: list[_Job], limit: int) -> None:
                     reads.update(target_reads)
                     writes.update(target_writes)
                     known = known and target_known
+        # Every `jobref` takes on its group's names below: one within the loop
+        # is charged here, one to another group was charged as it gathered them.
+        calls_within = sum(group_of[target] == group for member in members for _, target in calls[member])
+        budget -= calls_within * (len(reads) + len(writes))
+        if budget < 0:
+            raise TooLarge(f"over {limit:,} resource names gathered through `jobref`s")
         effects[group] = (reads, writes, known)
     for found in calls:
         for step, target in found:

@@ -104,3 +104,28 @@ def test_the_real_test_jobs_read_the_same_wherever_the_job_a_runner_runs_is_writ
         assert ("run-the-job-test", "uptime-here") not in edges(runbook), order
         gates = [f.message.split("`") for f in check_text(text, "test.jobs.yaml").findings if f.code == "RL201"]
         assert [(short(gate[1]), short(gate[3])) for gate in gates] == [("uptime-here", "run-the-job-test")], order
+
+
+def calling_each_other(count: int) -> str:
+    """Two jobs that run each other, each with `count` `jobref`s to the other and `count` pods deleted."""
+
+    def job(name: str, other: str) -> str:
+        steps = "".join(f"    - jobref: {{name: {other}}}\n" for _ in range(count))
+        steps += "".join(f"    - exec: kubectl delete pod {name}{n} -n n\n" for n in range(count))
+        return f"- name: {name}\n  sequence:\n    commands:\n{steps}"
+
+    return job("a", "b") + job("b", "a")
+
+
+def test_jobrefs_within_a_loop_count_against_the_limit():
+    # 200 KB: each of the 3,000 `jobref`s takes on the loop's 3,000 names,
+    # 9 million in all (uncounted, 25 s and 620 MB to say nothing wrong).
+    text = calling_each_other(1_500)
+    assert len(text) < 200_000
+    findings = check_text(text, "loop.yaml").findings
+    assert [(f.code, f.message) for f in findings] == [
+        ("RL001", "too large to analyse: over 1,000,000 resource names gathered through `jobref`s")
+    ]
+    # A small loop is still read: each `jobref` takes on both jobs' pods.
+    runbook = adapt(calling_each_other(2), "rundeck").runbook
+    assert writes_of(runbook, "step-1") == ["k8s/n/pod/a0", "k8s/n/pod/a1", "k8s/n/pod/b0", "k8s/n/pod/b1"]
