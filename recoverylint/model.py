@@ -70,7 +70,7 @@ class _Located:
         return tuple(self.span if name == "where" else getattr(self, name) for name in fields)
 
     def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__ or not isinstance(other, _Located):
+        if other.__class__ is not self.__class__:
             return NotImplemented
         return self._compared() == other._compared()
 

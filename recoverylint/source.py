@@ -133,16 +133,13 @@ class Document:
         entry = self._spans[id(container)][key]
         return unpack_span(entry & _VALUE_MASK if isinstance(container, dict) else entry)
 
-    def item_spans(self, sequence: list[Any]) -> list[Span]:
-        """The span of each item of a sequence, in its order."""
-        return [unpack_span(raw) for raw in self._spans[id(sequence)]]
-
     def packed_value_span(self, mapping: dict[Any, Any], key: Any) -> RawSpan:
         """`value_span` of a mapping's value, packed (model.unpack_span reads it)."""
         return self._spans[id(mapping)][key] & _VALUE_MASK  # type: ignore[no-any-return]
 
     def packed_item_spans(self, sequence: list[Any]) -> list[RawSpan]:
-        """`item_spans`, packed: the document's own list, not to be changed."""
+        """The span of each item of a sequence, in its order, packed
+        (model.unpack_span reads them): the document's own list, not to be changed."""
         return self._spans[id(sequence)]  # type: ignore[no-any-return]
 
     def key_span(self, mapping: dict[Any, Any], key: str) -> Span:
@@ -295,7 +292,7 @@ def resolve_plain(value: str) -> Any:
         return None
     first = value[0]
     # Most scalars in a runbook are words: decide those without a regex.
-    if first not in "-+.0123456789~nNtTfF":
+    if first not in _RESOLVED_STARTS:
         return value
     if value in ("~", "null", "Null", "NULL"):
         return None
@@ -320,8 +317,12 @@ def resolve_plain(value: str) -> Any:
     return value
 
 
-# The last characters of numbers, `.inf` and `.nan` included.
+# The first and last characters of numbers, `.inf` and `.nan` included.
+_NUMBER_STARTS = "-+.0123456789"
 _NUMBER_ENDS = "0123456789abcdefABCDEF.nN"
+# The first characters of a plain scalar that may be no text: a number, null
+# (`~`, `null`) or a boolean.
+_RESOLVED_STARTS = _NUMBER_STARTS + "~nNtTfF"
 _INT = re.compile(r"[-+]?[0-9]+")
 _OCT = re.compile(r"0o[0-7]+")
 _HEX = re.compile(r"0x[0-9a-fA-F]+")
@@ -618,12 +619,12 @@ def _scalar_read(event: ScalarEvent, anchors: dict[str, tuple[Any, int]]) -> Any
 # plain key may be a number `_scalar` refuses.
 _LONGEST_CONVERTED = sys.int_info.str_digits_check_threshold
 
-# The plain scalars resolve_plain makes null or a boolean, and the first
-# characters of those it may make a number: any other plain scalar is its text.
+# The plain scalars resolve_plain makes null or a boolean; with those of
+# `_NUMBER_STARTS` and `_NUMBER_ENDS`, which it may make a number, no other
+# plain scalar is anything but its text.
 _PLAIN_WORDS = {word: resolve_plain(word) for word in (
     "", "~", "null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE"
 )}
-_NUMBER_STARTS = "-+.0123456789"
 # The tags a collection may have: none but the standard ones, or `!`.
 _COLLECTION_TAGS = frozenset(("!", _STANDARD_TAG + "map", _STANDARD_TAG + "seq", _STANDARD_TAG + "omap"))
 

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from recoverylint.model import Span
+from recoverylint.model import Span, unpack_span
 from recoverylint.source import (
     Limits,
     LineIndex,
@@ -41,7 +41,8 @@ def test_parse_gives_plain_data_and_the_spans_of_keys_and_values() -> None:
     assert document.key_span(document.data, "steps") == Span(2, 1, 2, 6)
     assert document.value_span(document.data, "runbook") == Span(1, 10, 1, 11)
     assert document.span_at(("steps", 0, "needs", 0)) == Span(4, 13, 4, 14)
-    assert document.item_spans(document.data["steps"][0]["needs"]) == [Span(4, 13, 4, 14)]
+    needs = document.data["steps"][0]["needs"]
+    assert [unpack_span(raw) for raw in document.packed_item_spans(needs)] == [Span(4, 13, 4, 14)]
 
 
 def test_span_at_stops_at_the_deepest_node_that_exists() -> None:
