@@ -59,3 +59,32 @@ def test_branches_joining_a_long_chain_are_rl001_not_searched_for_each_pair(tmp_
         "RL001",
         "too large to analyse: over 1,000,000 pairs of tasks on a condition's branches and tasks after them",
     )]
+
+
+def conditions_sharing_branches(conditions: int, chain: int) -> str:
+    """`conditions` conditions run side by side, each choosing between the
+    same two tasks `x` and `y`, which both go on to one chain of `chain` tasks."""
+    starts = ", ".join(f"'k{n}'" for n in range(conditions))
+    lines = [f"'1': {{type: regular, task: {{name: start}}, nexttasks: {{'#none#': [{starts}]}}}}"]
+    lines += [
+        f"'k{n}': {{type: condition, task: {{name: k{n}}}, nexttasks: {{'yes': ['x'], 'no': ['y']}}}}"
+        for n in range(conditions)
+    ]
+    lines += [f"'{name}': {{type: regular, task: {{name: {name}}}, nexttasks: {{'#none#': ['c0']}}}}" for name in "xy"]
+    lines += [
+        f"'c{n}': {{type: regular, task: {{name: c{n}}}, nexttasks: {{'#none#': ['c{n + 1}']}}}}" for n in range(chain)
+    ]
+    lines.append(f"'c{chain}': {{type: regular, task: {{name: c{chain}}}}}")
+    return HEAD + "".join(f"  {line}\n" for line in lines)
+
+
+def test_branches_shared_by_many_conditions_are_searched_once():
+    # 300 conditions, each searching after `x` and after `y` (2,001 tasks each)
+    # once counted 1,200,600 tasks, over the limit of 1,000,000; the two
+    # searches are made once, 4,002 tasks, and the playbook is analysed.
+    result = check_text(conditions_sharing_branches(300, chain=2_000), "shared.yml")
+    assert [f.code for f in result.findings if f.code == "RL001"] == []
+    assert result.runbook is not None
+    steps = {step.id: step for step in result.runbook.steps}
+    assert all({ref.name for ref in steps[f"k{n}"].decides} == {"x", "y"} for n in range(300))
+    assert {ref.name for ref in steps["x"].excludes} == {"y"}

@@ -420,6 +420,8 @@ class _Playbook:
         tasks, and a hostile file must not exhaust memory."""
         drafts = self.builder.by_id
         budget = [self.builder.limits.max_edges]
+        # What a task reaches is searched once, for every condition that leads to it.
+        reached: dict[str, set[str]] = {}
         for task in self.tasks.values():
             if task.draft is None or task.type != _CONDITION:
                 continue
@@ -434,7 +436,6 @@ class _Playbook:
             budget[0] -= len(chosen) * (len(chosen) - 1) // 2
             if budget[0] < 0:
                 raise TooLarge(f"over {self.builder.limits.max_edges:,} pairs of tasks on a condition's branches")
-            reached: dict[str, set[str]] = {}
             for index, (label, target) in enumerate(chosen):
                 for other_label, other in chosen[index + 1 :]:
                     if other_label == label or other == target:
