@@ -22,8 +22,11 @@ file), or that names a rule, severity or place no check could give, is a
 miss.  An entry may also keep the file's findings written as its part of a
 report (`--format json`, `json-lines`), so that a warm run writing those
 joins text and decodes no finding: such a part is used only for the path it
-was written for, and only when it holds no character that acts on a
-terminal (report/shown.py); else the findings are read and written again.
+was written for, only when it holds a record for each finding the entry
+counts, and no character that acts on a terminal (report/shown.py); else
+the findings are read and written again, and stored beside the parts the
+entry held (of other formats, and of up to MAX_SHOWN_PATHS paths: copies of
+a file share its entry).
 Writes go to a temporary file renamed over the entry, so a reader sees a
 whole entry or none, whatever other processes do at the time; nothing is
 fsynced (a file torn by a power cut is merely a miss).
@@ -54,7 +57,7 @@ import re
 import sys
 import time
 from collections.abc import Mapping
-from dataclasses import fields, is_dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from enum import Enum
 from functools import cache, lru_cache
 from pathlib import Path
@@ -186,6 +189,7 @@ class ResultCache:
         self._now = time.time()
         self._contexts: dict[tuple[int, int, bool, bool], tuple[Settings, Limits, Any]] = {}
         self._writable = True
+        self._rewritten: set[str] = set()  # the keys whose entry `put` has rewritten in this run
         self.note: str | None = None  # why the cache is not (fully) used in this run
         if os.open not in os.supports_dir_fd or os.scandir not in os.supports_fd:
             self.note = "results are not cached: this system cannot open a file without following links"
@@ -263,57 +267,29 @@ class ResultCache:
         self, key: str, display_path: str, data: bytes | None = None
     ) -> FileResult | None:
         """The stored result, its findings shown at `display_path`, or None on a
-        miss.  Its `text` is decoded from `data`, the bytes `key` was made from,
-        when they are given and the result has findings whose lines a report
-        may show (a file without findings needs no text).  `runbook` and
-        `graphs` are never stored (`check` shows neither)."""
+        miss (see StoredEntry.result)."""
+        entry = self.read(key)
+        return None if entry is None else entry.result(display_path, data)
+
+    def get_written(
+        self, key: str, display_path: str, formats: tuple[str, ...]
+    ) -> tuple[FileResult, WrittenFindings] | None:
+        """The stored result without its findings, and its findings written in
+        `formats` for `display_path` (see StoredEntry.written)."""
+        entry = self.read(key)
+        return None if entry is None else entry.written(display_path, formats)
+
+    def read(self, key: str) -> StoredEntry | None:
+        """`key`'s entry, read once and its header parsed; None when there is
+        none or it is torn, corrupt or foreign."""
         raw = self._read(key)
         if raw is None:
             return None
         try:
             header, (start, end) = _header(raw, key)
-            result, had_text = _result_from_json(header, json.loads(raw[start:end]), display_path)
-            if had_text and data is not None:
-                result.text = decode_accepted(data)
-        except (ValueError, LookupError, RecursionError):
-            return None  # torn, corrupt, foreign or of other bytes: check afresh
-        return result
-
-    def get_written(
-        self, key: str, display_path: str, formats: tuple[str, ...]
-    ) -> tuple[FileResult, WrittenFindings] | None:
-        """The stored result without its findings, and its findings as the
-        entry holds them written in `formats` for `display_path`; None when
-        there is no entry or it holds them otherwise (`get` then reads it).
-        Nothing of the findings is decoded: a warm run writing these formats
-        joins the stored parts."""
-        raw = self._read(key)
-        if raw is None:
-            return None
-        try:
-            header, (_, findings_end) = _header(raw, key)
-            if _string(header["shown"]) != display_path:
-                return None  # written for another path: the findings are read and written afresh
-            counts = _list(header["counts"])
-            if len(counts) != 3:
-                raise _Invalid("three counts")
-            errors, warnings, infos = map(_count, counts)
-            parts = _parts(raw, header, findings_end)
-            if not all(name in parts for name in formats):
-                return None
-            total = errors + warnings + infos
-            written = WrittenFindings(
-                {name: _checked_part(parts[name], name, total) for name in formats}, errors, warnings, infos
-            )
-            result = FileResult(
-                display_path,
-                skipped=_boolean(header["skipped"]),
-                format=None if header["format"] is None else _input_format(header["format"]),
-                suppressed=_count(header["suppressed"]),
-            )
+            return StoredEntry(raw, header, start, end, _parts(raw, header, end))
         except (ValueError, LookupError, RecursionError):
             return None
-        return result, written
 
     def _read(self, key: str) -> bytes | None:
         """The bytes of `key`'s entry (marking it used), None when there is none."""
@@ -336,12 +312,22 @@ class ResultCache:
         finally:
             os.close(shard)
 
-    def put(self, key: str, result: FileResult, written: WrittenFindings | None = None) -> None:
-        """Store a result, and its findings `written` in output formats (a
-        file's internal error is never stored: the next run must try again
-        and report it again)."""
-        if result.internal_error is None:
-            self.put_entry(key, entry_bytes(key, result, written))
+    def put(
+        self, key: str, result: FileResult, written: WrittenFindings | None = None, kept: StoredEntry | None = None
+    ) -> None:
+        """Store a result, and its findings `written` in output formats for its
+        path, keeping the parts of other paths and formats of `kept` (the
+        entry read before, of this key).  An entry is rewritten at most once a
+        run: N copies of a file, which share an entry, cost one rewrite, not
+        one each.  A file's internal error is never stored: the next run must
+        try again and report it again."""
+        if result.internal_error is not None:
+            return
+        if kept is not None:
+            if key in self._rewritten:
+                return
+            self._rewritten.add(key)
+        self.put_entry(key, entry_bytes(key, result, written, {} if kept is None else kept.parts))
 
     def put_entry(self, key: str, entry: bytes) -> None:
         """Store an entry that `entry_bytes` made (in a worker process)."""
@@ -599,8 +585,8 @@ def _canonical_json(value: Any) -> bytes:
 # A header line, then the findings, then each written part, as UTF-8:
 #
 #   {"key": K, "skipped": bool, "format": input format name or null, "suppressed": int, "text": bool,
-#    "counts": [errors, warnings, infos], "shown": the path the parts were written for (null: none),
-#    "parts": [[output format, its length in bytes], ...]}\n
+#    "counts": [errors, warnings, infos],
+#    "parts": [[the path it was written for, output format, its length in bytes], ...]}\n
 #   {"fixes": [Fix, ...], "findings": [[*Finding without path, name and fix, index in fixes or null], ...]}
 #   the parts' text, in the order of "parts"
 #
@@ -610,8 +596,18 @@ def _canonical_json(value: Any) -> bytes:
 # alone is parsed for a run writing the parts' formats (get_written).
 
 
-def entry_bytes(key: str, result: FileResult, written: WrittenFindings | None = None) -> bytes:
-    """The entry of `result` (its findings `written` in output formats, for its path)."""
+# Paths an entry keeps parts for (copies of a file share its entry; a file
+# moved leaves its old path's parts behind): the most recent first.
+MAX_SHOWN_PATHS = 4
+
+
+def entry_bytes(
+    key: str, result: FileResult, written: WrittenFindings | None = None,
+    kept_parts: Mapping[tuple[str, str], bytes] | None = None,
+) -> bytes:
+    """The entry of `result` (its findings `written` in output formats, for its
+    path), with `kept_parts` ((path, output format) -> part, of an entry of
+    this key) of other formats or paths, for MAX_SHOWN_PATHS paths at most."""
     # A checklist's RL201 findings all carry the same restructuring of the
     # whole runbook: stored once per entry, not once per finding (which made
     # fixes 40% of the benchmark corpus's cache).
@@ -621,7 +617,17 @@ def entry_bytes(key: str, result: FileResult, written: WrittenFindings | None = 
         for f in result.findings
     ]
     counts = summarize(result.findings, 1)
-    parts = [] if written is None else list(written.parts.items())
+    new_parts = {} if written is None else written.parts
+    parts = [(result.path, name, text) for name, text in new_parts.items()]
+    paths = [result.path] if parts else []
+    for (path, name), text in (kept_parts or {}).items():
+        if path == result.path and name in new_parts:
+            continue  # written again now
+        if path not in paths:
+            if len(paths) == MAX_SHOWN_PATHS:
+                continue  # the oldest paths' parts are dropped
+            paths.append(path)
+        parts.append((path, name, text))
     header = {
         "key": key,
         "skipped": result.skipped,
@@ -629,15 +635,14 @@ def entry_bytes(key: str, result: FileResult, written: WrittenFindings | None = 
         "suppressed": result.suppressed,
         "text": result.text is not None and bool(result.findings),
         "counts": [counts.errors, counts.warnings, counts.infos],
-        "shown": result.path if parts else None,  # the parts' own: the findings serve any path
-        "parts": [[name, len(text)] for name, text in parts],
+        "parts": [[path, name, len(text)] for path, name, text in parts],
     }
     body = {"fixes": [to_json(fix) for fix in fixes], "findings": findings}
     return b"".join((
         json.dumps(header, separators=(",", ":")).encode(),
         b"\n",
         json.dumps(body, separators=(",", ":")).encode(),
-        *(text for _, text in parts),
+        *(text for _, _, text in parts),
     ))
 
 
@@ -655,29 +660,86 @@ def _header(raw: bytes, key: str) -> tuple[dict[str, Any], tuple[int, int]]:
     header = _mapping(json.loads(raw[:line_end]))
     if _string(header["key"]) != key:
         raise _Invalid("an entry of another key")
-    written = sum(_count(length) for _, length in _part_lengths(header))
+    written = sum(_count(length) for _, _, length in _part_lengths(header))
     end = len(raw) - written
     if end <= line_end:
         raise _Invalid("parts longer than the entry")
     return header, (line_end + 1, end)
 
 
-def _part_lengths(header: dict[str, Any]) -> list[tuple[str, Any]]:
+def _part_lengths(header: dict[str, Any]) -> list[tuple[str, str, Any]]:
     lengths = []
     for item in _list(header["parts"]):
-        if type(item) is not list or len(item) != 2:
-            raise _Invalid("a part is [format, length]")
-        lengths.append((_string(item[0]), item[1]))
+        if type(item) is not list or len(item) != 3:
+            raise _Invalid("a part is [path, format, length]")
+        lengths.append((_string(item[0]), _string(item[1]), item[2]))
     return lengths
 
 
-def _parts(raw: bytes, header: dict[str, Any], start: int) -> dict[str, bytes]:
-    """The written parts of an entry, by output format (lengths checked by _header)."""
+def _parts(raw: bytes, header: dict[str, Any], start: int) -> dict[tuple[str, str], bytes]:
+    """The written parts of an entry, by (path, output format) (lengths checked by _header)."""
     parts = {}
-    for name, length in _part_lengths(header):
-        parts[name] = raw[start : start + length]
+    for path, name, length in _part_lengths(header):
+        parts[path, name] = raw[start : start + length]
         start += length
     return parts
+
+
+@dataclass(frozen=True, eq=False)
+class StoredEntry:
+    """An entry as ResultCache.read found it: its header parsed, its findings
+    not yet decoded."""
+
+    raw: bytes
+    header: dict[str, Any]
+    findings_start: int  # where the findings' JSON is in `raw`
+    findings_end: int
+    parts: Mapping[tuple[str, str], bytes]  # (path, output format) -> that path's part in that format
+
+    def result(self, display_path: str, data: bytes | None = None) -> FileResult | None:
+        """The stored result, its findings shown at `display_path`, or None when
+        they are not exactly the shape written.  Its `text` is decoded from
+        `data`, the bytes the key was made from, when they are given and the
+        result has findings whose lines a report may show (a file without
+        findings needs no text).  `runbook` and `graphs` are never stored
+        (`check` shows neither)."""
+        try:
+            stored = json.loads(self.raw[self.findings_start : self.findings_end])
+            result, had_text = _result_from_json(self.header, stored, display_path)
+            if had_text and data is not None:
+                result.text = decode_accepted(data)
+        except (ValueError, LookupError, RecursionError):
+            return None  # torn, corrupt, foreign or of other bytes: check afresh
+        return result
+
+    def written(self, display_path: str, formats: tuple[str, ...]) -> tuple[FileResult, WrittenFindings] | None:
+        """The stored result without its findings, and its findings as the
+        entry holds them written in `formats` for `display_path`; None when it
+        holds them for other paths or formats, or otherwise (`result` then
+        reads them).  Nothing of the findings is decoded: a warm run writing
+        these formats joins the stored parts."""
+        header = self.header
+        try:
+            if not all((display_path, name) in self.parts for name in formats):
+                return None  # the findings are read and written afresh, then kept beside these parts
+            counts = _list(header["counts"])
+            if len(counts) != 3:
+                raise _Invalid("three counts")
+            errors, warnings, infos = map(_count, counts)
+            total = errors + warnings + infos
+            written = WrittenFindings(
+                {name: _checked_part(self.parts[display_path, name], name, total) for name in formats},
+                errors, warnings, infos,
+            )
+            result = FileResult(
+                display_path,
+                skipped=_boolean(header["skipped"]),
+                format=None if header["format"] is None else _input_format(header["format"]),
+                suppressed=_count(header["suppressed"]),
+            )
+        except (ValueError, LookupError, RecursionError):
+            return None
+        return result, written
 
 
 # How each finding's record starts in a part of `json` and `json-lines`

@@ -118,19 +118,22 @@ def check_files(
 
 def _cached(cache: ResultCache, key: str, shown: str, data: bytes, written_formats: tuple[str, ...]) -> Checked | None:
     """A cache hit: the findings as objects, or written in `written_formats`
-    (an entry of other formats, or of another path, is read, written and
-    stored again with them)."""
+    (an entry without this path's parts in them has its findings read and
+    written, and is stored again with them beside the parts it held)."""
+    entry = cache.read(key)
+    if entry is None:
+        return None
     if not written_formats:
-        hit = cache.get(key, shown, data)
+        hit = entry.result(shown, data)
         return None if hit is None else Checked(hit, data=data)
-    found = cache.get_written(key, shown, written_formats)
+    found = entry.written(shown, written_formats)
     if found is not None:
         return Checked(found[0], data=data, written=found[1])
-    hit = cache.get(key, shown)
+    hit = entry.result(shown)
     if hit is None:
         return None
     written = _write(hit, written_formats)
-    cache.put(key, hit, written)
+    cache.put(key, hit, written, kept=entry)
     hit.findings = []
     return Checked(hit, data=data, written=written)
 

@@ -120,7 +120,7 @@ def entry_files(cache):
 
 
 # An entry is a JSON header line, the findings' JSON, then the written parts.
-HEADER_FIELDS = ("key", "skipped", "format", "suppressed", "text", "counts", "shown", "parts")
+HEADER_FIELDS = ("key", "skipped", "format", "suppressed", "text", "counts", "parts")
 
 
 def read_entry(entry):
@@ -135,7 +135,7 @@ def entry_of(fields):
     findings = fields.get("findings")
     rows = findings if isinstance(findings, list) else []
     counts = [sum(isinstance(r, list) and len(r) > 1 and r[1] == s for r in rows) for s in ("error", "warning", "info")]
-    header = {"counts": counts, "shown": None, "parts": [], **{k: v for k, v in fields.items() if k in HEADER_FIELDS}}
+    header = {"counts": counts, "parts": [], **{k: v for k, v in fields.items() if k in HEADER_FIELDS}}
     body = {k: v for k, v in fields.items() if k not in HEADER_FIELDS}
     return json.dumps(header).encode() + b"\n" + json.dumps(body).encode()
 
@@ -210,7 +210,7 @@ def test_entries_are_plain_json(cache, runbooks):
     key, fresh = stored(cache, runbooks[0])
     (entry,) = entry_files(cache)
     stored_entry = read_entry(entry)
-    assert stored_entry["key"] == key and stored_entry["parts"] == [] and stored_entry["shown"] is None
+    assert stored_entry["key"] == key and stored_entry["parts"] == [] and "shown" not in stored_entry
     assert len(stored_entry["findings"]) == len(fresh.findings) == sum(stored_entry["counts"])
 
 
@@ -741,6 +741,70 @@ def test_parts_of_other_formats_or_paths_are_not_given(cache):
     assert cache.get_written(key, "elsewhere.yaml", ("json",)) is None
     result, written = cache.get_written(key, str(path), ("json",))
     assert (result.path, result.findings, written.parts) == (str(path), [], {"json": json_part})
+
+
+def no_decoding(*args):
+    raise AssertionError("a finding was decoded")
+
+
+def copies(folder, count):
+    """`count` files of the same bytes (one entry) in `folder`."""
+    folder.mkdir()
+    for number in range(count):
+        (folder / f"copy-{number}.yaml").write_bytes((EXAMPLES / "orders-db-outage.yaml").read_bytes())
+
+
+@needs_cli_cache
+def test_identical_files_are_warm_from_the_third_run(in_tmp, monkeypatch):
+    copies(in_tmp / "copies", 2)
+    cold = run_check("copies", "--format", "json", "--no-cache")
+    assert run_check("copies", "--format", "json") == cold  # both checked; one path's parts stored
+    assert run_check("copies", "--format", "json") == cold  # the other path's parts added beside them
+    with monkeypatch.context() as patched:
+        patched.setattr(cache_module, "_result_from_json", no_decoding)
+        patched.setattr(cache_module, "write_new", no_decoding)
+        assert run_check("copies", "--format", "json") == cold
+
+
+@needs_cli_cache
+def test_alternating_part_formats_stay_warm(in_tmp, monkeypatch):
+    cold = {name: run_check("runbooks", "--format", name, "--no-cache") for name in ("json", "json-lines")}
+    for name in ("json", "json-lines"):
+        assert run_check("runbooks", "--format", name) == cold[name]  # the json-lines parts join the json ones
+    with monkeypatch.context() as patched:
+        patched.setattr(cache_module, "_result_from_json", no_decoding)
+        patched.setattr(cache_module, "write_new", no_decoding)
+        for name in ("json", "json-lines", "json"):
+            assert run_check("runbooks", "--format", name) == cold[name]
+
+
+@needs_cli_cache
+def test_many_copies_rewrite_their_entry_once_a_run_and_keep_a_few_paths(in_tmp, monkeypatch):
+    copies(in_tmp / "copies", cache_module.MAX_SHOWN_PATHS + 2)
+    cold = run_check("copies", "--format", "json", "--no-cache")
+    assert run_check("copies", "--format", "json") == cold
+    real_write = cache_module.write_new
+    for _ in range(3):
+        writes = []
+        with monkeypatch.context() as patched:
+            patched.setattr(cache_module, "write_new", lambda *args: writes.append(args[0]) or real_write(*args))
+            assert run_check("copies", "--format", "json") == cold
+        assert len(writes) == 1
+    (entry,) = sorted((in_tmp / ".recoverylint_cache").glob("*/*/*.json"))
+    header = json.loads(entry.read_bytes().split(b"\n", 1)[0])
+    paths = {path for path, _, _ in header["parts"]}
+    assert len(paths) == cache_module.MAX_SHOWN_PATHS
+
+
+@needs_cli_cache
+def test_an_entry_of_another_path_is_read_once(in_tmp, monkeypatch, runbooks):
+    assert run_check("runbooks", "--format", "json")[0] == 1
+    (in_tmp / "runbooks").rename(in_tmp / "moved")
+    real_read = cache_module.read_file_status
+    reads = []
+    monkeypatch.setattr(cache_module, "read_file_status", lambda name, *a, **k: reads.append(name) or real_read(name, *a, **k))
+    assert run_check("moved", "--format", "json") == run_check("moved", "--format", "json", "--no-cache")
+    assert len(reads) == len(set(reads)) == len(runbooks)
 
 
 def corrupt_record(part):
