@@ -67,7 +67,8 @@
   `import_playbook`, `include_*`/`import_*` (`include_vars` too: the
   variables it sets are in another file) and modules not in the table
   have no known effect (never guessed): the steps around them wait for
-  them.
+  them, and so does each later task of the play using a file of the same
+  host's config (it may use any file there).
 """
 
 from __future__ import annotations
@@ -531,6 +532,7 @@ class _Placed:
     known: bool
     reports: bool = False  # a message about what ran before it (`debug`)
     holds: bool = False  # a wait letting what ran before it finish (`wait_for`, `pause`)
+    host: str | None = None  # the host it runs on, for a task or a role
 
 
 @dataclass
@@ -558,6 +560,8 @@ class _Reader:
         self.handlers: list[_Handler] = []
         # Whether a step of unknown effect (a role, an include...) was placed: it may set any fact.
         self.unknown_seen = False
+        # host -> the play's latest step of unknown effect on it (see `_after_unknown`).
+        self.unknown_on: dict[str, _Placed] = {}
         self.checked: dict[str, StepDraft] = {}  # a variable -> the latest guard testing it
         self.handler_names: dict[str, list[int]] = {}  # name or topic -> the handlers it notifies
         self.notified: dict[int, list[tuple[str, Span]]] = {}  # handler index -> notifying steps
@@ -583,6 +587,7 @@ class _Reader:
             )
         host = text(play.get("hosts")) or "all"
         context = _Context(host=_host(host))
+        self.unknown_on = {}
         self.handlers = self._handlers(play)
         self.handler_names = {}
         for number, handler in enumerate(self.handlers):
@@ -627,7 +632,7 @@ class _Reader:
         draft = self._draft(f"role-{name or index + 1}", span, span, f"role {name or ''}".strip())
         if isinstance(role, dict):
             self._condition(draft, role, context.condition)
-        self._place(_Placed(draft, False), span)
+        self._place(_Placed(draft, False, host=context.host), span)
 
     def flush(self, context: _Context) -> None:
         """The handlers notified since the last flush, as steps in the order
@@ -693,7 +698,7 @@ class _Reader:
         self._facts(draft, task, call, context)
         # An unconditional `fail` or an end ends the run after what comes before it: the wait into it is required.
         final = ends or (module == "fail" and "when" not in task)
-        placed = _Placed(draft, effect is not None, module in REPORTS or final, module in HOLDS)
+        placed = _Placed(draft, effect is not None, module in REPORTS or final, module in HOLDS, host)
         if draft.guard:
             self._checks(draft, task, module, arguments)
         started = task.get("async") is not None and text(task.get("poll")) == "0"
@@ -773,10 +778,30 @@ class _Reader:
                     span,
                     f"what `{unknown.draft.id}` does is not known from its module",
                 )
+        self._after_unknown(placed, span)
         if not placed.known:
             self.unknown_seen = True
+            if placed.host is not None:
+                self.unknown_on[placed.host] = placed
         if not keep_last:
             self.last = [placed]
+
+    def _after_unknown(self, placed: _Placed, span: Span) -> None:
+        """A step using a host's config, or a file in it, requires the play's
+        latest step of unknown effect on that host: that step may use any
+        file there (`cephadm_adopt` copies the legacy data a later task
+        removes), and a wait pins only the step right after it."""
+        unknown = self.unknown_on.get(placed.host) if placed.known and placed.host is not None else None
+        if unknown is None or any(before is unknown for before in self.last):
+            return
+        within = f"host/{placed.host}/config/"
+        if any(ref.name.startswith(within) for ref in (*placed.draft.reads, *placed.draft.writes)):
+            self.builder.require(
+                unknown.draft.id,
+                placed.draft.id,
+                span,
+                f"what `{unknown.draft.id}` does is not known from its module",
+            )
 
     # What a step is: its id, condition, facts and notifications.
 

@@ -20,14 +20,19 @@ from recoverylint.engine import check_file
 PLAYBOOKS = "ceph-ansible/infrastructure-playbooks"
 
 
-def rl201(path: Path) -> list[str]:
-    """The RL201 messages of `recoverylint check --format json PATH`, up to "but uses"."""
+def rl201(path: Path, whole: bool = False) -> list[str]:
+    """The RL201 messages of `recoverylint check --format json PATH`, up to "but uses" (or `whole`)."""
     completed = subprocess.run(
         [sys.executable, "-m", "recoverylint", "check", "--format", "json", "--no-cache", "--exit-zero", str(path)],
         capture_output=True, text=True, timeout=120, check=True,
     )
     findings = json.loads(completed.stdout)["findings"]
-    return [f["message"].split(" but uses")[0] for f in findings if f["code"] == "RL201"]
+    return [f["message"] if whole else f["message"].split(" but uses")[0] for f in findings if f["code"] == "RL201"]
+
+
+def rl201_whole(path: Path) -> list[str]:
+    """The RL201 messages of `recoverylint check --format json PATH`, up to the gate's cost."""
+    return [message.split(". This gate")[0] for message in rl201(path, whole=True)]
 
 
 TWO_FILES = """\
@@ -152,6 +157,9 @@ def test_cephadm_adopt_copies_the_prometheus_data_through_a_folder_and_removes_o
     # Different folders: the mon folder's removal needs nothing of the osd folders'.
     assert "`remove-any-legacy-directories-in-var-lib-ceph-mon-workaround` waits for `remove-osd-directory`" in messages
     assert "`remove-the-legacy-grafana-data` waits for `remove-grafana-systemd-unit-file`" in messages
+    # `cephadm adopt` copies the legacy Grafana data: the removal needs the adopt (see ADOPT_GRAFANA).
+    assert any(message.startswith("`remove-the-legacy-grafana-data`") and message.endswith(
+        "it needs only `adopt-grafana-daemon`") for message in rl201_whole(path))
     # The restore reads what the tmp copy wrote (remote_src), and the removal of the copy waits for the restore.
     assert not any(message.startswith(("`restore-the-prometheus-data`", "`remove-the-tmp-prometheus-data-copy`"))
                    for message in messages)
@@ -187,3 +195,42 @@ def test_unarchive_with_the_older_copy_no_reads_the_archive_on_the_host():
     assert ("download-jboss", "extract-archive") in data_edges(runbook)
     # `copy: yes` (the default) takes the archive from the controller.
     assert step(adapt(text.replace("copy: no", "copy: yes"), "ansible").runbook, "extract-archive").reads == ()
+
+
+ADOPT_GRAFANA = Path(__file__).parent / "adopt_grafana.yml"
+
+
+def test_a_file_removed_after_a_module_of_unknown_effect_waits_for_it_not_only_for_the_step_after_it():
+    """cephadm-adopt.yml line 1402: `cephadm_adopt` (not in the module table)
+    copies the legacy Grafana data, and the unit file's removal right after
+    it no longer chains the data's removal to it (each file is its own
+    resource): the play's latest step of unknown effect on the host is
+    required before each later step using a file of the host's config."""
+    completed = subprocess.run(
+        [sys.executable, "-m", "recoverylint", "plan", "--format", "json", str(ADOPT_GRAFANA)],
+        capture_output=True, text=True, timeout=120, check=True,
+    )
+    waves = json.loads(completed.stdout)["required"]["waves"]
+    wave_of = {step_id: number for number, wave in enumerate(waves) for step_id in wave}
+    assert wave_of["adopt-grafana-daemon"] < wave_of["remove-the-legacy-grafana-data"]
+    assert wave_of["adopt-grafana-daemon"] < wave_of["remove-grafana-systemd-unit-file"]
+    assert rl201_whole(ADOPT_GRAFANA) == [
+        "`remove-the-legacy-grafana-data` waits for `remove-grafana-systemd-unit-file` but uses nothing from it;"
+        " it needs only `adopt-grafana-daemon`"
+    ]
+
+
+def test_a_step_of_unknown_effect_on_another_host_or_in_an_earlier_play_is_not_required():
+    other_host = ADOPT_GRAFANA.read_text(encoding="utf-8").replace(
+        "      cephadm_adopt:", "      delegate_to: mon-1\n      cephadm_adopt:"
+    )
+    runbook = adapt(other_host, "ansible").runbook
+    removal = step(runbook, "remove-the-legacy-grafana-data")
+    assert [need.step for need in removal.needs] == []
+    # The same tasks in a play after the adopt's play: nothing of the earlier play is kept.
+    lines = ADOPT_GRAFANA.read_text(encoding="utf-8").splitlines(keepends=True)
+    tasks = lines[lines.index("  tasks:\n") + 1 :]
+    first, second = tasks[:14], tasks[14:]
+    split = "".join(lines[: lines.index("  tasks:\n") + 1] + first + ["- hosts: grafana-server\n  tasks:\n"] + second)
+    runbook = adapt(split, "ansible").runbook
+    assert [need.step for need in step(runbook, "remove-the-legacy-grafana-data").needs] == []
