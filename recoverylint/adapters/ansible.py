@@ -217,6 +217,9 @@ def _flag(value: Any) -> bool | None:
     return True if word in ("yes", "true", "on", "1") else False if word in ("no", "false", "off", "0") else None
 
 
+_GLOB_CHARACTER = re.compile(r"[*?[]")
+
+
 def _file_resource(config: str, path: str | None) -> str:
     """The file or folder `path` of a host as a resource under its config:
     its absolute path's parts after `config`, up to the folder before the
@@ -227,7 +230,8 @@ def _file_resource(config: str, path: str | None) -> str:
     if templated >= 0:
         path = path[: path.rfind("/", 0, templated) + 1]
     parts = [re.sub(r"\s+", "-", part) for part in posixpath.normpath(path).split("/") if part]
-    return "/".join([config, *parts])
+    # A path is literal: `*`, `?` and `[` in it match only themselves (`[*]`...), not as a glob would.
+    return "/".join([config, *(_GLOB_CHARACTER.sub(r"[\g<0>]", part) for part in parts)])
 
 
 def _fetch(call: Call) -> Effect | None:

@@ -234,3 +234,19 @@ def test_a_step_of_unknown_effect_on_another_host_or_in_an_earlier_play_is_not_r
     split = "".join(lines[: lines.index("  tasks:\n") + 1] + first + ["- hosts: grafana-server\n  tasks:\n"] + second)
     runbook = adapt(split, "ansible").runbook
     assert [need.step for need in step(runbook, "remove-the-legacy-grafana-data").needs] == []
+
+
+def test_a_literal_path_with_glob_characters_names_only_that_file():
+    playbook = (
+        "- hosts: web\n  tasks:\n"
+        "    - name: bracketed\n      file: path=/etc/a[1].conf state=touch\n"
+        "    - name: plain\n      file: path=/etc/a1.conf state=touch\n"
+        "    - name: starred\n      file: path=/etc/b*.conf state=touch\n"
+        "    - name: b1\n      file: path=/etc/b1.conf state=touch\n"
+        "    - name: bracketed again\n      file: path=/etc/a[1].conf state=absent\n"
+    )
+    runbook = adapt(playbook, "ansible").runbook
+    assert names(step(runbook, "bracketed").writes) == ["host/web/config/etc/a[[]1].conf"]
+    assert names(step(runbook, "starred").writes) == ["host/web/config/etc/b[*].conf"]
+    # `a[1].conf` is not `a1.conf`, nor `b*.conf` every `b...conf`; the same path is the same file.
+    assert data_edges(runbook) == {("bracketed", "bracketed-again")}
