@@ -49,9 +49,10 @@ class _Lifting:
 
     A path that avoids a waiting step lies wholly before it in topological
     order, wholly after it, or jumps over it by an edge.  Each edge that
-    jumps over some waiting step is kept with the range of them it jumps
-    (as two overlapping power-of-two ranges of a sparse table of maxima,
-    its memory growing with the waiting steps, never with the edges).
+    jumps over some waiting step is kept once, as one tuple naming the range
+    of them it jumps (two overlapping power-of-two ranges of a sparse table
+    of maxima over the waiting steps): memory grows with those edges and
+    with the waiting steps, not with how many waiting steps each edge jumps.
     """
 
     def __init__(self, graphs: Graphs, waits: list[tuple[int, tuple[int, ...]]]) -> None:
