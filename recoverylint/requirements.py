@@ -100,10 +100,10 @@ def resource_index(
 
 
 def add_behaviour_preds(
-    graphs: Graphs, preds: list[set[int]], count: Callable[[set[int]], None]
+    graphs: Graphs, preds: list[set[int]], count: Callable[[int], None]
 ) -> None:
     """Add to D's predecessor sets the edges of guards, observations and
-    clocks; `count` is told each set that grew, to stop past the edge limit."""
+    clocks; `count` is told each node whose set grew, to stop past the edge limit."""
     _guard_preds(graphs, preds, count)
     _observation_preds(graphs, preds, count)
     _clock_preds(graphs, preds, count)
@@ -115,7 +115,7 @@ def _surfaces_declared(runbook: Runbook) -> bool:
     return any(resource.communication for resource in (runbook.resources or {}).values())
 
 
-def _guard_preds(graphs: Graphs, preds: list[set[int]], count: Callable[[set[int]], None]) -> None:
+def _guard_preds(graphs: Graphs, preds: list[set[int]], count: Callable[[int], None]) -> None:
     from .rules._authority import changed_writes
 
     guards = graphs.mask(step.index for step in graphs.steps if step.guard)
@@ -127,10 +127,10 @@ def _guard_preds(graphs: Graphs, preds: list[set[int]], count: Callable[[set[int
             earlier = guards & graphs.ancestors[step.index]
             if earlier:
                 preds[step.index].update(graphs.nodes_in(earlier))
-                count(preds[step.index])
+                count(step.index)
 
 
-def _observation_preds(graphs: Graphs, preds: list[set[int]], count: Callable[[set[int]], None]) -> None:
+def _observation_preds(graphs: Graphs, preds: list[set[int]], count: Callable[[int], None]) -> None:
     from .graphs import ResourceIndex
     from .rules._authority import on_surface
 
@@ -171,14 +171,14 @@ def _observation_preds(graphs: Graphs, preds: list[set[int]], count: Callable[[s
         changes &= ~(1 << graphs.position[node])
         before = changes & graphs.ancestors[node]
         preds[node].update(graphs.nodes_in(before))
-        count(preds[node])
+        count(node)
         for later in graphs.nodes_in(changes & ~before):
             if graphs.before(node, later):
                 preds[later].add(node)
-                count(preds[later])
+                count(later)
 
 
-def _clock_preds(graphs: Graphs, preds: list[set[int]], count: Callable[[set[int]], None]) -> None:
+def _clock_preds(graphs: Graphs, preds: list[set[int]], count: Callable[[int], None]) -> None:
     starts: dict[str, int] = defaultdict(int)  # clock -> bitset of the steps starting it
     stops: dict[str, list[int]] = defaultdict(list)
     for step in graphs.steps:
@@ -196,11 +196,11 @@ def _clock_preds(graphs: Graphs, preds: list[set[int]], count: Callable[[set[int
                 if start not in bracketed:
                     bracketed.add(start)
                     preds[start].update(graphs.nodes_in(graphs.ancestors[start]))
-                    count(preds[start])
+                    count(start)
                 timed = ancestors & ~graphs.ancestors[start] & ~(1 << graphs.position[start])
                 for node in graphs.nodes_in(timed):
                     if graphs.before(start, node):
                         preds[stop].add(node)
                         preds[node].add(start)
-                        count(preds[node])
-            count(preds[stop])
+                        count(node)
+            count(stop)

@@ -92,3 +92,26 @@ def test_the_edge_limit_counts_every_edge_of_the_required_order():
     assert build_graphs(runbook, AnalysisLimits(max_edges=edges))[0] is not None
     with pytest.raises(TooLarge):
         build_graphs(runbook, AnalysisLimits(max_edges=edges - 1))
+
+
+def test_the_edge_limit_counts_the_edges_of_guards_and_observations():
+    # No facts, resources in conflict or close steps: every edge of D is a
+    # guard's (before each change) or an observation's (after each change).
+    text = textwrap.dedent(
+        """
+        runbook: r
+        steps:
+          - {id: g, guard: true}
+          - {id: c1, writes: [svc/1]}
+          - {id: c2, writes: [svc/2]}
+          - {id: c3, writes: [svc/3]}
+          - {id: o, observes: [svc]}
+        """
+    )
+    runbook = build_runbook(parse(text), "r.yaml")
+    graphs, _ = build_graphs(runbook)
+    assert graphs.required_preds == [[], [0], [0], [0], [1, 2, 3]]
+    assert build_graphs(runbook, AnalysisLimits(max_edges=6))[0] is not None
+    for limit in (5, 2):  # over it in the observation's edges, then in the guard's
+        with pytest.raises(TooLarge, match="over"):
+            build_graphs(runbook, AnalysisLimits(max_edges=limit))

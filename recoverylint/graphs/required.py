@@ -26,7 +26,6 @@ class _EdgeCounter:
         self._preds = preds
         self._counted = 0
         self._sizes = [0] * len(preds)  # node -> the size of its set counted
-        self._node_of: dict[int, int] | None = None  # id of a set -> its node, made when a set is told
 
     def node(self, node: int) -> None:
         """Count what `node`'s set gained."""
@@ -38,12 +37,6 @@ class _EdgeCounter:
                 f"the order the work requires has over {self._limit:,} edges"
                 " (many steps racing for one fact or resource?)"
             )
-
-    def __call__(self, added: set[int]) -> None:
-        """Count what a set of `preds` gained (for code that holds the set, not its node)."""
-        if self._node_of is None:
-            self._node_of = {id(found): node for node, found in enumerate(self._preds)}
-        self.node(self._node_of[id(added)])
 
 
 def verification_preds(graphs: Graphs, step: Step) -> list[int]:
@@ -98,7 +91,7 @@ def required_predecessors(graphs: Graphs) -> list[list[int]]:
             if need.reason and need.step in index and index[need.step] != node:
                 preds[node].add(index[need.step])
 
-    add_behaviour_preds(graphs, preds, count_edges)
+    add_behaviour_preds(graphs, preds, count_edges.node)
     # Closing waits for everything else; close steps among themselves keep O's order.
     closing = [step.index for step in steps if step.phase is Phase.CLOSE]
     if closing:
