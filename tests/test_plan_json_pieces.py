@@ -114,3 +114,18 @@ def test_text_of_a_big_plan_is_written_in_pieces_of_whole_lines(tmp_path):
     assert result.exit_code == 0, result.output
     assert result.stdout == "".join(pieces) == text_report.render(plan, colour=False)
     assert result.stdout.count("\n") > 10_000
+
+
+def test_records_promised_flat_holding_a_list_or_a_mapping_are_written_as_json_dumps_writes_them():
+    """A record of a `flat` array with a list, a mapping or nothing in it is
+    written by the general encoder: what indent=2 writes, byte for byte."""
+    records = [
+        {"id": "a", "minutes": 2.5, "late": None},
+        {"id": "b", "waits_for": ["a", "c"], "minutes": 1},
+        {"id": "c", "people": {"sre": 2}, "waits_for": []},
+        {},
+        {"id": "d", "critical": True},
+    ]
+    for chunk in ([records[0], records[4]], records[:2], records[2:3], records[3:4], records):
+        written = "".join(plan_json._pieces({"steps": plan_json._Records(chunk, flat=True)}, ""))
+        assert written == json.dumps({"steps": chunk}, indent=2, ensure_ascii=False), chunk

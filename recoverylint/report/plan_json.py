@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from itertools import islice
+from itertools import chain, islice
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
@@ -35,8 +35,9 @@ class _Records:
     """An array of the document whose items are made as it is written."""
 
     items: Iterable[Any]
-    # Every item a non-empty mapping of strings, numbers, booleans and nulls:
-    # the C encoder writes them (json.dumps with an indent is pure Python).
+    # Every item a mapping, most of them non-empty and of strings, numbers,
+    # booleans and nulls: the C encoder writes a chunk of those (json.dumps
+    # with an indent is pure Python), the general one any other chunk.
     flat: bool = False
 
 
@@ -133,7 +134,8 @@ def _pieces(value: Any, indent: str) -> Iterator[str]:
         while chunk := list(islice(items, _CHUNK)):
             # "[\n  item,\n  item\n]" without its brackets: chunks joined by
             # "," are the items of one array.
-            yield opening + (_flat_items(chunk, indent) if value.flat else _dumps(chunk, indent)[1 : -len(indent) - 2])
+            flat = value.flat and _scalar_records(chunk)
+            yield opening + (_flat_items(chunk, indent) if flat else _dumps(chunk, indent)[1 : -len(indent) - 2])
             opening = ","
         yield "[]" if opening == "[" else f"\n{indent}]"
     elif isinstance(value, dict) and any(isinstance(item, _Records | dict) for item in value.values()):
@@ -153,6 +155,18 @@ def _dumps(value: Any, indent: str) -> str:
     raw line break: every one is indentation)."""
     text = json.dumps(value, indent=2, ensure_ascii=False)
     return text.replace("\n", "\n" + indent) if indent else text
+
+
+# The types of a flat record's fields (any other, a subclass too, takes the
+# general encoder, which writes every value right).
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def _scalar_records(records: list[dict[str, Any]]) -> bool:
+    """Whether every record is a non-empty mapping of scalars: what
+    `_flat_items` writes as indent=2 does (it would write a list or a
+    mapping inside a record on one line, and an empty record open)."""
+    return all(records) and _SCALARS.issuperset(map(type, chain.from_iterable(map(dict.values, records))))
 
 
 def _flat_items(records: list[dict[str, Any]], indent: str) -> str:
