@@ -43,6 +43,54 @@ def test_plain_and_packed_bitsets_give_the_same_graphs_and_findings(path, monkey
     assert check_text(text, path.name).findings == plain_findings
 
 
+
+def wide_chain_runbook(cycle: bool) -> str:
+    """300 steps: a chain of 200 facts, every tenth link from 150 on also
+    reading the fact of 120 links before; then 50 producers each read by a
+    step far down the order (every other one also reading the step before:
+    rows of a few bits far apart, kept as positions), the first link and
+    the last reader writing one database (writers far apart).  `cycle`:
+    link 10 also reads link 20's fact, a cycle of D."""
+    lines = ["runbook: chain", "flow: parallel", "steps:"]
+    for link in range(200):
+        inputs = [f"f{link - 1}"] if link else []
+        if link >= 150 and link % 10 == 0:
+            inputs.append(f"f{link - 120}")
+        if cycle and link == 10:
+            inputs.append("f20")
+        needs = f", needs: [c{link - 1}]" if link else ""
+        writes = ", writes: [db]" if link == 0 else ""
+        lines.append(f"  - {{id: c{link}, outputs: [f{link}], inputs: [{', '.join(inputs)}]{needs}{writes}}}")
+    for reader in range(50):
+        lines.append(f"  - {{id: p{reader}, outputs: [g{reader}]}}")
+        paired = reader % 2
+        inputs = f"g{reader}, h{reader - 1}" if paired else f"g{reader}"
+        needs = f"p{reader}, r{reader - 1}" if paired else f"p{reader}"
+        writes = ", writes: [db]" if reader == 49 else ""
+        lines.append(f"  - {{id: r{reader}, outputs: [h{reader}], inputs: [{inputs}], needs: [{needs}]{writes}}}")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("cycle", [False, True], ids=["acyclic", "cycle"])
+def test_packed_rows_kept_as_positions_give_the_same_graphs_and_findings(cycle, monkeypatch):
+    """The examples are too small for a row kept as positions (a few bits
+    spread over more than 64 times as many positions) or for a cycle of D:
+    this runbook has both, D's rows packed from its predecessors' positions
+    when acyclic, and through its components when not."""
+    text = wide_chain_runbook(cycle)
+    runbook = build_runbook(parse(text), "chain.yaml")
+    plain, _ = build_graphs(runbook)
+    assert any(plain.required.cyclic) is cycle
+    plain_findings = check_text(text, "chain.yaml").findings
+    monkeypatch.setattr(bits, "PLAIN_BITSETS_UP_TO", 0)
+    packed, _ = build_graphs(runbook)
+    for bitsets in (packed.ancestors, packed.required.ancestors):
+        assert isinstance(bitsets, bits.PackedBitsets)
+        assert any(not isinstance(row, int) for row in bitsets._rest)
+    assert _answers(plain) == _answers(packed)
+    assert check_text(text, "chain.yaml").findings == plain_findings
+
+
 def test_real_prerequisites_are_worked_out_once_per_step():
     runbook = build_runbook(parse(EXAMPLES[0].read_text()), "r.yaml")
     graphs, _ = build_graphs(runbook)
