@@ -3,13 +3,12 @@ where the format has a way to write them, else as one piece, and the pieces
 join to what `render` writes of the same plan."""
 
 import pytest
+from test_plan_json_pieces import wide_runbook
 
 from recoverylint.engine import plan_text
 from recoverylint.report import format_names, render
 from recoverylint.report.plans import pieces
 from recoverylint.report.views import PlanView
-
-from test_plan_json_pieces import wide_runbook
 
 
 @pytest.fixture(scope="module")
