@@ -20,9 +20,9 @@ def render(report: Report) -> str:
 
 def render_utf8(report: Report) -> bytes:
     if report.written is None:
-        records = file_part(report.findings)
+        parts = [file_part(report.findings)]
     else:  # each file's part, written where it was checked or kept by the cache
-        records = b", ".join(part for file in report.written if (part := file.parts["json"]))
+        parts = [part for file in report.written if (part := file.parts["json"])]
     summary = report_summary(report)
     counts = json.dumps(
         {
@@ -33,7 +33,12 @@ def render_utf8(report: Report) -> bytes:
         }
     )
     head = f'{{"version": {json.dumps(__version__)}, "findings": ['.encode()
-    return b"".join((head, records, f'], "summary": {counts}}}\n'.encode()))
+    # One join of everything: the parts of a big report are tens of MB, copied once.
+    pieces = [head]
+    for part in parts:
+        pieces += (b", ", part) if len(pieces) > 1 else (part,)
+    pieces.append(f'], "summary": {counts}}}\n'.encode())
+    return b"".join(pieces)
 
 
 def file_part(findings: Sequence[Finding]) -> bytes:
