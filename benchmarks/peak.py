@@ -8,7 +8,9 @@ run fails with MemoryError instead of waking the kernel's OOM killer, which may
 pick any process on a shared machine.
 
 CMD inherits stdin, stdout, stderr, the working directory and the environment.
-FILE receives one JSON object: {"seconds", "exit_code", "peak_mb", "timed_out"};
+FILE receives one JSON object: {"seconds", "cpu_s", "exit_code", "peak_mb",
+"timed_out"}; cpu_s is CMD's user + system time, its workers included (wait4
+counts the children CMD waited for), and not this wrapper's own start;
 exit_code is negative when CMD was killed by a signal.
 
 Why a separate process: on Linux a child's ru_maxrss also counts the memory of
@@ -70,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     # ru_maxrss is in KiB on Linux and in bytes on macOS.
     peak_mb = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
     args.report.write_text(json.dumps({
-        "seconds": seconds, "exit_code": proc.returncode,
+        "seconds": seconds, "cpu_s": usage.ru_utime + usage.ru_stime, "exit_code": proc.returncode,
         "peak_mb": round(peak_mb, 1), "timed_out": timed_out.is_set(),
     }) + "\n", encoding="utf-8")
     return 0
