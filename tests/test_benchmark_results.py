@@ -89,7 +89,7 @@ def goal_sentences() -> list[str]:
             )
     warm = CACHE["warm_over_cold"]
     met = "met" if max(warm, CACHE["warm_over_cold_cpu"]) <= CACHE["goal"] else "not met"
-    said.append(f"warm / cold {warm:.2f} ({CACHE['warm_over_cold_cpu']:.2f} in CPU time; goal <= {CACHE['goal']:g}: {met})")
+    said.append(f"warm / cold {warm:.3f} ({CACHE['warm_over_cold_cpu']:.3f} in CPU time; goal <= {CACHE['goal']:g}: {met})")
     return said
 
 

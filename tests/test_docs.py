@@ -270,8 +270,8 @@ def test_the_cache_figures_are_the_last_cache_benchmark():
         f"`benchmarks/cache.py`, medians of {meta['repeat']} on a busy {meta['cpus']}-core machine), "
         f"a cold run took {median['cold, filling']:.1f} s (filling the cache costs about "
         f"{(run['filling_over_cold'] - 1) * 100:.0f}% over `--no-cache`) and the warm re-run "
-        f"{median['warm']:.1f} s: **{run['warm_over_cold']:.2f} of the cold run** "
-        f"({run['warm_over_cold_cpu']:.2f} in CPU time)."
+        f"{median['warm']:.2f} s: **{run['warm_over_cold']:.3f} of the cold run** "
+        f"({run['warm_over_cold_cpu']:.3f} in CPU time)."
     ) in one_line(ROOT / "docs" / "performance.md")
 
 
