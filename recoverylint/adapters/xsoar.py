@@ -415,13 +415,12 @@ class _Playbook:
     def _alternatives(self, branches: dict[str, dict[str, list[str]]]) -> None:
         """A condition's labels lead to tasks that never run together, unless
         one is reached from the other.  Each pair of tasks on two branches,
-        and each task a search from a branch passes, counts against
+        and each task a search between two branches passes, counts against
         `max_edges`: a condition of thousands of labels pairs millions of
-        tasks, and a hostile file must not exhaust memory."""
+        tasks, and a hostile file must not exhaust memory or time."""
         drafts = self.builder.by_id
         budget = [self.builder.limits.max_edges]
-        # What a task reaches is searched once, for every condition that leads to it.
-        reached: dict[str, set[str]] = {}
+        position = {step_id: index for index, step_id in enumerate(self.order)}
         for task in self.tasks.values():
             if task.draft is None or task.type != _CONDITION:
                 continue
@@ -440,9 +439,8 @@ class _Playbook:
                 for other_label, other in chosen[index + 1 :]:
                     if other_label == label or other == target:
                         continue
-                    if other in self._reached(target, reached, budget) or target in self._reached(
-                        other, reached, budget
-                    ):
+                    first, later = (target, other) if position[target] < position[other] else (other, target)
+                    if self._reaches(first, later, position, budget):
                         continue
                     span = drafts[other].span
                     drafts[target].excludes.append(Ref(other, span))
@@ -454,26 +452,28 @@ class _Playbook:
                 if any(ref.name in chosen_ids for ref in drafts[target].excludes):
                     draft.decides.append(Ref(target, drafts[target].span))
 
-    def _reached(self, source: str, reached: dict[str, set[str]], budget: list[int]) -> set[str]:
-        """The tasks after `source` in the forward order (a search, once per
-        source; each task it visits counts against `budget`)."""
-        found = reached.get(source)
-        if found is None:
-            found = set()
-            stack = [source]
-            while stack:
-                for successor in self.forward.get(stack.pop(), ()):
-                    if successor not in found:
-                        found.add(successor)
-                        stack.append(successor)
-            budget[0] -= len(found)
+    def _reaches(self, source: str, target: str, position: dict[str, int], budget: list[int]) -> bool:
+        """Whether `target` is after `source` in the forward order.  The search
+        passes only tasks placed between the two in the topological order (no
+        path leaves that stretch), so branches side by side cost a step or two
+        however long what follows them; each task it passes counts against `budget`."""
+        bound = position[target]
+        seen = {source}
+        stack = [source]
+        while stack:
+            for successor in self.forward.get(stack.pop(), ()):
+                if successor == target:
+                    return True
+                if successor not in seen and position.get(successor, -1) < bound:
+                    seen.add(successor)
+                    stack.append(successor)
+            budget[0] -= 1
             if budget[0] < 0:
                 raise TooLarge(
                     f"over {self.builder.limits.max_edges:,} pairs of tasks on a condition's branches"
-                    " and tasks after them"
+                    " and tasks searched between them"
                 )
-            reached[source] = found
-        return found
+        return False
 
     # Facts.
 
