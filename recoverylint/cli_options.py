@@ -175,7 +175,7 @@ selection_options = grouped(
         "--skip-non-runbooks", is_flag=True,
         help="Skip files named on the command line that are not runbooks (no top-level `runbook`"
         " key, and no workflow of a format recoverylint reads) instead of reporting RL003, as for"
-        " files found in directories (for pre-commit).",
+        " files found in directories, a JSON file judged by its head without a parse (for pre-commit).",
     ),
 )
 fix_options = grouped(

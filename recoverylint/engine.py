@@ -434,7 +434,7 @@ def _suffixes() -> tuple[str, ...]:
     return (*YAML_SUFFIXES, ".json", *format_suffixes())
 
 
-def discover(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
+def discover(paths: Iterable[Path], sniff_named_json: bool = False) -> Iterator[tuple[Path, bool]]:
     """Files to check: those named (explicit), and under named directories
     the YAML files, the files of the formats' own suffixes and the JSON files
     whose first megabyte shows a format kept as JSON (an SSM document...);
@@ -442,7 +442,10 @@ def discover(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
     In a stable order.  Each real file comes once, under the first name that
     reaches it, whatever other names do (named twice, also found in a named
     directory, or reached through a link): it is explicit when any of them
-    is named; a fix must not write one file twice under two names."""
+    is named; a fix must not write one file twice under two names.
+    With `sniff_named_json` (`--skip-non-runbooks`: pre-commit names every
+    changed file), a named `.json` file is judged by its head as a found one
+    is, so a package.json or a lock file is neither parsed nor reported."""
 
     def wanted(file: Path) -> bool:
         name = file.name.lower()
@@ -474,6 +477,8 @@ def discover(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
                 if identity is not None:  # a dangling or looping link found in a folder is no runbook
                     found.setdefault(identity, (file, False))
         else:
+            if sniff_named_json and path.name.lower().endswith(".json") and path.is_file() and not wanted(path):
+                continue
             # A named file that cannot be reached is reported under its name.
             named: object = file_identity(path) or os.path.abspath(path)
             found[named] = (found.get(named, (path, True))[0], True)

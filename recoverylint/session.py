@@ -157,7 +157,7 @@ def run_check(request: CheckRequest) -> CheckRun:
             # The files of a folder share its resolved path: resolved once.
             folders: dict[Path, Path] = {}
             working_folder: Path | None = None
-            for path, explicit in discover(request.paths or (Path("."),)):
+            for path, explicit in discover(request.paths or (Path("."),), request.skip_non_runbooks):
                 found = resolver.options_for(path, explicit)
                 if found is not None:
                     working_folder = working_folder or Path.cwd().resolve()

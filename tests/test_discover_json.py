@@ -135,6 +135,24 @@ def test_json_named_explicitly_is_checked_as_before(repository: Path) -> None:
     assert result.exit_code == 1
 
 
+def test_skip_non_runbooks_judges_named_json_by_its_head(repository: Path) -> None:
+    # What pre-commit's hook runs on the files a commit changes: the SSM
+    # document is checked; package.json, the lock file, tsconfig, the schema
+    # and the 2 MB data file (over a 1 MB limit, so RL001 if it were read)
+    # are neither read whole nor reported.
+    named = ["package.json", "package-lock.json", "tsconfig.json", "schemas/ssm.schema.json", "data.json"]
+    result, report = check("--skip-non-runbooks", "--max-file-size", "1000000", *named, "runbooks/reads.json")
+    assert result.exit_code == 1, result.output
+    assert positions(report) == [("runbooks/reads.json", 11, 15, "RL201")]
+    assert report["summary"]["files"] == 1
+    result, report = check("--skip-non-runbooks", "--max-file-size", "1000000", *named)
+    assert result.exit_code == 0, result.output
+    assert report["findings"] == []
+    # Without the option, named files are checked as before.
+    result, report = check("--max-file-size", "1000000", "data.json")
+    assert [f["code"] for f in report["findings"]] == ["RL001"]
+
+
 def test_the_signature_is_read_from_the_first_megabyte(tmp_path: Path) -> None:
     late = json.loads(SSM_READS)
     late = {"schemaVersion": "0.3", "description": "d" * (1 << 20), "mainSteps": late["mainSteps"]}

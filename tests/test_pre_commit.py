@@ -156,12 +156,12 @@ def test_the_sample_runbooks_are_what_the_tests_say():
     assert check_text(FALSE_GATE_FIXED).findings == check_text(REDUNDANT_NEED_FIXED).findings == []
 
 
-def test_manifest_declares_both_hooks_on_yaml_files():
+def test_manifest_declares_both_hooks_on_yaml_and_json_files():
     hooks = {hook["id"]: hook for hook in _load_yaml(MANIFEST.read_text(encoding="utf-8"))}
     assert tuple(hooks) == HOOK_IDS
     for hook in hooks.values():
         assert hook["language"] == "python"
-        assert hook["types"] == ["yaml"]
+        assert hook["types_or"] == ["yaml", "json"]
         assert hook["require_serial"] is False
         assert hook["name"] and hook["description"]
         assert hook["entry"].split()[:3] == ["recoverylint", "check", "--skip-non-runbooks"]
@@ -224,7 +224,7 @@ def test_hook_skips_yaml_files_that_are_not_runbooks(hook_repo, pre_commit_home,
     # mention the file at all (no RL003 "not a runbook", even as a note).
     result = try_repo(hook_repo, pre_commit_home, project, "recoverylint", "--verbose")
     assert result.returncode == 0, result.stdout
-    # "Passed", not "Skipped": the file did reach recoverylint (types: [yaml]).
+    # "Passed", not "Skipped": the file did reach recoverylint (types_or: [yaml, json]).
     assert _hook_result(result.stdout, _hook_names()["recoverylint"]) == "Passed"
     assert "RL003" not in result.stdout
     assert "ci.yaml" not in result.stdout
