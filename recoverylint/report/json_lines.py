@@ -8,9 +8,8 @@ command, as with `json`.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from json.encoder import encode_basestring_ascii
 
 from ..finding import Finding
 from . import Report
@@ -32,21 +31,23 @@ def render_utf8(report: Report) -> bytes:
 
 def file_part(findings: Sequence[Finding]) -> bytes:
     """One file's findings, one line each (ASCII)."""
-    return "".join(json.dumps(finding_record(item)) + "\n" for item in findings).encode()
+    return "".join(record + "\n" for record in finding_records(findings, encode_basestring_ascii)).encode()
 
 
-def finding_record(finding: Finding) -> dict[str, Any]:
-    """A finding as the `json` and `json-lines` formats show it."""
-    span = finding.span
-    return {
-        "code": finding.code,
-        "name": finding.name,
-        "severity": finding.severity.value,
-        "message": finding.message,
-        "path": finding.path,
-        "line": span.line,
-        "column": span.column,
-        "end_line": span.end_line,
-        "end_column": span.end_column,
-        "suggestion": finding.suggestion,
-    }
+def finding_records(findings: Sequence[Finding], encode: Callable[[str], str]) -> list[str]:
+    """Each finding as the `json` and `json-lines` formats show it: the keys
+    code, name, severity, message, path, line, column, end_line, end_column
+    and suggestion, written as json.dumps writes such a dict (separators
+    ", " and ": "), its strings by `encode`: json.encoder's
+    encode_basestring_ascii, or encode_basestring for `ensure_ascii=False`."""
+    # Written directly rather than by json.dumps of a dict per finding (half
+    # the cost, a check writes tens of thousands): the strings go through the
+    # encoder json.dumps itself uses, the integers as json.dumps writes them.
+    # A severity is a str whose text is its value, so it is encoded as it is.
+    return [
+        f'{{"code": {encode(item.code)}, "name": {encode(item.name)}, "severity": {encode(item.severity)}, '
+        f'"message": {encode(item.message)}, "path": {encode(item.path)}, "line": {item.span.line}, '
+        f'"column": {item.span.column}, "end_line": {item.span.end_line}, "end_column": {item.span.end_column}, '
+        f'"suggestion": {"null" if item.suggestion is None else encode(item.suggestion)}}}'
+        for item in findings
+    ]

@@ -75,6 +75,16 @@ def json_safe(json_text: str) -> str:
     return _JSON_ACTING.sub(escaped, json_text)
 
 
+def json_safe_utf8(json_text: str) -> bytes:
+    """`json_safe(json_text)` in UTF-8."""
+    # Checked as UTF-8, which is needed anyway, rather than scanned as text:
+    # three times as fast when, as usual, nothing needs escaping.  A lone
+    # surrogate, encoded as "surrogatepass" writes it, is one of what
+    # json_text_is_safe finds.
+    data = json_text.encode("utf-8", "surrogatepass")
+    return data if json_text_is_safe(data) else json_safe(json_text).encode()
+
+
 def json_text_is_safe(data: bytes) -> bool:
     """Whether UTF-8 `data` has none of the characters `json_safe` escapes
     (JSON text that went through it, read back)."""
