@@ -109,19 +109,13 @@ def add_behaviour_preds(
     _clock_preds(graphs, preds, count)
 
 
-def _surfaces_declared(runbook: Runbook) -> bool:
-    """Whether some declared resource is a communication surface: without one,
-    every write is a change and nothing need be looked up."""
-    return any(resource.communication for resource in (runbook.resources or {}).values())
-
-
 def _guard_preds(graphs: Graphs, preds: list[set[int]], count: Callable[[int], None]) -> None:
-    from .rules._authority import changed_writes
+    from .rules._authority import changed_writes, surfaces_declared
 
     guards = graphs.mask(step.index for step in graphs.steps if step.guard)
     if not guards:
         return
-    resources = graphs.runbook.resources if _surfaces_declared(graphs.runbook) else None
+    resources = graphs.runbook.resources if surfaces_declared(graphs.runbook.resources) else None
     for step in graphs.steps:
         if step.is_change and (resources is None or changed_writes(step, resources)):
             earlier = guards & graphs.ancestors[step.index]
@@ -132,14 +126,14 @@ def _guard_preds(graphs: Graphs, preds: list[set[int]], count: Callable[[int], N
 
 def _observation_preds(graphs: Graphs, preds: list[set[int]], count: Callable[[int], None]) -> None:
     from .graphs import ResourceIndex
-    from .rules._authority import on_surface
+    from .rules._authority import on_surface, surfaces_declared
 
     observers = [step for step in graphs.steps if step.observes]
     if not observers:
         return
     runbook = graphs.runbook
     parents = runbook.parents
-    resources = runbook.resources if _surfaces_declared(runbook) else None
+    resources = runbook.resources if surfaces_declared(runbook.resources) else None
     written_as: dict[str, list[str]] = defaultdict(list)  # full name -> the names written so
     posted: set[str] = set()  # the names written that are on a communication surface
     for name in sorted({ref.name for step in graphs.steps for ref in step.writes}):

@@ -18,8 +18,10 @@ from functools import cached_property
 from ..capabilities import Capability
 from ..finding import Issue
 from ..graphs import Graphs, OrderProblem
-from ..model import Runbook
+from ..model import Ref, Runbook, Step
 from ..settings import Settings
+from ._authority import changes_by_step
+from ._producers import producer_order
 
 # What rule modules import from here (Capability for their `needs`).
 __all__ = [
@@ -55,12 +57,27 @@ class RuleContext:
             return None
         return GraphContext(self.runbook, self.graphs, self.cycle, self.settings)
 
+    @cached_property
+    def changes(self) -> list[tuple[Ref, ...]]:
+        """Each step's writes that change something (`changed_writes`), by step
+        index: asked by eight rules, worked out once for them all (the rules
+        given `with_graphs` and the others share its list)."""
+        with_graphs = self.with_graphs
+        if with_graphs is not None and with_graphs is not self:
+            return with_graphs.changes
+        return changes_by_step(self.runbook.steps, self.runbook.resources)
+
 
 @dataclass(frozen=True)
 class GraphContext(RuleContext):
     """The context of a rule that needs the graphs: they were built."""
 
     graphs: Graphs
+
+    @cached_property
+    def producer_order(self) -> list[tuple[Step, Ref, list[int], list[int]]]:
+        """`_producers.producer_order` of the graphs, for RL301 and RL302."""
+        return producer_order(self.graphs)
 
 
 Check = Callable[[RuleContext], Issues]

@@ -1,13 +1,12 @@
 from ..finding import Issue
 from ..words import involved, needs_suggestion, quoted
 from . import GraphContext, Issues, graph_rule
-from ._producers import producer_order
 
 
 @graph_rule("RL301")
 def input_race(ctx: GraphContext) -> Issues:
     steps = ctx.graphs.steps
-    for step, ref, _, concurrent in producer_order(ctx):
+    for step, ref, _, concurrent in ctx.producer_order:
         if not concurrent:
             continue
         names = [steps[p].id for p in concurrent]

@@ -1,14 +1,13 @@
 from ..finding import Issue
 from ..words import involved, quoted
 from . import GraphContext, Issues, graph_rule
-from ._producers import producer_order
 
 
 @graph_rule("RL302")
 def input_used_before_produced(ctx: GraphContext) -> Issues:
     graphs = ctx.graphs
     steps = graphs.steps
-    for step, ref, producers, concurrent in producer_order(ctx):
+    for step, ref, producers, concurrent in ctx.producer_order:
         if concurrent:
             continue
         names = [steps[p].id for p in producers]

@@ -2,7 +2,6 @@ from ..finding import Issue
 from ..model import Phase
 from ..words import in_own_words
 from . import Capability, GraphContext, Issues, graph_rule
-from ._authority import changed_writes
 
 
 @graph_rule("RL304", needs=(Capability.PHASES,))
@@ -12,7 +11,7 @@ def remediation_without_hypothesis(ctx: GraphContext) -> Issues:
     for step in graphs.steps:
         if step.phase is not Phase.REMEDIATE or step.pre_approved:
             continue
-        changed = changed_writes(step, ctx.runbook.resources)  # a post to a status page is no fix
+        changed = ctx.changes[step.index]  # a post to a status page is no fix
         if not changed:
             continue
         if graphs.ancestors[step.index] & diagnosis:

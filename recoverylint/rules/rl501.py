@@ -1,22 +1,21 @@
 from collections.abc import Iterator, Mapping
 
 from ..finding import Issue, Severity
-from ..model import Phase, Resource, Role, Step
+from ..model import Phase, Ref, Role, Step
 from ..words import listed, quoted
 from . import Capability, RuleContext, rule
-from ._authority import changed_writes, needed_authority
+from ._authority import needed_authority
 
 
-def obvious_role(
-    step: Step, roles: Mapping[str, Role], resources: Mapping[str, Resource] | None
-) -> str | None:
+def obvious_role(step: Step, roles: Mapping[str, Role], changed: tuple[Ref, ...]) -> str | None:
     """The one declared role that holds every authority the step needs, if exactly one does.
 
     Closing the incident is the commander's (`decide`: declare it resolved); any
     other step that needs no particular authority looks for an `observe` role.
     A step that does not decide looks past roles holding `decide` when others
-    fit: the commander directs rather than works (RL506)."""
-    needed = set(needed_authority(step, resources))
+    fit: the commander directs rather than works (RL506).  `changed`: the
+    step's `changed_writes`."""
+    needed = set(needed_authority(step, changed))
     if step.phase is Phase.CLOSE:
         needed.add("decide")
     needed = needed or {"observe"}
@@ -33,10 +32,9 @@ def step_without_role(ctx: RuleContext) -> Iterator[Issue]:
     for step in ctx.runbook.steps:
         if step.role is not None:
             continue
-        resources = ctx.runbook.resources
-        candidate = obvious_role(step, roles, resources)
-        words = listed(f"`{word}`" for word in needed_authority(step, resources))
-        changed = changed_writes(step, resources)  # a post to a communication surface is no change
+        changed = ctx.changes[step.index]  # a post to a communication surface is no change
+        candidate = obvious_role(step, roles, changed)
+        words = listed(f"`{word}`" for word in needed_authority(step, changed))
         if candidate:
             suggestion = f"role: {candidate}"
         elif words:

@@ -2,20 +2,20 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping
 
 from ..finding import Issue, Related
-from ..model import Ref, Resource, Role, Step
+from ..model import Ref, Role, Step
 from ..words import involved, needs_suggestion, quoted
 from . import Capability, GraphContext, graph_rule
-from ._authority import changed_writes, holder_of, needed_authority
+from ._authority import holder_of, needed_authority
 
 
 def _without_emergency(
     step: Step,
     role: Role | None,
     roles: Mapping[str, Role],
-    resources: Mapping[str, Resource] | None,
+    changed: tuple[Ref, ...],
 ) -> Issue:
     """The finding for a `pre_approved` change that no role with `emergency` performs."""
-    holder = holder_of("emergency", roles, also=needed_authority(step, resources))
+    holder = holder_of("emergency", roles, also=needed_authority(step, changed))
     unapproved = "drop `pre_approved` and have it approved"
     if holder:
         unapproved = f"give it a role holding `emergency` (`{holder}`), or {unapproved}"
@@ -45,14 +45,16 @@ def change_without_approval(ctx: GraphContext) -> Iterator[Issue]:
     for step in graphs.steps:
         for ref in step.approves:
             approvers[ref.name].append(step.index)
+    changes = ctx.changes
     for step in graphs.steps:
         # A post to a communication surface is no change: it needs no approval.
-        if not changed_writes(step, runbook.resources):
+        changed = changes[step.index]
+        if not changed:
             continue
         role = roles.get(step.role.name) if step.role else None
         if step.pre_approved:
             if step.role is None or (role and "emergency" not in role.authority):
-                yield _without_emergency(step, role, roles, runbook.resources)
+                yield _without_emergency(step, role, roles, changed)
             continue
         approval: Ref | None = step.approval or (role.approval if role else None)
         if not (critical or approval):

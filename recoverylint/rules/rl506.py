@@ -3,15 +3,16 @@ from collections.abc import Iterator
 from ..finding import Issue
 from ..words import quoted
 from . import Capability, RuleContext, rule
-from ._authority import changed_writes, holder_of
+from ._authority import holder_of
 
 
 @rule("RL506", needs=(Capability.ROLES,))
 def commander_applies_changes(ctx: RuleContext) -> Iterator[Issue]:
     roles = ctx.runbook.roles
     hands_on = holder_of("apply", roles)
+    changes = ctx.changes
     for step in ctx.runbook.steps:
-        changed = changed_writes(step, ctx.runbook.resources)  # a status post is the commander's to make
+        changed = changes[step.index]  # a status post is the commander's to make
         if not changed or step.role is None:
             continue
         role = roles.get(step.role.name)

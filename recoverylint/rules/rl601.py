@@ -2,7 +2,6 @@ from ..finding import Issue
 from ..graphs import Graphs
 from ..words import in_own_words, quoted
 from . import Capability, GraphContext, Issues, graph_rule
-from ._authority import changed_writes
 
 
 def verified_masks(graphs: Graphs) -> tuple[int, int]:
@@ -22,9 +21,10 @@ def verified_masks(graphs: Graphs) -> tuple[int, int]:
 def change_without_verification(ctx: GraphContext) -> Issues:
     graphs = ctx.graphs
     verified_any, verified_after = verified_masks(graphs)
+    changes = ctx.changes
     for step in graphs.steps:
         # A post to a communication surface is no change: nothing to verify.
-        changed = changed_writes(step, ctx.runbook.resources)
+        changed = changes[step.index]
         if not changed:
             continue
         bit = 1 << graphs.position[step.index]

@@ -1,7 +1,6 @@
 from ..finding import Issue, Severity
 from ..words import in_own_words, quoted
 from . import Capability, Issues, RuleContext, rule
-from ._authority import changed_writes
 
 
 @rule("RL603", needs=(Capability.MARKINGS,))
@@ -22,7 +21,7 @@ def change_without_rollback(ctx: RuleContext) -> Issues:
         if has_rollback or step.id in with_alternative:
             continue
         # A post to a communication surface is no change: there is nothing to roll back.
-        changed = changed_writes(step, runbook.resources)
+        changed = ctx.changes[step.index]
         if not changed:
             continue
         written = dict.fromkeys(ref.name for ref in changed)

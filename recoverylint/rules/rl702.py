@@ -5,7 +5,6 @@ from ..finding import Issue, Related
 from ..graphs import Graphs
 from ..words import checklist_question, checklist_source, quoted
 from . import Capability, GraphContext, Issues, graph_rule
-from ._authority import changed_writes
 from ._fixes import restructure_checklist
 
 _MODES = {
@@ -59,7 +58,7 @@ def workflow_mode_mismatch(ctx: GraphContext) -> Issues:
         fix = restructure_checklist(graphs)
     elif checklist.score <= 1:
         # A post to a communication surface is no change: posting beside one needs no coordination.
-        changes = [step.index for step in steps if changed_writes(step, ctx.runbook.resources)]
+        changes = [step.index for step in steps if ctx.changes[step.index]]
         if _in_one_chain(graphs, changes):
             return
         together = graphs.widest(changes)
