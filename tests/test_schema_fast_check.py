@@ -11,7 +11,9 @@ from pathlib import Path
 
 import fastjsonschema
 import pytest
+from hypothesis import HealthCheck, given, settings
 from jsonschema import Draft202012Validator
+from test_robustness_hypothesis import runbook_shaped
 from test_schema_errors import KEYWORD_CASES
 
 from recoverylint import _schema_check, schema
@@ -69,6 +71,66 @@ def test_the_fast_check_agrees_with_jsonschema_and_fastjsonschema_on_every_fixtu
         accepted = _accepts(_schema_check.check_runbook, data)
         assert accepted == full.is_valid(data), name
         assert accepted == _accepts(as_generated_by_fastjsonschema, data), name
+
+
+_FULL = Draft202012Validator(json.loads(schema.schema_text()))
+_AS_GENERATED_BY_FASTJSONSCHEMA = fastjsonschema.compile(
+    dict(json.loads(schema.schema_text()), **{"$schema": "http://json-schema.org/draft-07/schema#"}),
+    use_default=False,
+)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(runbook_shaped)
+def test_the_fast_check_agrees_on_runbook_shaped_documents(document):
+    # Valid runbooks and ones with a few values, keys or flows wrong: the
+    # branches of `oneOf`/`anyOf` (durations, needs, clocks, flow items) fail
+    # and pass in every combination.
+    accepted = _accepts(_schema_check.check_runbook, document)
+    assert accepted == _FULL.is_valid(document)
+    assert accepted == _accepts(_AS_GENERATED_BY_FASTJSONSCHEMA, document)
+
+
+def test_the_generated_check_raises_bare():
+    # A message and the schema's definition, built at every branch of
+    # `oneOf`/`anyOf` a valid value does not take, were a quarter of the
+    # check's time on a valid runbook; nothing reads them.
+    raises = [line.strip() for line in GENERATED.read_text(encoding="utf-8").splitlines() if "raise " in line]
+    assert len(raises) > 100
+    assert set(raises) == {"raise JsonSchemaValueException"}
+
+
+@pytest.mark.parametrize(
+    ("change", "refusal"),
+    [
+        pytest.param(
+            lambda code: code.replace(
+                "except (JsonSchemaValueException, JsonSchemaValuesException): pass",
+                "except (JsonSchemaValueException, JsonSchemaValuesException) as error: errors.append(error)",
+                1,
+            ),
+            "handles its exception in a new way",
+            id="a-handler-reading-the-exception",
+        ),
+        pytest.param(
+            lambda code: code.replace(", rule=", ",\n    rule=", 1),
+            "raises its exception in a new way",
+            id="a-raise-over-two-lines",
+        ),
+    ],
+)
+def test_generated_code_shaped_otherwise_stops_the_generation(change, refusal, monkeypatch):
+    compile_to_code = fastjsonschema.compile_to_code
+
+    def shaped_otherwise(*args: object, **kwargs: object) -> str:
+        code = compile_to_code(*args, **kwargs)
+        changed = change(code)
+        assert changed != code  # the shape the generator knows was there to change
+        return changed
+
+    monkeypatch.setattr(fastjsonschema, "compile_to_code", shaped_otherwise)
+    with pytest.raises(RuntimeError, match=refusal):
+        generate_source(schema.schema_text())
 
 
 def test_the_generated_check_names_no_value_it_checks():
