@@ -69,7 +69,7 @@ from .catalog import rule_doc
 from .config import known_codes
 from .dataclass_json import decoder, from_json, to_json
 from .file_result import FileResult
-from .files import LinkRefused, UnreadableFile, open_folder, read_file, read_file_status, read_head, write_new
+from .files import LinkRefused, UnreadableFile, open_folder, opened_regular, read_at, read_file, read_head, write_new
 from .finding import Finding, Fix, RemoveNeed
 from .model import Span
 from .report import WrittenFindings, summarize
@@ -276,39 +276,34 @@ class ResultCache:
     ) -> tuple[FileResult, WrittenFindings] | None:
         """The stored result without its findings, and its findings written in
         `formats` for `display_path` (see StoredEntry.written)."""
-        entry = self.read(key)
+        entry = self.read(key, display_path, formats)
         return None if entry is None else entry.written(display_path, formats)
 
-    def read(self, key: str) -> StoredEntry | None:
-        """`key`'s entry, read once and its header parsed; None when there is
-        none or it is torn, corrupt or foreign."""
-        raw = self._read(key)
-        if raw is None:
-            return None
-        try:
-            header, (start, end) = _header(raw, key)
-            return StoredEntry(raw, header, start, end, _parts(raw, header, end))
-        except (ValueError, LookupError, RecursionError):
-            return None
-
-    def _read(self, key: str) -> bytes | None:
-        """The bytes of `key`'s entry (marking it used), None when there is none."""
+    def read(self, key: str, shown: str | None = None, formats: tuple[str, ...] = ()) -> StoredEntry | None:
+        """`key`'s entry (marking it used), its header parsed; None when there
+        is none or it is torn, corrupt or foreign.  When its header lists parts
+        for the path `shown` in every one of `formats`, only those parts are
+        read (a warm run writing those formats needs nothing else: neither
+        the findings nor other paths' parts, most of an entry's bytes);
+        otherwise the whole entry."""
         shard = self._shard(key, create=False)
         if shard is None:
             return None
         name = _entry_name(key)
         try:
-            try:
-                raw, status = read_file_status(name, MAX_ENTRY_SIZE, follow_links=False, dir_fd=shard)
-            except LinkRefused:
-                self._refuse(self._entry(key))
-                return None
-            except OSError:
-                return None  # no entry (or a FIFO, a device, a huge file): check afresh
-            if self._writable and self._now - status.st_mtime > MARK_USED_AFTER:
-                with contextlib.suppress(OSError):  # read-only: the entry may be pruned early and is then rebuilt
-                    os.utime(name, dir_fd=shard, follow_symlinks=False)
-            return raw
+            with opened_regular(name, follow_links=False, dir_fd=shard) as (descriptor, status):
+                if status.st_size > MAX_ENTRY_SIZE:
+                    return None  # a hostile size: not read
+                if self._writable and self._now - status.st_mtime > MARK_USED_AFTER:
+                    with contextlib.suppress(OSError):  # read-only: the entry may be pruned early and is then rebuilt
+                        os.utime(name, dir_fd=shard, follow_symlinks=False)
+                wanted = [(shown, output_format) for output_format in formats] if shown is not None else []
+                return _read_entry(descriptor, status.st_size, key, wanted)
+        except LinkRefused:
+            self._refuse(self._entry(key))
+            return None
+        except (OSError, ValueError, LookupError, RecursionError):
+            return None  # no entry (or a FIFO, a device), or not one written whole: check afresh
         finally:
             os.close(shard)
 
@@ -323,6 +318,7 @@ class ResultCache:
         try again and report it again."""
         if result.internal_error is not None:
             return
+        assert kept is None or kept.findings is not None, "kept: a whole entry, read(key) without formats"
         if kept is not None:
             if key in self._rewritten:
                 return
@@ -652,19 +648,50 @@ def entry_bytes(
 _NOT_STORED = ("name", "path", "fix")
 
 
-def _header(raw: bytes, key: str) -> tuple[dict[str, Any], tuple[int, int]]:
-    """An entry's header, and where its findings start and end in `raw`."""
-    line_end = raw.find(b"\n")
+# The first read of an entry: its header line is a few hundred bytes (longer
+# only when it names long paths; the whole entry is then read).
+_HEAD_READ = 4096
+
+
+def _read_entry(descriptor: int, size: int, key: str, wanted: list[tuple[str, str]]) -> StoredEntry:
+    """The entry of `key` open at `descriptor`, of `size` bytes: only its
+    `wanted` parts ((path, output format)) when its header lists them all,
+    else the whole entry.  _Invalid (a ValueError) when it is not one."""
+    head = read_at(descriptor, 0, min(size, _HEAD_READ))
+    line_end = head.find(b"\n")
+    if line_end < 0 and len(head) < size:
+        head = read_at(descriptor, 0, size)
+        line_end = head.find(b"\n")
     if line_end < 0:
         raise _Invalid("no header line")
-    header = _mapping(json.loads(raw[:line_end]))
+    header = _mapping(json.loads(head[:line_end]))
     if _string(header["key"]) != key:
         raise _Invalid("an entry of another key")
-    written = sum(_count(length) for _, _, length in _part_lengths(header))
-    end = len(raw) - written
-    if end <= line_end:
+    # Each part's place: the parts end the entry, in the order the header lists them.
+    places: dict[tuple[str, str], tuple[int, int]] = {}
+    findings_end = start = size - sum(_count(length) for _, _, length in _part_lengths(header))
+    if findings_end <= line_end:
         raise _Invalid("parts longer than the entry")
-    return header, (line_end + 1, end)
+    for path, name, length in _part_lengths(header):
+        places[path, name] = (start, length)
+        start += length
+
+    def piece(offset: int, length: int) -> bytes:
+        if offset + length <= len(head):
+            return head[offset : offset + length]
+        read = read_at(descriptor, offset, length)
+        if len(read) != length:
+            raise _Invalid("an entry shorter than its status said")  # cut meanwhile
+        return read
+
+    if wanted and all(part in places for part in wanted):
+        return StoredEntry(header, {part: piece(*places[part]) for part in wanted}, None)
+    raw = piece(0, size)
+    return StoredEntry(
+        header,
+        {part: raw[offset : offset + length] for part, (offset, length) in places.items()},
+        raw[line_end + 1 : findings_end],
+    )
 
 
 def _part_lengths(header: dict[str, Any]) -> list[tuple[str, str, Any]]:
@@ -676,25 +703,15 @@ def _part_lengths(header: dict[str, Any]) -> list[tuple[str, str, Any]]:
     return lengths
 
 
-def _parts(raw: bytes, header: dict[str, Any], start: int) -> dict[tuple[str, str], bytes]:
-    """The written parts of an entry, by (path, output format) (lengths checked by _header)."""
-    parts = {}
-    for path, name, length in _part_lengths(header):
-        parts[path, name] = raw[start : start + length]
-        start += length
-    return parts
-
-
 @dataclass(frozen=True, eq=False)
 class StoredEntry:
     """An entry as ResultCache.read found it: its header parsed, its findings
     not yet decoded."""
 
-    raw: bytes
     header: dict[str, Any]
-    findings_start: int  # where the findings' JSON is in `raw`
-    findings_end: int
-    parts: Mapping[tuple[str, str], bytes]  # (path, output format) -> that path's part in that format
+    parts: Mapping[tuple[str, str], bytes]  # (path, output format) -> that path's part in that format, as read
+    # The findings' JSON; None when only some parts were read (ResultCache.read).
+    findings: bytes | None
 
     def result(self, display_path: str, data: bytes | None = None) -> FileResult | None:
         """The stored result, its findings shown at `display_path`, or None when
@@ -703,8 +720,10 @@ class StoredEntry:
         result has findings whose lines a report may show (a file without
         findings needs no text).  `runbook` and `graphs` are never stored
         (`check` shows neither)."""
+        if self.findings is None:
+            return None  # not read: ResultCache.read(key) reads the whole entry
         try:
-            stored = json.loads(self.raw[self.findings_start : self.findings_end])
+            stored = json.loads(self.findings)
             result, had_text = _result_from_json(self.header, stored, display_path)
             if had_text and data is not None:
                 result.text = decode_accepted(data)

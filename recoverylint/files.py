@@ -19,7 +19,7 @@ import contextlib
 import errno
 import os
 import stat
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 PathLike = str | Path
@@ -143,6 +143,34 @@ def read_head(
         raise UnreadableFile(path, error.strerror or str(error), error.errno or errno.EIO) from None
     finally:
         os.close(descriptor)
+
+
+@contextlib.contextmanager
+def opened_regular(
+    path: PathLike, *, follow_links: bool = True, dir_fd: int | None = None
+) -> Iterator[tuple[int, os.stat_result]]:
+    """A descriptor open for reading on a regular file, and its status as
+    fstat gave it (see the module's documentation), closed when done: for
+    reading parts of a file with `read_at`."""
+    descriptor, status = _open_regular(path, follow_links, dir_fd)
+    try:
+        yield descriptor, status
+    finally:
+        os.close(descriptor)
+
+
+def read_at(descriptor: int, offset: int, size: int) -> bytes:
+    """`size` bytes of an open file from `offset`, fewer only where the file
+    ends (os.pread: POSIX, as the cache that reads entries in parts is)."""
+    data = os.pread(descriptor, size, offset)
+    if len(data) == size or not data:
+        return data
+    pieces = [data]  # a read may return less than asked
+    total = len(data)
+    while total < size and pieces[-1]:
+        pieces.append(os.pread(descriptor, size - total, offset + total))
+        total += len(pieces[-1])
+    return b"".join(pieces)
 
 
 def _open_regular(

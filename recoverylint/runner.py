@@ -120,7 +120,7 @@ def _cached(cache: ResultCache, key: str, shown: str, data: bytes, written_forma
     """A cache hit: the findings as objects, or written in `written_formats`
     (an entry without this path's parts in them has its findings read and
     written, and is stored again with them beside the parts it held)."""
-    entry = cache.read(key)
+    entry = cache.read(key, shown, written_formats)
     if entry is None:
         return None
     if not written_formats:
@@ -129,6 +129,10 @@ def _cached(cache: ResultCache, key: str, shown: str, data: bytes, written_forma
     found = entry.written(shown, written_formats)
     if found is not None:
         return Checked(found[0], data=data, written=found[1])
+    if entry.findings is None:  # only this path's parts were read, and one is not to be shown
+        entry = cache.read(key)
+        if entry is None:
+            return None
     hit = entry.result(shown)
     if hit is None:
         return None

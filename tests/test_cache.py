@@ -799,10 +799,10 @@ def test_many_copies_rewrite_their_entry_once_a_run_and_keep_a_few_paths(in_tmp,
 def test_an_entry_of_another_path_is_read_once(in_tmp, monkeypatch, runbooks):
     assert run_check("runbooks", "--format", "json")[0] == 1
     (in_tmp / "runbooks").rename(in_tmp / "moved")
-    real_read = cache_module.read_file_status
+    real_open = cache_module.opened_regular
     reads = []
     monkeypatch.setattr(
-        cache_module, "read_file_status", lambda name, *a, **k: reads.append(name) or real_read(name, *a, **k)
+        cache_module, "opened_regular", lambda name, *a, **k: reads.append(name) or real_open(name, *a, **k)
     )
     assert run_check("moved", "--format", "json") == run_check("moved", "--format", "json", "--no-cache")
     assert len(reads) == len(set(reads)) == len(runbooks)
@@ -943,8 +943,9 @@ def test_a_huge_sparse_entry_is_a_miss_without_reading_it(cache, monkeypatch):
     with open(entry, "wb") as file:
         file.truncate(3 * 1024**3)  # 3 GB of nothing: it took 17 s to be read
     reads = []
-    real_read = os.read
+    real_read, real_pread = os.read, os.pread
     monkeypatch.setattr(os, "read", lambda fd, n: reads.append(n) or real_read(fd, n))
+    monkeypatch.setattr(os, "pread", lambda fd, n, at: reads.append(n) or real_pread(fd, n, at))
     assert cache.get(key, "r.yaml", data) is None
     assert reads == []
     assert cache_module.MAX_ENTRY_SIZE < 3 * 1024**3
@@ -1027,3 +1028,88 @@ def test_a_folder_holding_only_what_the_cache_writes_is_a_cache(tmp_path, runboo
     key, fresh = stored(cache, runbooks[0])
     assert_same(cache.get(key, str(runbooks[0]), runbooks[0].read_bytes()), fresh)
     assert (directory / "CACHEDIR.TAG").read_text() == CACHEDIR_TAG
+
+
+# -- A warm run reads the header and its parts, not the findings (issue 16) ----------
+
+
+def preads(monkeypatch):
+    """The (offset, size) of every os.pread from now on."""
+    done = []
+    real_pread = os.pread
+    monkeypatch.setattr(os, "pread", lambda fd, size, at: done.append((at, size)) or real_pread(fd, size, at))
+    return done
+
+
+def first_read_of_the_header_alone(monkeypatch, entry):
+    """The first read of an entry made the length of its header line (and
+    its end): the findings and the parts are then read only when asked."""
+    head = entry.read_bytes().index(b"\n") + 1
+    monkeypatch.setattr(cache_module, "_HEAD_READ", head)
+    return head
+
+
+@pytest.mark.parametrize("output_format", sorted(PART_WRITERS))
+def test_a_path_s_parts_are_read_without_the_findings(cache, monkeypatch, output_format):
+    path = EXAMPLES / "orders-db-outage.yaml"
+    key, fresh = stored(cache, path)
+    written = written_findings(sorted(fresh.findings, key=lambda f: f.sort_key), ("json", "json-lines"))
+    cache.put(key, fresh, written)
+    elsewhere = written_findings(sorted(fresh.findings, key=lambda f: f.sort_key), ("json",))
+    cache.put(key, replace(fresh, path="elsewhere.yaml"), elsewhere, kept=cache.read(key))
+    head = first_read_of_the_header_alone(monkeypatch, cache._entry(key))
+    done = preads(monkeypatch)
+    result, read = cache.get_written(key, str(path), (output_format,))
+    assert read.parts == {output_format: written.parts[output_format]} and result.path == str(path)
+    assert done[0] == (0, head)
+    assert [size for _, size in done[1:]] == [len(written.parts[output_format])]  # that part alone
+
+
+def test_an_entry_without_the_path_s_parts_is_read_whole(cache, monkeypatch):
+    path = EXAMPLES / "orders-db-outage.yaml"
+    key, fresh = stored(cache, path)
+    size = cache._entry(key).stat().st_size
+    head = first_read_of_the_header_alone(monkeypatch, cache._entry(key))
+    done = preads(monkeypatch)
+    entry = cache.read(key, "elsewhere.yaml", ("json",))
+    assert entry.findings is not None and entry.written("elsewhere.yaml", ("json",)) is None
+    assert_same(entry.result(str(path)), replace(fresh, text=None))
+    assert done == [(0, head), (0, size)]
+
+
+def test_a_header_longer_than_the_first_read_is_read_whole(cache):
+    path = EXAMPLES / "orders-db-outage.yaml"
+    key, fresh = stored(cache, path)
+    honest = written_findings(sorted(fresh.findings, key=lambda f: f.sort_key), ("json",))
+    long_path = "d/" * cache_module._HEAD_READ + "r.yaml"  # the header names it: past the first read
+    cache.put(key, replace(fresh, path=long_path), honest)
+    result, written = cache.get_written(key, long_path, ("json",))
+    assert written == honest and result.path == long_path
+    assert_same(cache.get(key, str(path)), replace(fresh, text=None))
+
+
+def test_an_entry_cut_while_it_is_read_is_a_miss(cache, monkeypatch):
+    path = EXAMPLES / "orders-db-outage.yaml"
+    key, fresh = stored(cache, path)
+    cache.put(key, fresh, written_findings(sorted(fresh.findings, key=lambda f: f.sort_key), ("json",)))
+    real_read_at = cache_module.read_at
+    monkeypatch.setattr(cache_module, "read_at", lambda fd, at, size: real_read_at(fd, at, size)[:-1])
+    assert cache.get_written(key, str(path), ("json",)) is None
+    assert cache.get(key, str(path)) is None
+
+
+@needs_cli_cache
+def test_a_corrupt_part_read_alone_falls_back_to_the_findings(in_tmp, monkeypatch):
+    cold = run_check("runbooks", "--format", "json", "--no-cache")
+    assert run_check("runbooks", "--format", "json") == cold
+    corrupted = 0
+    for entry in sorted((in_tmp / ".recoverylint_cache").glob("*/*/*.json")):
+        raw = entry.read_bytes()
+        if raw.count(b'{"code": ') > 1:
+            entry.write_bytes(corrupt_record(raw))
+            corrupted += 1
+    assert corrupted > 1
+    assert run_check("runbooks", "--format", "json") == cold  # the findings read, the parts written again
+    with monkeypatch.context() as patched:
+        patched.setattr(cache_module, "_result_from_json", no_decoding)
+        assert run_check("runbooks", "--format", "json") == cold  # and stored
