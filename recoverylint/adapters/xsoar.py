@@ -47,7 +47,11 @@
   of them before a task in O may have written the context it reads, and
   any sub-playbook before it the incident field it reads:
   `<producer>.<path>` is a fact each of them outputs (always there, even
-  when it was skipped) and the task uses.  `lastCompletedTaskEntries` is
+  when it was skipped) and the task uses, but for those its other needs
+  already put before it in D (one before a later producer that reads
+  context, or before a task it must wait for): the order D requires is the
+  same, and a task after thousands of commands that read context uses the
+  facts of the latest, not of thousands.  `lastCompletedTaskEntries` is
   the output of the tasks just before.  Builtin commands known to write no
   context (`setIncident`, `closeInvestigation`, `send-mail`, `Print`,
   `Sleep`...) output nothing.  `separatecontext` makes a sub-playbook's
@@ -198,6 +202,30 @@ class _Task:
         if self.type != "regular" or not self.script:
             return False
         return self.script not in _NO_CONTEXT and self.script not in _SETTERS
+
+
+class _Reader:
+    """A step while the facts it uses are found, and what D is known to put
+    before it (a bit per step, in topological order): the steps it uses a
+    fact of or must wait for (`direct`), and what those need in turn
+    (`through`, every step D orders before one of them)."""
+
+    def __init__(self, draft: StepDraft, earlier: int) -> None:
+        self.draft = draft
+        self.earlier = earlier  # the steps before it in O
+        self.used: set[str] = set()
+        self.direct = 0
+        self.through = 0
+
+    def use(self, fact: str, span: Span) -> None:
+        if fact not in self.used:
+            self.used.add(fact)
+            self.draft.inputs.append(Ref(fact, span))
+
+    def needs(self, step_bit: int, needed: int) -> None:
+        """It needs the step of `step_bit`, which needs `needed`."""
+        self.direct |= step_bit
+        self.through |= needed
 
 
 class _Playbook:
@@ -524,20 +552,25 @@ class _Playbook:
         self.budget = self.builder.limits.max_edges
         outputs: dict[str, set[str]] = {}
         incident_fields = [name for name in setters if name.startswith("incident.")]
-        for task, draft in steps:
-            used: set[str] = set()
+        # Topological order: what a step is known to need is worked out
+        # before any step after it reads context.
+        step_of = {draft.id: (task, draft) for task, draft in steps}
+        needed: dict[str, int] = {}
+        for step_id in order:
+            task, draft = step_of[step_id]
+            reader = _Reader(draft, before[step_id])
+            for need in draft.needs:
+                if need.reason and need.step in bit and reader.earlier & bit[need.step]:
+                    reader.needs(bit[need.step], needed[need.step])
             if task.type == "playbook":
                 # It runs on the incident: the fields set before it are there for it.
-                self._use(draft, "incident", draft.span, before, 0, setters, incident_fields, used, outputs)
+                self._use(reader, "incident", draft.span, 0, setters, incident_fields, needed, outputs)
             for path, span in self._paths(task):
                 root = _root(path)
                 if not root or root in _SYSTEM_ROOTS:
                     continue
                 if root == "inputs":
-                    fact = "inputs." + _root(path[len("inputs.") :]).strip()
-                    if fact not in used:
-                        used.add(fact)
-                        draft.inputs.append(Ref(fact, span))
+                    reader.use("inputs." + _root(path[len("inputs.") :]).strip(), span)
                 elif root in _INCIDENT_ROOTS:
                     field = _root(path[len(root) + 1 :]).strip().lower()
                     if field in _INCIDENT_IDS:
@@ -545,16 +578,16 @@ class _Playbook:
                     root = f"incident.{field}" if field else "incident"
                     # Every field's setters when the incident is read whole.
                     fields = incident_fields if not field else [root]
-                    self._use(draft, root, span, before, incident_writers, setters, fields, used, outputs)
+                    self._use(reader, root, span, incident_writers, setters, fields, needed, outputs)
                 elif root == _PREVIOUS:
                     for source in predecessors.get(draft.id, ()):
                         fact = f"{source}.{_PREVIOUS}"
-                        if fact not in used:
-                            used.add(fact)
-                            draft.inputs.append(Ref(fact, span))
-                            outputs.setdefault(source, set()).add(fact)
+                        reader.use(fact, span)
+                        reader.needs(bit[source], needed[source])
+                        outputs.setdefault(source, set()).add(fact)
                 else:
-                    self._use(draft, root, span, before, writers, setters, [root], used, outputs)
+                    self._use(reader, root, span, writers, setters, [root], needed, outputs)
+            needed[step_id] = reader.direct | reader.through
         for step_id, facts in outputs.items():
             producer = self.builder.by_id[step_id]
             declared = {ref.name: ref for ref in set_outputs.get(step_id, ())}
@@ -567,23 +600,38 @@ class _Playbook:
 
     def _use(
         self,
-        draft: StepDraft,
+        reader: _Reader,
         root: str,
         span: Span,
-        before: dict[str, int],
         writers: int,
         setters: dict[str, int],
         facts: list[str],
-        used: set[str],
+        needed: dict[str, int],
         outputs: dict[str, set[str]],
     ) -> None:
-        """`draft` reads `root` (a context root, or an incident field): it uses
+        """`reader` reads `root` (a context root, or an incident field): it uses
         the fact of each step before it that sets it (`facts`: their names,
-        one per field read) or, among `writers`, may have written it."""
+        one per field read) and of each of `writers` before it that may have
+        written it, but those another of its needs already brings before it
+        (a writer before one it needs: the order D requires is the same, with
+        an edge per writer where one per pair of writer and reader was
+        millions)."""
         setting = 0
         for fact in facts:
             setting |= setters.get(fact, 0)
-        mask = before.get(draft.id, 0) & (writers | setting)
+        # The latest writers first: what they need is then known to be before it.
+        latest = 0
+        unknown = reader.earlier & writers & ~setting
+        while unknown := unknown & ~reader.through:
+            top = 1 << (unknown.bit_length() - 1)
+            latest |= top
+            unknown ^= top
+            writer = self.order[top.bit_length() - 1]
+            # A task named `incident` may write `incident.<field>`, a fact of
+            # several producers: D may not order it before the reader.
+            if f"{writer}.{root}" not in setters:
+                reader.needs(top, needed[writer])
+        mask = reader.earlier & setting | latest
         while mask:
             lowest = mask & -mask
             mask ^= lowest
@@ -598,9 +646,7 @@ class _Playbook:
                 raise TooLarge(f"over {self.builder.limits.max_edges:,} uses of context")
             for fact in named:
                 outputs.setdefault(step_id, set()).add(fact)
-                if fact not in used:
-                    used.add(fact)
-                    draft.inputs.append(Ref(fact, span))
+                reader.use(fact, span)
 
     def _fields_set(self, task: _Task) -> Iterator[tuple[str, Span]]:
         """The incident fields a task sets, where written: `setIncident`'s
