@@ -215,19 +215,31 @@ def step_minutes(runbook: Runbook, steps: Sequence[Step]) -> StepMinutes:
 def inverted_ranges(document: Document) -> list[tuple[Span, str]]:
     """Where a native runbook that passed the schema writes a range whose ends
     are out of order (min <= likely <= max is beyond what the schema can
-    say): every mapping with an `id` and a `duration` range is a step."""
+    say).  The schema lets steps stand only in flows: `steps`, a stage's
+    `steps`, and the `parallel` and `sequence` blocks in them, so only
+    those are walked, not every value of the document."""
+    data = document.data
+    if not isinstance(data, dict):
+        return []
+    flows = [data.get("steps")]
+    stages = data.get("stages")
+    if isinstance(stages, list):
+        flows += [stage.get("steps") for stage in stages if isinstance(stage, dict)]
     found = []
-    pending: list[Any] = [document.data]
-    while pending:
-        value = pending.pop()
-        if isinstance(value, list):
-            pending.extend(value)
-        elif isinstance(value, dict):
-            written = value.get("duration")
-            if "id" in value and isinstance(written, dict) and duration_from(written, DurationBasis.GIVEN) is None:
+    while flows:
+        items = flows.pop()
+        if not isinstance(items, list):
+            continue
+        for item in items:
+            if not isinstance(item, dict):
+                continue
+            if "id" not in item:  # a block
+                flows += (item.get("parallel"), item.get("sequence"))
+                continue
+            written = item.get("duration")
+            if isinstance(written, dict) and duration_from(written, DurationBasis.GIVEN) is None:
                 found.append((
-                    document.value_span(value, "duration"),
-                    f"the duration range of `{value['id']}` must have min <= likely <= max",
+                    document.value_span(item, "duration"),
+                    f"the duration range of `{item['id']}` must have min <= likely <= max",
                 ))
-            pending.extend(item for item in value.values() if isinstance(item, (dict, list)))
     return sorted(found, key=lambda item: (item[0].line, item[0].column))
