@@ -4,11 +4,22 @@ from . import GraphContext, Issues, graph_rule
 from ._fixes import remove_need
 
 
+def _not_needs(kind: EdgeKind, stage: str | None) -> bool:
+    return kind is not EdgeKind.NEEDS
+
+
 @graph_rule("RL203")
 def redundant_need(ctx: GraphContext) -> Issues:
     graphs = ctx.graphs
     steps, index = graphs.steps, graphs.index
-    declared = graphs.declared_between()
+    runbook = ctx.runbook
+    if not any(step.needs for step in steps):
+        return  # nothing to find (and the declarations need not be indexed)
+    # Whether the runbook declares waits other than `needs` (a sequence, a
+    # stage gate): without any, no need repeats one and none is looked up.
+    declared = None
+    if runbook.declared_joins or any(edge.kind is not EdgeKind.NEEDS for edge in runbook.declared_edges):
+        declared = graphs.declared_between()
     for step in steps:
         if not step.needs:
             continue  # nothing to find, and its waits may be a block of thousands
@@ -16,6 +27,8 @@ def redundant_need(ctx: GraphContext) -> Issues:
         implied = 0  # what the step's other waits already bring before it
         for pred in graphs.order_preds[node]:
             implied |= graphs.ancestors[pred]
+        # The steps it waits for by a sequence or a stage gate, asked once for all its needs.
+        otherwise = declared.sources_into(step.id, _not_needs) if declared is not None else ()
         seen = set()
         for position, need in enumerate(step.needs):
             if need.reason or need.step not in index or need.step == step.id:
@@ -25,8 +38,8 @@ def redundant_need(ctx: GraphContext) -> Issues:
                 continue
             seen.add(need.step)
             source = index[need.step]
-            kinds = {edge.kind for edge in declared[(need.step, step.id)]}
-            if kinds - {EdgeKind.NEEDS}:
+            if need.step in otherwise:
+                kinds = {edge.kind for edge in graphs.declared_between()[(need.step, step.id)]}
                 how = "the sequence" if EdgeKind.SEQUENCE in kinds else "the stage gate"
                 yield _redundant(step, position, f"{how} already makes it wait for `{need.step}`")
                 continue

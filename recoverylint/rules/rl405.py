@@ -12,6 +12,17 @@ def _ids(graphs: Graphs, nodes: list[int]) -> list[str]:
     return [graphs.steps[node].id for node in nodes]
 
 
+def _widest(graphs: Graphs, nodes: list[int]) -> list[int]:
+    """`graphs.widest(nodes)`, without its search when none of `nodes` waits
+    for another or is decided apart from one: then they can all run at once
+    (the steps running at one moment of the sweep nearly always can)."""
+    members = graphs.mask(nodes)
+    for node in nodes:
+        if graphs.ancestors[node] & members or graphs.decided_apart_mask(node) & members:
+            return graphs.widest(nodes)
+    return sorted(nodes)
+
+
 def _people(count: int) -> str:
     return f"{count} person" if count == 1 else f"{count} people"
 
@@ -36,6 +47,11 @@ class _Windows:
         soonest = critical_path(graphs, least).finish
         self.start = [soonest[node] - least[node] for node in range(len(durations))]
         self.end = critical_path(graphs, most).finish[: len(durations)]
+        # Each step's place among all by start, then file order: a role's steps
+        # are sorted by it without a key tuple per step.
+        self._rank = [0] * len(durations)
+        for rank, node in enumerate(sorted(range(len(durations)), key=lambda node: (self.start[node], node))):
+            self._rank[node] = rank
 
     def open_ended(self, nodes: list[int]) -> bool:
         """Some of `nodes` may run on without end: its duration, or one before it, is unknown."""
@@ -47,30 +63,40 @@ class _Windows:
         last moment before some step ends (no later moment holds more) and
         only of a set larger than the best found. A step of 0 minutes runs at
         its start only."""
+        start, end = self.start, self.end
         best: list[int] = []
+        fewest = people  # a set is asked about only when larger than this and the best
         budget = _WORK_PER_STEP * len(nodes)
         running: list[tuple[float, int]] = []  # a heap of (end, node)
-        ordered = sorted(nodes, key=lambda node: (self.start[node], node))
+        ordered = sorted(nodes, key=self._rank.__getitem__)
+        count = len(ordered)
         at = 0
-        while at < len(ordered):
-            moment = self.start[ordered[at]]
+        while at < count:
+            node = ordered[at]
+            moment = start[node]
             while running and running[0][0] <= moment:
                 heapq.heappop(running)
-            while at < len(ordered) and self.start[ordered[at]] == moment:
-                heapq.heappush(running, (self.end[ordered[at]], ordered[at]))
+            following = moment
+            while following == moment:  # every step starting at this moment
+                heapq.heappush(running, (end[node], node))
                 at += 1
-            following = self.start[ordered[at]] if at < len(ordered) else math.inf
-            if running[0][0] > following or len(running) <= max(people, len(best)):
+                if at == count:
+                    following = math.inf
+                else:
+                    node = ordered[at]
+                    following = start[node]
+            if len(running) <= fewest or running[0][0] > following:
                 continue
             if budget < len(running):
                 # Past the budget, the steps still running or yet to start are
                 # judged together, as if they all met.
-                found = graphs.widest(sorted([node for _, node in running] + ordered[at:]))
+                found = _widest(graphs, sorted([node for _, node in running] + ordered[at:]))
                 return found if len(found) > len(best) else best
             budget -= len(running)
-            found = graphs.widest(sorted(node for _, node in running))
+            found = _widest(graphs, sorted(node for _, node in running))
             if len(found) > len(best):
                 best = found
+                fewest = max(people, len(best))
         return best
 
 
