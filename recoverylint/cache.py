@@ -773,11 +773,32 @@ def _checked_part(part: bytes, name: str, findings: int) -> bytes:
     that acts on a terminal (a report writes it as it is)."""
     if part.count(_RECORD_START) != findings or (name == "json-lines" and part.count(b"\n") != findings):
         raise _Invalid("a part of another number of findings")
-    if not part.isascii():
-        part.decode()  # UnicodeDecodeError, a ValueError: a lone byte a Latin-1 terminal would act on
-    if not json_text_is_safe(part):
+    if not _shown_as_it_is(part):
         raise _Invalid("a part with a character no report writes")
     return part
+
+
+# Printable ASCII, tab and LF: the bytes of JSON text that act on nothing.
+_PLAIN_BYTES = bytes((0x09, 0x0A, *range(0x20, 0x7F)))
+
+
+def _shown_as_it_is(part: bytes) -> bool:
+    """Whether `part` is UTF-8 (a lone byte is one a Latin-1 terminal would
+    act on) with nothing json_text_is_safe refuses."""
+    # What is left without the plain bytes, its control bytes and non-ASCII
+    # characters, is a few hundred bytes of tens of thousands: only it is
+    # searched for acting characters, once the whole part is known to be
+    # UTF-8 (a character's bytes are then adjacent there as in the part).
+    rest = part.translate(None, _PLAIN_BYTES)
+    if not rest:
+        return True
+    if not json_text_is_safe(rest):
+        return False
+    try:
+        part.decode()
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _result_from_json(header: dict[str, Any], stored: Any, display_path: str) -> tuple[FileResult, bool]:

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from recoverylint import cache as cache_module
 from recoverylint.cache import (
@@ -37,6 +39,7 @@ from recoverylint.finding import (
 )
 from recoverylint.model import DurationBasis
 from recoverylint.report import PART_WRITERS, WrittenFindings, format_names, written_findings
+from recoverylint.report.shown import json_text_is_safe
 from recoverylint.settings import Settings
 from recoverylint.source import Limits
 
@@ -1113,3 +1116,29 @@ def test_a_corrupt_part_read_alone_falls_back_to_the_findings(in_tmp, monkeypatc
     with monkeypatch.context() as patched:
         patched.setattr(cache_module, "_result_from_json", no_decoding)
         assert run_check("runbooks", "--format", "json") == cold  # and stored
+
+
+# Bytes around the edges of what a stored part may hold: plain and control
+# bytes, characters that act on a terminal and ones that do not, broken and
+# overlong sequences, surrogates.
+PART_FRAGMENTS = [
+    b"a", b" ", b"\n", b"\t", b"\r", b"\x1b", b"\x7f", b"\x00", b"\x1f",
+    *(c.encode() for c in "…é😀\u202e\u2028\u2066\x9b\x85\u200f"),
+    b"\x80", b"\xa6", b"\xc2", b"\xe2", b"\xe2\x80", b"\xe2\x81", b"\xed\xa0\x80", b"\xc0\xaf", b"\xf4\x90\x80\x80",
+    b"\xff",
+]  # fmt: skip
+
+
+def shown_as_it_is_first_way(part):
+    """The check a stored part passed before it searched only its non-ASCII rest."""
+    if not part.isascii():
+        try:
+            part.decode()
+        except UnicodeDecodeError:
+            return False
+    return json_text_is_safe(part)
+
+
+@given(st.lists(st.sampled_from(PART_FRAGMENTS) | st.binary(max_size=4), max_size=12).map(b"".join))
+def test_a_part_s_rest_is_judged_as_the_whole_part_was(part):
+    assert cache_module._shown_as_it_is(part) == shown_as_it_is_first_way(part)
