@@ -29,7 +29,7 @@ from .catalog import engine_codes, rule_doc
 from .durations import with_measured
 from .file_result import FileResult as FileResult
 from .files import NotRegularFile, read_head
-from .finding import Finding, Issue
+from .finding import Finding, Issue, new_finding
 from .limits import TooLarge
 from .model import NATIVE, Runbook, Span
 from .settings import Settings
@@ -59,19 +59,37 @@ def known_codes() -> frozenset[str]:
 
 
 def finding(code: str, path: str, issue: Issue, settings: Settings = Settings()) -> Finding:
+    """The finding of rule `code` for `issue` in the file at `path`."""
+    return findings_of(code, path, (issue,), settings)[0]
+
+
+def findings_of(
+    code: str, path: str, issues: Iterable[Issue], settings: Settings = Settings(), fixable: bool = True
+) -> list[Finding]:
+    """The findings of rule `code` for `issues` in the file at `path`: the
+    catalog's name, the configured severity, and their fixes if `fixable`."""
+    found = tuple(issues)
+    if not found:
+        return []  # a rule's catalog entry is read only once it has found something
     doc = rule_doc(code)
-    return Finding(
-        code=code,
-        name=doc.name,
-        severity=settings.severity_of(code, issue.severity or doc.severity),
-        message=issue.message,
-        path=path,
-        span=issue.span,
-        suggestion=issue.suggestion,
-        steps=issue.steps,
-        related=issue.related,
-        fix=issue.fix,
-    )
+    # Looked up once for all of a rule's issues in a file (a check makes tens
+    # of thousands of findings); an issue may set its own severity.
+    usual = settings.severity_of(code, doc.severity)
+    return [
+        new_finding(
+            code,
+            doc.name,
+            usual if issue.severity is None else settings.severity_of(code, issue.severity),
+            issue.message,
+            path,
+            issue.span,
+            issue.suggestion,
+            issue.steps,
+            issue.related,
+            issue.fix if fixable else None,
+        )
+        for issue in found
+    ]
 
 
 def check_file(
@@ -368,10 +386,7 @@ def run_rules(
     fixable = runbook.format == NATIVE
     findings: list[Finding] = []
     for code in sorted(_applicable(settings, graphs is not None, codes, runbook)):
-        findings.extend(
-            finding(code, runbook.path, issue if fixable else replace(issue, fix=None), settings)
-            for issue in rules[code].run(context)
-        )
+        findings += findings_of(code, runbook.path, rules[code].run(context), settings, fixable)
     return findings
 
 

@@ -33,8 +33,14 @@ class Settings:
         `ignore` that matches it wins, and `ignore` wins a tie."""
         if code in always_on_codes():
             return True
-        selected = max((len(p) for p in self.select if code.startswith(p)), default=-1)
-        ignored = max((len(p) for p in self.ignore if code.startswith(p)), default=-1)
+        # Loops, not max() of generators: asked for every rule of every file checked.
+        selected = ignored = -1
+        for prefix in self.select:
+            if len(prefix) > selected and code.startswith(prefix):
+                selected = len(prefix)
+        for prefix in self.ignore:
+            if len(prefix) > ignored and code.startswith(prefix):
+                ignored = len(prefix)
         return selected > ignored
 
     def severity_of(self, code: str, default: Severity) -> Severity:
