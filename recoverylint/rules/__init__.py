@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from ..capabilities import Capability
@@ -89,9 +89,15 @@ class Rule:
     code: str
     check: Callable[[RuleContext], Issues]  # a GraphCheck is called with a GraphContext only
     needs: frozenset[Capability]
+    # Whether `check` is given a GraphContext, decided once rather than per
+    # runbook (a capability's hash is a Python call).
+    needs_graphs: bool = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "needs_graphs", Capability.GRAPHS in self.needs)
 
     def run(self, context: RuleContext) -> Issues:
-        if Capability.GRAPHS in self.needs:
+        if self.needs_graphs:
             with_graphs = context.with_graphs
             if with_graphs is None:
                 raise RuntimeError(f"{self.code} needs the graphs and was run without them")

@@ -27,6 +27,7 @@ def unknown_reference(ctx: RuleContext) -> Issues:
     runbook = ctx.runbook
     step_ids = {step.id for step in runbook.steps}
     roles = runbook.roles
+    declared = runbook.resources
     for name, role in roles.items():
         if role.approval and role.approval.name not in roles:
             yield _unknown(role.approval, "approval role", roles, name)
@@ -40,21 +41,22 @@ def unknown_reference(ctx: RuleContext) -> Issues:
                     suggestion=f"did you mean `{near}`?" if near else None,
                     steps=(step.id,),
                 )
-        for key in ("verifies", "excludes", "decides", "approves"):
-            for ref in getattr(step, key):
-                if ref.name not in step_ids:
-                    yield _unknown(ref, f"`{key}` step", step_ids, step.id)
+        if step.verifies or step.excludes or step.decides or step.approves:  # most steps name no step
+            for key in ("verifies", "excludes", "decides", "approves"):
+                for ref in getattr(step, key):
+                    if ref.name not in step_ids:
+                        yield _unknown(ref, f"`{key}` step", step_ids, step.id)
         rollback = step.rollback
-        if rollback and _STEP_ID.fullmatch(rollback.name) and rollback.name not in step_ids:
+        if rollback and rollback.name not in step_ids and _STEP_ID.fullmatch(rollback.name):
             yield _unknown(rollback, "`rollback` step", step_ids, step.id)
         for ref, kind in ((step.role, "role"), (step.approval, "approval role")):
             if ref and ref.name not in roles:
                 yield _unknown(ref, kind, roles, step.id)
-        if runbook.resources is not None:
-            declared = runbook.resources
-            for ref in step.reads + step.writes:
-                if owner(ref.name, declared) is None:
-                    yield _unknown(ref, "resource", declared, step.id)
+        if declared is not None:
+            for uses in (step.reads, step.writes):
+                for ref in uses:
+                    if owner(ref.name, declared) is None:
+                        yield _unknown(ref, "resource", declared, step.id)
     if runbook.resources is not None:
         for name, parent in runbook.parents.items():
             if owner(parent.name, runbook.resources) is None:

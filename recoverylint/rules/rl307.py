@@ -37,6 +37,9 @@ def input_maybe_unproduced(ctx: GraphContext) -> Iterator[Issue]:
         for decider, alternatives in graphs.decisions().items()
     ]
     failing_into = _failure_jumps(graphs)
+    conditional = any(step.condition is not None for step in steps)
+    if not (decisions or failing_into or conditional):
+        return  # every step before another runs on every path to it
     for step in steps:
         node = step.index
         for ref in step.inputs:
@@ -51,7 +54,7 @@ def input_maybe_unproduced(ctx: GraphContext) -> Iterator[Issue]:
                 continue
             path = _failure_path_without(graphs, failing_into.get(node, ()), earlier)
             if path is None:
-                path = _path_without(graphs, decisions, step, earlier)
+                path = _path_without(graphs, decisions, step, earlier, conditional)
             if path is None:
                 continue
             names = [steps[p].id for p in earlier]
@@ -66,10 +69,15 @@ def input_maybe_unproduced(ctx: GraphContext) -> Iterator[Issue]:
 
 
 def _path_without(
-    graphs: Graphs, decisions: list[tuple[int, list[int], int]], step: Step, producers: list[int]
+    graphs: Graphs,
+    decisions: list[tuple[int, list[int], int]],
+    step: Step,
+    producers: list[int],
+    conditional: bool,
 ) -> str | None:
     """Words for a path of the run on which `step` runs and none of
-    `producers` (steps before it in O) does; None when there is none."""
+    `producers` (steps before it in O) does; None when there is none.
+    `conditional`: some step of the runbook runs only when a condition holds."""
     steps = graphs.steps
     # Unpacked once for every decision asked about (not once per decision).
     reach = _itself_and_before(graphs, step.index)
@@ -92,6 +100,8 @@ def _path_without(
                 if name in failing:
                     return f"when `{steps[decider].id}` fails (and `{name}` runs)"
                 return f"when `{steps[decider].id}` chooses `{name}`"
+    if not conditional:
+        return None
     conditions = [c for c in (steps[p].condition for p in producers) if c is not None]
     if len(conditions) == len(producers) and all(
         step.condition is None or c.name != step.condition.name for c in conditions
