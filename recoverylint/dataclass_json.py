@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import itertools
+import operator
 import types
 import typing
 from collections.abc import Callable, Sequence
@@ -73,10 +74,20 @@ def _fields(cls: Any) -> tuple[tuple[str, Any], ...]:
 
 
 def _dataclass_encoder(cls: Any, leave_out: tuple[str, ...]) -> Encoder:
-    parts = [(name, _encoder(hint)) for name, hint in _fields(cls) if name not in leave_out]
+    kept = [(name, hint, _encoder(hint)) for name, hint in _fields(cls) if name not in leave_out]
+    if len(kept) < 2:  # attrgetter of one name gives the value, not a tuple
+        return lambda value: [encode_field(getattr(value, name)) for name, _, encode_field in kept]
+    # Every field read by one attrgetter (in C), and only the values not
+    # stored as they are converted: a cold run filling the result cache
+    # writes tens of thousands of findings.
+    read_fields = operator.attrgetter(*(name for name, _, _ in kept))
+    converters = [(index, encode_field) for index, (_, hint, encode_field) in enumerate(kept) if not _is_plain(hint)]
 
     def encode(value: Any) -> list[Any]:
-        return [encode_field(getattr(value, name)) for name, encode_field in parts]
+        items = list(read_fields(value))
+        for index, encode_field in converters:
+            items[index] = encode_field(items[index])
+        return items
 
     return encode
 

@@ -111,3 +111,14 @@ def test_optional_plain_values():
         from_json(Note, [None, 1.5, [1, "a", 2]])
     with pytest.raises(TypeError):
         from_json(Note, [None, 1.5, [1, "a"]], colour="red")
+
+
+def test_dataclasses_of_one_field_or_none_left():
+    @dataclass(frozen=True)
+    class One:
+        span: Span
+
+    assert to_json(One(Span(1, 2, 3, 4))) == [[1, 2, 3, 4]]
+    assert from_json(One, [[1, 2, 3, 4]]) == One(Span(1, 2, 3, 4))
+    assert to_json(Related("m", Span(1, 1, 1, 2)), ("message",)) == [[1, 1, 1, 2]]
+    assert to_json(Related("m", Span(1, 1, 1, 2)), ("message", "span")) == []
