@@ -13,8 +13,9 @@ def missing_input(ctx: RuleContext) -> Issues:
     given = {ref.name for ref in runbook.given}
     for step in runbook.steps:
         for ref in step.inputs:
-            if ref.name in given or produced.get(ref.name, set()) - {step.id}:
-                continue
+            producers = produced.get(ref.name)
+            if ref.name in given or (producers and (len(producers) > 1 or step.id not in producers)):
+                continue  # given, or output by some other step
             near = closest(ref.name, set(produced) | given)
             yield Issue(
                 ref.span,

@@ -139,24 +139,29 @@ def _removals(
     (its real prerequisites stay before it) and no step after it requires the
     step waited for (it may wait for it only through this one): removing
     more would be unsafe."""
-    steps = graphs.steps
+    steps, index = graphs.steps, graphs.index
     candidates: dict[int, list[int]] = {}
     for target, sources in waits:
-        if not steps[target].needs:
+        needs = steps[target].needs
+        if not needs:
             continue
         # Only a `needs` entry can be removed: look at those, not at every
         # step waited for (a join's thousands are never `needs` entries).
-        named = Counter(need.step for need in steps[target].needs)
-        found = [
+        names = [need.step for need in needs]
+        distinct = set(names)
+        # Counted only when some step is named twice (rarely: most name each once).
+        named_twice = (
+            set() if len(distinct) == len(names) else {name for name, count in Counter(names).items() if count > 1}
+        )
+        target_id = steps[target].id
+        found = sorted(
             source
-            for source in sorted({graphs.index[name] for name in named if name in graphs.index})
-            if named[steps[source].id] == 1
+            for name in distinct
+            if name not in named_twice
+            and (source := index.get(name)) is not None
             and _among(sources, source)
-            and all(
-                edge.kind is EdgeKind.NEEDS and not edge.reason
-                for edge in declared[(steps[source].id, steps[target].id)]
-            )
-        ]
+            and all(edge.kind is EdgeKind.NEEDS and not edge.reason for edge in declared[(name, target_id)])
+        )
         if found:
             candidates[target] = found
     kept_for_later = _required_later(graphs, candidates)

@@ -26,17 +26,18 @@ def _explained(checklist: Checklist) -> str:
     )
 
 
-def _in_one_chain(graphs: Graphs, nodes: list[int]) -> bool:
-    """Whether at most one of `nodes` can run at a time.  Fast when O orders
-    them in one chain (each, in topological order, after the one before it);
-    otherwise `graphs.widest` decides, since being decided apart is not
-    transitive (a, b alternatives and b before c leaves a and c unordered)."""
+def _widest_unless_chained(graphs: Graphs, nodes: list[int]) -> list[int]:
+    """The most of `nodes` that can run at once (`graphs.widest`), or one of
+    them when O orders them all in one chain (each, in topological order,
+    after the one before it): then no search is needed.  Being decided apart
+    is not transitive (a, b alternatives and b before c leaves a and c
+    unordered), so any other shape is searched."""
     ordered = sorted(nodes, key=graphs.position.__getitem__)
     if all(graphs.before(a, b) for a, b in itertools.pairwise(ordered)):
-        return True
+        return ordered[:1]
     if len(nodes) == len(graphs.steps):
-        return len(graphs.widest_of_all()) <= 1
-    return len(graphs.widest(nodes)) <= 1
+        return graphs.widest_of_all()
+    return graphs.widest(nodes)
 
 
 @graph_rule("RL702", needs=(Capability.TEAM,))
@@ -45,7 +46,7 @@ def workflow_mode_mismatch(ctx: GraphContext) -> Issues:
     steps = graphs.steps
     checklist = decision_checklist(ctx.runbook, graphs)
     # Each shape is looked at only when the score could disagree with it.
-    if checklist.score >= 4 and len(steps) >= 2 and _in_one_chain(graphs, graphs.node_at):
+    if checklist.score >= 4 and len(steps) >= 2 and len(_widest_unless_chained(graphs, graphs.node_at)) <= 1:
         message = (
             "every step waits for the one before it, but this team could recover faster"
             f" in parallel: {_explained(checklist)}"
@@ -59,9 +60,9 @@ def workflow_mode_mismatch(ctx: GraphContext) -> Issues:
     elif checklist.score <= 1:
         # A post to a communication surface is no change: posting beside one needs no coordination.
         changes = [step.index for step in steps if ctx.changes[step.index]]
-        if _in_one_chain(graphs, changes):
+        together = _widest_unless_chained(graphs, changes)
+        if len(together) <= 1:
             return
-        together = graphs.widest(changes)
         ids = [steps[node].id for node in together]
         message = (
             f"{quoted(ids)} can change things at the same time, but this team is not set up"
