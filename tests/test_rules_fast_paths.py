@@ -6,8 +6,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from recoverylint.engine import check_text
-from recoverylint.graphs import Graphs
+from recoverylint.graphs import Graphs, build_graphs
+from recoverylint.native import build_runbook
 from recoverylint.rules import rl405
+from recoverylint.rules._producers import producer_order
+from recoverylint.source import parse
 
 
 def rl405_both_ways(text: str, monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, str, str | None]]:
@@ -96,3 +99,48 @@ def runbooks(draw: st.DrawFn) -> str:
 @given(runbooks())
 def test_rl405_shortcut_on_generated_runbooks(monkeypatch: pytest.MonkeyPatch, text: str) -> None:
     rl405_both_ways(text, monkeypatch)
+
+
+def producers_by_definition(graphs: Graphs) -> list[tuple[str, str, list[int], list[int]]]:
+    """`producer_order` as its docstring says it, a producer at a time."""
+    found = []
+    for step in graphs.steps:
+        node = step.index
+        for ref in step.inputs:
+            others = [p for p in graphs.producers.get(ref.name, ()) if p != node]
+            if not others or any(graphs.before(p, node) for p in others):
+                continue
+            found.append((step.id, ref.name, others, [p for p in others if graphs.concurrent(p, node)]))
+    return found
+
+
+@st.composite
+def fact_runbooks(draw: st.DrawFn) -> str:
+    """Steps using and outputting a few facts (their own too), with needs and decisions."""
+    count = draw(st.integers(1, 7))
+    facts = st.lists(st.sampled_from(["x", "y", "z"]), unique=True, max_size=2)
+    lines = ["runbook: r", "flow: parallel", "steps:"]
+    for node in range(count):
+        lines.append(f"  - id: s{node}")
+        for key in ("inputs", "outputs"):
+            chosen = draw(facts)
+            if chosen:
+                lines.append(f"    {key}: [{', '.join(chosen)}]")
+        earlier = draw(st.lists(st.integers(0, node - 1), unique=True, max_size=2)) if node else []
+        if earlier:
+            lines.append(f"    needs: [{', '.join(f's{e}' for e in earlier)}]")
+        later = list(range(node + 1, count))
+        if len(later) >= 2 and draw(st.booleans()):
+            chosen = draw(st.lists(st.sampled_from(later), unique=True, min_size=2, max_size=2))
+            lines.append(f"    decides: [{', '.join(f's{c}' for c in chosen)}]")
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=200, deadline=None)
+@given(fact_runbooks())
+def test_producer_order_by_bitsets_is_its_definition(text: str) -> None:
+    runbook = build_runbook(parse(text), "t.yaml")
+    graphs, cycle = build_graphs(runbook)
+    assert graphs is not None and cycle is None
+    fast = [(step.id, ref.name, others, concurrent) for step, ref, others, concurrent in producer_order(graphs)]
+    assert fast == producers_by_definition(graphs)

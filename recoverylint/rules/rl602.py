@@ -13,6 +13,8 @@ _RELATED = 10
 def vacuous_verification(ctx: RuleContext) -> Issues:
     # Order plays no part, so this runs on runbooks whose O has a cycle too;
     # a repeated id stands for all the steps that carry it.
+    if not any(step.verifies for step in ctx.runbook.steps):
+        return  # nothing verified: nothing to group by id
     by_id: dict[str, list[Step]] = {}
     for step in ctx.runbook.steps:
         by_id.setdefault(step.id, []).append(step)
