@@ -10,6 +10,7 @@ from .model import (
     ClockUse,
     DeclaredEdge,
     DeclaredJoin,
+    Duration,
     DurationBasis,
     EdgeKind,
     Need,
@@ -21,9 +22,17 @@ from .model import (
     Span,
     Stage,
     Step,
+    maker,
     unpack_span,
 )
 from .source import Document
+
+# The model objects made for every step, name and wait, made without the
+# dataclass __init__ (see model.maker): most of building a large runbook's model.
+_new_step = maker(Step)
+_new_ref = maker(Ref)
+_new_need = maker(Need)
+_new_edge = maker(DeclaredEdge)
 
 
 class _Builder:
@@ -34,6 +43,9 @@ class _Builder:
         self.items_seen: set[int] = set()  # ids of the step mappings read
         self.edges: list[DeclaredEdge] = []
         self.joins: list[DeclaredJoin] = []
+        # A step's written `duration` -> its Duration: a runbook's steps write
+        # a few values again and again.
+        self.durations: dict[str | int | float, Duration | None] = {}
 
     def refs(self, mapping: dict[Any, Any], key: str) -> tuple[Ref, ...]:
         values = mapping.get(key)
@@ -42,31 +54,42 @@ class _Builder:
         # Spans stay packed in the model: most names are never shown.
         spans = self.doc.packed_item_spans(values)
         if all(value.__class__ is str for value in values):  # as the schema has them
-            return tuple(map(Ref, values, spans))
-        return tuple(Ref(value, span) for value, span in zip(values, spans, strict=True) if isinstance(value, str))
+            return tuple(map(_new_ref, values, spans))
+        return tuple(_new_ref(value, span) for value, span in zip(values, spans, strict=True) if isinstance(value, str))
 
     def ref(self, mapping: dict[Any, Any], key: str) -> Ref | None:
         value = mapping.get(key)
         if not isinstance(value, str):
             return None
-        return Ref(value, self.doc.packed_value_span(mapping, key))
+        return _new_ref(value, self.doc.packed_value_span(mapping, key))
 
     def needs(self, entries: list[Any]) -> tuple[Need, ...]:
         spans = self.doc.packed_item_spans(entries)
         result = []
         for entry, span in zip(entries, spans, strict=True):
             if isinstance(entry, str):
-                result.append(Need(entry, span))
+                result.append(_new_need(entry, span))
             elif isinstance(entry, dict) and isinstance(entry.get("step"), str):
                 reason = entry.get("reason")
                 result.append(
-                    Need(
+                    _new_need(
                         entry["step"],
                         self.doc.packed_value_span(entry, "step"),
                         reason if isinstance(reason, str) and reason.strip() else None,
                     )
                 )
         return tuple(result)
+
+    def duration(self, written: Any) -> Duration | None:
+        if written is None:
+            return None
+        # Ranges are read each time, and so are booleans: `true` is no
+        # duration, but a key equal to 1 (and 1 and 1.0 are the same minutes).
+        if written.__class__ not in (str, int, float):
+            return duration_from(written, DurationBasis.GIVEN)
+        if written not in self.durations:
+            self.durations[written] = duration_from(written, DurationBasis.GIVEN)
+        return self.durations[written]
 
     def step(self, item: dict[Any, Any], stage: str | None, extent: Span) -> Step:
         if len(self.steps) >= self.limits.max_steps:  # before the step is made
@@ -85,14 +108,14 @@ class _Builder:
             names[key] = self.ref(item, key)
         if _BEHAVIOUR_KEYS.intersection(item):
             names.update(_behaviour(self.doc, item))
-        step = Step(
+        step = _new_step(
             id=str(item["id"]),
             span=extent if repeated else self.doc.value_span(item, "id"),
             index=len(self.steps),
             title=title if isinstance(title, str) else None,
             phase=_PHASES.get(phase) if isinstance(phase, str) else None,
             phase_span=None if phase is None and "phase" not in item else self.doc.value_span(item, "phase"),
-            duration=duration_from(get("duration"), DurationBasis.GIVEN),
+            duration=self.duration(get("duration")),
             needs=self.needs(needs) if needs.__class__ is list else (),
             pre_approved=get("pre_approved") is True,
             stage=stage,
@@ -101,7 +124,7 @@ class _Builder:
         )
         self.steps.append(step)
         step_id = step.id
-        self.edges += [DeclaredEdge(need.step, step_id, EdgeKind.NEEDS, need.where, need.reason) for need in step.needs]
+        self.edges += [_new_edge(need.step, step_id, EdgeKind.NEEDS, need.where, need.reason) for need in step.needs]
         return step
 
     def flow(self, items: list[Any], sequential: bool, stage: str | None) -> tuple[list[Step], list[Step]]:
@@ -146,7 +169,7 @@ class _Builder:
             self.joins.append(DeclaredJoin(tuple(sources), tuple(t.id for t in targets), kind, stage))
             return
         for target in targets:
-            self.edges.extend(DeclaredEdge(source, target.id, kind, target.span, stage=stage) for source in sources)
+            self.edges.extend(_new_edge(source, target.id, kind, target.span, stage=stage) for source in sources)
 
     def stages(self, stages: list[Any]) -> tuple[Stage, ...]:
         result: list[Stage] = []
