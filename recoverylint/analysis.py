@@ -36,9 +36,10 @@ def critical_path(graphs: Graphs, durations: list[float]) -> CriticalPath:
         finish[node] = start + minutes[node]
     tail = list(minutes)
     for node in reversed(order):
+        after = tail[node]
         for pred in preds[node]:
-            if minutes[pred] + tail[node] > tail[pred]:
-                tail[pred] = minutes[pred] + tail[node]
+            if minutes[pred] + after > tail[pred]:
+                tail[pred] = minutes[pred] + after
     return CriticalPath(max(finish, default=0.0), finish, tail)
 
 
@@ -57,7 +58,6 @@ class _Lifting:
 
     def __init__(self, graphs: Graphs, waits: list[tuple[int, tuple[int, ...]]]) -> None:
         self.graphs = graphs
-        self.waits = waits
         preds_of, order = graphs.joined()
         self.order = order
         count = len(order)
@@ -67,7 +67,13 @@ class _Lifting:
         self.positions = [position_of[step] for step, _ in waits]
         asked = sorted(self.positions)
         self.asked = asked
-        self.levels = max(len(asked).bit_length(), 1)
+        # Each wait's index in `asked` (a step waits once: its position is
+        # asked once); the waits usually come in topological order already.
+        if asked == self.positions:
+            self.ranks: list[int] = list(range(len(asked)))
+        else:
+            rank_of = {position: rank for rank, position in enumerate(asked)}
+            self.ranks = [rank_of[position] for position in self.positions]
         # node -> whether it is asked about, and the index in `asked` of the
         # first asked position after it
         asked_here = [0] * count
@@ -90,40 +96,48 @@ class _Lifting:
                 if low <= high:
                     level = (high - low + 1).bit_length() - 1
                     self.jumps.append((pred, node, level, low, high - (1 << level) + 1))
-        self.successors = [successors[step] for step, _ in waits]
+        # The sparse table needs no level above the longest jump (most jump one or two steps).
+        self.levels = max((level for _, _, level, _, _ in self.jumps), default=-1) + 1
         # Each wait's other predecessors and the steps it waits for needlessly:
         # the targets of a join share their sources and, often, the tuple of
         # those they wait for needlessly, so each group is kept (and its
-        # maximum taken) once for them.
+        # maximum taken) once for them.  Group 0 of the others is none, as
+        # for most steps of a sequence.
         kept_groups: dict[tuple[int, int], int] = {}
         lifted_groups: dict[int, int] = {}
-        self.kept: list[list[int]] = []
+        self.kept: list[list[int]] = [[]]
         self.lifted: list[tuple[int, ...]] = []
-        self.kept_of: list[int] = []
-        self.lifted_of: list[int] = []
-        # The real prerequisites each waiting step would wait for instead
-        # (those not after it in O).
-        self.prerequisites: list[list[int]] = []
+        # Per wait: (step, its group of others, its group of those lifted,
+        # the real prerequisites it would wait for instead (those not after
+        # it in O), its successors in O with its joins).
+        self.shapes: list[tuple[int, int, int, list[int], list[int]]] = []
+        order_preds, step_position, before = graphs.order_preds, graphs.position, graphs.before
         for step, lifted in waits:
-            preds = graphs.order_preds[step]
+            preds = order_preds[step]
             key = (id(preds), id(lifted))
-            if key not in kept_groups:
-                kept_groups[key] = len(self.kept)
-                self.kept.append(list(set(preds).difference(lifted)))
-            self.kept_of.append(kept_groups[key])
-            if id(lifted) not in lifted_groups:
-                lifted_groups[id(lifted)] = len(self.lifted)
+            kept_group = kept_groups.get(key)
+            if kept_group is None:
+                # A few lifted (a step of a sequence: one) are looked up in the tuple, more in a set.
+                kept = (
+                    [pred for pred in preds if pred not in lifted]
+                    if len(lifted) <= 8
+                    else list(set(preds).difference(lifted))
+                )
+                kept_group = kept_groups[key] = len(self.kept) if kept else 0
+                if kept:
+                    self.kept.append(kept)
+            lifted_group = lifted_groups.get(id(lifted))
+            if lifted_group is None:
+                lifted_group = lifted_groups[id(lifted)] = len(self.lifted)
                 self.lifted.append(lifted)
-            self.lifted_of.append(lifted_groups[id(lifted)])
-            position = graphs.position[step]
-            self.prerequisites.append(
-                [
-                    pred
-                    for pred in graphs.real_prerequisites(step)
-                    # Only a step placed after it in O's order can come after it.
-                    if graphs.position[pred] < position or not graphs.before(step, pred)
-                ]
-            )
+            at = step_position[step]
+            prerequisites = [
+                pred
+                for pred in graphs.real_prerequisites(step)
+                # Only a step placed after it in O's order can come after it.
+                if step_position[pred] < at or not before(step, pred)
+            ]
+            self.shapes.append((step, kept_group, lifted_group, prerequisites, successors[step]))
 
     def avoiding(self, path: CriticalPath) -> list[float]:
         """For each waiting step, the longest path of O that does not pass through it."""
@@ -142,6 +156,8 @@ class _Lifting:
                 best = tail[node]
             after.append(best)
         after.reverse()
+        if not self.jumps:
+            return [max(before[position], after[position + 1]) for position in self.positions]
         asked = self.asked
         # levels[k][i]: the best jump over every asked position from i to i + 2**k - 1
         levels = [[0.0] * len(asked) for _ in range(self.levels)]
@@ -152,17 +168,19 @@ class _Lifting:
                 row[first] = value
             if value > row[second]:
                 row[second] = value
-        if self.jumps:
-            for level in range(len(levels) - 1, 0, -1):
-                row, below, half = levels[level], levels[level - 1], 1 << (level - 1)
-                for low in range(len(asked) - (1 << level) + 1):
-                    value = row[low]
-                    if value > below[low]:
-                        below[low] = value
-                    if value > below[low + half]:
-                        below[low + half] = value
-        jumps = dict(zip(asked, levels[0], strict=False))
-        return [max(before[position], after[position + 1], jumps[position]) for position in self.positions]
+        for level in range(len(levels) - 1, 0, -1):
+            row, below, half = levels[level], levels[level - 1], 1 << (level - 1)
+            for low in range(len(asked) - (1 << level) + 1):
+                value = row[low]
+                if value > below[low]:
+                    below[low] = value
+                if value > below[low + half]:
+                    below[low + half] = value
+        jumps = levels[0]
+        return [
+            max(before[position], after[position + 1], jumps[rank])
+            for position, rank in zip(self.positions, self.ranks, strict=True)
+        ]
 
     def costs(self, durations: list[float]) -> list[float]:
         """Minutes O's critical path shrinks when each step's waits are lifted, with these minutes."""
@@ -172,12 +190,13 @@ class _Lifting:
         lifted_finish = [_latest(finish, lifted) for lifted in self.lifted]
         length = path.length
         costs = []
-        for (step, _), longest, kept, lifted, prerequisites, successors in zip(
-            self.waits, self.avoiding(path), self.kept_of, self.lifted_of, self.prerequisites, self.successors,
-            strict=True,
+        for (step, kept, lifted, prerequisites, successors), longest in zip(
+            self.shapes, self.avoiding(path), strict=True
         ):
             # The step starts after its other waits and its real prerequisites.
-            start = max(kept_finish[kept], _latest(finish, prerequisites))
+            start = kept_finish[kept]
+            if prerequisites:
+                start = max(start, _latest(finish, prerequisites))
             if start + tail[step] > longest:
                 longest = start + tail[step]
             # The steps after it still wait for those lifted (a join's tail is its targets' longest).
@@ -260,27 +279,34 @@ def wait_costs_known(graphs: Graphs, waits: list[tuple[int, tuple[int, ...]]]) -
             zeroed[node] = 0.0
         without_defaults = lifting.costs(zeroed)
     defaults = _distinct_defaults(graphs, defaulted)
-    related = _UnknownAround(graphs, minutes.unknown)
+    related = _UnknownAround(graphs, minutes.unknown) if minutes.unknown else None
+    # Equal answers share one WaitCost: a sequence's steps mostly save the
+    # same few minutes, and making one costs more than looking it up.
+    made: dict[tuple[float, float, tuple[int, ...], bool, bool], WaitCost] = {}
     costs = []
     for (step, lifted), cost, high, bare in zip(waits, likely, longest, without_defaults, strict=True):
         high = max(cost, high)
-        around = related.around(step, lifted)
-        at_most = not around and bool(minutes.unknown) and high > 0
-        costs.append(
-            WaitCost(
+        around = related.around(step, lifted) if related is not None else ()
+        at_most = not around and related is not None and high > 0
+        rests = differs(bare, high)
+        key = (cost, high, around, at_most, rests)
+        found = made.get(key)
+        if found is None:
+            found = made[key] = WaitCost(
                 likely=cost,
                 longest=high,
                 unknown=around or (minutes.unknown if at_most else ()),
                 at_most=at_most,
-                defaults=defaults if differs(bare, high) else (),
+                defaults=defaults if rests else (),
             )
-        )
+        costs.append(found)
     return costs
 
 
 class _UnknownAround:
     """The steps of unknown duration before or after a step in O (itself
-    included), from one bitset of each: no pair of steps is compared."""
+    included), from one bitset of each: no pair of steps is compared.
+    Made only when some duration is unknown."""
 
     def __init__(self, graphs: Graphs, unknown: tuple[int, ...]) -> None:
         self.graphs = graphs
@@ -293,8 +319,6 @@ class _UnknownAround:
     def around(self, step: int, lifted: tuple[int, ...]) -> tuple[int, ...]:
         """The first few: the step and those it waits for needlessly when
         they are unknown, else those before it, then those after it."""
-        if not self.unknown:
-            return ()  # every duration known: no ancestors unpacked
         graphs = self.graphs
         position = graphs.position[step]
         earlier = graphs.ancestors[step] & self.mask
