@@ -69,7 +69,7 @@ from .catalog import rule_doc
 from .config import known_codes
 from .dataclass_json import decoder, from_json, to_json
 from .file_result import FileResult
-from .files import LinkRefused, UnreadableFile, open_folder, opened_regular, read_at, read_file, read_head, write_new
+from .files import LinkRefused, UnreadableFile, open_folder, open_regular, read_at, read_file, read_head, write_new
 from .finding import Finding, Fix, RemoveNeed
 from .model import Span
 from .report import WrittenFindings, summarize
@@ -291,7 +291,8 @@ class ResultCache:
             return None
         name = _entry_name(key)
         try:
-            with opened_regular(name, follow_links=False, dir_fd=shard) as (descriptor, status):
+            descriptor, status = open_regular(name, follow_links=False, dir_fd=shard)
+            try:
                 if status.st_size > MAX_ENTRY_SIZE:
                     return None  # a hostile size: not read
                 if self._writable and self._now - status.st_mtime > MARK_USED_AFTER:
@@ -299,6 +300,8 @@ class ResultCache:
                         os.utime(name, dir_fd=shard, follow_symlinks=False)
                 wanted = [(shown, output_format) for output_format in formats] if shown is not None else []
                 return _read_entry(descriptor, status.st_size, key, wanted)
+            finally:
+                os.close(descriptor)
         except LinkRefused:
             self._refuse(self._entry(key))
             return None
@@ -668,11 +671,12 @@ def _read_entry(descriptor: int, size: int, key: str, wanted: list[tuple[str, st
     if _string(header["key"]) != key:
         raise _Invalid("an entry of another key")
     # Each part's place: the parts end the entry, in the order the header lists them.
+    lengths = _part_lengths(header)
     places: dict[tuple[str, str], tuple[int, int]] = {}
-    findings_end = start = size - sum(_count(length) for _, _, length in _part_lengths(header))
+    findings_end = start = size - sum(length for _, _, length in lengths)
     if findings_end <= line_end:
         raise _Invalid("parts longer than the entry")
-    for path, name, length in _part_lengths(header):
+    for path, name, length in lengths:
         places[path, name] = (start, length)
         start += length
 
@@ -694,12 +698,12 @@ def _read_entry(descriptor: int, size: int, key: str, wanted: list[tuple[str, st
     )
 
 
-def _part_lengths(header: dict[str, Any]) -> list[tuple[str, str, Any]]:
+def _part_lengths(header: dict[str, Any]) -> list[tuple[str, str, int]]:
     lengths = []
     for item in _list(header["parts"]):
         if type(item) is not list or len(item) != 3:
             raise _Invalid("a part is [path, format, length]")
-        lengths.append((_string(item[0]), _string(item[1]), item[2]))
+        lengths.append((_string(item[0]), _string(item[1]), _count(item[2])))
     return lengths
 
 
@@ -870,9 +874,14 @@ def _fix(stored: Any) -> Fix:
 
 
 def _input_format(value: Any) -> str:
-    if type(value) is not str or value not in format_names():
+    if type(value) is not str or value not in _input_formats():
         raise _Invalid("an input format recoverylint does not read")
     return value
+
+
+@cache
+def _input_formats() -> frozenset[str]:
+    return frozenset(format_names())
 
 
 def _mapping(value: Any) -> dict[str, Any]:

@@ -19,7 +19,7 @@ import contextlib
 import errno
 import os
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 PathLike = str | Path
@@ -145,18 +145,13 @@ def read_head(
         os.close(descriptor)
 
 
-@contextlib.contextmanager
-def opened_regular(
+def open_regular(
     path: PathLike, *, follow_links: bool = True, dir_fd: int | None = None
-) -> Iterator[tuple[int, os.stat_result]]:
+) -> tuple[int, os.stat_result]:
     """A descriptor open for reading on a regular file, and its status as
-    fstat gave it (see the module's documentation), closed when done: for
-    reading parts of a file with `read_at`."""
-    descriptor, status = _open_regular(path, follow_links, dir_fd)
-    try:
-        yield descriptor, status
-    finally:
-        os.close(descriptor)
+    fstat gave it (see the module's documentation), for reading parts of it
+    with `read_at`; the caller closes it."""
+    return _open_regular(path, follow_links, dir_fd)
 
 
 def read_at(descriptor: int, offset: int, size: int) -> bytes:

@@ -802,10 +802,10 @@ def test_many_copies_rewrite_their_entry_once_a_run_and_keep_a_few_paths(in_tmp,
 def test_an_entry_of_another_path_is_read_once(in_tmp, monkeypatch, runbooks):
     assert run_check("runbooks", "--format", "json")[0] == 1
     (in_tmp / "runbooks").rename(in_tmp / "moved")
-    real_open = cache_module.opened_regular
+    real_open = cache_module.open_regular
     reads = []
     monkeypatch.setattr(
-        cache_module, "opened_regular", lambda name, *a, **k: reads.append(name) or real_open(name, *a, **k)
+        cache_module, "open_regular", lambda name, *a, **k: reads.append(name) or real_open(name, *a, **k)
     )
     assert run_check("moved", "--format", "json") == run_check("moved", "--format", "json", "--no-cache")
     assert len(reads) == len(set(reads)) == len(runbooks)
