@@ -13,7 +13,7 @@ from typing import Protocol
 
 def quoted(names: Iterable[str], limit: int = 5, total: int | None = None) -> str:
     """`a`, `b` and `c` (with "and N more" past the limit)."""
-    return listed((f"`{name}`" for name in names), limit, total)
+    return listed([f"`{name}`" for name in names], limit, total)
 
 
 def listed(words: Iterable[str], limit: int = 5, total: int | None = None) -> str:
@@ -21,9 +21,10 @@ def listed(words: Iterable[str], limit: int = 5, total: int | None = None) -> st
     only the first of many are given)."""
     items = list(words)
     count = len(items) if total is None else total
-    items = items[:limit]
-    if count > len(items):
-        items.append(f"{count - len(items)} more")
+    if count > limit or count != len(items):  # (most lists are short and whole: nothing to cut)
+        items = items[:limit]
+        if count > len(items):
+            items.append(f"{count - len(items)} more")
     if len(items) < 2:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]

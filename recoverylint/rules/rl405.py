@@ -1,5 +1,5 @@
-import heapq
 import math
+from heapq import heappop, heappush
 
 from ..analysis import critical_path
 from ..finding import Issue
@@ -75,10 +75,10 @@ class _Windows:
             node = ordered[at]
             moment = start[node]
             while running and running[0][0] <= moment:
-                heapq.heappop(running)
+                heappop(running)
             following = moment
             while following == moment:  # every step starting at this moment
-                heapq.heappush(running, (end[node], node))
+                heappush(running, (end[node], node))
                 at += 1
                 if at == count:
                     following = math.inf
