@@ -458,6 +458,9 @@ class PackedMasks(Generic[Key]):
     def add_positions(self, key: Key, positions: list[int]) -> None:
         """Store the bitset of `positions` (ascending) under `key`."""
         low = positions[0]
+        if len(positions) == 1:  # the common case (one step writes the name): no loop
+            self._packed[key] = (low, 1)
+            return
         if _kept_as_positions(len(positions), positions[-1] - low):
             self._packed[key] = (low, array("i", [position - low for position in positions]))
             return

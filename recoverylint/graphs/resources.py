@@ -9,6 +9,7 @@ from collections.abc import Container, Iterable
 
 from ..limits import AnalysisLimits, TooLarge
 from ..model import Ref, Runbook
+from ..requirements import resource_index
 from .bits import PackedMasks
 
 
@@ -73,36 +74,43 @@ class ResourceIndex:
     each level the segment itself and the glob segments that match it (every
     segment, for a glob segment): the names met on the way lie above it, those
     under where it ends lie under it.  The walks' work and the names they
-    find are counted against `max_resource_work`."""
+    find are counted against `max_resource_work`.
+
+    Without globs the trie is not made: a name's overlapping names are the
+    prefixes of it that are names and the names under it, a run of the sorted
+    names, and the work counted is the trie's all the same (making the trie
+    was most of the cost of a runbook's index, made for each file checked)."""
 
     def __init__(self, names: Iterable[str], limits: AnalysisLimits = AnalysisLimits()) -> None:
         self.names = sorted(set(names))
+        self._known = set(self.names)
         self._budget = limits.max_resource_work
+        # Some name has a glob segment: a glob character in any name (a
+        # substring search each, quicker than a set test per character).
+        every_name = "".join(self.names)
+        self._globs = any(character in every_name for character in _GLOB_CHARACTERS)
         self._root = _Segment()
-        self._globs = False  # some name has a glob segment
-        for name in self.names:
-            node = self._root
-            for segment in name.split("/"):
-                child = node.children.get(segment)
-                if child is None:
-                    child = node.children[segment] = _Segment()
-                    if _is_glob(segment):
-                        node.glob_children.append((segment, child))
-                        self._globs = True
-                node = child
-            node.name = name
+        if self._globs:
+            for name in self.names:
+                node = self._root
+                for segment in name.split("/"):
+                    child = node.children.get(segment)
+                    if child is None:
+                        child = node.children[segment] = _Segment()
+                        if _is_glob(segment):
+                            node.glob_children.append((segment, child))
+                    node = child
+                node.name = name
         self._overlapping: dict[str, tuple[str, ...]] = {}
 
     def overlapping(self, name: str) -> tuple[str, ...]:
         """The names that overlap `name` (itself included), sorted; () for a name not indexed."""
         found = self._overlapping.get(name)
         if found is None:
-            found = self._overlapping[name] = self._walk(name) if self._indexed(name) else ()
+            found = self._overlapping[name] = (
+                () if name not in self._known else self._walk(name) if self._globs else self._walk_exact(name)
+            )
         return found
-
-    def _indexed(self, name: str) -> bool:
-        at = bisect_left(self.names, name)
-        return at < len(self.names) and self.names[at] == name
 
     def _spend(self, work: int) -> None:
         self._budget -= work
@@ -114,8 +122,6 @@ class ResourceIndex:
 
     def _walk(self, name: str) -> tuple[str, ...]:
         parts = name.split("/")
-        if not self._globs:
-            return self._walk_exact(name, parts)
         found: list[str] = []
         pending = [(self._root, 0)]
         while pending:
@@ -142,22 +148,36 @@ class ResourceIndex:
             pending.extend((child, depth + 1) for child in matching)
         return tuple(sorted(found))
 
-    def _walk_exact(self, name: str, parts: list[str]) -> tuple[str, ...]:
-        """`_walk` in a trie without globs: one path down, the names on it
-        and those under its end (the same work counted)."""
-        found: list[str] = []
-        node = self._root
-        for segment in parts:
-            if node.name is not None:
-                found.append(node.name)
-            node = node.children[segment]  # an indexed name's path is in the trie
-        self._spend(len(parts))
-        if node.children:
-            self._under(node, found)
-        else:  # a leaf, the common case: only itself under it
-            self._spend(1)
-            found.append(name)
-        return tuple(sorted(found))
+    def _walk_exact(self, name: str) -> tuple[str, ...]:
+        """`_walk` without globs, without the trie: the names on its path
+        down (its prefixes ending before a "/", each sorting before the
+        next), itself, and the names under it (those starting with it and a
+        "/", which sort together); the trie walk's work counted: a segment
+        each down, then a node each under its end (each name under it and
+        each prefix of one ending before a "/")."""
+        names = self.names
+        low = bisect_left(names, name + "/")
+        high = bisect_left(names, name + "0", low)  # "0" follows "/"
+        under = names[low:high]
+        work = name.count("/") + 2  # its segments, and the node where it ends
+        if under:
+            nodes = set(under)
+            for other in under:
+                end = other.find("/", len(name) + 1)
+                while end != -1:
+                    nodes.add(other[:end])
+                    end = other.find("/", end + 1)
+            work += len(nodes)
+        self._spend(work)
+        found = []
+        end = name.find("/")
+        while end != -1:
+            if name[:end] in self._known:
+                found.append(name[:end])
+            end = name.find("/", end + 1)
+        found.append(name)
+        found += under
+        return tuple(found)
 
     def _under(self, top: _Segment, found: list[str]) -> None:
         """Every name ending at `top` or under it, into `found`."""
@@ -186,8 +206,6 @@ class ResourceUses:
         self, runbook: Runbook, position: list[int], order: list[int], limits: AnalysisLimits = AnalysisLimits()
     ) -> None:
         """`order` is O's topological order and `position` its inverse."""
-        from ..requirements import resource_index  # it imports this module
-
         steps = runbook.steps
         writing: dict[str, list[int]] = defaultdict(list)  # name -> positions, ascending
         reading: dict[str, list[int]] = defaultdict(list)
@@ -202,11 +220,16 @@ class ResourceUses:
         self.index = resource_index(runbook, writing.keys() | reading.keys(), limits)
         declared = runbook.resources or {}
         self._shared = set()
-        if any(resource.shared for resource in declared.values()):
+        shared_declared = {name for name, resource in declared.items() if resource.shared}
+        if shared_declared:
+            under_shared = tuple(name + "/" for name in shared_declared)
             for name in self.index.names:
-                closest = owner(name, declared)
-                if closest is not None and declared[closest].shared:
-                    self._shared.add(name)
+                # Only a name at or under a shared resource can be shared (as
+                # its closest declared owner says): the others need no lookup.
+                if name in shared_declared or name.startswith(under_shared):
+                    closest = owner(name, declared)
+                    if closest is not None and declared[closest].shared:
+                        self._shared.add(name)
         self._writers: PackedMasks[str] = PackedMasks()
         self._readers: PackedMasks[str] = PackedMasks()
         for name, positions in writing.items():
