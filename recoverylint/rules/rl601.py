@@ -30,7 +30,7 @@ def change_without_verification(ctx: GraphContext) -> Issues:
         bit = 1 << graphs.position[step.index]
         if verified_after & bit:
             continue
-        written = [ref.name for ref in changed]
+        written = quoted(dict.fromkeys(ref.name for ref in changed))
         if verified_any & bit:
             why = (
                 "its only verifications can run before or alongside it,"
@@ -40,7 +40,7 @@ def change_without_verification(ctx: GraphContext) -> Issues:
             why = "no step verifies it afterwards, so nothing confirms it worked"
         yield Issue(
             changed[0].span,
-            f"`{step.id}` changes {quoted(dict.fromkeys(written))} but {why} before the"
+            f"`{step.id}` changes {written} but {why} before the"
             " incident is closed",
             suggestion=in_own_words(
                 ctx.runbook.wording,
@@ -48,7 +48,7 @@ def change_without_verification(ctx: GraphContext) -> Issues:
                 "add a verify-phase step after `{step}` that reads {written}, or give a later check"
                 " `verifies: [{step}]`",
                 step=step.id,
-                written=quoted(dict.fromkeys(written)),
+                written=written,
             ),
             steps=(step.id,),
         )

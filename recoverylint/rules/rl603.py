@@ -24,17 +24,17 @@ def change_without_rollback(ctx: RuleContext) -> Issues:
         changed = ctx.changes[step.index]
         if not changed:
             continue
-        written = dict.fromkeys(ref.name for ref in changed)
+        written = quoted(dict.fromkeys(ref.name for ref in changed))
         yield Issue(
             step.span,
-            f"`{step.id}` changes {quoted(written)} with no `rollback` and no alternative it"
+            f"`{step.id}` changes {written} with no `rollback` and no alternative it"
             " `excludes`: if the change makes things worse, nobody has a written way back",
             suggestion=in_own_words(
                 runbook.wording,
                 "rollback",
                 "rollback: <the step id that undoes it, or how to undo it>",
                 step=step.id,
-                written=quoted(written),
+                written=written,
             ),
             steps=(step.id,),
             severity=severity,
