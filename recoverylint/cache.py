@@ -660,7 +660,7 @@ def _read_entry(descriptor: int, size: int, key: str, wanted: list[tuple[str, st
     """The entry of `key` open at `descriptor`, of `size` bytes: only its
     `wanted` parts ((path, output format)) when its header lists them all,
     else the whole entry.  _Invalid (a ValueError) when it is not one."""
-    head = read_at(descriptor, 0, min(size, _HEAD_READ))
+    head = read_at(descriptor, 0, min(size, _HEAD_READ) if wanted else size)
     line_end = head.find(b"\n")
     if line_end < 0 and len(head) < size:
         head = read_at(descriptor, 0, size)

@@ -1078,6 +1078,9 @@ def test_an_entry_without_the_path_s_parts_is_read_whole(cache, monkeypatch):
     assert entry.findings is not None and entry.written("elsewhere.yaml", ("json",)) is None
     assert_same(entry.result(str(path)), replace(fresh, text=None))
     assert done == [(0, head), (0, size)]
+    done.clear()
+    assert_same(cache.get(key, str(path)), replace(fresh, text=None))
+    assert done == [(0, size)]  # asked for no part: read whole at once
 
 
 def test_a_header_longer_than_the_first_read_is_read_whole(cache):
