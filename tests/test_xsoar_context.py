@@ -157,7 +157,9 @@ def playbooks(draw: st.DrawFn) -> tuple[str, list[str]]:
             targets.append(draw(st.integers(1, key)))  # a jump back: no wait
         task = KINDS[kinds[key - 1]].replace("KEY", str(key))
         if len(targets) > 1 and kinds[key - 1] == "print" and draw(st.booleans()):
-            # A condition reading context, its branches meeting again further on.
+            # A condition reading context, its branches meeting again further
+            # on; two of its labels may lead to one task (two waits for one).
+            targets += [targets[0]] if draw(st.booleans()) else []
             branches = ", ".join(f"'l{n}': ['{target}']" for n, target in enumerate(targets))
             lines.append(
                 f"'{key}': {{type: condition, task: {{name: t{key}}}, nexttasks: {{{branches}}},"

@@ -522,33 +522,32 @@ class _Playbook:
                     draft.outputs.append(Ref(root, self.doc.value_span(arguments, "key")))
             for field, span in self._fields_set(task):
                 draft.outputs.append(Ref(f"incident.{field}", span))
-        # The steps before each step in O (a bit per step, in topological
-        # order), and which of them may write a context root.
-        order = self.order
-        bit = {step_id: 1 << index for index, step_id in enumerate(order)}
+        # Which steps may write a context root (a bit per step, in
+        # topological order; made when wanted: a bit of each of 60,000 steps
+        # kept was 225 MB).
+        position = {step_id: index for index, step_id in enumerate(self.order)}
         writers = 0
         incident_writers = 0  # the sub-playbooks: they run on the incident
         setters: dict[str, int] = {}  # root -> the `Set` steps writing it
         for task, draft in steps:
-            if task.writes_unknown_context and draft.id in bit:
-                writers |= bit[draft.id]
-            if task.type == "playbook" and draft.id in bit:
-                incident_writers |= bit[draft.id]
+            bit = 1 << position[draft.id]
+            if task.writes_unknown_context:
+                writers |= bit
+            if task.type == "playbook":
+                incident_writers |= bit
             for ref in draft.outputs:
-                setters[ref.name] = setters.get(ref.name, 0) | bit.get(draft.id, 0)
+                setters[ref.name] = setters.get(ref.name, 0) | bit
         set_outputs = {draft.id: list(draft.outputs) for _, draft in steps}
         for _, draft in steps:
             draft.outputs.clear()  # given back below, when some step uses them
-        before: dict[str, int] = {step_id: 0 for step_id in order}
         predecessors: dict[str, list[str]] = {}
         for source, targets in self.forward.items():
             for target in targets:
                 predecessors.setdefault(target, []).append(source)
-        for step_id in order:
-            mask = 0
-            for source in predecessors.get(step_id, ()):
-                mask |= before[source] | bit[source]
-            before[step_id] = mask
+        # The steps before each step in O, kept until its last successor has
+        # its own: a chain keeps one.
+        before: dict[str, int] = {}
+        unread = {step_id: len(targets) for step_id, targets in self.forward.items()}
         self.budget = self.builder.limits.max_edges
         outputs: dict[str, set[str]] = {}
         incident_fields = [name for name in setters if name.startswith("incident.")]
@@ -556,12 +555,20 @@ class _Playbook:
         # before any step after it reads context.
         step_of = {draft.id: (task, draft) for task, draft in steps}
         needed: dict[str, int] = {}
-        for step_id in order:
+        for step_id in self.order:
             task, draft = step_of[step_id]
-            reader = _Reader(draft, before[step_id])
+            earlier = 0
+            for source in predecessors.get(step_id, ()):
+                earlier |= before[source] | 1 << position[source]
+                unread[source] -= 1
+                if not unread[source]:
+                    del before[source]
+            if step_id in unread:
+                before[step_id] = earlier
+            reader = _Reader(draft, earlier)
             for need in draft.needs:
-                if need.reason and need.step in bit and reader.earlier & bit[need.step]:
-                    reader.needs(bit[need.step], needed[need.step])
+                if need.reason and need.step in position and earlier >> position[need.step] & 1:
+                    reader.needs(1 << position[need.step], needed[need.step])
             if task.type == "playbook":
                 # It runs on the incident: the fields set before it are there for it.
                 self._use(reader, "incident", draft.span, 0, setters, incident_fields, needed, outputs)
@@ -583,7 +590,7 @@ class _Playbook:
                     for source in predecessors.get(draft.id, ()):
                         fact = f"{source}.{_PREVIOUS}"
                         reader.use(fact, span)
-                        reader.needs(bit[source], needed[source])
+                        reader.needs(1 << position[source], needed[source])
                         outputs.setdefault(source, set()).add(fact)
                 else:
                     self._use(reader, root, span, writers, setters, [root], needed, outputs)
