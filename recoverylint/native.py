@@ -168,8 +168,10 @@ class _Builder:
         if len(sources) > 1 and len(targets) > 1:
             self.joins.append(DeclaredJoin(tuple(sources), tuple(t.id for t in targets), kind, stage))
             return
+        edges = self.edges
         for target in targets:
-            self.edges.extend(_new_edge(source, target.id, kind, target.span, stage=stage) for source in sources)
+            for source in sources:
+                edges.append(_new_edge(source, target.id, kind, target.span, None, stage))
 
     def stages(self, stages: list[Any]) -> tuple[Stage, ...]:
         result: list[Stage] = []
