@@ -591,8 +591,10 @@ def _canonical_json(value: Any) -> bytes:
 #
 # Fix and Finding as dataclass_json writes them: each the array of its fields.
 # "text": whether the check read the file as YAML and found something (then
-# reports show its lines; a file without findings needs no text).  The header
-# alone is parsed for a run writing the parts' formats (get_written).
+# reports show its lines; a file without findings needs no text).  A run
+# writing the parts' formats reads the header, then only the parts it shows,
+# found from the end of the entry by their lengths (ResultCache.read): not
+# the findings, most of an entry's bytes.
 
 
 # Paths an entry keeps parts for (copies of a file share its entry; a file
