@@ -10,7 +10,7 @@ way does."""
 from __future__ import annotations
 
 import textwrap
-from functools import lru_cache
+from functools import cache
 
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -95,7 +95,7 @@ def graphs_of(text: str) -> Graphs:
 
 
 def longest_path(preds: list[set[int]], durations: list[float]) -> float:
-    @lru_cache(maxsize=None)
+    @cache
     def finish(node: int) -> float:
         return durations[node] + max((finish(pred) for pred in preds[node]), default=0.0)
 

@@ -38,10 +38,15 @@ def false_sequential_gate(ctx: GraphContext) -> Issues:
         # waits for thousands.
         waited = [steps[source].id for source in sources[:LISTED]]
         real = [steps[node].id for node in graphs.real_prerequisites(target)]
-        # The `needs` entries among the gates, read from the step: asking
-        # for the declarations of each pair would cost as much as the pairs.
-        needs = [need for need in waiter.needs if _among(sources, index.get(need.step))]
-        span = needs[0].span if needs else waiter.span
+        # The finding points at the first `needs` entry among the gates, read
+        # from the step (asking for the declarations of each pair would cost
+        # as much as the pairs), else at the step.
+        for need in waiter.needs:
+            if _among(sources, index.get(need.step)):
+                span = need.span
+                break
+        else:
+            span = waiter.span
         really = f"it needs only {quoted(real)}" if real else "it needs no other step first"
         if len(sources) == 1:
             what = f"`{waiter.id}` waits for `{waited[0]}` but uses nothing from it"
@@ -140,7 +145,11 @@ def _removals(
     step waited for (it may wait for it only through this one): removing
     more would be unsafe."""
     steps, index = graphs.steps, graphs.index
-    candidates: dict[int, list[int]] = {}
+    # Each waiting step's `needs` entries among its gates that name a step
+    # once.  Whether a later step requires the one named is asked of them all
+    # in one sweep, before the declarations of each pair: it settles most
+    # (in a checklist, nearly all).
+    named_once: dict[int, list[int]] = {}
     for target, sources in waits:
         needs = steps[target].needs
         if not needs:
@@ -153,20 +162,28 @@ def _removals(
         named_twice = (
             set() if len(distinct) == len(names) else {name for name, count in Counter(names).items() if count > 1}
         )
-        target_id = steps[target].id
         found = sorted(
             source
             for name in distinct
-            if name not in named_twice
-            and (source := index.get(name)) is not None
-            and _among(sources, source)
-            and all(edge.kind is EdgeKind.NEEDS and not edge.reason for edge in declared[(name, target_id)])
+            if name not in named_twice and (source := index.get(name)) is not None and _among(sources, source)
         )
         if found:
-            candidates[target] = found
-    kept_for_later = _required_later(graphs, candidates)
+            named_once[target] = found
+    kept_for_later = _required_later(graphs, named_once)
     fixes = {}
-    for target, removable in candidates.items():
+    for target, named in named_once.items():
+        target_id = steps[target].id
+        # The entries that are the whole of their gate, without a reason.
+        removable = [
+            source
+            for source in named
+            if (target, source) not in kept_for_later
+            and all(
+                edge.kind is EdgeKind.NEEDS and not edge.reason for edge in declared[(steps[source].id, target_id)]
+            )
+        ]
+        if not removable:
+            continue
         required = graphs.required_preds[target]
         if not all(graphs.before(pred, target) for pred in required):
             continue
@@ -178,8 +195,6 @@ def _removals(
         }
         removed = []
         for source in removable:
-            if (target, source) in kept_for_later:
-                continue
             carried = [pred for pred in required if pred == source or graphs.before(pred, source)]
             if any(carriers[pred] < 2 for pred in carried):
                 continue
