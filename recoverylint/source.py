@@ -12,9 +12,13 @@ from __future__ import annotations
 import gc
 import re
 import sys
+import threading
 from bisect import bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
+from operator import attrgetter
 from pathlib import Path
 from sys import intern
 from typing import Any
@@ -23,6 +27,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import (
     AliasEvent,
+    DocumentEndEvent,
     DocumentStartEvent,
     MappingEndEvent,
     MappingStartEvent,
@@ -30,12 +35,14 @@ from ruamel.yaml.events import (
     SequenceEndEvent,
     SequenceStartEvent,
     StreamEndEvent,
+    StreamStartEvent,
 )
 
 try:  # libyaml through ruamel.yaml.clib; the pure parser is several times slower
+    import _ruamel_yaml as _c_yaml
     from _ruamel_yaml import CParser
 except ImportError:  # pragma: no cover - CPython wheels ship it
-    CParser = None
+    _c_yaml = CParser = None
 
 from .files import NotRegularFile, TooLargeFile, UnreadableFile, over_limit, read_file
 from .model import COLUMN_BITS, LINE_BITS, RawSpan, Span, pack_span, span_start, unpack_span
@@ -330,18 +337,17 @@ _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
 _INF = re.compile(r"[-+]?\.(inf|Inf|INF)")
 
 
-def _scalar(event: ScalarEvent) -> Any:
+def _scalar(value: str, tag: str | None, style: str | None, mark: Any) -> Any:
+    """A scalar's value: a plain one resolved, a tagged one checked against its tag."""
     try:
-        return _scalar_value(event)
+        return _scalar_value(value, tag, style, mark)
     except ValueError:  # Python refuses to convert integers of thousands of digits
-        raise _error_at(event, f"the number `{event.value[:20]}…` is too large") from None
+        raise _Problem(mark, f"the number `{value[:20]}…` is too large") from None
 
 
-def _scalar_value(event: ScalarEvent) -> Any:
-    tag = event.tag
-    value = event.value
+def _scalar_value(value: str, tag: str | None, style: str | None, mark: Any) -> Any:
     if tag is None or tag == "!":
-        if event.style or tag == "!":  # quoted, literal or folded: a string
+        if style or tag == "!":  # quoted, literal or folded: a string
             return value
         return resolve_plain(value)
     if tag == _STANDARD_TAG + "str":
@@ -350,9 +356,9 @@ def _scalar_value(event: ScalarEvent) -> Any:
         resolved = resolve_plain(value)
         expected = tag[len(_STANDARD_TAG):]
         if not _of_kind(resolved, expected):
-            raise _error_at(event, f"`{value}` is not a valid !!{expected}")
+            raise _Problem(mark, f"`{value}` is not a valid !!{expected}")
         return float(resolved) if expected == "float" else resolved
-    raise _error_at(event, _tag_problem(tag))
+    raise _Problem(mark, _tag_problem(tag))
 
 
 def _tag_problem(tag: str) -> str:
@@ -369,10 +375,6 @@ class _Problem(Exception):
         self.message = message
 
 
-def _error_at(event: Any, problem: str) -> _Problem:
-    return _Problem(event.start_mark, problem)
-
-
 class _Positions:
     """Editor lines and columns (0-based) of a parser's marks, for one text.
 
@@ -384,7 +386,9 @@ class _Positions:
     def __init__(self, text: str) -> None:
         # The parser skips a byte order mark: its marks count from after it.
         text = text.removeprefix("\ufeff")
-        self.index = LineIndex(text) if _PARSER_ONLY_BREAK.search(text) else None
+        # isascii is a flag of the string, read without a scan: an ASCII text
+        # (nearly every runbook) holds none of those breaks.
+        self.index = None if text.isascii() or not _PARSER_ONLY_BREAK.search(text) else LineIndex(text)
         self.length = len(text)
         self.end_of_text: tuple[int, int] | None = None
         if text and text[-1] not in "\r\n":
@@ -435,7 +439,10 @@ def parse(text: str, limits: Limits = Limits()) -> Document:
     # only rescan it again and again (measured 2-5x slower on large files).
     gc.disable()
     try:
-        return _build(text, limits, positions.packer(), positions.exact)
+        if _records_work():
+            with _records_installed():
+                return _build(CParser(text).get_event, limits, positions.packer(), positions.exact)
+        return _build(_records_of(_ruamel_events(text)), limits, positions.packer(), positions.exact)
     except _Problem as problem:
         raise SourceError(problem.message, *positions.editor_point(problem.mark)) from None
     except MarkedYAMLError as error:
@@ -452,31 +459,182 @@ def parse(text: str, limits: Limits = Limits()) -> Document:
             gc.enable()
 
 
-def _event_source(text: str) -> Callable[[], Any]:
-    """A function returning the next parser event, the C parser's own when there is one."""
+# -- The parser's events, as records ---------------------------------------
+#
+# The C parser makes an object for each event by calling the event classes
+# named in its module (`ScalarEvent(anchor, tag, implicit, value, start_mark,
+# end_mark, style)`...), a million for 1,000 runbooks.  ruamel's classes run
+# a chain of three Python `__init__`s each.  While `parse` reads events, the
+# module names these records instead: BaseException's constructor is C code
+# that keeps its positional arguments as `args`, and runs no Python at all
+# (the events of 1,000 runbooks: 1.04 s of CPU with ruamel's classes, 0.92 s
+# with flat `__slots__` classes, 0.70 s with these).  They are never raised.
+
+
+class _Event(BaseException):
+    """An event, the arguments the parser made it with in `args`."""
+
+    __slots__ = ()
+
+
+class _Scalar(_Event):
+    """args: anchor, tag, implicit, value, start mark, end mark, style."""
+
+    __slots__ = ()
+
+
+class _MappingStart(_Event):
+    """args: anchor, tag, implicit, start mark, end mark, flow style."""
+
+    __slots__ = ()
+
+
+class _SequenceStart(_Event):
+    """args: as a mapping's start."""
+
+    __slots__ = ()
+
+
+class _CollectionEnd(_Event):
+    """args: start mark, end mark (of a mapping or a sequence: the build knows which)."""
+
+    __slots__ = ()
+
+
+class _Alias(_Event):
+    """args: anchor, start mark, end mark."""
+
+    __slots__ = ()
+
+
+class _DocumentStart(_Event):
+    """args: start mark, end mark, explicit, version, tags."""
+
+    __slots__ = ()
+
+
+class _StreamEnd(_Event):
+    """args: start mark, end mark."""
+
+    __slots__ = ()
+
+
+class _Skipped(_Event):
+    """A stream's start or a document's end, which build nothing; args as
+    ruamel's events hold them (see _RECORDS)."""
+
+    __slots__ = ()
+
+
+# For each ruamel event class: the record standing for it, and the event's
+# attributes in the order the C parser passes them to the class.
+_COLLECTION_START = attrgetter("anchor", "tag", "implicit", "start_mark", "end_mark", "flow_style")
+_RECORDS: dict[type, tuple[type[_Event], Callable[[Any], tuple[Any, ...]]]] = {
+    ScalarEvent: (_Scalar, attrgetter("anchor", "tag", "implicit", "value", "start_mark", "end_mark", "style")),
+    MappingStartEvent: (_MappingStart, _COLLECTION_START),
+    SequenceStartEvent: (_SequenceStart, _COLLECTION_START),
+    MappingEndEvent: (_CollectionEnd, attrgetter("start_mark", "end_mark")),
+    SequenceEndEvent: (_CollectionEnd, attrgetter("start_mark", "end_mark")),
+    AliasEvent: (_Alias, attrgetter("anchor", "start_mark", "end_mark")),
+    DocumentStartEvent: (_DocumentStart, attrgetter("start_mark", "end_mark", "explicit", "version", "tags")),
+    DocumentEndEvent: (_Skipped, attrgetter("start_mark", "end_mark", "explicit")),
+    StreamStartEvent: (_Skipped, attrgetter("start_mark", "end_mark", "encoding")),
+    StreamEndEvent: (_StreamEnd, attrgetter("start_mark", "end_mark")),
+}
+# One `parse` at a time names the records in the C module: another thread's
+# would otherwise restore ruamel's classes under it.
+_RECORDS_LOCK = threading.Lock()
+
+
+@contextmanager
+def _records_installed() -> Iterator[None]:
+    """The C module's event classes replaced by the records, then given back
+    (ruamel's own loaders and dumpers elsewhere in the process use them)."""
+    with _RECORDS_LOCK:
+        names = [event_class.__name__ for event_class in _RECORDS]
+        ruamel_classes = [getattr(_c_yaml, name) for name in names]
+        try:
+            for name, (record, _) in zip(names, _RECORDS.values(), strict=True):
+                setattr(_c_yaml, name, record)
+            yield
+        finally:
+            for name, ruamel_class in zip(names, ruamel_classes, strict=True):
+                setattr(_c_yaml, name, ruamel_class)
+
+
+def _ruamel_events(text: str) -> Callable[[], Any]:
+    """A function returning ruamel's next event of `text`, from the C parser when there is one."""
     next_event: Callable[[], Any] = (
         CParser(text).get_event if CParser is not None else YAML(typ="safe", pure=True).parse(text).__next__
     )
     return next_event
 
 
-def _build(text: str, limits: Limits, span_of: Callable[[Any, Any], RawSpan], exact_marks: bool) -> Document:
-    """The documents of `text`.  `span_of` packs the span between two marks;
-    when `exact_marks`, the marks' own lines and columns are the editor's and
-    the common events pack theirs inline: this loop runs once per event (a
-    million events for 1,000 runbooks), and each call saved in it counts."""
-    next_event = _event_source(text)
+def _records_of(next_event: Callable[[], Any]) -> Callable[[], _Event]:
+    """ruamel's events as the records the C parser makes when they are installed."""
+
+    def next_record() -> _Event:
+        event = next_event()
+        record, fields = _RECORDS[event.__class__]
+        return record(*fields(event))
+
+    return next_record
+
+
+# A document with an event of each kind, anchors, tags, styles and aliases.
+_PROBE = "a: &s !!seq [&k b, !t 'q', *k, {c: \"d\"}]\nl: |\n  x\n---\ne: f\n...\n"
+
+
+@cache
+def _records_work() -> bool:
+    """Whether the C parser makes the records with the arguments ruamel's
+    events hold, as this version does: checked once per process on a small
+    document, since another ruamel.yaml.clib may name or call its classes
+    otherwise (then `parse` reads ruamel's events and converts them)."""
+    if _c_yaml is None or not all(hasattr(_c_yaml, event_class.__name__) for event_class in _RECORDS):
+        return False
+    try:
+        expected = _probe_events(_records_of(CParser(_PROBE).get_event))
+        with _records_installed():
+            made = _probe_events(CParser(_PROBE).get_event)
+    except Exception:  # any failure means: not these records
+        return False
+    return made == expected
+
+
+def _probe_events(next_event: Callable[[], Any]) -> list[tuple[Any, ...]]:
+    """Each event's class and arguments, a mark as its offset, line and column."""
+    events: list[tuple[Any, ...]] = []
+    while not events or events[-1][0] is not _StreamEnd:
+        event = next_event()
+        fields = [(item.index, item.line, item.column) if hasattr(item, "line") else item for item in event.args]
+        events.append((event.__class__, *fields))
+    return events
+
+
+def _build(
+    next_event: Callable[[], _Event], limits: Limits, span_of: Callable[[Any, Any], RawSpan], exact_marks: bool
+) -> Document:
+    """The documents of a text, from its events.  `span_of` packs the span
+    between two marks; when `exact_marks`, the marks' own lines and columns
+    are the editor's and the common events pack theirs inline: this loop runs
+    once per event (a million events for 1,000 runbooks), and each step saved
+    in it counts."""
     spans: dict[int, Any] = {}
     anchors: dict[str, tuple[Any, int]] = {}
     # Each collection being read, outermost first: (itself, the spans of its
-    # items, its start event, the number of nodes read before it, the key
-    # of the mapping holding it, waiting for it as its value).
-    stack: list[tuple[Any, Any, Any, int, Any]] = []
+    # items, its anchor, its start mark, the number of nodes read before it,
+    # and the key and key span of the mapping holding it, waiting for it as
+    # its value).
+    stack: list[tuple[Any, Any, str | None, Any, int, Any, RawSpan]] = []
     # The innermost collection, in locals: this loop reads them at every event.
     container: Any = None  # None: at the top of a document
     entry_spans: Any = None  # {key: key span << _ENTRY_SHIFT | value span} or [item span, ...]
     is_mapping = False
-    pending: tuple[str, RawSpan, bool] | None = None  # a key read, waiting for its value
+    # A mapping's key read, waiting for its value (None: the next scalar is a
+    # key), and its span; `_MERGE` for a merge key.
+    key: Any = None
+    key_raw: RawSpan = 0
     # The keys of a mapping that a merge key gave it (explicit keys override them).
     merged: dict[int, set[str]] = {}
     merged_into: set[int] = set()
@@ -493,102 +651,104 @@ def _build(text: str, limits: Limits, span_of: Callable[[Any, Any], RawSpan], ex
     while True:
         event = next_event()
         cls = event.__class__
-        if cls is ScalarEvent:
+        if cls is _Scalar:
+            anchor, tag, _, value, start, end, style = event.args
             if exact_marks:
-                start, end = event.start_mark, event.end_mark
                 raw = (start.line << column_shift | start.column) << line_shift | end.line << column_shift | end.column
             else:
-                raw = span_of(event.start_mark, event.end_mark)
-            if is_mapping and pending is None:  # a key
-                key = event.value
+                raw = span_of(start, end)
+            if is_mapping and key is None:
                 # Its tag judged, an anchor on it kept, and a number too long
                 # for Python to convert refused, as for a value.
-                if event.ctag is not None or event.anchor or len(key) > _LONGEST_CONVERTED:
-                    _scalar_read(event, anchors)
+                if tag is not None or anchor or len(value) > _LONGEST_CONVERTED:
+                    _scalar_read(anchor, tag, value, style, start, anchors)
+                key_raw = raw
                 # Interned: a key is written once per mapping (every step's
                 # `id`, `needs`...), and one string serves them all.
-                pending = (intern(key), raw, key == "<<" and event.ctag is None and not event.style)
+                key = _MERGE if value == "<<" and tag is None and not style else intern(value)
                 continue
-            if event.ctag is not None or event.anchor:
-                value = _scalar_read(event, anchors)
-            elif event.style:  # quoted, literal or folded: a string
-                value = event.value
+            if tag is not None or anchor:
+                value = _scalar_read(anchor, tag, value, style, start, anchors)
+            elif style:  # quoted, literal or folded: a string
+                pass
+            elif value in _PLAIN_WORDS:  # null or a boolean
+                value = _PLAIN_WORDS[value]
+            elif value[0] in _NUMBER_STARTS and value[-1] in _NUMBER_ENDS:
+                value = _scalar(value, None, style, start)  # a number, or text that looks like one
             else:
-                value = event.value
-                if value in _PLAIN_WORDS:  # null or a boolean
-                    value = _PLAIN_WORDS[value]
-                elif value[:1] in _NUMBER_STARTS and value[-1] in _NUMBER_ENDS:
-                    value = _scalar(event)  # a number, or text that looks like one
-                else:
-                    value = intern(value)
+                value = intern(value)
             nodes += 1
-        elif cls is MappingStartEvent or cls is SequenceStartEvent:
-            if len(stack) >= max_depth:
-                raise _error_at(event, f"nesting deeper than {max_depth} levels")
-            tag = event.ctag
-            if tag is not None and str(tag) not in _COLLECTION_TAGS:
-                raise _error_at(event, _tag_problem(str(tag)))
-            if is_mapping and pending is None:
-                raise _error_at(event, "a mapping or sequence used as a key is not supported")
-            if cls is MappingStartEvent:
-                container, entry_spans, is_mapping = {}, {}, True
-            else:
-                container, entry_spans, is_mapping = [], [], False
-            stack.append((container, entry_spans, event, nodes, pending))
-            pending = None
-            nodes += 1
-            continue
-        elif cls is MappingEndEvent or cls is SequenceEndEvent:
-            value, done_spans, start_event, first_node, pending = stack.pop()
+        elif cls is _CollectionEnd:
+            value, done_spans, anchor, start, first_node, key, key_raw = stack.pop()
             spans[id(value)] = done_spans
-            if start_event.anchor:
-                anchors[start_event.anchor] = (value, nodes - first_node)
+            if anchor:
+                anchors[anchor] = (value, nodes - first_node)
+            end = event.args[1]
             if exact_marks:
-                start, end = start_event.start_mark, event.end_mark
                 raw = (start.line << column_shift | start.column) << line_shift | end.line << column_shift | end.column
             else:
-                raw = span_of(start_event.start_mark, event.end_mark)
+                raw = span_of(start, end)
             if stack:
-                container, entry_spans = stack[-1][:2]
+                top = stack[-1]
+                container, entry_spans = top[0], top[1]
                 is_mapping = container.__class__ is dict
             else:
                 container, entry_spans, is_mapping = None, None, False
-        elif cls is AliasEvent:
-            target = anchors.get(event.anchor)
+        elif cls is _SequenceStart or cls is _MappingStart:
+            anchor, tag, _, start, _, _ = event.args
+            if len(stack) >= max_depth:
+                raise _Problem(start, f"nesting deeper than {max_depth} levels")
+            if tag is not None and tag not in _COLLECTION_TAGS:
+                raise _Problem(start, _tag_problem(tag))
+            if is_mapping and key is None:
+                raise _Problem(start, "a mapping or sequence used as a key is not supported")
+            if cls is _MappingStart:
+                container, entry_spans, is_mapping = {}, {}, True
+            else:
+                container, entry_spans, is_mapping = [], [], False
+            stack.append((container, entry_spans, anchor, start, nodes, key, key_raw))
+            key = None
+            nodes += 1
+            continue
+        elif cls is _Alias:
+            anchor, start, end = event.args
+            target = anchors.get(anchor)
             if target is None:
-                raise _error_at(event, f"alias `*{event.anchor}` refers to no complete anchor")
+                raise _Problem(start, f"alias `*{anchor}` refers to no complete anchor")
             value, size = target
             alias_nodes += size
             if alias_nodes > limits.max_alias_nodes:
-                raise _error_at(
-                    event,
+                raise _Problem(
+                    start,
                     f"aliases expand to more than {limits.max_alias_nodes:,} nodes"
                     " (an alias bomb?)",
                 )
-            if is_mapping and pending is None:
-                raise _error_at(event, "an alias used as a key is not supported")
+            if is_mapping and key is None:
+                raise _Problem(start, "an alias used as a key is not supported")
             nodes += size
-            raw = span_of(event.start_mark, event.end_mark)
-        elif cls is StreamEndEvent:
+            raw = span_of(start, end)
+        elif cls is _StreamEnd:
             break
-        elif cls is DocumentStartEvent:
+        elif cls is _DocumentStart:
+            start, end = event.args[:2]
             if len(documents) >= limits.max_documents:
-                raise _error_at(event, f"more than {limits.max_documents:,} YAML documents in one file")
-            raw = span_of(event.start_mark, event.end_mark)
+                raise _Problem(start, f"more than {limits.max_documents:,} YAML documents in one file")
+            raw = span_of(start, end)
             documents.append([None, raw, raw])
             continue
-        else:
+        elif cls is _Skipped:
             continue
+        else:  # ruamel's classes back in the C module under this parse: a bug
+            raise RuntimeError(f"the parser made {event!r}, not a record")
         # A complete value: a scalar, an alias or a collection just ended.
         if container is None:
             documents[-1][:2] = value, raw
         elif not is_mapping:
             container.append(value)
             entry_spans.append(raw)
-        else:
-            key, key_raw, merge = pending  # type: ignore[misc]  # a mapping's value follows its key
-            pending = None
-            if merge or key in container:  # a merge key or a duplicate: the careful way
+        else:  # a mapping's value follows its key
+            if key is _MERGE or key in container:  # a merge key or a duplicate: the careful way
+                merge = key is _MERGE
                 if merge:
                     merged_into.add(id(container))
                 keys_merged = merged.setdefault(id(container), set())
@@ -596,6 +756,7 @@ def _build(text: str, limits: Limits, span_of: Callable[[Any, Any], RawSpan], ex
             else:
                 container[key] = value
                 entry_spans[key] = key_raw << _ENTRY_SHIFT | raw
+            key = None
     if not documents:
         return Document(None, 0, spans)
     merged_ids = frozenset(merged_into)
@@ -604,14 +765,21 @@ def _build(text: str, limits: Limits, span_of: Callable[[Any, Any], RawSpan], ex
     return Document(data, span, spans, start, rest, merged_ids)
 
 
-def _scalar_read(event: ScalarEvent, anchors: dict[str, tuple[Any, int]]) -> Any:
+# The key of a merge key (`<<` written plain and untagged) while its value is read.
+_MERGE = object()
+
+
+def _scalar_read(
+    anchor: str | None, tag: str | None, value: str, style: str | None, mark: Any, anchors: dict[str, tuple[Any, int]]
+) -> Any:
     """A scalar with a tag or an anchor: its value (or the error its tag
     makes), kept for the aliases of its anchor."""
-    value = _scalar(event) if event.ctag is not None or not event.style else event.value
-    if isinstance(value, str) and not event.style and event.ctag is None:
-        value = intern(value)
-    if event.anchor:
-        anchors[event.anchor] = (value, 1)
+    if tag is not None or not style:
+        value = _scalar(value, tag, style, mark)
+        if isinstance(value, str) and not style and tag is None:
+            value = intern(value)
+    if anchor:
+        anchors[anchor] = (value, 1)
     return value
 
 
