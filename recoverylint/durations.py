@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .model import Duration, DurationBasis, Runbook, Span, Step
+from .model import Duration, DurationBasis, Runbook, Span, Step, maker
 from .source import Document, Limits, SourceError, decode, parse, read_bytes
 
 _DURATION = re.compile(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?")
@@ -43,11 +43,13 @@ def parse_duration(value: Any) -> float | None:
         # NaN passes the schema's bounds (every comparison with it is false).
         return minutes if minutes == minutes and minutes != float("inf") else None
     match = _DURATION.fullmatch(str(value).strip())
-    if not match or not any(match.groups()):
+    if not match:
+        return None
+    hours, whole_minutes, seconds = match.groups()  # digits, or None when left out
+    if not (hours or whole_minutes or seconds):
         return None
     try:
-        hours, minutes, seconds = (int(part) if part else 0 for part in match.groups())
-        return hours * 60 + minutes + seconds / 60
+        return int(hours or 0) * 60 + int(whole_minutes or 0) + int(seconds or 0) / 60
     # The schema bounds the digits; other inputs (a workflow's, a durations
     # file's) may have more than a float holds or int() reads (4,300).
     except (OverflowError, ValueError):
@@ -66,15 +68,19 @@ def duration_from(value: Any, basis: DurationBasis, kind: str | None = None) -> 
         likely = parse_duration(value["likely"]) if "likely" in value else high
         if low is None or high is None or likely is None or not 0 <= low <= likely <= high:
             return None
-        return Duration(likely, low, high, basis, kind)
+        return _new_duration(likely, low, high, basis, kind)
     minutes = parse_duration(value)
     if minutes is None or minutes < 0:
         return None
     return exactly(minutes, basis, kind)
 
 
+# Durations are made for every step of every format (model.maker says why this way).
+_new_duration = maker(Duration)
+
+
 def exactly(minutes: float, basis: DurationBasis, kind: str | None = None) -> Duration:
-    return Duration(minutes, minutes, minutes, basis, kind)
+    return _new_duration(minutes, minutes, minutes, basis, kind)
 
 
 def format_default(minutes: float | None, kind: str) -> Duration | None:

@@ -33,6 +33,8 @@ _new_step = maker(Step)
 _new_ref = maker(Ref)
 _new_need = maker(Need)
 _new_edge = maker(DeclaredEdge)
+# isinstance(value, str), without a Python frame per value when mapped.
+_is_text = str.__instancecheck__
 
 
 class _Builder:
@@ -53,7 +55,7 @@ class _Builder:
             return ()
         # Spans stay packed in the model: most names are never shown.
         spans = self.doc.packed_item_spans(values)
-        if all(value.__class__ is str for value in values):  # as the schema has them
+        if all(map(_is_text, values)):  # as the schema has them
             return tuple(map(_new_ref, values, spans))
         return tuple(_new_ref(value, span) for value, span in zip(values, spans, strict=True) if isinstance(value, str))
 
@@ -123,8 +125,11 @@ class _Builder:
             **names,
         )
         self.steps.append(step)
-        step_id = step.id
-        self.edges += [_new_edge(need.step, step_id, EdgeKind.NEEDS, need.where, need.reason) for need in step.needs]
+        if step.needs:
+            step_id = step.id
+            self.edges += [
+                _new_edge(need.step, step_id, EdgeKind.NEEDS, need.where, need.reason) for need in step.needs
+            ]
         return step
 
     def flow(self, items: list[Any], sequential: bool, stage: str | None) -> tuple[list[Step], list[Step]]:
