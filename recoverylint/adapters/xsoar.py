@@ -222,9 +222,9 @@ class _Reader:
             self.used.add(fact)
             self.draft.inputs.append(Ref(fact, span))
 
-    def needs(self, step_bit: int, needed: int) -> None:
-        """It needs the step of `step_bit`, which needs `needed`."""
-        self.direct |= step_bit
+    def needs(self, step_bits: int, needed: int) -> None:
+        """It needs the steps of `step_bits`, which need `needed`."""
+        self.direct |= step_bits
         self.through |= needed
 
 
@@ -628,16 +628,22 @@ class _Playbook:
             setting |= setters.get(fact, 0)
         # The latest writers first: what they need is then known to be before it.
         latest = 0
-        unknown = reader.earlier & writers & ~setting
-        while unknown := unknown & ~reader.through:
+        shared = 0  # those whose fact has other producers too
+        gained = 0  # what those it needs need
+        unknown = reader.earlier & writers & ~setting & ~reader.through
+        while unknown:
             top = 1 << (unknown.bit_length() - 1)
             latest |= top
             unknown ^= top
             writer = self.order[top.bit_length() - 1]
-            # A task named `incident` may write `incident.<field>`, a fact of
-            # several producers: D may not order it before the reader.
-            if f"{writer}.{root}" not in setters:
-                reader.needs(top, needed[writer])
+            if f"{writer}.{root}" in setters:
+                # A task named `incident` may write `incident.<field>`, a fact of
+                # several producers: D may not order it before the reader.
+                shared |= top
+            elif needed[writer]:
+                gained |= needed[writer]
+                unknown &= ~needed[writer]
+        reader.needs(latest & ~shared, gained)
         mask = reader.earlier & setting | latest
         while mask:
             lowest = mask & -mask
