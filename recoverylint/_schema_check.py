@@ -456,16 +456,12 @@ def validate_https___recoverylint_dev_schemas_runbook_schema_json___defs_step(da
             data_keys.remove("clock")
             data__clock = data["clock"]
             data__clock_one_of_count5 = 0
-            if data__clock_one_of_count5 < 2:
+            if data__clock_one_of_count5 < 2 and not (not (isinstance(data__clock, str) and data__clock == 'start' or isinstance(data__clock, str) and data__clock == 'stop')):
                 try:
-                    if not (isinstance(data__clock, str) and data__clock == 'start' or isinstance(data__clock, str) and data__clock == 'stop'):
-                        raise JsonSchemaValueException
                     data__clock_one_of_count5 += 1
                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
-            if data__clock_one_of_count5 < 2:
+            if data__clock_one_of_count5 < 2 and not (not isinstance(data__clock, (dict))):
                 try:
-                    if not isinstance(data__clock, (dict)):
-                        raise JsonSchemaValueException
                     data__clock_is_dict = isinstance(data__clock, dict)
                     if data__clock_is_dict:
                         data__clock_len = len(data__clock)
@@ -564,10 +560,8 @@ def validate_https___recoverylint_dev_schemas_runbook_schema_json___defs_need(da
             validate_https___recoverylint_dev_schemas_runbook_schema_json___defs_stepid(data, custom_formats, None)
             data_one_of_count6 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if data_one_of_count6 < 2:
+    if data_one_of_count6 < 2 and not (not isinstance(data, (dict))):
         try:
-            if not isinstance(data, (dict)):
-                raise JsonSchemaValueException
             data_is_dict = isinstance(data, dict)
             if data_is_dict:
                 data__missing_keys = set(['step']) - data.keys()
@@ -742,10 +736,8 @@ def validate_https___recoverylint_dev_schemas_runbook_schema_json___defs_factnam
 
 def validate_https___recoverylint_dev_schemas_runbook_schema_json___defs_duration(data, custom_formats={}, name_prefix=None):
     data_one_of_count7 = 0
-    if data_one_of_count7 < 2:
+    if data_one_of_count7 < 2 and not (not isinstance(data, (int, float, Decimal)) or isinstance(data, bool)):
         try:
-            if not isinstance(data, (int, float, Decimal)) or isinstance(data, bool):
-                raise JsonSchemaValueException
             if isinstance(data, (int, float, Decimal)) and not isinstance(data, bool):
                 if data < 0:
                     raise JsonSchemaValueException
@@ -753,10 +745,8 @@ def validate_https___recoverylint_dev_schemas_runbook_schema_json___defs_duratio
                     raise JsonSchemaValueException
             data_one_of_count7 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if data_one_of_count7 < 2:
+    if data_one_of_count7 < 2 and not (not isinstance(data, (str))):
         try:
-            if not isinstance(data, (str)):
-                raise JsonSchemaValueException
             if isinstance(data, str):
                 if not REGEX_PATTERNS['^(?=[0-9])([0-9]{1,4}h)?([0-9]{1,6}m)?([0-9]{1,8}s)?(?!\\n)$'].search(data):
                     raise JsonSchemaValueException
