@@ -189,12 +189,12 @@ def topological_order(preds: list[list[int]]) -> list[int] | None:
     while ready:
         node = ready.pop()
         order.append(node)
-        released = []
-        for succ in succs[node]:
+        # Released in reverse, so that the first of them is taken next (a
+        # successor is released at its last entry either way).
+        for succ in reversed(succs[node]):
             indegree[succ] -= 1
             if not indegree[succ]:
-                released.append(succ)
-        ready.extend(reversed(released))
+                ready.append(succ)
     return order if len(order) == count else None
 
 
@@ -276,18 +276,24 @@ def _condensed_reachability(preds: list[list[int]], packed: bool) -> Reachabilit
     """Reachability of a graph with cycles, through its strongly connected components."""
     component, count = strong_components(preds)
     component_preds: list[set[int]] = [set() for _ in range(count)]
-    sizes = [0] * count
+    # A node with a predecessor in its own component lies on a cycle (with
+    # others, or alone through an edge to itself), and every node of a
+    # component of several has one.
+    cyclic = [False] * len(preds)
     for node, node_preds in enumerate(preds):
-        sizes[component[node]] += 1
+        own = component[node]
         for pred in node_preds:
-            if component[pred] != component[node]:
-                component_preds[component[node]].add(component[pred])
+            other = component[pred]
+            if other != own:
+                component_preds[own].add(other)
+            else:
+                cyclic[node] = True
     inner = reachability([sorted(c) for c in component_preds])
-    cyclic = [sizes[component[node]] > 1 or node in preds[node] for node in range(len(preds))]
+    inner_ancestors, inner_position = inner.ancestors, inner.position
     ancestors: list[int] | Bitsets = new_bitsets(len(preds)) if packed else [0] * len(preds)
-    for node in range(len(preds)):
-        ancestors[node] = inner.ancestors[component[node]]
-    return Reachability([inner.position[component[node]] for node in range(len(preds))], ancestors, cyclic)
+    for node, own in enumerate(component):
+        ancestors[node] = inner_ancestors[own]
+    return Reachability([inner_position[own] for own in component], ancestors, cyclic)
 
 
 def strong_components(adjacency: list[list[int]]) -> tuple[list[int], int]:

@@ -10,7 +10,15 @@ from dataclasses import dataclass
 
 from ..limits import AnalysisLimits, TooLarge
 from ..model import DeclaredEdge, DeclaredJoin, EdgeKind, Runbook
-from .bits import Bitsets, PlainBitsets, bit_positions, new_bitsets, positions_of, successor_lists
+from .bits import (
+    Bitsets,
+    PlainBitsets,
+    bit_positions,
+    new_bitsets,
+    positions_of,
+    successor_lists,
+    topological_order,
+)
 
 
 class DeclaredWaits:
@@ -199,10 +207,11 @@ def order_predecessors(runbook: Runbook, leaving_out: Container[str] = ()) -> li
     count = len(runbook.steps)
     preds: list[set[int]] = [set() for _ in runbook.steps]
     for edge in runbook.declared_edges:
-        if edge.source in index and edge.target in index and not (
-            edge.source in leaving_out or edge.target in leaving_out
+        before, after = index.get(edge.source), index.get(edge.target)
+        if before is not None and after is not None and not (
+            leaving_out and (edge.source in leaving_out or edge.target in leaving_out)
         ):
-            preds[index[edge.target]].add(index[edge.source])
+            preds[after].add(before)
     joins: list[list[int]] = []
     for join in runbook.declared_joins:
         node = count + len(joins)
@@ -218,6 +227,8 @@ def declared_order(preds: list[list[int]], count: int) -> list[int] | None:
     topological order, by Kahn's algorithm stable in file order, passing
     through a join as soon as it is released: the order the pairs it stands
     for would give.  None when there is a cycle."""
+    if len(preds) == count:  # no joins: Kahn's algorithm as for any graph
+        return topological_order(preds)
     successors = successor_lists(preds)
     indegree = [len(node_preds) for node_preds in preds]
 

@@ -67,10 +67,14 @@ def required_predecessors(graphs: Graphs) -> list[list[int]]:
     _resource_preds(graphs, preds, count_edges)
 
     implicit = 0  # pairs of a check without `verifies` and a change it checks
+    gained: set[int] = set()  # steps an earlier step's approval or decision added an edge to
     for step in steps:
         node = step.index
+        # Told when its set may have grown since the passes above told it:
+        # by its verification, or by an approver or decider before it.
         if step.verifies:
             preds[node].update(verification_preds(graphs, step))
+            count_edges.node(node)
         elif step.phase is Phase.VERIFY:
             implicit += graphs.implicit_verified(step).bit_count()
             if implicit > limits.max_implicit_verifications:
@@ -81,12 +85,15 @@ def required_predecessors(graphs: Graphs) -> list[list[int]]:
                     step.span,
                 )
             preds[node].update(verification_preds(graphs, step))
-        # Told even when it gained nothing here: it may have gained an approver.
-        count_edges.node(node)
-        for refs in (step.approves, step.decides):
-            for ref in refs:
-                if ref.name in index and index[ref.name] != node:
-                    preds[index[ref.name]].add(node)
+            count_edges.node(node)
+        elif node in gained:
+            count_edges.node(node)
+        if step.approves or step.decides:
+            for refs in (step.approves, step.decides):
+                for ref in refs:
+                    if ref.name in index and index[ref.name] != node:
+                        preds[index[ref.name]].add(node)
+                        gained.add(index[ref.name])
         for need in step.needs:
             if need.reason and need.step in index and index[need.step] != node:
                 preds[node].add(index[need.step])
@@ -95,18 +102,16 @@ def required_predecessors(graphs: Graphs) -> list[list[int]]:
     # Closing waits for everything else; close steps among themselves keep O's order.
     closing = [step.index for step in steps if step.phase is Phase.CLOSE]
     if closing:
-        others = [step.index for step in steps if step.phase is not Phase.CLOSE]
+        others = set(range(len(steps))).difference(closing)
         for close in closing:
             preds[close].update(others)
             preds[close].update(
                 c for c in closing if c != close and ancestors.has(close, position[c])
             )
             count_edges.node(close)
-    found = []
     for node, node_preds in enumerate(preds):
         node_preds.discard(node)
-        found.append(sorted(node_preds))
-    return found
+    return [sorted(node_preds) for node_preds in preds]
 
 
 def _fact_preds(graphs: Graphs, preds: list[set[int]], count_edges: _EdgeCounter) -> None:
