@@ -1,6 +1,8 @@
 """Rules' fast paths for common cases give what the general way gives: run
 both on small runbooks that reach the edges (hand-made and generated)."""
 
+import importlib
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -8,7 +10,7 @@ from hypothesis import strategies as st
 from recoverylint.engine import check_text
 from recoverylint.graphs import Graphs, build_graphs
 from recoverylint.native import build_runbook
-from recoverylint.rules import rl405
+from recoverylint.rules import registry
 from recoverylint.rules._producers import producer_order
 from recoverylint.source import parse
 
@@ -21,6 +23,10 @@ def rl405_both_ways(text: str, monkeypatch: pytest.MonkeyPatch) -> list[tuple[in
         return [(f.span.line, f.message, f.suggestion) for f in check_text(text).findings if f.code == "RL405"]
 
     fast = found()
+    # Named once every rule is registered: importing one rule module first
+    # would leave the registry with that rule alone.
+    registry()
+    rl405 = importlib.import_module("recoverylint.rules.rl405")
     with monkeypatch.context() as patched:
         patched.setattr(rl405, "_widest", lambda graphs, nodes: Graphs.widest(graphs, nodes))
         slow = found()

@@ -62,9 +62,10 @@ class RuleContext:
         """Each step's writes that change something (`changed_writes`), by step
         index: asked by eight rules, worked out once for them all (the rules
         given `with_graphs` and the others share its list)."""
-        with_graphs = self.with_graphs
-        if with_graphs is not None and with_graphs is not self:
-            return with_graphs.changes
+        # (A GraphContext works its own out: asking it `with_graphs` would
+        # keep itself in its own cache, a reference cycle.)
+        if not isinstance(self, GraphContext) and self.with_graphs is not None:
+            return self.with_graphs.changes
         return changes_by_step(self.runbook.steps, self.runbook.resources)
 
 
