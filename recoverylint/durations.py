@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .model import Duration, DurationBasis, Runbook, Span, Step, maker
+from .model import Duration, DurationBasis, Runbook, Span, Step
 from .source import Document, Limits, SourceError, decode, parse, read_bytes
 
 _DURATION = re.compile(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?")
@@ -68,19 +68,15 @@ def duration_from(value: Any, basis: DurationBasis, kind: str | None = None) -> 
         likely = parse_duration(value["likely"]) if "likely" in value else high
         if low is None or high is None or likely is None or not 0 <= low <= likely <= high:
             return None
-        return _new_duration(likely, low, high, basis, kind)
+        return Duration(likely, low, high, basis, kind)
     minutes = parse_duration(value)
     if minutes is None or minutes < 0:
         return None
     return exactly(minutes, basis, kind)
 
 
-# Durations are made for every step of every format (model.maker says why this way).
-_new_duration = maker(Duration)
-
-
 def exactly(minutes: float, basis: DurationBasis, kind: str | None = None) -> Duration:
-    return _new_duration(minutes, minutes, minutes, basis, kind)
+    return Duration(minutes, minutes, minutes, basis, kind)
 
 
 def format_default(minutes: float | None, kind: str) -> Duration | None:

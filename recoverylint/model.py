@@ -7,6 +7,7 @@ column points just past the last character (as SARIF's endColumn does).
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import MISSING, dataclass, field, fields
 from enum import Enum
@@ -23,29 +24,40 @@ def maker(cls: type[_Made]) -> Callable[..., _Made]:
     A frozen dataclass's `__init__` sets each field through
     `object.__setattr__`, and is reached through `type.__call__`: for the
     hundreds of thousands of names, spans, edges and steps of a large check,
-    that is a quarter of building the model.  The function is generated from
-    the fields as dataclasses generate `__init__`, for the places where
-    profiles show the cost."""
+    that is a large part of building the model.  (No code is generated: no
+    module runs exec, docs/security.md.)"""
     params: Any = getattr(cls, "__dataclass_params__", None)
     if params is None or not params.frozen or "__slots__" not in cls.__dict__ or hasattr(cls, "__post_init__"):
         raise TypeError(f"{cls.__name__} is not a frozen, slotted dataclass without __post_init__")
-    namespace: dict[str, Any] = {"new": object.__new__, "cls": cls}
-    parameters, body = [], []
-    for each in fields(cast(Any, cls)):
+    fields_ = fields(cast(Any, cls))
+    for each in fields_:
         if each.default_factory is not MISSING or not each.init:
             raise TypeError(f"{cls.__name__}.{each.name} is not a field maker() can fill")
-        namespace[f"set_{each.name}"] = getattr(cls, each.name).__set__
-        if each.default is MISSING:
-            parameters.append(each.name)
-        else:
-            namespace[f"default_{each.name}"] = each.default
-            parameters.append(f"{each.name}=default_{each.name}")
-        body.append(f"    set_{each.name}(made, {each.name})")
-    name = f"make_{cls.__name__}"
-    source = [f"def {name}({', '.join(parameters)}):", "    made = new(cls)", *body, "    return made"]
-    exec("\n".join(source), namespace)
-    made: Callable[..., _Made] = namespace[name]
-    return made
+    names = tuple(each.name for each in fields_)
+    setters = tuple(getattr(cls, name).__set__ for name in names)
+    defaults = tuple(each.default for each in fields_)  # MISSING where required
+    place = {name: index for index, name in enumerate(names)}
+    new = object.__new__
+
+    def make(*args: Any, **kwargs: Any) -> _Made:
+        if len(args) > len(names):
+            raise TypeError(f"{cls.__name__} takes {len(names)} values, not {len(args)}")
+        values = [*args, *defaults[len(args):]]
+        for name, value in kwargs.items():
+            index = place.get(name)
+            if index is None or index < len(args):
+                raise TypeError(f"{cls.__name__} has no field {name!r}, or it was given twice")
+            values[index] = value
+        for name, value in zip(names, values, strict=True):
+            if value is MISSING:
+                raise TypeError(f"{cls.__name__} needs {name!r}")
+        made: _Made = new(cls)
+        for setter, value in zip(setters, values, strict=True):
+            setter(made, value)
+        return made
+
+    make.__signature__ = inspect.signature(cls)  # type: ignore[attr-defined]
+    return make
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,16 +89,13 @@ def span_start(raw: RawSpan) -> tuple[int, int]:
     return (start >> COLUMN_BITS) + 1, (start & _COLUMN_MASK) + 1
 
 
-_new_span = maker(Span)
-
-
 def unpack_span(raw: RawSpan) -> Span:
     start = raw >> _START_SHIFT
     line, column = (start >> COLUMN_BITS) + 1, (start & _COLUMN_MASK) + 1
     end_line = (raw >> COLUMN_BITS & _LINE_MASK) + 1
     # Most values end on the line they start on: the spans then share one
     # int for both lines.
-    return _new_span(line, column, line if end_line == line else end_line, (raw & _COLUMN_MASK) + 1)
+    return Span(line, column, line if end_line == line else end_line, (raw & _COLUMN_MASK) + 1)
 
 
 class _Located:

@@ -22,17 +22,10 @@ from .model import (
     Span,
     Stage,
     Step,
-    maker,
     unpack_span,
 )
 from .source import Document
 
-# The model objects made for every step, name and wait, made without the
-# dataclass __init__ (see model.maker): most of building a large runbook's model.
-_new_step = maker(Step)
-_new_ref = maker(Ref)
-_new_need = maker(Need)
-_new_edge = maker(DeclaredEdge)
 # isinstance(value, str), without a Python frame per value when mapped.
 _is_text = str.__instancecheck__
 
@@ -56,25 +49,25 @@ class _Builder:
         # Spans stay packed in the model: most names are never shown.
         spans = self.doc.packed_item_spans(values)
         if all(map(_is_text, values)):  # as the schema has them
-            return tuple(map(_new_ref, values, spans))
-        return tuple(_new_ref(value, span) for value, span in zip(values, spans, strict=True) if isinstance(value, str))
+            return tuple(map(Ref, values, spans))
+        return tuple(Ref(value, span) for value, span in zip(values, spans, strict=True) if isinstance(value, str))
 
     def ref(self, mapping: dict[Any, Any], key: str) -> Ref | None:
         value = mapping.get(key)
         if not isinstance(value, str):
             return None
-        return _new_ref(value, self.doc.packed_value_span(mapping, key))
+        return Ref(value, self.doc.packed_value_span(mapping, key))
 
     def needs(self, entries: list[Any]) -> tuple[Need, ...]:
         spans = self.doc.packed_item_spans(entries)
         result = []
         for entry, span in zip(entries, spans, strict=True):
             if isinstance(entry, str):
-                result.append(_new_need(entry, span))
+                result.append(Need(entry, span))
             elif isinstance(entry, dict) and isinstance(entry.get("step"), str):
                 reason = entry.get("reason")
                 result.append(
-                    _new_need(
+                    Need(
                         entry["step"],
                         self.doc.packed_value_span(entry, "step"),
                         reason if isinstance(reason, str) and reason.strip() else None,
@@ -110,7 +103,7 @@ class _Builder:
             names[key] = self.ref(item, key)
         if _BEHAVIOUR_KEYS.intersection(item):
             names.update(_behaviour(self.doc, item))
-        step = _new_step(
+        step = Step(
             id=str(item["id"]),
             span=extent if repeated else self.doc.value_span(item, "id"),
             index=len(self.steps),
@@ -128,7 +121,7 @@ class _Builder:
         if step.needs:
             step_id = step.id
             self.edges += [
-                _new_edge(need.step, step_id, EdgeKind.NEEDS, need.where, need.reason) for need in step.needs
+                DeclaredEdge(need.step, step_id, EdgeKind.NEEDS, need.where, need.reason) for need in step.needs
             ]
         return step
 
@@ -176,7 +169,7 @@ class _Builder:
         edges = self.edges
         for target in targets:
             for source in sources:
-                edges.append(_new_edge(source, target.id, kind, target.span, None, stage))
+                edges.append(DeclaredEdge(source, target.id, kind, target.span, None, stage))
 
     def stages(self, stages: list[Any]) -> tuple[Stage, ...]:
         result: list[Stage] = []
