@@ -7,57 +7,9 @@ column points just past the last character (as SARIF's endColumn does).
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import Callable, Mapping
-from dataclasses import MISSING, dataclass, field, fields
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, TypeVar, cast
-
-_Made = TypeVar("_Made")
-
-
-def maker(cls: type[_Made]) -> Callable[..., _Made]:
-    """A function taking what `cls(...)` takes (a frozen, slotted dataclass
-    without `__post_init__` or default factories) and making the same object
-    by setting its slots directly.
-
-    A frozen dataclass's `__init__` sets each field through
-    `object.__setattr__`, and is reached through `type.__call__`: for the
-    hundreds of thousands of names, spans, edges and steps of a large check,
-    that is a large part of building the model.  (No code is generated: no
-    module runs exec, docs/security.md.)"""
-    params: Any = getattr(cls, "__dataclass_params__", None)
-    if params is None or not params.frozen or "__slots__" not in cls.__dict__ or hasattr(cls, "__post_init__"):
-        raise TypeError(f"{cls.__name__} is not a frozen, slotted dataclass without __post_init__")
-    fields_ = fields(cast(Any, cls))
-    for each in fields_:
-        if each.default_factory is not MISSING or not each.init:
-            raise TypeError(f"{cls.__name__}.{each.name} is not a field maker() can fill")
-    names = tuple(each.name for each in fields_)
-    setters = tuple(getattr(cls, name).__set__ for name in names)
-    defaults = tuple(each.default for each in fields_)  # MISSING where required
-    place = {name: index for index, name in enumerate(names)}
-    new = object.__new__
-
-    def make(*args: Any, **kwargs: Any) -> _Made:
-        if len(args) > len(names):
-            raise TypeError(f"{cls.__name__} takes {len(names)} values, not {len(args)}")
-        values = [*args, *defaults[len(args):]]
-        for name, value in kwargs.items():
-            index = place.get(name)
-            if index is None or index < len(args):
-                raise TypeError(f"{cls.__name__} has no field {name!r}, or it was given twice")
-            values[index] = value
-        for name, value in zip(names, values, strict=True):
-            if value is MISSING:
-                raise TypeError(f"{cls.__name__} needs {name!r}")
-        made: _Made = new(cls)
-        for setter, value in zip(setters, values, strict=True):
-            setter(made, value)
-        return made
-
-    make.__signature__ = inspect.signature(cls)  # type: ignore[attr-defined]
-    return make
 
 
 @dataclass(frozen=True, slots=True)
