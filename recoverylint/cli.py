@@ -198,7 +198,7 @@ def _show_check(
     fixed_stdin: bytes | None,
 ) -> NoReturn:
     """Print what `check` found, write its reports, and exit with its code."""
-    from .report import render, render_utf8
+    from .report import pieces_utf8, render
 
     for note in run.verbose_notes:
         say(note)
@@ -233,19 +233,20 @@ def _show_check(
     for extra_format, file in o["reports"]:
         write_file(file, render("check", extra_format, replace(report, colour=False)))
     if o["statistics"]:
-        text: str | bytes = render("statistics", output_format, report)
-    elif report.written is not None:  # the files' parts joined in UTF-8, never made text (issue 16)
-        text = render_utf8(output_format, report)
+        text: str | list[bytes] = render("statistics", output_format, report)
+    elif report.written is not None:  # the files' parts in UTF-8, never made text nor joined (issue 16)
+        text = pieces_utf8(output_format, report)
     else:
         text = render("check", output_format, report)
         if annotate:
             text = render("check", "github", report) + text
     if output_file is not None:
-        write_file(output_file, text if isinstance(text, str) else text.decode())
+        write_file(output_file, text if isinstance(text, str) else b"".join(text).decode())
     else:
         if isinstance(text, str) and output_format in _NO_TERMINAL_CODES:
-            text = text.encode("utf-8", "surrogateescape")  # bytes: echoed without click's scan for ANSI codes
-        click.echo(text, nl=False, color=colour, err=fixed_stdin is not None)
+            text = [text.encode("utf-8", "surrogateescape")]  # bytes: echoed without click's scan for ANSI codes
+        for piece in (text,) if isinstance(text, str) else text:
+            click.echo(piece, nl=False, color=colour, err=fixed_stdin is not None)
     if not o["quiet"]:
         for note in run.notes:  # on stderr for machine formats: stdout keeps the documented shape
             if output_format == "full" and to_terminal:

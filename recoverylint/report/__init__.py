@@ -93,12 +93,13 @@ def render(command: str, name: str, shown: Any) -> str:
     return renderer(command, name)(shown)
 
 
-def render_utf8(name: str, report: Report) -> bytes:
-    """check's report in format `name` (one of PART_WRITERS), in UTF-8: a
-    report of written parts is joined as it is, never made text."""
+def pieces_utf8(name: str, report: Report) -> list[bytes]:
+    """check's report in format `name` (one of PART_WRITERS), in UTF-8 and in
+    pieces: a report of written parts is written as they are, never made
+    text nor joined."""
     module, _, _ = PART_WRITERS[name].partition(":")
-    joined: Callable[[Report], bytes] = import_module(f".{module}", __package__).render_utf8
-    return joined(report)
+    pieces: Callable[[Report], list[bytes]] = import_module(f".{module}", __package__).pieces_utf8
+    return pieces(report)
 
 
 def part_writer(name: str) -> Callable[[Sequence[Finding]], bytes]:

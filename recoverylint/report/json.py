@@ -16,10 +16,12 @@ _CHUNK = 1000
 
 
 def render(report: Report) -> str:
-    return render_utf8(report).decode()
+    return b"".join(pieces_utf8(report)).decode()
 
 
-def render_utf8(report: Report) -> bytes:
+def pieces_utf8(report: Report) -> list[bytes]:
+    """The report in UTF-8, in the pieces it is written in (never joined on
+    the way to stdout: the parts of a big report are tens of MB)."""
     if report.written is None:
         parts = [file_part(report.findings)]
     else:  # each file's part, written where it was checked or kept by the cache
@@ -34,12 +36,11 @@ def render_utf8(report: Report) -> bytes:
         }
     )
     head = f'{{"version": {json.dumps(__version__)}, "findings": ['.encode()
-    # One join of everything: the parts of a big report are tens of MB, copied once.
     pieces = [head]
     for part in parts:
         pieces += (b", ", part) if len(pieces) > 1 else (part,)
     pieces.append(f'], "summary": {counts}}}\n'.encode())
-    return b"".join(pieces)
+    return pieces
 
 
 def file_part(findings: Sequence[Finding]) -> bytes:

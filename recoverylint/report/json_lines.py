@@ -20,13 +20,14 @@ def render(report: Report) -> str:
     # ASCII only: U+2028, U+2029 and U+0085 in a string would otherwise be
     # written as they are, and consumers that split lines at more than `\n`
     # (Python's str.splitlines) would cut the object in two.
-    return render_utf8(report).decode()
+    return b"".join(pieces_utf8(report)).decode()
 
 
-def render_utf8(report: Report) -> bytes:
+def pieces_utf8(report: Report) -> list[bytes]:
+    """The report in UTF-8, in the pieces it is written in (see json.pieces_utf8)."""
     if report.written is not None:  # each file's part, written where it was checked or kept by the cache
-        return b"".join(file.parts["json-lines"] for file in report.written)
-    return file_part(report.findings)
+        return [file.parts["json-lines"] for file in report.written]
+    return [file_part(report.findings)]
 
 
 def file_part(findings: Sequence[Finding]) -> bytes:
