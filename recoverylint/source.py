@@ -542,24 +542,37 @@ _RECORDS: dict[type, tuple[type[_Event], Callable[[Any], tuple[Any, ...]]]] = {
     StreamEndEvent: (_StreamEnd, attrgetter("start_mark", "end_mark")),
 }
 # One `parse` at a time names the records in the C module: another thread's
-# would otherwise restore ruamel's classes under it.
-_RECORDS_LOCK = threading.Lock()
+# would otherwise restore ruamel's classes under it.  Re-entrant and counted:
+# a parse begun inside another of the same thread (a signal handler's) leaves
+# them for the outer one to give back.
+_RECORDS_LOCK = threading.RLock()
+_records_depth = 0
 
 
 @contextmanager
 def _records_installed() -> Iterator[None]:
-    """The C module's event classes replaced by the records, then given back
-    (ruamel's own loaders and dumpers elsewhere in the process use them)."""
+    """The C module's event classes replaced by the records, then ruamel's
+    own given back (whatever the module held before: a leak cannot last).
+    ruamel's loaders and dumpers build no events and are unaffected; its C
+    event API (`YAML.parse`, `CParser.get_event`) in another thread sees the
+    records while a parse runs."""
+    global _records_depth
     with _RECORDS_LOCK:
-        names = [event_class.__name__ for event_class in _RECORDS]
-        ruamel_classes = [getattr(_c_yaml, name) for name in names]
+        _records_depth += 1
         try:
-            for name, (record, _) in zip(names, _RECORDS.values(), strict=True):
-                setattr(_c_yaml, name, record)
+            if _records_depth == 1:
+                for event_class, (record, _) in _RECORDS.items():
+                    setattr(_c_yaml, event_class.__name__, record)
             yield
         finally:
-            for name, ruamel_class in zip(names, ruamel_classes, strict=True):
-                setattr(_c_yaml, name, ruamel_class)
+            _records_depth -= 1
+            if _records_depth == 0:
+                _give_back_ruamels_classes()
+
+
+def _give_back_ruamels_classes() -> None:
+    for event_class in _RECORDS:
+        setattr(_c_yaml, event_class.__name__, event_class)
 
 
 def _ruamel_events(text: str) -> Callable[[], Any]:
@@ -594,7 +607,10 @@ def _records_work() -> bool:
     if _c_yaml is None or not all(hasattr(_c_yaml, event_class.__name__) for event_class in _RECORDS):
         return False
     try:
-        expected = _probe_events(_records_of(CParser(_PROBE).get_event))
+        with _RECORDS_LOCK:
+            if _records_depth == 0:  # ruamel's classes, whatever someone else left there
+                _give_back_ruamels_classes()
+            expected = _probe_events(_records_of(CParser(_PROBE).get_event))
         with _records_installed():
             made = _probe_events(CParser(_PROBE).get_event)
     except Exception:  # any failure means: not these records

@@ -229,3 +229,42 @@ def test_parses_in_threads_at_once_each_read_their_own_text() -> None:
         thread.join()
     assert results == {thread: [expected[thread]] * 5 for thread in range(4)}
     assert_ruamels_classes_in_the_c_module()
+
+
+def test_a_record_left_in_the_c_module_is_replaced_by_ruamels_class_after_a_parse(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Someone (a second Ctrl-C in the restoring loop, another patcher) left a
+    # record there: the next parse gives back ruamel's own class, not what it found.
+    monkeypatch.setattr(c_yaml, "ScalarEvent", source._Scalar)
+    assert parse("a: 1\n").data == {"a": 1}
+    assert_ruamels_classes_in_the_c_module()
+
+
+def test_a_parse_inside_a_parse_of_the_same_thread_finishes_and_leaves_the_records_to_the_outer_one() -> None:
+    results: list[Any] = []
+
+    def nested() -> None:
+        with source._records_installed():
+            results.append(parse("a: [1, 2]\n").data)
+            # Still the records: the outer parse reads on after the inner one.
+            results.append(getattr(c_yaml, "ScalarEvent") is source._Scalar)
+        results.append(parse("b: c\n").data)
+
+    thread = threading.Thread(target=nested, daemon=True)
+    thread.start()
+    thread.join(timeout=20)
+    assert not thread.is_alive(), "a nested parse waited for its own thread's lock"
+    assert results == [{"a": [1, 2]}, True, {"b": "c"}]
+    assert_ruamels_classes_in_the_c_module()
+
+
+def test_ruamels_loaders_and_dumpers_work_while_the_records_are_installed() -> None:
+    import io
+
+    with source._records_installed():
+        assert YAML(typ="safe").load("a: [1, {b: c}]\n") == {"a": [1, {"b": "c"}]}
+        written = io.StringIO()
+        YAML(typ="safe").dump({"a": [1, 2]}, written)
+        assert YAML(typ="safe").load(written.getvalue()) == {"a": [1, 2]}
+        assert YAML(typ="rt").load("a: 1  # kept\n")["a"] == 1
