@@ -768,7 +768,7 @@ class StoredEntry:
 
 
 # How each finding's record starts in a part of `json` and `json-lines`
-# (report/json_lines.finding_record's first key): inside a JSON string every
+# (report/json_lines.finding_records' first key): inside a JSON string every
 # `"` is `\"`, so these bytes start a record and nothing else.
 _RECORD_START = b'{"code": '
 
@@ -779,6 +779,10 @@ def _checked_part(part: bytes, name: str, findings: int) -> bytes:
     that acts on a terminal (a report writes it as it is)."""
     if part.count(_RECORD_START) != findings or (name == "json-lines" and part.count(b"\n") != findings):
         raise _Invalid("a part of another number of findings")
+    # Its place is counted from the entry's end: a cut entry shifts it into
+    # the findings' JSON, where the records may still count right.
+    if findings and not (part.startswith(_RECORD_START) and part.endswith(b"}\n" if name == "json-lines" else b"}")):
+        raise _Invalid("a part cut or shifted")
     if not _shown_as_it_is(part):
         raise _Invalid("a part with a character no report writes")
     return part

@@ -41,6 +41,7 @@ from .console import (
     run_console,
     say,
     stdout_dash,
+    write_bytes,
     write_file,
     write_fixed_stdin,
     write_output,
@@ -242,11 +243,11 @@ def _show_check(
             text = render("check", "github", report) + text
     if output_file is not None:
         write_file(output_file, text if isinstance(text, str) else b"".join(text).decode())
-    else:
-        if isinstance(text, str) and output_format in _NO_TERMINAL_CODES:
-            text = [text.encode("utf-8", "surrogateescape")]  # bytes: echoed without click's scan for ANSI codes
-        for piece in (text,) if isinstance(text, str) else text:
-            click.echo(piece, nl=False, color=colour, err=fixed_stdin is not None)
+    elif isinstance(text, str) and output_format not in _NO_TERMINAL_CODES:
+        click.echo(text, nl=False, color=colour, err=fixed_stdin is not None)
+    else:  # bytes, without click's scan for ANSI codes; pieces written with one flush
+        pieces = [text.encode("utf-8", "surrogateescape")] if isinstance(text, str) else text
+        write_bytes(pieces, err=fixed_stdin is not None)
     if not o["quiet"]:
         for note in run.notes:  # on stderr for machine formats: stdout keeps the documented shape
             if output_format == "full" and to_terminal:

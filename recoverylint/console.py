@@ -125,6 +125,22 @@ def write_output(output_file: Path | None, text: str | Sequence[str], what: str,
     click.echo(displayable(f"Wrote {what} to {output_file}."), err=True)
 
 
+def write_bytes(pieces: Iterable[bytes], err: bool = False) -> None:
+    """Bytes on stdout (or stderr), one piece after another with no flush
+    between them: click.echo flushes after each, thousands of writes for a
+    report of many files' parts."""
+    stream = sys.stderr if err else sys.stdout
+    binary = getattr(stream, "buffer", None)
+    if binary is None:  # a text-only stream put in place of stdout
+        for piece in pieces:
+            click.echo(piece, nl=False, err=err)
+        return
+    stream.flush()
+    for piece in pieces:  # not writelines: a stream may copy what its write() is given (click's CliRunner)
+        binary.write(piece)
+    binary.flush()
+
+
 def write_file(file: Path, text: str | Sequence[str]) -> None:
     from .files import write_atomically
 

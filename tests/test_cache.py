@@ -855,6 +855,20 @@ def test_a_corrupt_stored_part_is_never_printed(in_tmp, output_format):
     assert run_check("runbooks", "--format", output_format) == cold
 
 
+@needs_cli_cache
+@pytest.mark.parametrize("output_format", PART_WRITERS)
+def test_a_cut_entry_is_never_printed(in_tmp, output_format):
+    # A part is placed counting from the entry's end: cut by a few bytes, it
+    # would begin inside the findings' JSON (the review's repro printed
+    # `"findings": ["],[],3]]}{"code": ...`, which no JSON reader takes).
+    cold = run_check("runbooks", "--format", output_format, "--no-cache")
+    assert run_check("runbooks", "--format", output_format) == cold  # filling: parts stored
+    entries = sorted((in_tmp / ".recoverylint_cache").glob("*/*/*.json"))
+    for entry in entries:
+        entry.write_bytes(entry.read_bytes()[:-10])
+    assert run_check("runbooks", "--format", output_format) == cold
+
+
 # -- Links and files that are not entries (issue 13, items 1, 3 and 15) -------------
 
 LINK_WARNING = "warning: results are not cached in this run"

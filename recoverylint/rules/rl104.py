@@ -11,12 +11,13 @@ def missing_input(ctx: RuleContext) -> Issues:
         for ref in step.outputs:
             produced.setdefault(ref.name, set()).add(step.id)
     given = {ref.name for ref in runbook.given}
+    known = set(produced) | given
     for step in runbook.steps:
         for ref in step.inputs:
             producers = produced.get(ref.name)
             if ref.name in given or (producers and (len(producers) > 1 or step.id not in producers)):
                 continue  # given, or output by some other step
-            near = closest(ref.name, set(produced) | given)
+            near = closest(ref.name, known - {ref.name})  # never the fact itself, which its own step outputs
             yield Issue(
                 ref.span,
                 f"`{step.id}` uses the fact `{ref.name}`, which no other step outputs"
