@@ -75,6 +75,20 @@ def test_rl405_shortcut_on_ordered_and_decided_steps(monkeypatch: pytest.MonkeyP
 DURATIONS = ["", "    duration: 5m\n", "    duration: {min: 1m, max: 20m}\n", "    duration: 0m\n"]
 
 
+def needs_and_decisions(draw: st.DrawFn, node: int, count: int) -> list[str]:
+    """Step `node`'s lines of up to two earlier steps it needs, and maybe a
+    decision between two later ones."""
+    lines = []
+    earlier = draw(st.lists(st.integers(0, node - 1), unique=True, max_size=2)) if node else []
+    if earlier:
+        lines.append(f"    needs: [{', '.join(f's{e}' for e in earlier)}]")
+    later = list(range(node + 1, count))
+    if len(later) >= 2 and draw(st.booleans()):
+        chosen = draw(st.lists(st.sampled_from(later), unique=True, min_size=2, max_size=2))
+        lines.append(f"    decides: [{', '.join(f's{c}' for c in chosen)}]")
+    return lines
+
+
 @st.composite
 def runbooks(draw: st.DrawFn) -> str:
     count = draw(st.integers(2, 7))
@@ -90,13 +104,7 @@ def runbooks(draw: st.DrawFn) -> str:
     for node in range(count):
         lines.append(f"  - id: s{node}")
         lines.append(f"    role: {draw(st.sampled_from(['lead', 'sre']))}")
-        earlier = draw(st.lists(st.integers(0, node - 1), unique=True, max_size=2)) if node else []
-        if earlier:
-            lines.append(f"    needs: [{', '.join(f's{e}' for e in earlier)}]")
-        later = list(range(node + 1, count))
-        if len(later) >= 2 and draw(st.booleans()):
-            chosen = draw(st.lists(st.sampled_from(later), unique=True, min_size=2, max_size=2))
-            lines.append(f"    decides: [{', '.join(f's{c}' for c in chosen)}]")
+        lines += needs_and_decisions(draw, node, count)
         lines.append(draw(st.sampled_from(DURATIONS)).rstrip("\n"))
     return "\n".join(line for line in lines if line) + "\n"
 
@@ -132,13 +140,7 @@ def fact_runbooks(draw: st.DrawFn) -> str:
             chosen = draw(facts)
             if chosen:
                 lines.append(f"    {key}: [{', '.join(chosen)}]")
-        earlier = draw(st.lists(st.integers(0, node - 1), unique=True, max_size=2)) if node else []
-        if earlier:
-            lines.append(f"    needs: [{', '.join(f's{e}' for e in earlier)}]")
-        later = list(range(node + 1, count))
-        if len(later) >= 2 and draw(st.booleans()):
-            chosen = draw(st.lists(st.sampled_from(later), unique=True, min_size=2, max_size=2))
-            lines.append(f"    decides: [{', '.join(f's{c}' for c in chosen)}]")
+        lines += needs_and_decisions(draw, node, count)
     return "\n".join(lines) + "\n"
 
 
