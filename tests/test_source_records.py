@@ -7,9 +7,11 @@ module after each parse, whatever happened in it."""
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 from operator import attrgetter
+from pathlib import Path
 from typing import Any
 from unittest import mock
 
@@ -248,7 +250,7 @@ def test_a_parse_inside_a_parse_of_the_same_thread_finishes_and_leaves_the_recor
         with source._records_installed():
             results.append(parse("a: [1, 2]\n").data)
             # Still the records: the outer parse reads on after the inner one.
-            results.append(getattr(c_yaml, "ScalarEvent") is source._Scalar)
+            results.append(c_yaml.ScalarEvent is source._Scalar)
         results.append(parse("b: c\n").data)
 
     thread = threading.Thread(target=nested, daemon=True)
@@ -268,3 +270,14 @@ def test_ruamels_loaders_and_dumpers_work_while_the_records_are_installed() -> N
         YAML(typ="safe").dump({"a": [1, 2]}, written)
         assert YAML(typ="safe").load(written.getvalue()) == {"a": [1, 2]}
         assert YAML(typ="rt").load("a: 1  # kept\n")["a"] == 1
+
+
+GOLDEN_EDGES = Path(__file__).parent / "golden" / "source" / "edges.json"
+
+
+def test_the_edge_texts_build_what_the_build_before_the_records_built() -> None:
+    # Both ways above share one build loop: this holds it to the documents and
+    # errors of the loop before the records (made by commit 014f164's source.py).
+    golden = json.loads(GOLDEN_EDGES.read_text(encoding="utf-8"))
+    assert list(golden) == EDGES
+    assert {text: repr(described(text)) for text in EDGES} == golden
