@@ -12,17 +12,6 @@ def _ids(graphs: Graphs, nodes: list[int]) -> list[str]:
     return [graphs.steps[node].id for node in nodes]
 
 
-def _widest(graphs: Graphs, nodes: list[int]) -> list[int]:
-    """`graphs.widest(nodes)`, without its search when none of `nodes` waits
-    for another or is decided apart from one: then they can all run at once
-    (the steps running at one moment of the sweep nearly always can)."""
-    members = graphs.mask(nodes)
-    for node in nodes:
-        if graphs.ancestors[node] & members or graphs.decided_apart_mask(node) & members:
-            return graphs.widest(nodes)
-    return sorted(nodes)
-
-
 def _people(count: int) -> str:
     return f"{count} person" if count == 1 else f"{count} people"
 
@@ -90,10 +79,10 @@ class _Windows:
             if budget < len(running):
                 # Past the budget, the steps still running or yet to start are
                 # judged together, as if they all met.
-                found = _widest(graphs, sorted([node for _, node in running] + ordered[at:]))
+                found = graphs.widest(sorted([node for _, node in running] + ordered[at:]))
                 return found if len(found) > len(best) else best
             budget -= len(running)
-            found = _widest(graphs, sorted(node for _, node in running))
+            found = graphs.widest(sorted(node for _, node in running))
             if len(found) > len(best):
                 best = found
                 fewest = max(people, len(best))
