@@ -10,10 +10,10 @@ way does."""
 from __future__ import annotations
 
 import textwrap
-from functools import cache
 
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from lifting_support import lifted_saving
 
 from recoverylint.analysis import wait_costs, wait_costs_known
 from recoverylint.durations import step_minutes
@@ -92,29 +92,6 @@ def graphs_of(text: str) -> Graphs:
     assume(graphs is not None)
     assert graphs is not None
     return graphs
-
-
-def longest_path(preds: list[set[int]], durations: list[float]) -> float:
-    @cache
-    def finish(node: int) -> float:
-        return durations[node] + max((finish(pred) for pred in preds[node]), default=0.0)
-
-    return max(finish(node) for node in range(len(preds)))
-
-
-def lifted_saving(graphs: Graphs, step: int, lifted: tuple[int, ...], durations: list[float]) -> float:
-    """The critical path's minutes less those of the runbook rebuilt with
-    the step's waits lifted: it waits for its other waits and its real
-    prerequisites; the steps after it still wait for those lifted."""
-    preds = [set(p) for p in graphs.order_preds]
-    changed = [set(p) for p in preds]
-    changed[step] = (preds[step] - set(lifted)) | {
-        pred for pred in graphs.real_prerequisites(step) if not graphs.before(step, pred)
-    }
-    for node, node_preds in enumerate(preds):
-        if step in node_preds:
-            changed[node] |= set(lifted)
-    return max(0.0, longest_path(preds, durations) - longest_path(changed, durations))
 
 
 SETTINGS = settings(max_examples=200, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
