@@ -1,21 +1,21 @@
 from collections.abc import Iterator, Mapping
 
 from ..finding import Issue, Severity
-from ..model import Phase, Ref, Role, Step
+from ..model import Phase, Role, Step
 from ..words import listed, quoted
 from . import Capability, RuleContext, rule
 from ._authority import needed_authority
 
 
-def obvious_role(step: Step, roles: Mapping[str, Role], changed: tuple[Ref, ...]) -> str | None:
+def obvious_role(step: Step, roles: Mapping[str, Role], authority: list[str]) -> str | None:
     """The one declared role that holds every authority the step needs, if exactly one does.
 
     Closing the incident is the commander's (`decide`: declare it resolved); any
     other step that needs no particular authority looks for an `observe` role.
     A step that does not decide looks past roles holding `decide` when others
-    fit: the commander directs rather than works (RL506).  `changed`: the
-    step's `changed_writes`."""
-    needed = set(needed_authority(step, changed))
+    fit: the commander directs rather than works (RL506).  `authority`:
+    what the step's changes need (`needed_authority`)."""
+    needed = set(authority)
     if step.phase is Phase.CLOSE:
         needed.add("decide")
     needed = needed or {"observe"}
@@ -33,8 +33,9 @@ def step_without_role(ctx: RuleContext) -> Iterator[Issue]:
         if step.role is not None:
             continue
         changed = ctx.changes[step.index]  # a post to a communication surface is no change
-        candidate = obvious_role(step, roles, changed)
-        words = listed(f"`{word}`" for word in needed_authority(step, changed))
+        authority = needed_authority(step, changed)
+        candidate = obvious_role(step, roles, authority)
+        words = listed(f"`{word}`" for word in authority)
         if candidate:
             suggestion = f"role: {candidate}"
         elif words:
