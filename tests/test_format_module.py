@@ -14,6 +14,7 @@ import pytest
 
 import recoverylint.adapters as adapters
 import recoverylint.engine as engine
+import recoverylint.formats as formats
 from recoverylint.capabilities import Capability
 from recoverylint.engine import check_text, discover, rules_run
 from recoverylint.rules import registry
@@ -60,7 +61,7 @@ def run(*args: str, cwd: Path, tiny: bool = True) -> subprocess.CompletedProcess
 
 
 def _clear_format_caches() -> None:
-    for module in (adapters, engine):
+    for module in (adapters, formats, engine):
         for value in vars(module).values():
             if callable(getattr(value, "cache_clear", None)):
                 value.cache_clear()
@@ -69,7 +70,7 @@ def _clear_format_caches() -> None:
 @pytest.fixture
 def tiny_format(monkeypatch: pytest.MonkeyPatch) -> Iterator[adapters.InputFormat]:
     monkeypatch.syspath_prepend(str(FORMATS))
-    monkeypatch.setattr(adapters, "FORMAT_MODULES", [*adapters.FORMAT_MODULES, "tiny_format"])
+    monkeypatch.setattr(formats, "FORMAT_MODULES", [*formats.FORMAT_MODULES, "tiny_format"])
     _clear_format_caches()
     yield adapters.input_formats()["tinyflow"]
     monkeypatch.undo()
