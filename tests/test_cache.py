@@ -734,6 +734,23 @@ def test_a_stored_part_that_would_act_on_a_terminal_is_a_miss(cache, runbooks, c
     assert_same(cache.get(key, str(path), path.read_bytes()), fresh)  # the findings are still read
 
 
+@pytest.mark.parametrize("character", ["\x1b", "\x7f", "\x9b", "\u202e", "\t", "é", "…"])
+def test_a_stored_json_lines_part_is_printable_ascii(cache, character):
+    """json-lines writes ASCII (every other character escaped) and one record a
+    line: a stored part holding anything else, acting on a terminal or not, is
+    a miss."""
+    path = EXAMPLES / "orders-db-outage.yaml"
+    key, fresh = stored(cache, path)
+    honest = written_findings(sorted(fresh.findings, key=lambda f: f.sort_key), ("json-lines",))
+    cache.put(key, fresh, honest)
+    assert cache.get_written(key, str(path), ("json-lines",))[1] == honest
+    first = fresh.findings[0].message
+    forged = honest.parts["json-lines"].replace(first.encode(), f"m{character}".encode(), 1)
+    cache.put(key, fresh, replace(honest, parts={"json-lines": forged}))
+    assert cache.get_written(key, str(path), ("json-lines",)) is None
+    assert_same(cache.get(key, str(path), path.read_bytes()), fresh)  # the findings are still read
+
+
 def test_parts_of_other_formats_or_paths_are_not_given(cache):
     path = EXAMPLES / "orders-db-outage.yaml"
     key, fresh = stored(cache, path)
