@@ -61,22 +61,24 @@ from dataclasses import dataclass, fields, is_dataclass
 from enum import Enum
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .adapters import format_names
 from .catalog import rule_doc
 from .config import known_codes
 from .dataclass_json import decoder, from_json, to_json
 from .file_result import FileResult
 from .files import LinkRefused, UnreadableFile, open_folder, open_regular, read_at, read_file, read_head, write_new
-from .finding import Finding, Fix, RemoveNeed
-from .model import Span
+from .formats import format_names
+from .reading import Limits, decode_accepted
 from .report import WrittenFindings, summarize
 from .report.shown import json_text_is_safe
 from .resources import data_dir
 from .settings import Settings
-from .source import Limits, decode_accepted
+
+if TYPE_CHECKING:
+    from .finding import Finding, Fix
+    from .model import Span
 
 DAY = 24 * 60 * 60
 KEEP_UNUSED = 30 * DAY  # an entry of this version unused this long is deleted
@@ -827,7 +829,10 @@ def _result_from_json(header: dict[str, Any], stored: Any, display_path: str) ->
     entry = _mapping(stored)
     fixes = [_fix(item) for item in _list(entry["fixes"])]
     findings = []
-    # Made when a result is read (then kept by `decoder`), not at import: a warm run of json reads none.
+    # Imported and made when a result is read (then kept by `decoder`), not
+    # at import: a warm run of json reads none, nor imports the model.
+    from .finding import Finding
+
     read_finding = decoder(Finding, _NOT_STORED)
     for row in _list(entry["findings"]):
         if type(row) is not list or not row:
@@ -884,6 +889,8 @@ def _rule_name(code: str) -> str | None:
 
 
 def _fix(stored: Any) -> Fix:
+    from .finding import Fix, RemoveNeed  # see _result_from_json
+
     fix = from_json(Fix, stored)
     if isinstance(fix.edit, RemoveNeed):
         _count(fix.edit.occurrence)  # a negative one would count from the end
