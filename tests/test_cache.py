@@ -1176,3 +1176,58 @@ def shown_as_it_is_first_way(part):
 @given(st.lists(st.sampled_from(PART_FRAGMENTS) | st.binary(max_size=4), max_size=12).map(b"".join))
 def test_a_part_s_rest_is_judged_as_the_whole_part_was(part):
     assert cache_module._shown_as_it_is(part) == shown_as_it_is_first_way(part)
+
+
+# -- The code's digest, remembered ------------------------------------------------
+
+
+def counting_code_digests(monkeypatch):
+    """The contents digests worked out from now on (a list that grows)."""
+    worked_out = []
+    real = cache_module._code_digest
+
+    def counted(files):
+        worked_out.append(len(files))
+        return real(files)
+
+    monkeypatch.setattr(cache_module, "_code_digest", counted)
+    return worked_out
+
+
+def test_the_code_s_digest_is_read_back_while_no_file_changes(tmp_path, monkeypatch):
+    worked_out = counting_code_digests(monkeypatch)
+    first = ResultCache(tmp_path / "cache")
+    assert worked_out and first._tool == cache_module.tool_fingerprint()
+    assert (tmp_path / "cache" / cache_module.CODE_DIGEST).is_file()
+    worked_out.clear()
+    again = ResultCache(tmp_path / "cache")
+    assert worked_out == [] and again._tool == first._tool
+
+
+def test_a_changed_file_has_the_code_s_digest_worked_out_again(tmp_path, monkeypatch):
+    """The same shortcut can fail: a file written since (same size, its time
+    set back) has a new change time, so its status differs."""
+    code = tmp_path / "code.py"
+    code.write_text("a = 1\n")
+    monkeypatch.setattr(cache_module, "_bundled_files", lambda: [("package/code.py", str(code))])
+    worked_out = counting_code_digests(monkeypatch)
+    first = ResultCache(tmp_path / "cache")._tool
+    assert ResultCache(tmp_path / "cache")._tool == first and len(worked_out) == 1
+    written = code.stat()
+    time.sleep(0.01)
+    code.write_text("a = 2\n")
+    os.utime(code, ns=(written.st_atime_ns, written.st_mtime_ns))
+    changed = ResultCache(tmp_path / "cache")._tool
+    assert len(worked_out) == 2 and changed != first
+
+
+@pytest.mark.parametrize(
+    "remembered", [b"", b"garbage\n", b"0" * 64 + b" " + b"1" * 64, (b"f" * 64 + b" ") * 2 + b"\n", b"A" * 129 + b"\n"]
+)
+def test_a_remembered_digest_of_another_shape_is_worked_out_again(tmp_path, monkeypatch, remembered):
+    folder = tmp_path / "cache"
+    ResultCache(folder)
+    (folder / cache_module.CODE_DIGEST).write_bytes(remembered)
+    worked_out = counting_code_digests(monkeypatch)
+    assert ResultCache(folder)._tool == cache_module.tool_fingerprint()
+    assert len(worked_out) == 1
