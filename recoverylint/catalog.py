@@ -20,8 +20,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .reading import read_bytes
 from .resources import data_dir
-from .source import read_bytes
 
 if TYPE_CHECKING:  # re-exported: importers name them from here
     from .catalog_entry import FixAvailability as FixAvailability

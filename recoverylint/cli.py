@@ -46,9 +46,9 @@ from .console import (
     write_fixed_stdin,
     write_output,
 )
-from .finding import Severity
 from .report import FIX_SHOWING_FORMATS, format_names
 from .report.shown import shown as displayable
+from .severity import Severity
 
 if TYPE_CHECKING:
     from .session import CheckRun

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from .adapters import format_names as input_format_names
+from .formats import format_names as input_format_names
 from .report import format_names
 
 if TYPE_CHECKING:

@@ -18,16 +18,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .adapters import format_names
 from .catalog import always_on_codes, catalog_codes
-from .durations import DurationsError, MeasuredDurations, load_durations, parse_duration
-from .finding import Severity
-from .model import Span
+from .formats import format_names
+from .reading import SourceError, read_text
 from .settings import Settings
-from .source import Document, SourceError, parse, read_text
+from .severity import Severity
 from .words import closest, listed
+
+# The model, the YAML parser and the durations' reader are imported where a
+# configuration or durations file is read or an error placed: a run that
+# finds none (a warm re-run) does without them.
+if TYPE_CHECKING:
+    from .durations import MeasuredDurations
+    from .model import Span
+    from .source import Document
 
 YAML_CONFIG = ".recoverylint.yaml"
 PYPROJECT = "pyproject.toml"
@@ -413,6 +419,9 @@ class ConfigResolver:
 def read_durations(path: Path) -> MeasuredDurations:
     """A durations file (`--durations`, the `durations` key); a ConfigError
     at the line and column of what is wrong in it."""
+    from .durations import DurationsError, load_durations
+    from .model import Span
+
     try:
         return load_durations(path)
     except DurationsError as error:
@@ -451,6 +460,8 @@ def load_config(path: Path) -> Config:
 
 
 def _read_yaml(path: Path) -> Config:
+    from .source import parse
+
     shown = _shown(path)
     try:
         document = parse(read_text(path))
@@ -507,6 +518,8 @@ def _toml_error(shown: str, error: ValueError) -> ConfigError:
     if found is None:  # "(at end of document)": no line and column to give
         return ConfigError(shown, f"invalid TOML: {message}")
     line, column = int(found.group(1)), int(found.group(2))
+    from .model import Span
+
     return ConfigError(
         shown, f"invalid TOML: {message[: found.start()]}", span=Span(line, column, line, column)
     )
@@ -689,6 +702,8 @@ class _Reader:
         return Severity(value)
 
     def default_duration(self, key: str, table: dict[Any, Any]) -> float:
+        from .durations import parse_duration
+
         value = table[key]
         minutes = parse_duration(value)
         if minutes is None or not 0 <= minutes <= MAX_DURATION_MINUTES:

@@ -11,14 +11,16 @@ import os
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from . import __version__
 from .exits import EXIT_CLEAN, EXIT_ERROR, EXIT_INTERRUPTED
-from .finding import Finding
 from .report.shown import shown as displayable
+
+if TYPE_CHECKING:
+    from .finding import Finding
 
 
 class _OutputFailed(Exception):

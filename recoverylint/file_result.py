@@ -8,9 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .finding import Finding
-
 if TYPE_CHECKING:
+    from .finding import Finding
     from .graphs import Graphs
     from .model import Runbook
 

@@ -12,8 +12,10 @@ well under 1 GB (measured by benchmarks/pathological.py).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .model import Span
+if TYPE_CHECKING:
+    from .model import Span
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 
+# The currency of `cost_per_minute` when neither the runbook nor the
+# configuration names one (settings.py holds it: a warm re-run needs it
+# without the model).
+from .settings import DEFAULT_CURRENCY as DEFAULT_CURRENCY
+
 
 @dataclass(frozen=True, slots=True)
 class Span:
@@ -125,9 +130,6 @@ class Duration:
 # The format a Runbook read from a recoverylint runbook file says it came from.
 NATIVE = "native"
 
-# The currency of `cost_per_minute` when neither the runbook nor the
-# configuration names one (`cost_currency`).
-DEFAULT_CURRENCY = "USD"
 
 
 class Phase(str, Enum):

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .file_result import FileResult
+from .reading import Limits, SourceError, decode_accepted, read_bytes
 from .settings import Settings
-from .source import Limits, SourceError, decode_accepted, read_bytes
 
 if TYPE_CHECKING:
     from .cache import ResultCache

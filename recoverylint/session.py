@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Any
 from .catalog import always_on_codes
 from .config import ConfigError, ConfigResolver, FileOptions, Overrides
 from .exits import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
-from .finding import Finding
-from .source import Limits
+from .reading import Limits
 
 if TYPE_CHECKING:
     from .durations import MeasuredDurations
+    from .finding import Finding
     from .report import Report, WrittenFindings
     from .runner import Checked, Task
     from .stdin_and_fixes import FixedFile as FixedFile
@@ -152,7 +152,7 @@ def run_check(request: CheckRequest) -> CheckRun:
             tasks.append(Task(name or Path(STDIN), shown, True, options.settings, request.count_fixes))
             thresholds[shown] = options.fail_on.rank
         else:
-            from .engine import discover
+            from .discovery import discover
 
             # The files of a folder share its resolved path: resolved once.
             folders: dict[Path, Path] = {}

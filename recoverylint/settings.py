@@ -8,11 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .catalog import always_on_codes
-from .durations import MeasuredDurations
-from .finding import Severity
-from .model import DEFAULT_CURRENCY
+from .severity import Severity
+
+if TYPE_CHECKING:
+    from .durations import MeasuredDurations
+
+# The currency of `cost_per_minute` when neither the runbook nor the
+# configuration names one (`cost_currency`).
+DEFAULT_CURRENCY = "USD"
 
 
 @dataclass(frozen=True)

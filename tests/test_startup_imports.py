@@ -214,3 +214,85 @@ def test_the_parts_moved_out_keep_their_public_names() -> None:
     for module in (session, report):
         with pytest.raises(AttributeError, match="NoSuchName"):
             getattr(module, "NoSuchName")  # noqa: B009
+
+
+# What a run that checks no file has no use for (issue 16): the model and
+# its findings, the YAML parser, the formats' registry, the engine and the
+# durations.  A warm re-run takes every result from the cache; it needs the
+# light parts only (severity, reading, formats, discovery).
+NOT_FOR_A_RUN_THAT_CHECKS_NO_FILE = {
+    "recoverylint.model", "recoverylint.finding", "recoverylint.source", "recoverylint.adapters",
+    "recoverylint.engine", "recoverylint.durations", "recoverylint.capabilities", "ruamel", "_ruamel_yaml",
+}
+
+
+def heavy_modules_in(modules: set[str]) -> set[str]:
+    """The modules of NOT_FOR_A_RUN_THAT_CHECKS_NO_FILE imported, or any of their submodules."""
+    return {name for name in modules if name.partition(".")[0] in {"ruamel", "_ruamel_yaml"}} | (
+        modules & NOT_FOR_A_RUN_THAT_CHECKS_NO_FILE
+    )
+
+
+def test_a_warm_rerun_imports_neither_the_model_nor_the_parser(tmp_path: Path) -> None:
+    """Three runbooks of a folder, two with findings: the first run checks
+    them (the same structural check can fail: it imports all of these), the
+    second takes every result, its JSON written, from the cache."""
+    folder = tmp_path / "runbooks"
+    folder.mkdir()
+    for name in ("orders-db-outage.yaml", "hybrid-clean.yaml", "checklist-disk-full.yaml"):
+        (folder / name).write_bytes((ROOT / "examples" / name).read_bytes())
+    first_code, first = modules_imported_by("check", str(folder), "--format", "json", cwd=tmp_path)
+    assert first >= NOT_FOR_A_RUN_THAT_CHECKS_NO_FILE
+    code, modules = modules_imported_by("check", str(folder), "--format", "json", cwd=tmp_path)
+    assert code == first_code == 1
+    assert modules & CHECKING_A_FILE == set()  # every result came from the cache
+    assert heavy_modules_in(modules) == set()
+
+
+@pytest.mark.parametrize("report", ["json", "full"])
+def test_a_check_of_an_empty_folder_imports_neither_the_model_nor_the_parser(tmp_path: Path, report: str) -> None:
+    (tmp_path / "empty").mkdir()
+    code, modules = modules_imported_by("check", str(tmp_path / "empty"), "--format", report, cwd=tmp_path)
+    assert code == 0
+    assert "recoverylint.session" in modules  # it did run a check
+    assert heavy_modules_in(modules) == set()
+
+
+def test_the_light_parts_keep_their_public_names() -> None:
+    """What moved out of the heavy modules is the same object under its old name."""
+    import recoverylint.adapters as adapters
+    import recoverylint.discovery as discovery
+    import recoverylint.engine as engine
+    import recoverylint.finding as finding
+    import recoverylint.formats as formats
+    import recoverylint.model as model
+    import recoverylint.reading as reading
+    import recoverylint.settings as settings
+    import recoverylint.severity as severity
+    import recoverylint.source as source
+
+    assert finding.Severity is severity.Severity
+    for name in (
+        "Limits", "SourceError", "read_bytes", "read_text", "check_size", "decode", "decode_accepted",
+        "LineIndex", "editor_lines", "DEFAULT_MAX_FILE_SIZE", "DEFAULT_MAX_DEPTH", "DEFAULT_MAX_ALIAS_NODES",
+        "DEFAULT_MAX_DOCUMENTS",
+    ):
+        assert getattr(source, name) is getattr(reading, name), name
+    for name in (
+        "KnownFormat", "KNOWN_FORMATS", "FORMAT_MODULES", "known_formats", "known_of", "format_of",
+        "format_names", "format_suffixes", "discovery_keys", "JSON_SIGNATURES", "json_signature",
+    ):
+        assert getattr(adapters, name) is getattr(formats, name), name
+    for name in ("discover", "file_identity", "YAML_SUFFIXES"):
+        assert getattr(engine, name) is getattr(discovery, name), name
+    assert model.DEFAULT_CURRENCY is settings.DEFAULT_CURRENCY
+
+
+def test_a_refusal_read_without_the_model_still_has_its_span() -> None:
+    """SourceError imports the model's Span only when its span is asked for."""
+    from recoverylint.model import Span
+    from recoverylint.reading import SourceError, decode
+
+    with pytest.raises(SourceError) as refused:
+        decode(b"a: 1\nb: \x01\n")
+    assert refused.value.span == Span(2, 4, 2, 5)

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from ..finding import Finding, Severity
+from ..severity import Severity
 
 if TYPE_CHECKING:
+    from ..finding import Finding
     from .views import PlanView as PlanView
     from .views import RuleView as RuleView
 

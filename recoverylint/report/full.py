@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..finding import Fix, Severity
-from ..source import editor_lines
+from ..reading import editor_lines
+from ..severity import Severity
 from ..words import counted
 from . import Report, summarize
 from .shown import shown
+
+if TYPE_CHECKING:
+    from ..finding import Fix
 
 _SEVERITY_COLOUR = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
 

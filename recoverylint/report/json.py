@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from json.encoder import encode_basestring
+from typing import TYPE_CHECKING
 
 from .. import __version__
-from ..finding import Finding
 from . import Report, report_summary
 from .json_lines import finding_records
 from .shown import json_safe_utf8
+
+if TYPE_CHECKING:
+    from ..finding import Finding
 
 _CHUNK = 1000
 

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from json.encoder import encode_basestring_ascii
+from typing import TYPE_CHECKING
 
-from ..finding import Finding
 from . import Report
+
+if TYPE_CHECKING:
+    from ..finding import Finding
 
 
 def render(report: Report) -> str:

@@ -1,0 +1,88 @@
+"""Which files a run checks (`discover`): those named, and under named
+folders the files a format may read.  Apart from the engine, so that a warm
+re-run, whose results are all in the cache, finds its files without
+importing the engine, the registry or the model (the engine re-exports these)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from pathlib import Path
+
+from .files import read_head
+from .formats import format_suffixes, json_signature
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+# How much of a file is searched for a format's keys or signature: the head
+# of a `.json` file found in a folder, or of one that cannot be read as YAML.
+HEAD_SIZE = 1 << 20
+
+
+@lru_cache(maxsize=1)
+def _suffixes() -> tuple[str, ...]:
+    """The suffixes of the files discovery looks at: YAML, JSON (read only
+    when its head shows a format kept as JSON) and every format's own."""
+    return (*YAML_SUFFIXES, ".json", *format_suffixes())
+
+
+def discover(paths: Iterable[Path], sniff_named_json: bool = False) -> Iterator[tuple[Path, bool]]:
+    """Files to check: those named (explicit), and under named directories
+    the YAML files, the files of the formats' own suffixes and the JSON files
+    whose first megabyte shows a format kept as JSON (an SSM document...);
+    hidden directories but `.github`, and `node_modules`, are not entered.
+    In a stable order.  Each real file comes once, under the first name that
+    reaches it, whatever other names do (named twice, also found in a named
+    directory, or reached through a link): it is explicit when any of them
+    is named; a fix must not write one file twice under two names.
+    With `sniff_named_json` (`--skip-non-runbooks`: pre-commit names every
+    changed file), a named `.json` file is judged by its head as a found one
+    is, so a package.json or a lock file is neither parsed nor reported."""
+
+    def wanted(file: Path) -> bool:
+        name = file.name.lower()
+        if not name.endswith(_suffixes()):
+            return False
+        if not name.endswith(".json"):
+            return True
+        # Other JSON (package.json, lock files, schemas, reports) is skipped
+        # unread but for its head, and never reported; nor is an unreadable one.
+        try:
+            head = read_head(file, HEAD_SIZE)
+        except OSError:
+            return False
+        return json_signature(head.decode("utf-8", "replace")) is not None
+
+    found: dict[object, tuple[Path, bool]] = {}
+    for path in paths:
+        if path.is_dir():
+            walked: list[Path] = []
+            for root, dirs, files in os.walk(path):
+                # Hidden folders are skipped, but for `.github`, where workflows live;
+                # so is npm's `node_modules`: thousands of other projects' files.
+                dirs[:] = sorted(
+                    d for d in dirs if (not d.startswith(".") or d == ".github") and d != "node_modules"
+                )
+                walked.extend(file for name in files if wanted(file := Path(root) / name))
+            for file in sorted(walked):
+                identity = file_identity(file)
+                if identity is not None:  # a dangling or looping link found in a folder is no runbook
+                    found.setdefault(identity, (file, False))
+        else:
+            if sniff_named_json and path.name.lower().endswith(".json") and path.is_file() and not wanted(path):
+                continue
+            # A named file that cannot be reached is reported under its name.
+            named: object = file_identity(path) or os.path.abspath(path)
+            found[named] = (found.get(named, (path, True))[0], True)
+    yield from found.values()
+
+
+def file_identity(path: Path) -> tuple[int, int] | None:
+    """The device and inode of the file a path reaches (links followed), or
+    None when it reaches none."""
+    try:
+        status = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return status.st_dev, status.st_ino
