@@ -52,6 +52,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
+import importlib.machinery
 import importlib.util
 import json
 import os
@@ -193,8 +194,16 @@ def _status_digest(files: list[tuple[str, str]]) -> str:
 def _installed(module: str) -> list[Any] | None:
     """Where a module is installed, and the size and time of its main file;
     None when it is not installed (ruamel.yaml.clib on PyPy)."""
+    parent, _, _ = module.rpartition(".")
     try:
-        spec = importlib.util.find_spec(module)
+        if parent and parent not in sys.modules:
+            # importlib.util.find_spec would import the parent package (a warm
+            # run imports nothing of ruamel): its submodule is looked up where it is.
+            found = importlib.util.find_spec(parent)
+            places = None if found is None else found.submodule_search_locations
+            spec = None if places is None else importlib.machinery.PathFinder.find_spec(module, list(places))
+        else:
+            spec = importlib.util.find_spec(module)
     except (ImportError, ValueError):
         return None
     if spec is None or spec.origin is None:

@@ -1231,3 +1231,23 @@ def test_a_remembered_digest_of_another_shape_is_worked_out_again(tmp_path, monk
     worked_out = counting_code_digests(monkeypatch)
     assert ResultCache(folder)._tool == cache_module.tool_fingerprint()
     assert len(worked_out) == 1
+
+
+INSTALLED_BEFORE_AND_AFTER_IMPORT = """
+import json, sys
+from recoverylint.cache import DEPENDENCIES, _installed
+before = {name: _installed(name) for name in DEPENDENCIES}
+looked_up_alone = "ruamel" not in sys.modules
+import ruamel.yaml
+after = {name: _installed(name) for name in DEPENDENCIES}
+print(json.dumps([looked_up_alone, before == after, before["ruamel.yaml"] is not None]))
+"""
+
+
+def test_a_dependency_is_found_alike_without_importing_its_package():
+    """A warm run imports nothing of ruamel; the fingerprint it works out must
+    be the one of a run that did import it."""
+    done = subprocess.run(
+        [sys.executable, "-c", INSTALLED_BEFORE_AND_AFTER_IMPORT], capture_output=True, text=True, check=True
+    )
+    assert json.loads(done.stdout) == [True, True, True]
