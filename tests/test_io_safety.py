@@ -322,11 +322,11 @@ def test_every_limit_in_the_security_page_is_the_codes():
 
     from recoverylint import baseline, cache, config
     from recoverylint.limits import AnalysisLimits
-    from recoverylint.source import Limits
+    from recoverylint.reading import Limits
 
     rows = documented_limits()
     expected = {}
-    for limits, module in ((Limits, "source"), (AnalysisLimits, "limits")):
+    for limits, module in ((Limits, "reading"), (AnalysisLimits, "limits")):
         for field in fields(limits):  # every field: a new limit must be documented
             expected[f"{limits.__name__}.{field.name}"] = (getattr(limits(), field.name), f"recoverylint/{module}.py")
     for module, names in (

@@ -48,7 +48,7 @@ def record_files(paths: Sequence[Path]) -> list[Path]:
     (*.json, *.yaml, *.yml, *.csv in any case, sorted; links to folders not
     followed).  Each real file comes once, under the first name that reaches
     it (a file named and also in a named folder is one record)."""
-    from ..engine import file_identity
+    from ..discovery import file_identity
 
     found: list[Path] = []
     seen: set[object] = set()
