@@ -40,8 +40,8 @@ def discover(paths: Iterable[Path], sniff_named_json: bool = False) -> Iterator[
     changed file), a named `.json` file is judged by its head as a found one
     is, so a package.json or a lock file is neither parsed nor reported."""
 
-    def wanted(file: Path) -> bool:
-        name = file.name.lower()
+    def wanted(file: str | Path, name: str) -> bool:
+        name = name.lower()
         if not name.endswith(_suffixes()):
             return False
         if not name.endswith(".json"):
@@ -57,20 +57,23 @@ def discover(paths: Iterable[Path], sniff_named_json: bool = False) -> Iterator[
     found: dict[object, tuple[Path, bool]] = {}
     for path in paths:
         if path.is_dir():
-            walked: list[Path] = []
+            # Found files are kept as text and made Paths once sorted: a
+            # thousand Paths joined and compared cost more than the walk.
+            walked: list[str] = []
             for root, dirs, files in os.walk(path):
                 # Hidden folders are skipped, but for `.github`, where workflows live;
                 # so is npm's `node_modules`: thousands of other projects' files.
                 dirs[:] = sorted(
                     d for d in dirs if (not d.startswith(".") or d == ".github") and d != "node_modules"
                 )
-                walked.extend(file for name in files if wanted(file := Path(root) / name))
-            for file in sorted(walked):
+                walked.extend(file for name in files if wanted(file := os.path.join(root, name), name))
+            for file in sorted(walked, key=_path_order):
                 identity = file_identity(file)
                 if identity is not None:  # a dangling or looping link found in a folder is no runbook
-                    found.setdefault(identity, (file, False))
+                    found.setdefault(identity, (Path(file), False))
         else:
-            if sniff_named_json and path.name.lower().endswith(".json") and path.is_file() and not wanted(path):
+            named_json = sniff_named_json and path.name.lower().endswith(".json")
+            if named_json and path.is_file() and not wanted(path, path.name):
                 continue
             # A named file that cannot be reached is reported under its name.
             named: object = file_identity(path) or os.path.abspath(path)
@@ -78,7 +81,13 @@ def discover(paths: Iterable[Path], sniff_named_json: bool = False) -> Iterator[
     yield from found.values()
 
 
-def file_identity(path: Path) -> tuple[int, int] | None:
+def _path_order(file: str) -> list[str]:
+    """The order of Path(file) among files found under one folder: by their
+    parts (what they share, the folder walked, orders none of them)."""
+    return os.path.normcase(file).split(os.sep)
+
+
+def file_identity(path: str | Path) -> tuple[int, int] | None:
     """The device and inode of the file a path reaches (links followed), or
     None when it reaches none."""
     try:

@@ -49,7 +49,10 @@ class Checked:
     result: FileResult
     fixed: FixOutcome | None = None  # set when fixing changed or refused something
     original: str | None = None  # the text the fixes were applied to
-    data: bytes | None = None  # the bytes checked (None when unreadable)
+    # The bytes checked, for writing its fix (None when unreadable, and for a
+    # result the cache held: a fixable one is checked afresh, and the bytes
+    # of a thousand files kept to the end would cost their memory's faults).
+    data: bytes | None = None
     # With `written_formats`: the findings written in those formats, and the
     # result's `findings` then empty.
     written: WrittenFindings | None = None
@@ -125,10 +128,10 @@ def _cached(cache: ResultCache, key: str, shown: str, data: bytes, written_forma
         return None
     if not written_formats:
         hit = entry.result(shown, data)
-        return None if hit is None else Checked(hit, data=data)
+        return None if hit is None else Checked(hit)
     found = entry.written(shown, written_formats)
     if found is not None:
-        return Checked(found[0], data=data, written=found[1])
+        return Checked(found[0], written=found[1])
     if entry.findings is None:  # only this path's parts were read, and one is not to be shown
         entry = cache.read(key)
         if entry is None:
@@ -139,7 +142,7 @@ def _cached(cache: ResultCache, key: str, shown: str, data: bytes, written_forma
     written = _write(hit, written_formats)
     cache.put(key, hit, written, kept=entry)
     hit.findings = []
-    return Checked(hit, data=data, written=written)
+    return Checked(hit, written=written)
 
 
 def _write(result: FileResult, formats: tuple[str, ...]) -> WrittenFindings:

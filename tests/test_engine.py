@@ -45,6 +45,18 @@ def test_discovery_walks_folders_for_yaml_and_keeps_each_file_once(folder: Path)
     ]
 
 
+def test_discovery_orders_files_as_their_paths_sort(tmp_path: Path) -> None:
+    """Files are found as text and made Paths once sorted: the order is the
+    Paths' (part by part), not the text's, where `a-b/` sorts before `a/`."""
+    names = ["a/b.yaml", "a-b/c.yaml", "a.yaml", "a b.yaml", "B.yaml", "a/a/z.yml", "a0/x.yaml", "é.yaml"]
+    for name in names:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(RUNBOOK, encoding="utf-8")
+    found = [path for path, _ in discover([tmp_path])]
+    assert found == sorted(tmp_path / name for name in names)
+    assert sorted(str(path) for path in found) != [str(path) for path in found]  # the text's order differs
+
+
 def test_a_file_that_is_no_runbook_is_rl003_when_named_and_skipped_when_found(folder: Path) -> None:
     named = check_file(folder / "sub" / "other.yml", "other.yml", explicit=True)
     assert [(found.code, found.span.line) for found in named.findings] == [("RL003", 1)]
