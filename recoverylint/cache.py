@@ -75,7 +75,6 @@ from .files import LinkRefused, UnreadableFile, open_folder, open_regular, read_
 from .formats import format_names
 from .reading import Limits, decode_accepted
 from .report import WrittenFindings, summarize
-from .report.shown import json_text_is_safe
 from .resources import data_dir
 from .settings import Settings
 
@@ -866,46 +865,22 @@ _PART_END = {"json": b"}", "json-lines": b"}\n"}
 
 def _checked_part(part: bytes, name: str, findings: int) -> bytes:
     """A stored part in format `name` that holds a record for each of the
-    entry's `findings` (json-lines: one a line), is UTF-8, and has nothing
-    that acts on a terminal (a report writes it as it is)."""
+    entry's `findings` (json-lines: one a line) and nothing but printable
+    ASCII and those line breaks, as both formats write (a report writes it
+    as it is: nothing in it may act on a terminal)."""
     if part.count(_RECORD_START) != findings:
         raise _Invalid("a part of another number of findings")
     # Its place is counted from the entry's end: a cut entry shifts it into
     # the findings' JSON, where the records may still count right.
     if findings and not (part.startswith(_RECORD_START) and part.endswith(_PART_END[name])):
         raise _Invalid("a part cut or shifted")
-    if name == "json-lines":
-        # Written in ASCII, a record a line: its bytes but printable ASCII are
-        # its line breaks, one a finding (one pass finds both).
-        if part.translate(None, _PRINTABLE_ASCII) != b"\n" * findings:
-            raise _Invalid("a part that is not one record a line of printable ASCII")
-    elif not _shown_as_it_is(part):
-        raise _Invalid("a part with a character no report writes")
+    # Its bytes but printable ASCII: json-lines' line breaks, a record's each (one pass finds all).
+    if part.translate(None, _PRINTABLE_ASCII) != (b"\n" * findings if name == "json-lines" else b""):
+        raise _Invalid("a part of another character than printable ASCII, or not a record a line")
     return part
 
 
 _PRINTABLE_ASCII = bytes(range(0x20, 0x7F))
-# Printable ASCII, tab and LF: the bytes of JSON text that act on nothing.
-_PLAIN_BYTES = bytes((0x09, 0x0A, *range(0x20, 0x7F)))
-
-
-def _shown_as_it_is(part: bytes) -> bool:
-    """Whether `part` is UTF-8 (a lone byte is one a Latin-1 terminal would
-    act on) with nothing json_text_is_safe refuses."""
-    # What is left without the plain bytes, its control bytes and non-ASCII
-    # characters, is a few hundred bytes of tens of thousands: only it is
-    # searched for acting characters, once the whole part is known to be
-    # UTF-8 (a character's bytes are then adjacent there as in the part).
-    rest = part.translate(None, _PLAIN_BYTES)
-    if not rest:
-        return True
-    if not json_text_is_safe(rest):
-        return False
-    try:
-        part.decode()
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def _result_from_json(header: dict[str, Any], stored: Any, display_path: str) -> tuple[FileResult, bool]:

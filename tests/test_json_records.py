@@ -2,7 +2,8 @@
 json.dumps of a dict per finding: they must be the very bytes json.dumps
 wrote, whatever the strings hold (non-ASCII, control characters, line and
 paragraph separators, bidirectional marks, lone surrogates) and whatever the
-numbers are."""
+numbers are.  Both write ASCII: every other character is escaped, as
+json.dumps does by default."""
 
 import json
 from typing import Any
@@ -14,10 +15,9 @@ from recoverylint.finding import Finding, Severity
 from recoverylint.model import Span
 from recoverylint.report import json as json_report
 from recoverylint.report import json_lines
-from recoverylint.report.shown import json_safe, json_safe_utf8
 
 # Every character, lone surrogates included (an undecodable byte of a file name is one),
-# and a bias to those json_safe escapes or json.dumps writes as escapes.
+# and a bias to those json.dumps writes as escapes or that act on a terminal.
 ANY_CHARACTER = st.characters(exclude_categories=())
 ACTING = st.sampled_from(
     ["\x00", "\x1b", "\t", "\n", "\r", "\x7f", "\x85", "\x9f", "\u200e", "\u2028", "\u2029", "\u202e",
@@ -58,7 +58,7 @@ def record(finding: Finding) -> dict[str, Any]:
 
 
 def json_part_by_dumps(items: list[Finding]) -> bytes:
-    return json_safe(json.dumps([record(f) for f in items], ensure_ascii=False))[1:-1].encode()
+    return json.dumps([record(f) for f in items])[1:-1].encode()
 
 
 def json_lines_part_by_dumps(items: list[Finding]) -> bytes:
@@ -88,18 +88,3 @@ def test_parts_of_more_findings_than_one_chunk_are_what_json_dumps_wrote():
     assert json_report.file_part(items) == json_part_by_dumps(items)
     assert json_lines.file_part(items) == json_lines_part_by_dumps(items)
     assert json_report.file_part([]) == json_lines.file_part([]) == b""
-
-
-@settings(max_examples=500, deadline=None)
-@given(st.lists(st.one_of(TEXT, st.integers(), st.none()), max_size=5))
-def test_json_safe_utf8_is_json_safe_in_utf8(values):
-    text = json.dumps(values, ensure_ascii=False)
-    assert json_safe_utf8(text) == json_safe(text).encode()
-
-
-def test_json_safe_utf8_escapes_what_json_safe_escapes():
-    # Each kind of character json_safe escapes, alone in otherwise safe text.
-    for character in ("\x1b", "\x7f", "\x85", "\u200f", "\u2029", "\u202a", "\u2069", "\ud800", "\udfff"):
-        text = json.dumps([f"a\u2026{character}b"], ensure_ascii=False)
-        assert json_safe_utf8(text) == json_safe(text).encode()
-        assert f"\\u{ord(character):04x}".encode() in json_safe_utf8(text)

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from json.encoder import encode_basestring
 from typing import TYPE_CHECKING
 
 from .. import __version__
 from . import Report, report_summary
 from .json_lines import finding_records
-from .shown import json_safe_utf8
 
 if TYPE_CHECKING:
     from ..finding import Finding
@@ -48,14 +46,15 @@ def pieces_utf8(report: Report) -> list[bytes]:
 
 def file_part(findings: Sequence[Finding]) -> bytes:
     """Findings as the items of the report's `findings` array, without the
-    brackets, in UTF-8: what json.dumps makes of them in the whole document
-    (items joined with ", "), so that the parts of files joined with ", " are
-    too."""
+    brackets: what json.dumps makes of them in the whole document (items
+    joined with ", "), so that the parts of files joined with ", " are too.
+    In ASCII, as json-lines and json.dumps write by default: every other
+    character is a `\\uXXXX` escape, so nothing in a report acts on a
+    terminal (a control character, a bidirectional override), and a part the
+    cache keeps is checked with one pass over its bytes, not a decoding."""
     # Written a thousand findings at a time: a report of a hundred thousand
-    # findings never holds all their records at once (nor their text but in
-    # UTF-8), and one escaping pass per thousand costs far less than one per
-    # finding.
+    # findings never holds all their records at once.
     return b", ".join(
-        json_safe_utf8(", ".join(finding_records(findings[start : start + _CHUNK], encode_basestring)))
+        ", ".join(finding_records(findings[start : start + _CHUNK])).encode()
         for start in range(0, len(findings), _CHUNK)
     )

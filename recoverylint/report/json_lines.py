@@ -8,7 +8,7 @@ command, as with `json`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from json.encoder import encode_basestring_ascii
 from typing import TYPE_CHECKING
 
@@ -35,19 +35,19 @@ def pieces_utf8(report: Report) -> list[bytes]:
 
 def file_part(findings: Sequence[Finding]) -> bytes:
     """One file's findings, one line each (ASCII)."""
-    return "".join(record + "\n" for record in finding_records(findings, encode_basestring_ascii)).encode()
+    return "".join(record + "\n" for record in finding_records(findings)).encode()
 
 
-def finding_records(findings: Sequence[Finding], encode: Callable[[str], str]) -> list[str]:
+def finding_records(findings: Sequence[Finding]) -> list[str]:
     """Each finding as the `json` and `json-lines` formats show it: the keys
     code, name, severity, message, path, line, column, end_line, end_column
     and suggestion, written as json.dumps writes such a dict (separators
-    ", " and ": "), its strings by `encode`: json.encoder's
-    encode_basestring_ascii, or encode_basestring for `ensure_ascii=False`."""
+    ", " and ": "; ASCII, every other character escaped)."""
     # Written directly rather than by json.dumps of a dict per finding (half
     # the cost, a check writes tens of thousands): the strings go through the
     # encoder json.dumps itself uses, the integers as json.dumps writes them.
     # A severity is a str whose text is its value, so it is encoded as it is.
+    encode = encode_basestring_ascii
     return [
         f'{{"code": {encode(item.code)}, "name": {encode(item.name)}, "severity": {encode(item.severity)}, '
         f'"message": {encode(item.message)}, "path": {encode(item.path)}, "line": {item.span.line}, '

@@ -29,16 +29,6 @@ _ACTING = re.compile(
 _JSON_ACTING = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 )
-# The same characters but LF (JSON's indentation) in UTF-8, to check stored
-# JSON text as bytes, far faster than decoding it and scanning the text: the
-# single bytes deleted at once, then each lead byte of the others looked for
-# (a search for a literal start is fast; an alternation is not).
-_JSON_ACTING_BYTES = bytes((*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F))
-_JSON_ACTING_UTF8 = (  # (the lead byte, the characters it leads)
-    (b"\xc2", re.compile(rb"\xc2[\x80-\x9f]")),  # C1 controls
-    (b"\xe2", re.compile(rb"\xe2(?:\x80[\x8e\x8f\xa8-\xae]|\x81[\xa6-\xa9])")),  # marks, separators, bidi
-    (b"\xed", re.compile(rb"\xed[\xa0-\xbf]")),  # surrogates, which UTF-8 cannot hold but a careless writer writes
-)
 # Line breaks for str.splitlines, VS Code or a terminal: shown as `\n`.
 _LINE_BREAKS = frozenset(("\r\n", "\n", "\r", "\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"))
 # What a format that escapes line breaks itself (a GitHub command's %0A, XML) may keep.
@@ -73,25 +63,6 @@ def json_safe(json_text: str) -> str:
     if _JSON_ACTING.search(json_text) is None:  # the usual case: one scan, no copy
         return json_text
     return _JSON_ACTING.sub(escaped, json_text)
-
-
-def json_safe_utf8(json_text: str) -> bytes:
-    """`json_safe(json_text)` in UTF-8."""
-    # Checked as UTF-8, which is needed anyway, rather than scanned as text:
-    # three times as fast when, as usual, nothing needs escaping.  A lone
-    # surrogate, encoded as "surrogatepass" writes it, is one of what
-    # json_text_is_safe finds.
-    data = json_text.encode("utf-8", "surrogatepass")
-    return data if json_text_is_safe(data) else json_safe(json_text).encode()
-
-
-def json_text_is_safe(data: bytes) -> bool:
-    """Whether UTF-8 `data` has none of the characters `json_safe` escapes
-    (JSON text that went through it, read back)."""
-    if len(data.translate(None, _JSON_ACTING_BYTES)) != len(data):
-        return False
-    # `in` finds a pattern's lead byte far faster than the pattern: most text has none.
-    return not any(lead in data and pattern.search(data) for lead, pattern in _JSON_ACTING_UTF8)
 
 
 # How a shown path writes a byte of a file name that is not UTF-8 (cli._display).
