@@ -154,17 +154,17 @@ def run_check(request: CheckRequest) -> CheckRun:
         else:
             from .discovery import discover
 
-            # The files of a folder share its resolved path: resolved once.
-            folders: dict[Path, Path] = {}
+            # The files of a folder share how it is shown: worked out once.
+            shown_folders: dict[str, str | None] = {}
             working_folder: Path | None = None
             for path, explicit in discover(request.paths or (Path("."),), request.skip_non_runbooks):
                 found = resolver.options_for(path, explicit)
                 if found is not None:
                     working_folder = working_folder or Path.cwd().resolve()
-                    folder = folders.get(path.parent)
-                    if folder is None:
-                        folder = folders[path.parent] = path.parent.resolve()
-                    shown = _shown(path, folder, working_folder)
+                    parent = os.path.dirname(path)
+                    if parent not in shown_folders:
+                        shown_folders[parent] = _shown_folder(Path(parent).resolve(), working_folder)
+                    shown = _shown(path, shown_folders[parent])
                     tasks.append(Task(
                         path, shown, explicit and not request.skip_non_runbooks, found.settings, request.count_fixes
                     ))
@@ -445,15 +445,23 @@ def shown_path(path: Path) -> str:
     """Paths as the user would write them: relative to the working directory
     when inside it.  Only the folder is resolved, so a symlinked runbook keeps
     its own name."""
-    return _shown(path, path.parent.resolve(), Path.cwd().resolve())
+    return _shown(path, _shown_folder(path.parent.resolve(), Path.cwd().resolve()))
 
 
-def _shown(path: Path, folder: Path, working_folder: Path) -> str:
-    """`shown_path` of `path` in the resolved `folder`, from the resolved `working_folder`."""
+def _shown_folder(folder: Path, working_folder: Path) -> str | None:
+    """How the files of the resolved `folder` are shown from the resolved
+    `working_folder`: the text before their names (empty in the working
+    folder itself); None when it is outside (they are shown as given)."""
     try:
-        shown = str(folder.relative_to(working_folder) / path.name)
+        relative = folder.relative_to(working_folder)
     except ValueError:
-        shown = str(path)
+        return None
+    return "" if relative == Path() else f"{relative}{os.sep}"
+
+
+def _shown(path: Path, shown_folder: str | None) -> str:
+    """`shown_path` of `path`, in a folder shown as `shown_folder` says."""
+    shown = str(path) if shown_folder is None else shown_folder + path.name
     # A name that is not UTF-8 (Python holds its bytes as surrogates) is shown
     # with those bytes escaped, as every report must be valid UTF-8.
     return shown.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")

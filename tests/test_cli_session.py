@@ -367,3 +367,21 @@ def test_rule_with_a_code_prefix_lists_those_rules():
 def test_rule_with_an_unknown_code_still_suggests_the_closest():
     done = CliRunner().invoke(cli, ["rule", "RL9"])
     assert done.exit_code == 2 and "unknown rule `RL9`" in done.output
+
+
+def test_found_files_are_shown_from_the_working_folder(tmp_path):
+    """Each found folder's shown form is worked out once for its files: in the
+    working folder a file is its name, below it a relative path, outside it
+    (a folder linked from inside resolves outside) the path as given."""
+    work, outside, real = tmp_path / "work", tmp_path / "outside", tmp_path / "real"
+    for folder in (work / "sub", outside, real):
+        folder.mkdir(parents=True)
+    for file in (work / "a.yaml", work / "sub" / "b.yaml", work / "sub" / "c.yaml", outside / "d.yaml", real / "e.yaml"):
+        file.write_text(REDUNDANT)
+    (work / "linked").symlink_to(real, target_is_directory=True)
+    done = run(
+        "check", ".", str(outside), "linked/e.yaml", "--format", "json", "--no-cache", "--select", "RL203",
+        cwd=work,
+    )
+    shown = [finding["path"] for finding in json.loads(done.stdout)["findings"]]
+    assert sorted(set(shown)) == sorted(["a.yaml", "sub/b.yaml", "sub/c.yaml", str(outside / "d.yaml"), "linked/e.yaml"])
