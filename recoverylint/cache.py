@@ -14,6 +14,8 @@ Layout, one small JSON file per entry:
         last-pruned                 its modification time says when
         code-digest                 the hash of recoverylint's code and data, and of
                                     their files' status (ResultCache._remembered_fingerprint)
+        digests/<h>.json            per folder of runbooks, each one's status and the hash
+                                    of its bytes (see Remembered hashes)
         <tool>/<k[:2]>/<k[2:]>.json  <tool>: 16 hex digits of recoverylint's fingerprint;
                                      a JSON header line, then JSON and text (see Entries)
 
@@ -59,7 +61,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, is_dataclass
 from enum import Enum
 from functools import cache, lru_cache
@@ -118,6 +120,17 @@ _SHARD_FOLDER = re.compile(r"[0-9a-f]{2}")
 # <62 hex digits>.json, and a temporary file that a killed writer left.
 _ENTRY_FILE = re.compile(r"([0-9a-f]{62})\.json(?:\.[0-9a-f]{12}\.tmp)?")
 _TEMPORARY_SUFFIX = ".tmp"
+# digests/<32 hex digits>.json, and a temporary file that a killed writer left.
+_DIGESTS_FILE = re.compile(r"[0-9a-f]{32}\.json(?:\.[0-9a-f]{12}\.tmp)?")
+DIGESTS_FOLDER = "digests"
+# How recently written a runbook's status cannot tell a later write: its
+# bytes' hash is not remembered (see Remembered hashes).  Two seconds cover
+# the coarsest clock a file system keeps times with (FAT's).
+RACY_SECONDS = 2
+# A folder's remembered hashes are a few hundred kilobytes; more is not ours.
+MAX_DIGESTS_SIZE = 16 * 1024 * 1024
+# Runbooks remembered per folder: past this, only those of the last run.
+MAX_REMEMBERED = 100_000
 
 
 class _Invalid(ValueError):
@@ -234,6 +247,9 @@ class ResultCache:
         self._contexts: dict[tuple[int, int, bool, bool], tuple[Settings, Limits, Any]] = {}
         self._writable = True
         self._rewritten: set[str] = set()  # the keys whose entry `put` has rewritten in this run
+        # Remembered hashes, by folder of runbooks: name -> [*_status_fields, hash in hex].
+        self._digests: dict[str, dict[str, list[Any]]] = {}
+        self._digests_changed: set[str] = set()
         self.note: str | None = None  # why the cache is not (fully) used in this run
         self._open_folder(directory)
         if tool is None:
@@ -315,6 +331,12 @@ class ResultCache:
         """The entry of a file with these bytes, checked with these settings and
         limits, named on the command line (`explicit`) or found in a directory,
         its offered fixes judged or not (`fixes_judged`)."""
+        return self.key_of_digest(content_digest(data), settings, limits, explicit, fixes_judged)
+
+    def key_of_digest(
+        self, digest: bytes, settings: Settings, limits: Limits, explicit: bool, fixes_judged: bool = True
+    ) -> str:
+        """`key` of the bytes whose content_digest is `digest`."""
         # The files of a folder share one Settings object: hash its part once
         # (Settings and Limits are frozen; nothing changes a severity mapping
         # once configuration is read).
@@ -327,13 +349,13 @@ class ResultCache:
                 "explicit": explicit,
                 "fixes_judged": fixes_judged,
             }
-            # The JSON is self-delimiting: no two (context, bytes) hash alike.
+            # The JSON is self-delimiting: no two (context, digest) hash alike.
             prefix = hashlib.sha256(_canonical_json(context) + b"\0")
             remembered = (settings, limits, prefix)  # holding them keeps their ids unique
             self._contexts[(id(settings), id(limits), explicit, fixes_judged)] = remembered
-        digest = remembered[2].copy()
-        digest.update(data)
-        return digest.hexdigest()
+        key = remembered[2].copy()
+        key.update(digest)
+        return key.hexdigest()
 
     def get(
         self, key: str, display_path: str, data: bytes | None = None
@@ -414,6 +436,88 @@ class ResultCache:
         finally:
             os.close(shard)
 
+    def remembered_digest(self, path: str | os.PathLike[str], status: os.stat_result) -> bytes | None:
+        """The content_digest of the file at `path` as remembered when it had
+        `status` (os.stat's); None when it had another, or none is remembered."""
+        folder, name = os.path.split(os.path.abspath(path))
+        record = self._folder_digests(folder).get(name)
+        if record is None or record[:5] != _status_fields(status):
+            return None
+        return bytes.fromhex(record[5])
+
+    def remember_digest(self, path: str | os.PathLike[str], status: os.stat_result, digest: bytes) -> None:
+        """Remember `digest`, the content_digest of the bytes read from `path`
+        after os.stat gave `status` (a write after it changes the status: the
+        hash is then never taken for the new bytes), unless the file was
+        written within RACY_SECONDS of this run (see Remembered hashes)."""
+        if not self._writable or max(status.st_mtime_ns, status.st_ctime_ns) > (self._now - RACY_SECONDS) * 1e9:
+            return
+        folder, name = os.path.split(os.path.abspath(path))
+        files = self._folder_digests(folder)
+        record = [*_status_fields(status), digest.hex()]
+        if files.get(name) != record:
+            files[name] = record
+            self._digests_changed.add(folder)
+
+    def save_digests(self) -> None:
+        """Write the remembered hashes of the folders that gained or changed one."""
+        if not self._digests_changed or not self._writable or self._folder is None:
+            return
+        try:
+            _make_folder(DIGESTS_FOLDER, self._folder)
+            digests = open_folder(DIGESTS_FOLDER, self._folder)
+        except LinkRefused:
+            self._refuse(self.directory / DIGESTS_FOLDER)
+            return
+        except OSError as error:
+            self._stop_writing(self.directory / DIGESTS_FOLDER, error)
+            return
+        try:
+            for folder in sorted(self._digests_changed):
+                files = self._digests[folder]
+                if len(files) > MAX_REMEMBERED:  # a folder of more runbooks than any has: the latest alone
+                    files = dict(list(files.items())[-MAX_REMEMBERED:])
+                write_new(_digests_name(folder), _canonical_json({"folder": folder, "files": files}), digests)
+        except OSError as error:
+            self._stop_writing(self.directory / DIGESTS_FOLDER, error)
+        finally:
+            os.close(digests)
+        self._digests_changed.clear()
+
+    def _folder_digests(self, folder: str) -> dict[str, list[Any]]:
+        """The remembered hashes of the runbooks of `folder` (absolute), read
+        once per run; empty when there are none or they are not as written."""
+        files = self._digests.get(folder)
+        if files is None:
+            files = self._digests[folder] = self._read_digests(folder)
+        return files
+
+    def _read_digests(self, folder: str) -> dict[str, list[Any]]:
+        if self._folder is None:
+            return {}
+        try:
+            digests = open_folder(DIGESTS_FOLDER, self._folder)
+        except LinkRefused:
+            self._refuse(self.directory / DIGESTS_FOLDER)
+            return {}
+        except OSError:
+            return {}  # none yet
+        try:
+            stored = json.loads(read_file(_digests_name(folder), MAX_DIGESTS_SIZE, follow_links=False, dir_fd=digests))
+            if _mapping(stored).keys() != {"folder", "files"} or stored["folder"] != folder:
+                raise _Invalid("the hashes of another folder")
+            files = _mapping(stored["files"])
+            for record in files.values():
+                if type(record) is not list or len(record) != 6 or not _DIGEST.fullmatch(_string(record[5])):
+                    raise _Invalid("a record is [*status, hash]")
+                for number in record[:5]:
+                    _count(number)
+            return files
+        except (OSError, ValueError, RecursionError):
+            return {}  # none, or torn, corrupt or foreign: the files are hashed again
+        finally:
+            os.close(digests)
+
     def _entry(self, key: str) -> Path:
         """Where an entry is (to show it; it is opened from its folder's descriptor)."""
         return self._entries / key[:2] / _entry_name(key)
@@ -472,6 +576,7 @@ class ResultCache:
                 _prune_entries(folder, tool, self._now - KEEP_UNUSED, remove_folders=False)
             elif self._now - os.stat(tool, dir_fd=folder, follow_symlinks=False).st_mtime > KEEP_OTHER_TOOLS:
                 _prune_entries(folder, tool, self._now, remove_folders=True)
+        _prune_digests(folder, self._now - KEEP_UNUSED, remove_folder=False)
 
 
 def clear(directory: Path) -> bool:
@@ -491,6 +596,7 @@ def clear(directory: Path) -> bool:
             raise ValueError("it holds files that are not recoverylint's and no CACHEDIR.TAG of it")
         for tool in _names(folder, _TOOL_FOLDER):
             _prune_entries(folder, tool, float("inf"), remove_folders=True)
+        _prune_digests(folder, float("inf"), remove_folder=True)
         if _remembered_code(folder) is not None:  # only as this module writes it
             with contextlib.suppress(OSError):
                 os.unlink(CODE_DIGEST, dir_fd=folder)
@@ -520,7 +626,9 @@ def _open_or_create(directory: Path) -> int:
 
 
 # What the cache folder holds: its own files, and the temporary files they are written as.
-_OWN_NAME = re.compile(r"(?:\.gitignore|CACHEDIR\.TAG|last-pruned|code-digest)(?:\.[0-9a-f]{12}\.tmp)?|[0-9a-f]{16}")
+_OWN_NAME = re.compile(
+    r"(?:\.gitignore|CACHEDIR\.TAG|last-pruned|code-digest)(?:\.[0-9a-f]{12}\.tmp)?|[0-9a-f]{16}|digests"
+)
 
 
 def _is_own_folder(folder: int) -> bool:
@@ -601,14 +709,26 @@ def _prune_entries(folder: int, tool: str, unused_since: float, remove_folders: 
 
 
 def _prune_shard(shard: int, shard_name: str, unused_since: float) -> None:
-    with os.scandir(shard) as found:
+    # A name anyone could give: the content must also be an entry's, of the key its name says.
+    _prune_files(
+        shard, _ENTRY_FILE, lambda matched: b'{"key":"' + (shard_name + matched.group(1)).encode() + b'"', unused_since
+    )
+
+
+def _prune_files(
+    folder: int, pattern: re.Pattern[str], proof: Callable[[re.Match[str]], bytes], unused_since: float
+) -> None:
+    """Delete the files of `folder` named as `pattern` says, not modified since
+    `unused_since` (a temporary file: not touched for a day), whose content
+    starts with `proof` of the name's match."""
+    with os.scandir(folder) as found:
         names = [item.name for item in found]
     for name in names:
-        matched = _ENTRY_FILE.fullmatch(name)
+        matched = pattern.fullmatch(name)
         if matched is None:
             continue  # not a name this module gives: not ours to delete
         try:
-            status = os.stat(name, dir_fd=shard, follow_symlinks=False)
+            status = os.stat(name, dir_fd=folder, follow_symlinks=False)
         except OSError:
             continue
         last_use = unused_since
@@ -616,14 +736,29 @@ def _prune_shard(shard: int, shard_name: str, unused_since: float) -> None:
             last_use = min(unused_since, time.time() - DAY)
         if status.st_mtime > last_use:
             continue
-        # A name anyone could give: the content must also be an entry's, of the key its name says.
-        proof = b'{"key":"' + (shard_name + matched.group(1)).encode() + b'"'
+        expected = proof(matched)
         try:
-            if read_head(name, len(proof), follow_links=False, dir_fd=shard) != proof:
+            if read_head(name, len(expected), follow_links=False, dir_fd=folder) != expected:
                 continue
-            os.unlink(name, dir_fd=shard)
+            os.unlink(name, dir_fd=folder)
         except OSError:
             continue  # gone meanwhile, or not a regular file: left alone
+
+
+def _prune_digests(folder: int, unused_since: float, remove_folder: bool) -> None:
+    """Delete the remembered hashes of folders not written since
+    `unused_since`, and the folder of them when `remove_folder` and it is
+    left empty (a warm run writes none: forgotten hashes are worked out again)."""
+    try:
+        digests = open_folder(DIGESTS_FOLDER, folder)
+    except OSError:
+        return  # a link or none: nothing of it is deleted
+    try:
+        _prune_files(digests, _DIGESTS_FILE, lambda _: b'{"files":', unused_since)
+    finally:
+        os.close(digests)
+    if remove_folder:
+        _remove_empty(DIGESTS_FOLDER, folder)
 
 
 def _remove_empty(name: str, parent: int) -> None:
@@ -662,6 +797,40 @@ def _sort_text(value: Any) -> str:
 
 def _canonical_json(value: Any) -> bytes:
     return json.dumps(value, sort_keys=True, separators=(",", ":")).encode()
+
+
+# -- Remembered hashes ----------------------------------------------------------
+#
+# A warm run need not read a runbook to find its entry: the hash of its bytes
+# is remembered beside the file's status (device, inode, size, modification
+# and change times), one file per folder of runbooks:
+#
+#   digests/<32 hex digits: the hash of the folder's absolute path>.json
+#     {"files": {name: [device, inode, size, mtime_ns, ctime_ns, content_digest in hex]}, "folder": the path}
+#
+# A write renews a file's change time, which no checkout, copy or `touch` can
+# set back, so an unchanged status means unchanged bytes: but for a file
+# written within RACY_SECONDS of the run that hashed it, where a second write
+# in the same tick of the file system's clock would leave its status as it
+# was; its hash is not remembered (git's "racily clean" files).  A changed
+# status, a file of remembered hashes not exactly as written, or an entry
+# that misses, and the file is read (and the key worked out from what is read).
+
+
+def content_digest(data: bytes) -> bytes:
+    """The hash of a runbook's bytes that its entries' keys are made from."""
+    return hashlib.sha256(data).digest()
+
+
+def _status_fields(status: os.stat_result) -> list[int]:
+    return [status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns]
+
+
+def _digests_name(folder: str) -> str:
+    return hashlib.sha256(os.fsencode(folder)).hexdigest()[:32] + ".json"
+
+
+_DIGEST = re.compile(r"[0-9a-f]{64}")
 
 
 # -- Entries ------------------------------------------------------------------
@@ -803,6 +972,11 @@ class StoredEntry:
     parts: Mapping[tuple[str, str], bytes]  # (path, output format) -> that path's part in that format, as read
     # The findings' JSON; None when only some parts were read (ResultCache.read).
     findings: bytes | None
+
+    @property
+    def shows_text(self) -> bool:
+        """Whether a report may show the file's lines (`result` then wants its bytes)."""
+        return self.header.get("text") is True
 
     def result(self, display_path: str, data: bytes | None = None) -> FileResult | None:
         """The stored result, its findings shown at `display_path`, or None when

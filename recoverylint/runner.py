@@ -97,14 +97,11 @@ def check_files(
     keys: list[str | None] = [None] * len(tasks)
     work: list[tuple[int, Task, bytes | None]] = []
     for index, task in enumerate(tasks):
-        try:
-            data: bytes | None = read_bytes(task.path, limits)
-        except SourceError:
-            data = None  # the check reports it (or skips it) as it does for any file
-        if cache is not None and data is not None:
-            key = keys[index] = cache.key(data, task.settings, limits, task.explicit, task.count_fixes)
-            hit = _cached(cache, key, task.shown, data, written_formats)
-            if hit is not None and not (fix and _fixable(hit.result, fix)):
+        if cache is None:
+            data = _read(task.path, limits)
+        else:
+            hit, data, keys[index] = _from_cache(cache, task, limits, fix, written_formats)
+            if hit is not None:
                 done[index] = hit
                 on_checked()
                 continue
@@ -116,17 +113,76 @@ def check_files(
         if cache is not None and entry_key is not None and entry is not None:
             cache.put_entry(entry_key, entry)
         on_checked()
+    if cache is not None:
+        cache.save_digests()
     return [checked for checked in done if checked is not None]
 
 
-def _cached(cache: ResultCache, key: str, shown: str, data: bytes, written_formats: tuple[str, ...]) -> Checked | None:
+def _read(path: Path, limits: Limits) -> bytes | None:
+    """A file's bytes; None when it cannot be read (the check reports it, or
+    skips it, as it does for any file)."""
+    try:
+        return read_bytes(path, limits)
+    except SourceError:
+        return None
+
+
+def _from_cache(
+    cache: ResultCache, task: Task, limits: Limits, fix: str | None, written_formats: tuple[str, ...]
+) -> tuple[Checked | None, bytes | None, str | None]:
+    """(a cache hit for `task` or None, its bytes when read, their key when
+    they could be read).  While the file's status is what it was when its
+    bytes' hash was remembered, they are not read for the lookup (nor at
+    all when the entry holds all the run shows).  A hit that would be fixed
+    is no hit: the file is checked afresh."""
+    from .cache import content_digest
+
+    try:
+        status: os.stat_result | None = os.stat(task.path)
+    except (OSError, ValueError):
+        status = None
+    remembered = None if status is None else cache.remembered_digest(task.path, status)
+    if remembered is not None:
+        key = cache.key_of_digest(remembered, task.settings, limits, task.explicit, task.count_fixes)
+
+        def remembered_bytes() -> bytes | None:  # the bytes the hash is of, or None
+            data = _read(task.path, limits)
+            return data if data is not None and content_digest(data) == remembered else None
+
+        hit = _cached(cache, key, task.shown, remembered_bytes, written_formats)
+        if hit is not None and not (fix and _fixable(hit.result, fix)):
+            return hit, None, key
+    data = _read(task.path, limits)
+    if data is None:
+        return None, None, None
+    digest = content_digest(data)
+    if digest == remembered:  # looked up already
+        return None, data, key
+    if status is not None:
+        cache.remember_digest(task.path, status, digest)
+    key = cache.key_of_digest(digest, task.settings, limits, task.explicit, task.count_fixes)
+    hit = _cached(cache, key, task.shown, lambda: data, written_formats)
+    if hit is not None and not (fix and _fixable(hit.result, fix)):
+        return hit, data, key
+    return None, data, key
+
+
+def _cached(
+    cache: ResultCache, key: str, shown: str, bytes_checked: Callable[[], bytes | None],
+    written_formats: tuple[str, ...],
+) -> Checked | None:
     """A cache hit: the findings as objects, or written in `written_formats`
     (an entry without this path's parts in them has its findings read and
-    written, and is stored again with them beside the parts it held)."""
+    written, and is stored again with them beside the parts it held).
+    `bytes_checked` gives the bytes the key is of (None when they are no
+    longer the file's), asked only for a result whose lines a report shows."""
     entry = cache.read(key, shown, written_formats)
     if entry is None:
         return None
     if not written_formats:
+        data = bytes_checked() if entry.shows_text else None
+        if entry.shows_text and data is None:
+            return None  # the file changed since its status was taken: checked afresh
         hit = entry.result(shown, data)
         return None if hit is None else Checked(hit)
     found = entry.written(shown, written_formats)

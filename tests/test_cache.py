@@ -18,6 +18,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from recoverylint import cache as cache_module
+from recoverylint import runner as runner_module
 from recoverylint.cache import (
     CACHEDIR_TAG,
     DAY,
@@ -1249,3 +1250,99 @@ def test_a_dependency_is_found_alike_without_importing_its_package():
         [sys.executable, "-c", INSTALLED_BEFORE_AND_AFTER_IMPORT], capture_output=True, text=True, check=True
     )
     assert json.loads(done.stdout) == [True, True, True]
+
+
+# -- Remembered hashes ---------------------------------------------------------------
+
+
+@pytest.fixture
+def not_racy(monkeypatch):
+    """Files the test wrote a moment ago are taken as written long before the
+    run (the cache does not trust the status of a file written within
+    RACY_SECONDS of its run)."""
+    monkeypatch.setattr(cache_module, "RACY_SECONDS", -60)
+
+
+def counting_reads(monkeypatch):
+    """The runbooks read from now on (a list that grows)."""
+    reads = []
+    real = runner_module.read_bytes
+    monkeypatch.setattr(runner_module, "read_bytes", lambda path, *a: reads.append(path) or real(path, *a))
+    return reads
+
+
+@needs_cli_cache
+@pytest.mark.parametrize("output_format", format_names("check"))
+def test_a_warm_run_reads_no_runbook_whose_status_is_unchanged(in_tmp, monkeypatch, not_racy, output_format):
+    cold = run_check("runbooks", "--format", output_format, "--no-cache")
+    assert run_check("runbooks", "--format", output_format) == cold  # filling: the hashes remembered
+    reads = counting_reads(monkeypatch)
+    assert run_check("runbooks", "--format", output_format) == cold
+    if output_format in PART_WRITERS:
+        assert reads == []
+    else:  # the files whose lines the report shows, and those alone
+        assert 0 < len(reads) < len(list((in_tmp / "runbooks").iterdir()))
+
+
+@needs_cli_cache
+def test_a_runbook_rewritten_to_the_same_size_and_time_is_read_again(in_tmp, monkeypatch, not_racy):
+    """The same shortcut can fail: the rewrite renews the change time, which
+    no one can set back."""
+    path = in_tmp / "runbooks" / "shapes.yaml"
+    before = run_check(str(path), "--format", "json")
+    status = path.stat()
+    path.write_text(SHAPES.replace("inputs: [y]", "inputs: [z]"), encoding="utf-8")
+    os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (status.st_size, status.st_mtime_ns)
+    reads = counting_reads(monkeypatch)
+    after = run_check(str(path), "--format", "json")
+    assert reads == [path] and after == run_check(str(path), "--format", "json", "--no-cache") != before
+
+
+@needs_cli_cache
+def test_a_runbook_written_just_before_the_run_is_read_every_time(in_tmp, monkeypatch):
+    """Within RACY_SECONDS of the run, a second write in the same tick of the
+    clock would leave the status as it was: such a file's hash is not remembered."""
+    run_check("runbooks", "--format", "json")
+    reads = counting_reads(monkeypatch)
+    run_check("runbooks", "--format", "json")
+    assert len(reads) == len(list((in_tmp / "runbooks").iterdir()))
+    assert not (in_tmp / ".recoverylint_cache" / cache_module.DIGESTS_FOLDER).exists()
+
+
+@needs_cli_cache
+@pytest.mark.parametrize(
+    "stored", [b"", b"garbage", b"[]", b'{"files": {}, "folder": "/elsewhere"}',
+               b'{"files": {"a.yaml": [1, 2, 3, 4, -5, "00"]}, "folder": "F"}']
+)
+def test_remembered_hashes_not_as_written_are_worked_out_again(in_tmp, monkeypatch, not_racy, stored):
+    cold = run_check("runbooks", "--format", "json", "--no-cache")
+    run_check("runbooks", "--format", "json")
+    (remembered,) = (in_tmp / ".recoverylint_cache" / cache_module.DIGESTS_FOLDER).iterdir()
+    remembered.write_bytes(stored.replace(b"F", json.dumps(str(in_tmp / "runbooks"))[1:-1].encode()))
+    reads = counting_reads(monkeypatch)
+    assert run_check("runbooks", "--format", "json") == cold
+    assert len(reads) == len(list((in_tmp / "runbooks").iterdir()))
+    assert json.loads(remembered.read_bytes())["folder"] == str(in_tmp / "runbooks")  # written again
+
+
+def test_cleaning_deletes_remembered_hashes_not_written_for_long(tmp_path, runbooks, not_racy):
+    directory = tmp_path / "cache"
+    cache = ResultCache(directory, tool="a" * 64)
+    for path in runbooks[:2]:
+        cache.remember_digest(path, path.stat(), cache_module.content_digest(path.read_bytes()))
+    other = tmp_path / "other" / "r.yaml"
+    other.parent.mkdir()
+    other.write_text(SHAPES)
+    cache.remember_digest(other, other.stat(), cache_module.content_digest(other.read_bytes()))
+    cache.save_digests()
+    folder = directory / cache_module.DIGESTS_FOLDER
+    old, kept = sorted(folder.iterdir(), key=lambda file: b"other" in file.read_bytes())[::-1]
+    foreign = folder / ("f" * 32 + ".json")
+    foreign.write_text("not the cache's")
+    for file in (old, foreign):
+        age(file, KEEP_UNUSED / DAY + 1)
+    age(directory / PRUNE_STAMP, 1.5)
+    ResultCache(directory, tool="a" * 64)
+    assert not old.exists() and kept.exists() and foreign.exists()
+    assert ResultCache(directory, tool="a" * 64).remembered_digest(runbooks[0], runbooks[0].stat()) is not None
