@@ -44,6 +44,10 @@ class Timings:
     runs_s: list[float] = field(default_factory=list)  # wall clock
     cpu_runs_s: list[float] = field(default_factory=list)  # user + system, worker processes included
     exit_codes: list[int] = field(default_factory=list)
+    # The load average of the last minute as each run started: `check` runs
+    # as many workers as it leaves CPUs idle (runner.default_jobs), so on 2
+    # CPUs a load of 1 or more leaves a run without the cache one process.
+    load_1min: list[float] = field(default_factory=list)
     median_s: float | None = None
     cpu_median_s: float | None = None
 
@@ -109,6 +113,12 @@ def markdown(
             f" filling the cache costs {100 * (fill_ratio - 1):+.0f}% on a cold run;"
             f" the cache holds {meta['entries']:,} entries, {meta['cache_mb']:.1f} MB."
         ),
+        "",
+        (
+            "load average as each run without the cache started: "
+            + ", ".join(f"{load:.2f}" for load in timings["no-cache"].load_1min)
+            + f" (it runs ceil({meta['cpus']} - load) worker processes, at least one)"
+        ),
     ]
     return "\n".join(lines)
 
@@ -143,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
                 extra = ("--no-cache",) if mode == "no-cache" else ()
                 report = cwd / "report.json"
                 filled = set(cache.rglob("*.json"))
+                timings[mode].load_1min.append(round(os.getloadavg()[0], 2))
                 seconds, cpu, code = timed(check_command(corpus, *extra), source, cwd, report, args.timeout)
                 timings[mode].runs_s.append(round(seconds, 3))
                 timings[mode].cpu_runs_s.append(round(cpu, 3))

@@ -27,7 +27,7 @@ miss.  An entry may also keep the file's findings written as its part of a
 report (`--format json`, `json-lines`), so that a warm run writing those
 joins text and decodes no finding: such a part is used only for the path it
 was written for, only when it holds a record for each finding the entry
-counts, and no character that acts on a terminal (report/shown.py); else
+counts and nothing but printable ASCII (as both formats write); else
 the findings are read and written again, and stored beside the parts the
 entry held (of other formats, and of up to MAX_SHOWN_PATHS paths: copies of
 a file share its entry).
@@ -190,17 +190,20 @@ def _code_digest(files: list[tuple[str, str]]) -> str:
     return code.hexdigest()
 
 
-def _status_digest(files: list[tuple[str, str]]) -> str:
+def _status_digest(files: list[tuple[str, str]]) -> tuple[str, int]:
     """A hash of each file's name and status: another as soon as a file is
     written, replaced, added or removed (a write renews the change time,
-    which no checkout, copy or `touch` can set back)."""
+    which no checkout, copy or `touch` can set back); and the latest time a
+    file was written or changed (ns), to see whether one is too recent for
+    its status to tell a later write (see Remembered hashes)."""
     status = hashlib.sha256()
+    latest = 0
     for name, path in files:
         found = os.stat(path)
-        status.update(
-            f"{name}\0{found.st_dev}\0{found.st_ino}\0{found.st_size}\0{found.st_mtime_ns}\0{found.st_ctime_ns}\0".encode()
-        )
-    return status.hexdigest()
+        fields = _status_fields(found)
+        status.update(f"{name}\0{fields}\0".encode())
+        latest = max(latest, found.st_mtime_ns, found.st_ctime_ns)
+    return status.hexdigest(), latest
 
 
 def _installed(module: str) -> list[Any] | None:
@@ -305,14 +308,15 @@ class ResultCache:
         worked out and written there."""
         files = _bundled_files()
         try:
-            status = _status_digest(files)  # before the contents are read: a write meanwhile makes it stale
+            # Before the contents are read: a write meanwhile makes it stale.
+            status, latest = _status_digest(files)
         except OSError:  # a file removed meanwhile (an upgrade): worked out as it is now
             return tool_fingerprint()
         remembered = _remembered_code(folder)
         if remembered is not None and remembered.group(1).decode() == status:
             return _fingerprint(remembered.group(2).decode())
         code = _code_digest(files)
-        if self._writable:
+        if self._writable and not self._racy(latest):
             with contextlib.suppress(OSError):  # read-only: worked out again next time
                 write_new(CODE_DIGEST, f"{status} {code}\n".encode(), folder)
         return _fingerprint(code)
@@ -450,14 +454,20 @@ class ResultCache:
         after os.stat gave `status` (a write after it changes the status: the
         hash is then never taken for the new bytes), unless the file was
         written within RACY_SECONDS of this run (see Remembered hashes)."""
-        if not self._writable or max(status.st_mtime_ns, status.st_ctime_ns) > (self._now - RACY_SECONDS) * 1e9:
+        if not self._writable or self._racy(max(status.st_mtime_ns, status.st_ctime_ns)):
             return
         folder, name = os.path.split(os.path.abspath(path))
         files = self._folder_digests(folder)
         record = [*_status_fields(status), digest.hex()]
         if files.get(name) != record:
+            files.pop(name, None)  # the latest last: MAX_REMEMBERED keeps the latest
             files[name] = record
             self._digests_changed.add(folder)
+
+    def _racy(self, written_ns: int) -> bool:
+        """Whether a file written at `written_ns` is too recent for its status
+        to tell a later write apart (RACY_SECONDS before the run or later)."""
+        return written_ns > (self._now - RACY_SECONDS) * 1e9
 
     def save_digests(self) -> None:
         """Write the remembered hashes of the folders that gained or changed one."""
@@ -805,14 +815,17 @@ def _canonical_json(value: Any) -> bytes:
 # is remembered beside the file's status (device, inode, size, modification
 # and change times), one file per folder of runbooks:
 #
-#   digests/<32 hex digits: the hash of the folder's absolute path>.json
+#   digests/<32 hex digits: the hash of the user's id and the folder's absolute path>.json
 #     {"files": {name: [device, inode, size, mtime_ns, ctime_ns, content_digest in hex]}, "folder": the path}
 #
 # A write renews a file's change time, which no checkout, copy or `touch` can
 # set back, so an unchanged status means unchanged bytes: but for a file
 # written within RACY_SECONDS of the run that hashed it, where a second write
 # in the same tick of the file system's clock would leave its status as it
-# was; its hash is not remembered (git's "racily clean" files).  A changed
+# was; its hash is not remembered (git's "racily clean" files).  A file
+# system without a change time of its own (FAT: it reports the modification
+# time) cannot tell a same-size edit whose time was set back: docs say to
+# use --no-cache there.  A changed
 # status, a file of remembered hashes not exactly as written, or an entry
 # that misses, and the file is read (and the key worked out from what is read).
 
@@ -827,7 +840,10 @@ def _status_fields(status: os.stat_result) -> list[int]:
 
 
 def _digests_name(folder: str) -> str:
-    return hashlib.sha256(os.fsencode(folder)).hexdigest()[:32] + ".json"
+    """The file of a folder's remembered hashes: one per user, as what one
+    user may read another may not (and a hit reads no file to find out)."""
+    user = getattr(os, "geteuid", lambda: -1)()
+    return hashlib.sha256(f"{user}\0".encode() + os.fsencode(folder)).hexdigest()[:32] + ".json"
 
 
 _DIGEST = re.compile(r"[0-9a-f]{64}")

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from .graphs import Graphs, OrderProblem
     from .plan import Plan
 
+
 def _may_be_runbook(text: str, settings: Settings) -> bool:
     """Whether a file found in a folder has a key of a format it may be read as."""
     return bool(discovery_keys(settings.input_format).search(text))

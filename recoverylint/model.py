@@ -131,7 +131,6 @@ class Duration:
 NATIVE = "native"
 
 
-
 class Phase(str, Enum):
     DETECT = "detect"
     TRIAGE = "triage"

@@ -1193,7 +1193,7 @@ def counting_code_digests(monkeypatch):
     return worked_out
 
 
-def test_the_code_s_digest_is_read_back_while_no_file_changes(tmp_path, monkeypatch):
+def test_the_code_s_digest_is_read_back_while_no_file_changes(tmp_path, monkeypatch, not_racy):
     worked_out = counting_code_digests(monkeypatch)
     first = ResultCache(tmp_path / "cache")
     assert worked_out and first._tool == cache_module.tool_fingerprint()
@@ -1203,7 +1203,7 @@ def test_the_code_s_digest_is_read_back_while_no_file_changes(tmp_path, monkeypa
     assert worked_out == [] and again._tool == first._tool
 
 
-def test_a_changed_file_has_the_code_s_digest_worked_out_again(tmp_path, monkeypatch):
+def test_a_changed_file_has_the_code_s_digest_worked_out_again(tmp_path, monkeypatch, not_racy):
     """The same shortcut can fail: a file written since (same size, its time
     set back) has a new change time, so its status differs."""
     code = tmp_path / "code.py"
@@ -1218,6 +1218,18 @@ def test_a_changed_file_has_the_code_s_digest_worked_out_again(tmp_path, monkeyp
     os.utime(code, ns=(written.st_atime_ns, written.st_mtime_ns))
     changed = ResultCache(tmp_path / "cache")._tool
     assert len(worked_out) == 2 and changed != first
+
+
+def test_the_code_s_digest_is_not_kept_while_a_file_of_it_is_just_written(tmp_path, monkeypatch):
+    """A second write in the same tick of the clock would leave its status
+    as it was: the digest of code written within RACY_SECONDS is not kept."""
+    code = tmp_path / "code.py"
+    code.write_text("a = 1\n")
+    monkeypatch.setattr(cache_module, "_bundled_files", lambda: [("package/code.py", str(code))])
+    worked_out = counting_code_digests(monkeypatch)
+    ResultCache(tmp_path / "cache")
+    ResultCache(tmp_path / "cache")
+    assert len(worked_out) == 2 and not (tmp_path / "cache" / cache_module.CODE_DIGEST).exists()
 
 
 @pytest.mark.parametrize(
@@ -1310,20 +1322,49 @@ def test_a_runbook_written_just_before_the_run_is_read_every_time(in_tmp, monkey
     assert not (in_tmp / ".recoverylint_cache" / cache_module.DIGESTS_FOLDER).exists()
 
 
+def folder_moved(memo):
+    memo["folder"] = "/elsewhere"
+
+
+def record_broken(memo):
+    name = sorted(memo["files"])[0]
+    memo["files"][name][5] = "zz" * 32
+
+
+def record_short(memo):
+    name = sorted(memo["files"])[0]
+    memo["files"][name] = memo["files"][name][:5]
+
+
 @needs_cli_cache
 @pytest.mark.parametrize(
-    "stored", [b"", b"garbage", b"[]", b'{"files": {}, "folder": "/elsewhere"}',
-               b'{"files": {"a.yaml": [1, 2, 3, 4, -5, "00"]}, "folder": "F"}']
+    "spoil", [lambda memo: b"", lambda memo: b"garbage", lambda memo: b"[]", folder_moved, record_broken, record_short]
 )
-def test_remembered_hashes_not_as_written_are_worked_out_again(in_tmp, monkeypatch, not_racy, stored):
+def test_remembered_hashes_not_as_written_are_worked_out_again(in_tmp, monkeypatch, not_racy, spoil):
     cold = run_check("runbooks", "--format", "json", "--no-cache")
     run_check("runbooks", "--format", "json")
     (remembered,) = (in_tmp / ".recoverylint_cache" / cache_module.DIGESTS_FOLDER).iterdir()
-    remembered.write_bytes(stored.replace(b"F", json.dumps(str(in_tmp / "runbooks"))[1:-1].encode()))
+    memo = json.loads(remembered.read_bytes())
+    assert memo["folder"] == str(in_tmp / "runbooks")
+    spoiled = spoil(memo)
+    remembered.write_bytes(json.dumps(memo).encode() if spoiled is None else spoiled)
     reads = counting_reads(monkeypatch)
     assert run_check("runbooks", "--format", "json") == cold
     assert len(reads) == len(list((in_tmp / "runbooks").iterdir()))
     assert json.loads(remembered.read_bytes())["folder"] == str(in_tmp / "runbooks")  # written again
+
+
+@needs_cli_cache
+def test_another_user_does_not_take_the_hashes_one_remembered(in_tmp, monkeypatch, not_racy):
+    """A hit by a remembered hash reads no file: what one user could read,
+    another may not, so each has hashes of their own."""
+    cold = run_check("runbooks", "--format", "json", "--no-cache")
+    run_check("runbooks", "--format", "json")
+    monkeypatch.setattr(os, "geteuid", lambda: 4242)
+    reads = counting_reads(monkeypatch)
+    assert run_check("runbooks", "--format", "json") == cold
+    assert len(reads) == len(list((in_tmp / "runbooks").iterdir()))
+    assert len(list((in_tmp / ".recoverylint_cache" / cache_module.DIGESTS_FOLDER).iterdir())) == 2
 
 
 def test_cleaning_deletes_remembered_hashes_not_written_for_long(tmp_path, runbooks, not_racy):

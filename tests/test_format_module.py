@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 import recoverylint.adapters as adapters
+import recoverylint.discovery as discovery
 import recoverylint.engine as engine
 import recoverylint.formats as formats
 from recoverylint.capabilities import Capability
@@ -61,7 +62,7 @@ def run(*args: str, cwd: Path, tiny: bool = True) -> subprocess.CompletedProcess
 
 
 def _clear_format_caches() -> None:
-    for module in (adapters, formats, engine):
+    for module in (adapters, formats, engine, discovery):
         for value in vars(module).values():
             if callable(getattr(value, "cache_clear", None)):
                 value.cache_clear()

@@ -9,7 +9,9 @@ detection) is in `KNOWN_FORMATS` (recoverylint.formats, re-exported here), so
 that a format's module is imported only when a file may be of it (a test
 holds each entry to its module's FORMAT).  Adding a format: write its
 module, add its entry to `KNOWN_FORMATS`; a module named in `FORMAT_MODULES`
-alone is imported at the first use of the registry.
+alone is imported at the first use of the registry (formats.FORMAT_MODULES,
+the list re-exported here: append to it; rebinding the name here changes
+nothing).
 """
 
 from __future__ import annotations
