@@ -237,7 +237,10 @@ def _read_and_check(
     path = result.path
     own = own_parser(path, settings.input_format)
     try:
-        document = parse(text, limits) if own is None or own.parse is None else own.parse(text)
+        if own is None or own.parse is None:
+            document = parse(text, limits, "JSON" if path.lower().endswith(".json") else "YAML")
+        else:
+            document = own.parse(text)
     except SourceError as error:
         result.findings.append(finding("RL001", path, Issue(error.span, error.message), settings))
         return False

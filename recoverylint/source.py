@@ -301,9 +301,11 @@ class _Positions:
         return lambda start, end: pack_span(*point(start), *point(end))
 
 
-def parse(text: str, limits: Limits = Limits()) -> Document:
+def parse(text: str, limits: Limits = Limits(), language: str = "YAML") -> Document:
     """Build the first document of plain data with spans, and the others of
-    the stream in its `rest`, or raise SourceError."""
+    the stream in its `rest`, or raise SourceError; `language` is what the
+    text is written in, as a syntax error names it ("JSON" for a `.json`
+    file, which the YAML parser reads too)."""
     if len(text) > LONGEST_LINE:
         line, length = _longest_line(text)
         if length > LONGEST_LINE:  # its columns would not fit a packed span
@@ -331,9 +333,9 @@ def parse(text: str, limits: Limits = Limits()) -> Document:
         if error.context:
             reason = f"{reason} ({error.context})"
         line, column = positions.editor_point(mark) if mark else (1, 1)
-        raise SourceError(f"YAML syntax error: {reason}", line, column) from None
+        raise SourceError(f"{language} syntax error: {reason}", line, column) from None
     except YAMLError as error:
-        raise SourceError(f"YAML error: {error}") from None
+        raise SourceError(f"{language} error: {error}") from None
     finally:
         if enabled:
             gc.enable()

@@ -477,3 +477,17 @@ def test_a_stream_of_millions_of_documents_is_refused_early() -> None:
     assert time.process_time() - start < 0.5
     assert [(f.code, f.span.line) for f in findings] == [("RL001", 1001)]
     assert "more than 1,000 YAML documents in one file" in findings[0].message
+
+
+def test_a_broken_json_document_is_a_json_syntax_error(tmp_path: Path) -> None:
+    """JSON is read by the YAML parser, but a `.json` file's RL001 names the
+    language the file is written in; the same bytes as `.yaml` say YAML."""
+    broken = b'{"schemaVersion": "0.3",\n "mainSteps": [{"name": "a", "action": "aws:sleep"}\n'
+    (tmp_path / "restart.json").write_bytes(broken)
+    (tmp_path / "restart.yaml").write_bytes(broken)
+    run = run_cli("restart.json", "restart.yaml", "--no-cache", cwd=tmp_path)
+    assert run.returncode == 1
+    assert [(f["path"], f["code"], f["line"], f["message"].split(":")[0]) for f in run.findings] == [
+        ("restart.json", "RL001", 3, "JSON syntax error"),
+        ("restart.yaml", "RL001", 3, "YAML syntax error"),
+    ]
