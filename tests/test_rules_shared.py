@@ -1,9 +1,13 @@
 """What the rules work out once per runbook and share (`RuleContext`), and the
 authority words worked out before their effects are put in words."""
 
+import dataclasses
 import textwrap
 
-from recoverylint.engine import _graphs_of, check_text
+import pytest
+
+from recoverylint.catalog import rule_doc
+from recoverylint.engine import _graphs_of, check_text, run_rules
 from recoverylint.native import build_runbook
 from recoverylint.rules import RuleContext
 from recoverylint.rules._authority import changed_writes
@@ -102,3 +106,41 @@ def test_the_changes_are_worked_out_once_for_every_rule():
     assert [[ref.name for ref in changed] for changed in context.changes] == [
         ["db"], ["db"], [], [], [], ["db"]
     ]
+
+
+# A change its approval runs beside (RL503 then suggests the wait).
+APPROVED_ALONGSIDE = """\
+runbook: r
+criticality: critical
+flow: parallel
+given: [alert]
+roles:
+  oncall: {authority: [observe, apply]}
+  lead: {authority: [decide, approve]}
+resources:
+  db: {kind: database}
+steps:
+  - id: approve-restart
+    role: lead
+    approves: [restart]
+  - id: restart
+    role: oncall
+    writes: [db]
+    rollback: restart it again
+"""
+
+
+@pytest.mark.parametrize(
+    ("code", "text"), [("RL306", rule_doc("RL306").examples["bad"][0]), ("RL503", APPROVED_ALONGSIDE)]
+)
+@pytest.mark.parametrize(
+    ("wait_key", "written"), [("needs", "needs: ["), ("runAfter", "runAfter: ["), (None, "make it wait for ")]
+)
+def test_a_suggested_wait_is_written_with_the_format_s_key(code, text, wait_key, written):
+    """RL306 and RL503 suggest a wait as every rule does: in the words of the
+    runbook's format (`runAfter` for Tekton, none for a format that orders
+    steps by their place), not always native `needs`."""
+    runbook = build_runbook(parse(text), "t.yaml")
+    runbook = dataclasses.replace(runbook, wait_key=wait_key)
+    suggestions = [f.suggestion for f in run_rules(runbook, [code]) if f.code == code]
+    assert suggestions and all(s.startswith(written) for s in suggestions), suggestions

@@ -17,6 +17,6 @@ def closed_before_verified(ctx: GraphContext) -> Issues:
                 step.phase_span or step.span,
                 f"`{step.id}` closes the incident without waiting for the verification"
                 f" {quoted(pending)}: it can be declared resolved before the fix is confirmed",
-                suggestion=needs_suggestion(pending),
+                suggestion=needs_suggestion(pending, key=ctx.runbook.wait_key),
                 steps=involved(pending, step.id),
             )

@@ -76,7 +76,7 @@ def change_without_approval(ctx: GraphContext) -> Iterator[Issue]:
             continue
         after = [graphs.steps[o].id for o in approving if graphs.before(step.index, o)]
         alongside = [graphs.steps[o].id for o in approving if not graphs.before(step.index, o)]
-        yield _missing(roles, step, role, approval, alongside, after)
+        yield _missing(roles, step, role, approval, alongside, after, runbook.wait_key)
 
 
 def _role_name(step: Step) -> str | None:
@@ -90,8 +90,10 @@ def _missing(
     approval: Ref | None,
     alongside: list[str],
     after: list[str],
+    wait_key: str | None,
 ) -> Issue:
-    """The finding for a change that requires approval and has none that counts."""
+    """The finding for a change that requires approval and has none that
+    counts; `wait_key` is the runbook format's word for a wait."""
     related: tuple[Related, ...] = ()
     if step.approval:  # then it is the approval that counts
         why = f"its `approval` names `{step.approval.name}`"
@@ -111,7 +113,7 @@ def _missing(
         which = "which approves it, does" if len(late) == 1 else "which approve it, do"
         missing += f" {quoted(late)}, {which} not come before it"
         if alongside:
-            suggestion = needs_suggestion(alongside)
+            suggestion = needs_suggestion(alongside, key=wait_key)
         else:
             suggestion = f"move {quoted(after)} before `{step.id}`: approval comes before the change"
     else:
