@@ -300,9 +300,10 @@ class Runbook:
     # for suggestions; None when the format orders steps by place or jumps.
     wait_key: str | None = "needs"
     # The format's own words for what other suggestions ask, by what they ask
-    # (`decides`, `verifies`, `rollback`, `diagnose_first`): templates filled
-    # with the step ids (`{step}`, `{first}`, `{second}`) and resources
-    # (`{written}`); a rule's native wording where a format gives none.
+    # (`decides`, `verifies`, `rollback`, `diagnose_first`, `unused_output`):
+    # templates filled with the step ids (`{step}`, `{first}`, `{second}`),
+    # resources (`{written}`) and facts (`{output}`); a rule's native wording
+    # where a format gives none.
     wording: Mapping[str, str] = field(default_factory=dict)
     # A native checklist as the restructure as `flow: parallel` rewrites it:
     # top-level `steps` of steps only (no `parallel:` or `sequence:` block),

@@ -473,6 +473,9 @@ WORDING = {
     "verifies": "add a Verification section after `{step}` with a command that reads {written}",
     "rollback": "add a Rollback section after `{step}` with the command that undoes its change to {written}",
     "diagnose_first": "put a Diagnosis section before `{step}` with the commands that find the cause",
+    "unused_output": (
+        "use `{output}` in the command of a later step that relies on it, or drop its assignment in `{step}`"
+    ),
 }
 
 

@@ -1,4 +1,5 @@
 from ..finding import Issue
+from ..words import in_own_words
 from . import Issues, RuleContext, rule
 
 
@@ -11,6 +12,12 @@ def unused_output(ctx: RuleContext) -> Issues:
                 yield Issue(
                     ref.span,
                     f"`{step.id}` outputs `{ref.name}`, but no step uses it",
-                    suggestion=f"list `{ref.name}` in the `inputs` of the steps that rely on it, or drop it",
+                    suggestion=in_own_words(
+                        ctx.runbook.wording,
+                        "unused_output",
+                        "list `{output}` in the `inputs` of the steps that rely on it, or drop it",
+                        output=ref.name,
+                        step=step.id,
+                    ),
                     steps=(step.id,),
                 )

@@ -351,3 +351,28 @@ def test_a_check_of_something_no_change_wrote_is_no_verification(tmp_path):
     assert step(runbook, "mitigation-3").phase is Phase.REMEDIATE
     assert step(runbook, "mitigation-5").phase is Phase.VERIFY  # it reads the patched PDB
     assert "RL303" not in [f.code for f in result.findings]
+
+
+def test_an_unused_fact_is_suggested_in_the_page_s_words(tmp_path):
+    """RL105 on a page says what to do in it (a command, an assignment), not
+    native `inputs` a page has none of."""
+    page = """\
+        # PVCFull
+
+        ## Diagnosis
+
+        1. Find the claim:
+           ```bash
+           CLAIM=$(kubectl get pvc -n shop -o name | head -1)
+           ```
+        2. Look at another one:
+           ```bash
+           CLAIM=$(kubectl get pvc -n shop -o name | tail -1)
+           kubectl describe $CLAIM -n shop
+           ```
+        """
+    (finding,) = [f for f in checked(tmp_path, textwrap.dedent(page)).findings if f.code == "RL105"]
+    assert finding.message == "`diagnosis-1` outputs `$CLAIM`, but no step uses it"
+    assert finding.suggestion == (
+        "use `$CLAIM` in the command of a later step that relies on it, or drop its assignment in `diagnosis-1`"
+    )
