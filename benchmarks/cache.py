@@ -4,9 +4,11 @@
     python benchmarks/cache.py [--workdir DIR] [--repeat N] [--timeout S]
 
 Times, as whole processes through the real command line, N rounds of
-(i) a run with `--no-cache`, (ii) a cold run that fills an empty cache and
-(iii) a warm re-run over the unchanged files, and compares the medians of
-wall time (the target) and of CPU time (which a busy machine hardly moves).
+(i) a run with `--no-cache` (as many worker processes as the load leaves
+CPUs), (ii) the same in one process (`--jobs 1`: what (i) is on a busy
+machine), (iii) a cold run that fills an empty cache and (iv) a warm re-run
+over the unchanged files, and compares the medians of wall time (the
+target) and of CPU time (which a busy machine hardly moves).
 Every run must print the same JSON report.  Writes benchmarks/cache_results.json
 and prints a Markdown table; exits 1 when warm / cold is over the target.
 """
@@ -36,7 +38,9 @@ HERE = Path(__file__).resolve().parent
 TARGET = 0.2  # warm run / cold run
 GOAL = 0.05  # issue 16's goal for warm / cold, recorded beside the figure
 CACHE_FOLDER = ".recoverylint_cache"
-MODES = ("no-cache", "cold, filling", "warm")
+MODES = ("no-cache", "no-cache, one process", "cold, filling", "warm")
+# The arguments each mode adds to the check.
+EXTRA = {"no-cache": ("--no-cache",), "no-cache, one process": ("--no-cache", "--jobs", "1")}
 
 
 @dataclass
@@ -125,7 +129,8 @@ def markdown(
         ),
         "",
         (
-            "load average as each run without the cache started: "
+            f"warm / cold in one process = {timings['warm'].median_s / timings['no-cache, one process'].median_s:.3f};"
+            " load average as each run without the cache started: "
             + ", ".join(f"{load:.2f}" for load in timings["no-cache"].load_1min)
             + f" (it runs ceil({meta['cpus']} - load) worker processes, at least one)"
         ),
@@ -160,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"round {round_number}/{args.repeat}: {mode}", flush=True)
                 if mode != "warm":
                     shutil.rmtree(cache, ignore_errors=True)
-                extra = ("--no-cache",) if mode == "no-cache" else ()
+                extra = EXTRA.get(mode, ())
                 report = cwd / "report.json"
                 filled = set(cache.rglob("*.json"))
                 timings[mode].load_1min.append(round(os.getloadavg()[0], 2))
@@ -172,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
                 first_report = first_report or output
                 if output != first_report:
                     raise SystemExit(f"the {mode} run printed another report than the first run")
-                if mode == "no-cache" and cache.exists():
+                if mode in EXTRA and cache.exists():
                     raise SystemExit(f"--no-cache wrote {cache}")
                 if mode == "warm" and set(cache.rglob("*.json")) != filled:
                     raise SystemExit("the warm run missed the cache: it wrote entries")
@@ -185,6 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     ratio = round(timings["warm"].median_s / cold, 3)
     cpu_ratio = round(timings["warm"].cpu_median_s / timings["no-cache"].cpu_median_s, 3)
     fill_ratio = round(timings["cold, filling"].median_s / cold, 3)
+    one_process_ratio = round(timings["warm"].median_s / timings["no-cache, one process"].median_s, 3)
     meta = {
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "python": platform.python_version(),
@@ -203,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
         "timings": [asdict(t) for t in timings.values()],
         "warm_over_cold": ratio,
         "warm_over_cold_cpu": cpu_ratio,
+        "warm_over_one_process": one_process_ratio,
         "filling_over_cold": fill_ratio,
         "target": TARGET,
         "goal": GOAL,
