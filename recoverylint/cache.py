@@ -487,7 +487,9 @@ class ResultCache:
                 files = self._digests[folder]
                 if len(files) > MAX_REMEMBERED:  # a folder of more runbooks than any has: the latest alone
                     files = dict(list(files.items())[-MAX_REMEMBERED:])
-                write_new(_digests_name(folder), _canonical_json({"folder": folder, "files": files}), digests)
+                # In the order remembered (not sorted): the latest last, for MAX_REMEMBERED.
+                memo = json.dumps({"files": files, "folder": folder}, separators=(",", ":"))
+                write_new(_digests_name(folder), memo.encode(), digests)
         except OSError as error:
             self._stop_writing(self.directory / DIGESTS_FOLDER, error)
         finally:

@@ -1387,3 +1387,15 @@ def test_cleaning_deletes_remembered_hashes_not_written_for_long(tmp_path, runbo
     ResultCache(directory, tool="a" * 64)
     assert not old.exists() and kept.exists() and foreign.exists()
     assert ResultCache(directory, tool="a" * 64).remembered_digest(runbooks[0], runbooks[0].stat()) is not None
+
+
+def test_past_max_remembered_a_folder_keeps_the_latest(tmp_path, monkeypatch, runbooks, not_racy):
+    monkeypatch.setattr(cache_module, "MAX_REMEMBERED", 2)
+    cache = ResultCache(tmp_path / "cache", tool="a" * 64)
+    first, second, third = runbooks[:3]
+    for path in (third, first, second):
+        cache.remember_digest(path, path.stat(), cache_module.content_digest(path.read_bytes()))
+    cache.save_digests()
+    again = ResultCache(tmp_path / "cache", tool="a" * 64)
+    kept = [path for path in (first, second, third) if again.remembered_digest(path, path.stat()) is not None]
+    assert kept == [first, second]
