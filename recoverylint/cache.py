@@ -129,7 +129,7 @@ DIGESTS_FOLDER = "digests"
 RACY_SECONDS = 2
 # A folder's remembered hashes are a few hundred kilobytes; more is not ours.
 MAX_DIGESTS_SIZE = 16 * 1024 * 1024
-# Runbooks remembered per folder: past this, only those of the last run.
+# Runbooks remembered per folder: past this, the latest remembered.
 MAX_REMEMBERED = 100_000
 
 
@@ -827,9 +827,9 @@ def _canonical_json(value: Any) -> bytes:
 # was; its hash is not remembered (git's "racily clean" files).  A file
 # system without a change time of its own (FAT: it reports the modification
 # time) cannot tell a same-size edit whose time was set back: docs say to
-# use --no-cache there.  A changed
-# status, a file of remembered hashes not exactly as written, or an entry
-# that misses, and the file is read (and the key worked out from what is read).
+# use --no-cache there.  A changed status, a file of remembered hashes not
+# exactly as written, or an entry that misses, and the file is read (and the
+# key worked out from what is read).
 
 
 def content_digest(data: bytes) -> bytes:
