@@ -14,8 +14,9 @@ Layout, one small JSON file per entry:
         last-pruned                 its modification time says when
         code-digest                 the hash of recoverylint's code and data, and of
                                     their files' status (ResultCache._remembered_fingerprint)
-        digests/<h>.json            per folder of runbooks, each one's status and the hash
-                                    of its bytes (see Remembered hashes)
+        digests/<h>.json            per user: per folder of runbooks, each one's status and
+                                    the hash of its bytes (see Remembered hashes); per tool,
+                                    the entries whose parts were checked (see Checked parts)
         <tool>/<k[:2]>/<k[2:]>.json  <tool>: 16 hex digits of recoverylint's fingerprint;
                                      a JSON header line, then JSON and text (see Entries)
 
@@ -27,7 +28,8 @@ miss.  An entry may also keep the file's findings written as its part of a
 report (`--format json`, `json-lines`), so that a warm run writing those
 joins text and decodes no finding: such a part is used only for the path it
 was written for, only when it holds a record for each finding the entry
-counts and nothing but printable ASCII (as both formats write); else
+counts and nothing but printable ASCII (as both formats write), checked
+once per entry file (see Checked parts); else
 the findings are read and written again, and stored beside the parts the
 entry held (of other formats, and of up to MAX_SHOWN_PATHS paths: copies of
 a file share its entry).
@@ -73,7 +75,17 @@ from .catalog import rule_doc
 from .config import known_codes
 from .dataclass_json import decoder, from_json, to_json
 from .file_result import FileResult
-from .files import LinkRefused, UnreadableFile, open_folder, open_regular, read_at, read_file, read_head, write_new
+from .files import (
+    LinkRefused,
+    UnreadableFile,
+    open_folder,
+    open_regular,
+    read_at,
+    read_file,
+    read_file_status,
+    read_head,
+    write_new,
+)
 from .formats import format_names
 from .reading import Limits, decode_accepted
 from .report import WrittenFindings, summarize
@@ -120,16 +132,19 @@ _SHARD_FOLDER = re.compile(r"[0-9a-f]{2}")
 # <62 hex digits>.json, and a temporary file that a killed writer left.
 _ENTRY_FILE = re.compile(r"([0-9a-f]{62})\.json(?:\.[0-9a-f]{12}\.tmp)?")
 _TEMPORARY_SUFFIX = ".tmp"
-# digests/<32 hex digits>.json, and a temporary file that a killed writer left.
+# digests/<32 hex digits>.json (remembered hashes, checked parts), and a
+# temporary file that a killed writer left.
 _DIGESTS_FILE = re.compile(r"[0-9a-f]{32}\.json(?:\.[0-9a-f]{12}\.tmp)?")
 DIGESTS_FOLDER = "digests"
 # How recently written a runbook's status cannot tell a later write: its
 # bytes' hash is not remembered (see Remembered hashes).  Two seconds cover
 # the coarsest clock a file system keeps times with (FAT's).
 RACY_SECONDS = 2
-# A folder's remembered hashes are a few hundred kilobytes; more is not ours.
+# A folder's remembered hashes, or the checked parts, are a few hundred
+# kilobytes; more is not ours.
 MAX_DIGESTS_SIZE = 16 * 1024 * 1024
-# Runbooks remembered per folder: past this, the latest remembered.
+# Runbooks remembered per folder, and entries whose parts were checked: past
+# this, the latest remembered.
 MAX_REMEMBERED = 100_000
 
 
@@ -253,6 +268,9 @@ class ResultCache:
         # Remembered hashes, by folder of runbooks: name -> [*_status_fields, hash in hex].
         self._digests: dict[str, dict[str, list[Any]]] = {}
         self._digests_changed: set[str] = set()
+        # Checked parts (read once, when a run first reads parts): key -> [*_status_fields, [[path, format], ...]].
+        self._checked: dict[str, list[Any]] | None = None
+        self._checked_changed = False
         self.note: str | None = None  # why the cache is not (fully) used in this run
         self._open_folder(directory)
         if tool is None:
@@ -397,7 +415,8 @@ class ResultCache:
                     with contextlib.suppress(OSError):  # read-only: the entry may be pruned early and is then rebuilt
                         os.utime(name, dir_fd=shard, follow_symlinks=False)
                 wanted = [(shown, output_format) for output_format in formats] if shown is not None else []
-                return _read_entry(descriptor, status.st_size, key, wanted)
+                checked = self._checked_parts(key, status) if wanted else frozenset()
+                return _read_entry(descriptor, status, key, wanted, checked)
             finally:
                 os.close(descriptor)
         except LinkRefused:
@@ -464,14 +483,42 @@ class ResultCache:
             files[name] = record
             self._digests_changed.add(folder)
 
+    def _checked_parts(self, key: str, status: os.stat_result) -> frozenset[tuple[str, str]]:
+        """The parts of `key`'s entry checked by an earlier run in the entry
+        file that now has `status` (fstat's of the file read), or none."""
+        if self._checked is None:
+            self._checked = self._read_checked()
+        record = self._checked.get(key)
+        if record is None or record[:5] != _status_fields(status):
+            return frozenset()
+        return frozenset((path, name) for path, name in record[5])
+
+    def remember_checked(self, key: str, entry: StoredEntry) -> None:
+        """Remember that the parts `entry` holds (read by `read` with formats,
+        then `written`) passed _checked_part, in the entry file of its status,
+        unless that file was written within RACY_SECONDS of this run."""
+        status = entry.status
+        if (
+            status is None
+            or not self._writable
+            or entry.checked.issuperset(entry.parts)
+            or self._racy(max(status.st_mtime_ns, status.st_ctime_ns))
+        ):
+            return
+        assert self._checked is not None  # read when the entry was
+        self._checked.pop(key, None)  # the latest last: MAX_REMEMBERED keeps the latest
+        self._checked[key] = [*_status_fields(status), sorted([path, name] for path, name in entry.parts)]
+        self._checked_changed = True
+
     def _racy(self, written_ns: int) -> bool:
         """Whether a file written at `written_ns` is too recent for its status
         to tell a later write apart (RACY_SECONDS before the run or later)."""
         return written_ns > (self._now - RACY_SECONDS) * 1e9
 
-    def save_digests(self) -> None:
-        """Write the remembered hashes of the folders that gained or changed one."""
-        if not self._digests_changed or not self._writable or self._folder is None:
+    def save_memos(self) -> None:
+        """Write the remembered hashes of the folders that gained or changed
+        one, and the checked parts when some were checked anew."""
+        if not (self._digests_changed or self._checked_changed) or not self._writable or self._folder is None:
             return
         try:
             _make_folder(DIGESTS_FOLDER, self._folder)
@@ -482,19 +529,22 @@ class ResultCache:
         except OSError as error:
             self._stop_writing(self.directory / DIGESTS_FOLDER, error)
             return
+        memos = [(_digests_name(folder), self._digests[folder], "folder", folder) for folder in self._digests_changed]
+        if self._checked_changed and self._checked is not None:
+            memos.append((self._checked_name(), self._checked, "tool", self._tool))
         try:
-            for folder in sorted(self._digests_changed):
-                files = self._digests[folder]
-                if len(files) > MAX_REMEMBERED:  # a folder of more runbooks than any has: the latest alone
+            for name, files, owner_key, owner in sorted(memos):
+                if len(files) > MAX_REMEMBERED:  # more than any run has: the latest alone
                     files = dict(list(files.items())[-MAX_REMEMBERED:])
                 # In the order remembered (not sorted): the latest last, for MAX_REMEMBERED.
-                memo = json.dumps({"files": files, "folder": folder}, separators=(",", ":"))
-                write_new(_digests_name(folder), memo.encode(), digests)
+                memo = json.dumps({"files": files, owner_key: owner}, separators=(",", ":"))
+                write_new(name, memo.encode(), digests, private=True)
         except OSError as error:
             self._stop_writing(self.directory / DIGESTS_FOLDER, error)
         finally:
             os.close(digests)
         self._digests_changed.clear()
+        self._checked_changed = False
 
     def _folder_digests(self, folder: str) -> dict[str, list[Any]]:
         """The remembered hashes of the runbooks of `folder` (absolute), read
@@ -505,6 +555,34 @@ class ResultCache:
         return files
 
     def _read_digests(self, folder: str) -> dict[str, list[Any]]:
+        def record_checked(record: Any) -> None:
+            if type(record) is not list or len(record) != 6 or not _DIGEST.fullmatch(_string(record[5])):
+                raise _Invalid("a record is [*status, hash]")
+
+        return self._read_memo(_digests_name(folder), "folder", folder, record_checked)
+
+    def _checked_name(self) -> str:
+        """The file of the checked parts: per user (see _digests_name), per tool (its keys')."""
+        return _memo_name(f"checked parts\0{self._tool}".encode())
+
+    def _read_checked(self) -> dict[str, list[Any]]:
+        def record_checked(record: Any) -> None:
+            if type(record) is not list or len(record) != 6:
+                raise _Invalid("a record is [*status, parts]")
+            for part in _list(record[5]):
+                if type(part) is not list or len(part) != 2:
+                    raise _Invalid("a part is [path, format]")
+                _string(part[0]), _string(part[1])
+
+        return self._read_memo(self._checked_name(), "tool", self._tool, record_checked)
+
+    def _read_memo(
+        self, name: str, owner_key: str, owner: str, record_checked: Callable[[Any], None]
+    ) -> dict[str, list[Any]]:
+        """The records of the memo `name` in digests/ (written by save_memos for
+        `owner`, as `owner_key`), each checked by `record_checked` after its
+        status; empty when there is none or it is not exactly as written, or
+        when another user could have written it (see Checked parts)."""
         if self._folder is None:
             return {}
         try:
@@ -515,18 +593,20 @@ class ResultCache:
         except OSError:
             return {}  # none yet
         try:
-            stored = json.loads(read_file(_digests_name(folder), MAX_DIGESTS_SIZE, follow_links=False, dir_fd=digests))
-            if _mapping(stored).keys() != {"folder", "files"} or stored["folder"] != folder:
-                raise _Invalid("the hashes of another folder")
+            data, status = read_file_status(name, MAX_DIGESTS_SIZE, follow_links=False, dir_fd=digests)
+            if not _written_by_this_user(status):
+                raise _Invalid("a memo another user could have written")
+            stored = json.loads(data)
+            if _mapping(stored).keys() != {owner_key, "files"} or stored[owner_key] != owner:
+                raise _Invalid("the memo of another folder or tool")
             files = _mapping(stored["files"])
             for record in files.values():
-                if type(record) is not list or len(record) != 6 or not _DIGEST.fullmatch(_string(record[5])):
-                    raise _Invalid("a record is [*status, hash]")
+                record_checked(record)
                 for number in record[:5]:
                     _count(number)
             return files
         except (OSError, ValueError, RecursionError):
-            return {}  # none, or torn, corrupt or foreign: the files are hashed again
+            return {}  # none, or torn, corrupt or foreign: worked out again
         finally:
             os.close(digests)
 
@@ -832,6 +912,28 @@ def _canonical_json(value: Any) -> bytes:
 # key worked out from what is read).
 
 
+# -- Checked parts ----------------------------------------------------------------
+#
+# A part an entry keeps is written to the report as it is, once _checked_part
+# has found it holds the records the entry counts in printable ASCII alone.
+# On tens of MB that check is a sixth of a warm run, so the entry files whose
+# parts passed it are remembered beside their status, one file per tool:
+#
+#   digests/<32 hex digits: the hash of the user's id and the tool>.json
+#     {"files": {key: [device, inode, size, mtime_ns, ctime_ns, [[path, format], ...]]}, "tool": the tool}
+#
+# and a part is not checked again while its entry file keeps that status, as
+# fstat gives it on the descriptor the part is read from: a write renews the
+# change time, and an entry replaced (as every write of the cache does) is
+# another inode.  An entry file written within RACY_SECONDS of the run is
+# not remembered (see Remembered hashes).  Both memos are written readable
+# and writable by their user alone, and one that another user could have
+# written (not owned by this user, or writable by group or others) is not
+# used: anyone may write a cache folder in a shared CI workspace, and a part
+# taken as checked that was not could put bytes that act on a terminal into
+# a report.
+
+
 def content_digest(data: bytes) -> bytes:
     """The hash of a runbook's bytes that its entries' keys are made from."""
     return hashlib.sha256(data).digest()
@@ -844,8 +946,25 @@ def _status_fields(status: os.stat_result) -> list[int]:
 def _digests_name(folder: str) -> str:
     """The file of a folder's remembered hashes: one per user, as what one
     user may read another may not (and a hit reads no file to find out)."""
-    user = getattr(os, "geteuid", lambda: -1)()
-    return hashlib.sha256(f"{user}\0".encode() + os.fsencode(folder)).hexdigest()[:32] + ".json"
+    return _memo_name(os.fsencode(folder))
+
+
+def _memo_name(subject: bytes) -> str:
+    """The file in digests/ of this user's memo of `subject`."""
+    return hashlib.sha256(f"{_user()}\0".encode() + subject).hexdigest()[:32] + ".json"
+
+
+def _user() -> int:
+    return getattr(os, "geteuid", lambda: -1)()
+
+
+def _written_by_this_user(status: os.stat_result) -> bool:
+    """Whether only this user (or root) could have written the file of
+    `status`: owned by this user, not writable by group or others.  A memo
+    makes a run skip a read or a check, so one that another user could
+    have written (in a cache folder all may write) is not used."""
+    user = _user()
+    return user == -1 or (status.st_uid == user and not status.st_mode & 0o022)
 
 
 _DIGEST = re.compile(r"[0-9a-f]{64}")
@@ -930,10 +1049,16 @@ _NOT_STORED = ("name", "path", "fix")
 _HEAD_READ = 4096
 
 
-def _read_entry(descriptor: int, size: int, key: str, wanted: list[tuple[str, str]]) -> StoredEntry:
-    """The entry of `key` open at `descriptor`, of `size` bytes: only its
-    `wanted` parts ((path, output format)) when its header lists them all,
-    else the whole entry.  _Invalid (a ValueError) when it is not one."""
+def _read_entry(
+    descriptor: int, status: os.stat_result, key: str, wanted: list[tuple[str, str]],
+    checked: frozenset[tuple[str, str]],
+) -> StoredEntry:
+    """The entry of `key` open at `descriptor`, whose status fstat gave as
+    `status`: only its `wanted` parts ((path, output format)) when its header
+    lists them all, else the whole entry; of those parts, `checked` were
+    checked before, in this entry file.  _Invalid (a ValueError) when it is
+    not one."""
+    size = status.st_size
     head = read_at(descriptor, 0, min(size, _HEAD_READ) if wanted else size)
     line_end = head.find(b"\n")
     if line_end < 0 and len(head) < size:
@@ -963,7 +1088,7 @@ def _read_entry(descriptor: int, size: int, key: str, wanted: list[tuple[str, st
         return read
 
     if wanted and all(part in places for part in wanted):
-        return StoredEntry(header, {part: piece(*places[part]) for part in wanted}, None)
+        return StoredEntry(header, {part: piece(*places[part]) for part in wanted}, None, status, checked)
     raw = piece(0, size)
     return StoredEntry(
         header,
@@ -990,6 +1115,10 @@ class StoredEntry:
     parts: Mapping[tuple[str, str], bytes]  # (path, output format) -> that path's part in that format, as read
     # The findings' JSON; None when only some parts were read (ResultCache.read).
     findings: bytes | None
+    # When only some parts were read: the entry file's status, and those of
+    # its parts checked as _checked_part does by an earlier run (see Checked parts).
+    status: os.stat_result | None = None
+    checked: frozenset[tuple[str, str]] = frozenset()
 
     @property
     def shows_text(self) -> bool:
@@ -1029,10 +1158,11 @@ class StoredEntry:
                 raise _Invalid("three counts")
             errors, warnings, infos = map(_count, counts)
             total = errors + warnings + infos
-            written = WrittenFindings(
-                {name: _checked_part(self.parts[display_path, name], name, total) for name in formats},
-                errors, warnings, infos,
-            )
+            parts = {}
+            for name in formats:
+                part = self.parts[display_path, name]
+                parts[name] = part if (display_path, name) in self.checked else _checked_part(part, name, total)
+            written = WrittenFindings(parts, errors, warnings, infos)
             result = FileResult(
                 display_path,
                 skipped=_boolean(header["skipped"]),

@@ -219,13 +219,14 @@ def _own_mode(path: PathLike, dir_fd: int | None) -> int | None:
         return None
 
 
-def write_new(name: str, data: bytes, dir_fd: int) -> None:
+def write_new(name: str, data: bytes, dir_fd: int, private: bool = False) -> None:
     """Write `data` to a new file beside `name` in the folder `dir_fd`, then
     rename it over `name`: readers see the old file or the new one, never part
-    of one, and an existing link named `name` is replaced, never followed."""
+    of one, and an existing link named `name` is replaced, never followed.
+    A `private` file may be read and written by its owner alone."""
     temporary = f"{name}.{os.urandom(6).hex()}.tmp"  # secrets.token_hex, without importing secrets
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NO_FOLLOW | getattr(os, "O_CLOEXEC", 0)
-    descriptor = os.open(temporary, flags, 0o666, dir_fd=dir_fd)
+    descriptor = os.open(temporary, flags, 0o600 if private else 0o666, dir_fd=dir_fd)
     try:
         try:
             view = memoryview(data)

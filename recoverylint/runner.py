@@ -114,7 +114,7 @@ def check_files(
             cache.put_entry(entry_key, entry)
         on_checked()
     if cache is not None:
-        cache.save_digests()
+        cache.save_memos()
     return [checked for checked in done if checked is not None]
 
 
@@ -187,6 +187,7 @@ def _cached(
         return None if hit is None else Checked(hit)
     found = entry.written(shown, written_formats)
     if found is not None:
+        cache.remember_checked(key, entry)
         return Checked(found[0], written=found[1])
     if entry.findings is None:  # only this path's parts were read, and one is not to be shown
         entry = cache.read(key)

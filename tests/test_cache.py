@@ -1322,6 +1322,13 @@ def test_a_runbook_written_just_before_the_run_is_read_every_time(in_tmp, monkey
     assert not (in_tmp / ".recoverylint_cache" / cache_module.DIGESTS_FOLDER).exists()
 
 
+def memos(folder, owner_key):
+    """The memo files of the cache in `folder`: the remembered hashes
+    (`owner_key` "folder") or the checked parts ("tool")."""
+    found = (folder / ".recoverylint_cache" / cache_module.DIGESTS_FOLDER).glob("*.json")
+    return [file for file in found if owner_key in json.loads(file.read_bytes())]
+
+
 def folder_moved(memo):
     memo["folder"] = "/elsewhere"
 
@@ -1364,7 +1371,7 @@ def test_another_user_does_not_take_the_hashes_one_remembered(in_tmp, monkeypatc
     reads = counting_reads(monkeypatch)
     assert run_check("runbooks", "--format", "json") == cold
     assert len(reads) == len(list((in_tmp / "runbooks").iterdir()))
-    assert len(list((in_tmp / ".recoverylint_cache" / cache_module.DIGESTS_FOLDER).iterdir())) == 2
+    assert len(memos(in_tmp, "folder")) == 2
 
 
 def test_cleaning_deletes_remembered_hashes_not_written_for_long(tmp_path, runbooks, not_racy):
@@ -1376,7 +1383,7 @@ def test_cleaning_deletes_remembered_hashes_not_written_for_long(tmp_path, runbo
     other.parent.mkdir()
     other.write_text(SHAPES)
     cache.remember_digest(other, other.stat(), cache_module.content_digest(other.read_bytes()))
-    cache.save_digests()
+    cache.save_memos()
     folder = directory / cache_module.DIGESTS_FOLDER
     old, kept = sorted(folder.iterdir(), key=lambda file: b"other" in file.read_bytes())[::-1]
     foreign = folder / ("f" * 32 + ".json")
@@ -1395,7 +1402,144 @@ def test_past_max_remembered_a_folder_keeps_the_latest(tmp_path, monkeypatch, ru
     first, second, third = runbooks[:3]
     for path in (third, first, second):
         cache.remember_digest(path, path.stat(), cache_module.content_digest(path.read_bytes()))
-    cache.save_digests()
+    cache.save_memos()
     again = ResultCache(tmp_path / "cache", tool="a" * 64)
     kept = [path for path in (first, second, third) if again.remembered_digest(path, path.stat()) is not None]
     assert kept == [first, second]
+
+
+# -- Checked parts -----------------------------------------------------------------
+
+
+def counting_part_checks(monkeypatch):
+    """The stored parts checked from now on (a list that grows)."""
+    checks = []
+    real = cache_module._checked_part
+    monkeypatch.setattr(cache_module, "_checked_part", lambda part, *a: checks.append(part) or real(part, *a))
+    return checks
+
+
+def warm_with_parts_checked(in_tmp, monkeypatch, output_format="json"):
+    """The cold report, after a filling run and a warm one that checked the
+    stored parts (and remembered them, unless their entries are racy)."""
+    cold = run_check("runbooks", "--format", output_format, "--no-cache")
+    assert run_check("runbooks", "--format", output_format) == cold  # filling: parts stored, none checked
+    with monkeypatch.context() as patched:
+        checks = counting_part_checks(patched)
+        assert run_check("runbooks", "--format", output_format) == cold
+        assert checks
+    return cold
+
+
+@needs_cli_cache
+@pytest.mark.parametrize("output_format", sorted(PART_WRITERS))
+def test_a_part_checked_once_is_not_checked_again_while_its_entry_is_unchanged(
+    in_tmp, monkeypatch, not_racy, output_format
+):
+    cold = warm_with_parts_checked(in_tmp, monkeypatch, output_format)
+    (memo,) = memos(in_tmp, "tool")
+    assert memo.stat().st_mode & 0o777 == 0o600
+    checks = counting_part_checks(monkeypatch)
+    assert run_check("runbooks", "--format", output_format) == cold
+    assert checks == []
+    # Another format's parts added rewrite the entries: other inodes, checked again once.
+    other = next(name for name in PART_WRITERS if name != output_format)
+    assert run_check("runbooks", "--format", other) == run_check("runbooks", "--format", other, "--no-cache")
+    assert run_check("runbooks", "--format", output_format) == cold
+    assert checks
+    checks.clear()
+    assert run_check("runbooks", "--format", output_format) == cold
+    assert checks == []
+
+
+@needs_cli_cache
+def test_an_entry_rewritten_in_place_has_its_parts_checked_again(in_tmp, monkeypatch, not_racy):
+    """A write renews the entry file's change time, even with its size and
+    modification time put back: a part spoiled so is refused."""
+    cold = warm_with_parts_checked(in_tmp, monkeypatch)
+    spoiled = 0
+    for entry in sorted((in_tmp / ".recoverylint_cache").glob("*/*/*.json")):
+        raw = entry.read_bytes()
+        if raw.count(b'{"code": ') > 1:
+            status = entry.stat()
+            with open(entry, "r+b") as file:  # in place: the same inode
+                file.write(corrupt_record(raw))
+            os.utime(entry, ns=(status.st_atime_ns, status.st_mtime_ns))
+            assert (entry.stat().st_ino, entry.stat().st_size) == (status.st_ino, status.st_size)
+            spoiled += 1
+    assert spoiled > 1
+    checks = counting_part_checks(monkeypatch)
+    assert run_check("runbooks", "--format", "json") == cold  # refused, the findings read and written again
+    assert len(checks) == spoiled
+
+
+@needs_cli_cache
+def test_an_entry_written_just_before_the_run_has_its_parts_checked_every_time(in_tmp, monkeypatch):
+    """Within RACY_SECONDS of the run, a second write in the same tick of the
+    clock would leave the entry file's status as it was."""
+    cold = warm_with_parts_checked(in_tmp, monkeypatch)
+    assert memos(in_tmp, "tool") == []
+    checks = counting_part_checks(monkeypatch)
+    assert run_check("runbooks", "--format", "json") == cold
+    assert checks
+
+
+def owned_by_another_user(memo: Path) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("only root can give a file to another user")
+    os.chown(memo, 4242, -1)
+
+
+def another_tool(memo: Path) -> None:
+    stored = json.loads(memo.read_bytes())
+    stored["tool"] = "f" * 64
+    memo.write_bytes(json.dumps(stored).encode())
+
+
+def parts_of_another_shape(memo: Path) -> None:
+    stored = json.loads(memo.read_bytes())
+    for record in stored["files"].values():
+        record[5] = [["path"]]
+    memo.write_bytes(json.dumps(stored).encode())
+
+
+@needs_cli_cache
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        owned_by_another_user,
+        lambda memo: memo.chmod(0o622),  # writable by others
+        lambda memo: memo.chmod(0o660),  # by the group
+        lambda memo: memo.write_bytes(b"garbage"),
+        another_tool,
+        parts_of_another_shape,
+    ],
+    ids=["another owner", "writable by others", "writable by the group", "garbage", "another tool", "another shape"],
+)
+def test_checked_parts_another_user_could_have_written_or_not_as_written_are_checked_again(
+    in_tmp, monkeypatch, not_racy, spoil
+):
+    """Anyone may write a cache folder in a shared CI workspace: a memo that
+    could be another user's would let a part that acts on a terminal pass."""
+    cold = warm_with_parts_checked(in_tmp, monkeypatch)
+    (memo,) = memos(in_tmp, "tool")
+    spoil(memo)
+    checks = counting_part_checks(monkeypatch)
+    assert run_check("runbooks", "--format", "json") == cold
+    assert checks  # and remembered again, as this user's
+    (memo,) = memos(in_tmp, "tool")
+    assert memo.stat().st_uid == os.geteuid() and memo.stat().st_mode & 0o777 == 0o600
+    checks.clear()
+    assert run_check("runbooks", "--format", "json") == cold
+    assert checks == []
+
+
+@needs_cli_cache
+def test_remembered_hashes_another_user_could_have_written_are_worked_out_again(in_tmp, monkeypatch, not_racy):
+    cold = run_check("runbooks", "--format", "json", "--no-cache")
+    run_check("runbooks", "--format", "json")
+    (memo,) = memos(in_tmp, "folder")
+    memo.chmod(0o666)
+    reads = counting_reads(monkeypatch)
+    assert run_check("runbooks", "--format", "json") == cold
+    assert len(reads) == len(list((in_tmp / "runbooks").iterdir()))
