@@ -11,11 +11,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 
-# The currency of `cost_per_minute` when neither the runbook nor the
-# configuration names one (settings.py holds it: a warm re-run needs it
-# without the model).
-from .settings import DEFAULT_CURRENCY as DEFAULT_CURRENCY
-
 
 @dataclass(frozen=True, slots=True)
 class Span:

@@ -272,9 +272,7 @@ def test_the_light_parts_keep_their_public_names() -> None:
     import recoverylint.engine as engine
     import recoverylint.finding as finding
     import recoverylint.formats as formats
-    import recoverylint.model as model
     import recoverylint.reading as reading
-    import recoverylint.settings as settings
     import recoverylint.severity as severity
     import recoverylint.source as source
 
@@ -292,7 +290,6 @@ def test_the_light_parts_keep_their_public_names() -> None:
         assert getattr(adapters, name) is getattr(formats, name), name
     for name in ("discover", "file_identity", "YAML_SUFFIXES"):
         assert getattr(engine, name) is getattr(discovery, name), name
-    assert model.DEFAULT_CURRENCY is settings.DEFAULT_CURRENCY
 
 
 def test_a_refusal_read_without_the_model_still_has_its_span() -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 
-from ..model import DEFAULT_CURRENCY, Duration
+from ..model import Duration
 from ..plan import Plan
+from ..settings import DEFAULT_CURRENCY
 from ..words import default_words, minutes  # the plan writes minutes as the rules do
 
 
