@@ -38,6 +38,8 @@ HERE = Path(__file__).resolve().parent
 TARGET = 0.2  # warm run / cold run
 GOAL = 0.05  # issue 16's goal for warm / cold, recorded beside the figure
 CACHE_FOLDER = ".recoverylint_cache"
+# The cache's entries: <tool>/<shard>/<key>.json (not its memos in digests/, which a warm run may write).
+ENTRIES = "*/*/*.json"
 MODES = ("no-cache", "no-cache, one process", "cold, filling", "warm")
 # The arguments each mode adds to the check.
 EXTRA = {"no-cache": ("--no-cache",), "no-cache, one process": ("--no-cache", "--jobs", "1")}
@@ -93,10 +95,9 @@ def timed(cmd: list[str], source: Path, cwd: Path, report: Path, timeout: float)
 
 
 def folder_size(folder: Path) -> tuple[int, int]:
-    """Entries (<tool>/<shard>/<key>.json, not the remembered hashes of
-    digests/) and bytes under `folder`."""
+    """Entries (ENTRIES: not the memos of digests/) and bytes under `folder`."""
     files = [f for f in folder.rglob("*") if f.is_file()]
-    return len(list(folder.glob("*/*/*.json"))), sum(f.stat().st_size for f in files)
+    return len(list(folder.glob(ENTRIES))), sum(f.stat().st_size for f in files)
 
 
 def markdown(
@@ -167,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
                     shutil.rmtree(cache, ignore_errors=True)
                 extra = EXTRA.get(mode, ())
                 report = cwd / "report.json"
-                filled = set(cache.rglob("*.json"))
+                filled = set(cache.glob(ENTRIES))
                 timings[mode].load_1min.append(round(os.getloadavg()[0], 2))
                 seconds, cpu, code = timed(check_command(corpus, *extra), source, cwd, report, args.timeout)
                 timings[mode].runs_s.append(round(seconds, 3))
@@ -179,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
                     raise SystemExit(f"the {mode} run printed another report than the first run")
                 if mode in EXTRA and cache.exists():
                     raise SystemExit(f"--no-cache wrote {cache}")
-                if mode == "warm" and set(cache.rglob("*.json")) != filled:
+                if mode == "warm" and set(cache.glob(ENTRIES)) != filled:
                     raise SystemExit("the warm run missed the cache: it wrote entries")
         entries, cache_bytes = folder_size(cache)
 

@@ -63,7 +63,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields, is_dataclass
 from enum import Enum
 from functools import cache, lru_cache
@@ -446,18 +446,26 @@ class ResultCache:
         self.put_entry(key, entry_bytes(key, result, written, {} if kept is None else kept.parts))
 
     def put_entry(self, key: str, entry: bytes) -> None:
-        """Store an entry that `entry_bytes` made (in a worker process)."""
+        """Store an entry that `entry_bytes` made (in a worker process), its
+        parts checked as a read checks them, and remembered so (see Checked parts)."""
         if not self._writable:
             return
         shard = self._shard(key, create=True)
         if shard is None:
             return
         try:
-            write_new(_entry_name(key), entry, shard)
+            status = write_new(_entry_name(key), entry, shard)
         except OSError as error:
             self._stop_writing(self._entry(key), error)
+            return
         finally:
             os.close(shard)
+        try:
+            parts = _parts_checked(entry)
+        except (ValueError, LookupError, RecursionError):
+            return  # not as entry_bytes makes them: a read checks it, and finds it a miss
+        if parts:
+            self._remember_checked(key, status, parts)
 
     def remembered_digest(self, path: str | os.PathLike[str], status: os.stat_result) -> bytes | None:
         """The content_digest of the file at `path` as remembered when it had
@@ -499,15 +507,19 @@ class ResultCache:
         unless that file was written within RACY_SECONDS of this run."""
         status = entry.status
         if (
-            status is None
-            or not self._writable
-            or entry.checked.issuperset(entry.parts)
-            or self._racy(max(status.st_mtime_ns, status.st_ctime_ns))
+            status is not None
+            and not entry.checked.issuperset(entry.parts)
+            and not self._racy(max(status.st_mtime_ns, status.st_ctime_ns))
         ):
+            self._remember_checked(key, status, entry.parts)
+
+    def _remember_checked(self, key: str, status: os.stat_result, parts: Iterable[tuple[str, str]]) -> None:
+        if not self._writable:
             return
-        assert self._checked is not None  # read when the entry was
+        if self._checked is None:
+            self._checked = self._read_checked()
         self._checked.pop(key, None)  # the latest last: MAX_REMEMBERED keeps the latest
-        self._checked[key] = [*_status_fields(status), sorted([path, name] for path, name in entry.parts)]
+        self._checked[key] = [*_status_fields(status), sorted([path, name] for path, name in parts)]
         self._checked_changed = True
 
     def _racy(self, written_ns: int) -> bool:
@@ -925,8 +937,13 @@ def _canonical_json(value: Any) -> bytes:
 # and a part is not checked again while its entry file keeps that status, as
 # fstat gives it on the descriptor the part is read from: a write renews the
 # change time, and an entry replaced (as every write of the cache does) is
-# another inode.  An entry file written within RACY_SECONDS of the run is
-# not remembered (see Remembered hashes).  Both memos are written readable
+# another inode.  The parts of an entry a run writes are checked as written
+# and remembered with the status of the file it wrote, taken on its own
+# descriptor after the rename (ResultCache.put_entry): nothing of the cache
+# writes a file in place, and only its owner could.  A part checked when
+# read is not remembered in an entry file written within RACY_SECONDS of the
+# run (see Remembered hashes), whose status a second write in the same tick
+# of the clock would leave as it was.  Both memos are written readable
 # and writable by their user alone, and one that another user could have
 # written (not owned by this user, or writable by group or others) is not
 # used: anyone may write a cache folder in a shared CI workspace, and a part
@@ -1095,6 +1112,20 @@ def _read_entry(
         {part: raw[offset : offset + length] for part, (offset, length) in places.items()},
         raw[line_end + 1 : findings_end],
     )
+
+
+def _parts_checked(entry: bytes) -> list[tuple[str, str]]:
+    """The parts of an entry as entry_bytes made it, each checked with
+    _checked_part (_Invalid when one fails)."""
+    line_end = entry.index(b"\n")
+    header = _mapping(json.loads(entry[:line_end]))
+    findings = sum(map(_count, _list(header["counts"])))
+    lengths = _part_lengths(header)
+    start = len(entry) - sum(length for _, _, length in lengths)
+    for _, name, length in lengths:
+        _checked_part(entry[start : start + length], name, findings)
+        start += length
+    return [(path, name) for path, name, _ in lengths]
 
 
 def _part_lengths(header: dict[str, Any]) -> list[tuple[str, str, int]]:
