@@ -511,7 +511,7 @@ class ResultCache:
             and not entry.checked.issuperset(entry.parts)
             and not self._racy(max(status.st_mtime_ns, status.st_ctime_ns))
         ):
-            self._remember_checked(key, status, entry.parts)
+            self._remember_checked(key, status, entry.checked.union(entry.parts))
 
     def _remember_checked(self, key: str, status: os.stat_result, parts: Iterable[tuple[str, str]]) -> None:
         if not self._writable:

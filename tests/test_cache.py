@@ -1502,6 +1502,25 @@ def test_an_entry_read_is_remembered_once_its_parts_are_checked(in_tmp, monkeypa
     assert checks == []
 
 
+@needs_cli_cache
+def test_parts_checked_in_turns_are_all_remembered(in_tmp, monkeypatch, not_racy):
+    """An entry holding both formats' parts, read by runs of one format then
+    the other: each run adds the parts it checked to those remembered."""
+    both = ("--format", "json", "--report", f"json-lines:{in_tmp / 'report.jsonl'}")
+    cold = run_check("runbooks", *both, "--no-cache")
+    assert run_check("runbooks", *both) == cold
+    (memo,) = memos(in_tmp, "tool")
+    memo.unlink()
+    checks = counting_part_checks(monkeypatch)
+    for output_format in ("json", "json-lines"):
+        run_check("runbooks", "--format", output_format)
+    assert checks
+    checks.clear()
+    for output_format in ("json", "json-lines"):
+        run_check("runbooks", "--format", output_format)
+    assert checks == []
+
+
 def owned_by_another_user(memo: Path) -> None:
     if os.geteuid() != 0:
         pytest.skip("only root can give a file to another user")
