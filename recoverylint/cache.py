@@ -14,9 +14,9 @@ Layout, one small JSON file per entry:
         last-pruned                 its modification time says when
         code-digest                 the hash of recoverylint's code and data, and of
                                     their files' status (ResultCache._remembered_fingerprint)
-        digests/<h>.json            per user: per folder of runbooks, each one's status and
-                                    the hash of its bytes (see Remembered hashes); per tool,
-                                    the entries whose parts were checked (see Checked parts)
+        digests/<h>.json            per user and folder of runbooks: each one's status and
+                                    the hash of its bytes (see Remembered hashes), or the
+                                    entry files whose parts were checked (see Checked parts)
         <tool>/<k[:2]>/<k[2:]>.json  <tool>: 16 hex digits of recoverylint's fingerprint;
                                      a JSON header line, then JSON and text (see Entries)
 
@@ -268,9 +268,9 @@ class ResultCache:
         # Remembered hashes, by folder of runbooks: name -> [*_status_fields, hash in hex].
         self._digests: dict[str, dict[str, list[Any]]] = {}
         self._digests_changed: set[str] = set()
-        # Checked parts (read once, when a run first reads parts): key -> [*_status_fields, [[path, format], ...]].
-        self._checked: dict[str, list[Any]] | None = None
-        self._checked_changed = False
+        # Checked parts, by folder of runbooks: name -> [entry key, *_status_fields, [[path, format], ...]].
+        self._checked: dict[str, dict[str, list[Any]]] = {}
+        self._checked_changed: set[str] = set()
         self.note: str | None = None  # why the cache is not (fully) used in this run
         self._open_folder(directory)
         if tool is None:
@@ -395,13 +395,18 @@ class ResultCache:
         entry = self.read(key, display_path, formats)
         return None if entry is None else entry.written(display_path, formats)
 
-    def read(self, key: str, shown: str | None = None, formats: tuple[str, ...] = ()) -> StoredEntry | None:
+    def read(
+        self, key: str, shown: str | None = None, formats: tuple[str, ...] = (),
+        runbook: str | os.PathLike[str] | None = None,
+    ) -> StoredEntry | None:
         """`key`'s entry (marking it used), its header parsed; None when there
         is none or it is torn, corrupt or foreign.  When its header lists parts
         for the path `shown` in every one of `formats`, only those parts are
         read (a warm run writing those formats needs nothing else: neither
         the findings nor other paths' parts, most of an entry's bytes);
-        otherwise the whole entry."""
+        otherwise the whole entry.  With the `runbook` the entry was looked
+        up for, those of its parts checked before in this entry file are
+        known (StoredEntry.checked)."""
         shard = self._shard(key, create=False)
         if shard is None:
             return None
@@ -415,7 +420,7 @@ class ResultCache:
                     with contextlib.suppress(OSError):  # read-only: the entry may be pruned early and is then rebuilt
                         os.utime(name, dir_fd=shard, follow_symlinks=False)
                 wanted = [(shown, output_format) for output_format in formats] if shown is not None else []
-                checked = self._checked_parts(key, status) if wanted else frozenset()
+                checked = self._checked_parts(runbook, key, status) if wanted and runbook is not None else frozenset()
                 return _read_entry(descriptor, status, key, wanted, checked)
             finally:
                 os.close(descriptor)
@@ -428,14 +433,15 @@ class ResultCache:
             os.close(shard)
 
     def put(
-        self, key: str, result: FileResult, written: WrittenFindings | None = None, kept: StoredEntry | None = None
+        self, key: str, result: FileResult, written: WrittenFindings | None = None, kept: StoredEntry | None = None,
+        runbook: str | os.PathLike[str] | None = None,
     ) -> None:
         """Store a result, and its findings `written` in output formats for its
         path, keeping the parts of other paths and formats of `kept` (the
         entry read before, of this key).  An entry is rewritten at most once a
         run: N copies of a file, which share an entry, cost one rewrite, not
         one each.  A file's internal error is never stored: the next run must
-        try again and report it again."""
+        try again and report it again.  `runbook`: see put_entry."""
         if result.internal_error is not None:
             return
         assert kept is None or kept.findings is not None, "kept: a whole entry, read(key) without formats"
@@ -443,29 +449,33 @@ class ResultCache:
             if key in self._rewritten:
                 return
             self._rewritten.add(key)
-        self.put_entry(key, entry_bytes(key, result, written, {} if kept is None else kept.parts))
+        self.put_entry(key, entry_bytes(key, result, written, {} if kept is None else kept.parts), runbook)
 
-    def put_entry(self, key: str, entry: bytes) -> None:
-        """Store an entry that `entry_bytes` made (in a worker process), its
-        parts checked as a read checks them, and remembered so (see Checked parts)."""
+    def put_entry(self, key: str, entry: bytes, runbook: str | os.PathLike[str] | None = None) -> None:
+        """Store an entry that `entry_bytes` made (in a worker process); with
+        the `runbook` it holds the result of, its parts are checked as a read
+        checks them, and remembered so for that runbook (see Checked parts)."""
         if not self._writable:
             return
         shard = self._shard(key, create=True)
         if shard is None:
             return
         try:
-            status = write_new(_entry_name(key), entry, shard)
+            # Writable by its owner alone: a memo of checked parts trusts no file another user could write.
+            status = write_new(_entry_name(key), entry, shard, mode=0o644)
         except OSError as error:
             self._stop_writing(self._entry(key), error)
             return
         finally:
             os.close(shard)
+        if runbook is None:
+            return
         try:
             parts = _parts_checked(entry)
         except (ValueError, LookupError, RecursionError):
             return  # not as entry_bytes makes them: a read checks it, and finds it a miss
         if parts:
-            self._remember_checked(key, status, parts)
+            self._remember_checked(runbook, key, status, parts)
 
     def remembered_digest(self, path: str | os.PathLike[str], status: os.stat_result) -> bytes | None:
         """The content_digest of the file at `path` as remembered when it had
@@ -491,36 +501,45 @@ class ResultCache:
             files[name] = record
             self._digests_changed.add(folder)
 
-    def _checked_parts(self, key: str, status: os.stat_result) -> frozenset[tuple[str, str]]:
-        """The parts of `key`'s entry checked by an earlier run in the entry
-        file that now has `status` (fstat's of the file read), or none."""
-        if self._checked is None:
-            self._checked = self._read_checked()
-        record = self._checked.get(key)
-        if record is None or record[:5] != _status_fields(status):
+    def _checked_parts(
+        self, runbook: str | os.PathLike[str], key: str, status: os.stat_result
+    ) -> frozenset[tuple[str, str]]:
+        """The parts of `key`'s entry, looked up for `runbook`, checked by an
+        earlier run in the entry file that now has `status` (fstat's of the
+        file read); none for a file that another user could have written."""
+        if not _written_by_this_user(status):
             return frozenset()
-        return frozenset((path, name) for path, name in record[5])
+        folder, name = os.path.split(os.path.abspath(runbook))
+        record = self._folder_checked(folder).get(name)
+        if record is None or record[0] != key or record[1:6] != _status_fields(status):
+            return frozenset()
+        return frozenset((path, name) for path, name in record[6])
 
-    def remember_checked(self, key: str, entry: StoredEntry) -> None:
-        """Remember that the parts `entry` holds (read by `read` with formats,
-        then `written`) passed _checked_part, in the entry file of its status,
-        unless that file was written within RACY_SECONDS of this run."""
+    def remember_checked(self, runbook: str | os.PathLike[str], key: str, entry: StoredEntry) -> None:
+        """Remember that the parts `entry` holds (read by `read` for `runbook`,
+        with formats, then `written`) passed _checked_part, in the entry file
+        of its status, unless that file was written within RACY_SECONDS of
+        this run."""
         status = entry.status
         if (
             status is not None
             and not entry.checked.issuperset(entry.parts)
             and not self._racy(max(status.st_mtime_ns, status.st_ctime_ns))
         ):
-            self._remember_checked(key, status, entry.checked.union(entry.parts))
+            self._remember_checked(runbook, key, status, entry.checked.union(entry.parts))
 
-    def _remember_checked(self, key: str, status: os.stat_result, parts: Iterable[tuple[str, str]]) -> None:
-        if not self._writable:
+    def _remember_checked(
+        self, runbook: str | os.PathLike[str], key: str, status: os.stat_result, parts: Iterable[tuple[str, str]]
+    ) -> None:
+        if not self._writable or not _written_by_this_user(status):
             return
-        if self._checked is None:
-            self._checked = self._read_checked()
-        self._checked.pop(key, None)  # the latest last: MAX_REMEMBERED keeps the latest
-        self._checked[key] = [*_status_fields(status), sorted([path, name] for path, name in parts)]
-        self._checked_changed = True
+        folder, name = os.path.split(os.path.abspath(runbook))
+        files = self._folder_checked(folder)
+        record = [key, *_status_fields(status), sorted([path, name] for path, name in parts)]
+        if files.get(name) != record:
+            files.pop(name, None)  # the latest last: MAX_REMEMBERED keeps the latest
+            files[name] = record
+            self._checked_changed.add(folder)
 
     def _racy(self, written_ns: int) -> bool:
         """Whether a file written at `written_ns` is too recent for its status
@@ -530,7 +549,11 @@ class ResultCache:
     def save_memos(self) -> None:
         """Write the remembered hashes of the folders that gained or changed
         one, and the checked parts when some were checked anew."""
-        if not (self._digests_changed or self._checked_changed) or not self._writable or self._folder is None:
+        changed = [
+            *((_digests_name(folder), self._digests[folder], "folder", folder) for folder in self._digests_changed),
+            *((_checked_name(folder), self._checked[folder], CHECKED_IN, folder) for folder in self._checked_changed),
+        ]
+        if not changed or not self._writable or self._folder is None:
             return
         try:
             _make_folder(DIGESTS_FOLDER, self._folder)
@@ -541,22 +564,22 @@ class ResultCache:
         except OSError as error:
             self._stop_writing(self.directory / DIGESTS_FOLDER, error)
             return
-        memos = [(_digests_name(folder), self._digests[folder], "folder", folder) for folder in self._digests_changed]
-        if self._checked_changed and self._checked is not None:
-            memos.append((self._checked_name(), self._checked, "tool", self._tool))
         try:
-            for name, files, owner_key, owner in sorted(memos):
-                if len(files) > MAX_REMEMBERED:  # more than any run has: the latest alone
-                    files = dict(list(files.items())[-MAX_REMEMBERED:])
-                # In the order remembered (not sorted): the latest last, for MAX_REMEMBERED.
-                memo = json.dumps({"files": files, owner_key: owner}, separators=(",", ":"))
-                write_new(name, memo.encode(), digests, private=True)
+            for name, files, owner_key, owner in sorted(changed):
+                kept = list(files.items())[-MAX_REMEMBERED:]  # more than any run has: the latest alone
+                while True:
+                    # In the order remembered (not sorted): the latest last, for MAX_REMEMBERED.
+                    memo = json.dumps({"files": dict(kept), owner_key: owner}, separators=(",", ":")).encode()
+                    if len(memo) <= MAX_DIGESTS_SIZE or not kept:
+                        break
+                    kept = kept[len(kept) // 2 :]  # too big to be read back: the latest half
+                write_new(name, memo, digests, mode=0o600)
         except OSError as error:
             self._stop_writing(self.directory / DIGESTS_FOLDER, error)
         finally:
             os.close(digests)
         self._digests_changed.clear()
-        self._checked_changed = False
+        self._checked_changed.clear()
 
     def _folder_digests(self, folder: str) -> dict[str, list[Any]]:
         """The remembered hashes of the runbooks of `folder` (absolute), read
@@ -570,31 +593,39 @@ class ResultCache:
         def record_checked(record: Any) -> None:
             if type(record) is not list or len(record) != 6 or not _DIGEST.fullmatch(_string(record[5])):
                 raise _Invalid("a record is [*status, hash]")
+            for number in record[:5]:
+                _count(number)
 
         return self._read_memo(_digests_name(folder), "folder", folder, record_checked)
 
-    def _checked_name(self) -> str:
-        """The file of the checked parts: per user (see _digests_name), per tool (its keys')."""
-        return _memo_name(f"checked parts\0{self._tool}".encode())
+    def _folder_checked(self, folder: str) -> dict[str, list[Any]]:
+        """The checked parts of the runbooks of `folder` (absolute), read once
+        per run; empty when there are none or they are not as written."""
+        files = self._checked.get(folder)
+        if files is None:
+            files = self._checked[folder] = self._read_checked(folder)
+        return files
 
-    def _read_checked(self) -> dict[str, list[Any]]:
+    def _read_checked(self, folder: str) -> dict[str, list[Any]]:
         def record_checked(record: Any) -> None:
-            if type(record) is not list or len(record) != 6:
-                raise _Invalid("a record is [*status, parts]")
-            for part in _list(record[5]):
+            if type(record) is not list or len(record) != 7 or not _DIGEST.fullmatch(_string(record[0])):
+                raise _Invalid("a record is [key, *status, parts]")
+            for number in record[1:6]:
+                _count(number)
+            for part in _list(record[6]):
                 if type(part) is not list or len(part) != 2:
                     raise _Invalid("a part is [path, format]")
                 _string(part[0]), _string(part[1])
 
-        return self._read_memo(self._checked_name(), "tool", self._tool, record_checked)
+        return self._read_memo(_checked_name(folder), CHECKED_IN, folder, record_checked)
 
     def _read_memo(
         self, name: str, owner_key: str, owner: str, record_checked: Callable[[Any], None]
     ) -> dict[str, list[Any]]:
         """The records of the memo `name` in digests/ (written by save_memos for
-        `owner`, as `owner_key`), each checked by `record_checked` after its
-        status; empty when there is none or it is not exactly as written, or
-        when another user could have written it (see Checked parts)."""
+        `owner`, as `owner_key`), each checked by `record_checked`; empty when
+        there is none or it is not exactly as written, or when another user
+        could have written it (see Checked parts)."""
         if self._folder is None:
             return {}
         try:
@@ -614,8 +645,6 @@ class ResultCache:
             files = _mapping(stored["files"])
             for record in files.values():
                 record_checked(record)
-                for number in record[:5]:
-                    _count(number)
             return files
         except (OSError, ValueError, RecursionError):
             return {}  # none, or torn, corrupt or foreign: worked out again
@@ -928,27 +957,30 @@ def _canonical_json(value: Any) -> bytes:
 #
 # A part an entry keeps is written to the report as it is, once _checked_part
 # has found it holds the records the entry counts in printable ASCII alone.
-# On tens of MB that check is a sixth of a warm run, so the entry files whose
-# parts passed it are remembered beside their status, one file per tool:
+# On tens of MB that check is a sixth of a warm run, so the entry file whose
+# parts passed it is remembered beside its status, for each runbook it was
+# found for, one file per folder of runbooks (as the hashes are):
 #
-#   digests/<32 hex digits: the hash of the user's id and the tool>.json
-#     {"files": {key: [device, inode, size, mtime_ns, ctime_ns, [[path, format], ...]]}, "tool": the tool}
+#   digests/<32 hex digits: the hash of the user's id and the folder's absolute path>.json
+#     {"files": {name: [entry key, device, inode, size, mtime_ns, ctime_ns, [[path, format], ...]]},
+#      "checked_in": the path}
 #
 # and a part is not checked again while its entry file keeps that status, as
 # fstat gives it on the descriptor the part is read from: a write renews the
 # change time, and an entry replaced (as every write of the cache does) is
 # another inode.  The parts of an entry a run writes are checked as written
-# and remembered with the status of the file it wrote, taken on its own
-# descriptor after the rename (ResultCache.put_entry): nothing of the cache
-# writes a file in place, and only its owner could.  A part checked when
+# and remembered with the status of the file it wrote, taken on a descriptor
+# of its own after the rename (ResultCache.put_entry); a part checked when
 # read is not remembered in an entry file written within RACY_SECONDS of the
-# run (see Remembered hashes), whose status a second write in the same tick
-# of the clock would leave as it was.  Both memos are written readable
-# and writable by their user alone, and one that another user could have
-# written (not owned by this user, or writable by group or others) is not
-# used: anyone may write a cache folder in a shared CI workspace, and a part
-# taken as checked that was not could put bytes that act on a terminal into
-# a report.
+# run (see Remembered hashes).  Only an entry file that no other user could
+# have written counts (owned by this user, writable by it alone: entries are
+# made so), and nothing of the cache writes a file in place: the one who
+# could change a remembered entry without its status changing (a write
+# through a shared mapping, in the same tick of the clock) is its owner.
+# Both memos are written readable and writable by their user alone, and one
+# that another user could have written is not used: anyone may write a cache
+# folder in a shared CI workspace, and a part taken as checked that was not
+# could put bytes that act on a terminal into a report.
 
 
 def content_digest(data: bytes) -> bytes:
@@ -964,6 +996,15 @@ def _digests_name(folder: str) -> str:
     """The file of a folder's remembered hashes: one per user, as what one
     user may read another may not (and a hit reads no file to find out)."""
     return _memo_name(os.fsencode(folder))
+
+
+def _checked_name(folder: str) -> str:
+    """The file of the checked parts of a folder's runbooks' entries: one per user."""
+    return _memo_name(b"checked parts\0" + os.fsencode(folder))
+
+
+# The key naming the folder in a memo of checked parts (the hashes' memo names it "folder").
+CHECKED_IN = "checked_in"
 
 
 def _memo_name(subject: bytes) -> str:

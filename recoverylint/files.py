@@ -219,29 +219,37 @@ def _own_mode(path: PathLike, dir_fd: int | None) -> int | None:
         return None
 
 
-def write_new(name: str, data: bytes, dir_fd: int, private: bool = False) -> os.stat_result:
+def write_new(name: str, data: bytes, dir_fd: int, mode: int = 0o666) -> os.stat_result:
     """Write `data` to a new file beside `name` in the folder `dir_fd`, then
     rename it over `name`: readers see the old file or the new one, never part
     of one, and an existing link named `name` is replaced, never followed.
-    A `private` file may be read and written by its owner alone.  Returns
-    the status of the file written, as fstat gives it after the rename (of
-    that file, whatever is renamed over `name` afterwards)."""
+    The file is made with `mode` (less the umask).  Returns the status of the
+    file written, as fstat gives it after the rename (of that file, whatever
+    is renamed over `name` afterwards)."""
     temporary = f"{name}.{os.urandom(6).hex()}.tmp"  # secrets.token_hex, without importing secrets
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NO_FOLLOW | getattr(os, "O_CLOEXEC", 0)
-    descriptor = os.open(temporary, flags, 0o600 if private else 0o666, dir_fd=dir_fd)
+    descriptor = os.open(temporary, flags, mode, dir_fd=dir_fd)
+    # A second descriptor of the file, for its status after the rename; the
+    # first is closed before it, as close reports a write that failed late
+    # (NFS, a quota), and the file is then not renamed over `name`.
+    kept = None
     try:
         try:
             view = memoryview(data)
             while view:
                 view = view[os.write(descriptor, view) :]
-            os.replace(temporary, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
-            return os.fstat(descriptor)  # after the rename, which may change its change time
+            kept = os.dup(descriptor)
         finally:
             os.close(descriptor)
+        os.replace(temporary, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+        return os.fstat(kept)  # after the rename, which may change its change time
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temporary, dir_fd=dir_fd)
         raise
+    finally:
+        if kept is not None:
+            os.close(kept)
 
 
 def write_atomically(target: Path, text: str | Sequence[str]) -> None:

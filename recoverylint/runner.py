@@ -111,7 +111,7 @@ def check_files(
         done[index] = checked
         entry_key = keys[index]
         if cache is not None and entry_key is not None and entry is not None:
-            cache.put_entry(entry_key, entry)
+            cache.put_entry(entry_key, entry, tasks[index].path)
         on_checked()
     if cache is not None:
         cache.save_memos()
@@ -149,7 +149,7 @@ def _from_cache(
             data = _read(task.path, limits)
             return data if data is not None and content_digest(data) == remembered else None
 
-        hit = _cached(cache, key, task.shown, remembered_bytes, written_formats)
+        hit = _cached(cache, key, task, remembered_bytes, written_formats)
         if hit is not None and not (fix and _fixable(hit.result, fix)):
             return hit, None, key
     data = _read(task.path, limits)
@@ -161,22 +161,24 @@ def _from_cache(
     if status is not None:
         cache.remember_digest(task.path, status, digest)
     key = cache.key_of_digest(digest, task.settings, limits, task.explicit, task.count_fixes)
-    hit = _cached(cache, key, task.shown, lambda: data, written_formats)
+    hit = _cached(cache, key, task, lambda: data, written_formats)
     if hit is not None and not (fix and _fixable(hit.result, fix)):
         return hit, data, key
     return None, data, key
 
 
 def _cached(
-    cache: ResultCache, key: str, shown: str, bytes_checked: Callable[[], bytes | None],
+    cache: ResultCache, key: str, task: Task, bytes_checked: Callable[[], bytes | None],
     written_formats: tuple[str, ...],
 ) -> Checked | None:
-    """A cache hit: the findings as objects, or written in `written_formats`
-    (an entry without this path's parts in them has its findings read and
-    written, and is stored again with them beside the parts it held).
-    `bytes_checked` gives the bytes the key is of (None when they are no
-    longer the file's), asked only for a result whose lines a report shows."""
-    entry = cache.read(key, shown, written_formats)
+    """A cache hit for `task`: the findings as objects, or written in
+    `written_formats` (an entry without this path's parts in them has its
+    findings read and written, and is stored again with them beside the
+    parts it held).  `bytes_checked` gives the bytes the key is of (None
+    when they are no longer the file's), asked only for a result whose
+    lines a report shows."""
+    shown = task.shown
+    entry = cache.read(key, shown, written_formats, task.path)
     if entry is None:
         return None
     if not written_formats:
@@ -187,7 +189,7 @@ def _cached(
         return None if hit is None else Checked(hit)
     found = entry.written(shown, written_formats)
     if found is not None:
-        cache.remember_checked(key, entry)
+        cache.remember_checked(task.path, key, entry)
         return Checked(found[0], written=found[1])
     if entry.findings is None:  # only this path's parts were read, and one is not to be shown
         entry = cache.read(key)
@@ -197,7 +199,7 @@ def _cached(
     if hit is None:
         return None
     written = _write(hit, written_formats)
-    cache.put(key, hit, written, kept=entry)
+    cache.put(key, hit, written, kept=entry, runbook=task.path)
     hit.findings = []
     return Checked(hit, written=written)
 

@@ -1,6 +1,7 @@
 """The per-file result cache: what it keys on, what it stores, and that no
 entry it did not write whole can crash a run or change a finding."""
 
+import errno
 import json
 import os
 import subprocess
@@ -29,6 +30,7 @@ from recoverylint.cache import (
 from recoverylint.cli import cli
 from recoverylint.durations import MeasuredDurations, exactly
 from recoverylint.engine import FileResult, check_file
+from recoverylint.files import write_new
 from recoverylint.finding import (
     Edit,
     Finding,
@@ -524,7 +526,7 @@ def test_a_directory_that_cannot_be_created_turns_caching_off(tmp_path, runbooks
 
 
 def test_a_failed_write_turns_caching_off_for_the_run(cache, runbooks, monkeypatch):
-    def read_only(name, data, dir_fd):
+    def read_only(name, data, dir_fd, mode=0o666):
         raise OSError(30, "Read-only file system")
 
     monkeypatch.setattr(cache_module, "write_new", read_only)
@@ -1434,7 +1436,7 @@ def filled(output_format="json"):
 @pytest.mark.parametrize("output_format", sorted(PART_WRITERS))
 def test_a_part_checked_once_is_not_checked_again_while_its_entry_is_unchanged(in_tmp, monkeypatch, output_format):
     cold = filled(output_format)
-    (memo,) = memos(in_tmp, "tool")
+    (memo,) = memos(in_tmp, "checked_in")
     assert memo.stat().st_mode & 0o777 == 0o600
     checks = counting_part_checks(monkeypatch)
     assert run_check("runbooks", "--format", output_format) == cold
@@ -1480,23 +1482,23 @@ def test_an_entry_read_just_after_it_was_written_is_checked_every_time(in_tmp, m
     clock would leave the entry file's status as it was: a part checked when
     read is remembered only in an entry file written before that."""
     cold = filled()
-    (memo,) = memos(in_tmp, "tool")
+    (memo,) = memos(in_tmp, "checked_in")
     memo.unlink()
     for _ in range(2):
         checks = counting_part_checks(monkeypatch)
         assert run_check("runbooks", "--format", "json") == cold
-        assert checks and memos(in_tmp, "tool") == []
+        assert checks and memos(in_tmp, "checked_in") == []
 
 
 @needs_cli_cache
 def test_an_entry_read_is_remembered_once_its_parts_are_checked(in_tmp, monkeypatch, not_racy):
     cold = filled()
-    (memo,) = memos(in_tmp, "tool")
+    (memo,) = memos(in_tmp, "checked_in")
     memo.unlink()
     with monkeypatch.context() as patched:
         checks = counting_part_checks(patched)
         assert run_check("runbooks", "--format", "json") == cold
-        assert checks and memos(in_tmp, "tool")
+        assert checks and memos(in_tmp, "checked_in")
     checks = counting_part_checks(monkeypatch)
     assert run_check("runbooks", "--format", "json") == cold
     assert checks == []
@@ -1509,7 +1511,7 @@ def test_parts_checked_in_turns_are_all_remembered(in_tmp, monkeypatch, not_racy
     both = ("--format", "json", "--report", f"json-lines:{in_tmp / 'report.jsonl'}")
     cold = run_check("runbooks", *both, "--no-cache")
     assert run_check("runbooks", *both) == cold
-    (memo,) = memos(in_tmp, "tool")
+    (memo,) = memos(in_tmp, "checked_in")
     memo.unlink()
     checks = counting_part_checks(monkeypatch)
     for output_format in ("json", "json-lines"):
@@ -1527,16 +1529,23 @@ def owned_by_another_user(memo: Path) -> None:
     os.chown(memo, 4242, -1)
 
 
-def another_tool(memo: Path) -> None:
+def another_folder(memo: Path) -> None:
     stored = json.loads(memo.read_bytes())
-    stored["tool"] = "f" * 64
+    stored["checked_in"] = "/elsewhere"
     memo.write_bytes(json.dumps(stored).encode())
 
 
 def parts_of_another_shape(memo: Path) -> None:
     stored = json.loads(memo.read_bytes())
     for record in stored["files"].values():
-        record[5] = [["path"]]
+        record[6] = [["path"]]
+    memo.write_bytes(json.dumps(stored).encode())
+
+
+def another_entry(memo: Path) -> None:
+    stored = json.loads(memo.read_bytes())
+    for record in stored["files"].values():
+        record[0] = "0" * 64
     memo.write_bytes(json.dumps(stored).encode())
 
 
@@ -1548,10 +1557,14 @@ def parts_of_another_shape(memo: Path) -> None:
         lambda memo: memo.chmod(0o622),  # writable by others
         lambda memo: memo.chmod(0o660),  # by the group
         lambda memo: memo.write_bytes(b"garbage"),
-        another_tool,
+        another_folder,
         parts_of_another_shape,
+        another_entry,
     ],
-    ids=["another owner", "writable by others", "writable by the group", "garbage", "another tool", "another shape"],
+    ids=[
+        "another owner", "writable by others", "writable by the group", "garbage", "another folder",
+        "another shape", "another entry",
+    ],
 )
 def test_checked_parts_another_user_could_have_written_or_not_as_written_are_checked_again(
     in_tmp, monkeypatch, not_racy, spoil
@@ -1559,12 +1572,12 @@ def test_checked_parts_another_user_could_have_written_or_not_as_written_are_che
     """Anyone may write a cache folder in a shared CI workspace: a memo that
     could be another user's would let a part that acts on a terminal pass."""
     cold = filled()
-    (memo,) = memos(in_tmp, "tool")
+    (memo,) = memos(in_tmp, "checked_in")
     spoil(memo)
     checks = counting_part_checks(monkeypatch)
     assert run_check("runbooks", "--format", "json") == cold
     assert checks  # and remembered again, as this user's
-    (memo,) = memos(in_tmp, "tool")
+    (memo,) = memos(in_tmp, "checked_in")
     assert memo.stat().st_uid == os.geteuid() and memo.stat().st_mode & 0o777 == 0o600
     checks.clear()
     assert run_check("runbooks", "--format", "json") == cold
@@ -1580,3 +1593,66 @@ def test_remembered_hashes_another_user_could_have_written_are_worked_out_again(
     reads = counting_reads(monkeypatch)
     assert run_check("runbooks", "--format", "json") == cold
     assert len(reads) == len(list((in_tmp / "runbooks").iterdir()))
+
+
+@needs_cli_cache
+def test_an_entry_file_another_user_could_write_has_its_parts_checked_every_time(in_tmp, monkeypatch):
+    """Entries are made writable by their owner alone, whatever the umask; one
+    that is not (or another user's) could change without its status changing
+    (a write through a shared mapping), so its remembered check is not used."""
+    old_umask = os.umask(0)
+    try:
+        cold = filled()
+    finally:
+        os.umask(old_umask)
+    entries = sorted((in_tmp / ".recoverylint_cache").glob("*/*/*.json"))
+    assert {entry.stat().st_mode & 0o777 for entry in entries} == {0o644}
+    checks = counting_part_checks(monkeypatch)
+    assert run_check("runbooks", "--format", "json") == cold
+    assert checks == []
+    for entry in entries:
+        entry.chmod(0o666)
+    assert run_check("runbooks", "--format", "json") == cold
+    assert checks
+    checks.clear()
+    assert run_check("runbooks", "--format", "json") == cold
+    assert checks  # and never remembered so
+
+
+def test_a_write_that_fails_when_closed_leaves_the_old_file(tmp_path, monkeypatch):
+    """close reports a write that failed late (NFS, a quota): the new file is
+    then not renamed over the old one."""
+    folder = os.open(tmp_path, os.O_RDONLY)
+    try:
+        write_new("memo", b"old", folder)
+        real_close = os.close
+        failed = []
+
+        def close(descriptor):
+            real_close(descriptor)
+            if not failed:
+                failed.append(descriptor)
+                raise OSError(errno.EDQUOT, "Disk quota exceeded")
+
+        with monkeypatch.context() as patched:
+            patched.setattr(os, "close", close)
+            with pytest.raises(OSError):
+                write_new("memo", b"new", folder)
+        assert [file.name for file in tmp_path.iterdir()] == ["memo"]
+        assert (tmp_path / "memo").read_bytes() == b"old"
+    finally:
+        os.close(folder)
+
+
+@needs_cli_cache
+def test_a_memo_over_its_size_limit_keeps_the_latest_records_that_fit(in_tmp, monkeypatch):
+    """A memo read back must be at most MAX_DIGESTS_SIZE: one written bigger
+    would be refused, and written again, at every run."""
+    monkeypatch.setattr(cache_module, "MAX_DIGESTS_SIZE", 600)
+    cold = filled()
+    (memo,) = memos(in_tmp, "checked_in")
+    written = memo.stat()
+    assert written.st_size <= 600
+    assert 0 < len(json.loads(memo.read_bytes())["files"]) < len(list((in_tmp / "runbooks").iterdir()))
+    assert run_check("runbooks", "--format", "json") == cold
+    assert memo.stat().st_ino == written.st_ino  # read back, not written again
