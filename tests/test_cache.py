@@ -1656,3 +1656,43 @@ def test_a_memo_over_its_size_limit_keeps_the_latest_records_that_fit(in_tmp, mo
     assert 0 < len(json.loads(memo.read_bytes())["files"]) < len(list((in_tmp / "runbooks").iterdir()))
     assert run_check("runbooks", "--format", "json") == cold
     assert memo.stat().st_ino == written.st_ino  # read back, not written again
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats(allow_nan=False) | st.text(max_size=70),
+    lambda children: st.lists(children, max_size=8) | st.dictionaries(st.text(max_size=8), children, max_size=6),
+    max_leaves=30,
+)
+
+
+@given(record=JSON_VALUES | st.tuples(st.integers(0, 6), JSON_VALUES), memo_of=st.sampled_from(["folder", "checked_in"]))
+def test_no_memo_makes_a_lookup_fail(tmp_path_factory, record, memo_of):
+    """A memo of any JSON, or a record as written but for one field, is a
+    miss or a remembered answer: never an exception."""
+    folder = tmp_path_factory.mktemp("memo")
+    runbook = folder / "r.yaml"
+    runbook.write_text(SHAPES)
+    status = runbook.stat()
+    key = "a" * 64
+    if memo_of == "folder":
+        as_written = [*cache_module._status_fields(status), "b" * 64]
+        name = cache_module._digests_name(str(folder))
+    else:
+        as_written = [key, *cache_module._status_fields(status), [["r.yaml", "json"]]]
+        name = cache_module._checked_name(str(folder))
+    if isinstance(record, tuple):  # one field of a record as written replaced
+        index, value = record
+        record = as_written[:]
+        record[index % len(as_written)] = value
+    digests = folder / ".cache" / cache_module.DIGESTS_FOLDER
+    digests.mkdir(parents=True)
+    memo = digests / name
+    memo.write_text(json.dumps({"files": {"r.yaml": record}, memo_of: str(folder)}))
+    memo.chmod(0o600)
+    cache = ResultCache(folder / ".cache", tool="c" * 64)
+    if memo_of == "folder":
+        remembered = cache.remembered_digest(runbook, status)
+        assert remembered is None or (record == as_written and remembered == bytes.fromhex("b" * 64))
+    else:
+        checked = cache._checked_parts(runbook, key, status)
+        assert checked == frozenset() or (record == as_written and checked == {("r.yaml", "json")})
