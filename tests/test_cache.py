@@ -1665,7 +1665,9 @@ JSON_VALUES = st.recursive(
 )
 
 
-@given(record=JSON_VALUES | st.tuples(st.integers(0, 6), JSON_VALUES), memo_of=st.sampled_from(["folder", "checked_in"]))
+@given(
+    record=JSON_VALUES | st.tuples(st.integers(0, 6), JSON_VALUES), memo_of=st.sampled_from(["folder", "checked_in"])
+)
 def test_no_memo_makes_a_lookup_fail(tmp_path_factory, record, memo_of):
     """A memo of any JSON, or a record as written but for one field, is a
     miss or a remembered answer: never an exception."""
