@@ -140,11 +140,11 @@ DIGESTS_FOLDER = "digests"
 # bytes' hash is not remembered (see Remembered hashes).  Two seconds cover
 # the coarsest clock a file system keeps times with (FAT's).
 RACY_SECONDS = 2
-# A folder's remembered hashes, or the checked parts, are a few hundred
-# kilobytes; more is not ours.
+# A folder's memo (remembered hashes, or checked parts) is a few hundred
+# kilobytes; more is not ours (save_memos keeps the latest records that fit).
 MAX_DIGESTS_SIZE = 16 * 1024 * 1024
-# Runbooks remembered per folder, and entries whose parts were checked: past
-# this, the latest remembered.
+# Runbooks remembered per folder (their hashes, or their entries' checked
+# parts): past this, the latest remembered.
 MAX_REMEMBERED = 100_000
 
 
@@ -513,7 +513,7 @@ class ResultCache:
         record = self._folder_checked(folder).get(name)
         if record is None or record[0] != key or record[1:6] != _status_fields(status):
             return frozenset()
-        return frozenset((path, name) for path, name in record[6])
+        return frozenset((path, output_format) for path, output_format in record[6])
 
     def remember_checked(self, runbook: str | os.PathLike[str], key: str, entry: StoredEntry) -> None:
         """Remember that the parts `entry` holds (read by `read` for `runbook`,
@@ -535,7 +535,7 @@ class ResultCache:
             return
         folder, name = os.path.split(os.path.abspath(runbook))
         files = self._folder_checked(folder)
-        record = [key, *_status_fields(status), sorted([path, name] for path, name in parts)]
+        record = [key, *_status_fields(status), sorted([path, output_format] for path, output_format in parts)]
         if files.get(name) != record:
             files.pop(name, None)  # the latest last: MAX_REMEMBERED keeps the latest
             files[name] = record
@@ -590,13 +590,13 @@ class ResultCache:
         return files
 
     def _read_digests(self, folder: str) -> dict[str, list[Any]]:
-        def record_checked(record: Any) -> None:
+        def check_record(record: Any) -> None:
             if type(record) is not list or len(record) != 6 or not _DIGEST.fullmatch(_string(record[5])):
                 raise _Invalid("a record is [*status, hash]")
             for number in record[:5]:
                 _count(number)
 
-        return self._read_memo(_digests_name(folder), "folder", folder, record_checked)
+        return self._read_memo(_digests_name(folder), "folder", folder, check_record)
 
     def _folder_checked(self, folder: str) -> dict[str, list[Any]]:
         """The checked parts of the runbooks of `folder` (absolute), read once
@@ -607,7 +607,7 @@ class ResultCache:
         return files
 
     def _read_checked(self, folder: str) -> dict[str, list[Any]]:
-        def record_checked(record: Any) -> None:
+        def check_record(record: Any) -> None:
             if type(record) is not list or len(record) != 7 or not _DIGEST.fullmatch(_string(record[0])):
                 raise _Invalid("a record is [key, *status, parts]")
             for number in record[1:6]:
@@ -617,13 +617,13 @@ class ResultCache:
                     raise _Invalid("a part is [path, format]")
                 _string(part[0]), _string(part[1])
 
-        return self._read_memo(_checked_name(folder), CHECKED_IN, folder, record_checked)
+        return self._read_memo(_checked_name(folder), CHECKED_IN, folder, check_record)
 
     def _read_memo(
-        self, name: str, owner_key: str, owner: str, record_checked: Callable[[Any], None]
+        self, name: str, owner_key: str, owner: str, check_record: Callable[[Any], None]
     ) -> dict[str, list[Any]]:
         """The records of the memo `name` in digests/ (written by save_memos for
-        `owner`, as `owner_key`), each checked by `record_checked`; empty when
+        `owner`, as `owner_key`), each checked by `check_record`; empty when
         there is none or it is not exactly as written, or when another user
         could have written it (see Checked parts)."""
         if self._folder is None:
@@ -641,10 +641,10 @@ class ResultCache:
                 raise _Invalid("a memo another user could have written")
             stored = json.loads(data)
             if _mapping(stored).keys() != {owner_key, "files"} or stored[owner_key] != owner:
-                raise _Invalid("the memo of another folder or tool")
+                raise _Invalid("the memo of another folder")
             files = _mapping(stored["files"])
             for record in files.values():
-                record_checked(record)
+                check_record(record)
             return files
         except (OSError, ValueError, RecursionError):
             return {}  # none, or torn, corrupt or foreign: worked out again
