@@ -379,22 +379,6 @@ class ResultCache:
         key.update(digest)
         return key.hexdigest()
 
-    def get(
-        self, key: str, display_path: str, data: bytes | None = None
-    ) -> FileResult | None:
-        """The stored result, its findings shown at `display_path`, or None on a
-        miss (see StoredEntry.result)."""
-        entry = self.read(key)
-        return None if entry is None else entry.result(display_path, data)
-
-    def get_written(
-        self, key: str, display_path: str, formats: tuple[str, ...]
-    ) -> tuple[FileResult, WrittenFindings] | None:
-        """The stored result without its findings, and its findings written in
-        `formats` for `display_path` (see StoredEntry.written)."""
-        entry = self.read(key, display_path, formats)
-        return None if entry is None else entry.written(display_path, formats)
-
     def read(
         self, key: str, shown: str | None = None, formats: tuple[str, ...] = (),
         runbook: str | os.PathLike[str] | None = None,

@@ -104,6 +104,19 @@ def stored(cache, path, explicit=True, settings=None, limits=None):
     return key, fresh
 
 
+def hit_of(cache, key, display_path, data=None):
+    """The stored result of `key`, its findings shown at `display_path` (None on a miss)."""
+    entry = cache.read(key)
+    return None if entry is None else entry.result(display_path, data)
+
+
+def written_of(cache, key, display_path, formats):
+    """The stored result of `key` and its findings as written in `formats` for
+    `display_path`, as a warm run of those formats reads them (None on a miss)."""
+    entry = cache.read(key, display_path, formats)
+    return None if entry is None else entry.written(display_path, formats)
+
+
 def assert_same(hit, fresh):
     """Every field `check` uses; `runbook` and `graphs` are never stored, and
     the text only serves to show the lines of findings (what a user sees of
@@ -168,7 +181,7 @@ def test_a_hit_equals_a_fresh_check_of_every_example(cache, runbooks, explicit):
     seen = set()
     for path in runbooks:
         key, fresh = stored(cache, path, explicit)
-        assert_same(cache.get(key, str(path), path.read_bytes()), fresh)
+        assert_same(hit_of(cache, key, str(path), path.read_bytes()), fresh)
         for f in fresh.findings:
             seen |= {f.code}
             seen |= {"related"} if f.related else set()
@@ -187,7 +200,7 @@ def test_the_display_path_is_the_callers(cache, runbooks):
     path = runbooks[0]
     key, fresh = stored(cache, path)
     assert fresh.findings
-    hit = cache.get(key, "elsewhere/copy.yaml", path.read_bytes())
+    hit = hit_of(cache, key, "elsewhere/copy.yaml", path.read_bytes())
     assert hit.path == "elsewhere/copy.yaml"
     assert {f.path for f in hit.findings} == {"elsewhere/copy.yaml"}
     assert hit.findings == [replace(f, path="elsewhere/copy.yaml") for f in fresh.findings]
@@ -199,15 +212,15 @@ def test_the_text_comes_back_only_from_the_bytes_given(cache, tmp_path):
     path.write_bytes(ODD_FILES["bom.yaml"])
     key, fresh = stored(cache, path)
     assert fresh.text is not None and not fresh.text.startswith("\ufeff")
-    assert cache.get(key, str(path), path.read_bytes()).text == fresh.text
-    assert cache.get(key, str(path)).text is None  # then the report reads the file itself
+    assert hit_of(cache, key, str(path), path.read_bytes()).text == fresh.text
+    assert hit_of(cache, key, str(path)).text is None  # then the report reads the file itself
 
 
 def test_internal_errors_are_never_stored(cache, tmp_path):
     broken = FileResult("x.yaml", internal_error="Traceback ...")
     key = cache.key(b"runbook: x\n", Settings(), Limits(), True)
     cache.put(key, broken)
-    assert cache.get(key, "x.yaml") is None
+    assert hit_of(cache, key, "x.yaml") is None
     assert entry_files(cache) == []
 
 
@@ -247,7 +260,7 @@ def test_a_change_of_settings_is_a_miss(cache, runbooks, name):
     settings = changed_settings()[name]
     other = cache.key(path.read_bytes(), settings, Limits(), True)
     assert other != key
-    assert cache.get(other, str(path)) is None
+    assert hit_of(cache, other, str(path)) is None
 
 
 def test_severity_overrides_are_keyed_by_content_not_order(cache):
@@ -277,7 +290,7 @@ def test_a_change_of_limits_is_a_miss(cache, limits):
     key, _ = stored(cache, path)
     other = cache.key(path.read_bytes(), Settings(), limits, True)
     assert other != key
-    assert cache.get(other, str(path)) is None
+    assert hit_of(cache, other, str(path)) is None
 
 
 def test_a_change_of_the_files_bytes_is_a_miss(cache, tmp_path):
@@ -287,7 +300,7 @@ def test_a_change_of_the_files_bytes_is_a_miss(cache, tmp_path):
     path.write_bytes(path.read_bytes().replace(b"check-disk", b"check-disks"))
     other = cache.key(path.read_bytes(), Settings(), Limits(), True)
     assert other != key
-    assert cache.get(other, str(path)) is None
+    assert hit_of(cache, other, str(path)) is None
 
 
 def test_being_named_explicitly_is_part_of_the_key(cache, tmp_path):
@@ -296,8 +309,8 @@ def test_being_named_explicitly_is_part_of_the_key(cache, tmp_path):
     named, as_named = stored(cache, path, explicit=True)
     found, as_found = stored(cache, path, explicit=False)
     assert named != found
-    assert [f.code for f in cache.get(named, str(path)).findings] == ["RL003"]
-    assert cache.get(found, str(path)).skipped
+    assert [f.code for f in hit_of(cache, named, str(path)).findings] == ["RL003"]
+    assert hit_of(cache, found, str(path)).skipped
     assert ([f.code for f in as_named.findings], as_found.skipped) == (["RL003"], True)
 
 
@@ -308,8 +321,8 @@ def test_another_state_of_the_tool_is_a_miss(tmp_path):
     key, _ = stored(before, path)
     after = ResultCache(directory, tool="b" * 64)
     assert after.key(path.read_bytes(), Settings(), Limits(), True) != key
-    assert after.get(key, str(path)) is None  # even asked for the old key
-    assert before.get(key, str(path)) is not None
+    assert hit_of(after, key, str(path)) is None  # even asked for the old key
+    assert hit_of(before, key, str(path)) is not None
 
 
 def test_the_fingerprint_follows_the_code(tmp_path, monkeypatch):
@@ -474,7 +487,7 @@ def test_an_entry_not_written_whole_is_a_miss(cache, name):
     entry = cache._entry(key)
     entry.parent.mkdir(parents=True, exist_ok=True)
     entry.write_bytes(bad_entries(key)[name])
-    assert cache.get(key, "r.yaml", data) is None
+    assert hit_of(cache, key, "r.yaml", data) is None
 
 
 def test_the_bad_entries_differ_from_a_good_one_only_in_their_fault(cache):
@@ -490,7 +503,7 @@ def test_the_bad_entries_differ_from_a_good_one_only_in_their_fault(cache):
     entry = cache._entry(key)
     entry.parent.mkdir(parents=True, exist_ok=True)
     entry.write_bytes(entry_of(good))
-    hit, other = cache.get(key, "r.yaml").findings
+    hit, other = hit_of(cache, key, "r.yaml").findings
     assert (hit.code, hit.path, hit.span.column, hit.steps, hit.related[0].message) == ("RL201", "r.yaml", 2, ("a",), "r")
     assert hit.name == other.name == "false-sequential-gate"  # the catalog's, not stored
     assert hit.fix == Fix("d", True, RemoveNeed("a", "b", 0))
@@ -522,7 +535,7 @@ def test_a_directory_that_cannot_be_created_turns_caching_off(tmp_path, runbooks
     cache = ResultCache(blocker / ".recoverylint_cache")
     assert cache.note and "cannot write" in cache.note
     key, _ = stored(cache, runbooks[0])  # no exception
-    assert cache.get(key, str(runbooks[0])) is None
+    assert hit_of(cache, key, str(runbooks[0])) is None
 
 
 def test_a_failed_write_turns_caching_off_for_the_run(cache, runbooks, monkeypatch):
@@ -546,7 +559,7 @@ def test_a_read_only_cache_is_still_read(tmp_path, runbooks):
             folder.chmod(0o555)
     try:
         cache = ResultCache(directory)
-        assert_same(cache.get(key, str(runbooks[0]), runbooks[0].read_bytes()), fresh)
+        assert_same(hit_of(cache, key, str(runbooks[0]), runbooks[0].read_bytes()), fresh)
         stored(cache, runbooks[1])
         assert cache.note
     finally:
@@ -566,7 +579,7 @@ def test_parallel_writers_of_one_key_never_show_a_reader_a_torn_entry(cache, run
 
     def read():
         for _ in range(300):
-            hit = cache.get(key, str(path), path.read_bytes())
+            hit = hit_of(cache, key, str(path), path.read_bytes())
             if hit is None or hit.findings != fresh.findings:
                 failures.append(hit)
 
@@ -620,7 +633,7 @@ def test_cleaning_deletes_what_was_not_used_and_only_that(tmp_path, runbooks):
 def test_a_hit_marks_its_entry_used(cache, runbooks):
     key, _ = stored(cache, runbooks[0])
     age(cache._entry(key), 10)
-    assert ResultCache(cache.directory).get(key, "r.yaml") is not None
+    assert hit_of(ResultCache(cache.directory), key, "r.yaml") is not None
     assert time.time() - cache._entry(key).stat().st_mtime < 60
 
 
@@ -729,11 +742,11 @@ def test_a_stored_part_that_would_act_on_a_terminal_is_a_miss(cache, runbooks, c
     assert b"\\u001b" not in honest.parts["json"]
     escaped = replace(honest, parts={"json": honest.parts["json"].replace(first.encode(), b"m\\u001b", 1)})
     cache.put(key, fresh, escaped)
-    assert cache.get_written(key, str(path), ("json",)) == (cache.get_written(key, str(path), ())[0], escaped)
+    assert written_of(cache, key, str(path), ("json",)) == (written_of(cache, key, str(path), ())[0], escaped)
     forged = replace(honest, parts={"json": honest.parts["json"].replace(first.encode(), f"m{character}".encode(), 1)})
     cache.put(key, fresh, forged)
-    assert cache.get_written(key, str(path), ("json",)) is None
-    assert_same(cache.get(key, str(path), path.read_bytes()), fresh)  # the findings are still read
+    assert written_of(cache, key, str(path), ("json",)) is None
+    assert_same(hit_of(cache, key, str(path), path.read_bytes()), fresh)  # the findings are still read
 
 
 @pytest.mark.parametrize("character", ["\x1b", "\x7f", "\x9b", "\u202e", "\t", "é", "…"])
@@ -745,23 +758,23 @@ def test_a_stored_json_lines_part_is_printable_ascii(cache, character):
     key, fresh = stored(cache, path)
     honest = written_findings(sorted(fresh.findings, key=lambda f: f.sort_key), ("json-lines",))
     cache.put(key, fresh, honest)
-    assert cache.get_written(key, str(path), ("json-lines",))[1] == honest
+    assert written_of(cache, key, str(path), ("json-lines",))[1] == honest
     first = fresh.findings[0].message
     forged = honest.parts["json-lines"].replace(first.encode(), f"m{character}".encode(), 1)
     cache.put(key, fresh, replace(honest, parts={"json-lines": forged}))
-    assert cache.get_written(key, str(path), ("json-lines",)) is None
-    assert_same(cache.get(key, str(path), path.read_bytes()), fresh)  # the findings are still read
+    assert written_of(cache, key, str(path), ("json-lines",)) is None
+    assert_same(hit_of(cache, key, str(path), path.read_bytes()), fresh)  # the findings are still read
 
 
 def test_parts_of_other_formats_or_paths_are_not_given(cache):
     path = EXAMPLES / "orders-db-outage.yaml"
     key, fresh = stored(cache, path)
-    assert cache.get_written(key, str(path), ("json",)) is None  # stored without parts
+    assert written_of(cache, key, str(path), ("json",)) is None  # stored without parts
     json_part = b'{"code": "RL101"}, {"code": "RL102"}'
     cache.put(key, fresh, WrittenFindings({"json": json_part}, 0, 1, 1))
-    assert cache.get_written(key, str(path), ("json-lines",)) is None
-    assert cache.get_written(key, "elsewhere.yaml", ("json",)) is None
-    result, written = cache.get_written(key, str(path), ("json",))
+    assert written_of(cache, key, str(path), ("json-lines",)) is None
+    assert written_of(cache, key, "elsewhere.yaml", ("json",)) is None
+    result, written = written_of(cache, key, str(path), ("json",))
     assert (result.path, result.findings, written.parts) == (str(path), [], {"json": json_part})
 
 
@@ -847,10 +860,10 @@ def test_a_stored_part_of_another_number_of_records_is_a_miss(cache, output_form
     assert len(fresh.findings) > 1
     honest = written_findings(sorted(fresh.findings, key=lambda f: f.sort_key), (output_format,))
     cache.put(key, fresh, honest)
-    assert cache.get_written(key, str(path), (output_format,))[1] == honest
+    assert written_of(cache, key, str(path), (output_format,))[1] == honest
     cache.put(key, fresh, replace(honest, parts={output_format: corrupt(honest.parts[output_format])}))
-    assert cache.get_written(key, str(path), (output_format,)) is None
-    assert_same(cache.get(key, str(path), path.read_bytes()), fresh)  # the findings are still read
+    assert written_of(cache, key, str(path), (output_format,)) is None
+    assert_same(hit_of(cache, key, str(path), path.read_bytes()), fresh)  # the findings are still read
 
 
 def test_json_lines_parts_hold_one_record_a_line(cache):
@@ -859,7 +872,7 @@ def test_json_lines_parts_hold_one_record_a_line(cache):
     honest = written_findings(sorted(fresh.findings, key=lambda f: f.sort_key), ("json-lines",))
     joined = honest.parts["json-lines"].replace(b"\n", b" ", 1)  # two records on one line
     cache.put(key, fresh, replace(honest, parts={"json-lines": joined}))
-    assert cache.get_written(key, str(path), ("json-lines",)) is None
+    assert written_of(cache, key, str(path), ("json-lines",)) is None
 
 
 @needs_cli_cache
@@ -951,11 +964,11 @@ def test_a_link_inside_the_cache_is_never_followed(tmp_path, runbooks, component
     link = {"tool folder": cache._entries, "shard": cache._entry(key).parent, "entry": cache._entry(key)}[component]
     link.parent.mkdir(parents=True, exist_ok=True)
     link.symlink_to(elsewhere[component])
-    assert honest.get(key, "r.yaml", data).findings == []  # the forgery, read where it lies
+    assert hit_of(honest, key, "r.yaml", data).findings == []  # the forgery, read where it lies
     before = listing(tmp_path / "honest")
 
     cache = ResultCache(directory, tool="a" * 64)
-    assert cache.get(key, "r.yaml", data) is None
+    assert hit_of(cache, key, "r.yaml", data) is None
     cache.put(key, fresh)
     assert cache.note and cache.note.startswith(LINK_WARNING) and str(link) in cache.note
     assert listing(tmp_path / "honest") == before
@@ -985,7 +998,7 @@ def test_a_huge_sparse_entry_is_a_miss_without_reading_it(cache, monkeypatch):
     real_read, real_pread = os.read, os.pread
     monkeypatch.setattr(os, "read", lambda fd, n: reads.append(n) or real_read(fd, n))
     monkeypatch.setattr(os, "pread", lambda fd, n, at: reads.append(n) or real_pread(fd, n, at))
-    assert cache.get(key, "r.yaml", data) is None
+    assert hit_of(cache, key, "r.yaml", data) is None
     assert reads == []
     assert cache_module.MAX_ENTRY_SIZE < 3 * 1024**3
 
@@ -1065,7 +1078,7 @@ def test_a_folder_holding_only_what_the_cache_writes_is_a_cache(tmp_path, runboo
     cache = ResultCache(directory)
     assert cache.note is None
     key, fresh = stored(cache, runbooks[0])
-    assert_same(cache.get(key, str(runbooks[0]), runbooks[0].read_bytes()), fresh)
+    assert_same(hit_of(cache, key, str(runbooks[0]), runbooks[0].read_bytes()), fresh)
     assert (directory / "CACHEDIR.TAG").read_text() == CACHEDIR_TAG
 
 
@@ -1098,7 +1111,7 @@ def test_a_path_s_parts_are_read_without_the_findings(cache, monkeypatch, output
     cache.put(key, replace(fresh, path="elsewhere.yaml"), elsewhere, kept=cache.read(key))
     head = first_read_of_the_header_alone(monkeypatch, cache._entry(key))
     done = preads(monkeypatch)
-    result, read = cache.get_written(key, str(path), (output_format,))
+    result, read = written_of(cache, key, str(path), (output_format,))
     assert read.parts == {output_format: written.parts[output_format]} and result.path == str(path)
     assert done[0] == (0, head)
     assert [size for _, size in done[1:]] == [len(written.parts[output_format])]  # that part alone
@@ -1115,7 +1128,7 @@ def test_an_entry_without_the_path_s_parts_is_read_whole(cache, monkeypatch):
     assert_same(entry.result(str(path)), replace(fresh, text=None))
     assert done == [(0, head), (0, size)]
     done.clear()
-    assert_same(cache.get(key, str(path)), replace(fresh, text=None))
+    assert_same(hit_of(cache, key, str(path)), replace(fresh, text=None))
     assert done == [(0, size)]  # asked for no part: read whole at once
 
 
@@ -1125,9 +1138,9 @@ def test_a_header_longer_than_the_first_read_is_read_whole(cache):
     honest = written_findings(sorted(fresh.findings, key=lambda f: f.sort_key), ("json",))
     long_path = "d/" * cache_module._HEAD_READ + "r.yaml"  # the header names it: past the first read
     cache.put(key, replace(fresh, path=long_path), honest)
-    result, written = cache.get_written(key, long_path, ("json",))
+    result, written = written_of(cache, key, long_path, ("json",))
     assert written == honest and result.path == long_path
-    assert_same(cache.get(key, str(path)), replace(fresh, text=None))
+    assert_same(hit_of(cache, key, str(path)), replace(fresh, text=None))
 
 
 def test_an_entry_cut_while_it_is_read_is_a_miss(cache, monkeypatch):
@@ -1136,8 +1149,8 @@ def test_an_entry_cut_while_it_is_read_is_a_miss(cache, monkeypatch):
     cache.put(key, fresh, written_findings(sorted(fresh.findings, key=lambda f: f.sort_key), ("json",)))
     real_read_at = cache_module.read_at
     monkeypatch.setattr(cache_module, "read_at", lambda fd, at, size: real_read_at(fd, at, size)[:-1])
-    assert cache.get_written(key, str(path), ("json",)) is None
-    assert cache.get(key, str(path)) is None
+    assert written_of(cache, key, str(path), ("json",)) is None
+    assert hit_of(cache, key, str(path)) is None
 
 
 @needs_cli_cache
