@@ -82,7 +82,6 @@ from .files import (
     open_regular,
     read_at,
     read_file,
-    read_file_status,
     read_head,
     write_new,
 )
@@ -556,7 +555,7 @@ class ResultCache:
                     memo = json.dumps({"files": dict(kept), owner_key: owner}, separators=(",", ":")).encode()
                     if len(memo) <= MAX_DIGESTS_SIZE or not kept:
                         break
-                    kept = kept[len(kept) // 2 :]  # too big to be read back: the latest half
+                    kept = kept[len(kept) // 2 :] if len(kept) > 1 else []  # too big to be read back: the latest half
                 write_new(name, memo, digests, mode=0o600)
         except OSError as error:
             self._stop_writing(self.directory / DIGESTS_FOLDER, error)
@@ -620,9 +619,14 @@ class ResultCache:
         except OSError:
             return {}  # none yet
         try:
-            data, status = read_file_status(name, MAX_DIGESTS_SIZE, follow_links=False, dir_fd=digests)
-            if not _written_by_this_user(status):
-                raise _Invalid("a memo another user could have written")
+            # Its status before its bytes: one another user could have written is not read.
+            descriptor, status = open_regular(name, follow_links=False, dir_fd=digests)
+            try:
+                if not _written_by_this_user(status) or status.st_size > MAX_DIGESTS_SIZE:
+                    raise _Invalid("a memo another user could have written, or of a hostile size")
+                data = read_at(descriptor, 0, status.st_size)
+            finally:
+                os.close(descriptor)
             stored = json.loads(data)
             if _mapping(stored).keys() != {owner_key, "files"} or stored[owner_key] != owner:
                 raise _Invalid("the memo of another folder")

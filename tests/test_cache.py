@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import assume, given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from recoverylint import cache as cache_module
@@ -843,6 +843,7 @@ def test_an_entry_of_another_path_is_read_once(in_tmp, monkeypatch, runbooks):
         cache_module, "open_regular", lambda name, *a, **k: reads.append(name) or real_open(name, *a, **k)
     )
     assert run_check("moved", "--format", "json") == run_check("moved", "--format", "json", "--no-cache")
+    reads = [name for name in reads if cache_module._ENTRY_FILE.fullmatch(name)]  # not the memos
     assert len(reads) == len(set(reads)) == len(runbooks)
 
 
@@ -1609,7 +1610,7 @@ def test_remembered_hashes_another_user_could_have_written_are_worked_out_again(
 
 
 @needs_cli_cache
-def test_an_entry_file_another_user_could_write_has_its_parts_checked_every_time(in_tmp, monkeypatch):
+def test_an_entry_file_another_user_could_write_has_its_parts_checked_every_time(in_tmp, monkeypatch, not_racy):
     """Entries are made writable by their owner alone, whatever the umask; one
     that is not (or another user's) could change without its status changing
     (a write through a shared mapping), so its remembered check is not used."""
@@ -1638,6 +1639,7 @@ def test_a_write_that_fails_when_closed_leaves_the_old_file(tmp_path, monkeypatc
     folder = os.open(tmp_path, os.O_RDONLY)
     try:
         write_new("memo", b"old", folder)
+        open_descriptors = len(os.listdir("/proc/self/fd"))
         real_close = os.close
         failed = []
 
@@ -1653,6 +1655,7 @@ def test_a_write_that_fails_when_closed_leaves_the_old_file(tmp_path, monkeypatc
                 write_new("memo", b"new", folder)
         assert [file.name for file in tmp_path.iterdir()] == ["memo"]
         assert (tmp_path / "memo").read_bytes() == b"old"
+        assert len(os.listdir("/proc/self/fd")) == open_descriptors
     finally:
         os.close(folder)
 
@@ -1664,13 +1667,22 @@ def test_a_memo_over_its_size_limit_keeps_the_latest_records_that_fit(in_tmp, mo
     monkeypatch.setattr(cache_module, "MAX_DIGESTS_SIZE", 600)
     cold = filled()
     (memo,) = memos(in_tmp, "checked_in")
-    written = memo.stat()
-    assert written.st_size <= 600
+    assert memo.stat().st_size <= 600
     assert 0 < len(json.loads(memo.read_bytes())["files"]) < len(list((in_tmp / "runbooks").iterdir()))
     assert run_check("runbooks", "--format", "json") == cold
-    assert memo.stat().st_ino == written.st_ino  # read back, not written again
 
 
+def test_a_memo_of_one_record_too_big_is_written_empty(tmp_path, monkeypatch, runbooks, not_racy):
+    monkeypatch.setattr(cache_module, "MAX_DIGESTS_SIZE", 60)
+    cache = ResultCache(tmp_path / "cache", tool="a" * 64)
+    path = runbooks[0]
+    cache.remember_digest(path, path.stat(), cache_module.content_digest(path.read_bytes()))
+    cache.save_memos()
+    (memo,) = (tmp_path / "cache" / cache_module.DIGESTS_FOLDER).iterdir()
+    assert json.loads(memo.read_bytes())["files"] == {}
+
+
+AS_WRITTEN = "the record as written"
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats(allow_nan=False) | st.text(max_size=70),
     lambda children: st.lists(children, max_size=8) | st.dictionaries(st.text(max_size=8), children, max_size=6),
@@ -1679,14 +1691,18 @@ JSON_VALUES = st.recursive(
 
 
 @given(
-    record=JSON_VALUES | st.tuples(st.integers(0, 6), JSON_VALUES), memo_of=st.sampled_from(["folder", "checked_in"])
+    record=st.just(AS_WRITTEN) | JSON_VALUES | st.tuples(st.integers(0, 6), JSON_VALUES),
+    memo_of=st.sampled_from(["folder", "checked_in"]),
 )
+@example(record=AS_WRITTEN, memo_of="folder")
+@example(record=AS_WRITTEN, memo_of="checked_in")
 def test_no_memo_makes_a_lookup_fail(tmp_path_factory, record, memo_of):
     """A memo of any JSON, or a record as written but for one field, is a
     miss or a remembered answer: never an exception."""
     folder = tmp_path_factory.mktemp("memo")
     runbook = folder / "r.yaml"
     runbook.write_text(SHAPES)
+    runbook.chmod(0o644)  # whatever the umask: a file only its owner may write (the entry it stands for)
     status = runbook.stat()
     key = "a" * 64
     if memo_of == "folder":
@@ -1695,7 +1711,9 @@ def test_no_memo_makes_a_lookup_fail(tmp_path_factory, record, memo_of):
     else:
         as_written = [key, *cache_module._status_fields(status), [["r.yaml", "json"]]]
         name = cache_module._checked_name(str(folder))
-    if isinstance(record, tuple):  # one field of a record as written replaced
+    if record == AS_WRITTEN:
+        record = as_written
+    elif isinstance(record, tuple):  # one field of a record as written replaced
         index, value = record
         record = as_written[:]
         record[index % len(as_written)] = value
@@ -1705,9 +1723,29 @@ def test_no_memo_makes_a_lookup_fail(tmp_path_factory, record, memo_of):
     memo.write_text(json.dumps({"files": {"r.yaml": record}, memo_of: str(folder)}))
     memo.chmod(0o600)
     cache = ResultCache(folder / ".cache", tool="c" * 64)
+    taken = json.dumps(record) == json.dumps(as_written)  # not `==`: 5.0 == 5, and True == 1
     if memo_of == "folder":
         remembered = cache.remembered_digest(runbook, status)
-        assert remembered is None or (record == as_written and remembered == bytes.fromhex("b" * 64))
+        assert remembered == (bytes.fromhex("b" * 64) if taken else None)
     else:
         checked = cache._checked_parts(runbook, key, status)
-        assert checked == frozenset() or (record == as_written and checked == {("r.yaml", "json")})
+        assert checked == ({("r.yaml", "json")} if taken else frozenset())
+
+
+def test_a_memo_another_user_could_have_written_is_not_read(tmp_path, monkeypatch, runbooks):
+    """Its status is taken first: a planted memo of a hostile size costs no read."""
+    cache = ResultCache(tmp_path / "cache", tool="a" * 64)
+    digests = tmp_path / "cache" / cache_module.DIGESTS_FOLDER
+    digests.mkdir()
+    folder = str(runbooks[0].parent)
+    for name in (cache_module._digests_name(folder), cache_module._checked_name(folder)):
+        with open(digests / name, "wb") as planted:
+            planted.truncate(cache_module.MAX_DIGESTS_SIZE)
+        (digests / name).chmod(0o666)
+    read = []
+    real_read_at = cache_module.read_at
+    monkeypatch.setattr(cache_module, "read_at", lambda fd, at, size: read.append(size) or real_read_at(fd, at, size))
+    status = runbooks[0].stat()
+    assert cache.remembered_digest(runbooks[0], status) is None
+    assert cache._checked_parts(runbooks[0], "a" * 64, status) == frozenset()
+    assert read == []
