@@ -81,8 +81,8 @@ def runbooks(tmp_path):
     """Every example, plus SHAPES and ODD_FILES, as files in one folder."""
     folder = tmp_path / "runbooks"
     folder.mkdir()
-    for example in sorted(EXAMPLES.glob("*.yaml")):
-        (folder / example.name).write_bytes(example.read_bytes())
+    for runbook in sorted(EXAMPLES.glob("*.yaml")):
+        (folder / runbook.name).write_bytes(runbook.read_bytes())
     (folder / "shapes.yaml").write_text(SHAPES, encoding="utf-8")
     for name, data in ODD_FILES.items():
         (folder / name).write_bytes(data)
