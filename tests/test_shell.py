@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from recoverylint.shell import TABLES, read_script
+from recoverylint.shell import TABLES, paths_used, read_script
 
 
 def effect(command: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -173,3 +173,51 @@ def test_every_table_answers_to_its_names():
     names = [name for table in TABLES for name in table.names]
     assert len(names) == len(set(names))
     assert {"kubectl", "oc", "helm", "systemctl", "aws", "gcloud", "az", "psql", "mysql", "curl", "ceph", "etcdctl", "rados", "virtctl"} <= set(names)
+
+
+# -- Files a script reads and writes under a folder (shell.paths_used) ---------------
+
+ROOT = "/w"
+
+
+@pytest.mark.parametrize(
+    ("script", "uses"),
+    [
+        ("cat /w/in | tr a b | tee /w/out /tmp/copy", [("/w/in", False), ("/w/out", True)]),
+        ("echo done > /w/a/flag; echo more >> /w/a/log", [("/w/a/flag", True), ("/w/a/log", True)]),
+        ("grep -q ok /w/report < /w/input", [("/w/input", False), ("/w/report", False)]),
+        ("ls /w/cache && wc -l /w/cache/list", [("/w/cache", False), ("/w/cache/list", False)]),
+        # a command's words that name a file there, when it is not one that only reads: both
+        ("awk '{print $1}' /w/table", [("/w/table", False), ("/w/table", True)]),  # awk may write a file
+        # printed: read, if at all, by what reads the text
+        ("echo /w/printed; printf '%s' /w/also", [("/w/printed", False), ("/w/also", False)]),
+        ("echo x > /dev/null; tee /tmp/a < /dev/null", []),  # not under the folder
+    ],
+)
+def test_paths_used_under_a_folder(script, uses):
+    found = paths_used(read_script(script), ROOT)
+    assert found is not None
+    assert sorted((use.path, use.writes) for use in found) == sorted(uses)
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "make -C /w",  # a command of no known effect
+        "cd /w && echo x > out",  # relative paths now name files there
+        "echo x > out.txt",  # a write to a relative path (where the run starts, maybe there)
+        "echo x > $OUT",  # a write to a path a variable holds
+        "tee $DIR/out < /w/in",
+        "sed -i s/a/b/ /w/conf",  # edited in place: of no known effect
+        "find /w -name '*.log' | xargs cat",  # the files xargs's input names
+    ],
+)
+def test_paths_used_cannot_be_told(script):
+    assert paths_used(read_script(script), ROOT) is None
+
+
+@pytest.mark.parametrize("script", ["cat src/main.go", "grep -q x ./conf/app.yaml", "wc -l < logs/today"])
+def test_paths_used_cannot_be_told_past_a_relative_folder(script):
+    """The run starts in a folder the script does not name: `src/main.go`
+    may lie under the root."""
+    assert paths_used(read_script(script), ROOT) is None

@@ -40,8 +40,16 @@
   `Task` of the file its `taskRef` names) says `readOnly: true`, or when the
   file's PipelineRuns bind that pipeline workspace to `configMap`, `secret`,
   `projected` or read-only `csi` volumes only; otherwise a write (a task may
-  change anything it mounts read-write).  A workspace the runs bind to
-  `emptyDir` only is private to each task: no shared resource.  With several
+  change anything it mounts read-write).  A task whose steps the file
+  holds (its `taskSpec`, or a `Task` of the file), each a plain shell
+  `script` (no `workingDir`, `command`, mounts, or workspace path in `env`)
+  of commands the shell tables know and no change of folder, uses only the
+  files and folders its scripts name in each workspace
+  (`workspace/shared/s/<path>`; shell.paths_used: `tee` and `>` write,
+  `cat`, `grep`... read), `$(params.p)` read as the value the file gives;
+  one that writes to a path only the run knows uses the workspace whole.
+  A workspace the runs bind to `emptyDir` only is private to each task: no
+  shared resource.  With several
   pipelines, names are `workspace/<pipeline>/<workspace>`: pipelines share no
   volume.
 - What tasks do beyond facts and resources: a task whose name, display
@@ -70,7 +78,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..finding import Issue
 from ..model import EdgeKind, Ref, Span
@@ -78,6 +86,9 @@ from ..source import Document
 from . import Adapted, AdapterError, InputFormat, documents
 from ._behaviour import is_check, mark_clocks, observes_service, reads_time
 from ._builder import RunbookBuilder, StepDraft, strings_in, text
+
+if TYPE_CHECKING:
+    from ..shell import Script
 
 _NAME = "tekton"
 _WAIT_KEY = "runAfter"
@@ -319,6 +330,7 @@ class _Reader:
         doc, mapping, draft = pipeline.document, task.mapping, task.draft
         declared = self.task_spec(pipeline, mapping)
         declarations = _workspace_declarations(declared[1] if declared else None)
+        scripted = None if declared is None else _scripted_uses(declared[1], _literal_params(mapping, declared[1]))
         bound: set[str] = set()
         given = mapping.get("workspaces")
         bindings: list[Any] = given if isinstance(given, list) else []
@@ -334,7 +346,12 @@ class _Reader:
             where = "workspace" if "workspace" in binding else "name"
             span = doc.value_span(binding, where) if where in binding else doc.value_span(bindings, index)
             read_only = name is not None and declarations.get(name, False)
-            self.use(pipeline, draft, workspace, text(binding.get("subPath")), span, read_only)
+            sub_path = text(binding.get("subPath"))
+            if scripted is None or name is None:
+                self.use(pipeline, draft, workspace, sub_path, span, read_only)
+            else:  # the files its scripts name there, alone
+                for path, writes in scripted.get(name, ()):
+                    self.use(pipeline, draft, workspace, sub_path, span, read_only or not writes, path)
         spec = mapping.get("taskSpec")
         if not isinstance(spec, dict):
             return  # Tekton propagates workspaces to embedded specs only
@@ -345,7 +362,12 @@ class _Reader:
                 if workspace not in bound and workspace not in used:
                     used.add(workspace)
                     read_only = declarations.get(workspace, False)
-                    self.use(pipeline, draft, workspace, None, doc.value_span(container, key), read_only)
+                    span = doc.value_span(container, key)
+                    if scripted is None:
+                        self.use(pipeline, draft, workspace, None, span, read_only)
+                    else:
+                        for path, writes in scripted.get(workspace, ()):
+                            self.use(pipeline, draft, workspace, None, span, read_only or not writes, path)
 
     def use(
         self,
@@ -355,12 +377,14 @@ class _Reader:
         sub_path: str | None,
         span: Span,
         read_only: bool,
+        path: str = "",
     ) -> None:
+        """A use of `workspace` (bound with `sub_path`), or of `path` in it."""
         binding = pipeline.bindings.get(workspace, _SHARED)
         if binding == _PRIVATE:
             return
         prefix = ["workspace", pipeline.label] if self.qualified else ["workspace"]
-        name = "/".join(prefix + _known_segments(workspace, sub_path))
+        name = "/".join(prefix + _known_segments(workspace, sub_path, path))
         refs = draft.reads if read_only or binding == _READ else draft.writes
         if all(ref.name != name for ref in refs):
             refs.append(Ref(name, span))
@@ -372,22 +396,122 @@ def _strings_outside_child_pipelines(mapping: dict[Any, Any]) -> Iterator[tuple[
     return strings_in(mapping, leaving_out=("pipelineSpec",))
 
 
-def _known_segments(workspace: str, sub_path: str | None) -> list[str]:
-    """The path segments of a workspace use, up to the first one whose value
-    is unknown until the run (a variable) or would read as a glob: the use
-    then covers all that lies under the known part (the whole workspace
-    after a `..`)."""
+def _known_segments(workspace: str, sub_path: str | None, path: str = "") -> list[str]:
+    """The path segments of a workspace use (of `path` in its `sub_path`), up
+    to the first one whose value is unknown until the run (a variable) or
+    would read as a glob: the use then covers all that lies under the known
+    part (the whole workspace after a `..`)."""
     known: list[str] = []
-    for segment in [workspace, *(sub_path or "").split("/")]:
+    for segment in [workspace, *(sub_path or "").split("/"), *path.split("/")]:
         if segment in ("", "."):
             continue
         if segment == "..":
             del known[1:]
             break
-        if "$(" in segment or any(char in segment for char in "*?["):
+        if "$" in segment or any(char in segment for char in "*?[{`"):
             break
         known.append(segment)
     return known
+
+
+# Where a task's scripts are read to find which files of its workspaces they
+# use (_scripted_uses): `$(workspaces.w.path)` is read as `<_ROOT>/w`.
+_ROOT = "/recoverylint-workspaces"
+_VARIABLE = re.compile(r"\$\(\s*([^()\s]+?)\s*\)")
+_WORKSPACE_VARIABLE = re.compile(r"workspaces\.([A-Za-z0-9_-]+)\.path")
+_PARAM_VARIABLE = re.compile(r"params(?:\.([A-Za-z0-9_.-]+)|\[\s*(['\"])([^'\"]+)\2\s*\])")
+_RESULT_PATH = re.compile(r"results\.([A-Za-z0-9_-]+)\.path")
+# A script run by a shell: none of these, or one of these interpreters.
+_SHELL_SCRIPT = re.compile(r"(?!#!)|#!\s*(?:/usr)?/bin/(?:env\s+)?(?:sh|bash|ash|dash|zsh)\b")
+# Where Tekton mounts workspaces (`/workspace/<name>`), which a script may
+# name instead of `$(workspaces.<name>.path)`; a step's default folder.
+_MOUNTED = "/workspace"
+# What a step may hold for its script to be read: nothing else that runs or
+# mounts anything (`command`, `args`, `workingDir`, `volumeMounts`, a `ref`,
+# output written to a path by `stdoutConfig`...).
+_SCRIPT_STEP_KEYS = frozenset(
+    {"name", "displayName", "image", "script", "env", "computeResources", "resources", "securityContext",
+     "imagePullPolicy", "timeout", "onError"}
+)
+
+
+def _literal_params(mapping: dict[Any, Any], spec: dict[Any, Any]) -> dict[str, str]:
+    """Param name -> the value a task's scripts read, where it is a plain
+    string the file gives: the pipeline task's `params`, else the default
+    the task declares."""
+    values: dict[str, str] = {}
+    for source, key in ((spec.get("params"), "default"), (mapping.get("params"), "value")):
+        for entry in source if isinstance(source, list) else ():
+            if isinstance(entry, dict) and (name := text(entry.get("name"))) is not None:
+                value = entry.get(key)
+                if isinstance(value, str) and "$(" not in value:
+                    values[name] = value
+                elif key == "value":
+                    values.pop(name, None)  # given at the run: unknown
+    return values
+
+
+def _scripted_uses(spec: dict[Any, Any], params: dict[str, str]) -> dict[str, list[tuple[str, bool]]] | None:
+    """Workspace name -> (path in it, whether it is written) of each file or
+    folder the task's steps use there, when every step is a shell script
+    whose use of files the shell tables tell (shell.paths_used), Tekton's
+    variables read as a run gives them (a param the file does not give is
+    unknown).  None when any step is of another kind, or a script of
+    another language or of an unknown command: the task then uses each
+    workspace it binds whole, and may write anything it mounts read-write."""
+    from ..shell import paths_used, read_script
+
+    steps = spec.get("steps")
+    if not isinstance(steps, list) or not steps or "sidecars" in spec or "stepTemplate" in spec:
+        return None
+    declared = spec.get("workspaces")
+    entries = declared if isinstance(declared, list) else []
+    if any(isinstance(entry, dict) and "mountPath" in entry for entry in entries):
+        return None  # mounted where its scripts may name it without $(workspaces...)
+    uses: dict[str, list[tuple[str, bool]]] = {}
+    for step in steps:
+        if not isinstance(step, dict) or not isinstance(step.get("script"), str) or set(step) - _SCRIPT_STEP_KEYS:
+            return None
+        if any("$(workspaces." in value for value, _, _ in strings_in(step.get("env"))):
+            return None  # a workspace's path handed over in a variable
+        if not _SHELL_SCRIPT.match(step["script"]) or _MOUNTED in step["script"]:
+            return None  # another language, or a workspace named where Tekton mounts it
+        run = _VARIABLE.sub(lambda match: _run_value(match, params), step["script"])
+        script = read_script(run)
+        found = paths_used(script, _ROOT)
+        # A workspace's path named outside a command's words (`for f in ...`, `DIR=...`): of unknown use.
+        if found is None or run.count(_ROOT) > _in_words(script, _ROOT):
+            return None
+        for use in found:
+            workspace, _, path = use.path[len(_ROOT) + 1 :].partition("/")
+            if workspace:
+                uses.setdefault(workspace, []).append((path, use.writes))
+    return uses
+
+
+def _in_words(script: Script, text: str) -> int:
+    """How many times `text` is written in the words and redirected files of the script's commands."""
+    return sum(
+        word.count(text)
+        for command in script.commands
+        for word in (*command.words, *(file for _, file in command.redirects))
+    )
+
+
+def _run_value(variable: re.Match[str], params: dict[str, str]) -> str:
+    """What a run puts in a script for a Tekton variable: a workspace's path
+    (under _ROOT), a result's file, a param the file gives; `*` (any) for
+    what only the run knows."""
+    name = variable.group(1)
+    if found := _WORKSPACE_VARIABLE.fullmatch(name):
+        return f"{_ROOT}/{found.group(1)}"
+    if found := _RESULT_PATH.fullmatch(name):
+        return f"/tekton/results/{found.group(1)}"
+    if found := _PARAM_VARIABLE.fullmatch(name):
+        value = params.get(found.group(1) or found.group(3))
+        if value is not None:
+            return value
+    return "*"
 
 
 def _workspace_declarations(spec: dict[Any, Any] | None) -> dict[str, bool]:

@@ -82,6 +82,8 @@ class Command:
     column: int
     words: tuple[str, ...]
     effect: Effect | None
+    # Its redirections to or from a file: (operator, file as written), `(">", "out.txt")`.
+    redirects: tuple[tuple[str, str], ...] = ()
 
     @property
     def known(self) -> bool:
@@ -248,6 +250,7 @@ class _Reader:
 
     def command(self, node: Any, offset: int, nesting: int) -> None:
         words: list[str] = []
+        redirects: list[tuple[str, str]] = []
         for part in node.parts:
             declared = part.kind == "word" and words and words[0] in _DECLARATIONS and "=" in part.word
             if part.kind == "assignment" or declared:
@@ -257,10 +260,13 @@ class _Reader:
                 for inner in _children(part):
                     self.walk(inner, offset, nesting + 1)
             else:
+                if part.kind == "redirect" and isinstance(getattr(part.output, "word", None), str):
+                    redirects.append((str(part.type), _as_written(part.output.word)))
                 self.walk(part, offset, nesting + 1)
         if words and not (words[0] in _DECLARATIONS and len(words) == 1):
             line, column = self.place(offset + node.pos[0])
-            self.commands.append(Command(line, column, tuple(words), effect_of(tuple(words), self.depth)))
+            effect = effect_of(tuple(words), self.depth)
+            self.commands.append(Command(line, column, tuple(words), effect, tuple(redirects)))
 
     def assignment(self, node: Any, offset: int, nesting: int) -> None:
         substituted = False
@@ -315,6 +321,75 @@ def _logical_lines(text: str) -> list[tuple[int, str]]:
     return lines
 
 
+# Commands that only read the files they name (their words are not written to).
+_READERS = frozenset(
+    {
+        "cat", "grep", "egrep", "fgrep", "head", "tail", "wc", "cut", "tr", "column", "less", "more",
+        "ls", "jq", "yq", "base64", "od", "xxd", "test", "[", "[[", "du", "df", "diff", "cmp", "stat",
+        "file", "md5sum", "sha1sum", "sha256sum", "sha512sum", "find", "source", ".",
+    }
+)
+# Commands whose words are text to print: a path there is read, if at all, by what reads the text.
+_PRINTERS = frozenset({"echo", "printf"})
+# Redirections that write their file (`<>` opens it for writing too).
+_WRITING = frozenset({">", ">>", ">|", "&>", "&>>", "<>"})
+# Commands that change the folder relative paths are read from.
+_FOLDER_CHANGES = frozenset({"cd", "pushd", "popd"})
+
+
+@dataclass(frozen=True)
+class PathUse:
+    """A file or folder a script reads or writes, as written from the root it lies under."""
+
+    path: str
+    writes: bool
+
+
+def paths_used(script: Script, root: str) -> tuple[PathUse, ...] | None:
+    """What `script` reads and writes under the folder `root` (an absolute
+    path, as the script writes it): each word naming a path there is a read
+    (a write for `tee`'s files, for a redirection's file, and for any command
+    but those that only read or print), and each write's path is taken from
+    where `root` starts in its word.  None when that cannot be told: a
+    command of unknown effect, a change of folder (relative paths then name
+    files anywhere), a write to a path that is not written out absolute
+    (`> out.txt`, `> $OUT`), or a read of a relative path into a folder
+    (`cat src/main.go`): either may lie under `root`, from the folder the
+    run starts in."""
+    if not script.known:
+        return None
+    found: list[PathUse] = []
+    for command in script.commands:
+        name = command.words[0].rsplit("/", 1)[-1] if command.words else ""
+        if name in _FOLDER_CHANGES or name == "xargs":  # xargs: the files its input names
+            return None
+        written = [file for operator, file in command.redirects if operator in _WRITING]
+        read = [file for operator, file in command.redirects if operator not in _WRITING]
+        arguments = list(command.words[1:])
+        if name == "tee":
+            written += [word for word in arguments if not word.startswith("-")]
+        elif name in _PRINTERS:
+            read += [word for word in arguments if root in word]  # what reads the text may read it
+        else:
+            read += arguments
+            if name not in _READERS:
+                written += [word for word in arguments if root in word]
+        for file in written:
+            if not file.startswith("/") or "$" in file.split(root, 1)[0]:
+                return None
+            if root in file:
+                found.append(PathUse(file[file.index(root):], True))
+        if any(_relative_folder(word) for word in read):
+            return None
+        found += [PathUse(word[word.index(root):], False) for word in read if root in word]
+    return tuple(found)
+
+
+def _relative_folder(word: str) -> bool:
+    """Whether `word` reads as a relative path into a folder (`src/main.go`, `./x`)."""
+    return "/" in word and not word.startswith(("/", "-", "$")) and "://" not in word
+
+
 def without_prompts(script: str) -> str:
     """A script copied from a terminal or a page: a leading prompt on a line
     (`$ `, `sh-4.4# `) is blanked and `<placeholders>` are bracketed
@@ -348,4 +423,7 @@ def read_script(script: str, depth: int = 0) -> Script:
     return Script(tuple(commands), tuple(reader.assigned), tuple(reader.used))
 
 
-__all__ = ["TABLES", "Command", "Effect", "Invocation", "Script", "ToolTable", "Variable", "effect_of", "read_script"]
+__all__ = [
+    "TABLES", "Command", "Effect", "Invocation", "PathUse", "Script", "ToolTable", "Variable", "effect_of",
+    "paths_used", "read_script",
+]

@@ -117,8 +117,8 @@ def test_facts_and_required_order():
 def test_workspaces_are_resources():
     runbook = read("pipeline.yaml").runbook
     assert names(step(runbook, "fetch").writes) == ["workspace/shared"]
-    # readOnly in the Task's declaration
-    assert names(step(runbook, "inspect").reads) == ["workspace/shared"]
+    # readOnly in the Task's declaration; its script reads one file there
+    assert names(step(runbook, "inspect").reads) == ["workspace/shared/VERSION"]
     assert step(runbook, "inspect").writes == ()
     assert [(r.name, r.span) for r in step(runbook, "build").writes] == [
         ("workspace/shared/build", Span(47, 22, 47, 28))
@@ -159,11 +159,13 @@ def test_embedded_pipeline():
 
 def test_embedded_workspaces():
     runbook = read("embedded.yaml").runbook
-    # propagated to the embedded taskSpec without a binding
+    # propagated to the embedded taskSpec without a binding; `rm` is no command
+    # the shell tables know: the whole workspace
     assert [(r.name, r.span.line) for r in step(runbook, "drain").writes] == [("workspace/data", 29)]
-    # subPaths; `scratch` is an emptyDir: one per task, shared with no one
-    assert names(step(runbook, "left").writes) == ["workspace/data/left"]
-    assert names(step(runbook, "right").writes) == ["workspace/data/right"]
+    # subPaths, and in them the file each script writes; `scratch` is an
+    # emptyDir: one per task, shared with no one
+    assert names(step(runbook, "left").writes) == ["workspace/data/left/l"]
+    assert names(step(runbook, "right").writes) == ["workspace/data/right/r"]
 
 
 def test_several_pipelines_qualify_ids_and_workspaces():
@@ -297,7 +299,7 @@ def test_status_and_child_pipelines_are_not_facts():
               taskSpec:
                 workspaces: [{name: conf, readOnly: true}, {name: out}, {name: cache, readOnly: true}]
                 steps:
-                  - script: ls $(workspaces.cache.path) $(workspaces.out.path) $(workspaces.other.bound)
+                  - script: sync-all $(workspaces.cache.path) $(workspaces.out.path) $(workspaces.other.bound)
           finally:
             - name: report
               when: [{input: $(tasks.run-child.status), operator: in, values: [Failed]},
@@ -385,3 +387,141 @@ def test_cli_on_a_clean_pipeline():
     completed = check_json(FIXTURES / "tekton" / "two-pipelines.yaml")
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert json.loads(completed.stdout)["findings"] == []
+
+
+# -- The files a task's scripts use in its workspaces ----------------------------------
+
+# Tekton's own example of tasks sharing a workspace (examples/v1/pipelineruns/
+# pipelinerun-with-parallel-tasks-using-pvc.yaml), cut down: `upper` and
+# `lower` run side by side and write files of their own.
+PARALLEL_WORKSPACE = """\
+apiVersion: tekton.dev/v1
+kind: Pipeline
+metadata: {name: parallel}
+spec:
+  workspaces: [{name: ws}]
+  tasks:
+    - name: starter
+      taskRef: {name: persist}
+      workspaces: [{name: task-ws, workspace: ws, subPath: init}]
+    - name: upper
+      runAfter: [starter]
+      taskRef: {name: to-upper}
+      params: [{name: input-path, value: init/message}]
+      workspaces: [{name: w, workspace: ws}]
+    - name: lower
+      runAfter: [starter]
+      taskRef: {name: to-lower}
+      params: [{name: input-path, value: init/message}]
+      workspaces: [{name: w, workspace: ws}]
+    - name: validator
+      runAfter: [upper, lower]
+      taskRef: {name: validator}
+      workspaces: [{name: files, workspace: ws}]
+---
+apiVersion: tekton.dev/v1
+kind: Task
+metadata: {name: persist}
+spec:
+  workspaces: [{name: task-ws}]
+  steps:
+    - image: ubuntu
+      script: echo hello | tee $(workspaces.task-ws.path)/message $(results.message.path)
+---
+apiVersion: tekton.dev/v1
+kind: Task
+metadata: {name: to-upper}
+spec:
+  params: [{name: input-path}]
+  workspaces: [{name: w}]
+  steps:
+    - image: ubuntu
+      script: cat $(workspaces.w.path)/$(params.input-path) | tr a-z A-Z | tee $(workspaces.w.path)/UPPER
+---
+apiVersion: tekton.dev/v1
+kind: Task
+metadata: {name: to-lower}
+spec:
+  params: [{name: input-path}]
+  workspaces: [{name: w}]
+  steps:
+    - image: ubuntu
+      script: |
+        #!/bin/sh
+        cat $(workspaces.w.path)/$(params.input-path) | tr A-Z a-z > $(workspaces.w.path)/LOWER
+---
+apiVersion: tekton.dev/v1
+kind: Task
+metadata: {name: validator}
+spec:
+  workspaces: [{name: files}]
+  steps:
+    - image: ubuntu
+      script: grep HELLO $(workspaces.files.path)/UPPER
+    - image: ubuntu
+      script: grep hello $(workspaces.files.path)/LOWER
+"""
+
+
+def test_scripts_name_the_files_a_task_uses_in_a_workspace():
+    """A false RL401 on Tekton's own example: tasks side by side writing files
+    of their own in one workspace do not race."""
+    runbook = adapt(PARALLEL_WORKSPACE, "tekton").runbook
+    assert names(step(runbook, "starter").writes) == ["workspace/ws/init/message"]
+    assert names(step(runbook, "upper").reads) == ["workspace/ws/init/message"]
+    assert names(step(runbook, "upper").writes) == ["workspace/ws/UPPER"]
+    assert names(step(runbook, "lower").writes) == ["workspace/ws/LOWER"]
+    assert names(step(runbook, "validator").reads) == ["workspace/ws/UPPER", "workspace/ws/LOWER"]
+    assert step(runbook, "validator").writes == ()
+    assert data_edges(runbook) == {
+        ("starter", "upper"), ("starter", "lower"), ("upper", "validator"), ("lower", "validator"),
+    }
+    assert codes(PARALLEL_WORKSPACE) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "to"),
+    [
+        # the same file, written by both
+        ("tr A-Z a-z > $(workspaces.w.path)/LOWER", "tr A-Z a-z > $(workspaces.w.path)/UPPER"),
+        # a command of no known effect, a change of folder, another language:
+        # the whole workspace, as for a task whose steps the file does not hold
+        ("tr A-Z a-z > $(workspaces.w.path)/LOWER", "make -C $(workspaces.w.path)"),
+        ("cat $(workspaces.w.path)", "cd $(workspaces.w.path) && cat"),
+        ("#!/bin/sh", "#!/usr/bin/env python3"),
+        # a write to a path the run gives (a param the file does not), or a relative one
+        ("tr A-Z a-z > $(workspaces.w.path)/LOWER", "tr A-Z a-z > $(workspaces.w.path)/$(params.out)"),
+        ("tr A-Z a-z > $(workspaces.w.path)/LOWER", "tr A-Z a-z > LOWER"),
+        # the workspace named where Tekton mounts it, or declared mounted elsewhere
+        ("tr A-Z a-z > $(workspaces.w.path)/LOWER", "tr A-Z a-z > /workspace/w/UPPER"),
+        # the workspace's path named outside a command's words: of unknown use
+        (
+            "tr A-Z a-z > $(workspaces.w.path)/LOWER",
+            "tr A-Z a-z > /tmp/x; for f in $(workspaces.w.path)/*; do cat $f; done",
+        ),
+        ("  workspaces: [{name: w}]\n  steps:\n    - image: ubuntu\n      script: |",
+         "  workspaces: [{name: w, mountPath: /data}]\n  steps:\n    - image: ubuntu\n      script: |"),
+    ],
+)
+def test_a_script_that_may_write_what_the_other_uses_races_with_it(change, to):
+    text = PARALLEL_WORKSPACE.replace(change, to, 1)
+    assert text != PARALLEL_WORKSPACE
+    assert ("RL401", 19) in codes(text)  # at `lower`'s binding of the workspace
+
+
+@pytest.mark.parametrize(
+    "step_text",
+    [
+        "workingDir: $(workspaces.w.path)\n      script: tr A-Z a-z < input > output",
+        "env: [{name: OUT, value: $(workspaces.w.path)}]\n      script: tr A-Z a-z < input > /tmp/x",
+        "command: [sh, -c]\n      args: [tr A-Z a-z < $(workspaces.w.path)/in > /tmp/x]",
+    ],
+)
+def test_a_step_that_is_not_a_plain_script_uses_each_workspace_whole(step_text):
+    text = PARALLEL_WORKSPACE.replace(
+        "script: |\n        #!/bin/sh\n        cat $(workspaces.w.path)/$(params.input-path) | tr A-Z a-z > $(workspaces.w.path)/LOWER",
+        step_text,
+    )
+    assert text != PARALLEL_WORKSPACE
+    runbook = adapt(text, "tekton").runbook
+    assert names(step(runbook, "lower").writes) == ["workspace/ws"]
