@@ -334,13 +334,19 @@ def test_status_and_child_pipelines_are_not_facts():
 
 
 TEXT = st.text(st.characters(categories=("L", "N", "P", "S", "Zs")), max_size=12)
-SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), TEXT, st.just("$(tasks.t.results.r)"))
+SCRIPTS = st.sampled_from([
+    "$(tasks.t.results.r)", "cat $(workspaces.w.path)/$(params.p) | tee $(workspaces.w.path)/x",
+    "#!/bin/sh\necho > $(workspaces.w.path)/$(params[\"p\"])", "for f in $(workspaces.w.path)/*; do cat $f; done",
+    "grep -q a $(workspaces.w.path)/../x < $(workspaces.w.path)/y",
+])
+SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), TEXT, SCRIPTS)
 VALUES = st.recursive(
     SCALARS,
     lambda inner: st.lists(inner, max_size=3)
     | st.dictionaries(
         st.sampled_from(["name", "runAfter", "workspaces", "workspace", "subPath", "taskSpec", "taskRef",
-                         "results", "readOnly", "params", "value", "tasks", "finally", "pipelineSpec"]),
+                         "results", "readOnly", "params", "value", "tasks", "finally", "pipelineSpec",
+                         "steps", "script", "env", "default", "mountPath"]),
         inner,
         max_size=4,
     ),
@@ -525,3 +531,25 @@ def test_a_step_that_is_not_a_plain_script_uses_each_workspace_whole(step_text):
     assert text != PARALLEL_WORKSPACE
     runbook = adapt(text, "tekton").runbook
     assert names(step(runbook, "lower").writes) == ["workspace/ws"]
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(
+    scripts=st.lists(
+        SCRIPTS | st.text(alphabet=" \n$()/.;|&<>*'\"#!\\`{}[]=abcpw-_", max_size=60), min_size=1, max_size=3
+    )
+)
+def test_random_scripts_never_crash(scripts):
+    document = {
+        "apiVersion": "tekton.dev/v1", "kind": "Pipeline", "metadata": {"name": "p"},
+        "spec": {"tasks": [
+            {"name": "a", "workspaces": [{"name": "w", "workspace": "ws", "subPath": "s"}],
+             "params": [{"name": "p", "value": "x/../y"}],
+             "taskSpec": {"workspaces": [{"name": "w"}], "steps": [{"image": "i", "script": s} for s in scripts]}},
+            {"name": "b", "workspaces": [{"name": "w", "workspace": "ws"}],
+             "taskSpec": {"steps": [{"image": "i", "script": scripts[0]}]}},
+        ]},
+    }
+    result = check_text(json.dumps(document))
+    assert result.internal_error is None
+    assert result.format == "tekton"
