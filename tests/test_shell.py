@@ -189,6 +189,7 @@ ROOT = "/w"
         ("ls /w/cache && wc -l /w/cache/list", [("/w/cache", False), ("/w/cache/list", False)]),
         # a command's words that name a file there, when it is not one that only reads: both
         ("awk '{print $1}' /w/table", [("/w/table", False), ("/w/table", True)]),  # awk may write a file
+        ("yq -i '.a = 1' /w/conf.yaml", [("/w/conf.yaml", False), ("/w/conf.yaml", True)]),  # in place
         # printed: read, if at all, by what reads the text
         ("echo /w/printed; printf '%s' /w/also", [("/w/printed", False), ("/w/also", False)]),
         ("echo x > /dev/null; tee /tmp/a < /dev/null", []),  # not under the folder
@@ -210,6 +211,7 @@ def test_paths_used_under_a_folder(script, uses):
         "tee $DIR/out < /w/in",
         "sed -i s/a/b/ /w/conf",  # edited in place: of no known effect
         "find /w -name '*.log' | xargs cat",  # the files xargs's input names
+        ". /w/env.sh",  # runs what the file says
     ],
 )
 def test_paths_used_cannot_be_told(script):

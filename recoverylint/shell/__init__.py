@@ -325,10 +325,12 @@ def _logical_lines(text: str) -> list[tuple[int, str]]:
 _READERS = frozenset(
     {
         "cat", "grep", "egrep", "fgrep", "head", "tail", "wc", "cut", "tr", "column", "less", "more",
-        "ls", "jq", "yq", "base64", "od", "xxd", "test", "[", "[[", "du", "df", "diff", "cmp", "stat",
-        "file", "md5sum", "sha1sum", "sha256sum", "sha512sum", "find", "source", ".",
+        "ls", "jq", "base64", "od", "test", "[", "[[", "du", "df", "diff", "cmp", "stat", "file",
+        "md5sum", "sha1sum", "sha256sum", "sha512sum",
     }
 )
+# Commands that run what the files they name say: of unknown effect here.
+_SOURCING = frozenset({"source", ".", "xargs"})
 # Commands whose words are text to print: a path there is read, if at all, by what reads the text.
 _PRINTERS = frozenset({"echo", "printf"})
 # Redirections that write their file (`<>` opens it for writing too).
@@ -361,7 +363,7 @@ def paths_used(script: Script, root: str) -> tuple[PathUse, ...] | None:
     found: list[PathUse] = []
     for command in script.commands:
         name = command.words[0].rsplit("/", 1)[-1] if command.words else ""
-        if name in _FOLDER_CHANGES or name == "xargs":  # xargs: the files its input names
+        if name in _FOLDER_CHANGES or name in _SOURCING:  # xargs: the files its input names
             return None
         written = [file for operator, file in command.redirects if operator in _WRITING]
         read = [file for operator, file in command.redirects if operator not in _WRITING]
