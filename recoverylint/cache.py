@@ -214,8 +214,7 @@ def _status_digest(files: list[tuple[str, str]]) -> tuple[str, int]:
     latest = 0
     for name, path in files:
         found = os.stat(path)
-        fields = _status_fields(found)
-        status.update(f"{name}\0{fields}\0".encode())
+        status.update(f"{name}\0{_status_fields(found)}\0".encode())
         latest = max(latest, found.st_mtime_ns, found.st_ctime_ns)
     return status.hexdigest(), latest
 
@@ -264,12 +263,10 @@ class ResultCache:
         self._contexts: dict[tuple[int, int, bool, bool], tuple[Settings, Limits, Any]] = {}
         self._writable = True
         self._rewritten: set[str] = set()  # the keys whose entry `put` has rewritten in this run
-        # Remembered hashes, by folder of runbooks: name -> [*_status_fields, hash in hex].
-        self._digests: dict[str, dict[str, list[Any]]] = {}
-        self._digests_changed: set[str] = set()
-        # Checked parts, by folder of runbooks: name -> [entry key, *_status_fields, [[path, format], ...]].
-        self._checked: dict[str, dict[str, list[Any]]] = {}
-        self._checked_changed: set[str] = set()
+        # The memos of digests/ read or changed in this run, by kind and folder
+        # of runbooks: runbook name -> its record (see _MemoKind).
+        self._memos: dict[tuple[_MemoKind, str], dict[str, list[Any]]] = {}
+        self._memos_changed: set[tuple[_MemoKind, str]] = set()
         self.note: str | None = None  # why the cache is not (fully) used in this run
         self._open_folder(directory)
         if tool is None:
@@ -463,8 +460,7 @@ class ResultCache:
     def remembered_digest(self, path: str | os.PathLike[str], status: os.stat_result) -> bytes | None:
         """The content_digest of the file at `path` as remembered when it had
         `status` (os.stat's); None when it had another, or none is remembered."""
-        folder, name = os.path.split(os.path.abspath(path))
-        record = self._folder_digests(folder).get(name)
+        record = self._record(_HASHES, path)
         if record is None or record[:5] != _status_fields(status):
             return None
         return bytes.fromhex(record[5])
@@ -474,15 +470,8 @@ class ResultCache:
         after os.stat gave `status` (a write after it changes the status: the
         hash is then never taken for the new bytes), unless the file was
         written within RACY_SECONDS of this run (see Remembered hashes)."""
-        if not self._writable or self._racy(max(status.st_mtime_ns, status.st_ctime_ns)):
-            return
-        folder, name = os.path.split(os.path.abspath(path))
-        files = self._folder_digests(folder)
-        record = [*_status_fields(status), digest.hex()]
-        if files.get(name) != record:
-            files.pop(name, None)  # the latest last: MAX_REMEMBERED keeps the latest
-            files[name] = record
-            self._digests_changed.add(folder)
+        if not self._racy(max(status.st_mtime_ns, status.st_ctime_ns)):
+            self._remember(_HASHES, path, [*_status_fields(status), digest.hex()])
 
     def _checked_parts(
         self, runbook: str | os.PathLike[str], key: str, status: os.stat_result
@@ -492,8 +481,7 @@ class ResultCache:
         file read); none for a file that another user could have written."""
         if not _written_by_this_user(status):
             return frozenset()
-        folder, name = os.path.split(os.path.abspath(runbook))
-        record = self._folder_checked(folder).get(name)
+        record = self._record(_CHECKED, runbook)
         if record is None or record[0] != key or record[1:6] != _status_fields(status):
             return frozenset()
         return frozenset((path, output_format) for path, output_format in record[6])
@@ -514,15 +502,33 @@ class ResultCache:
     def _remember_checked(
         self, runbook: str | os.PathLike[str], key: str, status: os.stat_result, parts: Iterable[tuple[str, str]]
     ) -> None:
-        if not self._writable or not _written_by_this_user(status):
+        if _written_by_this_user(status):
+            record = [key, *_status_fields(status), sorted([path, output_format] for path, output_format in parts)]
+            self._remember(_CHECKED, runbook, record)
+
+    def _record(self, kind: _MemoKind, path: str | os.PathLike[str]) -> list[Any] | None:
+        """The record of the file at `path` in its folder's memo of `kind`, if any."""
+        folder, name = os.path.split(os.path.abspath(path))
+        return self._memo(kind, folder).get(name)
+
+    def _remember(self, kind: _MemoKind, path: str | os.PathLike[str], record: list[Any]) -> None:
+        """Make `record` the one of the file at `path` in its folder's memo of `kind`."""
+        if not self._writable:
             return
-        folder, name = os.path.split(os.path.abspath(runbook))
-        files = self._folder_checked(folder)
-        record = [key, *_status_fields(status), sorted([path, output_format] for path, output_format in parts)]
-        if files.get(name) != record:
-            files.pop(name, None)  # the latest last: MAX_REMEMBERED keeps the latest
-            files[name] = record
-            self._checked_changed.add(folder)
+        folder, name = os.path.split(os.path.abspath(path))
+        records = self._memo(kind, folder)
+        if records.get(name) != record:
+            records.pop(name, None)  # the latest last: MAX_REMEMBERED keeps the latest
+            records[name] = record
+            self._memos_changed.add((kind, folder))
+
+    def _memo(self, kind: _MemoKind, folder: str) -> dict[str, list[Any]]:
+        """The memo of `kind` of the runbooks of `folder` (absolute), read once
+        per run; empty when there is none or it is not as written."""
+        records = self._memos.get((kind, folder))
+        if records is None:
+            records = self._memos[kind, folder] = self._read_memo(kind, folder)
+        return records
 
     def _racy(self, written_ns: int) -> bool:
         """Whether a file written at `written_ns` is too recent for its status
@@ -530,13 +536,8 @@ class ResultCache:
         return written_ns > (self._now - RACY_SECONDS) * 1e9
 
     def save_memos(self) -> None:
-        """Write the remembered hashes of the folders that gained or changed
-        one, and the checked parts when some were checked anew."""
-        changed = [
-            *((_digests_name(folder), self._digests[folder], "folder", folder) for folder in self._digests_changed),
-            *((_checked_name(folder), self._checked[folder], CHECKED_IN, folder) for folder in self._checked_changed),
-        ]
-        if not changed or not self._writable or self._folder is None:
+        """Write the memos that gained or changed a record in this run."""
+        if not self._memos_changed or not self._writable or self._folder is None:
             return
         try:
             _make_folder(DIGESTS_FOLDER, self._folder)
@@ -548,67 +549,26 @@ class ResultCache:
             self._stop_writing(self.directory / DIGESTS_FOLDER, error)
             return
         try:
-            for name, files, owner_key, owner in sorted(changed):
-                kept = list(files.items())[-MAX_REMEMBERED:]  # more than any run has: the latest alone
+            for kind, folder in sorted(self._memos_changed, key=lambda changed: changed[0].file_name(changed[1])):
+                kept = list(self._memos[kind, folder].items())[-MAX_REMEMBERED:]  # more than any run has: the latest
                 while True:
                     # In the order remembered (not sorted): the latest last, for MAX_REMEMBERED.
-                    memo = json.dumps({"files": dict(kept), owner_key: owner}, separators=(",", ":")).encode()
+                    memo = json.dumps({"files": dict(kept), kind.owner_key: folder}, separators=(",", ":")).encode()
                     if len(memo) <= MAX_DIGESTS_SIZE or not kept:
                         break
                     kept = kept[len(kept) // 2 :] if len(kept) > 1 else []  # too big to be read back: the latest half
-                write_new(name, memo, digests, mode=0o600)
+                write_new(kind.file_name(folder), memo, digests, mode=0o600)
         except OSError as error:
             self._stop_writing(self.directory / DIGESTS_FOLDER, error)
         finally:
             os.close(digests)
-        self._digests_changed.clear()
-        self._checked_changed.clear()
+        self._memos_changed.clear()
 
-    def _folder_digests(self, folder: str) -> dict[str, list[Any]]:
-        """The remembered hashes of the runbooks of `folder` (absolute), read
-        once per run; empty when there are none or they are not as written."""
-        files = self._digests.get(folder)
-        if files is None:
-            files = self._digests[folder] = self._read_digests(folder)
-        return files
-
-    def _read_digests(self, folder: str) -> dict[str, list[Any]]:
-        def check_record(record: Any) -> None:
-            if type(record) is not list or len(record) != 6 or not _DIGEST.fullmatch(_string(record[5])):
-                raise _Invalid("a record is [*status, hash]")
-            for number in record[:5]:
-                _count(number)
-
-        return self._read_memo(_digests_name(folder), "folder", folder, check_record)
-
-    def _folder_checked(self, folder: str) -> dict[str, list[Any]]:
-        """The checked parts of the runbooks of `folder` (absolute), read once
-        per run; empty when there are none or they are not as written."""
-        files = self._checked.get(folder)
-        if files is None:
-            files = self._checked[folder] = self._read_checked(folder)
-        return files
-
-    def _read_checked(self, folder: str) -> dict[str, list[Any]]:
-        def check_record(record: Any) -> None:
-            if type(record) is not list or len(record) != 7 or not _DIGEST.fullmatch(_string(record[0])):
-                raise _Invalid("a record is [key, *status, parts]")
-            for number in record[1:6]:
-                _count(number)
-            for part in _list(record[6]):
-                if type(part) is not list or len(part) != 2:
-                    raise _Invalid("a part is [path, format]")
-                _string(part[0]), _string(part[1])
-
-        return self._read_memo(_checked_name(folder), CHECKED_IN, folder, check_record)
-
-    def _read_memo(
-        self, name: str, owner_key: str, owner: str, check_record: Callable[[Any], None]
-    ) -> dict[str, list[Any]]:
-        """The records of the memo `name` in digests/ (written by save_memos for
-        `owner`, as `owner_key`), each checked by `check_record`; empty when
-        there is none or it is not exactly as written, or when another user
-        could have written it (see Checked parts)."""
+    def _read_memo(self, kind: _MemoKind, folder: str) -> dict[str, list[Any]]:
+        """The records of the memo of `kind` of `folder` in digests/ (as
+        save_memos writes it), each checked by the kind; empty when there is
+        none or it is not exactly as written, or when another user could have
+        written it (see Checked parts)."""
         if self._folder is None:
             return {}
         try:
@@ -620,7 +580,7 @@ class ResultCache:
             return {}  # none yet
         try:
             # Its status before its bytes: one another user could have written is not read.
-            descriptor, status = open_regular(name, follow_links=False, dir_fd=digests)
+            descriptor, status = open_regular(kind.file_name(folder), follow_links=False, dir_fd=digests)
             try:
                 if not _written_by_this_user(status) or status.st_size > MAX_DIGESTS_SIZE:
                     raise _Invalid("a memo another user could have written, or of a hostile size")
@@ -628,12 +588,12 @@ class ResultCache:
             finally:
                 os.close(descriptor)
             stored = json.loads(data)
-            if _mapping(stored).keys() != {owner_key, "files"} or stored[owner_key] != owner:
+            if _mapping(stored).keys() != {kind.owner_key, "files"} or stored[kind.owner_key] != folder:
                 raise _Invalid("the memo of another folder")
-            files = _mapping(stored["files"])
-            for record in files.values():
-                check_record(record)
-            return files
+            records = _mapping(stored["files"])
+            for record in records.values():
+                kind.check_record(record)
+            return records
         except (OSError, ValueError, RecursionError):
             return {}  # none, or torn, corrupt or foreign: worked out again
         finally:
@@ -867,9 +827,9 @@ def _prune_files(
 
 
 def _prune_digests(folder: int, unused_since: float, remove_folder: bool) -> None:
-    """Delete the remembered hashes of folders not written since
-    `unused_since`, and the folder of them when `remove_folder` and it is
-    left empty (a warm run writes none: forgotten hashes are worked out again)."""
+    """Delete the memos (remembered hashes, checked parts) not written since
+    `unused_since`, and their folder when `remove_folder` and it is left
+    empty (what a memo forgets is worked out again)."""
     try:
         digests = open_folder(DIGESTS_FOLDER, folder)
     except OSError:
@@ -1014,6 +974,39 @@ def _written_by_this_user(status: os.stat_result) -> bool:
 
 
 _DIGEST = re.compile(r"[0-9a-f]{64}")
+
+
+def _check_hash_record(record: Any) -> None:
+    if type(record) is not list or len(record) != 6 or not _DIGEST.fullmatch(_string(record[5])):
+        raise _Invalid("a record is [*status, hash]")
+    for number in record[:5]:
+        _count(number)
+
+
+def _check_parts_record(record: Any) -> None:
+    if type(record) is not list or len(record) != 7 or not _DIGEST.fullmatch(_string(record[0])):
+        raise _Invalid("a record is [key, *status, parts]")
+    for number in record[1:6]:
+        _count(number)
+    for part in _list(record[6]):
+        if type(part) is not list or len(part) != 2:
+            raise _Invalid("a part is [path, format]")
+        _string(part[0]), _string(part[1])
+
+
+@dataclass(frozen=True)
+class _MemoKind:
+    """A kind of memo of digests/, one file per user and folder of runbooks:
+    that file's name, the key naming the folder in it, and the check of each
+    record read back (_Invalid when it is not as written)."""
+
+    file_name: Callable[[str], str]
+    owner_key: str
+    check_record: Callable[[Any], None]
+
+
+_HASHES = _MemoKind(_digests_name, "folder", _check_hash_record)  # see Remembered hashes
+_CHECKED = _MemoKind(_checked_name, CHECKED_IN, _check_parts_record)  # see Checked parts
 
 
 # -- Entries ------------------------------------------------------------------
