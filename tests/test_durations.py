@@ -173,11 +173,18 @@ def test_rl201_says_which_default_its_minutes_rest_on():
             next: [{do: [restart]}]
           restart:
             action: core.remote
-            input: {hosts: web, cmd: restart}
+            input: {hosts: web, cmd: systemctl restart web}
+            next: [{do: [pods]}]
+          pods:
+            action: core.local
+            input: {cmd: kubectl get pods -n web}
         """
     )
-    # Lifting the gate saves the shorter of the two: both are defaults.
+    # The pause is a wait: the gates around it are required.  The listing of
+    # the pods needs only the pause; what lifting its gate saves rests on
+    # both defaults.
     (found,) = messages(pause, "RL201", Settings(default_duration=1.0))
+    assert found.startswith("`pods` waits for `restart` but uses nothing from it; it needs only `hold`.")
     assert found.endswith(
         "This gate adds 1 min to the critical path, by the format's default for a `core.pause`"
         " task (its `max_pause`) and the configured default_duration."

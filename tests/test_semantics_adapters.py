@@ -28,7 +28,7 @@ chain:
     on-success: flush_cache
   - name: flush_cache
     ref: core.remote
-    parameters: {cmd: "redis-cli flushall"}
+    parameters: {cmd: "systemctl restart redis"}
     on-success: report_recovery_time
   - name: report_recovery_time
     ref: core.local

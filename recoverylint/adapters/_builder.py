@@ -3,12 +3,14 @@ any order, declared waits, references that name nothing, and loops."""
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterator
+import re
+from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..durations import stated_default
 from ..finding import Issue
+from ..graphs import strong_components
 from ..limits import AnalysisLimits, TooLarge
 from ..model import ClockUse, DeclaredEdge, Duration, EdgeKind, Need, Ref, Runbook, Span, Stage, Step
 from ..source import Document
@@ -93,6 +95,38 @@ class RunbookBuilder:
         implies (not through facts or resources): an edge of D."""
         if target in self.by_id:
             self.by_id[target].needs.append(Need(source, span, reason))
+
+    def require_around(self, around: dict[str, tuple[str | None, str | None]]) -> None:
+        """The waits steps of unknown effect require, through any number of
+        steps between (`around`: step id -> why the steps after it wait for
+        it, and why it waits for the steps before it; None: they need not).
+        A step after one with the first reason may use anything that one
+        did: it requires the nearest such steps before it in the declared
+        order (jumps back left out), each requiring those before it in turn.
+        A step with the second reason may use anything the steps before it
+        did: it requires each of them back to the nearest step with the
+        first.  A wait already required keeps the reason it has."""
+        barriers = {step for step, (out_reason, _) in around.items() if out_reason is not None}
+        listeners = {step for step, (_, in_reason) in around.items() if in_reason is not None}
+        if not barriers and not listeners:
+            return
+        later = forward_successors(self)
+        after = Descendants(later, self.limits)
+        before = Descendants(_reversed(later), self.limits)
+        after_stops, before_stops = after.mask(barriers), before.mask(barriers)
+        required: list[tuple[str, str, str]] = []  # a wait into a step is said in its own words first
+        for step in listeners:
+            in_reason = around[step][1]
+            assert in_reason is not None
+            required.extend((earlier, step, in_reason) for earlier in before.nearest(step, before_stops, last=True))
+        for step in barriers:
+            out_reason = around[step][0]
+            assert out_reason is not None
+            required.extend((step, waiting, out_reason) for waiting in after.nearest(step, after_stops, last=False))
+        for source, target, reason in required:
+            draft = self.by_id.get(target)
+            if draft is not None and all(need.step != source for need in draft.needs):
+                self.require(source, target, draft.span, reason)
 
     def unknown(self, name: str, span: Span, what: str) -> None:
         """A step name written in the document that names no step (RL102)."""
@@ -203,6 +237,129 @@ def _without_back_edges(edges: list[DeclaredEdge], ids: list[str]) -> list[Decla
     return [edge for edge in edges if id(edge) not in back]
 
 
+def forward_successors(builder: RunbookBuilder) -> dict[str, set[str]]:
+    """The declared order so far as the builder keeps it, without the jumps
+    back: step id -> the ids waiting for it."""
+    later: dict[str, set[str]] = {}
+    for edge in builder.forward_edges():
+        later.setdefault(edge.source, set()).add(edge.target)
+    return later
+
+
+class Descendants:
+    """What each node of a graph (which may have cycles) reaches through one
+    edge or more, as bitsets of node numbers: computed once, through its
+    strongly connected components, so that asking for every task is not a
+    search of the whole workflow each (thousands of tasks with a score of
+    guarded transitions each took minutes)."""
+
+    def __init__(self, successors: dict[str, set[str]], limits: AnalysisLimits = AnalysisLimits()) -> None:
+        names = list(dict.fromkeys([*successors, *(t for targets in successors.values() for t in targets)]))
+        self.names = names
+        self.number = {name: number for number, name in enumerate(names)}
+        self.adjacency = [[self.number[t] for t in successors.get(name, ())] for name in names]
+        component, count = strong_components(self.adjacency)
+        members = [0] * count
+        by_component: list[list[int]] = [[] for _ in range(count)]
+        for node, found in enumerate(component):
+            members[found] |= 1 << node
+            by_component[found].append(node)
+        # Tarjan's algorithm numbers a component after every one it reaches.
+        below = [0] * count
+        for found in range(count):
+            mask = 0
+            for node in by_component[found]:
+                for succ in self.adjacency[node]:
+                    other = component[succ]
+                    mask |= members[found] if other == found else below[other] | members[other]
+            below[found] = mask
+        self._below = [below[found] for found in component]  # node -> what it reaches
+        self._budget = limits.max_edges
+
+    def has(self, mask: int, name: str) -> bool:
+        number = self.number.get(name)
+        return number is not None and bool(mask >> number & 1)
+
+    def reached_from(self, starts: Iterable[str]) -> int:
+        mask = 0
+        for start in starts:
+            number = self.number.get(start)
+            if number is not None:
+                mask |= self._below[number]
+        return mask
+
+    def mask(self, names: Iterable[str]) -> int:
+        """The bitset of `names` (those of no node left out)."""
+        found = 0
+        for name in names:
+            number = self.number.get(name)
+            if number is not None:
+                found |= 1 << number
+        return found
+
+    def nearest(self, start: str, stop_mask: int, last: bool) -> list[str]:
+        """What `start` reaches, but for what it reaches through one of the
+        stops (`stop_mask`: the stops it reaches first are in).  Stops are
+        taken in the order the graph names them, from the last when `last`
+        (a chain named in order is then one step each)."""
+        number = self.number.get(start)
+        if number is None:
+            return []
+        reached = self._below[number]
+        beyond = 0  # what the stops taken reach
+        pending = reached & stop_mask
+        while pending:
+            chosen = pending.bit_length() - 1 if last else (pending & -pending).bit_length() - 1
+            beyond |= self._below[chosen]
+            pending &= ~beyond & ~(1 << chosen)
+        return [self.names[node] for node in _members(reached & ~beyond)]
+
+    def reached_avoiding(self, start: str, avoiding: str) -> int:
+        """What `start` reaches through one edge or more, not passing through
+        `avoiding`: a search only among the nodes that reach `avoiding` (past
+        the others, all they reach is reached), its edges counted against
+        the edge limit."""
+        number, avoid = self.number.get(start), self.number.get(avoiding)
+        if number is None:
+            return 0
+        if avoid is None or not self._below[number] >> avoid & 1:
+            return self._below[number]
+        found = 0
+        seen = {number}
+        pending = [number]
+        while pending:
+            successors = self.adjacency[pending.pop()]
+            self._budget -= len(successors)
+            if self._budget < 0:
+                raise TooLarge("the paths between its tasks' guarded transitions are too many to follow")
+            for succ in successors:
+                if succ == avoid:
+                    continue
+                found |= 1 << succ
+                if not self._below[succ] >> avoid & 1:
+                    found |= self._below[succ]
+                elif succ not in seen:
+                    seen.add(succ)
+                    pending.append(succ)
+        return found
+
+
+def _reversed(successors: dict[str, set[str]]) -> dict[str, set[str]]:
+    predecessors: dict[str, set[str]] = {}
+    for source, targets in successors.items():
+        for target in targets:
+            predecessors.setdefault(target, set()).add(source)
+    return predecessors
+
+
+def _members(mask: int) -> Iterator[int]:
+    """The numbers of a bitset's members, lowest first."""
+    while mask:
+        lowest = mask & -mask
+        yield lowest.bit_length() - 1
+        mask ^= lowest
+
+
 def strings_in(node: Any, leaving_out: Container[str] = ()) -> Iterator[tuple[str, Any, Any]]:
     """Every string value under `node` (not keys), in document order, with its
     container and key or index, so that its span can be found; none under the
@@ -255,6 +412,20 @@ class Delimited:
     end: int
     inner: str
     inner_start: int
+
+
+def placeholders(written: str, pairs: tuple[tuple[str, str], ...]) -> str:
+    """Each expression of `written` between one of the delimiter `pairs` as
+    a `<placeholder>`, which the shell mapping keeps as written in resource
+    names (in linear time: an unclosed opening is left as it is)."""
+    parts: list[str] = []
+    position = 0
+    for found in delimited(written, pairs):
+        # one word (bashlex splits a placeholder at its spaces), the same wherever it is written
+        inner = "_".join(re.sub(r"[^A-Za-z0-9_ .:/-]", "", found.inner).split()) or "value"
+        parts += [written[position : found.start], f"<{inner}>"]
+        position = found.end
+    return "".join(parts) + written[position:]
 
 
 def delimited(written: str, pairs: tuple[tuple[str, str], ...]) -> Iterator[Delimited]:

@@ -29,7 +29,9 @@
   even if a later task or another branch does: that use is no input.  Any
   other name (the chain's own action parameters, `st2kv`, `__results`,
   Jinja's own words) is no fact.
-- Resources: none.  A chain does not say what its actions touch.
+- Effects: as Orquesta's (adapters/_stackstorm.py), from each task's
+  `parameters` (or `params`, their older name): a pack's action is of
+  unknown effect, and the waits around it are required.
 - Failure paths: the `on-failure` target a task decides between is its
   `on_failure` (RL307 names the path "when the task fails").
 - Clocks: a task reading the time in its parameters (`date +%s`,
@@ -37,8 +39,7 @@
   task uses starts a clock; that later task stops it when it reads the time
   too, or its name or a variable it publishes says elapsed time (`elapsed`,
   `duration`, `mttr`, `took`).
-- No guards or observations: no task is known to change anything (no
-  resources), so nothing would wait for them.
+- Guards and observations: a task named for a check, or a health check.
 - A file holding several chains (`---`) prefixes ids and variables with the
   chain's number (`2/c1`).
 """
@@ -55,9 +56,9 @@ from ..model import EdgeKind, Ref, Span
 from ..source import Document
 from . import Adapted, AdapterError, InputFormat, documents
 from ._behaviour import mark_clocks, reads_time
-from ._builder import RunbookBuilder, StepDraft, delimited, strings_in, text
+from ._builder import Descendants, RunbookBuilder, StepDraft, delimited, forward_successors, strings_in, text
 from ._durations import stackstorm_default
-from .orquesta import Descendants, drop_initial_values, forward_successors
+from ._stackstorm import TaskAction, drop_initial_values, mark_effects
 
 JUMPS = ("on-success", "on-failure")
 # Keys of a task that hold names, not templates.
@@ -117,7 +118,7 @@ class _Chain:
                 doc.value_span(task, "name"),
                 title=text(task.get("ref")),
                 extent=doc.value_span(chain, index),
-                duration=stackstorm_default(text(task.get("ref")), task.get("params"), without_action=False),
+                duration=stackstorm_default(text(task.get("ref")), _parameters(task), without_action=False),
             )
             self.tasks.setdefault(name, task)
             self.drafts.setdefault(name, draft)
@@ -142,8 +143,26 @@ class _Chain:
         self.reach = Descendants(jumps)
         for name, task in self.tasks.items():
             self._choices(name, task)
+        self._effects()
         self._facts()
         self._clocks()
+
+    def _effects(self) -> None:
+        """What each task's action does, and the waits that requires (adapters/_stackstorm.py)."""
+        mark_effects(
+            self.builder,
+            self.doc,
+            [
+                TaskAction(
+                    self.drafts[name],
+                    task.get("ref"),
+                    _parameters(task),
+                    self.doc.value_span(task, "ref") if "ref" in task else self.drafts[name].span,
+                )
+                for name, task in self.tasks.items()
+            ],
+            _JINJA,
+        )
 
     def _choices(self, name: str, task: dict[Any, Any]) -> None:
         """Whether `name` decides between its two targets, or its failure
@@ -242,6 +261,11 @@ class _Chain:
         """Every string of a task but its names, where written."""
         for written, holder, place in strings_in(task, leaving_out=NAMING_KEYS):
             yield written, self.doc.value_span(holder, place)
+
+
+def _parameters(task: dict[Any, Any]) -> Any:
+    """A task's action parameters: `parameters`, or `params` (its older name)."""
+    return task["parameters"] if "parameters" in task else task.get("params")
 
 
 def _static_name(value: Any) -> str | None:

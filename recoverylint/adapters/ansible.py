@@ -90,8 +90,11 @@ from ..shell._invocation import path_part
 from ..shell.curl import url_resource
 from ..source import Document
 from . import Adapted, AdapterError, InputFormat, documents
-from ._builder import RunbookBuilder, StepDraft, delimited, text
+from ._builder import RunbookBuilder, StepDraft, delimited, placeholders, text
 from ._step_ids import StepIds
+
+# Jinja expressions (`{% %}` statements name no value).
+_JINJA = (("{{", "}}"),)
 
 NAME = "ansible"
 PLAY_SECTIONS = ("pre_tasks", "roles", "tasks", "post_tasks")
@@ -180,7 +183,7 @@ def _service(call: Call) -> Effect | None:
     name = call.word("name")
     if not name:
         return None
-    unit = "systemd/" + path_part(_placeholders(name).removesuffix(".service"))
+    unit = "systemd/" + path_part(placeholders(name, _JINJA).removesuffix(".service"))
     changes = any(key in call.arguments for key in ("state", "enabled", "masked", "daemon_reload"))
     return ((call.config,), (unit,)) if changes else ((unit,), ())
 
@@ -250,7 +253,7 @@ def _shell(call: Call) -> Effect | None:
         script = " ".join(str(word) for word in argv)
     if script is None:
         return None
-    parsed = _script(_placeholders(script))
+    parsed = _script(placeholders(script, _JINJA))
     if not parsed.known:
         return None
     return ((call.config, *parsed.reads), parsed.writes)
@@ -265,7 +268,7 @@ def _script(script: str) -> Script:
 
 def _uri(call: Call) -> Effect | None:
     url = call.word("url")
-    resource = url_resource(_placeholders(url)) if url else None
+    resource = url_resource(placeholders(url, _JINJA)) if url else None
     if resource is None:
         return None
     method = (call.word("method") or "GET").upper()
@@ -407,20 +410,6 @@ REPORTS = frozenset({"debug"})
 HOLDS = frozenset({"wait_for", "wait_for_connection", "pause"})
 INSTANT = frozenset({"debug", "set_fact", "assert", "fail", "meta"})
 _UNKNOWN_STEPS = frozenset({"include_tasks", "import_tasks", "include_role", "import_role", "include"})
-
-
-def _placeholders(written: str) -> str:
-    """Each Jinja expression of `written` as a `<placeholder>`, which the
-    shell mapping keeps as written in resource names (in linear time: an
-    unclosed `{{` is left as it is)."""
-    parts: list[str] = []
-    position = 0
-    for found in delimited(written, (("{{", "}}"),)):
-        # one word (bashlex splits a placeholder at its spaces), the same wherever it is written
-        inner = "_".join(re.sub(r"[^A-Za-z0-9_ .:/-]", "", found.inner).split()) or "value"
-        parts += [written[position : found.start], f"<{inner}>"]
-        position = found.end
-    return "".join(parts) + written[position:]
 
 
 def _host(written: str) -> str:
@@ -902,7 +891,7 @@ class _Reader:
             for written, container, place in _strings(value, task, key):
                 if "{{" in written:
                     at = self.doc.value_span(container, place)
-                    for found in delimited(written, (("{{", "}}"),)):
+                    for found in delimited(written, _JINJA):
                         yield found.inner, at
 
     def _notify(self, task: dict[str, Any], draft: StepDraft) -> None:

@@ -51,9 +51,10 @@ table per tool).  How a page maps to the model:
   bytes, and an edit of the helper would not reach it), and a helper page
   is a menu of options for any alert, not the steps this one takes.
 - Unknown effects are never guessed: a step with no command, or with a
-  command of no table, has no known effect, and every wait into or out of
-  it is required (a need with that reason), so that no finding says it
-  could move.
+  command of no table, has no known effect, so that no finding says it
+  could move: every step after it requires it, and it every step before
+  it, however many steps lie between (a need with that reason; back to
+  the nearest such step, which requires those before it in turn).
 - Rollbacks: a heading saying `rollback`, `roll back`, `revert` or `undo`
   (its phase is that of the heading it lies under) holds ways back: a step
   under it that writes what a change before it on the page writes is that
@@ -443,6 +444,14 @@ def build(document: Document, path: str, default_duration: float | None) -> Adap
     items = _steps(builder, reader, page)
     _reader_values(items)
     _order(builder, reader.units)
+    builder.require_around(
+        {
+            item.draft.id: (reason, reason)
+            for item, _ in items
+            if not item.known and item.draft is not None
+            for reason in [f"what `{item.draft.id}` does is not known from its commands"]
+        }
+    )
     _facts(items)
     phases = _phases(items)
     rollbacks = _rollbacks(items)
@@ -602,12 +611,6 @@ def _wait(builder: RunbookBuilder, earlier: _Item, later: _Item) -> None:
         builder.require(
             earlier.draft.id, later.draft.id, later.draft.span,
             f"`{later.draft.id}` uses `{later.filled}`, which the reader fills in, perhaps from a step before",
-        )
-    elif not (earlier.known and later.known):
-        unknown = later if not later.known else earlier
-        builder.require(
-            earlier.draft.id, later.draft.id, later.draft.span,
-            f"what `{unknown.draft.id if unknown.draft else ''}` does is not known from its commands",
         )
 
 

@@ -10,8 +10,11 @@
   no task is RL102.  Jumps may go back (loops, retries written by hand):
   those back edges are left out of O.  A `join` task waits for its inbound
   transitions, which are its edges already; a task without `join` reached
-  from two branches runs once per branch, which O approximates by the same
-  edges (as if it waited for both).
+  from two branches (or by two transitions of one task taken together)
+  runs once per branch, which O approximates by the same edges (as if it
+  waited for both).  Those waits say how often a task runs, so they are
+  required (in D too): the waits into a `join`, into a task run more than
+  once, and into every task after it up to a join.
 - Alternatives: on one task, the targets of transitions guarded by different
   `when` conditions are alternatives the task decides between (its
   `decides`; each `excludes` the targets of the other conditions), provided
@@ -27,7 +30,8 @@
   than `succeeded()` (a failure handler, a test of the result or of a
   variable) runs because of what the task found: the work requires it after
   the task (a need with a reason: in D, not in O).  A target of
-  `succeeded()` alone is a plain sequence, which RL201 questions.
+  `succeeded()` alone is a plain sequence, which RL201 questions unless an
+  effect (below) requires it.
 - Facts: context variables are workflow-wide names, so a fact is named by
   the variable.  `publish` (a list of one-key mappings, a mapping or inline
   `var=<% ... %>` text, in a transition or, in older workflows, on the task)
@@ -36,6 +40,10 @@
   `ctx().get('var')`, `ctx()['var']` or YAQL's `$.var` (not inside a call,
   where `$` is an item) in a `<% %>`, `{{ }}` or `{% %}` expression anywhere
   in its definition (action, input, `with`, `when`, published values...).
+  `ctx()` whole reads every variable another task publishes.  The
+  workflow's `output` reads its variables at the end: the tasks publishing
+  one keep their order (each requires those before it: the last one sets
+  what the workflow gives back).
   Its own publishes are not inputs where it sees them as its own: in its
   `when` (which tests its own outcome), and in a published value, those
   published before it in the same `publish` (evaluated in turn; a value
@@ -46,9 +54,17 @@
   Each branch has its own context: a task reads a given variable at its
   initial value when no task before it publishes it, even if a later task
   or another branch does; that use is no input.
-- Resources: none.  A workflow does not say what its actions touch (nor
-  which `st2kv` datastore keys they use): no order by conflicts is checked,
-  so guards and observations, which order changes, have nothing to order.
+- Effects (adapters/_stackstorm.py): what a task's action does, from its
+  `input` and inline parameters.  Core actions say it: `core.local` and
+  `core.remote` run shell the shell tables read, `core.http` reads or
+  writes its URL, `core.noop` and `core.echo` do nothing; an action named
+  for a lookup reads its pack's system.  Any other action (a pack's, a
+  workflow) is of unknown effect: the tasks after it require it, and it
+  the tasks before it, however many tasks lie between.  Waits
+  (`core.pause`, a `sleep`, `wait` in the name) and questions (`core.ask`)
+  are required on both sides, a message (`core.sendmail`...) after what
+  came before it.  A task named for a check is a guard, one named for a
+  health check observes the service.
 - Stopwatches: a task reading the time (`now()` in an expression, `date`
   in a command...) whose published moment (`start_time`...) a later task
   reading the time too, or telling elapsed time, uses starts a clock that
@@ -61,19 +77,18 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..graphs import strong_components
-from ..limits import AnalysisLimits, TooLarge
 from ..model import EdgeKind, Ref, Span
 from ..source import Document
 from . import Adapted, InputFormat, documents
 from ._behaviour import mark_clocks, reads_time
-from ._builder import RunbookBuilder, StepDraft, delimited, strings_in, text
+from ._builder import Descendants, RunbookBuilder, StepDraft, delimited, forward_successors, strings_in, text
 from ._durations import stackstorm_default
+from ._stackstorm import TaskAction, action_call, drop_initial_values, mark_effects
 
 ENGINE_COMMANDS = frozenset({"continue", "fail", "noop", "retry"})
 # Context variables StackStorm provides itself.
@@ -92,6 +107,9 @@ _NAMED = r"""(?:'([^']+)'|"([^"]+)"|(\w+))"""
 _CTX_CALL = re.compile(rf"\bctx\(\s*{_NAMED}\s*\)")
 _CTX_ATTRIBUTE = re.compile(r"\bctx\(\s*\)\s*\.\s*(\w+)(\s*\()?")
 _CTX_GET = re.compile(rf"\bctx\(\s*\)\s*\.\s*get\(\s*{_NAMED}")
+# `ctx()` itself, whole (not `ctx().x`, `ctx()[...]`): every variable.
+_CTX_WHOLE = re.compile(r"\bctx\(\s*\)(?!\s*[.\[])")
+WHOLE_CONTEXT = "ctx()"
 _CTX_ITEM = re.compile(r"""\bctx\(\s*\)\s*\[\s*(?:'([^']+)'|"([^"]+)")\s*\]""")
 _TASK_CALL = re.compile(rf"\btask\(\s*{_NAMED}\s*[,)]")
 _YAQL_ROOT = re.compile(r"\$\.(\w+)")
@@ -145,14 +163,13 @@ class _Workflow:
         doc, tasks = self.doc, self.tasks
         for name, body in tasks.items():
             action = body.get("action") if isinstance(body, dict) else None
+            named, given = action_call(action, body.get("input") if isinstance(body, dict) else None, _EXPRESSION)
             self.drafts[name] = self.builder.step(
                 self.prefix + name,
                 doc.key_span(tasks, name),
-                title=_action_name(action),
+                title=named,
                 extent=doc.value_span(tasks, name),
-                duration=stackstorm_default(
-                    action, body.get("input") if isinstance(body, dict) else None, without_action=True
-                ),
+                duration=stackstorm_default(action if named is None else named, given, without_action=True),
             )
         transitions = {
             name: self._transitions(body) for name, body in tasks.items() if isinstance(body, dict)
@@ -171,9 +188,62 @@ class _Workflow:
         }
         for name, outgoing in transitions.items():
             self._choices(name, outgoing, jumps)
+        self._joins_and_splits(transitions)
+        self._effects()
         self._given()
         self._facts()
         self._clocks()
+
+    def _joins_and_splits(self, transitions: dict[str, list[_Transition]]) -> None:
+        """The waits that decide how many times a task runs, which are never
+        gates to lift: those into a `join` (it runs once the branches into
+        it are done), and those into a task that runs once per transition
+        leading to it (two or more, and no `join`: a split), or after such a
+        task before any join: started at once, it would run once."""
+        inbound: dict[str, list[tuple[str, str | None, Span]]] = {}  # target -> (source, condition, where)
+        for name, outgoing in transitions.items():
+            for transition in outgoing:
+                for target, span in transition.targets:
+                    if self.prefix + target in self.later.get(self.prefix + name, ()):  # not a jump back
+                        inbound.setdefault(target, []).append((name, transition.condition, span))
+        joins = {name for name, body in self.tasks.items() if isinstance(body, dict) and "join" in body}
+        repeated = {target for target, sources in inbound.items() if target not in joins and _split(sources)}
+        pending = list(repeated)
+        while pending:
+            for successor in self.later.get(self.prefix + pending.pop(), ()):
+                task = successor.removeprefix(self.prefix)
+                if task not in joins and task not in repeated:
+                    repeated.add(task)
+                    pending.append(task)
+        for target, sources in inbound.items():
+            if target in joins:
+                reason = f"`{target}` joins the branches into it (`join`)"
+            elif target in repeated:
+                reason = f"`{target}` runs once for each run reaching it (no `join` before it): the wait sets how often"
+            else:
+                continue
+            needs = self.drafts[target].needs
+            for source, _, span in sources:
+                if all(need.step != self.prefix + source for need in needs):
+                    self.builder.require(self.prefix + source, self.prefix + target, span, reason)
+
+    def _effects(self) -> None:
+        """What each task's action does, and the waits that requires (adapters/_stackstorm.py)."""
+        mark_effects(
+            self.builder,
+            self.doc,
+            [
+                TaskAction(
+                    self.drafts[name],
+                    body.get("action"),
+                    body.get("input"),
+                    self.doc.value_span(body, "action") if "action" in body else self.drafts[name].span,
+                )
+                for name, body in self.tasks.items()
+                if isinstance(body, dict)
+            ],
+            _EXPRESSION,
+        )
 
     def _transitions(self, body: dict[Any, Any]) -> list[_Transition]:
         return [
@@ -275,10 +345,19 @@ class _Workflow:
             name: self._published(body) for name, body in self.tasks.items() if isinstance(body, dict)
         }
         read_tasks: set[str] = set()
+        every_variable = sorted({variable for variables in published.values() for variable, _ in variables})
         for name in published:
             inputs = self.drafts[name].inputs
             seen: set[str] = set()
             for is_task, target, span in self._reads(self.tasks[name]):
+                if target == WHOLE_CONTEXT and not is_task:
+                    # The whole context: every variable another task publishes (a given one's uses are judged below).
+                    own = {variable for variable, _ in published[name]}
+                    for variable in every_variable:
+                        if variable not in seen and variable not in own:
+                            seen.add(variable)
+                            inputs.append(Ref(self.prefix + variable, span))
+                    continue
                 if is_task:
                     if target == name:
                         continue
@@ -312,6 +391,39 @@ class _Workflow:
                 outputs = self.drafts[name].outputs
                 if fact in used and all(ref.name != fact for ref in outputs):
                     outputs.append(Ref(fact, span))
+        self._last_value_output(producers, every_variable)
+
+    def _last_value_output(self, producers: dict[str, list[tuple[str, Span]]], every_variable: list[str]) -> None:
+        """The workflow's `output` reads its variables when the run ends: of
+        the tasks publishing one, each requires those O puts before it (the
+        last one sets what the workflow gives back)."""
+        output = self.doc.data.get("output")
+        written = [output] if isinstance(output, str) else [found for found, _, _ in strings_in(output)]
+        variables: set[str] = set()
+        for text_written in written:
+            for _, is_task, name in _references(text_written):
+                if not is_task:
+                    variables.update(every_variable if name == WHOLE_CONTEXT else [name])
+        reach: Descendants | None = None
+        for variable in sorted(variables):
+            publishing = producers.get(self.prefix + variable, [])
+            if len(publishing) < 2:
+                continue
+            reach = reach or Descendants(self.later)
+            for name, span in publishing:
+                needs = self.drafts[name].needs
+                for other, _ in publishing:
+                    if (
+                        other != name
+                        and reach.has(reach.reached_from([self.prefix + other]), self.prefix + name)
+                        and all(need.step != self.prefix + other for need in needs)
+                    ):
+                        self.builder.require(
+                            self.prefix + other,
+                            self.prefix + name,
+                            span,
+                            f"`{name}` publishes `{variable}` after `{other}`, and the workflow outputs the last value",
+                        )
 
     def _clocks(self) -> None:
         """Tasks reading the time anywhere in their definition are clock readings."""
@@ -383,117 +495,25 @@ class _Workflow:
             before.add(variable)
 
 
+def _split(sources: list[tuple[str, str | None, Span]]) -> bool:
+    """Whether the transitions into a task (source, condition, where) can
+    start it more than once in a run: from two tasks, or twice from one
+    (the same condition, or one taken whatever happens; two different
+    conditions, `succeeded()` and `failed()`, are taken as never both
+    holding)."""
+    by_source: dict[str, list[str | None]] = {}
+    for source, condition, _ in sources:
+        by_source.setdefault(source, []).append(condition)
+    if len(by_source) > 1:
+        return True
+    (conditions,) = by_source.values()
+    return len(conditions) > 1 and (None in conditions or len(set(conditions)) < len(conditions))
+
+
 def _entries(publish: Any) -> list[tuple[dict[Any, Any], str]]:
     """The (mapping, variable) pairs of a `publish` list of one-key mappings, or mapping."""
     mappings = publish if isinstance(publish, list) else [publish]
     return [(entry, variable) for entry in mappings if isinstance(entry, dict) for variable in entry]
-
-
-def forward_successors(builder: RunbookBuilder) -> dict[str, set[str]]:
-    """The declared order so far as the builder keeps it, without the jumps
-    back: step id -> the ids waiting for it."""
-    later: dict[str, set[str]] = {}
-    for edge in builder.forward_edges():
-        later.setdefault(edge.source, set()).add(edge.target)
-    return later
-
-
-def drop_initial_values(
-    drafts: Iterable[StepDraft],
-    given: set[str],
-    producers: dict[str, list[str]],
-    later: dict[str, set[str]],
-) -> None:
-    """A task sees the variables the tasks before it published (in Orquesta
-    each branch has its own context; an ActionChain runs one task at a time):
-    a given variable that no earlier task publishes is read at its initial
-    value, which is no task's output: that use of it is left out (kept when
-    no other task publishes it: a task's own publish orders nothing)."""
-    drafts = list(drafts)
-    read = {ref.name for draft in drafts for ref in draft.inputs} & given & producers.keys()
-    if not read:
-        return
-    after = Descendants(later)
-    reaching = {fact: after.reached_from(producers[fact]) for fact in read}
-    for draft in drafts:
-        draft.inputs = [
-            ref
-            for ref in draft.inputs
-            if ref.name not in reaching
-            or after.has(reaching[ref.name], draft.id)
-            or set(producers[ref.name]) <= {draft.id}
-        ]
-
-
-class Descendants:
-    """What each node of a graph (which may have cycles) reaches through one
-    edge or more, as bitsets of node numbers: computed once, through its
-    strongly connected components, so that asking for every task is not a
-    search of the whole workflow each (thousands of tasks with a score of
-    guarded transitions each took minutes)."""
-
-    def __init__(self, successors: dict[str, set[str]], limits: AnalysisLimits = AnalysisLimits()) -> None:
-        names = list(dict.fromkeys([*successors, *(t for targets in successors.values() for t in targets)]))
-        self.number = {name: number for number, name in enumerate(names)}
-        self.adjacency = [[self.number[t] for t in successors.get(name, ())] for name in names]
-        component, count = strong_components(self.adjacency)
-        members = [0] * count
-        by_component: list[list[int]] = [[] for _ in range(count)]
-        for node, found in enumerate(component):
-            members[found] |= 1 << node
-            by_component[found].append(node)
-        # Tarjan's algorithm numbers a component after every one it reaches.
-        below = [0] * count
-        for found in range(count):
-            mask = 0
-            for node in by_component[found]:
-                for succ in self.adjacency[node]:
-                    other = component[succ]
-                    mask |= members[found] if other == found else below[other] | members[other]
-            below[found] = mask
-        self._below = [below[found] for found in component]  # node -> what it reaches
-        self._budget = limits.max_edges
-
-    def has(self, mask: int, name: str) -> bool:
-        number = self.number.get(name)
-        return number is not None and bool(mask >> number & 1)
-
-    def reached_from(self, starts: Iterable[str]) -> int:
-        mask = 0
-        for start in starts:
-            number = self.number.get(start)
-            if number is not None:
-                mask |= self._below[number]
-        return mask
-
-    def reached_avoiding(self, start: str, avoiding: str) -> int:
-        """What `start` reaches through one edge or more, not passing through
-        `avoiding`: a search only among the nodes that reach `avoiding` (past
-        the others, all they reach is reached), its edges counted against
-        the edge limit."""
-        number, avoid = self.number.get(start), self.number.get(avoiding)
-        if number is None:
-            return 0
-        if avoid is None or not self._below[number] >> avoid & 1:
-            return self._below[number]
-        found = 0
-        seen = {number}
-        pending = [number]
-        while pending:
-            successors = self.adjacency[pending.pop()]
-            self._budget -= len(successors)
-            if self._budget < 0:
-                raise TooLarge("the paths between its tasks' guarded transitions are too many to follow")
-            for succ in successors:
-                if succ == avoid:
-                    continue
-                found |= 1 << succ
-                if not self._below[succ] >> avoid & 1:
-                    found |= self._below[succ]
-                elif succ not in seen:
-                    seen.add(succ)
-                    pending.append(succ)
-        return found
 
 
 def _transitions_of(body: dict[Any, Any]) -> list[dict[Any, Any]]:
@@ -522,6 +542,7 @@ def _references(written: str) -> list[tuple[int, bool, str]]:
             for m in _CTX_ATTRIBUTE.finditer(expression)
             if not m.group(2)  # `ctx().get(...)`: a method, read above
         )
+        found.extend((start + m.start(), False, WHOLE_CONTEXT) for m in _CTX_WHOLE.finditer(expression))
         found.extend((start + m.start(), True, _first(m)) for m in _TASK_CALL.finditer(expression))
         if delimited_expression.pair == _YAQL:
             # `$` is the context, except inside a call (a lambda's item)
@@ -563,11 +584,6 @@ def _condition(value: Any) -> str | None:
     inner = _first(match) if match else written
     key = " ".join(inner.split())
     return None if key in ("", ALWAYS_TAKEN) else key
-
-
-def _action_name(action: Any) -> str | None:
-    written = text(action)
-    return written.split()[0] if written and written.split() else None
 
 
 FORMAT = InputFormat(

@@ -29,7 +29,8 @@
   the command.  A `jobref` to a job of the same file (by `name` and
   `group`, or `uuid`) reads and writes what that job's steps do; any other
   `jobref`, `scriptfile`, `scripturl` and plugin step (`type:`) has no
-  known effect.
+  known effect: every step after it requires it, and it every step before
+  it, however many steps lie between (back to the nearest such step).
 - Facts: each job option (`options`) is given; a step that writes
   `${option.x}`, `@option.x@` or `$RD_OPTION_X` uses the fact `option.x`.
   Each step runs in a shell of its own: no shell variable passes between
@@ -104,6 +105,17 @@ def build(document: Document, path: str, default_duration: float | None) -> Adap
         each.order()
     for before, after in itertools.pairwise(top):
         _one_after_another(builder, before, after)
+    # A step of unknown effect may make or need anything: the steps after it
+    # wait for it, and it for those before it, however many steps lie between.
+    builder.require_around(
+        {
+            step.draft.id: (reason, reason)
+            for each in top
+            for step in each.read
+            if not step.known
+            for reason in [f"what `{step.draft.id}` does is not known from its command"]
+        }
+    )
     first_doc, first_job = jobs[0]
     title = text(first_job.get("name")) if len(jobs) == 1 else None
     return builder.build(Path(path).stem, first_doc.value_span(first_doc.data, 0), title=title)
@@ -283,15 +295,8 @@ class _Job:
         return parsed.known
 
     def _in_sequence(self, before: _Step, after: _Step, span: Span) -> None:
-        """`after` waits for the step before it; required when what either
-        does is not known (it may make what the other uses)."""
+        """`after` waits for the step before it."""
         self.builder.wait(before.draft.id, after.draft.id, span, EdgeKind.SEQUENCE)
-        if not (before.known and after.known):
-            unknown = before if not before.known else after
-            self.builder.require(
-                before.draft.id, after.draft.id, span,
-                f"what `{unknown.draft.id}` does is not known from its command",
-            )
 
     def _strategy_span(self) -> Span:
         if "strategy" in self.sequence:

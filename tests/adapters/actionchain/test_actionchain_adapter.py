@@ -152,6 +152,7 @@ def test_required_order():
     assert data_edges(runbook) == {
         ("check", "page"),  # failure handlers
         ("snapshot", "page"),
+        ("check", "snapshot"),  # `ops.snapshot` may use anything `check` did
         ("snapshot", "restart"),  # its result
         ("check", "restart"),  # `status`
         ("restart", "notify"),  # decides
@@ -217,9 +218,9 @@ def test_a_failure_jumping_back_chooses_nothing():
     text = chain(
         """\
         chain:
-          - {name: a, ref: x, on-success: b}
-          - {name: b, ref: x, on-success: c, on-failure: a}
-          - {name: c, ref: x}
+          - {name: a, ref: core.noop, on-success: b}
+          - {name: b, ref: core.noop, on-success: c, on-failure: a}
+          - {name: c, ref: core.noop}
         """
     )
     runbook = adapt(text, "actionchain").runbook
@@ -234,19 +235,19 @@ def test_targets_reaching_each_other_only_through_the_task_are_alternatives():
     looped = chain(
         """\
         chain:
-          - {name: t, ref: x, on-success: ok, on-failure: bad}
-          - {name: ok, ref: x, on-success: t}
-          - {name: bad, ref: x}
+          - {name: t, ref: core.noop, on-success: ok, on-failure: bad}
+          - {name: ok, ref: core.noop, on-success: t}
+          - {name: bad, ref: core.noop}
         """
     )
     assert names(step(adapt(looped, "actionchain").runbook, "t").decides) == ["ok", "bad"]
     around = chain(
         """\
         chain:
-          - {name: t, ref: x, on-success: ok, on-failure: bad}
-          - {name: ok, ref: x, on-success: t, on-failure: log}
-          - {name: log, ref: x, on-success: bad}
-          - {name: bad, ref: x}
+          - {name: t, ref: core.noop, on-success: ok, on-failure: bad}
+          - {name: ok, ref: core.noop, on-success: t, on-failure: log}
+          - {name: log, ref: core.noop, on-success: bad}
+          - {name: bad, ref: core.noop}
         """
     )
     runbook = adapt(around, "actionchain").runbook
@@ -255,7 +256,7 @@ def test_targets_reaching_each_other_only_through_the_task_are_alternatives():
 
 
 def test_the_same_task_on_success_and_on_failure_is_a_plain_sequence():
-    text = "chain:\n  - {name: a, ref: x, on-success: b, on-failure: b}\n  - {name: b, ref: x}\n"
+    text = "chain:\n  - {name: a, ref: core.noop, on-success: b, on-failure: b}\n  - {name: b, ref: core.noop}\n"
     runbook = adapt(text, "actionchain").runbook
     assert order_edges(runbook) == {("a", "b")}
     assert step(runbook, "a").decides == () and step(runbook, "b").needs == ()
@@ -397,12 +398,35 @@ def test_detect_never_raises(data):
 
 
 
-def test_cli_reports_a_false_gate():
-    completed = check_json(FIXTURES / "actionchain" / "restart.yaml")
+def test_cli_reports_a_false_gate(tmp_path):
+    # Two lookups, each of an effect the chain shows: the second needs nothing from the first.
+    path = tmp_path / "lookups.yaml"
+    path.write_text(
+        chain(
+            """\
+            chain:
+              - name: check
+                ref: core.http
+                parameters: {url: "https://orders.example.com/health"}
+                on-success: pods
+              - name: pods
+                ref: core.local
+                parameters: {cmd: "kubectl get pods -n shop"}
+            """
+        )
+    )
+    completed = check_json(path)
     assert completed.returncode == 1, completed.stderr
     report = json.loads(completed.stdout)
-    assert [(f["code"], f["line"], f["column"]) for f in report["findings"]] == [("RL201", 14, 11)]
-    assert "`snapshot` waits for `check` but uses nothing from it" in report["findings"][0]["message"]
+    assert [(f["code"], f["line"], f["column"]) for f in report["findings"]] == [("RL201", 6, 11)]
+    assert "`pods` waits for `check` but uses nothing from it" in report["findings"][0]["message"]
+
+
+def test_cli_finds_no_false_gate_around_a_pack_action():
+    # What a pack's action does is not known: the restart fixture's waits are all required.
+    completed = check_json(FIXTURES / "actionchain" / "restart.yaml")
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert json.loads(completed.stdout)["findings"] == []
 
 
 def test_cli_on_a_clean_chain(tmp_path):

@@ -179,6 +179,11 @@ def test_unknown_and_prose_steps_are_never_called_independent(tmp_path):
     assert runbook is not None
     reasons = [need.reason for need in step(runbook, "diagnosis-2").needs]
     assert reasons == ["what `diagnosis-2` does is not known from its commands"]
+    # The script may change what both lookups read: the second needs it, through the first.
+    assert [(need.step, need.reason) for need in step(runbook, "diagnosis-4").needs] == [
+        ("diagnosis-2", "what `diagnosis-2` does is not known from its commands")
+    ]
+    assert "it needs only `diagnosis-2`" in result.findings[0].message
 
 
 def test_fenced_blocks_outside_lists_are_steps_titled_by_the_paragraph_before(tmp_path):

@@ -107,6 +107,16 @@ def test_a_step_of_unknown_effect_keeps_its_waits():
     assert check_text(text, "j.yaml").findings == []
 
 
+def test_a_step_after_one_of_unknown_effect_needs_it_through_the_steps_between():
+    text = job("- scriptfile: /opt/fix.sh\n- exec: kubectl get pods -n a\n- exec: kubectl get pods -n b")
+    runbook = adapt(text, "rundeck").runbook
+    assert data_edges(runbook) == {("step-1", "step-2"), ("step-1", "step-3")}
+    found = check_text(text, "j.yaml").findings
+    assert [(f.code, f.message.split(". ")[0]) for f in found] == [
+        ("RL201", "`step-3` waits for `step-2` but uses nothing from it; it needs only `step-1`")
+    ]
+
+
 def test_options_are_given_and_their_uses_are_inputs():
     runbook = read("restart.yaml").runbook
     assert names(runbook.given) == ["option.namespace"]
