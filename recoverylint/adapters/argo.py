@@ -743,8 +743,10 @@ def _produce_template_outputs(flow: _Flow, caller: _Entry, used: set[str]) -> No
 
 def _run_exit_handler_last(builder: RunbookBuilder, workflow: _Workflow, flows: list[_Flow]) -> None:
     """The workflow's `onExit` template runs when everything else has ended:
-    its first steps wait for the last steps of the workflow's other templates
-    (except those its own steps call, which run inside it), as the work requires."""
+    its first steps wait for every step of the workflow's other templates
+    (except those its own steps call, which run inside it), as the work
+    requires: not only for the last ones, since whatever their waits, Argo
+    runs it last."""
     handler_name = text(workflow.spec.get("onExit"))
     handler = next((flow for flow in flows if flow.name == handler_name), None)
     if handler is None:
@@ -756,9 +758,9 @@ def _run_exit_handler_last(builder: RunbookBuilder, workflow: _Workflow, flows: 
     for flow in flows:
         if flow is handler or flow.name in inside:
             continue
-        lasts = flow.ends(last=True)
-        _make_room(builder, len(lasts) * len(first), "the exit handler")
-        for source in lasts:
+        every = list(dict.fromkeys(entry.draft.id for entry in flow.entries))
+        _make_room(builder, len(every) * len(first), "the exit handler")
+        for source in every:
             for target in first:
                 if (source, target) in declared:
                     continue  # it also runs nested where it is called

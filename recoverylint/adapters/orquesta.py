@@ -204,7 +204,8 @@ class _Workflow:
         for name, outgoing in transitions.items():
             for transition in outgoing:
                 for target, span in transition.targets:
-                    if self.prefix + target in self.later.get(self.prefix + name, ()):  # not a jump back
+                    # A task (a name of none is RL102), not by a jump back.
+                    if target in self.drafts and self.prefix + target in self.later.get(self.prefix + name, ()):
                         inbound.setdefault(target, []).append((name, transition.condition, span))
         joins = {name for name, body in self.tasks.items() if isinstance(body, dict) and "join" in body}
         repeated = {target for target, sources in inbound.items() if target not in joins and _split(sources)}

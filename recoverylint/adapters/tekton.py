@@ -15,8 +15,8 @@
 - O: tasks run in parallel unless `runAfter` lists others (a `needs` wait).
   Tekton also runs a task after every task whose results it uses, so a result
   reference adds a wait (at the string holding it) when `runAfter` does not
-  list that task.  Each `finally` task waits for every task that no other task
-  waits for; the pipeline's cleanup is meant to come after all of it, so D
+  list that task.  Each `finally` task waits for every task (Tekton runs it
+  last, whatever the waits); the pipeline's cleanup is meant to come after all of it, so D
   requires every task before each `finally` task and those waits are never
   false gates.  A cycle is RL103 (Tekton has no loops).
 - Facts: `$(tasks.X.results.Y)` (with `[*]`, `[i]`, `.key`, or as
@@ -210,16 +210,15 @@ class _Reader:
                 task = _Task(entry, draft, key == "finally")
                 tasks.setdefault(draft.id, task)
                 ordered.append(task)
-        waited_for: set[str] = set()  # tasks another (non-finally) task waits for
         for task in ordered:
-            waited_for |= self.waits(pipeline, task, tasks)
+            self.waits(pipeline, task, tasks)
             self.workspaces(pipeline, task)
         self.behaviour(pipeline, ordered)
         regular = [task for task in ordered if not task.finally_]
         for cleanup in (task for task in ordered if task.finally_):
             for task in regular:
-                if task.draft.id not in waited_for:
-                    self.builder.wait(task.draft.id, cleanup.draft.id, cleanup.draft.span)
+                # After every task, not only the last ones: whatever waits change, it still comes last.
+                self.builder.wait(task.draft.id, cleanup.draft.id, cleanup.draft.span)
                 self.builder.require(task.draft.id, cleanup.draft.id, cleanup.draft.span, _FINALLY_REASON)
 
     def behaviour(self, pipeline: _Pipeline, ordered: list[_Task]) -> None:
@@ -248,9 +247,8 @@ class _Reader:
                 readers.add(draft.id)
         mark_clocks([task.draft for task in ordered], readers)
 
-    def waits(self, pipeline: _Pipeline, task: _Task, tasks: dict[str, _Task]) -> set[str]:
-        """Add the task's waits and the facts it uses; the ids a task (not a
-        finally task) waits for."""
+    def waits(self, pipeline: _Pipeline, task: _Task, tasks: dict[str, _Task]) -> None:
+        """Add the task's waits and the facts it uses."""
         doc, mapping, draft = pipeline.document, task.mapping, task.draft
         listed: set[str] = set()  # the tasks it waits for
         run_after = mapping.get("runAfter")
@@ -294,7 +292,6 @@ class _Reader:
                     inputs.add(fact)
                     draft.inputs.append(Ref(fact, span))
                     self.output(pipeline, tasks[producer], fact, None)
-        return set() if task.finally_ else listed
 
     def output(self, pipeline: _Pipeline, producer: _Task, fact: str, result: str | None) -> None:
         """`fact` among the outputs of `producer`, where its task declares the

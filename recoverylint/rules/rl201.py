@@ -22,7 +22,11 @@ def false_sequential_gate(ctx: GraphContext) -> Issues:
     waits = _not_reported_by_rl202(graphs, graphs.unrequired_waits())
     costs = wait_costs_known(graphs, waits)
     restructure = restructure_checklist(graphs) if waits else None
-    removals = _removals(graphs, waits, declared)
+    # (waiting step, step waited for) where a step after the first requires
+    # the second: lifting the wait may leave that step without it.
+    needed_later = _required_later(graphs, {target: list(sources) for target, sources in waits})
+    left_behind = _LeftBehind(graphs)
+    removals = _removals(graphs, waits, declared, needed_later)
     # The step each one follows in a sequence: there `needs` adds waits and
     # removes none.  Only the native format has `parallel:` blocks to offer.
     native = ctx.runbook.format == NATIVE
@@ -63,6 +67,16 @@ def false_sequential_gate(ctx: GraphContext) -> Issues:
             suggestion = _out_of_the_sequence(waiter.id, previous, fix is not None and fix is restructure)
         else:
             suggestion = needs_suggestion(real, key=wait_key)
+            stranded = [
+                (source, later)
+                for source in sources
+                if (target, source) in needed_later
+                for later in left_behind.of(target, source)
+            ]
+            if stranded:
+                suggestion += _keep_for_later(
+                    [steps[later].id for _, later in stranded], [steps[source].id for source, _ in stranded], wait_key
+                )
             if native:
                 suggestion += f"; if the wait is intended, say why: `needs: [{{step: {waited[0]}, reason: …}}]`"
         yield Issue(
@@ -84,6 +98,59 @@ def _out_of_the_sequence(step_id: str, previous: str, restructured: bool) -> str
         f" (`- parallel: [{{id: {previous}, …}}, {{id: {step_id}, …}}]`){restructure};"
         f" if the wait is intended, keep it and say why: `needs: [{{step: {previous}, reason: …}}]`"
     )
+
+
+def _keep_for_later(later_ids: list[str], source_ids: list[str], key: str | None) -> str:
+    """The rest of the help when steps after the waiting one need steps it
+    waits for and come after them only through this wait: they must then
+    wait for them themselves (`key`: the format's word for a wait, None when
+    it orders steps by their place).  `later_ids` and `source_ids` pair up."""
+    later = quoted(list(dict.fromkeys(later_ids)), limit=LISTED)
+    waited = quoted(list(dict.fromkeys(source_ids)), limit=LISTED)
+    if key is None:
+        return f"; then make {later} wait for {waited}"
+    one = len(set(later_ids)) == 1
+    return f"; {later} then {'needs' if one else 'need'} {waited} in {'its' if one else 'their'} own `{key}`"
+
+
+class _LeftBehind:
+    """Which steps after a waiting step need a step it waits for and come
+    after that step only through this wait: lifted, the wait would leave
+    them without it.  Each step found by a scan of the steps, within a work
+    budget (a checklist closed by a step requiring every other flags every
+    gate): past it, none is named."""
+
+    _BUDGET = 200_000  # step visits for the whole runbook
+
+    def __init__(self, graphs: Graphs) -> None:
+        self.graphs = graphs
+        self.budget = self._BUDGET
+        self._successors: list[list[int]] | None = None
+
+    def of(self, target: int, source: int) -> list[int]:
+        graphs = self.graphs
+        real = graphs.real_prerequisites(target)
+        if any(prerequisite == source or graphs.before(source, prerequisite) for prerequisite in real):
+            return []  # the step still waits for its real prerequisites, which come after the source
+        self.budget -= len(graphs.steps)
+        if self.budget < 0:
+            return []
+        if self._successors is None:
+            self._successors = [[] for _ in graphs.steps]
+            for node, preds in enumerate(graphs.order_preds):
+                for pred in preds:
+                    self._successors[pred].append(node)
+        # The source's other ways forward: a step after one of them still comes after it.
+        others = [node for node in self._successors[source] if node != target]
+        stranded = [
+            later
+            for later in graphs.topological
+            if graphs.before(target, later)
+            and graphs.requires(source, later)
+            and not any(other == later or graphs.before(other, later) for other in others)
+        ]
+        # The first of them: a step after one that waits for the source waits for it too.
+        return [later for later in stranded if not any(graphs.before(other, later) for other in stranded)]
 
 
 def _among(sources: tuple[int, ...], node: int | None) -> bool:
@@ -137,6 +204,7 @@ def _removals(
     graphs: Graphs,
     waits: list[tuple[int, tuple[int, ...]]],
     declared: DeclaredWaits,
+    kept_for_later: set[tuple[int, int]],
 ) -> dict[int, Fix]:
     """For each waiting step, a fix removing the `needs` entries that are the
     whole of a gate (named once, without a reason), as many as can go while
@@ -146,9 +214,9 @@ def _removals(
     more would be unsafe."""
     steps, index = graphs.steps, graphs.index
     # Each waiting step's `needs` entries among its gates that name a step
-    # once.  Whether a later step requires the one named is asked of them all
-    # in one sweep, before the declarations of each pair: it settles most
-    # (in a checklist, nearly all).
+    # once.  Whether a later step requires the one named (`kept_for_later`,
+    # asked of every gate in one sweep) settles most before the declarations
+    # of each pair are read (in a checklist, nearly all).
     named_once: dict[int, list[int]] = {}
     for target, sources in waits:
         needs = steps[target].needs
@@ -169,7 +237,6 @@ def _removals(
         )
         if found:
             named_once[target] = found
-    kept_for_later = _required_later(graphs, named_once)
     fixes = {}
     for target, named in named_once.items():
         target_id = steps[target].id

@@ -380,3 +380,18 @@ def test_the_tasks_publishing_what_the_workflow_outputs_keep_their_order():
     assert codes(text) == []
     # a variable the workflow does not give back orders nothing
     assert codes(text.replace("  - progress: <% ctx().progress %>", "  - done: true")) == [("RL201", 8)]
+
+
+def test_two_transitions_to_no_task_are_rl102_not_a_crash():
+    # Found by the fuzz test: a split whose target names no task.
+    text = workflow(
+        """\
+        a:
+          action: ops.pause
+          next: [{do: missing}]
+        b:
+          action: ops.pause
+          next: [{do: missing}]
+        """
+    )
+    assert [code for code, _ in codes(text)] == ["RL102", "RL102"]

@@ -95,3 +95,72 @@ def test_the_cli_shows_the_block_as_help(tmp_path):
     path.write_text(CHECKLIST)
     result = CliRunner().invoke(cli, ["check", "--no-cache", str(path)])
     assert "= help: `decide` sits in a sequence" in result.output
+
+
+# -- the steps after it that would be left without what they need ------------------
+
+# `report` waits for `lookup` but uses nothing from it; `apply`, after `report`,
+# uses what `lookup` found and comes after it only through that wait.
+FLOW = textwrap.dedent(
+    """\
+    runbook: chain
+    flow: parallel
+    steps:
+      - id: lookup
+        outputs: [found]
+      - id: report
+        needs: [lookup]
+      - id: apply
+        needs: [report]
+        inputs: [found]
+    """
+)
+
+
+def help_of(text: str, step: str) -> str:
+    (finding,) = [f for f in check_text(text).findings if f.code == "RL201" and f.message.startswith(f"`{step}`")]
+    assert finding.suggestion is not None
+    return finding.suggestion
+
+
+def test_the_help_names_the_later_step_left_without_what_it_needs():
+    assert help_of(FLOW, "report").startswith(
+        "needs: [] (it can start at once); `apply` then needs `lookup` in its own `needs`"
+    )
+
+
+def test_a_later_step_that_comes_after_it_another_way_is_not_named():
+    also = FLOW.replace("needs: [report]", "needs: [report, lookup]")
+    assert "`apply`" not in help_of(also, "report")
+
+
+def test_in_words_for_a_format_that_orders_steps_by_their_place():
+    # A StackStorm workflow: `apply` uses what `lookup` published, through `report`.
+    workflow = textwrap.dedent(
+        """\
+        version: 1.0
+        tasks:
+          lookup:
+            action: core.local cmd="kubectl get pods -n shop"
+            next: [{publish: [{pods: <% result().stdout %>}], do: report}]
+          report:
+            action: core.local cmd="kubectl get svc -n shop"
+            next: [{do: apply}]
+          apply:
+            action: core.local cmd="kubectl describe pods -n shop <% ctx().pods %>"
+        """
+    )
+    found = [f for f in check_text(workflow, "flow.yaml").findings if f.code == "RL201"]
+    assert [f.suggestion for f in found] == [
+        "let it start at once; then make `apply` wait for `lookup`",
+        "make it wait for `lookup`",  # `apply`'s own finding: it needs nothing from `report`
+    ]
+
+
+def test_past_its_budget_no_step_is_named(monkeypatch):
+    from recoverylint.rules import rl201
+
+    monkeypatch.setattr(rl201._LeftBehind, "_BUDGET", 0)
+    assert help_of(FLOW, "report") == (
+        "needs: [] (it can start at once); if the wait is intended, say why: `needs: [{step: lookup, reason: …}]`"
+    )

@@ -89,7 +89,11 @@ def test_declared_order():
         ("inspect", "build"),
         ("build", "announce"),
         ("inspect", "announce"),  # Tekton's own wait for a result
-        ("announce", "cleanup"),  # finally after the last task
+        # finally after every task: whatever the waits, Tekton runs it last
+        ("fetch", "cleanup"),
+        ("inspect", "cleanup"),
+        ("build", "cleanup"),
+        ("announce", "cleanup"),
     }
     kinds = {(e.source, e.target): (e.kind, e.span) for e in runbook.declared_edges}
     assert kinds[("fetch", "inspect")] == (EdgeKind.NEEDS, Span(33, 18, 33, 23))

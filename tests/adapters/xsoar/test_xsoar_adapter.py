@@ -71,8 +71,10 @@ def test_independent_enrichments_in_sequence_are_a_false_gate_told_in_words():
     assert [(f.span.line, f.message.split(";")[0]) for f in found] == [
         (28, "`enrich-domain` waits for `enrich-ip` but uses nothing from it")
     ]
-    # XSOAR has no `needs` key and no `parallel:` block: the help says what to do.
-    assert found[0].suggestion == "let it start at once"
+    # XSOAR has no `needs` key and no `parallel:` block: the help says what to
+    # do, and that `block-ip`, which reads what `enrich-ip` wrote and waits
+    # for it only through `enrich-domain`, must then wait for it itself.
+    assert found[0].suggestion == "let it start at once; then make `block-ip` wait for `enrich-ip`"
 
 
 def test_a_condition_decides_between_its_branches_and_its_choices_are_required():
