@@ -116,11 +116,13 @@ def _keep_for_later(later_ids: list[str], source_ids: list[str], key: str | None
 class _LeftBehind:
     """Which steps after a waiting step need a step it waits for and come
     after that step only through this wait: lifted, the wait would leave
-    them without it.  Each step found by a scan of the steps, within a work
-    budget (a checklist closed by a step requiring every other flags every
-    gate): past it, none is named."""
+    them without it.  Found by a walk forward from the waiting step that
+    stops at each step needing it, within a work budget for the walk and
+    one for the whole runbook (a checklist closed by a step requiring every
+    other flags every gate): past either, none is named."""
 
-    _BUDGET = 200_000  # step visits for the whole runbook
+    _BUDGET = 50_000  # steps and waits looked at, for the whole runbook
+    _WALK = 64  # steps looked at from one waiting step: past it, none is named for it
 
     def __init__(self, graphs: Graphs) -> None:
         self.graphs = graphs
@@ -129,28 +131,52 @@ class _LeftBehind:
 
     def of(self, target: int, source: int) -> list[int]:
         graphs = self.graphs
-        real = graphs.real_prerequisites(target)
-        if any(prerequisite == source or graphs.before(source, prerequisite) for prerequisite in real):
-            return []  # the step still waits for its real prerequisites, which come after the source
-        self.budget -= len(graphs.steps)
         if self.budget < 0:
             return []
+        real = graphs.real_prerequisites(target)
+        self.budget -= len(real)
+        if any(prerequisite == source or graphs.before(source, prerequisite) for prerequisite in real):
+            return []  # the step still waits for its real prerequisites, which come after the source
+        successors = self._successors_of()
+        if successors is None:
+            return []
+        # The source's other ways forward: a step after one of them still comes after it.
+        others = [node for node in successors[source] if node != target]
+        found: list[int] = []
+        seen = {target}
+        pending = list(successors[target])
+        while pending:
+            node = pending.pop()
+            if node in seen:
+                continue
+            seen.add(node)
+            self.budget -= 1 + len(others)
+            if self.budget < 0 or len(seen) > self._WALK:
+                return []
+            if others and any(other == node or graphs.before(other, node) for other in others):
+                continue  # it, and all after it, come after the source another way
+            if graphs.requires(source, node):
+                found.append(node)  # what comes after it waits for it: no need to go on
+            else:
+                pending.extend(successors[node])
+        if len(found) < 2:
+            return found
+        # The first of them: a step after one that waits for the source waits for it too.
+        mask = graphs.mask(found)
+        return sorted((later for later in found if not graphs.ancestors[later] & mask), key=graphs.position.__getitem__)
+
+    def _successors_of(self) -> list[list[int]] | None:
+        """O's successors of each step, made once; None past the budget (joins of thousands)."""
         if self._successors is None:
+            graphs = self.graphs
+            self.budget -= sum(map(len, graphs.order_preds))
+            if self.budget < 0:
+                return None
             self._successors = [[] for _ in graphs.steps]
             for node, preds in enumerate(graphs.order_preds):
                 for pred in preds:
                     self._successors[pred].append(node)
-        # The source's other ways forward: a step after one of them still comes after it.
-        others = [node for node in self._successors[source] if node != target]
-        stranded = [
-            later
-            for later in graphs.topological
-            if graphs.before(target, later)
-            and graphs.requires(source, later)
-            and not any(other == later or graphs.before(other, later) for other in others)
-        ]
-        # The first of them: a step after one that waits for the source waits for it too.
-        return [later for later in stranded if not any(graphs.before(other, later) for other in stranded)]
+        return self._successors
 
 
 def _among(sources: tuple[int, ...], node: int | None) -> bool:
