@@ -2,9 +2,12 @@
 sequence, following it removes the finding; it names the way to keep a wait
 that is intended (a `needs` entry with a `reason`)."""
 
+import re
 import textwrap
 
 from click.testing import CliRunner
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from recoverylint.cli import cli
 from recoverylint.engine import check_text
@@ -164,3 +167,68 @@ def test_past_its_budget_no_step_is_named(monkeypatch):
     assert help_of(FLOW, "report") == (
         "needs: [] (it can start at once); if the wait is intended, say why: `needs: [{step: lookup, reason: …}]`"
     )
+
+
+# -- following the help leaves no step without a step it needs ------------------------
+
+
+
+@st.composite
+def fact_flows(draw):
+    """A `flow: parallel` runbook of a few steps: each outputs its own fact,
+    uses some facts of steps before it, and waits for some steps before it."""
+    count = draw(st.integers(min_value=3, max_value=7))
+    steps = []
+    for index in range(count):
+        earlier = list(range(index))
+        uses = draw(st.lists(st.sampled_from(earlier), unique=True, max_size=2)) if earlier else []
+        waits = draw(st.lists(st.sampled_from(earlier), unique=True, max_size=2)) if earlier else []
+        steps.append((sorted(uses), sorted(waits)))
+    return steps
+
+
+def runbook_of(steps) -> str:
+    lines = ["runbook: flow", "flow: parallel", "steps:"]
+    for index, (uses, waits) in enumerate(steps):
+        lines += [f"  - id: s{index}", f"    outputs: [f{index}]"]
+        if uses:
+            lines.append(f"    inputs: [{', '.join(f'f{u}' for u in uses)}]")
+        if waits:
+            lines.append(f"    needs: [{', '.join(f's{w}' for w in waits)}]")
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=200, deadline=None)
+@given(fact_flows())
+def test_following_the_help_keeps_every_use_after_its_producer(steps):
+    # In a runbook whose every use comes after its producer (no other finding
+    # about order to follow first), for each finding of one gate: the waiting
+    # step gets the `needs` the help gives, the later steps it names get the
+    # step waited for; then every use still comes after its producer.
+    waits = [waits for _, waits in steps]
+    assume(all(set(uses) <= _ancestors(waits, node) for node, (uses, _) in enumerate(steps)))
+    for finding in check_text(runbook_of(steps)).findings:
+        if finding.code != "RL201" or not finding.message.split(";")[0].endswith("but uses nothing from it"):
+            continue
+        waiter, waited = (int(name) for name in re.findall(r"`s(\d+)`", finding.message)[:2])
+        given_needs, *rest = finding.suggestion.split("; ")
+        edited = [list(waits) for _, waits in steps]
+        edited[waiter] = [int(name) for name in re.findall(r"s(\d+)", given_needs)]
+        for said in rest:
+            if " then need" in said:
+                for later in re.findall(r"`s(\d+)`", said.split(" then need")[0]):
+                    edited[int(later)].append(waited)
+        for node, (uses, _) in enumerate(steps):
+            assert set(uses) <= _ancestors(edited, node), (runbook_of(steps), finding.suggestion, node)
+
+
+def _ancestors(waits: list[list[int]], node: int) -> set[int]:
+    """The steps O puts before `node`, given each step's waits."""
+    found: set[int] = set()
+    pending = list(waits[node])
+    while pending:
+        wait = pending.pop()
+        if wait not in found:
+            found.add(wait)
+            pending.extend(waits[wait])
+    return found
