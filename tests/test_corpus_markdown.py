@@ -72,7 +72,7 @@ def test_pages_with_a_mitigation_section_yield_two_steps_with_their_resources(ch
     all of them it is not met: 83 of the 250 write fewer than two commands
     of a known tool (their mitigation is prose and links to other pages,
     which are not followed), so no reading can find two.  Over the 167 that
-    write two or more, it is; the 13 others write their commands in one
+    write two or more, it is; the 12 others write their commands in one
     step, or run tools no table knows (`oc dev_tool`, `virsh` in a pod)."""
     with_mitigation = [(path, result) for path, result in checked if has_mitigation_section(path)]
     yielding = {
@@ -81,8 +81,8 @@ def test_pages_with_a_mitigation_section_yield_two_steps_with_their_resources(ch
         if result.runbook is not None
         and sum(1 for step in result.runbook.steps if step.reads or step.writes) >= 2
     }
-    assert (len(yielding), len(with_mitigation)) == (154, 250)  # 62%
+    assert (len(yielding), len(with_mitigation)) == (155, 250)  # 62%
     with_commands = {path for path, _ in with_mitigation if tool_commands(path) >= 2}
     assert len(with_commands) == 167
     assert yielding <= with_commands
-    assert len(yielding & with_commands) / len(with_commands) >= 0.80  # 92%
+    assert len(yielding & with_commands) / len(with_commands) >= 0.80  # 93%

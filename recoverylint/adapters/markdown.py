@@ -14,13 +14,22 @@ table per tool).  How a page maps to the model:
   Recover, Workaround, Repair -> remediate; Verification, Verify,
   Validation, Validate, Confirm -> verify; Escalation, Escalate,
   Communication, Communicate, Notify, Notification -> communicate.  The
-  first such word of a heading decides ("Diagnosis and mitigation").
+  first such word of a heading decides ("Diagnosis and mitigation"); but
+  checks after the fix (Post-checks, Post-mitigation) verify, and checks
+  before it (Pre-checks, Possible checks, Checks) diagnose.
 - Steps: each list item (numbered or bulleted) under a phase heading, or
   anywhere when it holds a command; each fenced shell block outside a list
   (info `bash`, `sh`, `shell`, `console`, `zsh`, `terminal`, `shell-session`
   or none; an indented code block is one with none); each paragraph outside a list whose inline code starts with a
   tool of the shell tables.  A list item's commands are its fenced shell
-  blocks and its inline code that starts with such a tool.  Ids are the
+  blocks and its inline code that starts with such a tool.  A block whose
+  paragraph says it is an example ("Example, scale `web` to 0:") is the
+  step before it, written out for one case.  In a terminal transcript
+  (`console`, `terminal`, `shell-session`), `# ` before a command the
+  shell tables know is root's prompt, not a comment.  A diagnosis section
+  with no step but a query (`promql`, `logql`...) or a paragraph telling
+  the reader what to look at ("Check app usage over time.") is one step
+  there, of unknown effect.  Ids are the
   nearest heading's slug and a number (`mitigation-2`); the title is the
   item's or the preceding paragraph's first line.  Steps are located at the
   list item's marker or the fence.
@@ -40,18 +49,26 @@ table per tool).  How a page maps to the model:
   environment) are not facts.
 - A step using a value the reader fills in (`<pod>`, or a `$NS` no step
   assigns) may take it from any step before: the wait into it is required.
-  So is the wait into a step whose text opens with a condition (`If`,
-  `Unless`, `Otherwise`, `In case`, `When`): whether it is done depends on
-  what the steps before it showed.
-- A wait from a step of one phase to a step of another (diagnosis, then
-  mitigation) is required: the page's method, not a gate to question.
+  A step whose text opens with a condition (`If`, `Unless`, `Otherwise`,
+  `In case`, `When`, "For pods that are not ready") is done or not by what
+  the steps before it showed, and one pointing at them ("look for that
+  request", "the output above", "from step 2") uses it: each requires
+  every step before it, back to the nearest step of unknown effect.  A
+  step naming a Kubernetes object (`kubectl logs kube-proxy-b9g23`)
+  requires each step before it that listed objects of its kind there: the
+  name was taken from that list, though the page writes an example of it.
+  A step logging in to a host or opening a shell on it (`Log in to the
+  node`, `ssh`, `oc debug node/n`) is required by every step after it:
+  they may be typed there.
+- The first step of a phase requires every step of the phases before it
+  (diagnosis, then mitigation): the page's method, not a gate to question.
 - Links are not followed: a step saying "follow helpers/gatherLogs.md" has
   no known effect even when the page linked is beside this one.  A file's
   findings come from that file alone (a cached result is keyed by its
   bytes, and an edit of the helper would not reach it), and a helper page
   is a menu of options for any alert, not the steps this one takes.
-- Unknown effects are never guessed: a step with no command, or with a
-  command of no table, has no known effect, so that no finding says it
+- Unknown effects are never guessed: a step with no command (a block of
+  comments only, "# TODO"), or with a command of no table, has no known effect, so that no finding says it
   could move: every step after it requires it, and it every step before
   it, however many steps lie between (a need with that reason; back to
   the nearest such step, which requires those before it in turn).
@@ -85,11 +102,11 @@ from ..capabilities import Capability
 from ..graphs import overlaps
 from ..limits import TooLarge
 from ..model import EdgeKind, Phase, Ref, Span
-from ..shell import TABLES, Script, read_script
+from ..shell import NEUTRAL, TABLES, Script, read_script
 from ..source import Document
 from . import Adapted, InputFormat
 from ._behaviour import CHECK_WORDS, words
-from ._builder import RunbookBuilder, StepDraft
+from ._builder import Descendants, RunbookBuilder, StepDraft, forward_successors
 from ._step_ids import slug
 
 NAME = "markdown"
@@ -114,6 +131,8 @@ PHASE_WORDS: dict[str, Phase] = {
     ),
 }
 SHELL_INFOS = frozenset({"", "bash", "sh", "shell", "console", "zsh", "terminal", "shell-session", "shellsession"})
+# Blocks copied from a terminal, where `# ` before a command is root's prompt, not a comment.
+TRANSCRIPT_INFOS = frozenset({"console", "terminal", "shell-session", "shellsession"})
 TOOLS = frozenset(name for table in TABLES for name in table.names)
 _OPTIONS = re.compile(r"\b(?:options?|alternatives?|either|one of|choose|depending on)\b", re.IGNORECASE)
 _CHOOSE = re.compile(r"\b(?:either|one of|choose|depending on)\b", re.IGNORECASE)
@@ -121,10 +140,39 @@ _OPTION_ITEM = re.compile(r"\s*(?:\*\*)?option\b", re.IGNORECASE)
 _ROLLBACK = re.compile(r"\b(?:roll\s*back|revert|undo)", re.IGNORECASE)
 # A step whose text opens with a condition is done or not by what the steps
 # before it showed: "If you cannot identify the failing resource, ...".
-_CONDITION = re.compile(r"(?:\*\*)?((?:if|unless|otherwise|in case|when)\b[^,:.]{0,80})", re.IGNORECASE)
+_BACK_REFERENCE = re.compile(
+    r"\b(?:that|those|the above|the previous)\s+(?:request|requests|output|result|results|pod|pods|error|errors"
+    r"|value|values|name|names|node|nodes|command|entry|entries|id|line|lines)\b|\b(?:the )?output above\b"
+    r"|\b(?:from|in|of|see)\s+step\s+\d+\b",
+    re.IGNORECASE,
+)
+# A step opening a session on a host: what follows is typed there.
+_SESSION = re.compile(
+    r"(?:\*\*)?(?:log\s*in|login|ssh|connect to|access the (?:node|host|server|machine)|open a (?:shell|session))\b",
+    re.IGNORECASE,
+)
+# A block shown as an example of the command before it, not a step of its own.
+_EXAMPLE = re.compile(r"\s*(?:\*\*)?(?:example|for example|e\.g\.)\b", re.IGNORECASE)
+_CONDITION = re.compile(
+    r"(?:\*\*)?((?:if|unless|otherwise|in case|when"
+    # "For pods that are running but not ready": the objects the steps before showed in some state
+    r"|for\s+(?:the\s+|any\s+|each\s+)?[\w-]+(?:\s+[\w-]+)?\s+(?:that|which|where|whose|with)"
+    r")\b[^,:.]{0,80})",
+    re.IGNORECASE,
+)
 _VERIFY_WORDS = CHECK_WORDS | {"confirm", "confirmed", "validation", "verified", "ensure", "checking", "verifying"}
 _PLACEHOLDER = re.compile(r"<[A-Za-z_][A-Za-z0-9_ .:/-]*>")
 _WORD = re.compile(r"[a-z]+")
+_POST_CHECKS = re.compile(r"\bpost[- ]?(?:checks?|mitigation|fix)\b|\bafter the fix\b")
+_CHECKS = re.compile(r"\bpre[- ]?checks?\b|\bchecks\b")
+# Fenced blocks of these languages query what the service shows (metrics, logs, traces).
+QUERY_INFOS = frozenset({"promql", "logql", "metricsql", "traceql", "kql", "query"})
+# The first words of a paragraph that tells the reader to look at something.
+_LOOKING_VERBS = frozenset(
+    {"check", "look", "inspect", "examine", "review", "query", "verify", "confirm", "find", "identify",
+     "determine", "investigate", "see", "search", "monitor", "watch", "compare", "open", "view", "try",
+     "ensure", "test", "visit", "navigate", "browse", "go"}
+)
 # Past this many tokens a page is refused (RL001), as a YAML file past its node limit.
 MAX_TOKENS = 2_000_000
 
@@ -177,8 +225,15 @@ def detect(document: Document) -> bool:
 
 
 def phase_of(heading: str) -> Phase | None:
-    """The phase the first phase word of a heading names, or None."""
-    for word in _WORD.findall(heading.lower()):
+    """The phase the first phase word of a heading names, or None: checks
+    after the fix ("Post-checks") verify it, checks before it ("Pre-checks",
+    "Possible checks") diagnose."""
+    lowered = heading.lower()
+    if _POST_CHECKS.search(lowered):
+        return Phase.VERIFY
+    if _CHECKS.search(lowered):
+        return Phase.DIAGNOSE
+    for word in _WORD.findall(lowered):
         if word in PHASE_WORDS:
             return PHASE_WORDS[word]
     return None
@@ -260,6 +315,10 @@ class _Reader:
         self.lists: list[_List] = []
         self.items: list[_Item] = []  # open list items, innermost last
         self.paragraph: str | None = None  # the last paragraph outside lists
+        # The open section's steps, and its first query or paragraph saying what
+        # to look at: (line, end, text), a step of a diagnosis that has none.
+        self.section_steps = 0
+        self.section_look: tuple[int, int, str | None] | None = None
 
     @property
     def heading(self) -> str:
@@ -270,6 +329,10 @@ class _Reader:
         return self.headings[-1][2] if self.headings else None
 
     def read(self, tokens: list[Token]) -> None:
+        self._read(tokens)
+        self.end_section()
+
+    def _read(self, tokens: list[Token]) -> None:
         for index, token in enumerate(tokens):
             kind = token.type
             if kind == "heading_open":
@@ -287,7 +350,21 @@ class _Reader:
             elif kind == "inline" and token.map is not None and tokens[index - 1].type == "paragraph_open":
                 self.inline(token)
 
+    def end_section(self) -> None:
+        """A diagnosis section with no step but a query or a paragraph saying
+        what to look at ("Check the app's usage over time") is one step: the
+        page diagnoses there, in words a reader follows."""
+        if self.section_steps == 0 and self.section_look is not None and self.phase in _LOOKING_PHASES:
+            line, end, text = self.section_look
+            item = self.new_item(line, end)
+            if text:
+                item.text.append(text)
+            self.emit(item)
+        self.section_steps = 0
+        self.section_look = None
+
     def open_heading(self, level: int, content: str, token: Token) -> None:
+        self.end_section()
         while self.headings and self.headings[-1][0] >= level:
             self.headings.pop()
         if self.rollback_level is not None and self.rollback_level >= level:
@@ -339,6 +416,7 @@ class _Reader:
         if item.placed or (item.phase is None and not item.scripts):
             return
         item.placed = True
+        self.section_steps += 1
         self.place(item)
 
     def place(self, unit: _Item | _Options) -> None:
@@ -355,17 +433,26 @@ class _Reader:
         first = token.map[0] + 1  # the line after the opening fence
         if token.type == "code_block":  # indented: no fence, indentation stripped
             first = token.map[0]
+        content = _root_prompts(token.content) if info in TRANSCRIPT_INFOS else token.content
         if self.items:
             if info in SHELL_INFOS:
-                self.items[-1].scripts.append((token.content, first, column))
+                self.items[-1].scripts.append((content, first, column))
             return
         if info not in SHELL_INFOS:
+            if info in QUERY_INFOS and self.section_look is None:
+                self.section_look = (token.map[0], token.map[1], self.paragraph)
+            return
+        last = self.units[-1] if self.units else None
+        if self.paragraph and _EXAMPLE.match(self.paragraph) and isinstance(last, _Item) and last.scripts:
+            last.scripts.append((content, first, column))  # the same step, written out for one case
             return
         item = self.new_item(token.map[0], token.map[1])
         if self.paragraph:
             item.text.append(self.paragraph)
-        item.scripts.append((token.content, first, column))
+        item.scripts.append((content, first, column))
         self.emit(item)
+
+
 
     def inline(self, token: Token) -> None:
         assert token.map is not None
@@ -386,6 +473,8 @@ class _Reader:
             item.text.append(token.content)
             item.scripts.extend(scripts)
             self.emit(item)
+        elif self.section_look is None and _first_word(token.content) in _LOOKING_VERBS:
+            self.section_look = (token.map[0], token.map[1], token.content)
 
     def locate(self, codes: list[str], start: int, end: int) -> list[tuple[str, int, int]]:
         """Where each inline code of a block is written: searched for after
@@ -407,6 +496,26 @@ class _Reader:
             found.append((code, line, at))
             column = at + len(code)
         return found
+
+
+_LOOKING_PHASES = frozenset({Phase.DIAGNOSE, Phase.TRIAGE})
+_K8S_OBJECT_SLASHES = 3  # k8s/<namespace>/<kind>/<name>
+# `# systemctl status kubelet` in a terminal transcript: a command run as root.
+_ROOT_PROMPT = re.compile(r"^(\s*)# (?=(\S+))", re.MULTILINE)
+_ROOT_COMMANDS = TOOLS | NEUTRAL | {"sudo", "systemctl", "netstat", "crictl", "podman", "docker"}
+
+
+def _root_prompts(script: str) -> str:
+    """A transcript's `# command` lines as `$ command` (same length): root's
+    prompt before a command the shell tables know, not a comment."""
+    return _ROOT_PROMPT.sub(
+        lambda found: found.group(1) + ("$ " if found.group(2) in _ROOT_COMMANDS else "# "), script
+    )
+
+
+def _first_word(text: str) -> str:
+    found = _WORD.search(text.lstrip("*_ ").lower())
+    return found.group() if found and found.start() == 0 else ""
 
 
 def _item_texts(tokens: list[Token], index: int) -> list[str]:
@@ -444,15 +553,9 @@ def build(document: Document, path: str, default_duration: float | None) -> Adap
     items = _steps(builder, reader, page)
     _reader_values(items)
     _order(builder, reader.units)
-    builder.require_around(
-        {
-            item.draft.id: (reason, reason)
-            for item, _ in items
-            if not item.known and item.draft is not None
-            for reason in [f"what `{item.draft.id}` does is not known from its commands"]
-        }
-    )
+    builder.require_around(_around(items))
     _facts(items)
+    _picked_from_listings(builder, items)
     phases = _phases(items)
     rollbacks = _rollbacks(items)
     verified = _verified(items, phases)
@@ -521,9 +624,16 @@ def _steps(builder: RunbookBuilder, reader: _Reader, page: MarkdownPage) -> list
         draft = builder.step(f"{slug}-{counts[slug]}", span, title=first, extent=extent)
         item.draft = draft
         merged = _read(item, draft)
-        item.known = bool(item.scripts) and merged.known
+        # A block of comments only ("# TODO: command needed") says nothing of what is done.
+        item.known = bool(item.scripts) and merged.known and not _comments_only(item)
         done.append((item, merged))
     return done
+
+
+def _comments_only(item: _Item) -> bool:
+    """Whether the item's scripts hold nothing but comments and blank lines."""
+    lines = (line.strip() for script, _, _ in item.scripts for line in script.split("\n"))
+    return all(not line or line.startswith("#") for line in lines)
 
 
 def _read(item: _Item, draft: StepDraft) -> Script:
@@ -614,6 +724,62 @@ def _wait(builder: RunbookBuilder, earlier: _Item, later: _Item) -> None:
         )
 
 
+def _around(items: list[tuple[_Item, Script]]) -> dict[str, tuple[str | None, str | None]]:
+    """The steps that order those around them through any number of steps
+    between (RunbookBuilder.require_around): a step of unknown effect (after
+    it and before it), one opening a session on a host the steps after it
+    work in (after it), the first step of a phase (every step of the phases
+    before it: mitigation after the whole diagnosis), one done on a
+    condition and one pointing at what the steps before it showed ("that
+    request", "from step 2")."""
+    around: dict[str, tuple[str | None, str | None]] = {}
+    previous: _Item | None = None
+    for item, script in items:
+        draft = item.draft
+        assert draft is not None
+        after: str | None = None
+        before: str | None = None
+        if not item.known:
+            after = before = f"what `{draft.id}` does is not known from its commands"
+        elif _opens_session(item, script):
+            after = f"`{draft.id}` opens a session the steps after it work in"
+        if before is None:
+            if previous is not None and previous.phase is not item.phase and None not in (previous.phase, item.phase):
+                assert previous.phase is not None and item.phase is not None
+                before = f"the page puts {item.phase.value} after {previous.phase.value}"
+            elif (condition := _condition(item)) is not None:
+                before = f"`{draft.id}` is done on a condition (\"{condition}\") that the steps before it show"
+            elif (back := _refers_back(item)) is not None:
+                before = f"`{draft.id}` looks at what the steps before it did (\"{back}\")"
+        if after is not None or before is not None:
+            around[draft.id] = (after, before)
+        previous = item
+    return around
+
+
+def _opens_session(item: _Item, script: Script) -> bool:
+    """Whether a step logs in to a host or opens a shell on it (`Log in to
+    the worker node`, `ssh core@node`, `oc debug node/n`)."""
+    first = next((line.strip() for text in item.text for line in text.split("\n") if line.strip()), "")
+    if _SESSION.match(first):
+        return True
+    return any(
+        command.words[:1] in (("ssh",), ("toolbox",), ("chroot",))
+        or (command.effect is not None and command.effect.opens_shell)
+        for command in script.commands
+    )
+
+
+def _refers_back(item: _Item) -> str | None:
+    """Words of a step's text pointing at what the step before it made or
+    showed ("look for that request", "the output above"), or None."""
+    for text in item.text:
+        found = _BACK_REFERENCE.search(text)
+        if found:
+            return found.group()
+    return None
+
+
 def _condition(item: _Item) -> str | None:
     """The condition a step's text opens with (`If you cannot identify the
     failing resource`), or None."""
@@ -664,6 +830,38 @@ def _facts(items: list[tuple[_Item, Script]]) -> None:
                 seen.add(variable.name)
                 written = "$" + variable.name
                 draft.inputs.append(Ref(written, _point(variable.line, variable.column, written)))
+
+
+def _picked_from_listings(builder: RunbookBuilder, items: list[tuple[_Item, Script]]) -> None:
+    """A step naming one object (`kubectl logs -n kube-system kube-proxy-b9g23`)
+    after a step listing those of its kind there (`kubectl get pods -n
+    kube-system`) took the name from that list: it requires the listing,
+    though the page writes the name out (an example of what the list shows)."""
+    listings: list[tuple[str, StepDraft]] = []  # (what a step read whole, that step), page order
+    after: Descendants | None = None
+    for item, _ in items:
+        draft = item.draft
+        assert draft is not None
+        for ref in (*draft.reads, *draft.writes):
+            if not ref.name.startswith("k8s/") or ref.name.count("/") != _K8S_OBJECT_SLASHES:
+                continue
+            for listed, lister in listings:
+                if lister is draft or not overlaps(listed, ref.name):
+                    continue
+                after = after or Descendants(forward_successors(builder))
+                if after.has(after.reached_from([lister.id]), draft.id) and all(
+                    need.step != lister.id for need in draft.needs
+                ):
+                    builder.require(
+                        lister.id, draft.id, ref.span,
+                        f"`{draft.id}` names `{ref.name}`, one of what `{lister.id}` lists",
+                    )
+        # A listing: a kind's objects in a namespace (or in all: `*`), no name.
+        listings.extend(
+            (ref.name, draft)
+            for ref in draft.reads
+            if ref.name.startswith("k8s/") and ref.name.count("/") == _K8S_OBJECT_SLASHES - 1
+        )
 
 
 def _rollbacks(items: list[tuple[_Item, Script]]) -> dict[int, Ref]:
