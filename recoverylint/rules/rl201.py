@@ -1,3 +1,4 @@
+import heapq
 from bisect import bisect_left
 from collections import Counter
 
@@ -24,9 +25,8 @@ def false_sequential_gate(ctx: GraphContext) -> Issues:
     restructure = restructure_checklist(graphs) if waits else None
     # (waiting step, step waited for) where a step after the first requires
     # the second: lifting the wait may leave that step without it.
-    needed_later = _required_later(graphs, {target: list(sources) for target, sources in waits})
     left_behind = _LeftBehind(graphs)
-    removals = _removals(graphs, waits, declared, needed_later)
+    removals = _removals(graphs, waits, declared)
     # The step each one follows in a sequence: there `needs` adds waits and
     # removes none.  Only the native format has `parallel:` blocks to offer.
     native = ctx.runbook.format == NATIVE
@@ -67,12 +67,7 @@ def false_sequential_gate(ctx: GraphContext) -> Issues:
             suggestion = _out_of_the_sequence(waiter.id, previous, fix is not None and fix is restructure)
         else:
             suggestion = needs_suggestion(real, key=wait_key)
-            stranded = [
-                (source, later)
-                for source in sources
-                if (target, source) in needed_later
-                for later in left_behind.of(target, source)
-            ]
+            stranded = left_behind.of(target, sources, [node for node in graphs.real_prerequisites(target)])
             if stranded:
                 suggestion += _keep_for_later(
                     [steps[later].id for _, later in stranded], [steps[source].id for source, _ in stranded], wait_key
@@ -114,12 +109,13 @@ def _keep_for_later(later_ids: list[str], source_ids: list[str], key: str | None
 
 
 class _LeftBehind:
-    """Which steps after a waiting step need a step it waits for and come
-    after that step only through this wait: lifted, the wait would leave
-    them without it.  Found by a walk forward from the waiting step that
-    stops at each step needing it, within a work budget for the walk and
-    one for the whole runbook (a checklist closed by a step requiring every
-    other flags every gate): past either, none is named."""
+    """Which steps after a waiting step would be left without a step they
+    need were the help followed (the step waiting for its real prerequisites
+    only): those O put after a step they require only through the waits
+    lifted.  O's ancestors are worked out again, as edited, over a walk
+    forward from the waiting step that stops at each step left behind (what
+    follows it waits for it), within a work budget for the walk and one for
+    the whole runbook: past either, none is named."""
 
     _BUDGET = 50_000  # steps and waits looked at, for the whole runbook
     _WALK = 64  # steps looked at from one waiting step: past it, none is named for it
@@ -128,54 +124,72 @@ class _LeftBehind:
         self.graphs = graphs
         self.budget = self._BUDGET
         self._successors: list[list[int]] | None = None
+        self._later_required: list[int] | None = None
+        self._required: list[int] = []  # each step's D predecessors as O positions
 
-    def of(self, target: int, source: int) -> list[int]:
+    def of(self, target: int, sources: tuple[int, ...], real: list[int]) -> list[tuple[int, int]]:
+        """(step waited for, later step) pairs: each later step left behind,
+        with the step it must then wait for itself."""
         graphs = self.graphs
-        if self.budget < 0:
-            return []
-        real = graphs.real_prerequisites(target)
-        self.budget -= len(real)
-        if any(prerequisite == source or graphs.before(source, prerequisite) for prerequisite in real):
-            return []  # the step still waits for its real prerequisites, which come after the source
         successors = self._successors_of()
-        if successors is None:
+        if successors is None or self._later_required is None:
             return []
-        # The source's other ways forward: a step after one of them still comes after it.
-        others = [node for node in successors[source] if node != target]
-        found: list[int] = []
-        seen = {target}
-        pending = list(successors[target])
+        position, ancestors, order_preds = graphs.position, graphs.ancestors, graphs.order_preds
+        edited: dict[int, int] = {target: 0}  # step -> O's ancestors, as edited (positions)
+        for node in real:
+            edited[target] |= 1 << position[node] | ancestors[node]
+        if not self._later_required[target] & ancestors[target] & ~edited[target]:
+            return []  # what the steps after it require and O put before it, it still waits for
+        found: list[tuple[int, int]] = []
+        pending = [(position[node], node) for node in successors[target]]
+        heapq.heapify(pending)  # in O's order, so each step's predecessors are done first
         while pending:
-            node = pending.pop()
-            if node in seen:
+            _, node = heapq.heappop(pending)
+            if node in edited:
                 continue
-            seen.add(node)
-            self.budget -= 1 + len(others)
-            if self.budget < 0 or len(seen) > self._WALK:
+            self.budget -= 1 + len(order_preds[node])
+            if self.budget < 0 or len(edited) > self._WALK:
                 return []
-            if others and any(other == node or graphs.before(other, node) for other in others):
-                continue  # it, and all after it, come after the source another way
-            if graphs.requires(source, node):
-                found.append(node)  # what comes after it waits for it: no need to go on
-            else:
-                pending.extend(successors[node])
-        if len(found) < 2:
-            return found
-        # The first of them: a step after one that waits for the source waits for it too.
-        mask = graphs.mask(found)
-        return sorted((later for later in found if not graphs.ancestors[later] & mask), key=graphs.position.__getitem__)
+            mask = 0
+            for pred in order_preds[node]:
+                mask |= 1 << position[pred] | edited.get(pred, ancestors[pred])
+            edited[node] = mask
+            lost = self._required[node] & ancestors[node] & ~mask
+            if lost:
+                # Each lost step came before one of the waits lifted: waiting for that one brings it back.
+                found.extend(
+                    (source, node)
+                    for source in sources
+                    if any(pred == source or graphs.before(pred, source) for pred in graphs.nodes_in(lost))
+                )
+                continue  # what follows it waits for it: no need to go on
+            for successor in successors[node]:
+                heapq.heappush(pending, (position[successor], successor))
+        return found
 
     def _successors_of(self) -> list[list[int]] | None:
-        """O's successors of each step, made once; None past the budget (joins of thousands)."""
+        """O's successors of each step, and what the steps after each one
+        require (`_later_required`), made once; None past the budget (joins
+        of thousands, or a runbook too large for a mask per step)."""
+        if self.budget < 0:
+            return None
         if self._successors is None:
             graphs = self.graphs
-            self.budget -= sum(map(len, graphs.order_preds))
+            count = len(graphs.steps)
+            self.budget -= sum(map(len, graphs.order_preds)) + count * (count // 64 + 1)
             if self.budget < 0:
                 return None
             self._successors = [[] for _ in graphs.steps]
             for node, preds in enumerate(graphs.order_preds):
                 for pred in preds:
                     self._successors[pred].append(node)
+            # Each step's D predecessors, and those of every step after it, as O positions.
+            required = [graphs.mask(preds) for preds in graphs.required_preds]
+            later = [0] * count
+            for node in reversed(graphs.topological):
+                for successor in self._successors[node]:
+                    later[node] |= later[successor] | required[successor]
+            self._required, self._later_required = required, later
         return self._successors
 
 
@@ -230,7 +244,6 @@ def _removals(
     graphs: Graphs,
     waits: list[tuple[int, tuple[int, ...]]],
     declared: DeclaredWaits,
-    kept_for_later: set[tuple[int, int]],
 ) -> dict[int, Fix]:
     """For each waiting step, a fix removing the `needs` entries that are the
     whole of a gate (named once, without a reason), as many as can go while
@@ -240,9 +253,9 @@ def _removals(
     more would be unsafe."""
     steps, index = graphs.steps, graphs.index
     # Each waiting step's `needs` entries among its gates that name a step
-    # once.  Whether a later step requires the one named (`kept_for_later`,
-    # asked of every gate in one sweep) settles most before the declarations
-    # of each pair are read (in a checklist, nearly all).
+    # once.  Whether a later step requires the one named is asked of them all
+    # in one sweep, before the declarations of each pair: it settles most
+    # (in a checklist, nearly all).
     named_once: dict[int, list[int]] = {}
     for target, sources in waits:
         needs = steps[target].needs
@@ -263,6 +276,7 @@ def _removals(
         )
         if found:
             named_once[target] = found
+    kept_for_later = _required_later(graphs, named_once)
     fixes = {}
     for target, named in named_once.items():
         target_id = steps[target].id
