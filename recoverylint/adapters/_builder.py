@@ -11,6 +11,7 @@ from typing import Any
 from ..durations import stated_default
 from ..finding import Issue
 from ..graphs import strong_components
+from ..graphs.bits import bit_positions
 from ..limits import AnalysisLimits, TooLarge
 from ..model import ClockUse, DeclaredEdge, Duration, EdgeKind, Need, Ref, Runbook, Span, Stage, Step
 from ..source import Document
@@ -97,9 +98,10 @@ class RunbookBuilder:
             self.by_id[target].needs.append(Need(source, span, reason))
 
     def require_around(self, around: dict[str, tuple[str | None, str | None]]) -> None:
-        """The waits steps of unknown effect require, through any number of
-        steps between (`around`: step id -> why the steps after it wait for
-        it, and why it waits for the steps before it; None: they need not).
+        """The waits required by steps that order those around them (one of
+        unknown effect, a wait, a condition...), through any number of steps
+        between (`around`: step id -> why the steps after it wait for it, and
+        why it waits for the steps before it; None: they need not).
         A step after one with the first reason may use anything that one
         did: it requires the nearest such steps before it in the declared
         order (jumps back left out), each requiring those before it in turn.
@@ -249,9 +251,9 @@ def forward_successors(builder: RunbookBuilder) -> dict[str, set[str]]:
 class Descendants:
     """What each node of a graph (which may have cycles) reaches through one
     edge or more, as bitsets of node numbers: computed once, through its
-    strongly connected components, so that asking for every task is not a
-    search of the whole workflow each (thousands of tasks with a score of
-    guarded transitions each took minutes)."""
+    strongly connected components, so that asking for every node is not a
+    search of the whole graph each (thousands of Orquesta tasks with a score
+    of guarded transitions each took minutes)."""
 
     def __init__(self, successors: dict[str, set[str]], limits: AnalysisLimits = AnalysisLimits()) -> None:
         names = list(dict.fromkeys([*successors, *(t for targets in successors.values() for t in targets)]))
@@ -312,7 +314,7 @@ class Descendants:
             chosen = pending.bit_length() - 1 if last else (pending & -pending).bit_length() - 1
             beyond |= self._below[chosen]
             pending &= ~beyond & ~(1 << chosen)
-        return [self.names[node] for node in _members(reached & ~beyond)]
+        return [self.names[node] for node in bit_positions(reached & ~beyond)]
 
     def reached_avoiding(self, start: str, avoiding: str) -> int:
         """What `start` reaches through one edge or more, not passing through
@@ -350,14 +352,6 @@ def _reversed(successors: dict[str, set[str]]) -> dict[str, set[str]]:
         for target in targets:
             predecessors.setdefault(target, set()).add(source)
     return predecessors
-
-
-def _members(mask: int) -> Iterator[int]:
-    """The numbers of a bitset's members, lowest first."""
-    while mask:
-        lowest = mask & -mask
-        yield lowest.bit_length() - 1
-        mask ^= lowest
 
 
 def strings_in(node: Any, leaving_out: Container[str] = ()) -> Iterator[tuple[str, Any, Any]]:

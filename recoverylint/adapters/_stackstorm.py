@@ -35,11 +35,11 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ..model import Ref, Span
+from ..model import Ref
 from ..shell import read_script
 from ..shell.curl import url_resource
 from ..source import Document
@@ -203,35 +203,28 @@ def _http(
     return ActionEffect(Kind.KNOWN, name, writes=((resource, "url"),))
 
 
-@dataclass(frozen=True)
-class TaskAction:
-    """A task as its adapter read it: its draft, the action it runs and the
-    mapping of its parameters (both as written), and where the action is."""
-
-    draft: StepDraft
-    action: Any
-    parameters: Any
-    action_span: Span
-
-
 def mark_effects(
     builder: RunbookBuilder,
     doc: Document,
-    tasks: Iterable[TaskAction],
+    tasks: Iterable[tuple[StepDraft, dict[Any, Any]]],
+    action_key: str,
+    parameters_of: Callable[[dict[Any, Any]], Any],
     expressions: tuple[tuple[str, str], ...],
 ) -> None:
-    """Each task's reads and writes (where its parameter naming each is
-    written in `doc`, else its action), whether it is a check (a guard) or
-    observes the service, and the waits its effect requires (declared
-    before: RunbookBuilder.require_around)."""
+    """Each task's (its draft and mapping: the action under `action_key`,
+    its parameters as `parameters_of` finds them) reads and writes, where
+    the parameter naming each is written in `doc`, else its action; whether
+    it is a check (a guard) or observes the service; and the waits its
+    effect requires (declared before: RunbookBuilder.require_around)."""
     effects: dict[str, ActionEffect] = {}
-    for task in tasks:
-        draft, parameters = task.draft, task.parameters
-        effect = effects[draft.id] = action_effect(task.action, parameters, expressions)
+    for draft, task in tasks:
+        parameters = parameters_of(task)
+        effect = effects[draft.id] = action_effect(task.get(action_key), parameters, expressions)
+        action_span = doc.value_span(task, action_key) if action_key in task else draft.span
         for resources, refs in ((effect.reads, draft.reads), (effect.writes, draft.writes)):
             for resource, parameter in resources:
                 named = isinstance(parameters, dict) and parameter in parameters
-                refs.append(Ref(resource, doc.value_span(parameters, parameter) if named else task.action_span))
+                refs.append(Ref(resource, doc.value_span(parameters, parameter) if named else action_span))
         names = (draft.id, effect.action or "")
         draft.guard = is_check(*names)
         if observes_service(*names):

@@ -58,7 +58,7 @@ from . import Adapted, AdapterError, InputFormat, documents
 from ._behaviour import mark_clocks, reads_time
 from ._builder import Descendants, RunbookBuilder, StepDraft, delimited, forward_successors, strings_in, text
 from ._durations import stackstorm_default
-from ._stackstorm import TaskAction, drop_initial_values, mark_effects
+from ._stackstorm import drop_initial_values, mark_effects
 
 JUMPS = ("on-success", "on-failure")
 # Keys of a task that hold names, not templates.
@@ -149,20 +149,8 @@ class _Chain:
 
     def _effects(self) -> None:
         """What each task's action does, and the waits that requires (adapters/_stackstorm.py)."""
-        mark_effects(
-            self.builder,
-            self.doc,
-            [
-                TaskAction(
-                    self.drafts[name],
-                    task.get("ref"),
-                    _parameters(task),
-                    self.doc.value_span(task, "ref") if "ref" in task else self.drafts[name].span,
-                )
-                for name, task in self.tasks.items()
-            ],
-            _JINJA,
-        )
+        tasks = [(self.drafts[name], task) for name, task in self.tasks.items() if isinstance(task, dict)]
+        mark_effects(self.builder, self.doc, tasks, "ref", _parameters, _JINJA)
 
     def _choices(self, name: str, task: dict[Any, Any]) -> None:
         """Whether `name` decides between its two targets, or its failure

@@ -452,8 +452,6 @@ class _Reader:
         item.scripts.append((content, first, column))
         self.emit(item)
 
-
-
     def inline(self, token: Token) -> None:
         assert token.map is not None
         commands = [

@@ -88,7 +88,7 @@ from . import Adapted, InputFormat, documents
 from ._behaviour import mark_clocks, reads_time
 from ._builder import Descendants, RunbookBuilder, StepDraft, delimited, forward_successors, strings_in, text
 from ._durations import stackstorm_default
-from ._stackstorm import TaskAction, action_call, drop_initial_values, mark_effects
+from ._stackstorm import action_call, drop_initial_values, mark_effects
 
 ENGINE_COMMANDS = frozenset({"continue", "fail", "noop", "retry"})
 # Context variables StackStorm provides itself.
@@ -230,21 +230,8 @@ class _Workflow:
 
     def _effects(self) -> None:
         """What each task's action does, and the waits that requires (adapters/_stackstorm.py)."""
-        mark_effects(
-            self.builder,
-            self.doc,
-            [
-                TaskAction(
-                    self.drafts[name],
-                    body.get("action"),
-                    body.get("input"),
-                    self.doc.value_span(body, "action") if "action" in body else self.drafts[name].span,
-                )
-                for name, body in self.tasks.items()
-                if isinstance(body, dict)
-            ],
-            _EXPRESSION,
-        )
+        tasks = [(self.drafts[name], task) for name, task in self.tasks.items() if isinstance(task, dict)]
+        mark_effects(self.builder, self.doc, tasks, "action", lambda task: task.get("input"), _EXPRESSION)
 
     def _transitions(self, body: dict[Any, Any]) -> list[_Transition]:
         return [

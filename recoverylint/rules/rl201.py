@@ -23,8 +23,7 @@ def false_sequential_gate(ctx: GraphContext) -> Issues:
     waits = _not_reported_by_rl202(graphs, graphs.unrequired_waits())
     costs = wait_costs_known(graphs, waits)
     restructure = restructure_checklist(graphs) if waits else None
-    # (waiting step, step waited for) where a step after the first requires
-    # the second: lifting the wait may leave that step without it.
+    # The steps after a waiting step that lifting its waits would leave without a step they need.
     left_behind = _LeftBehind(graphs)
     removals = _removals(graphs, waits, declared)
     # The step each one follows in a sequence: there `needs` adds waits and
@@ -67,7 +66,7 @@ def false_sequential_gate(ctx: GraphContext) -> Issues:
             suggestion = _out_of_the_sequence(waiter.id, previous, fix is not None and fix is restructure)
         else:
             suggestion = needs_suggestion(real, key=wait_key)
-            stranded = left_behind.of(target, sources, [node for node in graphs.real_prerequisites(target)])
+            stranded = left_behind.of(target, sources, graphs.real_prerequisites(target))
             if stranded:
                 suggestion += _keep_for_later(
                     [steps[later].id for _, later in stranded], [steps[source].id for source, _ in stranded], wait_key
