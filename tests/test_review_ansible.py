@@ -97,3 +97,13 @@ def test_the_first_review_of_the_second_draw_counts_are_those_of_its_table():
 def test_the_awx_corpus_gives_no_finding_to_review():
     assert _draw("awx", "0", "2026") == []
     assert "**The\ncorpus now yields no finding: 0 to review**" in review_section("## AWX workflows")
+
+
+def test_the_counts_of_the_playbooks_outside_the_corpus_are_those_of_the_tables():
+    heading = "## Ansible playbooks outside the corpus"
+    before, after = review_tables(heading)
+    assert_true_counts_match_table(heading, "Before", before)
+    assert_true_counts_match_table(heading, "After", after)
+    assert len(before) == 20 and set(after) < set(before)
+    # What the fixes removed were false findings.
+    assert all(verdict == "false" for *_, verdict in set(before) - set(after))

@@ -63,7 +63,10 @@
   that is not absolute is the whole config (the folder it is relative to
   is not known here).  `copy` and `unarchive` with `remote_src` (or
   `unarchive`'s older `copy: no`) read their `src` on the host the same
-  way.  Roles,
+  way, as `file` reads a link's `src`; `copy` and `template` from an
+  absolute `src` read it on the controller (`host/localhost/config`, where
+  `fetch` writes).  A bare `with_*` variable (`with_items:
+  result.stdout_lines`, Ansible 1's form) is a use of it.  Roles,
   `import_playbook`, `include_*`/`import_*` (`include_vars` too: the
   variables it sets are in another file) and modules not in the table
   have no known effect (never guessed): the steps around them wait for
@@ -199,16 +202,19 @@ def _writes_host(call: Call) -> Effect | None:
 def _writes_file(call: Call) -> Effect | None:
     """A module writing one file or folder writes it by its path (see
     `_file_resource`); `copy` and `unarchive` with `remote_src` (or
-    `unarchive`'s older `copy: no`) read their `src` on the host too
-    (otherwise `src` is on the controller)."""
+    `unarchive`'s older `copy: no`) read their `src` on the host too, as
+    `file` reads a link's `src`; otherwise `src` is on the controller, read
+    there when absolute (where a `fetch` puts files)."""
     path = next((word for word in map(call.word, _FILE_WRITERS[call.module]) if word), None)
     written = _file_resource(call.config, path)
     source = call.word("src")
     remote = _flag(call.arguments.get("remote_src"))
     if call.module == "unarchive" and _flag(call.arguments.get("copy")) is False:
         remote = True
-    if source and remote:
+    if source and (remote or call.module == "file"):  # a link's target is on the host
         return ((_file_resource(call.config, source),), (written,))
+    if source and source.startswith("/") and call.module in ("copy", "template"):
+        return ((_file_resource(_CONTROLLER, source),), (written,))  # a file a `fetch` may have put there
     return ((), (written,))
 
 
@@ -221,6 +227,9 @@ def _flag(value: Any) -> bool | None:
 
 
 _GLOB_CHARACTER = re.compile(r"[*?[]")
+_BARE_VARIABLE = re.compile(r"[A-Za-z_]\w*(?:\.\w+)*")
+# Where the controller's files are, for `fetch` and for a `copy` or `template` from an absolute path.
+_CONTROLLER = "host/localhost/config"
 
 
 def _file_resource(config: str, path: str | None) -> str:
@@ -239,7 +248,7 @@ def _file_resource(config: str, path: str | None) -> str:
 
 def _fetch(call: Call) -> Effect | None:
     """`fetch` copies from the host to the controller, where Ansible runs."""
-    return ((call.config,), ("host/localhost/config",))
+    return ((call.config,), (_CONTROLLER,))
 
 
 def _nothing(call: Call) -> Effect | None:
@@ -887,6 +896,10 @@ class _Reader:
         yield from self._conditions(task)
         for key, value in task.items():
             if key in ("name", "block", "rescue", "always", *_EXPRESSION_KEYS):
+                continue
+            if str(key).startswith("with_") and isinstance(value, str) and _BARE_VARIABLE.fullmatch(value.strip()):
+                # Ansible 1's loop over a bare variable (`with_items: result.stdout_lines`): Jinja without braces.
+                yield value.strip(), self.doc.value_span(task, key)
                 continue
             for written, container, place in _strings(value, task, key):
                 if "{{" in written:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 from adapter_support import adapt, data_edges, names, step
@@ -108,8 +109,9 @@ REMOTE_COPY = """\
 def test_a_copy_with_remote_src_reads_its_source_on_the_host():
     runbook = adapt(REMOTE_COPY, "ansible").runbook
     assert names(step(runbook, "restore-the-data").reads) == ["host/monitoring/config/var/lib/prom_metrics"]
-    # Without remote_src the source is on the controller: nothing of the host is read.
-    assert step(adapt(REMOTE_COPY.replace(", remote_src: true", ""), "ansible").runbook, "restore-the-data").reads == ()
+    # Without remote_src the source is on the controller: nothing of the host is read, only the controller's file.
+    controller = step(adapt(REMOTE_COPY.replace(", remote_src: true", ""), "ansible").runbook, "restore-the-data")
+    assert names(controller.reads) == ["host/localhost/config/var/lib/prom_metrics"]
     assert {("tmp-copy-the-data", "restore-the-data"), ("restore-the-data", "remove-the-tmp-copy")} <= data_edges(
         runbook
     )
@@ -250,3 +252,47 @@ def test_a_literal_path_with_glob_characters_names_only_that_file():
     assert names(step(runbook, "starred").writes) == ["host/web/config/etc/b[*].conf"]
     # `a[1].conf` is not `a1.conf`, nor `b*.conf` every `b...conf`; the same path is the same file.
     assert data_edges(runbook) == {("bracketed", "bracketed-again")}
+
+
+def test_a_link_reads_its_target_and_a_copy_reads_what_fetch_brought():
+    # elastic_dependencies: the data link needs the folder it points to;
+    # installOSquery: the certificates fetched from one host are copied to the others.
+    text = textwrap.dedent(
+        """\
+        - hosts: elastic
+          tasks:
+            - name: Ensure data path exists
+              file: {path: /srv/data, state: directory}
+            - name: Ensure data link exists
+              file: {src: /srv/data, dest: /var/lib/elasticsearch, state: link}
+        - hosts: osquery
+          tasks:
+            - name: Fetch certificates
+              fetch: {src: /etc/certs/ca.pem, dest: /tmp/certs/, flat: true}
+            - name: Copy certificates
+              copy: {src: /tmp/certs/ca.pem, dest: /etc/osquery/ca.pem}
+        """
+    )
+    edges = data_edges(adapt(text, "ansible").runbook)
+    assert ("ensure-data-path-exists", "ensure-data-link-exists") in edges
+    assert ("fetch-certificates", "copy-certificates") in edges
+
+
+def test_a_bare_loop_variable_of_ansible_1_is_a_use():
+    # user-secrets-adjustment-mitaka.yml: `with_items: secrets.stdout_lines`.
+    text = textwrap.dedent(
+        """\
+        - hosts: all
+          tasks:
+            - name: Read secrets
+              command: cat /etc/secrets.yml
+              register: secrets
+            - name: Touch a file
+              file: {path: /tmp/x, state: touch}
+            - name: Add missing secret
+              lineinfile: {path: /etc/user_secrets.yml, line: "{{ item }}"}
+              with_items: secrets.stdout_lines
+        """
+    )
+    edges = data_edges(adapt(text, "ansible").runbook)
+    assert ("read-secrets", "add-missing-secret") in edges
