@@ -127,7 +127,8 @@ class RunbookBuilder:
             required.extend((step, waiting, out_reason) for waiting in after.nearest(step, after_stops, last=False))
         for source, target, reason in required:
             draft = self.by_id.get(target)
-            if draft is not None and all(need.step != source for need in draft.needs):
+            # (a `needs` entry the format writes has no reason: it is a wait, not yet a requirement)
+            if draft is not None and all(need.step != source or need.reason is None for need in draft.needs):
                 self.require(source, target, draft.span, reason)
 
     def unknown(self, name: str, span: Span, what: str) -> None:

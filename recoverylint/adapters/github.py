@@ -71,8 +71,17 @@ slugged (the file's stem when it has none), and its title is `name`.
     explicit `actions/cache/save` step (same key text, spacing in `${{ }}`
     aside) requires it.  Other cache uses order nothing: a miss costs time,
     never correctness, and jobs may share a cache at once; `actions/cache`
-    in both jobs is the usual per-job setup, not a hand-off.
+    in both jobs is the usual per-job setup, not a hand-off, unless the
+    first job is named for the cache ("Build & cache Go code"): then it is
+    there to fill it, and its keys are saved for the jobs after it.
+  - a pair of actions saving and restoring files (`org/artifacts/save`,
+    `org/artifacts/restore`) hands them over as an artifact does.
 - Checks and hand-overs outside the run:
+  - a job named for publishing, releasing, deploying, pushing or promoting,
+    or allowed to write the repository, its packages or deployments or to
+    sign with an OIDC token (`permissions`), changes what the file may not
+    name: every check before it in the declared order guards it, whatever
+    its steps show.
   - a job named for a check (`test`, `lint`, `scan`, `verify`...) or running
     one (`go test`, `make test`/`lint`/`check`, `pytest`, `ct lint`,
     `golangci-lint`, an action named for a check, a scanner failing the job
@@ -132,7 +141,7 @@ from ..source import Document
 from ..words import closest, listed
 from . import Adapted, AdapterError, InputFormat, documents
 from ._behaviour import is_check, observes_service, words
-from ._builder import RunbookBuilder, StepDraft, delimited, mapping_at, strings_in, text
+from ._builder import Descendants, RunbookBuilder, StepDraft, delimited, mapping_at, strings_in, text
 from ._step_ids import slug
 
 NAME = "github-actions"
@@ -171,6 +180,9 @@ _CURRENT_REF = re.compile(
 _SHELL_EXPANSION = re.compile(r"\$[A-Za-z_{(]|`")
 _SHELL_NAME = re.compile(r"\$(?:[A-Za-z_]\w*|[0-9@*#?$!-])?")
 _PUBLISH_WORDS = frozenset({"publish", "push"})
+# A job so named ships something outside the run: the checks before it guard it.
+_SHIPPING_WORDS = frozenset({"publish", "release", "deploy", "deployment", "push", "promote", "ship"})
+_SHIPPING_SCOPES = ("contents", "packages", "deployments", "id-token")
 _IMAGE_WORDS = frozenset({"image", "images", "container", "containers", "docker", "oci", "ko"})
 _TAG_OPTIONS = ("-t", "--tag")
 _VALUED_OPTIONS = (*_TAG_OPTIONS, "-f", "--file", "--annotation", "--platform", "--src-creds", "--dest-creds")
@@ -288,6 +300,7 @@ def build(document: Document, path: str, default_duration: float | None) -> Adap
     _require_hidden_transfers(builder, jobs)
     _checks(jobs)
     _registry_hand_overs(builder, jobs)
+    _guard_publishing(builder, jobs)
 
     first = workflows[0]
     name = first.data.get("name")
@@ -530,10 +543,22 @@ def _read_steps(job: _Job) -> None:
             key = text(inputs.get("key"))
             if key is None:
                 continue
-            if kind == "actions/cache/save":
-                job.saves.add(_normalized(key))
-            else:
+            if kind == "actions/cache/save" or (kind == "actions/cache" and _named_for_caching(job)):
+                job.saves.add(_normalized(key))  # a job whose purpose is the cache fills it for those after
+            if kind != "actions/cache/save":
                 job.restores.append((_normalized(key), doc.value_span(inputs, "key")))
+        elif kind.endswith(("/save", "/restore")) and kind.count("/") >= 2:
+            # A pair of actions saving and restoring files (`org/artifacts/save`, `.../restore`): a hand-over.
+            base = kind.rsplit("/", 1)[0]
+            if kind.endswith("/save"):
+                job.uploads.append((f"{base}/*", uses_span))
+            else:
+                job.downloads.append(_Download(uses_span, name=f"{base}/*"))
+
+
+def _named_for_caching(job: _Job) -> bool:
+    """Whether a job's id or name says it is there to fill a cache ("Build & cache Go code")."""
+    return "cache" in words(job.id[len(job.qualify) :], job.draft.title or "")
 
 
 def _named(doc: Document, inputs: dict[Any, Any], default: str, uses_span: Span) -> tuple[str, Span]:
@@ -566,6 +591,47 @@ def _rewrite_expressions(value: str, rewrite: Callable[[str], str]) -> str:
         position = expression.end
     parts.append(value[position:])
     return "".join(parts)
+
+
+def _guard_publishing(builder: RunbookBuilder, jobs: list[_Job]) -> None:
+    """A job publishing or deploying outside the run changes what the file
+    does not name (a registry through an action of its own, a package
+    index, a cluster): every check before it guards it, as it guards a
+    change the file shows."""
+    publishing = [job for job in jobs if _publishes(job)]
+    guards = [job.draft.id for job in jobs if job.draft.guard]
+    if not publishing or not guards:
+        return
+    before = Descendants(_predecessors(builder), builder.limits)
+    for job in publishing:
+        earlier = before.reached_from([job.draft.id])
+        needs = job.draft.needs
+        for guard in guards:
+            if before.has(earlier, guard) and all(need.step != guard or need.reason is None for need in needs):
+                builder.require(
+                    guard, job.draft.id, job.draft.span,
+                    f"`{job.draft.id}` publishes outside the run, and `{guard}` checks what it ships",
+                )
+
+
+def _predecessors(builder: RunbookBuilder) -> dict[str, set[str]]:
+    """The declared order reversed: job id -> the jobs it waits for."""
+    found: dict[str, set[str]] = {}
+    for edge in builder.forward_edges():
+        found.setdefault(edge.target, set()).add(edge.source)
+    return found
+
+
+def _publishes(job: _Job) -> bool:
+    """Whether a job publishes or deploys outside the run: its name says so,
+    or it may write the repository, its packages or deployments, or sign
+    with an OIDC token."""
+    if words(job.id[len(job.qualify) :], job.draft.title or "") & _SHIPPING_WORDS:
+        return True
+    permissions = job.body.get("permissions") if isinstance(job.body, dict) else None
+    if isinstance(permissions, str):
+        return permissions.strip() == "write-all"
+    return isinstance(permissions, dict) and any(text(permissions.get(scope)) == "write" for scope in _SHIPPING_SCOPES)
 
 
 def _checks(jobs: list[_Job]) -> None:

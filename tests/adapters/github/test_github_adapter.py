@@ -103,11 +103,15 @@ def test_needs_are_the_declared_order_and_needs_of_the_waiting_job():
     assert [(n.step, n.span.line, n.span.column) for n in step(runbook, "test").needs] == [
         ("build", 25, 12)
     ]
-    assert [(n.step, n.span.line, n.span.column) for n in step(runbook, "deploy").needs] == [
+    assert [(n.step, n.span.line, n.span.column) for n in step(runbook, "deploy").needs][:3] == [
         ("build", 33, 13),
         ("lint", 33, 20),
         ("test", 33, 26),
     ]
+    # A job named for deploying changes what the file does not name: the checks before it guard it.
+    assert {(n.step, n.reason) for n in step(runbook, "deploy").needs[3:]} == {
+        (check, f"`deploy` publishes outside the run, and `{check}` checks what it ships") for check in ("lint", "test")
+    }
 
 
 def test_the_file_stem_names_a_workflow_without_a_name():
@@ -141,7 +145,7 @@ def test_outputs_read_through_needs_are_facts():
     runbook = model("pipeline.yaml")
     assert refs(step(runbook, "deploy").inputs) == {("build.digest", 36, 15)}
     assert refs(step(runbook, "build").outputs) == {("build.digest", 11, 7)}  # declared there
-    assert data_edges(runbook) == {("build", "test"), ("build", "deploy")}
+    assert data_edges(runbook) == {("build", "test"), ("build", "deploy"), ("lint", "deploy"), ("test", "deploy")}
 
 
 @pytest.mark.parametrize(
@@ -588,10 +592,13 @@ def test_pull_tests_guard_a_release_of_the_pushed_tag():
     assert step(runbook, "test-images").guard
     assert [ref.name for ref in step(runbook, "publish-release").writes] == ["release/${{github.ref_name}}"]
     assert ("test-images", "publish-release") in data_edges(runbook)
-    # Without the release, publish-release changes nothing that a check must come before.
+    # Without the release step, a job named for publishing is still guarded by the tests before it.
     unpublished = text.replace("      - uses: softprops/action-gh-release@v2\n        with:\n"
                                "          files: dist/argo-*.gz\n", "")
-    assert rl201(unpublished) == [(19, "`publish-release` waits for `test-images` but uses nothing from it")]
+    assert rl201(unpublished) == []
+    # Named for nothing it ships, it changes nothing that a check must come before.
+    quiet = unpublished.replace("publish-release", "collect-notes")
+    assert rl201(quiet) == [(19, "`collect-notes` waits for `test-images` but uses nothing from it")]
 
 
 def test_a_release_requires_the_images_of_its_version():
@@ -650,7 +657,9 @@ def test_chart_tests_guard_the_chart_push():
     ]
     assert ("helm-tests", "create-release") in data_edges(runbook)
     packaged_only = text.replace("helm push", "echo helm push")
-    assert rl201(packaged_only) == [(12, "`create-release` waits for `helm-tests` but uses nothing from it")]
+    assert rl201(packaged_only) == []  # a job named for a release: the chart tests guard it all the same
+    renamed = packaged_only.replace("create-release", "package-chart")
+    assert rl201(renamed) == [(12, "`package-chart` waits for `helm-tests` but uses nothing from it")]
 
 
 @pytest.mark.parametrize(
@@ -736,3 +745,45 @@ def test_a_trivy_action_guards_only_when_its_findings_fail_the_job():
     # Its default exit code (0) reports and fails nothing: the wait is questioned.
     reporting = text.replace(", exit-code: '1'", "")
     assert rl201(reporting) == [(10, "`ship` waits for `build` but uses nothing from it")]
+
+
+# -- from a hand review of workflows outside the corpus (prometheus, argo-cd) -------------------
+
+
+def test_a_job_there_to_fill_a_cache_hands_it_to_the_jobs_restoring_it():
+    # argo-cd ci-build.yaml: "Build & cache Go code", then the test jobs restore the same key.
+    text = (
+        "on: push\njobs:\n"
+        "  build-go:\n    name: Build & cache Go code\n    runs-on: x\n    steps:\n"
+        "      - uses: actions/cache@v4\n        with:\n          key: go-${{ hashFiles('go.sum') }}\n"
+        "      - run: go build ./...\n"
+        "  vet-go:\n    runs-on: x\n    needs: build-go\n    steps:\n"
+        "      - uses: actions/cache@v4\n        with:\n          key: go-${{ hashFiles('go.sum') }}\n"
+        "      - run: go vet ./...\n"
+    )
+    assert codes(text) == []
+    assert rl201(text.replace("Build & cache Go code", "Build Go code")) == [
+        (13, "`vet-go` waits for `build-go` but uses nothing from it")
+    ]
+
+
+def test_a_pair_of_save_and_restore_actions_hands_files_over():
+    # prometheus ci.yml: promci-artifacts/save in test_ui, /restore in build.
+    text = (
+        "on: push\njobs:\n"
+        "  ui:\n    runs-on: x\n    steps:\n      - uses: acme/ci-artifacts/save@v1\n        with: {directory: web}\n"
+        "  build:\n    runs-on: x\n    needs: ui\n    steps:\n      - uses: acme/ci-artifacts/restore@v1\n"
+    )
+    assert rl201(text) == []
+
+
+def test_a_job_allowed_to_write_the_repository_is_guarded_by_the_checks_before_it():
+    text = (
+        "on: push\njobs:\n"
+        "  test:\n    runs-on: x\n    steps:\n      - run: go test ./...\n"
+        "  tag:\n    runs-on: x\n    needs: test\n    permissions: {contents: write}\n    steps:\n      - run: ./tag.sh\n"
+    )
+    assert rl201(text) == []
+    assert rl201(text.replace("    permissions: {contents: write}\n", "")) == [
+        (9, "`tag` waits for `test` but uses nothing from it")
+    ]
