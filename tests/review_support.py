@@ -65,3 +65,14 @@ def assert_true_counts_match_table(heading: str, which: str, rows: list[tuple[st
     assert (int(stated.group(1)), int(stated.group(2))) == (true, len(rows))
     if rows:
         assert stated.group(3) is not None and int(stated.group(3)) == round(100 * true / len(rows))
+
+
+def assert_review_outside_the_corpus(heading: str, drawn: int) -> None:
+    """A section reviewing files outside the corpora: its counts are those of
+    its tables, its `drawn` findings before the fixes keep those the fixes
+    left, and every finding the fixes removed was false."""
+    before, after = review_tables(heading)
+    assert_true_counts_match_table(heading, "Before", before)
+    assert_true_counts_match_table(heading, "After", after)
+    assert len(before) == drawn and set(after) <= set(before)
+    assert all(verdict == "false" for *_, verdict in set(before) - set(after))
