@@ -245,6 +245,7 @@ def test_github_tests_guard_pushes_and_registry_and_release_hand_overs_are_facts
     assert {
         ("unit-tests", "push-image"),
         ("unit-tests", "create-release"),
+        ("unit-tests", "deploy"),  # a job named for deploying: the tests guard it
         ("push-image", "deploy"),
         ("create-release", "attach-binaries"),
     } == data_edges(runbook)
