@@ -97,6 +97,14 @@ class RunbookBuilder:
         if target in self.by_id:
             self.by_id[target].needs.append(Need(source, span, reason))
 
+    def require_once(self, source: str, target: str, span: Span, reason: str) -> None:
+        """`require`, unless the work already requires `source` before
+        `target` for a reason (the first reason stays; a `needs` entry the
+        format writes has none: it is a wait, not yet a requirement)."""
+        draft = self.by_id.get(target)
+        if draft is not None and all(need.step != source or need.reason is None for need in draft.needs):
+            self.require(source, target, span, reason)
+
     def require_around(self, around: dict[str, tuple[str | None, str | None]]) -> None:
         """The waits required by steps that order those around them (one of
         unknown effect, a wait, a condition...), through any number of steps
@@ -107,14 +115,13 @@ class RunbookBuilder:
         order (jumps back left out), each requiring those before it in turn.
         A step with the second reason may use anything the steps before it
         did: it requires each of them back to the nearest step with the
-        first.  A wait already required keeps the reason it has."""
+        first.  A wait already required keeps the reason it has (require_once)."""
         barriers = {step for step, (out_reason, _) in around.items() if out_reason is not None}
         listeners = {step for step, (_, in_reason) in around.items() if in_reason is not None}
         if not barriers and not listeners:
             return
-        later = forward_successors(self)
-        after = Descendants(later, self.limits)
-        before = Descendants(_reversed(later), self.limits)
+        after = Descendants(forward_successors(self), self.limits)
+        before = Descendants(forward_predecessors(self), self.limits)
         after_stops, before_stops = after.mask(barriers), before.mask(barriers)
         required: list[tuple[str, str, str]] = []  # a wait into a step is said in its own words first
         for step in listeners:
@@ -126,10 +133,8 @@ class RunbookBuilder:
             assert out_reason is not None
             required.extend((step, waiting, out_reason) for waiting in after.nearest(step, after_stops, last=False))
         for source, target, reason in required:
-            draft = self.by_id.get(target)
-            # (a `needs` entry the format writes has no reason: it is a wait, not yet a requirement)
-            if draft is not None and all(need.step != source or need.reason is None for need in draft.needs):
-                self.require(source, target, draft.span, reason)
+            if target in self.by_id:
+                self.require_once(source, target, self.by_id[target].span, reason)
 
     def unknown(self, name: str, span: Span, what: str) -> None:
         """A step name written in the document that names no step (RL102)."""
@@ -249,6 +254,15 @@ def forward_successors(builder: RunbookBuilder) -> dict[str, set[str]]:
     return later
 
 
+def forward_predecessors(builder: RunbookBuilder) -> dict[str, set[str]]:
+    """The declared order so far, without the jumps back, reversed: step id
+    -> the ids it waits for."""
+    earlier: dict[str, set[str]] = {}
+    for edge in builder.forward_edges():
+        earlier.setdefault(edge.target, set()).add(edge.source)
+    return earlier
+
+
 class Descendants:
     """What each node of a graph (which may have cycles) reaches through one
     edge or more, as bitsets of node numbers: computed once, through its
@@ -345,14 +359,6 @@ class Descendants:
                     seen.add(succ)
                     pending.append(succ)
         return found
-
-
-def _reversed(successors: dict[str, set[str]]) -> dict[str, set[str]]:
-    predecessors: dict[str, set[str]] = {}
-    for source, targets in successors.items():
-        for target in targets:
-            predecessors.setdefault(target, set()).add(source)
-    return predecessors
 
 
 def strings_in(node: Any, leaving_out: Container[str] = ()) -> Iterator[tuple[str, Any, Any]]:

@@ -141,7 +141,16 @@ from ..source import Document
 from ..words import closest, listed
 from . import Adapted, AdapterError, InputFormat, documents
 from ._behaviour import is_check, observes_service, words
-from ._builder import Descendants, RunbookBuilder, StepDraft, delimited, mapping_at, strings_in, text
+from ._builder import (
+    Descendants,
+    RunbookBuilder,
+    StepDraft,
+    delimited,
+    forward_predecessors,
+    mapping_at,
+    strings_in,
+    text,
+)
 from ._step_ids import slug
 
 NAME = "github-actions"
@@ -602,24 +611,15 @@ def _guard_publishing(builder: RunbookBuilder, jobs: list[_Job]) -> None:
     guards = [job.draft.id for job in jobs if job.draft.guard]
     if not publishing or not guards:
         return
-    before = Descendants(_predecessors(builder), builder.limits)
+    before = Descendants(forward_predecessors(builder), builder.limits)
     for job in publishing:
         earlier = before.reached_from([job.draft.id])
-        needs = job.draft.needs
         for guard in guards:
-            if before.has(earlier, guard) and all(need.step != guard or need.reason is None for need in needs):
-                builder.require(
+            if before.has(earlier, guard):
+                builder.require_once(
                     guard, job.draft.id, job.draft.span,
                     f"`{job.draft.id}` publishes outside the run, and `{guard}` checks what it ships",
                 )
-
-
-def _predecessors(builder: RunbookBuilder) -> dict[str, set[str]]:
-    """The declared order reversed: job id -> the jobs it waits for."""
-    found: dict[str, set[str]] = {}
-    for edge in builder.forward_edges():
-        found.setdefault(edge.target, set()).add(edge.source)
-    return found
 
 
 def _publishes(job: _Job) -> bool:

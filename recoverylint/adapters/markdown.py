@@ -55,7 +55,7 @@ table per tool).  How a page maps to the model:
   request", "the output above", "from step 2") uses it: each requires
   every step before it, back to the nearest step of unknown effect.  A
   step naming a Kubernetes object (`kubectl logs kube-proxy-b9g23`)
-  requires each step before it that listed objects of its kind there: the
+  requires the latest step before it that listed objects of its kind there: the
   name was taken from that list, though the page writes an example of it.
   A step logging in to a host or opening a shell on it (`Log in to the
   node`, `ssh`, `oc debug node/n`) is required by every step after it:
@@ -833,9 +833,10 @@ def _facts(items: list[tuple[_Item, Script]]) -> None:
 def _picked_from_listings(builder: RunbookBuilder, items: list[tuple[_Item, Script]]) -> None:
     """A step naming one object (`kubectl logs -n kube-system kube-proxy-b9g23`)
     after a step listing those of its kind there (`kubectl get pods -n
-    kube-system`) took the name from that list: it requires the listing,
-    though the page writes the name out (an example of what the list shows)."""
-    listings: list[tuple[str, StepDraft]] = []  # (what a step read whole, that step), page order
+    kube-system`) took the name from that list: it requires the latest such
+    listing, though the page writes the name out (an example of what the
+    list shows)."""
+    listings: dict[str, StepDraft] = {}  # what a step read whole -> the latest step reading it
     after: Descendants | None = None
     for item, _ in items:
         draft = item.draft
@@ -843,23 +844,18 @@ def _picked_from_listings(builder: RunbookBuilder, items: list[tuple[_Item, Scri
         for ref in (*draft.reads, *draft.writes):
             if not ref.name.startswith("k8s/") or ref.name.count("/") != _K8S_OBJECT_SLASHES:
                 continue
-            for listed, lister in listings:
+            for listed, lister in listings.items():
                 if lister is draft or not overlaps(listed, ref.name):
                     continue
                 after = after or Descendants(forward_successors(builder))
-                if after.has(after.reached_from([lister.id]), draft.id) and all(
-                    need.step != lister.id for need in draft.needs
-                ):
-                    builder.require(
-                        lister.id, draft.id, ref.span,
-                        f"`{draft.id}` names `{ref.name}`, one of what `{lister.id}` lists",
-                    )
+                if after.has(after.reached_from([lister.id]), draft.id):
+                    reason = f"`{draft.id}` names `{ref.name}`, one of what `{lister.id}` lists"
+                    builder.require_once(lister.id, draft.id, ref.span, reason)
         # A listing: a kind's objects in a namespace (or in all: `*`), no name.
-        listings.extend(
-            (ref.name, draft)
-            for ref in draft.reads
-            if ref.name.startswith("k8s/") and ref.name.count("/") == _K8S_OBJECT_SLASHES - 1
-        )
+        for ref in draft.reads:
+            if ref.name.startswith("k8s/") and ref.name.count("/") == _K8S_OBJECT_SLASHES - 1:
+                listings.pop(ref.name, None)  # insertion order stays the page's: the latest last
+                listings[ref.name] = draft
 
 
 def _rollbacks(items: list[tuple[_Item, Script]]) -> dict[int, Ref]:

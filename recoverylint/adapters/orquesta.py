@@ -223,10 +223,8 @@ class _Workflow:
                 reason = f"`{target}` runs once for each run reaching it (no `join` before it): the wait sets how often"
             else:
                 continue
-            needs = self.drafts[target].needs
             for source, _, span in sources:
-                if all(need.step != self.prefix + source for need in needs):
-                    self.builder.require(self.prefix + source, self.prefix + target, span, reason)
+                self.builder.require_once(self.prefix + source, self.prefix + target, span, reason)
 
     def _effects(self) -> None:
         """What each task's action does, and the waits that requires (adapters/_stackstorm.py)."""
@@ -399,14 +397,9 @@ class _Workflow:
                 continue
             reach = reach or Descendants(self.later)
             for name, span in publishing:
-                needs = self.drafts[name].needs
                 for other, _ in publishing:
-                    if (
-                        other != name
-                        and reach.has(reach.reached_from([self.prefix + other]), self.prefix + name)
-                        and all(need.step != self.prefix + other for need in needs)
-                    ):
-                        self.builder.require(
+                    if other != name and reach.has(reach.reached_from([self.prefix + other]), self.prefix + name):
+                        self.builder.require_once(
                             self.prefix + other,
                             self.prefix + name,
                             span,
