@@ -18,7 +18,8 @@ Layout, one small JSON file per entry:
                                     the hash of its bytes (see Remembered hashes), or the
                                     entry files whose parts were checked (see Checked parts)
         <tool>/<k[:2]>/<k[2:]>.json  <tool>: 16 hex digits of recoverylint's fingerprint;
-                                     a JSON header line, then JSON and text (see Entries)
+                                     a JSON header line, then JSON and text (see Entries),
+                                     or a whole run's parts (see Runs)
 
 Entries are JSON read back field by field, never pickle: a cache directory in
 a shared CI workspace may be written by anyone, and unpickling runs code.
@@ -33,6 +34,8 @@ once per entry file (see Checked parts); else
 the findings are read and written again, and stored beside the parts the
 entry held (of other formats, and of up to MAX_SHOWN_PATHS paths: copies of
 a file share its entry).
+A run writing those formats over files none of which changed since a run
+like it takes all their parts from one entry (see Runs).
 Writes go to a temporary file renamed over the entry, so a reader sees a
 whole entry or none, whatever other processes do at the time; nothing is
 fsynced (a file torn by a power cut is merely a miss).
@@ -63,7 +66,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, is_dataclass
 from enum import Enum
 from functools import cache, lru_cache
@@ -76,7 +79,9 @@ from .config import known_codes
 from .dataclass_json import decoder, from_json, to_json
 from .file_result import FileResult
 from .files import (
+    FileRange,
     LinkRefused,
+    OpenFile,
     UnreadableFile,
     open_folder,
     open_regular,
@@ -87,7 +92,7 @@ from .files import (
 )
 from .formats import format_names
 from .reading import Limits, decode_accepted
-from .report import WrittenFindings, summarize
+from .report import ReportPart, WrittenFindings, summarize
 from .resources import data_dir
 from .settings import Settings
 
@@ -456,6 +461,111 @@ class ResultCache:
             return  # not as entry_bytes makes them: a read checks it, and finds it a miss
         if parts:
             self._remember_checked(runbook, key, status, parts)
+
+    def run_key(
+        self, files: Sequence[RunFile], limits: Limits, formats: tuple[str, ...]
+    ) -> RunKey:
+        """The entry keeping the results of a run checking `files` (in that
+        order) with `limits`, writing its findings in `formats`; see Runs."""
+        numbers: dict[int, int] = {}  # id of a Settings -> its number in `settings`
+        settings: list[Settings] = []  # held, so that no id is reused while numbering
+        rows: list[tuple[str, str, bool, bool, int]] = []
+        for path, shown, explicit, file_settings, fixes_judged in files:
+            number = numbers.get(id(file_settings))
+            if number is None:
+                number = numbers[id(file_settings)] = len(settings)
+                settings.append(file_settings)
+            rows.append((os.fspath(path), shown, explicit, fixes_judged, number))
+        where = {
+            "tool": self._tool,
+            "user": _user(),  # only the user's own is taken (see Runs): users sharing a cache keep one each
+            "cwd": os.getcwd(),
+            "folders": sorted({os.path.dirname(row[0]) for row in rows}),
+            "formats": list(formats),
+            "limits": _canonical(limits),
+        }
+        what = {"files": rows, "settings": [_canonical(each) for each in settings]}
+        return RunKey(
+            hashlib.sha256(b"run\0" + _canonical_json(where)).hexdigest(),
+            hashlib.sha256(_canonical_json(what)).hexdigest(),
+            formats,
+            tuple(row[1] for row in rows),
+        )
+
+    def read_run(
+        self, run: RunKey, statuses: Sequence[os.stat_result | None]
+    ) -> list[tuple[FileResult, WrittenFindings]] | None:
+        """The results `put_run` kept of `run`, one per file, each part the
+        range of the entry file that holds it (not read: a report copies it
+        from there); None when there are none, when a file's status
+        (os.stat's, taken before this run read it) is not the one kept,
+        or when the entry is not exactly as written, could have been written
+        by another user, or was written more than MARK_USED_AFTER ago (see Runs)."""
+        if not statuses or any(status is None for status in statuses):
+            return None
+        shard = self._shard(run.key, create=False)
+        if shard is None:
+            return None
+        try:
+            descriptor, status = open_regular(_entry_name(run.key), follow_links=False, dir_fd=shard)
+        except LinkRefused:
+            self._refuse(self._entry(run.key))
+            return None
+        except OSError:
+            return None  # none (or a FIFO, a device)
+        finally:
+            os.close(shard)
+        entry = OpenFile(descriptor, self._entry(run.key))  # closed once no part refers to it
+        if (
+            status.st_size > MAX_ENTRY_SIZE
+            or not _written_by_this_user(status)
+            or self._now - status.st_mtime > MARK_USED_AFTER
+        ):
+            return None
+        try:
+            return _kept_run(entry, status.st_size, run, statuses)
+        except (OSError, ValueError, LookupError, RecursionError):
+            return None  # torn, corrupt or foreign: the files' entries are read
+
+    def put_run(
+        self, run: RunKey, statuses: Sequence[os.stat_result | None],
+        results: Sequence[tuple[FileResult, WrittenFindings | None]],
+    ) -> None:
+        """Keep the results of `run`, one per file, each file's status as
+        os.stat gave it before the run read it; not when a file could not be
+        read, was written within RACY_SECONDS of this run, or has no parts
+        (an internal error), nor when the whole is over MAX_ENTRY_SIZE."""
+        if not self._writable or len(results) != len(statuses):
+            return
+        records = []
+        parts: list[bytes] = []
+        for (result, written), status in zip(results, statuses, strict=True):
+            if (
+                status is None
+                or written is None
+                or result.internal_error is not None
+                or self._racy(max(status.st_mtime_ns, status.st_ctime_ns))
+            ):
+                return
+            pieces = [bytes(written.parts[name]) for name in run.formats]  # a copy of none but a FileRange
+            records.append([
+                *_status_fields(status), result.skipped, result.format, result.suppressed,
+                written.errors, written.warnings, written.infos, [len(piece) for piece in pieces],
+            ])
+            parts += pieces
+        header = {"key": run.key, "run": run.run, "formats": list(run.formats), "files": records}
+        head = json.dumps(header, separators=(",", ":")).encode() + b"\n"
+        if len(head) + sum(map(len, parts)) > MAX_ENTRY_SIZE:
+            return  # too big to be read back
+        shard = self._shard(run.key, create=True)
+        if shard is None:
+            return
+        try:
+            write_new(_entry_name(run.key), [head, *parts], shard, mode=0o644)
+        except OSError as error:
+            self._stop_writing(self._entry(run.key), error)
+        finally:
+            os.close(shard)
 
     def remembered_digest(self, path: str | os.PathLike[str], status: os.stat_result) -> bytes | None:
         """The content_digest of the file at `path` as remembered when it had
@@ -1009,6 +1119,111 @@ _HASHES = _MemoKind(_digests_name, "folder", _check_hash_record)  # see Remember
 _CHECKED = _MemoKind(_checked_name, CHECKED_IN, _check_parts_record)  # see Checked parts
 
 
+# -- Runs ---------------------------------------------------------------------
+#
+# Opening, reading and parsing one entry per file was two thirds of a warm
+# run writing json or json-lines over 1,000 unchanged files; so the results of
+# such a run (each file's parts and counts) are also kept whole, as one more
+# entry, named, pruned and cleaned as entries are (the parts a second time:
+# the cache grows by a third):
+#
+#   {"key": K, "run": R, "formats": [output format, ...],
+#    "files": [[device, inode, size, mtime_ns, ctime_ns, skipped, input format or null, suppressed,
+#               errors, warnings, infos, [the length of its part in each format]], ...]}\n
+#   the parts, file by file, each file's in the order of "formats"
+#
+# K hashes where the run is: recoverylint, the user, the working folder, the
+# folders of its files, the formats and the limits, so that the next run
+# there replaces it; R hashes the rest its results depend on: each file's
+# path, how it is shown, whether it was named, whether its fixes are judged,
+# and its settings.  A run of the same R takes the results from it when every
+# file has the status it had when that run read it (see Remembered hashes: a
+# run with a file written within RACY_SECONDS of it is not kept), when no
+# other user could have written it (its parts are written as they are,
+# unchecked: see Checked parts), and when it was written within
+# MARK_USED_AFTER: a run taking it marks no entry used, so a day later a run
+# reads the files' entries again, marking them, and keeps the run anew.  Its
+# parts are read one at a time as the report is written (files.FileRange):
+# read at once, the 35 MB of 1,000 files' parts made a warm run a sixth slower.
+
+# (path, shown path, named on the command line, settings, fixes judged): a
+# file as a run checks it (runner.Task's fields).
+RunFile = tuple["str | os.PathLike[str]", str, bool, Settings, bool]
+
+
+@dataclass(frozen=True)
+class RunKey:
+    """A run's entry (ResultCache.run_key): its key K, the hash R of what its
+    results depend on, its output formats and its files' shown paths."""
+
+    key: str
+    run: str
+    formats: tuple[str, ...]
+    shown: tuple[str, ...]
+
+
+def _kept_run(
+    entry: OpenFile, size: int, run: RunKey, statuses: Sequence[os.stat_result | None]
+) -> list[tuple[FileResult, WrittenFindings]] | None:
+    """The results of `run` in the open entry file of `size` bytes `entry`
+    (see Runs), each part its range of the file; None when a file's status
+    is not the one kept; _Invalid (a ValueError) when the entry is not
+    exactly as put_run writes it."""
+    # Its header line is about a hundred bytes a file: read at once, mostly.
+    head = _first_line(entry.descriptor, size, _HEAD_READ + 128 * len(statuses))
+    header = _mapping(json.loads(head))
+    if header.keys() != {"key", "run", "formats", "files"} or header["key"] != run.key:
+        raise _Invalid("a run of another key")
+    if header["run"] != run.run or header["formats"] != list(run.formats):
+        return None  # another run where this one is: replaced after it
+    records = _list(header["files"])
+    if len(records) != len(statuses):
+        raise _Invalid("a run of another number of files")
+    start = len(head) + 1
+    kept = []
+    for record, status, shown in zip(records, statuses, run.shown, strict=True):
+        if type(record) is not list or len(record) != 12:
+            raise _Invalid("a file of a run is [*status, skipped, format, suppressed, *counts, lengths]")
+        assert status is not None  # read_run reads none for a file without one
+        if record[:5] != _status_fields(status):
+            return None  # changed since
+        lengths = _list(record[11])
+        if len(lengths) != len(run.formats):
+            raise _Invalid("a length for each format")
+        parts: dict[str, ReportPart] = {}
+        for name, length in zip(run.formats, lengths, strict=True):
+            end = start + _count(length)
+            parts[name] = FileRange(entry, start, end - start)
+            start = end
+        errors, warnings, infos = map(_count, record[8:11])
+        result = FileResult(
+            shown,
+            skipped=_boolean(record[5]),
+            format=None if record[6] is None else _input_format(record[6]),
+            suppressed=_count(record[7]),
+        )
+        kept.append((result, WrittenFindings(parts, errors, warnings, infos)))
+    if start != size:
+        raise _Invalid("parts of other lengths than the entry's")
+    return kept
+
+
+def _first_line(descriptor: int, size: int, guess: int) -> bytes:
+    """The first line, without its line break, of the open file of `size`
+    bytes at `descriptor`, read `guess` bytes at first, then four times as
+    many at a time; _Invalid when there is none."""
+    length = guess
+    while True:
+        wanted = min(length, size)
+        head = read_at(descriptor, 0, wanted)
+        line_end = head.find(b"\n")
+        if line_end >= 0:
+            return head[:line_end]
+        if len(head) < wanted or wanted == size:
+            raise _Invalid("no header line")  # none, or a file cut meanwhile
+        length *= 4
+
+
 # -- Entries ------------------------------------------------------------------
 #
 # A header line, then the findings, then each written part, as UTF-8:
@@ -1073,7 +1288,7 @@ def entry_bytes(
         json.dumps(header, separators=(",", ":")).encode(),
         b"\n",
         json.dumps(body, separators=(",", ":")).encode(),
-        *(text for _, _, text in parts),
+        *(bytes(text) for _, _, text in parts),  # copies none: each is bytes, as written where checked
     ))
 
 

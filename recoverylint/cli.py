@@ -199,7 +199,7 @@ def _show_check(
     fixed_stdin: bytes | None,
 ) -> NoReturn:
     """Print what `check` found, write its reports, and exit with its code."""
-    from .report import pieces_utf8, render
+    from .report import ReportPart, joined, pieces_utf8, render
 
     for note in run.verbose_notes:
         say(note)
@@ -234,7 +234,7 @@ def _show_check(
     for extra_format, file in o["reports"]:
         write_file(file, render("check", extra_format, replace(report, colour=False)))
     if o["statistics"]:
-        text: str | list[bytes] = render("statistics", output_format, report)
+        text: str | list[ReportPart] = render("statistics", output_format, report)
     elif report.written is not None:  # the files' parts in UTF-8, never made text nor joined (issue 16)
         text = pieces_utf8(output_format, report)
     else:
@@ -242,7 +242,7 @@ def _show_check(
         if annotate:
             text = render("check", "github", report) + text
     if output_file is not None:
-        write_file(output_file, text if isinstance(text, str) else b"".join(text).decode())
+        write_file(output_file, text if isinstance(text, str) else joined(text).decode())
     elif isinstance(text, str) and output_format not in _NO_TERMINAL_CODES:
         click.echo(text, nl=False, color=colour, err=fixed_stdin is not None)
     else:  # bytes, without click's scan for ANSI codes; pieces written with one flush

@@ -17,10 +17,12 @@ import click
 
 from . import __version__
 from .exits import EXIT_CLEAN, EXIT_ERROR, EXIT_INTERRUPTED
+from .files import RangeUnreadable
 from .report.shown import shown as displayable
 
 if TYPE_CHECKING:
     from .finding import Finding
+    from .report import ReportPart
 
 
 class _OutputFailed(Exception):
@@ -127,19 +129,20 @@ def write_output(output_file: Path | None, text: str | Sequence[str], what: str,
     click.echo(displayable(f"Wrote {what} to {output_file}."), err=True)
 
 
-def write_bytes(pieces: Iterable[bytes], err: bool = False) -> None:
+def write_bytes(pieces: Iterable[ReportPart], err: bool = False) -> None:
     """Bytes on stdout (or stderr), one piece after another with no flush
     between them: click.echo flushes after each, thousands of writes for a
-    report of many files' parts."""
+    report of many files' parts.  A FileRange (a part the cache keeps) is
+    read as it is written: RangeUnreadable when it cannot be (run_console says so)."""
     stream = sys.stderr if err else sys.stdout
     binary = getattr(stream, "buffer", None)
     if binary is None:  # a text-only stream put in place of stdout
         for piece in pieces:
-            click.echo(piece, nl=False, err=err)
+            click.echo(bytes(piece), nl=False, err=err)
         return
     stream.flush()
     for piece in pieces:  # not writelines: a stream may copy what its write() is given (click's CliRunner)
-        binary.write(piece)
+        binary.write(piece if isinstance(piece, bytes) else bytes(piece))
     binary.flush()
 
 
@@ -223,6 +226,10 @@ def run_console(command: click.Group) -> NoReturn:
             with contextlib.suppress(_OutputFailed):
                 stream.flush()
         os._exit(EXIT_INTERRUPTED)
+    except RangeUnreadable as error:  # a part the cache keeps, its entry cut while the report was written
+        status = EXIT_ERROR
+        with contextlib.suppress(_OutputFailed):
+            say(f"error: {error}; run again (with --no-cache, if it happens again)")
     except _OutputFailed as failure:
         status = EXIT_ERROR
         if failure.stream == "stdout" and failure.error.errno != errno.EPIPE:

@@ -27,7 +27,9 @@ def _suffixes() -> tuple[str, ...]:
     return (*YAML_SUFFIXES, ".json", *format_suffixes())
 
 
-def discover(paths: Iterable[Path], sniff_named_json: bool = False) -> Iterator[tuple[Path, bool]]:
+def discover(
+    paths: Iterable[Path], sniff_named_json: bool = False, statuses: list[os.stat_result | None] | None = None
+) -> Iterator[tuple[Path, bool]]:
     """Files to check: those named (explicit), and under named directories
     the YAML files, the files of the formats' own suffixes and the JSON files
     whose first megabyte shows a format kept as JSON (an SSM document...);
@@ -38,7 +40,10 @@ def discover(paths: Iterable[Path], sniff_named_json: bool = False) -> Iterator[
     is named; a fix must not write one file twice under two names.
     With `sniff_named_json` (`--skip-non-runbooks`: pre-commit names every
     changed file), a named `.json` file is judged by its head as a found one
-    is, so a package.json or a lock file is neither parsed nor reported."""
+    is, so a package.json or a lock file is neither parsed nor reported.
+    `statuses`, when given, is filled before the first file comes with the
+    os.stat of each, in their order, as taken here (before anything read
+    the file: what the cache remembers); None for a file that cannot be reached."""
 
     def wanted(file: str | Path, name: str) -> bool:
         name = name.lower()
@@ -55,6 +60,7 @@ def discover(paths: Iterable[Path], sniff_named_json: bool = False) -> Iterator[
         return json_signature(head.decode("utf-8", "replace")) is not None
 
     found: dict[object, tuple[Path, bool]] = {}
+    taken: dict[object, os.stat_result] = {}  # the status of the file found by each key of `found`
     for path in paths:
         if path.is_dir():
             # Found files are kept as text and made Paths once sorted: a
@@ -68,16 +74,24 @@ def discover(paths: Iterable[Path], sniff_named_json: bool = False) -> Iterator[
                 )
                 walked.extend(file for name in files if wanted(file := os.path.join(root, name), name))
             for file in sorted(walked, key=_path_order):
-                identity = file_identity(file)
-                if identity is not None:  # a dangling or looping link found in a folder is no runbook
-                    found.setdefault(identity, (Path(file), False))
+                status = file_status(file)
+                if status is not None:  # a dangling or looping link found in a folder is no runbook
+                    identity = status.st_dev, status.st_ino
+                    if identity not in found:
+                        found[identity] = (Path(file), False)
+                        taken[identity] = status
         else:
             named_json = sniff_named_json and path.name.lower().endswith(".json")
             if named_json and path.is_file() and not wanted(path, path.name):
                 continue
             # A named file that cannot be reached is reported under its name.
-            named: object = file_identity(path) or os.path.abspath(path)
+            status = file_status(path)
+            named: object = os.path.abspath(path) if status is None else (status.st_dev, status.st_ino)
             found[named] = (found.get(named, (path, True))[0], True)
+            if status is not None:
+                taken.setdefault(named, status)
+    if statuses is not None:
+        statuses.extend(taken.get(key) for key in found)
     yield from found.values()
 
 
@@ -90,8 +104,13 @@ def _path_order(file: str) -> list[str]:
 def file_identity(path: str | Path) -> tuple[int, int] | None:
     """The device and inode of the file a path reaches (links followed), or
     None when it reaches none."""
+    status = file_status(path)
+    return None if status is None else (status.st_dev, status.st_ino)
+
+
+def file_status(path: str | Path) -> os.stat_result | None:
+    """os.stat of the file a path reaches (links followed), or None when it reaches none."""
     try:
-        status = os.stat(path)
-    except (OSError, ValueError):
+        return os.stat(path)
+    except (OSError, ValueError):  # ValueError: a NUL in the path
         return None
-    return status.st_dev, status.st_ino

@@ -20,6 +20,7 @@ import errno
 import os
 import stat
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 PathLike = str | Path
@@ -168,6 +169,47 @@ def read_at(descriptor: int, offset: int, size: int) -> bytes:
     return b"".join(pieces)
 
 
+class OpenFile:
+    """A descriptor open for reading, closed once nothing refers to it (a
+    FileRange may be written long after the function that opened it returned)."""
+
+    def __init__(self, descriptor: int, path: PathLike) -> None:
+        self.descriptor = descriptor
+        self.path = path  # to name it
+
+    def __del__(self) -> None:
+        with contextlib.suppress(OSError):
+            os.close(self.descriptor)
+
+
+class RangeUnreadable(UnreadableFile):
+    """A FileRange that could not be read whole: its file failed, or became
+    shorter since it was opened."""
+
+
+@dataclass(frozen=True)
+class FileRange:
+    """`length` bytes of an open file from `offset`, read only when wanted
+    (bytes()): a report of the parts the cache keeps reads one at a time as
+    it writes it, never tens of MB at once."""
+
+    file: OpenFile
+    offset: int
+    length: int
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __bytes__(self) -> bytes:
+        try:
+            data = read_at(self.file.descriptor, self.offset, self.length)
+        except OSError as error:
+            raise RangeUnreadable(self.file.path, error.strerror or str(error), error.errno or errno.EIO) from None
+        if len(data) != self.length:
+            raise RangeUnreadable(self.file.path, "it became shorter while it was read", errno.EIO)
+        return data
+
+
 def _open_regular(
     path: PathLike, follow_links: bool, dir_fd: int | None
 ) -> tuple[int, os.stat_result]:
@@ -219,8 +261,10 @@ def _own_mode(path: PathLike, dir_fd: int | None) -> int | None:
         return None
 
 
-def write_new(name: str, data: bytes, dir_fd: int, mode: int = 0o666) -> os.stat_result:
-    """Write `data` to a new file beside `name` in the folder `dir_fd`, then
+def write_new(
+    name: str, data: bytes | Sequence[bytes], dir_fd: int, mode: int = 0o666
+) -> os.stat_result:
+    """Write `data` (or its pieces, one after another) to a new file beside `name` in the folder `dir_fd`, then
     rename it over `name`: readers see the old file or the new one, never part
     of one, and an existing link named `name` is replaced, never followed.
     The file is made with `mode` (less the umask).  Returns the status of the
@@ -235,9 +279,10 @@ def write_new(name: str, data: bytes, dir_fd: int, mode: int = 0o666) -> os.stat
     kept = None
     try:
         try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(descriptor, view) :]
+            for piece in (data,) if isinstance(data, bytes) else data:
+                view = memoryview(piece)
+                while view:
+                    view = view[os.write(descriptor, view) :]
             kept = os.dup(descriptor)
         finally:
             os.close(descriptor)

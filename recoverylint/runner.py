@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .discovery import file_status
 from .file_result import FileResult
 from .reading import Limits, SourceError, decode_accepted, read_bytes
 from .settings import Settings
@@ -40,6 +41,9 @@ class Task:
     # Whether the fixes offered are judged, to count only those --fix applies:
     # only for reports that show fixes (report.FIX_SHOWING_FORMATS).
     count_fixes: bool = True
+    # The file's os.stat as discovery took it, before anything read the file
+    # (what the cache remembers a hash or a run with); None: taken when needed.
+    status: os.stat_result | None = None
 
 
 @dataclass(frozen=True)
@@ -96,11 +100,24 @@ def check_files(
     done: list[Checked | None] = [None] * len(tasks)
     keys: list[str | None] = [None] * len(tasks)
     work: list[tuple[int, Task, bytes | None]] = []
+    # Each file's status before it is read: what a hash, or a run, is remembered with.
+    statuses = [] if cache is None else [task.status or file_status(task.path) for task in tasks]
+    run = None
+    if cache is not None and written_formats and tasks:
+        run = cache.run_key(
+            [(task.path, task.shown, task.explicit, task.settings, task.count_fixes) for task in tasks],
+            limits, written_formats,
+        )
+        kept = cache.read_run(run, statuses)
+        if kept is not None:  # not a file changed since a run like this one: its parts, as they are
+            for _ in tasks:
+                on_checked()
+            return [Checked(result, written=written) for result, written in kept]
     for index, task in enumerate(tasks):
         if cache is None:
             data = _read(task.path, limits)
         else:
-            hit, data, keys[index] = _from_cache(cache, task, limits, fix, written_formats)
+            hit, data, keys[index] = _from_cache(cache, task, statuses[index], limits, fix, written_formats)
             if hit is not None:
                 done[index] = hit
                 on_checked()
@@ -113,9 +130,12 @@ def check_files(
         if cache is not None and entry_key is not None and entry is not None:
             cache.put_entry(entry_key, entry, tasks[index].path)
         on_checked()
+    finished = [checked for checked in done if checked is not None]
     if cache is not None:
         cache.save_memos()
-    return [checked for checked in done if checked is not None]
+        if run is not None:
+            cache.put_run(run, statuses, [(checked.result, checked.written) for checked in finished])
+    return finished
 
 
 def _read(path: Path, limits: Limits) -> bytes | None:
@@ -128,19 +148,17 @@ def _read(path: Path, limits: Limits) -> bytes | None:
 
 
 def _from_cache(
-    cache: ResultCache, task: Task, limits: Limits, fix: str | None, written_formats: tuple[str, ...]
+    cache: ResultCache, task: Task, status: os.stat_result | None, limits: Limits, fix: str | None,
+    written_formats: tuple[str, ...],
 ) -> tuple[Checked | None, bytes | None, str | None]:
     """(a cache hit for `task` or None, its bytes when read, their key when
-    they could be read).  While the file's status is what it was when its
+    they could be read), `status` the file's (None: none could be taken).
+    While the file's status is what it was when its
     bytes' hash was remembered, they are not read for the lookup (nor at
     all when the entry holds all the run shows).  A hit that would be fixed
     is no hit: the file is checked afresh."""
     from .cache import content_digest
 
-    try:
-        status: os.stat_result | None = os.stat(task.path)
-    except (OSError, ValueError):
-        status = None
     remembered = None if status is None else cache.remembered_digest(task.path, status)
     if remembered is not None:
         key = cache.key_of_digest(remembered, task.settings, limits, task.explicit, task.count_fixes)

@@ -157,7 +157,10 @@ def run_check(request: CheckRequest) -> CheckRun:
             # The files of a folder share how it is shown: worked out once.
             shown_folders: dict[str, str | None] = {}
             working_folder: Path | None = None
-            for path, explicit in discover(request.paths or (Path("."),), request.skip_non_runbooks):
+            statuses: list[os.stat_result | None] = []  # filled as the first file comes
+            for number, (path, explicit) in enumerate(
+                discover(request.paths or (Path("."),), request.skip_non_runbooks, statuses)
+            ):
                 found = resolver.options_for(path, explicit)
                 if found is not None:
                     working_folder = working_folder or Path.cwd().resolve()
@@ -166,7 +169,8 @@ def run_check(request: CheckRequest) -> CheckRun:
                         shown_folders[parent] = _shown_folder(Path(parent).resolve(), working_folder)
                     shown = _shown(path, shown_folders[parent])
                     tasks.append(Task(
-                        path, shown, explicit and not request.skip_non_runbooks, found.settings, request.count_fixes
+                        path, shown, explicit and not request.skip_non_runbooks, found.settings, request.count_fixes,
+                        statuses[number],
                     ))
                     thresholds[shown] = found.fail_on.rank
     except ConfigError as error:

@@ -28,6 +28,7 @@ from recoverylint.cache import (
     ResultCache,
 )
 from recoverylint.cli import cli
+from recoverylint.console import run_console
 from recoverylint.durations import MeasuredDurations, exactly
 from recoverylint.engine import FileResult, check_file
 from recoverylint.files import write_new
@@ -1294,6 +1295,13 @@ def not_racy(monkeypatch):
     monkeypatch.setattr(cache_module, "RACY_SECONDS", -60)
 
 
+@pytest.fixture
+def file_by_file(monkeypatch):
+    """No run's results are taken whole (see cache's Runs): each file's
+    entry is looked up, as when another file of the run has changed."""
+    monkeypatch.setattr(ResultCache, "read_run", lambda self, run, statuses: None)
+
+
 def counting_reads(monkeypatch):
     """The runbooks read from now on (a list that grows)."""
     reads = []
@@ -1366,7 +1374,7 @@ def record_short(memo):
 @pytest.mark.parametrize(
     "spoil", [lambda memo: b"", lambda memo: b"garbage", lambda memo: b"[]", folder_moved, record_broken, record_short]
 )
-def test_remembered_hashes_not_as_written_are_worked_out_again(in_tmp, monkeypatch, not_racy, spoil):
+def test_remembered_hashes_not_as_written_are_worked_out_again(in_tmp, monkeypatch, not_racy, file_by_file, spoil):
     cold = run_check("runbooks", "--format", "json", "--no-cache")
     run_check("runbooks", "--format", "json")
     (remembered,) = memos(in_tmp, "folder")
@@ -1505,7 +1513,7 @@ def test_an_entry_read_just_after_it_was_written_is_checked_every_time(in_tmp, m
 
 
 @needs_cli_cache
-def test_an_entry_read_is_remembered_once_its_parts_are_checked(in_tmp, monkeypatch, not_racy):
+def test_an_entry_read_is_remembered_once_its_parts_are_checked(in_tmp, monkeypatch, not_racy, file_by_file):
     cold = filled()
     (memo,) = memos(in_tmp, "checked_in")
     memo.unlink()
@@ -1581,7 +1589,7 @@ def another_entry(memo: Path) -> None:
     ],
 )
 def test_checked_parts_another_user_could_have_written_or_not_as_written_are_checked_again(
-    in_tmp, monkeypatch, not_racy, spoil
+    in_tmp, monkeypatch, not_racy, file_by_file, spoil
 ):
     """Anyone may write a cache folder in a shared CI workspace: a memo that
     could be another user's would let a part that acts on a terminal pass."""
@@ -1599,7 +1607,7 @@ def test_checked_parts_another_user_could_have_written_or_not_as_written_are_che
 
 
 @needs_cli_cache
-def test_remembered_hashes_another_user_could_have_written_are_worked_out_again(in_tmp, monkeypatch, not_racy):
+def test_remembered_hashes_another_user_could_have_written_are_worked_out_again(in_tmp, monkeypatch, not_racy, file_by_file):
     cold = run_check("runbooks", "--format", "json", "--no-cache")
     run_check("runbooks", "--format", "json")
     (memo,) = memos(in_tmp, "folder")
@@ -1610,7 +1618,7 @@ def test_remembered_hashes_another_user_could_have_written_are_worked_out_again(
 
 
 @needs_cli_cache
-def test_an_entry_file_another_user_could_write_has_its_parts_checked_every_time(in_tmp, monkeypatch, not_racy):
+def test_an_entry_file_another_user_could_write_has_its_parts_checked_every_time(in_tmp, monkeypatch, not_racy, file_by_file):
     """Entries are made writable by their owner alone, whatever the umask; one
     that is not (or another user's) could change without its status changing
     (a write through a shared mapping), so its remembered check is not used."""
@@ -1749,3 +1757,288 @@ def test_a_memo_another_user_could_have_written_is_not_read(tmp_path, monkeypatc
     assert cache.remembered_digest(runbooks[0], status) is None
     assert cache._checked_parts(runbooks[0], "a" * 64, status) == frozenset()
     assert read == []
+
+
+# -- Runs ---------------------------------------------------------------------------
+
+
+# The cache's entries: <tool>/<shard>/<key>.json.
+ENTRIES = "*/*/*.json"
+
+
+def run_entries(folder):
+    """The entries of the cache in `folder` that keep a whole run (see cache's Runs)."""
+    found = (folder / ".recoverylint_cache").glob(ENTRIES)
+    return [entry for entry in found if b'"run":' in entry.read_bytes().split(b"\n", 1)[0]]
+
+
+def counting_entry_reads(monkeypatch):
+    """The keys of the files' entries read from now on (a list that grows)."""
+    reads = []
+    real = ResultCache.read
+    monkeypatch.setattr(ResultCache, "read", lambda self, key, *a, **k: reads.append(key) or real(self, key, *a, **k))
+    return reads
+
+
+@needs_cli_cache
+@pytest.mark.parametrize("output_format", sorted(PART_WRITERS))
+def test_a_warm_run_of_unchanged_files_reads_one_entry_for_them_all(in_tmp, monkeypatch, not_racy, output_format):
+    cold = run_check("runbooks", "--format", output_format, "--no-cache")
+    assert run_check("runbooks", "--format", output_format) == cold  # filling: each file's entry, and the run's
+    (kept,) = run_entries(in_tmp)
+    reads = counting_entry_reads(monkeypatch)
+    assert run_check("runbooks", "--format", output_format) == cold
+    assert reads == []
+    assert run_entries(in_tmp) == [kept]
+
+
+@needs_cli_cache
+def test_each_part_format_keeps_a_run_of_its_own(in_tmp, monkeypatch, not_racy):
+    cold = {name: run_check("runbooks", "--format", name, "--no-cache") for name in PART_WRITERS}
+    for name in PART_WRITERS:
+        run_check("runbooks", "--format", name)
+    assert len(run_entries(in_tmp)) == len(PART_WRITERS)
+    reads = counting_entry_reads(monkeypatch)
+    for name in [*PART_WRITERS, *PART_WRITERS]:
+        assert run_check("runbooks", "--format", name) == cold[name]
+    assert reads == []
+
+
+def rewrite_one(folder):
+    target = folder / "shapes.yaml"
+    target.write_text(target.read_text(encoding="utf-8") + "  - id: e\n    inputs: [x]\n", encoding="utf-8")
+
+
+def add_one(folder):
+    (folder / "added.yaml").write_text(SHAPES.replace("shapes", "added"), encoding="utf-8")
+
+
+def remove_one(folder):
+    (folder / "shapes.yaml").unlink()
+
+
+def replace_one(folder):
+    """The same name, size and times, another file (inode)."""
+    target = folder / "shapes.yaml"
+    status = target.stat()
+    copy = folder / "shapes.copy"
+    copy.write_bytes(target.read_bytes().replace(b"id: d", b"id: D"))
+    os.utime(copy, ns=(status.st_atime_ns, status.st_mtime_ns))
+    os.replace(copy, target)
+
+
+@needs_cli_cache
+@pytest.mark.parametrize("change", [rewrite_one, add_one, remove_one, replace_one])
+def test_a_run_with_a_file_changed_added_or_removed_reads_each_file_s_entry(in_tmp, monkeypatch, not_racy, change):
+    run_check("runbooks", "--format", "json")
+    change(in_tmp / "runbooks")
+    fresh = run_check("runbooks", "--format", "json", "--no-cache")
+    reads = counting_entry_reads(monkeypatch)
+    assert run_check("runbooks", "--format", "json") == fresh
+    assert reads  # each file's, the changed one's a miss
+    reads.clear()
+    assert run_check("runbooks", "--format", "json") == fresh  # kept anew, and taken whole
+    assert reads == []
+    assert len(run_entries(in_tmp)) == 1  # the run where the last was: replaced
+
+
+@needs_cli_cache
+def test_a_run_with_other_settings_or_another_file_list_does_not_take_another_s_results(in_tmp, monkeypatch, not_racy):
+    run_check("runbooks", "--format", "json")
+    ignoring = run_check("runbooks", "--format", "json", "--ignore", "RL201", "--no-cache")
+    assert run_check("runbooks", "--format", "json", "--ignore", "RL201") == ignoring
+    one = run_check("runbooks/shapes.yaml", "--format", "json", "--no-cache")
+    assert run_check("runbooks/shapes.yaml", "--format", "json") == one
+    found = run_check("runbooks/shapes.yaml", "runbooks", "--format", "json", "--no-cache")  # named: explicit
+    assert run_check("runbooks/shapes.yaml", "runbooks", "--format", "json") == found
+
+
+@needs_cli_cache
+def test_a_run_entry_written_a_day_ago_is_not_taken_and_its_files_entries_are_marked_used(
+    in_tmp, monkeypatch, not_racy
+):
+    cold = run_check("runbooks", "--format", "json")
+    (kept,) = run_entries(in_tmp)
+    entries = [entry for entry in (in_tmp / ".recoverylint_cache").glob(ENTRIES) if entry != kept]
+    for entry in [kept, *entries]:
+        age(entry, 10)
+    reads = counting_entry_reads(monkeypatch)
+    assert run_check("runbooks", "--format", "json") == cold
+    assert reads
+    assert all(time.time() - entry.stat().st_mtime < 60 for entry in [*run_entries(in_tmp), *entries])
+
+
+@needs_cli_cache
+@pytest.mark.skipif(os.name != "posix", reason="permissions and owners are POSIX's")
+@pytest.mark.parametrize("spoil", ["another owner", "writable by others", "writable by the group"])
+def test_a_run_entry_another_user_could_have_written_is_not_taken(in_tmp, monkeypatch, not_racy, spoil):
+    """Its parts are printed as they are, unchecked: only this user's own are."""
+    cold = run_check("runbooks", "--format", "json")
+    (kept,) = run_entries(in_tmp)
+    if spoil == "another owner":
+        monkeypatch.setattr(os, "geteuid", lambda: os.stat(kept).st_uid + 4242)
+    else:
+        kept.chmod(0o646 if spoil == "writable by others" else 0o664)
+    reads = counting_entry_reads(monkeypatch)
+    assert run_check("runbooks", "--format", "json") == cold
+    assert reads
+
+
+def spoiled_runs():
+    """Ways a run entry (bytes) is not as put_run writes it."""
+
+    def header(entry, change):
+        head, rest = entry.split(b"\n", 1)
+        fields = json.loads(head)
+        change(fields)
+        return json.dumps(fields, separators=(",", ":")).encode() + b"\n" + rest
+
+    def longer_part(fields):
+        fields["files"][0][11][0] += 1
+
+    def status_field(fields):
+        fields["files"][0][0] = "0"
+
+    def counts(fields):
+        fields["files"][0][8] = -1
+
+    def record(fields):
+        fields["files"][0] = fields["files"][0][:11]
+
+    def extra(fields):
+        fields["extra"] = 1
+
+    def input_format(fields):
+        fields["files"][0][6] = "no such format"
+
+    def formats(fields):
+        fields["formats"] = ["json", "json"]
+
+    def files(fields):
+        fields["files"].pop()
+
+    return {
+        "empty": lambda entry: b"",
+        "no header line": lambda entry: entry.replace(b"\n", b" ", 1),
+        "cut": lambda entry: entry[:-1],
+        "longer": lambda entry: entry + b"{}",
+        "garbage header": lambda entry: b"[\n" + entry,
+        **{
+            name: (lambda change: lambda entry: header(entry, change))(change)
+            for name, change in [
+                ("a part longer", longer_part), ("a status not a number", status_field), ("a negative count", counts),
+                ("a record short", record), ("another key", extra), ("an unknown input format", input_format),
+                ("other formats", formats), ("a file missing", files),
+            ]
+        },
+    }
+
+
+@needs_cli_cache
+@pytest.mark.parametrize("name", sorted(spoiled_runs()))
+def test_a_run_entry_not_as_written_is_never_printed(in_tmp, monkeypatch, not_racy, name):
+    cold = run_check("runbooks", "--format", "json")
+    (kept,) = run_entries(in_tmp)
+    kept.write_bytes(spoiled_runs()[name](kept.read_bytes()))
+    reads = counting_entry_reads(monkeypatch)
+    assert run_check("runbooks", "--format", "json") == cold
+    assert reads
+    reads.clear()
+    assert run_check("runbooks", "--format", "json") == cold  # kept anew
+    assert reads == []
+
+
+@needs_cli_cache
+def test_no_run_is_kept_with_a_file_written_within_racy_seconds(in_tmp, monkeypatch):
+    """A second write in the same tick of the clock would leave its status as it was."""
+    cold = run_check("runbooks", "--format", "json")
+    assert run_entries(in_tmp) == []
+    reads = counting_entry_reads(monkeypatch)
+    assert run_check("runbooks", "--format", "json") == cold
+    assert reads
+
+
+def test_a_run_over_the_entry_size_is_not_kept(tmp_path, monkeypatch, runbooks):
+    monkeypatch.setattr(cache_module, "RACY_SECONDS", -60)
+    cache = ResultCache(tmp_path / "cache", tool="a" * 64)
+    files = [(path, path.name, False, Settings(), True) for path in runbooks[:2]]
+    run = cache.run_key(files, Limits(), ("json",))
+    statuses = [path.stat() for path in runbooks[:2]]
+    results = [(FileResult(path.name), WrittenFindings({"json": b'{"code": "RL201"}'}, 1)) for path in runbooks[:2]]
+    monkeypatch.setattr(cache_module, "MAX_ENTRY_SIZE", 100)
+    cache.put_run(run, statuses, results)
+    assert cache.read_run(run, statuses) is None
+    monkeypatch.setattr(cache_module, "MAX_ENTRY_SIZE", 64 * 1024 * 1024)
+    cache.put_run(run, statuses, results)
+    kept = cache.read_run(run, statuses)
+    assert [(result.path, {name: bytes(part) for name, part in written.parts.items()}) for result, written in kept] == [
+        (path.name, {"json": b'{"code": "RL201"}'}) for path in runbooks[:2]
+    ]
+    assert cache.read_run(run, [statuses[0], runbooks[2].stat()]) is None  # another file's status
+
+
+@needs_cli_cache
+def test_cleaning_deletes_kept_runs_as_entries(in_tmp, not_racy):
+    run_check("runbooks", "--format", "json")
+    (kept,) = run_entries(in_tmp)
+    age(kept, KEEP_UNUSED / DAY + 1)
+    age(in_tmp / ".recoverylint_cache" / PRUNE_STAMP, 1.5)
+    ResultCache(in_tmp / ".recoverylint_cache")
+    assert not kept.exists()
+    run_check("runbooks", "--format", "json")
+    assert run_entries(in_tmp)
+    assert CliRunner().invoke(cli, ["clean"]).exit_code == 0
+    assert not (in_tmp / ".recoverylint_cache").exists()
+
+
+@given(field=st.integers(0, 11), value=JSON_VALUES, top=st.sampled_from(["key", "run", "formats", "files", None]))
+@example(field=5, value=False, top=None)  # as written
+def test_no_run_entry_makes_a_run_fail(tmp_path_factory, field, value, top):
+    """A run entry as written but for one field of its header, or of its
+    first file's record, is taken as written or not at all: never an exception."""
+    folder = tmp_path_factory.mktemp("run")
+    runbook = folder / "r.yaml"
+    runbook.write_text(SHAPES)
+    status = runbook.stat()
+    cache = ResultCache(folder / ".cache", tool="c" * 64)
+    run = cache.run_key([(runbook, "r.yaml", False, Settings(), True)], Limits(), ("json",))
+    entry = folder / ".cache" / ("c" * 16) / run.key[:2] / f"{run.key[2:]}.json"
+    entry.parent.mkdir(parents=True)
+    record = [*cache_module._status_fields(status), False, "native", 0, 1, 0, 0, [len(RECORD)]]
+    header = {"key": run.key, "run": run.run, "formats": ["json"], "files": [record]}
+    if top is None:
+        record[field] = value
+    else:
+        header[top] = value
+    entry.write_bytes(json.dumps(header).encode() + b"\n" + RECORD)
+    entry.chmod(0o644)
+    kept = cache.read_run(run, [status])
+    if top is None and field == 5 and value is False:
+        assert kept is not None
+    if kept is not None:
+        ((result, written),) = kept
+        assert bytes(written.parts["json"]) == RECORD and result.path == "r.yaml"
+
+
+@needs_cli_cache
+def test_a_run_entry_cut_while_its_parts_are_written_fails_the_run(in_tmp, monkeypatch, not_racy, capsys):
+    """Its parts are read as the report is written: an entry cut meanwhile
+    (by no writer of recoverylint's, which replace files) ends the run with
+    a clear error, not a report with a file's findings missing."""
+    run_check("runbooks", "--format", "json")
+    (kept,) = run_entries(in_tmp)
+    real = cache_module._kept_run
+
+    def cut_after_reading_the_header(*args):
+        found = real(*args)
+        with open(kept, "r+b") as entry:
+            entry.truncate(kept.stat().st_size // 2)
+        return found
+
+    monkeypatch.setattr(cache_module, "_kept_run", cut_after_reading_the_header)
+    monkeypatch.setattr(sys, "argv", ["recoverylint", "check", "runbooks", "--format", "json"])
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as exited:
+        run_console(cli)  # the console script, as a user runs it
+    assert exited.value.code == 2
+    assert "it became shorter while it was read; run again (with --no-cache" in capsys.readouterr().err

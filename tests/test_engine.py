@@ -45,6 +45,20 @@ def test_discovery_walks_folders_for_yaml_and_keeps_each_file_once(folder: Path)
     ]
 
 
+def test_discovery_gives_each_file_s_status_in_their_order(folder: Path) -> None:
+    """What the cache remembers a hash or a run with: the status of the file
+    each path reaches, taken before anything read it; None for one reaching none."""
+    statuses: list[os.stat_result | None] = []
+    found = discover([folder, folder / "link.yaml", folder / "missing.yaml"], statuses=statuses)
+    first = next(found)
+    assert len(statuses) == 4  # all of them, before the first file comes
+    paths = [first[0], *(path for path, _ in found)]
+    assert [None if status is None else (status.st_ino, status.st_size) for status in statuses] == [
+        None if not path.exists() else (path.stat().st_ino, path.stat().st_size) for path in paths
+    ]
+    assert statuses[-1] is None and paths[-1].name == "missing.yaml"
+
+
 def test_discovery_orders_files_as_their_paths_sort(tmp_path: Path) -> None:
     """Files are found as text and made Paths once sorted: the order is the
     Paths' (part by part), not the text's, where `a-b/` sorts before `a/`."""

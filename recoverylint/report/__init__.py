@@ -6,14 +6,20 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from ..severity import Severity
 
 if TYPE_CHECKING:
+    from ..files import FileRange
     from ..finding import Finding
     from .views import PlanView as PlanView
     from .views import RuleView as RuleView
+
+
+# A file's part of a report: bytes, or where the cache keeps it (cache.RunKey),
+# copied from there to the output without being read (console.write_bytes).
+ReportPart: TypeAlias = "bytes | FileRange"
 
 # Each command's output formats: format name -> "module:function" of this
 # package, imported only when used (each import costs startup time).  The
@@ -94,13 +100,18 @@ def render(command: str, name: str, shown: Any) -> str:
     return renderer(command, name)(shown)
 
 
-def pieces_utf8(name: str, report: Report) -> list[bytes]:
+def pieces_utf8(name: str, report: Report) -> list[ReportPart]:
     """check's report in format `name` (one of PART_WRITERS), in UTF-8 and in
     pieces: a report of written parts is written as they are, never made
     text nor joined."""
     module, _, _ = PART_WRITERS[name].partition(":")
-    pieces: Callable[[Report], list[bytes]] = import_module(f".{module}", __package__).pieces_utf8
+    pieces: Callable[[Report], list[ReportPart]] = import_module(f".{module}", __package__).pieces_utf8
     return pieces(report)
+
+
+def joined(pieces: Iterable[ReportPart]) -> bytes:
+    """A report's pieces (pieces_utf8) as one text in UTF-8."""
+    return b"".join(piece if isinstance(piece, bytes) else bytes(piece) for piece in pieces)
 
 
 def part_writer(name: str) -> Callable[[Sequence[Finding]], bytes]:
@@ -116,7 +127,7 @@ class WrittenFindings:
     """One file's findings as formats of PART_WRITERS write them, and their
     number by severity: all that a report of those formats needs of them."""
 
-    parts: Mapping[str, bytes]  # output format -> this file's part of its report, in UTF-8
+    parts: Mapping[str, ReportPart]  # output format -> this file's part of its report, in UTF-8
     errors: int = 0
     warnings: int = 0
     infos: int = 0

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .. import __version__
-from . import Report, report_summary
+from . import Report, ReportPart, joined, report_summary
 from .json_lines import finding_records
 
 if TYPE_CHECKING:
@@ -17,12 +17,13 @@ _CHUNK = 1000
 
 
 def render(report: Report) -> str:
-    return b"".join(pieces_utf8(report)).decode()
+    return joined(pieces_utf8(report)).decode()
 
 
-def pieces_utf8(report: Report) -> list[bytes]:
+def pieces_utf8(report: Report) -> list[ReportPart]:
     """The report in UTF-8, in the pieces it is written in (never joined on
     the way to stdout: the parts of a big report are tens of MB)."""
+    parts: list[ReportPart]
     if report.written is None:
         parts = [file_part(report.findings)]
     else:  # each file's part, written where it was checked or kept by the cache
@@ -37,7 +38,7 @@ def pieces_utf8(report: Report) -> list[bytes]:
         }
     )
     head = f'{{"version": {json.dumps(__version__)}, "findings": ['.encode()
-    pieces = [head]
+    pieces: list[ReportPart] = [head]
     for part in parts:
         pieces += (b", ", part) if len(pieces) > 1 else (part,)
     pieces.append(f'], "summary": {counts}}}\n'.encode())

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from json.encoder import encode_basestring_ascii
 from typing import TYPE_CHECKING
 
-from . import Report
+from . import Report, ReportPart, joined
 
 if TYPE_CHECKING:
     from ..finding import Finding
@@ -23,10 +23,10 @@ def render(report: Report) -> str:
     # ASCII only: U+2028, U+2029 and U+0085 in a string would otherwise be
     # written as they are, and consumers that split lines at more than `\n`
     # (Python's str.splitlines) would cut the object in two.
-    return b"".join(pieces_utf8(report)).decode()
+    return joined(pieces_utf8(report)).decode()
 
 
-def pieces_utf8(report: Report) -> list[bytes]:
+def pieces_utf8(report: Report) -> list[ReportPart]:
     """The report in UTF-8, in the pieces it is written in (see json.pieces_utf8)."""
     if report.written is not None:  # each file's part, written where it was checked or kept by the cache
         return [file.parts["json-lines"] for file in report.written]
