@@ -19,10 +19,13 @@
   flush_handlers`, the end of `pre_tasks`, of the roles and tasks, and of
   `post_tasks`) when a task before has notified them (`notify`, by name or
   `listen` topic): a handler step waits for the task before the flush,
-  requires the tasks notifying it, and runs only when notified.
+  requires the tasks notifying it, and runs only when notified.  A
+  `meta: flush_handlers` after a task notified a handler the file does not
+  define (a role's, in a task file) is of unknown effect: it runs that handler.
 - Failure paths: a task of a `block` fails into its `rescue` (the first
   rescue task is its failure path; the rescue runs only when a task of the
-  block fails); `always` runs after the block and its rescue either way.
+  block fails, so every later rescue task requires the first); `always`
+  runs after the block and its rescue either way.
 - Guards: `assert`, `fail`, a `pause` (a person confirming), `meta:
   end_play` (and `end_host`, `end_batch`) and a task with a `failed_when`
   stop the run when they fail: every later change needs them, and a task
@@ -567,6 +570,9 @@ class _Reader:
         self.checked: dict[str, StepDraft] = {}  # a variable -> the latest guard testing it
         self.handler_names: dict[str, list[int]] = {}  # name or topic -> the handlers it notifies
         self.notified: dict[int, list[tuple[str, Span]]] = {}  # handler index -> notifying steps
+        # Whether a task notified a handler this file does not define (a
+        # role's) since the last flush: a `meta: flush_handlers` runs it.
+        self.notified_elsewhere = False
 
     # The order of a play and its sections.
 
@@ -596,6 +602,7 @@ class _Reader:
             for name in handler.names:
                 self.handler_names.setdefault(name, []).append(number)
         self.notified = {}
+        self.notified_elsewhere = False
         for section in PLAY_SECTIONS:
             items = play.get(section)
             if items is None:
@@ -640,6 +647,7 @@ class _Reader:
         """The handlers notified since the last flush, as steps in the order
         they are written: each requires the tasks that notified it."""
         notified, self.notified = self.notified, {}
+        self.notified_elsewhere = False
         for index in sorted(notified):
             handler = self.handlers[index]
             first = len(self.builder.drafts)
@@ -685,7 +693,10 @@ class _Reader:
         host = "localhost" if "local_action" in task else _host(delegate) if delegate else context.host
         call = Call(module or "", _arguments(arguments, task.get("args")), host)
         draft.duration = _default_duration(module, call.arguments)
-        effect = MODULES[module](call) if module in MODULES else None
+        flushes = module == "meta" and text(arguments) == "flush_handlers"
+        # A flush runs the handlers notified: one this file does not define may do anything.
+        runs_unknown = flushes and self.notified_elsewhere
+        effect = MODULES[module](call) if module in MODULES and not runs_unknown else None
         if effect is not None:
             reads, writes = effect
             draft.reads.extend(Ref(resource, span) for resource in dict.fromkeys(reads))
@@ -710,7 +721,7 @@ class _Reader:
             self.pending_async[register] = placed
         if not context.handlers:
             self._notify(task, draft)
-        if module == "meta" and text(arguments) == "flush_handlers":
+        if flushes:
             self.flush(context)
 
     def _block(self, task: dict[str, Any], context: _Context) -> None:
@@ -745,7 +756,14 @@ class _Reader:
                 host, _joined(condition, "a task of the block failed"), context.rescue, context.handlers, tested
             )
             after_rescue = self.tasks(sections["rescue"], ends, rescue_context)
-            rescued = self.builder.drafts[first_of_rescue : first_of_rescue + 1]
+            rescue_steps = self.builder.drafts[first_of_rescue:]
+            rescued = rescue_steps[:1]
+            # Every rescue task runs only when the block failed, which its first one stands for.
+            for first in rescued:
+                for later in rescue_steps[1:]:
+                    self.builder.require(
+                        first.id, later.id, later.span, f"`{later.id}` runs only when a task of the block fails"
+                    )
             for draft in block_steps:
                 draft.on_failure[:] = [ref for ref in draft.on_failure if ref is not marker]
                 for first in rescued:
@@ -913,8 +931,10 @@ class _Reader:
             return
         at = self.doc.value_span(task, "notify")
         for name in notify if isinstance(notify, list) else [notify]:
-            for index in self.handler_names.get(text(name) or "", []):
+            handlers = self.handler_names.get(text(name) or "", [])
+            for index in handlers:
                 self.notified.setdefault(index, []).append((draft.id, at))
+            self.notified_elsewhere = self.notified_elsewhere or not handlers
 
 
 # Names in Jinja that are no variable a guard can test: keywords, Ansible's

@@ -296,3 +296,58 @@ def test_a_bare_loop_variable_of_ansible_1_is_a_use():
     )
     edges = data_edges(adapt(text, "ansible").runbook)
     assert ("read-secrets", "add-missing-secret") in edges
+
+
+def test_every_rescue_task_runs_only_when_the_block_failed():
+    # elastic_metricbeat: the rescue's second task turns off what the block checks;
+    # it must not be told to start before the block.
+    text = textwrap.dedent(
+        """\
+        - name: Set discovery facts
+          set_fact: {apache_enabled: true}
+        - block:
+            - name: Check apache2 status page
+              uri: {url: "http://localhost/server-status"}
+              when: apache_enabled | bool
+          rescue:
+            - name: Apache2 monitoring not enabled
+              debug: {msg: "apache2 status page is off"}
+            - name: Disable apache2 check
+              set_fact: {apache_enabled: false}
+        """
+    )
+    assert ("apache2-monitoring-not-enabled", "disable-apache2-check") in data_edges(adapt(text, "ansible").runbook)
+
+
+def test_a_flush_of_handlers_the_file_does_not_define_is_of_unknown_effect(tmp_path):
+    # elastic_metricbeat's tasks: the role's handler restarts the service the next task stops.
+    (tmp_path / "main.yml").write_text(textwrap.dedent(
+        """\
+        - name: Drop metricbeat conf files
+          template: {src: metricbeat.yml.j2, dest: /etc/metricbeat/metricbeat.yml}
+          notify: Enable and restart metricbeat
+        - name: Force beat handlers
+          meta: flush_handlers
+        - name: Set metricbeat service state
+          service: {name: metricbeat, state: stopped, enabled: false}
+        """
+    ))
+    assert not [message for message in rl201(tmp_path / "main.yml") if "force-beat-handlers" in message]
+    # With the handler in the file, the flush runs it where it is, as a step of its own.
+    (tmp_path / "play.yml").write_text(textwrap.dedent(
+        """\
+        - hosts: beats
+          handlers:
+            - name: Enable and restart metricbeat
+              service: {name: metricbeat, state: restarted}
+          tasks:
+            - name: Drop metricbeat conf files
+              template: {src: metricbeat.yml.j2, dest: /etc/metricbeat/metricbeat.yml}
+              notify: Enable and restart metricbeat
+            - name: Force beat handlers
+              meta: flush_handlers
+            - name: Write a motd
+              copy: {content: "hello", dest: /etc/motd}
+        """
+    ))
+    assert "`force-beat-handlers` waits for `drop-metricbeat-conf-files`" in rl201(tmp_path / "play.yml")
