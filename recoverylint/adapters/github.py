@@ -81,9 +81,14 @@ slugged (the file's stem when it has none), and its title is `name`.
     or allowed to write the repository, its packages or deployments or to
     sign with an OIDC token (`permissions`), changes what the file may not
     name: every check before it in the declared order guards it, whatever
-    its steps show.
-  - a job named for a check (`test`, `lint`, `scan`, `verify`...) or running
-    one (`go test`, `make test`/`lint`/`check`, `pytest`, `ct lint`,
+    its steps show; and it requires each job before it named for building
+    (`build`, `compile`, `package`, `bundle`) when either runs steps written
+    elsewhere (a reusable workflow, a local action) or both call actions of
+    one repository (`org/ci/build`, `org/ci/publish`): it ships what they
+    made, handed over by steps the file does not show.
+  - a job named for a check (`test`, `lint`, `scan`, `verify`..., and
+    `codeql`: code scanning's alerts gate what ships) or running
+    one (`go test`, `make test`/`lint`/`check`, `pytest`, `ct lint`, a CodeQL analysis,
     `golangci-lint`, an action named for a check, a scanner failing the job
     on what it finds: `snyk test`, `trivy --exit-code 1`, `trivy-action` with
     an `exit-code`...) is a guard; one named
@@ -192,6 +197,10 @@ _PUBLISH_WORDS = frozenset({"publish", "push"})
 # A job so named ships something outside the run: the checks before it guard it.
 _SHIPPING_WORDS = frozenset({"publish", "release", "deploy", "deployment", "push", "promote", "ship"})
 _SHIPPING_SCOPES = ("contents", "packages", "deployments", "id-token")
+# A job so named makes what a shipping job after it ships.
+_BUILD_WORDS = frozenset({"build", "builds", "compile", "package", "packages", "bundle"})
+# A job so named runs a code analysis whose findings gate what ships (code scanning).
+_ANALYSIS_WORDS = frozenset({"codeql"})
 _IMAGE_WORDS = frozenset({"image", "images", "container", "containers", "docker", "oci", "ko"})
 _TAG_OPTIONS = ("-t", "--tag")
 _VALUED_OPTIONS = (*_TAG_OPTIONS, "-f", "--file", "--annotation", "--platform", "--src-creds", "--dest-creds")
@@ -267,6 +276,8 @@ class _Job:
     uploads: list[tuple[str, Span]] = field(default_factory=list)  # artifact names
     downloads: list[_Download] = field(default_factory=list)
     opaque: tuple[str, Span] | None = None  # a local action or reusable workflow
+    # The repositories (`owner/repo`) of the outside actions it calls, but GitHub's own.
+    toolkits: set[str] = field(default_factory=set)
     saves: set[str] = field(default_factory=set)  # cache keys saved explicitly
     restores: list[tuple[str, Span]] = field(default_factory=list)
     facts_used: set[str] = field(default_factory=set)  # names of its inputs
@@ -532,6 +543,8 @@ def _read_steps(job: _Job) -> None:
         inputs = step.get("with")
         inputs = inputs if isinstance(inputs, dict) else {}
         kind = action.lower()
+        if not kind.startswith(("./", ".\\", "actions/", "github/")):
+            job.toolkits.add("/".join(kind.split("/")[:2]))
         if action.startswith(("./", ".\\")):
             if job.opaque is None:
                 job.opaque = (f"runs the local action `{action}`", uses_span)
@@ -606,10 +619,15 @@ def _guard_publishing(builder: RunbookBuilder, jobs: list[_Job]) -> None:
     """A job publishing or deploying outside the run changes what the file
     does not name (a registry through an action of its own, a package
     index, a cluster): every check before it guards it, as it guards a
-    change the file shows."""
+    change the file shows; and it ships what the jobs before it named for
+    building made when the hand-over may be one the file does not show:
+    either job runs steps written elsewhere (a reusable workflow, a local
+    action), or both call actions of one repository (`org/ci/build` and
+    `org/ci/publish`, whose own steps save and restore the files)."""
     publishing = [job for job in jobs if _publishes(job)]
     guards = [job.draft.id for job in jobs if job.draft.guard]
-    if not publishing or not guards:
+    builds = [job for job in jobs if words(job.id[len(job.qualify) :], job.draft.title or "") & _BUILD_WORDS]
+    if not publishing or not (guards or builds):
         return
     before = Descendants(forward_predecessors(builder), builder.limits)
     for job in publishing:
@@ -619,6 +637,13 @@ def _guard_publishing(builder: RunbookBuilder, jobs: list[_Job]) -> None:
                 builder.require_once(
                     guard, job.draft.id, job.draft.span,
                     f"`{job.draft.id}` publishes outside the run, and `{guard}` checks what it ships",
+                )
+        for build in builds:
+            hidden = job.opaque or build.opaque or job.toolkits & build.toolkits
+            if build is not job and hidden and before.has(earlier, build.draft.id):
+                builder.require_once(
+                    build.draft.id, job.draft.id, job.draft.span,
+                    f"`{job.draft.id}` publishes outside the run what `{build.draft.id}` built",
                 )
 
 
@@ -642,7 +667,7 @@ def _checks(jobs: list[_Job]) -> None:
     `canary`...) observes everything."""
     for job in jobs:
         names = (job.id[len(job.qualify) :], job.draft.title or "")
-        job.draft.guard = is_check(*names) or _runs_checks(job.body)
+        job.draft.guard = is_check(*names) or bool(words(*names) & _ANALYSIS_WORDS) or _runs_checks(job.body)
         if observes_service(*names):
             job.draft.observes.append(Ref("*", job.draft.span))
 
@@ -659,7 +684,9 @@ def _runs_checks(body: Any) -> bool:
                 if _CHECK_COMMAND.match(" ".join(_without_prefix(command))):
                     return True
         called = _ACTION.match(step["uses"]) if isinstance(step.get("uses"), str) else None
-        if called and not called.group(1).startswith(".") and is_check(called.group(1)):
+        if called and not called.group(1).startswith(".") and (
+            is_check(called.group(1)) or called.group(1).lower() == "github/codeql-action/analyze"
+        ):
             return True
         inputs = mapping_at(step, "with")
         trivy = called is not None and called.group(1).lower() == "aquasecurity/trivy-action"

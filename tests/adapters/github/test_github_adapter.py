@@ -789,3 +789,69 @@ def test_a_job_allowed_to_write_the_repository_is_guarded_by_the_checks_before_i
     assert rl201(text.replace("    permissions: {contents: write}\n", "")) == [
         (9, "`tag` waits for `test` but uses nothing from it")
     ]
+
+
+# -- the review of workflows outside the corpus, second round ------------------------
+
+
+PROMCI = """\
+on: push
+jobs:
+  test_go:
+    runs-on: ubuntu-latest
+    steps:
+      - run: go test ./...
+  codeql:
+    uses: ./.github/workflows/codeql-analysis.yml
+  build_all:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: prometheus/promci/build@v0.9.0
+  publish_main:
+    runs-on: ubuntu-latest
+    needs: [test_go, codeql, build_all]
+    steps:
+      - uses: prometheus/promci/publish_main@v0.9.0
+"""
+
+
+def test_a_codeql_job_checks_what_ships_and_a_toolkit_s_build_hands_over_to_its_publish():
+    # prometheus ci.yml: publish_main restores what promci/build saved, and ships only what CodeQL passed.
+    assert rl201(PROMCI) == []
+    reasons_of = reasons(check_text(PROMCI, "workflow.yaml").runbook, "publish_main")
+    assert reasons_of["codeql"] == "`publish_main` publishes outside the run, and `codeql` checks what it ships"
+    assert reasons_of["build_all"] == "`publish_main` publishes outside the run what `build_all` built"
+    # Actions of two repositories, and no steps written elsewhere: no hand-over the file would not show.
+    other = PROMCI.replace("prometheus/promci/build", "acme/builder/build").replace(
+        "./.github/workflows/codeql-analysis.yml", "./.github/workflows/lint.yml"
+    )
+    assert rl201(other) == [(15, "`publish_main` waits for `build_all` but uses nothing from it")]
+
+
+def test_a_deploy_after_a_build_in_a_reusable_workflow_requires_it():
+    # argo-cd image.yaml: Deploy runs the image that build-and-publish pushes inside image-reuse.yaml.
+    text = """\
+on: push
+jobs:
+  set-vars:
+    runs-on: ubuntu-latest
+    outputs:
+      tag: ${{ steps.tag.outputs.tag }}
+    steps:
+      - id: tag
+        run: echo tag=v1 >> "$GITHUB_OUTPUT"
+  build-and-publish:
+    needs: [set-vars]
+    uses: ./.github/workflows/image-reuse.yaml
+    with:
+      tag: ${{ needs.set-vars.outputs.tag }}
+  Deploy:
+    runs-on: ubuntu-latest
+    needs: [set-vars, build-and-publish]
+    steps:
+      - run: ./hack/trigger-deploy.sh ${{ needs.set-vars.outputs.tag }}
+"""
+    assert rl201(text) == []
+    assert reasons(check_text(text, "workflow.yaml").runbook, "Deploy")["build-and-publish"] == (
+        "`Deploy` publishes outside the run what `build-and-publish` built"
+    )
