@@ -91,3 +91,23 @@ def test_each_finding_reviewed_points_at_the_step_it_names(corpus):
 @pytest.mark.parametrize(("which", "position"), [("Before", 0), ("After", 1)])
 def test_the_true_percentages_are_those_of_the_tables(which, position):
     assert_true_counts_match_table(HEADING, which, tables()[position])
+
+
+OUTSIDE = "## SSM Automation documents outside the corpus"
+
+
+def test_the_counts_of_the_documents_outside_the_corpus_are_those_of_the_tables():
+    """As review_support.assert_review_outside_the_corpus, but for the one
+    true finding the clock removed, which the section says it removed."""
+    before, after = review_tables(OUTSIDE)
+    assert_true_counts_match_table(OUTSIDE, "Before", before)
+    assert_true_counts_match_table(OUTSIDE, "After", after)
+    assert len(before) == 20 and set(after) <= set(before)
+    removed = set(before) - set(after)
+    assert [finding for _, _, finding, verdict in removed if verdict == "true"] == [
+        "RL201 `CheckConcurrentExecutionsQuota` waits for `RecordStartTime` but uses nothing from it;"
+        " it needs no other step first"
+    ]
+    assert "The\nclock also removed one true finding" in review_section(OUTSIDE)
+    assert "less the six the fixes removed (five\nfalse, one true)" in review_section(OUTSIDE)
+    assert len(removed) == 6

@@ -126,7 +126,16 @@ gates what comes after it:
   required by every writing step after them in O; a wait is also required
   by the later steps reading what it waits on, or observing a scope that
   holds it, as an alarm check observes everything (they need the state it
-  waits for);
+  waits for); and a wait requires the step right before it when that one
+  changes something through the same AWS service (it waits for the state
+  that change makes, however the two name it);
+- a step without an `action` (RL002) is a stub of something not written
+  yet, of unknown effect: it requires every step before it, and every step
+  after it requires it (RunbookBuilder.require_around);
+- a script reading the clock makes a stopwatch with the script using the
+  moment it outputs (adapters/_behaviour.py); a script the document does
+  not hold (an attachment, or a `Script` naming code kept elsewhere) is
+  taken to read the clock when it outputs a start or takes such a moment;
 - `aws:approve` / `aws:pause`: the approver reviews what ran before, so it
   requires its O predecessors, and it approves every writing step after it;
 - a status report (Security Hub BatchUpdateFindings/UpdateFindings/
@@ -146,7 +155,7 @@ import itertools
 import json
 import re
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
@@ -158,7 +167,7 @@ from ..limits import TooLarge
 from ..model import DeclaredEdge, Duration, EdgeKind, Ref, Span
 from ..source import Document
 from . import Adapted, AdapterError, InputFormat, documents
-from ._behaviour import mark_clocks, observes_service, reads_time
+from ._behaviour import mark_clocks, names_a_moment, observes_service, reads_time, words
 from ._builder import RunbookBuilder, StepDraft, mapping_at, strings_in, text
 
 # `{{ Step.Output }}`: a step's name, a dot, an output name (parameters have no dot).
@@ -172,6 +181,11 @@ _ISO_DURATION = re.compile(
     r"P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?"
 )
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
+# An output so named is the start of what a script measures (`StartTime`).
+_START_WORDS = frozenset({"start", "started", "begin"})
+# A line of a `Script` naming code kept elsewhere, not code
+# (`SCRIPT_PLACEHOLDER::common_util.start_time`, which a build replaces).
+_CODE_REFERENCE = re.compile(r"[\w.:/-]+")
 _COMMAND_VERSION = re.compile(r"2\.\d+")
 _GLOB = re.compile(r"[*?\[]")
 
@@ -263,6 +277,16 @@ def build(document: Document, path: str, default_duration: float | None) -> Adap
     ordered = builder.forward_edges()
     for reader in automations:
         reader.add_intended_waits(ordered)
+    # A step without an `action` stands for something not yet written, which
+    # may make or need anything: the steps around it keep their places.
+    builder.require_around(
+        {
+            step: (reason, reason)
+            for reader in automations
+            for step in reader.unstated
+            for reason in [f"`{step}` has no `action`: what it is to do is not known"]
+        }
+    )
     first = runbooks[0]
     return builder.build(
         PurePath(path).stem,
@@ -270,6 +294,13 @@ def build(document: Document, path: str, default_duration: float | None) -> Adap
         title=_first_line(first.data.get("description")),
         loops=True,
     )
+
+
+def _script_elsewhere(inputs: dict[str, Any]) -> bool:
+    """Whether an `aws:executeScript`'s code is not in the document: it runs
+    an attachment (no `Script`), or each line of its `Script` names code kept elsewhere."""
+    script = text(inputs.get("Script"))
+    return script is None or all(_CODE_REFERENCE.fullmatch(line.strip()) for line in script.splitlines() if line.strip())
 
 
 def _is_automation(data: Any) -> bool:
@@ -379,6 +410,8 @@ class _RunbookReader:
         # Steps creating a stack whose resources later steps use: set-up that
         # fails the run before anything changes (guards).
         self._setups: set[str] = set()
+        # Steps without an `action` (RL002): a stub of something the author meant to do there.
+        self.unstated: list[str] = []
 
     # -- steps -------------------------------------------------------------
 
@@ -395,6 +428,8 @@ class _RunbookReader:
                 extent=self.doc.value_span(self.main_steps, position),
                 duration=_default_duration(action, item),
             )
+            if not action:
+                self.unstated.append(draft.id)
             self.steps.append((item, draft))
             self.items.setdefault(draft.id, item)
             self.names.add(name)
@@ -506,8 +541,12 @@ class _RunbookReader:
         """Checks are guards; CloudWatch alarm and metric reads observe
         everything; an `onFailure`/`onCancel` target is the step's failure
         path (RL307 follows it);
-        scripts reading the time make stopwatches (adapters/_behaviour.py)."""
-        readers = set()
+        scripts reading the time make stopwatches (adapters/_behaviour.py).
+        A script the document does not hold (a placeholder, an attachment)
+        is taken to read the time when it outputs a start (`StartTime`), or
+        takes a moment a clock-reading step outputs: why else pass it one."""
+        readers: set[str] = set()
+        elsewhere: set[str] = set()
         for item, draft in self.steps:
             inputs = mapping_at(item, "inputs")
             draft.guard = _is_check(item, draft) or draft.id in self._setups
@@ -519,11 +558,23 @@ class _RunbookReader:
                 for jump in self.jumps.get(draft.id, ())
                 if jump.failure and jump.target in self.builder.by_id
             )
-            if text(item.get("action")) == "aws:executeScript" and reads_time(
-                string for string, _, _ in strings_in(inputs)
-            ):
-                readers.add(draft.id)
-        mark_clocks([draft for _, draft in self.steps], readers)
+            if text(item.get("action")) == "aws:executeScript":
+                if reads_time(string for string, _, _ in strings_in(inputs)):
+                    readers.add(draft.id)
+                elif _script_elsewhere(inputs):
+                    elsewhere.add(draft.id)
+        drafts = [draft for _, draft in self.steps]
+        readers |= {
+            draft.id for draft in drafts
+            if draft.id in elsewhere and any(words(ref.name) & _START_WORDS for ref in draft.outputs)
+        }
+        moments = {
+            ref.name for draft in drafts if draft.id in readers for ref in draft.outputs if names_a_moment(ref.name)
+        }
+        readers |= {
+            draft.id for draft in drafts if draft.id in elsewhere and any(ref.name in moments for ref in draft.inputs)
+        }
+        mark_clocks(drafts, readers)
 
     def _exclude(self, step_id: str, other: str, span: Span) -> None:
         if self._implied_once("excludes", other, step_id):
@@ -684,6 +735,8 @@ class _RunbookReader:
                         draft.approves.append(Ref(later, draft.span))
             elif _is_check(item, draft):
                 waits = action == "aws:waitForAwsResourceProperty"
+                if waits:
+                    self._wait_for_change(draft, item, order.direct_before(draft.id))
                 for later in order.after(draft.id, touching if waits else writers):
                     step = self.builder.by_id[later]
                     if step.writes:
@@ -699,6 +752,16 @@ class _RunbookReader:
                     self._require(
                         earlier, draft.id, api_span, f"`{draft.id}` reports the outcome of `{earlier}`"
                     )
+
+    def _wait_for_change(self, draft: StepDraft, item: dict[Any, Any], before: Iterable[str]) -> None:
+        """A wait right after a change through the same AWS service waits for
+        the state that change makes, even when the two name it differently
+        (a DB instance rebooted, the cluster's instances described)."""
+        service = (text(mapping_at(item, "inputs").get("Service")) or "").lower()
+        for pred in before:
+            called = mapping_at(self.items.get(pred, {}), "inputs")
+            if service and (text(called.get("Service")) or "").lower() == service and self.builder.by_id[pred].writes:
+                self._require(pred, draft.id, draft.span, f"`{draft.id}` waits for the state `{pred}` changes")
 
     def _require(self, source: str, target: str, span: Span, reason: str) -> None:
         """One need per pair, with the first reason found."""
