@@ -300,7 +300,8 @@ def _script_elsewhere(inputs: dict[str, Any]) -> bool:
     """Whether an `aws:executeScript`'s code is not in the document: it runs
     an attachment (no `Script`), or each line of its `Script` names code kept elsewhere."""
     script = text(inputs.get("Script"))
-    return script is None or all(_CODE_REFERENCE.fullmatch(line.strip()) for line in script.splitlines() if line.strip())
+    lines = [line.strip() for line in (script or "").splitlines() if line.strip()]
+    return script is None or all(_CODE_REFERENCE.fullmatch(line) for line in lines)
 
 
 def _is_automation(data: Any) -> bool:
