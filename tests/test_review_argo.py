@@ -15,6 +15,7 @@ import pytest
 from review_support import (
     CORPORA,
     REVIEWED,
+    assert_review_outside_the_corpus,
     assert_true_counts_match_table,
     corpus_folder,
     review_section,
@@ -138,3 +139,17 @@ def test_each_finding_reviewed_points_at_the_step_it_names(corpus):
 @pytest.mark.parametrize(("which", "position"), [("Before", 0), ("After", 1)])
 def test_the_true_percentages_are_those_of_the_tables(which, position):
     assert_true_counts_match_table(HEADING, which, tables()[position])
+
+
+def test_the_counts_of_the_workflows_outside_the_corpus_are_those_of_the_tables():
+    assert_review_outside_the_corpus("## Argo workflows outside the corpus", 20)
+
+
+def test_the_review_of_tekton_pipelines_outside_the_corpus_counts_its_table():
+    """A review the fixes tried did not change: one table, its count, and
+    the limits it names instead of fixes."""
+    heading = "## Tekton pipelines outside the corpus"
+    (drawn,) = review_tables(heading)
+    assert len(drawn) == 20
+    assert_true_counts_match_table(heading, "Before", drawn)
+    assert "**Not fixed**, and why." in review_section(heading)

@@ -20,7 +20,8 @@ are ignored.  How the manifests map to the model:
   a `depends` expression names (once, without `.Succeeded`-like suffixes,
   operators and parentheses), is a `needs` wait located at the entry or the
   expression.  A task a `depends` names only with results other than success
-  (`.Failed`, `.Errored`, `.Skipped`, `.Omitted`, `.AllFailed`) is used, not
+  (`.Failed`, `.Errored`, `.Skipped`, `.Omitted`, `.AllFailed`, and
+  `.AnySucceeded`: some of its items failed, one did not) is used, not
   only waited for: the fact `<its id>.status`.  A cycle is a deadlock (RL103).
   In a dag with a `target`, Argo runs only the tasks the target depends on:
   every wait also says which tasks run, and the work requires it.
@@ -64,7 +65,8 @@ are ignored.  How the manifests map to the model:
   `readOnly`.  A `resource` template's object is `k8s/<kind>/<name>` (kind
   in lower case, from its manifest; `generateName` when it has no name) or
   `k8s/<kind>` (a delete by selector, from `flags`): `get` reads it, other
-  actions write it.  Names keep `{{...}}` parameters as written.
+  actions write it; a VolumeSnapshot's manifest also reads the claim it
+  copies (`volume/<persistentVolumeClaimName>`).  Names keep `{{...}}` parameters as written.
 - What steps do beyond facts and resources: a step is a guard when its
   name, its template's or its `templateRef`'s says it checks (`check`,
   `test`, `verify`, `validate`, `assert`, `lint`, `scan`...) or it calls a
@@ -137,7 +139,7 @@ _RESULT_SUFFIX = re.compile(
 )
 # A task depending on another only through these results runs on how it ended,
 # not merely after it (`cleanup` with `depends: deploy.Failed`).
-_NOT_SUCCESS = frozenset(("Failed", "Errored", "Skipped", "Omitted", "AllFailed"))
+_NOT_SUCCESS = frozenset(("Failed", "Errored", "Skipped", "Omitted", "AllFailed", "AnySucceeded"))
 # Where each kind of artifact location keeps its place (the last is required).
 _LOCATIONS = {
     "s3": ("bucket", "key"),
@@ -151,6 +153,9 @@ _LOCATIONS = {
 }
 _URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _MANIFEST_KIND = re.compile(r"^kind:[ \t]*['\"]?([^'\"\s#]+)", re.M)
+# A manifest's `source:` block (its indented lines), and a claim's name in it.
+_SOURCE_BLOCK = re.compile(r"^([ \t]*)source:[ \t]*\n((?:\1[ \t]+\S.*(?:\n|$))+)", re.M)
+_SOURCE_CLAIM = re.compile(r"^[ \t]*(?:persistentVolumeClaimName|name):[ \t]*['\"]?([^'\"\s#]+)", re.M)
 _METADATA = re.compile(r"^metadata:[ \t]*\n((?:[ \t]*\n|[ \t]+[^\n]*(?:\n|\Z))*)", re.M)
 _METADATA_NAME = re.compile(r"(?P<indent>[ \t]+)(?P<key>name|generateName):(?P<value>.*)")
 
@@ -1027,6 +1032,9 @@ def _effects(workflow: _Workflow, template: dict[Any, Any]) -> _Effects:
     resource = template.get("resource")
     if isinstance(resource, dict) and (kubernetes := _kubernetes_object(resource)) is not None:
         (effects.reads if resource.get("action") == "get" else effects.writes).append(kubernetes)
+    if isinstance(resource, dict) and (snapshotted := _snapshot_source(text(resource.get("manifest")) or "")):
+        # A VolumeSnapshot copies what is in the claim it names: it reads it.
+        effects.reads.append("/".join(["volume", *_path_segments(snapshotted)]))
     claims = {**workflow.claims, **_template_volumes(template)}
     for mount in _volume_mounts(template):
         claim = claims.get(text(mount.get("name")) or "")
@@ -1088,6 +1096,16 @@ def _kubernetes_object(resource: dict[Any, Any]) -> str | None:
         if word and not word.startswith("-"):
             return "/".join(["k8s", *_path_segments(word.lower())])
     return None
+
+
+def _snapshot_source(manifest: str) -> str | None:
+    """The claim a VolumeSnapshot's manifest (written as text) copies:
+    `spec.source.persistentVolumeClaimName` (v1), or the `name` in `source`
+    (v1alpha1: `{kind: PersistentVolumeClaim, name: ...}`)."""
+    kind = _MANIFEST_KIND.search(manifest)
+    block = _SOURCE_BLOCK.search(manifest) if kind is not None and kind[1] == "VolumeSnapshot" else None
+    claim = _SOURCE_CLAIM.search(block[2]) if block is not None else None
+    return None if claim is None else claim[1]
 
 
 def _manifest_name(manifest: str) -> str:
