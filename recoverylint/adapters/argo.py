@@ -21,8 +21,8 @@ are ignored.  How the manifests map to the model:
   operators and parentheses), is a `needs` wait located at the entry or the
   expression.  A task a `depends` names only with results other than success
   (`.Failed`, `.Errored`, `.Skipped`, `.Omitted`, `.AllFailed`, and
-  `.AnySucceeded`: some of its items failed, one did not) is used, not
-  only waited for: the fact `<its id>.status`.  A cycle is a deadlock (RL103).
+  `.AnySucceeded`: one of its items succeeded, whatever the others did) is
+  used, not only waited for: the fact `<its id>.status`.  A cycle is a deadlock (RL103).
   In a dag with a `target`, Argo runs only the tasks the target depends on:
   every wait also says which tasks run, and the work requires it.
 - A template called by one step only (and not from inside itself) runs
