@@ -1125,7 +1125,7 @@ _CHECKED = _MemoKind(_checked_name, CHECKED_IN, _check_parts_record)  # see Chec
 # run writing json or json-lines over 1,000 unchanged files; so the results of
 # such a run (each file's parts and counts) are also kept whole, as one more
 # entry, named, pruned and cleaned as entries are (the parts a second time:
-# the cache grows by a third):
+# the cache of the 1,000 runbooks of benchmarks/cache.py grows by half):
 #
 #   {"key": K, "run": R, "formats": [output format, ...],
 #    "files": [[device, inode, size, mtime_ns, ctime_ns, skipped, input format or null, suppressed,
