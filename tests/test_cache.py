@@ -77,6 +77,21 @@ ODD_FILES = {
 }
 
 
+@pytest.fixture(autouse=True)
+def no_kept_runs(request, monkeypatch):
+    """No run keeps its results whole (see cache's Runs) but in the tests
+    asking for it (`keeps_runs`): whether one is kept depends on whether the
+    test's files were written two seconds before its run (RACY_SECONDS),
+    which a slow machine decides, and the other tests count entries."""
+    if "keeps_runs" not in request.fixturenames:
+        monkeypatch.setattr(ResultCache, "put_run", lambda self, run, statuses, results: None)
+
+
+@pytest.fixture
+def keeps_runs():
+    """This test's runs keep their results whole (see no_kept_runs)."""
+
+
 @pytest.fixture
 def runbooks(tmp_path):
     """Every example, plus SHAPES and ODD_FILES, as files in one folder."""
@@ -1782,7 +1797,7 @@ def counting_entry_reads(monkeypatch):
 
 @needs_cli_cache
 @pytest.mark.parametrize("output_format", sorted(PART_WRITERS))
-def test_a_warm_run_of_unchanged_files_reads_one_entry_for_them_all(in_tmp, monkeypatch, not_racy, output_format):
+def test_a_warm_run_of_unchanged_files_reads_one_entry_for_them_all(keeps_runs, in_tmp, monkeypatch, not_racy, output_format):
     cold = run_check("runbooks", "--format", output_format, "--no-cache")
     assert run_check("runbooks", "--format", output_format) == cold  # filling: each file's entry, and the run's
     (kept,) = run_entries(in_tmp)
@@ -1793,7 +1808,7 @@ def test_a_warm_run_of_unchanged_files_reads_one_entry_for_them_all(in_tmp, monk
 
 
 @needs_cli_cache
-def test_each_part_format_keeps_a_run_of_its_own(in_tmp, monkeypatch, not_racy):
+def test_each_part_format_keeps_a_run_of_its_own(keeps_runs, in_tmp, monkeypatch, not_racy):
     cold = {name: run_check("runbooks", "--format", name, "--no-cache") for name in PART_WRITERS}
     for name in PART_WRITERS:
         run_check("runbooks", "--format", name)
@@ -1829,7 +1844,7 @@ def replace_one(folder):
 
 @needs_cli_cache
 @pytest.mark.parametrize("change", [rewrite_one, add_one, remove_one, replace_one])
-def test_a_run_with_a_file_changed_added_or_removed_reads_each_file_s_entry(in_tmp, monkeypatch, not_racy, change):
+def test_a_run_with_a_file_changed_added_or_removed_reads_each_file_s_entry(keeps_runs, in_tmp, monkeypatch, not_racy, change):
     run_check("runbooks", "--format", "json")
     change(in_tmp / "runbooks")
     fresh = run_check("runbooks", "--format", "json", "--no-cache")
@@ -1843,7 +1858,7 @@ def test_a_run_with_a_file_changed_added_or_removed_reads_each_file_s_entry(in_t
 
 
 @needs_cli_cache
-def test_a_run_with_other_settings_or_another_file_list_does_not_take_another_s_results(in_tmp, monkeypatch, not_racy):
+def test_a_run_with_other_settings_or_another_file_list_does_not_take_another_s_results(keeps_runs, in_tmp, monkeypatch, not_racy):
     run_check("runbooks", "--format", "json")
     ignoring = run_check("runbooks", "--format", "json", "--ignore", "RL201", "--no-cache")
     assert run_check("runbooks", "--format", "json", "--ignore", "RL201") == ignoring
@@ -1855,7 +1870,7 @@ def test_a_run_with_other_settings_or_another_file_list_does_not_take_another_s_
 
 @needs_cli_cache
 def test_a_run_entry_written_a_day_ago_is_not_taken_and_its_files_entries_are_marked_used(
-    in_tmp, monkeypatch, not_racy
+    keeps_runs, in_tmp, monkeypatch, not_racy
 ):
     cold = run_check("runbooks", "--format", "json")
     (kept,) = run_entries(in_tmp)
@@ -1871,7 +1886,7 @@ def test_a_run_entry_written_a_day_ago_is_not_taken_and_its_files_entries_are_ma
 @needs_cli_cache
 @pytest.mark.skipif(os.name != "posix", reason="permissions and owners are POSIX's")
 @pytest.mark.parametrize("spoil", ["another owner", "writable by others", "writable by the group"])
-def test_a_run_entry_another_user_could_have_written_is_not_taken(in_tmp, monkeypatch, not_racy, spoil):
+def test_a_run_entry_another_user_could_have_written_is_not_taken(keeps_runs, in_tmp, monkeypatch, not_racy, spoil):
     """Its parts are printed as they are, unchecked: only this user's own are."""
     cold = run_check("runbooks", "--format", "json")
     (kept,) = run_entries(in_tmp)
@@ -1936,7 +1951,7 @@ def spoiled_runs():
 
 @needs_cli_cache
 @pytest.mark.parametrize("name", sorted(spoiled_runs()))
-def test_a_run_entry_not_as_written_is_never_printed(in_tmp, monkeypatch, not_racy, name):
+def test_a_run_entry_not_as_written_is_never_printed(keeps_runs, in_tmp, monkeypatch, not_racy, name):
     cold = run_check("runbooks", "--format", "json")
     (kept,) = run_entries(in_tmp)
     kept.write_bytes(spoiled_runs()[name](kept.read_bytes()))
@@ -1949,8 +1964,9 @@ def test_a_run_entry_not_as_written_is_never_printed(in_tmp, monkeypatch, not_ra
 
 
 @needs_cli_cache
-def test_no_run_is_kept_with_a_file_written_within_racy_seconds(in_tmp, monkeypatch):
+def test_no_run_is_kept_with_a_file_written_within_racy_seconds(keeps_runs, in_tmp, monkeypatch):
     """A second write in the same tick of the clock would leave its status as it was."""
+    monkeypatch.setattr(cache_module, "RACY_SECONDS", 3600)  # the files were written a moment ago, however slow the machine
     cold = run_check("runbooks", "--format", "json")
     assert run_entries(in_tmp) == []
     reads = counting_entry_reads(monkeypatch)
@@ -1958,7 +1974,7 @@ def test_no_run_is_kept_with_a_file_written_within_racy_seconds(in_tmp, monkeypa
     assert reads
 
 
-def test_a_run_over_the_entry_size_is_not_kept(tmp_path, monkeypatch, runbooks):
+def test_a_run_over_the_entry_size_is_not_kept(keeps_runs, tmp_path, monkeypatch, runbooks):
     monkeypatch.setattr(cache_module, "RACY_SECONDS", -60)
     cache = ResultCache(tmp_path / "cache", tool="a" * 64)
     files = [(path, path.name, False, Settings(), True) for path in runbooks[:2]]
@@ -1978,7 +1994,7 @@ def test_a_run_over_the_entry_size_is_not_kept(tmp_path, monkeypatch, runbooks):
 
 
 @needs_cli_cache
-def test_cleaning_deletes_kept_runs_as_entries(in_tmp, not_racy):
+def test_cleaning_deletes_kept_runs_as_entries(keeps_runs, in_tmp, not_racy):
     run_check("runbooks", "--format", "json")
     (kept,) = run_entries(in_tmp)
     age(kept, KEEP_UNUSED / DAY + 1)
@@ -2021,7 +2037,7 @@ def test_no_run_entry_makes_a_run_fail(tmp_path_factory, field, value, top):
 
 
 @needs_cli_cache
-def test_a_run_entry_cut_while_its_parts_are_written_fails_the_run(in_tmp, monkeypatch, not_racy, capsys):
+def test_a_run_entry_cut_while_its_parts_are_written_fails_the_run(keeps_runs, in_tmp, monkeypatch, not_racy, capsys):
     """Its parts are read as the report is written: an entry cut meanwhile
     (by no writer of recoverylint's, which replace files) ends the run with
     a clear error, not a report with a file's findings missing."""
