@@ -481,6 +481,8 @@ class ResultCache:
             "user": _user(),  # only the user's own is taken (see Runs): users sharing a cache keep one each
             "cwd": os.getcwd(),
             "folders": sorted({os.path.dirname(row[0]) for row in rows}),
+            # The files named: a hook naming a few of them keeps a run of its own, not the folder's run.
+            "named": sorted(row[0] for row in rows if row[2]),
             "formats": list(formats),
             "limits": _canonical(limits),
         }
@@ -1133,8 +1135,9 @@ _CHECKED = _MemoKind(_checked_name, CHECKED_IN, _check_parts_record)  # see Chec
 #   the parts, file by file, each file's in the order of "formats"
 #
 # K hashes where the run is: recoverylint, the user, the working folder, the
-# folders of its files, the formats and the limits, so that the next run
-# there replaces it; R hashes the rest its results depend on: each file's
+# folders of its files, the files named on the command line, the formats and
+# the limits, so that the next such run there replaces it (a pre-commit hook
+# naming the files changed does not replace a whole folder's run); R hashes the rest its results depend on: each file's
 # path, how it is shown, whether it was named, whether its fixes are judged,
 # and its settings.  A run of the same R takes the results from it when every
 # file has the status it had when that run read it (see Remembered hashes: a

@@ -1869,6 +1869,21 @@ def test_a_run_with_other_settings_or_another_file_list_does_not_take_another_s_
 
 
 @needs_cli_cache
+def test_a_run_of_some_files_named_keeps_its_own_entry_beside_the_folder_s(keeps_runs, in_tmp, monkeypatch, not_racy):
+    """A hook naming the files changed and a check of the whole folder, in
+    turn, each take their own results whole: neither replaces the other's."""
+    commands = (("runbooks",), ("runbooks/shapes.yaml",), ("runbooks/shapes.yaml", "runbooks/hybrid-clean.yaml"))
+    cold = {command: run_check(*command, "--format", "json", "--no-cache") for command in commands}
+    for command in commands:
+        run_check(*command, "--format", "json")
+    assert len(run_entries(in_tmp)) == len(commands)
+    reads = counting_entry_reads(monkeypatch)
+    for command in (*commands, *commands):
+        assert run_check(*command, "--format", "json") == cold[command]
+    assert reads == []
+
+
+@needs_cli_cache
 def test_a_run_entry_written_a_day_ago_is_not_taken_and_its_files_entries_are_marked_used(
     keeps_runs, in_tmp, monkeypatch, not_racy
 ):
